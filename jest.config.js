@@ -1,0 +1,28 @@
+// jest 30 runs the suites as native ESM (see package.json "test:jest"): Nest 12 ships ESM only.
+const swc = {
+  sourceMaps: 'inline',
+  jsc: {
+    target: 'es2023',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    keepClassNames: true,
+  },
+  module: { type: 'es6' },
+};
+
+/** @type {import('jest').Config} */
+export default {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.parity-spec.ts', '**/*.arch-spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/fixtures/'],
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  moduleNameMapper: {
+    '^@seam/([^/]+)$': '<rootDir>/libs/seam/$1/src/index.ts',
+    '^@contracts/([^/]+)$': '<rootDir>/libs/$1/contracts/src/index.ts',
+    '^@modules/([^/]+)$': '<rootDir>/libs/$1/core/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testTimeout: 30_000,
+};

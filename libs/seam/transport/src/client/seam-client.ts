@@ -1,0 +1,94 @@
+import type { EventEntry, RequestEntry } from '../contracts/contract.types.js';
+import { CallContext } from '../context/call-context.js';
+import { currentCallContext } from '../context/call-scope.js';
+import { DeadlineExceededError } from '../errors/seam-error.js';
+import { errorFromWire } from '../errors/wire-errors.js';
+import type { TransportRouter } from './transport-router.js';
+
+/** Per-call options of {@link SeamClient.send}. */
+export interface CallOptions {
+  /** Deadline of this call in ms (default: the configured default, 5 s). Capped by the parent's. */
+  timeoutMs?: number;
+  /** The call this one is made for (default: the handler currently running, when propagation is on). */
+  parent?: CallContext;
+}
+
+/** Per-event options of {@link SeamClient.emit}. */
+export interface EmitOptions {
+  /** The call this event is emitted within (default: the handler currently running). */
+  parent?: CallContext;
+}
+
+/**
+ * The typed client of module contracts. `send` and `emit` take a contract entry, never a pattern
+ * string, and behave the same whichever transport carries the call (in-process, TCP, Redis):
+ * the payload is copied, a deadline always applies, the context travels, errors arrive as
+ * `SeamError` instances. One instance per calling module (its name travels as the caller).
+ */
+export class SeamClient {
+  constructor(
+    private readonly router: TransportRouter,
+    /** The module making the calls (`edge` for the HTTP edge). */
+    readonly caller: string,
+  ) {}
+
+  /**
+   * Sends a command or query and resolves with its response.
+   *
+   * Asynchronous; at most once (never retried here). Rejects with a `SeamError`: the callee's
+   * typed error, `ValidationError` (request refused at the door, or too large to send),
+   * `UnavailableError` (callee dead, unreachable or not serving the pattern),
+   * `DeadlineExceededError` (no answer within the deadline; the callee may still have acted) or
+   * `InternalError` (the callee failed unexpectedly).
+   */
+  send<Req, Res>(entry: RequestEntry<Req, Res>, request: Req, options: CallOptions = {}): Promise<Res> {
+    if (entry?.kind !== 'request') return Promise.reject(new TypeError('send() takes a request entry of a contract'));
+    const parent = options.parent ?? currentCallContext();
+    const own = options.timeoutMs ?? this.router.defaultDeadlineMs;
+    const budget = parent ? Math.min(own, parent.remainingMs()) : own;
+    if (!(budget > 0)) {
+      return Promise.reject(new DeadlineExceededError(`No time left to call "${entry.pattern}"`, { pattern: entry.pattern }));
+    }
+    const packet = { pattern: entry.pattern, data: request, metadata: CallContext.outgoing(parent, this.caller, budget) };
+    const transport = this.router.clientFor(entry.module);
+    return new Promise<Res>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        teardown();
+        reject(
+          new DeadlineExceededError(`"${entry.pattern}" did not answer within ${budget} ms`, {
+            pattern: entry.pattern,
+            budgetMs: budget,
+          }),
+        );
+      }, budget);
+      const teardown = transport.request(packet, (error, response) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error === undefined) resolve(response as Res);
+        else reject(errorFromWire(error));
+      });
+    });
+  }
+
+  /**
+   * Publishes an integration event to every module that subscribes to it, wherever it runs.
+   * Resolves once every transport has taken the event, not when it has been handled;
+   * at most once (reliable delivery is the outbox's job). Rejects with `ValidationError` when
+   * the payload cannot be encoded or is too large, `UnavailableError` when a broker is down.
+   */
+  async emit<P>(entry: EventEntry<P>, payload: P, options: EmitOptions = {}): Promise<void> {
+    if (entry?.kind !== 'event') throw new TypeError('emit() takes an event entry of a contract');
+    const parent = options.parent ?? currentCallContext();
+    const metadata = CallContext.outgoing(parent, this.caller, this.router.defaultDeadlineMs);
+    const packet = { pattern: entry.pattern, data: payload, metadata };
+    try {
+      await Promise.all(this.router.eventTargets().map((target) => target.publishEvent(packet)));
+    } catch (error) {
+      throw errorFromWire(error);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import type { CallMetadata } from './call-metadata.js';
+import { childOf, formatTraceparent, newTrace, parseTraceparent, type TraceParent } from './traceparent.js';
+
+const CALLER_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+/** Budgets above a day are treated as hostile input, not as a deadline. */
+const MAX_BUDGET_MS = 24 * 60 * 60 * 1000;
+
+/** The caller recorded when metadata names none (e.g. a stock Nest client). */
+export const UNKNOWN_CALLER = 'unknown';
+
+/**
+ * The context of one call as its handler sees it: correlation id, trace context, calling module
+ * and deadline. Built from the packet metadata on arrival, in every transport; passed on to
+ * nested calls so that they share the correlation id and get only the time that is left.
+ */
+export class CallContext {
+  private constructor(
+    /** The trace context of this call (its span is the parent of nested calls). */
+    readonly trace: TraceParent,
+    /** The module that made the call. */
+    readonly caller: string,
+    /** Monotonic time (`performance.now()`) at which the caller gives up. */
+    private readonly deadlineMonotonic: number,
+  ) {}
+
+  /** The correlation id shared by every call of one flow: the W3C trace id. */
+  get correlationId(): string {
+    return this.trace.traceId;
+  }
+
+  /** This call's `traceparent` header value. */
+  get traceparent(): string {
+    return formatTraceparent(this.trace);
+  }
+
+  /** Milliseconds left before the caller gives up (0 when already past). */
+  remainingMs(): number {
+    return Math.max(0, this.deadlineMonotonic - performance.now());
+  }
+
+  /** Whether the deadline has passed. */
+  get expired(): boolean {
+    return this.deadlineMonotonic <= performance.now();
+  }
+
+  /**
+   * Starts a new flow (at an edge: HTTP request, scheduled job, test). Accepts an incoming W3C
+   * `traceparent`; anything invalid is replaced by a new trace.
+   */
+  static root(options: { traceparent?: unknown; caller?: string; budgetMs: number }): CallContext {
+    const trace = parseTraceparent(options.traceparent) ?? newTrace();
+    return new CallContext(trace, sanitizeCaller(options.caller), performance.now() + options.budgetMs);
+  }
+
+  /**
+   * The context of a call that just arrived, from its (untrusted) metadata. Missing or invalid
+   * fields fall back to a new trace, caller `unknown` and `defaultBudgetMs`.
+   */
+  static fromMetadata(metadata: unknown, defaultBudgetMs: number): CallContext {
+    const fields = (typeof metadata === 'object' && metadata !== null ? metadata : {}) as Partial<CallMetadata>;
+    const trace = parseTraceparent(fields.traceparent) ?? newTrace();
+    const budget = sanitizeBudget(fields['seam-budget-ms'], defaultBudgetMs);
+    return new CallContext(trace, sanitizeCaller(fields['seam-caller']), performance.now() + budget);
+  }
+
+  /**
+   * The metadata of an outgoing call made within this context (or of a new flow when
+   * `parent` is undefined): a child span, the calling module and the budget.
+   */
+  static outgoing(parent: CallContext | undefined, caller: string, budgetMs: number): CallMetadata {
+    const trace = parent ? childOf(parent.trace) : newTrace();
+    return { traceparent: formatTraceparent(trace), 'seam-caller': caller, 'seam-budget-ms': String(Math.floor(budgetMs)) };
+  }
+}
+
+function sanitizeCaller(value: unknown): string {
+  return typeof value === 'string' && CALLER_NAME.test(value) ? value : UNKNOWN_CALLER;
+}
+
+function sanitizeBudget(value: unknown, fallback: number): number {
+  const budget = typeof value === 'string' && /^-?\d{1,9}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(budget) || budget > MAX_BUDGET_MS) return fallback;
+  return Math.max(0, budget);
+}

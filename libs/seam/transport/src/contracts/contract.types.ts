@@ -1,0 +1,47 @@
+/** A class used as a data transfer object: fields with class-validator decorators, no behaviour. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type DtoClass<T = unknown> = new (...args: any[]) => T;
+
+/**
+ * A command or query of a module's contract: one request DTO in, one response DTO out.
+ * Sent with `SeamClient.send`, answered by exactly one handler bound with `@Handle`.
+ */
+export interface RequestEntry<Req = unknown, Res = unknown> {
+  readonly kind: 'request';
+  /** The module that owns and answers it. */
+  readonly module: string;
+  /** The wire pattern, `<module>.<verb>-<noun>` (e.g. `orders.place-order`). */
+  readonly pattern: string;
+  readonly request: DtoClass<Req>;
+  readonly response: DtoClass<Res>;
+  /**
+   * Whether repeating the call has the same effect as making it once. Only idempotent calls
+   * may be retried automatically by call policies.
+   */
+  readonly idempotent: boolean;
+}
+
+/**
+ * An integration event of a module's contract: a fact that already happened, published with
+ * `SeamClient.emit` and delivered once to each subscribing module (`@Subscribe`).
+ */
+export interface EventEntry<Payload = unknown> {
+  readonly kind: 'event';
+  /** The module that publishes it. */
+  readonly module: string;
+  /** The wire pattern, `<module>.<noun>.<past-participle>` (e.g. `orders.order.placed`). */
+  readonly pattern: string;
+  readonly payload: DtoClass<Payload>;
+}
+
+/** Any entry of a contract. */
+export type ContractEntry = RequestEntry<any, any> | EventEntry<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The request type of a request entry. */
+export type RequestOf<E> = E extends RequestEntry<infer Req, unknown> ? Req : never;
+
+/** The response type of a request entry. */
+export type ResponseOf<E> = E extends RequestEntry<unknown, infer Res> ? Res : never;
+
+/** The payload type of an event entry. */
+export type PayloadOf<E> = E extends EventEntry<infer P> ? P : never;

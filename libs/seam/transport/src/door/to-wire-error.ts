@@ -1,0 +1,49 @@
+import { HttpException } from '@nestjs/common';
+import { RpcException } from '@nestjs/microservices';
+import { ErrorCode } from '../errors/error-codes.js';
+import { type WireError, SeamError } from '../errors/seam-error.js';
+import { isWireError } from '../errors/wire-errors.js';
+
+/** What Nest's guards throw when `canActivate` returns false. */
+const NEST_FORBIDDEN_MESSAGE = 'Forbidden resource';
+
+const INTERNAL: WireError = { code: ErrorCode.Internal, message: 'Internal error', details: {} };
+
+const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.Validation,
+  401: ErrorCode.Unauthorized,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.NotFound,
+  409: ErrorCode.Conflict,
+  422: ErrorCode.Validation,
+  503: ErrorCode.Unavailable,
+  504: ErrorCode.DeadlineExceeded,
+};
+
+/** A wire error, and whether it was unexpected (and so must be logged by the callee). */
+export interface MappedError {
+  wire: WireError;
+  unexpected: boolean;
+}
+
+/**
+ * Maps anything a handler threw to the wire form its caller receives. Seam errors pass unchanged;
+ * Nest's guard refusal becomes Forbidden; an `HttpException` keeps its meaning (mapped statuses keep
+ * their message, others are masked); everything else becomes a generic Internal error — no message, no stack.
+ */
+export function toWireError(exception: unknown): MappedError {
+  if (exception instanceof SeamError) return { wire: exception.toJSON(), unexpected: false };
+  if (exception instanceof RpcException) {
+    const error = exception.getError();
+    if (isWireError(error)) return { wire: { ...error, details: error.details ?? {} }, unexpected: false };
+    if (error === NEST_FORBIDDEN_MESSAGE) {
+      return { wire: { code: ErrorCode.Forbidden, message: NEST_FORBIDDEN_MESSAGE, details: {} }, unexpected: false };
+    }
+    return { wire: INTERNAL, unexpected: true };
+  }
+  if (exception instanceof HttpException) {
+    const code = HTTP_STATUS_CODES[exception.getStatus()];
+    if (code) return { wire: { code, message: exception.message, details: {} }, unexpected: false };
+  }
+  return { wire: INTERNAL, unexpected: true };
+}

@@ -1,0 +1,24 @@
+/**
+ * The closed set of error codes a Seam call can fail with. The codes are part of the wire format:
+ * they never change meaning, and a new one is a breaking change of every transport.
+ */
+export const ErrorCode = {
+  Validation: 'VALIDATION',
+  NotFound: 'NOT_FOUND',
+  Conflict: 'CONFLICT',
+  Unauthorized: 'UNAUTHORIZED',
+  Forbidden: 'FORBIDDEN',
+  Unavailable: 'UNAVAILABLE',
+  DeadlineExceeded: 'DEADLINE_EXCEEDED',
+  Internal: 'INTERNAL',
+} as const;
+
+/** One of the stable codes of {@link ErrorCode}. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const codes = new Set<string>(Object.values(ErrorCode));
+
+/** Whether `value` is one of the stable codes (used when decoding untrusted wire payloads). */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && codes.has(value);
+}

@@ -1,0 +1,98 @@
+import { ErrorCode } from './error-codes.js';
+
+/** JSON-safe details attached to an error; they cross every transport unchanged. */
+export type ErrorDetails = Record<string, unknown>;
+
+/**
+ * Base class of every error a contract call can fail with. Errors are values: a stable
+ * {@link ErrorCode}, a human message and JSON-safe details. A `SeamError` thrown by a handler
+ * reaches the caller, over any transport, as an instance of the same subclass with the same
+ * message and details; the stack never travels.
+ */
+export abstract class SeamError extends Error {
+  /** The stable code; the only field a program should branch on. */
+  abstract readonly code: ErrorCode;
+
+  constructor(
+    message: string,
+    /** JSON-safe details (for validation errors: the offending fields). */
+    readonly details: ErrorDetails = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  /** The wire form: what travels between processes. */
+  toJSON(): WireError {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** The wire form of a {@link SeamError}. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  details: ErrorDetails;
+}
+
+/** One invalid field of a request: its path (`lines[0].quantity`) and what is wrong with it. */
+export interface FieldViolation {
+  path: string;
+  messages: string[];
+}
+
+/** The input broke the contract: wrong types, unknown or missing fields, too large. Not retryable. */
+export class ValidationError extends SeamError {
+  readonly code = ErrorCode.Validation;
+
+  constructor(message: string, fields: FieldViolation[] = [], details: ErrorDetails = {}) {
+    super(message, { ...details, fields });
+  }
+
+  /** The offending fields, in the order they were found. */
+  get fields(): FieldViolation[] {
+    return (this.details.fields as FieldViolation[] | undefined) ?? [];
+  }
+}
+
+/** The addressed thing does not exist (or the caller may not know that it does). */
+export class NotFoundError extends SeamError {
+  readonly code = ErrorCode.NotFound;
+}
+
+/** The request is valid but clashes with the current state (illegal transition, out of stock…). */
+export class ConflictError extends SeamError {
+  readonly code = ErrorCode.Conflict;
+}
+
+/** The caller is not authenticated (missing, expired or forged credentials). */
+export class UnauthorizedError extends SeamError {
+  readonly code = ErrorCode.Unauthorized;
+}
+
+/** The caller is authenticated but not allowed to do this. */
+export class ForbiddenError extends SeamError {
+  readonly code = ErrorCode.Forbidden;
+}
+
+/**
+ * The callee could not be reached or cannot serve the call right now: dead or unreachable
+ * process, broken connection, broker down, or a pattern the callee does not serve
+ * (`details.reason === 'unknown-pattern'`, typically a deploy skew). Retryable for idempotent calls.
+ */
+export class UnavailableError extends SeamError {
+  readonly code = ErrorCode.Unavailable;
+}
+
+/** The call's deadline passed before an answer arrived. The callee may still have acted. */
+export class DeadlineExceededError extends SeamError {
+  readonly code = ErrorCode.DeadlineExceeded;
+}
+
+/**
+ * Something unexpected failed inside the callee. The message is generic on purpose: the
+ * original error is logged by the callee (with the correlation id), never sent to the caller.
+ */
+export class InternalError extends SeamError {
+  readonly code = ErrorCode.Internal;
+}

@@ -1,0 +1,80 @@
+import { ErrorCode, isErrorCode } from './error-codes.js';
+import {
+  ConflictError,
+  DeadlineExceededError,
+  type ErrorDetails,
+  type FieldViolation,
+  ForbiddenError,
+  InternalError,
+  NotFoundError,
+  SeamError,
+  UnauthorizedError,
+  UnavailableError,
+  ValidationError,
+  type WireError,
+} from './seam-error.js';
+
+/** What Nest's own servers answer for a pattern nobody handles (TCP, Redis, NATS…). */
+export const NEST_NO_HANDLER_MESSAGE = 'There is no matching message handler defined in the remote service.';
+
+const MAX_MESSAGE_LENGTH = 2_000;
+
+/** Builds the error a caller sees for a pattern the callee does not serve. */
+export function unknownPatternError(pattern: string): UnavailableError {
+  return new UnavailableError(`No handler for "${pattern}" at the callee`, { reason: 'unknown-pattern', pattern });
+}
+
+/** Whether `value` has the shape of a {@link WireError} (decoded from an untrusted peer). */
+export function isWireError(value: unknown): value is WireError {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<WireError>;
+  return isErrorCode(candidate.code) && typeof candidate.message === 'string';
+}
+
+/**
+ * Turns what arrived as an error on the wire (from a Seam callee, a stock Nest server, or a
+ * broken connection) into a {@link SeamError} instance of the right class. Never throws and never
+ * returns anything else: unknown shapes become {@link InternalError}.
+ */
+export function errorFromWire(value: unknown): SeamError {
+  if (value instanceof SeamError) return value;
+  if (isWireError(value)) {
+    const details = isPlainRecord(value.details) ? value.details : {};
+    return restore(value.code, clip(value.message), details);
+  }
+  if (value === NEST_NO_HANDLER_MESSAGE || (isPlainRecord(value) && value.err === NEST_NO_HANDLER_MESSAGE)) {
+    return new UnavailableError('No handler for this pattern at the callee', { reason: 'unknown-pattern' });
+  }
+  return new InternalError('Internal error');
+}
+
+function restore(code: ErrorCode, message: string, details: ErrorDetails): SeamError {
+  switch (code) {
+    case ErrorCode.Validation: {
+      const { fields, ...rest } = details;
+      return new ValidationError(message, Array.isArray(fields) ? (fields as FieldViolation[]) : [], rest);
+    }
+    case ErrorCode.NotFound:
+      return new NotFoundError(message, details);
+    case ErrorCode.Conflict:
+      return new ConflictError(message, details);
+    case ErrorCode.Unauthorized:
+      return new UnauthorizedError(message, details);
+    case ErrorCode.Forbidden:
+      return new ForbiddenError(message, details);
+    case ErrorCode.Unavailable:
+      return new UnavailableError(message, details);
+    case ErrorCode.DeadlineExceeded:
+      return new DeadlineExceededError(message, details);
+    case ErrorCode.Internal:
+      return new InternalError(message, details);
+  }
+}
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function clip(message: string): string {
+  return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}…` : message;
+}

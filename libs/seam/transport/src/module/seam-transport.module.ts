@@ -1,0 +1,59 @@
+import { type DynamicModule, Global, type INestApplication, Module } from '@nestjs/common';
+import { SeamClient } from '../client/seam-client.js';
+import { TransportRouter } from '../client/transport-router.js';
+import { createTransportServers } from '../transports/create-transport.js';
+import { resolveOptions } from './resolve-options.js';
+import type { ResolvedSeamOptions, SeamTransportOptions } from './seam-options.js';
+
+/** Injection token of the resolved {@link SeamTransportOptions}. */
+export const SEAM_OPTIONS = Symbol.for('seam.options');
+const SEAM_CALLER = Symbol.for('seam.caller');
+
+/** Provides a {@link SeamClient} whose calls are made on behalf of one module. */
+@Module({})
+export class SeamClientModule {}
+
+/**
+ * Seam's transport layer in a Nest app. Import `forRoot` once (in the app module) with where
+ * each module runs; import `forModule(name)` in each module to get its `SeamClient`; call
+ * {@link startSeamServers} after creating the app to start answering calls.
+ */
+@Global()
+@Module({})
+export class SeamTransportModule {
+  static forRoot(options: SeamTransportOptions): DynamicModule {
+    const resolved = resolveOptions(options);
+    return {
+      module: SeamTransportModule,
+      providers: [
+        { provide: SEAM_OPTIONS, useValue: resolved },
+        { provide: TransportRouter, useFactory: () => new TransportRouter(resolved) },
+      ],
+      exports: [SEAM_OPTIONS, TransportRouter],
+    };
+  }
+
+  /** The `SeamClient` of module `caller` (its name travels with every call it makes). */
+  static forModule(caller: string): DynamicModule {
+    return {
+      module: SeamClientModule,
+      providers: [
+        { provide: SEAM_CALLER, useValue: caller },
+        { provide: SeamClient, useFactory: (router: TransportRouter, name: string) => new SeamClient(router, name), inject: [TransportRouter, SEAM_CALLER] },
+      ],
+      exports: [SeamClient],
+    };
+  }
+}
+
+/**
+ * Connects and starts the servers this process needs (in-process, plus TCP/Redis for hosted
+ * modules reached remotely), sharing the app's global pipes, guards, interceptors and filters.
+ */
+export async function startSeamServers(app: INestApplication): Promise<void> {
+  const options = app.get<ResolvedSeamOptions>(SEAM_OPTIONS);
+  for (const strategy of createTransportServers(options)) {
+    app.connectMicroservice({ strategy }, { inheritAppConfig: true });
+  }
+  await app.startAllMicroservices();
+}

@@ -1,0 +1,63 @@
+import type { CustomTransportStrategy } from '@nestjs/microservices';
+import { type Endpoint, endpointKey, isBroker } from '../module/endpoint.js';
+import type { ResolvedSeamOptions } from '../module/seam-options.js';
+import { InProcessClient } from './in-process/in-process.client.js';
+import { InProcessServer } from './in-process/in-process.server.js';
+import { SeamTcpClient } from './tcp/seam-tcp.client.js';
+import { SeamTcpServer } from './tcp/seam-tcp.server.js';
+import type { SeamTransportClient } from './transport-client.js';
+
+/** Creates the client that reaches `endpoint`. */
+export function createTransportClient(endpoint: Endpoint, options: ResolvedSeamOptions): SeamTransportClient {
+  const limits = { maxMessageBytes: options.maxMessageBytes, incompleteFrameTimeoutMs: options.incompleteFrameTimeoutMs };
+  switch (endpoint.transport) {
+    case 'in-process':
+      return new InProcessClient({ bus: options.bus, maxMessageBytes: options.maxMessageBytes });
+    case 'tcp':
+      return new SeamTcpClient({ host: endpoint.host, port: endpoint.port, ...limits });
+    case 'redis':
+      throw new Error(`Redis endpoints are not available yet (${endpointKey(endpoint)})`);
+  }
+}
+
+/**
+ * The servers this process must run: the in-process server for its hosted modules, plus one
+ * server per distinct endpoint through which other processes reach a hosted module.
+ */
+export function createTransportServers(options: ResolvedSeamOptions): CustomTransportStrategy[] {
+  const byEndpoint = new Map<string, { endpoint: Endpoint; modules: string[] }>();
+  for (const module of options.hosted) {
+    const endpoint = options.endpoints[module];
+    if (!endpoint || endpoint.transport === 'in-process') continue;
+    const key = endpointKey(endpoint);
+    const group = byEndpoint.get(key) ?? { endpoint, modules: [] };
+    group.modules.push(module);
+    byEndpoint.set(key, group);
+  }
+  const brokerFed = new Set([...byEndpoint.values()].filter((g) => isBroker(g.endpoint)).flatMap((g) => g.modules));
+  const servers: CustomTransportStrategy[] = [
+    new InProcessServer({
+      hosted: options.hosted,
+      eventIntake: options.hosted.filter((module) => !brokerFed.has(module)),
+      bus: options.bus,
+      maxMessageBytes: options.maxMessageBytes,
+      propagation: options.propagation,
+    }),
+  ];
+  for (const { endpoint, modules } of byEndpoint.values()) {
+    servers.push(createRemoteServer(endpoint, modules, options));
+  }
+  return servers;
+}
+
+function createRemoteServer(endpoint: Endpoint, hosted: string[], options: ResolvedSeamOptions): CustomTransportStrategy {
+  const common = { hosted, maxMessageBytes: options.maxMessageBytes, propagation: options.propagation };
+  switch (endpoint.transport) {
+    case 'tcp':
+      return new SeamTcpServer({ ...common, host: endpoint.host, port: endpoint.port, incompleteFrameTimeoutMs: options.incompleteFrameTimeoutMs });
+    case 'redis':
+      throw new Error(`Redis endpoints are not available yet (${endpointKey(endpoint)})`);
+    case 'in-process':
+      throw new Error('An in-process endpoint has no server of its own');
+  }
+}

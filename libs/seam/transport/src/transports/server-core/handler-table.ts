@@ -1,0 +1,87 @@
+import type { MessageHandler } from '@nestjs/microservices';
+import { seamExtrasOf } from '../../door/seam-extras.js';
+
+/** An event handler and the module it subscribes for. */
+export interface Subscription {
+  subscriber: string;
+  handler: MessageHandler;
+}
+
+/**
+ * The handlers a Seam server dispatches to, indexed for the hot path. Unlike Nest's own table it
+ * keeps event handlers apart per subscribing module (Nest chains them into one), so that each
+ * module receives its own copy of an event, and a broker can deliver once per module.
+ */
+export class HandlerTable {
+  private readonly requests = new Map<string, MessageHandler>();
+  private readonly events = new Map<string, Subscription[]>();
+
+  /** Adds a handler registered by Nest. Rejects handlers not bound with `@Handle`/`@Subscribe`. */
+  add(pattern: string, handler: MessageHandler, isEventHandler: boolean): void {
+    const extras = seamExtrasOf(handler);
+    if (!extras) {
+      throw new Error(`Handler for "${pattern}" is not bound to a contract entry: use @Handle(entry) or @Subscribe(entry)`);
+    }
+    if (isEventHandler) {
+      if (!extras.subscriber) {
+        throw new Error(`Event handler for "${pattern}" has no subscribing module: declare its class with @ContractController(contract)`);
+      }
+      const list = this.events.get(pattern) ?? [];
+      if (list.some((entry) => entry.subscriber === extras.subscriber)) {
+        throw new Error(`Module "${extras.subscriber}" subscribes to "${pattern}" twice`);
+      }
+      list.push({ subscriber: extras.subscriber, handler });
+      this.events.set(pattern, list);
+      return;
+    }
+    if (this.requests.has(pattern)) throw new Error(`Two handlers answer "${pattern}": a request has exactly one`);
+    this.requests.set(pattern, handler);
+  }
+
+  /** The handler answering `pattern`, if any. */
+  request(pattern: string): MessageHandler | undefined {
+    return this.requests.get(pattern);
+  }
+
+  /** The subscriptions to `pattern` of the given modules (all modules when omitted). */
+  subscriptions(pattern: string): readonly Subscription[] {
+    return this.events.get(pattern) ?? [];
+  }
+
+  /** Modules that answer at least one request pattern. */
+  requestOwners(): Set<string> {
+    return new Set([...this.requests.keys()].map(moduleOfPattern));
+  }
+
+  /** Every module that subscribes to something, with its patterns. */
+  subscriptionsByModule(): Map<string, string[]> {
+    const byModule = new Map<string, string[]>();
+    for (const [pattern, list] of this.events) {
+      for (const { subscriber } of list) byModule.set(subscriber, [...(byModule.get(subscriber) ?? []), pattern]);
+    }
+    return byModule;
+  }
+
+  /** All request patterns, for transports that subscribe per pattern. */
+  requestPatterns(): string[] {
+    return [...this.requests.keys()];
+  }
+
+  /** Throws when a handler belongs to a module this server does not host. */
+  assertHostedOnly(hosted: ReadonlySet<string>, server: string): void {
+    const strangers = new Set<string>();
+    for (const owner of this.requestOwners()) if (!hosted.has(owner)) strangers.add(owner);
+    for (const subscriber of this.subscriptionsByModule().keys()) if (!hosted.has(subscriber)) strangers.add(subscriber);
+    if (strangers.size > 0) {
+      throw new Error(
+        `${server} has handlers of module(s) ${[...strangers].join(', ')}, which it does not host (hosted: ${[...hosted].join(', ') || 'none'})`,
+      );
+    }
+  }
+}
+
+/** The module a pattern belongs to: the part before the first dot. */
+export function moduleOfPattern(pattern: string): string {
+  const dot = pattern.indexOf('.');
+  return dot === -1 ? pattern : pattern.slice(0, dot);
+}

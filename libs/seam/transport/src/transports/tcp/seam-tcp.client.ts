@@ -1,0 +1,86 @@
+import type { WritePacket } from '@nestjs/microservices';
+import { ClientTCP } from '@nestjs/microservices';
+import { type SeamError, UnavailableError, type WireError } from '../../errors/seam-error.js';
+import { assertTransmittable } from '../../wire/json-copy.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
+import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../transport-client.js';
+import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
+
+/** Options of {@link SeamTcpClient}. */
+export interface SeamTcpClientOptions extends TcpLimits {
+  host: string;
+  port: number;
+}
+
+/**
+ * Nest's TCP client (same wire format, any stock Nest TCP server can answer) driven the Seam way:
+ * payload size checked before sending, a broken or refused connection reported as Unavailable
+ * (pending calls fail at once when the peer dies), reconnection on the next call.
+ */
+export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
+  readonly endpoint: string;
+  private readonly maxMessageBytes: number;
+
+  constructor(options: SeamTcpClientOptions) {
+    super({ host: options.host, port: options.port, ...jsonSocketOptions(options) });
+    this.endpoint = `tcp://${options.host}:${options.port}`;
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
+  request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
+    try {
+      assertTransmittable(packet.data, this.maxMessageBytes);
+    } catch (error) {
+      queueMicrotask(() => reply(error as SeamError));
+      return () => undefined;
+    }
+    let finished = false;
+    let cancelled = false;
+    let teardown: (() => void) | undefined;
+    let last: unknown;
+    const finish: ReplyCallback = (error, response) => {
+      if (finished) return;
+      finished = true;
+      reply(error, response);
+    };
+    const onPacket = ({ err, response, isDisposed }: WritePacket) => {
+      if (err !== undefined && err !== null) return finish(this.toSeamError(err));
+      if (response !== undefined) last = response;
+      if (isDisposed) finish(undefined, last);
+    };
+    this.connect().then(
+      () => {
+        if (!cancelled) teardown = this.publish({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata }, onPacket);
+      },
+      (error: unknown) => finish(this.unavailable(error)),
+    );
+    return () => {
+      cancelled = true;
+      teardown?.();
+    };
+  }
+
+  async publishEvent(packet: OutgoingPacket): Promise<void> {
+    assertTransmittable(packet.data, this.maxMessageBytes);
+    try {
+      await this.connect();
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+    await this.dispatchEvent({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata });
+  }
+
+  override async close(): Promise<void> {
+    super.close();
+  }
+
+  /** Connection failures become Unavailable; anything the peer sent is decoded by the caller. */
+  private toSeamError(err: unknown): WireError | SeamError {
+    return err instanceof Error ? this.unavailable(err) : (err as WireError);
+  }
+
+  private unavailable(error: unknown): UnavailableError {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new UnavailableError(`${this.endpoint} is unavailable: ${reason}`, { endpoint: this.endpoint });
+  }
+}

@@ -1,0 +1,34 @@
+import type { CallMetadata } from '../context/call-metadata.js';
+import type { SeamError, WireError } from '../errors/seam-error.js';
+
+/** A request or event as Seam hands it to a transport. */
+export interface OutgoingPacket {
+  pattern: string;
+  data: unknown;
+  metadata: CallMetadata;
+}
+
+/**
+ * Called exactly once per request: with `undefined` and the response, or with the error — a wire
+ * error from the callee, or a `SeamError` the transport raised itself (e.g. Unavailable).
+ */
+export type ReplyCallback = (error: WireError | SeamError | undefined, response?: unknown) => void;
+
+/**
+ * The client half of a Seam transport, as `SeamClient` drives it. Bytes and connections live
+ * below this interface; deadlines, context and error classes live above it (in `SeamClient`),
+ * so every transport gets them identically.
+ */
+export interface SeamTransportClient {
+  /** A name for logs and errors, e.g. `tcp://10.0.0.7:4001`. */
+  readonly endpoint: string;
+  /**
+   * Sends a request. `reply` is called exactly once and never synchronously. The returned
+   * teardown drops the pending call (used when its deadline passes).
+   */
+  request(packet: OutgoingPacket, reply: ReplyCallback): () => void;
+  /** Publishes an event; resolves once the transport has taken it (not when it is handled). */
+  publishEvent(packet: OutgoingPacket): Promise<void>;
+  /** Closes connections; pending calls fail with Unavailable. */
+  close(): Promise<void>;
+}
