@@ -5,7 +5,7 @@ import type { ResolvedSeamOptions, SeamTransportOptions } from './seam-options.j
 export function resolveOptions(options: SeamTransportOptions): ResolvedSeamOptions {
   const resolved: ResolvedSeamOptions = {
     hosted: [...options.hosted],
-    endpoints: { ...(options.endpoints ?? {}) },
+    endpoints: { ...options.endpoints },
     deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     incompleteFrameTimeoutMs: options.incompleteFrameTimeoutMs ?? DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS,

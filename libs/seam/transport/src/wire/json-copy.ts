@@ -74,6 +74,8 @@ function prepare(value: unknown, key: string | number): unknown {
   if (typeof value === 'object' && value !== null) {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') value = toJSON.call(value, String(key));
+    // Boxed primitives are rare but JSON unboxes them; same-realm checks suffice for payloads.
+    // oxlint-disable-next-line unicorn/no-instanceof-builtins
     if (value instanceof Number || value instanceof String || value instanceof Boolean) value = value.valueOf();
   } else if (typeof value === 'bigint') {
     throw new TypeError('a BigInt cannot be encoded as JSON');
