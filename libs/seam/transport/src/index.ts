@@ -23,6 +23,11 @@ export { InProcessContext } from './transports/in-process/in-process.context.js'
 export { InProcessServer, type InProcessServerOptions } from './transports/in-process/in-process.server.js';
 export { SeamTcpClient, type SeamTcpClientOptions } from './transports/tcp/seam-tcp.client.js';
 export { SeamTcpServer, type SeamTcpServerOptions } from './transports/tcp/seam-tcp.server.js';
+export { RedisStreamsClient, type RedisStreamsClientOptions } from './transports/redis/redis-streams.client.js';
+export { RedisStreamsServer, type RedisStreamsServerOptions } from './transports/redis/redis-streams.server.js';
+export { RedisStreamsContext } from './transports/redis/redis-streams.context.js';
+export { SeamRedisPubSubClient, type SeamRedisPubSubClientOptions } from './transports/redis/redis-pubsub.client.js';
+export { SeamRedisPubSubServer, type SeamRedisPubSubServerOptions } from './transports/redis/redis-pubsub.server.js';
 export { createTransportClient, createTransportServers } from './transports/create-transport.js';
 export { copyAsJson, assertTransmittable } from './wire/json-copy.js';
 export * from './wire/limits.js';

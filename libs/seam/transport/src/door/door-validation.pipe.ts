@@ -12,7 +12,9 @@ export class DoorValidationPipe implements PipeTransform {
   constructor(private readonly dto: DtoClass) {}
 
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    const isWholePayload = (metadata.type as unknown) === RpcParamtype.PAYLOAD && metadata.data === undefined;
+    // Nest 12 reports an RPC payload parameter as 'body'; earlier versions passed RpcParamtype.PAYLOAD.
+    const type = metadata.type as unknown;
+    const isWholePayload = (type === 'body' || type === RpcParamtype.PAYLOAD) && metadata.data === undefined;
     return isWholePayload ? validatePayload(this.dto, value) : value;
   }
 }

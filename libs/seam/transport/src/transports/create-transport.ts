@@ -3,6 +3,10 @@ import { type Endpoint, endpointKey, isBroker } from '../module/endpoint.js';
 import type { ResolvedSeamOptions } from '../module/seam-options.js';
 import { InProcessClient } from './in-process/in-process.client.js';
 import { InProcessServer } from './in-process/in-process.server.js';
+import { SeamRedisPubSubClient } from './redis/redis-pubsub.client.js';
+import { SeamRedisPubSubServer } from './redis/redis-pubsub.server.js';
+import { RedisStreamsClient } from './redis/redis-streams.client.js';
+import { RedisStreamsServer } from './redis/redis-streams.server.js';
 import { SeamTcpClient } from './tcp/seam-tcp.client.js';
 import { SeamTcpServer } from './tcp/seam-tcp.server.js';
 import type { SeamTransportClient } from './transport-client.js';
@@ -16,7 +20,9 @@ export function createTransportClient(endpoint: Endpoint, options: ResolvedSeamO
     case 'tcp':
       return new SeamTcpClient({ host: endpoint.host, port: endpoint.port, ...limits });
     case 'redis':
-      throw new Error(`Redis endpoints are not available yet (${endpointKey(endpoint)})`);
+      return endpoint.mode === 'pubsub'
+        ? new SeamRedisPubSubClient({ url: endpoint.url, maxMessageBytes: options.maxMessageBytes })
+        : new RedisStreamsClient({ url: endpoint.url, maxMessageBytes: options.maxMessageBytes });
   }
 }
 
@@ -56,7 +62,9 @@ function createRemoteServer(endpoint: Endpoint, hosted: string[], options: Resol
     case 'tcp':
       return new SeamTcpServer({ ...common, host: endpoint.host, port: endpoint.port, incompleteFrameTimeoutMs: options.incompleteFrameTimeoutMs });
     case 'redis':
-      throw new Error(`Redis endpoints are not available yet (${endpointKey(endpoint)})`);
+      return endpoint.mode === 'pubsub'
+        ? new SeamRedisPubSubServer({ ...common, url: endpoint.url })
+        : new RedisStreamsServer({ ...common, url: endpoint.url });
     case 'in-process':
       throw new Error('An in-process endpoint has no server of its own');
   }

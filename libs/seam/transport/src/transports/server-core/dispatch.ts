@@ -77,7 +77,9 @@ export function dispatchRequest(
 
 /**
  * Delivers an event to every subscribing module in `intake`, each with its own copy of the
- * payload (`copy`), so that modules sharing a process never share an object. Failures are logged with the correlation id; events have no reply.
+ * payload (`copy`), so that modules sharing a process never share an object. Failures are logged
+ * with the correlation id (events have no reply); the promise settles when every handler is done
+ * and never rejects.
  */
 export function dispatchEvent(
   table: HandlerTable,
@@ -88,19 +90,23 @@ export function dispatchEvent(
   intake: ReadonlySet<string>,
   options: Pick<DispatchOptions, 'propagation'>,
   copy: (payload: unknown) => unknown,
-): void {
+): Promise<void> {
   attachCallContext(rpcContext, call);
-  const subscriptions = table.subscriptions(pattern).filter(({ subscriber }) => intake.has(subscriber));
-  for (const { subscriber, handler } of subscriptions) {
-    const payload = copy(data);
-    const report = (error: unknown) =>
-      logger.error(
-        `Event "${pattern}" failed in module "${subscriber}" (correlation id ${call.correlationId}): ${describe(error)}`,
-      );
-    invoke(handler, payload, rpcContext, call, options.propagation).then((result) => {
-      if (isObservable(result)) (result as Observable<unknown>).subscribe({ error: report });
-    }, report);
-  }
+  const deliveries = table
+    .subscriptions(pattern)
+    .filter(({ subscriber }) => intake.has(subscriber))
+    .map(({ subscriber, handler }) =>
+      invoke(handler, copy(data), rpcContext, call, options.propagation)
+        .then((result) => (isObservable(result) ? drain(result as Observable<unknown>) : undefined))
+        .catch((error: unknown) =>
+          logger.error(`Event "${pattern}" failed in module "${subscriber}" (correlation id ${call.correlationId}): ${describe(error)}`),
+        ),
+    );
+  return Promise.all(deliveries).then(() => undefined);
+}
+
+function drain(result: Observable<unknown>): Promise<void> {
+  return new Promise((resolve, reject) => result.subscribe({ error: reject, complete: () => resolve() }));
 }
 
 function invoke(

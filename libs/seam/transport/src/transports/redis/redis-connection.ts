@@ -1,0 +1,42 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** Longest wait between two reconnection attempts. */
+const MAX_RECONNECT_DELAY_MS = 1_000;
+
+/**
+ * A Redis connection for Seam's transports: reconnects forever with a capped backoff (so a Redis
+ * restart heals by itself), and refuses commands while disconnected instead of queueing them, so
+ * that a call made during an outage fails at once as Unavailable rather than waiting blindly.
+ */
+export function createRedisConnection(url: string, name: string, overrides: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    connectionName: name,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: (attempt) => Math.min(50 * attempt, MAX_RECONNECT_DELAY_MS),
+    ...overrides,
+  });
+}
+
+/** Waits until `redis` is ready (connecting it if needed). */
+export async function whenReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return;
+  if (redis.status === 'wait') {
+    await redis.connect();
+    return;
+  }
+  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+}
+
+/** Redact credentials from a Redis URL for logs and errors. */
+export function describeRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return 'redis://(invalid url)';
+  }
+}

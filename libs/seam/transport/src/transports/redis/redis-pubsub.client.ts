@@ -1,0 +1,133 @@
+import { ClientRedis, type WritePacket } from '@nestjs/microservices';
+import { type SeamError, UnavailableError, type WireError } from '../../errors/seam-error.js';
+import { assertTransmittable } from '../../wire/json-copy.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
+import { moduleOfPattern } from '../server-core/handler-table.js';
+import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../transport-client.js';
+import { Liveness } from './liveness.js';
+import { describeRedisUrl } from './redis-connection.js';
+import { redisKeys } from './redis-keys.js';
+import { NEST_REDIS_RECONNECT, parseRedisUrl } from './redis-url.js';
+
+/** Options of {@link SeamRedisPubSubClient}. */
+export interface SeamRedisPubSubClientOptions {
+  /** `redis://host:port/db` */
+  url: string;
+  /** Largest request or event payload in UTF-8 JSON bytes (default 1 MiB). */
+  maxMessageBytes?: number;
+}
+
+interface PendingCall {
+  module: string;
+  fail(error: SeamError): void;
+}
+
+/**
+ * Nest's stock Redis client (pub/sub wire format) driven the Seam way: payload size checked,
+ * reply channels kept subscribed (Nest subscribes and unsubscribes around every call when calls
+ * are sequential), calls failed as Unavailable when Redis drops or when every replica of the
+ * callee stops beating.
+ */
+export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportClient {
+  readonly endpoint: string;
+  private readonly maxMessageBytes: number;
+  private readonly calls = new Map<number, PendingCall>();
+  private readonly watched = new Set<string>();
+  private readonly liveness = new Liveness({ replicaDied: (module) => this.replicaDied(module) });
+  private sequence = 0;
+
+  constructor(options: SeamRedisPubSubClientOptions) {
+    super({ ...parseRedisUrl(options.url), ...NEST_REDIS_RECONNECT });
+    this.endpoint = `redis-pubsub+${describeRedisUrl(options.url)}`;
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
+  request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
+    try {
+      assertTransmittable(packet.data, this.maxMessageBytes);
+    } catch (error) {
+      queueMicrotask(() => reply(error as SeamError));
+      return () => undefined;
+    }
+    const key = ++this.sequence;
+    const module = moduleOfPattern(packet.pattern);
+    let teardown: (() => void) | undefined;
+    const finish: ReplyCallback = (error, response) => {
+      if (!this.calls.delete(key)) return;
+      teardown?.();
+      reply(error, response);
+    };
+    this.calls.set(key, { module, fail: (error) => finish(error) });
+    const onPacket = ({ err, response, isDisposed }: WritePacket) => {
+      if (err !== undefined && err !== null) finish(err instanceof Error ? this.unavailable(err) : (err as WireError));
+      else if (isDisposed) finish(undefined, response);
+    };
+    this.connect().then(
+      () => {
+        if (!this.calls.has(key)) return;
+        this.watch(module);
+        if (this.liveness.isDown(module)) return finish(this.unavailable(`no replica of "${module}" is alive`));
+        teardown = this.publish({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata }, onPacket);
+      },
+      (error: unknown) => finish(this.unavailable(error)),
+    );
+    return () => {
+      this.calls.delete(key);
+      teardown?.();
+    };
+  }
+
+  async publishEvent(packet: OutgoingPacket): Promise<void> {
+    assertTransmittable(packet.data, this.maxMessageBytes);
+    try {
+      await this.connect();
+      await this.dispatchEvent({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata });
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
+  override async connect(): Promise<void> {
+    const first = !this.pubClient;
+    await super.connect();
+    if (!first) return;
+    this.subClient.on('message', (channel: string, message: string) => {
+      if (!channel.startsWith(redisKeys.heartbeats(''))) return;
+      this.liveness.observe(channel.slice(redisKeys.heartbeats('').length), message);
+    });
+    for (const redis of [this.pubClient, this.subClient]) redis.on('close', () => this.connectionLost());
+  }
+
+  override async close(): Promise<void> {
+    this.liveness.stop();
+    for (const call of [...this.calls.values()]) call.fail(this.unavailable('the client was closed'));
+    await super.close();
+  }
+
+  /** Keeps reply channels subscribed: Nest would unsubscribe whenever no call is in flight. */
+  protected override unsubscribeFromChannel(channel: string): void {
+    this.subscriptionsCount.set(channel, Math.max(1, (this.subscriptionsCount.get(channel) ?? 1) - 1));
+  }
+
+  private watch(module: string): void {
+    if (this.watched.has(module)) return;
+    this.watched.add(module);
+    this.subClient.subscribe(redisKeys.heartbeats(module)).catch(() => this.watched.delete(module));
+  }
+
+  /** Pub/sub has no notion of who took a call: only when no replica is left do its calls fail. */
+  private replicaDied(module: string): void {
+    if (!this.liveness.isDown(module)) return;
+    for (const call of [...this.calls.values()]) if (call.module === module) call.fail(this.unavailable(`no replica of "${module}" is alive`));
+  }
+
+  private connectionLost(): void {
+    this.liveness.reset();
+    for (const call of [...this.calls.values()]) call.fail(this.unavailable('the connection to Redis was lost'));
+  }
+
+  private unavailable(reason: unknown): UnavailableError {
+    const text = reason instanceof Error ? reason.message : String(reason);
+    return new UnavailableError(`${this.endpoint} is unavailable: ${text}`, { endpoint: this.endpoint });
+  }
+}

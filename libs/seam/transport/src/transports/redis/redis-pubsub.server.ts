@@ -1,0 +1,88 @@
+import { type MessageHandler, RedisContext, ServerRedis } from '@nestjs/microservices';
+import type { Redis } from 'ioredis';
+import { CallContext } from '../../context/call-context.js';
+import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
+import { randomHex } from '../../context/random-ids.js';
+import { type DispatchOptions, dispatchEvent, dispatchRequest } from '../server-core/dispatch.js';
+import { HandlerTable } from '../server-core/handler-table.js';
+import { type RemoteServerOptions, remoteDispatchOptions, structuredCopy } from '../server-core/server-options.js';
+import { HeartbeatPublisher } from './heartbeat.js';
+import { NEST_REDIS_RECONNECT, parseRedisUrl } from './redis-url.js';
+import { readMetadata } from './stream-packets.js';
+
+/** Options of {@link SeamRedisPubSubServer}. */
+export interface SeamRedisPubSubServerOptions extends RemoteServerOptions {
+  /** `redis://host:port/db` */
+  url: string;
+}
+
+/**
+ * Nest's stock Redis transport (pub/sub, Nest's wire format: stock Nest Redis clients can call it)
+ * with Seam's semantics on top. Pub/sub cannot load-balance: every replica handles every request
+ * and every event. Use it with one replica per module, or to interoperate with stock Nest
+ * services; use the `streams` mode otherwise.
+ */
+export class SeamRedisPubSubServer extends ServerRedis {
+  private readonly table = new HandlerTable();
+  private readonly hosted: ReadonlySet<string>;
+  private readonly dispatch: DispatchOptions;
+  private heartbeat?: HeartbeatPublisher;
+
+  constructor(options: SeamRedisPubSubServerOptions) {
+    super({ ...parseRedisUrl(options.url), ...NEST_REDIS_RECONNECT });
+    this.hosted = new Set(options.hosted);
+    this.dispatch = remoteDispatchOptions(options);
+  }
+
+  override addHandler(pattern: string, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
+    callback.isEventHandler = isEventHandler;
+    callback.extras = extras;
+    this.table.add(this.normalizePattern(pattern), callback, isEventHandler);
+  }
+
+  override async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      this.table.assertHostedOnly(this.hosted, 'Redis pub/sub server');
+    } catch (error) {
+      return callback(error);
+    }
+    await super.listen((error?: unknown) => {
+      if (!error) {
+        this.heartbeat = new HeartbeatPublisher(this.pubClient, `${process.pid}-${randomHex(3)}`, [...this.hosted]);
+        this.heartbeat.start();
+      }
+      callback(error);
+    });
+  }
+
+  override async close(): Promise<void> {
+    await this.heartbeat?.stop();
+    await super.close();
+  }
+
+  override bindEvents(subClient: Redis, pubClient: Redis): void {
+    subClient.on('message', (channel: string, buffer: string) =>
+      this.handleMessage(channel, buffer, pubClient).catch((error: unknown) => this.logger.error(error)),
+    );
+    const events = [...this.table.subscriptionsByModule()].filter(([module]) => this.hosted.has(module)).flatMap(([, patterns]) => patterns);
+    const channels = new Set([...this.table.requestPatterns(), ...events]);
+    if (channels.size > 0) void subClient.subscribe(...channels);
+  }
+
+  override async handleMessage(channel: string, buffer: string, pub: Redis): Promise<void> {
+    const packet = this.parseMessage(buffer) as { id?: unknown; data?: unknown; metadata?: unknown };
+    if (typeof packet !== 'object' || packet === null) return;
+    const metadata = readMetadata(packet.metadata);
+    const context = new RedisContext([channel, metadata]);
+    const call = CallContext.fromMetadata(metadata, DEFAULT_BUDGET_MS);
+    if (packet.id === undefined) {
+      await dispatchEvent(this.table, channel, packet.data, context, call, this.hosted, this.dispatch, structuredCopy);
+      return;
+    }
+    const id = packet.id;
+    dispatchRequest(this.table, channel, packet.data, context, call, this.dispatch, (err, response) => {
+      const reply = err === undefined ? { id, response, isDisposed: true } : { id, err, status: 'error', isDisposed: true };
+      pub.publish(this.getReplyPattern(channel), JSON.stringify(reply)).catch(() => undefined);
+    });
+  }
+}

@@ -1,0 +1,231 @@
+import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import type { Redis } from 'ioredis';
+import type { CallMetadata } from '../../context/call-metadata.js';
+import { randomHex } from '../../context/random-ids.js';
+import { type SeamError, UnavailableError } from '../../errors/seam-error.js';
+import { assertTransmittable } from '../../wire/json-copy.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
+import { moduleOfPattern } from '../server-core/handler-table.js';
+import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../transport-client.js';
+import { Liveness } from './liveness.js';
+import { createRedisConnection, describeRedisUrl, whenReady } from './redis-connection.js';
+import { redisKeys } from './redis-keys.js';
+import { MAX_EVENT_STREAM_LENGTH, MAX_REQUEST_STREAM_LENGTH, type StreamReply } from './stream-packets.js';
+
+/** Options of {@link RedisStreamsClient}. */
+export interface RedisStreamsClientOptions {
+  /** `redis://host:port/db` */
+  url: string;
+  /** Largest request or event payload in UTF-8 JSON bytes (default 1 MiB). */
+  maxMessageBytes?: number;
+}
+
+interface PendingCall {
+  module: string;
+  reply: ReplyCallback;
+  entryId?: string;
+}
+
+/**
+ * Seam's load-balanced Redis transport, client side. A request is appended to the module's
+ * request stream (one replica takes it) and answered on this client's own reply channel; an
+ * event is appended to its pattern's stream. Calls fail as Unavailable at once when Redis is
+ * unreachable, when the replica holding them stops beating, or when no replica is left; a call
+ * that was never taken is deleted from the stream so that it cannot run after its caller gave up.
+ */
+export class RedisStreamsClient extends ClientProxy implements SeamTransportClient {
+  readonly endpoint: string;
+  private readonly maxMessageBytes: number;
+  private readonly clientId = randomHex(8);
+  private readonly replyChannel = redisKeys.replies(this.clientId);
+  private readonly pending = new Map<string, PendingCall>();
+  private readonly watched = new Set<string>();
+  private readonly liveness = new Liveness({ replicaDied: (module, replica) => void this.replicaDied(module, replica) });
+  private commands?: Redis;
+  private subscriber?: Redis;
+  private connecting?: Promise<void>;
+  private sequence = 0;
+
+  constructor(private readonly options: RedisStreamsClientOptions) {
+    super();
+    this.endpoint = `redis-streams+${describeRedisUrl(options.url)}`;
+    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
+  override connect(): Promise<void> {
+    this.connecting ??= this.open().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw this.unavailable(error);
+    });
+    return this.connecting;
+  }
+
+  request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
+    try {
+      assertTransmittable(packet.data, this.maxMessageBytes);
+    } catch (error) {
+      queueMicrotask(() => reply(error as SeamError));
+      return () => undefined;
+    }
+    const module = moduleOfPattern(packet.pattern);
+    const id = `${this.clientId}:${++this.sequence}`;
+    const call: PendingCall = { module, reply };
+    this.pending.set(id, call);
+    this.connect().then(
+      () => this.append(id, call, packet),
+      (error: unknown) => this.fail(id, error as SeamError),
+    );
+    return () => this.abandon(id);
+  }
+
+  async publishEvent(packet: OutgoingPacket): Promise<void> {
+    assertTransmittable(packet.data, this.maxMessageBytes);
+    await this.connect();
+    const entry = JSON.stringify({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata });
+    try {
+      await this.commands!.xadd(redisKeys.events(packet.pattern), 'MAXLEN', '~', MAX_EVENT_STREAM_LENGTH, '*', 'p', entry);
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
+  override async close(): Promise<void> {
+    this.failAll(() => true, 'the client was closed');
+    this.liveness.stop();
+    const connections = [this.commands, this.subscriber];
+    this.commands = this.subscriber = this.connecting = undefined;
+    await Promise.allSettled(connections.map((redis) => redis?.quit()));
+  }
+
+  override unwrap<T>(): T {
+    return [this.commands, this.subscriber] as T;
+  }
+
+  protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const outgoing = { pattern: String(packet.pattern), data: packet.data, metadata: (packet.metadata ?? {}) as CallMetadata };
+    return this.request(outgoing, (err, response) =>
+      err === undefined ? callback({ response, isDisposed: true }) : callback({ err, isDisposed: true }),
+    );
+  }
+
+  protected async dispatchEvent<T = undefined>(packet: ReadPacket): Promise<T> {
+    await this.publishEvent({ pattern: String(packet.pattern), data: packet.data, metadata: (packet.metadata ?? {}) as CallMetadata });
+    return undefined as T;
+  }
+
+  private async open(): Promise<void> {
+    const name = `seam:client:${this.clientId}`;
+    this.commands = createRedisConnection(this.options.url, `${name}:commands`, { enableAutoPipelining: true });
+    this.subscriber = createRedisConnection(this.options.url, `${name}:replies`);
+    for (const redis of [this.commands, this.subscriber]) {
+      redis.on('error', () => undefined); // reported through failed calls; ioredis reconnects by itself
+      redis.on('close', () => this.connectionLost());
+    }
+    this.subscriber.on('message', (channel: string, message: string) => this.receive(channel, message));
+    await Promise.all([whenReady(this.commands), whenReady(this.subscriber)]);
+    await this.subscriber.subscribe(this.replyChannel);
+  }
+
+  private append(id: string, call: PendingCall, packet: OutgoingPacket): void {
+    if (!this.pending.has(id)) return;
+    if (this.commands?.status !== 'ready') return this.fail(id, this.unavailable('not connected to Redis'));
+    this.watch(call.module);
+    if (this.liveness.isDown(call.module)) return this.fail(id, this.noReplica(call.module));
+    const entry = JSON.stringify({ id, pattern: packet.pattern, data: packet.data, metadata: packet.metadata, replyTo: this.replyChannel });
+    const stream = redisKeys.requests(call.module);
+    this.commands.xadd(stream, 'MAXLEN', '~', MAX_REQUEST_STREAM_LENGTH, '*', 'p', entry).then(
+      (entryId) => {
+        call.entryId = entryId ?? undefined;
+        if (!this.pending.has(id) && call.entryId) this.deleteEntry(call.module, call.entryId);
+      },
+      (error: unknown) => this.fail(id, this.unavailable(error)),
+    );
+  }
+
+  private receive(channel: string, message: string): void {
+    if (channel === this.replyChannel) return this.settle(message);
+    const module = channel.slice(redisKeys.heartbeats('').length);
+    if (this.watched.has(module)) this.liveness.observe(module, message);
+  }
+
+  private settle(message: string): void {
+    let reply: Partial<StreamReply>;
+    try {
+      reply = JSON.parse(message) as Partial<StreamReply>;
+    } catch {
+      return;
+    }
+    const call = typeof reply?.id === 'string' ? this.pending.get(reply.id) : undefined;
+    if (!call) return;
+    this.pending.delete(reply.id as string);
+    call.reply(reply.err ?? undefined, reply.response);
+  }
+
+  /** Subscribes to a module's heartbeats the first time it is called. */
+  private watch(module: string): void {
+    if (this.watched.has(module)) return;
+    this.watched.add(module);
+    this.subscriber?.subscribe(redisKeys.heartbeats(module)).catch(() => this.watched.delete(module));
+  }
+
+  /** Fails the calls the dead replica had taken; if no replica is left, every call to the module. */
+  private async replicaDied(module: string, replica: string): Promise<void> {
+    const stream = redisKeys.requests(module);
+    if (this.liveness.isDown(module)) {
+      this.failAll((call) => call.module === module, `no replica of "${module}" is alive`);
+    } else {
+      const held = await this.heldBy(stream, module, replica);
+      this.failAll((call) => call.module === module && call.entryId !== undefined && held.has(call.entryId), `replica ${replica} of "${module}" died`);
+    }
+    this.commands?.xgroup('DELCONSUMER', stream, module, replica).catch(() => undefined);
+  }
+
+  private async heldBy(stream: string, module: string, replica: string): Promise<Set<string>> {
+    try {
+      const entries = (await this.commands!.xpending(stream, module, '-', '+', 10_000, replica)) as Array<[string, ...unknown[]]>;
+      return new Set(entries.map(([entryId]) => entryId));
+    } catch {
+      return new Set();
+    }
+  }
+
+  private connectionLost(): void {
+    this.liveness.reset();
+    this.failAll(() => true, 'the connection to Redis was lost');
+  }
+
+  private failAll(which: (call: PendingCall) => boolean, reason: string): void {
+    for (const [id, call] of this.pending) {
+      if (which(call)) this.fail(id, this.unavailable(reason));
+    }
+  }
+
+  private fail(id: string, error: SeamError): void {
+    const call = this.pending.get(id);
+    if (!call) return;
+    this.pending.delete(id);
+    if (call.entryId) this.deleteEntry(call.module, call.entryId);
+    call.reply(error);
+  }
+
+  private abandon(id: string): void {
+    const call = this.pending.get(id);
+    if (!call) return;
+    this.pending.delete(id);
+    if (call.entryId) this.deleteEntry(call.module, call.entryId);
+  }
+
+  /** Removes a request from its stream; harmless if a replica already took it. */
+  private deleteEntry(module: string, entryId: string): void {
+    if (this.commands?.status === 'ready') this.commands.xdel(redisKeys.requests(module), entryId).catch(() => undefined);
+  }
+
+  private noReplica(module: string): UnavailableError {
+    return new UnavailableError(`No replica of "${module}" is alive (${this.endpoint})`, { module, endpoint: this.endpoint });
+  }
+
+  private unavailable(reason: unknown): UnavailableError {
+    const text = reason instanceof Error ? reason.message : String(reason);
+    return new UnavailableError(`${this.endpoint} is unavailable: ${text}`, { endpoint: this.endpoint });
+  }
+}

@@ -1,0 +1,195 @@
+import { hostname } from 'node:os';
+import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
+import type { Redis } from 'ioredis';
+import { CallContext } from '../../context/call-context.js';
+import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
+import { randomHex } from '../../context/random-ids.js';
+import { type DispatchOptions, dispatchEvent, dispatchRequest } from '../server-core/dispatch.js';
+import { HandlerTable } from '../server-core/handler-table.js';
+import { type RemoteServerOptions, remoteDispatchOptions } from '../server-core/server-options.js';
+import { HeartbeatPublisher } from './heartbeat.js';
+import { createRedisConnection, describeRedisUrl, whenReady } from './redis-connection.js';
+import { redisKeys } from './redis-keys.js';
+import { RedisStreamsContext } from './redis-streams.context.js';
+import { readMetadata, readPacket, type StreamReply } from './stream-packets.js';
+
+/** Options of {@link RedisStreamsServer}. */
+export interface RedisStreamsServerOptions extends RemoteServerOptions {
+  /** `redis://host:port/db` */
+  url: string;
+  /** Entries read per round trip (default 64). */
+  batchSize?: number;
+  /** Messages handled at once by this replica before it stops reading (default 1,000). */
+  maxInFlight?: number;
+}
+
+/**
+ * Seam's load-balanced Redis transport, server side. Each hosted module reads its request stream
+ * and the streams of the events it subscribes to through a consumer group named after the module:
+ * replicas of a module compete, so each request is handled by exactly one replica and each event
+ * once per subscribing module. Requests are acknowledged and deleted once answered; the replica
+ * announces itself by heartbeat so callers can fail its calls at once if it dies.
+ */
+export class RedisStreamsServer extends Server implements CustomTransportStrategy {
+  override readonly transportId = Symbol.for('seam.redis-streams');
+  /** This replica's consumer name in every group. */
+  readonly replica = `${hostname()}-${process.pid}-${randomHex(3)}`;
+  private readonly table = new HandlerTable();
+  private readonly hosted: readonly string[];
+  private readonly dispatch: DispatchOptions;
+  private readonly batchSize: number;
+  private readonly maxInFlight: number;
+  private commands?: Redis;
+  private readonly readers: Redis[] = [];
+  private heartbeat?: HeartbeatPublisher;
+  private closing = false;
+  private inFlight = 0;
+  private readonly belowLimit: Array<() => void> = [];
+  private readonly drained: Array<() => void> = [];
+
+  constructor(private readonly options: RedisStreamsServerOptions) {
+    super();
+    this.hosted = [...options.hosted];
+    this.dispatch = remoteDispatchOptions(options);
+    this.batchSize = options.batchSize ?? 64;
+    this.maxInFlight = options.maxInFlight ?? 1_000;
+  }
+
+  override addHandler(pattern: string, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
+    callback.isEventHandler = isEventHandler;
+    callback.extras = extras;
+    this.table.add(this.normalizePattern(pattern), callback, isEventHandler);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      this.table.assertHostedOnly(new Set(this.hosted), `Redis streams server (${describeRedisUrl(this.options.url)})`);
+      this.commands = createRedisConnection(this.options.url, `seam:${this.replica}:commands`, { enableAutoPipelining: true });
+      await whenReady(this.commands);
+      for (const module of this.hosted) {
+        await this.ensureGroups(module);
+        const reader = createRedisConnection(this.options.url, `seam:${this.replica}:${module}`);
+        await whenReady(reader);
+        this.readers.push(reader);
+        void this.readLoop(module, reader);
+      }
+      this.heartbeat = new HeartbeatPublisher(this.commands, this.replica, this.hosted);
+      this.heartbeat.start();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  /**
+   * Stops reading, finishes what is in flight (up to `graceMs`) and only then announces that the
+   * replica is gone, so callers get the answers of the calls it had taken.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    this.closing = true;
+    for (const reader of this.readers) reader.disconnect();
+    this.belowLimit.splice(0).forEach((resolve) => resolve());
+    if (this.inFlight > 0) {
+      await Promise.race([new Promise<void>((resolve) => this.drained.push(resolve)), delay(graceMs)]);
+    }
+    await this.heartbeat?.stop();
+    this.commands?.disconnect();
+  }
+
+  on(): never {
+    throw new Error('RedisStreamsServer emits no events');
+  }
+
+  unwrap<T>(): T {
+    return this.commands as T;
+  }
+
+  private streamsOf(module: string): string[] {
+    const patterns = this.table.subscriptionsByModule().get(module) ?? [];
+    return [redisKeys.requests(module), ...patterns.map(redisKeys.events)];
+  }
+
+  private async ensureGroups(module: string): Promise<void> {
+    for (const stream of this.streamsOf(module)) {
+      try {
+        await this.commands!.xgroup('CREATE', stream, module, '$', 'MKSTREAM');
+      } catch (error) {
+        if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+      }
+    }
+  }
+
+  private async readLoop(module: string, reader: Redis): Promise<void> {
+    const streams = this.streamsOf(module);
+    const cursors = streams.map(() => '>');
+    while (!this.closing) {
+      if (this.inFlight >= this.maxInFlight) {
+        await new Promise<void>((resolve) => this.belowLimit.push(resolve));
+        continue;
+      }
+      let batch: Array<[string, Array<[string, string[]]>]> | null;
+      try {
+        batch = (await reader.xreadgroup(
+          'GROUP', module, this.replica, 'COUNT', this.batchSize, 'BLOCK', 1_000, 'STREAMS', ...streams, ...cursors,
+        )) as typeof batch;
+      } catch (error) {
+        if (this.closing) return;
+        await this.recover(module, reader, error as Error);
+        continue;
+      }
+      for (const [stream, entries] of batch ?? []) {
+        for (const [entryId, fields] of entries) this.handleEntry(module, stream, entryId, fields);
+      }
+    }
+  }
+
+  /** After a Redis restart the streams and groups are gone: wait for the connection, recreate them. */
+  private async recover(module: string, reader: Redis, error: Error): Promise<void> {
+    await delay(100);
+    if (this.closing) return;
+    await Promise.all([whenReady(reader), whenReady(this.commands!)]).catch(() => undefined);
+    if (error.message.includes('NOGROUP')) await this.ensureGroups(module).catch(() => undefined);
+  }
+
+  private handleEntry(module: string, stream: string, entryId: string, fields: string[]): void {
+    const packet = readPacket(fields);
+    const isRequest = stream === redisKeys.requests(module);
+    const pattern = isRequest ? packet?.pattern : stream.slice(redisKeys.events('').length);
+    const replyTo = packet?.replyTo;
+    const validReply = typeof replyTo === 'string' && replyTo.startsWith(redisKeys.replies(''));
+    if (!packet || typeof pattern !== 'string' || (isRequest && (!validReply || typeof packet.id !== 'string'))) {
+      this.logger.warn(`Dropped malformed entry ${entryId} of ${stream}`);
+      this.settle(module, stream, entryId, false);
+      return;
+    }
+    this.inFlight++;
+    const metadata = readMetadata(packet.metadata);
+    const context = new RedisStreamsContext([pattern, metadata, stream, entryId]);
+    const call = CallContext.fromMetadata(metadata, DEFAULT_BUDGET_MS);
+    if (!isRequest) {
+      void dispatchEvent(this.table, pattern, packet.data, context, call, new Set([module]), this.dispatch, (data) => data).then(() =>
+        this.settle(module, stream, entryId, true),
+      );
+      return;
+    }
+    dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, (err, response) => {
+      const reply: StreamReply = err === undefined ? { id: packet.id as string, response } : { id: packet.id as string, err };
+      this.commands!.publish(replyTo as string, JSON.stringify(reply)).catch(() => undefined);
+      this.settle(module, stream, entryId, true);
+    });
+  }
+
+  /** Acknowledges an entry; request entries are deleted too (nobody else needs them). */
+  private settle(module: string, stream: string, entryId: string, counted: boolean): void {
+    this.commands!.xack(stream, module, entryId).catch(() => undefined);
+    if (stream === redisKeys.requests(module)) this.commands!.xdel(stream, entryId).catch(() => undefined);
+    if (!counted) return;
+    this.inFlight--;
+    if (this.inFlight < this.maxInFlight) this.belowLimit.splice(0).forEach((resolve) => resolve());
+    if (this.inFlight === 0) this.drained.splice(0).forEach((resolve) => resolve());
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { type Endpoint, InProcessBus, SeamClient, type SeamTransportOptions, startSeamServers } from '@seam/transport';
+import { type ServiceProcess, spawnService } from '@seam/testing';
+import { CALLEE_MODULES, CallerAppModule, ProbeAppModule } from '../fixtures/probe-app.module.js';
+
+const CALLEE_ENTRY = 'test/parity/fixtures/probe-service.main.ts';
+
+/** The caller side of a parity run, plus what the remote variants can do to their callee. */
+export interface ParityTarget {
+  client: SeamClient;
+  /** Callee processes (empty in-process). */
+  replicas: ServiceProcess[];
+  /** Lines each replica logged for the requests and events it handled. */
+  handledBy(replica: number): string[];
+  close(): Promise<void>;
+}
+
+async function callerApp(options: SeamTransportOptions): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [CallerAppModule.with(options)] }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.init();
+  return app;
+}
+
+/** Caller and callee apps in this process, sharing a private in-process bus. */
+export async function inProcessTarget(): Promise<ParityTarget> {
+  const bus = new InProcessBus();
+  const calleeRef = await Test.createTestingModule({ imports: [ProbeAppModule.with({ hosted: CALLEE_MODULES, bus })] }).compile();
+  const callee = calleeRef.createNestApplication({ logger: false });
+  await startSeamServers(callee);
+  await callee.init();
+  const caller = await callerApp({ hosted: [], bus });
+  return {
+    client: caller.get(SeamClient),
+    replicas: [],
+    handledBy: () => [],
+    close: async () => {
+      await caller.close();
+      await callee.close();
+    },
+  };
+}
+
+/**
+ * Callee modules in `replicas` real OS processes, each serving every callee module behind
+ * `endpoint`; the caller in this process reaches them through the same endpoint.
+ */
+export async function remoteTarget(endpointFor: (replica: number) => Endpoint, replicas = 1): Promise<ParityTarget> {
+  const logDir = mkdtempSync(join(tmpdir(), 'seam-parity-'));
+  const endpoints = (replica: number) => Object.fromEntries(CALLEE_MODULES.map((module) => [module, endpointFor(replica)]));
+  const processes = await Promise.all(
+    Array.from({ length: replicas }, (_, replica) =>
+      spawnService({
+        entry: CALLEE_ENTRY,
+        env: {
+          PROBE_OPTIONS: JSON.stringify({ hosted: CALLEE_MODULES, endpoints: endpoints(replica) }),
+          PROBE_REPLICA: `replica-${replica}`,
+          PROBE_HANDLED_LOG: join(logDir, `replica-${replica}.log`),
+        },
+      }),
+    ),
+  );
+  const caller = await callerApp({ hosted: [], endpoints: endpoints(0) });
+  return {
+    client: caller.get(SeamClient),
+    replicas: processes,
+    handledBy: (replica) => {
+      try {
+        return readFileSync(join(logDir, `replica-${replica}.log`), 'utf8').split('\n').filter(Boolean);
+      } catch {
+        return [];
+      }
+    },
+    close: async () => {
+      await caller.close();
+      await Promise.all(processes.map((service) => service.stop()));
+    },
+  };
+}

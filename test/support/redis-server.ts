@@ -1,0 +1,65 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { eventually } from '@seam/testing';
+import { freePort } from './free-port.js';
+
+/** Why Redis suites cannot run here, or undefined when they can. */
+export function redisUnavailableReason(): string | undefined {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+    return undefined;
+  } catch {
+    return 'redis-server is not installed (the parity suite starts a private, restartable Redis)';
+  }
+}
+
+/**
+ * A private Redis server on a free port, started for one suite so that it can be restarted and
+ * killed without disturbing anything else using Redis on this machine. Nothing is persisted.
+ */
+export class PrivateRedis {
+  private process?: ChildProcess;
+
+  private constructor(readonly port: number) {}
+
+  /** `redis://127.0.0.1:<port>` */
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort());
+    await redis.boot();
+    return redis;
+  }
+
+  /** Kills the server (SIGKILL: no goodbye to clients) and starts a fresh, empty one on the same port. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.boot();
+  }
+
+  async stop(): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  private async boot(): Promise<void> {
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    this.process = spawn('redis-server', args, { stdio: 'ignore' });
+    process.once('exit', () => this.process?.kill('SIGKILL'));
+    await eventually(async () => {
+      const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      try {
+        await probe.connect();
+        await probe.ping();
+      } finally {
+        probe.disconnect();
+      }
+    }, { timeoutMs: 10_000, intervalMs: 50 });
+  }
+}
