@@ -4,6 +4,8 @@ import { type Heartbeat, HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS } from './r
 export interface LivenessListener {
   /** `replica` of `module` stopped beating (killed, frozen or shut down). */
   replicaDied(module: string, replica: string): void;
+  /** No replica of a watched `module` was heard since watching began (only with `expectHeartbeats`). */
+  moduleSilent?(module: string): void;
 }
 
 /**
@@ -13,9 +15,23 @@ export interface LivenessListener {
  */
 export class Liveness {
   private readonly lastSeen = new Map<string, Map<string, number>>();
+  private readonly watchedSince = new Map<string, number>();
   private sweeper?: NodeJS.Timeout;
 
-  constructor(private readonly listener: LivenessListener) {}
+  /**
+   * @param expectHeartbeats every server on this channel beats (Seam servers do; stock Nest
+   * servers do not), so a watched module that stays silent has no live replica.
+   */
+  constructor(
+    private readonly listener: LivenessListener,
+    private readonly expectHeartbeats = false,
+  ) {}
+
+  /** Starts the silence clock of `module` (call once its heartbeat channel is subscribed). */
+  watch(module: string): void {
+    if (!this.watchedSince.has(module)) this.watchedSince.set(module, performance.now());
+    if (this.expectHeartbeats) this.startSweeping();
+  }
 
   /** Records a heartbeat (untrusted input: anything malformed is ignored). */
   observe(module: string, raw: string): void {
@@ -51,6 +67,8 @@ export class Liveness {
   /** Forgets every replica (e.g. after losing the broker connection: heartbeats were missed). */
   reset(): void {
     this.lastSeen.clear();
+    const now = performance.now();
+    for (const module of this.watchedSince.keys()) this.watchedSince.set(module, now);
   }
 
   private startSweeping(): void {
@@ -61,6 +79,13 @@ export class Liveness {
 
   private sweep(): void {
     const deadline = performance.now() - HEARTBEAT_TIMEOUT_MS;
+    if (this.expectHeartbeats) {
+      for (const [module, since] of this.watchedSince) {
+        if (this.lastSeen.has(module) || since >= deadline) continue;
+        this.lastSeen.set(module, new Map());
+        this.listener.moduleSilent?.(module);
+      }
+    }
     for (const [module, replicas] of this.lastSeen) {
       for (const [replica, seen] of replicas) {
         if (seen >= deadline) continue;

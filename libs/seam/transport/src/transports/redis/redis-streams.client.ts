@@ -40,7 +40,13 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private readonly replyChannel = redisKeys.replies(this.clientId);
   private readonly pending = new Map<string, PendingCall>();
   private readonly watched = new Set<string>();
-  private readonly liveness = new Liveness({ replicaDied: (module, replica) => void this.replicaDied(module, replica) });
+  private readonly liveness = new Liveness(
+    {
+      replicaDied: (module, replica) => void this.replicaDied(module, replica),
+      moduleSilent: (module) => this.failAll((call) => call.module === module, `no replica of "${module}" answered`),
+    },
+    true,
+  );
   private commands?: Redis;
   private subscriber?: Redis;
   private connecting?: Promise<void>;
@@ -165,7 +171,10 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private watch(module: string): void {
     if (this.watched.has(module)) return;
     this.watched.add(module);
-    this.subscriber?.subscribe(redisKeys.heartbeats(module)).catch(() => this.watched.delete(module));
+    this.subscriber?.subscribe(redisKeys.heartbeats(module)).then(
+      () => this.liveness.watch(module),
+      () => this.watched.delete(module),
+    );
   }
 
   /** Fails the calls the dead replica had taken; if no replica is left, every call to the module. */

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe } from '@jest/globals';
+import { PrivateRedis, redisUnavailableReason } from '../support/redis-server.js';
+import { coreScenarios } from './support/core-scenarios.js';
+import { type ParityTarget, remoteTarget } from './support/parity-target.js';
+import { redisRestartScenario, replicaFailoverScenario, replicaScenarios } from './support/redis-scenarios.js';
+import { remoteScenarios } from './support/remote-scenarios.js';
+
+const skipReason = redisUnavailableReason();
+const suite = skipReason ? describe.skip : describe;
+const title = (name: string) => (skipReason ? `${name} — skipped: ${skipReason}` : name);
+
+suite(title('Parity: Redis transport, load-balanced streams (callee in its own process)'), () => {
+  let redis: PrivateRedis;
+  let target: ParityTarget;
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    target = await remoteTarget(() => ({ transport: 'redis', url: redis.url }));
+  });
+  afterAll(async () => {
+    await target?.close();
+    await redis?.stop();
+  });
+
+  coreScenarios(() => target);
+  redisRestartScenario(() => target, () => redis);
+  remoteScenarios(() => target);
+});
+
+suite(title('Parity: Redis transport, load-balanced streams, 2 replicas'), () => {
+  let redis: PrivateRedis;
+  let target: ParityTarget;
+  beforeAll(async () => {
+    redis = await PrivateRedis.start();
+    target = await remoteTarget(() => ({ transport: 'redis', url: redis.url }), 2);
+  });
+  afterAll(async () => {
+    await target?.close();
+    await redis?.stop();
+  });
+
+  replicaScenarios(() => target);
+  replicaFailoverScenario(() => target);
+});

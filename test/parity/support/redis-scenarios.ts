@@ -1,0 +1,72 @@
+import { expect, it } from '@jest/globals';
+import { eventually } from '@seam/testing';
+import { ProbeContract } from '../fixtures/probe.contract.js';
+import type { PrivateRedis } from '../../support/redis-server.js';
+import type { ParityTarget } from './parity-target.js';
+
+/** Scenarios for transports that go through Redis. */
+export function redisRestartScenario(target: () => ParityTarget, redis: () => PrivateRedis): void {
+  it('serves calls again after Redis is restarted (empty, as after a crash)', async () => {
+    await expect(target().client.send(ProbeContract.echo, { text: 'before', count: 1 })).resolves.toEqual({ text: 'before', count: 1 });
+    await redis().restart();
+    const started = performance.now();
+    await eventually(() => expect(target().client.send(ProbeContract.echo, { text: 'after', count: 2 }, { timeoutMs: 500 })).resolves.toEqual({ text: 'after', count: 2 }), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
+    process.stdout.write(`Redis restart: calls succeed again after ${(performance.now() - started).toFixed(0)} ms\n`);
+  });
+}
+
+/** With 2 replicas of every callee module behind the load-balanced channel. */
+export function replicaScenarios(target: () => ParityTarget): void {
+  it('handles each request on exactly one of 2 replicas, and uses both', async () => {
+    const ids = Array.from({ length: 400 }, (_, index) => `lb-${index}`);
+    const answers = await Promise.all(ids.map((id) => target().client.send(ProbeContract.sleep, { ms: 2, id })));
+    expect(answers.map((answer) => answer.id)).toEqual(ids);
+    const handled = [0, 1].map((replica) => target().handledBy(replica).filter((line) => line.startsWith('probe:lb-')));
+    const all = [...handled[0]!, ...handled[1]!];
+    process.stdout.write(`2 replicas: ${handled[0]!.length} + ${handled[1]!.length} of ${ids.length} requests\n`);
+    expect(all).toHaveLength(ids.length);
+    expect(new Set(all).size).toBe(ids.length);
+    expect(handled[0]!.length).toBeGreaterThan(0);
+    expect(handled[1]!.length).toBeGreaterThan(0);
+    const servedBy = new Set(answers.map((answer) => answer.replica));
+    expect(servedBy).toEqual(new Set(['replica-0', 'replica-1']));
+  });
+
+  it('delivers each event once per subscribing module, not once per replica', async () => {
+    const ids = Array.from({ length: 50 }, (_, index) => `fanout-${index}`);
+    for (const id of ids) await target().client.emit(ProbeContract.pingSent, { id, text: 'hello' });
+    for (const module of ['listener-a', 'listener-b']) {
+      const lines = await eventually(() => {
+        const received = [0, 1].flatMap((replica) => target().handledBy(replica)).filter((line) => line.startsWith(`${module}:fanout-`));
+        expect(received.length).toBeGreaterThanOrEqual(ids.length);
+        return received;
+      });
+      expect(lines.sort()).toEqual(ids.map((id) => `${module}:${id}`).sort());
+    }
+  });
+}
+
+/** Kills one of 2 replicas mid-flight (run last: the replica stays dead). */
+export function replicaFailoverScenario(target: () => ParityTarget): void {
+  it('fails only the calls the killed replica held; the other replica completes its own', async () => {
+    const ids = Array.from({ length: 100 }, (_, index) => `failover-${index}`);
+    const results = ids.map((id) =>
+      target()
+        .client.send(ProbeContract.sleep, { ms: 1_500, id }, { timeoutMs: 10_000 })
+        .then((answer) => ({ ok: true as const, replica: answer.replica }), (error: Error) => ({ ok: false as const, error })),
+    );
+    await eventually(() => expect([0, 1].flatMap((r) => target().handledBy(r)).filter((l) => l.startsWith('probe:failover-'))).toHaveLength(100));
+    const heldByVictim = target().handledBy(1).filter((line) => line.startsWith('probe:failover-')).length;
+    target().replicas[1]!.signal('SIGKILL');
+    const outcomes = await Promise.all(results);
+    const failed = outcomes.filter((outcome) => !outcome.ok);
+    process.stdout.write(`failover: victim held ${heldByVictim}, ${failed.length} failed, ${outcomes.length - failed.length} answered\n`);
+    expect(heldByVictim).toBeGreaterThan(0);
+    expect(failed).toHaveLength(heldByVictim);
+    expect(failed.every((outcome) => outcome.error.name === 'UnavailableError')).toBe(true);
+    expect(outcomes.filter((outcome) => outcome.ok).every((outcome) => outcome.replica === 'replica-0')).toBe(true);
+  });
+}
