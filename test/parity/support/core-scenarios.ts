@@ -65,7 +65,7 @@ export function coreScenarios(target: () => ParityTarget, options: CoreScenarioO
     ) as never;
     const error = await failureOf(target().client.send(ProbeContract.checkOrder, hostile));
     expect(error).toBeInstanceOf(ValidationError);
-    const paths = (error as ValidationError).fields.map((field) => field.path).sort();
+    const paths = (error as ValidationError).fields.map((field) => field.path).toSorted();
     expect(paths).toEqual(['admin', 'customer', 'lines[0].quantity', 'lines[1].discount']);
   });
 

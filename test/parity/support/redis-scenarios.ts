@@ -44,7 +44,7 @@ export function replicaScenarios(target: () => ParityTarget): void {
         expect(received.length).toBeGreaterThanOrEqual(ids.length);
         return received;
       });
-      expect(lines.sort()).toEqual(ids.map((id) => `${module}:${id}`).sort());
+      expect(lines.toSorted()).toEqual(ids.map((id) => `${module}:${id}`).toSorted());
     }
   });
 }

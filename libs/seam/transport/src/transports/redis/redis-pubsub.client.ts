@@ -100,7 +100,7 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
 
   override async close(): Promise<void> {
     this.liveness.stop();
-    for (const call of [...this.calls.values()]) call.fail(this.unavailable('the client was closed'));
+    for (const call of this.calls.values()) call.fail(this.unavailable('the client was closed'));
     await super.close();
   }
 
@@ -118,12 +118,12 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   /** Pub/sub has no notion of who took a call: only when no replica is left do its calls fail. */
   private replicaDied(module: string): void {
     if (!this.liveness.isDown(module)) return;
-    for (const call of [...this.calls.values()]) if (call.module === module) call.fail(this.unavailable(`no replica of "${module}" is alive`));
+    for (const call of this.calls.values()) if (call.module === module) call.fail(this.unavailable(`no replica of "${module}" is alive`));
   }
 
   private connectionLost(): void {
     this.liveness.reset();
-    for (const call of [...this.calls.values()]) call.fail(this.unavailable('the connection to Redis was lost'));
+    for (const call of this.calls.values()) call.fail(this.unavailable('the connection to Redis was lost'));
   }
 
   private unavailable(reason: unknown): UnavailableError {
