@@ -3,6 +3,7 @@ import { CallContext } from '../context/call-context.js';
 import { currentCallContext } from '../context/call-scope.js';
 import { DeadlineExceededError } from '../errors/seam-error.js';
 import { errorFromWire } from '../errors/wire-errors.js';
+import { OutgoingCall } from './outgoing-call.js';
 import type { TransportRouter } from './transport-router.js';
 
 /** Per-call options of {@link SeamClient.send}. */
@@ -43,7 +44,7 @@ export class SeamClient {
    */
   send<Req, Res>(entry: RequestEntry<Req, Res>, request: Req, options: CallOptions = {}): Promise<Res> {
     if (entry?.kind !== 'request') return Promise.reject(new TypeError('send() takes a request entry of a contract'));
-    const parent = options.parent ?? currentCallContext();
+    const parent = options.parent ?? (this.router.propagation ? currentCallContext() : undefined);
     const own = options.timeoutMs ?? this.router.defaultDeadlineMs;
     const budget = parent ? Math.min(own, parent.remainingMs()) : own;
     if (!(budget > 0)) {
@@ -51,27 +52,9 @@ export class SeamClient {
     }
     const packet = { pattern: entry.pattern, data: request, metadata: CallContext.outgoing(parent, this.caller, budget) };
     const transport = this.router.clientFor(entry.module);
-    return new Promise<Res>((resolve, reject) => {
-      let settled = false;
-      const timer = setTimeout(() => {
-        if (settled) return;
-        settled = true;
-        teardown();
-        reject(
-          new DeadlineExceededError(`"${entry.pattern}" did not answer within ${budget} ms`, {
-            pattern: entry.pattern,
-            budgetMs: budget,
-          }),
-        );
-      }, budget);
-      const teardown = transport.request(packet, (error, response) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (error === undefined) resolve(response as Res);
-        else reject(errorFromWire(error));
-      });
-    });
+    return new Promise<Res>((resolve, reject) =>
+      new OutgoingCall(packet, budget, this.router.deadlines, resolve as (value: unknown) => void, reject).start(transport),
+    );
   }
 
   /**
@@ -82,7 +65,7 @@ export class SeamClient {
    */
   async emit<P>(entry: EventEntry<P>, payload: P, options: EmitOptions = {}): Promise<void> {
     if (entry?.kind !== 'event') throw new TypeError('emit() takes an event entry of a contract');
-    const parent = options.parent ?? currentCallContext();
+    const parent = options.parent ?? (this.router.propagation ? currentCallContext() : undefined);
     const metadata = CallContext.outgoing(parent, this.caller, this.router.defaultDeadlineMs);
     const packet = { pattern: entry.pattern, data: payload, metadata };
     try {

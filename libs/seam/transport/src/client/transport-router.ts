@@ -2,6 +2,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { type Endpoint, endpointKey } from '../module/endpoint.js';
 import type { ResolvedSeamOptions } from '../module/seam-options.js';
 import { createTransportClient } from '../transports/create-transport.js';
+import { DeadlineScheduler } from './deadline-scheduler.js';
 import type { SeamTransportClient } from '../transports/transport-client.js';
 
 const IN_PROCESS: Endpoint = { transport: 'in-process' };
@@ -12,7 +13,10 @@ const IN_PROCESS: Endpoint = { transport: 'in-process' };
  * the same endpoint. This is the only place that knows where a module runs.
  */
 export class TransportRouter implements OnApplicationShutdown {
+  /** Deadlines of every call made through this router. */
+  readonly deadlines = new DeadlineScheduler();
   private readonly clients = new Map<string, SeamTransportClient>();
+  private readonly byModule = new Map<string, SeamTransportClient>();
   private readonly hosted: ReadonlySet<string>;
   private targets?: SeamTransportClient[];
 
@@ -25,10 +29,20 @@ export class TransportRouter implements OnApplicationShutdown {
     return this.options.deadlineMs;
   }
 
+  /** Whether call contexts propagate implicitly (AsyncLocalStorage) to nested calls. */
+  get propagation(): boolean {
+    return this.options.propagation;
+  }
+
   /** The transport client that reaches `module`. */
   clientFor(module: string): SeamTransportClient {
-    const endpoint = this.hosted.has(module) ? IN_PROCESS : (this.options.endpoints[module] ?? IN_PROCESS);
-    return this.client(endpoint);
+    let client = this.byModule.get(module);
+    if (!client) {
+      const endpoint = this.hosted.has(module) ? IN_PROCESS : (this.options.endpoints[module] ?? IN_PROCESS);
+      client = this.client(endpoint);
+      this.byModule.set(module, client);
+    }
+    return client;
   }
 
   /**
@@ -52,6 +66,7 @@ export class TransportRouter implements OnApplicationShutdown {
   async close(): Promise<void> {
     const clients = [...this.clients.values()];
     this.clients.clear();
+    this.byModule.clear();
     this.targets = undefined;
     await Promise.allSettled(clients.map((client) => client.close()));
   }

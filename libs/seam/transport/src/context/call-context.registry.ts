@@ -4,11 +4,15 @@ import { CallContext } from './call-context.js';
 /** Budget assumed for a call whose sender gave none (a stock Nest client): the default deadline. */
 export const DEFAULT_BUDGET_MS = DEFAULT_DEADLINE_MS;
 
-const contexts = new WeakMap<object, CallContext>();
+// A symbol-keyed property on the RPC context object, not a WeakMap: the context object lives
+// exactly as long as the call, and short-lived WeakMap keys are costly for the garbage collector.
+const CALL = Symbol('seam.call-context');
+
+type WithCall = { [CALL]?: CallContext; getMetadata?: () => unknown };
 
 /** Records the call context built when `rpcContext`'s packet arrived (done by Seam servers). */
 export function attachCallContext(rpcContext: object, context: CallContext): void {
-  contexts.set(rpcContext, context);
+  (rpcContext as WithCall)[CALL] = context;
 }
 
 /**
@@ -16,12 +20,12 @@ export function attachCallContext(rpcContext: object, context: CallContext): voi
  * arrival; for any other server it is built on first access from the packet metadata.
  */
 export function callContextOf(rpcContext: object): CallContext {
-  let context = contexts.get(rpcContext);
+  const holder = rpcContext as WithCall;
+  let context = holder[CALL];
   if (!context) {
-    const getMetadata = (rpcContext as { getMetadata?: () => unknown }).getMetadata;
-    const metadata = typeof getMetadata === 'function' ? getMetadata.call(rpcContext) : undefined;
+    const metadata = typeof holder.getMetadata === 'function' ? holder.getMetadata() : undefined;
     context = CallContext.fromMetadata(metadata, DEFAULT_BUDGET_MS);
-    contexts.set(rpcContext, context);
+    holder[CALL] = context;
   }
   return context;
 }

@@ -72,11 +72,14 @@ export function defineContract<const Entries extends Record<string, AnyDraft>>(
     throw new Error(`Contract module name "${module}" must be kebab-case (e.g. "orders", "order-history")`);
   }
   const bound: Record<string, ContractEntry> = {};
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   for (const [name, draft] of Object.entries(entries)) {
     assertPattern(module, name, draft);
-    if (seen.has(draft.pattern)) throw new Error(`Contract "${module}" declares "${draft.pattern}" twice`);
-    seen.add(draft.pattern);
+    const first = seen.get(draft.pattern);
+    if (first !== undefined) {
+      throw new Error(`Contract "${module}": entries "${first}" and "${name}" both declare "${draft.pattern}"; patterns must be unique`);
+    }
+    seen.set(draft.pattern, name);
     bound[name] = Object.freeze({ ...draft, module }) as ContractEntry;
   }
   Object.defineProperty(bound, CONTRACT_MODULE, { value: module });
@@ -107,7 +110,13 @@ function assertPattern(module: string, name: string, draft: AnyDraft): void {
     throw new Error(`Contract "${module}": entry "${name}" has pattern "${draft.pattern}", expected ${expected}`);
   }
   const classes = draft.kind === 'request' ? [draft.request, draft.response] : [draft.payload];
-  if (classes.some((cls) => typeof cls !== 'function')) {
-    throw new Error(`Contract "${module}": entry "${name}" needs DTO classes, not ${classes.map((c) => typeof c).join('/')}`);
+  if (!classes.every(isClass)) {
+    const got = classes.map((c) => (isClass(c) ? 'class' : typeof c === 'function' ? 'arrow function' : typeof c));
+    throw new Error(`Contract "${module}": entry "${name}" needs DTO classes, not ${got.join('/')}`);
   }
+}
+
+/** Arrow functions (`() => Dto`, a lazy-type habit) have no prototype and cannot be DTOs. */
+function isClass(value: unknown): boolean {
+  return typeof value === 'function' && value.prototype !== undefined;
 }

@@ -35,7 +35,11 @@ export function toWireError(exception: unknown): MappedError {
   if (exception instanceof SeamError) return { wire: exception.toJSON(), unexpected: false };
   if (exception instanceof RpcException) {
     const error = exception.getError();
-    if (isWireError(error)) return { wire: { ...error, details: error.details ?? {} }, unexpected: false };
+    if (isWireError(error)) {
+      // Fields by name, not by spread: an Error's `message` is not enumerable (a SeamError inside an
+      // RpcException would lose it), and extra fields of the payload must not travel.
+      return { wire: { code: error.code, message: error.message, details: error.details ?? {} }, unexpected: false };
+    }
     if (error === NEST_FORBIDDEN_MESSAGE) {
       return { wire: { code: ErrorCode.Forbidden, message: NEST_FORBIDDEN_MESSAGE, details: {} }, unexpected: false };
     }

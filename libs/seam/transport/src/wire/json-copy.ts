@@ -71,14 +71,16 @@ function unserialisable(error: unknown): ValidationError {
 
 /** Applies `toJSON` and unboxes primitive wrappers, as JSON.stringify does before encoding. */
 function prepare(value: unknown, key: string | number): unknown {
-  if (typeof value === 'object' && value !== null) {
+  // JSON.stringify asks functions and BigInts for `toJSON` too, not only objects.
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function' || typeof value === 'bigint') {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === 'function') value = toJSON.call(value, String(key));
-    // Boxed primitives are rare but JSON unboxes them; same-realm checks suffice for payloads.
+    // Boxed primitives are rare but JSON unboxes them (a boxed BigInt then fails like a BigInt);
+    // same-realm checks suffice for payloads.
     // oxlint-disable-next-line unicorn/no-instanceof-builtins
-    if (value instanceof Number || value instanceof String || value instanceof Boolean) value = value.valueOf();
-  } else if (typeof value === 'bigint') {
-    throw new TypeError('a BigInt cannot be encoded as JSON');
+    if (value instanceof Number || value instanceof String || value instanceof Boolean || value instanceof BigInt) {
+      value = value.valueOf();
+    }
   }
   return value;
 }

@@ -4,7 +4,8 @@ import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
 import type { CallMetadata } from '../../context/call-metadata.js';
 import { copyAsJson } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
-import { type DispatchOptions, dispatchEvent, dispatchRequest, type Reply } from '../server-core/dispatch.js';
+import { type DispatchOptions, dispatchEvent, prepareRequest, type Reply } from '../server-core/dispatch.js';
+import type { RequestExchange } from '../server-core/request-exchange.js';
 import { HandlerTable } from '../server-core/handler-table.js';
 import { defaultInProcessBus, type InProcessBus } from './in-process.bus.js';
 import { InProcessContext } from './in-process.context.js';
@@ -60,6 +61,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
       defaultBudgetMs: DEFAULT_BUDGET_MS,
       propagation: options.propagation ?? true,
       prepareResponse: (value) => copyAsJson(value, this.maxMessageBytes),
+      prepareError: (error) => copyAsJson(error, Number.POSITIVE_INFINITY),
     };
   }
 
@@ -95,19 +97,18 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
 
   /** Answers a request from an in-process client; `reply` runs once, never synchronously. */
   receiveRequest(packet: InProcessPacket, reply: Reply): () => void {
-    let teardown: (() => void) | undefined;
+    let exchange: RequestExchange | undefined;
     let cancelled = false;
     queueMicrotask(() => {
       if (cancelled) return;
       const context = new InProcessContext([packet.pattern, packet.metadata]);
       const call = CallContext.fromMetadata(packet.metadata, DEFAULT_BUDGET_MS);
-      teardown = dispatchRequest(this.table, packet.pattern, packet.data, context, call, this.dispatch, (error, response) =>
-        reply(error === undefined ? undefined : copyAsJson(error, Infinity), response),
-      );
+      exchange = prepareRequest(this.table, packet.pattern, packet.data, context, call, this.dispatch, reply);
+      exchange?.run();
     });
     return () => {
       cancelled = true;
-      teardown?.();
+      exchange?.cancel();
     };
   }
 

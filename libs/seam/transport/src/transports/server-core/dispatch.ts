@@ -1,29 +1,15 @@
 import { Logger } from '@nestjs/common';
 import type { MessageHandler } from '@nestjs/microservices';
-import { isObservable, type Observable, type Subscription as RxSubscription } from 'rxjs';
+import { isObservable, type Observable } from 'rxjs';
 import { attachCallContext } from '../../context/call-context.registry.js';
 import { CallContext } from '../../context/call-context.js';
 import { runInCallScope } from '../../context/call-scope.js';
-import { toWireError } from '../../door/to-wire-error.js';
-import { DeadlineExceededError, InternalError, type WireError } from '../../errors/seam-error.js';
+import { DeadlineExceededError } from '../../errors/seam-error.js';
 import { unknownPatternError } from '../../errors/wire-errors.js';
 import type { HandlerTable } from './handler-table.js';
+import { type DispatchOptions, isWire, type Reply, RequestExchange } from './request-exchange.js';
 
-/** How a server runs handlers: limits and context propagation. */
-export interface DispatchOptions {
-  /** Budget assumed when the caller sent none. */
-  defaultBudgetMs: number;
-  /** Enter an AsyncLocalStorage scope per call (implicit propagation to nested calls). */
-  propagation: boolean;
-  /**
-   * Turns a handler's result into what is sent back: the in-process server copies it, remote
-   * servers check its size. Throws a `SeamError` to send that instead.
-   */
-  prepareResponse(value: unknown): unknown;
-}
-
-/** Called exactly once with a wire error, or with `undefined` and the response. */
-export type Reply = (error: WireError | undefined, response?: unknown) => void;
+export type { DispatchOptions, Reply } from './request-exchange.js';
 
 const logger = new Logger('SeamServer');
 
@@ -41,38 +27,34 @@ export function dispatchRequest(
   options: DispatchOptions,
   reply: Reply,
 ): () => void {
+  const exchange = prepareRequest(table, pattern, data, rpcContext, call, options, reply);
+  exchange?.run();
+  return () => exchange?.cancel();
+}
+
+/**
+ * The exchange that will answer a request, not yet started — or `undefined` after replying at
+ * once (unknown pattern, deadline already past on arrival).
+ */
+export function prepareRequest(
+  table: HandlerTable,
+  pattern: string,
+  data: unknown,
+  rpcContext: object,
+  call: CallContext,
+  options: DispatchOptions,
+  reply: Reply,
+): RequestExchange | undefined {
   const handler = table.request(pattern);
   if (!handler) {
     reply(unknownPatternError(pattern).toJSON());
-    return noop;
+    return undefined;
   }
   if (call.expired) {
     reply(new DeadlineExceededError(`Deadline passed before "${pattern}" started`, { pattern }).toJSON());
-    return noop;
+    return undefined;
   }
-  attachCallContext(rpcContext, call);
-  let subscription: RxSubscription | undefined;
-  const succeed = (value: unknown) => {
-    let response: unknown;
-    try {
-      response = options.prepareResponse(value);
-    } catch (error) {
-      logger.error(`Response of "${pattern}" cannot be sent (correlation id ${call.correlationId}): ${(error as Error).message}`);
-      return reply(new InternalError('Internal error', { reason: 'response-not-sendable' }).toJSON());
-    }
-    reply(undefined, response);
-  };
-  const fail = (error: unknown) => reply(isWire(error) ? error : toWireError(error).wire);
-  invoke(handler, data, rpcContext, call, options.propagation).then((result) => {
-    if (!isObservable(result)) return succeed(result);
-    let last: unknown;
-    subscription = (result as Observable<unknown>).subscribe({
-      next: (value) => (last = value),
-      error: fail,
-      complete: () => succeed(last),
-    });
-  }, fail);
-  return () => subscription?.unsubscribe();
+  return new RequestExchange(handler, pattern, data, rpcContext, call, options, reply);
 }
 
 /**
@@ -123,13 +105,9 @@ function invoke(
   }
 }
 
-function isWire(error: unknown): error is WireError {
-  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error && !(error instanceof Error);
-}
 
 function describe(error: unknown): string {
   if (isWire(error)) return `${error.code}: ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-function noop(): void {}

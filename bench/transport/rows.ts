@@ -1,0 +1,126 @@
+import type { INestApplication, INestMicroservice } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { type Endpoint, InProcessBus, SeamClient, startSeamServers } from '@seam/transport';
+import { lastValueFrom } from 'rxjs';
+import { SeamCalleeModule, SeamCallerModule, StockCalleeModule } from './bench-apps.js';
+import { BenchContract, SAMPLE, STOCK_PATTERN } from './bench.contract.js';
+import { echoTriple } from './bench.controllers.js';
+import { CaptureServer } from './capture.server.js';
+
+/** Where the callee processes of the remote rows listen. */
+export interface RemoteAddresses {
+  stockTcpPort: number;
+  seamTcpPort: number;
+  redisUrl?: string;
+}
+
+/** One measured way of making the same call. */
+export interface RowSession {
+  call(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** A row of the benchmark table. */
+export interface Row {
+  id: string;
+  label: string;
+  needsRedis?: boolean;
+  open(addresses: RemoteAddresses): Promise<RowSession>;
+}
+
+const quiet = { logger: false as const };
+
+async function seamCaller(endpoint: Endpoint | undefined, options: { bus?: InProcessBus; propagation?: boolean } = {}) {
+  const endpoints: Record<string, Endpoint> = endpoint ? { bench: endpoint } : {};
+  const app = await NestFactory.create(SeamCallerModule.with({ hosted: [], endpoints, ...options }), quiet);
+  await app.init();
+  return app;
+}
+
+async function inProcessSession(validate: boolean, propagation: boolean): Promise<RowSession> {
+  const bus = new InProcessBus();
+  const callee = await NestFactory.create(SeamCalleeModule.with({ hosted: ['bench'], bus, propagation }), quiet);
+  await startSeamServers(callee);
+  await callee.init();
+  const caller = await seamCaller(undefined, { bus, propagation });
+  const client = caller.get(SeamClient);
+  const entry = validate ? BenchContract.echoValidated : BenchContract.echo;
+  return { call: () => client.send(entry, SAMPLE), close: () => closeAll(caller, callee) };
+}
+
+async function remoteSeamSession(endpoint: Endpoint): Promise<RowSession> {
+  const caller = await seamCaller(endpoint);
+  const client = caller.get(SeamClient);
+  await client.send(BenchContract.echoValidated, SAMPLE);
+  return { call: () => client.send(BenchContract.echoValidated, SAMPLE), close: () => closeAll(caller) };
+}
+
+async function stockSession(proxy: ClientProxy): Promise<RowSession> {
+  await proxy.connect();
+  return { call: () => lastValueFrom(proxy.send(STOCK_PATTERN, SAMPLE)), close: async () => void (await proxy.close()) };
+}
+
+async function closeAll(...apps: Array<INestApplication | INestMicroservice>): Promise<void> {
+  for (const app of apps) await app.close();
+}
+
+/** Every row, in table order. */
+export const ROWS: Row[] = [
+  {
+    id: 'direct',
+    label: 'Direct method call',
+    open: async () => ({ call: async () => echoTriple(SAMPLE), close: async () => undefined }),
+  },
+  {
+    id: 'nest-pipeline',
+    label: "Nest's handler pipeline alone",
+    open: async () => {
+      const server = new CaptureServer();
+      const app = await NestFactory.createMicroservice(StockCalleeModule, { strategy: server, ...quiet });
+      await app.listen();
+      const handler = server.getHandlerByPattern(STOCK_PATTERN)!;
+      return { call: () => handler(SAMPLE, {}), close: () => app.close() };
+    },
+  },
+  {
+    id: 'nest-tcp',
+    label: "Nest's stock TCP ClientProxy",
+    open: async ({ stockTcpPort }) => stockSession(ClientProxyFactory.create({ transport: Transport.TCP, options: { port: stockTcpPort } })),
+  },
+  {
+    id: 'nest-redis',
+    label: "Nest's stock Redis ClientProxy",
+    needsRedis: true,
+    open: async ({ redisUrl }) => {
+      const { hostname, port } = new URL(redisUrl!);
+      return stockSession(ClientProxyFactory.create({ transport: Transport.REDIS, options: { host: hostname, port: Number(port) } }));
+    },
+  },
+  {
+    id: 'seam-in-process',
+    label: 'Seam in-process, validation off',
+    open: () => inProcessSession(false, true),
+  },
+  {
+    id: 'seam-in-process-explicit',
+    label: 'Seam in-process, validation off, explicit context (no AsyncLocalStorage)',
+    open: () => inProcessSession(false, false),
+  },
+  {
+    id: 'seam-in-process-validated',
+    label: 'Seam in-process, validation on (3-field DTO both ways)',
+    open: () => inProcessSession(true, true),
+  },
+  {
+    id: 'seam-tcp',
+    label: 'Seam TCP (validation on)',
+    open: ({ seamTcpPort }) => remoteSeamSession({ transport: 'tcp', host: '127.0.0.1', port: seamTcpPort }),
+  },
+  {
+    id: 'seam-redis',
+    label: 'Seam Redis, load-balanced streams (validation on)',
+    needsRedis: true,
+    open: ({ redisUrl }) => remoteSeamSession({ transport: 'redis', url: redisUrl! }),
+  },
+];

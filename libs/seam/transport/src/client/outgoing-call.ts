@@ -1,0 +1,46 @@
+import { DeadlineExceededError, type SeamError, type WireError } from '../errors/seam-error.js';
+import { errorFromWire } from '../errors/wire-errors.js';
+import type { OutgoingPacket, SeamTransportClient } from '../transports/transport-client.js';
+import type { DeadlineScheduler, DeadlineTicket, Expirable } from './deadline-scheduler.js';
+
+/**
+ * One request in flight: settles its promise exactly once, with the response, the callee's error
+ * decoded to its class, or DeadlineExceeded when the deadline passes first (the transport is then
+ * told to drop the call).
+ */
+export class OutgoingCall implements Expirable {
+  private ticket?: DeadlineTicket;
+  private teardown?: () => void;
+  private settled = false;
+
+  constructor(
+    private readonly packet: OutgoingPacket,
+    private readonly budgetMs: number,
+    private readonly deadlines: DeadlineScheduler,
+    private readonly resolve: (value: unknown) => void,
+    private readonly reject: (error: SeamError) => void,
+  ) {}
+
+  /** Arms the deadline and hands the packet to the transport. */
+  start(transport: SeamTransportClient): void {
+    this.ticket = this.deadlines.schedule(this.budgetMs, this);
+    this.teardown = transport.request(this.packet, this.reply);
+  }
+
+  /** The transport's reply callback (an arrow property: transports call it unbound). */
+  readonly reply = (error: WireError | SeamError | undefined, response?: unknown): void => {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.ticket) this.deadlines.cancel(this.ticket);
+    if (error === undefined) this.resolve(response);
+    else this.reject(errorFromWire(error));
+  };
+
+  expire(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.teardown?.();
+    const { pattern } = this.packet;
+    this.reject(new DeadlineExceededError(`"${pattern}" did not answer within ${this.budgetMs} ms`, { pattern, budgetMs: this.budgetMs }));
+  }
+}
