@@ -4,6 +4,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 export interface SpawnServiceOptions {
   /** A `.js` file, or a `.ts` file (run through the SWC loader, for tests). */
   entry: string;
+  /** Command-line arguments after the entry file. */
+  args?: string[];
   env?: Record<string, string>;
   /** The line the process prints when it is ready (default `READY`). */
   readyLine?: string;
@@ -38,7 +40,7 @@ process.once('exit', () => {
  */
 export async function spawnService(options: SpawnServiceOptions): Promise<ServiceProcess> {
   const loader = options.entry.endsWith('.ts') ? ['--import', '@swc-node/register/esm-register'] : [];
-  const child = spawn(process.execPath, [...loader, options.entry], {
+  const child = spawn(process.execPath, [...loader, options.entry, ...(options.args ?? [])], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

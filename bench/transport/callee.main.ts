@@ -1,0 +1,32 @@
+/**
+ * A benchmark callee in its own process. Argument: `stock-tcp <port>`, `stock-redis <url>`,
+ * `seam-tcp <port>` or `seam-redis <url>`. Prints READY once serving.
+ */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Transport } from '@nestjs/microservices';
+import { type Endpoint, startSeamServers } from '@seam/transport';
+import { SeamCalleeModule, StockCalleeModule } from './bench-apps.js';
+
+const [kind, address] = process.argv.slice(2);
+const quiet = { logger: ['error' as const] };
+
+if (kind === 'stock-tcp') {
+  const app = await NestFactory.createMicroservice(StockCalleeModule, { transport: Transport.TCP, options: { port: Number(address) }, ...quiet });
+  await app.listen();
+} else if (kind === 'stock-redis') {
+  const { hostname, port } = new URL(address!);
+  const app = await NestFactory.createMicroservice(StockCalleeModule, {
+    transport: Transport.REDIS,
+    options: { host: hostname, port: Number(port) },
+    ...quiet,
+  });
+  await app.listen();
+} else {
+  const endpoint: Endpoint =
+    kind === 'seam-tcp' ? { transport: 'tcp', host: '127.0.0.1', port: Number(address) } : { transport: 'redis', url: address! };
+  const app = await NestFactory.create(SeamCalleeModule.with({ hosted: ['bench'], endpoints: { bench: endpoint } }), quiet);
+  await startSeamServers(app);
+  await app.init();
+}
+process.stdout.write('READY\n');

@@ -1,0 +1,100 @@
+/**
+ * `npm run bench:transport`: every row of the transport benchmark, 3 runs each in fresh
+ * processes (rows interleaved, so that a noisy moment hurts all rows alike), medians printed as a
+ * table, checked against the targets and written to docs/benchmarks.md.
+ *
+ * Needs Redis for the Redis rows: REDIS_URL (default redis://127.0.0.1:6379).
+ */
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { type ServiceProcess, spawnService } from '@seam/testing';
+import { freePort } from '../../test/support/free-port.js';
+import { describeMachine, markdownTable, median, type RowFigures } from './report.js';
+import { type RemoteAddresses, ROWS } from './rows.js';
+import { evaluateTargets } from './targets.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2_000);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function redisReachable(): Promise<boolean> {
+  const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await probe.connect();
+    await probe.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+function measure(rowId: string, addresses: RemoteAddresses): { sequential: number; concurrent: number } {
+  const output = execFileSync(
+    process.execPath,
+    ['--import', '@swc-node/register/esm-register', 'bench/transport/run-row.main.ts', rowId, JSON.stringify(addresses), String(DURATION_MS)],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const line = output.split('\n').find((candidate) => candidate.startsWith('RESULT '));
+  if (!line) throw new Error(`Row ${rowId} printed no result:\n${output}`);
+  return JSON.parse(line.slice('RESULT '.length)) as { sequential: number; concurrent: number };
+}
+
+const hasRedis = await redisReachable();
+const addresses: RemoteAddresses = { stockTcpPort: await freePort(), seamTcpPort: await freePort(), redisUrl: hasRedis ? redisUrl : undefined };
+const callee = (args: string[]) => spawnService({ entry: 'bench/transport/callee.main.ts', args });
+const callees: ServiceProcess[] = await Promise.all([
+  callee(['stock-tcp', String(addresses.stockTcpPort)]),
+  callee(['seam-tcp', String(addresses.seamTcpPort)]),
+  ...(hasRedis ? [callee(['stock-redis', redisUrl]), callee(['seam-redis', redisUrl])] : []),
+]);
+
+const figures: RowFigures[] = ROWS.map((row) => ({
+  id: row.id,
+  label: row.label,
+  sequential: [],
+  concurrent: [],
+  skipped: row.needsRedis && !hasRedis ? `no Redis at ${redisUrl}` : undefined,
+}));
+try {
+  for (let run = 1; run <= RUNS; run++) {
+    for (const row of figures.filter((candidate) => !candidate.skipped)) {
+      const result = measure(row.id, addresses);
+      row.sequential.push(result.sequential);
+      row.concurrent.push(result.concurrent);
+      process.stderr.write(`run ${run}/${RUNS} ${row.id}: ${Math.round(result.sequential)} / ${Math.round(result.concurrent)} calls/s\n`);
+    }
+  }
+} finally {
+  await Promise.all(callees.map((service) => service.stop()));
+}
+
+const table = markdownTable(figures, RUNS);
+const verdicts = evaluateTargets(new Map(figures.map((row) => [row.id, row])), median);
+const machine = describeMachine();
+const date = new Date().toISOString().slice(0, 10);
+process.stdout.write(`\n${table}\n\nTargets:\n${verdicts.map((line) => `- ${line}`).join('\n')}\n`);
+writeFileSync(
+  'docs/benchmarks.md',
+  [
+    '# Benchmarks',
+    '',
+    '## Transport (`npm run bench:transport`)',
+    '',
+    `Measured ${date} on ${machine}.`,
+    '',
+    'Every row makes the same call: a 3-field DTO in, a new 3-field DTO out. "Sequential" awaits each',
+    'call before the next; "100 in flight" runs 100 such loops at once. Remote callees run in their own',
+    'process on the same machine (Redis on the machine\'s own server).',
+    '',
+    table,
+    '',
+    '### Targets',
+    '',
+    ...verdicts.map((line) => `- ${line}`),
+    '',
+  ].join('\n'),
+);
+process.exit(0);

@@ -1,0 +1,41 @@
+import { cpus, release, totalmem } from 'node:os';
+
+/** Median of the runs of one row and mode. */
+export interface RowFigures {
+  id: string;
+  label: string;
+  sequential: number[];
+  concurrent: number[];
+  skipped?: string;
+}
+
+/** One line describing the machine, for the report. */
+export function describeMachine(): string {
+  const cpu = cpus();
+  const memory = (totalmem() / 2 ** 30).toFixed(0);
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length} cores, ${memory} GiB RAM, Linux ${release()}, Node ${process.version}`;
+}
+
+export function median(values: number[]): number {
+  const sorted = values.toSorted((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function formatRate(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** The results as a Markdown table (ops/s, medians). */
+export function markdownTable(rows: RowFigures[], runs: number): string {
+  const lines = [
+    `| Row | Sequential (calls/s) | 100 in flight (calls/s) |`,
+    `| --- | ---: | ---: |`,
+  ];
+  for (const row of rows) {
+    if (row.skipped) lines.push(`| ${row.label} | skipped: ${row.skipped} | |`);
+    else lines.push(`| ${row.label} | ${formatRate(median(row.sequential))} | ${formatRate(median(row.concurrent))} |`);
+  }
+  lines.push('', `Medians of ${runs} runs; each run is a fresh process measuring 2 s per mode after a 1 s warm-up.`);
+  return lines.join('\n');
+}

@@ -1,0 +1,42 @@
+import { formatRate, type RowFigures } from './report.js';
+
+type Mode = 'sequential' | 'concurrent';
+const MODES: Mode[] = ['sequential', 'concurrent'];
+const MODE_NAMES: Record<Mode, string> = { sequential: 'sequential', concurrent: '100 in flight' };
+
+/** The targets of the transport benchmark, as lines saying met/missed with the figures. */
+export function evaluateTargets(rows: Map<string, RowFigures>, median: (values: number[]) => number): string[] {
+  const rate = (id: string, mode: Mode) => {
+    const row = rows.get(id);
+    return row && !row.skipped ? median(row[mode]) : undefined;
+  };
+  const lines: string[] = [];
+  for (const mode of MODES) {
+    const seam = rate('seam-in-process', mode);
+    const pipeline = rate('nest-pipeline', mode);
+    if (seam !== undefined && pipeline !== undefined) {
+      const met = seam >= 1_000_000 || seam >= 0.75 * pipeline;
+      lines.push(
+        `${verdict(met)} Seam in-process, validation off (${MODE_NAMES[mode]}): ${formatRate(seam)} calls/s = ${(seam / pipeline).toFixed(2)}× Nest's handler pipeline (target ≥ 1,000,000 or ≥ 0.75×)`,
+      );
+    }
+    const validated = rate('seam-in-process-validated', mode);
+    if (validated !== undefined) {
+      lines.push(`${verdict(validated >= 200_000)} Seam in-process, validation on (${MODE_NAMES[mode]}): ${formatRate(validated)} calls/s (target ≥ 200,000)`);
+    }
+    for (const [seamId, stockId, name] of [
+      ['seam-tcp', 'nest-tcp', 'TCP'],
+      ['seam-redis', 'nest-redis', 'Redis'],
+    ] as const) {
+      const ours = rate(seamId, mode);
+      const stock = rate(stockId, mode);
+      if (ours === undefined || stock === undefined) continue;
+      lines.push(`${verdict(ours >= stock)} Seam ${name} (${MODE_NAMES[mode]}): ${(ours / stock).toFixed(2)}× Nest's stock ${name} (target ≥ 1.0×)`);
+    }
+  }
+  return lines;
+}
+
+function verdict(met: boolean): string {
+  return met ? 'MET' : 'MISSED';
+}

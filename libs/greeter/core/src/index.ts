@@ -1,0 +1,1 @@
+export { GreeterModule } from './greeter.module.js';

@@ -1,0 +1,2 @@
+export * from './list-entries.dto.js';
+export * from './guestbook.contract.js';

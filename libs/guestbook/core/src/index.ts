@@ -1,0 +1,1 @@
+export { GuestbookModule } from './guestbook.module.js';
