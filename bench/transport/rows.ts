@@ -49,11 +49,12 @@ async function inProcessSession(validate: boolean, propagation: boolean): Promis
   return { call: () => client.send(entry, SAMPLE), close: () => closeAll(caller, callee) };
 }
 
-async function remoteSeamSession(endpoint: Endpoint): Promise<RowSession> {
+async function remoteSeamSession(endpoint: Endpoint, validate: boolean): Promise<RowSession> {
   const caller = await seamCaller(endpoint);
   const client = caller.get(SeamClient);
-  await client.send(BenchContract.echoValidated, SAMPLE);
-  return { call: () => client.send(BenchContract.echoValidated, SAMPLE), close: () => closeAll(caller) };
+  const entry = validate ? BenchContract.echoValidated : BenchContract.echo;
+  await client.send(entry, SAMPLE);
+  return { call: () => client.send(entry, SAMPLE), close: () => closeAll(caller) };
 }
 
 async function stockSession(proxy: ClientProxy): Promise<RowSession> {
@@ -114,13 +115,24 @@ export const ROWS: Row[] = [
   },
   {
     id: 'seam-tcp',
-    label: 'Seam TCP (validation on)',
-    open: ({ seamTcpPort }) => remoteSeamSession({ transport: 'tcp', host: '127.0.0.1', port: seamTcpPort }),
+    label: 'Seam TCP, validation off',
+    open: ({ seamTcpPort }) => remoteSeamSession({ transport: 'tcp', host: '127.0.0.1', port: seamTcpPort }, false),
+  },
+  {
+    id: 'seam-tcp-validated',
+    label: 'Seam TCP, validation on',
+    open: ({ seamTcpPort }) => remoteSeamSession({ transport: 'tcp', host: '127.0.0.1', port: seamTcpPort }, true),
   },
   {
     id: 'seam-redis',
-    label: 'Seam Redis, load-balanced streams (validation on)',
+    label: 'Seam Redis (load-balanced streams), validation off',
     needsRedis: true,
-    open: ({ redisUrl }) => remoteSeamSession({ transport: 'redis', url: redisUrl! }),
+    open: ({ redisUrl }) => remoteSeamSession({ transport: 'redis', url: redisUrl! }, false),
+  },
+  {
+    id: 'seam-redis-validated',
+    label: 'Seam Redis (load-balanced streams), validation on',
+    needsRedis: true,
+    open: ({ redisUrl }) => remoteSeamSession({ transport: 'redis', url: redisUrl! }, true),
   },
 ];

@@ -1,9 +1,11 @@
+import type { Socket } from 'node:net';
 import type { WritePacket } from '@nestjs/microservices';
 import { ClientTCP } from '@nestjs/microservices';
 import { type SeamError, UnavailableError, type WireError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../transport-client.js';
+import { corkUntilNextTick } from './cork.js';
 import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
 
 /** Options of {@link SeamTcpClient}. */
@@ -20,6 +22,8 @@ export interface SeamTcpClientOptions extends TcpLimits {
 export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
   readonly endpoint: string;
   private readonly maxMessageBytes: number;
+  /** The socket known to be connected (Nest nulls `socket` when a connection closes). */
+  private readySocket: unknown = null;
 
   constructor(options: SeamTcpClientOptions) {
     super({ host: options.host, port: options.port, ...jsonSocketOptions(options) });
@@ -41,6 +45,7 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
     const finish: ReplyCallback = (error, response) => {
       if (finished) return;
       finished = true;
+      teardown?.(); // drops the routing entry; Nest only does it when an Observable unsubscribes
       reply(error, response);
     };
     const onPacket = ({ err, response, isDisposed }: WritePacket) => {
@@ -48,12 +53,23 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
       if (response !== undefined) last = response;
       if (isDisposed) finish(undefined, last);
     };
-    this.connect().then(
-      () => {
-        if (!cancelled) teardown = this.publish({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata }, onPacket);
-      },
-      (error: unknown) => finish(this.unavailable(error)),
-    );
+    const send = () => {
+      if (cancelled) return;
+      // Frames sent while others are pending go out together at the end of the tick.
+      if (this.routingMap.size > 0) corkUntilNextTick(this.socket?.netSocket as Socket | undefined);
+      teardown = this.publish({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata }, onPacket);
+    };
+    if (this.socket !== null && this.socket === this.readySocket) {
+      send(); // connected: no promise hop on the hot path
+    } else {
+      this.connect().then(
+        () => {
+          this.readySocket = this.socket;
+          send();
+        },
+        (error: unknown) => finish(this.unavailable(error)),
+      );
+    }
     return () => {
       cancelled = true;
       teardown?.();

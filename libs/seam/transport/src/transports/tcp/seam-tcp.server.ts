@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { type MessageHandler, ServerTCP, TcpContext } from '@nestjs/microservices';
 import type { JsonSocket } from '@nestjs/microservices/helpers/json-socket.js';
 import { CallContext } from '../../context/call-context.js';
@@ -5,6 +6,7 @@ import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
 import { type DispatchOptions, dispatchEvent, dispatchRequest } from '../server-core/dispatch.js';
 import { HandlerTable } from '../server-core/handler-table.js';
 import { type RemoteServerOptions, remoteDispatchOptions, structuredCopy } from '../server-core/server-options.js';
+import { corkUntilNextTick } from './cork.js';
 import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
 
 /** Options of {@link SeamTcpServer}. */
@@ -57,6 +59,7 @@ export class SeamTcpServer extends ServerTCP {
     }
     dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, (err, response) => {
       const reply = err === undefined ? { id, response, isDisposed: true } : { id, err, status: 'error', isDisposed: true };
+      corkUntilNextTick(socket.netSocket as Socket);
       socket.sendMessage(this.serializer.serialize(reply));
     });
   }
