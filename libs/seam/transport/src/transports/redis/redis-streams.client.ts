@@ -10,7 +10,15 @@ import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../tran
 import { Liveness } from './liveness.js';
 import { createRedisConnection, describeRedisUrl, whenReady } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
-import { MAX_EVENT_STREAM_LENGTH, MAX_REQUEST_STREAM_LENGTH, type StreamReply } from './stream-packets.js';
+import {
+  BATCH_FIELD,
+  MAX_EVENT_STREAM_LENGTH,
+  MAX_REQUEST_STREAM_LENGTH,
+  MAX_REQUESTS_PER_ENTRY,
+  PACKET_FIELD,
+  type StreamReply,
+} from './stream-packets.js';
+import { TickBatcher } from './tick-batcher.js';
 
 /** Options of {@link RedisStreamsClient}. */
 export interface RedisStreamsClientOptions {
@@ -20,10 +28,25 @@ export interface RedisStreamsClientOptions {
   maxMessageBytes?: number;
 }
 
+/** A stream entry carrying one or more calls. */
+interface Entry {
+  id?: string;
+  /** Calls of the entry not yet answered, failed or abandoned. */
+  open: number;
+  /** Calls of the entry whose caller stopped waiting (failed or abandoned). */
+  dropped: number;
+}
+
 interface PendingCall {
   module: string;
   reply: ReplyCallback;
-  entryId?: string;
+  entry?: Entry;
+}
+
+interface QueuedCall {
+  id: string;
+  call: PendingCall;
+  body: string;
 }
 
 /**
@@ -51,6 +74,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private subscriber?: Redis;
   private connecting?: Promise<void>;
   private sequence = 0;
+  private readonly outbox = new TickBatcher<QueuedCall>((module, calls) => this.appendEntry(module, calls), MAX_REQUESTS_PER_ENTRY);
 
   constructor(private readonly options: RedisStreamsClientOptions) {
     super();
@@ -81,7 +105,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
       () => this.append(id, call, packet),
       (error: unknown) => this.fail(id, error as SeamError),
     );
-    return () => this.abandon(id);
+    return () => void this.abandon(id);
   }
 
   async publishEvent(packet: OutgoingPacket): Promise<void> {
@@ -137,14 +161,24 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     if (this.commands?.status !== 'ready') return this.fail(id, this.unavailable('not connected to Redis'));
     this.watch(call.module);
     if (this.liveness.isDown(call.module)) return this.fail(id, this.noReplica(call.module));
-    const entry = JSON.stringify({ id, pattern: packet.pattern, data: packet.data, metadata: packet.metadata, replyTo: this.replyChannel });
-    const stream = redisKeys.requests(call.module);
-    this.commands.xadd(stream, 'MAXLEN', '~', MAX_REQUEST_STREAM_LENGTH, '*', 'p', entry).then(
+    const body = JSON.stringify({ id, pattern: packet.pattern, data: packet.data, metadata: packet.metadata, replyTo: this.replyChannel });
+    this.outbox.add(call.module, { id, call, body });
+  }
+
+  /** Appends the calls to one module queued during a tick as one stream entry. */
+  private appendEntry(module: string, queued: QueuedCall[]): void {
+    const live = queued.filter(({ id }) => this.pending.has(id));
+    if (live.length === 0) return;
+    const entry: Entry = { open: live.length, dropped: 0 };
+    for (const { call } of live) call.entry = entry;
+    const fields = live.length === 1 ? [PACKET_FIELD, live[0]!.body] : [BATCH_FIELD, `[${live.map(({ body }) => body).join(',')}]`];
+    const stream = redisKeys.requests(module);
+    this.commands!.xadd(stream, 'MAXLEN', '~', MAX_REQUEST_STREAM_LENGTH, '*', ...fields).then(
       (entryId) => {
-        call.entryId = entryId ?? undefined;
-        if (!this.pending.has(id) && call.entryId) this.deleteEntry(call.module, call.entryId);
+        entry.id = entryId ?? undefined;
+        if (entry.open === 0 && entry.dropped > 0) this.deleteEntry(module, entry);
       },
-      (error: unknown) => this.fail(id, this.unavailable(error)),
+      (error: unknown) => live.forEach(({ id }) => this.fail(id, this.unavailable(error))),
     );
   }
 
@@ -155,16 +189,19 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   }
 
   private settle(message: string): void {
-    let reply: Partial<StreamReply>;
+    let parsed: unknown;
     try {
-      reply = JSON.parse(message) as Partial<StreamReply>;
+      parsed = JSON.parse(message);
     } catch {
       return;
     }
-    const call = typeof reply?.id === 'string' ? this.pending.get(reply.id) : undefined;
-    if (!call) return;
-    this.pending.delete(reply.id as string);
-    call.reply(reply.err ?? undefined, reply.response);
+    for (const reply of (Array.isArray(parsed) ? parsed : [parsed]) as Array<Partial<StreamReply> | null>) {
+      const call = typeof reply?.id === 'string' ? this.pending.get(reply.id) : undefined;
+      if (!call) continue;
+      this.pending.delete(reply!.id!);
+      if (call.entry) call.entry.open--;
+      call.reply(reply!.err ?? undefined, reply!.response);
+    }
   }
 
   /** Subscribes to a module's heartbeats the first time it is called. */
@@ -184,7 +221,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
       this.failAll((call) => call.module === module, `no replica of "${module}" is alive`);
     } else {
       const held = await this.heldBy(stream, module, replica);
-      this.failAll((call) => call.module === module && call.entryId !== undefined && held.has(call.entryId), `replica ${replica} of "${module}" died`);
+      this.failAll((call) => call.module === module && call.entry?.id !== undefined && held.has(call.entry.id), `replica ${replica} of "${module}" died`);
     }
     this.commands?.xgroup('DELCONSUMER', stream, module, replica).catch(() => undefined);
   }
@@ -210,23 +247,29 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   }
 
   private fail(id: string, error: SeamError): void {
-    const call = this.pending.get(id);
-    if (!call) return;
-    this.pending.delete(id);
-    if (call.entryId) this.deleteEntry(call.module, call.entryId);
-    call.reply(error);
+    this.abandon(id)?.reply(error);
   }
 
-  private abandon(id: string): void {
+  /**
+   * Stops waiting for a call. When every call of its entry has been given up, the entry is
+   * deleted from the stream so that a replica that has not taken it yet never runs it.
+   */
+  private abandon(id: string): PendingCall | undefined {
     const call = this.pending.get(id);
-    if (!call) return;
+    if (!call) return undefined;
     this.pending.delete(id);
-    if (call.entryId) this.deleteEntry(call.module, call.entryId);
+    const entry = call.entry;
+    if (entry) {
+      entry.open--;
+      entry.dropped++;
+      if (entry.open === 0 && entry.id) this.deleteEntry(call.module, entry);
+    }
+    return call;
   }
 
-  /** Removes a request from its stream; harmless if a replica already took it. */
-  private deleteEntry(module: string, entryId: string): void {
-    if (this.commands?.status === 'ready') this.commands.xdel(redisKeys.requests(module), entryId).catch(() => undefined);
+  /** Removes a request entry from its stream; harmless if a replica already took it. */
+  private deleteEntry(module: string, entry: Entry): void {
+    if (entry.id && this.commands?.status === 'ready') this.commands.xdel(redisKeys.requests(module), entry.id).catch(() => undefined);
   }
 
   private noReplica(module: string): UnavailableError {

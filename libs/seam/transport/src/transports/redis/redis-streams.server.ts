@@ -11,7 +11,8 @@ import { HeartbeatPublisher } from './heartbeat.js';
 import { createRedisConnection, describeRedisUrl, whenReady } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisStreamsContext } from './redis-streams.context.js';
-import { readMetadata, readPacket, type StreamReply } from './stream-packets.js';
+import { readMetadata, readPackets, type StreamReply } from './stream-packets.js';
+import { TickBatcher } from './tick-batcher.js';
 
 /** Options of {@link RedisStreamsServer}. */
 export interface RedisStreamsServerOptions extends RemoteServerOptions {
@@ -47,6 +48,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private heartbeat?: HeartbeatPublisher;
   private closing = false;
   private inFlight = 0;
+  private readonly replies = new TickBatcher<StreamReply>((channel, replies) => this.publishReplies(channel, replies), 256);
+  private readonly acks = new TickBatcher<{ module: string; entryId: string }>((stream, entries) => this.acknowledge(stream, entries), 256);
   private readonly belowLimit: Array<() => void> = [];
   private readonly drained: Array<() => void> = [];
 
@@ -96,7 +99,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       await Promise.race([new Promise<void>((resolve) => this.drained.push(resolve)), delay(graceMs)]);
     }
     await this.heartbeat?.stop();
-    this.commands?.disconnect();
+    await this.commands?.quit().catch(() => this.commands?.disconnect()); // quit flushes queued replies
   }
 
   on(): never {
@@ -155,41 +158,61 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   private handleEntry(module: string, stream: string, entryId: string, fields: string[]): void {
-    const packet = readPacket(fields);
-    const isRequest = stream === redisKeys.requests(module);
-    const pattern = isRequest ? packet?.pattern : stream.slice(redisKeys.events('').length);
-    const replyTo = packet?.replyTo;
-    const validReply = typeof replyTo === 'string' && replyTo.startsWith(redisKeys.replies(''));
-    if (!packet || typeof pattern !== 'string' || (isRequest && (!validReply || typeof packet.id !== 'string'))) {
+    const packets = readPackets(fields);
+    if (packets.length === 0) {
       this.logger.warn(`Dropped malformed entry ${entryId} of ${stream}`);
-      this.settle(module, stream, entryId, false);
+      this.acks.add(stream, { module, entryId });
       return;
     }
-    this.inFlight++;
+    const isRequest = stream === redisKeys.requests(module);
+    let open = packets.length;
+    this.inFlight += open;
+    const done = () => {
+      this.inFlight--;
+      if (--open === 0) this.acks.add(stream, { module, entryId });
+      if (this.inFlight < this.maxInFlight) this.belowLimit.splice(0).forEach((resolve) => resolve());
+      if (this.inFlight === 0) this.drained.splice(0).forEach((resolve) => resolve());
+    };
+    for (const packet of packets) {
+      if (isRequest) this.answerRequest(stream, entryId, packet, done);
+      else this.deliverEvent(module, stream, entryId, packet, done);
+    }
+  }
+
+  private answerRequest(stream: string, entryId: string, packet: Record<string, unknown>, done: () => void): void {
+    const { id, pattern, replyTo } = packet;
+    if (typeof id !== 'string' || typeof pattern !== 'string' || typeof replyTo !== 'string' || !replyTo.startsWith(redisKeys.replies(''))) {
+      this.logger.warn(`Dropped a malformed request in entry ${entryId} of ${stream}`);
+      return done();
+    }
     const metadata = readMetadata(packet.metadata);
     const context = new RedisStreamsContext([pattern, metadata, stream, entryId]);
     const call = CallContext.fromMetadata(metadata, DEFAULT_BUDGET_MS);
-    if (!isRequest) {
-      void dispatchEvent(this.table, pattern, packet.data, context, call, new Set([module]), this.dispatch, (data) => data).then(() =>
-        this.settle(module, stream, entryId, true),
-      );
-      return;
-    }
     dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, (err, response) => {
-      const reply: StreamReply = err === undefined ? { id: packet.id as string, response } : { id: packet.id as string, err };
-      this.commands!.publish(replyTo as string, JSON.stringify(reply)).catch(() => undefined);
-      this.settle(module, stream, entryId, true);
+      this.replies.add(replyTo, err === undefined ? { id, response } : { id, err });
+      done();
     });
   }
 
-  /** Acknowledges an entry; request entries are deleted too (nobody else needs them). */
-  private settle(module: string, stream: string, entryId: string, counted: boolean): void {
-    this.commands!.xack(stream, module, entryId).catch(() => undefined);
-    if (stream === redisKeys.requests(module)) this.commands!.xdel(stream, entryId).catch(() => undefined);
-    if (!counted) return;
-    this.inFlight--;
-    if (this.inFlight < this.maxInFlight) this.belowLimit.splice(0).forEach((resolve) => resolve());
-    if (this.inFlight === 0) this.drained.splice(0).forEach((resolve) => resolve());
+  private deliverEvent(module: string, stream: string, entryId: string, packet: Record<string, unknown>, done: () => void): void {
+    const pattern = stream.slice(redisKeys.events('').length);
+    const metadata = readMetadata(packet.metadata);
+    const context = new RedisStreamsContext([pattern, metadata, stream, entryId]);
+    const call = CallContext.fromMetadata(metadata, DEFAULT_BUDGET_MS);
+    void dispatchEvent(this.table, pattern, packet.data, context, call, new Set([module]), this.dispatch, (data) => data).then(done);
+  }
+
+  /** Publishes the replies for one caller gathered during a tick: one message per caller. */
+  private publishReplies(channel: string, replies: StreamReply[]): void {
+    const message = JSON.stringify(replies.length === 1 ? replies[0] : replies);
+    this.commands!.publish(channel, message).catch(() => undefined);
+  }
+
+  /** Acknowledges entries of a stream gathered during a tick; request entries are deleted too. */
+  private acknowledge(stream: string, entries: Array<{ module: string; entryId: string }>): void {
+    const ids = entries.map((entry) => entry.entryId);
+    this.commands!.xack(stream, entries[0]!.module, ...ids).catch(() => undefined);
+    if (stream.startsWith(redisKeys.requests(''))) this.commands!.xdel(stream, ...ids).catch(() => undefined);
   }
 }
 

@@ -23,24 +23,38 @@ export interface StreamReply {
   err?: WireError;
 }
 
-/** The stream entry field holding the packet. */
+/** The stream entry field holding one packet (JSON object). */
 export const PACKET_FIELD = 'p';
+
+/** The stream entry field holding several requests of one caller, sent in the same tick (JSON array). */
+export const BATCH_FIELD = 'b';
+
+/**
+ * Most requests one entry may carry. An entry goes to one replica, so smaller batches spread
+ * a burst over replicas; larger ones save Redis work.
+ */
+export const MAX_REQUESTS_PER_ENTRY = 16;
 
 /** Streams are capped (approximately) so an absent consumer cannot make Redis run out of memory. */
 export const MAX_REQUEST_STREAM_LENGTH = 1_000_000;
 export const MAX_EVENT_STREAM_LENGTH = 100_000;
 
-/** Parses an entry's fields (`[name, value, …]`) into a packet, or `undefined` if malformed. */
-export function readPacket(fields: string[]): Record<string, unknown> | undefined {
-  const index = fields.indexOf(PACKET_FIELD);
-  const raw = index >= 0 && index % 2 === 0 ? fields[index + 1] : undefined;
-  if (typeof raw !== 'string') return undefined;
+/**
+ * Parses an entry's fields (`[name, value, …]`) into its packets: one (`p`) or a batch (`b`).
+ * Malformed packets are left out; an empty list means the entry was malformed as a whole.
+ */
+export function readPackets(fields: string[]): Array<Record<string, unknown>> {
+  const name = fields[0];
+  const raw = fields[1];
+  if ((name !== PACKET_FIELD && name !== BATCH_FIELD) || typeof raw !== 'string') return [];
+  let parsed: unknown;
   try {
-    const packet: unknown = JSON.parse(raw);
-    return typeof packet === 'object' && packet !== null && !Array.isArray(packet) ? (packet as Record<string, unknown>) : undefined;
+    parsed = JSON.parse(raw);
   } catch {
-    return undefined;
+    return [];
   }
+  const packets = name === BATCH_FIELD && Array.isArray(parsed) ? parsed.slice(0, MAX_REQUESTS_PER_ENTRY) : [parsed];
+  return packets.filter((packet): packet is Record<string, unknown> => typeof packet === 'object' && packet !== null && !Array.isArray(packet));
 }
 
 /** Metadata from an untrusted packet: a flat object of strings, or nothing. */
