@@ -59,6 +59,20 @@ export function coreScenarios(target: () => ParityTarget, options: CoreScenarioO
     expect(b.pings.find((ping) => ping.id === id)?.text).toBe('original');
   });
 
+  it('carries the correlation id and the calling module with an event', async () => {
+    const id = `ctx-${Math.random()}`;
+    const traceId = 'a3ce929d0e0e47364bf92f3577b34da6';
+    const parent = CallContext.root({ traceparent: `00-${traceId}-00f067aa0ba902b7-01`, budgetMs: 60_000 });
+    await target().client.emit(ProbeContract.pingSent, { id, text: 'with context' }, { parent });
+    const seen = await eventually(async () => {
+      const { contexts } = await target().client.send(ListenerAContract.listReceived, {});
+      const context = contexts?.find((candidate) => candidate.id === id);
+      expect(context).toBeDefined();
+      return context!;
+    });
+    expect(seen).toEqual({ id, caller: 'caller-app', correlationId: traceId });
+  });
+
   it('refuses invalid input at the door with a Validation error naming each field', async () => {
     const hostile = JSON.parse(
       '{"customer": 7, "lines": [{"sku": "a", "quantity": 0}, {"sku": "b", "quantity": 2, "discount": 50}], "admin": true}',
@@ -120,6 +134,7 @@ export function coreScenarios(target: () => ParityTarget, options: CoreScenarioO
     expect(error).toBeInstanceOf(DeadlineExceededError);
     expect(elapsed).toBeGreaterThanOrEqual(299);
     expect(elapsed).toBeLessThanOrEqual(330);
+    expect(target().pending()).toBe(0);
   });
 
   it('carries a 1 MiB payload, and refuses one byte more', async () => {
@@ -135,6 +150,7 @@ export function coreScenarios(target: () => ParityTarget, options: CoreScenarioO
     const requests = Array.from({ length: 1_000 }, (_, count) => ({ text: `call-${count}`, count }));
     const responses = await Promise.all(requests.map((request) => target().client.send(ProbeContract.echo, request)));
     expect(responses).toEqual(requests);
+    expect(target().pending()).toBe(0);
   });
 
   it('isolates payloads both ways: neither side sees the other mutate its objects', async () => {

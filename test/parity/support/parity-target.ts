@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { type Endpoint, InProcessBus, SeamClient, type SeamTransportOptions, startSeamServers } from '@seam/transport';
+import { type Endpoint, InProcessBus, SeamClient, type SeamTransportOptions, startSeamServers, TransportRouter } from '@seam/transport';
 import { type ServiceProcess, spawnService } from '@seam/testing';
 import { CALLEE_MODULES, CallerAppModule, ProbeAppModule } from '../fixtures/probe-app.module.js';
 
@@ -12,6 +12,8 @@ const CALLEE_ENTRY = 'test/parity/fixtures/probe-service.main.ts';
 /** The caller side of a parity run, plus what the remote variants can do to their callee. */
 export interface ParityTarget {
   client: SeamClient;
+  /** Requests the caller still waits for, over every transport. */
+  pending(): number;
   /** Callee processes (empty in-process). */
   replicas: ServiceProcess[];
   /** Lines each replica logged for the requests and events it handled. */
@@ -36,6 +38,7 @@ export async function inProcessTarget(): Promise<ParityTarget> {
   const caller = await callerApp({ hosted: [], bus });
   return {
     client: caller.get(SeamClient),
+    pending: () => caller.get(TransportRouter).pendingCount(),
     replicas: [],
     handledBy: () => [],
     close: async () => {
@@ -67,6 +70,7 @@ export async function remoteTarget(endpointFor: (replica: number) => Endpoint, r
   const caller = await callerApp({ hosted: [], endpoints: endpoints(0) });
   return {
     client: caller.get(SeamClient),
+    pending: () => caller.get(TransportRouter).pendingCount(),
     replicas: processes,
     handledBy: (replica) => {
       try {

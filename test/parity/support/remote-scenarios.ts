@@ -35,6 +35,7 @@ export function remoteScenarios(target: () => ParityTarget): void {
     expect(settled).toHaveLength(100);
     expect(outcomes.every((outcome) => outcome.error instanceof UnavailableError)).toBe(true);
     expect(latest).toBeLessThan(1_000);
+    expect(target().pending()).toBe(0);
   });
 }
 

@@ -62,6 +62,13 @@ export class TransportRouter implements OnApplicationShutdown {
     return this.targets;
   }
 
+  /** Requests in flight through every transport (0 when nothing is left pending). */
+  pendingCount(): number {
+    let count = 0;
+    for (const client of this.clients.values()) count += client.pendingCount;
+    return count;
+  }
+
   /** Closes every client; pending calls fail with Unavailable. */
   async close(): Promise<void> {
     const clients = [...this.clients.values()];

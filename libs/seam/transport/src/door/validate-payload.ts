@@ -1,4 +1,3 @@
-import { plainToInstance } from 'class-transformer';
 import {
   getMetadataStorage,
   validateSync,
@@ -8,6 +7,7 @@ import {
 import type { DtoClass } from '../contracts/contract.types.js';
 import { type FieldViolation, ValidationError } from '../errors/seam-error.js';
 import { findForbiddenKeys, MAX_PAYLOAD_DEPTH } from './forbidden-keys.js';
+import { toInstance } from './instantiate.js';
 
 const VALIDATOR_OPTIONS: ValidatorOptions = {
   whitelist: true,
@@ -40,7 +40,7 @@ export function validatePayload<T>(dto: DtoClass<T>, value: unknown): T {
     throw new ValidationError(`${dto.name} has forbidden keys`, fields);
   }
   if (!hasConstraints(dto)) return acceptEmpty(dto, value);
-  const instance = plainToInstance(dto, value) as T;
+  const instance = toInstance(dto, value);
   const errors = validateSync(instance as object, VALIDATOR_OPTIONS);
   if (errors.length > 0) throw new ValidationError(`Invalid ${dto.name}`, flatten(errors, ''));
   return instance;

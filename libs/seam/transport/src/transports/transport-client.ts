@@ -22,6 +22,8 @@ export type ReplyCallback = (error: WireError | SeamError | undefined, response?
 export interface SeamTransportClient {
   /** A name for logs and errors, e.g. `tcp://10.0.0.7:4001`. */
   readonly endpoint: string;
+  /** Requests sent and not yet answered, failed or given up (for health checks and metrics). */
+  readonly pendingCount: number;
   /**
    * Sends a request. `reply` is called exactly once and never synchronously. The returned
    * teardown drops the pending call (used when its deadline passes).

@@ -23,6 +23,7 @@ export interface InProcessClientOptions {
  */
 export class InProcessClient extends ClientProxy implements SeamTransportClient {
   readonly endpoint = 'in-process';
+  private pending = 0;
   private readonly bus: InProcessBus;
   private readonly maxMessageBytes: number;
 
@@ -44,7 +45,25 @@ export class InProcessClient extends ClientProxy implements SeamTransportClient 
     if (!server) {
       return failLater(reply, new UnavailableError(`Module "${module}" does not run in this process`, { module }));
     }
-    return server.receiveRequest({ pattern: packet.pattern, data, metadata: packet.metadata }, reply);
+    this.pending++;
+    let open = true;
+    const settle = () => {
+      if (!open) return false;
+      open = false;
+      this.pending--;
+      return true;
+    };
+    const teardown = server.receiveRequest({ pattern: packet.pattern, data, metadata: packet.metadata }, (error, response) => {
+      if (settle()) reply(error, response);
+    });
+    return () => {
+      settle();
+      teardown();
+    };
+  }
+
+  get pendingCount(): number {
+    return this.pending;
   }
 
   override async connect(): Promise<void> {}

@@ -42,6 +42,10 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   }
 
+  get pendingCount(): number {
+    return this.calls.size;
+  }
+
   request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
     try {
       assertTransmittable(packet.data, this.maxMessageBytes);

@@ -90,6 +90,10 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     return this.connecting;
   }
 
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
     try {
       assertTransmittable(packet.data, this.maxMessageBytes);

@@ -31,6 +31,10 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   }
 
+  get pendingCount(): number {
+    return this.routingMap.size;
+  }
+
   request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
     try {
       assertTransmittable(packet.data, this.maxMessageBytes);
