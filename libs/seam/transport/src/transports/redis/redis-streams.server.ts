@@ -199,7 +199,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const metadata = readMetadata(packet.metadata);
     const context = new RedisStreamsContext([pattern, metadata, stream, entryId]);
     const call = CallContext.fromMetadata(metadata, DEFAULT_BUDGET_MS);
-    void dispatchEvent(this.table, pattern, packet.data, context, call, new Set([module]), this.dispatch, (data) => data).then(done);
+    void dispatchEvent(this.table, pattern, packet.data, context, call, new Set([module]), this.dispatch, (data) => data).finally(done);
   }
 
   /** Publishes the replies for one caller gathered during a tick: one message per caller. */
