@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { INestApplication, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
@@ -85,6 +86,20 @@ export const ROWS: Row[] = [
     },
   },
   {
+    id: 'nest-pipeline-als',
+    label: "Nest's handler pipeline alone, AsyncLocalStorage active in the process",
+    open: async () => {
+      // Any AsyncLocalStorage in use (nestjs-cls, OpenTelemetry, Seam's implicit propagation)
+      // makes Node 20 run hooks on every promise; this row shows that cost on Nest alone.
+      new AsyncLocalStorage<object>().enterWith({});
+      const server = new CaptureServer();
+      const app = await NestFactory.createMicroservice(StockCalleeModule, { strategy: server, ...quiet });
+      await app.listen();
+      const handler = server.getHandlerByPattern(STOCK_PATTERN)!;
+      return { call: () => handler(SAMPLE, {}), close: () => app.close() };
+    },
+  },
+  {
     id: 'nest-tcp',
     label: "Nest's stock TCP ClientProxy",
     open: async ({ stockTcpPort }) => stockSession(ClientProxyFactory.create({ transport: Transport.TCP, options: { port: stockTcpPort } })),
@@ -100,18 +115,23 @@ export const ROWS: Row[] = [
   },
   {
     id: 'seam-in-process',
-    label: 'Seam in-process, validation off',
+    label: 'Seam in-process, validation off (default: implicit context propagation)',
     open: () => inProcessSession(false, true),
   },
   {
     id: 'seam-in-process-explicit',
-    label: 'Seam in-process, validation off, explicit context (no AsyncLocalStorage)',
+    label: 'Seam in-process, validation off, `propagation: false` (no AsyncLocalStorage)',
     open: () => inProcessSession(false, false),
   },
   {
     id: 'seam-in-process-validated',
     label: 'Seam in-process, validation on (3-field DTO both ways)',
     open: () => inProcessSession(true, true),
+  },
+  {
+    id: 'seam-in-process-validated-explicit',
+    label: 'Seam in-process, validation on, `propagation: false`',
+    open: () => inProcessSession(true, false),
   },
   {
     id: 'seam-tcp',

@@ -24,6 +24,7 @@ export class OutgoingCall implements Expirable {
   /** Arms the deadline and hands the packet to the transport. */
   start(transport: SeamTransportClient): void {
     this.ticket = this.deadlines.schedule(this.budgetMs, this);
+    this.packet.deadline = this.ticket.at;
     this.teardown = transport.request(this.packet, this.reply);
   }
 

@@ -50,7 +50,13 @@ export class SeamClient {
     if (!(budget > 0)) {
       return Promise.reject(new DeadlineExceededError(`No time left to call "${entry.pattern}"`, { pattern: entry.pattern }));
     }
-    const packet = { pattern: entry.pattern, data: request, metadata: CallContext.outgoing(parent, this.caller, budget) };
+    const packet = {
+      pattern: entry.pattern,
+      data: request,
+      metadata: CallContext.outgoing(parent, this.caller, budget),
+      module: entry.module,
+      deadline: 0,
+    };
     const transport = this.router.clientFor(entry.module);
     return new Promise<Res>((resolve, reject) =>
       new OutgoingCall(packet, budget, this.router.deadlines, resolve as (value: unknown) => void, reject).start(transport),

@@ -81,6 +81,14 @@ export class CallContext {
   }
 
   /**
+   * The context of a call from this very process, whose caller's deadline is known exactly
+   * (in `performance.now()` time); the rest is read from the metadata as in `fromMetadata`.
+   */
+  static withDeadline(metadata: CallMetadata, deadline: number): CallContext {
+    return new CallContext(metadata.traceparent, metadata['seam-caller'], deadline);
+  }
+
+  /**
    * The metadata of an outgoing call made within this context (or of a new flow when
    * `parent` is undefined): a child span, the calling module and the budget.
    */

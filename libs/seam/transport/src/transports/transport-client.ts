@@ -6,6 +6,10 @@ export interface OutgoingPacket {
   pattern: string;
   data: unknown;
   metadata: CallMetadata;
+  /** The module that answers (saves parsing it out of the pattern). */
+  module?: string;
+  /** When the caller gives up, in `performance.now()` time (meaningful within one process only). */
+  deadline?: number;
 }
 
 /**

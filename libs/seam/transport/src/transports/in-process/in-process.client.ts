@@ -23,7 +23,7 @@ export interface InProcessClientOptions {
  */
 export class InProcessClient extends ClientProxy implements SeamTransportClient {
   readonly endpoint = 'in-process';
-  private pending = 0;
+  private readonly counter = { pending: 0 };
   private readonly bus: InProcessBus;
   private readonly maxMessageBytes: number;
 
@@ -40,30 +40,16 @@ export class InProcessClient extends ClientProxy implements SeamTransportClient 
     } catch (error) {
       return failLater(reply, error as SeamError);
     }
-    const module = moduleOfPattern(packet.pattern);
+    const module = packet.module ?? moduleOfPattern(packet.pattern);
     const server = this.bus.serverOf(module);
     if (!server) {
       return failLater(reply, new UnavailableError(`Module "${module}" does not run in this process`, { module }));
     }
-    this.pending++;
-    let open = true;
-    const settle = () => {
-      if (!open) return false;
-      open = false;
-      this.pending--;
-      return true;
-    };
-    const teardown = server.receiveRequest({ pattern: packet.pattern, data, metadata: packet.metadata }, (error, response) => {
-      if (settle()) reply(error, response);
-    });
-    return () => {
-      settle();
-      teardown();
-    };
+    return server.receiveRequest({ pattern: packet.pattern, data, metadata: packet.metadata, deadline: packet.deadline }, reply, this.counter);
   }
 
   get pendingCount(): number {
-    return this.pending;
+    return this.counter.pending;
   }
 
   override async connect(): Promise<void> {}

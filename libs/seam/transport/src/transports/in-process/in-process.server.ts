@@ -33,6 +33,49 @@ export interface InProcessPacket {
   pattern: string;
   data: unknown;
   metadata: CallMetadata;
+  /** The caller's deadline (`performance.now()` time): same process, same clock. */
+  deadline?: number;
+}
+
+/** Counts the requests a client has in flight. */
+export interface PendingCounter {
+  pending: number;
+}
+
+/** One request answered in process; its methods are the callbacks the call path needs. */
+class InProcessExchange {
+  private exchange?: RequestExchange;
+  private open = true;
+
+  constructor(
+    private readonly server: InProcessServer,
+    private readonly packet: InProcessPacket,
+    private readonly replyTo: Reply,
+    private readonly counter: PendingCounter | undefined,
+  ) {
+    if (counter) counter.pending++;
+  }
+
+  readonly run = (): void => {
+    if (this.open) this.exchange = this.server.prepare(this.packet, this.reply);
+    this.exchange?.run();
+  };
+
+  readonly cancel = (): void => {
+    if (!this.close()) return;
+    this.exchange?.cancel();
+  };
+
+  private readonly reply: Reply = (error, response) => {
+    if (this.close()) this.replyTo(error, response);
+  };
+
+  private close(): boolean {
+    if (!this.open) return false;
+    this.open = false;
+    if (this.counter) this.counter.pending--;
+    return true;
+  }
 }
 
 /**
@@ -96,20 +139,20 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   }
 
   /** Answers a request from an in-process client; `reply` runs once, never synchronously. */
-  receiveRequest(packet: InProcessPacket, reply: Reply): () => void {
-    let exchange: RequestExchange | undefined;
-    let cancelled = false;
-    queueMicrotask(() => {
-      if (cancelled) return;
-      const context = new InProcessContext([packet.pattern, packet.metadata]);
-      const call = CallContext.fromMetadata(packet.metadata, DEFAULT_BUDGET_MS);
-      exchange = prepareRequest(this.table, packet.pattern, packet.data, context, call, this.dispatch, reply);
-      exchange?.run();
-    });
-    return () => {
-      cancelled = true;
-      exchange?.cancel();
-    };
+  receiveRequest(packet: InProcessPacket, reply: Reply, counter?: PendingCounter): () => void {
+    const exchange = new InProcessExchange(this, packet, reply, counter);
+    queueMicrotask(exchange.run);
+    return exchange.cancel;
+  }
+
+  /** @internal The exchange answering `packet`, or `undefined` after replying at once. */
+  prepare(packet: InProcessPacket, reply: Reply): RequestExchange | undefined {
+    const context = new InProcessContext([packet.pattern, packet.metadata]);
+    const call =
+      packet.deadline === undefined
+        ? CallContext.fromMetadata(packet.metadata, DEFAULT_BUDGET_MS)
+        : CallContext.withDeadline(packet.metadata, packet.deadline);
+    return prepareRequest(this.table, packet.pattern, packet.data, context, call, this.dispatch, reply);
   }
 
   /** Delivers an event emitted in this process to the intake modules that subscribe to it. */
