@@ -19,9 +19,13 @@ export const NEST_NO_HANDLER_MESSAGE = 'There is no matching message handler def
 
 const MAX_MESSAGE_LENGTH = 2_000;
 
+/** Longest pattern quoted back in an error: a hostile pattern must not make the answer larger than the question. */
+const MAX_QUOTED_PATTERN = 200;
+
 /** Builds the error a caller sees for a pattern the callee does not serve. */
 export function unknownPatternError(pattern: string): UnavailableError {
-  return new UnavailableError(`No handler for "${pattern}" at the callee`, { reason: 'unknown-pattern', pattern });
+  const quoted = pattern.length > MAX_QUOTED_PATTERN ? `${pattern.slice(0, MAX_QUOTED_PATTERN)}…` : pattern;
+  return new UnavailableError(`No handler for "${quoted}" at the callee`, { reason: 'unknown-pattern', pattern: quoted });
 }
 
 /** Whether `value` has the shape of a {@link WireError} (decoded from an untrusted peer). */

@@ -11,6 +11,7 @@ import { HeartbeatPublisher } from './heartbeat.js';
 import { createRedisConnection, describeRedisUrl, whenReady } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisStreamsContext } from './redis-streams.context.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, ENVELOPE_ALLOWANCE_BYTES } from '../../wire/limits.js';
 import { readMetadata, readPackets, type StreamReply } from './stream-packets.js';
 import { TickBatcher } from './tick-batcher.js';
 
@@ -42,6 +43,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private readonly hosted: readonly string[];
   private readonly dispatch: DispatchOptions;
   private readonly batchSize: number;
+  private readonly maxEntryLength: number;
   private readonly maxInFlight: number;
   private commands?: Redis;
   private readonly readers: Redis[] = [];
@@ -58,6 +60,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     this.hosted = [...options.hosted];
     this.dispatch = remoteDispatchOptions(options);
     this.batchSize = options.batchSize ?? 16;
+    // Clients refuse larger payloads before sending; anything larger was written by someone else.
+    this.maxEntryLength = (options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) + ENVELOPE_ALLOWANCE_BYTES;
     this.maxInFlight = options.maxInFlight ?? 1_000;
   }
 
@@ -158,7 +162,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   private handleEntry(module: string, stream: string, entryId: string, fields: string[]): void {
-    const packets = readPackets(fields);
+    const packets = readPackets(fields, this.maxEntryLength);
     if (packets.length === 0) {
       this.logger.warn(`Dropped malformed entry ${entryId} of ${stream}`);
       this.acks.add(stream, { module, entryId });

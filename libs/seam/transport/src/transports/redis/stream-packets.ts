@@ -41,12 +41,14 @@ export const MAX_EVENT_STREAM_LENGTH = 100_000;
 
 /**
  * Parses an entry's fields (`[name, value, …]`) into its packets: one (`p`) or a batch (`b`).
- * Malformed packets are left out; an empty list means the entry was malformed as a whole.
+ * Malformed packets are left out; an empty list means the entry was malformed as a whole, or
+ * longer than `maxLength` characters per packet it may hold (it is then not even parsed).
  */
-export function readPackets(fields: string[]): Array<Record<string, unknown>> {
+export function readPackets(fields: string[], maxLength = Number.POSITIVE_INFINITY): Array<Record<string, unknown>> {
   const name = fields[0];
   const raw = fields[1];
   if ((name !== PACKET_FIELD && name !== BATCH_FIELD) || typeof raw !== 'string') return [];
+  if (raw.length > (name === BATCH_FIELD ? maxLength * MAX_REQUESTS_PER_ENTRY : maxLength)) return [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);

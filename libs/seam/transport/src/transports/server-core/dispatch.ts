@@ -4,6 +4,7 @@ import { isObservable, type Observable } from 'rxjs';
 import { attachCallContext } from '../../context/call-context.registry.js';
 import { CallContext } from '../../context/call-context.js';
 import { runInCallScope } from '../../context/call-scope.js';
+import { toWireError } from '../../door/to-wire-error.js';
 import { DeadlineExceededError } from '../../errors/seam-error.js';
 import { unknownPatternError } from '../../errors/wire-errors.js';
 import type { HandlerTable } from './handler-table.js';
@@ -53,6 +54,14 @@ export function prepareRequest(
   if (call.expired) {
     reply(new DeadlineExceededError(`Deadline passed before "${pattern}" started`, { pattern }).toJSON());
     return undefined;
+  }
+  if (options.checkRequest) {
+    try {
+      options.checkRequest(data);
+    } catch (error) {
+      reply(toWireError(error).wire);
+      return undefined;
+    }
   }
   return new RequestExchange(handler, pattern, data, rpcContext, call, options, reply);
 }

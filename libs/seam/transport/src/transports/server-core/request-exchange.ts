@@ -20,6 +20,11 @@ export interface DispatchOptions {
   prepareResponse(value: unknown): unknown;
   /** Turns a wire error into what is sent back (the in-process server copies it). */
   prepareError?(error: WireError): WireError;
+  /**
+   * Checks a payload that arrived over a wire (remote servers: its size, so that a peer that is
+   * not a Seam client cannot exceed the limit). Throws a `SeamError` to refuse it.
+   */
+  checkRequest?(data: unknown): void;
 }
 
 /** Called exactly once with a wire error, or with `undefined` and the response. */

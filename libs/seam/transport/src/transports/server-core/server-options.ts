@@ -23,6 +23,7 @@ export function remoteDispatchOptions(options: RemoteServerOptions): DispatchOpt
       assertTransmittable(value, maxBytes);
       return value;
     },
+    checkRequest: (data) => assertTransmittable(data, maxBytes),
   };
 }
 
