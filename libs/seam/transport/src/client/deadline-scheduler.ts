@@ -93,7 +93,8 @@ export class DeadlineScheduler {
       target.expire();
     }
     this.trim(lane);
-    if (lane.live > 0) this.arm(lane, lane.slots[lane.head]!.at - now);
+    // A target that scheduled a deadline of this lane from expire() has armed the timer already.
+    if (lane.live > 0 && lane.timer === undefined) this.arm(lane, lane.slots[lane.head]!.at - now);
   }
 
   /** Drops cancelled deadlines from the front of the lane; compacts it now and then. */

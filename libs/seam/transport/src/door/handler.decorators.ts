@@ -64,21 +64,25 @@ export function ContractController(contract: object): ClassDecorator {
   contractEntries(contract);
   return (target) => {
     Controller()(target);
-    const prototype = target.prototype as Record<string, unknown>;
-    for (const name of Object.getOwnPropertyNames(prototype)) {
-      const method = prototype[name];
-      if (typeof method !== 'function') continue;
-      const allExtras = Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method) as Record<string, unknown> | undefined;
-      const extras = allExtras?.[SEAM_EXTRAS_KEY] as SeamHandlerExtras | undefined;
-      if (!extras) continue;
-      if (extras.kind === 'request' && extras.owner !== module) {
-        throw new Error(
-          `${target.name}.${name} handles a request of module "${extras.owner}", but ${target.name} belongs to "${module}": ` +
-            'a module answers only its own contract',
-        );
+    // Nest registers inherited handlers too, so inherited methods must pass the ownership check.
+    for (let prototype = target.prototype as Record<string, unknown>; prototype !== Object.prototype; prototype = Object.getPrototypeOf(prototype)) {
+      for (const name of Object.getOwnPropertyNames(prototype)) {
+        const method = prototype[name];
+        if (typeof method !== 'function') continue;
+        const allExtras = Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method) as Record<string, unknown> | undefined;
+        const extras = allExtras?.[SEAM_EXTRAS_KEY] as SeamHandlerExtras | undefined;
+        if (!extras) continue;
+        if (extras.kind === 'request' && extras.owner !== module) {
+          throw new Error(
+            `${target.name}.${name} handles a request of module "${extras.owner}", but ${target.name} belongs to "${module}": ` +
+              'a module answers only its own contract',
+          );
+        }
+        // An inherited method is shared with other subclasses: binding it to this module is not ours to do.
+        if (prototype !== target.prototype) continue;
+        const bound: SeamHandlerExtras = extras.kind === 'event' ? { ...extras, subscriber: module } : extras;
+        Reflect.defineMetadata(PATTERN_EXTRAS_METADATA, { ...allExtras, [SEAM_EXTRAS_KEY]: bound }, method);
       }
-      const bound: SeamHandlerExtras = extras.kind === 'event' ? { ...extras, subscriber: module } : extras;
-      Reflect.defineMetadata(PATTERN_EXTRAS_METADATA, { ...allExtras, [SEAM_EXTRAS_KEY]: bound }, method);
     }
   };
 }

@@ -13,18 +13,28 @@ export function parseRedisUrl(url: string): RedisAddress {
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error(`Invalid Redis URL "${url}": expected redis://host:port/db`);
+    throw new Error(`Invalid Redis URL "${withoutCredentials(url)}": expected redis://host:port/db`);
   }
-  if (parsed.protocol !== 'redis:') throw new Error(`Invalid Redis URL "${url}": the scheme must be redis://`);
-  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined;
-  if (db !== undefined && !Number.isInteger(db)) throw new Error(`Invalid Redis URL "${url}": the database must be a number`);
+  if (parsed.protocol !== 'redis:') throw new Error(`Invalid Redis URL "${withoutCredentials(url)}": the scheme must be redis://`);
+  const path = parsed.pathname.slice(1);
+  // Number() alone would take "-1", "1e1" or "0x10" for a database index.
+  if (path !== '' && !/^\d+$/.test(path)) throw new Error(`Invalid Redis URL "${withoutCredentials(url)}": the database must be a number`);
   return {
-    host: parsed.hostname || '127.0.0.1',
+    // URL keeps the brackets of an IPv6 host ("[::1]"), which Redis clients cannot resolve.
+    host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
     port: parsed.port ? Number(parsed.port) : 6379,
-    ...(db === undefined ? {} : { db }),
+    ...(path === '' ? {} : { db: Number(path) }),
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
   };
+}
+
+/** `url` for an error message: whatever precedes the last `@` (credentials) is masked. */
+function withoutCredentials(url: string): string {
+  const at = url.lastIndexOf('@');
+  if (at === -1) return url;
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+  return `${scheme}***${url.slice(at)}`;
 }
 
 /** Options that make Nest's Redis transport reconnect forever after a Redis restart. */

@@ -43,7 +43,7 @@ export class HandlerTable {
     return this.requests.get(pattern);
   }
 
-  /** The subscriptions to `pattern` of the given modules (all modules when omitted). */
+  /** The subscriptions to `pattern`, one per subscribing module, in registration order. */
   subscriptions(pattern: string): readonly Subscription[] {
     return this.events.get(pattern) ?? [];
   }

@@ -1,0 +1,177 @@
+import { describe, expect, it } from '@jest/globals';
+import type { MessageHandler } from '@nestjs/microservices';
+import type { SeamHandlerExtras } from '../../door/seam-extras.js';
+import { HandlerTable, moduleOfPattern } from './handler-table.js';
+
+/** A Nest message handler carrying `extras`, as Nest hands it to a server's `addHandler`. */
+function handler(extras?: Record<string, unknown>): MessageHandler {
+  const fn: MessageHandler = async () => undefined;
+  if (extras) fn.extras = extras;
+  return fn;
+}
+
+const answers = (owner: string): MessageHandler => handler({ seam: { kind: 'request', owner } satisfies SeamHandlerExtras });
+const subscribes = (owner: string, subscriber: string): MessageHandler =>
+  handler({ seam: { kind: 'event', owner, subscriber } satisfies SeamHandlerExtras });
+
+describe('HandlerTable', () => {
+  describe('add', () => {
+    it.each([
+      ['no extras', handler()],
+      ['extras of another library only', handler({ version: 2 })],
+    ])('rejects a request handler with %s, naming the pattern and @Handle', (_, bare) => {
+      const table = new HandlerTable();
+      expect(() => table.add('orders.place-order', bare, false)).toThrow(/"orders\.place-order".*@Handle/);
+      expect(table.request('orders.place-order')).toBeUndefined();
+    });
+
+    it('rejects an event handler without Seam extras, naming @Subscribe', () => {
+      expect(() => new HandlerTable().add('orders.order.placed', handler(), true)).toThrow(/@Subscribe/);
+    });
+
+    it('rejects a second request handler for one pattern and keeps the first', () => {
+      const table = new HandlerTable();
+      const first = answers('orders');
+      table.add('orders.place-order', first, false);
+      expect(() => table.add('orders.place-order', answers('orders'), false)).toThrow(/Two handlers answer "orders\.place-order"/);
+      expect(table.request('orders.place-order')).toBe(first);
+    });
+
+    it('rejects an event handler without a subscribing module, naming @ContractController', () => {
+      const table = new HandlerTable();
+      const orphan = handler({ seam: { kind: 'event', owner: 'orders' } satisfies SeamHandlerExtras });
+      expect(() => table.add('orders.order.placed', orphan, true)).toThrow(/"orders\.order\.placed".*@ContractController/);
+      expect(table.subscriptions('orders.order.placed')).toEqual([]);
+    });
+
+    it('rejects a module subscribing twice to one pattern, naming both', () => {
+      const table = new HandlerTable();
+      table.add('orders.order.placed', subscribes('orders', 'billing'), true);
+      expect(() => table.add('orders.order.placed', subscribes('orders', 'billing'), true)).toThrow(
+        'Module "billing" subscribes to "orders.order.placed" twice',
+      );
+      expect(table.subscriptions('orders.order.placed')).toHaveLength(1);
+    });
+
+    it('keeps one subscription per module for one pattern, in registration order', () => {
+      const table = new HandlerTable();
+      const billing = subscribes('orders', 'billing');
+      const shipping = subscribes('orders', 'shipping');
+      table.add('orders.order.placed', billing, true);
+      table.add('orders.order.placed', shipping, true);
+      expect(table.subscriptions('orders.order.placed')).toEqual([
+        { subscriber: 'billing', handler: billing },
+        { subscriber: 'shipping', handler: shipping },
+      ]);
+    });
+
+    it('keeps requests and events apart even under the same pattern string', () => {
+      const table = new HandlerTable();
+      const request = answers('orders');
+      table.add('orders.place-order', request, false);
+      table.add('orders.place-order', subscribes('orders', 'billing'), true);
+      expect(table.request('orders.place-order')).toBe(request);
+      expect(table.subscriptions('orders.place-order')).toHaveLength(1);
+    });
+  });
+
+  describe('request', () => {
+    it('gives the handler answering a pattern, or undefined', () => {
+      const table = new HandlerTable();
+      const placeOrder = answers('orders');
+      table.add('orders.place-order', placeOrder, false);
+      expect(table.request('orders.place-order')).toBe(placeOrder);
+      expect(table.request('orders.cancel-order')).toBeUndefined();
+    });
+  });
+
+  describe('subscriptions', () => {
+    it('is empty for a pattern nobody subscribes to', () => {
+      expect(new HandlerTable().subscriptions('orders.order.placed')).toEqual([]);
+    });
+  });
+
+  describe('requestOwners', () => {
+    it('lists each module answering a request once, not the subscribers', () => {
+      const table = new HandlerTable();
+      table.add('orders.place-order', answers('orders'), false);
+      table.add('orders.cancel-order', answers('orders'), false);
+      table.add('catalog.find-product', answers('catalog'), false);
+      table.add('orders.order.placed', subscribes('orders', 'billing'), true);
+      expect(table.requestOwners()).toEqual(new Set(['orders', 'catalog']));
+    });
+
+    it('is empty without request handlers', () => {
+      expect(new HandlerTable().requestOwners()).toEqual(new Set());
+    });
+  });
+
+  describe('subscriptionsByModule', () => {
+    it('maps each subscribing module to its patterns', () => {
+      const table = new HandlerTable();
+      table.add('orders.order.placed', subscribes('orders', 'billing'), true);
+      table.add('orders.order.placed', subscribes('orders', 'shipping'), true);
+      table.add('payments.payment.captured', subscribes('payments', 'shipping'), true);
+      table.add('orders.place-order', answers('orders'), false);
+      expect(table.subscriptionsByModule()).toEqual(
+        new Map([
+          ['billing', ['orders.order.placed']],
+          ['shipping', ['orders.order.placed', 'payments.payment.captured']],
+        ]),
+      );
+    });
+  });
+
+  describe('requestPatterns', () => {
+    it('lists the request patterns only', () => {
+      const table = new HandlerTable();
+      table.add('orders.place-order', answers('orders'), false);
+      table.add('orders.order.placed', subscribes('orders', 'billing'), true);
+      expect(table.requestPatterns()).toEqual(['orders.place-order']);
+    });
+  });
+
+  describe('assertHostedOnly', () => {
+    function populated(): HandlerTable {
+      const table = new HandlerTable();
+      table.add('orders.place-order', answers('orders'), false);
+      table.add('catalog.find-product', answers('catalog'), false);
+      table.add('payments.payment.captured', subscribes('payments', 'orders'), true);
+      table.add('payments.payment.captured', subscribes('payments', 'mailer'), true);
+      return table;
+    }
+
+    it('accepts handlers of hosted modules, including subscriptions to events of modules running elsewhere', () => {
+      expect(() => populated().assertHostedOnly(new Set(['orders', 'catalog', 'mailer']), 'Test server')).not.toThrow();
+    });
+
+    it('lists every stranger once, whether it answers or subscribes, with the server and what it hosts', () => {
+      expect(() => populated().assertHostedOnly(new Set(['orders']), 'Test server')).toThrow(
+        'Test server has handlers of module(s) catalog, mailer, which it does not host (hosted: orders)',
+      );
+    });
+
+    it('says "none" when nothing is hosted', () => {
+      expect(() => populated().assertHostedOnly(new Set(), 'Test server')).toThrow(
+        'Test server has handlers of module(s) orders, catalog, mailer, which it does not host (hosted: none)',
+      );
+    });
+
+    it('accepts an empty table whatever is hosted', () => {
+      expect(() => new HandlerTable().assertHostedOnly(new Set(), 'Test server')).not.toThrow();
+    });
+  });
+});
+
+describe('handler-table', () => {
+  describe('moduleOfPattern', () => {
+    it.each([
+      ['orders.place-order', 'orders'],
+      ['order-history.order.archived', 'order-history'],
+      ['no-dot', 'no-dot'],
+      ['', ''],
+    ])('takes the module of %j', (pattern, module) => {
+      expect(moduleOfPattern(pattern)).toBe(module);
+    });
+  });
+});
