@@ -14,7 +14,7 @@ import { describeMachine, markdownTable, median, type RowFigures } from './repor
 import { type RemoteAddresses, ROWS } from './rows.js';
 import { evaluateTargets } from './targets.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2_000);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
