@@ -32,9 +32,10 @@ async function redisReachable(): Promise<boolean> {
 }
 
 function measure(rowId: string, addresses: RemoteAddresses): { sequential: number; concurrent: number } {
+  const flags = ROWS.find((row) => row.id === rowId)?.nodeFlags ?? [];
   const output = execFileSync(
     process.execPath,
-    ['--import', '@swc-node/register/esm-register', 'bench/transport/run-row.main.ts', rowId, JSON.stringify(addresses), String(DURATION_MS)],
+    [...flags, '--import', '@swc-node/register/esm-register', 'bench/transport/run-row.main.ts', rowId, JSON.stringify(addresses), String(DURATION_MS)],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const line = output.split('\n').find((candidate) => candidate.startsWith('RESULT '));

@@ -27,6 +27,8 @@ export interface Row {
   id: string;
   label: string;
   needsRedis?: boolean;
+  /** Node flags for the measuring process (default none). */
+  nodeFlags?: string[];
   open(addresses: RemoteAddresses): Promise<RowSession>;
 }
 
@@ -121,6 +123,12 @@ export const ROWS: Row[] = [
   {
     id: 'seam-in-process-explicit',
     label: 'Seam in-process, validation off, `propagation: false` (no AsyncLocalStorage)',
+    open: () => inProcessSession(false, false),
+  },
+  {
+    id: 'seam-in-process-explicit-semispace',
+    label: 'Seam in-process, validation off, `propagation: false`, `node --max-semi-space-size=64`',
+    nodeFlags: ['--max-semi-space-size=64'],
     open: () => inProcessSession(false, false),
   },
   {

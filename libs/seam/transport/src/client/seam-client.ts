@@ -42,10 +42,10 @@ export class SeamClient {
    * `DeadlineExceededError` (no answer within the deadline; the callee may still have acted) or
    * `InternalError` (the callee failed unexpectedly).
    */
-  send<Req, Res>(entry: RequestEntry<Req, Res>, request: Req, options: CallOptions = {}): Promise<Res> {
+  send<Req, Res>(entry: RequestEntry<Req, Res>, request: Req, options?: CallOptions): Promise<Res> {
     if (entry?.kind !== 'request') return Promise.reject(new TypeError('send() takes a request entry of a contract'));
-    const parent = options.parent ?? (this.router.propagation ? currentCallContext() : undefined);
-    const own = options.timeoutMs ?? this.router.defaultDeadlineMs;
+    const parent = options?.parent ?? (this.router.propagation ? currentCallContext() : undefined);
+    const own = options?.timeoutMs ?? this.router.defaultDeadlineMs;
     const budget = parent ? Math.min(own, parent.remainingMs()) : own;
     if (!(budget > 0)) {
       return Promise.reject(new DeadlineExceededError(`No time left to call "${entry.pattern}"`, { pattern: entry.pattern }));
