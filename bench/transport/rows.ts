@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { INestApplication, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
-import { type Endpoint, InProcessBus, SeamClient, startSeamServers } from '@seam/transport';
+import { copyAsJson, DEFAULT_MAX_MESSAGE_BYTES, type Endpoint, InProcessBus, SeamClient, startSeamServers } from '@seam/transport';
 import { lastValueFrom } from 'rxjs';
 import { SeamCalleeModule, SeamCallerModule, StockCalleeModule } from './bench-apps.js';
 import { BenchContract, SAMPLE, STOCK_PATTERN } from './bench.contract.js';
@@ -85,6 +85,22 @@ export const ROWS: Row[] = [
       await app.listen();
       const handler = server.getHandlerByPattern(STOCK_PATTERN)!;
       return { call: () => handler(SAMPLE, {}), close: () => app.close() };
+    },
+  },
+  {
+    id: 'copy-floor',
+    label: 'Floor: Nest pipeline + JSON copy both ways + one microtask (what any in-process transport with these semantics must do)',
+    open: async () => {
+      const server = new CaptureServer();
+      const app = await NestFactory.createMicroservice(StockCalleeModule, { strategy: server, ...quiet });
+      await app.listen();
+      const handler = server.getHandlerByPattern(STOCK_PATTERN)!;
+      const call = () =>
+        new Promise((resolve, reject) => {
+          const data = copyAsJson(SAMPLE, DEFAULT_MAX_MESSAGE_BYTES);
+          queueMicrotask(() => void handler(data, {}).then((result) => resolve(copyAsJson(result, DEFAULT_MAX_MESSAGE_BYTES)), reject));
+        });
+      return { call, close: () => app.close() };
     },
   },
   {
