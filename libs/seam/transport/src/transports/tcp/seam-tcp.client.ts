@@ -8,6 +8,8 @@ import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../tran
 import { corkUntilNextTick } from './cork.js';
 import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
 
+const RESOLVED = Promise.resolve();
+
 /** Options of {@link SeamTcpClient}. */
 export interface SeamTcpClientOptions extends TcpLimits {
   host: string;
@@ -33,6 +35,18 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
 
   get pendingCount(): number {
     return this.routingMap.size;
+  }
+
+  /**
+   * Routes a response frame to its call. Nest's version always awaits the deserializer, one
+   * promise hop per response; the default deserializer is synchronous, so only a custom
+   * asynchronous one is awaited here.
+   */
+  override handleResponse(buffer: unknown): Promise<void> {
+    const decoded = this.deserializer.deserialize(buffer) as WritePacket & { id?: string } | Promise<WritePacket & { id?: string }>;
+    if (decoded instanceof Promise) return decoded.then((packet) => this.route(packet));
+    this.route(decoded);
+    return RESOLVED;
   }
 
   request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
@@ -92,6 +106,13 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
 
   override async close(): Promise<void> {
     super.close();
+  }
+
+  private route({ err, response, isDisposed, id }: WritePacket & { id?: string }): void {
+    const callback = id === undefined ? undefined : this.routingMap.get(id);
+    if (!callback) return;
+    if (isDisposed || err) callback({ err, response, isDisposed: true });
+    else callback({ err, response });
   }
 
   /** Connection failures become Unavailable; anything the peer sent is decoded by the caller. */
