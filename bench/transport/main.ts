@@ -32,16 +32,37 @@ async function redisReachable(): Promise<boolean> {
   }
 }
 
-function measure(rowId: string, addresses: RemoteAddresses): { sequential: number; concurrent: number } {
-  const flags = ROWS.find((row) => row.id === rowId)?.nodeFlags ?? [];
+interface Measured {
+  row: string;
+  sequential: number;
+  concurrent: number;
+}
+
+/** Measures rows (one, or a group compared in turns) in a fresh process. */
+function measure(rowIds: string[], addresses: RemoteAddresses): Measured[] {
+  const flags = ROWS.find((row) => row.id === rowIds[0])?.nodeFlags ?? [];
+  const duration = String(DURATION_MS * rowIds.length);
   const output = execFileSync(
     process.execPath,
-    [...flags, '--import', '@swc-node/register/esm-register', 'bench/transport/run-row.main.ts', rowId, JSON.stringify(addresses), String(DURATION_MS)],
+    [...flags, '--import', '@swc-node/register/esm-register', 'bench/transport/run-row.main.ts', rowIds.join(','), JSON.stringify(addresses), duration],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  const line = output.split('\n').find((candidate) => candidate.startsWith('RESULT '));
-  if (!line) throw new Error(`Row ${rowId} printed no result:\n${output}`);
-  return JSON.parse(line.slice('RESULT '.length)) as { sequential: number; concurrent: number };
+  const results = output
+    .split('\n')
+    .filter((line) => line.startsWith('RESULT '))
+    .map((line) => JSON.parse(line.slice('RESULT '.length)) as Measured);
+  if (results.length !== rowIds.length) throw new Error(`Rows ${rowIds.join(', ')} printed no result:\n${output}`);
+  return results;
+}
+
+/** The units measured per run: single rows, and groups of rows compared in turns. */
+function units(rows: RowFigures[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const row of rows) {
+    const key = ROWS.find((candidate) => candidate.id === row.id)?.group ?? row.id;
+    groups.set(key, [...(groups.get(key) ?? []), row.id]);
+  }
+  return [...groups.values()];
 }
 
 const hasRedis = await redisReachable();
@@ -62,11 +83,13 @@ const figures: RowFigures[] = ROWS.map((row) => ({
 }));
 try {
   for (let run = 1; run <= RUNS; run++) {
-    for (const row of figures.filter((candidate) => !candidate.skipped)) {
-      const result = measure(row.id, addresses);
-      row.sequential.push(result.sequential);
-      row.concurrent.push(result.concurrent);
-      process.stderr.write(`run ${run}/${RUNS} ${row.id}: ${Math.round(result.sequential)} / ${Math.round(result.concurrent)} calls/s\n`);
+    for (const unit of units(figures.filter((candidate) => !candidate.skipped))) {
+      for (const result of measure(unit, addresses)) {
+        const row = figures.find((candidate) => candidate.id === result.row)!;
+        row.sequential.push(result.sequential);
+        row.concurrent.push(result.concurrent);
+        process.stderr.write(`run ${run}/${RUNS} ${row.id}: ${Math.round(result.sequential)} / ${Math.round(result.concurrent)} calls/s\n`);
+      }
     }
   }
 } finally {

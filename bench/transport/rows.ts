@@ -29,6 +29,8 @@ export interface Row {
   needsRedis?: boolean;
   /** Node flags for the measuring process (default none). */
   nodeFlags?: string[];
+  /** Rows of one group are measured in the same process, in turns, to compare them steadily. */
+  group?: string;
   open(addresses: RemoteAddresses): Promise<RowSession>;
 }
 
@@ -119,11 +121,13 @@ export const ROWS: Row[] = [
   },
   {
     id: 'nest-tcp',
+    group: 'tcp',
     label: "Nest's stock TCP ClientProxy",
     open: async ({ stockTcpPort }) => stockSession(ClientProxyFactory.create({ transport: Transport.TCP, options: { port: stockTcpPort } })),
   },
   {
     id: 'nest-redis',
+    group: 'redis',
     label: "Nest's stock Redis ClientProxy",
     needsRedis: true,
     open: async ({ redisUrl }) => {
@@ -159,22 +163,26 @@ export const ROWS: Row[] = [
   },
   {
     id: 'seam-tcp',
+    group: 'tcp',
     label: 'Seam TCP, validation off',
     open: ({ seamTcpPort }) => remoteSeamSession({ transport: 'tcp', host: '127.0.0.1', port: seamTcpPort }, false),
   },
   {
     id: 'seam-tcp-validated',
+    group: 'tcp',
     label: 'Seam TCP, validation on',
     open: ({ seamTcpPort }) => remoteSeamSession({ transport: 'tcp', host: '127.0.0.1', port: seamTcpPort }, true),
   },
   {
     id: 'seam-redis',
+    group: 'redis',
     label: 'Seam Redis (load-balanced streams), validation off',
     needsRedis: true,
     open: ({ redisUrl }) => remoteSeamSession({ transport: 'redis', url: redisUrl! }, false),
   },
   {
     id: 'seam-redis-validated',
+    group: 'redis',
     label: 'Seam Redis (load-balanced streams), validation on',
     needsRedis: true,
     open: ({ redisUrl }) => remoteSeamSession({ transport: 'redis', url: redisUrl! }, true),
