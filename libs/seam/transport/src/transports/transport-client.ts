@@ -1,5 +1,6 @@
 import type { CallMetadata } from '../context/call-metadata.js';
 import type { SeamError, WireError } from '../errors/seam-error.js';
+import { assertTransmittable } from '../wire/json-copy.js';
 
 /** A request or event as Seam hands it to a transport. */
 export interface OutgoingPacket {
@@ -37,4 +38,19 @@ export interface SeamTransportClient {
   publishEvent(packet: OutgoingPacket): Promise<void>;
   /** Closes connections; pending calls fail with Unavailable. */
   close(): Promise<void>;
+}
+
+/**
+ * Checks that a request can be sent (encodable, within `maxBytes`). When it cannot, replies with
+ * the `ValidationError` on the next microtask (replies are never synchronous) and returns the
+ * no-op teardown to hand back; otherwise returns `undefined`.
+ */
+export function refuseUnsendable(packet: OutgoingPacket, maxBytes: number, reply: ReplyCallback): (() => void) | undefined {
+  try {
+    assertTransmittable(packet.data, maxBytes);
+    return undefined;
+  } catch (error) {
+    queueMicrotask(() => reply(error as SeamError));
+    return () => undefined;
+  }
 }

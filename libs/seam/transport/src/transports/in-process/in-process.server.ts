@@ -109,9 +109,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   }
 
   override addHandler(pattern: string, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
-    callback.isEventHandler = isEventHandler;
-    callback.extras = extras;
-    this.table.add(this.normalizePattern(pattern), callback, isEventHandler);
+    this.table.register(this.normalizePattern(pattern), callback, isEventHandler, extras);
   }
 
   listen(callback: (error?: unknown) => void): void {

@@ -3,7 +3,7 @@ import { type SeamError, UnavailableError, type WireError } from '../../errors/s
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { moduleOfPattern } from '../server-core/handler-table.js';
-import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../transport-client.js';
+import { type OutgoingPacket, type ReplyCallback, refuseUnsendable, type SeamTransportClient } from '../transport-client.js';
 import { Liveness } from './liveness.js';
 import { describeRedisUrl } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
@@ -47,12 +47,8 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   }
 
   request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
-    try {
-      assertTransmittable(packet.data, this.maxMessageBytes);
-    } catch (error) {
-      queueMicrotask(() => reply(error as SeamError));
-      return () => undefined;
-    }
+    const refused = refuseUnsendable(packet, this.maxMessageBytes, reply);
+    if (refused) return refused;
     const key = ++this.sequence;
     const module = moduleOfPattern(packet.pattern);
     let teardown: (() => void) | undefined;

@@ -35,9 +35,7 @@ export class SeamRedisPubSubServer extends ServerRedis {
   }
 
   override addHandler(pattern: string, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
-    callback.isEventHandler = isEventHandler;
-    callback.extras = extras;
-    this.table.add(this.normalizePattern(pattern), callback, isEventHandler);
+    this.table.register(this.normalizePattern(pattern), callback, isEventHandler, extras);
   }
 
   override async listen(callback: (error?: unknown) => void): Promise<void> {

@@ -6,7 +6,7 @@ import { type SeamError, UnavailableError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { moduleOfPattern } from '../server-core/handler-table.js';
-import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../transport-client.js';
+import { type OutgoingPacket, type ReplyCallback, refuseUnsendable, type SeamTransportClient } from '../transport-client.js';
 import { Liveness } from './liveness.js';
 import { createRedisConnection, describeRedisUrl, whenReady } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
@@ -95,12 +95,8 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   }
 
   request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
-    try {
-      assertTransmittable(packet.data, this.maxMessageBytes);
-    } catch (error) {
-      queueMicrotask(() => reply(error as SeamError));
-      return () => undefined;
-    }
+    const refused = refuseUnsendable(packet, this.maxMessageBytes, reply);
+    if (refused) return refused;
     const module = moduleOfPattern(packet.pattern);
     const id = `${this.clientId}:${++this.sequence}`;
     const call: PendingCall = { module, reply };

@@ -66,9 +66,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   override addHandler(pattern: string, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
-    callback.isEventHandler = isEventHandler;
-    callback.extras = extras;
-    this.table.add(this.normalizePattern(pattern), callback, isEventHandler);
+    this.table.register(this.normalizePattern(pattern), callback, isEventHandler, extras);
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {

@@ -16,6 +16,16 @@ export class HandlerTable {
   private readonly requests = new Map<string, MessageHandler>();
   private readonly events = new Map<string, Subscription[]>();
 
+  /**
+   * What every Seam server's `addHandler` does: marks the handler as Nest's base class would,
+   * then adds it to this table instead of Nest's (which would chain event handlers together).
+   */
+  register(pattern: string, handler: MessageHandler, isEventHandler: boolean, extras: Record<string, unknown>): void {
+    handler.isEventHandler = isEventHandler;
+    handler.extras = extras;
+    this.add(pattern, handler, isEventHandler);
+  }
+
   /** Adds a handler registered by Nest. Rejects handlers not bound with `@Handle`/`@Subscribe`. */
   add(pattern: string, handler: MessageHandler, isEventHandler: boolean): void {
     const extras = seamExtrasOf(handler);

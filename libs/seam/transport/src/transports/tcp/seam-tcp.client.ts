@@ -4,7 +4,7 @@ import { ClientTCP } from '@nestjs/microservices';
 import { type SeamError, UnavailableError, type WireError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
-import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../transport-client.js';
+import { type OutgoingPacket, type ReplyCallback, refuseUnsendable, type SeamTransportClient } from '../transport-client.js';
 import { corkUntilNextTick } from './cork.js';
 import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
 
@@ -50,12 +50,8 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
   }
 
   request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
-    try {
-      assertTransmittable(packet.data, this.maxMessageBytes);
-    } catch (error) {
-      queueMicrotask(() => reply(error as SeamError));
-      return () => undefined;
-    }
+    const refused = refuseUnsendable(packet, this.maxMessageBytes, reply);
+    if (refused) return refused;
     let finished = false;
     let cancelled = false;
     let teardown: (() => void) | undefined;

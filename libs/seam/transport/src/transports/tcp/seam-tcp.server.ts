@@ -33,9 +33,7 @@ export class SeamTcpServer extends ServerTCP {
   }
 
   override addHandler(pattern: string, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
-    callback.isEventHandler = isEventHandler;
-    callback.extras = extras;
-    this.table.add(this.normalizePattern(pattern), callback, isEventHandler);
+    this.table.register(this.normalizePattern(pattern), callback, isEventHandler, extras);
   }
 
   override listen(callback: (error?: unknown) => void): void {
