@@ -7,8 +7,8 @@ export interface SpawnServiceOptions {
   /** Command-line arguments after the entry file. */
   args?: string[];
   env?: Record<string, string>;
-  /** The line the process prints when it is ready (default `READY`). */
-  readyLine?: string;
+  /** The line the process prints when it is ready (default `READY`), or a pattern such a line matches. */
+  readyLine?: string | RegExp;
   /** Give up waiting for readiness after this long (default 30,000 ms). */
   readyTimeoutMs?: number;
   cwd?: string;
@@ -57,7 +57,8 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Servic
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.split('\n').some((line) => line.trim() === readyLine)) resolve();
+      const lines = output.split('\n');
+      if (lines.some((line) => (typeof readyLine === 'string' ? line.trim() === readyLine : readyLine.test(line)))) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

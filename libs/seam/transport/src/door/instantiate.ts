@@ -1,3 +1,4 @@
+/// <reference path="../types/class-transformer-storage.d.ts" />
 import { plainToInstance } from 'class-transformer';
 // The storage the class-transformer decorators write to (the package's CommonJS build is the one
 // Node loads for `import 'class-transformer'`).
