@@ -1,3 +1,6 @@
+// The reference travels with this file into every build (app and lib tsconfigs list only their
+// own sources); an import cannot bring in an ambient module declaration.
+// oxlint-disable-next-line typescript/triple-slash-reference
 /// <reference path="../types/class-transformer-storage.d.ts" />
 import { plainToInstance } from 'class-transformer';
 // The storage the class-transformer decorators write to (the package's CommonJS build is the one
