@@ -1,2 +1,5 @@
 export * from './eventually.js';
 export * from './spawn-service.js';
+export { ContractFake, fakeOf, type FakeBehaviour } from './harness/contract-fake.js';
+export { EventRecorder } from './harness/event-recorder.js';
+export { ModuleHarness, type ModuleHarnessOptions } from './harness/module-harness.js';

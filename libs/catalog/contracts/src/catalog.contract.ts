@@ -1,0 +1,27 @@
+import { defineContract, event, request } from '@seam/transport';
+import { CreateProduct, GetPrices, GetProduct, ListProducts, PriceList, ProductPage, ProductView, UpdateProduct } from './catalog.dto.js';
+import { ProductChanged } from './catalog.events.js';
+
+/** The catalog module's only door: products and their prices (integer minor units). */
+export const CatalogContract = defineContract('catalog', {
+  /** A page of products (active ones unless `includeInactive`). Idempotent. */
+  listProducts: request({ pattern: 'catalog.list-products', request: ListProducts, response: ProductPage, idempotent: true }),
+
+  /** One product. Idempotent. Fails with `NotFoundError`. */
+  getProduct: request({ pattern: 'catalog.get-product', request: GetProduct, response: ProductView, idempotent: true }),
+
+  /**
+   * Current prices of up to 50 products; unknown skus are listed, not errors, so an order can
+   * say which line failed. Idempotent.
+   */
+  getPrices: request({ pattern: 'catalog.get-prices', request: GetPrices, response: PriceList, idempotent: true }),
+
+  /** Adds a product and publishes {@link ProductChanged}. Fails with `ConflictError` when the sku exists. */
+  createProduct: request({ pattern: 'catalog.create-product', request: CreateProduct, response: ProductView }),
+
+  /** Changes a product and publishes {@link ProductChanged}. Idempotent. Fails with `NotFoundError`. */
+  updateProduct: request({ pattern: 'catalog.update-product', request: UpdateProduct, response: ProductView, idempotent: true }),
+
+  /** A product was created or changed. */
+  productChanged: event({ pattern: 'catalog.product.changed', payload: ProductChanged }),
+});

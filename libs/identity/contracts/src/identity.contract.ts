@@ -1,0 +1,37 @@
+import { defineContract, event, request } from '@seam/transport';
+import { GetUser, GrantRoles, LogIn, Principal, RegisterUser, Session, UserView, VerifyToken } from './identity.dto.js';
+import { UserRegistered } from './identity.events.js';
+
+/**
+ * The identity module's only door: accounts, passwords and access tokens. Every other module
+ * (and the HTTP edge) learns who a caller is through `verifyToken`, never by reading tokens itself.
+ */
+export const IdentityContract = defineContract('identity', {
+  /**
+   * Creates a customer account and publishes {@link UserRegistered}. Not idempotent.
+   * Fails with `ConflictError` when the email is taken, `ValidationError` for bad fields.
+   */
+  registerUser: request({ pattern: 'identity.register-user', request: RegisterUser, response: UserView }),
+
+  /**
+   * Checks credentials and issues an access token. Fails with `UnauthorizedError` — the same
+   * message whether the email is unknown or the password wrong.
+   */
+  logIn: request({ pattern: 'identity.log-in', request: LogIn, response: Session }),
+
+  /**
+   * Returns who a token speaks for. Idempotent. Fails with `UnauthorizedError` for a token that
+   * is malformed, forged, expired, signed with another algorithm (including `none`), or whose
+   * user no longer exists.
+   */
+  verifyToken: request({ pattern: 'identity.verify-token', request: VerifyToken, response: Principal, idempotent: true }),
+
+  /** A user by id. Idempotent. Fails with `NotFoundError`. */
+  getUser: request({ pattern: 'identity.get-user', request: GetUser, response: UserView, idempotent: true }),
+
+  /** Sets a user's roles (the caller must be an admin; the edge checks). Idempotent. `NotFoundError`. */
+  grantRoles: request({ pattern: 'identity.grant-roles', request: GrantRoles, response: UserView, idempotent: true }),
+
+  /** A customer account was created. */
+  userRegistered: event({ pattern: 'identity.user.registered', payload: UserRegistered }),
+});

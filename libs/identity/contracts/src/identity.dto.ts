@@ -1,0 +1,64 @@
+import { ArrayMaxSize, IsEmail, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+
+/** The roles a user can have. `admin` may manage the catalog and stock. */
+export const ROLES = ['customer', 'admin'] as const;
+/** One of {@link ROLES}. */
+export type Role = (typeof ROLES)[number];
+
+/** `identity.register-user`: a new customer account. */
+export class RegisterUser {
+  /** Unique, compared case-insensitively. */
+  @IsEmail() @MaxLength(200) email!: string;
+  /** 8 to 128 characters; stored only as a slow (scrypt) hash. */
+  @IsString() @MinLength(8) @MaxLength(128) password!: string;
+  @IsString() @MinLength(1) @MaxLength(100) @Matches(/\S/, { message: 'name must not be blank' }) name!: string;
+}
+
+/** A user as other modules see it: never the password hash. */
+export class UserView {
+  id!: string;
+  email!: string;
+  name!: string;
+  roles!: Role[];
+  /** ISO-8601 */
+  createdAt!: string;
+}
+
+/** `identity.log-in`: credentials. */
+export class LogIn {
+  @IsEmail() @MaxLength(200) email!: string;
+  @IsString() @MinLength(1) @MaxLength(128) password!: string;
+}
+
+/** A signed access token and who it is for. */
+export class Session {
+  /** A JWT (HS256) to send as `Authorization: Bearer <token>`. */
+  accessToken!: string;
+  tokenType!: 'Bearer';
+  /** Seconds until the token expires. */
+  expiresIn!: number;
+  user!: UserView;
+}
+
+/** `identity.verify-token`: a token presented to an edge. */
+export class VerifyToken {
+  @IsString() @MinLength(1) @MaxLength(4096) token!: string;
+}
+
+/** Who a valid token speaks for. */
+export class Principal {
+  userId!: string;
+  email!: string;
+  roles!: Role[];
+}
+
+/** `identity.get-user` */
+export class GetUser {
+  @IsUUID('4') userId!: string;
+}
+
+/** `identity.grant-roles` (admin): the roles a user should have from now on. */
+export class GrantRoles {
+  @IsUUID('4') userId!: string;
+  @IsIn(ROLES, { each: true }) @ArrayMaxSize(ROLES.length) roles!: Role[];
+}

@@ -1,0 +1,3 @@
+export * from './inventory.contract.js';
+export * from './inventory.dto.js';
+export * from './inventory.events.js';

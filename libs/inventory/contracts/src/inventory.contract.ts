@@ -1,0 +1,38 @@
+import { defineContract, event, request } from '@seam/transport';
+import { GetStock, Reservation, ReservationRef, ReserveStock, SetStock, StockLevel } from './inventory.dto.js';
+import { ReservationChanged } from './inventory.events.js';
+
+/**
+ * The inventory module's only door: stock per sku, held for orders in three steps — reserve
+ * (all lines or none), then commit (sold) or release (back on the shelf). Stock never goes
+ * negative, whatever the concurrency.
+ */
+export const InventoryContract = defineContract('inventory', {
+  /**
+   * Reserves every line for the order, or none. Idempotent per `orderId`: reserving again
+   * answers the existing reservation. Fails with `ConflictError` (details `sku`, `requested`,
+   * `available`) when a line cannot be covered, `NotFoundError` for an unknown sku.
+   */
+  reserveStock: request({ pattern: 'inventory.reserve-stock', request: ReserveStock, response: Reservation, idempotent: true }),
+
+  /**
+   * Puts an order's stock back (from `reserved` or `committed`). Idempotent. Fails with
+   * `NotFoundError` when the order has no reservation.
+   */
+  releaseStock: request({ pattern: 'inventory.release-stock', request: ReservationRef, response: Reservation, idempotent: true }),
+
+  /**
+   * Turns an order's reservation into a sale. Idempotent. Fails with `NotFoundError`, or
+   * `ConflictError` when the reservation was released.
+   */
+  commitStock: request({ pattern: 'inventory.commit-stock', request: ReservationRef, response: Reservation, idempotent: true }),
+
+  /** The stock of one sku (zero for a sku never stocked). Idempotent. */
+  getStock: request({ pattern: 'inventory.get-stock', request: GetStock, response: StockLevel, idempotent: true }),
+
+  /** Sets the units available to reserve (admin). Idempotent. */
+  setStock: request({ pattern: 'inventory.set-stock', request: SetStock, response: StockLevel, idempotent: true }),
+
+  /** An order's stock changed state. */
+  reservationChanged: event({ pattern: 'inventory.reservation.changed', payload: ReservationChanged }),
+});

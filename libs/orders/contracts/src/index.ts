@@ -1,0 +1,3 @@
+export * from './orders.contract.js';
+export * from './orders.dto.js';
+export * from './orders.events.js';

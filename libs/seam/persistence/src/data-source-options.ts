@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { type DatabaseConfig, schemaOf } from './database-config.js';
+import type { ModuleData } from './module-data.js';
+
+/** Name of each module's migrations table (in its own SQLite file or PostgreSQL schema). */
+export const MIGRATIONS_TABLE = 'migrations';
+
+/**
+ * The TypeORM options of one module's own DataSource. Migrations run when it is initialised;
+ * `synchronize` is never on. SQLite files run in WAL mode with a busy timeout, so that the
+ * migration command and a running app can share them.
+ */
+export function dataSourceOptions(data: ModuleData, config: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: data.entities,
+    migrations: data.migrations,
+    migrationsRun: true,
+    migrationsTableName: MIGRATIONS_TABLE,
+    synchronize: false,
+    logging: false,
+  } as const;
+  if (config.kind === 'postgres') {
+    const schema = schemaOf(data.module);
+    // Unqualified names in migrations and queries resolve to the module's schema only.
+    return { ...common, type: 'postgres', url: config.url, schema, extra: { options: `-c search_path=${schema}`, max: 10 } };
+  }
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: config.kind === 'memory' ? ':memory:' : join(config.dataDir, `${data.module}.sqlite`),
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      if (config.kind === 'sqlite') db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+    },
+  };
+}

@@ -1,0 +1,6 @@
+export * from './database-config.js';
+export * from './module-data.js';
+export * from './data-source-options.js';
+export { openDataSource, prepareStorage } from './open-data-source.js';
+export { inTransaction } from './transaction.js';
+export { DATABASE_CONFIG, dataSourceToken, ModuleDataModule, SeamPersistenceModule } from './seam-persistence.module.js';

@@ -1,0 +1,32 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pg from 'pg';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+
+/**
+ * Opens a module's DataSource: creates its SQLite directory or PostgreSQL schema if needed (TypeORM
+ * creates neither), connects, and runs its pending migrations.
+ */
+export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
+  await prepareStorage(options);
+  return new DataSource(options).initialize();
+}
+
+/** Creates the SQLite directory or the PostgreSQL schema a module's DataSource will use. */
+export async function prepareStorage(options: DataSourceOptions): Promise<void> {
+  if (options.type === 'better-sqlite3') {
+    if (options.database !== ':memory:') mkdirSync(dirname(options.database), { recursive: true });
+    return;
+  }
+  if (options.type !== 'postgres' || !options.schema) return;
+  const client = new pg.Client({ connectionString: options.url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+  } catch (error) {
+    // Two processes creating the schema at once: the loser gets a unique violation; the schema exists.
+    if ((error as { code?: string }).code !== '23505') throw error;
+  } finally {
+    await client.end();
+  }
+}

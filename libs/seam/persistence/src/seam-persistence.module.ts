@@ -1,0 +1,67 @@
+import { type DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource, DataSourceOptions } from 'typeorm';
+import { type DatabaseConfig, databaseConfigFromEnv } from './database-config.js';
+import { dataSourceOptions } from './data-source-options.js';
+import type { ModuleData } from './module-data.js';
+import { openDataSource } from './open-data-source.js';
+
+/** Injection token of the process's {@link DatabaseConfig}. */
+export const DATABASE_CONFIG = Symbol.for('seam.database-config');
+
+const logger = new Logger('SeamPersistence');
+
+/**
+ * Each module's own data. Import `forRoot` once in an app (where the data lives: SQLite files by
+ * default, PostgreSQL with `DATABASE_URL`, in memory in tests), and `forModule(data)` in each
+ * module: it opens that module's own DataSource (a TypeORM connection named after the module),
+ * runs its migrations, and makes its repositories injectable with
+ * `@InjectRepository(Entity, '<module>')`.
+ */
+@Global()
+@Module({})
+export class SeamPersistenceModule {
+  static forRoot(config: DatabaseConfig = databaseConfigFromEnv()): DynamicModule {
+    return { module: SeamPersistenceModule, providers: [{ provide: DATABASE_CONFIG, useValue: config }], exports: [DATABASE_CONFIG] };
+  }
+
+  static forModule(data: ModuleData): DynamicModule {
+    return {
+      module: ModuleDataModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          name: data.module,
+          inject: [DATABASE_CONFIG],
+          useFactory: (config: DatabaseConfig) => ({ ...dataSourceOptions(data, config), retryAttempts: 3, retryDelay: 1_000 }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await openDataSource(options!);
+            logger.log(`Module ${data.module}: ${describeOptions(options!)}, migrations applied`);
+            return dataSource;
+          },
+        }),
+        TypeOrmModule.forFeature(data.entities, data.module),
+      ],
+      exports: [TypeOrmModule],
+    };
+  }
+}
+
+/** The Nest module holding one module's DataSource and repositories. */
+@Module({})
+export class ModuleDataModule {}
+
+/** The token of a module's DataSource (for health checks and transactions). */
+export function dataSourceToken(module: string): string | symbol | Function {
+  return getDataSourceToken(module) as string | symbol | Function; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
+}
+
+/** Where a DataSource's data lives, for the start-up log (no credentials). */
+function describeOptions(options: DataSourceOptions): string {
+  if (options.type === 'postgres') {
+    const url = new URL(options.url!);
+    return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}, schema ${options.schema}`;
+  }
+  return options.type === 'better-sqlite3' && options.database !== ':memory:' ? `SQLite file ${options.database}` : 'in-memory SQLite';
+}
+
+export type { DataSource };

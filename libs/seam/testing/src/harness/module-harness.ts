@@ -1,0 +1,87 @@
+import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { type DatabaseConfig, SeamPersistenceModule } from '@seam/persistence';
+import { type EventEntry, InProcessBus, SeamClient, SeamTransportModule, startSeamServers } from '@seam/transport';
+import type { ContractFake } from './contract-fake.js';
+import { EventRecorder, RECORDER_MODULE } from './event-recorder.js';
+
+/** Options of {@link ModuleHarness.start}. */
+export interface ModuleHarnessOptions {
+  /** The Nest module of the module under test (e.g. `CatalogModule`). */
+  module: Type<unknown> | DynamicModule;
+  /** Its name. */
+  name: string;
+  /** Fakes of the contracts it calls (`fakeOf(InventoryContract, { … })`). */
+  fakes?: ContractFake[];
+  /** Events to record (see {@link ModuleHarness.events}). */
+  record?: ReadonlyArray<EventEntry<unknown>>;
+  /** Where its data lives (default: a private in-memory SQLite database, migrated). */
+  database?: DatabaseConfig;
+  /** Providers to replace in the module under test (e.g. an outside service's fake). */
+  overrides?: Array<{ provide: unknown; useValue: unknown }>;
+}
+
+/**
+ * Boots one module alone, the way it runs in the monolith — its own data, its handlers behind the
+ * in-process transport — with fakes standing in for the modules it calls. Tests then use the
+ * module only through its contract, with `client`.
+ */
+export class ModuleHarness {
+  private constructor(
+    private readonly moduleApp: INestApplication,
+    private readonly callerApp: INestApplication,
+    private readonly recorder: EventRecorder,
+  ) {}
+
+  /** A client calling the module under test (as module `test`). */
+  get client(): SeamClient {
+    return this.callerApp.get(SeamClient);
+  }
+
+  /** The app hosting the module under test (to reach a provider in a test, sparingly). */
+  get app(): INestApplication {
+    return this.moduleApp;
+  }
+
+  /** The payloads of an event the module published (only for events listed in `record`). */
+  events<P>(entry: EventEntry<P>): P[] {
+    return this.recorder.of(entry);
+  }
+
+  static async start(options: ModuleHarnessOptions): Promise<ModuleHarness> {
+    const bus = new InProcessBus();
+    const fakes = options.fakes ?? [];
+    const recorder = new EventRecorder(options.record ?? []);
+    const hosted = [options.name, ...fakes.map((fake) => fake.module), RECORDER_MODULE];
+    @Module({ controllers: [...fakes.map((fake) => fake.controller()), recorder.controller()] })
+    class FakesModule {}
+    let builder = Test.createTestingModule({
+      imports: [
+        SeamTransportModule.forRoot({ hosted, bus }),
+        SeamPersistenceModule.forRoot(options.database ?? { kind: 'memory' }),
+        options.module,
+        FakesModule,
+      ],
+    });
+    for (const { provide, useValue } of options.overrides ?? []) builder = builder.overrideProvider(provide).useValue(useValue);
+    const moduleApp = (await builder.compile()).createNestApplication({ logger: ['error'] });
+    await startSeamServers(moduleApp);
+    await moduleApp.init();
+    const callerApp = await callerOn(bus);
+    return new ModuleHarness(moduleApp, callerApp, recorder);
+  }
+
+  async close(): Promise<void> {
+    await this.callerApp.close();
+    await this.moduleApp.close();
+  }
+}
+
+async function callerOn(bus: InProcessBus): Promise<INestApplication> {
+  const ref = await Test.createTestingModule({
+    imports: [SeamTransportModule.forRoot({ hosted: [], bus }), SeamTransportModule.forModule('test')],
+  }).compile();
+  const app = ref.createNestApplication({ logger: ['error'] });
+  await app.init();
+  return app;
+}
