@@ -4,3 +4,4 @@ export * from './data-source-options.js';
 export { openDataSource, prepareStorage } from './open-data-source.js';
 export { inTransaction } from './transaction.js';
 export { DATABASE_CONFIG, dataSourceToken, ModuleDataModule, SeamPersistenceModule } from './seam-persistence.module.js';
+export { isUniqueViolation } from './unique-violation.js';

@@ -1,0 +1,10 @@
+import { defineModuleData } from '@seam/persistence';
+import { CreateProduct1764000000000 } from './infrastructure/migrations/1764000000000-create-product.js';
+import { ProductRecord } from './infrastructure/product.record.js';
+
+/** The catalog's own data: its entities and its migrations, in order. */
+export const catalogData = defineModuleData({
+  module: 'catalog',
+  entities: [ProductRecord],
+  migrations: [CreateProduct1764000000000],
+});

@@ -1,0 +1,93 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CatalogContract, type CreateProduct } from '@contracts/catalog';
+import { ModuleHarness } from '@seam/testing';
+import { ConflictError, NotFoundError, ValidationError } from '@seam/transport';
+import { CatalogModule } from './catalog.module.js';
+
+const product = (sku: string, overrides: Partial<CreateProduct> = {}): CreateProduct => ({
+  sku,
+  name: `Product ${sku}`,
+  description: `About ${sku}`,
+  price: { amount: 1_000, currency: 'EUR' },
+  active: true,
+  ...overrides,
+});
+
+describe('catalog module, through its contract', () => {
+  let harness: ModuleHarness;
+
+  beforeAll(async () => {
+    harness = await ModuleHarness.start({ module: CatalogModule, name: 'catalog', record: [CatalogContract.productChanged] });
+    for (const sku of ['A-1', 'A-2', 'B-1']) await harness.client.send(CatalogContract.createProduct, product(sku));
+    await harness.client.send(CatalogContract.createProduct, product('Z-9', { name: '100% Cotton_Tee', active: false }));
+  });
+  afterAll(() => harness?.close());
+
+  describe('createProduct', () => {
+    it('stores the product and publishes productChanged', async () => {
+      const created = await harness.client.send(CatalogContract.createProduct, product('NEW-1', { price: { amount: 4_999, currency: 'EUR' } }));
+      expect(created).toMatchObject({ sku: 'NEW-1', price: { amount: 4_999, currency: 'EUR' }, active: true });
+      expect(harness.events(CatalogContract.productChanged).map((event) => event.sku)).toContain('NEW-1');
+    });
+
+    it('refuses a sku that exists', async () => {
+      await expect(harness.client.send(CatalogContract.createProduct, product('A-1'))).rejects.toBeInstanceOf(ConflictError);
+    });
+
+    it('refuses a float price and a lower-case sku, naming the fields', async () => {
+      const bad = { ...product('x-1'), price: { amount: 9.99, currency: 'EUR' } };
+      const error = await harness.client.send(CatalogContract.createProduct, bad).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).fields.map((field) => field.path).toSorted()).toEqual(['price.amount', 'sku']);
+    });
+  });
+
+  describe('getProduct', () => {
+    it('answers a known product and NotFound for an unknown one', async () => {
+      await expect(harness.client.send(CatalogContract.getProduct, { sku: 'A-2' })).resolves.toMatchObject({ sku: 'A-2', name: 'Product A-2' });
+      await expect(harness.client.send(CatalogContract.getProduct, { sku: 'NOPE' })).rejects.toBeInstanceOf(NotFoundError);
+    });
+  });
+
+  describe('listProducts', () => {
+    it('pages active products in sku order, with the total', async () => {
+      const page = await harness.client.send(CatalogContract.listProducts, { page: 1, pageSize: 2, q: 'a-' });
+      expect(page).toMatchObject({ page: 1, pageSize: 2, total: 2 });
+      expect(page.items.map((item) => item.sku)).toEqual(['A-1', 'A-2']);
+    });
+
+    it('hides inactive products unless asked, and matches % and _ literally', async () => {
+      expect((await harness.client.send(CatalogContract.listProducts, { q: '100%' })).total).toBe(0);
+      const all = await harness.client.send(CatalogContract.listProducts, { q: '100% cotton_', includeInactive: true });
+      expect(all.items.map((item) => item.sku)).toEqual(['Z-9']);
+      expect((await harness.client.send(CatalogContract.listProducts, { q: '100_ cotton' , includeInactive: true })).total).toBe(0);
+    });
+  });
+
+  describe('getPrices', () => {
+    it('answers known prices and lists unknown skus', async () => {
+      const list = await harness.client.send(CatalogContract.getPrices, { skus: ['A-1', 'Z-9', 'GHOST'] });
+      expect(list.unknownSkus).toEqual(['GHOST']);
+      expect(list.prices).toEqual(
+        expect.arrayContaining([
+          { sku: 'A-1', name: 'Product A-1', unitPrice: { amount: 1_000, currency: 'EUR' }, active: true },
+          { sku: 'Z-9', name: '100% Cotton_Tee', unitPrice: { amount: 1_000, currency: 'EUR' }, active: false },
+        ]),
+      );
+    });
+  });
+
+  describe('updateProduct', () => {
+    it('changes the given fields and publishes the new state', async () => {
+      const updated = await harness.client.send(CatalogContract.updateProduct, { sku: 'B-1', price: { amount: 1_500, currency: 'EUR' } });
+      expect(updated).toMatchObject({ sku: 'B-1', name: 'Product B-1', price: { amount: 1_500, currency: 'EUR' } });
+      const events = harness.events(CatalogContract.productChanged).filter((event) => event.sku === 'B-1');
+      expect(events.at(-1)).toMatchObject({ price: { amount: 1_500, currency: 'EUR' } });
+    });
+
+    it('answers NotFound for an unknown sku', async () => {
+      await expect(harness.client.send(CatalogContract.updateProduct, { sku: 'NOPE', active: false })).rejects.toBeInstanceOf(NotFoundError);
+    });
+  });
+});

@@ -1,0 +1,28 @@
+import { Payload } from '@nestjs/microservices';
+import { CatalogContract, type ProductView, type UpdateProduct } from '@contracts/catalog';
+import { ContractController, Handle, NotFoundError, SeamClient } from '@seam/transport';
+import { applyChanges } from '../domain/product.js';
+import { ProductRepository } from '../infrastructure/product.repository.js';
+import { changedEvent, toView } from '../product.views.js';
+
+/** `catalog.update-product` */
+@ContractController(CatalogContract)
+export class UpdateProductController {
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly seam: SeamClient,
+  ) {}
+
+  @Handle(CatalogContract.updateProduct)
+  async update(@Payload() request: UpdateProduct): Promise<ProductView> {
+    const product = await this.products.findBySku(request.sku);
+    if (!product) throw new NotFoundError(`No product ${request.sku}`, { sku: request.sku });
+    const changes = { name: request.name, description: request.description, price: request.price, active: request.active };
+    const next = applyChanges(product, changes, new Date());
+    if (next !== product) {
+      await this.products.save(next);
+      await this.seam.emit(CatalogContract.productChanged, changedEvent(next));
+    }
+    return toView(next);
+  }
+}
