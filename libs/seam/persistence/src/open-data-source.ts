@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import pg from 'pg';
+import { Client } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 
 /**
@@ -19,7 +19,7 @@ export async function prepareStorage(options: DataSourceOptions): Promise<void> 
     return;
   }
   if (options.type !== 'postgres' || !options.schema) return;
-  const client = new pg.Client({ connectionString: options.url });
+  const client = new Client({ connectionString: options.url });
   await client.connect();
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);

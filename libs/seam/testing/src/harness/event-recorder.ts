@@ -17,7 +17,8 @@ export class EventRecorder {
 
   /** @internal A controller subscribing to every recorded event. */
   controller(): new () => unknown {
-    const recorder = this;
+    // The generated methods run with the controller as `this`; they reach back to this object.
+    const recorder = this; // oxlint-disable-line typescript/no-this-alias
     const RecorderController = class {};
     for (const [index, entry] of this.entries.entries()) {
       const name = `on${index}`;
