@@ -10,6 +10,7 @@ export { currentCallContext, runInCallScope } from './context/call-scope.js';
 export { parseTraceparent, type TraceParent } from './context/traceparent.js';
 export * from './door/handler.decorators.js';
 export { validatePayload } from './door/validate-payload.js';
+export { findForbiddenKeys, MAX_PAYLOAD_DEPTH } from './door/forbidden-keys.js';
 export { SeamExceptionFilter } from './door/seam-exception.filter.js';
 export * from './client/seam-client.js';
 export { TransportRouter } from './client/transport-router.js';
