@@ -3,3 +3,4 @@ export * from './spawn-service.js';
 export { ContractFake, fakeOf, type FakeBehaviour } from './harness/contract-fake.js';
 export { EventRecorder } from './harness/event-recorder.js';
 export { ModuleHarness, type ModuleHarnessOptions } from './harness/module-harness.js';
+export { postgresUnavailableReason, TemporaryPostgres, TEST_POSTGRES_URL } from './temporary-postgres.js';

@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
+import { type DataSource, type MigrationInterface, type QueryRunner, Table } from 'typeorm';
+import { dataSourceOptions } from './data-source-options.js';
+import { defineModuleData } from './module-data.js';
+import { openDataSource } from './open-data-source.js';
+
+class CreateNote1700000000000 implements MigrationInterface {
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createTable(new Table({ name: 'note', columns: [{ name: 'id', type: 'varchar', length: '10', isPrimary: true }] }));
+  }
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropTable('note');
+  }
+}
+
+const reason = await postgresUnavailableReason();
+const suite = reason ? describe.skip : describe;
+
+suite(`a module's data on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`, () => {
+  let database: TemporaryPostgres;
+  let first: DataSource;
+  let second: DataSource;
+
+  beforeAll(async () => {
+    database = await TemporaryPostgres.create();
+    const config = { kind: 'postgres', url: database.url } as const;
+    first = await openDataSource(dataSourceOptions(defineModuleData({ module: 'order-history', entities: [], migrations: [CreateNote1700000000000] }), config));
+    second = await openDataSource(dataSourceOptions(defineModuleData({ module: 'billing', entities: [], migrations: [CreateNote1700000000000] }), config));
+  });
+  afterAll(async () => {
+    await first?.destroy();
+    await second?.destroy();
+    await database?.drop();
+  });
+
+  it('creates one schema per module and migrates each into its own', async () => {
+    const tables = (await first.query(
+      `SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ('order_history', 'billing') ORDER BY 1, 2`,
+    )) as Array<{ table_schema: string; table_name: string }>;
+    expect(tables.map((row) => `${row.table_schema}.${row.table_name}`)).toEqual([
+      'billing.migrations',
+      'billing.note',
+      'order_history.migrations',
+      'order_history.note',
+    ]);
+  });
+
+  it('keeps unqualified names inside the module schema', async () => {
+    await first.query(`INSERT INTO note (id) VALUES ('mine')`);
+    expect(await first.query('SELECT id FROM note')).toEqual([{ id: 'mine' }]);
+    expect(await second.query('SELECT id FROM note')).toEqual([]);
+  });
+
+  it('opens again without re-running migrations', async () => {
+    const again = await openDataSource(
+      dataSourceOptions(defineModuleData({ module: 'billing', entities: [], migrations: [CreateNote1700000000000] }), { kind: 'postgres', url: database.url }),
+    );
+    expect(await again.query('SELECT count(*)::int AS runs FROM migrations')).toEqual([{ runs: 1 }]);
+    await again.destroy();
+  });
+});
