@@ -29,7 +29,10 @@ export const IdentityContract = defineContract('identity', {
   /** A user by id. Idempotent. Fails with `NotFoundError`. */
   getUser: request({ pattern: 'identity.get-user', request: GetUser, response: UserView, idempotent: true }),
 
-  /** Sets a user's roles (the caller must be an admin; the edge checks). Idempotent. `NotFoundError`. */
+  /**
+   * Sets a user's roles (the caller must be an admin; the edge checks). Idempotent. Fails with
+   * `NotFoundError`, and `ValidationError` for an empty list.
+   */
   grantRoles: request({ pattern: 'identity.grant-roles', request: GrantRoles, response: UserView, idempotent: true }),
 
   /** A customer account was created. */

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsEmail, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsEmail, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 
 /** The roles a user can have. `admin` may manage the catalog and stock. */
 export const ROLES = ['customer', 'admin'] as const;
@@ -57,8 +57,8 @@ export class GetUser {
   @IsUUID('4') userId!: string;
 }
 
-/** `identity.grant-roles` (admin): the roles a user should have from now on. */
+/** `identity.grant-roles` (admin): the roles a user should have from now on (at least one). */
 export class GrantRoles {
   @IsUUID('4') userId!: string;
-  @IsIn(ROLES, { each: true }) @ArrayMaxSize(ROLES.length) roles!: Role[];
+  @IsIn(ROLES, { each: true }) @ArrayMinSize(1) @ArrayMaxSize(ROLES.length) roles!: Role[];
 }

@@ -1,0 +1,12 @@
+import { defineModuleData } from '@seam/persistence';
+import { CreateUserAccount1795600000000 } from './infrastructure/migrations/1795600000000-create-user-account.js';
+import { CreateSigningKey1795600000001 } from './infrastructure/migrations/1795600000001-create-signing-key.js';
+import { SigningKeyRecord } from './infrastructure/signing-key.record.js';
+import { UserRecord } from './infrastructure/user.record.js';
+
+/** The identity's own data: its entities and its migrations, in order. */
+export const identityData = defineModuleData({
+  module: 'identity',
+  entities: [UserRecord, SigningKeyRecord],
+  migrations: [CreateUserAccount1795600000000, CreateSigningKey1795600000001],
+});

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { SeamPersistenceModule } from '@seam/persistence';
+import { SeamTransportModule } from '@seam/transport';
+import { GetUserController } from './get-user/get-user.controller.js';
+import { GrantRolesController } from './grant-roles/grant-roles.controller.js';
+import { IDENTITY_CONFIG, identityConfigFromEnv } from './identity.config.js';
+import { identityData } from './identity.data.js';
+import { accessTokensProvider } from './infrastructure/access-tokens.provider.js';
+import { PasswordHasher, PRODUCTION_SCRYPT_COST, SCRYPT_COST } from './infrastructure/password-hasher.js';
+import { SigningKeyRepository } from './infrastructure/signing-key.repository.js';
+import { UserRepository } from './infrastructure/user.repository.js';
+import { LogInController } from './log-in/log-in.controller.js';
+import { RegisterUserController } from './register-user/register-user.controller.js';
+import { VerifyTokenController } from './verify-token/verify-token.controller.js';
+
+/**
+ * The identity module: accounts, password hashes and access tokens, in its own database, behind
+ * `IdentityContract`. Configured by `JWT_SECRET` and `JWT_TTL_SECONDS`; refuses to start when
+ * they cannot work.
+ */
+@Module({
+  imports: [SeamPersistenceModule.forModule(identityData), SeamTransportModule.forModule('identity')],
+  controllers: [RegisterUserController, LogInController, VerifyTokenController, GetUserController, GrantRolesController],
+  providers: [
+    { provide: IDENTITY_CONFIG, useFactory: () => identityConfigFromEnv() },
+    { provide: SCRYPT_COST, useValue: PRODUCTION_SCRYPT_COST },
+    PasswordHasher,
+    UserRepository,
+    SigningKeyRepository,
+    accessTokensProvider,
+  ],
+})
+export class IdentityModule {}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from '@jest/globals';
+import { PasswordHasher, PRODUCTION_SCRYPT_COST } from './password-hasher.js';
+
+// Cheap parameters keep the suite fast; the format and the checks are the same.
+const hasher = new PasswordHasher({ N: 2 ** 10, r: 8, p: 1 });
+const password = 'correct horse battery staple';
+
+/** `stored` with its part at `index` replaced. */
+function withPart(stored: string, index: number, part: string): string {
+  const parts = stored.split('$');
+  parts[index] = part;
+  return parts.join('$');
+}
+
+async function medianMs(work: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const start = performance.now();
+    await work();
+    times.push(performance.now() - start);
+  }
+  return times.toSorted((a, b) => a - b)[2]!;
+}
+
+describe('PasswordHasher', () => {
+  describe('constructor', () => {
+    it('refuses an N that is not a power of two, and a cost over 256 MiB', () => {
+      expect(() => new PasswordHasher({ N: 1_000, r: 8, p: 1 })).toThrow('Invalid scrypt cost');
+      expect(() => new PasswordHasher({ N: 2 ** 20, r: 8, p: 1 })).toThrow('Invalid scrypt cost');
+    });
+
+    it('accepts the production cost', () => {
+      expect(() => new PasswordHasher(PRODUCTION_SCRYPT_COST)).not.toThrow();
+    });
+  });
+
+  describe('hash', () => {
+    it('is a self-describing scrypt string, not the password', async () => {
+      const stored = await hasher.hash(password);
+      expect(stored).not.toContain(password);
+      expect(stored).toMatch(/^scrypt\$1024\$8\$1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/]{43}=$/);
+    });
+
+    it('differs for two hashes of one password (fresh salt)', async () => {
+      expect(await hasher.hash(password)).not.toBe(await hasher.hash(password));
+    });
+  });
+
+  describe('verify', () => {
+    it('accepts the right password and refuses a wrong one', async () => {
+      const stored = await hasher.hash(password);
+      await expect(hasher.verify(password, stored)).resolves.toBe(true);
+      await expect(hasher.verify(`${password}!`, stored)).resolves.toBe(false);
+      await expect(hasher.verify(password.toUpperCase(), stored)).resolves.toBe(false);
+    });
+
+    it('checks a hash made with another cost using the cost it names', async () => {
+      const stored = await new PasswordHasher({ N: 2 ** 11, r: 4, p: 2 }).hash(password);
+      await expect(hasher.verify(password, stored)).resolves.toBe(true);
+    });
+
+    it('matches a password typed composed or decomposed', async () => {
+      const stored = await hasher.hash('caf\u00e9-caf\u00e9');
+      await expect(hasher.verify('cafe\u0301-cafe\u0301', stored)).resolves.toBe(true);
+    });
+
+    it('refuses a tampered hash string', async () => {
+      const stored = await hasher.hash(password);
+      const hash = stored.split('$')[5]!;
+      const flipped = `${hash[0] === 'A' ? 'B' : 'A'}${hash.slice(1)}`;
+      const tampered = [
+        withPart(stored, 5, flipped), // another hash
+        withPart(stored, 4, Buffer.alloc(16).toString('base64')), // another salt
+        withPart(stored, 1, '2048'), // another cost
+        withPart(stored, 5, `${hash.slice(0, -1)}*`), // not base64
+        withPart(stored, 5, Buffer.alloc(16).toString('base64')), // too short
+        withPart(stored, 0, 'bcrypt'),
+        withPart(stored, 1, '1000'), // N not a power of two
+        withPart(stored, 1, '1048576'), // too much memory
+        `${stored}$extra`,
+        '',
+      ];
+      for (const candidate of tampered) await expect(hasher.verify(password, candidate)).resolves.toBe(false);
+    });
+
+    it('answers false, after a check as slow as a real one, when there is no stored hash', async () => {
+      const slower = new PasswordHasher({ N: 2 ** 12, r: 8, p: 1 });
+      const stored = await slower.hash(password);
+      await expect(slower.verify(password, undefined)).resolves.toBe(false);
+      const real = await medianMs(() => slower.verify(password, stored));
+      const dummy = await medianMs(() => slower.verify(password, undefined));
+      // Skipping the work would take ~1/100 of a real check; the margin absorbs a noisy machine.
+      expect(dummy).toBeGreaterThan(real / 4);
+    });
+  });
+});

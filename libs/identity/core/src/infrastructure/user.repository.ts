@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { isUniqueViolation } from '@seam/persistence';
+import { normaliseEmail } from '../domain/email.js';
+import { isRole } from '../domain/roles.js';
+import type { User } from '../domain/user.js';
+import { UserRecord } from './user.record.js';
+
+/** The identity's accounts, in its own database. */
+@Injectable()
+export class UserRepository {
+  constructor(@InjectRepository(UserRecord, 'identity') private readonly records: Repository<UserRecord>) {}
+
+  async findById(id: string): Promise<User | undefined> {
+    const record = await this.records.findOneBy({ id });
+    return record ? toUser(record) : undefined;
+  }
+
+  /** The account of `email`, in any case or spacing. */
+  async findByEmail(email: string): Promise<User | undefined> {
+    const record = await this.records.findOneBy({ email: normaliseEmail(email) });
+    return record ? toUser(record) : undefined;
+  }
+
+  /** Inserts an account; false when its email is taken (also when a concurrent insert took it first). */
+  async insert(user: User): Promise<boolean> {
+    try {
+      await this.records.insert(toRecord(user));
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Stores the roles of an existing account (the only thing that changes after registration). */
+  async saveRoles(user: User): Promise<void> {
+    await this.records.update({ id: user.id }, { roles: user.roles.join(','), updatedAt: user.updatedAt });
+  }
+}
+
+function toUser(record: UserRecord): User {
+  return {
+    id: record.id,
+    email: record.email,
+    name: record.name,
+    // A role this version does not know (written by a newer one) grants nothing here.
+    roles: record.roles.split(',').filter(isRole),
+    passwordHash: record.passwordHash,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+function toRecord(user: User): UserRecord {
+  return Object.assign(new UserRecord(), {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    roles: user.roles.join(','),
+    passwordHash: user.passwordHash,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  });
+}

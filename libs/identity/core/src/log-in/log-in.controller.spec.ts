@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { dataSourceOptions, openDataSource } from '@seam/persistence';
+import { UnauthorizedError } from '@seam/transport';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { newUser } from '../domain/user.js';
+import { identityData } from '../identity.data.js';
+import { AccessTokens } from '../infrastructure/access-tokens.js';
+import { PasswordHasher } from '../infrastructure/password-hasher.js';
+import { UserRecord } from '../infrastructure/user.record.js';
+import { UserRepository } from '../infrastructure/user.repository.js';
+import { INVALID_CREDENTIALS, LogInController } from './log-in.controller.js';
+
+/** A hasher that counts the checks it makes, and whether each had a stored hash. */
+class CountingHasher extends PasswordHasher {
+  readonly checks: Array<'stored' | 'none'> = [];
+
+  override verify(password: string, stored: string | undefined): Promise<boolean> {
+    this.checks.push(stored === undefined ? 'none' : 'stored');
+    return super.verify(password, stored);
+  }
+}
+
+describe('LogInController', () => {
+  let dataSource: DataSource;
+  const hasher = new CountingHasher({ N: 2 ** 10, r: 8, p: 1 });
+  const tokens = new AccessTokens(randomBytes(32), 900);
+  let controller: LogInController;
+  const ada = { id: randomUUID(), email: 'ada@example.com', name: 'Ada' };
+
+  beforeAll(async () => {
+    dataSource = await openDataSource(dataSourceOptions(identityData, { kind: 'memory' }));
+    const users = new UserRepository(dataSource.getRepository(UserRecord));
+    await users.insert(newUser({ ...ada, passwordHash: await hasher.hash('difference-engine') }, new Date()));
+    controller = new LogInController(users, hasher, tokens);
+  });
+  afterAll(() => dataSource?.destroy());
+
+  async function refusal(email: string, password: string): Promise<unknown> {
+    return controller.logIn({ email, password }).then(
+      () => 'accepted',
+      (caught: unknown) => caught,
+    );
+  }
+
+  describe('logIn', () => {
+    it('answers a bearer token for the user, with its lifetime, for any case of the email', async () => {
+      const session = await controller.logIn({ email: 'ADA@example.com', password: 'difference-engine' });
+      expect(session).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { id: ada.id, email: 'ada@example.com', roles: ['customer'] } });
+      await expect(tokens.verify(session.accessToken)).resolves.toBe(ada.id);
+    });
+
+    it('refuses a wrong password and an unknown email with the same error', async () => {
+      const wrong = await refusal('ada@example.com', 'difference-engine!');
+      const unknown = await refusal('nobody@example.com', 'difference-engine');
+      for (const error of [wrong, unknown]) {
+        expect(error).toBeInstanceOf(UnauthorizedError);
+        expect(error).toMatchObject({ message: INVALID_CREDENTIALS, details: {} });
+      }
+    });
+
+    it('still checks a password when the email is unknown (no timing oracle)', async () => {
+      hasher.checks.length = 0;
+      await refusal('nobody@example.com', 'difference-engine');
+      expect(hasher.checks).toEqual(['none']);
+    });
+  });
+});

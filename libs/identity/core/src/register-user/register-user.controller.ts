@@ -1,0 +1,31 @@
+import { Payload } from '@nestjs/microservices';
+import { IdentityContract, type RegisterUser, type UserView } from '@contracts/identity';
+import { ConflictError, ContractController, Handle, SeamClient, ValidationError } from '@seam/transport';
+import { randomUUID } from 'node:crypto';
+import { passwordProblems } from '../domain/password-policy.js';
+import { newUser } from '../domain/user.js';
+import { PasswordHasher } from '../infrastructure/password-hasher.js';
+import { UserRepository } from '../infrastructure/user.repository.js';
+import { registeredEvent, toView } from '../user.views.js';
+
+/** `identity.register-user` */
+@ContractController(IdentityContract)
+export class RegisterUserController {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly passwords: PasswordHasher,
+    private readonly seam: SeamClient,
+  ) {}
+
+  @Handle(IdentityContract.registerUser)
+  async register(@Payload() request: RegisterUser): Promise<UserView> {
+    const problems = passwordProblems(request.password, request.email);
+    if (problems.length > 0) throw new ValidationError('Invalid RegisterUser', [{ path: 'password', messages: problems }]);
+    const passwordHash = await this.passwords.hash(request.password);
+    const user = newUser({ id: randomUUID(), email: request.email, name: request.name, passwordHash }, new Date());
+    // The unique index decides, so two concurrent registrations of one address cannot both win.
+    if (!(await this.users.insert(user))) throw new ConflictError('An account with this email already exists', { email: user.email });
+    await this.seam.emit(IdentityContract.userRegistered, registeredEvent(user));
+    return toView(user);
+  }
+}

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { dataSourceOptions, openDataSource } from '@seam/persistence';
+import { UnauthorizedError } from '@seam/transport';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { newUser, withRoles } from '../domain/user.js';
+import { identityData } from '../identity.data.js';
+import { AccessTokens } from '../infrastructure/access-tokens.js';
+import { UserRecord } from '../infrastructure/user.record.js';
+import { UserRepository } from '../infrastructure/user.repository.js';
+import { VerifyTokenController } from './verify-token.controller.js';
+
+describe('VerifyTokenController', () => {
+  let dataSource: DataSource;
+  let users: UserRepository;
+  const tokens = new AccessTokens(randomBytes(32), 900);
+  let controller: VerifyTokenController;
+  const ada = newUser({ id: randomUUID(), email: 'ada@example.com', name: 'Ada', passwordHash: 'scrypt$…' }, new Date());
+
+  beforeAll(async () => {
+    dataSource = await openDataSource(dataSourceOptions(identityData, { kind: 'memory' }));
+    users = new UserRepository(dataSource.getRepository(UserRecord));
+    await users.insert(ada);
+    controller = new VerifyTokenController(users, tokens);
+  });
+  afterAll(() => dataSource?.destroy());
+
+  describe('verify', () => {
+    it('answers the principal from the current account, not from the token', async () => {
+      const token = await tokens.issue(ada);
+      await expect(controller.verify({ token })).resolves.toEqual({ userId: ada.id, email: 'ada@example.com', roles: ['customer'] });
+      await users.saveRoles(withRoles(ada, ['customer', 'admin'], new Date()));
+      await expect(controller.verify({ token })).resolves.toEqual({ userId: ada.id, email: 'ada@example.com', roles: ['customer', 'admin'] });
+    });
+
+    it('refuses a valid token of a user that does not exist', async () => {
+      const token = await tokens.issue({ id: randomUUID(), email: 'ghost@example.com', roles: ['admin'] });
+      await expect(controller.verify({ token })).rejects.toThrow(new UnauthorizedError('Token user no longer exists'));
+    });
+
+    it('refuses a token it cannot verify', async () => {
+      await expect(controller.verify({ token: 'not-a-token' })).rejects.toBeInstanceOf(UnauthorizedError);
+    });
+  });
+});
