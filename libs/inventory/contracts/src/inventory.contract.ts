@@ -9,21 +9,24 @@ import { ReservationChanged } from './inventory.events.js';
  */
 export const InventoryContract = defineContract('inventory', {
   /**
-   * Reserves every line for the order, or none. Idempotent per `orderId`: reserving again
-   * answers the existing reservation. Fails with `ConflictError` (details `sku`, `requested`,
-   * `available`) when a line cannot be covered, `NotFoundError` for an unknown sku.
+   * Reserves every line for the order, or none; lines of a repeated sku are added up. Idempotent
+   * per `orderId`: reserving the same lines again answers the existing reservation, whatever its
+   * status. Fails with `ConflictError` (details `sku`, `requested`, `available`) when a line
+   * cannot be covered, `ConflictError` (details `orderId`) when the order already has a
+   * reservation of different lines, `NotFoundError` (details `sku`) for an unknown sku, and
+   * `ValidationError` (field `lines`) beyond 10,000 units of one sku in all.
    */
   reserveStock: request({ pattern: 'inventory.reserve-stock', request: ReserveStock, response: Reservation, idempotent: true }),
 
   /**
    * Puts an order's stock back (from `reserved` or `committed`). Idempotent. Fails with
-   * `NotFoundError` when the order has no reservation.
+   * `NotFoundError` (details `orderId`) when the order has no reservation.
    */
   releaseStock: request({ pattern: 'inventory.release-stock', request: ReservationRef, response: Reservation, idempotent: true }),
 
   /**
-   * Turns an order's reservation into a sale. Idempotent. Fails with `NotFoundError`, or
-   * `ConflictError` when the reservation was released.
+   * Turns an order's reservation into a sale. Idempotent. Fails with `NotFoundError` (details
+   * `orderId`), or `ConflictError` (details `orderId`, `status`) when the reservation was released.
    */
   commitStock: request({ pattern: 'inventory.commit-stock', request: ReservationRef, response: Reservation, idempotent: true }),
 
@@ -33,6 +36,6 @@ export const InventoryContract = defineContract('inventory', {
   /** Sets the units available to reserve (admin). Idempotent. */
   setStock: request({ pattern: 'inventory.set-stock', request: SetStock, response: StockLevel, idempotent: true }),
 
-  /** An order's stock changed state. */
+  /** An order's stock changed state; published after the change is committed, at most once (no outbox yet). */
   reservationChanged: event({ pattern: 'inventory.reservation.changed', payload: ReservationChanged }),
 });

@@ -1,0 +1,52 @@
+/** A quantity of one sku. */
+export interface StockLine {
+  sku: string;
+  quantity: number;
+}
+
+/**
+ * The most units of one sku a reservation may hold: the contract's limit of a line, kept after
+ * repeated skus are added up, so that every line the module answers or publishes is a valid line.
+ */
+export const MAX_UNITS_PER_SKU = 10_000;
+
+/** Where an order's stock stands (see `reservation-status.ts` for the moves between them). */
+export type ReservationStatus = 'reserved' | 'committed' | 'released';
+
+/** The stock held for one order: one line per sku, in sku order. */
+export interface Reservation {
+  orderId: string;
+  status: ReservationStatus;
+  lines: StockLine[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * One line per sku, quantities of a repeated sku added up, in sku order. The order matters
+ * beyond display: stock rows are always updated in it, so that two transactions on PostgreSQL
+ * take their row locks in the same order and cannot deadlock.
+ */
+export function mergeLines(lines: readonly StockLine[]): StockLine[] {
+  const totals = new Map<string, number>();
+  for (const line of lines) totals.set(line.sku, (totals.get(line.sku) ?? 0) + line.quantity);
+  return [...totals.entries()].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sku, quantity]) => ({ sku, quantity }));
+}
+
+/** The merged lines over {@link MAX_UNITS_PER_SKU}. */
+export function oversizedLines(lines: readonly StockLine[]): StockLine[] {
+  return lines.filter((line) => line.quantity > MAX_UNITS_PER_SKU);
+}
+
+/** Whether two requests ask for the same stock, however their lines are split or ordered. */
+export function sameLines(a: readonly StockLine[], b: readonly StockLine[]): boolean {
+  const left = mergeLines(a);
+  const right = mergeLines(b);
+  return left.length === right.length && left.every((line, index) => line.sku === right[index].sku && line.quantity === right[index].quantity);
+}
+
+/** A new reservation of `lines` (merged) for an order, stamped with `now`. */
+export function newReservation(orderId: string, lines: readonly StockLine[], now: Date): Reservation {
+  const at = now.toISOString();
+  return { orderId, status: 'reserved', lines: mergeLines(lines), createdAt: at, updatedAt: at };
+}

@@ -1,0 +1,2 @@
+export { InventoryModule } from './inventory.module.js';
+export { inventoryData } from './inventory.data.js';

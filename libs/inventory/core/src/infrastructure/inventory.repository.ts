@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { inTransaction } from '@seam/persistence';
+import type { DataSource } from 'typeorm';
+import { InventoryTransaction } from './inventory.transaction.js';
+
+/** The inventory's stock and reservations, in its own database. */
+@Injectable()
+export class InventoryRepository {
+  constructor(@InjectDataSource('inventory') private readonly dataSource: DataSource) {}
+
+  /**
+   * Runs `work` in one transaction and returns its result; any error it throws rolls everything
+   * back. Reads go through here too: on SQLite one connection serves every query, so a read made
+   * beside the transaction queue would run inside whichever transaction is open at that moment and
+   * could see changes that are then rolled back.
+   */
+  transaction<T>(work: (tx: InventoryTransaction) => Promise<T>): Promise<T> {
+    return inTransaction(this.dataSource, (manager) => work(new InventoryTransaction(manager)));
+  }
+}

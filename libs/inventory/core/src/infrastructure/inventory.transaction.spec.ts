@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { type InventoryTestKit, openInventoryTestKit } from '../testing/inventory.test-kit.js';
+
+describe('InventoryTransaction', () => {
+  let kit: InventoryTestKit;
+  const at = '2026-01-01T00:00:00.000Z';
+
+  beforeEach(async () => {
+    kit = await openInventoryTestKit();
+    await kit.stock('A', 2);
+  });
+  afterEach(() => kit.close());
+
+  describe('moveStock', () => {
+    it('applies a move that keeps both counts non-negative, reporting it applied', async () => {
+      await expect(kit.inventory.transaction((tx) => tx.moveStock('A', { available: -2, reserved: 2 }, at))).resolves.toBe(true);
+      expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toEqual({ sku: 'A', available: 0, reserved: 2 });
+    });
+
+    it('refuses a move that would make a count negative, and an unknown sku, changing nothing', async () => {
+      await expect(kit.inventory.transaction((tx) => tx.moveStock('A', { available: -3, reserved: 3 }, at))).resolves.toBe(false);
+      await expect(kit.inventory.transaction((tx) => tx.moveStock('A', { available: 1, reserved: -1 }, at))).resolves.toBe(false);
+      await expect(kit.inventory.transaction((tx) => tx.moveStock('GHOST', { available: 1, reserved: 0 }, at))).resolves.toBe(false);
+      expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toEqual({ sku: 'A', available: 2, reserved: 0 });
+    });
+  });
+
+  describe('the stock_item table', () => {
+    it('refuses a negative count itself (CHECK constraint), whichever statement writes it', async () => {
+      const write = kit.inventory.transaction((tx) => tx.setAvailable('A', -1, at));
+      await expect(write).rejects.toThrow(/CHECK constraint/);
+    });
+  });
+});

@@ -1,0 +1,103 @@
+import type { EntityManager } from 'typeorm';
+import type { Reservation, ReservationStatus } from '../domain/reservation.js';
+import type { StockCounts, StockMove } from '../domain/stock-move.js';
+import { ReservationLineRecord } from './reservation-line.record.js';
+import { ReservationRecord } from './reservation.record.js';
+import { StockItemRecord } from './stock-item.record.js';
+
+/** A sku's stock as stored. */
+export interface StockItem extends StockCounts {
+  sku: string;
+}
+
+/**
+ * The inventory's data, inside one transaction (see `InventoryRepository.transaction`). Every
+ * write is a conditional statement whose affected row count tells whether it applied, so that
+ * the decision and the change are one atomic step even between concurrent transactions on
+ * PostgreSQL: a row lock makes the second writer wait, then re-check the condition.
+ */
+export class InventoryTransaction {
+  constructor(private readonly manager: EntityManager) {}
+
+  /** The order's reservation with its lines in sku order, or `undefined`. */
+  async findReservation(orderId: string): Promise<Reservation | undefined> {
+    const record = await this.manager.findOneBy(ReservationRecord, { orderId });
+    if (!record) return undefined;
+    const lines = await this.manager.find(ReservationLineRecord, { where: { orderId }, order: { sku: 'ASC' } });
+    return {
+      orderId: record.orderId,
+      status: record.status,
+      lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+    };
+  }
+
+  /**
+   * Inserts a reservation and its lines.
+   *
+   * @throws the driver's unique violation (see `isUniqueViolation`) when the order already has
+   * one — on PostgreSQL, after waiting for a concurrent transaction that inserted it to commit.
+   */
+  async insertReservation(reservation: Reservation): Promise<void> {
+    const { orderId, status, createdAt, updatedAt } = reservation;
+    await this.manager.insert(ReservationRecord, { orderId, status, createdAt, updatedAt });
+    await this.manager.insert(
+      ReservationLineRecord,
+      reservation.lines.map((line) => ({ orderId, sku: line.sku, quantity: line.quantity })),
+    );
+  }
+
+  /** Moves the order from `from` to `to`; false when it was no longer in `from` (nothing changed). */
+  async changeStatus(orderId: string, from: ReservationStatus, to: ReservationStatus, at: string): Promise<boolean> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(ReservationRecord)
+      .set({ status: to, updatedAt: at })
+      .where('order_id = :orderId AND status = :from', { orderId, from })
+      .execute();
+    return affectedOne(result.affected);
+  }
+
+  /**
+   * Applies `move` to a sku's counts in one statement, only if neither count goes negative.
+   * False when it did not apply: the sku is unknown or has too few units.
+   */
+  async moveStock(sku: string, move: StockMove, at: string): Promise<boolean> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .update(StockItemRecord)
+      .set({ available: () => 'available + :available', reserved: () => 'reserved + :reserved', updatedAt: at })
+      .where('sku = :sku AND available + :available >= 0 AND reserved + :reserved >= 0', { sku, available: move.available, reserved: move.reserved })
+      .execute();
+    return affectedOne(result.affected);
+  }
+
+  /** A sku's stock, or `undefined` for a sku never stocked. */
+  async findStock(sku: string): Promise<StockItem | undefined> {
+    const record = await this.manager.findOneBy(StockItemRecord, { sku });
+    return record ? { sku: record.sku, available: record.available, reserved: record.reserved } : undefined;
+  }
+
+  /** Sets the available units of a sku, creating it with nothing reserved if needed; `reserved` is kept. */
+  async setAvailable(sku: string, available: number, at: string): Promise<void> {
+    // One upsert statement: an insert racing another for a new sku cannot fail on the primary key.
+    await this.manager
+      .createQueryBuilder()
+      .insert()
+      .into(StockItemRecord)
+      .values({ sku, available, reserved: 0, updatedAt: at })
+      .orUpdate(['available', 'updated_at'], ['sku'])
+      .execute();
+  }
+}
+
+/**
+ * Whether a single-row conditional statement applied. Both drivers report the count
+ * (better-sqlite3 `changes`, pg `rowCount`); a missing count would make every conditional
+ * write look refused, so it is an error rather than a silent `false`.
+ */
+function affectedOne(affected: number | null | undefined): boolean {
+  if (typeof affected !== 'number') throw new Error('The database driver did not report the affected row count');
+  return affected === 1;
+}

@@ -1,0 +1,12 @@
+import { defineModuleData } from '@seam/persistence';
+import { CreateStock1764100000000 } from './infrastructure/migrations/1764100000000-create-stock.js';
+import { ReservationLineRecord } from './infrastructure/reservation-line.record.js';
+import { ReservationRecord } from './infrastructure/reservation.record.js';
+import { StockItemRecord } from './infrastructure/stock-item.record.js';
+
+/** The inventory's own data: its entities and its migrations, in order. */
+export const inventoryData = defineModuleData({
+  module: 'inventory',
+  entities: [StockItemRecord, ReservationRecord, ReservationLineRecord],
+  migrations: [CreateStock1764100000000],
+});

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { SeamPersistenceModule } from '@seam/persistence';
+import { SeamTransportModule } from '@seam/transport';
+import { CommitStockController } from './commit-stock/commit-stock.controller.js';
+import { GetStockController } from './get-stock/get-stock.controller.js';
+import { InventoryRepository } from './infrastructure/inventory.repository.js';
+import { inventoryData } from './inventory.data.js';
+import { ReleaseStockController } from './release-stock/release-stock.controller.js';
+import { ReservationTransitions } from './reservation-transitions.service.js';
+import { ReserveStockController } from './reserve-stock/reserve-stock.controller.js';
+import { SetStockController } from './set-stock/set-stock.controller.js';
+
+/** The inventory module: stock per sku and reservations per order, in its own database, behind `InventoryContract`. */
+@Module({
+  imports: [SeamPersistenceModule.forModule(inventoryData), SeamTransportModule.forModule('inventory')],
+  controllers: [GetStockController, SetStockController, ReserveStockController, CommitStockController, ReleaseStockController],
+  providers: [InventoryRepository, ReservationTransitions],
+})
+export class InventoryModule {}

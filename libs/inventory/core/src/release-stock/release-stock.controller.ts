@@ -1,0 +1,16 @@
+import { Payload } from '@nestjs/microservices';
+import { InventoryContract, type Reservation, type ReservationRef } from '@contracts/inventory';
+import { ContractController, Handle } from '@seam/transport';
+import { ReservationTransitions } from '../reservation-transitions.service.js';
+import { toView } from '../reservation.views.js';
+
+/** `inventory.release-stock` */
+@ContractController(InventoryContract)
+export class ReleaseStockController {
+  constructor(private readonly transitions: ReservationTransitions) {}
+
+  @Handle(InventoryContract.releaseStock)
+  async release(@Payload() request: ReservationRef): Promise<Reservation> {
+    return toView(await this.transitions.apply(request.orderId, 'release'));
+  }
+}

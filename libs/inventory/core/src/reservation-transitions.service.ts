@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InventoryContract } from '@contracts/inventory';
+import { ConflictError, NotFoundError, SeamClient } from '@seam/transport';
+import type { Reservation } from './domain/reservation.js';
+import { type ReservationCommand, transition } from './domain/reservation-status.js';
+import { stockMove } from './domain/stock-move.js';
+import { InventoryRepository } from './infrastructure/inventory.repository.js';
+import type { InventoryTransaction } from './infrastructure/inventory.transaction.js';
+import { changedEvent } from './reservation.views.js';
+
+// The state machine has at most two changes, so a reservation can lose the race at most twice.
+const MAX_ATTEMPTS = 3;
+
+/** Commits and releases reservations: the part `commit-stock` and `release-stock` share. */
+@Injectable()
+export class ReservationTransitions {
+  constructor(
+    private readonly inventory: InventoryRepository,
+    private readonly seam: SeamClient,
+  ) {}
+
+  /**
+   * Applies `command` to the order's reservation and its stock in one transaction, then publishes
+   * `reservationChanged` if anything changed (after the commit, so no event tells of a change
+   * that was rolled back). A repeated command changes nothing and publishes nothing.
+   *
+   * @throws NotFoundError when the order has no reservation; ConflictError when the command cannot apply.
+   */
+  async apply(orderId: string, command: ReservationCommand): Promise<Reservation> {
+    const outcome = await this.inventory.transaction((tx) => this.applyIn(tx, orderId, command, new Date().toISOString()));
+    if (outcome.changed) await this.seam.emit(InventoryContract.reservationChanged, changedEvent(outcome.reservation));
+    return outcome.reservation;
+  }
+
+  private async applyIn(tx: InventoryTransaction, orderId: string, command: ReservationCommand, at: string): Promise<{ reservation: Reservation; changed: boolean }> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const current = await tx.findReservation(orderId);
+      if (!current) throw new NotFoundError(`Order ${orderId} has no reservation`, { orderId });
+      const next = transition(current.status, command);
+      if (next.kind === 'unchanged') return { reservation: current, changed: false };
+      if (next.kind === 'refused') throw new ConflictError(`Cannot ${command} the stock of order ${orderId}: ${next.reason}`, { orderId, status: current.status });
+      // Compare-and-set: on PostgreSQL a concurrent command may have moved the order since the read
+      // (on SQLite transactions are queued, so it never has); then decide again from its new status.
+      if (!(await tx.changeStatus(orderId, current.status, next.to, at))) continue;
+      for (const line of current.lines) {
+        // The units are where the status says they are, unless the data was changed behind the module.
+        if (!(await tx.moveStock(line.sku, stockMove(next.effect, line.quantity), at))) {
+          throw new Error(`Stock of ${line.sku} cannot ${command} ${line.quantity} units of order ${orderId}: counts are inconsistent`);
+        }
+      }
+      return { reservation: { ...current, status: next.to, updatedAt: at }, changed: true };
+    }
+    throw new Error(`Order ${orderId} kept changing while trying to ${command} it`);
+  }
+}

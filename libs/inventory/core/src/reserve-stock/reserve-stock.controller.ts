@@ -1,0 +1,71 @@
+import { Payload } from '@nestjs/microservices';
+import { InventoryContract, type Reservation as ReservationView, type ReserveStock } from '@contracts/inventory';
+import { isUniqueViolation } from '@seam/persistence';
+import { ConflictError, ContractController, Handle, NotFoundError, SeamClient, ValidationError } from '@seam/transport';
+import { MAX_UNITS_PER_SKU, mergeLines, newReservation, oversizedLines, type Reservation, sameLines, type StockLine } from '../domain/reservation.js';
+import { stockMove } from '../domain/stock-move.js';
+import { InventoryRepository } from '../infrastructure/inventory.repository.js';
+import type { InventoryTransaction } from '../infrastructure/inventory.transaction.js';
+import { changedEvent, toView } from '../reservation.views.js';
+
+/** `inventory.reserve-stock` */
+@ContractController(InventoryContract)
+export class ReserveStockController {
+  constructor(
+    private readonly inventory: InventoryRepository,
+    private readonly seam: SeamClient,
+  ) {}
+
+  /**
+   * Holds every line or none (any refusal rolls the whole transaction back), then publishes
+   * `reservationChanged` once the hold is committed. A repeated request answers the existing
+   * reservation and publishes nothing.
+   */
+  @Handle(InventoryContract.reserveStock)
+  async reserve(@Payload() request: ReserveStock): Promise<ReservationView> {
+    const lines = mergeLines(request.lines);
+    const oversized = oversizedLines(lines);
+    if (oversized.length > 0) {
+      const messages = oversized.map((line) => `${line.sku}: ${line.quantity} units in all, at most ${MAX_UNITS_PER_SKU} per sku`);
+      throw new ValidationError('Too many units of one sku', [{ path: 'lines', messages }]);
+    }
+    let outcome: { reservation: Reservation; changed: boolean };
+    try {
+      outcome = await this.inventory.transaction((tx) => this.reserveIn(tx, request.orderId, lines));
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // A concurrent request for the same order inserted its reservation first and committed
+      // (PostgreSQL; on SQLite transactions are queued and the check in reserveIn sees it).
+      const existing = await this.inventory.transaction((tx) => tx.findReservation(request.orderId));
+      if (!existing) throw error;
+      outcome = { reservation: sameOrRefused(existing, lines), changed: false };
+    }
+    if (outcome.changed) await this.seam.emit(InventoryContract.reservationChanged, changedEvent(outcome.reservation));
+    return toView(outcome.reservation);
+  }
+
+  private async reserveIn(tx: InventoryTransaction, orderId: string, lines: StockLine[]): Promise<{ reservation: Reservation; changed: boolean }> {
+    const existing = await tx.findReservation(orderId);
+    if (existing) return { reservation: sameOrRefused(existing, lines), changed: false };
+    const reservation = newReservation(orderId, lines, new Date());
+    // The reservation row first: on PostgreSQL its primary key makes a concurrent duplicate wait here.
+    await tx.insertReservation(reservation);
+    for (const line of reservation.lines) {
+      if (await tx.moveStock(line.sku, stockMove('hold', line.quantity), reservation.updatedAt)) continue;
+      const stock = await tx.findStock(line.sku);
+      if (!stock) throw new NotFoundError(`No stock item ${line.sku}`, { sku: line.sku });
+      throw new ConflictError(`Not enough stock of ${line.sku}: ${line.quantity} requested, ${stock.available} available`, {
+        sku: line.sku,
+        requested: line.quantity,
+        available: stock.available,
+      });
+    }
+    return { reservation, changed: true };
+  }
+}
+
+/** The existing reservation when it holds the same stock; a different one for the same order is a conflict. */
+function sameOrRefused(existing: Reservation, lines: StockLine[]): Reservation {
+  if (sameLines(existing.lines, lines)) return existing;
+  throw new ConflictError(`Order ${existing.orderId} already has a different reservation`, { orderId: existing.orderId });
+}
