@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { type DataSource, In, type Repository } from 'typeorm';
+import { inTransaction, isUniqueViolation } from '@seam/persistence';
+import type { Order, PaymentProgress, StockProgress } from '../domain/order.js';
+import type { OrderStatus } from '../domain/order-status.js';
+import { OrderLineRecord } from './order-line.record.js';
+import { OrderRecord } from './order.record.js';
+
+/** A page of orders and how many there are in all. */
+export interface OrderSlice {
+  items: Order[];
+  total: number;
+}
+
+/** The orders module's orders and their lines, in its own database. */
+@Injectable()
+export class OrderRepository {
+  constructor(
+    @InjectRepository(OrderRecord, 'orders') private readonly orders: Repository<OrderRecord>,
+    @InjectRepository(OrderLineRecord, 'orders') private readonly lines: Repository<OrderLineRecord>,
+    @InjectDataSource('orders') private readonly dataSource: DataSource,
+  ) {}
+
+  async findById(orderId: string): Promise<Order | undefined> {
+    const record = await this.orders.findOneBy({ orderId });
+    return record ? (await this.withLines([record]))[0] : undefined;
+  }
+
+  /** The order a customer placed with an idempotency key. */
+  async findByKey(customerId: string, idempotencyKey: string): Promise<Order | undefined> {
+    const record = await this.orders.findOneBy({ customerId, idempotencyKey });
+    return record ? (await this.withLines([record]))[0] : undefined;
+  }
+
+  /** A customer's orders, newest first (in the order they were stored). */
+  async findPage(customerId: string, options: { offset: number; limit: number }): Promise<OrderSlice> {
+    const [records, total] = await this.orders.findAndCount({ where: { customerId }, order: { seq: 'DESC' }, skip: options.offset, take: options.limit });
+    return { items: await this.withLines(records), total };
+  }
+
+  /**
+   * Stores a new order and its lines, all or nothing. False when the customer already placed an
+   * order with the same idempotency key (also when a concurrent call stored it first).
+   */
+  async insert(order: Order): Promise<boolean> {
+    try {
+      await inTransaction(this.dataSource, async (manager) => {
+        await manager.insert(OrderRecord, toRecord(order));
+        if (order.lines.length > 0) await manager.insert(OrderLineRecord, toLineRecords(order));
+      });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the order's status and progress (its lines never change), only if it is still in
+   * status `expected`. False when it is not: another call moved it first, and this write is lost.
+   */
+  async update(order: Order, expected: OrderStatus): Promise<boolean> {
+    const result = await this.orders.update({ orderId: order.orderId, status: expected }, changingFields(order));
+    return result.affected === 1;
+  }
+
+  private async withLines(records: OrderRecord[]): Promise<Order[]> {
+    if (records.length === 0) return [];
+    const lines = await this.lines.find({ where: { orderId: In(records.map((record) => record.orderId)) }, order: { orderId: 'ASC', lineNo: 'ASC' } });
+    return records.map((record) => toOrder(record, lines.filter((line) => line.orderId === record.orderId)));
+  }
+}
+
+function toOrder(record: OrderRecord, lines: OrderLineRecord[]): Order {
+  return {
+    orderId: record.orderId,
+    customerId: record.customerId,
+    ...(record.idempotencyKey === null ? {} : { idempotencyKey: record.idempotencyKey }),
+    status: record.status as OrderStatus,
+    // PostgreSQL hands bigint back as a string; every amount here is far below 2^53.
+    lines: lines.map((line) => ({ sku: line.sku, name: line.name, quantity: line.quantity, unitPrice: { amount: Number(line.unitAmount), currency: record.currency } })),
+    total: { amount: Number(record.totalAmount), currency: record.currency },
+    ...(record.reason === null ? {} : { reason: record.reason }),
+    ...(record.stockStatus === null ? {} : { stock: record.stockStatus as StockProgress }),
+    ...(record.paymentId === null ? {} : { payment: { paymentId: record.paymentId, status: record.paymentStatus as PaymentProgress['status'] } }),
+    compensationPending: Boolean(record.compensationPending),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+function toRecord(order: Order): OrderRecord {
+  return Object.assign(new OrderRecord(), {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    idempotencyKey: order.idempotencyKey ?? null,
+    totalAmount: order.total.amount,
+    currency: order.total.currency,
+    createdAt: order.createdAt,
+    ...changingFields(order),
+  });
+}
+
+/** The columns that change after an order is stored: its status and the saga's progress. */
+function changingFields(order: Order) {
+  return {
+    status: order.status,
+    reason: order.reason ?? null,
+    stockStatus: order.stock ?? null,
+    paymentId: order.payment?.paymentId ?? null,
+    paymentStatus: order.payment?.status ?? null,
+    compensationPending: order.compensationPending,
+    updatedAt: order.updatedAt,
+  } satisfies Partial<OrderRecord>;
+}
+
+function toLineRecords(order: Order): OrderLineRecord[] {
+  return order.lines.map((line, lineNo) =>
+    Object.assign(new OrderLineRecord(), { orderId: order.orderId, lineNo, sku: line.sku, name: line.name, quantity: line.quantity, unitAmount: line.unitPrice.amount }),
+  );
+}

@@ -1,0 +1,11 @@
+import { defineModuleData } from '@seam/persistence';
+import { CreateOrders1764100000000 } from './infrastructure/migrations/1764100000000-create-orders.js';
+import { OrderLineRecord } from './infrastructure/order-line.record.js';
+import { OrderRecord } from './infrastructure/order.record.js';
+
+/** The orders module's own data: its entities and its migrations, in order. */
+export const ordersData = defineModuleData({
+  module: 'orders',
+  entities: [OrderRecord, OrderLineRecord],
+  migrations: [CreateOrders1764100000000],
+});

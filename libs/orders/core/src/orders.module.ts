@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { SeamPersistenceModule } from '@seam/persistence';
+import { SeamTransportModule } from '@seam/transport';
+import { CancelOrderController } from './cancel-order/cancel-order.controller.js';
+import { GetOrderController } from './get-order/get-order.controller.js';
+import { OrderRepository } from './infrastructure/order.repository.js';
+import { ListOrdersController } from './list-orders/list-orders.controller.js';
+import { OrderCalls } from './order.calls.js';
+import { OrderPublisher } from './order.publisher.js';
+import { ordersData } from './orders.data.js';
+import { PlaceOrderController } from './place-order/place-order.controller.js';
+import { PlaceOrderSaga } from './place-order/place-order.saga.js';
+
+/**
+ * The orders module: places orders (a saga over catalog, inventory and payments, reached only
+ * through their contracts), in its own database, behind `OrdersContract`.
+ */
+@Module({
+  imports: [SeamPersistenceModule.forModule(ordersData), SeamTransportModule.forModule('orders')],
+  controllers: [PlaceOrderController, GetOrderController, ListOrdersController, CancelOrderController],
+  providers: [OrderRepository, OrderCalls, OrderPublisher, PlaceOrderSaga],
+})
+export class OrdersModule {}

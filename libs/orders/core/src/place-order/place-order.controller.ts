@@ -1,0 +1,16 @@
+import { Payload } from '@nestjs/microservices';
+import { OrdersContract, type OrderView, type PlaceOrder } from '@contracts/orders';
+import { type CallContext, ContractController, CurrentCall, Handle } from '@seam/transport';
+import { toView } from '../order.views.js';
+import { PlaceOrderSaga } from './place-order.saga.js';
+
+/** `orders.place-order`: a rejection is an answer (`status: 'rejected'` with `reason`), not an error. */
+@ContractController(OrdersContract)
+export class PlaceOrderController {
+  constructor(private readonly saga: PlaceOrderSaga) {}
+
+  @Handle(OrdersContract.placeOrder)
+  async place(@Payload() request: PlaceOrder, @CurrentCall() call: CallContext): Promise<OrderView> {
+    return toView(await this.saga.place(request, call));
+  }
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { PlaceOrder } from '@contracts/orders';
+import type { CallContext } from '@seam/transport';
+import { confirm, newOrder, type Order, type OrderIdentity, recordPayment, recordStock, refusedOrder, reject } from '../domain/order.js';
+import { type LineRequest, mergeLines, type Pricing, priceLines } from '../domain/order-lines.js';
+import { OrderRepository } from '../infrastructure/order.repository.js';
+import { OrderCalls } from '../order.calls.js';
+import { OrderPublisher } from '../order.publisher.js';
+import { compensate, type Undo } from './compensation.js';
+import { StepBudget } from './step-budget.js';
+import { runStep, type SagaStep, StepFailed } from './step-failure.js';
+
+/**
+ * Places an order, orchestrating the other modules synchronously: price (catalog), store it
+ * `pending`, reserve stock (inventory), authorize then capture the payment (payments), commit the
+ * stock, confirm. When a step fails, what was done is undone and the order is rejected with the
+ * reason. Each step's outcome is stored on the order before the next starts, so the row always
+ * says how far it got.
+ *
+ * If storing itself fails half-way, the error reaches the caller and the order stays `pending`
+ * with its progress stored: finishing or undoing such orders, and retrying failed undo steps, is
+ * the job of a persisted saga with retries (a later issue).
+ */
+@Injectable()
+export class PlaceOrderSaga {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly calls: OrderCalls,
+    private readonly publisher: OrderPublisher,
+  ) {}
+
+  /**
+   * The order placed, `confirmed` or `rejected` — or, when the customer already used
+   * `idempotencyKey`, the order placed first with it (still `pending` if that call is running).
+   */
+  async place(request: PlaceOrder, call: CallContext): Promise<Order> {
+    const first = await this.firstPlaced(request);
+    if (first) return first;
+    const identity: OrderIdentity = { orderId: randomUUID(), customerId: request.customerId, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) };
+    const budget = new StepBudget(call);
+    const pricing = await this.price(mergeLines(request.lines), budget);
+    const order = pricing.ok ? newOrder(identity, pricing, new Date()) : refusedOrder(identity, pricing.reason, new Date());
+    // The unique (customer, key) index decides between concurrent calls: the loser answers the winner's order.
+    if (!(await this.orders.insert(order))) return (await this.firstPlaced(request))!;
+    if (!pricing.ok) {
+      await this.publisher.publish('orderRejected', order, call);
+      return order;
+    }
+    await this.publisher.publish('orderPlaced', order, call);
+    return this.settle(order, request.cardNumber, budget, call);
+  }
+
+  private async firstPlaced(request: PlaceOrder): Promise<Order | undefined> {
+    return request.idempotencyKey ? this.orders.findByKey(request.customerId, request.idempotencyKey) : undefined;
+  }
+
+  private async price(lines: LineRequest[], budget: StepBudget): Promise<Pricing> {
+    try {
+      return priceLines(lines, await runStep('price', () => this.calls.prices(lines, budget.forStep('price'))));
+    } catch (error) {
+      if (error instanceof StepFailed) return { ok: false, reason: error.reason };
+      throw error;
+    }
+  }
+
+  /** Runs the steps after pricing, and answers the order confirmed or rejected. */
+  private async settle(placed: Order, cardNumber: string, budget: StepBudget, call: CallContext): Promise<Order> {
+    let order = placed;
+    // Marked before each call: a call that fails uncertainly may still have done its work.
+    const undo: Undo = { stock: true };
+    try {
+      await runStep('reserve', () => this.calls.reserveStock(order, budget.forStep('reserve')));
+      order = await this.progress(recordStock(order, 'reserved', new Date()));
+
+      const authorization = this.calls.authorization(order, cardNumber);
+      undo.payment = { unknown: authorization };
+      const payment = await runStep('authorize', () => this.calls.authorizePayment(authorization, budget.forStep('authorize')));
+      order = await this.progress(recordPayment(order, { paymentId: payment.paymentId, status: payment.status }, new Date()));
+      if (payment.status === 'declined') {
+        undo.payment = undefined;
+        return await this.abandon(order, `payment declined: ${payment.reason ?? 'no reason given'}`, undo, budget, call);
+      }
+      undo.payment = { paymentId: payment.paymentId };
+
+      await runStep('capture', () => this.calls.capturePayment(order.orderId, payment.paymentId, budget.forStep('capture')));
+      order = await this.progress(recordPayment(order, { paymentId: payment.paymentId, status: 'captured' }, new Date()));
+
+      await runStep('commit', () => this.calls.commitStock(order.orderId, budget.forStep('commit')));
+      order = await this.progress(recordStock(order, 'committed', new Date()));
+
+      const confirmed = await this.progress(confirm(order, new Date()));
+      await this.publisher.publish('orderConfirmed', confirmed, call);
+      return confirmed;
+    } catch (error) {
+      if (!(error instanceof StepFailed)) throw error;
+      if (!error.uncertain) forget(undo, error.step);
+      return this.abandon(order, error.reason, undo, budget, call);
+    }
+  }
+
+  /** Undoes what was done, then rejects the order with `reason`. */
+  private async abandon(order: Order, reason: string, undo: Undo, budget: StepBudget, call: CallContext): Promise<Order> {
+    const undone = await compensate(this.calls, order, undo, budget.forCompensation());
+    const rejected = await this.progress(reject(undone, reason, new Date()));
+    await this.publisher.publish('orderRejected', rejected, call);
+    return rejected;
+  }
+
+  /** Stores the order as it now is; only this placement moves a pending order, so anything else is a bug. */
+  private async progress(order: Order): Promise<Order> {
+    if (!(await this.orders.update(order, 'pending'))) throw new Error(`Order ${order.orderId} was moved by someone else while being placed`);
+    return order;
+  }
+}
+
+/** A step refused outright did nothing: there is nothing of its own to undo. */
+function forget(undo: Undo, step: SagaStep): void {
+  if (step === 'reserve') undo.stock = false;
+  if (step === 'authorize') undo.payment = undefined;
+}
