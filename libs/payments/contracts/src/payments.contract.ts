@@ -6,7 +6,10 @@ import { PaymentEvent } from './payments.events.js';
  * The payments module's only door: card payments through an outside provider, in two steps
  * (authorize, then capture) and refunds. Every command takes an idempotency key: the same key
  * again returns the first answer and never charges twice; the same key with different details
- * is a `ConflictError`.
+ * is a `ConflictError`. While the first request with a key is still running, the same request
+ * again is a `ConflictError` with `details.retryable: true` (retry it later, with the same key).
+ * When the provider does not answer in time, a command fails with `UnavailableError` and its key
+ * is released: retry with the same key.
  */
 export const PaymentsContract = defineContract('payments', {
   /**
@@ -17,22 +20,29 @@ export const PaymentsContract = defineContract('payments', {
   authorizePayment: request({ pattern: 'payments.authorize-payment', request: AuthorizePayment, response: Payment, idempotent: true }),
 
   /**
-   * Charges an authorized payment. Idempotent by key. Fails with `NotFoundError`, or
-   * `ConflictError` when the payment is not authorized.
+   * Charges an authorized payment. Idempotent by key. Fails with `NotFoundError`,
+   * `ConflictError` when the payment is not authorized (or another command on it is in progress,
+   * `details.retryable: true`), or `UnavailableError` when the provider does not answer in time.
    */
   capturePayment: request({ pattern: 'payments.capture-payment', request: PaymentAction, response: Payment, idempotent: true }),
 
   /**
    * Gives a captured payment back (or voids an authorized one). Idempotent by key. Fails with
-   * `NotFoundError`, or `ConflictError` when it was declined.
+   * `NotFoundError`, `ConflictError` when it was declined or is already refunded (or another
+   * command on it is in progress, `details.retryable: true`), or `UnavailableError` when the
+   * provider does not answer in time.
    */
   refundPayment: request({ pattern: 'payments.refund-payment', request: PaymentAction, response: Payment, idempotent: true }),
 
   /** A payment by id. Idempotent. Fails with `NotFoundError`. */
   getPayment: request({ pattern: 'payments.get-payment', request: GetPayment, response: Payment, idempotent: true }),
 
+  /** A card accepted a hold (published once per payment, after it is stored; at most once until an outbox exists). */
   paymentAuthorized: event({ pattern: 'payments.payment.authorized', payload: PaymentEvent }),
+  /** A card was declined; `reason` says why. */
   paymentDeclined: event({ pattern: 'payments.payment.declined', payload: PaymentEvent }),
+  /** A held amount was charged. */
   paymentCaptured: event({ pattern: 'payments.payment.captured', payload: PaymentEvent }),
+  /** A charge was given back, or a hold voided. */
   paymentRefunded: event({ pattern: 'payments.payment.refunded', payload: PaymentEvent }),
 });

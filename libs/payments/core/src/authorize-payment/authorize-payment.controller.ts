@@ -1,0 +1,45 @@
+import { Payload } from '@nestjs/microservices';
+import { type AuthorizePayment, PaymentsContract, type Payment as PaymentView } from '@contracts/payments';
+import { ContractController, Handle } from '@seam/transport';
+import { randomUUID } from 'node:crypto';
+import { requestHash } from '../domain/idempotency.js';
+import { authorizedPayment, cardLast4, declinedPayment, type PaymentFields } from '../domain/payment.js';
+import { IdempotencyRepository } from '../infrastructure/idempotency.repository.js';
+import { answerTaken, callReleasingOnFailure } from '../keyed-request.js';
+import { PaymentEventPublisher } from '../payment-event.publisher.js';
+import { toView } from '../payment.views.js';
+import { BoundedPaymentProvider } from '../provider/bounded-payment-provider.js';
+
+/** `payments.authorize-payment` */
+@ContractController(PaymentsContract)
+export class AuthorizePaymentController {
+  constructor(
+    private readonly keys: IdempotencyRepository,
+    private readonly provider: BoundedPaymentProvider,
+    private readonly events: PaymentEventPublisher,
+  ) {}
+
+  /**
+   * Claims the key, then asks the provider. The provider call is not cut short by the caller's
+   * deadline: once the provider may have acted, finishing and storing the answer is what lets
+   * the caller's retry (same key) get it instead of a second hold.
+   */
+  @Handle(PaymentsContract.authorizePayment)
+  async authorize(@Payload() request: AuthorizePayment): Promise<PaymentView> {
+    const key = request.idempotencyKey;
+    const fields: PaymentFields = { id: randomUUID(), orderId: request.orderId, amount: { ...request.amount }, cardLast4: cardLast4(request.cardNumber) };
+    // Only the last four digits enter the hash: an unkeyed sha256 over a card number is easy to
+    // reverse by brute force, and this hash is stored. A reuse that differs only in the card's
+    // other digits therefore replays the first answer.
+    const hash = requestHash('authorize', { orderId: fields.orderId, amount: { ...fields.amount }, cardLast4: fields.cardLast4 });
+    const claim = await this.keys.claimNew({ key, operation: 'authorize', requestHash: hash, paymentId: fields.id }, new Date());
+    if (claim.kind === 'taken') return answerTaken(claim, 'authorize', hash, key);
+    const result = await callReleasingOnFailure(this.keys, key, fields.id, () => this.provider.authorize(request.cardNumber, fields.amount));
+    const now = new Date();
+    const payment = result.outcome === 'approved' ? authorizedPayment(fields, result.authorizationId, now) : declinedPayment(fields, result.reason, now);
+    const view = toView(payment);
+    await this.keys.completeNew(key, payment, view);
+    await this.events.published(payment);
+    return view;
+  }
+}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Payment as PaymentView } from '@contracts/payments';
+import { inTransaction, isUniqueViolation } from '@seam/persistence';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { KeyedOperation, KeyUse } from '../domain/idempotency.js';
+import { nextStatus, type Payment, type PaymentCommand } from '../domain/payment.js';
+import { IdempotencyRecord } from './idempotency.record.js';
+import { PaymentRecord } from './payment.record.js';
+import { toPayment, toPaymentRecord } from './payment.repository.js';
+
+/** A request claiming an idempotency key. */
+export interface KeyClaim {
+  key: string;
+  operation: KeyedOperation;
+  requestHash: string;
+  /** The payment it creates (authorize) or acts on (capture, refund). */
+  paymentId: string;
+}
+
+/** The key was free and is now this request's; for a command, the payment is locked for it. */
+export type Claimed = { kind: 'claimed'; payment?: Payment };
+/** The key was claimed before, by this request or another. */
+export type Taken = { kind: 'taken'; use: KeyUse<PaymentView> };
+/** Why a command could not claim its key (nothing was written). */
+export type Refused = { kind: 'not-found' } | { kind: 'illegal'; payment: Payment } | { kind: 'busy' };
+
+/** Leaves a transaction with an answer, rolling back what it wrote. */
+class Rollback {
+  constructor(readonly outcome: Refused) {}
+}
+
+/**
+ * The idempotency keys and the writes that go with them. A key is claimed by inserting its row
+ * (`in_progress`); only the claimant calls the provider; then the payment and the answer are
+ * stored together in one transaction, or the claim is released when the provider failed.
+ */
+@Injectable()
+export class IdempotencyRepository {
+  constructor(@InjectDataSource('payments') private readonly dataSource: DataSource) {}
+
+  /** Claims a key for a request that creates a payment (authorize). */
+  async claimNew(claim: KeyClaim, now: Date): Promise<Claimed | Taken> {
+    // No payment to lock, so none of the refusals can happen.
+    return (await this.claim(claim, now, async () => undefined)) as Claimed | Taken;
+  }
+
+  /**
+   * Claims a key for `command` on an existing payment and, in the same transaction, locks the
+   * payment for it, so that no other key's command reaches the provider meanwhile.
+   */
+  claimFor(claim: KeyClaim, command: PaymentCommand, now: Date): Promise<Claimed | Taken | Refused> {
+    return this.claim(claim, now, async (manager) => {
+      const record = await manager.getRepository(PaymentRecord).findOneBy({ id: claim.paymentId });
+      if (!record) throw new Rollback({ kind: 'not-found' });
+      const payment = toPayment(record);
+      if (!nextStatus(payment.status, command)) throw new Rollback({ kind: 'illegal', payment });
+      // Conditional on what was read: on PostgreSQL a concurrent locker commits first or waits here.
+      const locked = await manager
+        .createQueryBuilder()
+        .update(PaymentRecord)
+        .set({ pendingKey: claim.key })
+        .where('id = :id AND pending_key IS NULL AND status = :status', { id: claim.paymentId, status: record.status })
+        .execute();
+      if (locked.affected !== 1) throw new Rollback({ kind: 'busy' });
+      return payment;
+    });
+  }
+
+  /** Forgets an unanswered claim (the provider failed), and unlocks its payment: a retry starts afresh. */
+  async release(key: string, paymentId: string): Promise<void> {
+    await inTransaction(this.dataSource, async (manager) => {
+      await manager.getRepository(IdempotencyRecord).delete({ key, state: 'in_progress' });
+      await manager.getRepository(PaymentRecord).update({ id: paymentId, pendingKey: key }, { pendingKey: null });
+    });
+  }
+
+  /** Stores the payment an authorization created, and the answer under its key. */
+  async completeNew(key: string, payment: Payment, response: PaymentView): Promise<void> {
+    await inTransaction(this.dataSource, async (manager) => {
+      await manager.getRepository(PaymentRecord).insert(toPaymentRecord(payment));
+      await complete(manager, key, response, payment.updatedAt);
+    });
+  }
+
+  /** Stores a payment's new state after a command, unlocks it, and stores the answer under the key. */
+  async completeCommand(key: string, payment: Payment, response: PaymentView): Promise<void> {
+    await inTransaction(this.dataSource, async (manager) => {
+      const updated = await manager
+        .getRepository(PaymentRecord)
+        .update({ id: payment.id, pendingKey: key }, { status: payment.status, updatedAt: payment.updatedAt, pendingKey: null });
+      // Only the claim's own lock is released with its answer; anything else is a bug, kept in progress.
+      if (updated.affected !== 1) throw new Error(`Payment ${payment.id} is not locked by this key`);
+      await complete(manager, key, response, payment.updatedAt);
+    });
+  }
+
+  private async claim(claim: KeyClaim, now: Date, lock: (manager: EntityManager) => Promise<Payment | undefined>): Promise<Claimed | Taken | Refused> {
+    try {
+      return await inTransaction(this.dataSource, async (manager): Promise<Claimed | Taken> => {
+        const keys = manager.getRepository(IdempotencyRecord);
+        const existing = await keys.findOneBy({ key: claim.key });
+        if (existing) return { kind: 'taken', use: toKeyUse(existing) };
+        const payment = await lock(manager);
+        await keys.insert(newKeyRecord(claim, now));
+        return payment ? { kind: 'claimed', payment } : { kind: 'claimed' };
+      });
+    } catch (error) {
+      if (error instanceof Rollback) return error.outcome.kind === 'busy' ? ((await this.taken(claim)) ?? error.outcome) : error.outcome;
+      if (!isUniqueViolation(error)) throw error;
+      // A concurrent claim of the same key committed first (PostgreSQL; SQLite runs these one at a time).
+      // If it is gone again, its provider call failed and it was released: in progress, seen from here.
+      return (await this.taken(claim)) ?? { kind: 'taken', use: { operation: claim.operation, requestHash: claim.requestHash, state: 'in_progress' } };
+    }
+  }
+
+  /**
+   * The key's use, if a concurrent request of the same key claimed it: that request's lock is what
+   * made this one's payment look busy, and it is the better answer.
+   */
+  private async taken(claim: KeyClaim): Promise<Taken | undefined> {
+    const winner = await inTransaction(this.dataSource, (manager) => manager.getRepository(IdempotencyRecord).findOneBy({ key: claim.key }));
+    return winner ? { kind: 'taken', use: toKeyUse(winner) } : undefined;
+  }
+}
+
+async function complete(manager: EntityManager, key: string, response: PaymentView, at: string): Promise<void> {
+  await manager.getRepository(IdempotencyRecord).update({ key }, { state: 'completed', response: JSON.stringify(response), updatedAt: at });
+}
+
+function newKeyRecord(claim: KeyClaim, now: Date): IdempotencyRecord {
+  const at = now.toISOString();
+  return Object.assign(new IdempotencyRecord(), { ...claim, state: 'in_progress', response: null, createdAt: at, updatedAt: at });
+}
+
+function toKeyUse(record: IdempotencyRecord): KeyUse<PaymentView> {
+  return {
+    operation: record.operation as KeyedOperation,
+    requestHash: record.requestHash,
+    state: record.state === 'completed' ? 'completed' : 'in_progress',
+    ...(record.response === null ? {} : { response: JSON.parse(record.response) as PaymentView }),
+  };
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { inTransaction } from '@seam/persistence';
+import type { DataSource } from 'typeorm';
+import type { Payment, PaymentStatus } from '../domain/payment.js';
+import { PaymentRecord } from './payment.record.js';
+
+/** The payments, read from the module's own database (writes go with their key: see IdempotencyRepository). */
+@Injectable()
+export class PaymentRepository {
+  constructor(@InjectDataSource('payments') private readonly dataSource: DataSource) {}
+
+  /** The payment with this id, if there is one. */
+  async findById(id: string): Promise<Payment | undefined> {
+    // Through inTransaction even to read: on SQLite a bare query would run inside whichever
+    // transaction is open on the one connection, and could see rows it then rolls back.
+    const record = await inTransaction(this.dataSource, (manager) => manager.getRepository(PaymentRecord).findOneBy({ id }));
+    return record ? toPayment(record) : undefined;
+  }
+}
+
+/** The domain payment of a stored row. */
+export function toPayment(record: PaymentRecord): Payment {
+  return {
+    id: record.id,
+    orderId: record.orderId,
+    amount: { amount: record.amount, currency: record.currency },
+    status: record.status as PaymentStatus,
+    ...(record.reason === null ? {} : { reason: record.reason }),
+    cardLast4: record.cardLast4,
+    ...(record.authorizationId === null ? {} : { authorizationId: record.authorizationId }),
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/** The row of a new payment (no operation pending). */
+export function toPaymentRecord(payment: Payment): PaymentRecord {
+  return Object.assign(new PaymentRecord(), {
+    id: payment.id,
+    orderId: payment.orderId,
+    amount: payment.amount.amount,
+    currency: payment.amount.currency,
+    status: payment.status,
+    reason: payment.reason ?? null,
+    cardLast4: payment.cardLast4,
+    authorizationId: payment.authorizationId ?? null,
+    pendingKey: null,
+    createdAt: payment.createdAt,
+    updatedAt: payment.updatedAt,
+  });
+}

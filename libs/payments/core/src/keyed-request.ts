@@ -1,0 +1,43 @@
+import { Logger } from '@nestjs/common';
+import type { Payment as PaymentView } from '@contracts/payments';
+import { ConflictError, NotFoundError } from '@seam/transport';
+import { type KeyedOperation, replayOf } from './domain/idempotency.js';
+import type { IdempotencyRepository, Taken } from './infrastructure/idempotency.repository.js';
+
+const logger = new Logger('Payments');
+
+/**
+ * The answer to a request whose idempotency key was already claimed: the stored answer when it
+ * is the same request and done.
+ *
+ * @throws ConflictError when the key was used for another request (never retryable), or while
+ * the first request with it is still running (`details.retryable`).
+ */
+export function answerTaken(taken: Taken, operation: KeyedOperation, requestHash: string, key: string): PaymentView {
+  const replay = replayOf(taken.use, operation, requestHash);
+  if (replay.kind === 'replay') return replay.response;
+  if (replay.kind === 'reused') throw new ConflictError('idempotency key reused with a different request', { idempotencyKey: key });
+  throw new ConflictError('a request with this key is in progress', { idempotencyKey: key, retryable: true });
+}
+
+/** Why a payment could not be found, as the contract's error. */
+export function paymentNotFound(paymentId: string): NotFoundError {
+  return new NotFoundError(`No payment ${paymentId}`, { paymentId });
+}
+
+/**
+ * Calls the provider for the request holding `key`. When the call fails, nothing was stored for
+ * the key: the claim (and the payment's lock) is released so that a retry with the same key
+ * calls the provider again, and the call's error is rethrown.
+ */
+export async function callReleasingOnFailure<T>(keys: IdempotencyRepository, key: string, paymentId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    // The provider's error is the one the caller needs; a failed release is only logged (the key then stays claimed).
+    await keys.release(key, paymentId).catch((releaseError: unknown) => {
+      logger.error(`Could not release idempotency key ${key}: ${(releaseError as Error).message}`);
+    });
+    throw error;
+  }
+}

@@ -1,0 +1,111 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type AuthorizePayment, PaymentsContract } from '@contracts/payments';
+import { eventually, ModuleHarness } from '@seam/testing';
+import { DeadlineExceededError, UnavailableError } from '@seam/transport';
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_PAYMENTS_CONFIG, FAKE_CARDS, FakePaymentProvider, PAYMENT_PROVIDER, PAYMENTS_CONFIG, PaymentsModule } from './index.js';
+
+const authorization = (cardNumber: string): AuthorizePayment => ({
+  idempotencyKey: `key-${randomUUID()}`,
+  orderId: randomUUID(),
+  amount: { amount: 4_200, currency: 'EUR' },
+  cardNumber,
+});
+/** What a call answered or failed with, and how long it took. */
+const elapsedOf = async (work: () => Promise<unknown>): Promise<{ value?: unknown; error?: unknown; elapsed: number }> => {
+  const started = performance.now();
+  const outcome = await work().then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  return { ...outcome, elapsed: performance.now() - started };
+};
+/** setTimeout may fire a millisecond or so early by performance.now(); a lower bound allows for it. */
+const TIMER_SLACK_MS = 5;
+
+describe('payments module, each path of the card provider', () => {
+  describe('with the default provider and timeouts', () => {
+    const provider = new FakePaymentProvider({ slowMs: DEFAULT_PAYMENTS_CONFIG.slowMs });
+    let harness: ModuleHarness;
+    beforeAll(async () => {
+      harness = await ModuleHarness.start({
+        module: PaymentsModule,
+        name: 'payments',
+        record: [PaymentsContract.paymentDeclined],
+        overrides: [{ provide: PAYMENT_PROVIDER, useValue: provider }, { provide: PAYMENTS_CONFIG, useValue: DEFAULT_PAYMENTS_CONFIG }],
+      });
+    });
+    afterAll(() => harness?.close());
+
+    it.each([
+      [FAKE_CARDS.declined, 'card_declined'],
+      [FAKE_CARDS.insufficientFunds, 'insufficient_funds'],
+    ])('answers %s as declined (%s), publishes paymentDeclined and holds nothing', async (cardNumber, reason) => {
+      const mark = provider.ledger().length;
+      const declined = await harness.client.send(PaymentsContract.authorizePayment, authorization(cardNumber));
+      expect(declined).toMatchObject({ status: 'declined', reason, cardLast4: cardNumber.slice(-4) });
+      expect(provider.ledger().slice(mark)).toEqual([]);
+      await eventually(() => expect(harness.events(PaymentsContract.paymentDeclined)).toContainEqual(expect.objectContaining({ paymentId: declined.paymentId, reason })));
+    });
+
+    it('waits for the slow card, within the caller’s deadline', async () => {
+      const { value, elapsed } = await elapsedOf(() =>
+        harness.client.send(PaymentsContract.authorizePayment, authorization(FAKE_CARDS.slow), { timeoutMs: 5_000 }),
+      );
+      expect(value).toMatchObject({ status: 'authorized', cardLast4: '0259' });
+      expect(elapsed).toBeGreaterThanOrEqual(DEFAULT_PAYMENTS_CONFIG.slowMs - TIMER_SLACK_MS);
+      expect(elapsed).toBeLessThan(5_000);
+    });
+
+    it('finishes a slow authorization its caller gave up on: the retry with the key gets the answer, with one hold', async () => {
+      const request = authorization(FAKE_CARDS.slow);
+      const mark = provider.calls().length;
+      await expect(harness.client.send(PaymentsContract.authorizePayment, request, { timeoutMs: 200 })).rejects.toBeInstanceOf(DeadlineExceededError);
+      // Meanwhile the retries are told the request is in progress (a Conflict), until it is answered.
+      const answer = await eventually(() => harness.client.send(PaymentsContract.authorizePayment, request), { timeoutMs: 5_000, intervalMs: 100 });
+      expect(answer).toMatchObject({ status: 'authorized', orderId: request.orderId });
+      expect(provider.calls().slice(mark)).toEqual([{ method: 'authorize', subject: '0259' }]);
+    });
+  });
+
+  describe('with a hung provider and a 300 ms provider timeout (the module’s own default fake)', () => {
+    const config = { providerTimeoutMs: 300, slowMs: DEFAULT_PAYMENTS_CONFIG.slowMs };
+    let harness: ModuleHarness;
+    beforeAll(async () => {
+      harness = await ModuleHarness.start({ module: PaymentsModule, name: 'payments', overrides: [{ provide: PAYMENTS_CONFIG, useValue: config }] });
+    });
+    afterAll(() => harness?.close());
+
+    it('fails with Unavailable once the provider timeout passes, and releases the key for a retry', async () => {
+      const request = authorization(FAKE_CARDS.hung);
+      for (const attempt of ['first', 'retry with the same key']) {
+        const { error, elapsed } = await elapsedOf(() => harness.client.send(PaymentsContract.authorizePayment, request));
+        // A retry that found the key still claimed would fail at once with a Conflict instead.
+        expect({ attempt, error }).toEqual({ attempt, error: expect.any(UnavailableError) });
+        expect((error as UnavailableError).message).toBe('payment provider did not answer within 300 ms');
+        expect(elapsed).toBeGreaterThanOrEqual(config.providerTimeoutMs - TIMER_SLACK_MS);
+        expect(elapsed).toBeLessThan(config.providerTimeoutMs + 1_000);
+      }
+    });
+
+    it('still answers the other cards at once', async () => {
+      const { value, elapsed } = await elapsedOf(() => harness.client.send(PaymentsContract.authorizePayment, authorization(FAKE_CARDS.approved)));
+      expect(value).toMatchObject({ status: 'authorized' });
+      expect(elapsed).toBeLessThan(config.providerTimeoutMs);
+    });
+  });
+
+  describe('PaymentsModule.withProvider', () => {
+    it('puts the given provider in place of the default one', async () => {
+      const own = new FakePaymentProvider();
+      const harness = await ModuleHarness.start({ module: PaymentsModule.withProvider({ useValue: own }), name: 'payments' });
+      try {
+        const authorized = await harness.client.send(PaymentsContract.authorizePayment, authorization('378282246310005'));
+        expect(own.ledger()).toEqual([expect.objectContaining({ type: 'authorization', cardLast4: authorized.cardLast4 })]);
+      } finally {
+        await harness.close();
+      }
+    });
+  });
+});

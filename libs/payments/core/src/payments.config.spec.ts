@@ -1,0 +1,20 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_PAYMENTS_CONFIG, paymentsConfigFromEnv } from './payments.config.js';
+
+describe('paymentsConfigFromEnv', () => {
+  it('uses the defaults when nothing is set', () => {
+    expect(paymentsConfigFromEnv({})).toEqual({ providerTimeoutMs: 2_000, slowMs: 1_500 });
+    expect(paymentsConfigFromEnv({ PAYMENTS_PROVIDER_TIMEOUT_MS: ' ' })).toEqual(DEFAULT_PAYMENTS_CONFIG);
+  });
+
+  it('reads both variables', () => {
+    expect(paymentsConfigFromEnv({ PAYMENTS_PROVIDER_TIMEOUT_MS: '300', PAYMENTS_FAKE_SLOW_MS: '0' })).toEqual({ providerTimeoutMs: 300, slowMs: 0 });
+  });
+
+  it('names the variable whose value cannot work', () => {
+    expect(() => paymentsConfigFromEnv({ PAYMENTS_PROVIDER_TIMEOUT_MS: '2s' })).toThrow(/PAYMENTS_PROVIDER_TIMEOUT_MS/);
+    expect(() => paymentsConfigFromEnv({ PAYMENTS_PROVIDER_TIMEOUT_MS: '0' })).toThrow(/PAYMENTS_PROVIDER_TIMEOUT_MS/);
+    expect(() => paymentsConfigFromEnv({ PAYMENTS_FAKE_SLOW_MS: '-1' })).toThrow(/PAYMENTS_FAKE_SLOW_MS/);
+    expect(() => paymentsConfigFromEnv({ PAYMENTS_FAKE_SLOW_MS: '1.5' })).toThrow(/PAYMENTS_FAKE_SLOW_MS/);
+  });
+});

@@ -1,0 +1,43 @@
+/** How the payments module talks to its provider. */
+export interface PaymentsConfig {
+  /**
+   * Longest wait for one provider call, in ms (default 2,000). Past it the call fails with
+   * `UnavailableError` and its idempotency key is released for a retry.
+   */
+  providerTimeoutMs: number;
+  /** How long the fake provider's slow card takes to answer, in ms (default 1,500). */
+  slowMs: number;
+}
+
+/**
+ * Injection token of the {@link PaymentsConfig}. The module provides it from the environment;
+ * an app or a test replaces it to set the values directly.
+ */
+export const PAYMENTS_CONFIG = Symbol.for('payments.config');
+
+/** The defaults: a slow card answers in time, a hung provider is given up on soon after. */
+export const DEFAULT_PAYMENTS_CONFIG: Readonly<PaymentsConfig> = Object.freeze({ providerTimeoutMs: 2_000, slowMs: 1_500 });
+
+/**
+ * Reads the configuration from `PAYMENTS_PROVIDER_TIMEOUT_MS` and `PAYMENTS_FAKE_SLOW_MS`,
+ * each falling back to its default when unset or blank.
+ *
+ * @throws Error naming the variable when a value is not a whole number of milliseconds.
+ */
+export function paymentsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentsConfig {
+  return {
+    providerTimeoutMs: milliseconds(env, 'PAYMENTS_PROVIDER_TIMEOUT_MS', DEFAULT_PAYMENTS_CONFIG.providerTimeoutMs, 1),
+    slowMs: milliseconds(env, 'PAYMENTS_FAKE_SLOW_MS', DEFAULT_PAYMENTS_CONFIG.slowMs, 0),
+  };
+}
+
+function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  // Above a day it is a typo, not a timeout; setTimeout would also overflow past 2^31 - 1 ms.
+  if (!/^\d+$/.test(raw) || value < min || value > 86_400_000) {
+    throw new Error(`${name} must be a whole number of milliseconds from ${min} to 86400000, got "${raw}"`);
+  }
+  return value;
+}

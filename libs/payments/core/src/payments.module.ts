@@ -1,0 +1,54 @@
+import { type DynamicModule, type FactoryProvider, Module, type Type } from '@nestjs/common';
+import { SeamPersistenceModule } from '@seam/persistence';
+import { SeamTransportModule } from '@seam/transport';
+import { AuthorizePaymentController } from './authorize-payment/authorize-payment.controller.js';
+import { CapturePaymentController } from './capture-payment/capture-payment.controller.js';
+import { GetPaymentController } from './get-payment/get-payment.controller.js';
+import { IdempotencyRepository } from './infrastructure/idempotency.repository.js';
+import { PaymentRepository } from './infrastructure/payment.repository.js';
+import { PaymentCommandHandler } from './payment-command.handler.js';
+import { PaymentEventPublisher } from './payment-event.publisher.js';
+import { PAYMENTS_CONFIG, type PaymentsConfig, paymentsConfigFromEnv } from './payments.config.js';
+import { paymentsData } from './payments.data.js';
+import { BoundedPaymentProvider } from './provider/bounded-payment-provider.js';
+import { FakePaymentProvider } from './provider/fake-payment-provider.js';
+import { PAYMENT_PROVIDER, type PaymentProvider } from './provider/payment-provider.js';
+import { RefundPaymentController } from './refund-payment/refund-payment.controller.js';
+
+/** How to build the payment provider: an instance, a class, or a factory with its dependencies. */
+export type PaymentProviderSource =
+  | { useValue: PaymentProvider }
+  | { useClass: Type<PaymentProvider> }
+  | Pick<FactoryProvider<PaymentProvider | Promise<PaymentProvider>>, 'useFactory' | 'inject'>;
+
+const defaultProvider: FactoryProvider<PaymentProvider> = {
+  provide: PAYMENT_PROVIDER,
+  useFactory: (config: PaymentsConfig) => new FakePaymentProvider({ slowMs: config.slowMs }),
+  inject: [PAYMENTS_CONFIG],
+};
+
+/**
+ * The payments module: card payments through an outside provider, idempotent by key, in its own
+ * database, behind `PaymentsContract`. The provider is the {@link FakePaymentProvider} unless an
+ * app chooses another with {@link PaymentsModule.withProvider}.
+ */
+@Module({
+  imports: [SeamPersistenceModule.forModule(paymentsData), SeamTransportModule.forModule('payments')],
+  controllers: [AuthorizePaymentController, CapturePaymentController, RefundPaymentController, GetPaymentController],
+  providers: [
+    { provide: PAYMENTS_CONFIG, useFactory: () => paymentsConfigFromEnv() },
+    defaultProvider,
+    BoundedPaymentProvider,
+    PaymentRepository,
+    IdempotencyRepository,
+    PaymentCommandHandler,
+    PaymentEventPublisher,
+  ],
+})
+export class PaymentsModule {
+  /** The module with another payment provider (a real one's adapter, or a configured fake). */
+  static withProvider(source: PaymentProviderSource): DynamicModule {
+    // Providers of the dynamic part come after the decorator's: the same token here replaces the default.
+    return { module: PaymentsModule, providers: [{ provide: PAYMENT_PROVIDER, ...source }] };
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from '@jest/globals';
+import { UnavailableError } from '@seam/transport';
+import { BoundedPaymentProvider, withinTimeout } from './bounded-payment-provider.js';
+import { FAKE_CARDS, FakePaymentProvider } from './fake-payment-provider.js';
+
+describe('withinTimeout', () => {
+  it('answers what the call answers in time', async () => {
+    await expect(withinTimeout(async () => 42, 1_000, 'capture')).resolves.toBe(42);
+  });
+
+  it('passes the call’s own failure on unchanged', async () => {
+    await expect(withinTimeout(() => Promise.reject(new Error('refused')), 1_000, 'capture')).rejects.toThrow('refused');
+  });
+
+  it('fails with UnavailableError once the time is up, not before', async () => {
+    const started = performance.now();
+    const error = await withinTimeout(() => new Promise<never>(() => undefined), 60, 'refund').catch((caught: unknown) => caught);
+    const elapsed = performance.now() - started;
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(error).toMatchObject({ message: 'payment provider did not answer within 60 ms', details: { operation: 'refund', timeoutMs: 60 } });
+    expect(elapsed).toBeGreaterThanOrEqual(55);
+    expect(elapsed).toBeLessThan(1_000);
+  });
+});
+
+describe('BoundedPaymentProvider', () => {
+  describe('authorize', () => {
+    it('bounds the slow card by the configured timeout', async () => {
+      const bounded = new BoundedPaymentProvider(new FakePaymentProvider({ slowMs: 300 }), { providerTimeoutMs: 50, slowMs: 300 });
+      await expect(bounded.authorize(FAKE_CARDS.slow, { amount: 100, currency: 'EUR' })).rejects.toBeInstanceOf(UnavailableError);
+    });
+  });
+});

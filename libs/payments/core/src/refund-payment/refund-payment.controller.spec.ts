@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { dataSourceOptions, openDataSource } from '@seam/persistence';
+import { ConflictError, NotFoundError, type SeamClient } from '@seam/transport';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { AuthorizePaymentController } from '../authorize-payment/authorize-payment.controller.js';
+import { CapturePaymentController } from '../capture-payment/capture-payment.controller.js';
+import { IdempotencyRepository } from '../infrastructure/idempotency.repository.js';
+import { PaymentCommandHandler } from '../payment-command.handler.js';
+import { PaymentEventPublisher } from '../payment-event.publisher.js';
+import { paymentsData } from '../payments.data.js';
+import { BoundedPaymentProvider } from '../provider/bounded-payment-provider.js';
+import { FAKE_CARDS, FakePaymentProvider } from '../provider/fake-payment-provider.js';
+import { RefundPaymentController } from './refund-payment.controller.js';
+
+const key = () => `key-${randomUUID()}`;
+
+describe('RefundPaymentController', () => {
+  let dataSource: DataSource;
+  let provider: FakePaymentProvider;
+  let authorize: AuthorizePaymentController;
+  let capture: CapturePaymentController;
+  let controller: RefundPaymentController;
+  const payment = async (cardNumber: string = FAKE_CARDS.approved) =>
+    (await authorize.authorize({ idempotencyKey: key(), orderId: randomUUID(), amount: { amount: 300, currency: 'USD' }, cardNumber })).paymentId;
+
+  beforeEach(async () => {
+    dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
+    provider = new FakePaymentProvider();
+    const keys = new IdempotencyRepository(dataSource);
+    const bounded = new BoundedPaymentProvider(provider, { providerTimeoutMs: 1_000, slowMs: 0 });
+    const events = new PaymentEventPublisher({ emit: async () => undefined } as unknown as SeamClient);
+    const commands = new PaymentCommandHandler(keys, bounded, events);
+    authorize = new AuthorizePaymentController(keys, bounded, events);
+    capture = new CapturePaymentController(commands);
+    controller = new RefundPaymentController(commands);
+  });
+  afterEach(() => dataSource?.destroy());
+
+  describe('refund', () => {
+    it('gives a captured payment back', async () => {
+      const paymentId = await payment();
+      await capture.capture({ idempotencyKey: key(), paymentId });
+      await expect(controller.refund({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({ status: 'refunded' });
+      expect(provider.ledger().map((entry) => entry.type)).toEqual(['authorization', 'capture', 'refund']);
+    });
+
+    it('voids an authorized payment', async () => {
+      const paymentId = await payment();
+      await expect(controller.refund({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({ status: 'refunded' });
+      expect(provider.ledger().map((entry) => entry.type)).toEqual(['authorization', 'void']);
+    });
+
+    it('refuses a declined or already refunded payment without asking the provider', async () => {
+      const declined = await payment(FAKE_CARDS.declined);
+      await expect(controller.refund({ idempotencyKey: key(), paymentId: declined })).rejects.toBeInstanceOf(ConflictError);
+      const paymentId = await payment();
+      await controller.refund({ idempotencyKey: key(), paymentId });
+      const calls = provider.calls().length;
+      await expect(controller.refund({ idempotencyKey: key(), paymentId })).rejects.toThrow(`Payment ${paymentId} is refunded: it cannot be refunded`);
+      expect(provider.calls()).toHaveLength(calls);
+    });
+
+    it('answers NotFound for an unknown payment, and does not keep the key', async () => {
+      const refund = { idempotencyKey: key(), paymentId: randomUUID() };
+      await expect(controller.refund(refund)).rejects.toBeInstanceOf(NotFoundError);
+      expect(await dataSource.query('SELECT id FROM idempotency_key WHERE id = ?', [refund.idempotencyKey])).toEqual([]);
+    });
+  });
+});
