@@ -1,48 +1,94 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually, type ServiceProcess, spawnService } from '@seam/testing';
+import { LOCAL_MODULES } from '../../apps/monolith/src/modules.js';
 
 /** What `npm start` runs: the monolith built by the Nest CLI, as plain `node`. */
 const BUILT_MAIN = 'dist/apps/monolith/apps/monolith/src/main.js';
 const LISTENING = /Listening on http:\/\/localhost:(\d+)/;
+const MODULE_NAMES = LOCAL_MODULES.map(({ name }) => name);
+
+/**
+ * Zero configuration, but for a fresh data directory and a free port. The rest is cleared (empty
+ * means unset) so that a CI environment pointing at PostgreSQL, or a developer's own settings, do
+ * not change the embedded defaults under test.
+ */
+const ZERO_CONFIG = { DATABASE_URL: '', JWT_SECRET: '', SEAM_ADMIN_EMAIL: '', SEAM_ADMIN_PASSWORD: '', SEED_DEMO_DATA: '' };
+
+function startMonolith(dataDir: string): Promise<ServiceProcess> {
+  return spawnService({ entry: BUILT_MAIN, env: { ...ZERO_CONFIG, PORT: '0', DATA_DIR: dataDir }, readyLine: LISTENING, readyTimeoutMs: 60_000 });
+}
+
+const baseUrlOf = (service: ServiceProcess) => `http://localhost:${LISTENING.exec(service.output())![1]}`;
 
 describe('the built monolith as an OS process (what npm start runs)', () => {
+  let dataDir: string;
   let monolith: ServiceProcess;
   let baseUrl: string;
 
   beforeAll(async () => {
     // `npm test` builds before running jest; a lone `npm run test:jest` builds here.
     if (!existsSync(BUILT_MAIN)) execFileSync('npx', ['nest', 'build', 'monolith'], { stdio: 'ignore' });
-    monolith = await spawnService({ entry: BUILT_MAIN, env: { PORT: '0' }, readyLine: LISTENING });
-    baseUrl = `http://localhost:${LISTENING.exec(monolith.output())![1]}`;
+    dataDir = mkdtempSync(join(tmpdir(), 'seam-process-'));
+    monolith = await startMonolith(dataDir);
+    baseUrl = baseUrlOf(monolith);
   }, 120_000);
 
-  afterAll(() => monolith?.stop());
+  afterAll(async () => {
+    await monolith?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
-  it('says where each module runs when it starts', async () => {
+  it('prints the URL, the docs URL, and where each module runs and keeps its data', async () => {
+    // The summary follows the "Listening" line the start waited for.
     await eventually(() => {
-      expect(monolith.output()).toMatch(/module greeter: in this process/);
-      expect(monolith.output()).toMatch(/module guestbook: in this process/);
+      const output = monolith.output();
+      expect(output).toMatch(/API docs: http:\/\/localhost:\d+\/docs/);
+      for (const name of MODULE_NAMES) {
+        expect(output).toContain(`module ${name}: in this process (in-process transport); data: SQLite file ${join(dataDir, `${name}.sqlite`)}`);
+      }
     });
   });
 
-  it('answers over HTTP through the modules’ contracts', async () => {
-    const response = await fetch(`${baseUrl}/api/greetings?name=Ada`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ greeting: 'Hello, Ada!' });
+  it('creates one SQLite file per module in the data directory, and reports healthy', async () => {
+    expect(readdirSync(dataDir).filter((file) => file.endsWith('.sqlite')).toSorted()).toEqual(MODULE_NAMES.map((name) => `${name}.sqlite`).toSorted());
+    const health = await fetch(`${baseUrl}/health`);
+    expect(health.status).toBe(200);
   });
 
-  it('refuses invalid input with 400 and the field', async () => {
-    const response = await fetch(`${baseUrl}/api/greetings`);
-    expect(response.status).toBe(400);
-    expect(JSON.stringify(await response.json())).toContain('name');
+  it('seeds the demo catalog and the admin account with zero configuration', async () => {
+    const products = await fetch(`${baseUrl}/api/products?q=seam`);
+    expect(products.status).toBe(200);
+    expect(((await products.json()) as { items: Array<{ sku: string }> }).items.map(({ sku }) => sku)).toContain('MUG-SEAM');
+    const login = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@seam.local', password: 'change-me-admin' }),
+    });
+    expect(login.status).toBe(200);
+    expect(monolith.output()).toContain('uses the default password');
   });
 
-  it('shuts down on SIGTERM well before it would be killed', async () => {
+  it('shuts down on SIGTERM well before it would be killed, and starts again on the same data without seeding twice', async () => {
     const started = performance.now();
     // Nest's shutdown hooks close the app, then re-raise the signal: the exit is "by SIGTERM".
     await expect(monolith.stop(10_000)).resolves.toBe('SIGTERM');
     expect(performance.now() - started).toBeLessThan(5_000);
+
+    monolith = await startMonolith(dataDir);
+    baseUrl = baseUrlOf(monolith);
+    await eventually(async () => expect((await fetch(`${baseUrl}/health`)).status).toBe(200));
+    await eventually(() => expect(monolith.output()).toMatch(/Demo catalog: 0 products created and stocked, \d+ already there/));
+    expect(monolith.output()).toContain('Admin account: admin@seam.local, already there');
+  }, 90_000);
+
+  it('refuses to start on a bad configuration with a clear error, and exits non-zero', async () => {
+    const bad = await spawnService({ entry: BUILT_MAIN, env: { ...ZERO_CONFIG, PORT: 'eighty', DATA_DIR: dataDir } }).catch((error: unknown) => error);
+    const exited = bad instanceof Error ? bad.message : (bad as ServiceProcess).output();
+    expect(exited).toMatch(/exited \(1\)/);
+    expect(exited).toContain('PORT must be a TCP port number from 0 to 65535, got "eighty"');
   });
 });

@@ -1,28 +1,39 @@
 import 'reflect-metadata';
-import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { endpointKey, type ResolvedSeamOptions, SEAM_OPTIONS, startSeamServers } from '@seam/transport';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DATABASE_CONFIG, type DatabaseConfig } from '@seam/persistence';
+import { type ResolvedSeamOptions, SEAM_OPTIONS } from '@seam/transport';
+import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
-
-const port = Number(process.env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`PORT must be a TCP port number, got "${process.env.PORT}"`);
-
-const app = await NestFactory.create(AppModule);
-app.enableShutdownHooks();
-await startSeamServers(app);
-await app.listen(port);
+import { configureApp } from './bootstrap/configure-app.js';
+import { portFromEnv } from './bootstrap/port.js';
+import { startupSummary } from './bootstrap/startup-summary.js';
+import { LOCAL_MODULES } from './modules.js';
 
 const logger = new Logger('Monolith');
-const seam = app.get<ResolvedSeamOptions>(SEAM_OPTIONS);
-const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;
-logger.log(`Listening on ${url} — try ${url}/api/greetings?name=Ada, then ${url}/api/guestbook`);
-for (const module of [...new Set([...seam.hosted, ...Object.keys(seam.endpoints)])].toSorted()) {
-  const endpoint = seam.endpoints[module];
-  const where = !seam.hosted.includes(module)
-    ? `remote, at ${endpointKey(endpoint!)}`
-    : endpoint
-      ? `in this process, also served at ${endpointKey(endpoint)}`
-      : 'in this process (in-process transport)';
-  logger.log(`module ${module}: ${where}`);
+let app: NestExpressApplication | undefined;
+
+try {
+  const port = portFromEnv();
+  // abortOnError: false — a module that cannot start throws here (and is reported) instead of Nest calling process.abort().
+  app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, abortOnError: false });
+  // On SIGTERM/SIGINT: drain HTTP (in-flight requests finish), stop the Seam servers, close every
+  // module's DataSource, then exit by the same signal.
+  app.enableShutdownHooks();
+  await configureApp(app);
+  await app.listen(port);
+  const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const lines = startupSummary({
+    url,
+    seam: app.get<ResolvedSeamOptions>(SEAM_OPTIONS),
+    database: app.get<DatabaseConfig>(DATABASE_CONFIG),
+    modules: LOCAL_MODULES,
+  });
+  for (const line of lines) logger.log(line);
+} catch (error) {
+  logger.error(`The monolith could not start: ${error instanceof Error ? error.message : String(error)}`, error instanceof Error ? error.stack : undefined);
+  // Close what did open (databases, servers) and exit: a half-started monolith must not linger.
+  await app?.close().catch(() => undefined);
+  process.exit(1);
 }

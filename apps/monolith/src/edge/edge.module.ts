@@ -1,10 +1,29 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { SeamTransportModule } from '@seam/transport';
-import { GreetingsController } from './greetings.controller.js';
+import { AuthController } from './auth/auth.controller.js';
+import { CallScopeMiddleware } from './context/call-scope.middleware.js';
+import { EDGE_CALLER } from './context/edge-call.js';
+import { ForbiddenKeysMiddleware } from './context/forbidden-keys.middleware.js';
+import { HttpDrain } from './lifecycle/http-drain.js';
+import { OrdersController } from './orders/orders.controller.js';
+import { RouteTable } from './problems/route-table.js';
+import { ProductAdminController } from './products/product-admin.controller.js';
+import { ProductsController } from './products/products.controller.js';
 
-/** The HTTP edge: routes that call module contracts as the `edge` caller. No business logic. */
+/**
+ * The HTTP edge under `/api`: routes that translate HTTP to contract calls (as the `edge` caller)
+ * and back, with no business logic. Every request runs in its own Seam call context, and its
+ * body and query are checked for prototype-polluting keys before any controller sees them.
+ */
 @Module({
-  imports: [SeamTransportModule.forModule('edge')],
-  controllers: [GreetingsController],
+  imports: [SeamTransportModule.forModule(EDGE_CALLER), DiscoveryModule],
+  controllers: [AuthController, ProductsController, ProductAdminController, OrdersController],
+  providers: [RouteTable, HttpDrain],
+  exports: [RouteTable, HttpDrain],
 })
-export class EdgeModule {}
+export class EdgeModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(CallScopeMiddleware, ForbiddenKeysMiddleware).forRoutes('{*path}');
+  }
+}

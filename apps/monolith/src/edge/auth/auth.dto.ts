@@ -1,0 +1,52 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ROLES, type Role, type Session, type UserView } from '@contracts/identity';
+import { IsString, MaxLength } from 'class-validator';
+
+// The edge checks the shape of what it receives; the rules (email syntax, password policy) are
+// identity's, enforced at its door, and reported with the same field names.
+
+/** `POST /api/auth/register` */
+export class RegisterRequest {
+  @ApiProperty({ format: 'email', maxLength: 200, example: 'ada@example.com' })
+  @IsString() @MaxLength(200) email!: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 128, example: 'correct horse battery' })
+  @IsString() @MaxLength(128) password!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Ada Lovelace' })
+  @IsString() @MaxLength(100) name!: string;
+}
+
+/** `POST /api/auth/login` */
+export class LoginRequest {
+  @ApiProperty({ format: 'email', example: 'ada@example.com' })
+  @IsString() @MaxLength(200) email!: string;
+
+  @ApiProperty({ example: 'correct horse battery' })
+  @IsString() @MaxLength(128) password!: string;
+}
+
+/** A user account as the HTTP API shows it. */
+export class UserResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'email' }) email!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['customer'] }) roles!: Role[];
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+
+  static from(view: UserView): UserResponse {
+    return { id: view.id, email: view.email, name: view.name, roles: [...view.roles], createdAt: view.createdAt };
+  }
+}
+
+/** An access token to send as `Authorization: Bearer <accessToken>`. */
+export class SessionResponse {
+  @ApiProperty({ description: 'A JWT' }) accessToken!: string;
+  @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
+  @ApiProperty({ description: 'Seconds until the token expires', example: 3600 }) expiresIn!: number;
+  @ApiProperty({ type: UserResponse }) user!: UserResponse;
+
+  static from(session: Session): SessionResponse {
+    return { accessToken: session.accessToken, tokenType: session.tokenType, expiresIn: session.expiresIn, user: UserResponse.from(session.user) };
+  }
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ServerResponse } from 'node:http';
+import { parse } from 'node:querystring';
+import { ValidationError } from '@seam/transport';
+import type { EdgeRequest } from './edge-request.js';
+import { ForbiddenKeysMiddleware } from './forbidden-keys.middleware.js';
+
+/** The paths the middleware refuses in `request` (empty when it lets the request through). */
+function paths(request: Partial<EdgeRequest>): string[] {
+  let passed = false;
+  let refusal: unknown;
+  try {
+    new ForbiddenKeysMiddleware().use(request as EdgeRequest, {} as ServerResponse, () => (passed = true));
+  } catch (error) {
+    refusal = error;
+  }
+  expect(passed || refusal instanceof ValidationError).toBe(true);
+  return refusal instanceof ValidationError ? refusal.fields.map((field) => field.path) : [];
+}
+
+describe('ForbiddenKeysMiddleware', () => {
+  describe('use', () => {
+    it('lets an ordinary body and query through', () => {
+      expect(paths({ body: { lines: [{ sku: 'A', quantity: 1 }] }, query: { page: '1' } })).toEqual([]);
+      expect(paths({})).toEqual([]);
+    });
+
+    it('refuses __proto__, constructor and prototype keys at any depth, as JSON.parse makes them', () => {
+      const body = JSON.parse('{"__proto__":{"admin":true},"lines":[{"sku":"A","constructor":{"prototype":{}}}]}') as unknown;
+      expect(paths({ body })).toEqual(['__proto__', 'lines[0].constructor']);
+    });
+
+    it('refuses them in the query string too, as Express parses it', () => {
+      expect(paths({ query: parse('page=1&__proto__=x') })).toEqual(['__proto__']);
+    });
+
+    it('refuses a body nested deeper than the doors accept', () => {
+      let deep: unknown = {};
+      for (let level = 0; level < 70; level++) deep = { next: deep };
+      expect(paths({ body: deep })).toEqual(['']);
+    });
+  });
+});

@@ -1,0 +1,65 @@
+import { Body, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import type { Principal } from '@contracts/identity';
+import { OrdersContract } from '@contracts/orders';
+import { SeamClient } from '@seam/transport';
+import { Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
+import { ApiProblems } from '../docs/api-problems.decorator.js';
+import { EdgeController } from '../edge-controller.decorator.js';
+import { IdempotencyKey } from './idempotency-key.decorator.js';
+import { ListOrdersQuery, OrderIdParams, OrderPageResponse, OrderResponse, PlaceOrderRequest } from './orders.dto.js';
+
+/**
+ * A placed order runs a saga of five calls, two of which wait for the payment provider; it gets
+ * more than one call's default deadline (and at most what is left of the request's budget).
+ */
+const SAGA_TIMEOUT_MS = 12_000;
+
+/**
+ * The customer's orders, through `OrdersContract`. The customer is always the verified token's
+ * user, never a field of the request; another customer's order is a 404, as if it did not exist.
+ */
+@EdgeController('api/orders', 'orders')
+@Authenticated()
+export class OrdersController {
+  constructor(private readonly seam: SeamClient) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Place an order and pay for it; answered confirmed, or rejected with the reason' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key again answers the order it first placed' })
+  @ApiCreatedResponse({ type: OrderResponse, description: 'The order, confirmed or rejected (a rejection is an answer, not an error)' })
+  async place(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: PlaceOrderRequest,
+    @IdempotencyKey() idempotencyKey?: string,
+  ): Promise<OrderResponse> {
+    const lines = body.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+    const request = { customerId: principal.userId, lines, cardNumber: body.cardNumber, idempotencyKey };
+    return OrderResponse.from(await this.seam.send(OrdersContract.placeOrder, request, { timeoutMs: SAGA_TIMEOUT_MS }));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'My orders, newest first' })
+  @ApiOkResponse({ type: OrderPageResponse })
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: ListOrdersQuery): Promise<OrderPageResponse> {
+    return OrderPageResponse.from(await this.seam.send(OrdersContract.listOrders, { customerId: principal.userId, page: query.page, pageSize: query.pageSize }));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One of my orders' })
+  @ApiOkResponse({ type: OrderResponse })
+  @ApiProblems(404)
+  async get(@CurrentPrincipal() principal: Principal, @Param() params: OrderIdParams): Promise<OrderResponse> {
+    return OrderResponse.from(await this.seam.send(OrdersContract.getOrder, { orderId: params.id, customerId: principal.userId }));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Cancel a confirmed order: refunds the payment and restocks the products' })
+  @ApiOkResponse({ type: OrderResponse })
+  @ApiProblems(404, 409)
+  async cancel(@CurrentPrincipal() principal: Principal, @Param() params: OrderIdParams): Promise<OrderResponse> {
+    const request = { orderId: params.id, customerId: principal.userId };
+    return OrderResponse.from(await this.seam.send(OrdersContract.cancelOrder, request, { timeoutMs: SAGA_TIMEOUT_MS }));
+  }
+}

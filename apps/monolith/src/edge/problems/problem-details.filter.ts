@@ -1,0 +1,79 @@
+import type { ServerResponse } from 'node:http';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger, NotFoundException } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { SeamExceptionFilter } from '@seam/transport';
+import { edgeCallOf, exposeCall } from '../context/edge-call.js';
+import type { EdgeRequest } from '../context/edge-request.js';
+import { type ProblemDocument, problemOf } from './problem-details.js';
+import { RouteTable } from './route-table.js';
+
+/** The media type of every error response (RFC 9457). */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/**
+ * The one exception filter of the HTTP API: every failure — a contract error, a refused body, a
+ * missing route, a bug — is answered as an RFC 9457 problem document (see `problemOf`), with the
+ * request's correlation id. Registered globally, so it also sees what Nest and Express raise
+ * outside controllers. Seam servers inherit the app's global filters; a message handler's own
+ * door filter always catches first, and anything that is not HTTP is left to that door logic.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpEdge');
+  private readonly door = new SeamExceptionFilter();
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly routes: RouteTable,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    // oxlint-disable-next-line promise/valid-params -- ExceptionFilter.catch, not Promise.prototype.catch
+    if (host.getType() !== 'http') return this.door.catch(exception, host);
+    const request = host.switchToHttp().getRequest<EdgeRequest>();
+    const response = host.switchToHttp().getResponse<ServerResponse>();
+    const call = edgeCallOf(request);
+    const method = request.method ?? 'GET';
+    const path = pathOf(request);
+    const problem = problemOf(exception, {
+      method,
+      path,
+      presentedCredentials: request.headers.authorization !== undefined,
+      // Only a request no route matched needs the table (Nest raises NotFoundException for it).
+      allowedMethods: exception instanceof NotFoundException ? this.routes.allowedMethods(path) : undefined,
+    });
+    if (problem.log) {
+      const cause = exception instanceof Error ? `${exception.name}: ${exception.message}` : String(exception);
+      const line = `${method} ${path} failed (correlation id ${call.correlationId}): ${cause}`;
+      if (problem.log === 'error') this.logger.error(line, exception instanceof Error ? exception.stack : undefined);
+      else this.logger.warn(line);
+    }
+    if (response.headersSent) {
+      // Too late for a problem document: end the response so the client does not wait forever.
+      response.destroy();
+      return undefined;
+    }
+    const body: ProblemDocument = {
+      type: problem.type.uri,
+      title: problem.type.title,
+      status: problem.type.status,
+      detail: problem.detail,
+      instance: path,
+      code: problem.type.code,
+      correlationId: call.correlationId,
+      ...(problem.errors ? { errors: problem.errors } : {}),
+    };
+    exposeCall(response, call);
+    for (const [name, value] of Object.entries(problem.headers)) response.setHeader(name, value);
+    response.setHeader('Content-Type', PROBLEM_CONTENT_TYPE);
+    this.adapterHost.httpAdapter.reply(response, body, body.status);
+    return undefined;
+  }
+}
+
+/** The request's path without its query string (which may hold what the client typed). */
+function pathOf(request: EdgeRequest): string {
+  const url = request.originalUrl ?? request.url ?? '/';
+  const end = url.indexOf('?');
+  return end === -1 ? url : url.slice(0, end);
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ArgumentMetadata } from '@nestjs/common';
+import { ValidationError } from '@seam/transport';
+import { LoginRequest, RegisterRequest } from '../auth/auth.dto.js';
+import { OrderIdParams, PlaceOrderRequest } from '../orders/orders.dto.js';
+import { CreateProductRequest, ListProductsQuery, SetStockRequest } from '../products/products.dto.js';
+import { EdgeValidationPipe } from './edge-validation.pipe.js';
+
+const pipe = new EdgeValidationPipe();
+const body = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'body', metatype });
+const query = (metatype: ArgumentMetadata['metatype']): ArgumentMetadata => ({ type: 'query', metatype });
+
+/** The field paths of the ValidationError the pipe throws for `value`. */
+async function refusedPaths(value: unknown, metadata: ArgumentMetadata): Promise<string[]> {
+  const error = await pipe.transform(value, metadata).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ValidationError);
+  return (error as ValidationError).fields.map((field) => field.path);
+}
+
+describe('EdgeValidationPipe', () => {
+  describe('transform', () => {
+    it('answers a valid body as an instance of its DTO', async () => {
+      const order = await pipe.transform({ lines: [{ sku: 'MUG', quantity: 2 }], cardNumber: '4242424242424242' }, body(PlaceOrderRequest));
+      expect(order).toBeInstanceOf(PlaceOrderRequest);
+      expect(order).toEqual({ lines: [{ sku: 'MUG', quantity: 2 }], cardNumber: '4242424242424242' });
+    });
+
+    it('refuses unknown fields at any depth instead of stripping them (no customerId in an order)', async () => {
+      const order = { customerId: 'someone-else', lines: [{ sku: 'MUG', quantity: 1, discount: 100 }], cardNumber: '4242424242424242' };
+      expect(await refusedPaths(order, body(PlaceOrderRequest))).toEqual(['customerId', 'lines[0].discount']);
+    });
+
+    it('refuses wrong types in a body, naming nested paths; a JSON body is never converted', async () => {
+      const order = { lines: [{ sku: 'MUG', quantity: 1 }, { sku: 7, quantity: '2' }], cardNumber: 4242424242424242 };
+      expect(await refusedPaths(order, body(PlaceOrderRequest))).toEqual(['lines[1].sku', 'lines[1].quantity', 'cardNumber']);
+      expect(await refusedPaths({ available: '5' }, body(SetStockRequest))).toEqual(['available']);
+      expect(await refusedPaths({ sku: 'A', name: 'A', price: { amount: 9.99, currency: 'EUR' } }, body(CreateProductRequest))).toEqual(['price.amount']);
+    });
+
+    it('refuses a missing body or one that is not an object', async () => {
+      expect(await refusedPaths(undefined, body(LoginRequest))).toEqual(['email', 'password']);
+      expect(await refusedPaths(['ada@example.com'], body(LoginRequest))).not.toEqual([]);
+      expect(await refusedPaths('text', body(RegisterRequest))).not.toEqual([]);
+    });
+
+    it('converts query values to the declared types, and refuses what does not convert', async () => {
+      await expect(pipe.transform({ page: '2', pageSize: '10', q: 'mug' }, query(ListProductsQuery))).resolves.toEqual({ page: 2, pageSize: 10, q: 'mug' });
+      expect(await refusedPaths({ page: 'two' }, query(ListProductsQuery))).toEqual(['page']);
+      expect(await refusedPaths({ page: '1.5', sort: 'price' }, query(ListProductsQuery))).toEqual(['sort', 'page']);
+    });
+
+    it('checks path parameters (an order id is a UUID)', async () => {
+      expect(await refusedPaths({ id: '42' }, { type: 'param', metatype: OrderIdParams })).toEqual(['id']);
+    });
+
+    it('leaves custom parameters (the principal) alone', async () => {
+      const principal = { userId: 'u', email: 'e', roles: [] };
+      await expect(pipe.transform(principal, { type: 'custom', metatype: Object })).resolves.toBe(principal);
+    });
+  });
+});

@@ -1,1 +1,0 @@
-export { GreeterModule } from './greeter.module.js';

@@ -1,2 +1,0 @@
-export * from './list-entries.dto.js';
-export * from './guestbook.contract.js';

@@ -1,1 +1,0 @@
-export { GuestbookModule } from './guestbook.module.js';

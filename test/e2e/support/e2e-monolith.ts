@@ -1,0 +1,51 @@
+import type { Server } from 'node:http';
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DATABASE_CONFIG, type DatabaseConfig } from '@seam/persistence';
+import { AppModule } from '../../../apps/monolith/src/app.module.js';
+import { configureApp } from '../../../apps/monolith/src/bootstrap/configure-app.js';
+
+/** The admin account the seed creates in e2e runs. */
+export const E2E_ADMIN = Object.freeze({ email: 'admin@e2e.test', password: 'e2e admin password' });
+
+/** The identity module's signing key in e2e runs, so that tests can craft expired and forged tokens. */
+export const E2E_JWT_SECRET = 'e2e-secret-of-at-least-thirty-two-bytes!';
+
+/**
+ * The monolith's AppModule, booted as `main.ts` boots it (same `configureApp`), on the given
+ * database instead of the environment's; not listening on a port (supertest drives its server).
+ */
+export class E2eMonolith {
+  private constructor(
+    readonly app: NestExpressApplication,
+    readonly database: DatabaseConfig,
+  ) {}
+
+  /** The HTTP server to send requests to. */
+  get server(): Server {
+    return this.app.getHttpServer() as Server;
+  }
+
+  static async start(database: DatabaseConfig): Promise<E2eMonolith> {
+    // Read by the identity module and the seed when the app is created.
+    process.env.JWT_SECRET = E2E_JWT_SECRET;
+    process.env.SEAM_ADMIN_EMAIL = E2E_ADMIN.email;
+    process.env.SEAM_ADMIN_PASSWORD = E2E_ADMIN.password;
+    delete process.env.SEED_DEMO_DATA;
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(DATABASE_CONFIG).useValue(database).compile();
+    const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
+    await configureApp(app);
+    await app.init();
+    return new E2eMonolith(app, database);
+  }
+
+  /** Stops this app and starts a new one on the same data (a restart). */
+  async restart(): Promise<E2eMonolith> {
+    await this.close();
+    return E2eMonolith.start(this.database);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+  }
+}
