@@ -8,6 +8,7 @@ import { LOCAL_MODULES } from '../../apps/monolith/src/modules.js';
 
 /** What `npm start` runs: the monolith built by the Nest CLI, as plain `node`. */
 const BUILT_MAIN = 'dist/apps/monolith/apps/monolith/src/main.js';
+const BUILT_MIGRATE = 'dist/apps/monolith/apps/monolith/src/migrate.js';
 const LISTENING = /Listening on http:\/\/localhost:(\d+)/;
 const MODULE_NAMES = LOCAL_MODULES.map(({ name }) => name);
 
@@ -84,6 +85,19 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
     await eventually(() => expect(monolith.output()).toMatch(/Demo catalog: 0 products created and stocked, \d+ already there/));
     expect(monolith.output()).toContain('Admin account: admin@seam.local, already there');
   }, 90_000);
+
+  it('npm run migrate brings a new data directory up to date, then finds nothing to do', () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'seam-migrate-'));
+    try {
+      const migrate = () => execFileSync(process.execPath, [BUILT_MIGRATE], { env: { ...process.env, ...ZERO_CONFIG, DATA_DIR: fresh }, encoding: 'utf8' });
+      const first = migrate();
+      for (const name of MODULE_NAMES) expect(first).toMatch(new RegExp(`^${name} \\(SQLite file .*${name}\\.sqlite\\): ran \\w`, 'm'));
+      const second = migrate();
+      for (const name of MODULE_NAMES) expect(second).toMatch(new RegExp(`^${name} \\(.*\\): up to date \\(\\d+ migrations\\)$`, 'm'));
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
 
   it('refuses to start on a bad configuration with a clear error, and exits non-zero', async () => {
     const bad = await spawnService({ entry: BUILT_MAIN, env: { ...ZERO_CONFIG, PORT: 'eighty', DATA_DIR: dataDir } }).catch((error: unknown) => error);

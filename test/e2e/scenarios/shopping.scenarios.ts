@@ -48,7 +48,7 @@ export function shoppingJourneys(shop: ShopClient): void {
       const placed = await shop.placeOrder(ada, { lines: [{ sku, quantity: 3 }], cardNumber: APPROVED_CARD });
       expect(placed.status).toBe(201);
       const order = placed.body as Order;
-      expect(order).toMatchObject({ status: 'confirmed', total: { amount: 3_750, currency: 'EUR' }, lines: [{ sku, quantity: 3 }] });
+      expect(order).toMatchObject({ status: 'confirmed', total: { amount: 3_750, currency: 'EUR' }, lines: [{ sku, quantity: 3 }], payment: { status: 'captured' } });
       expect(order).not.toHaveProperty('customerId');
       expect(await shop.available(sku)).toBe(7);
       expect((await shop.http().get(`/api/orders/${order.orderId}`).set(bearer(ada.token))).body).toEqual(order);
@@ -61,7 +61,7 @@ export function shoppingJourneys(shop: ShopClient): void {
       const ada = await shop.register('ada');
       const placed = await shop.placeOrder(ada, { lines: [{ sku, quantity: 2 }], cardNumber: DECLINED_CARD });
       expect(placed.status).toBe(201);
-      expect(placed.body).toMatchObject({ status: 'rejected', reason: expect.stringContaining('declined') });
+      expect(placed.body).toMatchObject({ status: 'rejected', reason: expect.stringContaining('declined'), payment: { status: 'declined' } });
       expect(await shop.available(sku)).toBe(5);
     });
 
@@ -70,6 +70,7 @@ export function shoppingJourneys(shop: ShopClient): void {
       const placed = await shop.placeOrder(await shop.register('ada'), { lines: [{ sku, quantity: 2 }], cardNumber: APPROVED_CARD });
       expect(placed.status).toBe(201);
       expect(placed.body).toMatchObject({ status: 'rejected', reason: expect.any(String) });
+      expect(placed.body).not.toHaveProperty('payment');
       expect(await shop.available(sku)).toBe(1);
     });
 
@@ -80,7 +81,7 @@ export function shoppingJourneys(shop: ShopClient): void {
       expect(await shop.available(sku)).toBe(0);
       const cancelled = await shop.http().post(`/api/orders/${orderId}/cancel`).set(bearer(ada.token));
       expect(cancelled.status).toBe(200);
-      expect(cancelled.body).toMatchObject({ orderId, status: 'cancelled' });
+      expect(cancelled.body).toMatchObject({ orderId, status: 'cancelled', payment: { status: 'refunded' } });
       expect(await shop.available(sku)).toBe(4);
       const again = await shop.http().post(`/api/orders/${orderId}/cancel`).set(bearer(ada.token));
       expectProblem(again, 409, 'CONFLICT', `/api/orders/${orderId}/cancel`);

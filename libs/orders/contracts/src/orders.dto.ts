@@ -38,6 +38,15 @@ export class OrderLine {
   lineTotal!: Money;
 }
 
+/** Where an order's payment stands at the payments module. */
+export type OrderPaymentStatus = 'authorized' | 'declined' | 'captured' | 'refunded';
+
+/** The payment of an order: `captured` once confirmed, `refunded` once cancelled or compensated. */
+export class OrderPayment {
+  paymentId!: string;
+  status!: OrderPaymentStatus;
+}
+
 /** An order as the orders module reports it. */
 export class OrderView {
   orderId!: string;
@@ -47,6 +56,8 @@ export class OrderView {
   total!: Money;
   /** Why it was rejected (e.g. `payment declined: card_declined`, `out of stock: SKU-1`). */
   reason?: string;
+  /** Its payment, once one was asked for (absent when the order failed before paying). */
+  payment?: OrderPayment;
   createdAt!: string;
   updatedAt!: string;
 }

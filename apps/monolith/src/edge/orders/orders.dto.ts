@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { OrderLine, OrderPage, OrderStatus, OrderView } from '@contracts/orders';
+import type { OrderLine, OrderPage, OrderPaymentStatus, OrderStatus, OrderView } from '@contracts/orders';
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../money.dto.js';
@@ -48,6 +48,14 @@ export class OrderLineResponse {
   }
 }
 
+const PAYMENT_STATUSES: OrderPaymentStatus[] = ['authorized', 'declined', 'captured', 'refunded'];
+
+/** The payment of an order. */
+export class OrderPaymentResponse {
+  @ApiProperty({ format: 'uuid' }) paymentId!: string;
+  @ApiProperty({ enum: PAYMENT_STATUSES, description: 'captured once confirmed; refunded once cancelled or compensated' }) status!: OrderPaymentStatus;
+}
+
 /** An order as the HTTP API shows it to its customer. */
 export class OrderResponse {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
@@ -55,6 +63,7 @@ export class OrderResponse {
   @ApiProperty({ type: [OrderLineResponse] }) lines!: OrderLineResponse[];
   @ApiProperty({ type: MoneyDto }) total!: MoneyDto;
   @ApiPropertyOptional({ description: 'Why it was rejected', example: 'payment declined: card_declined' }) reason?: string;
+  @ApiPropertyOptional({ type: OrderPaymentResponse, description: 'Absent when the order failed before paying' }) payment?: OrderPaymentResponse;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
@@ -65,6 +74,7 @@ export class OrderResponse {
       lines: view.lines.map((line) => OrderLineResponse.from(line)),
       total: MoneyDto.from(view.total),
       ...(view.reason === undefined ? {} : { reason: view.reason }),
+      ...(view.payment === undefined ? {} : { payment: { paymentId: view.payment.paymentId, status: view.payment.status } }),
       createdAt: view.createdAt,
       updatedAt: view.updatedAt,
     };
