@@ -33,6 +33,7 @@ export function platformChecks(shop: ShopClient, monolith: () => E2eMonolith): v
     it('continues the caller’s trace: traceparent and x-correlation-id on answers and problems', async () => {
       const ok = await shop.http().get('/api/products?pageSize=1').set('traceparent', TRACEPARENT);
       expect(ok.headers['x-correlation-id']).toBe(TRACE_ID);
+      expect(ok.headers).not.toHaveProperty('x-powered-by');
       expect(ok.headers.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
       const problem = await shop.http().get('/api/products/NOPE').set('traceparent', TRACEPARENT);
       expect(expectProblem(problem, 404, 'NOT_FOUND', '/api/products/NOPE').correlationId).toBe(TRACE_ID);

@@ -16,6 +16,8 @@ export const JSON_BODY_LIMIT = '100kb';
  * the body limit.
  */
 export async function configureApp(app: NestExpressApplication): Promise<void> {
+  // Nothing to gain from announcing the framework to every client.
+  app.disable('x-powered-by');
   app.use(app.get(HttpDrain).middleware);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost), app.get(RouteTable)));
