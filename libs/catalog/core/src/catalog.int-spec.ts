@@ -41,6 +41,13 @@ describe('catalog module, through its contract', () => {
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).fields.map((field) => field.path).toSorted()).toEqual(['price.amount', 'sku']);
     });
+
+    it('refuses a price of nothing: a card cannot be charged zero', async () => {
+      const free = { ...product('FREE-1'), price: { amount: 0, currency: 'EUR' } };
+      const error = await harness.client.send(CatalogContract.createProduct, free).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).fields).toEqual([{ path: 'price.amount', messages: [expect.stringContaining('1')] }]);
+    });
   });
 
   describe('getProduct', () => {

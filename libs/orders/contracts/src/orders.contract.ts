@@ -32,7 +32,10 @@ export const OrdersContract = defineContract('orders', {
   orderPlaced: event({ pattern: 'orders.order.placed', payload: OrderEvent }),
   /** An order was paid and its stock committed. */
   orderConfirmed: event({ pattern: 'orders.order.confirmed', payload: OrderEvent }),
-  /** An order could not be completed; every step was undone. */
+  /**
+   * An order could not be completed (the reason says why). Its compensations were attempted: stock
+   * released, payment voided or refunded; one that failed is logged and recorded on the order.
+   */
   orderRejected: event({ pattern: 'orders.order.rejected', payload: OrderEvent }),
   /** A confirmed order was cancelled, refunded and restocked. */
   orderCancelled: event({ pattern: 'orders.order.cancelled', payload: OrderEvent }),
