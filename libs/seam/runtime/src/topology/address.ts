@@ -1,0 +1,70 @@
+import type { Endpoint } from '@seam/transport';
+
+/** Transports a topology address may name, by URL scheme. */
+export const ADDRESS_SCHEMES = Object.freeze(['tcp', 'redis', 'redis-pubsub'] as const);
+
+/**
+ * Parses a module address written as a URL — the one format of topology files and of the
+ * `SEAM_<MODULE>_ADDRESS` overrides:
+ * - `tcp://host:port` — Nest's TCP transport;
+ * - `redis://host:port[/db]` — Seam's load-balanced Redis streams (replicas compete);
+ * - `redis-pubsub://host:port[/db]` — Nest's stock Redis pub/sub wire format (one replica only).
+ *
+ * @throws Error whose message says what is wrong with the address (never with its credentials).
+ */
+export function parseAddress(address: string): Endpoint {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(address)?.[1]?.toLowerCase();
+  if (!scheme) throw new Error(`"${redact(address)}" is not an address: expected tcp://host:port or redis://host:port`);
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    throw new Error(`"${redact(address)}" is not a valid ${scheme}:// address`);
+  }
+  switch (scheme) {
+    case 'tcp':
+      return { transport: 'tcp', host: hostOf(url, address), port: portOf(url, address) };
+    case 'redis':
+      return { transport: 'redis', url: redisUrl(url, address), mode: 'streams' };
+    case 'redis-pubsub':
+      return { transport: 'redis', url: redisUrl(url, address), mode: 'pubsub' };
+    default:
+      throw new Error(`unknown transport "${scheme}" in "${redact(address)}": expected one of ${ADDRESS_SCHEMES.map((known) => `${known}://`).join(', ')}`);
+  }
+}
+
+/** The address of an endpoint, as {@link parseAddress} reads it. */
+export function formatAddress(endpoint: Endpoint): string {
+  switch (endpoint.transport) {
+    case 'tcp':
+      return `tcp://${endpoint.host}:${endpoint.port}`;
+    case 'redis':
+      return endpoint.mode === 'pubsub' ? endpoint.url.replace(/^redis:/, 'redis-pubsub:') : endpoint.url;
+    case 'in-process':
+      return 'in-process';
+  }
+}
+
+/** An address with any password replaced, fit for logs and error messages. */
+export function redact(address: string): string {
+  return address.replace(/\/\/([^/@]*)@/, (_match, credentials: string) => `//${credentials.includes(':') ? `${credentials.split(':')[0]}:***` : '***'}@`);
+}
+
+function hostOf(url: URL, address: string): string {
+  if (!url.hostname) throw new Error(`"${redact(address)}" has no host`);
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
+function portOf(url: URL, address: string): number {
+  // URL drops a port it finds out of range only by throwing; an absent port is '' (tcp has no default).
+  if (!url.port) throw new Error(`"${redact(address)}" has no port: a TCP address needs one (tcp://host:port)`);
+  return Number(url.port);
+}
+
+function redisUrl(url: URL, address: string): string {
+  hostOf(url, address);
+  const path = url.pathname.replace(/^\//, '');
+  if (path !== '' && !/^\d+$/.test(path)) throw new Error(`"${redact(address)}": the Redis database must be a number`);
+  const credentials = url.username || url.password ? `${url.username}${url.password ? `:${url.password}` : ''}@` : '';
+  return `redis://${credentials}${url.host}${path ? `/${path}` : ''}`;
+}
