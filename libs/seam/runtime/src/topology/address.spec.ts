@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { formatAddress, parseAddress, redact } from './address.js';
+
+describe('parseAddress', () => {
+  it('reads tcp, redis (streams) and redis-pubsub addresses', () => {
+    expect(parseAddress('tcp://payments:4104')).toEqual({ transport: 'tcp', host: 'payments', port: 4104 });
+    expect(parseAddress('tcp://[::1]:4104')).toEqual({ transport: 'tcp', host: '::1', port: 4104 });
+    expect(parseAddress('redis://127.0.0.1:6379/2')).toEqual({ transport: 'redis', url: 'redis://127.0.0.1:6379/2', mode: 'streams' });
+    expect(parseAddress('redis-pubsub://redis:6379')).toEqual({ transport: 'redis', url: 'redis://redis:6379', mode: 'pubsub' });
+    expect(parseAddress('redis://:s3cret@redis:6379')).toEqual({ transport: 'redis', url: 'redis://:s3cret@redis:6379', mode: 'streams' });
+  });
+
+  it('formats what it reads back to the same address', () => {
+    for (const address of ['tcp://payments:4104', 'redis://127.0.0.1:6379/2', 'redis-pubsub://redis:6379']) {
+      expect(formatAddress(parseAddress(address))).toBe(address);
+    }
+  });
+
+  it.each([
+    ['payments:4104', 'is not an address'],
+    ['udp://payments:4104', 'unknown transport "udp"'],
+    ['nats://nats:4222', 'unknown transport "nats"'],
+    ['tcp://payments', 'has no port'],
+    ['tcp://payments:99999', 'not a valid tcp:// address'],
+    ['tcp://:4104', 'not a valid tcp:// address'],
+    ['redis://redis:6379/zero', 'database must be a number'],
+    ['', 'is not an address'],
+  ])('refuses %j: %s', (address, message) => {
+    expect(() => parseAddress(address)).toThrow(message);
+  });
+
+  it('never repeats a password in an error', () => {
+    expect(() => parseAddress('redis://user:hunter2@redis:6379/x')).toThrow(/redis:\/\/user:\*\*\*@redis/);
+    expect(() => parseAddress('redis://user:hunter2@redis:6379/x')).not.toThrow(/hunter2/);
+    expect(redact('redis://:hunter2@redis:6379')).toBe('redis://:***@redis:6379');
+  });
+});
