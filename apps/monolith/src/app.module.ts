@@ -1,24 +1,37 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { SeamPersistenceModule } from '@seam/persistence';
-import { SeamTransportModule } from '@seam/transport';
+import { SeamHealthModule } from '@seam/runtime';
+import { SeamTransportModule, type SeamTransportOptions } from '@seam/transport';
 import { EdgeModule } from './edge/edge.module.js';
-import { HealthModule } from './health/health.module.js';
-import { LOCAL_MODULES } from './modules.js';
+import type { LocalModule } from './modules.js';
 import { SeedModule } from './seed/seed.module.js';
 
+/** What one monolith process runs: the modules its topology places here, and how to reach all of them. */
+export interface AppOptions {
+  /** The modules hosted in this process (all of {@link LOCAL_MODULES} in the `monolith` topology). */
+  modules: readonly LocalModule[];
+  /** Where each module is served and reached (see `transportOptionsFor` of `@seam/runtime`). */
+  transport: Pick<SeamTransportOptions, 'hosted' | 'endpoints'>;
+}
+
 /**
- * The monolith: every module of {@link LOCAL_MODULES} in this process, each with its own data
- * (SQLite files under `DATA_DIR`, or a PostgreSQL schema each with `DATABASE_URL`), reached
- * in-process through their contracts, behind the HTTP edge. Wiring only.
+ * The monolith: the HTTP edge, and the modules the topology places in this process — each with
+ * its own data (SQLite files under `DATA_DIR`, or a PostgreSQL schema each with `DATABASE_URL`)
+ * — calling every module, here or remote, through its contract. Wiring only.
  */
-@Module({
-  imports: [
-    SeamPersistenceModule.forRoot(),
-    SeamTransportModule.forRoot({ hosted: LOCAL_MODULES.map(({ name }) => name) }),
-    ...LOCAL_MODULES.map(({ module }) => module),
-    EdgeModule,
-    HealthModule,
-    SeedModule,
-  ],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static for({ modules, transport }: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        SeamPersistenceModule.forRoot(),
+        SeamTransportModule.forRoot(transport),
+        ...modules.map(({ module }) => module),
+        EdgeModule,
+        SeamHealthModule.forModules(modules.map(({ name }) => name)),
+        SeedModule,
+      ],
+    };
+  }
+}

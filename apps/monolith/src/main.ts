@@ -3,24 +3,26 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DATABASE_CONFIG, type DatabaseConfig } from '@seam/persistence';
+import { describeTopology, exitWithin, portFromEnv, SHUTDOWN_DEADLINE_MS } from '@seam/runtime';
 import { type ResolvedSeamOptions, SEAM_OPTIONS } from '@seam/transport';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { configureApp } from './bootstrap/configure-app.js';
-import { portFromEnv } from './bootstrap/port.js';
+import { planMonolith } from './bootstrap/monolith-topology.js';
 import { startupSummary } from './bootstrap/startup-summary.js';
-import { LOCAL_MODULES } from './modules.js';
 
 const logger = new Logger('Monolith');
 let app: NestExpressApplication | undefined;
 
 try {
   const port = portFromEnv();
+  const plan = planMonolith();
   // abortOnError: false — a module that cannot start throws here (and is reported) instead of Nest calling process.abort().
-  app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, abortOnError: false });
+  app = await NestFactory.create<NestExpressApplication>(AppModule.for(plan), { bodyParser: false, abortOnError: false });
   // On SIGTERM/SIGINT: drain HTTP (in-flight requests finish), stop the Seam servers, close every
-  // module's DataSource, then exit by the same signal.
+  // module's DataSource, then exit by the same signal — forced out if that takes over 10 s.
   app.enableShutdownHooks();
+  exitWithin(SHUTDOWN_DEADLINE_MS, logger);
   await configureApp(app);
   await app.listen(port);
   const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -28,9 +30,9 @@ try {
     url,
     seam: app.get<ResolvedSeamOptions>(SEAM_OPTIONS),
     database: app.get<DatabaseConfig>(DATABASE_CONFIG),
-    modules: LOCAL_MODULES,
+    modules: plan.modules,
   });
-  for (const line of lines) logger.log(line);
+  for (const line of [...lines, describeTopology(plan.topology, { kind: 'monolith' })[0]!]) logger.log(line);
 } catch (error) {
   logger.error(`The monolith could not start: ${error instanceof Error ? error.message : String(error)}`, error instanceof Error ? error.stack : undefined);
   // Close what did open (databases, servers) and exit: a half-started monolith must not linger.

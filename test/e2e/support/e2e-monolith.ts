@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DATABASE_CONFIG, type DatabaseConfig } from '@seam/persistence';
 import { AppModule } from '../../../apps/monolith/src/app.module.js';
 import { configureApp } from '../../../apps/monolith/src/bootstrap/configure-app.js';
+import { LOCAL_MODULES } from '../../../apps/monolith/src/modules.js';
 
 /** The admin account the seed creates in e2e runs. */
 export const E2E_ADMIN = Object.freeze({ email: 'admin@e2e.test', password: 'e2e admin password' });
@@ -32,7 +33,7 @@ export class E2eMonolith {
     process.env.SEAM_ADMIN_EMAIL = E2E_ADMIN.email;
     process.env.SEAM_ADMIN_PASSWORD = E2E_ADMIN.password;
     delete process.env.SEED_DEMO_DATA;
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(DATABASE_CONFIG).useValue(database).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.for({ modules: LOCAL_MODULES, transport: { hosted: LOCAL_MODULES.map(({ name }) => name) } })] }).overrideProvider(DATABASE_CONFIG).useValue(database).compile();
     const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
     await configureApp(app);
     await app.init();

@@ -3,3 +3,12 @@ export { DEFAULT_TOPOLOGY, DEFAULT_TOPOLOGY_FILE, loadTopology } from './topolog
 export { overrideName, parseTopology } from './topology/parse-topology.js';
 export { describeTopology, hostedBy, transportOptionsFor } from './topology/process-options.js';
 export { type ProcessRole, type ServicePlacement, type Topology, TopologyError } from './topology/topology.js';
+export { DEFAULT_PORT, portFromEnv } from './config/port.js';
+export { SeamHealthModule } from './health/health.module.js';
+export { HEALTH_DATABASES, HealthController } from './health/health.controller.js';
+export { MetricsController } from './health/metrics.controller.js';
+export { probeEndpoint } from './health/transport-probe.js';
+export { exitWithin, SHUTDOWN_DEADLINE_MS } from './service/exit-within.js';
+export { bindHostedOn } from './service/listen-host.js';
+export { runService, type RunServiceOptions, serviceReadyLine } from './service/run-service.js';
+export { ServiceAppModule, type ServiceAppOptions } from './service/service-app.module.js';

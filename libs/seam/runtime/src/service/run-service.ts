@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { type INestApplication, Logger, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { startSeamServers } from '@seam/transport';
+import type { AddressInfo } from 'node:net';
+import { portFromEnv } from '../config/port.js';
+import { exitWithin, SHUTDOWN_DEADLINE_MS } from './exit-within.js';
+import { bindHostedOn } from './listen-host.js';
+import { loadTopology } from '../topology/load-topology.js';
+import { describeTopology, transportOptionsFor } from '../topology/process-options.js';
+import { ServiceAppModule } from './service-app.module.js';
+
+/** What `apps/<module>-service` runs. */
+export interface RunServiceOptions {
+  /** The module's name, as the topology file names it. */
+  name: string;
+  /** Its Nest module. */
+  module: Type<unknown>;
+}
+
+/** The line a service prints once it serves calls and `/health` (what process supervisors and tests wait for). */
+export const serviceReadyLine = (name: string) => `Service ${name} ready`;
+
+/**
+ * Runs one module as its own service, as the topology (`SEAM_TOPOLOGY`) places it: the module
+ * behind its address, calling the others where they run, plus an HTTP port (`PORT`, else the
+ * topology's `httpPort`) for `/health` and `/metrics`. On SIGTERM or SIGINT it stops taking work,
+ * lets calls in flight finish, closes its database and exits — within 10 s, or it is forced out.
+ * A bad topology or configuration is reported and the process exits with status 1 before it
+ * serves anything.
+ */
+export async function runService({ name, module }: RunServiceOptions, env: NodeJS.ProcessEnv = process.env): Promise<INestApplication | undefined> {
+  const logger = new Logger(`${name}-service`);
+  let app: INestApplication | undefined;
+  try {
+    const topology = loadTopology(env);
+    const role = { kind: 'service', module: name } as const;
+    const transport = bindHostedOn(transportOptionsFor(topology, role), env.SEAM_LISTEN_HOST);
+    const placement = topology.services.find((service) => service.module === name)!;
+    const port = portFromEnv(env, placement.httpPort);
+    app = await NestFactory.create(ServiceAppModule.for({ name, module, transport }), { abortOnError: false });
+    app.enableShutdownHooks();
+    exitWithin(SHUTDOWN_DEADLINE_MS, logger);
+    await startSeamServers(app);
+    await app.listen(port);
+    for (const line of describeTopology(topology, role)) logger.log(line);
+    logger.log(`Health: http://localhost:${(app.getHttpServer().address() as AddressInfo).port}/health`);
+    logger.log(serviceReadyLine(name));
+    return app;
+  } catch (error) {
+    logger.error(`The ${name} service could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await app?.close().catch(() => undefined);
+    process.exit(1);
+  }
+}
