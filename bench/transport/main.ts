@@ -8,8 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { type ServiceProcess, spawnService } from '@seam/testing';
-import { freePort } from '../../test/support/free-port.js';
+import { freePort, type ServiceProcess, spawnService } from '@seam/testing';
 import { describeMachine, markdownTable, median, type RowFigures } from './report.js';
 import { type RemoteAddresses, ROWS } from './rows.js';
 import { inProcessAnalysis } from './analysis.js';

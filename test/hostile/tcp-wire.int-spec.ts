@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_MESSAGE_BYTES, ENVELOPE_ALLOWANCE_BYTES } from '@seam/transport';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '@seam/testing';
 import { expectNormalCallSucceeds, type HostileTarget, prototypePollution, startTarget } from './support/hostile-apps.js';
 import { frame, RawTcpPeer } from './support/raw-tcp-peer.js';
 

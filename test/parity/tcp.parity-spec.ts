@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe } from '@jest/globals';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '@seam/testing';
 import { coreScenarios } from './support/core-scenarios.js';
 import { type ParityTarget, remoteTarget } from './support/parity-target.js';
 import { remoteScenarios } from './support/remote-scenarios.js';

@@ -1,7 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { eventually } from '@seam/testing';
-import { freePort } from './free-port.js';
+import { eventually, freePort } from '@seam/testing';
 
 /** Why Redis suites cannot run here, or undefined when they can. */
 export function redisUnavailableReason(): string | undefined {

@@ -4,3 +4,5 @@ export { ContractFake, fakeOf, type FakeBehaviour } from './harness/contract-fak
 export { EventRecorder } from './harness/event-recorder.js';
 export { ModuleHarness, type ModuleHarnessOptions } from './harness/module-harness.js';
 export { postgresUnavailableReason, TemporaryPostgres, TEST_POSTGRES_URL } from './temporary-postgres.js';
+export { freePort } from './free-port.js';
+export { builtEntry, type TopologyProcess, TopologyProcesses, type TopologyProcessesOptions } from './topology-processes.js';

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatAddress, overrideName, parseTopology, serviceReadyLine, type Topology } from '@seam/runtime';
+import { freePort } from './free-port.js';
+import { type ServiceProcess, spawnService } from './spawn-service.js';
+
+/** Where the Nest CLI writes each app's entry file (`nest build --all`). */
+export const builtEntry = (app: string) => `dist/apps/${app}/apps/${app}/src/main.js`;
+
+const MONOLITH_LISTENING = /Listening on http:\/\/localhost:(\d+)/;
+const HEALTH_AT = /Health: http:\/\/localhost:(\d+)\/health/;
+
+/** Options of {@link TopologyProcesses.start}. */
+export interface TopologyProcessesOptions {
+  /** A topology of the topology file (`monolith`, `split-tcp`, …). */
+  topology: string;
+  /** The topology file (default `./topologies.json`). */
+  topologyFile?: string;
+  /**
+   * Environment of every process (data: `DATA_DIR` or `DATABASE_URL`; `JWT_SECRET`; …). TCP
+   * addresses are moved to free ports, so that runs never clash with each other or with a
+   * system running on the topology's own ports.
+   */
+  env?: Record<string, string>;
+  /** The Redis every `redis://` address of the topology is moved to (a private server for tests). */
+  redisUrl?: string;
+  /** How long each process may take to become ready (default 60 s). */
+  readyTimeoutMs?: number;
+}
+
+/** One running process of a topology. */
+export interface TopologyProcess {
+  /** `monolith`, or the module of a service. */
+  readonly name: string;
+  /** 0-based copy number among the module's replicas. */
+  readonly replica: number;
+  readonly process: ServiceProcess;
+  /** Its HTTP base URL (`/health`, `/metrics`; the API for the monolith). */
+  readonly url: string;
+}
+
+/**
+ * A topology of the system started as real OS processes from the built apps (`nest build --all`):
+ * every service (each replica its own process) first, then the monolith. Every process is killed
+ * when the test process exits, even after a failure; call {@link stop} in `afterAll`.
+ */
+export class TopologyProcesses {
+  private constructor(
+    readonly topology: Topology,
+    readonly processes: TopologyProcess[],
+    private readonly env: Record<string, string>,
+    private readonly readyTimeoutMs: number,
+  ) {}
+
+  /** The monolith's base URL: the HTTP API of the system. */
+  get baseUrl(): string {
+    return this.monolith.url;
+  }
+
+  get monolith(): TopologyProcess {
+    return this.processes.find(({ name }) => name === 'monolith')!;
+  }
+
+  /** The processes of one module's service (its replicas). */
+  replicas(module: string): TopologyProcess[] {
+    return this.processes.filter(({ name }) => name === module);
+  }
+
+  /** Everything every process printed, labelled — for failure messages. */
+  output(): string {
+    return this.processes.map(({ name, replica, process }) => `===== ${name}#${replica} (pid ${process.pid})\n${process.output()}`).join('\n');
+  }
+
+  static async start(options: TopologyProcessesOptions): Promise<TopologyProcesses> {
+    const file = resolve(options.topologyFile ?? 'topologies.json');
+    const planned = parseTopology(JSON.parse(readFileSync(file, 'utf8')), options.topology, {}, file);
+    // NO_COLOR: plain logs, so that outputs read well in failure messages.
+    const env: Record<string, string> = { NO_COLOR: '1', ...options.env, SEAM_TOPOLOGY: options.topology, SEAM_TOPOLOGY_FILE: file, ...(await movedAddresses(planned, options.redisUrl)) };
+    const topology = parseTopology(JSON.parse(readFileSync(file, 'utf8')), options.topology, env, file);
+    const run = new TopologyProcesses(topology, [], env, options.readyTimeoutMs ?? 60_000);
+    try {
+      await Promise.all(topology.services.flatMap((service) => Array.from({ length: service.replicas }, (_unused, replica) => run.startService(service.module, replica))));
+      await run.startMonolith();
+    } catch (error) {
+      await run.stop();
+      throw error;
+    }
+    return run;
+  }
+
+  /** Starts one more copy of a module's service (or a copy that was stopped), and waits until it is ready. */
+  async startService(module: string, replica = this.replicas(module).length): Promise<TopologyProcess> {
+    const process = await spawnService({
+      entry: builtEntry(`${module}-service`),
+      env: { ...this.env, PORT: '0' },
+      readyLine: new RegExp(`${serviceReadyLine(module)}\\b`),
+      readyTimeoutMs: this.readyTimeoutMs,
+    });
+    return this.add({ name: module, replica, process, url: `http://localhost:${await portPrinted(process, HEALTH_AT)}` });
+  }
+
+  private async startMonolith(): Promise<void> {
+    const process = await spawnService({ entry: builtEntry('monolith'), env: { ...this.env, PORT: '0' }, readyLine: MONOLITH_LISTENING, readyTimeoutMs: this.readyTimeoutMs });
+    this.add({ name: 'monolith', replica: 0, process, url: `http://localhost:${await portPrinted(process, MONOLITH_LISTENING)}` });
+  }
+
+  private add(started: TopologyProcess): TopologyProcess {
+    const index = this.processes.findIndex(({ name, replica }) => name === started.name && replica === started.replica);
+    if (index === -1) this.processes.push(started);
+    else this.processes[index] = started;
+    return started;
+  }
+
+  /** Stops the monolith, then every service (SIGTERM; SIGKILL after `graceMs`). */
+  async stop(graceMs = 10_000): Promise<void> {
+    await this.monolith?.process.stop(graceMs);
+    await Promise.all(this.processes.filter(({ name }) => name !== 'monolith').map(({ process }) => process.stop(graceMs)));
+  }
+}
+
+/** The address overrides that move the topology's TCP listeners to free ports, and its Redis to `redisUrl`. */
+async function movedAddresses(topology: Topology, redisUrl: string | undefined): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  const move = async (address: ReturnType<typeof formatAddress>, name: string) => {
+    if (address.startsWith('tcp://')) env[name] = `tcp://127.0.0.1:${await freePort()}`;
+    else if (redisUrl && address.startsWith('redis://')) env[name] = redisUrl;
+    else if (redisUrl && address.startsWith('redis-pubsub://')) env[name] = redisUrl.replace(/^redis:/, 'redis-pubsub:');
+  };
+  for (const service of topology.services) await move(formatAddress(service.address), overrideName(service.module));
+  if (topology.monolith.address) await move(formatAddress(topology.monolith.address), 'SEAM_MONOLITH_ADDRESS');
+  return env;
+}
+
+/** The port a process printed in a line matching `pattern` (it prints it right after its ready line, or in it). */
+async function portPrinted(process: ServiceProcess, pattern: RegExp): Promise<number> {
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    const match = pattern.exec(process.output());
+    if (match) return Number(match[1]);
+    await new Promise((done) => setTimeout(done, 20));
+  }
+  throw new Error(`pid ${process.pid} never printed ${pattern}:\n${process.output()}`);
+}
