@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { builtEntry, freePort, spawnService } from '@seam/testing';
+
+const MODULES = ['identity', 'catalog', 'inventory', 'payments', 'orders'];
+
+/**
+ * Starts a built app that must refuse to start; answers its exit code and everything it printed.
+ * Its data directory must still be empty: a bad topology never half-starts (no database opened).
+ */
+async function refusal(app: string, env: Record<string, string>): Promise<{ output: string; files: string[] }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'seam-bad-topology-'));
+  try {
+    const error = await spawnService({ entry: builtEntry(app), env: { NO_COLOR: '1', DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', ...env }, readyLine: /Listening on|ready$/ }).then(
+      async (started) => {
+        await started.stop();
+        throw new Error(`${app} started:\n${started.output()}`);
+      },
+      (caught: Error) => caught,
+    );
+    expect(error.message).toMatch(/exited \(1\) before it was ready/);
+    return { output: error.message, files: readdirSync(dataDir) };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** A topology file holding one topology `t` with the given module placements. */
+function topologyFile(placements: Record<string, unknown>, monolith?: object): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'seam-topology-')), 'topologies.json');
+  writeFileSync(file, JSON.stringify({ modules: MODULES, topologies: { t: { ...(monolith ? { monolith } : {}), modules: placements } } }));
+  return file;
+}
+
+const allIn = (place: (module: string) => unknown) => Object.fromEntries(MODULES.map((module) => [module, place(module)]));
+
+describe('a bad topology never half-starts (built apps as processes)', () => {
+  beforeAll(() => {
+    // `npm test` builds every app before jest; a lone `npm run test:jest` builds here.
+    if (!existsSync(builtEntry('payments-service'))) execFileSync('npx', ['nest', 'build', '--all'], { stdio: 'ignore' });
+  }, 180_000);
+
+  it('an unknown topology name: the monolith names the ones the file has', async () => {
+    const { output, files } = await refusal('monolith', { SEAM_TOPOLOGY: 'split-tpc' });
+    expect(output).toContain('unknown topology "split-tpc": this file has "monolith", "split-tcp", "split-redis", "mixed"');
+    expect(files).toEqual([]);
+  });
+
+  it('an unknown transport and a missing address: a service reports both at once', async () => {
+    const file = topologyFile(allIn((module) => (module === 'payments' ? { service: 'udp://127.0.0.1:4104' } : module === 'inventory' ? { replicas: 1 } : { service: `tcp://127.0.0.1:${4100 + MODULES.indexOf(module)}` })));
+    const { output, files } = await refusal('payments-service', { SEAM_TOPOLOGY: 't', SEAM_TOPOLOGY_FILE: file });
+    expect(output).toContain('module "payments": unknown transport "udp"');
+    expect(output).toContain('missing address for module "inventory"');
+    expect(files).toEqual([]);
+  });
+
+  it('a port clash and a module placed nowhere', async () => {
+    const placements = allIn(() => ({ service: 'tcp://127.0.0.1:4999' }));
+    delete placements.orders;
+    const { output } = await refusal('monolith', { SEAM_TOPOLOGY: 't', SEAM_TOPOLOGY_FILE: topologyFile(placements) });
+    expect(output).toContain('port clash: module "identity" and module "catalog" both listen on 127.0.0.1:4999');
+    expect(output).toContain('module "orders" runs nowhere');
+  });
+
+  it('a service started in a topology that does not extract its module', async () => {
+    const { output } = await refusal('payments-service', { SEAM_TOPOLOGY: 'monolith' });
+    expect(output).toContain('This is the payments service, but in topology "monolith" payments runs in the monolith');
+  });
+
+  describe('an address another process already holds', () => {
+    let squatter: Server;
+    let port: number;
+
+    beforeAll(async () => {
+      port = await freePort();
+      squatter = createServer().listen(port, '127.0.0.1');
+    });
+
+    afterAll(() => new Promise<void>((done) => squatter.close(() => done())));
+
+    it('the service says so and exits 1, closing the database it opened', async () => {
+      const { output } = await refusal('payments-service', { SEAM_TOPOLOGY: 'mixed', SEAM_PAYMENTS_ADDRESS: `tcp://127.0.0.1:${port}` });
+      expect(output).toContain('The payments service could not start');
+      expect(output).toMatch(/EADDRINUSE/);
+    });
+  });
+});
