@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { type Copy, DockerfileParser, type Healthcheck, type Instruction } from 'dockerfile-ast';
+import { validate } from 'dockerfile-utils';
+import { clusterPlan } from '../../tools/deploy/cluster-plan.js';
+import { kubernetesManifests } from '../../tools/deploy/k8s-manifests.js';
+import { REPOSITORY_ROOT, repositoryFile, shippedTopology, shippedTopologyNames } from './support/shipped.js';
+
+const text = repositoryFile('deploy/Dockerfile');
+const dockerfile = DockerfileParser.parse(text);
+
+/** The instructions of each stage, by stage name (a stage starts at its FROM). */
+const stages = new Map<string, Instruction[]>();
+{
+  let current: Instruction[] | undefined;
+  for (const instruction of dockerfile.getInstructions()) {
+    if (instruction.getKeyword() === 'FROM') {
+      current = [];
+      stages.set(instruction.getArguments().at(-1)!.getValue(), current);
+    }
+    current?.push(instruction);
+  }
+}
+const [finalName, finalStage] = [...stages].at(-1)!;
+const withKeyword = (instructions: Instruction[], keyword: string) => instructions.filter((instruction) => instruction.getKeyword() === keyword);
+const content = (instruction: Instruction) => instruction.getArgumentsContent() ?? '';
+const runs = [...stages.values()].flatMap((instructions) => withKeyword(instructions, 'RUN').map(content));
+
+/** The apps the build stage builds: `ARG SEAM_APPS="…"`. */
+const builtApps = (() => {
+  const arg = dockerfile.getInstructions().find((instruction) => instruction.getKeyword() === 'ARG' && content(instruction).startsWith('SEAM_APPS='));
+  return /^SEAM_APPS="([^"]*)"$/.exec(arg ? content(arg) : '')?.[1]?.split(/\s+/) ?? [];
+})();
+
+describe('deploy/Dockerfile', () => {
+  it('has no syntax problem that the Dockerfile language service reports', () => {
+    expect(validate(text).map(({ message, range }) => `line ${range.start.line + 1}: ${message}`)).toEqual([]);
+  });
+
+  it('builds in one stage and runs from another, which copies only the build output', () => {
+    expect([...stages.keys()]).toEqual(['build', 'runtime']);
+    const fromBuild = withKeyword(finalStage, 'COPY').filter((copy) => (copy as Copy).getFromFlag());
+    expect(fromBuild.map((copy) => (copy as Copy).getFromFlag()!.getValue())).toEqual(['build', 'build', 'build']);
+  });
+
+  it('installs from the lockfile with npm ci, never npm install, and drops the dev dependencies', () => {
+    expect(runs.some((run) => /\bnpm ci\b/.test(run))).toBe(true);
+    expect(runs.filter((run) => /\bnpm (install|i|add)\b/.test(run))).toEqual([]);
+    expect(runs.some((run) => /\bnpm prune --omit=dev\b|\bnpm ci\b[^&]*--omit=dev/.test(run))).toBe(true);
+  });
+
+  it('builds every deployable: the monolith and a service per module, each a Nest app that exists', () => {
+    const modules = shippedTopology('monolith').modules;
+    expect(builtApps.toSorted()).toEqual(['monolith', ...modules.map((module) => `${module}-service`)].toSorted());
+    expect(runs.some((run) => run.includes('nest build ${SEAM_APPS}'))).toBe(true);
+    const projects = (JSON.parse(repositoryFile('nest-cli.json')) as { projects: Record<string, { type: string; sourceRoot: string; entryFile: string; compilerOptions: { tsConfigPath: string } }> }).projects;
+    for (const app of builtApps) {
+      const project = projects[app];
+      expect({ app, type: project?.type }).toEqual({ app, type: 'application' });
+      expect({ app, entry: existsSync(join(REPOSITORY_ROOT, project!.sourceRoot, `${project!.entryFile}.ts`)) }).toEqual({ app, entry: true });
+      // deploy/entrypoint.mjs runs dist/apps/<app>/apps/<app>/src/main.js: the outDir and rootDir below give that path.
+      const { outDir, rootDir } = (JSON.parse(repositoryFile(project!.compilerOptions.tsConfigPath)) as { compilerOptions: { outDir: string; rootDir: string } }).compilerOptions;
+      expect({ app, outDir, rootDir }).toEqual({ app, outDir: `../../dist/apps/${app}`, rootDir: '../..' });
+    }
+  });
+
+  it('runs as a non-root user, by number, the one the Kubernetes manifests run as', () => {
+    const users = withKeyword(finalStage, 'USER').map(content);
+    const user = users.at(-1);
+    expect(user).toMatch(/^\d+(:\d+)?$/);
+    expect(user!.split(':')[0]).not.toBe('0');
+    const [, deployment] = kubernetesManifests(clusterPlan(shippedTopology('split-tcp')), { image: 'seam:1' });
+    const podSecurity = (deployment as { spec: { template: { spec: { securityContext: { runAsUser: number } } } } }).spec.template.spec.securityContext;
+    expect(String(podSecurity.runAsUser)).toBe(user!.split(':')[0]);
+  });
+
+  it('checks /health with node and the script the image carries', () => {
+    const [healthcheck] = withKeyword(finalStage, 'HEALTHCHECK') as Healthcheck[];
+    expect(healthcheck?.getSubcommand()?.getValue()).toBe('CMD');
+    expect(JSON.parse(content(healthcheck!).replace(/^CMD\s+/, ''))).toEqual(['node', 'deploy/healthcheck.mjs']);
+    expect(withKeyword(finalStage, 'COPY').map(content).join(' ')).toContain('deploy/healthcheck.mjs');
+    expect(repositoryFile('deploy/healthcheck.mjs')).toMatch(/fetch\(/);
+  });
+
+  it('stops with SIGTERM, which tini hands to node: the entrypoint is exec form', () => {
+    expect(withKeyword(finalStage, 'STOPSIGNAL').map(content)).toEqual(['SIGTERM']);
+    const entrypoints = withKeyword(finalStage, 'ENTRYPOINT').map(content);
+    expect(entrypoints).toHaveLength(1);
+    expect(JSON.parse(entrypoints[0]!)).toEqual(['/usr/bin/tini', '--', 'node', 'deploy/entrypoint.mjs']);
+    expect(runs.some((run) => /apt-get install .*\btini\b/.test(run))).toBe(true);
+    expect(finalName).toBe('runtime');
+  });
+
+  it('exposes every port the shipped topologies listen on', () => {
+    const exposed = withKeyword(finalStage, 'EXPOSE').flatMap((expose) => expose.getArguments().map((argument) => argument.getValue().split('-').map(Number)));
+    const covered = (port: number) => exposed.some(([low, high = low]) => port >= low! && port <= high!);
+    const ports = shippedTopologyNames().flatMap((name) => {
+      const plan = clusterPlan(shippedTopology(name));
+      return plan.deployables.flatMap(({ httpPort, tcpPort }) => (tcpPort ? [httpPort, tcpPort] : [httpPort]));
+    });
+    expect(ports.filter((port) => !covered(port))).toEqual([]);
+  });
+
+  it('copies only files that exist and that .dockerignore lets into the context', () => {
+    const ignored = dockerignore(repositoryFile('.dockerignore'));
+    const sources = [...stages.values()]
+      .flatMap((instructions) => withKeyword(instructions, 'COPY'))
+      .filter((copy) => !(copy as Copy).getFromFlag())
+      .flatMap((copy) => copy.getArguments().slice(0, -1).map((argument) => argument.getValue()));
+    expect(sources.length).toBeGreaterThan(5);
+    for (const source of sources) {
+      expect({ source, exists: existsSync(join(REPOSITORY_ROOT, source)), ignored: ignored(source) }).toEqual({ source, exists: true, ignored: false });
+    }
+    for (const secret of ['.env', 'deploy/.env', 'node_modules', 'dist', '.git']) expect({ secret, ignored: ignored(secret) }).toEqual({ secret, ignored: true });
+  });
+});
+
+/** Whether `.dockerignore` keeps a path out of the build context (its last matching line decides, `!` lets back in). */
+function dockerignore(file: string): (path: string) => boolean {
+  const rules = file
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const negated = line.startsWith('!');
+      const pattern = posix.normalize(line.replace(/^!/, '')).replace(/^\//, '');
+      const source = pattern
+        .replaceAll(/[.+^${}()|[\]\\]/g, String.raw`\$&`)
+        .replaceAll('**/', '\0')
+        .replaceAll('*', '[^/]*')
+        .replaceAll('?', '[^/]')
+        .replaceAll('\0', '(.*/)?');
+      return { negated, regex: new RegExp(`^${source}(/.*)?$`) };
+    });
+  return (path) => rules.reduce((ignored, rule) => (rule.regex.test(path) ? !rule.negated : ignored), false);
+}

@@ -1,0 +1,114 @@
+import type { Endpoint } from '@seam/transport';
+import { formatAddress, overrideName, parseAddress, type Topology } from '@seam/runtime';
+
+/** The monolith's HTTP port (the image's default `PORT`). */
+export const MONOLITH_HTTP_PORT = 3000;
+/** The HTTP port of a service whose topology leaves it to chance (`httpPort: 0`): a pod has its own network, so any fixed port does. */
+export const DEFAULT_SERVICE_HTTP_PORT = 8080;
+/** Where Redis-transport topologies find Redis when `--redis-url` is not given; Redis itself is not deployed. */
+export const DEFAULT_REDIS_URL = 'redis://redis:6379';
+
+/** One process kind of a topology, deployed as a Kubernetes Deployment + Service (or a compose service). */
+export interface Deployable {
+  /** Its Deployment, Service and DNS name: `monolith`, or the module's name. */
+  readonly name: string;
+  /** What the image runs (`SEAM_APP`): `monolith` or `<module>-service`. */
+  readonly app: string;
+  /** The module it serves, for a service. */
+  readonly module?: string;
+  /** Its HTTP port (`PORT`): `/health` and, for services, `/metrics`. */
+  readonly httpPort: number;
+  /** The port of its Seam TCP server, when other processes dial it over TCP. */
+  readonly tcpPort?: number;
+  /** How many copies the topology asks for. */
+  readonly replicas: number;
+  /**
+   * Whether more copies may share its work: not for Nest's pub/sub Redis wire format, which hands
+   * every request to every copy.
+   */
+  readonly scalable: boolean;
+}
+
+/** What a topology becomes on a cluster: its processes and the address of every remote module. */
+export interface ClusterPlan {
+  readonly topology: string;
+  readonly deployables: readonly Deployable[];
+  /**
+   * Environment shared by every process: `SEAM_<MODULE>_ADDRESS` of each service and
+   * `SEAM_MONOLITH_ADDRESS`, rewritten to cluster DNS names (TCP) or to the Redis address.
+   */
+  readonly addresses: Readonly<Record<string, string>>;
+}
+
+/**
+ * Works out the processes of a topology and the addresses they reach each other by on a cluster:
+ * a TCP address becomes `tcp://<deployable>:<port>` (the Service's DNS name), a Redis address
+ * keeps its scheme and database but points at `redisUrl`.
+ *
+ * @throws Error when `redisUrl` is not a `redis://host:port` address or carries credentials
+ *   (addresses live in a ConfigMap, which is not secret).
+ */
+export function clusterPlan(topology: Topology, redisUrl: string = DEFAULT_REDIS_URL): ClusterPlan {
+  const redis = parseRedisUrl(redisUrl);
+  const addresses: Record<string, string> = {};
+  const monolithAddress = topology.monolith.address;
+  const deployables: Deployable[] = [
+    {
+      name: 'monolith',
+      app: 'monolith',
+      httpPort: MONOLITH_HTTP_PORT,
+      ...(monolithAddress?.transport === 'tcp' ? { tcpPort: monolithAddress.port } : {}),
+      replicas: 1,
+      scalable: false,
+    },
+  ];
+  if (monolithAddress) addresses.SEAM_MONOLITH_ADDRESS = clusterAddress(monolithAddress, 'monolith', redis);
+  for (const service of topology.services) {
+    deployables.push({
+      name: service.module,
+      app: `${service.module}-service`,
+      module: service.module,
+      httpPort: service.httpPort || DEFAULT_SERVICE_HTTP_PORT,
+      ...(service.address.transport === 'tcp' ? { tcpPort: service.address.port } : {}),
+      replicas: service.replicas,
+      scalable: !(service.address.transport === 'redis' && service.address.mode === 'pubsub'),
+    });
+    addresses[overrideName(service.module)] = clusterAddress(service.address, service.module, redis);
+  }
+  return { topology: topology.name, deployables, addresses };
+}
+
+function clusterAddress(endpoint: Endpoint, dnsName: string, redis: URL): string {
+  switch (endpoint.transport) {
+    case 'tcp':
+      return `tcp://${dnsName}:${endpoint.port}`;
+    case 'redis': {
+      const database = new URL(endpoint.url).pathname.replace(/^\/$/, '');
+      return formatAddress({ ...endpoint, url: `redis://${redis.host}${database}` });
+    }
+    case 'in-process':
+      throw new Error(`"${dnsName}" has an in-process address, which no other process can reach`);
+  }
+}
+
+/**
+ * Reads the address of the Redis that Redis-transport modules use on the cluster.
+ *
+ * @throws Error when it is not `redis://host:port`, or carries credentials (addresses go into a
+ *   ConfigMap, which is not secret).
+ */
+export function parseRedisUrl(redisUrl: string): URL {
+  let endpoint: Endpoint;
+  try {
+    endpoint = parseAddress(redisUrl);
+  } catch (error) {
+    throw new Error(`--redis-url: ${(error as Error).message}`, { cause: error });
+  }
+  if (endpoint.transport !== 'redis' || endpoint.mode !== 'streams') throw new Error(`--redis-url must be redis://host:port, got "${redisUrl}"`);
+  const url = new URL(endpoint.url);
+  if (url.username || url.password) {
+    throw new Error('--redis-url must not carry credentials: addresses go into a ConfigMap; put an authenticated address in the Secret "seam-address-overrides" instead (see docs/deploy.md)');
+  }
+  if (!url.port) throw new Error(`--redis-url needs a port (redis://host:6379), got "${redisUrl}"`);
+  return url;
+}

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IProbe } from 'kubernetes-models/v1/Probe';
+import type { IService } from 'kubernetes-models/v1/Service';
+import type { ClusterPlan, Deployable } from './cluster-plan.js';
+
+/** The ConfigMap every process reads its topology settings from. */
+export const CONFIG_MAP_NAME = 'seam-config';
+/** The Secret the operator creates (never generated): the keys of {@link SECRET_KEYS}. */
+export const SECRET_NAME = 'seam-secrets';
+/** Secret values every process reads from {@link SECRET_NAME} through `secretKeyRef`. */
+export const SECRET_KEYS = Object.freeze(['JWT_SECRET', 'DATABASE_URL', 'SEAM_ADMIN_PASSWORD'] as const);
+/**
+ * An optional Secret whose keys override the ConfigMap's: where an address carries credentials
+ * (`SEAM_PAYMENTS_ADDRESS=redis://:password@redis:6379`).
+ */
+export const ADDRESS_OVERRIDES_SECRET = 'seam-address-overrides';
+/** The UID and GID of the image's `node` user. */
+const APP_USER = 1000;
+/** HPA ceiling; the topology file caps replicas at 20 too. */
+const MAX_REPLICAS = 20;
+
+/** What a cluster needs besides the topology. */
+export interface ManifestOptions {
+  /** The image reference, with a tag or digest (`registry.example.com/seam:0.1.0`). */
+  readonly image: string;
+  /** Namespace to put every object in; none = the one `kubectl` applies to. */
+  readonly namespace?: string;
+}
+
+type ObjectMeta = NonNullable<IDeployment['metadata']>;
+
+/** One object of the output. */
+export type KubernetesObject = IConfigMap | IDeployment | IService | IHorizontalPodAutoscaler;
+
+/**
+ * The Kubernetes objects of a topology, in the order to apply them: the ConfigMap, then for each
+ * deployable its Deployment, its Service and, for an extracted module that can share its work,
+ * a HorizontalPodAutoscaler (autoscaling/v2, on CPU). Pure: the same plan gives the same output.
+ *
+ * No Secret is generated: every pod reads {@link SECRET_KEYS} from {@link SECRET_NAME} by
+ * reference. A Deployment under an HPA has no `replicas`, so that re-applying the manifests does
+ * not undo the autoscaler's decision; its HPA's `minReplicas` is the topology's replica count.
+ */
+export function kubernetesManifests(plan: ClusterPlan, options: ManifestOptions): KubernetesObject[] {
+  const configMap: IConfigMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: metadata(CONFIG_MAP_NAME, options, { 'app.kubernetes.io/part-of': 'seam' }),
+    data: { SEAM_TOPOLOGY: plan.topology, SEAM_LISTEN_HOST: '0.0.0.0', ...plan.addresses },
+  };
+  // Pods restart when their configuration changes, which a ConfigMap change alone does not do.
+  const configHash = createHash('sha256').update(JSON.stringify(configMap.data)).digest('hex').slice(0, 16);
+  const objects: KubernetesObject[] = [configMap];
+  for (const deployable of plan.deployables) {
+    const autoscaled = deployable.module !== undefined && deployable.scalable;
+    objects.push(deployment(deployable, plan.topology, options, configHash, autoscaled), service(deployable, plan.topology, options));
+    if (autoscaled) objects.push(autoscaler(deployable, plan.topology, options));
+  }
+  return objects;
+}
+
+const labels = (deployable: Deployable, topology: string) => ({
+  'app.kubernetes.io/name': deployable.name,
+  'app.kubernetes.io/component': deployable.module ? 'module-service' : 'edge',
+  'app.kubernetes.io/part-of': 'seam',
+  'seam.topology': topology,
+});
+
+const selector = (deployable: Deployable) => ({ 'app.kubernetes.io/name': deployable.name, 'app.kubernetes.io/part-of': 'seam' });
+
+function metadata(name: string, options: ManifestOptions, objectLabels: Record<string, string>): ObjectMeta {
+  return { name, ...(options.namespace ? { namespace: options.namespace } : {}), labels: { ...objectLabels, 'app.kubernetes.io/managed-by': 'seam-deploy-k8s' } };
+}
+
+function deployment(deployable: Deployable, topology: string, options: ManifestOptions, configHash: string, autoscaled: boolean): IDeployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: metadata(deployable.name, options, labels(deployable, topology)),
+    spec: {
+      ...(autoscaled ? {} : { replicas: deployable.replicas }),
+      selector: { matchLabels: selector(deployable) },
+      // One new pod ready before an old one goes: no capacity is lost during a rollout.
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      template: {
+        metadata: { labels: labels(deployable, topology), annotations: { 'seam.config-hash': configHash } },
+        spec: {
+          automountServiceAccountToken: false,
+          // The app exits within 10 s of SIGTERM; the rest is slack before SIGKILL.
+          terminationGracePeriodSeconds: 15,
+          securityContext: { runAsNonRoot: true, runAsUser: APP_USER, runAsGroup: APP_USER, fsGroup: APP_USER, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [container(deployable, options.image)],
+          // The root filesystem is read-only; node and its libraries may still want a /tmp.
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+        },
+      },
+    },
+  };
+}
+
+function container(deployable: Deployable, image: string): IContainer {
+  const health = (overrides: Partial<IProbe>): IProbe => ({ httpGet: { path: '/health', port: 'http' }, timeoutSeconds: 3, ...overrides });
+  return {
+    name: deployable.app,
+    image,
+    env: [
+      { name: 'SEAM_APP', value: deployable.app },
+      { name: 'PORT', value: String(deployable.httpPort) },
+      ...SECRET_KEYS.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: SECRET_NAME, key } } })),
+    ],
+    // Later sources win: an address in the optional overrides Secret replaces the ConfigMap's.
+    envFrom: [{ configMapRef: { name: CONFIG_MAP_NAME } }, { secretRef: { name: ADDRESS_OVERRIDES_SECRET, optional: true } }],
+    ports: [
+      { name: 'http', containerPort: deployable.httpPort, protocol: 'TCP' as const },
+      ...(deployable.tcpPort === undefined ? [] : [{ name: 'seam-tcp', containerPort: deployable.tcpPort, protocol: 'TCP' as const }]),
+    ],
+    // Start-up includes the migrations: up to 2 minutes before liveness may judge.
+    startupProbe: health({ periodSeconds: 2, failureThreshold: 60 }),
+    readinessProbe: health({ periodSeconds: 5, failureThreshold: 2 }),
+    // /health also fails while the database is down; a minute of grace keeps a short outage
+    // from restarting every pod.
+    livenessProbe: health({ periodSeconds: 10, failureThreshold: 6 }),
+    resources: deployable.module
+      ? { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } }
+      : { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '512Mi' } },
+    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+    volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+  };
+}
+
+function service(deployable: Deployable, topology: string, options: ManifestOptions): IService {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: metadata(deployable.name, options, labels(deployable, topology)),
+    spec: {
+      type: 'ClusterIP',
+      selector: selector(deployable),
+      ports: [
+        { name: 'http', port: deployable.httpPort, targetPort: 'http', protocol: 'TCP' as const },
+        ...(deployable.tcpPort === undefined ? [] : [{ name: 'seam-tcp', port: deployable.tcpPort, targetPort: 'seam-tcp', protocol: 'TCP' as const }]),
+      ],
+    },
+  };
+}
+
+function autoscaler(deployable: Deployable, topology: string, options: ManifestOptions): IHorizontalPodAutoscaler {
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: metadata(deployable.name, options, labels(deployable, topology)),
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployable.name },
+      minReplicas: deployable.replicas,
+      maxReplicas: Math.min(MAX_REPLICAS, Math.max(3, deployable.replicas * 3)),
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+    },
+  };
+}
