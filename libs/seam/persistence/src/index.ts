@@ -5,3 +5,4 @@ export { openDataSource, prepareStorage } from './open-data-source.js';
 export { inTransaction } from './transaction.js';
 export { DATABASE_CONFIG, dataSourceToken, ModuleDataModule, SeamPersistenceModule } from './seam-persistence.module.js';
 export { isUniqueViolation } from './unique-violation.js';
+export * from './data-move/index.js';
