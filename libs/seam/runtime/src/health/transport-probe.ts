@@ -47,7 +47,7 @@ async function probeRedis(url: string, timeoutMs: number): Promise<void> {
     const timer = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error(`Redis did not answer PING within ${timeoutMs} ms`)), timeoutMs).unref());
     await Promise.race([redis.ping(), timer]);
   } catch (error) {
-    throw new Error(`Redis: ${(error as Error).message}`);
+    throw new Error(`Redis: ${(error as Error).message}`, { cause: error });
   } finally {
     redis.disconnect();
   }
