@@ -115,17 +115,18 @@ const expectTables = (report: DataMoveReport, rows: Record<string, unknown[]>) =
 };
 
 describe.each([payments, orders])('data:move of the real $local.name module, SQLite → SQLite', (module) => {
-  const [source, target] = [tempDir(), tempDir()];
+  let [source, target] = ['', ''];
   let read: Reader;
   let answers: unknown;
 
   beforeAll(async () => {
+    [source, target] = [tempDir(), tempDir()];
     await through(module, sqlite(source), async (harness) => {
       read = await module.seed(harness);
       answers = await read(harness);
     });
   });
-  afterAll(() => [source, target].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  afterAll(() => [source, target].forEach((dir) => dir && rmSync(dir, { recursive: true, force: true })));
 
   it('copies every row; the module answers the same from the copy and keeps working on it', async () => {
     const report = await move(module, sqlite(source), sqlite(target));
@@ -143,7 +144,7 @@ const reason = await postgresUnavailableReason();
 const postgresSuite = reason ? describe.skip : describe;
 
 postgresSuite.each([payments, orders])(`data:move of the real $local.name module, SQLite → PostgreSQL → SQLite${reason ? ` — skipped: ${reason}` : ''}`, (module) => {
-  const [source, back] = [tempDir(), tempDir()];
+  let [source, back] = ['', ''];
   let database: TemporaryPostgres;
   let postgres: DatabaseConfig;
   let read: Reader;
@@ -151,6 +152,7 @@ postgresSuite.each([payments, orders])(`data:move of the real $local.name module
   let sourceRows: Awaited<ReturnType<typeof rowsAt>>;
 
   beforeAll(async () => {
+    [source, back] = [tempDir(), tempDir()];
     database = await TemporaryPostgres.create();
     postgres = { kind: 'postgres', url: database.url };
     await through(module, sqlite(source), async (harness) => {
@@ -160,7 +162,7 @@ postgresSuite.each([payments, orders])(`data:move of the real $local.name module
     sourceRows = await rowsAt(module, sqlite(source));
   });
   afterAll(async () => {
-    for (const dir of [source, back]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [source, back]) if (dir) rmSync(dir, { recursive: true, force: true });
     await database?.drop();
   });
 

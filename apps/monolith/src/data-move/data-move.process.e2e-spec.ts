@@ -47,14 +47,15 @@ const lines = (text: string) => text.split('\n').filter(Boolean);
 const SUMMARY = /^payments: moved 2 tables \(idempotency_key: 5 rows, payment: 3 rows\) from SQLite file .*payments\.sqlite to (.+); counts verified$/;
 
 describe('npm run data:move, the built script as a process', () => {
-  const [source, target, empty] = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'seam-data-move-process-')));
+  let [source, target, empty] = ['', '', ''];
 
   beforeAll(async () => {
+    [source, target, empty] = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'seam-data-move-process-')));
     // `npm test` builds before running jest; a lone `npm run test:jest` builds here.
     if (!existsSync(BUILT_DATA_MOVE)) execFileSync('npx', ['nest', 'build', 'monolith'], { stdio: 'ignore' });
     await seedPayments(source);
   }, 120_000);
-  afterAll(() => [source, target, empty].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  afterAll(() => [source, target, empty].forEach((dir) => dir && rmSync(dir, { recursive: true, force: true })));
 
   it('moves from DATA_DIR (the default source) to a directory, prints the counts and the summary, exits 0', () => {
     const run = dataMove(['payments', '--to', target], { DATA_DIR: source });
@@ -109,16 +110,17 @@ const reason = await postgresUnavailableReason();
 const postgresSuite = reason ? describe.skip : describe;
 
 postgresSuite(`npm run data:move to PostgreSQL, as a process${reason ? ` — skipped: ${reason}` : ''}`, () => {
-  const source = mkdtempSync(join(tmpdir(), 'seam-data-move-process-pg-'));
+  let source = '';
   let database: TemporaryPostgres;
 
   beforeAll(async () => {
+    source = mkdtempSync(join(tmpdir(), 'seam-data-move-process-pg-'));
     if (!existsSync(BUILT_DATA_MOVE)) execFileSync('npx', ['nest', 'build', 'monolith'], { stdio: 'ignore' });
     database = await TemporaryPostgres.create();
     await seedPayments(source);
   }, 120_000);
   afterAll(async () => {
-    rmSync(source, { recursive: true, force: true });
+    if (source) rmSync(source, { recursive: true, force: true });
     await database?.drop();
   });
 

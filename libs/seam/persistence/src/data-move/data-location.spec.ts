@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataMoveError } from './data-move.error.js';
@@ -30,6 +30,7 @@ describe('parseDataLocation', () => {
     expect(parseDataLocation(join(dir, 'new', 'moved.sqlite'), 'payments')).toEqual({ kind: 'sqlite', file: join(dir, 'new', 'moved.sqlite') });
     expect(parseDataLocation(join(dir, 'new-dir'), 'payments')).toEqual({ kind: 'sqlite', file: join(dir, 'new-dir', 'payments.sqlite') });
     expect(parseDataLocation('data', 'payments')).toEqual({ kind: 'sqlite', file: resolve('data', 'payments.sqlite') });
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('refuses an empty value, another scheme and a URL without host or database, without echoing a password', () => {

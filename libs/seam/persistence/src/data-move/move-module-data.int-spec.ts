@@ -138,11 +138,12 @@ describe('moveModuleData', () => {
       await seeded(from);
       const same = await failure(move(from, from));
       expect([same?.kind, same?.message]).toEqual(['usage', `ledger: source and target are the same (SQLite file ${from.location.kind === 'sqlite' ? from.location.file : ''})`]);
-      const link = join(mkdtempSync(join(tmpdir(), 'seam-move-link-')), 'data');
+      const linkDir = mkdtempSync(join(tmpdir(), 'seam-move-link-'));
+      const link = join(linkDir, 'data');
       symlinkSync(from.config.kind === 'sqlite' ? from.config.dataDir : '', link);
       const linked = await failure(moveModuleData({ data: ledgerData, from: from.location, to: { kind: 'sqlite', file: join(link, 'ledger.sqlite') } }));
       expect(linked?.kind).toBe('usage');
-      rmSync(link, { force: true });
+      rmSync(linkDir, { recursive: true, force: true });
     });
 
     it('fails on a missing source and creates nothing', async () => {
