@@ -74,12 +74,13 @@ describe('kubernetesManifests', () => {
       expect(seen.services.map(({ module, address }) => [module, address.transport])).toEqual(topology.services.map(({ module, address }) => [module, address.transport]));
     });
 
-    it('gives every container startup, readiness and liveness probes on /health, and resource requests and limits', () => {
+    it('gives every container startup and readiness probes on /health, liveness on /health/live, and resource requests and limits', () => {
       for (const deployment of deployments) {
         const [container] = deployment.spec!.template.spec!.containers;
-        for (const probe of [container!.startupProbe, container!.readinessProbe, container!.livenessProbe]) {
+        for (const probe of [container!.startupProbe, container!.readinessProbe]) {
           expect(probe?.httpGet).toEqual({ path: '/health', port: 'http' });
         }
+        expect(container!.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
         expect(container!.ports).toContainEqual(expect.objectContaining({ name: 'http' }));
         expect(container!.resources).toEqual({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { cpu: expect.any(String), memory: expect.any(String) } });
         expect(container!.image).toBe(IMAGE);

@@ -103,7 +103,8 @@ function deployment(deployable: Deployable, topology: string, options: ManifestO
 }
 
 function container(deployable: Deployable, image: string): IContainer {
-  const health = (overrides: Partial<IProbe>): IProbe => ({ httpGet: { path: '/health', port: 'http' }, timeoutSeconds: 3, ...overrides });
+  const probe = (path: string, overrides: Partial<IProbe>): IProbe => ({ httpGet: { path, port: 'http' }, timeoutSeconds: 3, ...overrides });
+  const health = (overrides: Partial<IProbe>) => probe('/health', overrides);
   return {
     name: deployable.app,
     image,
@@ -121,9 +122,9 @@ function container(deployable: Deployable, image: string): IContainer {
     // Start-up includes the migrations: up to 2 minutes before liveness may judge.
     startupProbe: health({ periodSeconds: 2, failureThreshold: 60 }),
     readinessProbe: health({ periodSeconds: 5, failureThreshold: 2 }),
-    // /health also fails while the database is down; a minute of grace keeps a short outage
-    // from restarting every pod.
-    livenessProbe: health({ periodSeconds: 10, failureThreshold: 6 }),
+    // Liveness asks only whether the process answers: /health also fails while the database is
+    // down, and restarting every pod would not bring the database back.
+    livenessProbe: probe('/health/live', { periodSeconds: 10, failureThreshold: 3 }),
     resources: deployable.module
       ? { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } }
       : { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '512Mi' } },

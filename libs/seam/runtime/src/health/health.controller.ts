@@ -54,6 +54,18 @@ export class HealthController {
     }
   }
 
+  /**
+   * `GET /health/live`: the process answers at all. For liveness probes: a database or broker
+   * outage makes `/health` fail (take the process out of rotation) but restarting the process
+   * would not fix it, so liveness must not depend on them.
+   */
+  @Get('live')
+  @ApiOperation({ summary: 'Whether the process answers (liveness; ignores databases and brokers)' })
+  @ApiOkResponse({ description: 'The process is alive' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
   /** One check per distinct endpoint this process serves on (`transport:tcp://…`). */
   private transportChecks() {
     const served = new Map(
