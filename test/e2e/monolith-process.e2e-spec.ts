@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { eventually, type ServiceProcess, spawnService } from '@seam/testing';
+import { ensureBuilt, eventually, type ServiceProcess, spawnService } from '@seam/testing';
 import { LOCAL_MODULES } from '../../apps/monolith/src/modules.js';
 
 /** What `npm start` runs: the monolith built by the Nest CLI, as plain `node`. */
@@ -31,12 +31,13 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    // `npm test` builds before running jest; a lone `npm run test:jest` builds here.
-    if (!existsSync(BUILT_MAIN)) execFileSync('npx', ['nest', 'build', 'monolith'], { stdio: 'ignore' });
+    // `npm test` builds before running jest; a lone `npm run test:jest` builds here — every app,
+    // once for all the suites that start processes (see ensureBuilt).
+    await ensureBuilt(['monolith']);
     dataDir = mkdtempSync(join(tmpdir(), 'seam-process-'));
     monolith = await startMonolith(dataDir);
     baseUrl = baseUrlOf(monolith);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await monolith?.stop();

@@ -1,21 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { LOCAL_MODULES } from '../../../apps/monolith/src/modules.js';
-import type { E2eMonolith } from '../support/e2e-monolith.js';
-import { expectProblem, type ShopClient } from '../support/shop-client.js';
+import { eventually } from '@seam/testing';
+import { bearer, expectProblem, type ShopClient } from '../support/shop-client.js';
+import type { Outage, ShopSystem } from '../support/shop-target.js';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const TRACEPARENT = `00-${TRACE_ID}-b7ad6b7169203331-01`;
 
-/** What operators and API clients rely on: health, docs, trace headers. */
-export function platformChecks(shop: ShopClient, monolith: () => E2eMonolith): void {
+/** What operators and API clients rely on: health, docs, trace headers, and what an outage looks like. */
+export function platformChecks(shop: ShopClient, outage: Outage, system: () => ShopSystem): void {
   describe('the platform', () => {
-    it('answers /health 200 with every local module’s database up', async () => {
+    it('answers /health 200 with the database of every module it hosts, and every transport it serves on, up', async () => {
       const health = await shop.http().get('/health');
       expect(health.status).toBe(200);
       expect(health.body).toMatchObject({ status: 'ok' });
-      expect(Object.keys((health.body as { details: object }).details).toSorted()).toEqual(LOCAL_MODULES.map(({ name }) => name).toSorted());
+      expect(Object.keys((health.body as { details: object }).details).toSorted()).toEqual([...system().edgeHealthChecks].toSorted());
     });
 
     it('serves the OpenAPI document with the bearer scheme, and the Swagger UI', async () => {
@@ -42,12 +40,51 @@ export function platformChecks(shop: ShopClient, monolith: () => E2eMonolith): v
       expect(fresh.headers['x-correlation-id']).not.toBe(TRACE_ID);
     });
 
-    // Last of the suite on purpose: it breaks a database of the running app.
-    it('answers /health 503, naming the module, when a module cannot reach its database', async () => {
-      await monolith().app.get<DataSource>(getDataSourceToken('catalog'), { strict: false }).destroy();
-      const health = await shop.http().get('/health');
-      expect(health.status).toBe(503);
-      expect(health.body).toMatchObject({ status: 'error', error: { catalog: { status: 'down' } }, info: { orders: { status: 'up' } } });
-    });
+    // Last of the suite on purpose: they take a module of the running system down.
+    switch (outage.kind) {
+      case 'database':
+        it(`answers /health 503, naming the module, when a module cannot reach its database`, async () => {
+          await system().takeDown(outage.module);
+          const health = await shop.http().get('/health');
+          expect(health.status).toBe(503);
+          expect(health.body).toMatchObject({ status: 'error', error: { [outage.module]: { status: 'down' } }, info: { orders: { status: 'up' } } });
+        });
+        break;
+      case 'service':
+        serviceOutage(shop, outage.module, system);
+        break;
+      case 'none': {
+        const skipped = it.skip;
+        skipped(`answers /health 503 when a module is down — skipped: ${outage.reason}`, () => undefined);
+        break;
+      }
+    }
+  });
+}
+
+/**
+ * The process counterpart of a module losing its database: its service dies. The edge's
+ * `/health` does not check remote modules (a process must not be restarted because a neighbour
+ * is down), so it stays 200; the service's own `/health` is gone, which is what its supervisor
+ * acts on; and the API answers what needs the module with a 503 problem, at once, while the
+ * rest keeps working.
+ */
+function serviceOutage(shop: ShopClient, module: string, system: () => ShopSystem): void {
+  it(`keeps serving when the ${module} service dies: what needs it is a 503 problem, the rest works, the edge’s /health stays 200 and the service’s is gone`, async () => {
+    const admin = bearer(await shop.admin());
+    const stopped = await system().takeDown(module);
+    expect(stopped.length).toBeGreaterThan(0);
+
+    // Redis callers learn of a dead replica from its missed heartbeats (500 ms); TCP callers at once.
+    const started = performance.now();
+    await eventually(async () => expectProblem(await shop.http().get('/api/products/MUG-SEAM/stock').set(admin), 503, 'UNAVAILABLE', '/api/products/MUG-SEAM/stock'), { timeoutMs: 10_000 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+
+    expect((await shop.http().get('/api/products/MUG-SEAM')).status).toBe(200);
+    expect((await shop.http().get('/api/me').set(admin)).status).toBe(200);
+    const health = await shop.http().get('/health');
+    expect(health.status).toBe(200);
+    // Connection refused: nothing listens there any more.
+    for (const url of stopped) await expect(fetch(`${url}/health`)).rejects.toThrow('fetch failed');
   });
 }

@@ -5,12 +5,7 @@ import { DATABASE_CONFIG, type DatabaseConfig } from '@seam/persistence';
 import { AppModule } from '../../../apps/monolith/src/app.module.js';
 import { configureApp } from '../../../apps/monolith/src/bootstrap/configure-app.js';
 import { LOCAL_MODULES } from '../../../apps/monolith/src/modules.js';
-
-/** The admin account the seed creates in e2e runs. */
-export const E2E_ADMIN = Object.freeze({ email: 'admin@e2e.test', password: 'e2e admin password' });
-
-/** The identity module's signing key in e2e runs, so that tests can craft expired and forged tokens. */
-export const E2E_JWT_SECRET = 'e2e-secret-of-at-least-thirty-two-bytes!';
+import { E2E_ADMIN, E2E_JWT_SECRET } from './e2e-accounts.js';
 
 /**
  * The monolith's AppModule, booted as `main.ts` boots it (same `configureApp`), on the given

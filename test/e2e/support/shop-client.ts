@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { expect } from '@jest/globals';
 import request, { type Response } from 'supertest';
-import { E2E_ADMIN } from './e2e-monolith.js';
+import { E2E_ADMIN } from './e2e-accounts.js';
 
 /** A registered, logged-in customer. */
 export interface Customer {
@@ -25,11 +25,12 @@ export const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('
 export class ShopClient {
   private adminToken?: Promise<string>;
 
-  constructor(private readonly server: () => Server) {}
+  /** @param app where requests go: the in-process app's HTTP server, or the base URL of a running edge (read per request: a restart may move it). */
+  constructor(private readonly app: () => Server | string) {}
 
   /** A supertest request builder for the current app. */
   http(): ReturnType<typeof request> {
-    return request(this.server());
+    return request(this.app());
   }
 
   async register(label: string): Promise<Customer> {

@@ -1,42 +1,42 @@
-import { afterAll, beforeAll, describe } from '@jest/globals';
+import { afterAll, beforeAll, describe, jest } from '@jest/globals';
 import { adminJourneys } from '../scenarios/admin.scenarios.js';
 import { hostileInputs } from '../scenarios/hostile.scenarios.js';
 import { platformChecks } from '../scenarios/platform.scenarios.js';
 import { restartChecks } from '../scenarios/restart.scenarios.js';
 import { shoppingJourneys } from '../scenarios/shopping.scenarios.js';
-import type { Database, DatabaseTarget } from './database-targets.js';
-import { E2eMonolith } from './e2e-monolith.js';
 import { ShopClient } from './shop-client.js';
+import type { ShopSystem, ShopTarget } from './shop-target.js';
 
 /**
- * The e2e suite of the monolith over HTTP, on one kind of database: one app per suite, booted on
- * an empty database (the seed runs as on a first start), every journey against it, a restart.
- * The same function runs for every target, so each database passes the very same tests.
+ * The e2e suite of the shop over HTTP, against one target: the in-process monolith on a kind of
+ * database, or a topology running as OS processes. One system per suite, started on empty data
+ * (the seed runs as on a first start), every journey against it, a restart. The same function
+ * runs for every target, so each passes the very same scenarios.
+ *
+ * @param more checks of this target only, run after the journeys and before the platform checks
+ *   (whose last check takes a module down); they may stop processes if they start them again.
  */
-export function shopSuite(target: DatabaseTarget): void {
+export function shopSuite<S extends ShopSystem>(target: ShopTarget<S>, more?: (system: () => S) => void): void {
+  if (target.testTimeoutMs) jest.setTimeout(target.testTimeoutMs);
   const suite = target.skipReason ? describe.skip : describe;
-  suite(`the monolith over HTTP, on ${target.title}${target.skipReason ? ` — skipped: ${target.skipReason}` : ''}`, () => {
-    let database: Database | undefined;
-    let monolith: E2eMonolith | undefined;
-    const shop = new ShopClient(() => monolith!.server);
+  suite(`${target.title}${target.skipReason ? ` — skipped: ${target.skipReason}` : ''}`, () => {
+    let system: S | undefined;
+    const shop = new ShopClient(() => system!.app);
 
     beforeAll(async () => {
-      database = await target.create();
-      monolith = await E2eMonolith.start(database.config);
-    }, 60_000);
+      system = await target.start();
+    }, target.startTimeoutMs);
 
     afterAll(async () => {
-      await monolith?.close();
-      await database?.drop();
-    });
+      await system?.stop();
+    }, 30_000);
 
     shoppingJourneys(shop);
     adminJourneys(shop);
     hostileInputs(shop);
-    restartChecks(shop, async () => {
-      monolith = await monolith!.restart();
-    });
-    // Last: its final check breaks a database of the running app.
-    platformChecks(shop, () => monolith!);
+    restartChecks(shop, () => system!.restart());
+    more?.(() => system!);
+    // Last: its final check takes a module down.
+    platformChecks(shop, target.outage, () => system!);
   });
 }

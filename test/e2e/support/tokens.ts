@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
-import { E2E_JWT_SECRET } from './e2e-monolith.js';
+import { E2E_JWT_SECRET } from './e2e-accounts.js';
 
 // Each hostile token keeps the claims of a real one and changes one thing, so that a 401 can only
 // come from that thing.

@@ -26,6 +26,12 @@ export interface TopologyProcessesOptions {
   redisUrl?: string;
   /** How long each process may take to become ready (default 60 s). */
   readyTimeoutMs?: number;
+  /**
+   * How many copies of some services to start instead of the topology's `replicas`
+   * (e.g. `{ payments: 1 }`); kept by {@link TopologyProcesses.restart}. Start more later with
+   * {@link TopologyProcesses.startService}.
+   */
+  replicas?: Record<string, number>;
 }
 
 /** One running process of a topology. */
@@ -50,6 +56,7 @@ export class TopologyProcesses {
     readonly processes: TopologyProcess[],
     private readonly env: Record<string, string>,
     private readonly readyTimeoutMs: number,
+    private readonly replicaCounts: Readonly<Record<string, number>>,
   ) {}
 
   /** The monolith's base URL: the HTTP API of the system. */
@@ -77,15 +84,36 @@ export class TopologyProcesses {
     // NO_COLOR: plain logs, so that outputs read well in failure messages.
     const env: Record<string, string> = { NO_COLOR: '1', ...options.env, SEAM_TOPOLOGY: options.topology, SEAM_TOPOLOGY_FILE: file, ...(await movedAddresses(planned, options.redisUrl)) };
     const topology = parseTopology(JSON.parse(readFileSync(file, 'utf8')), options.topology, env, file);
-    const run = new TopologyProcesses(topology, [], env, options.readyTimeoutMs ?? 60_000);
+    for (const [module, count] of Object.entries(options.replicas ?? {})) {
+      if (!topology.services.some((service) => service.module === module)) throw new Error(`replicas: ${module} is not a service in topology "${topology.name}"`);
+      if (!Number.isInteger(count) || count < 1) throw new Error(`replicas: ${module} needs a whole number of copies from 1, got ${count}`);
+    }
+    const run = new TopologyProcesses(topology, [], env, options.readyTimeoutMs ?? 60_000, { ...options.replicas });
+    await run.startAll();
+    return run;
+  }
+
+  /**
+   * Stops every process, then starts the topology again with the same environment and the same
+   * transport addresses: a restart of the whole system on the same data. HTTP ports change
+   * (read {@link baseUrl} and each process's `url` again); copies added with
+   * {@link startService} are not started again.
+   */
+  async restart(graceMs?: number): Promise<void> {
+    await this.stop(graceMs);
+    this.processes.splice(0);
+    await this.startAll();
+  }
+
+  private async startAll(): Promise<void> {
     try {
-      await Promise.all(topology.services.flatMap((service) => Array.from({ length: service.replicas }, (_unused, replica) => run.startService(service.module, replica))));
-      await run.startMonolith();
+      const copies = (module: string, planned: number) => this.replicaCounts[module] ?? planned;
+      await Promise.all(this.topology.services.flatMap((service) => Array.from({ length: copies(service.module, service.replicas) }, (_unused, replica) => this.startService(service.module, replica))));
+      await this.startMonolith();
     } catch (error) {
-      await run.stop();
+      await this.stop();
       throw error;
     }
-    return run;
   }
 
   /** Starts one more copy of a module's service (or a copy that was stopped), and waits until it is ready. */

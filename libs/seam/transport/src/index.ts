@@ -14,6 +14,7 @@ export { findForbiddenKeys, MAX_PAYLOAD_DEPTH } from './door/forbidden-keys.js';
 export { SeamExceptionFilter } from './door/seam-exception.filter.js';
 export * from './client/seam-client.js';
 export { TransportRouter } from './client/transport-router.js';
+export { type HandledCalls, handledCalls } from './transports/server-core/handled-calls.js';
 export * from './module/endpoint.js';
 export * from './module/seam-options.js';
 export * from './module/seam-transport.module.js';

@@ -1,11 +1,12 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { TransportRouter } from '@seam/transport';
+import { handledCalls, TransportRouter } from '@seam/transport';
 
 /**
  * `GET /metrics`, in the Prometheus text format: the few process figures every deployable has
- * (uptime, memory, calls waiting for an answer). A starting point that scrapers can already use;
- * request and call histograms belong to the observability work.
+ * (uptime, memory, calls waiting for an answer) and the requests its handlers took, per pattern
+ * — with replicas, the latter shows which copy did the work. A starting point that scrapers can
+ * already use; request and call histograms belong to the observability work.
  */
 @ApiExcludeController()
 @Controller('metrics')
@@ -21,8 +22,19 @@ export class MetricsController {
       gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', memory.rss),
       gauge('nodejs_heap_used_bytes', 'V8 heap in use, in bytes.', memory.heapUsed),
       gauge('seam_calls_pending', 'Calls this process sent that await an answer.', this.router.pendingCount()),
+      handledCounter(handledCalls.snapshot()),
     ].join('');
   }
 }
 
 const gauge = (name: string, help: string, value: number) => `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}\n`;
+
+/** One sample per pattern; patterns are contract constants (`<module>.<verb>-<noun>`), safe as label values. */
+function handledCounter(counts: ReadonlyArray<readonly [string, number]>): string {
+  const name = 'seam_calls_handled_total';
+  const samples = counts.map(([pattern, handled]) => `${name}{pattern="${escapeLabel(pattern)}"} ${handled}\n`).join('');
+  return `# HELP ${name} Requests whose handler ran in this process, per pattern, since it started.\n# TYPE ${name} counter\n${samples}`;
+}
+
+/** Escapes a label value as the text format requires; a pattern is checked when registered, so this is belt and braces. */
+const escapeLabel = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

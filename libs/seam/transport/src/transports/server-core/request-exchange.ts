@@ -6,6 +6,7 @@ import type { CallContext } from '../../context/call-context.js';
 import { runInCallScope } from '../../context/call-scope.js';
 import { toWireError } from '../../door/to-wire-error.js';
 import { InternalError, type WireError } from '../../errors/seam-error.js';
+import { handledCalls } from './handled-calls.js';
 
 /** How a server runs handlers: limits and context propagation. */
 export interface DispatchOptions {
@@ -55,6 +56,7 @@ export class RequestExchange {
   /** Starts the handler. */
   run(): void {
     if (this.done) return;
+    handledCalls.count(this.pattern);
     attachCallContext(this.rpcContext, this.call);
     let result: Promise<unknown>;
     try {

@@ -1,0 +1,23 @@
+/**
+ * How many requests this process has handed to a handler, per pattern, since it started — over
+ * every transport it serves (in-process, TCP, Redis). Counted when the handler starts, whatever
+ * its outcome; requests answered without running a handler (unknown pattern, deadline already
+ * past, refused at the size check) are not counted. Process-wide on purpose: `/metrics` reports
+ * the process, and with several replicas of a module it shows which replica did the work.
+ */
+export class HandledCalls {
+  private readonly counts = new Map<string, number>();
+
+  /** @internal Records that a handler of `pattern` started (the servers' hot path: one map update). */
+  count(pattern: string): void {
+    this.counts.set(pattern, (this.counts.get(pattern) ?? 0) + 1);
+  }
+
+  /** Handled requests per pattern, sorted by pattern: a snapshot. */
+  snapshot(): Array<[pattern: string, handled: number]> {
+    return [...this.counts].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+}
+
+/** This process's count of handled requests per pattern (see {@link HandledCalls}). */
+export const handledCalls = new HandledCalls();

@@ -1,0 +1,24 @@
+import { Test } from '@nestjs/testing';
+import { SeamClient, SeamTransportModule } from '@seam/transport';
+import type { TopologyProcesses } from '@seam/testing';
+
+/** A {@link SeamClient} in the test process, and how to let it go. */
+export interface SeamCaller {
+  readonly client: SeamClient;
+  close(): Promise<void>;
+}
+
+/**
+ * A Seam client calling `module` where the running topology serves it, as another service of
+ * the system would (same transport, deadlines and typed errors), on behalf of a module named
+ * `e2e`.
+ */
+export async function seamCallerOf(processes: TopologyProcesses, module: string): Promise<SeamCaller> {
+  const service = processes.topology.services.find((placement) => placement.module === module);
+  if (!service) throw new Error(`${module} is not a service in topology "${processes.topology.name}"`);
+  const moduleRef = await Test.createTestingModule({
+    imports: [SeamTransportModule.forRoot({ hosted: [], endpoints: { [module]: service.address } }), SeamTransportModule.forModule('e2e')],
+  }).compile();
+  await moduleRef.init();
+  return { client: moduleRef.get(SeamClient), close: () => moduleRef.close() };
+}
