@@ -4,6 +4,7 @@ import { IdentityModule, identityData } from '@modules/identity';
 import { InventoryModule, inventoryData } from '@modules/inventory';
 import { OrdersModule, ordersData } from '@modules/orders';
 import { PaymentsModule, paymentsData } from '@modules/payments';
+// seam:module-imports — `npm run add:module -- <name>` adds each new module's import above this line.
 import type { ModuleData } from '@seam/persistence';
 
 /** A module of the reference application that runs in this binary. */
@@ -29,4 +30,5 @@ export const LOCAL_MODULES: readonly LocalModule[] = Object.freeze([
   local(InventoryModule, inventoryData),
   local(PaymentsModule, paymentsData),
   local(OrdersModule, ordersData),
+  // seam:local-modules — `npm run add:module -- <name>` adds each new module above this line (it starts last).
 ]);

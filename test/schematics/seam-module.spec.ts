@@ -1,0 +1,276 @@
+// The seam-module schematic on in-memory files (fast cases, all run by one child process, see
+// support/run-schematic.mjs): a frozen copy of the files it edits (fixtures/: the repository with its
+// five modules), for exact expectations, and the repository's own files, which it must be able to
+// extend whatever modules they list by now. seam-module.cli.spec.ts runs it for real, through the
+// Nest CLI, on a copy of the repository.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { parseTopology } from '@seam/runtime';
+
+const REPOSITORY_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MODULES_TS = 'apps/monolith/src/modules.ts';
+const SHARED_FILES = ['topologies.json', 'nest-cli.json', MODULES_TS];
+const TIMESTAMP = 1_800_000_000_000;
+
+const repositoryText = (path: string): string => readFileSync(join(REPOSITORY_ROOT, path), 'utf8');
+
+/** A module name the repository does not use (yet): `base`, else `base-2`, `base-3`, … */
+function unusedName(base: string): string {
+  const taken = (name: string) => (JSON.parse(repositoryText('topologies.json')).modules as string[]).includes(name) || existsSync(join(REPOSITORY_ROOT, 'libs', name));
+  let name = base;
+  for (let suffix = 2; taken(name); suffix += 1) name = `${base}-${suffix}`;
+  return name;
+}
+const LIVE_NAME = unusedName('gift-cards');
+const fixtureText = (path: string): string => readFileSync(join(REPOSITORY_ROOT, 'test/schematics/fixtures', path === MODULES_TS ? 'modules.ts.txt' : path), 'utf8');
+
+/** One run of the schematic: its options, and files added to (or, when undefined, removed from) the fixture's. */
+interface SchematicCase {
+  id: string;
+  options: { name?: unknown };
+  files?: Record<string, string | undefined>;
+  /** Start from the repository's own shared files instead of the fixture's. */
+  live?: boolean;
+}
+
+/** What a run left: the tree's files, or the error it refused with and whether its input tree is unchanged. */
+interface SchematicResult {
+  files?: Record<string, string>;
+  error?: string;
+  unchanged?: boolean;
+  logs: string[];
+}
+
+/** The files the schematic reads, and one file per module the topology file lists. */
+function startingFiles({ files: overrides = {}, live = false }: SchematicCase): Record<string, string> {
+  const text = live ? repositoryText : fixtureText;
+  const files: Record<string, string | undefined> = Object.fromEntries(SHARED_FILES.map((path) => [path, text(path)]));
+  for (const module of JSON.parse(text('topologies.json')).modules as string[]) {
+    files[`libs/${module}/core/src/index.ts`] = '';
+    files[`apps/${module}-service/src/main.ts`] = '';
+  }
+  return Object.fromEntries(Object.entries({ ...files, ...overrides }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** Runs every case in one child process (see support/run-schematic.mjs for why not in jest). */
+function runCases(cases: SchematicCase[]): Map<string, SchematicResult> {
+  const input = {
+    collection: join(REPOSITORY_ROOT, 'tools/schematics/collection.json'),
+    cases: cases.map((run) => ({ id: run.id, schematic: 'seam-module', options: { timestamp: TIMESTAMP, ...run.options }, files: startingFiles(run) })),
+  };
+  const output = execFileSync(process.execPath, [join(REPOSITORY_ROOT, 'test/schematics/support/run-schematic.mjs')], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 64 << 20 });
+  return new Map((JSON.parse(output) as Array<SchematicResult & { id: string }>).map(({ id, ...result }) => [id, result]));
+}
+
+const NOT_KEBAB_CASE = ['Shipping', 'ship_ping', 'ship ping', '-ship', 'ship-', 'ship--ping', '1ship', 'ship.ping', '../evil', 'libs/evil', '__proto__', 'shípping'];
+const RESERVED = ['seam', 'seam-toolkit', 'monolith', 'test', 'edge', 'core', 'contracts', 'apps', 'libs', 'shared', 'shipping-service'];
+const PARTLY_EXISTING: Array<[string, Record<string, string>, string]> = [
+  ['a folder under libs/', { 'libs/ghost/README.md': 'notes' }, 'libs/ghost'],
+  ['its service app', { 'apps/ghost-service/src/main.ts': '' }, 'apps/ghost-service'],
+  ['its nest-cli.json project', { 'nest-cli.json': JSON.stringify({ projects: { 'ghost-service': {} } }) }, 'nest-cli.json (project ghost-service)'],
+  ['its name in topologies.json', { 'topologies.json': JSON.stringify({ modules: ['ghost'], topologies: {} }) }, 'topologies.json'],
+];
+const CUSTOM_TOPOLOGIES = {
+  modules: ['alpha', 'beta'],
+  topologies: {
+    edge: {
+      monolith: { address: 'tcp://10.0.0.1:5003' },
+      modules: { alpha: { service: 'tcp://10.0.0.1:5002', httpPort: 5004 }, beta: { service: 'tcp://10.0.0.1:5001', httpPort: 5005 } },
+    },
+  },
+};
+
+const CASES: SchematicCase[] = [
+  {
+    id: 'gift-cards',
+    options: { name: 'gift-cards' },
+    files: { 'deploy/Dockerfile': 'ARG SEAM_APPS="monolith identity-service catalog-service"\n', 'deploy/entrypoint.mjs': 'run(process.env.SEAM_APP);\n' },
+  },
+  { id: 'on the repository', options: { name: LIVE_NAME }, live: true },
+  { id: 'custom topology', options: { name: 'gamma' }, files: { 'topologies.json': JSON.stringify(CUSTOM_TOPOLOGIES) } },
+  ...[...NOT_KEBAB_CASE, ...RESERVED].map((name) => ({ id: `name ${name}`, options: { name } })),
+  { id: 'no name', options: {} },
+  { id: 'long name', options: { name: 'a'.repeat(41) } },
+  { id: 'existing catalog', options: { name: 'catalog' } },
+  ...PARTLY_EXISTING.map(([what, files]) => ({ id: `partly existing: ${what}`, options: { name: 'ghost' }, files })),
+  {
+    id: 'no marker',
+    options: { name: 'ghost' },
+    files: { [MODULES_TS]: fixtureText(MODULES_TS).replace(/^.*seam:local-modules.*\n/m, '') },
+  },
+  { id: 'no topologies.json', options: { name: 'ghost' }, files: { 'topologies.json': undefined } },
+];
+
+let results: Map<string, SchematicResult>;
+beforeAll(() => {
+  results = runCases(CASES);
+});
+
+/** The files a successful case produced. */
+function generated(id: string): Record<string, string> {
+  const result = results.get(id)!;
+  if (!result.files) throw new Error(`case "${id}" was refused: ${result.error}`);
+  return result.files;
+}
+
+/** How a refused case ended (an unrefused case shows as no error). */
+const refusal = (id: string) => ({ error: results.get(id)!.error, unchanged: results.get(id)!.unchanged });
+
+describe('seam-module schematic', () => {
+  describe('a new module', () => {
+    let files: Record<string, string>;
+    beforeAll(() => {
+      files = generated('gift-cards');
+    });
+
+    it('gets contracts, a core with one folder per use case, its data and specs, and its service', () => {
+      expect(Object.keys(files).filter((path) => path.includes('gift-cards') && !SHARED_FILES.includes(path)).toSorted()).toEqual(
+        [
+          'apps/gift-cards-service/main.js',
+          'apps/gift-cards-service/src/main.ts',
+          'apps/gift-cards-service/tsconfig.app.json',
+          'libs/gift-cards/contracts/src/gift-cards.contract.ts',
+          'libs/gift-cards/contracts/src/gift-cards.dto.ts',
+          'libs/gift-cards/contracts/src/gift-cards.events.ts',
+          'libs/gift-cards/contracts/src/index.ts',
+          'libs/gift-cards/core/src/create-item/create-item.controller.spec.ts',
+          'libs/gift-cards/core/src/create-item/create-item.controller.ts',
+          'libs/gift-cards/core/src/domain/item.spec.ts',
+          'libs/gift-cards/core/src/domain/item.ts',
+          'libs/gift-cards/core/src/get-item/get-item.controller.spec.ts',
+          'libs/gift-cards/core/src/get-item/get-item.controller.ts',
+          'libs/gift-cards/core/src/gift-cards.data.ts',
+          'libs/gift-cards/core/src/gift-cards.int-spec.ts',
+          'libs/gift-cards/core/src/gift-cards.module.ts',
+          'libs/gift-cards/core/src/index.ts',
+          'libs/gift-cards/core/src/infrastructure/item.record.ts',
+          'libs/gift-cards/core/src/infrastructure/item.repository.ts',
+          `libs/gift-cards/core/src/infrastructure/migrations/${TIMESTAMP}-create-item.ts`,
+          'libs/gift-cards/core/src/item.views.ts',
+        ].toSorted(),
+      );
+    });
+
+    it('names its classes, patterns and data after the module, and leaves no template syntax behind', () => {
+      const contract = files['libs/gift-cards/contracts/src/gift-cards.contract.ts'];
+      expect(contract).toContain("export const GiftCardsContract = defineContract('gift-cards', {");
+      expect(contract).toMatch(/'gift-cards\.create-item'[\s\S]*'gift-cards\.get-item'[\s\S]*'gift-cards\.item\.created'/);
+      expect(files['libs/gift-cards/core/src/index.ts']).toContain('export { giftCardsData }');
+      expect(files['libs/gift-cards/core/src/gift-cards.data.ts']).toContain(`migrations: [CreateItem${TIMESTAMP}]`);
+      const leftovers = Object.entries(files).filter(([path, text]) => /<%|%>|__\w+(@\w+)?__/.test(path + text));
+      expect(leftovers.map(([path]) => path)).toEqual([]);
+    });
+
+    it('joins the monolith: imported, and last in LOCAL_MODULES', () => {
+      const modules = files['apps/monolith/src/modules.ts'];
+      expect(modules).toContain("import { GiftCardsModule, giftCardsData } from '@modules/gift-cards';\n// seam:module-imports");
+      expect(modules).toContain('  local(OrdersModule, ordersData),\n  local(GiftCardsModule, giftCardsData),\n  // seam:local-modules');
+    });
+
+    it('gets a nest-cli.json project like every other service, after the last one', () => {
+      const projects = JSON.parse(files['nest-cli.json']!).projects;
+      const payments = JSON.stringify(JSON.parse(fixtureText('nest-cli.json')).projects['payments-service']);
+      expect(projects['gift-cards-service']).toEqual(JSON.parse(payments.replaceAll('payments-service', 'gift-cards-service')));
+      const names = Object.keys(projects);
+      expect(names.indexOf('gift-cards-service')).toBe(names.indexOf('orders-service') + 1);
+    });
+
+    it('is placed in every topology the way its neighbours are, and every topology still parses', () => {
+      const document = JSON.parse(files['topologies.json']!);
+      expect(document.modules.at(-1)).toBe('gift-cards');
+      const placements = Object.fromEntries(Object.entries(document.topologies).map(([name, topology]) => [name, (topology as { modules: Record<string, unknown> }).modules['gift-cards']]));
+      expect(placements).toEqual({
+        monolith: 'monolith',
+        'split-tcp': { service: 'tcp://127.0.0.1:4106', httpPort: 9106 },
+        'split-redis': { service: 'redis://127.0.0.1:6379' },
+        mixed: 'monolith',
+      });
+      for (const name of Object.keys(document.topologies)) {
+        expect(parseTopology(document, name, {}, 'topologies.json').modules).toContain('gift-cards');
+      }
+      expect(results.get('gift-cards')!.logs).toContain('topology split-tcp: gift-cards runs as a service at tcp://127.0.0.1:4106');
+    });
+
+    it('says which deployment files list modules by hand, since it does not edit them', () => {
+      expect(results.get('gift-cards')!.logs).toContain('Not generated: deploy/Dockerfile lists modules by hand; add gift-cards there when it should be deployed.');
+    });
+  });
+
+  describe("the repository's own files, whatever modules they list by now", () => {
+    let files: Record<string, string>;
+    beforeAll(() => {
+      files = generated('on the repository');
+    });
+
+    it('keep their markers and their layout: every line stays, the module list only grows', () => {
+      const modulesLine = /^ {2}"modules": \[(.*)\],$/;
+      for (const path of SHARED_FILES) {
+        const after = files[path]!.split('\n');
+        const changed = repositoryText(path).split('\n').filter((line) => !after.includes(line) && !after.includes(`${line},`));
+        expect({ path, changed: changed.filter((line) => !modulesLine.test(line)) }).toEqual({ path, changed: [] });
+      }
+      const listed = (text: string) => modulesLine.exec(text.split('\n').find((line) => modulesLine.test(line)) ?? '')?.[1];
+      expect(listed(files['topologies.json']!)).toBe(`${listed(repositoryText('topologies.json'))}, "${LIVE_NAME}"`);
+    });
+
+    it('give topologies that all still parse, each placing the module', () => {
+      const document = JSON.parse(files['topologies.json']!);
+      for (const name of Object.keys(document.topologies)) {
+        expect(parseTopology(document, name, {}, 'topologies.json').modules).toContain(LIVE_NAME);
+      }
+    });
+  });
+
+  describe('placement in a custom topology', () => {
+    it('takes the next port that nothing in the topology uses, for TCP and for HTTP', () => {
+      const topologies = JSON.parse(generated('custom topology')['topologies.json']!);
+      expect(topologies.topologies.edge.modules.gamma).toEqual({ service: 'tcp://10.0.0.1:5006', httpPort: 5007 });
+    });
+  });
+
+  describe('its code', () => {
+    it("type-checks its JavaScript against the devkit's types (tsc --checkJs)", () => {
+      const tsc = spawnSync(process.execPath, [join(REPOSITORY_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(REPOSITORY_ROOT, 'tools/schematics/tsconfig.json')], { encoding: 'utf8' });
+      expect({ status: tsc.status, output: tsc.stdout + tsc.stderr }).toEqual({ status: 0, output: '' });
+    }, 60_000);
+  });
+
+  describe('refusals: nothing is written', () => {
+    it.each(NOT_KEBAB_CASE)('refuses %p: not kebab-case', (name) => {
+      expect(refusal(`name ${name}`)).toEqual({ error: expect.stringContaining('is not kebab-case'), unchanged: true });
+    });
+
+    it.each(RESERVED)('refuses %p: reserved, saying why', (name) => {
+      expect(refusal(`name ${name}`)).toEqual({ error: expect.stringMatching(/^Module name "[a-z-]+" is reserved: \S.*/), unchanged: true });
+    });
+
+    it('refuses no name, and a name too long for a database schema', () => {
+      expect(refusal('no name')).toEqual({ error: expect.stringContaining('Give the module a name'), unchanged: true });
+      expect(refusal('long name')).toEqual({ error: expect.stringContaining('longer than 40 characters'), unchanged: true });
+    });
+
+    it('refuses a module that exists, naming every place it shows', () => {
+      expect(refusal('existing catalog')).toEqual({
+        error:
+          'Module "catalog" already exists: libs/catalog, apps/catalog-service, topologies.json, nest-cli.json (project catalog-service), apps/monolith/src/modules.ts. ' +
+          'Nothing was written; this generator never overwrites, so choose another name.',
+        unchanged: true,
+      });
+    });
+
+    it.each(PARTLY_EXISTING)('refuses a module of which only %s exists', (what, _files, trace) => {
+      expect(refusal(`partly existing: ${what}`)).toEqual({ error: expect.stringContaining(`already exists: ${trace}.`), unchanged: true });
+    });
+
+    it('refuses to edit a modules.ts without its markers, saying where they go', () => {
+      expect(refusal('no marker')).toEqual({ error: expect.stringContaining('has no "// seam:local-modules" line'), unchanged: true });
+    });
+
+    it('refuses to run outside a Seam repository', () => {
+      expect(refusal('no topologies.json')).toEqual({ error: 'No topologies.json here: run the generator at the root of a Seam repository.', unchanged: true });
+    });
+  });
+});

@@ -1,0 +1,111 @@
+// @ts-check
+// `nest g -c @seam/schematics seam-module <name>`: a new module, in the shape of the reference
+// modules, registered everywhere the repository lists modules.
+//
+// CommonJS on purpose: @angular-devkit loads factories with require(), and a CommonJS file needs
+// no build step, so the collection works straight from a fresh `npm ci`.
+const { strings } = require('@angular-devkit/core');
+const { MergeStrategy, SchematicsException, apply, applyTemplates, mergeWith, move, url } = require('@angular-devkit/schematics');
+const { existingTraces, nameProblem } = require('./module-name.js');
+const { addModule, formatTopologies } = require('./topologies.js');
+const { MODULES_TS, addServiceProject, addToModulesTs, modulesTsProblem } = require('./wiring.js');
+
+/**
+ * @typedef {object} SeamModuleOptions
+ * @property {string} [name] the module's name, kebab-case
+ * @property {number} [timestamp] milliseconds in the initial migration's name (default: now)
+ */
+
+/**
+ * The schematic's factory. Every check runs before anything is written: a refused name, a module
+ * that exists (nothing is ever overwritten) or a repository it does not recognise stops it with
+ * a `SchematicsException` and an untouched tree.
+ * @param {SeamModuleOptions} options
+ * @returns {import('@angular-devkit/schematics').Rule}
+ */
+function main(options) {
+  return (tree, context) => {
+    const problem = nameProblem(options.name);
+    if (problem) throw new SchematicsException(problem);
+    const name = /** @type {string} */ (options.name);
+
+    const topologies = readJson(tree, 'topologies.json');
+    if (!Array.isArray(topologies.modules) || typeof topologies.topologies !== 'object' || topologies.topologies === null) {
+      throw new SchematicsException('topologies.json needs a "modules" list and a "topologies" object; fix it first.');
+    }
+    const nestCli = readJson(tree, 'nest-cli.json');
+    const modulesTs = readText(tree, MODULES_TS);
+    const markers = modulesTsProblem(modulesTs);
+    if (markers) throw new SchematicsException(markers);
+    const traces = existingTraces(tree, name, { topologies, nestCli, modulesTs });
+    if (traces.length > 0) {
+      throw new SchematicsException(`Module "${name}" already exists: ${traces.join(', ')}. Nothing was written; this generator never overwrites, so choose another name.`);
+    }
+
+    const { document, placements } = addModule(topologies, name);
+    tree.overwrite('topologies.json', formatTopologies(document));
+    tree.overwrite('nest-cli.json', `${JSON.stringify(addServiceProject(nestCli, name), null, 2)}\n`);
+    tree.overwrite(MODULES_TS, addToModulesTs(modulesTs, name));
+    for (const [topology, placement] of Object.entries(placements)) {
+      context.logger.info(`topology ${topology}: ${name} ${placement === 'monolith' ? 'runs in the monolith' : `runs as a service at ${placement.service}`}`);
+    }
+
+    const lists = moduleLists(tree, 'deploy', topologies.modules);
+    if (lists.length > 0) {
+      context.logger.warn(`Not generated: ${lists.join(', ')} list${lists.length === 1 ? 's' : ''} modules by hand; add ${name} there when it should be deployed.`);
+    }
+
+    const templates = apply(url('./files'), [
+      applyTemplates({ ...strings, name, timestamp: options.timestamp ?? Date.now() }),
+      move('/'),
+    ]);
+    // MergeStrategy.Default fails on any file that exists: a second safety net behind the checks above.
+    return mergeWith(templates, MergeStrategy.Default);
+  };
+}
+
+/**
+ * The files under `dir` that name two modules or more: hand-written lists of modules (deployment
+ * files), which the generator does not edit.
+ * @param {import('@angular-devkit/schematics').Tree} tree
+ * @param {string} dir
+ * @param {string[]} modules
+ * @returns {string[]}
+ */
+function moduleLists(tree, dir, modules) {
+  /** @type {string[]} */
+  const found = [];
+  tree.getDir(dir).visit((path) => {
+    const text = tree.read(path)?.toString('utf8') ?? '';
+    const named = modules.filter((module) => new RegExp(`(^|[^a-z0-9-])${module}([^a-z0-9-]|-service|$)`, 'm').test(text));
+    if (named.length >= 2) found.push(path.slice(1));
+  });
+  return found.toSorted();
+}
+
+/**
+ * @param {import('@angular-devkit/schematics').Tree} tree
+ * @param {string} path
+ * @returns {string}
+ */
+function readText(tree, path) {
+  const content = tree.exists(path) ? tree.read(path) : null;
+  if (!content) throw new SchematicsException(`No ${path} here: run the generator at the root of a Seam repository.`);
+  return content.toString('utf8');
+}
+
+/**
+ * @param {import('@angular-devkit/schematics').Tree} tree
+ * @param {string} path
+ * @returns {any}
+ */
+function readJson(tree, path) {
+  const text = readText(tree, path);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SchematicsException(`${path} is not valid JSON (${error instanceof Error ? error.message : error}); fix it first.`);
+  }
+}
+
+module.exports = { main };
