@@ -17,12 +17,38 @@ export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityM
   // A promise chain is all the mutex this needs: one queue per DataSource, FIFO, no timeouts.
   const previous = queues.get(dataSource) ?? Promise.resolve();
   const run = previous.then(
-    () => dataSource.transaction(work),
-    () => dataSource.transaction(work),
+    () => immediateTransaction(dataSource, work),
+    () => immediateTransaction(dataSource, work),
   );
   queues.set(
     dataSource,
     run.catch(() => undefined),
   );
   return run;
+}
+
+/**
+ * A SQLite transaction that takes the write lock when it begins (`BEGIN IMMEDIATE`). TypeORM
+ * begins them DEFERRED: when two processes share a file (replicas of a module on SQLite), both can
+ * read, then both try to write, and SQLite fails one at once with "database is locked" — the busy
+ * timeout does not apply to a lock that must be upgraded. Taken at BEGIN, the lock makes the second
+ * writer wait (up to the busy timeout) instead. TypeORM has no option for this, so the one
+ * statement is swapped on this transaction's query runner; its bookkeeping stays TypeORM's own.
+ */
+async function immediateTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  const query = runner.query.bind(runner);
+  runner.query = ((sql: string, ...rest: unknown[]) =>
+    (query as (...args: unknown[]) => Promise<unknown>)(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql, ...rest)) as typeof runner.query;
+  try {
+    await runner.startTransaction();
+    const result = await work(runner.manager);
+    await runner.commitTransaction();
+    return result;
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    throw error;
+  } finally {
+    await runner.release();
+  }
 }
