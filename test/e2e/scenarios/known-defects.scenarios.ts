@@ -5,17 +5,15 @@ import type { ProcessShopSystem } from '../support/topology-target.js';
 const APPROVED_CARD = '4242424242424242';
 
 /**
- * With two payments replicas, orders are rejected with "capture failed: INTERNAL": the default
- * payment provider (`FakePaymentProvider`) keeps its authorizations in process memory, and the
- * capture of an order usually reaches the other replica (Redis streams alternate between idle
- * readers), which refuses an authorization it never issued. A real provider is one service
- * shared by every replica. Expected to fail until the fake's state is shared by the replicas
- * (or the topology runs one payments replica); meanwhile the shared scenarios of split-redis run
- * with one payments replica, as the suite's title says.
+ * With two payments replicas, orders are confirmed. The capture of an order usually reaches the
+ * other replica than its authorization did (Redis streams alternate between idle readers); the
+ * default payment provider (`FakePaymentProvider`) keeps its holds in the payments module's
+ * database, which both replicas share, as a real provider is one service for every replica. This
+ * was a known defect ("capture failed: INTERNAL") while the fake kept its holds in process memory.
  */
 export function twoPaymentReplicasDefect(system: () => ProcessShopSystem): void {
   describe('orders with two payments replicas', () => {
-    it.failing('KNOWN DEFECT (expected to fail until fixed): are confirmed — the fake payment provider keeps authorizations in one process’s memory', async () => {
+    it('are confirmed: both replicas see the fake payment provider’s holds', async () => {
       expect(system().processes.replicas('payments').length).toBe(2);
       const shop = new ShopClient(() => system().app);
       const sku = await shop.newProduct({ price: 700, stock: 4 });

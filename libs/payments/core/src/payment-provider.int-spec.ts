@@ -4,7 +4,7 @@ import { type AuthorizePayment, PaymentsContract } from '@contracts/payments';
 import { eventually, ModuleHarness } from '@seam/testing';
 import { DeadlineExceededError, UnavailableError } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_PAYMENTS_CONFIG, FAKE_CARDS, FakePaymentProvider, PAYMENT_PROVIDER, PAYMENTS_CONFIG, PaymentsModule } from './index.js';
+import { DEFAULT_PAYMENTS_CONFIG, FAKE_CARDS, FakePaymentProvider, PAYMENT_PROVIDER, type PaymentProvider, PAYMENTS_CONFIG, PaymentsModule } from './index.js';
 
 const authorization = (cardNumber: string): AuthorizePayment => ({
   idempotencyKey: `key-${randomUUID()}`,
@@ -26,15 +26,16 @@ const TIMER_SLACK_MS = 5;
 
 describe('payments module, each path of the card provider', () => {
   describe('with the default provider and timeouts', () => {
-    const provider = new FakePaymentProvider({ slowMs: DEFAULT_PAYMENTS_CONFIG.slowMs });
     let harness: ModuleHarness;
+    let provider: FakePaymentProvider;
     beforeAll(async () => {
       harness = await ModuleHarness.start({
         module: PaymentsModule,
         name: 'payments',
         record: [PaymentsContract.paymentDeclined],
-        overrides: [{ provide: PAYMENT_PROVIDER, useValue: provider }, { provide: PAYMENTS_CONFIG, useValue: DEFAULT_PAYMENTS_CONFIG }],
+        overrides: [{ provide: PAYMENTS_CONFIG, useValue: DEFAULT_PAYMENTS_CONFIG }],
       });
+      provider = harness.app.get<FakePaymentProvider>(PAYMENT_PROVIDER);
     });
     afterAll(() => harness?.close());
 
@@ -42,10 +43,10 @@ describe('payments module, each path of the card provider', () => {
       [FAKE_CARDS.declined, 'card_declined'],
       [FAKE_CARDS.insufficientFunds, 'insufficient_funds'],
     ])('answers %s as declined (%s), publishes paymentDeclined and holds nothing', async (cardNumber, reason) => {
-      const mark = provider.ledger().length;
+      const mark = (await provider.ledger()).length;
       const declined = await harness.client.send(PaymentsContract.authorizePayment, authorization(cardNumber));
       expect(declined).toMatchObject({ status: 'declined', reason, cardLast4: cardNumber.slice(-4) });
-      expect(provider.ledger().slice(mark)).toEqual([]);
+      expect((await provider.ledger()).slice(mark)).toEqual([]);
       await eventually(() => expect(harness.events(PaymentsContract.paymentDeclined)).toContainEqual(expect.objectContaining({ paymentId: declined.paymentId, reason })));
     });
 
@@ -98,11 +99,19 @@ describe('payments module, each path of the card provider', () => {
 
   describe('PaymentsModule.withProvider', () => {
     it('puts the given provider in place of the default one', async () => {
-      const own = new FakePaymentProvider();
+      const asked: string[] = [];
+      const own: PaymentProvider = {
+        authorize: async (cardNumber) => {
+          asked.push(cardNumber.slice(-4));
+          return { outcome: 'approved', authorizationId: 'own-1' };
+        },
+        capture: async () => undefined,
+        refund: async () => undefined,
+      };
       const harness = await ModuleHarness.start({ module: PaymentsModule.withProvider({ useValue: own }), name: 'payments' });
       try {
         const authorized = await harness.client.send(PaymentsContract.authorizePayment, authorization('378282246310005'));
-        expect(own.ledger()).toEqual([expect.objectContaining({ type: 'authorization', cardLast4: authorized.cardLast4 })]);
+        expect(asked).toEqual([authorized.cardLast4]);
       } finally {
         await harness.close();
       }

@@ -1,11 +1,14 @@
 import { defineModuleData } from '@seam/persistence';
+import { FakeProviderHoldRecord } from './infrastructure/fake-provider-hold.record.js';
+import { FakeProviderLedgerRecord } from './infrastructure/fake-provider-ledger.record.js';
 import { IdempotencyRecord } from './infrastructure/idempotency.record.js';
 import { CreatePayments1764100000000 } from './infrastructure/migrations/1764100000000-create-payments.js';
+import { CreateFakeProvider1764800000000 } from './infrastructure/migrations/1764800000000-create-fake-provider.js';
 import { PaymentRecord } from './infrastructure/payment.record.js';
 
 /** The payments module's own data: its entities and its migrations, in order. */
 export const paymentsData = defineModuleData({
   module: 'payments',
-  entities: [PaymentRecord, IdempotencyRecord],
-  migrations: [CreatePayments1764100000000],
+  entities: [PaymentRecord, IdempotencyRecord, FakeProviderHoldRecord, FakeProviderLedgerRecord],
+  migrations: [CreatePayments1764100000000, CreateFakeProvider1764800000000],
 });

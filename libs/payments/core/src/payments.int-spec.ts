@@ -19,13 +19,15 @@ const authorization = (overrides: Partial<AuthorizePayment> = {}): AuthorizePaym
 const failure = (call: Promise<unknown>) => call.then(() => undefined, (error: unknown) => error);
 
 describe('payments module, through its contract', () => {
-  const provider = new FakePaymentProvider({ slowMs: config.slowMs });
   let harness: ModuleHarness;
+  /** The provider the module wired: the fake, on the module's own database. */
+  let provider: FakePaymentProvider;
   const authorize = (request: AuthorizePayment) => harness.client.send(PaymentsContract.authorizePayment, request);
   const capture = (paymentId: string, idempotencyKey = newKey()) => harness.client.send(PaymentsContract.capturePayment, { idempotencyKey, paymentId });
   const refund = (paymentId: string, idempotencyKey = newKey()) => harness.client.send(PaymentsContract.refundPayment, { idempotencyKey, paymentId });
   /** The provider's ledger entries since `mark` (its length before the step under test). */
-  const ledgerSince = (mark: number) => provider.ledger().slice(mark).map((entry) => entry.type);
+  const ledgerSince = async (mark: number) => (await provider.ledger()).slice(mark).map((entry) => entry.type);
+  const ledgerMark = async () => (await provider.ledger()).length;
   /** Every payments event recorded for one payment, as statuses in order of arrival. */
   const eventsOf = (paymentId: string) =>
     [PaymentsContract.paymentAuthorized, PaymentsContract.paymentDeclined, PaymentsContract.paymentCaptured, PaymentsContract.paymentRefunded]
@@ -43,17 +45,15 @@ describe('payments module, through its contract', () => {
       module: PaymentsModule,
       name: 'payments',
       record: [PaymentsContract.paymentAuthorized, PaymentsContract.paymentDeclined, PaymentsContract.paymentCaptured, PaymentsContract.paymentRefunded],
-      overrides: [
-        { provide: PAYMENT_PROVIDER, useValue: provider },
-        { provide: PAYMENTS_CONFIG, useValue: config },
-      ],
+      overrides: [{ provide: PAYMENTS_CONFIG, useValue: config }],
     });
+    provider = harness.app.get<FakePaymentProvider>(PAYMENT_PROVIDER);
   });
   afterAll(() => harness?.close());
 
   describe('authorize, capture, refund', () => {
     it('holds, charges once and refunds once, publishing each step', async () => {
-      const mark = provider.ledger().length;
+      const mark = await ledgerMark();
       const request = authorization({ cardNumber: '5555555555554444' });
       const authorized = await authorize(request);
       expect(authorized).toEqual({ paymentId: expect.any(String), orderId: request.orderId, amount: eur(2_500), status: 'authorized', cardLast4: '4444', updatedAt: expect.any(String) });
@@ -61,16 +61,16 @@ describe('payments module, through its contract', () => {
       const refunded = await refund(authorized.paymentId);
       expect(refunded).toMatchObject({ paymentId: authorized.paymentId, status: 'refunded', amount: eur(2_500) });
       await expect(harness.client.send(PaymentsContract.getPayment, { paymentId: authorized.paymentId })).resolves.toEqual(refunded);
-      expect(ledgerSince(mark)).toEqual(['authorization', 'capture', 'refund']);
+      expect(await ledgerSince(mark)).toEqual(['authorization', 'capture', 'refund']);
       await eventually(() => expect(eventsOf(authorized.paymentId)).toEqual(['authorized', 'captured', 'refunded']));
     });
 
     it('voids an authorization that was never captured, which then cannot be captured', async () => {
-      const mark = provider.ledger().length;
+      const mark = await ledgerMark();
       const { paymentId } = await authorize(authorization());
       expect((await refund(paymentId)).status).toBe('refunded');
       await expect(capture(paymentId)).rejects.toBeInstanceOf(ConflictError);
-      expect(ledgerSince(mark)).toEqual(['authorization', 'void']);
+      expect(await ledgerSince(mark)).toEqual(['authorization', 'void']);
     });
 
     it('answers a capture again under its key after the payment moved on, with no new effect', async () => {
@@ -78,9 +78,9 @@ describe('payments module, through its contract', () => {
       const key = newKey();
       const captured = await capture(paymentId, key);
       await refund(paymentId);
-      const mark = provider.ledger().length;
+      const mark = await ledgerMark();
       await expect(capture(paymentId, key)).resolves.toEqual(captured);
-      expect(ledgerSince(mark)).toEqual([]);
+      expect(await ledgerSince(mark)).toEqual([]);
     });
 
     it('refuses to capture a declined payment, or one captured under another key', async () => {
@@ -95,11 +95,11 @@ describe('payments module, through its contract', () => {
 
     it('lets a capture and a refund sent together reach the provider one at a time', async () => {
       const { paymentId } = await authorize(authorization());
-      const mark = provider.ledger().length;
+      const mark = await ledgerMark();
       const outcomes = await Promise.allSettled([capture(paymentId), refund(paymentId)]);
       // Only Conflicts may come back: an unexpected error would mean both reached the provider and it refused one.
       for (const reason of outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []))) expect(reason).toBeInstanceOf(ConflictError);
-      const effects = ledgerSince(mark);
+      const effects = await ledgerSince(mark);
       expect([['capture'], ['capture', 'refund'], ['void']]).toContainEqual(effects);
       const final = await harness.client.send(PaymentsContract.getPayment, { paymentId });
       expect(final.status).toBe(effects.join() === 'capture' ? 'captured' : 'refunded');
@@ -115,20 +115,20 @@ describe('payments module, through its contract', () => {
 
   describe('idempotency by key', () => {
     it('answers the same key and request again with the first answer: one charge, one event', async () => {
-      const mark = provider.ledger().length;
+      const mark = await ledgerMark();
       const request = authorization();
       const first = await authorize(request);
       await expect(authorize({ ...request })).resolves.toEqual(first);
-      expect(ledgerSince(mark)).toEqual(['authorization']);
+      expect(await ledgerSince(mark)).toEqual(['authorization']);
       await eventsSettled();
       expect(eventsOf(first.paymentId)).toEqual(['authorized']);
     });
 
     it('charges once for 20 concurrent requests with one key; the others get that answer or an in-progress Conflict', async () => {
-      const mark = provider.ledger().length;
+      const mark = await ledgerMark();
       const request = authorization();
       const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => authorize({ ...request })));
-      expect(ledgerSince(mark)).toEqual(['authorization']);
+      expect(await ledgerSince(mark)).toEqual(['authorization']);
       const answers = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
       const errors = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as Error] : []));
       expect(answers.length).toBeGreaterThanOrEqual(1);

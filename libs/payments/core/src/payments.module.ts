@@ -1,6 +1,7 @@
 import { type DynamicModule, type FactoryProvider, Module, type Type } from '@nestjs/common';
-import { SeamPersistenceModule } from '@seam/persistence';
+import { dataSourceToken, SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
+import type { DataSource } from 'typeorm';
 import { AuthorizePaymentController } from './authorize-payment/authorize-payment.controller.js';
 import { CapturePaymentController } from './capture-payment/capture-payment.controller.js';
 import { GetPaymentController } from './get-payment/get-payment.controller.js';
@@ -21,16 +22,18 @@ export type PaymentProviderSource =
   | { useClass: Type<PaymentProvider> }
   | Pick<FactoryProvider<PaymentProvider | Promise<PaymentProvider>>, 'useFactory' | 'inject'>;
 
+/** The fake, on the module's own database: every replica of the module shares its holds. */
 const defaultProvider: FactoryProvider<PaymentProvider> = {
   provide: PAYMENT_PROVIDER,
-  useFactory: (config: PaymentsConfig) => new FakePaymentProvider({ slowMs: config.slowMs }),
-  inject: [PAYMENTS_CONFIG],
+  useFactory: (config: PaymentsConfig, dataSource: DataSource) => new FakePaymentProvider(dataSource, { slowMs: config.slowMs }),
+  inject: [PAYMENTS_CONFIG, dataSourceToken(paymentsData.module)],
 };
 
 /**
  * The payments module: card payments through an outside provider, idempotent by key, in its own
- * database, behind `PaymentsContract`. The provider is the {@link FakePaymentProvider} unless an
- * app chooses another with {@link PaymentsModule.withProvider}.
+ * database, behind `PaymentsContract`. The provider is the {@link FakePaymentProvider}, keeping its
+ * holds in that database so that every replica of the module shares them, unless an app chooses
+ * another with {@link PaymentsModule.withProvider}.
  */
 @Module({
   imports: [SeamPersistenceModule.forModule(paymentsData), SeamTransportModule.forModule('payments')],

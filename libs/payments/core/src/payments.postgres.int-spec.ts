@@ -19,10 +19,10 @@ const authorization = (): AuthorizePayment => ({
 
 /** What differs on PostgreSQL: concurrent claims race on separate pooled connections, not one queue. */
 suite(`payments module on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`, () => {
-  const provider = new FakePaymentProvider();
   let database: TemporaryPostgres;
   let harness: ModuleHarness;
-  const ledgerSince = (mark: number) => provider.ledger().slice(mark).map((entry) => entry.type);
+  let provider: FakePaymentProvider;
+  const ledgerSince = async (mark: number) => (await provider.ledger()).slice(mark).map((entry) => entry.type);
 
   beforeAll(async () => {
     database = await TemporaryPostgres.create();
@@ -30,8 +30,8 @@ suite(`payments module on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`,
       module: PaymentsModule,
       name: 'payments',
       database: { kind: 'postgres', url: database.url },
-      overrides: [{ provide: PAYMENT_PROVIDER, useValue: provider }],
     });
+    provider = harness.app.get<FakePaymentProvider>(PAYMENT_PROVIDER);
   });
   afterAll(async () => {
     await harness?.close();
@@ -39,20 +39,20 @@ suite(`payments module on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`,
   });
 
   it('authorizes, captures and refunds a large amount exactly', async () => {
-    const mark = provider.ledger().length;
+    const mark = (await provider.ledger()).length;
     const { paymentId, amount } = await harness.client.send(PaymentsContract.authorizePayment, authorization());
     expect(amount).toEqual({ amount: 99_999_999_99, currency: 'EUR' });
     await harness.client.send(PaymentsContract.capturePayment, { idempotencyKey: `key-${randomUUID()}`, paymentId });
     await harness.client.send(PaymentsContract.refundPayment, { idempotencyKey: `key-${randomUUID()}`, paymentId });
     await expect(harness.client.send(PaymentsContract.getPayment, { paymentId })).resolves.toMatchObject({ status: 'refunded', amount });
-    expect(ledgerSince(mark)).toEqual(['authorization', 'capture', 'refund']);
+    expect(await ledgerSince(mark)).toEqual(['authorization', 'capture', 'refund']);
   });
 
   it('charges once for 20 concurrent requests with one key', async () => {
-    const mark = provider.ledger().length;
+    const mark = (await provider.ledger()).length;
     const request = authorization();
     const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => harness.client.send(PaymentsContract.authorizePayment, { ...request })));
-    expect(ledgerSince(mark)).toEqual(['authorization']);
+    expect(await ledgerSince(mark)).toEqual(['authorization']);
     const answers = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [JSON.stringify(outcome.value)] : []));
     expect(new Set(answers).size).toBe(1);
     for (const outcome of outcomes.filter((each) => each.status === 'rejected')) expect(outcome.reason).toBeInstanceOf(ConflictError);
@@ -60,11 +60,11 @@ suite(`payments module on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`,
 
   it('lets one of 10 concurrent captures under different keys reach the provider', async () => {
     const { paymentId } = await harness.client.send(PaymentsContract.authorizePayment, authorization());
-    const mark = provider.ledger().length;
+    const mark = (await provider.ledger()).length;
     const outcomes = await Promise.allSettled(
       Array.from({ length: 10 }, () => harness.client.send(PaymentsContract.capturePayment, { idempotencyKey: `key-${randomUUID()}`, paymentId })),
     );
-    expect(ledgerSince(mark)).toEqual(['capture']);
+    expect(await ledgerSince(mark)).toEqual(['capture']);
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
     for (const outcome of outcomes.filter((each) => each.status === 'rejected')) expect(outcome.reason).toBeInstanceOf(ConflictError);
   });

@@ -45,7 +45,7 @@ describe('AuthorizePaymentController', () => {
     const seam = {
       emit: async (_entry: unknown, event: PaymentEvent) => published.push({ event, stored: (await payments.findById(event.paymentId))?.status }),
     } as unknown as SeamClient;
-    provider = new FlakyProvider({ slowMs: 50 });
+    provider = new FlakyProvider(dataSource, { slowMs: 50 });
     const bounded = new BoundedPaymentProvider(provider, { providerTimeoutMs: 1_000, slowMs: 0 });
     controller = new AuthorizePaymentController(new IdempotencyRepository(dataSource), bounded, new PaymentEventPublisher(seam));
   });
@@ -58,7 +58,7 @@ describe('AuthorizePaymentController', () => {
       await expect(controller.authorize(authorization)).rejects.toBeInstanceOf(UnavailableError);
       await expect(controller.authorize(authorization)).resolves.toMatchObject({ status: 'authorized' });
       expect(provider.asked).toBe(2);
-      expect(provider.ledger().map((entry) => entry.type)).toEqual(['authorization']);
+      expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization']);
     });
 
     it('publishes only once the payment is stored', async () => {

@@ -46,7 +46,7 @@ describe('CapturePaymentController', () => {
     dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
     published = [];
     const seam = { emit: async (_entry: unknown, event: PaymentEvent) => published.push(event) } as unknown as SeamClient;
-    provider = new ControlledProvider();
+    provider = new ControlledProvider(dataSource);
     const keys = new IdempotencyRepository(dataSource);
     const bounded = new BoundedPaymentProvider(provider, { providerTimeoutMs: 1_000, slowMs: 0 });
     const events = new PaymentEventPublisher(seam);
@@ -61,7 +61,7 @@ describe('CapturePaymentController', () => {
     it('charges the authorized amount, then publishes paymentCaptured', async () => {
       const paymentId = await authorizedPayment();
       await expect(controller.capture({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({ paymentId, status: 'captured' });
-      expect(provider.ledger().at(-1)).toMatchObject({ type: 'capture', amount: { amount: 700, currency: 'EUR' } });
+      expect((await provider.ledger()).at(-1)).toMatchObject({ type: 'capture', amount: { amount: 700, currency: 'EUR' } });
       expect(published.map((event) => event.status)).toEqual(['authorized', 'captured']);
     });
 
@@ -71,7 +71,7 @@ describe('CapturePaymentController', () => {
       provider.failNext = 1;
       await expect(controller.capture(capture)).rejects.toBeInstanceOf(UnavailableError);
       await expect(controller.capture(capture)).resolves.toMatchObject({ status: 'captured' });
-      expect(provider.ledger().map((entry) => entry.type)).toEqual(['authorization', 'capture']);
+      expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization', 'capture']);
     });
 
     it('keeps a refund under another key away from the provider while the capture is there', async () => {

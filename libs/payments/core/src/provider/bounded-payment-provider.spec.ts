@@ -1,5 +1,9 @@
+import 'reflect-metadata';
 import { describe, expect, it } from '@jest/globals';
+import { dataSourceOptions, openDataSource } from '@seam/persistence';
+import { eventually } from '@seam/testing';
 import { UnavailableError } from '@seam/transport';
+import { paymentsData } from '../payments.data.js';
 import { BoundedPaymentProvider, withinTimeout } from './bounded-payment-provider.js';
 import { FAKE_CARDS, FakePaymentProvider } from './fake-payment-provider.js';
 
@@ -25,9 +29,17 @@ describe('withinTimeout', () => {
 
 describe('BoundedPaymentProvider', () => {
   describe('authorize', () => {
-    it('bounds the slow card by the configured timeout', async () => {
-      const bounded = new BoundedPaymentProvider(new FakePaymentProvider({ slowMs: 300 }), { providerTimeoutMs: 50, slowMs: 300 });
-      await expect(bounded.authorize(FAKE_CARDS.slow, { amount: 100, currency: 'EUR' })).rejects.toBeInstanceOf(UnavailableError);
+    it('bounds the slow card by the configured timeout, without cancelling it: the hold is made later', async () => {
+      const dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
+      try {
+        const fake = new FakePaymentProvider(dataSource, { slowMs: 150 });
+        const bounded = new BoundedPaymentProvider(fake, { providerTimeoutMs: 50, slowMs: 150 });
+        await expect(bounded.authorize(FAKE_CARDS.slow, { amount: 100, currency: 'EUR' })).rejects.toBeInstanceOf(UnavailableError);
+        expect(await fake.ledger()).toEqual([]);
+        await eventually(async () => expect((await fake.ledger()).map((entry) => entry.type)).toEqual(['authorization']));
+      } finally {
+        await dataSource.destroy();
+      }
     });
   });
 });

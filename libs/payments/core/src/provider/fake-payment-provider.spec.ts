@@ -1,5 +1,9 @@
-import { describe, expect, it } from '@jest/globals';
-import { FAKE_CARDS, FakePaymentProvider } from './fake-payment-provider.js';
+import 'reflect-metadata';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { dataSourceOptions, openDataSource } from '@seam/persistence';
+import type { DataSource } from 'typeorm';
+import { paymentsData } from '../payments.data.js';
+import { FAKE_CARDS, FakePaymentProvider, type FakePaymentProviderOptions } from './fake-payment-provider.js';
 import { withinTimeout } from './bounded-payment-provider.js';
 
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
@@ -11,77 +15,89 @@ async function approvedHold(provider: FakePaymentProvider, card: string = FAKE_C
 }
 
 describe('FakePaymentProvider', () => {
+  let dataSource: DataSource;
+  const fake = (options?: FakePaymentProviderOptions) => new FakePaymentProvider(dataSource, options);
+  beforeEach(async () => {
+    dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
+  });
+  afterEach(() => dataSource?.destroy());
+
   describe('authorize', () => {
     it('approves any other 12 to 19 digit number and records the hold', async () => {
-      const provider = new FakePaymentProvider();
+      const provider = fake();
       const authorizationId = await approvedHold(provider, '123456789012');
-      expect(provider.ledger()).toEqual([{ type: 'authorization', authorizationId, amount: eur(1_000), cardLast4: '9012' }]);
+      expect(await provider.ledger()).toEqual([{ type: 'authorization', authorizationId, amount: eur(1_000), cardLast4: '9012' }]);
     });
 
     it('declines its two decline cards with their reasons, charging nothing', async () => {
-      const provider = new FakePaymentProvider();
+      const provider = fake();
       await expect(provider.authorize(FAKE_CARDS.declined, eur(1_000))).resolves.toEqual({ outcome: 'declined', reason: 'card_declined' });
       await expect(provider.authorize(FAKE_CARDS.insufficientFunds, eur(1_000))).resolves.toEqual({ outcome: 'declined', reason: 'insufficient_funds' });
-      expect(provider.ledger()).toEqual([]);
+      expect(await provider.ledger()).toEqual([]);
       expect(provider.calls().map((call) => call.subject)).toEqual(['0002', '9995']);
     });
 
     it('answers the slow card after slowMs, approved', async () => {
-      const provider = new FakePaymentProvider({ slowMs: 80 });
+      const provider = fake({ slowMs: 80 });
       const started = performance.now();
       await approvedHold(provider, FAKE_CARDS.slow);
       expect(performance.now() - started).toBeGreaterThanOrEqual(75); // timers may round down by a millisecond or so
     });
 
     it('never answers for the hung card', async () => {
-      const provider = new FakePaymentProvider();
+      const provider = fake();
       const outcome = await withinTimeout(() => provider.authorize(FAKE_CARDS.hung, eur(1_000)), 50, 'authorize').catch((error: unknown) => error);
       expect(outcome).toMatchObject({ code: 'UNAVAILABLE' });
-      expect(provider.ledger()).toEqual([]);
+      expect(await provider.ledger()).toEqual([]);
     });
 
     it('refuses what is not a card number', async () => {
-      await expect(new FakePaymentProvider().authorize('4242', eur(1_000))).rejects.toThrow('12 to 19 digits');
+      await expect(fake().authorize('4242', eur(1_000))).rejects.toThrow('12 to 19 digits');
     });
   });
 
   describe('capture', () => {
     it('charges a hold once', async () => {
-      const provider = new FakePaymentProvider();
+      const provider = fake();
       const authorizationId = await approvedHold(provider);
       await provider.capture(authorizationId, eur(1_000));
       await expect(provider.capture(authorizationId, eur(1_000))).rejects.toThrow('captured, it cannot be captured');
-      expect(provider.ledger().map((entry) => entry.type)).toEqual(['authorization', 'capture']);
+      expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization', 'capture']);
     });
 
     it('refuses an unknown authorization and another amount', async () => {
-      const provider = new FakePaymentProvider();
+      const provider = fake();
       const authorizationId = await approvedHold(provider);
       await expect(provider.capture('auth_nope', eur(1_000))).rejects.toThrow('unknown authorization auth_nope');
       await expect(provider.capture(authorizationId, eur(999))).rejects.toThrow('holds 1000 EUR, not 999 EUR');
+      await expect(provider.capture(authorizationId, { amount: 1_000, currency: 'USD' })).rejects.toThrow('holds 1000 EUR, not 1000 USD');
+      // A refusal changes nothing: the hold can still be captured, and only that is recorded.
+      await provider.capture(authorizationId, eur(1_000));
+      expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization', 'capture']);
     });
   });
 
   describe('refund', () => {
     it('refunds a charge, once', async () => {
-      const provider = new FakePaymentProvider();
+      const provider = fake();
       const authorizationId = await approvedHold(provider);
       await provider.capture(authorizationId, eur(1_000));
       await provider.refund(authorizationId, eur(1_000));
       await expect(provider.refund(authorizationId, eur(1_000))).rejects.toThrow('already refunded');
-      expect(provider.ledger().map((entry) => entry.type)).toEqual(['authorization', 'capture', 'refund']);
+      expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization', 'capture', 'refund']);
     });
 
     it('voids a hold that was never captured, which then cannot be captured', async () => {
-      const provider = new FakePaymentProvider();
+      const provider = fake();
       const authorizationId = await approvedHold(provider);
       await provider.refund(authorizationId, eur(1_000));
       await expect(provider.capture(authorizationId, eur(1_000))).rejects.toThrow('voided');
-      expect(provider.ledger().map((entry) => entry.type)).toEqual(['authorization', 'void']);
+      await expect(provider.refund(authorizationId, eur(1_000))).rejects.toThrow('already voided');
+      expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization', 'void']);
     });
 
     it('refuses an unknown authorization', async () => {
-      await expect(new FakePaymentProvider().refund('auth_nope', eur(1_000))).rejects.toThrow('unknown authorization');
+      await expect(fake().refund('auth_nope', eur(1_000))).rejects.toThrow('unknown authorization');
     });
   });
 });

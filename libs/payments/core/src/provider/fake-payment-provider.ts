@@ -1,5 +1,9 @@
+import { inTransaction } from '@seam/persistence';
 import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
 import type { Money } from '../domain/payment.js';
+import { type FakeHoldState, FakeProviderHoldRecord } from '../infrastructure/fake-provider-hold.record.js';
+import { FakeProviderLedgerRecord } from '../infrastructure/fake-provider-ledger.record.js';
 import type { AuthorizationResult, PaymentProvider } from './payment-provider.js';
 
 /** Card numbers that make the fake take each of its paths; any other 12–19 digits is approved. */
@@ -34,35 +38,55 @@ export interface FakePaymentProviderOptions {
   slowMs?: number;
 }
 
-interface Hold {
-  amount: Money;
-  cardLast4: string;
-  state: 'held' | 'captured' | 'refunded' | 'voided';
-}
+type Settlement = 'capture' | 'refund';
 
 /**
- * An in-memory payment provider whose behaviour is chosen by the card number (see
- * {@link FAKE_CARDS}), so that tests and demos can take every path: approval, both decline
- * reasons, a slow answer and no answer at all. Like a real provider it refuses to capture or
- * refund an authorization it does not know, or twice; it keeps a {@link LedgerEntry} for every
- * effect. Card behaviours apply to `authorize`; `capture` and `refund` answer at once.
+ * How each settlement moves a hold: the states it may start from, and the new state as SQL
+ * evaluated on the row (a refund of a hold never captured is a void).
+ */
+const MOVES: Readonly<Record<Settlement, { from: readonly FakeHoldState[]; to: string }>> = {
+  capture: { from: ['held'], to: `'captured'` },
+  refund: { from: ['held', 'captured'], to: `CASE state WHEN 'held' THEN 'voided' ELSE 'refunded' END` },
+};
+
+const ENTRY_OF_STATE: Readonly<Partial<Record<FakeHoldState, LedgerEntry['type']>>> = { captured: 'capture', refunded: 'refund', voided: 'void' };
+
+/**
+ * A payment provider whose behaviour is chosen by the card number (see {@link FAKE_CARDS}), so
+ * that tests and demos can take every path: approval, both decline reasons, a slow answer and no
+ * answer at all. Card behaviours apply to `authorize`; `capture` and `refund` answer at once.
+ *
+ * Like a real provider it is one system for every replica of the payments module: its holds and
+ * its ledger live in the module's database (tables `fake_provider_hold` and
+ * `fake_provider_ledger`), so a hold made through one replica can be captured through another.
+ * It refuses (rejects) to capture or refund an authorization it does not know, or twice: each
+ * settlement is one conditional UPDATE, so of two replicas settling one hold at once exactly one
+ * succeeds. Every effect is recorded in the ledger in the same transaction.
  */
 export class FakePaymentProvider implements PaymentProvider {
-  private readonly holds = new Map<string, Hold>();
-  private readonly entries: LedgerEntry[] = [];
   private readonly received: ProviderCall[] = [];
   private readonly slowMs: number;
 
-  constructor(options: FakePaymentProviderOptions = {}) {
+  /** @param dataSource the payments module's own DataSource (migrated with `paymentsData`). */
+  constructor(
+    private readonly dataSource: DataSource,
+    options: FakePaymentProviderOptions = {},
+  ) {
     this.slowMs = options.slowMs ?? 1_500;
   }
 
-  /** Every effect so far, in order (a copy). */
-  ledger(): LedgerEntry[] {
-    return this.entries.map((entry) => ({ ...entry, amount: { ...entry.amount } }));
+  /** Every effect so far, through any instance on the same database, in order. */
+  async ledger(): Promise<LedgerEntry[]> {
+    const rows = await inTransaction(this.dataSource, (manager) => manager.getRepository(FakeProviderLedgerRecord).find({ order: { seq: 'ASC' } }));
+    return rows.map((row) => ({
+      type: row.type as LedgerEntry['type'],
+      authorizationId: row.authorizationId,
+      amount: { amount: row.amount, currency: row.currency },
+      cardLast4: row.cardLast4,
+    }));
   }
 
-  /** Every call received so far, in order (a copy). */
+  /** Every call this instance received so far, in order (a copy): what one replica asked. */
   calls(): ProviderCall[] {
     return this.received.map((call) => ({ ...call }));
   }
@@ -86,48 +110,64 @@ export class FakePaymentProvider implements PaymentProvider {
     }
   }
 
-  async capture(authorizationId: string, amount: Money): Promise<void> {
-    this.received.push({ method: 'capture', subject: authorizationId });
-    const hold = this.holdFor(authorizationId, 'capture');
-    if (hold.state !== 'held') throw new Error(`authorization ${authorizationId} is ${hold.state}, it cannot be captured`);
-    if (!sameMoney(hold.amount, amount)) throw new Error(`authorization ${authorizationId} holds ${format(hold.amount)}, not ${format(amount)}`);
-    hold.state = 'captured';
-    this.record('capture', authorizationId, hold);
+  capture(authorizationId: string, amount: Money): Promise<void> {
+    return this.settle('capture', authorizationId, amount);
   }
 
-  async refund(authorizationId: string, amount: Money): Promise<void> {
-    this.received.push({ method: 'refund', subject: authorizationId });
-    const hold = this.holdFor(authorizationId, 'refund');
-    if (hold.state !== 'held' && hold.state !== 'captured') throw new Error(`authorization ${authorizationId} is already ${hold.state}`);
-    if (!sameMoney(hold.amount, amount)) throw new Error(`authorization ${authorizationId} holds ${format(hold.amount)}, not ${format(amount)}`);
-    const type = hold.state === 'held' ? 'void' : 'refund';
-    hold.state = hold.state === 'held' ? 'voided' : 'refunded';
-    this.record(type, authorizationId, hold);
+  refund(authorizationId: string, amount: Money): Promise<void> {
+    return this.settle('refund', authorizationId, amount);
   }
 
-  private approve(cardNumber: string, amount: Money): AuthorizationResult {
-    const authorizationId = `auth_${randomUUID()}`;
-    const hold: Hold = { amount: { ...amount }, cardLast4: cardNumber.slice(-4), state: 'held' };
-    this.holds.set(authorizationId, hold);
-    this.record('authorization', authorizationId, hold);
-    return { outcome: 'approved', authorizationId };
+  private async approve(cardNumber: string, amount: Money): Promise<AuthorizationResult> {
+    const hold = Object.assign(new FakeProviderHoldRecord(), {
+      authorizationId: `auth_${randomUUID()}`,
+      amount: amount.amount,
+      currency: amount.currency,
+      cardLast4: cardNumber.slice(-4),
+      state: 'held',
+    });
+    await inTransaction(this.dataSource, async (manager) => {
+      await manager.getRepository(FakeProviderHoldRecord).insert(hold);
+      await manager.getRepository(FakeProviderLedgerRecord).insert(entryOf('authorization', hold));
+    });
+    return { outcome: 'approved', authorizationId: hold.authorizationId };
   }
 
-  private holdFor(authorizationId: string, operation: string): Hold {
-    const hold = this.holds.get(authorizationId);
-    if (!hold) throw new Error(`cannot ${operation} unknown authorization ${authorizationId}`);
-    return hold;
-  }
-
-  private record(type: LedgerEntry['type'], authorizationId: string, hold: Hold): void {
-    this.entries.push({ type, authorizationId, amount: { ...hold.amount }, cardLast4: hold.cardLast4 });
+  private async settle(operation: Settlement, authorizationId: string, amount: Money): Promise<void> {
+    this.received.push({ method: operation, subject: authorizationId });
+    const move = MOVES[operation];
+    await inTransaction(this.dataSource, async (manager) => {
+      // The UPDATE is the decision: of two replicas settling one hold at once, the database lets
+      // exactly one match it (SQLite: one writer at a time; PostgreSQL: the second waits for the
+      // row, then re-checks the condition on the row as the first left it).
+      const moved = await manager
+        .createQueryBuilder()
+        .update(FakeProviderHoldRecord)
+        .set({ state: () => move.to })
+        .where('authorization_id = :authorizationId AND state IN (:...from) AND amount = :amount AND currency = :currency', {
+          authorizationId,
+          from: [...move.from],
+          amount: amount.amount,
+          currency: amount.currency,
+        })
+        .execute();
+      const hold = await manager.getRepository(FakeProviderHoldRecord).findOneBy({ authorizationId });
+      if (moved.affected !== 1 || !hold) throw refusal(operation, authorizationId, hold, amount);
+      await manager.getRepository(FakeProviderLedgerRecord).insert(entryOf(ENTRY_OF_STATE[hold.state]!, hold));
+    });
   }
 }
 
-function sameMoney(a: Money, b: Money): boolean {
-  return a.amount === b.amount && a.currency === b.currency;
+function entryOf(type: LedgerEntry['type'], hold: FakeProviderHoldRecord): FakeProviderLedgerRecord {
+  const { authorizationId, amount, currency, cardLast4 } = hold;
+  return Object.assign(new FakeProviderLedgerRecord(), { type, authorizationId, amount, currency, cardLast4 });
 }
 
-function format(money: Money): string {
-  return `${money.amount} ${money.currency}`;
+/** Why a settlement matched no hold, as the provider would say it. */
+function refusal(operation: Settlement, authorizationId: string, hold: FakeProviderHoldRecord | null, amount: Money): Error {
+  if (!hold) return new Error(`cannot ${operation} unknown authorization ${authorizationId}`);
+  if (!MOVES[operation].from.includes(hold.state)) {
+    return new Error(operation === 'capture' ? `authorization ${authorizationId} is ${hold.state}, it cannot be captured` : `authorization ${authorizationId} is already ${hold.state}`);
+  }
+  return new Error(`authorization ${authorizationId} holds ${hold.amount} ${hold.currency}, not ${amount.amount} ${amount.currency}`);
 }

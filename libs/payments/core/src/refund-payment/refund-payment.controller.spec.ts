@@ -27,7 +27,7 @@ describe('RefundPaymentController', () => {
 
   beforeEach(async () => {
     dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
-    provider = new FakePaymentProvider();
+    provider = new FakePaymentProvider(dataSource);
     const keys = new IdempotencyRepository(dataSource);
     const bounded = new BoundedPaymentProvider(provider, { providerTimeoutMs: 1_000, slowMs: 0 });
     const events = new PaymentEventPublisher({ emit: async () => undefined } as unknown as SeamClient);
@@ -43,13 +43,13 @@ describe('RefundPaymentController', () => {
       const paymentId = await payment();
       await capture.capture({ idempotencyKey: key(), paymentId });
       await expect(controller.refund({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({ status: 'refunded' });
-      expect(provider.ledger().map((entry) => entry.type)).toEqual(['authorization', 'capture', 'refund']);
+      expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization', 'capture', 'refund']);
     });
 
     it('voids an authorized payment', async () => {
       const paymentId = await payment();
       await expect(controller.refund({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({ status: 'refunded' });
-      expect(provider.ledger().map((entry) => entry.type)).toEqual(['authorization', 'void']);
+      expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization', 'void']);
     });
 
     it('refuses a declined or already refunded payment without asking the provider', async () => {

@@ -1,0 +1,14 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { MINOR_UNITS } from './payment.record.js';
+
+/** One effect of the fake payment provider on money (table `fake_provider_ledger`), in the order it happened. */
+@Entity({ name: 'fake_provider_ledger' })
+export class FakeProviderLedgerRecord {
+  @PrimaryGeneratedColumn('increment', { name: 'seq' }) seq?: number;
+  /** `authorization`, `capture`, `refund` or `void`. */
+  @Column({ name: 'type', type: 'varchar', length: 13 }) type!: string;
+  @Column({ name: 'authorization_id', type: 'varchar', length: 100 }) authorizationId!: string;
+  @Column({ name: 'amount', type: 'bigint', transformer: MINOR_UNITS }) amount!: number;
+  @Column({ name: 'currency', type: 'varchar', length: 3 }) currency!: string;
+  @Column({ name: 'card_last4', type: 'varchar', length: 4 }) cardLast4!: string;
+}
