@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { OrdersContract, type PlaceOrder } from '@contracts/orders';
 import { type AuthorizePayment, PaymentsContract } from '@contracts/payments';
-import { FAKE_CARDS, FakePaymentProvider, PAYMENT_PROVIDER } from '@modules/payments';
+import { FAKE_CARDS } from '@modules/payments';
 import { type DatabaseConfig, type DataLocation, dataLocationFromConfig, dataSourceOptions, type DataMoveReport, moveModuleData, openDataSource } from '@seam/persistence';
 import { ModuleHarness, postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
 import { CARD, DECLINED_CARD, FakeNeighbours } from '../../../../libs/orders/core/src/testing/fake-neighbours.js';
@@ -27,7 +27,6 @@ interface ModuleCase {
 }
 
 const moduleNamed = (name: string) => LOCAL_MODULES.find((module) => module.name === name)!;
-const provider = new FakePaymentProvider();
 const neighbours = new FakeNeighbours();
 const replayedAuthorization: AuthorizePayment = { idempotencyKey: `key-${randomUUID()}`, orderId: randomUUID(), amount: { amount: 99_999_999_99, currency: 'EUR' }, cardNumber: FAKE_CARDS.approved };
 let replayedPaymentId: string | undefined;
@@ -36,7 +35,7 @@ const bobsOrder: PlaceOrder = { customerId: bob, lines: [{ sku: 'TEE-1', quantit
 
 const payments: ModuleCase = {
   local: moduleNamed('payments'),
-  harness: (database) => ModuleHarness.start({ module: moduleNamed('payments').module, name: 'payments', database, overrides: [{ provide: PAYMENT_PROVIDER, useValue: provider }] }),
+  harness: (database) => ModuleHarness.start({ module: moduleNamed('payments').module, name: 'payments', database }),
   async seed(harness) {
     const send = harness.client;
     const authorize = (cardNumber: string, amount = 2_500) => send.send(PaymentsContract.authorizePayment, { idempotencyKey: `key-${randomUUID()}`, orderId: randomUUID(), amount: { amount, currency: 'EUR' }, cardNumber });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { PaymentsContract } from '@contracts/payments';
-import { FAKE_CARDS, FakePaymentProvider, PAYMENT_PROVIDER, PaymentsModule } from '@modules/payments';
+import { FAKE_CARDS, PaymentsModule } from '@modules/payments';
 import { ModuleHarness, postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
 
 /** What `npm run data:move` runs: the script built by the Nest CLI, as plain `node`. */
@@ -31,7 +31,6 @@ async function seedPayments(dataDir: string): Promise<void> {
     module: PaymentsModule,
     name: 'payments',
     database: { kind: 'sqlite', dataDir },
-    overrides: [{ provide: PAYMENT_PROVIDER, useValue: new FakePaymentProvider() }],
   });
   try {
     for (const cardNumber of [FAKE_CARDS.approved, FAKE_CARDS.declined, FAKE_CARDS.approved]) {
@@ -44,7 +43,7 @@ async function seedPayments(dataDir: string): Promise<void> {
 }
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
-const SUMMARY = /^payments: moved 2 tables \(idempotency_key: 5 rows, payment: 3 rows\) from SQLite file .*payments\.sqlite to (.+); counts verified$/;
+const SUMMARY = /^payments: moved 4 tables \(fake_provider_hold: 2 rows, fake_provider_ledger: 4 rows, idempotency_key: 5 rows, payment: 3 rows\) from SQLite file .*payments\.sqlite to (.+); counts verified$/;
 
 describe('npm run data:move, the built script as a process', () => {
   let [source, target, empty] = ['', '', ''];
@@ -62,10 +61,12 @@ describe('npm run data:move, the built script as a process', () => {
     expect([run.status, run.stderr]).toEqual([0, '']);
     const output = lines(run.stdout);
     expect(output).toEqual([
-      'payments: target migrated: CreatePayments1764100000000',
-      'table            source rows  target rows',
-      'idempotency_key            5            5',
-      'payment                    3            3',
+      'payments: target migrated: CreatePayments1764100000000, CreateFakeProvider1764800000000',
+      'table                 source rows  target rows',
+      'fake_provider_hold              2            2',
+      'fake_provider_ledger            4            4',
+      'idempotency_key                 5            5',
+      'payment                         3            3',
       expect.stringMatching(SUMMARY),
     ]);
     expect(readdirSync(target)).toContain('payments.sqlite');
@@ -78,7 +79,7 @@ describe('npm run data:move, the built script as a process', () => {
 
     const forced = dataMove(['payments', '--from', source, '--to', target, '--force']);
     expect(forced.status).toBe(0);
-    expect(lines(forced.stdout)).toContain('payments: deleted first: idempotency_key: 5 rows, payment: 3 rows');
+    expect(lines(forced.stdout)).toContain('payments: deleted first: fake_provider_hold: 2 rows, fake_provider_ledger: 4 rows, idempotency_key: 5 rows, payment: 3 rows');
     expect(lines(forced.stdout).at(-1)).toMatch(SUMMARY);
   });
 

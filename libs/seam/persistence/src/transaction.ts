@@ -42,6 +42,15 @@ async function immediateTransaction<T>(dataSource: DataSource, work: (manager: E
     (query as (...args: unknown[]) => Promise<unknown>)(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql, ...rest)) as typeof runner.query;
   try {
     await runner.startTransaction();
+  } catch (error) {
+    // BEGIN failed (the lock stayed busy past the busy timeout): no transaction is open, but
+    // TypeORM marked one active before it ran BEGIN. Undo that mark, or the shared runner would
+    // refuse every later transaction, and report the lock error itself.
+    (runner as { isTransactionActive: boolean }).isTransactionActive = false;
+    await runner.release();
+    throw error;
+  }
+  try {
     const result = await work(runner.manager);
     await runner.commitTransaction();
     return result;
