@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { type Copy, DockerfileParser, type Healthcheck, type Instruction } from 'dockerfile-ast';
@@ -27,11 +28,10 @@ const withKeyword = (instructions: Instruction[], keyword: string) => instructio
 const content = (instruction: Instruction) => instruction.getArgumentsContent() ?? '';
 const runs = [...stages.values()].flatMap((instructions) => withKeyword(instructions, 'RUN').map(content));
 
-/** The apps the build stage builds: `ARG SEAM_APPS="…"`. */
-const builtApps = (() => {
-  const arg = dockerfile.getInstructions().find((instruction) => instruction.getKeyword() === 'ARG' && content(instruction).startsWith('SEAM_APPS='));
-  return /^SEAM_APPS="([^"]*)"$/.exec(arg ? content(arg) : '')?.[1]?.split(/\s+/) ?? [];
-})();
+/** Where the module generator places the next module in a topology (tools/schematics, CommonJS). */
+const { placementFor } = createRequire(import.meta.url)('../../tools/schematics/seam-module/topologies.js') as {
+  placementFor: (topology: unknown) => 'monolith' | { service: string; httpPort?: number };
+};
 
 describe('deploy/Dockerfile', () => {
   it('has no syntax problem that the Dockerfile language service reports', () => {
@@ -50,14 +50,15 @@ describe('deploy/Dockerfile', () => {
     expect(runs.some((run) => /\bnpm prune --omit=dev\b|\bnpm ci\b[^&]*--omit=dev/.test(run))).toBe(true);
   });
 
-  it('builds every deployable: the monolith and a service per module, each a Nest app that exists', () => {
-    const modules = shippedTopology('monolith').modules;
-    expect(builtApps.toSorted()).toEqual(['monolith', ...modules.map((module) => `${module}-service`)].toSorted());
-    expect(runs.some((run) => run.includes('nest build ${SEAM_APPS}'))).toBe(true);
+  it('builds every deployable: every app of nest-cli.json, which are the monolith and a service per module, each a Nest app that exists', () => {
+    // `--all`: no list of apps to fall behind nest-cli.json.
+    expect(runs.filter((run) => /\bnest build\b/.test(run)).map((run) => /\bnest build( [^&\\]*)?/.exec(run)![0].trim())).toEqual(['nest build --all']);
     const projects = (JSON.parse(repositoryFile('nest-cli.json')) as { projects: Record<string, { type: string; sourceRoot: string; entryFile: string; compilerOptions: { tsConfigPath: string } }> }).projects;
-    for (const app of builtApps) {
+    const apps = Object.keys(projects).filter((name) => projects[name]!.type === 'application');
+    const modules = shippedTopology('monolith').modules;
+    expect(apps.toSorted()).toEqual(['monolith', ...modules.map((module) => `${module}-service`)].toSorted());
+    for (const app of apps) {
       const project = projects[app];
-      expect({ app, type: project?.type }).toEqual({ app, type: 'application' });
       expect({ app, entry: existsSync(join(REPOSITORY_ROOT, project!.sourceRoot, `${project!.entryFile}.ts`)) }).toEqual({ app, entry: true });
       // deploy/entrypoint.mjs runs dist/apps/<app>/apps/<app>/src/main.js: the outDir and rootDir below give that path.
       const { outDir, rootDir } = (JSON.parse(repositoryFile(project!.compilerOptions.tsConfigPath)) as { compilerOptions: { outDir: string; rootDir: string } }).compilerOptions;
@@ -92,14 +93,39 @@ describe('deploy/Dockerfile', () => {
     expect(finalName).toBe('runtime');
   });
 
-  it('exposes every port the shipped topologies listen on', () => {
-    const exposed = withKeyword(finalStage, 'EXPOSE').flatMap((expose) => expose.getArguments().map((argument) => argument.getValue().split('-').map(Number)));
-    const covered = (port: number) => exposed.some(([low, high = low]) => port >= low! && port <= high!);
-    const ports = shippedTopologyNames().flatMap((name) => {
+  describe('EXPOSE', () => {
+    const exposed = withKeyword(finalStage, 'EXPOSE').flatMap((expose) => expose.getArguments().map((argument) => argument.getValue()));
+    const range = (entry: string) => entry.split('-').map(Number) as [number, number?];
+    const covers = (entry: string, port: number) => {
+      const [low, high = low] = range(entry);
+      return port >= low && port <= high;
+    };
+    const covered = (port: number) => exposed.some((entry) => covers(entry, port));
+    const topologyPorts = shippedTopologyNames().flatMap((name) => {
       const plan = clusterPlan(shippedTopology(name));
       return plan.deployables.flatMap(({ httpPort, tcpPort }) => (tcpPort ? [httpPort, tcpPort] : [httpPort]));
     });
-    expect(ports.filter((port) => !covered(port))).toEqual([]);
+
+    it('exposes every port the shipped topologies listen on', () => {
+      expect(topologyPorts.filter((port) => !covered(port))).toEqual([]);
+    });
+
+    it('exposes the ports the module generator gives the next module, so that adding one needs no edit here', () => {
+      const topologies = (JSON.parse(repositoryFile('topologies.json')) as { topologies: Record<string, unknown> }).topologies;
+      const next = Object.entries(topologies).flatMap(([name, topology]) => {
+        const placement = placementFor(topology);
+        if (placement === 'monolith') return [];
+        const tcp = /^tcp:\/\/.+:(\d+)$/.exec(placement.service)?.[1];
+        return [...(tcp ? [Number(tcp)] : []), ...(placement.httpPort ? [placement.httpPort] : [])].map((port) => ({ name, port }));
+      });
+      expect(next.length).toBeGreaterThan(0);
+      expect(next.filter(({ port }) => !covered(port))).toEqual([]);
+    });
+
+    it('exposes only blocks that a shipped topology uses, each of at most a hundred ports', () => {
+      expect(exposed.filter((entry) => !topologyPorts.some((port) => covers(entry, port)))).toEqual([]);
+      expect(exposed.filter((entry) => (range(entry)[1] ?? range(entry)[0]) - range(entry)[0] >= 100)).toEqual([]);
+    });
   });
 
   it('copies only files that exist and that .dockerignore lets into the context', () => {

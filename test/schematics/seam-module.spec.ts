@@ -1,69 +1,16 @@
 // The seam-module schematic on in-memory files (fast cases, all run by one child process, see
 // support/run-schematic.mjs): a frozen copy of the files it edits (fixtures/: the repository with its
 // five modules), for exact expectations, and the repository's own files, which it must be able to
-// extend whatever modules they list by now. seam-module.cli.spec.ts runs it for real, through the
-// Nest CLI, on a copy of the repository.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+// extend whatever modules they list by now. seam-module.compose.spec.ts covers its edits of the
+// Compose files; seam-module.cli.spec.ts runs it for real, through the Nest CLI, on a copy of the
+// repository.
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseTopology } from '@seam/runtime';
+import { fixtureText, generated as generatedIn, MODULES_TS, REPOSITORY_ROOT, repositoryText, runCases, type SchematicCase, type SchematicResult, SHARED_FILES, TIMESTAMP, unusedName } from './support/schematic-cases.js';
 
-const REPOSITORY_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MODULES_TS = 'apps/monolith/src/modules.ts';
-const SHARED_FILES = ['topologies.json', 'nest-cli.json', MODULES_TS];
-const TIMESTAMP = 1_800_000_000_000;
-
-const repositoryText = (path: string): string => readFileSync(join(REPOSITORY_ROOT, path), 'utf8');
-
-/** A module name the repository does not use (yet): `base`, else `base-2`, `base-3`, … */
-function unusedName(base: string): string {
-  const taken = (name: string) => (JSON.parse(repositoryText('topologies.json')).modules as string[]).includes(name) || existsSync(join(REPOSITORY_ROOT, 'libs', name));
-  let name = base;
-  for (let suffix = 2; taken(name); suffix += 1) name = `${base}-${suffix}`;
-  return name;
-}
 const LIVE_NAME = unusedName('gift-cards');
-const fixtureText = (path: string): string => readFileSync(join(REPOSITORY_ROOT, 'test/schematics/fixtures', path === MODULES_TS ? 'modules.ts.txt' : path), 'utf8');
-
-/** One run of the schematic: its options, and files added to (or, when undefined, removed from) the fixture's. */
-interface SchematicCase {
-  id: string;
-  options: { name?: unknown };
-  files?: Record<string, string | undefined>;
-  /** Start from the repository's own shared files instead of the fixture's. */
-  live?: boolean;
-}
-
-/** What a run left: the tree's files, or the error it refused with and whether its input tree is unchanged. */
-interface SchematicResult {
-  files?: Record<string, string>;
-  error?: string;
-  unchanged?: boolean;
-  logs: string[];
-}
-
-/** The files the schematic reads, and one file per module the topology file lists. */
-function startingFiles({ files: overrides = {}, live = false }: SchematicCase): Record<string, string> {
-  const text = live ? repositoryText : fixtureText;
-  const files: Record<string, string | undefined> = Object.fromEntries(SHARED_FILES.map((path) => [path, text(path)]));
-  for (const module of JSON.parse(text('topologies.json')).modules as string[]) {
-    files[`libs/${module}/core/src/index.ts`] = '';
-    files[`apps/${module}-service/src/main.ts`] = '';
-  }
-  return Object.fromEntries(Object.entries({ ...files, ...overrides }).filter((entry): entry is [string, string] => entry[1] !== undefined));
-}
-
-/** Runs every case in one child process (see support/run-schematic.mjs for why not in jest). */
-function runCases(cases: SchematicCase[]): Map<string, SchematicResult> {
-  const input = {
-    collection: join(REPOSITORY_ROOT, 'tools/schematics/collection.json'),
-    cases: cases.map((run) => ({ id: run.id, schematic: 'seam-module', options: { timestamp: TIMESTAMP, ...run.options }, files: startingFiles(run) })),
-  };
-  const output = execFileSync(process.execPath, [join(REPOSITORY_ROOT, 'test/schematics/support/run-schematic.mjs')], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 64 << 20 });
-  return new Map((JSON.parse(output) as Array<SchematicResult & { id: string }>).map(({ id, ...result }) => [id, result]));
-}
 
 const NOT_KEBAB_CASE = ['Shipping', 'ship_ping', 'ship ping', '-ship', 'ship-', 'ship--ping', '1ship', 'ship.ping', '../evil', 'libs/evil', '__proto__', 'shípping'];
 const RESERVED = ['seam', 'seam-toolkit', 'monolith', 'test', 'edge', 'core', 'contracts', 'apps', 'libs', 'shared', 'shipping-service'];
@@ -110,11 +57,7 @@ beforeAll(() => {
 });
 
 /** The files a successful case produced. */
-function generated(id: string): Record<string, string> {
-  const result = results.get(id)!;
-  if (!result.files) throw new Error(`case "${id}" was refused: ${result.error}`);
-  return result.files;
-}
+const generated = (id: string): Record<string, string> => generatedIn(results, id);
 
 /** How a refused case ended (an unrefused case shows as no error). */
 const refusal = (id: string) => ({ error: results.get(id)!.error, unchanged: results.get(id)!.unchanged });
@@ -194,7 +137,7 @@ describe('seam-module schematic', () => {
       expect(results.get('gift-cards')!.logs).toContain('topology split-tcp: gift-cards runs as a service at tcp://127.0.0.1:4106');
     });
 
-    it('says which deployment files list modules by hand, since it does not edit them', () => {
+    it('says which deployment files list modules by hand, since it does not edit them (a Dockerfile with a list of apps)', () => {
       expect(results.get('gift-cards')!.logs).toContain('Not generated: deploy/Dockerfile lists modules by hand; add gift-cards there when it should be deployed.');
     });
   });

@@ -7,6 +7,7 @@
 const { strings } = require('@angular-devkit/core');
 const { MergeStrategy, SchematicsException, apply, applyTemplates, mergeWith, move, url } = require('@angular-devkit/schematics');
 const { existingTraces, nameProblem } = require('./module-name.js');
+const { addToCompose } = require('./compose.js');
 const { addModule, formatTopologies } = require('./topologies.js');
 const { MODULES_TS, addServiceProject, addToModulesTs, modulesTsProblem } = require('./wiring.js');
 
@@ -43,14 +44,32 @@ function main(options) {
     }
 
     const { document, placements } = addModule(topologies, name);
+    // Computed before anything is written: a Compose service of the new name refuses the module.
+    const compose = composeEdits(tree, 'deploy', name, topologies.modules, document);
+    const clashes = compose.flatMap(({ path, result }) => ('clash' in result ? [`${path}: ${result.clash}`] : []));
+    if (clashes.length > 0) {
+      throw new SchematicsException(`Module name "${name}" is taken: ${clashes.join('; ')}. Nothing was written; choose another name.`);
+    }
+
     tree.overwrite('topologies.json', formatTopologies(document));
     tree.overwrite('nest-cli.json', `${JSON.stringify(addServiceProject(nestCli, name), null, 2)}\n`);
     tree.overwrite(MODULES_TS, addToModulesTs(modulesTs, name));
     for (const [topology, placement] of Object.entries(placements)) {
       context.logger.info(`topology ${topology}: ${name} ${placement === 'monolith' ? 'runs in the monolith' : `runs as a service at ${placement.service}`}`);
     }
+    for (const { path, result } of compose) {
+      if ('text' in result) {
+        tree.overwrite(path, result.text);
+        context.logger.info(`${path}: ${result.summary}`);
+      } else if ('skipped' in result) {
+        context.logger.info(`${path}: unchanged, ${result.skipped}`);
+      } else if ('problem' in result) {
+        context.logger.warn(`Not generated: ${path} lists modules, but ${result.problem}; add ${name} there by hand when it should be deployed.`);
+      }
+    }
 
-    const lists = moduleLists(tree, 'deploy', topologies.modules);
+    const handled = new Set(compose.map(({ path }) => path));
+    const lists = moduleLists(tree, 'deploy', topologies.modules).filter((path) => !handled.has(path));
     if (lists.length > 0) {
       context.logger.warn(`Not generated: ${lists.join(', ')} list${lists.length === 1 ? 's' : ''} modules by hand; add ${name} there when it should be deployed.`);
     }
@@ -65,8 +84,28 @@ function main(options) {
 }
 
 /**
- * The files under `dir` that name two modules or more: hand-written lists of modules (deployment
- * files), which the generator does not edit.
+ * What adding the module does to each Compose file under `dir` (the YAML files that run modules).
+ * @param {import('@angular-devkit/schematics').Tree} tree
+ * @param {string} dir
+ * @param {string} name
+ * @param {string[]} modules the modules before this one
+ * @param {any} topologies topologies.json with the module placed
+ * @returns {Array<{ path: string, result: NonNullable<ReturnType<typeof addToCompose>> }>}
+ */
+function composeEdits(tree, dir, name, modules, topologies) {
+  /** @type {Array<{ path: string, result: NonNullable<ReturnType<typeof addToCompose>> }>} */
+  const edits = [];
+  tree.getDir(dir).visit((path) => {
+    if (!/\.ya?ml$/.test(path)) return;
+    const result = addToCompose(tree.readText(path), name, modules, topologies);
+    if (result) edits.push({ path: path.slice(1), result });
+  });
+  return edits.toSorted((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * The files under `dir` that name two modules or more: lists of modules (deployment files). Those
+ * it does not edit are named in a warning.
  * @param {import('@angular-devkit/schematics').Tree} tree
  * @param {string} dir
  * @param {string[]} modules

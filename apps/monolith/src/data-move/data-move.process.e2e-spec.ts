@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { PaymentsContract } from '@contracts/payments';
 import { FAKE_CARDS, PaymentsModule } from '@modules/payments';
 import { ModuleHarness, postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
+import { LOCAL_MODULES } from '../modules.js';
 
 /** What `npm run data:move` runs: the script built by the Nest CLI, as plain `node`. */
 const BUILT_DATA_MOVE = 'dist/apps/monolith/apps/monolith/src/data-move.js';
@@ -84,8 +85,8 @@ describe('npm run data:move, the built script as a process', () => {
   });
 
   const hostile: Array<[string, number, string[], RegExp, Record<string, string>?]> = [
-    ['no module', 2, [], /^data:move: which module\? \(one of identity, catalog, inventory, payments, orders\)/],
-    ['an unknown module', 2, ['billing', '--to', 'EMPTY/x'], /^data:move: unknown module "billing"/],
+    ['no module', 2, [], new RegExp(String.raw`^data:move: which module\? \(one of ${LOCAL_MODULES.map(({ name }) => name).join(', ')}\)`)],
+    ['an unknown module', 2, ['no-such-module', '--to', 'EMPTY/x'], /^data:move: unknown module "no-such-module"/],
     ['no --to', 2, ['payments'], /^data:move: --to is required/],
     ['an unknown flag', 2, ['payments', '--to', 'EMPTY/x', '--frobnicate'], /^data:move: unknown option --frobnicate \(--help for usage\)$/],
     ['another URL scheme', 2, ['payments', '--to', 'mysql://mover:hunter2@db/shop'], /^data:move: --to: unsupported URL scheme mysql:\/\//],
