@@ -1,15 +1,14 @@
 /**
  * `npm run bench:transport`: every row of the transport benchmark, 3 runs each in fresh
  * processes (rows interleaved, so that a noisy moment hurts all rows alike), medians printed as a
- * table, checked against the targets and written to docs/benchmarks.md.
+ * table, checked against the targets and written to its section of docs/benchmarks.md.
  *
  * Needs Redis for the Redis rows: REDIS_URL (default redis://127.0.0.1:6379).
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { freePort, type ServiceProcess, spawnService } from '@seam/testing';
-import { describeMachine, markdownTable, median, type RowFigures } from './report.js';
+import { describeMachine, markdownTable, median, type RowFigures, writeDocsSection } from './report.js';
 import { type RemoteAddresses, ROWS } from './rows.js';
 import { inProcessAnalysis } from './analysis.js';
 import { evaluateTargets } from './targets.js';
@@ -102,11 +101,10 @@ const analysis = inProcessAnalysis(byId, median);
 const machine = describeMachine();
 const date = new Date().toISOString().slice(0, 10);
 process.stdout.write(`\n${table}\n\nTargets:\n${verdicts.map((line) => `- ${line}`).join('\n')}\n\n${analysis.join('\n')}\n`);
-writeFileSync(
+writeDocsSection(
   'docs/benchmarks.md',
+  'transport',
   [
-    '# Benchmarks',
-    '',
     '## Transport (`npm run bench:transport`)',
     '',
     `Measured ${date} on ${machine}.`,

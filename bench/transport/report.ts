@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 
 /** Median of the runs of one row and mode. */
@@ -43,4 +44,22 @@ export function markdownTable(rows: RowFigures[], runs: number): string {
     'so that their ratio does not depend on how busy the machine happened to be during one of them.',
   );
   return lines.join('\n');
+}
+
+/** Marker lines around one benchmark's section of docs/benchmarks.md. */
+const sectionMarkers = (id: string) => [`<!-- bench:${id}:start -->`, `<!-- bench:${id}:end -->`] as const;
+
+/**
+ * Writes one benchmark's section of a Markdown file (docs/benchmarks.md), between its markers,
+ * leaving every other section as it is: each benchmark rewrites only what it measured. A section
+ * not there yet is appended; a missing file starts with `# Benchmarks`.
+ */
+export function writeDocsSection(file: string, id: string, markdown: string): void {
+  const [start, end] = sectionMarkers(id);
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const block = `${start}\n${markdown.trim()}\n${end}`;
+  const from = current.indexOf(start);
+  const to = current.indexOf(end);
+  const next = from !== -1 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, next);
 }

@@ -56,6 +56,27 @@ export function shoppingJourneys(shop: ShopClient): void {
       expect(mine.body).toMatchObject({ page: 1, pageSize: 5, total: 1, items: [{ orderId: order.orderId }] });
     });
 
+    it('reads an order with its products as the catalog shows them now (orders and catalog composed at the edge)', async () => {
+      const [mug, lamp] = [await shop.newProduct({ price: 1_000, stock: 5 }), await shop.newProduct({ price: 4_000, stock: 5 })];
+      const [ada, bob]: Customer[] = [await shop.register('ada'), await shop.register('bob')];
+      const lines = [{ sku: lamp, quantity: 1 }, { sku: mug, quantity: 2 }, { sku: lamp, quantity: 1 }];
+      const order = (await shop.placeOrder(ada, { lines, cardNumber: APPROVED_CARD })).body as Order;
+      const repriced = await shop.http().patch(`/api/products/${mug}`).set(bearer(await shop.admin())).send({ price: { amount: 1_200, currency: 'EUR' }, active: false });
+      expect(repriced.status).toBe(200);
+      const details = await shop.http().get(`/api/orders/${order.orderId}/details`).set(bearer(ada.token));
+      expect(details.status).toBe(200);
+      expect(details.body).toEqual({
+        order,
+        products: [
+          { sku: lamp, name: `Product ${lamp}`, unitPrice: { amount: 4_000, currency: 'EUR' }, active: true },
+          { sku: mug, name: `Product ${mug}`, unitPrice: { amount: 1_200, currency: 'EUR' }, active: false },
+        ],
+      });
+      const path = `/api/orders/${order.orderId}/details`;
+      expectProblem(await shop.http().get(path).set(bearer(bob.token)), 404, 'NOT_FOUND', path);
+      expectProblem(await shop.http().get(path), 401, 'UNAUTHORIZED', path);
+    });
+
     it('pays with a declined card: the order is rejected (201, with the reason) and the stock is restored', async () => {
       const sku = await shop.newProduct({ price: 900, stock: 5 });
       const ada = await shop.register('ada');

@@ -1,5 +1,6 @@
 import { Body, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { CatalogContract } from '@contracts/catalog';
 import type { Principal } from '@contracts/identity';
 import { OrdersContract } from '@contracts/orders';
 import { SeamClient } from '@seam/transport';
@@ -7,6 +8,7 @@ import { Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
 import { ApiProblems } from '../docs/api-problems.decorator.js';
 import { EdgeController } from '../edge-controller.decorator.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
+import { OrderDetailsResponse, OrderProductResponse } from './order-details.dto.js';
 import { ListOrdersQuery, OrderIdParams, OrderPageResponse, OrderResponse, PlaceOrderRequest } from './orders.dto.js';
 
 /**
@@ -51,6 +53,20 @@ export class OrdersController {
   @ApiProblems(404)
   async get(@CurrentPrincipal() principal: Principal, @Param() params: OrderIdParams): Promise<OrderResponse> {
     return OrderResponse.from(await this.seam.send(OrdersContract.getOrder, { orderId: params.id, customerId: principal.userId }));
+  }
+
+  @Get(':id/details')
+  @ApiOperation({ summary: 'One of my orders with its products as the catalog shows them now' })
+  @ApiOkResponse({ type: OrderDetailsResponse })
+  @ApiProblems(404)
+  async details(@CurrentPrincipal() principal: Principal, @Param() params: OrderIdParams): Promise<OrderDetailsResponse> {
+    const order = await this.seam.send(OrdersContract.getOrder, { orderId: params.id, customerId: principal.userId });
+    // An order has at most 20 lines and getPrices takes 50 skus: one catalog call answers them all.
+    const skus = [...new Set(order.lines.map((line) => line.sku))];
+    const { prices } = await this.seam.send(CatalogContract.getPrices, { skus });
+    const bySku = new Map(prices.map((quote) => [quote.sku, quote]));
+    const products = skus.map((sku) => bySku.get(sku)).filter((quote) => quote !== undefined).map((quote) => OrderProductResponse.from(quote));
+    return { order: OrderResponse.from(order), products };
   }
 
   @Post(':id/cancel')

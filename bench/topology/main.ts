@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:topology`: two HTTP flows of the shop against the same system in three
+ * topologies (`monolith`, `mixed`, `split-tcp`), each started as real processes from the built apps
+ * on SQLite in its own temporary DATA_DIR. Each cell runs autocannon with a fixed number of
+ * connections for a fixed time after a warm-up, and reads the CPU time of every process of the
+ * topology around the measured window. The table is printed, checked against the targets and
+ * written to its section of docs/benchmarks.md.
+ *
+ * BENCH_NOTE: a line written under the date in docs/benchmarks.md (what was measured).
+ * BENCH_CONNECTIONS (32), BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_ROUNDS (3: medians of
+ * the rounds, the topologies measured in turns so that a noisy moment does not hit one alone);
+ * BENCH_MAX_OTHER_LOAD (0.3 cores): a cell starts once the machine is that quiet (waiting up to a
+ * minute), and is measured again (up to 3 times in all, the quietest kept) when other programs
+ * used more than that during its window — on a shared machine the numbers are otherwise noise; BENCH_TOPOLOGIES (a comma-separated subset, for
+ * profiling: docs/benchmarks.md is written only by a full run); BENCH_CPU_PROF_DIR: a CPU profile
+ * of every process over each measured window, `<dir>/<topology>-<flow>-<round>-<process>.cpuprofile`
+ * (summarize them with profile-summary.ts; profiling slows the processes, so such a run does not
+ * write docs/benchmarks.md either).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TopologyProcesses } from '@seam/testing';
+import { describeMachine, writeDocsSection } from '../transport/report.js';
+import { type CellFigures, FLOWS, type LoadOptions, measureCell } from './load.js';
+import { waitForQuietMachine } from './process-cpu.js';
+import { type Cell, evaluateTargets, perProcessTable, resultsTable, TOPOLOGIES, type TopologyName } from './report.js';
+import { WindowProfiles } from './profiles.js';
+import { BENCH_ADMIN, prepareShop, type ShopFixture } from './shop-fixture.js';
+import { topologySection } from './section.js';
+
+const options: LoadOptions = {
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
+  durationSeconds: Number(process.env.BENCH_DURATION_S ?? 10),
+  warmUpSeconds: Number(process.env.BENCH_WARMUP_S ?? 2),
+};
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const MAX_OTHER_LOAD = Number(process.env.BENCH_MAX_OTHER_LOAD ?? 0.3);
+const ATTEMPTS = 3;
+const topologies = (process.env.BENCH_TOPOLOGIES?.split(',') ?? [...TOPOLOGIES]).map((name) => {
+  if (!(TOPOLOGIES as readonly string[]).includes(name)) throw new Error(`BENCH_TOPOLOGIES: unknown topology ${name} (one of ${TOPOLOGIES.join(', ')})`);
+  return name as TopologyName;
+});
+const profiles = process.env.BENCH_CPU_PROF_DIR ? new WindowProfiles(resolve(process.env.BENCH_CPU_PROF_DIR)) : undefined;
+
+interface Running {
+  topology: TopologyName;
+  system: TopologyProcesses;
+  fixture: ShopFixture;
+  dataDir: string;
+}
+
+async function start(topology: TopologyName): Promise<Running> {
+  const dataDir = mkdtempSync(join(tmpdir(), `seam-bench-${topology}-`));
+  const system = await TopologyProcesses.start({
+    topology,
+    env: {
+      DATA_DIR: dataDir,
+      // One key for every process: services verify the tokens the monolith's identity signs.
+      JWT_SECRET: 'seam-topology-benchmark-signing-key-0123456789',
+      SEAM_ADMIN_EMAIL: BENCH_ADMIN.email,
+      SEAM_ADMIN_PASSWORD: BENCH_ADMIN.password,
+      NO_COLOR: '1',
+      ...profiles?.env(),
+    },
+  });
+  return { topology, system, fixture: await prepareShop(system.baseUrl), dataDir };
+}
+
+const processesOf = (system: TopologyProcesses) =>
+  system.processes.map(({ name, replica, process: child }) => ({ label: name === 'monolith' || replica === 0 ? name : `${name}#${replica}`, pid: child.pid }));
+
+/** A cell measured when the machine is quiet: the quietest of up to {@link ATTEMPTS} tries. */
+async function measureQuietly(measure: () => Promise<CellFigures>): Promise<CellFigures> {
+  let quietest: CellFigures | undefined;
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const busy = await waitForQuietMachine(MAX_OTHER_LOAD, 60_000);
+    if (busy >= MAX_OTHER_LOAD) process.stderr.write(`the machine stayed busy (${busy.toFixed(1)} cores in use): measuring anyway\n`);
+    const figures = await measure();
+    if (!quietest || figures.otherLoadCores < quietest.otherLoadCores) quietest = figures;
+    if (figures.otherLoadCores <= MAX_OTHER_LOAD) break;
+    process.stderr.write(`attempt ${attempt}: other programs used ${figures.otherLoadCores.toFixed(1)} cores during the window\n`);
+  }
+  return quietest!;
+}
+
+const running: Running[] = [];
+const cells: Cell[] = FLOWS.flatMap((flow) => topologies.map((topology) => ({ topology, flow, rounds: [] })));
+try {
+  // All three run side by side (idle when not measured), so that rounds can take turns.
+  for (const topology of topologies) {
+    running.push(await start(topology));
+    process.stderr.write(`${topology}: ${running.at(-1)!.system.processes.length} processes ready\n`);
+  }
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const cell of cells) {
+      const { system, fixture } = running.find(({ topology }) => topology === cell.topology)!;
+      const processes = processesOf(system);
+      const hooks = profiles && { begin: () => profiles.begin(processes), end: () => profiles.end(processes, `${cell.topology}-${cell.flow.id}-${round}`) };
+      const figures = await measureQuietly(() => measureCell(system.baseUrl, processes, cell.flow, fixture, options, hooks));
+      cell.rounds.push(figures);
+      const cpu = [...figures.cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);
+      process.stderr.write(
+        `round ${round}/${ROUNDS} ${cell.flow.id} ${cell.topology}: ${Math.round(figures.throughput)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ` +
+          `${figures.failures} failed, CPU ${cpu.toFixed(2)} s (load generator ${figures.loadGeneratorCpuSeconds.toFixed(2)} s, other programs ${figures.otherLoadCores.toFixed(1)} cores)\n`,
+      );
+    }
+  }
+} finally {
+  await Promise.all(running.map(({ system }) => system.stop()));
+  for (const { dataDir } of running) rmSync(dataDir, { recursive: true, force: true });
+}
+
+const table = resultsTable(cells);
+const perProcess = perProcessTable(cells);
+process.stdout.write(`\n${table}\n\n${perProcess}\n`);
+if (profiles) process.stdout.write(`\nCPU profiles: ${profiles.dir}/<topology>-<flow>-<round>-<process>.cpuprofile\n`);
+if (topologies.length === TOPOLOGIES.length && !profiles) {
+  const verdicts = evaluateTargets(cells);
+  process.stdout.write(`\nTargets:\n${verdicts.map((line) => `- ${line}`).join('\n')}\n`);
+  writeDocsSection(
+    'docs/benchmarks.md',
+    'topology',
+    topologySection({ date: new Date().toISOString().slice(0, 10), machine: describeMachine(), options, rounds: ROUNDS, note: process.env.BENCH_NOTE, table, perProcess, verdicts, cells }),
+  );
+}
+process.exit(0);

@@ -1,0 +1,99 @@
+import { formatRate, median } from '../transport/report.js';
+import type { CellFigures, Flow } from './load.js';
+
+/** The topologies compared, in the order of the table. */
+export const TOPOLOGIES = ['monolith', 'mixed', 'split-tcp'] as const;
+export type TopologyName = (typeof TOPOLOGIES)[number];
+
+/** Every round's figures of one flow against one topology. */
+export interface Cell {
+  topology: TopologyName;
+  flow: Flow;
+  rounds: CellFigures[];
+}
+
+/** The medians of a cell over its rounds. */
+export interface CellSummary {
+  throughput: number;
+  p50Ms: number;
+  p99Ms: number;
+  failures: number;
+  cpuSeconds: number;
+  cpuMsPerRequest: number;
+  /** CPU ms per request of each process of the topology. */
+  cpuMsPerRequestByProcess: Map<string, number>;
+  loadGeneratorCpuSeconds: number;
+  otherLoadCores: number;
+}
+
+const total = (figures: CellFigures) => [...figures.cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);
+
+export function summarize(cell: Cell): CellSummary {
+  const of = (pick: (figures: CellFigures) => number) => median(cell.rounds.map(pick));
+  // The edge first, then the services by name.
+  const labels = [...(cell.rounds[0]?.cpuByProcess.keys() ?? [])].toSorted((a, b) => (a === 'monolith' ? -1 : b === 'monolith' ? 1 : a.localeCompare(b)));
+  return {
+    throughput: of((figures) => figures.throughput),
+    p50Ms: of((figures) => figures.p50Ms),
+    p99Ms: of((figures) => figures.p99Ms),
+    failures: cell.rounds.reduce((sum, figures) => sum + figures.failures, 0),
+    cpuSeconds: of(total),
+    cpuMsPerRequest: of((figures) => (total(figures) * 1_000) / figures.requests),
+    cpuMsPerRequestByProcess: new Map(labels.map((label) => [label, of((figures) => ((figures.cpuByProcess.get(label) ?? 0) * 1_000) / figures.requests)])),
+    loadGeneratorCpuSeconds: of((figures) => figures.loadGeneratorCpuSeconds),
+    otherLoadCores: of((figures) => figures.otherLoadCores),
+  };
+}
+
+const ms = (value: number, digits = 2) => value.toFixed(digits);
+
+/** The main table: one row per flow and topology. */
+export function resultsTable(cells: Cell[]): string {
+  const lines = [
+    '| Flow | Topology | req/s | p50 (ms) | p99 (ms) | non-2xx + errors | CPU s, all its processes | CPU ms / request | load generator CPU s | other programs (cores) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const cell of cells) {
+    const summary = summarize(cell);
+    lines.push(
+      `| ${cell.flow.id} | ${cell.topology} | ${formatRate(summary.throughput)} | ${summary.p50Ms} | ${summary.p99Ms} | ${summary.failures} | ${ms(summary.cpuSeconds)} | ${ms(summary.cpuMsPerRequest)} | ${ms(summary.loadGeneratorCpuSeconds)} | ${ms(summary.otherLoadCores, 1)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** Where the CPU of a request goes: ms per request of each process. */
+export function perProcessTable(cells: Cell[]): string {
+  const lines = ['| Flow | Topology | CPU ms / request, per process |', '| --- | --- | --- |'];
+  for (const cell of cells) {
+    const perProcess = [...summarize(cell).cpuMsPerRequestByProcess].map(([label, value]) => `${label} ${ms(value)}`).join(' · ');
+    lines.push(`| ${cell.flow.id} | ${cell.topology} | ${perProcess} |`);
+  }
+  return lines.join('\n');
+}
+
+/** The issue's targets, computed from this run: `MET …` or `MISSED …` lines. */
+export function evaluateTargets(cells: Cell[]): string[] {
+  const find = (topology: TopologyName, flow: Flow['id']) => summarize(cells.find((cell) => cell.topology === topology && cell.flow.id === flow)!);
+  const verdict = (met: boolean, text: string) => `${met ? 'MET' : 'MISSED'} ${text}`;
+  const readMonolith = find('monolith', 'read');
+  const readSplit = find('split-tcp', 'read');
+  const ratio = readMonolith.throughput / readSplit.throughput;
+  const lines = [
+    verdict(
+      ratio >= 3,
+      `read flow throughput: monolith ${formatRate(readMonolith.throughput)} req/s = ${ratio.toFixed(2)}× split-tcp's ${formatRate(readSplit.throughput)} req/s at equal concurrency (target ≥ 3×)`,
+    ),
+  ];
+  for (const flow of ['read', 'place'] as const) {
+    const monolith = find('monolith', flow);
+    const split = find('split-tcp', flow);
+    lines.push(
+      verdict(
+        monolith.cpuMsPerRequest < split.cpuMsPerRequest,
+        `${flow} flow CPU per request: monolith ${ms(monolith.cpuMsPerRequest)} ms, split-tcp ${ms(split.cpuMsPerRequest)} ms = ${(split.cpuMsPerRequest / monolith.cpuMsPerRequest).toFixed(2)}× the monolith's (target: the monolith uses less)`,
+      ),
+    );
+  }
+  return lines;
+}
