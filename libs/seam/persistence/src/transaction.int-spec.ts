@@ -51,6 +51,15 @@ describe('inTransaction on SQLite', () => {
     await expect(inTransaction(dataSource, (manager) => manager.query(`SELECT value FROM counter`))).resolves.toEqual([{ value: 50 }]);
   });
 
+  it('stays as fast after thousands of transactions: the runner is prepared once, not per transaction', async () => {
+    const runner = dataSource.createQueryRunner();
+    await inTransaction(dataSource, (manager) => manager.query('SELECT 1'));
+    const prepared = runner.query;
+    for (let done = 0; done < 2_000; done++) await inTransaction(dataSource, (manager) => manager.query('SELECT 1'));
+    expect(dataSource.createQueryRunner()).toBe(runner);
+    expect(runner.query).toBe(prepared);
+  });
+
   it('recognises a primary key violation', async () => {
     const error = await dataSource.query(`INSERT INTO counter (id, value) VALUES ('c', 1)`).catch((caught: unknown) => caught);
     expect(isUniqueViolation(error)).toBe(true);

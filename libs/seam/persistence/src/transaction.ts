@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 const queues = new WeakMap<DataSource, Promise<unknown>>();
 
@@ -36,10 +36,7 @@ export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityM
  * statement is swapped on this transaction's query runner; its bookkeeping stays TypeORM's own.
  */
 async function immediateTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  const query = runner.query.bind(runner);
-  runner.query = ((sql: string, ...rest: unknown[]) =>
-    (query as (...args: unknown[]) => Promise<unknown>)(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql, ...rest)) as typeof runner.query;
+  const runner = beginningImmediately(dataSource.createQueryRunner());
   try {
     await runner.startTransaction();
   } catch (error) {
@@ -60,4 +57,20 @@ async function immediateTransaction<T>(dataSource: DataSource, work: (manager: E
   } finally {
     await runner.release();
   }
+}
+
+const immediate = new WeakSet<QueryRunner>();
+
+/**
+ * The runner, made to begin its transactions IMMEDIATE. On SQLite TypeORM hands out one runner per
+ * DataSource, so it is changed once and remembered: wrapping it on every transaction would stack
+ * one wrapper per transaction ever run, each query slower than the last.
+ */
+function beginningImmediately(runner: QueryRunner): QueryRunner {
+  if (immediate.has(runner)) return runner;
+  const query = runner.query.bind(runner);
+  runner.query = ((sql: string, ...rest: unknown[]) =>
+    (query as (...args: unknown[]) => Promise<unknown>)(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql, ...rest)) as typeof runner.query;
+  immediate.add(runner);
+  return runner;
 }
