@@ -59,6 +59,17 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
     expect(readdirSync(dataDir).filter((file) => file.endsWith('.sqlite')).toSorted()).toEqual(MODULE_NAMES.map((name) => `${name}.sqlite`).toSorted());
     const health = await fetch(`${baseUrl}/health`);
     expect(health.status).toBe(200);
+    const live = await fetch(`${baseUrl}/health/live`);
+    expect([live.status, await live.json()]).toEqual([200, { status: 'ok' }]);
+  });
+
+  it('serves /metrics in the Prometheus text format, with the requests its modules handled', async () => {
+    await fetch(`${baseUrl}/api/products?pageSize=1`);
+    const metrics = await fetch(`${baseUrl}/metrics`);
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await metrics.text();
+    expect(text).toMatch(/^process_uptime_seconds \d/m);
+    expect(text).toMatch(/^seam_calls_handled_total\{pattern="catalog\.list-products"\} [1-9]/m);
   });
 
   it('seeds the demo catalog and the admin account with zero configuration', async () => {

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { builtEntry, freePort, spawnService } from '@seam/testing';
+import { builtEntry, ensureBuilt, freePort, spawnService } from '@seam/testing';
 
 const MODULES = ['identity', 'catalog', 'inventory', 'payments', 'orders'];
 
@@ -39,9 +38,10 @@ function topologyFile(placements: Record<string, unknown>, monolith?: object): s
 const allIn = (place: (module: string) => unknown) => Object.fromEntries(MODULES.map((module) => [module, place(module)]));
 
 describe('a bad topology never half-starts (built apps as processes)', () => {
-  beforeAll(() => {
-    // `npm test` builds every app before jest; a lone `npm run test:jest` builds here.
-    if (!existsSync(builtEntry('payments-service'))) execFileSync('npx', ['nest', 'build', '--all'], { stdio: 'ignore' });
+  beforeAll(async () => {
+    // `npm test` builds every app before jest; a lone `npm run test:jest` builds here, once for
+    // all the suites that start processes.
+    await ensureBuilt(['monolith', 'payments-service']);
   }, 180_000);
 
   it('an unknown topology name: the monolith names the ones the file has', async () => {
