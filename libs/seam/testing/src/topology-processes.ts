@@ -80,10 +80,11 @@ export class TopologyProcesses {
 
   static async start(options: TopologyProcessesOptions): Promise<TopologyProcesses> {
     const file = resolve(options.topologyFile ?? 'topologies.json');
-    const planned = parseTopology(JSON.parse(readFileSync(file, 'utf8')), options.topology, {}, file);
+    const document: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    const planned = parseTopology(document, options.topology, {}, file);
     // NO_COLOR: plain logs, so that outputs read well in failure messages.
     const env: Record<string, string> = { NO_COLOR: '1', ...options.env, SEAM_TOPOLOGY: options.topology, SEAM_TOPOLOGY_FILE: file, ...(await movedAddresses(planned, options.redisUrl)) };
-    const topology = parseTopology(JSON.parse(readFileSync(file, 'utf8')), options.topology, env, file);
+    const topology = parseTopology(document, options.topology, env, file);
     for (const [module, count] of Object.entries(options.replicas ?? {})) {
       if (!topology.services.some((service) => service.module === module)) throw new Error(`replicas: ${module} is not a service in topology "${topology.name}"`);
       if (!Number.isInteger(count) || count < 1) throw new Error(`replicas: ${module} needs a whole number of copies from 1, got ${count}`);
