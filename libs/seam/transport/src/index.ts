@@ -13,6 +13,8 @@ export { validatePayload } from './door/validate-payload.js';
 export { findForbiddenKeys, MAX_PAYLOAD_DEPTH } from './door/forbidden-keys.js';
 export { SeamExceptionFilter } from './door/seam-exception.filter.js';
 export * from './client/seam-client.js';
+export * from './delivery/delivery.entries.js';
+export { CurrentDelivery, type DeliveryInfo, deliveryOf } from './delivery/current-delivery.js';
 export { TransportRouter } from './client/transport-router.js';
 export { type HandledCalls, handledCalls } from './transports/server-core/handled-calls.js';
 export * from './module/endpoint.js';

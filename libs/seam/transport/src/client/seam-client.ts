@@ -63,6 +63,11 @@ export class SeamClient {
     );
   }
 
+  /** Every module this process can reach (hosted here or configured with an endpoint), sorted. */
+  reachableModules(): string[] {
+    return this.router.modules();
+  }
+
   /**
    * Publishes an integration event to every module that subscribes to it, wherever it runs.
    * Resolves once every transport has taken the event, not when it has been handled;

@@ -62,6 +62,11 @@ export class TransportRouter implements OnApplicationShutdown {
     return this.targets;
   }
 
+  /** Every module this process can reach: those it hosts and those it has an endpoint for. */
+  modules(): string[] {
+    return [...new Set([...this.hosted, ...Object.keys(this.options.endpoints)])].sort();
+  }
+
   /** Requests in flight through every transport (0 when nothing is left pending). */
   pendingCount(): number {
     let count = 0;

@@ -63,7 +63,7 @@ export class SeamRedisPubSubServer extends ServerRedis {
       this.handleMessage(channel, buffer, pubClient).catch((error: unknown) => this.logger.error(error)),
     );
     const events = [...this.table.subscriptionsByModule()].filter(([module]) => this.hosted.has(module)).flatMap(([, patterns]) => patterns);
-    const channels = new Set([...this.table.requestPatterns(), ...events]);
+    const channels = new Set([...this.table.requestPatterns(this.hosted), ...events]);
     if (channels.size > 0) void subClient.subscribe(...channels);
   }
 

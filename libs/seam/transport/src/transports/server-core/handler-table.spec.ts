@@ -123,11 +123,82 @@ describe('HandlerTable', () => {
   });
 
   describe('requestPatterns', () => {
-    it('lists the request patterns only', () => {
+    it('lists the request patterns, and the reserved ones of each module that answers or subscribes, not event patterns', () => {
       const table = new HandlerTable();
       table.add('orders.place-order', answers('orders'), false);
       table.add('orders.order.placed', subscribes('orders', 'billing'), true);
-      expect(table.requestPatterns()).toEqual(['orders.place-order']);
+      expect(table.requestPatterns()).toEqual(['orders.place-order', 'orders.$deliver', 'orders.$subscriptions', 'billing.$deliver', 'billing.$subscriptions']);
+    });
+
+    it('lists reserved patterns only for the hosted modules when told which', () => {
+      const table = new HandlerTable();
+      table.add('orders.place-order', answers('orders'), false);
+      table.add('orders.order.placed', subscribes('orders', 'billing'), true);
+      expect(table.requestPatterns(new Set(['billing']))).toEqual(['orders.place-order', 'billing.$deliver', 'billing.$subscriptions']);
+    });
+  });
+
+  describe('reserved requests', () => {
+    const call = (handler: MessageHandler | undefined, data: unknown, context: object = {}) => (handler as (d: unknown, c: object) => Promise<unknown>)(data, context);
+    const delivery = { eventId: 'e-1', pattern: 'orders.order.placed', aggregateId: 'o-1', attempt: 1, payload: { orderId: 'o-1' } };
+
+    it('answers <module>.$subscriptions with the patterns that module subscribes to', async () => {
+      const table = new HandlerTable();
+      table.add('orders.order.placed', subscribes('orders', 'billing'), true);
+      table.add('orders.order.confirmed', subscribes('orders', 'billing'), true);
+      table.add('orders.order.placed', subscribes('orders', 'mailer'), true);
+      await expect(call(table.request('billing.$subscriptions'), {})).resolves.toEqual({ patterns: ['orders.order.placed', 'orders.order.confirmed'] });
+      await expect(call(table.request('nobody.$subscriptions'), {})).resolves.toEqual({ patterns: [] });
+    });
+
+    it('runs only the delivered module’s handler, with the payload, and acknowledges after it finished', async () => {
+      const table = new HandlerTable();
+      const seen: Array<[string, unknown]> = [];
+      const recorder = (name: string): MessageHandler => {
+        const fn: MessageHandler = async (payload: unknown) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          seen.push([name, payload]);
+        };
+        fn.extras = { seam: { kind: 'event', owner: 'orders', subscriber: name } };
+        return fn;
+      };
+      table.add('orders.order.placed', recorder('billing'), true);
+      table.add('orders.order.placed', recorder('mailer'), true);
+      await expect(call(table.request('billing.$deliver'), delivery)).resolves.toEqual({ handled: true });
+      expect(seen).toEqual([['billing', { orderId: 'o-1' }]]);
+    });
+
+    it('answers handled: false for an event the module does not subscribe to', async () => {
+      const table = new HandlerTable();
+      table.add('orders.order.placed', subscribes('orders', 'billing'), true);
+      await expect(call(table.request('mailer.$deliver'), delivery)).resolves.toEqual({ handled: false });
+      await expect(call(table.request('billing.$deliver'), { ...delivery, pattern: 'orders.order.confirmed' })).resolves.toEqual({ handled: false });
+    });
+
+    it('fails the delivery with the handler’s error, so that the relay tries again', async () => {
+      const table = new HandlerTable();
+      const failing: MessageHandler = async () => {
+        throw new Error('disk full');
+      };
+      failing.extras = { seam: { kind: 'event', owner: 'orders', subscriber: 'billing' } };
+      table.add('orders.order.placed', failing, true);
+      await expect(call(table.request('billing.$deliver'), delivery)).rejects.toThrow('disk full');
+    });
+
+    it.each([
+      ['not an object', 'hello'],
+      ['no event id', { ...delivery, eventId: '' }],
+      ['attempt 0', { ...delivery, attempt: 0 }],
+      ['a payload that is not an object', { ...delivery, payload: 7 }],
+    ])('refuses a malformed delivery (%s) with a ValidationError', async (_, data) => {
+      const table = new HandlerTable();
+      table.add('orders.order.placed', subscribes('orders', 'billing'), true);
+      await expect(call(table.request('billing.$deliver'), data)).rejects.toMatchObject({ code: 'VALIDATION' });
+    });
+
+    it('does not invent handlers for other unknown patterns', () => {
+      expect(new HandlerTable().request('orders.$other')).toBeUndefined();
+      expect(new HandlerTable().request('$deliver')).toBeUndefined();
     });
   });
 

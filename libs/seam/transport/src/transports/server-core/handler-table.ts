@@ -1,5 +1,7 @@
 import type { MessageHandler } from '@nestjs/microservices';
 import { seamExtrasOf } from '../../door/seam-extras.js';
+import { deliveryEntry, reservedRequest, subscriptionsEntry } from '../../delivery/delivery.entries.js';
+import { deliveryHandler, subscriptionsHandler } from '../../delivery/reserved-handlers.js';
 
 /** An event handler and the module it subscribes for. */
 export interface Subscription {
@@ -15,6 +17,7 @@ export interface Subscription {
 export class HandlerTable {
   private readonly requests = new Map<string, MessageHandler>();
   private readonly events = new Map<string, Subscription[]>();
+  private readonly reserved = new Map<string, MessageHandler>();
 
   /**
    * What every Seam server's `addHandler` does: marks the handler as Nest's base class would,
@@ -48,9 +51,29 @@ export class HandlerTable {
     this.requests.set(pattern, handler);
   }
 
-  /** The handler answering `pattern`, if any. */
+  /**
+   * The handler answering `pattern`, if any: a contract's own, or one of the reserved requests
+   * every module answers for event relays (`<module>.$deliver`, `<module>.$subscriptions`).
+   */
   request(pattern: string): MessageHandler | undefined {
-    return this.requests.get(pattern);
+    return this.requests.get(pattern) ?? this.reservedHandler(pattern);
+  }
+
+  private reservedHandler(pattern: string): MessageHandler | undefined {
+    let handler = this.reserved.get(pattern);
+    if (handler) return handler;
+    const reserved = reservedRequest(pattern);
+    if (!reserved) return undefined;
+    const { module } = reserved;
+    handler =
+      reserved.kind === 'deliver'
+        ? deliveryHandler(module, (event) => this.subscriptions(event).find((entry) => entry.subscriber === module)?.handler)
+        : subscriptionsHandler(() => this.subscriptionsByModule().get(module) ?? []);
+    // Marked as a request handler bound by Seam, like those Nest registers.
+    handler.isEventHandler = false;
+    handler.extras = { seam: { kind: 'request', owner: module } };
+    this.reserved.set(pattern, handler);
+    return handler;
   }
 
   /** The subscriptions to `pattern`, one per subscribing module, in registration order. */
@@ -72,9 +95,14 @@ export class HandlerTable {
     return byModule;
   }
 
-  /** All request patterns, for transports that subscribe per pattern. */
-  requestPatterns(): string[] {
-    return [...this.requests.keys()];
+  /**
+   * All request patterns, for transports that subscribe per pattern: the contracts' own, and the
+   * reserved ones of every module `hosted` here that answers or subscribes to anything.
+   */
+  requestPatterns(hosted?: ReadonlySet<string>): string[] {
+    const modules = new Set([...this.requestOwners(), ...this.subscriptionsByModule().keys()].filter((module) => !hosted || hosted.has(module)));
+    const reserved = [...modules].flatMap((module) => [deliveryEntry(module).pattern, subscriptionsEntry(module).pattern]);
+    return [...this.requests.keys(), ...reserved];
   }
 
   /** Throws when a handler belongs to a module this server does not host. */

@@ -1,0 +1,57 @@
+import type { RequestEntry } from '../contracts/contract.types.js';
+
+/**
+ * An integration event handed to one subscribing module by a relay (`@seam/messaging`), as the
+ * payload of that module's reserved `<module>.$deliver` request. Unlike `SeamClient.emit`, the
+ * answer comes only once the module's handler has finished: it is the acknowledgement.
+ */
+export interface EventDelivery {
+  /** The event's id: the same on every attempt, so that consumers can apply it once. */
+  eventId: string;
+  /** The event's pattern, e.g. `orders.order.confirmed`. */
+  pattern: string;
+  /** The aggregate the event is about (events of one aggregate arrive in the order written). */
+  aggregateId: string;
+  /** Which attempt this is, from 1. */
+  attempt: number;
+  /** The event's payload, as written to the producer's outbox. */
+  payload: unknown;
+}
+
+/** The answer to an {@link EventDelivery}: whether the module had a handler for the event. */
+export interface DeliveryReceipt {
+  handled: boolean;
+}
+
+/** The answer to a `<module>.$subscriptions` request: the event patterns the module subscribes to. */
+export interface SubscriptionList {
+  patterns: string[];
+}
+
+const DELIVER = '$deliver';
+const SUBSCRIPTIONS = '$subscriptions';
+
+// Reserved names start with "$", which contract patterns cannot contain (kebab-case verbs and
+// nouns only), so they never collide with a module's own entries.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const Untyped = class {} as new () => any;
+
+/** The reserved request through which `module` takes an event and acknowledges it once handled. */
+export function deliveryEntry(module: string): RequestEntry<EventDelivery, DeliveryReceipt> {
+  return { kind: 'request', module, pattern: `${module}.${DELIVER}`, request: Untyped, response: Untyped, idempotent: false };
+}
+
+/** The reserved request answering which events `module` subscribes to. */
+export function subscriptionsEntry(module: string): RequestEntry<Record<string, never>, SubscriptionList> {
+  return { kind: 'request', module, pattern: `${module}.${SUBSCRIPTIONS}`, request: Untyped, response: Untyped, idempotent: true };
+}
+
+/** The reserved request a pattern names, if it is one: its module and kind. */
+export function reservedRequest(pattern: string): { module: string; kind: 'deliver' | 'subscriptions' } | undefined {
+  const dot = pattern.indexOf('.');
+  if (dot <= 0) return undefined;
+  const suffix = pattern.slice(dot + 1);
+  if (suffix === DELIVER) return { module: pattern.slice(0, dot), kind: 'deliver' };
+  if (suffix === SUBSCRIPTIONS) return { module: pattern.slice(0, dot), kind: 'subscriptions' };
+  return undefined;
+}
