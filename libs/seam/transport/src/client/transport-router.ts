@@ -64,7 +64,7 @@ export class TransportRouter implements OnApplicationShutdown {
 
   /** Every module this process can reach: those it hosts and those it has an endpoint for. */
   modules(): string[] {
-    return [...new Set([...this.hosted, ...Object.keys(this.options.endpoints)])].sort();
+    return [...new Set([...this.hosted, ...Object.keys(this.options.endpoints)])].toSorted();
   }
 
   /** Requests in flight through every transport (0 when nothing is left pending). */

@@ -139,7 +139,7 @@ describe('HandlerTable', () => {
   });
 
   describe('reserved requests', () => {
-    const call = (handler: MessageHandler | undefined, data: unknown, context: object = {}) => (handler as (d: unknown, c: object) => Promise<unknown>)(data, context);
+    const call = (target: MessageHandler | undefined, data: unknown, context: object = {}) => (target as (d: unknown, c: object) => Promise<unknown>)(data, context);
     const delivery = { eventId: 'e-1', pattern: 'orders.order.placed', aggregateId: 'o-1', attempt: 1, payload: { orderId: 'o-1' } };
 
     it('answers <module>.$subscriptions with the patterns that module subscribes to', async () => {

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Logger } from '@nestjs/common';
+import { CallContext, deliveryEntry, ErrorCode, type SeamClient } from '@seam/transport';
+import { backoffDelay } from './backoff.js';
+import type { ClaimedEvent, OutboxStore } from './outbox-store.js';
+import type { RelayOptions } from './relay-options.js';
+import type { SubscriberDirectory } from './subscriber-directory.js';
+
+/** What a relay has done since it started (for metrics and tests). */
+export interface RelayStats {
+  delivered: number;
+  retried: number;
+  deadLettered: number;
+}
+
+/**
+ * Delivers a module's outbox to every subscribing module, at least once: claims due events,
+ * sends each to each subscriber that has not acknowledged it yet (`<module>.$deliver`, answered
+ * once the subscriber's handler — and so its inbox transaction — is done), removes the event when
+ * all have, and otherwise retries it later with backoff, then dead-letters it after
+ * `maxAttempts` (at once for an event a subscriber refuses as invalid: it can never succeed).
+ *
+ * Crash-safe by construction: the event stays in the outbox until every subscriber acknowledged
+ * it, so a relay that dies at any point leaves it to be claimed again when its lease runs out.
+ * Any number of relays may run (one per process hosting the module); claims keep them apart.
+ */
+export class OutboxRelay {
+  /** This relay's name in claims. */
+  readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  readonly stats: RelayStats = { delivered: 0, retried: 0, deadLettered: 0 };
+  private readonly logger: Logger;
+  private running?: Promise<void>;
+  private stopping = false;
+  private wakeUp?: () => void;
+  private woken = false;
+
+  constructor(
+    readonly module: string,
+    private readonly store: OutboxStore,
+    private readonly directory: SubscriberDirectory,
+    private readonly seam: SeamClient,
+    private readonly options: RelayOptions,
+  ) {
+    this.logger = new Logger(`${module} relay`);
+  }
+
+  /** Starts delivering in the background. */
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.loop();
+  }
+
+  /** Stops after the round in progress (its deliveries finish or fail, and are recorded). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.running;
+    this.running = undefined;
+  }
+
+  /** Asks for a round soon (an event was just added). */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** One round: claims due events and delivers them. Answers how many it claimed. */
+  async round(): Promise<number> {
+    const claimed = await this.store.claim(this.id, this.options.batchSize, this.options.leaseMs);
+    await Promise.all(claimed.map((event) => this.deliver(event)));
+    return claimed.length;
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      let claimed = 0;
+      try {
+        claimed = await this.round();
+        failures = 0;
+      } catch (error) {
+        // The database is unreachable or failing: nothing is lost (the events stay in the
+        // outbox), so wait longer each time and go on.
+        failures++;
+        if (failures === 1 || failures % 50 === 0) this.logger.warn(`Outbox round failed (${failures}×): ${(error as Error).message}`);
+        await this.sleep(backoffDelay(failures, { baseMs: this.options.pollMs, maxMs: 5_000 }));
+        continue;
+      }
+      if (claimed < this.options.batchSize) await this.sleep(this.options.pollMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken || this.stopping) {
+      this.woken = false;
+      // An add wakes the relay before its transaction commits: give the commit a moment.
+      return new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(finish, ms);
+      this.wakeUp = () => {
+        this.woken = false;
+        clearTimeout(timer);
+        setTimeout(finish, 5);
+      };
+    });
+  }
+
+  private async deliver(event: ClaimedEvent): Promise<void> {
+    const delivered = new Set(event.deliveredTo);
+    const failures: string[] = [];
+    let refused = false;
+    try {
+      const subscribers = await this.directory.subscribersOf(event.pattern);
+      for (const module of subscribers.unknown) failures.push(`${module}: could not learn its subscriptions (unreachable)`);
+      await Promise.all(
+        subscribers.modules
+          .filter((module) => !delivered.has(module))
+          .map(async (module) => {
+            try {
+              const receipt = await this.seam.send(deliveryEntry(module), this.envelope(event), this.callOptions(event));
+              delivered.add(module);
+              if (!receipt.handled) this.directory.forget(module);
+            } catch (error) {
+              const { code, message } = error as { code?: string; message?: string };
+              failures.push(`${module}: ${code ?? 'ERROR'}: ${message ?? String(error)}`);
+              if (code === ErrorCode.Validation) refused = true;
+            }
+          }),
+      );
+      if (failures.length === 0) {
+        if (await this.store.complete(event, this.id)) this.stats.delivered++;
+        return;
+      }
+      await this.fail(event, [...delivered], failures.join('; '), refused);
+    } catch (error) {
+      // Recording the outcome failed (database down): the claim runs out and the event is
+      // delivered again; consumers' inboxes absorb the repeat.
+      this.logger.warn(`Event ${event.eventId} (${event.pattern}): outcome not recorded: ${(error as Error).message}`);
+    }
+  }
+
+  private async fail(event: ClaimedEvent, delivered: string[], error: string, refused: boolean): Promise<void> {
+    if (refused || event.attempts >= this.options.maxAttempts) {
+      await this.store.deadLetter(event, this.id, delivered, error);
+      this.stats.deadLettered++;
+      this.logger.error(`Event ${event.eventId} (${event.pattern}, aggregate ${event.aggregateId}) dead-lettered after ${event.attempts} attempt(s): ${error}`);
+      return;
+    }
+    await this.store.retryLater(event, this.id, delivered, error, Date.now() + backoffDelay(event.attempts, this.options.backoff));
+    this.stats.retried++;
+    if (event.attempts === 1) this.logger.warn(`Event ${event.eventId} (${event.pattern}) not delivered yet, will retry: ${error}`);
+  }
+
+  private envelope(event: ClaimedEvent) {
+    return { eventId: event.eventId, pattern: event.pattern, aggregateId: event.aggregateId, attempt: event.attempts, payload: event.payload };
+  }
+
+  private callOptions(event: ClaimedEvent) {
+    // The event's own trace: its delivery shows up under the call that raised it.
+    const parent = CallContext.root({ traceparent: event.traceparent, caller: this.module, budgetMs: this.options.deliveryTimeoutMs });
+    return { parent, timeoutMs: this.options.deliveryTimeoutMs };
+  }
+}

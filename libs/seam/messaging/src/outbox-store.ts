@@ -1,0 +1,172 @@
+import { inTransaction } from '@seam/persistence';
+import { MESSAGING_TABLES } from './messaging.tables.js';
+import type { Sql } from './sql.js';
+
+/** An event taken from the outbox by a relay, to deliver. */
+export interface ClaimedEvent {
+  seq: number;
+  eventId: string;
+  aggregateId: string;
+  pattern: string;
+  payload: unknown;
+  traceparent?: string;
+  createdAt: string;
+  /** Attempts so far, this one included. */
+  attempts: number;
+  /** Modules that already acknowledged it. */
+  deliveredTo: string[];
+}
+
+/** A dead-lettered event, as listed by the dead-letter command. */
+export interface DeadLetter {
+  eventId: string;
+  aggregateId: string;
+  pattern: string;
+  attempts: number;
+  createdAt: string;
+  failedAt: string;
+  lastError: string;
+  deliveredTo: string[];
+}
+
+type Row = Record<string, unknown>;
+
+const COLUMNS = 'event_id, aggregate_id, pattern, payload, traceparent, created_at, attempts, delivered_to, last_error';
+
+/**
+ * The outbox's rows, as the relay and the dead-letter command see them. Every write is one
+ * transaction, and every step of a delivery is guarded by the claim, so that a relay that lost
+ * its lease cannot overwrite what another relay did since.
+ */
+export class OutboxStore {
+  private readonly outbox: string;
+  private readonly dead: string;
+
+  constructor(private readonly sql: Sql) {
+    this.outbox = sql.table(MESSAGING_TABLES.outbox);
+    this.dead = sql.table(MESSAGING_TABLES.deadLetters);
+  }
+
+  /**
+   * Claims up to `limit` events for `relay` until `now + leaseMs`: due, not claimed by a live
+   * lease, and each the oldest left of its aggregate (so an aggregate's events go one at a time,
+   * in order). PostgreSQL skips rows another relay is claiming (`FOR UPDATE SKIP LOCKED`); on
+   * SQLite the claim runs under the database's write lock, which serializes relays.
+   */
+  async claim(relay: string, limit: number, leaseMs: number, now = Date.now()): Promise<ClaimedEvent[]> {
+    const lock = this.sql.postgres ? 'FOR UPDATE SKIP LOCKED' : '';
+    const rows = await inTransaction(this.sql.dataSource, (manager) =>
+      this.sql.rows<Row>(
+        `UPDATE ${this.outbox} SET claimed_by = :1, claimed_until = :2, attempts = attempts + 1
+         WHERE seq IN (
+           SELECT c.seq FROM ${this.outbox} c
+           WHERE c.next_attempt_at <= :3 AND (c.claimed_until IS NULL OR c.claimed_until < :3)
+             AND NOT EXISTS (SELECT 1 FROM ${this.outbox} p WHERE p.aggregate_id = c.aggregate_id AND p.seq < c.seq)
+           ORDER BY c.seq LIMIT :4 ${lock})
+         RETURNING seq, ${COLUMNS}`,
+        [relay, now + leaseMs, now, limit],
+        manager,
+      ),
+    );
+    return rows.map(toClaimed).toSorted((a, b) => a.seq - b.seq);
+  }
+
+  /** Removes a delivered event. False when `relay` no longer held it (another relay took it over). */
+  async complete(event: ClaimedEvent, relay: string): Promise<boolean> {
+    const rows = await inTransaction(this.sql.dataSource, (manager) =>
+      this.sql.rows(`DELETE FROM ${this.outbox} WHERE seq = :1 AND claimed_by = :2 RETURNING seq`, [event.seq, relay], manager),
+    );
+    return rows.length === 1;
+  }
+
+  /** Records a failed attempt: who got it so far, the error, and when to try again. */
+  async retryLater(event: ClaimedEvent, relay: string, deliveredTo: string[], error: string, nextAttemptAt: number): Promise<void> {
+    await inTransaction(this.sql.dataSource, (manager) =>
+      this.sql.rows(
+        `UPDATE ${this.outbox} SET claimed_by = NULL, claimed_until = NULL, delivered_to = :1, last_error = :2, next_attempt_at = :3
+         WHERE seq = :4 AND claimed_by = :5 RETURNING seq`,
+        [deliveredTo.join(','), error.slice(0, 2_000), nextAttemptAt, event.seq, relay],
+        manager,
+      ),
+    );
+  }
+
+  /** Moves an event that failed for good to the dead-letter table, in one transaction. */
+  async deadLetter(event: ClaimedEvent, relay: string, deliveredTo: string[], error: string): Promise<void> {
+    await inTransaction(this.sql.dataSource, async (manager) => {
+      const moved = await this.sql.rows(`DELETE FROM ${this.outbox} WHERE seq = :1 AND claimed_by = :2 RETURNING seq`, [event.seq, relay], manager);
+      if (moved.length === 0) return;
+      await this.sql.rows(
+        `INSERT INTO ${this.dead} (seq, ${COLUMNS}, failed_at) VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10, :11)`,
+        [
+          event.seq, event.eventId, event.aggregateId, event.pattern, JSON.stringify(event.payload), event.traceparent ?? null,
+          event.createdAt, event.attempts, deliveredTo.join(','), error.slice(0, 2_000), new Date().toISOString(),
+        ],
+        manager,
+      );
+    });
+  }
+
+  /** Events not yet delivered to every subscriber (for metrics and tests). */
+  async pendingCount(): Promise<number> {
+    const [row] = await this.sql.rows<Row>(`SELECT COUNT(*) AS n FROM ${this.outbox}`, []);
+    return Number(row?.n ?? 0);
+  }
+
+  /** The dead letters, oldest first. */
+  async deadLetters(): Promise<DeadLetter[]> {
+    const rows = await this.sql.rows<Row>(`SELECT ${COLUMNS}, failed_at FROM ${this.dead} ORDER BY seq`, []);
+    return rows.map((row) => ({
+      eventId: String(row.event_id),
+      aggregateId: String(row.aggregate_id),
+      pattern: String(row.pattern),
+      attempts: Number(row.attempts),
+      createdAt: String(row.created_at),
+      failedAt: String(row.failed_at),
+      lastError: String(row.last_error ?? ''),
+      deliveredTo: splitList(row.delivered_to),
+    }));
+  }
+
+  /**
+   * Puts dead letters back in the outbox with fresh attempts (all of them when `eventIds` is
+   * undefined), keeping their event ids — consumers that already applied one skip it — and the
+   * modules they already reached. Answers the ids replayed; unknown ids are ignored.
+   */
+  async replay(eventIds?: string[]): Promise<string[]> {
+    return inTransaction(this.sql.dataSource, async (manager) => {
+      const dead = await this.sql.rows<Row>(`SELECT seq, ${COLUMNS} FROM ${this.dead} ORDER BY seq`, [], manager);
+      const chosen = eventIds ? dead.filter((row) => eventIds.includes(String(row.event_id))) : dead;
+      for (const row of chosen) {
+        // A new seq: it goes after the aggregate's events still waiting, which it may now precede
+        // in time only — the order it was written in was already broken when it died.
+        await this.sql.rows(
+          `INSERT INTO ${this.outbox} (event_id, aggregate_id, pattern, payload, traceparent, created_at, attempts, delivered_to, last_error, next_attempt_at)
+           VALUES (:1, :2, :3, :4, :5, :6, 0, :7, :8, 0)`,
+          [row.event_id, row.aggregate_id, row.pattern, row.payload, row.traceparent, row.created_at, row.delivered_to, row.last_error],
+          manager,
+        );
+        await this.sql.rows(`DELETE FROM ${this.dead} WHERE event_id = :1 RETURNING event_id`, [row.event_id], manager);
+      }
+      return chosen.map((row) => String(row.event_id));
+    });
+  }
+}
+
+function toClaimed(row: Row): ClaimedEvent {
+  return {
+    seq: Number(row.seq),
+    eventId: String(row.event_id),
+    aggregateId: String(row.aggregate_id),
+    pattern: String(row.pattern),
+    payload: JSON.parse(String(row.payload)) as unknown,
+    ...(row.traceparent ? { traceparent: String(row.traceparent) } : {}),
+    createdAt: String(row.created_at),
+    attempts: Number(row.attempts),
+    deliveredTo: splitList(row.delivered_to),
+  };
+}
+
+function splitList(value: unknown): string[] {
+  return typeof value === 'string' && value.length > 0 ? value.split(',') : [];
+}

@@ -1,0 +1,69 @@
+import { type BeforeApplicationShutdown, type DynamicModule, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { SeamClient, SeamTransportModule } from '@seam/transport';
+import { Inbox } from './inbox.js';
+import { Outbox } from './outbox.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { OutboxStore } from './outbox-store.js';
+import { type RelayOptions, relayOptions } from './relay-options.js';
+import { Sql } from './sql.js';
+import { SubscriberDirectory } from './subscriber-directory.js';
+
+/** Options of {@link SeamMessagingModule.forModule}. */
+export interface MessagingModuleOptions {
+  /** Relay tuning (see {@link RelayOptions}); defaults suit most modules. */
+  relay?: Partial<RelayOptions>;
+}
+
+const SQL = Symbol('seam.messaging.sql');
+const MODULE = Symbol('seam.messaging.module');
+const OPTIONS = Symbol('seam.messaging.options');
+
+/**
+ * A module's messaging: its {@link Outbox}, {@link Inbox} and {@link OutboxStore} (dead letters)
+ * on its own DataSource, and its {@link OutboxRelay}, which runs while the app runs (started at
+ * bootstrap, stopped before the DataSource closes). The module's migrations must create the
+ * tables (`createMessagingTables`).
+ */
+@Module({})
+export class SeamMessagingModule {
+  static forModule(module: string, options: MessagingModuleOptions = {}): DynamicModule {
+    const relay = relayOptions(options.relay);
+    return {
+      module: ModuleMessaging,
+      imports: [SeamTransportModule.forModule(module)],
+      providers: [
+        // As values, not only in closures: Nest tells dynamic modules apart by their metadata,
+        // and two modules' factories have the same source text.
+        { provide: MODULE, useValue: module },
+        { provide: OPTIONS, useValue: relay },
+        { provide: SQL, useFactory: (dataSource: DataSource) => new Sql(dataSource), inject: [getDataSourceToken(module)] },
+        { provide: OutboxStore, useFactory: (sql: Sql) => new OutboxStore(sql), inject: [SQL] },
+        {
+          provide: OutboxRelay,
+          useFactory: (name: string, tuning: RelayOptions, store: OutboxStore, seam: SeamClient) =>
+            new OutboxRelay(name, store, new SubscriberDirectory(seam, { refreshMs: tuning.subscriptionsRefreshMs, askTimeoutMs: 2_000 }), seam, tuning),
+          inject: [MODULE, OPTIONS, OutboxStore, SeamClient],
+        },
+        { provide: Outbox, useFactory: (name: string, sql: Sql, relayer: OutboxRelay) => new Outbox(name, sql, () => relayer.wake()), inject: [MODULE, SQL, OutboxRelay] },
+        { provide: Inbox, useFactory: (sql: Sql) => new Inbox(sql), inject: [SQL] },
+      ],
+      exports: [Outbox, Inbox, OutboxStore, OutboxRelay],
+    };
+  }
+}
+
+/** The Nest module holding one module's messaging; runs its relay with the app. */
+@Module({})
+export class ModuleMessaging implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(@Inject(OutboxRelay) private readonly relay: OutboxRelay) {}
+
+  onApplicationBootstrap(): void {
+    this.relay.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.relay.stop();
+  }
+}

@@ -1,0 +1,43 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * The few dialect differences the messaging SQL needs: parameter placeholders and qualified
+ * table names (a PostgreSQL DataSource works in its module's schema, which raw SQL must name).
+ * Raw SQL rather than TypeORM's query builder: claiming rows needs `FOR UPDATE SKIP LOCKED` and
+ * `UPDATE … RETURNING`, which the builder does not express for both databases.
+ */
+export class Sql {
+  readonly postgres: boolean;
+  private readonly schema?: string;
+
+  constructor(readonly dataSource: DataSource) {
+    this.postgres = dataSource.options.type === 'postgres';
+    this.schema = this.postgres ? (dataSource.options as { schema?: string }).schema : undefined;
+  }
+
+  /** A table name, schema-qualified and quoted. */
+  table(name: string): string {
+    return this.schema ? `"${this.schema}"."${name}"` : `"${name}"`;
+  }
+
+  /**
+   * Runs `text`, whose parameters are written `:1`, `:2`…, and answers the rows it returned
+   * (write statements return rows only with `RETURNING`). Runs in `manager`'s transaction when
+   * it has one.
+   */
+  async rows<T = Record<string, unknown>>(text: string, values: unknown[], manager?: EntityManager): Promise<T[]> {
+    // SQLite's `?` is positional: values are repeated in the order their markers appear.
+    const ordered: unknown[] = [];
+    const sql = text.replace(/:(\d+)/g, (_, index: string) => {
+      ordered.push(values[Number(index) - 1]);
+      return this.postgres ? `$${index}` : '?';
+    });
+    const runner = manager?.queryRunner ?? this.dataSource.createQueryRunner();
+    try {
+      const result = await runner.query(sql, this.postgres ? values : ordered, true);
+      return (result.records ?? []) as T[];
+    } finally {
+      if (runner !== manager?.queryRunner) await runner.release();
+    }
+  }
+}
