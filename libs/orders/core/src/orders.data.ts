@@ -1,5 +1,6 @@
 import { defineModuleData } from '@seam/persistence';
 import { CreateOrders1764100000000 } from './infrastructure/migrations/1764100000000-create-orders.js';
+import { CreateOrdersMessaging1764900000000 } from './infrastructure/migrations/1764900000000-create-orders-messaging.js';
 import { OrderLineRecord } from './infrastructure/order-line.record.js';
 import { OrderRecord } from './infrastructure/order.record.js';
 
@@ -7,5 +8,5 @@ import { OrderRecord } from './infrastructure/order.record.js';
 export const ordersData = defineModuleData({
   module: 'orders',
   entities: [OrderRecord, OrderLineRecord],
-  migrations: [CreateOrders1764100000000],
+  migrations: [CreateOrders1764100000000, CreateOrdersMessaging1764900000000],
 });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SeamMessagingModule } from '@seam/messaging';
 import { SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
 import { CancelOrderController } from './cancel-order/cancel-order.controller.js';
@@ -6,7 +7,6 @@ import { GetOrderController } from './get-order/get-order.controller.js';
 import { OrderRepository } from './infrastructure/order.repository.js';
 import { ListOrdersController } from './list-orders/list-orders.controller.js';
 import { OrderCalls } from './order.calls.js';
-import { OrderPublisher } from './order.publisher.js';
 import { ordersData } from './orders.data.js';
 import { PlaceOrderController } from './place-order/place-order.controller.js';
 import { PlaceOrderSaga } from './place-order/place-order.saga.js';
@@ -16,8 +16,8 @@ import { PlaceOrderSaga } from './place-order/place-order.saga.js';
  * through their contracts), in its own database, behind `OrdersContract`.
  */
 @Module({
-  imports: [SeamPersistenceModule.forModule(ordersData), SeamTransportModule.forModule('orders')],
+  imports: [SeamPersistenceModule.forModule(ordersData), SeamTransportModule.forModule('orders'), SeamMessagingModule.forModule('orders')],
   controllers: [PlaceOrderController, GetOrderController, ListOrdersController, CancelOrderController],
-  providers: [OrderRepository, OrderCalls, OrderPublisher, PlaceOrderSaga],
+  providers: [OrderRepository, OrderCalls, PlaceOrderSaga],
 })
 export class OrdersModule {}

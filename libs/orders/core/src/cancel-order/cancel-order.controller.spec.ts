@@ -4,7 +4,6 @@ import { cancel, confirm, newOrder, type Order, recordPayment, recordStock } fro
 import type { OrderStatus } from '../domain/order-status.js';
 import type { OrderRepository } from '../infrastructure/order.repository.js';
 import type { OrderCalls } from '../order.calls.js';
-import type { OrderPublisher } from '../order.publisher.js';
 import { CancelOrderController } from './cancel-order.controller.js';
 
 const t0 = new Date('2026-01-01T00:00:00.000Z');
@@ -18,17 +17,20 @@ const confirmedOrder = (): Order => {
 function oneOrderRepository(initial: Order, beforeUpdate: (stored: Order) => Order = (stored) => stored) {
   let stored = initial;
   const updates: OrderStatus[] = [];
+  /** Events written with the updates that happened (the outbox commits with its update). */
+  const events: string[] = [];
   const repository = {
     findById: async () => stored,
-    update: async (order: Order, expected: OrderStatus) => {
+    update: async (order: Order, expected: OrderStatus, event?: string) => {
       stored = beforeUpdate(stored);
       if (stored.status !== expected) return false;
       updates.push(order.status);
+      if (event) events.push(event);
       stored = order;
       return true;
     },
   } as unknown as OrderRepository;
-  return { repository, updates, stored: () => stored };
+  return { repository, updates, events, stored: () => stored };
 }
 
 function recordingCalls(log: string[], failRefund = false): OrderCalls {
@@ -41,43 +43,37 @@ function recordingCalls(log: string[], failRefund = false): OrderCalls {
   } as unknown as OrderCalls;
 }
 
-function recordingPublisher(published: string[]): OrderPublisher {
-  return { publish: async (name: string) => void published.push(name) } as unknown as OrderPublisher;
-}
-
 const call = () => CallContext.root({ budgetMs: 5_000 });
 
 describe('CancelOrderController', () => {
   describe('cancel', () => {
-    it('refunds, then releases, then stores and publishes the cancellation', async () => {
+    it('refunds, then releases, then stores the cancellation with its event', async () => {
       const log: string[] = [];
-      const published: string[] = [];
       const store = oneOrderRepository(confirmedOrder());
-      const view = await new CancelOrderController(store.repository, recordingCalls(log), recordingPublisher(published)).cancel({ orderId: ORDER_ID }, call());
+      const view = await new CancelOrderController(store.repository, recordingCalls(log)).cancel({ orderId: ORDER_ID }, call());
       expect(view.status).toBe('cancelled');
       expect(log).toEqual(['refund', 'release']);
       expect(store.stored()).toMatchObject({ status: 'cancelled', payment: { status: 'refunded' }, stock: 'released' });
-      expect(published).toEqual(['orderCancelled']);
+      expect(store.events).toEqual(['orderCancelled']);
     });
 
     it('changes nothing and releases nothing when the refund fails', async () => {
       const log: string[] = [];
       const store = oneOrderRepository(confirmedOrder());
-      const controller = new CancelOrderController(store.repository, recordingCalls(log, true), recordingPublisher([]));
+      const controller = new CancelOrderController(store.repository, recordingCalls(log, true));
       await expect(controller.cancel({ orderId: ORDER_ID }, call())).rejects.toBeInstanceOf(UnavailableError);
       expect(log).toEqual(['refund']);
       expect(store.updates).toEqual([]);
     });
 
-    it('answers the stored order without publishing when a concurrent cancel stored it first', async () => {
-      const published: string[] = [];
+    it('answers the stored order without announcing it again when a concurrent cancel stored it first', async () => {
       // The other call cancels between this call's refund and its own final write.
       const concurrently = (stored: Order) =>
         stored.status === 'confirmed' && stored.payment?.status === 'refunded' ? cancel(recordStock(stored, 'released', t0), t0) : stored;
       const store = oneOrderRepository(confirmedOrder(), concurrently);
-      const view = await new CancelOrderController(store.repository, recordingCalls([]), recordingPublisher(published)).cancel({ orderId: ORDER_ID }, call());
+      const view = await new CancelOrderController(store.repository, recordingCalls([])).cancel({ orderId: ORDER_ID }, call());
       expect(view.status).toBe('cancelled');
-      expect(published).toEqual([]);
+      expect(store.events).toEqual([]);
     });
   });
 });

@@ -5,7 +5,6 @@ import { cancel, recordPayment, recordStock } from '../domain/order.js';
 import { OrderRepository } from '../infrastructure/order.repository.js';
 import { assertMayMove, findVisibleOrder } from '../order.access.js';
 import { OrderCalls } from '../order.calls.js';
-import { OrderPublisher } from '../order.publisher.js';
 import { toView } from '../order.views.js';
 
 /** The longest the refund or the release may take (the caller's own deadline may cut it shorter). */
@@ -21,7 +20,6 @@ export class CancelOrderController {
   constructor(
     private readonly orders: OrderRepository,
     private readonly calls: OrderCalls,
-    private readonly publisher: OrderPublisher,
   ) {}
 
   @Handle(OrdersContract.cancelOrder)
@@ -38,9 +36,8 @@ export class CancelOrderController {
     await this.calls.releaseStock(order.orderId, options);
     const cancelled = cancel(recordStock(order, 'released', new Date()), new Date());
     // Two cancels at once both refund and release (idempotently); only the one that stores the
-    // cancellation publishes it, and the other answers the order as stored.
-    if (!(await this.orders.update(cancelled, 'confirmed'))) return toView(await findVisibleOrder(this.orders, request));
-    await this.publisher.publish('orderCancelled', cancelled, call);
+    // cancellation announces it, and the other answers the order as stored.
+    if (!(await this.orders.update(cancelled, 'confirmed', 'orderCancelled'))) return toView(await findVisibleOrder(this.orders, request));
     return toView(cancelled);
   }
 }

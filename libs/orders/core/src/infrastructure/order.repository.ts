@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { type DataSource, In, type Repository } from 'typeorm';
+import { type DataSource, type EntityManager, In, type Repository } from 'typeorm';
+import { Outbox } from '@seam/messaging';
 import { inTransaction, isUniqueViolation } from '@seam/persistence';
 import type { Order, PaymentProgress, StockProgress } from '../domain/order.js';
 import type { OrderStatus } from '../domain/order-status.js';
+import { type OrderEventName, orderEventEntry } from '../order-events.js';
+import { orderEvent } from '../order.views.js';
 import { OrderLineRecord } from './order-line.record.js';
 import { OrderRecord } from './order.record.js';
 
@@ -13,13 +16,18 @@ export interface OrderSlice {
   total: number;
 }
 
-/** The orders module's orders and their lines, in its own database. */
+/**
+ * The orders module's orders and their lines, in its own database. A write that changes what
+ * other modules may know of an order names its event, which is added to the module's outbox in
+ * the same transaction: stored and announced, or neither.
+ */
 @Injectable()
 export class OrderRepository {
   constructor(
     @InjectRepository(OrderRecord, 'orders') private readonly orders: Repository<OrderRecord>,
     @InjectRepository(OrderLineRecord, 'orders') private readonly lines: Repository<OrderLineRecord>,
     @InjectDataSource('orders') private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
   ) {}
 
   async findById(orderId: string): Promise<Order | undefined> {
@@ -40,14 +48,16 @@ export class OrderRepository {
   }
 
   /**
-   * Stores a new order and its lines, all or nothing. False when the customer already placed an
-   * order with the same idempotency key (also when a concurrent call stored it first).
+   * Stores a new order, its lines and its `event`, all or nothing. False when the customer
+   * already placed an order with the same idempotency key (also when a concurrent call stored it
+   * first).
    */
-  async insert(order: Order): Promise<boolean> {
+  async insert(order: Order, event: OrderEventName): Promise<boolean> {
     try {
       await inTransaction(this.dataSource, async (manager) => {
         await manager.insert(OrderRecord, toRecord(order));
         if (order.lines.length > 0) await manager.insert(OrderLineRecord, toLineRecords(order));
+        await this.announce(manager, order, event);
       });
       return true;
     } catch (error) {
@@ -57,12 +67,21 @@ export class OrderRepository {
   }
 
   /**
-   * Writes the order's status and progress (its lines never change), only if it is still in
-   * status `expected`. False when it is not: another call moved it first, and this write is lost.
+   * Writes the order's status and progress (its lines never change), and its `event` if given,
+   * only if it is still in status `expected`. False when it is not: another call moved it first,
+   * and this write (event included) is lost.
    */
-  async update(order: Order, expected: OrderStatus): Promise<boolean> {
-    const result = await this.orders.update({ orderId: order.orderId, status: expected }, changingFields(order));
-    return result.affected === 1;
+  async update(order: Order, expected: OrderStatus, event?: OrderEventName): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const result = await manager.update(OrderRecord, { orderId: order.orderId, status: expected }, changingFields(order));
+      if (result.affected !== 1) return false;
+      if (event) await this.announce(manager, order, event);
+      return true;
+    });
+  }
+
+  private async announce(manager: EntityManager, order: Order, event: OrderEventName): Promise<void> {
+    await this.outbox.add(manager, orderEventEntry(event), orderEvent(order), { aggregateId: order.orderId });
   }
 
   private async withLines(records: OrderRecord[]): Promise<Order[]> {

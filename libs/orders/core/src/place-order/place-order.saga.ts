@@ -6,7 +6,7 @@ import { confirm, newOrder, type Order, type OrderIdentity, recordPayment, recor
 import { type LineRequest, mergeLines, type Pricing, priceLines } from '../domain/order-lines.js';
 import { OrderRepository } from '../infrastructure/order.repository.js';
 import { OrderCalls } from '../order.calls.js';
-import { OrderPublisher } from '../order.publisher.js';
+import type { OrderEventName } from '../order-events.js';
 import { compensate, type Undo } from './compensation.js';
 import { StepBudget } from './step-budget.js';
 import { runStep, type SagaStep, StepFailed } from './step-failure.js';
@@ -27,7 +27,6 @@ export class PlaceOrderSaga {
   constructor(
     private readonly orders: OrderRepository,
     private readonly calls: OrderCalls,
-    private readonly publisher: OrderPublisher,
   ) {}
 
   /**
@@ -42,13 +41,9 @@ export class PlaceOrderSaga {
     const pricing = await this.price(mergeLines(request.lines), budget);
     const order = pricing.ok ? newOrder(identity, pricing, new Date()) : refusedOrder(identity, pricing.reason, new Date());
     // The unique (customer, key) index decides between concurrent calls: the loser answers the winner's order.
-    if (!(await this.orders.insert(order))) return (await this.firstPlaced(request))!;
-    if (!pricing.ok) {
-      await this.publisher.publish('orderRejected', order, call);
-      return order;
-    }
-    await this.publisher.publish('orderPlaced', order, call);
-    return this.settle(order, request.cardNumber, budget, call);
+    if (!(await this.orders.insert(order, pricing.ok ? 'orderPlaced' : 'orderRejected'))) return (await this.firstPlaced(request))!;
+    if (!pricing.ok) return order;
+    return this.settle(order, request.cardNumber, budget);
   }
 
   private async firstPlaced(request: PlaceOrder): Promise<Order | undefined> {
@@ -65,7 +60,7 @@ export class PlaceOrderSaga {
   }
 
   /** Runs the steps after pricing, and answers the order confirmed or rejected. */
-  private async settle(placed: Order, cardNumber: string, budget: StepBudget, call: CallContext): Promise<Order> {
+  private async settle(placed: Order, cardNumber: string, budget: StepBudget): Promise<Order> {
     let order = placed;
     // Marked before each call: a call that fails uncertainly may still have done its work.
     const undo: Undo = { stock: true };
@@ -79,7 +74,7 @@ export class PlaceOrderSaga {
       order = await this.progress(recordPayment(order, { paymentId: payment.paymentId, status: payment.status }, new Date()));
       if (payment.status === 'declined') {
         undo.payment = undefined;
-        return await this.abandon(order, `payment declined: ${payment.reason ?? 'no reason given'}`, undo, budget, call);
+        return await this.abandon(order, `payment declined: ${payment.reason ?? 'no reason given'}`, undo, budget);
       }
       undo.payment = { paymentId: payment.paymentId };
 
@@ -89,27 +84,26 @@ export class PlaceOrderSaga {
       await runStep('commit', () => this.calls.commitStock(order.orderId, budget.forStep('commit')));
       order = await this.progress(recordStock(order, 'committed', new Date()));
 
-      const confirmed = await this.progress(confirm(order, new Date()));
-      await this.publisher.publish('orderConfirmed', confirmed, call);
-      return confirmed;
+      return await this.progress(confirm(order, new Date()), 'orderConfirmed');
     } catch (error) {
       if (!(error instanceof StepFailed)) throw error;
       if (!error.uncertain) forget(undo, error.step);
-      return this.abandon(order, error.reason, undo, budget, call);
+      return this.abandon(order, error.reason, undo, budget);
     }
   }
 
   /** Undoes what was done, then rejects the order with `reason`. */
-  private async abandon(order: Order, reason: string, undo: Undo, budget: StepBudget, call: CallContext): Promise<Order> {
+  private async abandon(order: Order, reason: string, undo: Undo, budget: StepBudget): Promise<Order> {
     const undone = await compensate(this.calls, order, undo, budget.forCompensation());
-    const rejected = await this.progress(reject(undone, reason, new Date()));
-    await this.publisher.publish('orderRejected', rejected, call);
-    return rejected;
+    return this.progress(reject(undone, reason, new Date()), 'orderRejected');
   }
 
-  /** Stores the order as it now is; only this placement moves a pending order, so anything else is a bug. */
-  private async progress(order: Order): Promise<Order> {
-    if (!(await this.orders.update(order, 'pending'))) throw new Error(`Order ${order.orderId} was moved by someone else while being placed`);
+  /**
+   * Stores the order as it now is, with its event when it reached a final state; only this
+   * placement moves a pending order, so anything else is a bug.
+   */
+  private async progress(order: Order, event?: OrderEventName): Promise<Order> {
+    if (!(await this.orders.update(order, 'pending', event))) throw new Error(`Order ${order.orderId} was moved by someone else while being placed`);
     return order;
   }
 }
