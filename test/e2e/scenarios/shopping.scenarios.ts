@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { eventually } from '@seam/testing';
 import { bearer, type Customer, expectProblem, type ShopClient } from '../support/shop-client.js';
 
 const APPROVED_CARD = '4242424242424242';
@@ -106,6 +107,20 @@ export function shoppingJourneys(shop: ShopClient): void {
       expect(await shop.available(sku)).toBe(4);
       const again = await shop.http().post(`/api/orders/${orderId}/cancel`).set(bearer(ada.token));
       expectProblem(again, 409, 'CONFLICT', `/api/orders/${orderId}/cancel`);
+    });
+
+    it('sees their activity follow their orders through the orders outbox: confirmed, rejected (not counted), cancelled', async () => {
+      const sku = await shop.newProduct({ price: 1_100, stock: 10 });
+      const ada = await shop.register('ada');
+      const activity = async () => (await shop.http().get('/api/me/activity').set(bearer(ada.token))).body as unknown;
+      expect(await activity()).toEqual({ confirmedOrders: 0, cancelledOrders: 0, spent: [] });
+      const first = (await shop.placeOrder(ada, { lines: [{ sku, quantity: 2 }], cardNumber: APPROVED_CARD })).body as Order;
+      await shop.placeOrder(ada, { lines: [{ sku, quantity: 1 }], cardNumber: APPROVED_CARD });
+      await shop.placeOrder(ada, { lines: [{ sku, quantity: 1 }], cardNumber: DECLINED_CARD });
+      await eventually(async () => expect(await activity()).toEqual({ confirmedOrders: 2, cancelledOrders: 0, spent: [{ amount: 3_300, currency: 'EUR' }] }), { timeoutMs: 10_000 });
+      expect((await shop.http().post(`/api/orders/${first.orderId}/cancel`).set(bearer(ada.token))).status).toBe(200);
+      await eventually(async () => expect(await activity()).toEqual({ confirmedOrders: 2, cancelledOrders: 1, spent: [{ amount: 1_100, currency: 'EUR' }] }), { timeoutMs: 10_000 });
+      expectProblem(await shop.http().get('/api/me/activity'), 401, 'UNAUTHORIZED', '/api/me/activity');
     });
 
     it('places an order once per Idempotency-Key, however often it is sent', async () => {

@@ -1,5 +1,5 @@
 import { defineContract, event, request } from '@seam/transport';
-import { GetUser, GrantRoles, LogIn, Principal, RegisterUser, Session, UserView, VerifyToken } from './identity.dto.js';
+import { CustomerActivity, GetCustomerActivity, GetUser, GrantRoles, LogIn, Principal, RegisterUser, Session, UserView, VerifyToken } from './identity.dto.js';
 import { UserRegistered } from './identity.events.js';
 
 /**
@@ -34,6 +34,12 @@ export const IdentityContract = defineContract('identity', {
    * `NotFoundError`, and `ValidationError` for an empty list.
    */
   grantRoles: request({ pattern: 'identity.grant-roles', request: GrantRoles, response: UserView, idempotent: true }),
+
+  /**
+   * A customer's order activity (confirmed and cancelled orders, net amount spent), kept from
+   * the orders module's events. Idempotent. Answers zeros for a customer with no orders yet.
+   */
+  getCustomerActivity: request({ pattern: 'identity.get-customer-activity', request: GetCustomerActivity, response: CustomerActivity, idempotent: true }),
 
   /** A customer account was created. */
   userRegistered: event({ pattern: 'identity.user.registered', payload: UserRegistered }),

@@ -62,3 +62,28 @@ export class GrantRoles {
   @IsUUID('4') userId!: string;
   @IsIn(ROLES, { each: true }) @ArrayMinSize(1) @ArrayMaxSize(ROLES.length) roles!: Role[];
 }
+
+/** `identity.get-customer-activity`: whose activity. */
+export class GetCustomerActivity {
+  @IsUUID('4') customerId!: string;
+}
+
+/** What a customer spent in one currency. */
+export class SpentAmount {
+  /** In minor units (cents). */
+  amount!: number;
+  currency!: string;
+}
+
+/**
+ * A customer's order activity as identity knows it, built from the orders module's events:
+ * confirmed and cancelled orders, and the net amount spent per currency (confirmed minus
+ * cancelled). Eventually consistent: an order counts once its event has been delivered.
+ */
+export class CustomerActivity {
+  customerId!: string;
+  confirmedOrders!: number;
+  cancelledOrders!: number;
+  /** One entry per currency used, sorted by currency; empty before the first order. */
+  spent!: SpentAmount[];
+}

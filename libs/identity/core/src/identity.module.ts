@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { SeamMessagingModule } from '@seam/messaging';
 import { SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
+import { GetCustomerActivityController } from './get-customer-activity/get-customer-activity.controller.js';
 import { GetUserController } from './get-user/get-user.controller.js';
 import { GrantRolesController } from './grant-roles/grant-roles.controller.js';
 import { IDENTITY_CONFIG, identityConfigFromEnv } from './identity.config.js';
@@ -10,17 +12,20 @@ import { PasswordHasher, PRODUCTION_SCRYPT_COST, SCRYPT_COST } from './infrastru
 import { SigningKeyRepository } from './infrastructure/signing-key.repository.js';
 import { UserRepository } from './infrastructure/user.repository.js';
 import { LogInController } from './log-in/log-in.controller.js';
+import { CustomerActivityRepository } from './order-activity/customer-activity.repository.js';
+import { OrderActivitySubscriber } from './order-activity/order-activity.subscriber.js';
 import { RegisterUserController } from './register-user/register-user.controller.js';
 import { VerifyTokenController } from './verify-token/verify-token.controller.js';
 
 /**
  * The identity module: accounts, password hashes and access tokens, in its own database, behind
- * `IdentityContract`. Configured by `JWT_SECRET` and `JWT_TTL_SECONDS`; refuses to start when
+ * `IdentityContract`; it also keeps customers' order activity from the orders module's events.
+ * Configured by `JWT_SECRET` and `JWT_TTL_SECONDS`; refuses to start when
  * they cannot work.
  */
 @Module({
-  imports: [SeamPersistenceModule.forModule(identityData), SeamTransportModule.forModule('identity')],
-  controllers: [RegisterUserController, LogInController, VerifyTokenController, GetUserController, GrantRolesController],
+  imports: [SeamPersistenceModule.forModule(identityData), SeamTransportModule.forModule('identity'), SeamMessagingModule.forModule('identity')],
+  controllers: [RegisterUserController, LogInController, VerifyTokenController, GetUserController, GrantRolesController, GetCustomerActivityController, OrderActivitySubscriber],
   providers: [
     { provide: IDENTITY_CONFIG, useFactory: () => identityConfigFromEnv() },
     { provide: SCRYPT_COST, useValue: PRODUCTION_SCRYPT_COST },
@@ -28,6 +33,7 @@ import { VerifyTokenController } from './verify-token/verify-token.controller.js
     UserRepository,
     SigningKeyRepository,
     accessTokensProvider,
+    CustomerActivityRepository,
   ],
 })
 export class IdentityModule {}

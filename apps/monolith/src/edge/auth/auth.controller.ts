@@ -5,7 +5,7 @@ import { SeamClient } from '@seam/transport';
 import { ApiProblems } from '../docs/api-problems.decorator.js';
 import { EdgeController } from '../edge-controller.decorator.js';
 import { Authenticated, CurrentPrincipal } from './auth.decorators.js';
-import { LoginRequest, RegisterRequest, SessionResponse, UserResponse } from './auth.dto.js';
+import { ActivityResponse, LoginRequest, RegisterRequest, SessionResponse, UserResponse } from './auth.dto.js';
 
 /** Accounts and access tokens, through `IdentityContract`. */
 @EdgeController('api', 'auth')
@@ -35,5 +35,13 @@ export class AuthController {
   @ApiOkResponse({ type: UserResponse })
   async me(@CurrentPrincipal() principal: Principal): Promise<UserResponse> {
     return UserResponse.from(await this.seam.send(IdentityContract.getUser, { userId: principal.userId }));
+  }
+
+  @Get('me/activity')
+  @Authenticated()
+  @ApiOperation({ summary: 'The signed-in customer’s orders confirmed and cancelled, and the amount spent', description: 'Kept from order events: an order shows here shortly after it is confirmed.' })
+  @ApiOkResponse({ type: ActivityResponse })
+  async activity(@CurrentPrincipal() principal: Principal): Promise<ActivityResponse> {
+    return ActivityResponse.from(await this.seam.send(IdentityContract.getCustomerActivity, { customerId: principal.userId }));
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ROLES, type Role, type Session, type UserView } from '@contracts/identity';
+import { type CustomerActivity, ROLES, type Role, type Session, type UserView } from '@contracts/identity';
 import { IsString, MaxLength } from 'class-validator';
+import { MoneyDto } from '../money.dto.js';
 
 // The edge checks the shape of what it receives; the rules (email syntax, password policy) are
 // identity's, enforced at its door, and reported with the same field names.
@@ -48,5 +49,16 @@ export class SessionResponse {
 
   static from(session: Session): SessionResponse {
     return { accessToken: session.accessToken, tokenType: session.tokenType, expiresIn: session.expiresIn, user: UserResponse.from(session.user) };
+  }
+}
+
+/** The signed-in customer's order activity (kept by identity from order events: eventually consistent). */
+export class ActivityResponse {
+  @ApiProperty({ description: 'Orders confirmed so far' }) confirmedOrders!: number;
+  @ApiProperty({ description: 'Orders cancelled after confirmation' }) cancelledOrders!: number;
+  @ApiProperty({ type: MoneyDto, isArray: true, description: 'Net amount spent, per currency' }) spent!: MoneyDto[];
+
+  static from(activity: CustomerActivity): ActivityResponse {
+    return { confirmedOrders: activity.confirmedOrders, cancelledOrders: activity.cancelledOrders, spent: activity.spent.map((money) => MoneyDto.from(money)) };
   }
 }
