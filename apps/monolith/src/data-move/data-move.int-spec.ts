@@ -8,7 +8,8 @@ import { OrdersContract, type PlaceOrder } from '@contracts/orders';
 import { type AuthorizePayment, PaymentsContract } from '@contracts/payments';
 import { FAKE_CARDS } from '@modules/payments';
 import { type DatabaseConfig, type DataLocation, dataLocationFromConfig, dataSourceOptions, type DataMoveReport, moveModuleData, openDataSource } from '@seam/persistence';
-import { ModuleHarness, postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
+import { OutboxStore } from '@seam/messaging';
+import { eventually, ModuleHarness, postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
 import { CARD, DECLINED_CARD, FakeNeighbours } from '../../../../libs/orders/core/src/testing/fake-neighbours.js';
 import { moduleRows } from '../../../../libs/seam/persistence/src/data-move/testing/module-rows.js';
 import { type LocalModule, LOCAL_MODULES } from '../modules.js';
@@ -69,6 +70,10 @@ const orders: ModuleCase = {
     await harness.client.send(OrdersContract.cancelOrder, { orderId: cancelled.orderId, customerId: alice });
     await place({ customerId: alice, lines: [{ sku: 'GHOST-1', quantity: 1 }], cardNumber: CARD });
     await place(bobsOrder);
+    // The module's relay drains its outbox while it runs: let it finish, so that the data moved
+    // is what any later run of the module will read back unchanged.
+    const outbox = harness.app.get(OutboxStore, { strict: false });
+    await eventually(async () => expect(await outbox.pendingCount()).toBe(0), { timeoutMs: 10_000 });
     return (on) => Promise.all([alice, bob].map((customerId) => on.client.send(OrdersContract.listOrders, { customerId, pageSize: 100 })));
   },
   async writeAgain(harness) {
@@ -107,7 +112,10 @@ const at = (module: ModuleCase, config: DatabaseConfig): DataLocation => dataLoc
 const move = (module: ModuleCase, from: DatabaseConfig, to: DatabaseConfig, force = false): Promise<DataMoveReport> =>
   moveModuleData({ data: module.local.data, from: at(module, from), to: at(module, to), force, batchSize: 2 });
 const expectTables = (report: DataMoveReport, rows: Record<string, unknown[]>) => {
-  expect(Object.values(rows).every((list) => list.length > 0)).toBe(true);
+  // Queues that drain when all is well (outbox, dead letters, inbox of a module that consumes
+  // nothing, open sagas) may be empty; every other table must have rows for the copy to prove anything.
+  const drains = (table: string) => table.startsWith('seam_') || table === 'order_saga';
+  expect(Object.entries(rows).filter(([table, list]) => !drains(table) && list.length === 0)).toEqual([]);
   expect(Object.fromEntries(report.tables.map(({ table, sourceRows, targetRows }) => [table, [sourceRows, targetRows]]))).toEqual(
     Object.fromEntries(Object.entries(rows).map(([table, list]) => [table, [list.length, list.length]])),
   );

@@ -61,6 +61,11 @@ export class OrderCalls {
     return this.seam.send(PaymentsContract.capturePayment, { idempotencyKey: paymentKey(orderId, 'capture'), paymentId }, options);
   }
 
+  /** The payments payments recorded for an order (to find one whose authorization answer was lost). */
+  async orderPayments(orderId: string, options: CallOptions): Promise<Payment[]> {
+    return (await this.seam.send(PaymentsContract.findOrderPayments, { orderId }, options)).payments;
+  }
+
   /** Refunds a captured payment or voids an authorized one (one key per order: it happens once). */
   async refundPayment(orderId: string, paymentId: string, options: CallOptions): Promise<Payment> {
     return this.seam.send(PaymentsContract.refundPayment, { idempotencyKey: paymentKey(orderId, 'refund'), paymentId }, options);

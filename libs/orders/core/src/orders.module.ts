@@ -10,6 +10,8 @@ import { OrderCalls } from './order.calls.js';
 import { ordersData } from './orders.data.js';
 import { PlaceOrderController } from './place-order/place-order.controller.js';
 import { PlaceOrderSaga } from './place-order/place-order.saga.js';
+import { SagaRecovery } from './place-order/saga-recovery.js';
+import { SagaStore } from './infrastructure/saga.store.js';
 
 /**
  * The orders module: places orders (a saga over catalog, inventory and payments, reached only
@@ -18,6 +20,6 @@ import { PlaceOrderSaga } from './place-order/place-order.saga.js';
 @Module({
   imports: [SeamPersistenceModule.forModule(ordersData), SeamTransportModule.forModule('orders'), SeamMessagingModule.forModule('orders')],
   controllers: [PlaceOrderController, GetOrderController, ListOrdersController, CancelOrderController],
-  providers: [OrderRepository, OrderCalls, PlaceOrderSaga],
+  providers: [OrderRepository, SagaStore, OrderCalls, PlaceOrderSaga, SagaRecovery],
 })
 export class OrdersModule {}

@@ -1,5 +1,5 @@
 import { defineContract, event, request } from '@seam/transport';
-import { AuthorizePayment, GetPayment, Payment, PaymentAction } from './payments.dto.js';
+import { AuthorizePayment, FindOrderPayments, GetPayment, OrderPayments, Payment, PaymentAction } from './payments.dto.js';
 import { PaymentEvent } from './payments.events.js';
 
 /**
@@ -36,6 +36,12 @@ export const PaymentsContract = defineContract('payments', {
 
   /** A payment by id. Idempotent. Fails with `NotFoundError`. */
   getPayment: request({ pattern: 'payments.get-payment', request: GetPayment, response: Payment, idempotent: true }),
+
+  /**
+   * The payments recorded for an order, oldest first. Idempotent. A saga recovering an order
+   * whose authorization outcome it never learnt uses it to find what to refund.
+   */
+  findOrderPayments: request({ pattern: 'payments.find-order-payments', request: FindOrderPayments, response: OrderPayments, idempotent: true }),
 
   /** A card accepted a hold (published once per payment, after it is stored; at most once until an outbox exists). */
   paymentAuthorized: event({ pattern: 'payments.payment.authorized', payload: PaymentEvent }),

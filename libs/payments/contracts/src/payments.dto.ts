@@ -31,6 +31,16 @@ export class GetPayment {
   @IsUUID('4') paymentId!: string;
 }
 
+/** `payments.find-order-payments`: which order. */
+export class FindOrderPayments {
+  @IsUUID('4') orderId!: string;
+}
+
+/** The payments made for one order (normally one; none when it was never authorized). */
+export class OrderPayments {
+  payments!: Payment[];
+}
+
 /** Where a payment stands. `declined` is an answer, not an error: the card said no. */
 export type PaymentStatus = 'authorized' | 'declined' | 'captured' | 'refunded';
 

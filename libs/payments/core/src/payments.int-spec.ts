@@ -4,7 +4,11 @@ import { type AuthorizePayment, PaymentsContract } from '@contracts/payments';
 import { eventually, ModuleHarness } from '@seam/testing';
 import { ConflictError, NotFoundError, ValidationError } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { FAKE_CARDS, FakePaymentProvider, PAYMENT_PROVIDER, PAYMENTS_CONFIG, PaymentsModule } from './index.js';
+import { ABANDONED_CLAIM_MS } from './infrastructure/idempotency.repository.js';
+import { IdempotencyRecord } from './infrastructure/idempotency.record.js';
 
 const config = { providerTimeoutMs: 2_000, slowMs: 1_500 };
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
@@ -135,6 +139,27 @@ describe('payments module, through its contract', () => {
       expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
       for (const error of errors) expect(error).toMatchObject({ code: 'CONFLICT', message: 'a request with this key is in progress', details: { retryable: true } });
       await expect(authorize(request)).resolves.toEqual(answers[0]);
+    });
+
+    it('takes over a claim left unanswered past ABANDONED_CLAIM_MS (its process died), but not a fresh one', async () => {
+      const dataSource = harness.app.get<DataSource>(getDataSourceToken('payments'));
+      const claimLeftBy = async (key: string, ageMs: number) => {
+        const at = new Date(Date.now() - ageMs).toISOString();
+        await dataSource.getRepository(IdempotencyRecord).insert({ key, operation: 'authorize', requestHash: 'left by a dead process', paymentId: randomUUID(), state: 'in_progress', response: null, createdAt: at, updatedAt: at });
+      };
+      const fresh = authorization();
+      await claimLeftBy(fresh.idempotencyKey, 1_000);
+      await expect(authorize(fresh)).rejects.toMatchObject({ code: 'CONFLICT' });
+
+      const abandoned = authorization();
+      await claimLeftBy(abandoned.idempotencyKey, ABANDONED_CLAIM_MS + 1_000);
+      const mark = await ledgerMark();
+      const answer = await authorize(abandoned);
+      expect(answer).toMatchObject({ status: 'authorized', orderId: abandoned.orderId });
+      expect(await ledgerSince(mark)).toEqual(['authorization']);
+      await expect(authorize(abandoned)).resolves.toEqual(answer);
+      await expect(harness.client.send(PaymentsContract.findOrderPayments, { orderId: abandoned.orderId })).resolves.toEqual({ payments: [answer] });
+      await expect(harness.client.send(PaymentsContract.findOrderPayments, { orderId: randomUUID() })).resolves.toEqual({ payments: [] });
     });
 
     it('refuses the key with another amount, or for another operation', async () => {

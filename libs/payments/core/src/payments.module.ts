@@ -1,3 +1,4 @@
+import { FindOrderPaymentsController } from './find-order-payments/find-order-payments.controller.js';
 import { type DynamicModule, type FactoryProvider, Module, type Type } from '@nestjs/common';
 import { dataSourceToken, SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
@@ -37,7 +38,7 @@ const defaultProvider: FactoryProvider<PaymentProvider> = {
  */
 @Module({
   imports: [SeamPersistenceModule.forModule(paymentsData), SeamTransportModule.forModule('payments')],
-  controllers: [AuthorizePaymentController, CapturePaymentController, RefundPaymentController, GetPaymentController],
+  controllers: [AuthorizePaymentController, CapturePaymentController, RefundPaymentController, GetPaymentController, FindOrderPaymentsController],
   providers: [
     { provide: PAYMENTS_CONFIG, useFactory: () => paymentsConfigFromEnv() },
     defaultProvider,

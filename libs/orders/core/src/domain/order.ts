@@ -114,3 +114,8 @@ export function recordPayment(order: Order, payment: PaymentProgress, now: Date)
 export function flagCompensationPending(order: Order, now: Date): Order {
   return { ...order, compensationPending: true, updatedAt: now.toISOString() };
 }
+
+/** The order's undo is complete: nothing is held for it any more. */
+export function clearCompensationPending(order: Order, now: Date): Order {
+  return { ...order, compensationPending: false, updatedAt: now.toISOString() };
+}

@@ -7,6 +7,7 @@ import type { Order, PaymentProgress, StockProgress } from '../domain/order.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import { type OrderEventName, orderEventEntry } from '../order-events.js';
 import { orderEvent } from '../order.views.js';
+import { type SagaStepRecord, SagaStore } from './saga.store.js';
 import { OrderLineRecord } from './order-line.record.js';
 import { OrderRecord } from './order.record.js';
 
@@ -28,6 +29,7 @@ export class OrderRepository {
     @InjectRepository(OrderLineRecord, 'orders') private readonly lines: Repository<OrderLineRecord>,
     @InjectDataSource('orders') private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
+    private readonly sagas: SagaStore,
   ) {}
 
   async findById(orderId: string): Promise<Order | undefined> {
@@ -48,16 +50,18 @@ export class OrderRepository {
   }
 
   /**
-   * Stores a new order, its lines and its `event`, all or nothing. False when the customer
+   * Stores a new order, its lines and its `event`, all or nothing; a pending order's saga opens
+   * with it, held by the caller until `sagaLeaseUntil` (epoch ms). False when the customer
    * already placed an order with the same idempotency key (also when a concurrent call stored it
    * first).
    */
-  async insert(order: Order, event: OrderEventName): Promise<boolean> {
+  async insert(order: Order, event: OrderEventName, sagaLeaseUntil = 0): Promise<boolean> {
     try {
       await inTransaction(this.dataSource, async (manager) => {
         await manager.insert(OrderRecord, toRecord(order));
         if (order.lines.length > 0) await manager.insert(OrderLineRecord, toLineRecords(order));
         await this.announce(manager, order, event);
+        if (order.status === 'pending') await this.sagas.open(manager, order.orderId, sagaLeaseUntil);
       });
       return true;
     } catch (error) {
@@ -67,15 +71,18 @@ export class OrderRepository {
   }
 
   /**
-   * Writes the order's status and progress (its lines never change), and its `event` if given,
-   * only if it is still in status `expected`. False when it is not: another call moved it first,
-   * and this write (event included) is lost.
+   * Writes the order's status and progress (its lines never change), its `event` and its saga's
+   * `steps` if given, only if it is still in status `expected`; the saga closes when the order is
+   * final with nothing left to undo. False when it is not in `expected`: another call moved it
+   * first, and this write (event and steps included) is lost.
    */
-  async update(order: Order, expected: OrderStatus, event?: OrderEventName): Promise<boolean> {
+  async update(order: Order, expected: OrderStatus, event?: OrderEventName, steps: readonly SagaStepRecord[] = []): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
       const result = await manager.update(OrderRecord, { orderId: order.orderId, status: expected }, changingFields(order));
       if (result.affected !== 1) return false;
       if (event) await this.announce(manager, order, event);
+      await this.sagas.log(manager, order.orderId, steps);
+      if (order.status !== 'pending' && !order.compensationPending) await this.sagas.close(manager, order.orderId);
       return true;
     });
   }

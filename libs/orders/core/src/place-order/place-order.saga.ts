@@ -6,9 +6,10 @@ import { confirm, newOrder, type Order, type OrderIdentity, recordPayment, recor
 import { type LineRequest, mergeLines, type Pricing, priceLines } from '../domain/order-lines.js';
 import { OrderRepository } from '../infrastructure/order.repository.js';
 import { OrderCalls } from '../order.calls.js';
+import type { SagaStepRecord } from '../infrastructure/saga.store.js';
 import type { OrderEventName } from '../order-events.js';
 import { compensate, type Undo } from './compensation.js';
-import { StepBudget } from './step-budget.js';
+import { sagaLeaseUntil, StepBudget } from './step-budget.js';
 import { runStep, type SagaStep, StepFailed } from './step-failure.js';
 
 /**
@@ -41,7 +42,7 @@ export class PlaceOrderSaga {
     const pricing = await this.price(mergeLines(request.lines), budget);
     const order = pricing.ok ? newOrder(identity, pricing, new Date()) : refusedOrder(identity, pricing.reason, new Date());
     // The unique (customer, key) index decides between concurrent calls: the loser answers the winner's order.
-    if (!(await this.orders.insert(order, pricing.ok ? 'orderPlaced' : 'orderRejected'))) return (await this.firstPlaced(request))!;
+    if (!(await this.orders.insert(order, pricing.ok ? 'orderPlaced' : 'orderRejected', sagaLeaseUntil(call)))) return (await this.firstPlaced(request))!;
     if (!pricing.ok) return order;
     return this.settle(order, request.cardNumber, budget);
   }
@@ -66,12 +67,13 @@ export class PlaceOrderSaga {
     const undo: Undo = { stock: true };
     try {
       await runStep('reserve', () => this.calls.reserveStock(order, budget.forStep('reserve')));
-      order = await this.progress(recordStock(order, 'reserved', new Date()));
+      order = await this.progress(recordStock(order, 'reserved', new Date()), undefined, [{ step: 'reserve-stock', outcome: 'done' }]);
 
       const authorization = this.calls.authorization(order, cardNumber);
       undo.payment = { unknown: authorization };
       const payment = await runStep('authorize', () => this.calls.authorizePayment(authorization, budget.forStep('authorize')));
-      order = await this.progress(recordPayment(order, { paymentId: payment.paymentId, status: payment.status }, new Date()));
+      const authorized = payment.status === 'declined' ? { step: 'authorize-payment', outcome: 'failed', detail: 'declined' } as const : { step: 'authorize-payment', outcome: 'done' } as const;
+      order = await this.progress(recordPayment(order, { paymentId: payment.paymentId, status: payment.status }, new Date()), undefined, [authorized]);
       if (payment.status === 'declined') {
         undo.payment = undefined;
         return await this.abandon(order, `payment declined: ${payment.reason ?? 'no reason given'}`, undo, budget);
@@ -79,33 +81,42 @@ export class PlaceOrderSaga {
       undo.payment = { paymentId: payment.paymentId };
 
       await runStep('capture', () => this.calls.capturePayment(order.orderId, payment.paymentId, budget.forStep('capture')));
-      order = await this.progress(recordPayment(order, { paymentId: payment.paymentId, status: 'captured' }, new Date()));
+      order = await this.progress(recordPayment(order, { paymentId: payment.paymentId, status: 'captured' }, new Date()), undefined, [{ step: 'capture-payment', outcome: 'done' }]);
 
       await runStep('commit', () => this.calls.commitStock(order.orderId, budget.forStep('commit')));
-      order = await this.progress(recordStock(order, 'committed', new Date()));
+      order = await this.progress(recordStock(order, 'committed', new Date()), undefined, [{ step: 'commit-stock', outcome: 'done' }]);
 
-      return await this.progress(confirm(order, new Date()), 'orderConfirmed');
+      return await this.progress(confirm(order, new Date()), 'orderConfirmed', [{ step: 'confirm', outcome: 'done' }]);
     } catch (error) {
       if (!(error instanceof StepFailed)) throw error;
       if (!error.uncertain) forget(undo, error.step);
-      return this.abandon(order, error.reason, undo, budget);
+      return this.abandon(order, error.reason, undo, budget, [{ step: error.step, outcome: 'failed', detail: error.reason }]);
     }
   }
 
   /** Undoes what was done, then rejects the order with `reason`. */
-  private async abandon(order: Order, reason: string, undo: Undo, budget: StepBudget): Promise<Order> {
+  private async abandon(order: Order, reason: string, undo: Undo, budget: StepBudget, steps: SagaStepRecord[] = []): Promise<Order> {
     const undone = await compensate(this.calls, order, undo, budget.forCompensation());
-    return this.progress(reject(undone, reason, new Date()), 'orderRejected');
+    return this.progress(reject(undone, reason, new Date()), 'orderRejected', [...steps, ...compensationSteps(order, undone)]);
   }
 
   /**
    * Stores the order as it now is, with its event when it reached a final state; only this
    * placement moves a pending order, so anything else is a bug.
    */
-  private async progress(order: Order, event?: OrderEventName): Promise<Order> {
-    if (!(await this.orders.update(order, 'pending', event))) throw new Error(`Order ${order.orderId} was moved by someone else while being placed`);
+  private async progress(order: Order, event?: OrderEventName, steps: SagaStepRecord[] = []): Promise<Order> {
+    if (!(await this.orders.update(order, 'pending', event, steps))) throw new Error(`Order ${order.orderId} was moved by someone else while being placed`);
     return order;
   }
+}
+
+/** The log lines of a compensation: what `after` undid compared with `before`, and whether some undo failed. */
+export function compensationSteps(before: Order, after: Order): SagaStepRecord[] {
+  const steps: SagaStepRecord[] = [];
+  if (after.stock === 'released' && before.stock !== 'released') steps.push({ step: 'release-stock', outcome: 'undone' });
+  if (after.payment?.status === 'refunded' && before.payment?.status !== 'refunded') steps.push({ step: 'refund-payment', outcome: 'undone' });
+  if (after.compensationPending) steps.push({ step: 'compensate', outcome: 'undo-failed', detail: 'retried by the saga recovery' });
+  return steps;
 }
 
 /** A step refused outright did nothing: there is nothing of its own to undo. */

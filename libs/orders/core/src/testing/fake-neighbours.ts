@@ -53,6 +53,7 @@ export class FakeNeighbours {
     this.inventory.respond('releaseStock', (request) => (this.note('releaseStock', request), reservation(request.orderId, 'released')));
     this.payments.respond('authorizePayment', this.authorize);
     this.payments.respond('capturePayment', (request) => (this.note('capturePayment', request), this.paymentAfter(request.paymentId, 'captured')));
+    this.payments.respond('findOrderPayments', (request) => (this.note('findOrderPayments', request), { payments: [...this.issued.values()].filter((payment) => payment.orderId === request.orderId) }));
     this.payments.respond('refundPayment', (request) => (this.note('refundPayment', request), this.paymentAfter(request.paymentId, 'refunded')));
   }
 
@@ -74,6 +75,11 @@ export class FakeNeighbours {
     this.issued.set(request.idempotencyKey, payment);
     return payment;
   };
+
+  /** The authorization request the orders module sends for `order` (its key is per order). */
+  authorizationFor(order: { orderId: string; total: { amount: number; currency: string } }): AuthorizePayment {
+    return { idempotencyKey: `order-${order.orderId}-authorize`, orderId: order.orderId, amount: { ...order.total }, cardNumber: CARD };
+  }
 
   /** Adds a call to the journal (for behaviours a test puts in place). */
   note(name: string, request: unknown): void {

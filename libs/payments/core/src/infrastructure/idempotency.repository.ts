@@ -25,6 +25,14 @@ export type Taken = { kind: 'taken'; use: KeyUse<PaymentView> };
 /** Why a command could not claim its key (nothing was written). */
 export type Refused = { kind: 'not-found' } | { kind: 'illegal'; payment: Payment } | { kind: 'busy' };
 
+/**
+ * How long a claim may stay unanswered before it counts as abandoned: its process died between
+ * the claim and the answer. Far above the provider's timeout (2 s by default), so a live claim
+ * is never taken over. The provider call of an abandoned authorization may have left a hold at
+ * the provider; it is never captured (holds lapse at real providers).
+ */
+export const ABANDONED_CLAIM_MS = 30_000;
+
 /** Leaves a transaction with an answer, rolling back what it wrote. */
 class Rollback {
   constructor(readonly outcome: Refused) {}
@@ -100,7 +108,12 @@ export class IdempotencyRepository {
       return await inTransaction(this.dataSource, async (manager): Promise<Claimed | Taken> => {
         const keys = manager.getRepository(IdempotencyRecord);
         const existing = await keys.findOneBy({ key: claim.key });
-        if (existing) return { kind: 'taken', use: toKeyUse(existing) };
+        if (existing && !isAbandoned(existing, now)) return { kind: 'taken', use: toKeyUse(existing) };
+        if (existing) {
+          // Its claimant died: free the key and the payment it locked, then claim afresh.
+          await keys.delete({ key: claim.key, state: 'in_progress' });
+          await manager.getRepository(PaymentRecord).update({ id: existing.paymentId, pendingKey: claim.key }, { pendingKey: null });
+        }
         const payment = await lock(manager);
         await keys.insert(newKeyRecord(claim, now));
         return payment ? { kind: 'claimed', payment } : { kind: 'claimed' };
@@ -122,6 +135,10 @@ export class IdempotencyRepository {
     const winner = await inTransaction(this.dataSource, (manager) => manager.getRepository(IdempotencyRecord).findOneBy({ key: claim.key }));
     return winner ? { kind: 'taken', use: toKeyUse(winner) } : undefined;
   }
+}
+
+function isAbandoned(record: IdempotencyRecord, now: Date): boolean {
+  return record.state === 'in_progress' && now.getTime() - Date.parse(record.updatedAt) > ABANDONED_CLAIM_MS;
 }
 
 async function complete(manager: EntityManager, key: string, response: PaymentView, at: string): Promise<void> {

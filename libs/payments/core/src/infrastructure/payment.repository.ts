@@ -17,6 +17,12 @@ export class PaymentRepository {
     const record = await inTransaction(this.dataSource, (manager) => manager.getRepository(PaymentRecord).findOneBy({ id }));
     return record ? toPayment(record) : undefined;
   }
+
+  /** The payments of an order, oldest first. */
+  async findByOrder(orderId: string): Promise<Payment[]> {
+    const records = await inTransaction(this.dataSource, (manager) => manager.getRepository(PaymentRecord).find({ where: { orderId }, order: { createdAt: 'ASC' } }));
+    return records.map(toPayment);
+  }
 }
 
 /** The domain payment of a stored row. */

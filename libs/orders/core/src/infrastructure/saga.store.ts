@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { Sql } from '@seam/messaging';
+import { inTransaction } from '@seam/persistence';
+
+/** One line of a saga's log: a step or a compensation, and how it went. */
+export interface SagaStepRecord {
+  step: string;
+  outcome: 'done' | 'failed' | 'undone' | 'undo-failed' | 'resumed';
+  detail?: string;
+}
+
+/** A logged step, as read back. */
+export interface LoggedStep extends SagaStepRecord {
+  at: string;
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * The place-order saga's state, next to the orders in the module's database. A saga row exists
+ * while a placement runs or owes an undo, and is written in the same transactions as the order
+ * (see `OrderRepository`), so the two never disagree. Its lease says who drives it: the placing
+ * call first, then — when that call's process died — whichever recovery claims it.
+ */
+@Injectable()
+export class SagaStore {
+  private readonly sql: Sql;
+  private readonly sagas: string;
+  private readonly steps: string;
+
+  constructor(@InjectDataSource('orders') dataSource: DataSource) {
+    this.sql = new Sql(dataSource);
+    this.sagas = this.sql.table('order_saga');
+    this.steps = this.sql.table('order_saga_step');
+  }
+
+  /** Opens the saga of a new placement, held by the placing call until `leaseUntil`. */
+  async open(manager: EntityManager, orderId: string, leaseUntil: number): Promise<void> {
+    await this.sql.rows(`INSERT INTO ${this.sagas} (order_id, lease_until, recoveries, created_at) VALUES (:1, :2, 0, :3)`, [orderId, leaseUntil, new Date().toISOString()], manager);
+  }
+
+  /** Ends a saga: nothing is left to do for its order. */
+  async close(manager: EntityManager, orderId: string): Promise<void> {
+    await this.sql.rows(`DELETE FROM ${this.sagas} WHERE order_id = :1 RETURNING order_id`, [orderId], manager);
+  }
+
+  /** Appends to a saga's log. */
+  async log(manager: EntityManager, orderId: string, records: readonly SagaStepRecord[]): Promise<void> {
+    const at = new Date().toISOString();
+    for (const record of records) {
+      await this.sql.rows(`INSERT INTO ${this.steps} (order_id, step, outcome, detail, at) VALUES (:1, :2, :3, :4, :5)`, [orderId, record.step, record.outcome, record.detail ?? null, at], manager);
+    }
+  }
+
+  /** A saga's log, in order. */
+  async logOf(orderId: string): Promise<LoggedStep[]> {
+    const rows = await inTransaction(this.sql.dataSource, (manager) =>
+      this.sql.rows<Row>(`SELECT step, outcome, detail, at FROM ${this.steps} WHERE order_id = :1 ORDER BY seq`, [orderId], manager),
+    );
+    return rows.map((row) => {
+      const step: LoggedStep = { step: String(row.step), outcome: row.outcome as SagaStepRecord['outcome'], at: String(row.at) };
+      if (row.detail) step.detail = String(row.detail);
+      return step;
+    });
+  }
+
+  /**
+   * Claims up to `limit` sagas whose lease ran out (their driver died or gave up) for `owner`
+   * until `now + leaseMs`, and answers their order ids and how many recoveries each has had. PostgreSQL skips rows another recovery is
+   * claiming; SQLite serializes claims under its write lock.
+   */
+  async claimStale(owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<Array<{ orderId: string; recoveries: number }>> {
+    const lock = this.sql.postgres ? 'FOR UPDATE SKIP LOCKED' : '';
+    const rows = await inTransaction(this.sql.dataSource, (manager) =>
+      this.sql.rows<Row>(
+        `UPDATE ${this.sagas} SET lease_until = :1, held_by = :2, recoveries = recoveries + 1
+         WHERE order_id IN (SELECT order_id FROM ${this.sagas} WHERE lease_until < :3 ORDER BY lease_until LIMIT :4 ${lock})
+         RETURNING order_id, recoveries`,
+        [now + leaseMs, owner, now, limit],
+        manager,
+      ),
+    );
+    return rows.map((row) => ({ orderId: String(row.order_id), recoveries: Number(row.recoveries) }));
+  }
+
+  /** Hands a saga back after a failed recovery, to be claimed again from `retryAt`. */
+  async retryLater(orderId: string, owner: string, error: string, retryAt: number): Promise<void> {
+    await inTransaction(this.sql.dataSource, (manager) =>
+      this.sql.rows(`UPDATE ${this.sagas} SET lease_until = :1, last_error = :2 WHERE order_id = :3 AND held_by = :4 RETURNING order_id`, [retryAt, error.slice(0, 2_000), orderId, owner], manager),
+    );
+  }
+
+  /** How many sagas are open (for tests and metrics). */
+  async openCount(): Promise<number> {
+    const [row] = await inTransaction(this.sql.dataSource, (manager) => this.sql.rows<Row>(`SELECT COUNT(*) AS n FROM ${this.sagas}`, [], manager));
+    return Number(row?.n ?? 0);
+  }
+}

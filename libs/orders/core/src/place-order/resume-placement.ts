@@ -1,0 +1,78 @@
+import type { Payment } from '@contracts/payments';
+import { type CallOptions, ConflictError, NotFoundError } from '@seam/transport';
+import { clearCompensationPending, confirm, type Order, recordPayment, recordStock, reject } from '../domain/order.js';
+import type { SagaStepRecord } from '../infrastructure/saga.store.js';
+import type { OrderEventName } from '../order-events.js';
+import type { OrderCalls } from '../order.calls.js';
+
+/** Why an order whose placement was interrupted ends rejected. */
+export const INTERRUPTED_REASON = 'placement interrupted; everything it held was released';
+
+/** What resuming decided: the order to store (from `pending` or its stored status), its event, its log. */
+export interface Resumption {
+  order: Order;
+  expected: Order['status'];
+  event?: OrderEventName;
+  steps: SagaStepRecord[];
+}
+
+/**
+ * Finishes a placement whose driver died, from what the order row says was done. Forward when
+ * nothing is missing but the end (captured and reserved: commit, then confirm); otherwise
+ * backward: release the stock, void or refund whatever payment the order has — found through
+ * payments when the authorization's answer was never stored — and reject. An order already final
+ * but still owing an undo gets only the undo. Every call is idempotent (keys per order), so
+ * resuming twice does no harm; a failed call throws and the recovery tries again later.
+ */
+export async function resumePlacement(calls: OrderCalls, stored: Order, options: CallOptions): Promise<Resumption> {
+  if (stored.status === 'pending' && stored.payment?.status === 'captured' && (stored.stock === 'reserved' || stored.stock === 'committed')) {
+    let order = stored;
+    const steps: SagaStepRecord[] = [{ step: 'recover', outcome: 'resumed', detail: 'forward: payment captured' }];
+    const committed = order.stock === 'committed' || (await commitIfStillReserved(calls, order.orderId, options));
+    if (committed) {
+      if (order.stock === 'reserved') steps.push({ step: 'commit-stock', outcome: 'done' });
+      steps.push({ step: 'confirm', outcome: 'done' });
+      return { order: confirm(recordStock(order, 'committed', new Date()), new Date()), expected: 'pending', event: 'orderConfirmed', steps };
+    }
+  }
+  const undone = await undoAll(calls, stored, options);
+  const steps: SagaStepRecord[] = [{ step: 'recover', outcome: 'resumed', detail: stored.status === 'pending' ? 'backward: undo and reject' : 'retry the undo' }, ...undone.steps];
+  if (stored.status === 'pending') return { order: reject(undone.order, INTERRUPTED_REASON, new Date()), expected: 'pending', event: 'orderRejected', steps };
+  return { order: clearCompensationPending(undone.order, new Date()), expected: stored.status, steps };
+}
+
+/** Commits the order's reservation; false when inventory refuses for good (it is gone: go backward). */
+async function commitIfStillReserved(calls: OrderCalls, orderId: string, options: CallOptions): Promise<boolean> {
+  try {
+    await calls.commitStock(orderId, options);
+    return true;
+  } catch (error) {
+    if (error instanceof ConflictError || error instanceof NotFoundError) return false;
+    throw error;
+  }
+}
+
+async function undoAll(calls: OrderCalls, order: Order, options: CallOptions): Promise<{ order: Order; steps: SagaStepRecord[] }> {
+  let next = order;
+  const steps: SagaStepRecord[] = [];
+  // Releasing an order with no reservation is a no-op, so this is safe whatever the reservation's fate.
+  if (next.stock !== 'released' && next.stock !== 'committed') {
+    await calls.releaseStock(next.orderId, options);
+    next = recordStock(next, 'released', new Date());
+    steps.push({ step: 'release-stock', outcome: 'undone' });
+  }
+  for (const payment of await paymentsToUndo(calls, next, options)) {
+    next = recordPayment(next, { paymentId: payment.paymentId, status: payment.status }, new Date());
+    if (payment.status !== 'authorized' && payment.status !== 'captured') continue;
+    await calls.refundPayment(next.orderId, payment.paymentId, options);
+    next = recordPayment(next, { paymentId: payment.paymentId, status: 'refunded' }, new Date());
+    steps.push({ step: 'refund-payment', outcome: 'undone' });
+  }
+  return { order: next, steps };
+}
+
+/** The order's payment as stored, or — when its authorization's answer was lost — as payments knows it. */
+async function paymentsToUndo(calls: OrderCalls, order: Order, options: CallOptions): Promise<Array<Pick<Payment, 'paymentId' | 'status'>>> {
+  if (order.payment) return [order.payment];
+  return calls.orderPayments(order.orderId, options);
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { backoffDelay } from '@seam/messaging';
+import { CallContext } from '@seam/transport';
+import { OrderRepository } from '../infrastructure/order.repository.js';
+import { SagaStore } from '../infrastructure/saga.store.js';
+import { OrderCalls } from '../order.calls.js';
+import { resumePlacement } from './resume-placement.js';
+
+/** How the recovery runs (tests shorten the pauses). */
+export interface SagaRecoveryOptions {
+  /** Pause between looks for abandoned sagas, in ms. */
+  pollMs: number;
+  /** How long one recovery holds a saga, in ms (well above the time its calls may take). */
+  leaseMs: number;
+  /** Deadline of each call a recovery makes, in ms. */
+  callTimeoutMs: number;
+}
+
+/** Defaults: look every second, hold a saga 30 s, 2 s per call. */
+export const DEFAULT_SAGA_RECOVERY: SagaRecoveryOptions = { pollMs: 1_000, leaseMs: 30_000, callTimeoutMs: 2_000 };
+
+/**
+ * Finishes placements whose driver is gone. The placing call holds its saga's lease for its own
+ * deadline plus a margin; a saga still open after that — the process died mid-placement, or the
+ * undo failed and is owed — is claimed here (any process hosting orders may run this; claims
+ * keep them apart), resumed from what the order row says (see {@link resumePlacement}), and on
+ * failure handed back for a later try with backoff. Every order so ends confirmed or rejected,
+ * with nothing left held.
+ */
+@Injectable()
+export class SagaRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** This recovery's name in claims. */
+  readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  /** Sagas finished by this recovery since start. */
+  recovered = 0;
+  private readonly logger = new Logger('orders saga recovery');
+  private options = DEFAULT_SAGA_RECOVERY;
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = true;
+
+  constructor(
+    private readonly sagas: SagaStore,
+    private readonly orders: OrderRepository,
+    private readonly calls: OrderCalls,
+  ) {}
+
+  /** Changes the pauses (before start). */
+  configure(options: Partial<SagaRecoveryOptions>): void {
+    this.options = { ...this.options, ...options };
+  }
+
+  onApplicationBootstrap(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** One pass: claims abandoned sagas and resumes each. Answers how many it finished. */
+  async sweep(): Promise<number> {
+    const claimed = await this.sagas.claimStale(this.id, 20, this.options.leaseMs);
+    let finished = 0;
+    for (const { orderId, recoveries } of claimed) if (await this.recover(orderId, recoveries)) finished++;
+    this.recovered += finished;
+    return finished;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.sweep()
+        .catch((error: unknown) => this.logger.warn(`Sweep failed: ${(error as Error).message}`))
+        .then(() => this.schedule());
+    }, this.options.pollMs);
+  }
+
+  private async recover(orderId: string, recoveries: number): Promise<boolean> {
+    try {
+      const stored = await this.orders.findById(orderId);
+      if (!stored) throw new Error(`Order ${orderId} has a saga but no row`);
+      const parent = CallContext.root({ caller: 'orders', budgetMs: this.options.callTimeoutMs * 4 });
+      const next = await resumePlacement(this.calls, stored, { parent, timeoutMs: this.options.callTimeoutMs });
+      if (!(await this.orders.update(next.order, next.expected, next.event, next.steps))) throw new Error(`Order ${orderId} moved while being recovered`);
+      this.logger.log(`Order ${orderId}: recovered as ${next.order.status} (${next.steps.map((step) => step.step).join(', ')})`);
+      return true;
+    } catch (error) {
+      const message = `${(error as { code?: string }).code ?? (error as Error).name}: ${(error as Error).message}`;
+      this.logger.warn(`Order ${orderId}: recovery failed, will retry (${message})`);
+      await this.sagas.retryLater(orderId, this.id, message, Date.now() + backoffDelay(recoveries, { baseMs: this.options.pollMs, maxMs: 60_000 })).catch(() => undefined);
+      return false;
+    }
+  }
+}
