@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { SeamPersistenceModule } from '@seam/persistence';
+import { SeamResilienceModule } from '@seam/resilience';
 import { SeamHealthModule } from '@seam/runtime';
 import { SeamTransportModule, type SeamTransportOptions } from '@seam/transport';
 import { EdgeModule } from './edge/edge.module.js';
@@ -17,7 +18,7 @@ export interface AppOptions {
 /**
  * The monolith: the HTTP edge, and the modules the topology places in this process — each with
  * its own data (SQLite files under `DATA_DIR`, or a PostgreSQL schema each with `DATABASE_URL`)
- * — calling every module, here or remote, through its contract. Wiring only.
+ * — calling every module, here or remote, through its contract under its call policy. Wiring only.
  */
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
       imports: [
         SeamPersistenceModule.forRoot(),
         SeamTransportModule.forRoot(transport),
+        SeamResilienceModule.forRoot(),
         ...modules.map(({ module }) => module),
         EdgeModule,
         SeamHealthModule.forModules(modules.map(({ name }) => name)),

@@ -16,6 +16,7 @@ export * from './client/seam-client.js';
 export * from './delivery/delivery.entries.js';
 export { CurrentDelivery, type DeliveryInfo, deliveryOf } from './delivery/current-delivery.js';
 export { TransportRouter } from './client/transport-router.js';
+export type { CallPolicy } from './client/call-policy.js';
 export { type HandledCalls, handledCalls } from './transports/server-core/handled-calls.js';
 export * from './module/endpoint.js';
 export * from './module/seam-options.js';

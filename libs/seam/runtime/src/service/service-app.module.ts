@@ -1,9 +1,10 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { SeamPersistenceModule } from '@seam/persistence';
+import { SeamResilienceModule } from '@seam/resilience';
 import { SeamTransportModule, type SeamTransportOptions } from '@seam/transport';
 import { SeamHealthModule } from '../health/health.module.js';
 
-/** What a service process runs: one module, its transport, and `/health` + `/metrics`. */
+/** What a service process runs: one module, its transport and call policies, and `/health` + `/metrics`. */
 export interface ServiceAppOptions {
   /** The module's name (its contract's module, its DataSource's name). */
   name: string;
@@ -19,7 +20,7 @@ export class ServiceAppModule {
   static for({ name, module, transport }: ServiceAppOptions): DynamicModule {
     return {
       module: ServiceAppModule,
-      imports: [SeamPersistenceModule.forRoot(), SeamTransportModule.forRoot(transport), module, SeamHealthModule.forModules([name])],
+      imports: [SeamPersistenceModule.forRoot(), SeamTransportModule.forRoot(transport), SeamResilienceModule.forRoot(), module, SeamHealthModule.forModules([name])],
     };
   }
 }

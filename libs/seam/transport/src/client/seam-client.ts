@@ -36,17 +36,30 @@ export class SeamClient {
   /**
    * Sends a command or query and resolves with its response.
    *
-   * Asynchronous; at most once (never retried here). Rejects with a `SeamError`: the callee's
-   * typed error, `ValidationError` (request refused at the door, or too large to send),
-   * `UnavailableError` (callee dead, unreachable or not serving the pattern),
+   * Asynchronous. One attempt, unless the process installed a `CallPolicy` (retries of
+   * idempotent entries, circuit breaker, bulkhead — `@seam/resilience`). Rejects with a
+   * `SeamError`: the callee's typed error, `ValidationError` (request refused at the door, or too
+   * large to send), `UnavailableError` (callee dead, unreachable or not serving the pattern; its
+   * subclasses `CircuitOpenError` and `OverloadedError` when the call policy refused to send it),
    * `DeadlineExceededError` (no answer within the deadline; the callee may still have acted) or
    * `InternalError` (the callee failed unexpectedly).
    */
   send<Req, Res>(entry: RequestEntry<Req, Res>, request: Req, options?: CallOptions): Promise<Res> {
     if (entry?.kind !== 'request') return Promise.reject(new TypeError('send() takes a request entry of a contract'));
     const parent = options?.parent ?? (this.router.propagation ? currentCallContext() : undefined);
-    const own = options?.timeoutMs ?? this.router.defaultDeadlineMs;
+    const policy = this.router.callPolicy;
+    const own = options?.timeoutMs ?? policy?.deadlineFor(entry.module) ?? this.router.defaultDeadlineMs;
+    // A nested call gets what is left of its parent's budget, never more.
     const budget = parent ? Math.min(own, parent.remainingMs()) : own;
+    if (!(budget > 0)) {
+      return Promise.reject(new DeadlineExceededError(`No time left to call "${entry.pattern}"`, { pattern: entry.pattern }));
+    }
+    if (!policy) return this.attempt(entry, request, parent, budget);
+    return policy.execute(entry, performance.now() + budget, (timeoutMs) => this.attempt(entry, request, parent, timeoutMs));
+  }
+
+  /** One attempt of a call, with `budget` ms. */
+  private attempt<Req, Res>(entry: RequestEntry<Req, Res>, request: Req, parent: CallContext | undefined, budget: number): Promise<Res> {
     if (!(budget > 0)) {
       return Promise.reject(new DeadlineExceededError(`No time left to call "${entry.pattern}"`, { pattern: entry.pattern }));
     }

@@ -2,6 +2,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { type Endpoint, endpointKey } from '../module/endpoint.js';
 import type { ResolvedSeamOptions } from '../module/seam-options.js';
 import { createTransportClient } from '../transports/create-transport.js';
+import type { CallPolicy } from './call-policy.js';
 import { DeadlineScheduler } from './deadline-scheduler.js';
 import type { SeamTransportClient } from '../transports/transport-client.js';
 
@@ -19,6 +20,7 @@ export class TransportRouter implements OnApplicationShutdown {
   private readonly byModule = new Map<string, SeamTransportClient>();
   private readonly hosted: ReadonlySet<string>;
   private targets?: SeamTransportClient[];
+  private policy?: CallPolicy;
 
   constructor(private readonly options: ResolvedSeamOptions) {
     this.hosted = new Set(options.hosted);
@@ -32,6 +34,16 @@ export class TransportRouter implements OnApplicationShutdown {
   /** Whether call contexts propagate implicitly (AsyncLocalStorage) to nested calls. */
   get propagation(): boolean {
     return this.options.propagation;
+  }
+
+  /** The call policy every `SeamClient.send` of this process goes through (see {@link CallPolicy}). */
+  useCallPolicy(policy: CallPolicy | undefined): void {
+    this.policy = policy;
+  }
+
+  /** The installed call policy, if any. */
+  get callPolicy(): CallPolicy | undefined {
+    return this.policy;
   }
 
   /** The transport client that reaches `module`. */

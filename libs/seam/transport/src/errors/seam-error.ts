@@ -84,6 +84,27 @@ export class UnavailableError extends SeamError {
   readonly code = ErrorCode.Unavailable;
 }
 
+/**
+ * The caller's own limit on concurrent calls to the callee was full (bulkhead): the call was
+ * refused without being sent. An {@link UnavailableError} with `details.reason === 'overloaded'`,
+ * so that it keeps its meaning on the wire; retry later.
+ */
+export class OverloadedError extends UnavailableError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, { ...details, reason: 'overloaded' });
+  }
+}
+
+/**
+ * The caller's circuit breaker for the callee is open (the callee has been failing): the call
+ * failed fast without being sent. An {@link UnavailableError} with `details.reason === 'circuit-open'`.
+ */
+export class CircuitOpenError extends UnavailableError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, { ...details, reason: 'circuit-open' });
+  }
+}
+
 /** The call's deadline passed before an answer arrived. The callee may still have acted. */
 export class DeadlineExceededError extends SeamError {
   readonly code = ErrorCode.DeadlineExceeded;

@@ -1,5 +1,6 @@
 import { ErrorCode, isErrorCode } from './error-codes.js';
 import {
+  CircuitOpenError,
   ConflictError,
   DeadlineExceededError,
   type ErrorDetails,
@@ -7,6 +8,7 @@ import {
   ForbiddenError,
   InternalError,
   NotFoundError,
+  OverloadedError,
   SeamError,
   UnauthorizedError,
   UnavailableError,
@@ -67,6 +69,8 @@ function restore(code: ErrorCode, message: string, details: ErrorDetails): SeamE
     case ErrorCode.Forbidden:
       return new ForbiddenError(message, details);
     case ErrorCode.Unavailable:
+      if (details.reason === 'overloaded') return new OverloadedError(message, details);
+      if (details.reason === 'circuit-open') return new CircuitOpenError(message, details);
       return new UnavailableError(message, details);
     case ErrorCode.DeadlineExceeded:
       return new DeadlineExceededError(message, details);

@@ -1,0 +1,140 @@
+import { describe, expect, it } from '@jest/globals';
+import { CircuitOpenError, NotFoundError, OverloadedError, type RequestEntry, UnavailableError } from '@seam/transport';
+import { DEFAULT_CALL_POLICY, type ModuleCallPolicy } from './call-policies.config.js';
+import { ModulePolicy } from './module-policy.js';
+
+const entry = (idempotent: boolean): RequestEntry => ({ kind: 'request', module: 'payments', pattern: 'payments.get-payment', request: Object, response: Object, idempotent });
+const settings = (overrides: Partial<ModuleCallPolicy> = {}): ModuleCallPolicy => ({
+  ...DEFAULT_CALL_POLICY,
+  retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20, budgetRatio: 0.2 },
+  breaker: { failureRatio: 0.5, minimumCalls: 4, windowCalls: 4, halfOpenAfterMs: 200 },
+  ...overrides,
+});
+const later = () => performance.now() + 2_000;
+const down = () => Promise.reject(new UnavailableError('callee is down'));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A callee that fails the first `failures` attempts, counting every attempt. */
+function flaky(failures: number) {
+  const callee = { attempts: 0, call: async (): Promise<string> => (++callee.attempts <= failures ? down() : 'ok') };
+  return callee;
+}
+
+describe('ModulePolicy', () => {
+  describe('retries', () => {
+    it('retries an idempotent entry after Unavailable, up to maxAttempts in all', async () => {
+      const callee = flaky(2);
+      await expect(new ModulePolicy('payments', settings()).execute(entry(true), later(), callee.call)).resolves.toBe('ok');
+      expect(callee.attempts).toBe(3);
+      const hopeless = flaky(10);
+      await expect(new ModulePolicy('payments', settings()).execute(entry(true), later(), hopeless.call)).rejects.toBeInstanceOf(UnavailableError);
+      expect(hopeless.attempts).toBe(3);
+    });
+
+    it('never retries an entry the contract does not mark idempotent', async () => {
+      const callee = flaky(1);
+      await expect(new ModulePolicy('payments', settings()).execute(entry(false), later(), callee.call)).rejects.toBeInstanceOf(UnavailableError);
+      expect(callee.attempts).toBe(1);
+    });
+
+    it('never retries a business answer (NotFound)', async () => {
+      let attempts = 0;
+      const call = () => (attempts++, Promise.reject(new NotFoundError('no such payment')));
+      await expect(new ModulePolicy('payments', settings()).execute(entry(true), later(), call)).rejects.toBeInstanceOf(NotFoundError);
+      expect(attempts).toBe(1);
+    });
+
+    it('gives each attempt only what is left of the deadline, and does not retry when too little is left', async () => {
+      const budgets: number[] = [];
+      const deadlineAt = performance.now() + 30;
+      const call = (timeoutMs: number) => (budgets.push(timeoutMs), sleep(15).then(down));
+      await expect(new ModulePolicy('payments', settings({ retry: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 10, budgetRatio: 1 } })).execute(entry(true), deadlineAt, call)).rejects.toBeInstanceOf(UnavailableError);
+      expect(budgets[0]).toBeLessThanOrEqual(30);
+      expect(budgets.length).toBeLessThanOrEqual(2);
+      // Each attempt got less than the one before: the deadline is the call's, not the attempt's.
+      expect(budgets).toEqual(budgets.toSorted((a, b) => b - a));
+      expect(new Set(budgets).size).toBe(budgets.length);
+    });
+
+    it('keeps retries within the budget: at most 20% extra attempts (plus the small reserve) when everything fails', async () => {
+      const policy = new ModulePolicy('payments', settings({ breaker: { failureRatio: 0.99, minimumCalls: 100_000, windowCalls: 100_000, halfOpenAfterMs: 1_000 } }));
+      let attempts = 0;
+      const calls = 200;
+      for (let index = 0; index < calls; index++) {
+        await policy.execute(entry(true), later(), () => (attempts++, down())).catch(() => undefined);
+      }
+      const extra = attempts - calls;
+      expect(extra).toBeLessThanOrEqual(Math.ceil(calls * 0.2) + policy.budget.initial);
+      expect(extra).toBeGreaterThan(0);
+      expect(policy.stats.retriesDenied).toBeGreaterThan(0);
+    });
+  });
+
+  describe('circuit breaker', () => {
+    it('opens on the failure ratio over the minimum volume, then fails fast without calling the callee', async () => {
+      const policy = new ModulePolicy('payments', settings());
+      let reached = 0;
+      for (let index = 0; index < 4; index++) await policy.execute(entry(false), later(), () => (reached++, down())).catch(() => undefined);
+      expect(policy.circuit).toBe('open');
+      const started = performance.now();
+      const error = await policy.execute(entry(false), later(), () => (reached++, Promise.resolve('ok'))).catch((thrown: unknown) => thrown);
+      expect(performance.now() - started).toBeLessThan(5);
+      expect(error).toBeInstanceOf(CircuitOpenError);
+      expect(error).toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'circuit-open', module: 'payments' } });
+      expect(reached).toBe(4);
+    });
+
+    it('lets one probe through after halfOpenAfterMs, and closes when it succeeds', async () => {
+      const policy = new ModulePolicy('payments', settings());
+      for (let index = 0; index < 4; index++) await policy.execute(entry(false), later(), down).catch(() => undefined);
+      await sleep(220);
+      let probes = 0;
+      const slowOk = () => (probes++, sleep(30).then(() => 'ok'));
+      const results = await Promise.allSettled(Array.from({ length: 10 }, () => policy.execute(entry(false), later(), slowOk)));
+      // One probe went first; the others waited for its outcome, then went through the closed circuit.
+      expect(results.every((result) => result.status === 'fulfilled')).toBe(true);
+      expect(policy.circuit).toBe('closed');
+      expect(probes).toBe(10);
+    });
+
+    it('re-opens when the probe fails, and the callee saw only that one probe', async () => {
+      const policy = new ModulePolicy('payments', settings());
+      for (let index = 0; index < 4; index++) await policy.execute(entry(false), later(), down).catch(() => undefined);
+      await sleep(220);
+      let reached = 0;
+      const slowDown = () => (reached++, sleep(30).then(down));
+      const results = await Promise.allSettled(Array.from({ length: 10 }, () => policy.execute(entry(false), later(), slowDown)));
+      expect(reached).toBe(1);
+      expect(policy.circuit).toBe('open');
+      expect(results.filter((result) => result.status === 'rejected' && result.reason instanceof CircuitOpenError)).toHaveLength(9);
+    });
+  });
+
+  describe('bulkhead', () => {
+    it('runs maxConcurrent at once, queues maxQueue, and refuses the rest with a typed OverloadedError', async () => {
+      const policy = new ModulePolicy('payments', settings({ bulkhead: { maxConcurrent: 2, maxQueue: 1 } }));
+      let inFlight = 0;
+      let peak = 0;
+      const slow = async () => {
+        peak = Math.max(peak, ++inFlight);
+        await sleep(30);
+        inFlight--;
+        return 'ok';
+      };
+      const results = await Promise.allSettled(Array.from({ length: 5 }, () => policy.execute(entry(false), later(), slow)));
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
+      const refused = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+      expect(refused).toHaveLength(2);
+      for (const error of refused) expect(error).toBeInstanceOf(OverloadedError);
+      expect(refused[0]).toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'overloaded', module: 'payments' } });
+      expect(peak).toBe(2);
+    });
+  });
+
+  it('describes itself in one line for the start-up log', () => {
+    expect(new ModulePolicy('payments', DEFAULT_CALL_POLICY).describe()).toBe(
+      'calls to payments: deadline 5000 ms; retries: up to 2 for idempotent entries (backoff 50–1000 ms, budget 20%); ' +
+        'breaker: opens at 50% failures of the last 20 calls (at least 10), probes after 5000 ms; bulkhead: 100 in flight + 200 waiting',
+    );
+  });
+});

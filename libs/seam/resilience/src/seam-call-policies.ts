@@ -1,0 +1,35 @@
+import type { CallPolicy, RequestEntry } from '@seam/transport';
+import type { CallPoliciesConfig } from './call-policies.config.js';
+import { ModulePolicy } from './module-policy.js';
+
+/**
+ * The {@link CallPolicy} of a process: one {@link ModulePolicy} per target module (its own
+ * breaker, bulkhead and retry budget), from the module's settings or the default.
+ */
+export class SeamCallPolicies implements CallPolicy {
+  private readonly policies = new Map<string, ModulePolicy>();
+
+  constructor(readonly config: CallPoliciesConfig) {}
+
+  deadlineFor(module: string): number {
+    return this.settingsOf(module).deadlineMs;
+  }
+
+  execute<T>(entry: RequestEntry, deadlineAt: number, attempt: (timeoutMs: number) => Promise<T>): Promise<T> {
+    return this.of(entry.module).execute(entry, deadlineAt, attempt);
+  }
+
+  /** The policy of calls to `module` (created on first use). */
+  of(module: string): ModulePolicy {
+    let policy = this.policies.get(module);
+    if (!policy) {
+      policy = new ModulePolicy(module, this.settingsOf(module));
+      this.policies.set(module, policy);
+    }
+    return policy;
+  }
+
+  private settingsOf(module: string) {
+    return this.config.modules[module] ?? this.config.default;
+  }
+}
