@@ -36,13 +36,13 @@ suite(`locks under frozen holders${reason ? ` — skipped: ${reason}` : ''}`, ()
     );
     await admin.set(`${prefix}go`, '1');
     let freezes = 0;
-    let running = true;
-    const exits = Promise.all(workers.map((worker) => worker.exited)).finally(() => (running = false));
+    const state = { running: true };
+    const exits = Promise.all(workers.map((worker) => worker.exited)).finally(() => (state.running = false));
     // Freeze a random process past the lease now and then: whoever of it held the lock loses it.
     const chaos = (async () => {
-      while (running) {
+      while (state.running) {
         await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400));
-        if (!running) break;
+        if (!state.running) break;
         const victim = workers[Math.floor(Math.random() * workers.length)]!;
         victim.signal('SIGSTOP');
         freezes++;
