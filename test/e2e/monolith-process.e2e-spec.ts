@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -53,6 +53,14 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
         expect(output).toContain(`module ${name}: in this process (in-process transport); data: SQLite file ${join(dataDir, `${name}.sqlite`)}`);
       }
     });
+  });
+
+  it('logs the call policy of every module at start-up', () => {
+    const output = monolith.output();
+    expect(output).toContain('Call policies from defaults');
+    for (const name of MODULE_NAMES) {
+      expect(output).toContain(`calls to ${name}: deadline 5000 ms; retries: up to 2 for idempotent entries (backoff 50–1000 ms, budget 20%); breaker: opens at 50% failures`);
+    }
   });
 
   it('creates one SQLite file per module in the data directory, and reports healthy', async () => {
@@ -116,5 +124,14 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
     const exited = bad instanceof Error ? bad.message : (bad as ServiceProcess).output();
     expect(exited).toMatch(/exited \(1\)/);
     expect(exited).toContain('PORT must be a TCP port number from 0 to 65535, got "eighty"');
+  });
+
+  it('refuses to start with a call-policies file that has a typo, naming the file and the key', async () => {
+    const policies = join(dataDir, 'policies.json');
+    writeFileSync(policies, JSON.stringify({ modules: { payments: { breaker: { failureRate: 0.5 } } } }));
+    const bad = await spawnService({ entry: BUILT_MAIN, env: { ...ZERO_CONFIG, DATA_DIR: dataDir, SEAM_CALL_POLICIES_FILE: policies } }).catch((error: unknown) => error);
+    const exited = bad instanceof Error ? bad.message : (bad as ServiceProcess).output();
+    expect(exited).toMatch(/exited \(1\)/);
+    expect(exited).toContain(`${policies}: modules.payments.breaker has unknown key(s) "failureRate"`);
   });
 });

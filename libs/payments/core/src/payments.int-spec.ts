@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import { FAKE_CARDS, FakePaymentProvider, PAYMENT_PROVIDER, PAYMENTS_CONFIG, PaymentsModule } from './index.js';
 import { ABANDONED_CLAIM_MS } from './infrastructure/idempotency.repository.js';
 import { IdempotencyRecord } from './infrastructure/idempotency.record.js';
+import { PaymentRecord } from './infrastructure/payment.record.js';
 
 const config = { providerTimeoutMs: 2_000, slowMs: 1_500 };
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
@@ -160,6 +161,23 @@ describe('payments module, through its contract', () => {
       await expect(authorize(abandoned)).resolves.toEqual(answer);
       await expect(harness.client.send(PaymentsContract.findOrderPayments, { orderId: abandoned.orderId })).resolves.toEqual({ payments: [answer] });
       await expect(harness.client.send(PaymentsContract.findOrderPayments, { orderId: randomUUID() })).resolves.toEqual({ payments: [] });
+    });
+
+    it('frees a payment locked by another key’s abandoned claim (a replica died mid-capture), but not by a live one', async () => {
+      const dataSource = harness.app.get<DataSource>(getDataSourceToken('payments'));
+      const lockBy = async (paymentId: string, ageMs: number) => {
+        const key = `dead-capture-${randomUUID()}`;
+        const at = new Date(Date.now() - ageMs).toISOString();
+        await dataSource.getRepository(IdempotencyRecord).insert({ key, operation: 'capture', requestHash: 'left by a dead process', paymentId, state: 'in_progress', response: null, createdAt: at, updatedAt: at });
+        await dataSource.getRepository(PaymentRecord).update({ id: paymentId }, { pendingKey: key });
+      };
+      const live = await authorize(authorization());
+      await lockBy(live.paymentId, 1_000);
+      await expect(refund(live.paymentId)).rejects.toMatchObject({ code: 'CONFLICT', details: { retryable: true } });
+
+      const orphaned = await authorize(authorization());
+      await lockBy(orphaned.paymentId, ABANDONED_CLAIM_MS + 1_000);
+      await expect(refund(orphaned.paymentId)).resolves.toMatchObject({ paymentId: orphaned.paymentId, status: 'refunded' });
     });
 
     it('refuses the key with another amount, or for another operation', async () => {

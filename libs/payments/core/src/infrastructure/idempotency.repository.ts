@@ -63,6 +63,7 @@ export class IdempotencyRepository {
       if (!record) throw new Rollback({ kind: 'not-found' });
       const payment = toPayment(record);
       if (!nextStatus(payment.status, command)) throw new Rollback({ kind: 'illegal', payment });
+      if (record.pendingKey && record.pendingKey !== claim.key) await releaseIfAbandoned(manager, record.pendingKey, claim.paymentId, now);
       // Conditional on what was read: on PostgreSQL a concurrent locker commits first or waits here.
       const locked = await manager
         .createQueryBuilder()
@@ -135,6 +136,19 @@ export class IdempotencyRepository {
     const winner = await inTransaction(this.dataSource, (manager) => manager.getRepository(IdempotencyRecord).findOneBy({ key: claim.key }));
     return winner ? { kind: 'taken', use: toKeyUse(winner) } : undefined;
   }
+}
+
+/**
+ * Frees a payment locked by another key whose claimant died (its claim abandoned): the key is
+ * forgotten, so that its own request starts afresh if it ever comes again. The provider call the
+ * dead claimant may have made is harmless to what follows: a refund settles a hold whether it was
+ * captured or not.
+ */
+async function releaseIfAbandoned(manager: EntityManager, key: string, paymentId: string, now: Date): Promise<void> {
+  const holder = await manager.getRepository(IdempotencyRecord).findOneBy({ key });
+  if (holder && !isAbandoned(holder, now)) return;
+  await manager.getRepository(IdempotencyRecord).delete({ key, state: 'in_progress' });
+  await manager.getRepository(PaymentRecord).update({ id: paymentId, pendingKey: key }, { pendingKey: null });
 }
 
 function isAbandoned(record: IdempotencyRecord, now: Date): boolean {
