@@ -78,6 +78,10 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
     const text = await metrics.text();
     expect(text).toMatch(/^process_uptime_seconds \d/m);
     expect(text).toMatch(/^seam_calls_handled_total\{pattern="catalog\.list-products"\} [1-9]/m);
+    // The relays of the modules with an outbox run here (orders publishes, identity consumes); an
+    // idle system has nothing waiting in them.
+    for (const name of ['identity', 'orders']) expect(text).toMatch(new RegExp(`^seam_outbox_pending\\{module="${name}"\\} 0$`, 'm'));
+    expect(text).toMatch(/^# TYPE seam_outbox_dead_lettered_total counter$/m);
   });
 
   it('seeds the demo catalog and the admin account with zero configuration', async () => {

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PaymentsContract } from '@contracts/payments';
-import { FAKE_CARDS } from '@modules/payments';
 import { DEFAULT_CALL_POLICY } from '@seam/resilience';
 import { ensureBuilt, TopologyProcesses } from '@seam/testing';
 import { CircuitOpenError, DeadlineExceededError, UnavailableError } from '@seam/transport';
@@ -14,6 +13,8 @@ import { faultCaller } from './support/callers.js';
 import { ms, percentile, reportFigures } from './support/figures.js';
 
 const IN_FLIGHT = 100;
+/** The fake provider's slow card (it answers after `PAYMENTS_FAKE_SLOW_MS`), as the README lists it. */
+const SLOW_CARD = '4000000000000259';
 const DEADLINE_MS = 500;
 const HALF_OPEN_MS = 500;
 
@@ -84,7 +85,7 @@ describe('faults of a callee: hung, killed with calls in flight, failing behind 
     const [payments] = processes.replicas('payments');
     try {
       // The slow card holds each authorization at the provider for 5 s: all are in flight.
-      const calls = Array.from({ length: IN_FLIGHT }, () => caller.client.send(PaymentsContract.authorizePayment, authorization(FAKE_CARDS.slow), { timeoutMs: 10_000 }));
+      const calls = Array.from({ length: IN_FLIGHT }, () => caller.client.send(PaymentsContract.authorizePayment, authorization(SLOW_CARD), { timeoutMs: 10_000 }));
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(caller.router.pendingCount()).toBe(IN_FLIGHT);
       const killedAt = performance.now();

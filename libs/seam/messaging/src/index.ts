@@ -2,7 +2,7 @@ export { createMessagingTables, dropMessagingTables, MESSAGING_TABLES } from './
 export { Outbox, type OutboxAddOptions } from './outbox.js';
 export { Inbox } from './inbox.js';
 export { OutboxStore, type ClaimedEvent, type DeadLetter } from './outbox-store.js';
-export { OutboxRelay, type RelayStats } from './outbox-relay.js';
+export { OutboxRelay, type RelayStats, runningRelays } from './outbox-relay.js';
 export { DEFAULT_RELAY_OPTIONS, relayOptions, type RelayOptions } from './relay-options.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
 export { SubscriberDirectory, type Subscribers } from './subscriber-directory.js';

@@ -7,6 +7,14 @@ import type { ClaimedEvent, OutboxStore } from './outbox-store.js';
 import type { RelayOptions } from './relay-options.js';
 import type { SubscriberDirectory } from './subscriber-directory.js';
 
+/** The relays running in this process (read by `/metrics`). */
+const running = new Set<OutboxRelay>();
+
+/** The relays running in this process, one per module whose messaging it hosts. */
+export function runningRelays(): OutboxRelay[] {
+  return [...running];
+}
+
 /** What a relay has done since it started (for metrics and tests). */
 export interface RelayStats {
   delivered: number;
@@ -49,12 +57,14 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.stopping = false;
+    running.add(this);
     this.running = this.loop();
   }
 
   /** Stops after the round in progress (its deliveries finish or fail, and are recorded). */
   async stop(): Promise<void> {
     this.stopping = true;
+    running.delete(this);
     this.wake();
     await this.running;
     this.running = undefined;
@@ -64,6 +74,11 @@ export class OutboxRelay {
   wake(): void {
     this.woken = true;
     this.wakeUp?.();
+  }
+
+  /** Events in this module's outbox not yet delivered to every subscriber. */
+  pendingCount(): Promise<number> {
+    return this.store.pendingCount();
   }
 
   /** One round: claims due events and delivers them. Answers how many it claimed. */

@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { runningRelays } from '@seam/messaging';
 import { handledCalls, TransportRouter } from '@seam/transport';
 
 /**
@@ -15,7 +16,7 @@ export class MetricsController {
 
   @Get()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  metrics(): string {
+  async metrics(): Promise<string> {
     const memory = process.memoryUsage();
     return [
       gauge('process_uptime_seconds', 'Seconds since the process started.', process.uptime()),
@@ -23,8 +24,27 @@ export class MetricsController {
       gauge('nodejs_heap_used_bytes', 'V8 heap in use, in bytes.', memory.heapUsed),
       gauge('seam_calls_pending', 'Calls this process sent that await an answer.', this.router.pendingCount()),
       handledCounter(handledCalls.snapshot()),
+      await outboxMetrics(),
     ].join('');
   }
+}
+
+/**
+ * The outbox of each module whose relay runs here: events waiting (a database count; a module
+ * whose database does not answer is left out rather than failing the scrape), and what this
+ * process's relay delivered, retried and dead-lettered since it started.
+ */
+async function outboxMetrics(): Promise<string> {
+  const relays = runningRelays().toSorted((a, b) => a.module.localeCompare(b.module));
+  const pending = await Promise.all(relays.map(async (relay) => [relay.module, await relay.pendingCount().catch(() => undefined)] as const));
+  const family = (name: string, type: string, help: string, samples: Array<readonly [string, number | undefined]>) =>
+    `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${samples.filter(([, value]) => value !== undefined).map(([module, value]) => `${name}{module="${escapeLabel(module)}"} ${value}\n`).join('')}`;
+  return [
+    family('seam_outbox_pending', 'gauge', 'Events in the module outbox not yet delivered to every subscriber.', pending),
+    family('seam_outbox_delivered_total', 'counter', 'Events this process relayed to every subscriber, since it started.', relays.map((relay) => [relay.module, relay.stats.delivered])),
+    family('seam_outbox_retries_total', 'counter', 'Failed deliveries this process will try again, since it started.', relays.map((relay) => [relay.module, relay.stats.retried])),
+    family('seam_outbox_dead_lettered_total', 'counter', 'Events this process moved to the dead-letter table, since it started.', relays.map((relay) => [relay.module, relay.stats.deadLettered])),
+  ].join('');
 }
 
 const gauge = (name: string, help: string, value: number) => `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}\n`;
