@@ -5,9 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { newUser } from '../domain/user.js';
 import { identityData } from '../identity.data.js';
-import { UserRecord } from '../infrastructure/user.record.js';
-import { UserRepository } from '../infrastructure/user.repository.js';
 import { GetUserController } from './get-user.controller.js';
+import { usersOn } from '../testing/users-on.js';
 
 describe('GetUserController', () => {
   let dataSource: DataSource;
@@ -17,7 +16,7 @@ describe('GetUserController', () => {
 
   beforeAll(async () => {
     dataSource = await openDataSource(dataSourceOptions(identityData, { kind: 'memory' }));
-    const users = new UserRepository(dataSource.getRepository(UserRecord));
+    const users = usersOn(dataSource);
     await users.insert(ada);
     controller = new GetUserController(users);
   });

@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { newUser } from '../domain/user.js';
 import { identityData } from '../identity.data.js';
-import { UserRecord } from '../infrastructure/user.record.js';
 import { UserRepository } from '../infrastructure/user.repository.js';
 import { GrantRolesController } from './grant-roles.controller.js';
+import { usersOn } from '../testing/users-on.js';
 
 describe('GrantRolesController', () => {
   let dataSource: DataSource;
@@ -17,7 +17,7 @@ describe('GrantRolesController', () => {
 
   beforeAll(async () => {
     dataSource = await openDataSource(dataSourceOptions(identityData, { kind: 'memory' }));
-    users = new UserRepository(dataSource.getRepository(UserRecord));
+    users = usersOn(dataSource);
     await users.insert(ada);
     controller = new GrantRolesController(users);
   });

@@ -5,6 +5,7 @@ import { newUser, withRoles } from '../domain/user.js';
 import { identityData } from '../identity.data.js';
 import { UserRecord } from './user.record.js';
 import { UserRepository } from './user.repository.js';
+import { usersOn } from '../testing/users-on.js';
 
 const t0 = new Date('2026-11-25T10:00:00.000Z');
 const user = (id: string, email: string) => newUser({ id, email, name: 'Ada', passwordHash: 'scrypt$1$2$3$4$5' }, t0);
@@ -16,7 +17,7 @@ describe('UserRepository', () => {
   beforeAll(async () => {
     // The real migrations on a private in-memory SQLite database.
     dataSource = await openDataSource(dataSourceOptions(identityData, { kind: 'memory' }));
-    users = new UserRepository(dataSource.getRepository(UserRecord));
+    users = usersOn(dataSource);
   });
   afterAll(() => dataSource?.destroy());
 

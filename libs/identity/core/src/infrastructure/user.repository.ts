@@ -1,16 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { isUniqueViolation } from '@seam/persistence';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { IdentityContract } from '@contracts/identity';
+import { Outbox } from '@seam/messaging';
+import { inTransaction, isUniqueViolation } from '@seam/persistence';
 import { normaliseEmail } from '../domain/email.js';
 import { isRole } from '../domain/roles.js';
 import type { User } from '../domain/user.js';
+import { registeredEvent } from '../user.views.js';
 import { UserRecord } from './user.record.js';
 
 /** The identity's accounts, in its own database. */
 @Injectable()
 export class UserRepository {
-  constructor(@InjectRepository(UserRecord, 'identity') private readonly records: Repository<UserRecord>) {}
+  constructor(
+    @InjectRepository(UserRecord, 'identity') private readonly records: Repository<UserRecord>,
+    @InjectDataSource('identity') private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
 
   async findById(id: string): Promise<User | undefined> {
     const record = await this.records.findOneBy({ id });
@@ -23,10 +30,16 @@ export class UserRepository {
     return record ? toUser(record) : undefined;
   }
 
-  /** Inserts an account; false when its email is taken (also when a concurrent insert took it first). */
+  /**
+   * Inserts an account and its `identity.user.registered` event (outbox), in one transaction;
+   * false when its email is taken (also when a concurrent insert took it first).
+   */
   async insert(user: User): Promise<boolean> {
     try {
-      await this.records.insert(toRecord(user));
+      await inTransaction(this.dataSource, async (manager) => {
+        await manager.insert(UserRecord, toRecord(user));
+        await this.outbox.add(manager, IdentityContract.userRegistered, registeredEvent(user), { aggregateId: user.id });
+      });
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;

@@ -7,9 +7,8 @@ import { newUser } from '../domain/user.js';
 import { identityData } from '../identity.data.js';
 import { AccessTokens } from '../infrastructure/access-tokens.js';
 import { PasswordHasher } from '../infrastructure/password-hasher.js';
-import { UserRecord } from '../infrastructure/user.record.js';
-import { UserRepository } from '../infrastructure/user.repository.js';
 import { INVALID_CREDENTIALS, LogInController } from './log-in.controller.js';
+import { usersOn } from '../testing/users-on.js';
 
 /** A hasher that counts the checks it makes, and whether each had a stored hash. */
 class CountingHasher extends PasswordHasher {
@@ -30,7 +29,7 @@ describe('LogInController', () => {
 
   beforeAll(async () => {
     dataSource = await openDataSource(dataSourceOptions(identityData, { kind: 'memory' }));
-    const users = new UserRepository(dataSource.getRepository(UserRecord));
+    const users = usersOn(dataSource);
     await users.insert(newUser({ ...ada, passwordHash: await hasher.hash('difference-engine') }, new Date()));
     controller = new LogInController(users, hasher, tokens);
   });

@@ -1,27 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { IdentityContract, type UserRegistered } from '@contracts/identity';
+import type { UserRegistered } from '@contracts/identity';
 import { dataSourceOptions, openDataSource } from '@seam/persistence';
-import { ConflictError, type EventEntry, type SeamClient, ValidationError } from '@seam/transport';
+import { ConflictError, ValidationError } from '@seam/transport';
 import type { DataSource } from 'typeorm';
 import { identityData } from '../identity.data.js';
 import { PasswordHasher } from '../infrastructure/password-hasher.js';
-import { UserRecord } from '../infrastructure/user.record.js';
 import { UserRepository } from '../infrastructure/user.repository.js';
 import { RegisterUserController } from './register-user.controller.js';
+import { outboxOf, usersOn } from '../testing/users-on.js';
 
 const hasher = new PasswordHasher({ N: 2 ** 10, r: 8, p: 1 });
 
 describe('RegisterUserController', () => {
   let dataSource: DataSource;
   let users: UserRepository;
-  const emitted: Array<{ entry: EventEntry; payload: unknown }> = [];
-  const seam = { emit: async (entry: EventEntry, payload: unknown) => void emitted.push({ entry, payload }) } as unknown as SeamClient;
   let controller: RegisterUserController;
 
   beforeAll(async () => {
     dataSource = await openDataSource(dataSourceOptions(identityData, { kind: 'memory' }));
-    users = new UserRepository(dataSource.getRepository(UserRecord));
-    controller = new RegisterUserController(users, hasher, seam);
+    users = usersOn(dataSource);
+    controller = new RegisterUserController(users, hasher);
   });
   afterAll(() => dataSource?.destroy());
 
@@ -34,20 +32,21 @@ describe('RegisterUserController', () => {
       await expect(hasher.verify('difference-engine', stored?.passwordHash)).resolves.toBe(true);
     });
 
-    it('publishes userRegistered after storing the account', async () => {
-      emitted.length = 0;
+    it('writes userRegistered to its outbox with the account, about that account', async () => {
+      const before = (await outboxOf(dataSource)).length;
       const view = await controller.register({ email: 'grace@example.com', password: 'cobol-1959', name: 'Grace' });
-      expect(emitted.map(({ entry }) => entry)).toEqual([IdentityContract.userRegistered]);
-      const event = emitted[0]!.payload as UserRegistered;
+      const written = (await outboxOf(dataSource)).slice(before);
+      expect(written.map(({ pattern, aggregateId }) => [pattern, aggregateId])).toEqual([['identity.user.registered', view.id]]);
+      const event = written[0]!.payload as UserRegistered;
       expect(event).toEqual({ id: expect.any(String), occurredAt: view.createdAt, userId: view.id, email: 'grace@example.com', name: 'Grace' });
       expect(event.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(event.id).not.toBe(view.id);
     });
 
-    it('refuses an email that is taken in another case, and publishes nothing', async () => {
-      emitted.length = 0;
+    it('refuses an email that is taken in another case, and writes no event', async () => {
+      const before = (await outboxOf(dataSource)).length;
       await expect(controller.register({ email: 'GRACE@example.com', password: 'another-one', name: 'Other' })).rejects.toBeInstanceOf(ConflictError);
-      expect(emitted).toEqual([]);
+      expect(await outboxOf(dataSource)).toHaveLength(before);
     });
 
     it('refuses the email address as password, naming the field', async () => {

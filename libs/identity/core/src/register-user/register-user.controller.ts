@@ -1,12 +1,12 @@
 import { Payload } from '@nestjs/microservices';
 import { IdentityContract, type RegisterUser, type UserView } from '@contracts/identity';
-import { ConflictError, ContractController, Handle, SeamClient, ValidationError } from '@seam/transport';
+import { ConflictError, ContractController, Handle, ValidationError } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
 import { passwordProblems } from '../domain/password-policy.js';
 import { newUser } from '../domain/user.js';
 import { PasswordHasher } from '../infrastructure/password-hasher.js';
 import { UserRepository } from '../infrastructure/user.repository.js';
-import { registeredEvent, toView } from '../user.views.js';
+import { toView } from '../user.views.js';
 
 /** `identity.register-user` */
 @ContractController(IdentityContract)
@@ -14,7 +14,6 @@ export class RegisterUserController {
   constructor(
     private readonly users: UserRepository,
     private readonly passwords: PasswordHasher,
-    private readonly seam: SeamClient,
   ) {}
 
   @Handle(IdentityContract.registerUser)
@@ -23,9 +22,9 @@ export class RegisterUserController {
     if (problems.length > 0) throw new ValidationError('Invalid RegisterUser', [{ path: 'password', messages: problems }]);
     const passwordHash = await this.passwords.hash(request.password);
     const user = newUser({ id: randomUUID(), email: request.email, name: request.name, passwordHash }, new Date());
-    // The unique index decides, so two concurrent registrations of one address cannot both win.
+    // The unique index decides, so two concurrent registrations of one address cannot both win;
+    // the account's event is written with it (outbox).
     if (!(await this.users.insert(user))) throw new ConflictError('An account with this email already exists', { email: user.email });
-    await this.seam.emit(IdentityContract.userRegistered, registeredEvent(user));
     return toView(user);
   }
 }

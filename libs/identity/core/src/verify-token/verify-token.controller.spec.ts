@@ -6,9 +6,9 @@ import type { DataSource } from 'typeorm';
 import { newUser, withRoles } from '../domain/user.js';
 import { identityData } from '../identity.data.js';
 import { AccessTokens } from '../infrastructure/access-tokens.js';
-import { UserRecord } from '../infrastructure/user.record.js';
 import { UserRepository } from '../infrastructure/user.repository.js';
 import { VerifyTokenController } from './verify-token.controller.js';
+import { usersOn } from '../testing/users-on.js';
 
 describe('VerifyTokenController', () => {
   let dataSource: DataSource;
@@ -19,7 +19,7 @@ describe('VerifyTokenController', () => {
 
   beforeAll(async () => {
     dataSource = await openDataSource(dataSourceOptions(identityData, { kind: 'memory' }));
-    users = new UserRepository(dataSource.getRepository(UserRecord));
+    users = usersOn(dataSource);
     await users.insert(ada);
     controller = new VerifyTokenController(users, tokens);
   });
