@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CatalogContract, type CreateProduct } from '@contracts/catalog';
-import { ModuleHarness } from '@seam/testing';
+import { eventually, ModuleHarness } from '@seam/testing';
 import { ConflictError, NotFoundError, ValidationError } from '@seam/transport';
 import { CatalogModule } from './catalog.module.js';
 
@@ -25,10 +25,10 @@ describe('catalog module, through its contract', () => {
   afterAll(() => harness?.close());
 
   describe('createProduct', () => {
-    it('stores the product and publishes productChanged', async () => {
+    it('stores the product and publishes productChanged (through its outbox)', async () => {
       const created = await harness.client.send(CatalogContract.createProduct, product('NEW-1', { price: { amount: 4_999, currency: 'EUR' } }));
       expect(created).toMatchObject({ sku: 'NEW-1', price: { amount: 4_999, currency: 'EUR' }, active: true });
-      expect(harness.events(CatalogContract.productChanged).map((event) => event.sku)).toContain('NEW-1');
+      await eventually(() => expect(harness.events(CatalogContract.productChanged).map((event) => event.sku)).toContain('NEW-1'));
     });
 
     it('refuses a sku that exists', async () => {
@@ -89,8 +89,10 @@ describe('catalog module, through its contract', () => {
     it('changes the given fields and publishes the new state', async () => {
       const updated = await harness.client.send(CatalogContract.updateProduct, { sku: 'B-1', price: { amount: 1_500, currency: 'EUR' } });
       expect(updated).toMatchObject({ sku: 'B-1', name: 'Product B-1', price: { amount: 1_500, currency: 'EUR' } });
-      const events = harness.events(CatalogContract.productChanged).filter((event) => event.sku === 'B-1');
-      expect(events.at(-1)).toMatchObject({ price: { amount: 1_500, currency: 'EUR' } });
+      await eventually(() => {
+        const events = harness.events(CatalogContract.productChanged).filter((event) => event.sku === 'B-1');
+        expect(events.at(-1)).toMatchObject({ price: { amount: 1_500, currency: 'EUR' } });
+      });
     });
 
     it('answers NotFound for an unknown sku', async () => {

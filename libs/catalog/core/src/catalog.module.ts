@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SeamMessagingModule } from '@seam/messaging';
 import { SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
 import { catalogData } from './catalog.data.js';
@@ -11,7 +12,7 @@ import { UpdateProductController } from './update-product/update-product.control
 
 /** The catalog module: products and prices, in its own database, behind `CatalogContract`. */
 @Module({
-  imports: [SeamPersistenceModule.forModule(catalogData), SeamTransportModule.forModule('catalog')],
+  imports: [SeamPersistenceModule.forModule(catalogData), SeamTransportModule.forModule('catalog'), SeamMessagingModule.forModule('catalog')],
   controllers: [ListProductsController, GetProductController, GetPricesController, CreateProductController, UpdateProductController],
   providers: [ProductRepository],
 })

@@ -1,16 +1,15 @@
 import { Payload } from '@nestjs/microservices';
 import { CatalogContract, type CreateProduct, type ProductView } from '@contracts/catalog';
-import { ConflictError, ContractController, Handle, SeamClient } from '@seam/transport';
+import { ConflictError, ContractController, Handle } from '@seam/transport';
 import { newProduct } from '../domain/product.js';
 import { ProductRepository } from '../infrastructure/product.repository.js';
-import { changedEvent, toView } from '../product.views.js';
+import { toView } from '../product.views.js';
 
 /** `catalog.create-product` */
 @ContractController(CatalogContract)
 export class CreateProductController {
   constructor(
     private readonly products: ProductRepository,
-    private readonly seam: SeamClient,
   ) {}
 
   @Handle(CatalogContract.createProduct)
@@ -20,7 +19,6 @@ export class CreateProductController {
       new Date(),
     );
     if (!(await this.products.insert(product))) throw new ConflictError(`Product ${request.sku} already exists`, { sku: request.sku });
-    await this.seam.emit(CatalogContract.productChanged, changedEvent(product));
     return toView(product);
   }
 }

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository } from 'typeorm';
-import { isUniqueViolation } from '@seam/persistence';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager, In, type Repository } from 'typeorm';
+import { CatalogContract } from '@contracts/catalog';
+import { Outbox } from '@seam/messaging';
+import { inTransaction, isUniqueViolation } from '@seam/persistence';
 import type { Product } from '../domain/product.js';
+import { changedEvent } from '../product.views.js';
 import { ProductRecord } from './product.record.js';
 
 /** A page of products and how many match in all. */
@@ -11,10 +14,17 @@ export interface ProductSlice {
   total: number;
 }
 
-/** The catalog's products, in its own database. */
+/**
+ * The catalog's products, in its own database. Every write also writes `catalog.product.changed`
+ * to the module's outbox, in the same transaction.
+ */
 @Injectable()
 export class ProductRepository {
-  constructor(@InjectRepository(ProductRecord, 'catalog') private readonly records: Repository<ProductRecord>) {}
+  constructor(
+    @InjectRepository(ProductRecord, 'catalog') private readonly records: Repository<ProductRecord>,
+    @InjectDataSource('catalog') private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
 
   async findBySku(sku: string): Promise<Product | undefined> {
     const record = await this.records.findOneBy({ sku });
@@ -44,7 +54,10 @@ export class ProductRepository {
   /** Inserts a product; false when its sku is taken (also when a concurrent insert took it first). */
   async insert(product: Product): Promise<boolean> {
     try {
-      await this.records.insert(toRecord(product));
+      await inTransaction(this.dataSource, async (manager) => {
+        await manager.insert(ProductRecord, toRecord(product));
+        await this.announce(manager, product);
+      });
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
@@ -52,8 +65,16 @@ export class ProductRepository {
     }
   }
 
+  /** Stores a product's new state (and its event). */
   async save(product: Product): Promise<void> {
-    await this.records.save(toRecord(product));
+    await inTransaction(this.dataSource, async (manager) => {
+      await manager.save(ProductRecord, toRecord(product));
+      await this.announce(manager, product);
+    });
+  }
+
+  private async announce(manager: EntityManager, product: Product): Promise<void> {
+    await this.outbox.add(manager, CatalogContract.productChanged, changedEvent(product), { aggregateId: product.sku });
   }
 }
 

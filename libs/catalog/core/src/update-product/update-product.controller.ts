@@ -1,16 +1,15 @@
 import { Payload } from '@nestjs/microservices';
 import { CatalogContract, type ProductView, type UpdateProduct } from '@contracts/catalog';
-import { ContractController, Handle, NotFoundError, SeamClient } from '@seam/transport';
+import { ContractController, Handle, NotFoundError } from '@seam/transport';
 import { applyChanges } from '../domain/product.js';
 import { ProductRepository } from '../infrastructure/product.repository.js';
-import { changedEvent, toView } from '../product.views.js';
+import { toView } from '../product.views.js';
 
 /** `catalog.update-product` */
 @ContractController(CatalogContract)
 export class UpdateProductController {
   constructor(
     private readonly products: ProductRepository,
-    private readonly seam: SeamClient,
   ) {}
 
   @Handle(CatalogContract.updateProduct)
@@ -21,7 +20,6 @@ export class UpdateProductController {
     const next = applyChanges(product, changes, new Date());
     if (next !== product) {
       await this.products.save(next);
-      await this.seam.emit(CatalogContract.productChanged, changedEvent(next));
     }
     return toView(next);
   }
