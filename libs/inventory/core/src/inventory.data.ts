@@ -1,5 +1,6 @@
 import { defineModuleData } from '@seam/persistence';
 import { CreateStock1764100000000 } from './infrastructure/migrations/1764100000000-create-stock.js';
+import { CreateInventoryMessaging1764100000001 } from './infrastructure/migrations/1764100000001-create-inventory-messaging.js';
 import { ReservationLineRecord } from './infrastructure/reservation-line.record.js';
 import { ReservationRecord } from './infrastructure/reservation.record.js';
 import { StockItemRecord } from './infrastructure/stock-item.record.js';
@@ -8,5 +9,5 @@ import { StockItemRecord } from './infrastructure/stock-item.record.js';
 export const inventoryData = defineModuleData({
   module: 'inventory',
   entities: [StockItemRecord, ReservationRecord, ReservationLineRecord],
-  migrations: [CreateStock1764100000000],
+  migrations: [CreateStock1764100000000, CreateInventoryMessaging1764100000001],
 });

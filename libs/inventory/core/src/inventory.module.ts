@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SeamMessagingModule } from '@seam/messaging';
 import { SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
 import { CommitStockController } from './commit-stock/commit-stock.controller.js';
@@ -12,7 +13,7 @@ import { SetStockController } from './set-stock/set-stock.controller.js';
 
 /** The inventory module: stock per sku and reservations per order, in its own database, behind `InventoryContract`. */
 @Module({
-  imports: [SeamPersistenceModule.forModule(inventoryData), SeamTransportModule.forModule('inventory')],
+  imports: [SeamPersistenceModule.forModule(inventoryData), SeamTransportModule.forModule('inventory'), SeamMessagingModule.forModule('inventory')],
   controllers: [GetStockController, SetStockController, ReserveStockController, CommitStockController, ReleaseStockController],
   providers: [InventoryRepository, ReservationTransitions],
 })

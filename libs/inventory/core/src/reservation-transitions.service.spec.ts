@@ -12,13 +12,13 @@ describe('ReservationTransitions', () => {
   const level = (sku: string) => kit.inventory.transaction((tx) => tx.findStock(sku));
   const reserve = async (quantity: number) => {
     const orderId = randomUUID();
-    await new ReserveStockController(kit.inventory, kit.seam).reserve({ orderId, lines: [{ sku: 'A', quantity }] });
+    await new ReserveStockController(kit.inventory).reserve({ orderId, lines: [{ sku: 'A', quantity }] });
     return orderId;
   };
 
   beforeEach(async () => {
     kit = await openInventoryTestKit();
-    transitions = new ReservationTransitions(kit.inventory, kit.seam);
+    transitions = new ReservationTransitions(kit.inventory);
     await kit.stock('A', 10);
   });
   afterEach(() => kit.close());
@@ -68,7 +68,7 @@ describe('ReservationTransitions', () => {
       const stale = await kit.inventory.transaction((tx) => tx.findReservation(orderId));
       await transitions.apply(orderId, 'commit');
       // It read "reserved", but the order is committed: releasing must restock the sold units, not unhold them.
-      await new ReservationTransitions(racedRepository(kit.inventory, stale), kit.seam).apply(orderId, 'release');
+      await new ReservationTransitions(racedRepository(kit.inventory, stale)).apply(orderId, 'release');
       expect(await level('A')).toMatchObject({ available: 10, reserved: 0 });
       expect(kit.published.map((event) => event.status)).toEqual(['reserved', 'committed', 'released']);
     });

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InventoryContract } from '@contracts/inventory';
-import { ConflictError, NotFoundError, SeamClient } from '@seam/transport';
+import { ConflictError, NotFoundError } from '@seam/transport';
 import type { Reservation } from './domain/reservation.js';
 import { type ReservationCommand, transition } from './domain/reservation-status.js';
 import { stockMove } from './domain/stock-move.js';
 import { InventoryRepository } from './infrastructure/inventory.repository.js';
 import type { InventoryTransaction } from './infrastructure/inventory.transaction.js';
-import { changedEvent } from './reservation.views.js';
 
 // The state machine has at most two changes, so a reservation can lose the race at most twice.
 const MAX_ATTEMPTS = 3;
@@ -14,21 +12,17 @@ const MAX_ATTEMPTS = 3;
 /** Commits and releases reservations: the part `commit-stock` and `release-stock` share. */
 @Injectable()
 export class ReservationTransitions {
-  constructor(
-    private readonly inventory: InventoryRepository,
-    private readonly seam: SeamClient,
-  ) {}
+  constructor(private readonly inventory: InventoryRepository) {}
 
   /**
-   * Applies `command` to the order's reservation and its stock in one transaction, then publishes
-   * `reservationChanged` if anything changed (after the commit, so no event tells of a change
-   * that was rolled back). A repeated command changes nothing and publishes nothing.
+   * Applies `command` to the order's reservation and its stock in one transaction, with
+   * `reservationChanged` in the outbox if anything changed (the event commits with the change, or
+   * neither does). A repeated command changes nothing and publishes nothing.
    *
    * @throws NotFoundError when the order has no reservation; ConflictError when the command cannot apply.
    */
   async apply(orderId: string, command: ReservationCommand): Promise<Reservation> {
     const outcome = await this.inventory.transaction((tx) => this.applyIn(tx, orderId, command, new Date().toISOString()));
-    if (outcome.changed) await this.seam.emit(InventoryContract.reservationChanged, changedEvent(outcome.reservation));
     return outcome.reservation;
   }
 
@@ -48,7 +42,9 @@ export class ReservationTransitions {
           throw new Error(`Stock of ${line.sku} cannot ${command} ${line.quantity} units of order ${orderId}: counts are inconsistent`);
         }
       }
-      return { reservation: { ...current, status: next.to, updatedAt: at }, changed: true };
+      const changed = { ...current, status: next.to, updatedAt: at };
+      await tx.announce(changed);
+      return { reservation: changed, changed: true };
     }
     throw new Error(`Order ${orderId} kept changing while trying to ${command} it`);
   }

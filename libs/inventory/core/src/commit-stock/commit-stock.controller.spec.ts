@@ -13,7 +13,7 @@ describe('CommitStockController', () => {
 
   beforeEach(async () => {
     kit = await openInventoryTestKit();
-    controller = new CommitStockController(new ReservationTransitions(kit.inventory, kit.seam));
+    controller = new CommitStockController(new ReservationTransitions(kit.inventory));
     await kit.stock('A', 4);
   });
   afterEach(() => kit.close());
@@ -21,15 +21,15 @@ describe('CommitStockController', () => {
   describe('commit', () => {
     it('answers the committed reservation as the contract shows it', async () => {
       const orderId = randomUUID();
-      await new ReserveStockController(kit.inventory, kit.seam).reserve({ orderId, lines: [{ sku: 'A', quantity: 4 }] });
+      await new ReserveStockController(kit.inventory).reserve({ orderId, lines: [{ sku: 'A', quantity: 4 }] });
       await expect(controller.commit({ orderId })).resolves.toEqual({ orderId, status: 'committed', lines: [{ sku: 'A', quantity: 4 }] });
       expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toEqual({ sku: 'A', available: 0, reserved: 0 });
     });
 
     it('refuses a released reservation', async () => {
       const orderId = randomUUID();
-      await new ReserveStockController(kit.inventory, kit.seam).reserve({ orderId, lines: [{ sku: 'A', quantity: 1 }] });
-      await new ReservationTransitions(kit.inventory, kit.seam).apply(orderId, 'release');
+      await new ReserveStockController(kit.inventory).reserve({ orderId, lines: [{ sku: 'A', quantity: 1 }] });
+      await new ReservationTransitions(kit.inventory).apply(orderId, 'release');
       await expect(controller.commit({ orderId })).rejects.toBeInstanceOf(ConflictError);
     });
   });

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Outbox } from '@seam/messaging';
 import { inTransaction } from '@seam/persistence';
 import type { DataSource } from 'typeorm';
 import { InventoryTransaction } from './inventory.transaction.js';
 
-/** The inventory's stock and reservations, in its own database. */
+/** The inventory's stock and reservations, in its own database, and its outbox. */
 @Injectable()
 export class InventoryRepository {
-  constructor(@InjectDataSource('inventory') private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource('inventory') private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
 
   /**
    * Runs `work` in one transaction and returns its result; any error it throws rolls everything
@@ -16,6 +20,6 @@ export class InventoryRepository {
    * could see changes that are then rolled back.
    */
   transaction<T>(work: (tx: InventoryTransaction) => Promise<T>): Promise<T> {
-    return inTransaction(this.dataSource, (manager) => work(new InventoryTransaction(manager)));
+    return inTransaction(this.dataSource, (manager) => work(new InventoryTransaction(manager, this.outbox)));
   }
 }

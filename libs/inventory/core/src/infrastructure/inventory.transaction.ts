@@ -4,6 +4,9 @@ import type { StockCounts, StockMove } from '../domain/stock-move.js';
 import { ReservationLineRecord } from './reservation-line.record.js';
 import { ReservationRecord } from './reservation.record.js';
 import { StockItemRecord } from './stock-item.record.js';
+import { InventoryContract } from '@contracts/inventory';
+import { Outbox } from '@seam/messaging';
+import { changedEvent } from '../reservation.views.js';
 
 /** A sku's stock as stored. */
 export interface StockItem extends StockCounts {
@@ -17,7 +20,15 @@ export interface StockItem extends StockCounts {
  * PostgreSQL: a row lock makes the second writer wait, then re-check the condition.
  */
 export class InventoryTransaction {
-  constructor(private readonly manager: EntityManager) {}
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /** Writes `reservationChanged` for the reservation as it now is, to commit with this transaction. */
+  async announce(reservation: Reservation): Promise<void> {
+    await this.outbox.add(this.manager, InventoryContract.reservationChanged, changedEvent(reservation), { aggregateId: reservation.orderId });
+  }
 
   /** The order's reservation with its lines in sku order, or `undefined`. */
   async findReservation(orderId: string): Promise<Reservation | undefined> {

@@ -13,7 +13,7 @@ describe('ReleaseStockController', () => {
 
   beforeEach(async () => {
     kit = await openInventoryTestKit();
-    controller = new ReleaseStockController(new ReservationTransitions(kit.inventory, kit.seam));
+    controller = new ReleaseStockController(new ReservationTransitions(kit.inventory));
     await kit.stock('A', 4);
   });
   afterEach(() => kit.close());
@@ -21,7 +21,7 @@ describe('ReleaseStockController', () => {
   describe('release', () => {
     it('answers the released reservation as the contract shows it, with the stock back', async () => {
       const orderId = randomUUID();
-      await new ReserveStockController(kit.inventory, kit.seam).reserve({ orderId, lines: [{ sku: 'A', quantity: 3 }] });
+      await new ReserveStockController(kit.inventory).reserve({ orderId, lines: [{ sku: 'A', quantity: 3 }] });
       await expect(controller.release({ orderId })).resolves.toEqual({ orderId, status: 'released', lines: [{ sku: 'A', quantity: 3 }] });
       expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toEqual({ sku: 'A', available: 4, reserved: 0 });
     });

@@ -12,7 +12,7 @@ describe('ReserveStockController', () => {
 
   beforeEach(async () => {
     kit = await openInventoryTestKit();
-    controller = new ReserveStockController(kit.inventory, kit.seam);
+    controller = new ReserveStockController(kit.inventory);
     await kit.stock('A', 5);
     await kit.stock('B', 1);
   });
@@ -85,8 +85,8 @@ describe('ReserveStockController, losing a race for the same order', () => {
 
   it('answers the reservation that won, through the primary key, holding stock once', async () => {
     const orderId = randomUUID();
-    const winner = await new ReserveStockController(kit.inventory, kit.seam).reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] });
-    const loser = new ReserveStockController(racedRepository(kit.inventory, undefined), kit.seam);
+    const winner = await new ReserveStockController(kit.inventory).reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] });
+    const loser = new ReserveStockController(racedRepository(kit.inventory, undefined));
     await expect(loser.reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] })).resolves.toEqual(winner);
     expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toMatchObject({ available: 3, reserved: 2 });
     expect(kit.published).toHaveLength(1);
@@ -94,8 +94,8 @@ describe('ReserveStockController, losing a race for the same order', () => {
 
   it('refuses different lines even when it learns of the winner only from the primary key', async () => {
     const orderId = randomUUID();
-    await new ReserveStockController(kit.inventory, kit.seam).reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] });
-    const loser = new ReserveStockController(racedRepository(kit.inventory, undefined), kit.seam);
+    await new ReserveStockController(kit.inventory).reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] });
+    const loser = new ReserveStockController(racedRepository(kit.inventory, undefined));
     await expect(loser.reserve({ orderId, lines: [{ sku: 'A', quantity: 1 }] })).rejects.toBeInstanceOf(ConflictError);
   });
 });

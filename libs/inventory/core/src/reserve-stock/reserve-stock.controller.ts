@@ -1,24 +1,21 @@
 import { Payload } from '@nestjs/microservices';
 import { InventoryContract, type Reservation as ReservationView, type ReserveStock } from '@contracts/inventory';
 import { isUniqueViolation } from '@seam/persistence';
-import { ConflictError, ContractController, Handle, NotFoundError, SeamClient, ValidationError } from '@seam/transport';
+import { ConflictError, ContractController, Handle, NotFoundError, ValidationError } from '@seam/transport';
 import { MAX_UNITS_PER_SKU, mergeLines, newReservation, oversizedLines, type Reservation, sameLines, type StockLine } from '../domain/reservation.js';
 import { stockMove } from '../domain/stock-move.js';
 import { InventoryRepository } from '../infrastructure/inventory.repository.js';
 import type { InventoryTransaction } from '../infrastructure/inventory.transaction.js';
-import { changedEvent, toView } from '../reservation.views.js';
+import { toView } from '../reservation.views.js';
 
 /** `inventory.reserve-stock` */
 @ContractController(InventoryContract)
 export class ReserveStockController {
-  constructor(
-    private readonly inventory: InventoryRepository,
-    private readonly seam: SeamClient,
-  ) {}
+  constructor(private readonly inventory: InventoryRepository) {}
 
   /**
-   * Holds every line or none (any refusal rolls the whole transaction back), then publishes
-   * `reservationChanged` once the hold is committed. A repeated request answers the existing
+   * Holds every line or none (any refusal rolls the whole transaction back), with
+   * `reservationChanged` in the outbox, committed with the hold. A repeated request answers the existing
    * reservation and publishes nothing.
    */
   @Handle(InventoryContract.reserveStock)
@@ -40,7 +37,6 @@ export class ReserveStockController {
       if (!existing) throw error;
       outcome = { reservation: sameOrRefused(existing, lines), changed: false };
     }
-    if (outcome.changed) await this.seam.emit(InventoryContract.reservationChanged, changedEvent(outcome.reservation));
     return toView(outcome.reservation);
   }
 
@@ -60,6 +56,7 @@ export class ReserveStockController {
         available: stock.available,
       });
     }
+    await tx.announce(reservation);
     return { reservation, changed: true };
   }
 }

@@ -1,6 +1,6 @@
 import type { ReservationChanged } from '@contracts/inventory';
 import { dataSourceOptions, openDataSource } from '@seam/persistence';
-import type { SeamClient } from '@seam/transport';
+import type { Outbox } from '@seam/messaging';
 import type { DataSource } from 'typeorm';
 import type { Reservation } from '../domain/reservation.js';
 import { InventoryRepository } from '../infrastructure/inventory.repository.js';
@@ -10,9 +10,7 @@ import { inventoryData } from '../inventory.data.js';
 /** What a use-case spec works with: the real repository on a private in-memory database, migrated. */
 export interface InventoryTestKit {
   inventory: InventoryRepository;
-  /** Stands in for the module's `SeamClient`: records what the use cases publish. */
-  seam: SeamClient;
-  /** The `reservationChanged` payloads published so far, in order. */
+  /** The `reservationChanged` payloads written to the outbox so far, in order. */
   published: ReservationChanged[];
   /** Stocks a sku (outside any use case). */
   stock(sku: string, available: number): Promise<void>;
@@ -22,17 +20,18 @@ export interface InventoryTestKit {
 /** Opens a fresh in-memory inventory database for one spec. */
 export async function openInventoryTestKit(): Promise<InventoryTestKit> {
   const dataSource: DataSource = await openDataSource(dataSourceOptions(inventoryData, { kind: 'memory' }));
-  const inventory = new InventoryRepository(dataSource);
   const published: ReservationChanged[] = [];
-  // The use cases only emit; a recording stand-in keeps the specs free of a transport.
-  const seam = {
-    emit: async (_entry: unknown, payload: ReservationChanged) => {
+  // Records what the use cases write to the outbox, when they write it (inside their transaction:
+  // nothing a use case does after it can fail, so a recorded event is a committed one).
+  const outbox = {
+    add: async (_manager: unknown, _entry: unknown, payload: ReservationChanged) => {
       published.push(payload);
+      return payload.id;
     },
-  } as unknown as SeamClient;
+  } as unknown as Outbox;
+  const inventory = new InventoryRepository(dataSource, outbox);
   return {
     inventory,
-    seam,
     published,
     stock: (sku, available) => inventory.transaction((tx) => tx.setAvailable(sku, available, new Date().toISOString())),
     close: () => dataSource.destroy(),
