@@ -47,6 +47,7 @@ const payments: ModuleCase = {
     const big = await send.send(PaymentsContract.authorizePayment, replayedAuthorization);
     replayedPaymentId = big.paymentId;
     await send.send(PaymentsContract.capturePayment, { idempotencyKey: `key-${randomUUID()}`, paymentId: big.paymentId });
+    await outboxDrained(harness);
     return (on) => Promise.all([...ids, big.paymentId].map((paymentId) => on.client.send(PaymentsContract.getPayment, { paymentId })));
   },
   async writeAgain(harness) {
@@ -70,10 +71,7 @@ const orders: ModuleCase = {
     await harness.client.send(OrdersContract.cancelOrder, { orderId: cancelled.orderId, customerId: alice });
     await place({ customerId: alice, lines: [{ sku: 'GHOST-1', quantity: 1 }], cardNumber: CARD });
     await place(bobsOrder);
-    // The module's relay drains its outbox while it runs: let it finish, so that the data moved
-    // is what any later run of the module will read back unchanged.
-    const outbox = harness.app.get(OutboxStore, { strict: false });
-    await eventually(async () => expect(await outbox.pendingCount()).toBe(0), { timeoutMs: 10_000 });
+    await outboxDrained(harness);
     return (on) => Promise.all([alice, bob].map((customerId) => on.client.send(OrdersContract.listOrders, { customerId, pageSize: 100 })));
   },
   async writeAgain(harness) {
@@ -86,6 +84,15 @@ const orders: ModuleCase = {
     expect(page.total).toBe(5);
   },
 };
+
+/**
+ * Waits until the module's relay has drained its outbox (it does while the module runs): the data
+ * moved is then what any later run of the module reads back unchanged.
+ */
+async function outboxDrained(harness: ModuleHarness): Promise<void> {
+  const outbox = harness.app.get(OutboxStore, { strict: false });
+  await eventually(async () => expect(await outbox.pendingCount()).toBe(0), { timeoutMs: 10_000 });
+}
 
 /** Runs `work` with the module's harness on `config`, then closes it. */
 async function through<T>(module: ModuleCase, config: DatabaseConfig, work: (harness: ModuleHarness) => Promise<T>): Promise<T> {

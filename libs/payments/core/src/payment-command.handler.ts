@@ -5,7 +5,6 @@ import { requestHash } from './domain/idempotency.js';
 import { applyCommand, type Payment, type PaymentCommand } from './domain/payment.js';
 import { IdempotencyRepository } from './infrastructure/idempotency.repository.js';
 import { answerTaken, callReleasingOnFailure, paymentNotFound } from './keyed-request.js';
-import { PaymentEventPublisher } from './payment-event.publisher.js';
 import { toView } from './payment.views.js';
 import { BoundedPaymentProvider } from './provider/bounded-payment-provider.js';
 
@@ -19,7 +18,6 @@ export class PaymentCommandHandler {
   constructor(
     private readonly keys: IdempotencyRepository,
     private readonly provider: BoundedPaymentProvider,
-    private readonly events: PaymentEventPublisher,
   ) {}
 
   async handle(command: PaymentCommand, request: PaymentAction): Promise<PaymentView> {
@@ -44,7 +42,6 @@ export class PaymentCommandHandler {
     const next = applyCommand(payment, command, new Date());
     const view = toView(next);
     await this.keys.completeCommand(key, next, view);
-    await this.events.published(next);
     return view;
   }
 

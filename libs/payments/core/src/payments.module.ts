@@ -1,15 +1,15 @@
-import { FindOrderPaymentsController } from './find-order-payments/find-order-payments.controller.js';
 import { type DynamicModule, type FactoryProvider, Module, type Type } from '@nestjs/common';
+import { SeamMessagingModule } from '@seam/messaging';
 import { dataSourceToken, SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
 import type { DataSource } from 'typeorm';
 import { AuthorizePaymentController } from './authorize-payment/authorize-payment.controller.js';
 import { CapturePaymentController } from './capture-payment/capture-payment.controller.js';
+import { FindOrderPaymentsController } from './find-order-payments/find-order-payments.controller.js';
 import { GetPaymentController } from './get-payment/get-payment.controller.js';
 import { IdempotencyRepository } from './infrastructure/idempotency.repository.js';
 import { PaymentRepository } from './infrastructure/payment.repository.js';
 import { PaymentCommandHandler } from './payment-command.handler.js';
-import { PaymentEventPublisher } from './payment-event.publisher.js';
 import { PAYMENTS_CONFIG, type PaymentsConfig, paymentsConfigFromEnv } from './payments.config.js';
 import { paymentsData } from './payments.data.js';
 import { BoundedPaymentProvider } from './provider/bounded-payment-provider.js';
@@ -37,7 +37,7 @@ const defaultProvider: FactoryProvider<PaymentProvider> = {
  * another with {@link PaymentsModule.withProvider}.
  */
 @Module({
-  imports: [SeamPersistenceModule.forModule(paymentsData), SeamTransportModule.forModule('payments')],
+  imports: [SeamPersistenceModule.forModule(paymentsData), SeamTransportModule.forModule('payments'), SeamMessagingModule.forModule('payments')],
   controllers: [AuthorizePaymentController, CapturePaymentController, RefundPaymentController, GetPaymentController, FindOrderPaymentsController],
   providers: [
     { provide: PAYMENTS_CONFIG, useFactory: () => paymentsConfigFromEnv() },
@@ -46,7 +46,6 @@ const defaultProvider: FactoryProvider<PaymentProvider> = {
     PaymentRepository,
     IdempotencyRepository,
     PaymentCommandHandler,
-    PaymentEventPublisher,
   ],
 })
 export class PaymentsModule {

@@ -1,17 +1,16 @@
 import 'reflect-metadata';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { AuthorizePayment, PaymentEvent } from '@contracts/payments';
+import type { AuthorizePayment } from '@contracts/payments';
 import { dataSourceOptions, openDataSource } from '@seam/persistence';
-import { ConflictError, type SeamClient, UnavailableError } from '@seam/transport';
+import { ConflictError, UnavailableError } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { IdempotencyRepository } from '../infrastructure/idempotency.repository.js';
 import { PaymentRepository } from '../infrastructure/payment.repository.js';
-import { PaymentEventPublisher } from '../payment-event.publisher.js';
 import { paymentsData } from '../payments.data.js';
 import { BoundedPaymentProvider } from '../provider/bounded-payment-provider.js';
 import { FAKE_CARDS, FakePaymentProvider } from '../provider/fake-payment-provider.js';
 import { AuthorizePaymentController } from './authorize-payment.controller.js';
+import { keysOn, paymentEventsIn } from '../testing/payment-keys-on.js';
 
 /** The fake, made to fail its next authorizations as a provider outage would. */
 class FlakyProvider extends FakePaymentProvider {
@@ -35,19 +34,14 @@ describe('AuthorizePaymentController', () => {
   let dataSource: DataSource;
   let provider: FlakyProvider;
   let controller: AuthorizePaymentController;
-  /** Each event, with the payment's status as stored when it was emitted. */
-  let published: Array<{ event: PaymentEvent; stored: string | undefined }>;
+  let payments: PaymentRepository;
 
   beforeEach(async () => {
     dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
-    const payments = new PaymentRepository(dataSource);
-    published = [];
-    const seam = {
-      emit: async (_entry: unknown, event: PaymentEvent) => published.push({ event, stored: (await payments.findById(event.paymentId))?.status }),
-    } as unknown as SeamClient;
+    payments = new PaymentRepository(dataSource);
     provider = new FlakyProvider(dataSource, { slowMs: 50 });
     const bounded = new BoundedPaymentProvider(provider, { providerTimeoutMs: 1_000, slowMs: 0 });
-    controller = new AuthorizePaymentController(new IdempotencyRepository(dataSource), bounded, new PaymentEventPublisher(seam));
+    controller = new AuthorizePaymentController(keysOn(dataSource), bounded);
   });
   afterEach(() => dataSource?.destroy());
 
@@ -61,9 +55,16 @@ describe('AuthorizePaymentController', () => {
       expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization']);
     });
 
-    it('publishes only once the payment is stored', async () => {
+    it('writes its event to the outbox with the payment it stores', async () => {
       const declined = await controller.authorize(request(FAKE_CARDS.declined));
-      expect(published).toEqual([{ event: expect.objectContaining({ paymentId: declined.paymentId, status: 'declined' }), stored: 'declined' }]);
+      expect(await paymentEventsIn(dataSource)).toEqual([expect.objectContaining({ paymentId: declined.paymentId, status: 'declined' })]);
+      expect((await payments.findById(declined.paymentId))?.status).toBe('declined');
+    });
+
+    it('writes no event when the provider fails (nothing is stored)', async () => {
+      provider.failNext = 1;
+      await expect(controller.authorize(request())).rejects.toBeInstanceOf(UnavailableError);
+      expect(await paymentEventsIn(dataSource)).toEqual([]);
     });
 
     it('stores no card number, only its last four digits', async () => {

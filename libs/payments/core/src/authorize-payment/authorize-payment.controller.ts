@@ -6,7 +6,6 @@ import { requestHash } from '../domain/idempotency.js';
 import { authorizedPayment, cardLast4, declinedPayment, type PaymentFields } from '../domain/payment.js';
 import { IdempotencyRepository } from '../infrastructure/idempotency.repository.js';
 import { answerTaken, callReleasingOnFailure } from '../keyed-request.js';
-import { PaymentEventPublisher } from '../payment-event.publisher.js';
 import { toView } from '../payment.views.js';
 import { BoundedPaymentProvider } from '../provider/bounded-payment-provider.js';
 
@@ -16,7 +15,6 @@ export class AuthorizePaymentController {
   constructor(
     private readonly keys: IdempotencyRepository,
     private readonly provider: BoundedPaymentProvider,
-    private readonly events: PaymentEventPublisher,
   ) {}
 
   /**
@@ -39,7 +37,6 @@ export class AuthorizePaymentController {
     const payment = result.outcome === 'approved' ? authorizedPayment(fields, result.authorizationId, now) : declinedPayment(fields, result.reason, now);
     const view = toView(payment);
     await this.keys.completeNew(key, payment, view);
-    await this.events.published(payment);
     return view;
   }
 }

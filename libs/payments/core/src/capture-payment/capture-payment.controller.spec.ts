@@ -1,20 +1,18 @@
 import 'reflect-metadata';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { PaymentEvent } from '@contracts/payments';
 import { dataSourceOptions, openDataSource } from '@seam/persistence';
 import { eventually } from '@seam/testing';
-import { ConflictError, type SeamClient, UnavailableError } from '@seam/transport';
+import { ConflictError, UnavailableError } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { IdempotencyRepository } from '../infrastructure/idempotency.repository.js';
 import { PaymentCommandHandler } from '../payment-command.handler.js';
-import { PaymentEventPublisher } from '../payment-event.publisher.js';
 import { paymentsData } from '../payments.data.js';
 import { BoundedPaymentProvider } from '../provider/bounded-payment-provider.js';
 import { FakePaymentProvider } from '../provider/fake-payment-provider.js';
 import { RefundPaymentController } from '../refund-payment/refund-payment.controller.js';
 import { AuthorizePaymentController } from '../authorize-payment/authorize-payment.controller.js';
 import { CapturePaymentController } from './capture-payment.controller.js';
+import { keysOn, paymentEventsIn } from '../testing/payment-keys-on.js';
 
 type Money = { amount: number; currency: string };
 
@@ -37,32 +35,28 @@ describe('CapturePaymentController', () => {
   let authorize: AuthorizePaymentController;
   let controller: CapturePaymentController;
   let refund: RefundPaymentController;
-  let published: PaymentEvent[];
   const authorizedPayment = async () =>
     (await authorize.authorize({ idempotencyKey: key(), orderId: randomUUID(), amount: { amount: 700, currency: 'EUR' }, cardNumber: '4242424242424242' }))
       .paymentId;
 
   beforeEach(async () => {
     dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
-    published = [];
-    const seam = { emit: async (_entry: unknown, event: PaymentEvent) => published.push(event) } as unknown as SeamClient;
     provider = new ControlledProvider(dataSource);
-    const keys = new IdempotencyRepository(dataSource);
+    const keys = keysOn(dataSource);
     const bounded = new BoundedPaymentProvider(provider, { providerTimeoutMs: 1_000, slowMs: 0 });
-    const events = new PaymentEventPublisher(seam);
-    const commands = new PaymentCommandHandler(keys, bounded, events);
-    authorize = new AuthorizePaymentController(keys, bounded, events);
+    const commands = new PaymentCommandHandler(keys, bounded);
+    authorize = new AuthorizePaymentController(keys, bounded);
     controller = new CapturePaymentController(commands);
     refund = new RefundPaymentController(commands);
   });
   afterEach(() => dataSource?.destroy());
 
   describe('capture', () => {
-    it('charges the authorized amount, then publishes paymentCaptured', async () => {
+    it('charges the authorized amount, and writes paymentCaptured to the outbox with it', async () => {
       const paymentId = await authorizedPayment();
       await expect(controller.capture({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({ paymentId, status: 'captured' });
       expect((await provider.ledger()).at(-1)).toMatchObject({ type: 'capture', amount: { amount: 700, currency: 'EUR' } });
-      expect(published.map((event) => event.status)).toEqual(['authorized', 'captured']);
+      expect((await paymentEventsIn(dataSource)).filter((event) => event.paymentId === paymentId).map((event) => event.status)).toEqual(['authorized', 'captured']);
     });
 
     it('releases the key and the payment when the provider fails: the retry with the key captures once', async () => {

@@ -5,11 +5,11 @@ import { NotFoundError } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { declinedPayment } from '../domain/payment.js';
-import { IdempotencyRepository } from '../infrastructure/idempotency.repository.js';
 import { PaymentRepository } from '../infrastructure/payment.repository.js';
 import { paymentsData } from '../payments.data.js';
 import { toView } from '../payment.views.js';
 import { GetPaymentController } from './get-payment.controller.js';
+import { keysOn } from '../testing/payment-keys-on.js';
 
 describe('GetPaymentController', () => {
   let dataSource: DataSource;
@@ -22,7 +22,7 @@ describe('GetPaymentController', () => {
 
   beforeAll(async () => {
     dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
-    const keys = new IdempotencyRepository(dataSource);
+    const keys = keysOn(dataSource);
     await keys.claimNew({ key: 'key-get-1', operation: 'authorize', requestHash: 'h', paymentId: payment.id }, new Date());
     await keys.completeNew('key-get-1', payment, toView(payment));
     controller = new GetPaymentController(new PaymentRepository(dataSource));

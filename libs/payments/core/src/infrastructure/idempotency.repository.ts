@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Payment as PaymentView } from '@contracts/payments';
+import { Outbox } from '@seam/messaging';
 import { inTransaction, isUniqueViolation } from '@seam/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KeyedOperation, KeyUse } from '../domain/idempotency.js';
 import { nextStatus, type Payment, type PaymentCommand } from '../domain/payment.js';
 import { IdempotencyRecord } from './idempotency.record.js';
+import { eventEntryOf, eventOf } from '../payment.views.js';
 import { PaymentRecord } from './payment.record.js';
 import { toPayment, toPaymentRecord } from './payment.repository.js';
 
@@ -45,7 +47,10 @@ class Rollback {
  */
 @Injectable()
 export class IdempotencyRepository {
-  constructor(@InjectDataSource('payments') private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource('payments') private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
 
   /** Claims a key for a request that creates a payment (authorize). */
   async claimNew(claim: KeyClaim, now: Date): Promise<Claimed | Taken> {
@@ -84,15 +89,16 @@ export class IdempotencyRepository {
     });
   }
 
-  /** Stores the payment an authorization created, and the answer under its key. */
+  /** Stores the payment an authorization created, its event (outbox), and the answer under its key. */
   async completeNew(key: string, payment: Payment, response: PaymentView): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
       await manager.getRepository(PaymentRecord).insert(toPaymentRecord(payment));
       await complete(manager, key, response, payment.updatedAt);
+      await this.announce(manager, payment);
     });
   }
 
-  /** Stores a payment's new state after a command, unlocks it, and stores the answer under the key. */
+  /** Stores a payment's new state after a command and its event (outbox), unlocks it, and stores the answer under the key. */
   async completeCommand(key: string, payment: Payment, response: PaymentView): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
       const updated = await manager
@@ -101,7 +107,12 @@ export class IdempotencyRepository {
       // Only the claim's own lock is released with its answer; anything else is a bug, kept in progress.
       if (updated.affected !== 1) throw new Error(`Payment ${payment.id} is not locked by this key`);
       await complete(manager, key, response, payment.updatedAt);
+      await this.announce(manager, payment);
     });
+  }
+
+  private async announce(manager: EntityManager, payment: Payment): Promise<void> {
+    await this.outbox.add(manager, eventEntryOf(payment), eventOf(payment), { aggregateId: payment.id });
   }
 
   private async claim(claim: KeyClaim, now: Date, lock: (manager: EntityManager) => Promise<Payment | undefined>): Promise<Claimed | Taken | Refused> {

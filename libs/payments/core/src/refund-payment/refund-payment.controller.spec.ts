@@ -1,18 +1,17 @@
 import 'reflect-metadata';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { dataSourceOptions, openDataSource } from '@seam/persistence';
-import { ConflictError, NotFoundError, type SeamClient } from '@seam/transport';
+import { ConflictError, NotFoundError } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AuthorizePaymentController } from '../authorize-payment/authorize-payment.controller.js';
 import { CapturePaymentController } from '../capture-payment/capture-payment.controller.js';
-import { IdempotencyRepository } from '../infrastructure/idempotency.repository.js';
 import { PaymentCommandHandler } from '../payment-command.handler.js';
-import { PaymentEventPublisher } from '../payment-event.publisher.js';
 import { paymentsData } from '../payments.data.js';
 import { BoundedPaymentProvider } from '../provider/bounded-payment-provider.js';
 import { FAKE_CARDS, FakePaymentProvider } from '../provider/fake-payment-provider.js';
 import { RefundPaymentController } from './refund-payment.controller.js';
+import { keysOn } from '../testing/payment-keys-on.js';
 
 const key = () => `key-${randomUUID()}`;
 
@@ -28,11 +27,10 @@ describe('RefundPaymentController', () => {
   beforeEach(async () => {
     dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
     provider = new FakePaymentProvider(dataSource);
-    const keys = new IdempotencyRepository(dataSource);
+    const keys = keysOn(dataSource);
     const bounded = new BoundedPaymentProvider(provider, { providerTimeoutMs: 1_000, slowMs: 0 });
-    const events = new PaymentEventPublisher({ emit: async () => undefined } as unknown as SeamClient);
-    const commands = new PaymentCommandHandler(keys, bounded, events);
-    authorize = new AuthorizePaymentController(keys, bounded, events);
+    const commands = new PaymentCommandHandler(keys, bounded);
+    authorize = new AuthorizePaymentController(keys, bounded);
     capture = new CapturePaymentController(commands);
     controller = new RefundPaymentController(commands);
   });
