@@ -13,7 +13,8 @@ import { PrivateRedis, redisUnavailableReason } from '../support/redis-server.js
 import { type EntryPosted, LedgerService, type NodeOptions, startNode, TallyReader, tallyBehaviour } from './fixtures/ledger.fixture.js';
 
 /** Fast retries so that the suite's failure paths take milliseconds, not the defaults' seconds. */
-const RELAY = { pollMs: 20, backoff: { baseMs: 20, maxMs: 200 }, maxAttempts: 5, leaseMs: 4_000, deliveryTimeoutMs: 1_000 };
+// maxAttempts high enough that 30% random failures never exhaust it (0.3^12 per event).
+const RELAY = { pollMs: 20, backoff: { baseMs: 20, maxMs: 200 }, maxAttempts: 12, leaseMs: 4_000, deliveryTimeoutMs: 1_000 };
 
 interface Topology {
   producer: INestApplication;
@@ -177,6 +178,7 @@ for (const setup of SETUPS) {
       const accounts = ['ord-a', 'ord-b', 'ord-c', 'ord-d'];
       for (let n = 1; n <= 15; n++) await Promise.all(accounts.map((account) => ledger.post(entry(account, n))));
       await settled();
+      expect(await store.deadLetters()).toEqual([]);
       const seen = await tally.seen();
       for (const account of accounts) expect(seen[account]).toEqual(Array.from({ length: 15 }, (_, index) => index + 1));
       const totals = await tally.totals();

@@ -42,6 +42,8 @@ export class OutboxRelay {
   private stopping = false;
   private wakeUp?: () => void;
   private woken = false;
+  /** The last sleep was cut short by an add: if its round finds nothing, the add's transaction may not have committed yet. */
+  private afterWake = false;
 
   constructor(
     readonly module: string,
@@ -103,6 +105,13 @@ export class OutboxRelay {
         await this.sleep(backoffDelay(failures, { baseMs: this.options.pollMs, maxMs: 5_000 }));
         continue;
       }
+      if (claimed > 0 || !this.afterWake) this.afterWake = false;
+      else {
+        // Looked too early for the event that woke it: one more look once its commit is likely done.
+        this.afterWake = false;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        continue;
+      }
       if (claimed < this.options.batchSize) await this.sleep(this.options.pollMs);
     }
   }
@@ -110,6 +119,7 @@ export class OutboxRelay {
   private sleep(ms: number): Promise<void> {
     if (this.woken || this.stopping) {
       this.woken = false;
+      this.afterWake = true;
       // An add wakes the relay before its transaction commits: give the commit a moment.
       return new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -122,6 +132,7 @@ export class OutboxRelay {
       const timer = setTimeout(finish, ms);
       this.wakeUp = () => {
         this.woken = false;
+        this.afterWake = true;
         clearTimeout(timer);
         setTimeout(finish, 5);
       };

@@ -54,6 +54,10 @@ export class OutboxStore {
    * SQLite the claim runs under the database's write lock, which serializes relays.
    */
   async claim(relay: string, limit: number, leaseMs: number, now = Date.now()): Promise<ClaimedEvent[]> {
+    // A plain read first: an idle outbox then costs no write transaction (on SQLite, the claim's
+    // write lock would make every poll contend with the module's own writes).
+    const due = await this.sql.rows(`SELECT seq FROM ${this.outbox} WHERE next_attempt_at <= :1 AND (claimed_until IS NULL OR claimed_until < :1) LIMIT 1`, [now]);
+    if (due.length === 0) return [];
     const lock = this.sql.postgres ? 'FOR UPDATE SKIP LOCKED' : '';
     const rows = await inTransaction(this.sql.dataSource, (manager) =>
       this.sql.rows<Row>(

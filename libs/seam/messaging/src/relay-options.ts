@@ -17,9 +17,13 @@ export interface RelayOptions {
   subscriptionsRefreshMs: number;
 }
 
-/** Defaults: deliver within ~100 ms, retry for about 5 minutes (12 attempts, capped at 60 s), then dead-letter. */
+/**
+ * Defaults: an event added in this process is delivered at once (the add wakes the relay); others
+ * (added by another replica, or due for a retry) within 250 ms; retries for about 5 minutes (12
+ * attempts, capped at 60 s), then the dead-letter table.
+ */
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
-  pollMs: 100,
+  pollMs: 250,
   batchSize: 50,
   leaseMs: 30_000,
   deliveryTimeoutMs: 5_000,

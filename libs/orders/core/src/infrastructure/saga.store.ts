@@ -72,6 +72,9 @@ export class SagaStore {
    * claiming; SQLite serializes claims under its write lock.
    */
   async claimStale(owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<Array<{ orderId: string; recoveries: number }>> {
+    // A plain read first, so that a quiet poll takes no write lock (see OutboxStore.claim).
+    const stale = await this.sql.rows(`SELECT order_id FROM ${this.sagas} WHERE lease_until < :1 LIMIT 1`, [now]);
+    if (stale.length === 0) return [];
     const lock = this.sql.postgres ? 'FOR UPDATE SKIP LOCKED' : '';
     const rows = await inTransaction(this.sql.dataSource, (manager) =>
       this.sql.rows<Row>(
