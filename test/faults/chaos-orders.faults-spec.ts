@@ -38,7 +38,7 @@ const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve,
  * order event applied exactly once by identity.
  */
 suite(`chaos: orders through kills and restarts${reason ? ` — skipped: ${reason}` : ''}`, () => {
-  const { orders, kills, stockPerSku } = faultScale({ full: { orders: 2_000, kills: 5, stockPerSku: 250 }, reduced: { orders: 200, kills: 2, stockPerSku: 25 } });
+  const { orders, kills, stockPerSku } = faultScale({ full: { orders: 2_000, kills: 5, stockPerSku: 250 }, reduced: { orders: 120, kills: 2, stockPerSku: 15 } });
   let redis: PrivateRedis;
   let postgres: PrivatePostgres;
   let processes: TopologyProcesses;

@@ -28,7 +28,7 @@ describe('a consumer down while events are produced', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const { events, downMs } = faultScale({ full: { events: 1_000, downMs: 30_000 }, reduced: { events: 200, downMs: 5_000 } });
+  const { events, downMs } = faultScale({ full: { events: 1_000, downMs: 30_000 }, reduced: { events: 100, downMs: 3_000 } });
 
   it(`consumer down for ${downMs / 1_000} s while ${events} events are produced: all applied once, in order, after it returns`, async () => {
     const [ledgerPort, tallyPort] = [await freePort(), await freePort()];

@@ -73,21 +73,10 @@ describe('npm run dead-letters, the built script as a process', () => {
     expect(run.stderr).toBe('dead-letters: no dead letter 33333333-3333-4333-8333-333333333333 in orders\n');
   });
 
-  it.each([
-    ['no arguments', [], /name a module/],
-    ['an unknown module', ['nosuch', 'list'], /unknown module "nosuch"/],
-    ['no action', ['orders'], /name an action: list or replay/],
-    ['an unknown action', ['orders', 'purge'], /unknown action "purge"/],
-    ['replay with nothing to replay', ['orders', 'replay'], /replay needs event ids, or --all/],
-    ['replay with ids and --all', ['orders', 'replay', '--all', ids[0]!], /not both/],
-    ['an id that is SQL', ['orders', 'replay', "x'; DROP TABLE seam_outbox; --"], /is not an event id/],
-    ['an unknown option', ['orders', 'list', '--force'], /Unknown option '--force'/],
-    ['list with ids', ['orders', 'list', ids[0]!], /list takes no event ids/],
-  ])('refuses %s with exit 2 and a one-line reason', (_, argv, reason) => {
-    const run = deadLetters(argv as string[], env);
+  it('refuses a usage error with exit 2 and a one-line reason (the parser itself is tested with every hostile input)', () => {
+    const run = deadLetters(['orders', 'replay', "x'; DROP TABLE seam_outbox; --"], env);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(reason);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toBe(`dead-letters: "x'; DROP TABLE seam_outbox; --" is not an event id (--help for usage)\n`);
     expect(run.stdout).toBe('');
   });
 
