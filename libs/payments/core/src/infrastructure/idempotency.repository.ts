@@ -121,11 +121,8 @@ export class IdempotencyRepository {
         const keys = manager.getRepository(IdempotencyRecord);
         const existing = await keys.findOneBy({ key: claim.key });
         if (existing && !isAbandoned(existing, now)) return { kind: 'taken', use: toKeyUse(existing) };
-        if (existing) {
-          // Its claimant died: free the key and the payment it locked, then claim afresh.
-          await keys.delete({ key: claim.key, state: 'in_progress' });
-          await manager.getRepository(PaymentRecord).update({ id: existing.paymentId, pendingKey: claim.key }, { pendingKey: null });
-        }
+        // Its claimant died: free the key and the payment it locked, then claim afresh.
+        if (existing) await releaseIfAbandoned(manager, claim.key, existing.paymentId, now);
         const payment = await lock(manager);
         await keys.insert(newKeyRecord(claim, now));
         return payment ? { kind: 'claimed', payment } : { kind: 'claimed' };
