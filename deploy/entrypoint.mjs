@@ -5,9 +5,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-// `nest build <app>` writes dist/apps/<app>/apps/<app>/src/main.js (outDir + rootDir of the app's tsconfig).
+// `nest build <app>` bundles each app into dist/apps/<app>/main.js (rspack.config.js).
 const distApps = join(import.meta.dirname, '..', 'dist', 'apps');
-const mainOf = (app) => join(distApps, app, 'apps', app, 'src', 'main.js');
+const mainOf = (app) => join(distApps, app, 'main.js');
 
 const app = (process.argv[2] || process.env.SEAM_APP || 'monolith').trim();
 const built = existsSync(distApps) ? readdirSync(distApps).filter((name) => existsSync(mainOf(name))).toSorted() : [];

@@ -50,6 +50,13 @@ describe('deploy/Dockerfile', () => {
     expect(runs.some((run) => /\bnpm prune --omit=dev\b|\bnpm ci\b[^&]*--omit=dev/.test(run))).toBe(true);
   });
 
+  it('copies into the build stage every configuration file the build reads', () => {
+    const copied = withKeyword(stages.get('build')!, 'COPY').flatMap((copy) => copy.getArguments().slice(0, -1).map((argument) => argument.getValue()));
+    for (const file of ['package.json', 'package-lock.json', 'nest-cli.json', 'rspack.config.js', 'tsconfig.json', 'tsconfig.build.json', 'apps', 'libs']) {
+      expect({ file, copied: copied.includes(file) }).toEqual({ file, copied: true });
+    }
+  });
+
   it('builds every deployable: every app of nest-cli.json, which are the monolith and a service per module, each a Nest app that exists', () => {
     // `--all`: no list of apps to fall behind nest-cli.json.
     expect(runs.filter((run) => /\bnest build\b/.test(run)).map((run) => /\bnest build( [^&\\]*)?/.exec(run)![0].trim())).toEqual(['nest build --all']);
@@ -60,9 +67,10 @@ describe('deploy/Dockerfile', () => {
     for (const app of apps) {
       const project = projects[app];
       expect({ app, entry: existsSync(join(REPOSITORY_ROOT, project!.sourceRoot, `${project!.entryFile}.ts`)) }).toEqual({ app, entry: true });
-      // deploy/entrypoint.mjs runs dist/apps/<app>/apps/<app>/src/main.js: the outDir and rootDir below give that path.
-      const { outDir, rootDir } = (JSON.parse(repositoryFile(project!.compilerOptions.tsConfigPath)) as { compilerOptions: { outDir: string; rootDir: string } }).compilerOptions;
-      expect({ app, outDir, rootDir }).toEqual({ app, outDir: `../../dist/apps/${app}`, rootDir: '../..' });
+      // deploy/entrypoint.mjs runs dist/apps/<app>/main.js: the folder rspack.config.js bundles each app
+      // into, and the outDir the Nest CLI empties before it builds that app.
+      const { outDir } = (JSON.parse(repositoryFile(project!.compilerOptions.tsConfigPath)) as { compilerOptions: { outDir: string } }).compilerOptions;
+      expect({ app, outDir }).toEqual({ app, outDir: `../../dist/apps/${app}` });
     }
   });
 

@@ -12,11 +12,11 @@ import { REPOSITORY_ROOT } from './support/shipped.js';
 const image = mkdtempSync(join(tmpdir(), 'seam-image-'));
 afterAll(() => rmSync(image, { recursive: true, force: true }));
 
-// The image's layout: /app/deploy/*.mjs next to /app/dist/apps/<app>/apps/<app>/src/main.js.
+// The image's layout: /app/deploy/*.mjs next to /app/dist/apps/<app>/main.js.
 mkdirSync(join(image, 'deploy'));
 for (const script of ['entrypoint.mjs', 'healthcheck.mjs']) copyFileSync(join(REPOSITORY_ROOT, 'deploy', script), join(image, 'deploy', script));
 for (const app of ['monolith', 'payments-service']) {
-  const main = join(image, 'dist/apps', app, 'apps', app, 'src');
+  const main = join(image, 'dist/apps', app);
   mkdirSync(main, { recursive: true });
   // Stands in for a built app: says which one it is, and how it stopped.
   writeFileSync(

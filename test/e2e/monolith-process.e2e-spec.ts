@@ -7,8 +7,8 @@ import { ensureBuilt, eventually, type ServiceProcess, spawnService } from '@sea
 import { LOCAL_MODULES } from '../../apps/monolith/src/modules.js';
 
 /** What `npm start` runs: the monolith built by the Nest CLI, as plain `node`. */
-const BUILT_MAIN = 'dist/apps/monolith/apps/monolith/src/main.js';
-const BUILT_MIGRATE = 'dist/apps/monolith/apps/monolith/src/migrate.js';
+const BUILT_MAIN = 'dist/apps/monolith/main.js';
+const BUILT_MIGRATE = 'dist/apps/monolith/migrate.js';
 const LISTENING = /Listening on http:\/\/localhost:(\d+)/;
 const MODULE_NAMES = LOCAL_MODULES.map(({ name }) => name);
 

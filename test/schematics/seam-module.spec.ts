@@ -72,7 +72,6 @@ describe('seam-module schematic', () => {
     it('gets contracts, a core with one folder per use case, its data and specs, and its service', () => {
       expect(Object.keys(files).filter((path) => path.includes('gift-cards') && !SHARED_FILES.includes(path)).toSorted()).toEqual(
         [
-          'apps/gift-cards-service/main.js',
           'apps/gift-cards-service/src/main.ts',
           'apps/gift-cards-service/tsconfig.app.json',
           'libs/gift-cards/contracts/src/gift-cards.contract.ts',

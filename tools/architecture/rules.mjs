@@ -139,9 +139,7 @@ export function architectureConfig(root) {
       // Fixtures break the rules on purpose; they are checked one by one with --root instead.
       // node_modules must stay out of `exclude`: excluded modules vanish from the graph, and with
       // them the edges the contracts rule has to see.
-      // apps/<app>/main.js are the built apps' entry shims: they import the compiled tree under
-      // dist/, which exists only after a build.
-      exclude: { path: ['^test/architecture/fixtures/', '^(dist|coverage)/', String.raw`^apps/[^/]+/main\.js$`] },
+      exclude: { path: ['^test/architecture/fixtures/', '^(dist|coverage)/'] },
       // No outputType: dependency-cruiser then hands back the cruise result object itself.
     },
   };

@@ -46,7 +46,7 @@ function insertAbove(text, marker, line) {
 
 /**
  * nest-cli.json with the project `<name>-service`, after the last application (the same entry
- * as every other module's service: its tsconfig, and main.js copied next to the build).
+ * as every other module's service: its tsconfig; the build bundles it into dist/apps/<name>-service/main.js).
  * @param {any} nestCli the parsed nest-cli.json
  * @param {string} name
  * @returns {any}
@@ -60,7 +60,6 @@ function addServiceProject(nestCli, name) {
     entryFile: 'main',
     compilerOptions: {
       tsConfigPath: `apps/${app}/tsconfig.app.json`,
-      assets: [{ include: '../main.js', outDir: 'dist', watchAssets: false }],
     },
   };
   const entries = Object.entries(nestCli.projects ?? {});

@@ -12,7 +12,7 @@ import { eventually, ModuleHarness, postgresUnavailableReason, TemporaryPostgres
 import { LOCAL_MODULES } from '../modules.js';
 
 /** What `npm run data:move` runs: the script built by the Nest CLI, as plain `node`. */
-const BUILT_DATA_MOVE = 'dist/apps/monolith/apps/monolith/src/data-move.js';
+const BUILT_DATA_MOVE = 'dist/apps/monolith/data-move.js';
 /** The environment the monolith would read, cleared so that a developer's settings do not leak in. */
 const CLEAN_ENV = { DATABASE_URL: '', DATA_DIR: '' };
 

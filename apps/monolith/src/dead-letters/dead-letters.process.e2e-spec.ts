@@ -8,7 +8,7 @@ import { dataSourceOptions, openDataSource } from '@seam/persistence';
 import { LOCAL_MODULES } from '../modules.js';
 
 /** What `npm run dead-letters` runs: the script built by the Nest CLI, as plain `node`. */
-const BUILT = 'dist/apps/monolith/apps/monolith/src/dead-letters.js';
+const BUILT = 'dist/apps/monolith/dead-letters.js';
 const ORDERS = LOCAL_MODULES.find(({ name }) => name === 'orders')!;
 
 function deadLetters(argv: string[], env: Record<string, string>) {

@@ -4,8 +4,8 @@ import { formatAddress, overrideName, parseTopology, serviceReadyLine, type Topo
 import { freePort } from './free-port.js';
 import { type ServiceProcess, spawnService } from './spawn-service.js';
 
-/** Where the Nest CLI writes each app's entry file (`nest build --all`). */
-export const builtEntry = (app: string) => `dist/apps/${app}/apps/${app}/src/main.js`;
+/** Where the build writes each app's entry file (`nest build --all`, rspack.config.js). */
+export const builtEntry = (app: string) => `dist/apps/${app}/main.js`;
 
 const MONOLITH_LISTENING = /Listening on http:\/\/localhost:(\d+)/;
 const HEALTH_AT = /Health: http:\/\/localhost:(\d+)\/health/;

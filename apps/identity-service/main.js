@@ -1,3 +1,0 @@
-// The built app at the path deployments name (dist/apps/identity-service/main.js); the Nest CLI copies
-// this file there as an asset (nest-cli.json), next to the compiled tree it imports.
-import './apps/identity-service/src/main.js';

@@ -1,0 +1,27 @@
+// The Nest CLI's rspack builder (nest-cli.json) calls this with its defaults for each app: swc with
+// decorator metadata, ES module output, node_modules and Node built-ins left external, and the
+// tsconfig path aliases (@seam/*, @contracts/*, @modules/*) bundled in. What it adds: every app
+// lands in dist/apps/<app>/, one file per entry, so that each app is `dist/apps/<app>/main.js`
+// and the monolith's commands sit beside it (migrate.js, data-move.js, dead-letters.js).
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** Entries besides main.ts, per app: the monolith's one-shot commands. */
+const EXTRA_ENTRIES = { monolith: ['migrate', 'data-move', 'dead-letters'] };
+
+export default function seamRspackConfig(defaults) {
+  const sourceRoot = dirname(resolve(defaults.entry));
+  const app = basename(dirname(sourceRoot));
+  const entry = { main: resolve(defaults.entry) };
+  for (const name of EXTRA_ENTRIES[app] ?? []) {
+    const file = join(sourceRoot, `${name}.ts`);
+    if (!existsSync(file)) throw new Error(`rspack.config.js: ${app} has no ${name}.ts (EXTRA_ENTRIES)`);
+    entry[name] = file;
+  }
+  return {
+    entry,
+    output: { ...defaults.output, path: resolve('dist/apps', app), filename: '[name].js', clean: true },
+    // Unminified, so that class names (TypeORM migration names, Nest provider tokens) survive.
+    optimization: { ...defaults.optimization, minimize: false },
+  };
+}
