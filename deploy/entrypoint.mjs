@@ -10,10 +10,16 @@ const distApps = join(import.meta.dirname, '..', 'dist', 'apps');
 const mainOf = (app) => join(distApps, app, 'main.js');
 
 const app = (process.argv[2] || process.env.SEAM_APP || 'monolith').trim();
-const built = existsSync(distApps) ? readdirSync(distApps).filter((name) => existsSync(mainOf(name))).toSorted() : [];
+const built = existsSync(distApps)
+  ? readdirSync(distApps)
+      .filter((name) => existsSync(mainOf(name)))
+      .toSorted()
+  : [];
 
 if (!built.includes(app)) {
-  console.error(`seam: unknown app "${app}" (first argument or SEAM_APP): this image has ${built.join(', ') || 'no app built'}`);
+  console.error(
+    `seam: unknown app "${app}" (first argument or SEAM_APP): this image has ${built.join(', ') || 'no app built'}`,
+  );
   process.exit(2);
 }
 process.env.SEAM_APP = app;

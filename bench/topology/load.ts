@@ -16,7 +16,11 @@ export const FLOWS: Flow[] = [
   },
   {
     id: 'place',
-    request: (fixture) => ({ method: 'POST', path: '/api/orders', body: { lines: [{ sku: fixture.sku, quantity: 1 }], cardNumber: APPROVED_CARD } }),
+    request: (fixture) => ({
+      method: 'POST',
+      path: '/api/orders',
+      body: { lines: [{ sku: fixture.sku, quantity: 1 }], cardNumber: APPROVED_CARD },
+    }),
   },
 ];
 

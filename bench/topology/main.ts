@@ -38,10 +38,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MAX_OTHER_LOAD = Number(process.env.BENCH_MAX_OTHER_LOAD ?? 0.3);
 const ATTEMPTS = 3;
 const topologies = (process.env.BENCH_TOPOLOGIES?.split(',') ?? [...TOPOLOGIES]).map((name) => {
-  if (!(TOPOLOGIES as readonly string[]).includes(name)) throw new Error(`BENCH_TOPOLOGIES: unknown topology ${name} (one of ${TOPOLOGIES.join(', ')})`);
+  if (!(TOPOLOGIES as readonly string[]).includes(name))
+    throw new Error(`BENCH_TOPOLOGIES: unknown topology ${name} (one of ${TOPOLOGIES.join(', ')})`);
   return name as TopologyName;
 });
-const profiles = process.env.BENCH_CPU_PROF_DIR ? new WindowProfiles(resolve(process.env.BENCH_CPU_PROF_DIR)) : undefined;
+const profiles = process.env.BENCH_CPU_PROF_DIR
+  ? new WindowProfiles(resolve(process.env.BENCH_CPU_PROF_DIR))
+  : undefined;
 
 interface Running {
   topology: TopologyName;
@@ -68,18 +71,24 @@ async function start(topology: TopologyName): Promise<Running> {
 }
 
 const processesOf = (system: TopologyProcesses) =>
-  system.processes.map(({ name, replica, process: child }) => ({ label: name === 'monolith' || replica === 0 ? name : `${name}#${replica}`, pid: child.pid }));
+  system.processes.map(({ name, replica, process: child }) => ({
+    label: name === 'monolith' || replica === 0 ? name : `${name}#${replica}`,
+    pid: child.pid,
+  }));
 
 /** A cell measured when the machine is quiet: the quietest of up to {@link ATTEMPTS} tries. */
 async function measureQuietly(measure: () => Promise<CellFigures>): Promise<CellFigures> {
   let quietest: CellFigures | undefined;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const busy = await waitForQuietMachine(MAX_OTHER_LOAD, 60_000);
-    if (busy >= MAX_OTHER_LOAD) process.stderr.write(`the machine stayed busy (${busy.toFixed(1)} cores in use): measuring anyway\n`);
+    if (busy >= MAX_OTHER_LOAD)
+      process.stderr.write(`the machine stayed busy (${busy.toFixed(1)} cores in use): measuring anyway\n`);
     const figures = await measure();
     if (!quietest || figures.otherLoadCores < quietest.otherLoadCores) quietest = figures;
     if (figures.otherLoadCores <= MAX_OTHER_LOAD) break;
-    process.stderr.write(`attempt ${attempt}: other programs used ${figures.otherLoadCores.toFixed(1)} cores during the window\n`);
+    process.stderr.write(
+      `attempt ${attempt}: other programs used ${figures.otherLoadCores.toFixed(1)} cores during the window\n`,
+    );
   }
   return quietest!;
 }
@@ -96,8 +105,13 @@ try {
     for (const cell of cells) {
       const { system, fixture } = running.find(({ topology }) => topology === cell.topology)!;
       const processes = processesOf(system);
-      const hooks = profiles && { begin: () => profiles.begin(processes), end: () => profiles.end(processes, `${cell.topology}-${cell.flow.id}-${round}`) };
-      const figures = await measureQuietly(() => measureCell(system.baseUrl, processes, cell.flow, fixture, options, hooks));
+      const hooks = profiles && {
+        begin: () => profiles.begin(processes),
+        end: () => profiles.end(processes, `${cell.topology}-${cell.flow.id}-${round}`),
+      };
+      const figures = await measureQuietly(() =>
+        measureCell(system.baseUrl, processes, cell.flow, fixture, options, hooks),
+      );
       cell.rounds.push(figures);
       const cpu = [...figures.cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);
       process.stderr.write(
@@ -121,7 +135,17 @@ if (topologies.length === TOPOLOGIES.length && !profiles) {
   writeDocsSection(
     'docs/benchmarks.md',
     'topology',
-    topologySection({ date: new Date().toISOString().slice(0, 10), machine: describeMachine(), options, rounds: ROUNDS, note: process.env.BENCH_NOTE, table, perProcess, verdicts, cells }),
+    topologySection({
+      date: new Date().toISOString().slice(0, 10),
+      machine: describeMachine(),
+      options,
+      rounds: ROUNDS,
+      note: process.env.BENCH_NOTE,
+      table,
+      perProcess,
+      verdicts,
+      cells,
+    }),
   );
 }
 process.exit(0);

@@ -33,7 +33,9 @@ function summarize(file: string, top: number): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfMicros = new Map<number, number>();
   // The first delta runs from when the profiler was enabled, not from a previous sample: skipped.
-  profile.samples.forEach((id, index) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (index === 0 ? 0 : (profile.timeDeltas[index] ?? 0))));
+  profile.samples.forEach((id, index) =>
+    selfMicros.set(id, (selfMicros.get(id) ?? 0) + (index === 0 ? 0 : (profile.timeDeltas[index] ?? 0))),
+  );
   const totalMicros = [...selfMicros.values()].reduce((sum, value) => sum + value, 0);
   const areas = new Map<string, number>();
   const functions = new Map<string, number>();
@@ -46,7 +48,11 @@ function summarize(file: string, top: number): string {
   }
   const busy = totalMicros - (areas.get('(idle)') ?? 0);
   const share = (micros: number) => `${((100 * micros) / Math.max(busy, 1)).toFixed(1).padStart(5)}%`;
-  const ranked = (map: Map<string, number>) => [...map].filter(([name]) => name !== '(idle)').toSorted((a, b) => b[1] - a[1]).slice(0, top);
+  const ranked = (map: Map<string, number>) =>
+    [...map]
+      .filter(([name]) => name !== '(idle)')
+      .toSorted((a, b) => b[1] - a[1])
+      .slice(0, top);
   return [
     `== ${basename(file)}: ${(busy / 1e6).toFixed(2)} s busy of ${(totalMicros / 1e6).toFixed(2)} s sampled`,
     'by area (self time, % of busy):',

@@ -31,7 +31,9 @@ const total = (figures: CellFigures) => [...figures.cpuByProcess.values()].reduc
 export function summarize(cell: Cell): CellSummary {
   const of = (pick: (figures: CellFigures) => number) => median(cell.rounds.map(pick));
   // The edge first, then the services by name.
-  const labels = [...(cell.rounds[0]?.cpuByProcess.keys() ?? [])].toSorted((a, b) => (a === 'monolith' ? -1 : b === 'monolith' ? 1 : a.localeCompare(b)));
+  const labels = [...(cell.rounds[0]?.cpuByProcess.keys() ?? [])].toSorted((a, b) =>
+    a === 'monolith' ? -1 : b === 'monolith' ? 1 : a.localeCompare(b),
+  );
   return {
     throughput: of((figures) => figures.throughput),
     p50Ms: of((figures) => figures.p50Ms),
@@ -39,7 +41,12 @@ export function summarize(cell: Cell): CellSummary {
     failures: cell.rounds.reduce((sum, figures) => sum + figures.failures, 0),
     cpuSeconds: of(total),
     cpuMsPerRequest: of((figures) => (total(figures) * 1_000) / figures.requests),
-    cpuMsPerRequestByProcess: new Map(labels.map((label) => [label, of((figures) => ((figures.cpuByProcess.get(label) ?? 0) * 1_000) / figures.requests)])),
+    cpuMsPerRequestByProcess: new Map(
+      labels.map((label) => [
+        label,
+        of((figures) => ((figures.cpuByProcess.get(label) ?? 0) * 1_000) / figures.requests),
+      ]),
+    ),
     loadGeneratorCpuSeconds: of((figures) => figures.loadGeneratorCpuSeconds),
     otherLoadCores: of((figures) => figures.otherLoadCores),
   };
@@ -66,7 +73,9 @@ export function resultsTable(cells: Cell[]): string {
 export function perProcessTable(cells: Cell[]): string {
   const lines = ['| Flow | Topology | CPU ms / request, per process |', '| --- | --- | --- |'];
   for (const cell of cells) {
-    const perProcess = [...summarize(cell).cpuMsPerRequestByProcess].map(([label, value]) => `${label} ${ms(value)}`).join(' · ');
+    const perProcess = [...summarize(cell).cpuMsPerRequestByProcess]
+      .map(([label, value]) => `${label} ${ms(value)}`)
+      .join(' · ');
     lines.push(`| ${cell.flow.id} | ${cell.topology} | ${perProcess} |`);
   }
   return lines.join('\n');
@@ -74,7 +83,8 @@ export function perProcessTable(cells: Cell[]): string {
 
 /** The issue's targets, computed from this run: `MET …` or `MISSED …` lines. */
 export function evaluateTargets(cells: Cell[]): string[] {
-  const find = (topology: TopologyName, flow: Flow['id']) => summarize(cells.find((cell) => cell.topology === topology && cell.flow.id === flow)!);
+  const find = (topology: TopologyName, flow: Flow['id']) =>
+    summarize(cells.find((cell) => cell.topology === topology && cell.flow.id === flow)!);
   const verdict = (met: boolean, text: string) => `${met ? 'MET' : 'MISSED'} ${text}`;
   const readMonolith = find('monolith', 'read');
   const readSplit = find('split-tcp', 'read');

@@ -38,7 +38,7 @@ export function topologySection(input: SectionInput): string {
       (input.rounds > 1 ? ` medians of ${input.rounds} rounds, the topologies measured in turns.` : ' one round.'),
     "Latencies are those of 2xx answers, in whole milliseconds (autocannon's resolution). CPU is user + system",
     'time of every process of the topology, all threads (and any child), from `/proc/<pid>/stat` before and',
-    'after the measured window. The load generator runs in the benchmark\'s own process on the same cores and',
+    "after the measured window. The load generator runs in the benchmark's own process on the same cores and",
     'is not counted; its CPU is shown beside. "Other programs" is the machine\'s busy time charged to neither',
     '(the machine is shared): a cell waits for the machine to be quiet and is measured again, up to three',
     'times, when others took more than 0.3 cores during its window.',
@@ -60,8 +60,14 @@ export function topologySection(input: SectionInput): string {
 
 /** What the numbers mean, with this run's figures and what profiling showed. */
 function findings(cells: Cell[], options: LoadOptions): string[] {
-  const of = (topology: TopologyName, flow: 'read' | 'place') => summarize(cells.find((cell) => cell.topology === topology && cell.flow.id === flow)!);
-  const [readMonolith, readSplit, placeMonolith, placeSplit] = [of('monolith', 'read'), of('split-tcp', 'read'), of('monolith', 'place'), of('split-tcp', 'place')];
+  const of = (topology: TopologyName, flow: 'read' | 'place') =>
+    summarize(cells.find((cell) => cell.topology === topology && cell.flow.id === flow)!);
+  const [readMonolith, readSplit, placeMonolith, placeSplit] = [
+    of('monolith', 'read'),
+    of('split-tcp', 'read'),
+    of('monolith', 'place'),
+    of('split-tcp', 'place'),
+  ];
   const cores = (summary: ReturnType<typeof summarize>) => (summary.cpuSeconds / options.durationSeconds).toFixed(2);
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
   return [
@@ -76,9 +82,9 @@ function findings(cells: Cell[], options: LoadOptions): string[] {
     'depend on the number of cores is CPU per request, and for throughput, the monolith run as one replica',
     'per core behind a balancer.',
     '',
-    '**The TCP hops are cheap at this concurrency.** With 32 requests in flight, Seam\'s TCP client corks',
-    'its writes per tick, so one system call carries many frames. In the profiles, the hops\' writes cost',
-    'about 0.19 ms of a split-tcp read (three calls, both ways) and Nest\'s microservice framing about',
+    "**The TCP hops are cheap at this concurrency.** With 32 requests in flight, Seam's TCP client corks",
+    "its writes per tick, so one system call carries many frames. In the profiles, the hops' writes cost",
+    "about 0.19 ms of a split-tcp read (three calls, both ways) and Nest's microservice framing about",
     '0.07 ms. With fewer requests in flight there is less to batch: at 8 connections a split-tcp read took',
     "1.13 ms of CPU (0.82 ms at 32), more than the monolith's, whose cost per read hardly moves (0.95 ms at 2",
     'connections).',
@@ -88,7 +94,7 @@ function findings(cells: Cell[], options: LoadOptions): string[] {
     "ms per request): TypeORM 0.29 vs 0.25, SQLite statements 0.086 vs 0.062. class-validator's",
     '`getTargetValidationMetadatas` filters the process-wide list of every',
     "decorated property at each validation, and the monolith holds every module's DTOs and the edge's",
-    '(0.016 vs 0.007 ms); the rest fits one V8 isolate running five modules\' entities and DTOs through the',
+    "(0.016 vs 0.007 ms); the rest fits one V8 isolate running five modules' entities and DTOs through the",
     'same library code (polymorphic inline caches, a larger working set). It is not garbage collection',
     '(`--max-semi-space-size=64` left the monolith at 0.93 ms per read) nor saturation (0.95 ms at',
     '2 connections).',

@@ -37,15 +37,30 @@ async function logIn(baseUrl: string, email: string, password: string): Promise<
 export async function prepareShop(baseUrl: string): Promise<ShopFixture> {
   const admin = await logIn(baseUrl, BENCH_ADMIN.email, BENCH_ADMIN.password);
   const sku = 'BENCH-WIDGET';
-  await call(baseUrl, 'POST', '/api/products', { sku, name: 'Benchmark widget', price: { amount: 1_000, currency: 'EUR' } }, admin);
+  await call(
+    baseUrl,
+    'POST',
+    '/api/products',
+    { sku, name: 'Benchmark widget', price: { amount: 1_000, currency: 'EUR' } },
+    admin,
+  );
   await call(baseUrl, 'PUT', `/api/products/${sku}/stock`, { available: UNLIMITED_STOCK }, admin);
   const customer = { email: 'bench@example.com', password: 'bench customer password', name: 'Bench' };
   await call(baseUrl, 'POST', '/api/auth/register', customer);
   const customerToken = await logIn(baseUrl, customer.email, customer.password);
-  const lines = [{ sku, quantity: 1 }, { sku: 'MUG-SEAM', quantity: 1 }];
-  const order = (await call(baseUrl, 'POST', '/api/orders', { lines, cardNumber: APPROVED_CARD }, customerToken)) as { orderId: string; status: string };
+  const lines = [
+    { sku, quantity: 1 },
+    { sku: 'MUG-SEAM', quantity: 1 },
+  ];
+  const order = (await call(baseUrl, 'POST', '/api/orders', { lines, cardNumber: APPROVED_CARD }, customerToken)) as {
+    orderId: string;
+    status: string;
+  };
   if (order.status !== 'confirmed') throw new Error(`The fixture order is ${order.status}: ${JSON.stringify(order)}`);
-  const details = (await call(baseUrl, 'GET', `/api/orders/${order.orderId}/details`, undefined, customerToken)) as { products: unknown[] };
-  if (details.products.length !== 2) throw new Error(`The fixture order's details lack products: ${JSON.stringify(details)}`);
+  const details = (await call(baseUrl, 'GET', `/api/orders/${order.orderId}/details`, undefined, customerToken)) as {
+    products: unknown[];
+  };
+  if (details.products.length !== 2)
+    throw new Error(`The fixture order's details lack products: ${JSON.stringify(details)}`);
   return { customerToken, orderId: order.orderId, sku };
 }

@@ -6,7 +6,11 @@ import { SeamBenchController, StockBenchController } from './bench.controllers.j
 @Module({})
 export class SeamCalleeModule {
   static with(options: SeamTransportOptions): DynamicModule {
-    return { module: SeamCalleeModule, imports: [SeamTransportModule.forRoot(options)], controllers: [SeamBenchController] };
+    return {
+      module: SeamCalleeModule,
+      imports: [SeamTransportModule.forRoot(options)],
+      controllers: [SeamBenchController],
+    };
   }
 }
 
@@ -14,7 +18,10 @@ export class SeamCalleeModule {
 @Module({})
 export class SeamCallerModule {
   static with(options: SeamTransportOptions): DynamicModule {
-    return { module: SeamCallerModule, imports: [SeamTransportModule.forRoot(options), SeamTransportModule.forModule('bench-caller')] };
+    return {
+      module: SeamCallerModule,
+      imports: [SeamTransportModule.forRoot(options), SeamTransportModule.forModule('bench-caller')],
+    };
   }
 }
 

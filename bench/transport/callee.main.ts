@@ -12,7 +12,11 @@ const [kind, address] = process.argv.slice(2);
 const quiet = { logger: ['error' as const] };
 
 if (kind === 'stock-tcp') {
-  const app = await NestFactory.createMicroservice(StockCalleeModule, { transport: Transport.TCP, options: { port: Number(address) }, ...quiet });
+  const app = await NestFactory.createMicroservice(StockCalleeModule, {
+    transport: Transport.TCP,
+    options: { port: Number(address) },
+    ...quiet,
+  });
   await app.listen();
 } else if (kind === 'stock-redis') {
   const { hostname, port } = new URL(address!);
@@ -24,8 +28,13 @@ if (kind === 'stock-tcp') {
   await app.listen();
 } else {
   const endpoint: Endpoint =
-    kind === 'seam-tcp' ? { transport: 'tcp', host: '127.0.0.1', port: Number(address) } : { transport: 'redis', url: address! };
-  const app = await NestFactory.create(SeamCalleeModule.with({ hosted: ['bench'], endpoints: { bench: endpoint } }), quiet);
+    kind === 'seam-tcp'
+      ? { transport: 'tcp', host: '127.0.0.1', port: Number(address) }
+      : { transport: 'redis', url: address! };
+  const app = await NestFactory.create(
+    SeamCalleeModule.with({ hosted: ['bench'], endpoints: { bench: endpoint } }),
+    quiet,
+  );
   await startSeamServers(app);
   await app.init();
 }

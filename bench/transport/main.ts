@@ -42,7 +42,15 @@ function measure(rowIds: string[], addresses: RemoteAddresses): Measured[] {
   const duration = String(DURATION_MS * rowIds.length);
   const output = execFileSync(
     process.execPath,
-    [...flags, '--import', '@swc-node/register/esm-register', 'bench/transport/run-row.main.ts', rowIds.join(','), JSON.stringify(addresses), duration],
+    [
+      ...flags,
+      '--import',
+      '@swc-node/register/esm-register',
+      'bench/transport/run-row.main.ts',
+      rowIds.join(','),
+      JSON.stringify(addresses),
+      duration,
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const results = output
@@ -64,7 +72,11 @@ function units(rows: RowFigures[]): string[][] {
 }
 
 const hasRedis = await redisReachable();
-const addresses: RemoteAddresses = { stockTcpPort: await freePort(), seamTcpPort: await freePort(), redisUrl: hasRedis ? redisUrl : undefined };
+const addresses: RemoteAddresses = {
+  stockTcpPort: await freePort(),
+  seamTcpPort: await freePort(),
+  redisUrl: hasRedis ? redisUrl : undefined,
+};
 const callee = (args: string[]) => spawnService({ entry: 'bench/transport/callee.main.ts', args });
 const callees: ServiceProcess[] = await Promise.all([
   callee(['stock-tcp', String(addresses.stockTcpPort)]),
@@ -86,7 +98,9 @@ try {
         const row = figures.find((candidate) => candidate.id === result.row)!;
         row.sequential.push(result.sequential);
         row.concurrent.push(result.concurrent);
-        process.stderr.write(`run ${run}/${RUNS} ${row.id}: ${Math.round(result.sequential)} / ${Math.round(result.concurrent)} calls/s\n`);
+        process.stderr.write(
+          `run ${run}/${RUNS} ${row.id}: ${Math.round(result.sequential)} / ${Math.round(result.concurrent)} calls/s\n`,
+        );
       }
     }
   }
@@ -100,7 +114,9 @@ const verdicts = evaluateTargets(byId, median);
 const analysis = inProcessAnalysis(byId, median);
 const machine = describeMachine();
 const date = new Date().toISOString().slice(0, 10);
-process.stdout.write(`\n${table}\n\nTargets:\n${verdicts.map((line) => `- ${line}`).join('\n')}\n\n${analysis.join('\n')}\n`);
+process.stdout.write(
+  `\n${table}\n\nTargets:\n${verdicts.map((line) => `- ${line}`).join('\n')}\n\n${analysis.join('\n')}\n`,
+);
 writeDocsSection(
   'docs/benchmarks.md',
   'transport',
@@ -111,7 +127,7 @@ writeDocsSection(
     '',
     'Every row makes the same call: a 3-field DTO in, a new 3-field DTO out. "Sequential" awaits each',
     'call before the next; "100 in flight" runs 100 such loops at once. Remote callees run in their own',
-    'process on the same machine (Redis on the machine\'s own server).',
+    "process on the same machine (Redis on the machine's own server).",
     '',
     table,
     '',
@@ -129,8 +145,8 @@ writeDocsSection(
     '~280k to ~400k calls/s, so V8 tenuring short-lived objects early is a real part of the gap.',
     '',
     'Validation at the door runs class-transformer and class-validator: `validateSync` alone costs ~2 µs for',
-    'the 3-field DTO here, more than Nest\'s whole pipeline; Seam skips `plainToInstance` for DTOs that use no',
-    "class-transformer feature but `@Type` (1.6 µs → 40 ns), which is what remains to be had without",
+    "the 3-field DTO here, more than Nest's whole pipeline; Seam skips `plainToInstance` for DTOs that use no",
+    'class-transformer feature but `@Type` (1.6 µs → 40 ns), which is what remains to be had without',
     'replacing class-validator.',
     '',
   ].join('\n'),

@@ -11,7 +11,11 @@ export interface Slice {
  * Runs `call` from `concurrency` loops, each awaiting its previous call, for about `durationMs`,
  * and returns how many calls completed in how long.
  */
-export async function measureSlice(call: () => Promise<unknown>, concurrency: number, durationMs: number): Promise<Slice> {
+export async function measureSlice(
+  call: () => Promise<unknown>,
+  concurrency: number,
+  durationMs: number,
+): Promise<Slice> {
   let calls = 0;
   const started = performance.now();
   const end = started + durationMs;
@@ -27,7 +31,11 @@ export async function measureSlice(call: () => Promise<unknown>, concurrency: nu
 }
 
 /** Completed calls per second of {@link measureSlice}. */
-export async function throughput(call: () => Promise<unknown>, concurrency: number, durationMs: number): Promise<number> {
+export async function throughput(
+  call: () => Promise<unknown>,
+  concurrency: number,
+  durationMs: number,
+): Promise<number> {
   const { calls, elapsedMs } = await measureSlice(call, concurrency, durationMs);
   return calls / (elapsedMs / 1000);
 }
@@ -37,7 +45,12 @@ export async function throughput(call: () => Promise<unknown>, concurrency: numb
  * so that a machine that slows down or speeds up meanwhile affects them all alike; a comparison
  * between them is then far steadier than between separate runs. Returns calls per second each.
  */
-export async function interleaved(calls: Array<() => Promise<unknown>>, concurrency: number, durationMs: number, sliceMs = 200): Promise<number[]> {
+export async function interleaved(
+  calls: Array<() => Promise<unknown>>,
+  concurrency: number,
+  durationMs: number,
+  sliceMs = 200,
+): Promise<number[]> {
   const totals = calls.map(() => ({ calls: 0, elapsedMs: 0 }));
   for (let spent = 0; spent < durationMs; spent += sliceMs) {
     for (const [index, call] of calls.entries()) {

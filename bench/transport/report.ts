@@ -29,10 +29,7 @@ export function formatRate(value: number): string {
 
 /** The results as a Markdown table (ops/s, medians). */
 export function markdownTable(rows: RowFigures[], runs: number): string {
-  const lines = [
-    `| Row | Sequential (calls/s) | 100 in flight (calls/s) |`,
-    `| --- | ---: | ---: |`,
-  ];
+  const lines = [`| Row | Sequential (calls/s) | 100 in flight (calls/s) |`, `| --- | ---: | ---: |`];
   for (const row of rows) {
     if (row.skipped) lines.push(`| ${row.label} | skipped: ${row.skipped} | |`);
     else lines.push(`| ${row.label} | ${formatRate(median(row.sequential))} | ${formatRate(median(row.concurrent))} |`);
@@ -60,6 +57,9 @@ export function writeDocsSection(file: string, id: string, markdown: string): vo
   const block = `${start}\n${markdown.trim()}\n${end}`;
   const from = current.indexOf(start);
   const to = current.indexOf(end);
-  const next = from !== -1 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
+  const next =
+    from !== -1 && to > from
+      ? current.slice(0, from) + block + current.slice(to + end.length)
+      : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
 }

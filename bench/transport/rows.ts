@@ -2,7 +2,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { INestApplication, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
-import { copyAsJson, DEFAULT_MAX_MESSAGE_BYTES, type Endpoint, InProcessBus, SeamClient, startSeamServers } from '@seam/transport';
+import {
+  copyAsJson,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type Endpoint,
+  InProcessBus,
+  SeamClient,
+  startSeamServers,
+} from '@seam/transport';
 import { lastValueFrom } from 'rxjs';
 import { SeamCalleeModule, SeamCallerModule, StockCalleeModule } from './bench-apps.js';
 import { BenchContract, SAMPLE, STOCK_PATTERN } from './bench.contract.js';
@@ -64,7 +71,10 @@ async function remoteSeamSession(endpoint: Endpoint, validate: boolean): Promise
 
 async function stockSession(proxy: ClientProxy): Promise<RowSession> {
   await proxy.connect();
-  return { call: () => lastValueFrom(proxy.send(STOCK_PATTERN, SAMPLE)), close: async () => void (await proxy.close()) };
+  return {
+    call: () => lastValueFrom(proxy.send(STOCK_PATTERN, SAMPLE)),
+    close: async () => void (await proxy.close()),
+  };
 }
 
 async function closeAll(...apps: Array<INestApplication | INestMicroservice>): Promise<void> {
@@ -91,7 +101,8 @@ export const ROWS: Row[] = [
   },
   {
     id: 'copy-floor',
-    label: 'Floor: Nest pipeline + JSON copy both ways + one microtask (what any in-process transport with these semantics must do)',
+    label:
+      'Floor: Nest pipeline + JSON copy both ways + one microtask (what any in-process transport with these semantics must do)',
     open: async () => {
       const server = new CaptureServer();
       const app = await NestFactory.createMicroservice(StockCalleeModule, { strategy: server, ...quiet });
@@ -100,7 +111,10 @@ export const ROWS: Row[] = [
       const call = () =>
         new Promise((resolve, reject) => {
           const data = copyAsJson(SAMPLE, DEFAULT_MAX_MESSAGE_BYTES);
-          queueMicrotask(() => void handler(data, {}).then((result) => resolve(copyAsJson(result, DEFAULT_MAX_MESSAGE_BYTES)), reject));
+          queueMicrotask(
+            () =>
+              void handler(data, {}).then((result) => resolve(copyAsJson(result, DEFAULT_MAX_MESSAGE_BYTES)), reject),
+          );
         });
       return { call, close: () => app.close() };
     },
@@ -123,7 +137,8 @@ export const ROWS: Row[] = [
     id: 'nest-tcp',
     group: 'tcp',
     label: "Nest's stock TCP ClientProxy",
-    open: async ({ stockTcpPort }) => stockSession(ClientProxyFactory.create({ transport: Transport.TCP, options: { port: stockTcpPort } })),
+    open: async ({ stockTcpPort }) =>
+      stockSession(ClientProxyFactory.create({ transport: Transport.TCP, options: { port: stockTcpPort } })),
   },
   {
     id: 'nest-redis',
@@ -132,7 +147,9 @@ export const ROWS: Row[] = [
     needsRedis: true,
     open: async ({ redisUrl }) => {
       const { hostname, port } = new URL(redisUrl!);
-      return stockSession(ClientProxyFactory.create({ transport: Transport.REDIS, options: { host: hostname, port: Number(port) } }));
+      return stockSession(
+        ClientProxyFactory.create({ transport: Transport.REDIS, options: { host: hostname, port: Number(port) } }),
+      );
     },
   },
   {

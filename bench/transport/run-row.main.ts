@@ -19,9 +19,15 @@ const sessions = [];
 for (const row of rows) sessions.push(await row.open(addresses));
 const calls = sessions.map((session) => session.call);
 const results: Record<string, { sequential: number; concurrent: number }> = {};
-for (const [mode, concurrency] of [['sequential', 1], ['concurrent', 100]] as const) {
+for (const [mode, concurrency] of [
+  ['sequential', 1],
+  ['concurrent', 100],
+] as const) {
   for (const call of calls) await throughput(call, concurrency, durationMs / (2 * calls.length)); // warm-up
-  const rates = calls.length === 1 ? [await throughput(calls[0]!, concurrency, durationMs)] : await interleaved(calls, concurrency, durationMs);
+  const rates =
+    calls.length === 1
+      ? [await throughput(calls[0]!, concurrency, durationMs)]
+      : await interleaved(calls, concurrency, durationMs);
   rows.forEach((row, index) => ((results[row.id] ??= { sequential: 0, concurrent: 0 })[mode] = rates[index]!));
 }
 for (const session of sessions) await session.close();

@@ -30,7 +30,9 @@ export function evaluateTargets(rows: Map<string, RowFigures>, median: (values: 
     ] as const) {
       const validated = rate(id, mode);
       if (validated === undefined) continue;
-      lines.push(`${verdict(validated >= 200_000)} Seam in-process, validation on, ${name} (${MODE_NAMES[mode]}): ${formatRate(validated)} calls/s (target ≥ 200,000)`);
+      lines.push(
+        `${verdict(validated >= 200_000)} Seam in-process, validation on, ${name} (${MODE_NAMES[mode]}): ${formatRate(validated)} calls/s (target ≥ 200,000)`,
+      );
     }
     for (const [seamId, stockId, name] of [
       ['seam-tcp', 'nest-tcp', 'TCP'],

@@ -24,7 +24,8 @@ const stages = new Map<string, Instruction[]>();
   }
 }
 const [finalName, finalStage] = [...stages].at(-1)!;
-const withKeyword = (instructions: Instruction[], keyword: string) => instructions.filter((instruction) => instruction.getKeyword() === keyword);
+const withKeyword = (instructions: Instruction[], keyword: string) =>
+  instructions.filter((instruction) => instruction.getKeyword() === keyword);
 const content = (instruction: Instruction) => instruction.getArgumentsContent() ?? '';
 const runs = [...stages.values()].flatMap((instructions) => withKeyword(instructions, 'RUN').map(content));
 
@@ -51,25 +52,55 @@ describe('deploy/Dockerfile', () => {
   });
 
   it('copies into the build stage every configuration file the build reads', () => {
-    const copied = new Set(withKeyword(stages.get('build')!, 'COPY').flatMap((copy) => copy.getArguments().slice(0, -1).map((argument) => argument.getValue())));
-    for (const file of ['package.json', 'package-lock.json', 'nest-cli.json', 'rspack.config.js', 'tsconfig.json', 'tsconfig.build.json', 'apps', 'libs']) {
+    const copied = new Set(
+      withKeyword(stages.get('build')!, 'COPY').flatMap((copy) =>
+        copy
+          .getArguments()
+          .slice(0, -1)
+          .map((argument) => argument.getValue()),
+      ),
+    );
+    for (const file of [
+      'package.json',
+      'package-lock.json',
+      'nest-cli.json',
+      'rspack.config.js',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'apps',
+      'libs',
+    ]) {
       expect({ file, copied: copied.has(file) }).toEqual({ file, copied: true });
     }
   });
 
   it('builds every deployable: every app of nest-cli.json, which are the monolith and a service per module, each a Nest app that exists', () => {
     // `--all`: no list of apps to fall behind nest-cli.json.
-    expect(runs.filter((run) => /\bnest build\b/.test(run)).map((run) => /\bnest build( [^&\\]*)?/.exec(run)![0].trim())).toEqual(['nest build --all']);
-    const projects = (JSON.parse(repositoryFile('nest-cli.json')) as { projects: Record<string, { type: string; sourceRoot: string; entryFile: string; compilerOptions: { tsConfigPath: string } }> }).projects;
+    expect(
+      runs.filter((run) => /\bnest build\b/.test(run)).map((run) => /\bnest build( [^&\\]*)?/.exec(run)![0].trim()),
+    ).toEqual(['nest build --all']);
+    const projects = (
+      JSON.parse(repositoryFile('nest-cli.json')) as {
+        projects: Record<
+          string,
+          { type: string; sourceRoot: string; entryFile: string; compilerOptions: { tsConfigPath: string } }
+        >;
+      }
+    ).projects;
     const apps = Object.keys(projects).filter((name) => projects[name]!.type === 'application');
     const modules = shippedTopology('monolith').modules;
     expect(apps.toSorted()).toEqual(['monolith', ...modules.map((module) => `${module}-service`)].toSorted());
     for (const app of apps) {
       const project = projects[app];
-      expect({ app, entry: existsSync(join(REPOSITORY_ROOT, project!.sourceRoot, `${project!.entryFile}.ts`)) }).toEqual({ app, entry: true });
+      expect({
+        app,
+        entry: existsSync(join(REPOSITORY_ROOT, project!.sourceRoot, `${project!.entryFile}.ts`)),
+      }).toEqual({ app, entry: true });
       // deploy/entrypoint.mjs runs dist/apps/<app>/main.js: the folder rspack.config.js bundles each app
       // into, and the outDir the Nest CLI empties before it builds that app.
-      const { outDir } = (JSON.parse(repositoryFile(project!.compilerOptions.tsConfigPath)) as { compilerOptions: { outDir: string } }).compilerOptions;
+      const { outDir } = (
+        JSON.parse(repositoryFile(project!.compilerOptions.tsConfigPath)) as { compilerOptions: { outDir: string } }
+      ).compilerOptions;
       expect({ app, outDir }).toEqual({ app, outDir: `../../dist/apps/${app}` });
     }
   });
@@ -80,7 +111,8 @@ describe('deploy/Dockerfile', () => {
     expect(user).toMatch(/^\d+(:\d+)?$/);
     expect(user!.split(':')[0]).not.toBe('0');
     const [, deployment] = kubernetesManifests(clusterPlan(shippedTopology('split-tcp')), { image: 'seam:1' });
-    const podSecurity = (deployment as { spec: { template: { spec: { securityContext: { runAsUser: number } } } } }).spec.template.spec.securityContext;
+    const podSecurity = (deployment as { spec: { template: { spec: { securityContext: { runAsUser: number } } } } })
+      .spec.template.spec.securityContext;
     expect(String(podSecurity.runAsUser)).toBe(user!.split(':')[0]);
   });
 
@@ -102,7 +134,9 @@ describe('deploy/Dockerfile', () => {
   });
 
   describe('EXPOSE', () => {
-    const exposed = withKeyword(finalStage, 'EXPOSE').flatMap((expose) => expose.getArguments().map((argument) => argument.getValue()));
+    const exposed = withKeyword(finalStage, 'EXPOSE').flatMap((expose) =>
+      expose.getArguments().map((argument) => argument.getValue()),
+    );
     const range = (entry: string) => entry.split('-').map(Number) as [number, number?];
     const covers = (entry: string, port: number) => {
       const [low, high = low] = range(entry);
@@ -119,12 +153,16 @@ describe('deploy/Dockerfile', () => {
     });
 
     it('exposes the ports the module generator gives the next module, so that adding one needs no edit here', () => {
-      const topologies = (JSON.parse(repositoryFile('topologies.json')) as { topologies: Record<string, unknown> }).topologies;
+      const topologies = (JSON.parse(repositoryFile('topologies.json')) as { topologies: Record<string, unknown> })
+        .topologies;
       const next = Object.entries(topologies).flatMap(([name, topology]) => {
         const placement = placementFor(topology);
         if (placement === 'monolith') return [];
         const tcp = /^tcp:\/\/.+:(\d+)$/.exec(placement.service)?.[1];
-        return [...(tcp ? [Number(tcp)] : []), ...(placement.httpPort ? [placement.httpPort] : [])].map((port) => ({ name, port }));
+        return [...(tcp ? [Number(tcp)] : []), ...(placement.httpPort ? [placement.httpPort] : [])].map((port) => ({
+          name,
+          port,
+        }));
       });
       expect(next.length).toBeGreaterThan(0);
       expect(next.filter(({ port }) => !covered(port))).toEqual([]);
@@ -141,12 +179,22 @@ describe('deploy/Dockerfile', () => {
     const sources = [...stages.values()]
       .flatMap((instructions) => withKeyword(instructions, 'COPY'))
       .filter((copy) => !(copy as Copy).getFromFlag())
-      .flatMap((copy) => copy.getArguments().slice(0, -1).map((argument) => argument.getValue()));
+      .flatMap((copy) =>
+        copy
+          .getArguments()
+          .slice(0, -1)
+          .map((argument) => argument.getValue()),
+      );
     expect(sources.length).toBeGreaterThan(5);
     for (const source of sources) {
-      expect({ source, exists: existsSync(join(REPOSITORY_ROOT, source)), ignored: ignored(source) }).toEqual({ source, exists: true, ignored: false });
+      expect({ source, exists: existsSync(join(REPOSITORY_ROOT, source)), ignored: ignored(source) }).toEqual({
+        source,
+        exists: true,
+        ignored: false,
+      });
     }
-    for (const secret of ['.env', 'deploy/.env', 'node_modules', 'dist', '.git']) expect({ secret, ignored: ignored(secret) }).toEqual({ secret, ignored: true });
+    for (const secret of ['.env', 'deploy/.env', 'node_modules', 'dist', '.git'])
+      expect({ secret, ignored: ignored(secret) }).toEqual({ secret, ignored: true });
   });
 });
 

@@ -14,7 +14,8 @@ afterAll(() => rmSync(image, { recursive: true, force: true }));
 
 // The image's layout: /app/deploy/*.mjs next to /app/dist/apps/<app>/main.js.
 mkdirSync(join(image, 'deploy'));
-for (const script of ['entrypoint.mjs', 'healthcheck.mjs']) copyFileSync(join(REPOSITORY_ROOT, 'deploy', script), join(image, 'deploy', script));
+for (const script of ['entrypoint.mjs', 'healthcheck.mjs'])
+  copyFileSync(join(REPOSITORY_ROOT, 'deploy', script), join(image, 'deploy', script));
 for (const app of ['monolith', 'payments-service']) {
   const main = join(image, 'dist/apps', app);
   mkdirSync(main, { recursive: true });
@@ -29,7 +30,11 @@ for (const app of ['monolith', 'payments-service']) {
 
 /** Runs one of the scripts to its end; asynchronously, so that a server in this process can answer it. */
 function node(script: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [join(image, 'deploy', script)], { cwd: image, env: { PATH: process.env.PATH, ...env }, timeout: 10_000 });
+  const child = spawn(process.execPath, [join(image, 'deploy', script)], {
+    cwd: image,
+    env: { PATH: process.env.PATH, ...env },
+    timeout: 10_000,
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.once('close', (status) => resolve({ status, stderr })));
@@ -38,7 +43,10 @@ function node(script: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: nu
 describe('deploy/entrypoint.mjs', () => {
   /** Starts the entrypoint and waits for the app to say it runs. */
   async function start(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {
-    const child = spawn(process.execPath, [join(image, 'deploy/entrypoint.mjs'), ...args], { cwd: image, env: { PATH: process.env.PATH, ...env } });
+    const child = spawn(process.execPath, [join(image, 'deploy/entrypoint.mjs'), ...args], {
+      cwd: image,
+      env: { PATH: process.env.PATH, ...env },
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await eventually(() => expect(output).toContain('running'));
@@ -55,7 +63,10 @@ describe('deploy/entrypoint.mjs', () => {
   });
 
   it('takes the first argument over SEAM_APP, and runs the monolith when neither is given', async () => {
-    for (const [args, env, app] of [[['monolith'], { SEAM_APP: 'payments-service' }, 'monolith'], [[], {}, 'monolith']] as const) {
+    for (const [args, env, app] of [
+      [['monolith'], { SEAM_APP: 'payments-service' }, 'monolith'],
+      [[], {}, 'monolith'],
+    ] as const) {
       const { child, output } = await start([...args], env);
       expect(output()).toContain(`running ${app} as SEAM_APP=${app}`);
       child.kill('SIGKILL');
@@ -66,7 +77,9 @@ describe('deploy/entrypoint.mjs', () => {
     for (const app of ['orders-service', '../../etc/passwd']) {
       const result = await node('entrypoint.mjs', { SEAM_APP: app });
       expect(result.status).toBe(2);
-      expect(result.stderr).toContain(`unknown app "${app}" (first argument or SEAM_APP): this image has monolith, payments-service`);
+      expect(result.stderr).toContain(
+        `unknown app "${app}" (first argument or SEAM_APP): this image has monolith, payments-service`,
+      );
     }
   });
 });
@@ -76,7 +89,9 @@ describe('deploy/healthcheck.mjs', () => {
   afterAll(() => servers.forEach((server) => server.close()));
 
   async function answering(status: number): Promise<number> {
-    const server = createServer((request, response) => response.writeHead(request.url === '/health' ? status : 404).end());
+    const server = createServer((request, response) =>
+      response.writeHead(request.url === '/health' ? status : 404).end(),
+    );
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return (server.address() as AddressInfo).port;

@@ -8,7 +8,13 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { parseAllDocuments } from 'yaml';
 import { clusterPlan } from '../../tools/deploy/cluster-plan.js';
 import { toYaml } from '../../tools/deploy/deploy-k8s.cli.js';
-import { CONFIG_MAP_NAME, type KubernetesObject, kubernetesManifests, SECRET_KEYS, SECRET_NAME } from '../../tools/deploy/k8s-manifests.js';
+import {
+  CONFIG_MAP_NAME,
+  type KubernetesObject,
+  kubernetesManifests,
+  SECRET_KEYS,
+  SECRET_NAME,
+} from '../../tools/deploy/k8s-manifests.js';
 import { schemaErrors } from './support/kubernetes-schema.js';
 import { shippedTopology, shippedTopologyNames, TOPOLOGY_FILE } from './support/shipped.js';
 
@@ -20,7 +26,8 @@ function generated(name: string, redisUrl?: string): KubernetesObject[] {
   return parseAllDocuments(text).map((document) => document.toJS() as KubernetesObject);
 }
 
-const ofKind = <T extends KubernetesObject>(objects: KubernetesObject[], kind: T['kind']): T[] => objects.filter((object): object is T => object.kind === kind);
+const ofKind = <T extends KubernetesObject>(objects: KubernetesObject[], kind: T['kind']): T[] =>
+  objects.filter((object): object is T => object.kind === kind);
 const nameOf = (object: KubernetesObject) => object.metadata!.name!;
 
 describe('kubernetesManifests', () => {
@@ -40,13 +47,15 @@ describe('kubernetesManifests', () => {
       const expected = ['monolith', ...topology.services.map(({ module }) => module)];
       expect(deployments.map(nameOf)).toEqual(expected);
       expect(services.map(nameOf)).toEqual(expected);
-      expect(deployments.map((deployment) => deployment.spec!.template.spec!.containers[0]!.env!.find((env) => env.name === 'SEAM_APP')!.value)).toEqual([
-        'monolith',
-        ...topology.services.map(({ module }) => `${module}-service`),
-      ]);
+      expect(
+        deployments.map(
+          (deployment) =>
+            deployment.spec!.template.spec!.containers[0]!.env!.find((env) => env.name === 'SEAM_APP')!.value,
+        ),
+      ).toEqual(['monolith', ...topology.services.map(({ module }) => `${module}-service`)]);
     });
 
-    it('runs as many copies as the topology says: fixed, or as the autoscaler\'s floor', () => {
+    it("runs as many copies as the topology says: fixed, or as the autoscaler's floor", () => {
       for (const placement of topology.services) {
         const deployment = deployments.find((candidate) => nameOf(candidate) === placement.module)!;
         const autoscaler = autoscalers.find((candidate) => nameOf(candidate) === placement.module);
@@ -60,18 +69,32 @@ describe('kubernetesManifests', () => {
       /** Where an address leads on the cluster. */
       const destination = (address: string): string => {
         const endpoint = parseAddress(address);
-        if (endpoint.transport !== 'tcp') return /^redis(-pubsub)?:\/\/redis:6379(\/\d+)?$/.test(address) ? 'the configured Redis' : `nowhere known: ${address}`;
-        const port = services.find((service) => nameOf(service) === endpoint.host)?.spec?.ports?.find((candidate) => candidate.port === endpoint.port);
-        return port ? `Service ${endpoint.host}, port ${port.name} → ${port.targetPort}` : `no Service port for ${address}`;
+        if (endpoint.transport !== 'tcp')
+          return /^redis(-pubsub)?:\/\/redis:6379(\/\d+)?$/.test(address)
+            ? 'the configured Redis'
+            : `nowhere known: ${address}`;
+        const port = services
+          .find((service) => nameOf(service) === endpoint.host)
+          ?.spec?.ports?.find((candidate) => candidate.port === endpoint.port);
+        return port
+          ? `Service ${endpoint.host}, port ${port.name} → ${port.targetPort}`
+          : `no Service port for ${address}`;
       };
-      const expected = (deployable: string, endpoint: Endpoint) => (endpoint.transport === 'tcp' ? `Service ${deployable}, port seam-tcp → seam-tcp` : 'the configured Redis');
+      const expected = (deployable: string, endpoint: Endpoint) =>
+        endpoint.transport === 'tcp' ? `Service ${deployable}, port seam-tcp → seam-tcp` : 'the configured Redis';
       expect(Object.fromEntries(addresses.map(([key, address]) => [key, destination(address)]))).toEqual({
-        ...Object.fromEntries(topology.services.map(({ module, address }) => [overrideName(module), expected(module, address)])),
-        ...(topology.monolith.address ? { SEAM_MONOLITH_ADDRESS: expected('monolith', topology.monolith.address) } : {}),
+        ...Object.fromEntries(
+          topology.services.map(({ module, address }) => [overrideName(module), expected(module, address)]),
+        ),
+        ...(topology.monolith.address
+          ? { SEAM_MONOLITH_ADDRESS: expected('monolith', topology.monolith.address) }
+          : {}),
       });
       // What a pod does with them: load the image's topology file with the ConfigMap as its environment.
       const seen = loadTopology({ ...configMap!.data, SEAM_TOPOLOGY_FILE: TOPOLOGY_FILE });
-      expect(seen.services.map(({ module, address }) => [module, address.transport])).toEqual(topology.services.map(({ module, address }) => [module, address.transport]));
+      expect(seen.services.map(({ module, address }) => [module, address.transport])).toEqual(
+        topology.services.map(({ module, address }) => [module, address.transport]),
+      );
     });
 
     it('gives every container startup and readiness probes on /health, liveness on /health/live, and resource requests and limits', () => {
@@ -82,7 +105,10 @@ describe('kubernetesManifests', () => {
         }
         expect(container!.livenessProbe?.httpGet).toEqual({ path: '/health/live', port: 'http' });
         expect(container!.ports).toContainEqual(expect.objectContaining({ name: 'http' }));
-        expect(container!.resources).toEqual({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { cpu: expect.any(String), memory: expect.any(String) } });
+        expect(container!.resources).toEqual({
+          requests: { cpu: expect.any(String), memory: expect.any(String) },
+          limits: { cpu: expect.any(String), memory: expect.any(String) },
+        });
         expect(container!.image).toBe(IMAGE);
       }
     });
@@ -92,9 +118,16 @@ describe('kubernetesManifests', () => {
       for (const deployment of deployments) {
         const env = deployment.spec!.template.spec!.containers[0]!.env!;
         for (const key of SECRET_KEYS) {
-          expect(env.find((variable) => variable.name === key)).toEqual({ name: key, valueFrom: { secretKeyRef: { name: SECRET_NAME, key } } });
+          expect(env.find((variable) => variable.name === key)).toEqual({
+            name: key,
+            valueFrom: { secretKeyRef: { name: SECRET_NAME, key } },
+          });
         }
-        expect(env.filter((variable) => /SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL/.test(variable.name) && variable.value !== undefined)).toEqual([]);
+        expect(
+          env.filter(
+            (variable) => /SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL/.test(variable.name) && variable.value !== undefined,
+          ),
+        ).toEqual([]);
       }
       const text = toYaml(objects);
       expect(text).not.toMatch(/:\/\/[^\s/@]*:[^\s/@]*@/);
@@ -102,7 +135,11 @@ describe('kubernetesManifests', () => {
     });
 
     it('autoscales each extracted module that can share its work, and only Deployments it generated', () => {
-      expect(autoscalers.map(nameOf)).toEqual(topology.services.filter((service) => !(service.address.transport === 'redis' && service.address.mode === 'pubsub')).map(({ module }) => module));
+      expect(autoscalers.map(nameOf)).toEqual(
+        topology.services
+          .filter((service) => !(service.address.transport === 'redis' && service.address.mode === 'pubsub'))
+          .map(({ module }) => module),
+      );
       for (const autoscaler of autoscalers) {
         const target = autoscaler.spec!.scaleTargetRef;
         expect(deployments.map(nameOf)).toContain(target.name);
@@ -113,7 +150,10 @@ describe('kubernetesManifests', () => {
 
     it('hands every process the ConfigMap', () => {
       expect(configMap!.data).toEqual(expect.objectContaining({ SEAM_TOPOLOGY: name, SEAM_LISTEN_HOST: '0.0.0.0' }));
-      for (const deployment of deployments) expect(deployment.spec!.template.spec!.containers[0]!.envFrom).toContainEqual({ configMapRef: { name: CONFIG_MAP_NAME } });
+      for (const deployment of deployments)
+        expect(deployment.spec!.template.spec!.containers[0]!.envFrom).toContainEqual({
+          configMapRef: { name: CONFIG_MAP_NAME },
+        });
     });
   });
 
@@ -125,20 +165,35 @@ describe('kubernetesManifests', () => {
     const missing = deployment();
     delete (missing.spec!.template.spec!.containers[0]!.readinessProbe!.httpGet as { port?: unknown }).port;
     expect(schemaErrors(missing)).toEqual([expect.stringContaining('must have required property')]);
-    expect(schemaErrors({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } })).toEqual([expect.stringContaining('no schema registered')]);
+    expect(schemaErrors({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } })).toEqual([
+      expect.stringContaining('no schema registered'),
+    ]);
   });
 
   it('points Redis-transport modules at --redis-url, keeping scheme and database', () => {
     const document = {
       modules: ['catalog', 'payments'],
-      topologies: { r: { modules: { catalog: { service: 'redis://127.0.0.1:6379/2' }, payments: { service: 'redis-pubsub://127.0.0.1:6379' } } } },
+      topologies: {
+        r: {
+          modules: {
+            catalog: { service: 'redis://127.0.0.1:6379/2' },
+            payments: { service: 'redis-pubsub://127.0.0.1:6379' },
+          },
+        },
+      },
     };
     const plan = clusterPlan(parseTopology(document, 'r', {}, 'test'), 'redis://cache.infra:6380');
-    expect(plan.addresses).toEqual({ SEAM_CATALOG_ADDRESS: 'redis://cache.infra:6380/2', SEAM_PAYMENTS_ADDRESS: 'redis-pubsub://cache.infra:6380' });
+    expect(plan.addresses).toEqual({
+      SEAM_CATALOG_ADDRESS: 'redis://cache.infra:6380/2',
+      SEAM_PAYMENTS_ADDRESS: 'redis-pubsub://cache.infra:6380',
+    });
     // Nest's pub/sub wire format hands every request to every copy: never autoscaled.
     const objects = kubernetesManifests(plan, { image: IMAGE });
     expect(ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler').map(nameOf)).toEqual(['catalog']);
-    expect(ofKind<IDeployment>(objects, 'Deployment').find((deployment) => nameOf(deployment) === 'payments')!.spec!.replicas).toBe(1);
+    expect(
+      ofKind<IDeployment>(objects, 'Deployment').find((deployment) => nameOf(deployment) === 'payments')!.spec!
+        .replicas,
+    ).toBe(1);
   });
 
   it('puts every object in the namespace it is given', () => {
@@ -147,8 +202,12 @@ describe('kubernetesManifests', () => {
   });
 
   it('refuses a Redis address with credentials or without a port', () => {
-    expect(() => clusterPlan(shippedTopology('split-redis'), 'redis://:hunter2@redis:6379')).toThrow(/must not carry credentials/);
+    expect(() => clusterPlan(shippedTopology('split-redis'), 'redis://:hunter2@redis:6379')).toThrow(
+      /must not carry credentials/,
+    );
     expect(() => clusterPlan(shippedTopology('split-redis'), 'redis://redis')).toThrow(/needs a port/);
-    expect(() => clusterPlan(shippedTopology('split-redis'), 'tcp://redis:6379')).toThrow(/must be redis:\/\/host:port/);
+    expect(() => clusterPlan(shippedTopology('split-redis'), 'tcp://redis:6379')).toThrow(
+      /must be redis:\/\/host:port/,
+    );
   });
 });

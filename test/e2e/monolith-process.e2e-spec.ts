@@ -17,10 +17,21 @@ const MODULE_NAMES = LOCAL_MODULES.map(({ name }) => name);
  * means unset) so that a CI environment pointing at PostgreSQL, or a developer's own settings, do
  * not change the embedded defaults under test.
  */
-const ZERO_CONFIG = { DATABASE_URL: '', JWT_SECRET: '', SEAM_ADMIN_EMAIL: '', SEAM_ADMIN_PASSWORD: '', SEED_DEMO_DATA: '' };
+const ZERO_CONFIG = {
+  DATABASE_URL: '',
+  JWT_SECRET: '',
+  SEAM_ADMIN_EMAIL: '',
+  SEAM_ADMIN_PASSWORD: '',
+  SEED_DEMO_DATA: '',
+};
 
 function startMonolith(dataDir: string): Promise<ServiceProcess> {
-  return spawnService({ entry: BUILT_MAIN, env: { ...ZERO_CONFIG, PORT: '0', DATA_DIR: dataDir }, readyLine: LISTENING, readyTimeoutMs: 60_000 });
+  return spawnService({
+    entry: BUILT_MAIN,
+    env: { ...ZERO_CONFIG, PORT: '0', DATA_DIR: dataDir },
+    readyLine: LISTENING,
+    readyTimeoutMs: 60_000,
+  });
 }
 
 const baseUrlOf = (service: ServiceProcess) => `http://localhost:${LISTENING.exec(service.output())![1]}`;
@@ -50,7 +61,9 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
       const output = monolith.output();
       expect(output).toMatch(/API docs: http:\/\/localhost:\d+\/docs/);
       for (const name of MODULE_NAMES) {
-        expect(output).toContain(`module ${name}: in this process (in-process transport); data: SQLite file ${join(dataDir, `${name}.sqlite`)}`);
+        expect(output).toContain(
+          `module ${name}: in this process (in-process transport); data: SQLite file ${join(dataDir, `${name}.sqlite`)}`,
+        );
       }
     });
   });
@@ -59,12 +72,18 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
     const output = monolith.output();
     expect(output).toContain('Call policies from defaults');
     for (const name of MODULE_NAMES) {
-      expect(output).toContain(`calls to ${name}: deadline 5000 ms; retries: up to 2 for idempotent entries (backoff 50–1000 ms, budget 20%); breaker: opens at 50% failures`);
+      expect(output).toContain(
+        `calls to ${name}: deadline 5000 ms; retries: up to 2 for idempotent entries (backoff 50–1000 ms, budget 20%); breaker: opens at 50% failures`,
+      );
     }
   });
 
   it('creates one SQLite file per module in the data directory, and reports healthy', async () => {
-    expect(readdirSync(dataDir).filter((file) => file.endsWith('.sqlite')).toSorted()).toEqual(MODULE_NAMES.map((name) => `${name}.sqlite`).toSorted());
+    expect(
+      readdirSync(dataDir)
+        .filter((file) => file.endsWith('.sqlite'))
+        .toSorted(),
+    ).toEqual(MODULE_NAMES.map((name) => `${name}.sqlite`).toSorted());
     const health = await fetch(`${baseUrl}/health`);
     expect(health.status).toBe(200);
     const live = await fetch(`${baseUrl}/health/live`);
@@ -80,14 +99,17 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
     expect(text).toMatch(/^seam_calls_handled_total\{pattern="catalog\.list-products"\} [1-9]/m);
     // The relays of the modules with an outbox run here (orders publishes, identity consumes); an
     // idle system has nothing waiting in them.
-    for (const name of ['identity', 'orders']) expect(text).toMatch(new RegExp(`^seam_outbox_pending\\{module="${name}"\\} 0$`, 'm'));
+    for (const name of ['identity', 'orders'])
+      expect(text).toMatch(new RegExp(`^seam_outbox_pending\\{module="${name}"\\} 0$`, 'm'));
     expect(text).toMatch(/^# TYPE seam_outbox_dead_lettered_total counter$/m);
   });
 
   it('seeds the demo catalog and the admin account with zero configuration', async () => {
     const products = await fetch(`${baseUrl}/api/products?q=seam`);
     expect(products.status).toBe(200);
-    expect(((await products.json()) as { items: Array<{ sku: string }> }).items.map(({ sku }) => sku)).toContain('MUG-SEAM');
+    expect(((await products.json()) as { items: Array<{ sku: string }> }).items.map(({ sku }) => sku)).toContain(
+      'MUG-SEAM',
+    );
     const login = await fetch(`${baseUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -106,25 +128,36 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
     monolith = await startMonolith(dataDir);
     baseUrl = baseUrlOf(monolith);
     await eventually(async () => expect((await fetch(`${baseUrl}/health`)).status).toBe(200));
-    await eventually(() => expect(monolith.output()).toMatch(/Demo catalog: 0 products created and stocked, \d+ already there/));
+    await eventually(() =>
+      expect(monolith.output()).toMatch(/Demo catalog: 0 products created and stocked, \d+ already there/),
+    );
     expect(monolith.output()).toContain('Admin account: admin@seam.local, already there');
   }, 90_000);
 
   it('npm run migrate brings a new data directory up to date, then finds nothing to do', () => {
     const fresh = mkdtempSync(join(tmpdir(), 'seam-migrate-'));
     try {
-      const migrate = () => execFileSync(process.execPath, [BUILT_MIGRATE], { env: { ...process.env, ...ZERO_CONFIG, DATA_DIR: fresh }, encoding: 'utf8' });
+      const migrate = () =>
+        execFileSync(process.execPath, [BUILT_MIGRATE], {
+          env: { ...process.env, ...ZERO_CONFIG, DATA_DIR: fresh },
+          encoding: 'utf8',
+        });
       const first = migrate();
-      for (const name of MODULE_NAMES) expect(first).toMatch(new RegExp(`^${name} \\(SQLite file .*${name}\\.sqlite\\): ran \\w`, 'm'));
+      for (const name of MODULE_NAMES)
+        expect(first).toMatch(new RegExp(`^${name} \\(SQLite file .*${name}\\.sqlite\\): ran \\w`, 'm'));
       const second = migrate();
-      for (const name of MODULE_NAMES) expect(second).toMatch(new RegExp(`^${name} \\(.*\\): up to date \\(\\d+ migrations\\)$`, 'm'));
+      for (const name of MODULE_NAMES)
+        expect(second).toMatch(new RegExp(`^${name} \\(.*\\): up to date \\(\\d+ migrations\\)$`, 'm'));
     } finally {
       rmSync(fresh, { recursive: true, force: true });
     }
   });
 
   it('refuses to start on a bad configuration with a clear error, and exits non-zero', async () => {
-    const bad = await spawnService({ entry: BUILT_MAIN, env: { ...ZERO_CONFIG, PORT: 'eighty', DATA_DIR: dataDir } }).catch((error: unknown) => error);
+    const bad = await spawnService({
+      entry: BUILT_MAIN,
+      env: { ...ZERO_CONFIG, PORT: 'eighty', DATA_DIR: dataDir },
+    }).catch((error: unknown) => error);
     const exited = bad instanceof Error ? bad.message : (bad as ServiceProcess).output();
     expect(exited).toMatch(/exited \(1\)/);
     expect(exited).toContain('PORT must be a TCP port number from 0 to 65535, got "eighty"');
@@ -133,7 +166,10 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
   it('refuses to start with a call-policies file that has a typo, naming the file and the key', async () => {
     const policies = join(dataDir, 'policies.json');
     writeFileSync(policies, JSON.stringify({ modules: { payments: { breaker: { failureRate: 0.5 } } } }));
-    const bad = await spawnService({ entry: BUILT_MAIN, env: { ...ZERO_CONFIG, DATA_DIR: dataDir, SEAM_CALL_POLICIES_FILE: policies } }).catch((error: unknown) => error);
+    const bad = await spawnService({
+      entry: BUILT_MAIN,
+      env: { ...ZERO_CONFIG, DATA_DIR: dataDir, SEAM_CALL_POLICIES_FILE: policies },
+    }).catch((error: unknown) => error);
     const exited = bad instanceof Error ? bad.message : (bad as ServiceProcess).output();
     expect(exited).toMatch(/exited \(1\)/);
     expect(exited).toContain(`${policies}: modules.payments.breaker has unknown key(s) "failureRate"`);

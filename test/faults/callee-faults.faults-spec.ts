@@ -18,9 +18,15 @@ const SLOW_CARD = '4000000000000259';
 const DEADLINE_MS = 500;
 const HALF_OPEN_MS = 500;
 
-const authorization = (cardNumber: string) => ({ idempotencyKey: `fault-${randomUUID()}`, orderId: randomUUID(), amount: { amount: 1_000, currency: 'EUR' }, cardNumber });
+const authorization = (cardNumber: string) => ({
+  idempotencyKey: `fault-${randomUUID()}`,
+  orderId: randomUUID(),
+  amount: { amount: 1_000, currency: 'EUR' },
+  cardNumber,
+});
 const settleAll = <T>(calls: Array<Promise<T>>) => Promise.allSettled(calls);
-const errorsOf = (results: Array<PromiseSettledResult<unknown>>) => results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
+const errorsOf = (results: Array<PromiseSettledResult<unknown>>) =>
+  results.flatMap((result) => (result.status === 'rejected' ? [result.reason as Error] : []));
 
 /**
  * A callee that hangs, dies, or keeps failing, as real OS processes: the `mixed` topology, with
@@ -34,7 +40,14 @@ describe('faults of a callee: hung, killed with calls in flight, failing behind 
     await ensureBuilt(['monolith', 'inventory-service', 'payments-service']);
     processes = await TopologyProcesses.start({
       topology: 'mixed',
-      env: { DATA_DIR: dataDir, DATABASE_URL: '', JWT_SECRET: E2E_JWT_SECRET, SEED_DEMO_DATA: '', SEAM_LISTEN_HOST: '', PAYMENTS_FAKE_SLOW_MS: '5000' },
+      env: {
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        JWT_SECRET: E2E_JWT_SECRET,
+        SEED_DEMO_DATA: '',
+        SEAM_LISTEN_HOST: '',
+        PAYMENTS_FAKE_SLOW_MS: '5000',
+      },
     });
   }, 120_000);
   afterAll(async () => {
@@ -54,7 +67,11 @@ describe('faults of a callee: hung, killed with calls in flight, failing behind 
         Array.from({ length: IN_FLIGHT }, async () => {
           const started = performance.now();
           try {
-            return await caller.client.send(PaymentsContract.findOrderPayments, { orderId: randomUUID() }, { timeoutMs: DEADLINE_MS });
+            return await caller.client.send(
+              PaymentsContract.findOrderPayments,
+              { orderId: randomUUID() },
+              { timeoutMs: DEADLINE_MS },
+            );
           } finally {
             elapsed.push(performance.now() - started);
           }
@@ -85,13 +102,17 @@ describe('faults of a callee: hung, killed with calls in flight, failing behind 
     const [payments] = processes.replicas('payments');
     try {
       // The slow card holds each authorization at the provider for 5 s: all are in flight.
-      const calls = Array.from({ length: IN_FLIGHT }, () => caller.client.send(PaymentsContract.authorizePayment, authorization(SLOW_CARD), { timeoutMs: 10_000 }));
+      const calls = Array.from({ length: IN_FLIGHT }, () =>
+        caller.client.send(PaymentsContract.authorizePayment, authorization(SLOW_CARD), { timeoutMs: 10_000 }),
+      );
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(caller.router.pendingCount()).toBe(IN_FLIGHT);
       const killedAt = performance.now();
       payments!.process.signal('SIGKILL');
       const settledAfter: number[] = [];
-      const results = await settleAll(calls.map((call) => call.finally(() => settledAfter.push(performance.now() - killedAt))));
+      const results = await settleAll(
+        calls.map((call) => call.finally(() => settledAfter.push(performance.now() - killedAt))),
+      );
       const errors = errorsOf(results);
       reportFigures('callee killed with -9 (payments, TCP)', {
         'calls in flight': IN_FLIGHT,
@@ -111,7 +132,12 @@ describe('faults of a callee: hung, killed with calls in flight, failing behind 
   it('an open breaker fails fast (< 5 ms) and lets at most one probe through per half-open period, then closes when the callee is back', async () => {
     // payments is dead (killed above): every call that reaches the wire is refused at once.
     const breaker = { failureRatio: 0.5, minimumCalls: 10, windowCalls: 20, halfOpenAfterMs: HALF_OPEN_MS };
-    const caller = await faultCaller(processes, 'payments', { default: DEFAULT_CALL_POLICY, modules: { payments: { ...DEFAULT_CALL_POLICY, breaker, retry: { ...DEFAULT_CALL_POLICY.retry, maxAttempts: 1 } } } });
+    const caller = await faultCaller(processes, 'payments', {
+      default: DEFAULT_CALL_POLICY,
+      modules: {
+        payments: { ...DEFAULT_CALL_POLICY, breaker, retry: { ...DEFAULT_CALL_POLICY.retry, maxAttempts: 1 } },
+      },
+    });
     try {
       const query = () => caller.client.send(PaymentsContract.findOrderPayments, { orderId: randomUUID() });
       for (let index = 0; index < breaker.minimumCalls; index++) await query().catch(() => undefined);
@@ -123,7 +149,10 @@ describe('faults of a callee: hung, killed with calls in flight, failing behind 
       const until = performance.now() + watchMs;
       while (performance.now() < until) {
         const started = performance.now();
-        const error = await query().then(() => undefined, (thrown: unknown) => thrown);
+        const error = await query().then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
         if (error instanceof CircuitOpenError) fastFails.push(performance.now() - started);
         else probes++;
         await new Promise((resolve) => setTimeout(resolve, 2));
@@ -133,7 +162,13 @@ describe('faults of a callee: hung, killed with calls in flight, failing behind 
       const recovered = await (async () => {
         for (let tries = 0; tries < 100; tries++) {
           await new Promise((resolve) => setTimeout(resolve, 50));
-          if (await query().then(() => true, () => false)) return true;
+          if (
+            await query().then(
+              () => true,
+              () => false,
+            )
+          )
+            return true;
         }
         return false;
       })();

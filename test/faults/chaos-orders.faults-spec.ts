@@ -38,14 +38,20 @@ const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve,
  * order event applied exactly once by identity.
  */
 suite(`chaos: orders through kills and restarts${reason ? ` — skipped: ${reason}` : ''}`, () => {
-  const { orders, kills, stockPerSku } = faultScale({ full: { orders: 2_000, kills: 5, stockPerSku: 250 }, reduced: { orders: 120, kills: 2, stockPerSku: 15 } });
+  const { orders, kills, stockPerSku } = faultScale({
+    full: { orders: 2_000, kills: 5, stockPerSku: 250 },
+    reduced: { orders: 120, kills: 2, stockPerSku: 15 },
+  });
   let redis: PrivateRedis;
   let postgres: PrivatePostgres;
   let processes: TopologyProcesses;
   let db: Client;
 
   beforeAll(async () => {
-    await ensureBuilt(['monolith', ...['identity', 'catalog', 'inventory', 'payments', 'orders'].map((module) => `${module}-service`)]);
+    await ensureBuilt([
+      'monolith',
+      ...['identity', 'catalog', 'inventory', 'payments', 'orders'].map((module) => `${module}-service`),
+    ]);
     [redis, postgres] = await Promise.all([PrivateRedis.start(), PrivatePostgres.start()]);
     processes = await TopologyProcesses.start({
       topology: 'split-redis',
@@ -71,8 +77,12 @@ suite(`chaos: orders through kills and restarts${reason ? ` — skipped: ${reaso
 
   it(`${orders} orders while ${kills} service processes are killed -9, Redis restarts and PostgreSQL crashes: all final, nothing lost or doubled`, async () => {
     const shop = new ShopClient(() => processes.baseUrl);
-    const skus = await Promise.all(Array.from({ length: SKUS }, () => shop.newProduct({ price: 1_000, stock: stockPerSku })));
-    const customers = await Promise.all(Array.from({ length: CUSTOMERS }, (_, index) => shop.register(`chaos${index}`)));
+    const skus = await Promise.all(
+      Array.from({ length: SKUS }, () => shop.newProduct({ price: 1_000, stock: stockPerSku })),
+    );
+    const customers = await Promise.all(
+      Array.from({ length: CUSTOMERS }, (_, index) => shop.register(`chaos${index}`)),
+    );
 
     const placed: Placed[] = [];
     let next = 0;
@@ -83,9 +93,21 @@ suite(`chaos: orders through kills and restarts${reason ? ` — skipped: ${reaso
         const index = next++;
         const one: Placed = { key: `chaos-${randomUUID()}`, customer: customers[index % CUSTOMERS]!, answers: [] };
         placed.push(one);
-        const body = { lines: [{ sku: skus[index % SKUS]!, quantity: 1 + (index % 2) }], cardNumber: index % 10 === 0 ? DECLINED : APPROVED };
+        const body = {
+          lines: [{ sku: skus[index % SKUS]!, quantity: 1 + (index % 2) }],
+          cardNumber: index % 10 === 0 ? DECLINED : APPROVED,
+        };
         for (let attempt = 0; attempt < 40 && !one.orderId; attempt++) {
-          const answer = await request(processes.baseUrl).post('/api/orders').set(bearer(one.customer.token)).set('Idempotency-Key', one.key).send(body).timeout(15_000).then((response) => response, () => undefined);
+          const answer = await request(processes.baseUrl)
+            .post('/api/orders')
+            .set(bearer(one.customer.token))
+            .set('Idempotency-Key', one.key)
+            .send(body)
+            .timeout(15_000)
+            .then(
+              (response) => response,
+              () => undefined,
+            );
           one.answers.push(answer?.status ?? 0);
           if (answer?.status === 201) one.orderId = (answer.body as { orderId: string }).orderId;
           else await sleep(250 + Math.random() * 750);
@@ -97,15 +119,22 @@ suite(`chaos: orders through kills and restarts${reason ? ` — skipped: ${reaso
     const faults: string[] = [];
     const startedOrders = () => next;
     const chaos = (async () => {
-      const services = processes.processes.filter(({ name }) => name !== 'monolith').map(({ name, replica }) => ({ name, replica }));
+      const services = processes.processes
+        .filter(({ name }) => name !== 'monolith')
+        .map(({ name, replica }) => ({ name, replica }));
       for (let kill = 0; kill < kills; kill++) {
         // Spread over the run: the k-th fault once k/(kills+1) of the orders have been started.
         const due = ((kill + 1) * orders) / (kills + 1);
         while (startedOrders() < due) await sleep(50);
         // The first victim is always orders, so that placements really are cut short mid-saga;
         // the others are drawn at random from every service process.
-        const victim = kill === 0 ? services.find(({ name }) => name === 'orders')! : services[Math.floor(Math.random() * services.length)]!;
-        processes.processes.find(({ name, replica }) => name === victim.name && replica === victim.replica)!.process.signal('SIGKILL');
+        const victim =
+          kill === 0
+            ? services.find(({ name }) => name === 'orders')!
+            : services[Math.floor(Math.random() * services.length)]!;
+        processes.processes
+          .find(({ name, replica }) => name === victim.name && replica === victim.replica)!
+          .process.signal('SIGKILL');
         faults.push(`kill -9 ${victim.name}#${victim.replica}`);
         await sleep(500);
         await processes.startService(victim.name, victim.replica);
@@ -142,13 +171,26 @@ suite(`chaos: orders through kills and restarts${reason ? ` — skipped: ${reaso
     }
     const settleMs = performance.now() - settledAt;
 
-    const byStatus = Object.fromEntries((await rows<{ status: string; n: string }>('SELECT status, COUNT(*) AS n FROM orders.orders GROUP BY status')).map((row) => [row.status, Number(row.n)]));
-    const stored = await rows<{ order_id: string; idempotency_key: string }>('SELECT order_id, idempotency_key FROM orders.orders');
+    const byStatus = Object.fromEntries(
+      (
+        await rows<{ status: string; n: string }>('SELECT status, COUNT(*) AS n FROM orders.orders GROUP BY status')
+      ).map((row) => [row.status, Number(row.n)]),
+    );
+    const stored = await rows<{ order_id: string; idempotency_key: string }>(
+      'SELECT order_id, idempotency_key FROM orders.orders',
+    );
     const keys = new Set(placed.map((one) => one.key));
-    const unanswered = placed.filter((one) => !one.orderId && stored.some((row) => row.idempotency_key === one.key)).length;
+    const unanswered = placed.filter(
+      (one) => !one.orderId && stored.some((row) => row.idempotency_key === one.key),
+    ).length;
     const duplicateOrders = stored.length - new Set(stored.map((row) => row.idempotency_key)).size;
     const strangers = stored.filter((row) => !keys.has(row.idempotency_key)).length;
-    const [charges] = await rows<{ doubly: string; charged_not_confirmed: string; held_not_confirmed: string; confirmed_not_charged: string }>(
+    const [charges] = await rows<{
+      doubly: string;
+      charged_not_confirmed: string;
+      held_not_confirmed: string;
+      confirmed_not_charged: string;
+    }>(
       `SELECT
          (SELECT COUNT(*) FROM (SELECT order_id FROM payments.payment WHERE status = 'captured' GROUP BY order_id HAVING COUNT(*) > 1) d) AS doubly,
          (SELECT COUNT(*) FROM payments.payment p JOIN orders.orders o ON o.order_id = p.order_id WHERE p.status = 'captured' AND o.status <> 'confirmed') AS charged_not_confirmed,
@@ -177,7 +219,9 @@ suite(`chaos: orders through kills and restarts${reason ? ` — skipped: ${reaso
       if (activityMismatches === 0) break;
       await sleep(500);
     }
-    const [recovered] = await rows<{ n: string }>(`SELECT COUNT(DISTINCT order_id) AS n FROM orders.order_saga_step WHERE step = 'recover'`);
+    const [recovered] = await rows<{ n: string }>(
+      `SELECT COUNT(DISTINCT order_id) AS n FROM orders.order_saga_step WHERE step = 'recover'`,
+    );
     const [deliveries] = await rows<{ inbox: string; confirmed: string; dead: string }>(
       `SELECT (SELECT COUNT(*) FROM identity.seam_inbox) AS inbox,
               (SELECT COUNT(*) FROM orders.orders WHERE status = 'confirmed') AS confirmed,
@@ -188,7 +232,9 @@ suite(`chaos: orders through kills and restarts${reason ? ` — skipped: ${reaso
       faults: faults.join('; '),
       'placing took': ms(placingMs),
       'orders stored': stored.length,
-      'by status': Object.entries(byStatus).map(([status, n]) => `${status} ${n}`).join(', '),
+      'by status': Object.entries(byStatus)
+        .map(([status, n]) => `${status} ${n}`)
+        .join(', '),
       'client gave up (no answer after 40 tries)': gaveUp,
       '...of which stored anyway': unanswered,
       'placements finished by the saga recovery': Number(recovered!.n),

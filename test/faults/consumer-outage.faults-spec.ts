@@ -28,12 +28,19 @@ describe('a consumer down while events are produced', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const { events, downMs } = faultScale({ full: { events: 1_000, downMs: 30_000 }, reduced: { events: 100, downMs: 3_000 } });
+  const { events, downMs } = faultScale({
+    full: { events: 1_000, downMs: 30_000 },
+    reduced: { events: 100, downMs: 3_000 },
+  });
 
   it(`consumer down for ${downMs / 1_000} s while ${events} events are produced: all applied once, in order, after it returns`, async () => {
     const [ledgerPort, tallyPort] = [await freePort(), await freePort()];
     const node = async (args: string[]) => {
-      const started_ = await spawnService({ entry: 'test/faults/fixtures/messaging-node.ts', args: [args[0]!, dataDir, String(ledgerPort), String(tallyPort), ...args.slice(1)], readyTimeoutMs: 60_000 });
+      const started_ = await spawnService({
+        entry: 'test/faults/fixtures/messaging-node.ts',
+        args: [args[0]!, dataDir, String(ledgerPort), String(tallyPort), ...args.slice(1)],
+        readyTimeoutMs: 60_000,
+      });
       started.push(started_);
       return started_;
     };
@@ -42,7 +49,12 @@ describe('a consumer down while events are produced', () => {
     await consumer.exited;
     const downAt = performance.now();
     // Produced over most of the outage, at a steady rate.
-    const producer = await node(['producer', String(events), String(Math.ceil(events / ((downMs * 0.8) / 1_000))), String(ACCOUNTS)]);
+    const producer = await node([
+      'producer',
+      String(events),
+      String(Math.ceil(events / ((downMs * 0.8) / 1_000))),
+      String(ACCOUNTS),
+    ]);
     const remaining = downMs - (performance.now() - downAt);
     if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
     const tallyFile = join(dataDir, 'tally.sqlite');
@@ -58,7 +70,10 @@ describe('a consumer down while events are produced', () => {
     const drainedAfter = performance.now() - backAt;
     expect(producer.output()).toContain(`POSTED ${events}`);
 
-    const totals = query<{ account: string; total: number; applied: number }>(tallyFile, 'SELECT account, total, applied FROM tally_total');
+    const totals = query<{ account: string; total: number; applied: number }>(
+      tallyFile,
+      'SELECT account, total, applied FROM tally_total',
+    );
     const seen = query<{ account: string; n: number }>(tallyFile, 'SELECT account, n FROM tally_seen ORDER BY seq');
     const outOfOrder = ACCOUNTS - new Set(seen.map((row) => row.account)).size + countOutOfOrder(seen);
     const ledgerFile = join(dataDir, 'ledger.sqlite');

@@ -24,14 +24,21 @@ suite(`locks under frozen holders${reason ? ` — skipped: ${reason}` : ''}`, ()
     await redis?.stop();
   });
 
-  const { contenders, rounds } = faultScale({ full: { contenders: 50, rounds: 200 }, reduced: { contenders: 10, rounds: 40 } });
+  const { contenders, rounds } = faultScale({
+    full: { contenders: 50, rounds: 200 },
+    reduced: { contenders: 10, rounds: 40 },
+  });
 
   it(`${contenders} contenders × ${rounds} acquisitions, holders SIGSTOPped past the ${TTL_MS} ms TTL: no stale write accepted, no update lost`, async () => {
     const prefix = 'faults:locks:';
     const perProcess = contenders / PROCESSES;
     const workers: ServiceProcess[] = await Promise.all(
       Array.from({ length: PROCESSES }, () =>
-        spawnService({ entry: 'test/faults/fixtures/lock-contenders.ts', args: [redis.url, prefix, String(perProcess), String(rounds), String(TTL_MS)], readyTimeoutMs: 30_000 }),
+        spawnService({
+          entry: 'test/faults/fixtures/lock-contenders.ts',
+          args: [redis.url, prefix, String(perProcess), String(rounds), String(TTL_MS)],
+          readyTimeoutMs: 30_000,
+        }),
       ),
     );
     await admin.set(`${prefix}go`, '1');
@@ -52,7 +59,9 @@ suite(`locks under frozen holders${reason ? ` — skipped: ${reason}` : ''}`, ()
     })();
     const codes = await exits;
     await chaos;
-    expect({ codes, output: codes.some((code) => code !== 0) ? workers.map((worker) => worker.output()) : [] }).toEqual({ codes: workers.map(() => 0), output: [] });
+    expect({ codes, output: codes.some((code) => code !== 0) ? workers.map((worker) => worker.output()) : [] }).toEqual(
+      { codes: workers.map(() => 0), output: [] },
+    );
 
     const tallies = workers.map((worker) => /ACCEPTED (\d+) REFUSED (\d+)/.exec(worker.output()));
     const accepted = tallies.reduce((sum, match) => sum + Number(match![1]), 0);

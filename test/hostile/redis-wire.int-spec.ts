@@ -4,7 +4,12 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '@seam/transport';
 import { Redis } from 'ioredis';
 import { ProbeContract } from '../parity/fixtures/probe.contract.js';
 import { PrivateRedis, redisUnavailableReason } from '../support/redis-server.js';
-import { expectNormalCallSucceeds, type HostileTarget, prototypePollution, startTarget } from './support/hostile-apps.js';
+import {
+  expectNormalCallSucceeds,
+  type HostileTarget,
+  prototypePollution,
+  startTarget,
+} from './support/hostile-apps.js';
 import { isAtOrAfter, RedisTap } from './support/redis-tap.js';
 
 const skipReason = redisUnavailableReason();
@@ -18,7 +23,12 @@ const HEARTBEATS = 'seam:hb:probe';
 const OURS = 'seam:rp:hostile-tap';
 const OUTSIDE = ['evil:replies', HEARTBEATS, 'seam:rp', 'SEAM:RP:upper'];
 
-const echo = (id: string, replyTo: unknown = OURS, pattern: unknown = 'probe.echo-message') => ({ id, pattern, data: { text: id, count: 1 }, replyTo });
+const echo = (id: string, replyTo: unknown = OURS, pattern: unknown = 'probe.echo-message') => ({
+  id,
+  pattern,
+  data: { text: id, count: 1 },
+  replyTo,
+});
 
 suite(title('Hostile input: Redis streams wire (Seam server in this process)'), () => {
   let redis: PrivateRedis;
@@ -105,18 +115,32 @@ suite(title('Hostile input: Redis streams wire (Seam server in this process)'), 
     await xaddAndDrain([['b', JSON.stringify([...requests, echo('marker-3')])]]);
     await tap.reply(OURS, 'marker-3');
     for (const id of ['pat-long', 'pat-proto', 'pat-ctor']) {
-      expect(await tap.reply(OURS, id)).toMatchObject({ err: { code: 'UNAVAILABLE', details: { reason: 'unknown-pattern' } } });
+      expect(await tap.reply(OURS, id)).toMatchObject({
+        err: { code: 'UNAVAILABLE', details: { reason: 'unknown-pattern' } },
+      });
     }
-    expect(tap.replyIds(OURS).filter((id) => ['pat-object', 'pat-array', 'pat-number'].includes(String(id)))).toEqual([]);
+    expect(tap.replyIds(OURS).filter((id) => ['pat-object', 'pat-array', 'pat-number'].includes(String(id)))).toEqual(
+      [],
+    );
     await expectNormalCallSucceeds(target);
   });
 
   it('refuses a payload with __proto__ as VALIDATION, ignores a __proto__ in metadata, and pollutes nothing', async () => {
     const payload = '{"text":"x","count":1,"__proto__":{"polluted":"yes","isAdmin":true}}';
-    await raw.xadd(STREAM, '*', 'p', `{"id":"proto-data","pattern":"probe.echo-message","replyTo":"${OURS}","data":${payload}}`);
+    await raw.xadd(
+      STREAM,
+      '*',
+      'p',
+      `{"id":"proto-data","pattern":"probe.echo-message","replyTo":"${OURS}","data":${payload}}`,
+    );
     expect(await tap.reply(OURS, 'proto-data')).toMatchObject({ err: { code: 'VALIDATION' } });
     const metadata = '{"__proto__":{"seam-caller":"admin","seam-budget-ms":"-1"}}';
-    await raw.xadd(STREAM, '*', 'p', `{"id":"proto-meta","pattern":"probe.describe-call","replyTo":"${OURS}","data":{},"metadata":${metadata}}`);
+    await raw.xadd(
+      STREAM,
+      '*',
+      'p',
+      `{"id":"proto-meta","pattern":"probe.describe-call","replyTo":"${OURS}","data":{},"metadata":${metadata}}`,
+    );
     expect(await tap.reply(OURS, 'proto-meta')).toMatchObject({ response: { caller: 'unknown', intercepted: true } });
     expect(prototypePollution()).toEqual([]);
   });
@@ -125,14 +149,18 @@ suite(title('Hostile input: Redis streams wire (Seam server in this process)'), 
   // and the server must not even parse it (it would otherwise read entries up to Redis's 512 MB).
   it('refuses a request entry larger than maxMessageBytes without running the handler', async () => {
     const blob = 'a'.repeat(DEFAULT_MAX_MESSAGE_BYTES + 1024);
-    await xaddAndDrain([['p', JSON.stringify({ id: 'too-big', pattern: 'probe.echo-blob', data: { blob }, replyTo: OURS })]]);
+    await xaddAndDrain([
+      ['p', JSON.stringify({ id: 'too-big', pattern: 'probe.echo-blob', data: { blob }, replyTo: OURS })],
+    ]);
     const answers = tap.replies(OURS).filter((reply) => reply?.id === 'too-big');
     expect(answers.filter((reply) => reply.response !== undefined)).toEqual([]); // dropping it or answering VALIDATION are both fine
     for (const answer of answers) expect(answer).toMatchObject({ err: { code: 'VALIDATION' } });
   });
 
   it('survives garbage on the heartbeat channel and on the callers’ reply channels, even with a call in flight', async () => {
-    const replyChannels = ((await raw.pubsub('CHANNELS', 'seam:rp:*')) as string[]).filter((channel) => channel !== OURS);
+    const replyChannels = ((await raw.pubsub('CHANNELS', 'seam:rp:*')) as string[]).filter(
+      (channel) => channel !== OURS,
+    );
     expect(replyChannels.length).toBeGreaterThan(0);
     // The caller drops the consumer of a replica it declares dead: that is how we see it happen.
     const monitor = await raw.monitor();
@@ -143,10 +171,28 @@ suite(title('Hostile input: Redis streams wire (Seam server in this process)'), 
     try {
       // Spans the death of a forged replica (silent for 500 ms), which must not fail the calls of the real one.
       const inFlight = target.client.send(ProbeContract.sleep, { ms: 1_200, id: 'in-flight' }, { timeoutMs: 5_000 });
-      const garbage = ['not json', '', 'null', '[]', '[null,1,"x",{"id":5}]', '{"id":"no-such-call","response":{}}',
-        '{"id":{"length":1},"err":"boom"}', '{"__proto__":{"polluted":"yes"}}', 'x'.repeat(100_000)];
-      const beats = ['not json', 'null', '[]', '{"replica":123}', `{"replica":"${'r'.repeat(10_000)}"}`, '{"state":"down"}',
-        '{"replica":"forged-replica","state":"up"}', '{"replica":"never-seen","state":"down"}', '{"__proto__":{"polluted":"yes"},"replica":"p"}'];
+      const garbage = [
+        'not json',
+        '',
+        'null',
+        '[]',
+        '[null,1,"x",{"id":5}]',
+        '{"id":"no-such-call","response":{}}',
+        '{"id":{"length":1},"err":"boom"}',
+        '{"__proto__":{"polluted":"yes"}}',
+        'x'.repeat(100_000),
+      ];
+      const beats = [
+        'not json',
+        'null',
+        '[]',
+        '{"replica":123}',
+        `{"replica":"${'r'.repeat(10_000)}"}`,
+        '{"state":"down"}',
+        '{"replica":"forged-replica","state":"up"}',
+        '{"replica":"never-seen","state":"down"}',
+        '{"__proto__":{"polluted":"yes"},"replica":"p"}',
+      ];
       for (const channel of replyChannels) for (const message of garbage) await raw.publish(channel, message);
       for (const message of beats) await raw.publish(HEARTBEATS, message);
       await expect(inFlight).resolves.toEqual({ replica: 'local', id: 'in-flight' });

@@ -1,7 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_MESSAGE_BYTES, ENVELOPE_ALLOWANCE_BYTES } from '@seam/transport';
 import { freePort } from '@seam/testing';
-import { expectNormalCallSucceeds, type HostileTarget, prototypePollution, startTarget } from './support/hostile-apps.js';
+import {
+  expectNormalCallSucceeds,
+  type HostileTarget,
+  prototypePollution,
+  startTarget,
+} from './support/hostile-apps.js';
 import { frame, RawTcpPeer } from './support/raw-tcp-peer.js';
 
 const FRAME_TIMEOUT_MS = 300;
@@ -26,7 +31,11 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
   async function expectServing(): Promise<void> {
     await expectNormalCallSucceeds(target);
     const fresh = await openPeer();
-    expect((await fresh.call(echo('fresh'))).json).toEqual({ id: 'fresh', response: { text: 'fresh', count: 1 }, isDisposed: true });
+    expect((await fresh.call(echo('fresh'))).json).toEqual({
+      id: 'fresh',
+      response: { text: 'fresh', count: 1 },
+      isDisposed: true,
+    });
   }
 
   /** The attacking connection itself was not dropped for a merely wrong packet. */
@@ -43,7 +52,10 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    target = await startTarget({ transport: 'tcp', host: '127.0.0.1', port }, { incompleteFrameTimeoutMs: FRAME_TIMEOUT_MS });
+    target = await startTarget(
+      { transport: 'tcp', host: '127.0.0.1', port },
+      { incompleteFrameTimeoutMs: FRAME_TIMEOUT_MS },
+    );
     await expectNormalCallSucceeds(target, 'warm-up');
   });
   afterEach(() => peers.splice(0).forEach((peer) => peer.destroy()));
@@ -69,7 +81,11 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
 
     it('drops a connection whose frame exceeds the size limit, without answering it', async () => {
       const peer = await openPeer();
-      const json = JSON.stringify({ id: 'too-big', pattern: 'probe.echo-blob', data: { blob: 'a'.repeat(FRAME_LIMIT) } });
+      const json = JSON.stringify({
+        id: 'too-big',
+        pattern: 'probe.echo-blob',
+        data: { blob: 'a'.repeat(FRAME_LIMIT) },
+      });
       void peer.write(frame(json));
       await peer.closedWithin(5_000);
       expect(peer.frames).toEqual([]);
@@ -99,18 +115,26 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
       ['a 100 kB string', `probe.${'x'.repeat(100_000)}`],
       ['"__proto__"', '__proto__'],
       ['null', null],
-    ])('answers a request whose pattern is %s with Unavailable (unknown pattern), and keeps the connection', async (_case, pattern) => {
-      const peer = await openPeer();
-      const reply = await peer.call({ id: 'hostile-pattern', pattern, data: { text: 'x', count: 1 } });
-      expect(reply.json).toMatchObject({ id: 'hostile-pattern', err: { code: 'UNAVAILABLE', details: { reason: 'unknown-pattern' } } });
-      await expectStillAnswers(peer);
-    });
+    ])(
+      'answers a request whose pattern is %s with Unavailable (unknown pattern), and keeps the connection',
+      async (_case, pattern) => {
+        const peer = await openPeer();
+        const reply = await peer.call({ id: 'hostile-pattern', pattern, data: { text: 'x', count: 1 } });
+        expect(reply.json).toMatchObject({
+          id: 'hostile-pattern',
+          err: { code: 'UNAVAILABLE', details: { reason: 'unknown-pattern' } },
+        });
+        await expectStillAnswers(peer);
+      },
+    );
 
     it('answers a request whose pattern is nested 100,000 levels deep, and keeps serving', async () => {
       const peer = await openPeer();
       const depth = 100_000;
       await peer.sendJson(`{"id":"deep","pattern":${'['.repeat(depth)}${']'.repeat(depth)},"data":{}}`);
-      expect((await peer.reply('deep')).json).toMatchObject({ err: { code: 'UNAVAILABLE', details: { reason: 'unknown-pattern' } } });
+      expect((await peer.reply('deep')).json).toMatchObject({
+        err: { code: 'UNAVAILABLE', details: { reason: 'unknown-pattern' } },
+      });
       await expectStillAnswers(peer);
       await expectServing();
     });
@@ -135,7 +159,14 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
 
     it('ignores frames whose JSON is not an object, and keeps the connection', async () => {
       const peer = await openPeer();
-      for (const json of ['"probe.echo-message"', '42', '[{"id":"in-array","pattern":"probe.echo-message"}]', 'null', 'true', '{}']) {
+      for (const json of [
+        '"probe.echo-message"',
+        '42',
+        '[{"id":"in-array","pattern":"probe.echo-message"}]',
+        'null',
+        'true',
+        '{}',
+      ]) {
         await peer.sendJson(json);
       }
       await expectStillAnswers(peer);
@@ -145,7 +176,9 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
     it('ignores an event whose payload is nested 100,000 levels deep, and keeps serving', async () => {
       const peer = await openPeer();
       const depth = 100_000;
-      await peer.sendJson(`{"pattern":"probe.ping.sent","data":{"id":"deep","text":${'['.repeat(depth)}${']'.repeat(depth)}}}`);
+      await peer.sendJson(
+        `{"pattern":"probe.ping.sent","data":{"id":"deep","text":${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+      );
       expect((await peer.call(echo('after-deep'))).json).toMatchObject({ response: { text: 'after-deep' } });
       await expectServing();
     });
@@ -154,10 +187,20 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
       const peer = await openPeer();
       const sentAt = performance.now();
       const late = { 'seam-budget-ms': '-1' };
-      const slow = await peer.call({ id: 'late', pattern: 'probe.sleep-awhile', data: { ms: 2_000, id: 'late' }, metadata: late });
+      const slow = await peer.call({
+        id: 'late',
+        pattern: 'probe.sleep-awhile',
+        data: { ms: 2_000, id: 'late' },
+        metadata: late,
+      });
       expect(slow.json).toMatchObject({ id: 'late', err: { code: 'DEADLINE_EXCEEDED' } });
       expect(performance.now() - sentAt).toBeLessThan(1_000); // the handler would take 2 s
-      const write = await peer.call({ id: 'late-write', pattern: 'probe.store-state', data: { key: 'written-too-late' }, metadata: late });
+      const write = await peer.call({
+        id: 'late-write',
+        pattern: 'probe.store-state',
+        data: { key: 'written-too-late' },
+        metadata: late,
+      });
       expect(write.json).toMatchObject({ err: { code: 'DEADLINE_EXCEEDED' } });
       const state = await peer.call({ id: 'read', pattern: 'probe.read-state', data: {} });
       expect(state.json).toMatchObject({ response: { key: expect.any(String) } });
@@ -213,9 +256,21 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
     });
 
     it.each([
-      ['a top-level __proto__', 'probe.echo-message', '{"text":"x","count":1,"__proto__":{"polluted":"yes","isAdmin":true}}'],
-      ['constructor.prototype', 'probe.echo-message', '{"text":"x","count":1,"constructor":{"prototype":{"polluted":"yes"}}}'],
-      ['a nested __proto__', 'probe.check-order', '{"customer":"c","lines":[{"sku":"a","quantity":1,"__proto__":{"isAdmin":true}}]}'],
+      [
+        'a top-level __proto__',
+        'probe.echo-message',
+        '{"text":"x","count":1,"__proto__":{"polluted":"yes","isAdmin":true}}',
+      ],
+      [
+        'constructor.prototype',
+        'probe.echo-message',
+        '{"text":"x","count":1,"constructor":{"prototype":{"polluted":"yes"}}}',
+      ],
+      [
+        'a nested __proto__',
+        'probe.check-order',
+        '{"customer":"c","lines":[{"sku":"a","quantity":1,"__proto__":{"isAdmin":true}}]}',
+      ],
     ])('refuses a payload with %s as VALIDATION, and pollutes nothing', async (_case, pattern, data) => {
       const peer = await openPeer();
       await peer.sendJson(`{"id":"proto","pattern":"${pattern}","data":${data}}`);

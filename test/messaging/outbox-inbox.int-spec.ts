@@ -10,11 +10,24 @@ import type { DatabaseConfig } from '@seam/persistence';
 import { eventually, freePort, postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
 import { type Endpoint, type SeamClient, ValidationError } from '@seam/transport';
 import { PrivateRedis, redisUnavailableReason } from '../support/redis-server.js';
-import { type EntryPosted, LedgerService, type NodeOptions, startNode, TallyReader, tallyBehaviour } from './fixtures/ledger.fixture.js';
+import {
+  type EntryPosted,
+  LedgerService,
+  type NodeOptions,
+  startNode,
+  TallyReader,
+  tallyBehaviour,
+} from './fixtures/ledger.fixture.js';
 
 /** Fast retries so that the suite's failure paths take milliseconds, not the defaults' seconds. */
 // maxAttempts high enough that 30% random failures never exhaust it (0.3^12 per event).
-const RELAY = { pollMs: 20, backoff: { baseMs: 20, maxMs: 200 }, maxAttempts: 12, leaseMs: 4_000, deliveryTimeoutMs: 1_000 };
+const RELAY = {
+  pollMs: 20,
+  backoff: { baseMs: 20, maxMs: 200 },
+  maxAttempts: 12,
+  leaseMs: 4_000,
+  deliveryTimeoutMs: 1_000,
+};
 
 interface Topology {
   producer: INestApplication;
@@ -34,7 +47,12 @@ interface Setup {
 const postgresReason = await postgresUnavailableReason();
 const redisReason = redisUnavailableReason();
 
-function sqliteSetup(name: string, endpoints?: () => Promise<Record<string, Endpoint>>, extraCleanup?: () => Promise<void>, skip?: string): Setup {
+function sqliteSetup(
+  name: string,
+  endpoints?: () => Promise<Record<string, Endpoint>>,
+  extraCleanup?: () => Promise<void>,
+  skip?: string,
+): Setup {
   const dirs: string[] = [];
   return {
     name,
@@ -89,7 +107,8 @@ const SETUPS: Setup[] = [
 
 async function startTopology(setup: Setup): Promise<Topology> {
   const database = await setup.database();
-  const node = (hosted: NodeOptions['hosted'], endpoints?: Record<string, Endpoint>) => startNode({ hosted, endpoints, database, relay: RELAY });
+  const node = (hosted: NodeOptions['hosted'], endpoints?: Record<string, Endpoint>) =>
+    startNode({ hosted, endpoints, database, relay: RELAY });
   if (!setup.endpoints) {
     const app = await node(['ledger', 'tally']);
     return { producer: app, consumer: app, apps: [app] };
@@ -122,11 +141,15 @@ for (const setup of SETUPS) {
       await setup.cleanup();
     });
 
-    const settled = () => eventually(async () => expect(await store.pendingCount()).toBe(0), { timeoutMs: 15_000, intervalMs: 20 });
+    const settled = () =>
+      eventually(async () => expect(await store.pendingCount()).toBe(0), { timeoutMs: 15_000, intervalMs: 20 });
 
     it('delivers an event written with its state change, and applies it once', async () => {
       await ledger.post(entry('acc-1', 1, 25));
-      await eventually(async () => expect((await tally.totals())['acc-1']).toEqual({ total: 25, applied: 1 }), { timeoutMs: 10_000, intervalMs: 20 });
+      await eventually(async () => expect((await tally.totals())['acc-1']).toEqual({ total: 25, applied: 1 }), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
       await settled();
     });
 
@@ -134,7 +157,10 @@ for (const setup of SETUPS) {
       await expect(ledger.post(entry('acc-rolled-back', 1), { failAfterAdd: true })).rejects.toThrow('posting failed');
       expect(await store.pendingCount()).toBe(0);
       await ledger.post(entry('acc-after', 1));
-      await eventually(async () => expect((await tally.totals())['acc-after']).toBeDefined(), { timeoutMs: 10_000, intervalMs: 20 });
+      await eventually(async () => expect((await tally.totals())['acc-after']).toBeDefined(), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
       expect((await tally.totals())['acc-rolled-back']).toBeUndefined();
       expect(tallyBehaviour.deliveries.map((d) => d.account)).not.toContain('acc-rolled-back');
     });
@@ -142,7 +168,10 @@ for (const setup of SETUPS) {
     it('retries a consumer that fails, with backoff, until it takes the event', async () => {
       tallyBehaviour.failBefore = 3;
       await ledger.post(entry('acc-retry', 1, 7));
-      await eventually(async () => expect((await tally.totals())['acc-retry']).toEqual({ total: 7, applied: 1 }), { timeoutMs: 10_000, intervalMs: 20 });
+      await eventually(async () => expect((await tally.totals())['acc-retry']).toEqual({ total: 7, applied: 1 }), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
       expect(tallyBehaviour.deliveries.filter((d) => d.account === 'acc-retry')).toHaveLength(4);
     });
 
@@ -160,16 +189,27 @@ for (const setup of SETUPS) {
       tallyBehaviour.broken.add('acc-dead');
       const posted = entry('acc-dead', 1, 9);
       await ledger.post(posted);
-      await eventually(async () => expect((await store.deadLetters()).map((d) => d.eventId)).toContain(posted.id), { timeoutMs: 10_000, intervalMs: 20 });
+      await eventually(async () => expect((await store.deadLetters()).map((d) => d.eventId)).toContain(posted.id), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
       const dead = (await store.deadLetters()).find((d) => d.eventId === posted.id);
-      expect(dead).toMatchObject({ pattern: 'ledger.entry.posted', aggregateId: 'acc-dead', attempts: RELAY.maxAttempts, deliveredTo: [] });
+      expect(dead).toMatchObject({
+        pattern: 'ledger.entry.posted',
+        aggregateId: 'acc-dead',
+        attempts: RELAY.maxAttempts,
+        deliveredTo: [],
+      });
       expect(dead!.lastError).toContain('account acc-dead is broken');
       expect(tallyBehaviour.deliveries.filter((d) => d.eventId === posted.id)).toHaveLength(RELAY.maxAttempts);
       expect((await tally.totals())['acc-dead']).toBeUndefined();
 
       tallyBehaviour.broken.clear();
       expect(await store.replay([posted.id, 'no-such-event'])).toEqual([posted.id]);
-      await eventually(async () => expect((await tally.totals())['acc-dead']).toEqual({ total: 9, applied: 1 }), { timeoutMs: 10_000, intervalMs: 20 });
+      await eventually(async () => expect((await tally.totals())['acc-dead']).toEqual({ total: 9, applied: 1 }), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
       expect((await store.deadLetters()).map((d) => d.eventId)).not.toContain(posted.id);
     });
 
@@ -180,7 +220,8 @@ for (const setup of SETUPS) {
       await settled();
       expect(await store.deadLetters()).toEqual([]);
       const seen = await tally.seen();
-      for (const account of accounts) expect(seen[account]).toEqual(Array.from({ length: 15 }, (_, index) => index + 1));
+      for (const account of accounts)
+        expect(seen[account]).toEqual(Array.from({ length: 15 }, (_, index) => index + 1));
       const totals = await tally.totals();
       for (const account of accounts) expect(totals[account]).toEqual({ total: 150, applied: 15 });
     }, 60_000);
@@ -195,7 +236,11 @@ for (const setup of SETUPS) {
     it('a second relay on the same database never delivers an event the first is delivering', async () => {
       // Both relays of this producer run at once (as with two replicas of the module).
       // Built from the first relay's own parts (private fields, read for this test only).
-      const first = ledger.relay as unknown as { directory: SubscriberDirectory; seam: SeamClient; options: RelayOptions };
+      const first = ledger.relay as unknown as {
+        directory: SubscriberDirectory;
+        seam: SeamClient;
+        options: RelayOptions;
+      };
       const second = new OutboxRelay('ledger', store, first.directory, first.seam, first.options);
       second.start();
       try {

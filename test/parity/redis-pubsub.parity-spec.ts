@@ -24,6 +24,9 @@ suite(title("Parity: Redis transport, Nest's stock pub/sub format (callee in its
   });
 
   coreScenarios(() => target, { unknownPatternTimesOut: true });
-  redisRestartScenario(() => target, () => redis);
+  redisRestartScenario(
+    () => target,
+    () => redis,
+  );
   remoteScenarios(() => target);
 });

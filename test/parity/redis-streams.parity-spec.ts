@@ -22,7 +22,10 @@ suite(title('Parity: Redis transport, load-balanced streams (callee in its own p
   });
 
   coreScenarios(() => target);
-  redisRestartScenario(() => target, () => redis);
+  redisRestartScenario(
+    () => target,
+    () => redis,
+  );
   remoteScenarios(() => target);
 });
 

@@ -17,7 +17,14 @@ describe('two processes on one SQLite file (replicas of a module)', () => {
     const data = defineModuleData({ module: 'counter', entities: [], migrations: [CreateCounter1700000000000] });
     (await openDataSource(dataSourceOptions(data, { kind: 'sqlite', dataDir }))).destroy();
     const replicas = await Promise.all(
-      [0, 1].map(() => spawnService({ entry: 'test/persistence/fixtures/increment-counter.ts', args: [dataDir, String(TIMES)], readyLine: /^FAILURES \d+$/, readyTimeoutMs: 60_000 })),
+      [0, 1].map(() =>
+        spawnService({
+          entry: 'test/persistence/fixtures/increment-counter.ts',
+          args: [dataDir, String(TIMES)],
+          readyLine: /^FAILURES \d+$/,
+          readyTimeoutMs: 60_000,
+        }),
+      ),
     );
     const outputs = await Promise.all(replicas.map(async (replica) => (await replica.exited, replica.output())));
     for (const output of outputs) expect(output).toContain('FAILURES 0');

@@ -4,7 +4,18 @@
 // second module whose core imports the first one's core must fail that check, naming the rule.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +24,26 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** What a module's generation, type-check, tests and architecture check need. */
-const COPIED = ['apps', 'libs', 'tools/architecture', 'tools/schematics', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'topologies.json', 'package.json', 'jest.config.js'];
+const COPIED = [
+  'apps',
+  'libs',
+  'tools/architecture',
+  'tools/schematics',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'nest-cli.json',
+  'topologies.json',
+  'package.json',
+  'jest.config.js',
+];
 const NEST = 'node_modules/@nestjs/cli/bin/nest.js';
 
 /** A module name the repository does not use (yet): `base`, else `base-2`, `base-3`, … */
 function unusedName(base: string): string {
   const modules = JSON.parse(readFileSync(join(REPOSITORY_ROOT, 'topologies.json'), 'utf8')).modules as string[];
   let name = base;
-  for (let suffix = 2; modules.includes(name) || existsSync(join(REPOSITORY_ROOT, 'libs', name)); suffix += 1) name = `${base}-${suffix}`;
+  for (let suffix = 2; modules.includes(name) || existsSync(join(REPOSITORY_ROOT, 'libs', name)); suffix += 1)
+    name = `${base}-${suffix}`;
   return name;
 }
 // Not the README's example (shipping): a repository that followed it must still pass this test.
@@ -53,7 +76,14 @@ function fingerprint(copy: string): Record<string, string> {
       if (statSync(join(copy, dir, path)).isFile()) files.push(join(dir, path));
     }
   }
-  return Object.fromEntries(files.map((path) => [path, createHash('sha1').update(readFileSync(join(copy, path))).digest('hex')]));
+  return Object.fromEntries(
+    files.map((path) => [
+      path,
+      createHash('sha1')
+        .update(readFileSync(join(copy, path)))
+        .digest('hex'),
+    ]),
+  );
 }
 
 describe('nest g -c @seam/schematics seam-module, on a copy of the repository', () => {
@@ -62,11 +92,16 @@ describe('nest g -c @seam/schematics seam-module, on a copy of the repository', 
 
   beforeAll(async () => {
     if (!existsSync(join(REPOSITORY_ROOT, 'node_modules/@seam/schematics/collection.json'))) {
-      throw new Error('@seam/schematics is not installed in node_modules: run npm install (it is a file: devDependency of the repository)');
+      throw new Error(
+        '@seam/schematics is not installed in node_modules: run npm install (it is a file: devDependency of the repository)',
+      );
     }
     copy = mkdtempSync(join(tmpdir(), 'seam-schematics-'));
     for (const path of COPIED) {
-      cpSync(join(REPOSITORY_ROOT, path), join(copy, path), { recursive: true, filter: (source) => !/(^|\/)(dist|node_modules)(\/|$)/.test(relative(REPOSITORY_ROOT, source)) });
+      cpSync(join(REPOSITORY_ROOT, path), join(copy, path), {
+        recursive: true,
+        filter: (source) => !/(^|\/)(dist|node_modules)(\/|$)/.test(relative(REPOSITORY_ROOT, source)),
+      });
     }
     mkdirSync(join(copy, 'test')); // a root of jest.config.js
     symlinkSync(join(REPOSITORY_ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
@@ -79,10 +114,15 @@ describe('nest g -c @seam/schematics seam-module, on a copy of the repository', 
   describe('a new module', () => {
     it('is generated and wired through the Nest CLI, which lists what it created and updated', () => {
       expect(generation.status).toBe(0);
-      for (const line of [`CREATE libs/${FIRST}/contracts/src/${FIRST}.contract.ts`, `CREATE libs/${FIRST}/core/src/${FIRST}.module.ts`, `CREATE apps/${FIRST}-service/src/main.ts`]) {
+      for (const line of [
+        `CREATE libs/${FIRST}/contracts/src/${FIRST}.contract.ts`,
+        `CREATE libs/${FIRST}/core/src/${FIRST}.module.ts`,
+        `CREATE apps/${FIRST}-service/src/main.ts`,
+      ]) {
         expect(generation.output).toContain(line);
       }
-      for (const file of ['topologies.json', 'nest-cli.json', 'apps/monolith/src/modules.ts']) expect(generation.output).toContain(`UPDATE ${file}`);
+      for (const file of ['topologies.json', 'nest-cli.json', 'apps/monolith/src/modules.ts'])
+        expect(generation.output).toContain(`UPDATE ${file}`);
     });
 
     it('type-checks: its own files and specs, its service, and the monolith that now carries it', async () => {
@@ -94,8 +134,17 @@ describe('nest g -c @seam/schematics seam-module, on a copy of the repository', 
     }, 180_000);
 
     it('passes its own tests: the unit specs and the integration spec through its contract', async () => {
-      const jest = await node(copy, '--experimental-vm-modules', '--disable-warning=ExperimentalWarning', 'node_modules/jest/bin/jest.js', `libs/${FIRST}/`);
-      expect({ status: jest.status, summary: /Tests: .*/.exec(jest.output)?.[0] }).toEqual({ status: 0, summary: expect.stringMatching(/^Tests: +8 passed, 8 total$/) });
+      const jest = await node(
+        copy,
+        '--experimental-vm-modules',
+        '--disable-warning=ExperimentalWarning',
+        'node_modules/jest/bin/jest.js',
+        `libs/${FIRST}/`,
+      );
+      expect({ status: jest.status, summary: /Tests: .*/.exec(jest.output)?.[0] }).toEqual({
+        status: 0,
+        summary: expect.stringMatching(/^Tests: +8 passed, 8 total$/),
+      });
     }, 180_000);
 
     it('passes the architecture check, which covers it without being told', async () => {
@@ -110,12 +159,25 @@ describe('nest g -c @seam/schematics seam-module, on a copy of the repository', 
       const before = fingerprint(copy);
       const again = await run(copy, 'npm', ['run', '-s', 'add:module', '--', FIRST]);
       expect(again.status).toBe(1);
-      expect(again.output).toContain(`Module "${FIRST}" already exists: libs/${FIRST}, apps/${FIRST}-service, topologies.json`);
+      expect(again.output).toContain(
+        `Module "${FIRST}" already exists: libs/${FIRST}, apps/${FIRST}-service, topologies.json`,
+      );
       expect(fingerprint(copy)).toEqual(before);
     }, 60_000);
 
     it("keeps Nest's own schematics: nest g -c @seam/schematics controller", async () => {
-      const controller = await node(copy, NEST, 'g', '-c', '@seam/schematics', 'controller', 'probe', '-p', 'monolith', '--dry-run');
+      const controller = await node(
+        copy,
+        NEST,
+        'g',
+        '-c',
+        '@seam/schematics',
+        'controller',
+        'probe',
+        '-p',
+        'monolith',
+        '--dry-run',
+      );
       expect(controller.status).toBe(0);
       expect(controller.output).toContain('CREATE apps/monolith/src/probe/probe.controller.ts');
     }, 60_000);
@@ -125,10 +187,15 @@ describe('nest g -c @seam/schematics seam-module, on a copy of the repository', 
     it("fails the architecture check when its core imports the first module's core, naming the rule", async () => {
       expect(await run(copy, 'npm', ['run', '-s', 'add:module', '--', SECOND])).toMatchObject({ status: 0 });
       const link = `libs/${SECOND}/core/src/${FIRST}.link.ts`;
-      writeFileSync(join(copy, link), `import * as neighbour from '@modules/${FIRST}';\n\nexport const link = neighbour;\n`);
+      writeFileSync(
+        join(copy, link),
+        `import * as neighbour from '@modules/${FIRST}';\n\nexport const link = neighbour;\n`,
+      );
       const arch = await node(copy, 'tools/architecture/check.mjs');
       expect(arch.status).toBe(1);
-      expect(arch.output).toContain(`architecture: core-imports-other-core: ${link} -> libs/${FIRST}/core/src/index.ts (`);
+      expect(arch.output).toContain(
+        `architecture: core-imports-other-core: ${link} -> libs/${FIRST}/core/src/index.ts (`,
+      );
     }, 60_000);
   });
 });

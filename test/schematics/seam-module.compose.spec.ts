@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { overrideName } from '@seam/runtime';
 import { DCLinter } from 'dclint';
 import { parse } from 'yaml';
-import { fixtureText, generated as generatedIn, repositoryText, runCases, type SchematicCase, type SchematicResult, unusedName } from './support/schematic-cases.js';
+import {
+  fixtureText,
+  generated as generatedIn,
+  repositoryText,
+  runCases,
+  type SchematicCase,
+  type SchematicResult,
+  unusedName,
+} from './support/schematic-cases.js';
 
 const COMPOSE = 'deploy/compose.yaml';
 const SPLIT_REDIS = 'deploy/compose.split-redis.yaml';
@@ -26,7 +34,11 @@ const CASES: SchematicCase[] = [
   {
     id: 'fixture',
     options: { name: 'gift-cards' },
-    files: { [COMPOSE]: fixtureText(COMPOSE), [SPLIT_REDIS]: fixtureText(SPLIT_REDIS), 'deploy/Dockerfile': 'FROM node:20\nRUN npx nest build --all\n' },
+    files: {
+      [COMPOSE]: fixtureText(COMPOSE),
+      [SPLIT_REDIS]: fixtureText(SPLIT_REDIS),
+      'deploy/Dockerfile': 'FROM node:20\nRUN npx nest build --all\n',
+    },
   },
   { id: 'first in order', options: { name: 'accounts' }, files: { [COMPOSE]: fixtureText(COMPOSE) } },
   {
@@ -34,13 +46,26 @@ const CASES: SchematicCase[] = [
     options: { name: 'gift-cards' },
     files: {
       'deploy/mixed.yaml': variant(COMPOSE, 'SEAM_TOPOLOGY: split-tcp', 'SEAM_TOPOLOGY: mixed'),
-      'deploy/padded.yaml': variant(COMPOSE, '["CMD", "node", "deploy/healthcheck.mjs"]', '[ "CMD", "node", "deploy/healthcheck.mjs" ]'),
-      'deploy/replicas.yaml': variant(SPLIT_REDIS, '  orders:\n    depends_on:\n      redis:\n        condition: service_healthy\n    environment: *redis-env\n', '  orders:\n    depends_on:\n      redis:\n        condition: service_healthy\n    environment: *redis-env\n    deploy:\n      replicas: 3\n'),
+      'deploy/padded.yaml': variant(
+        COMPOSE,
+        '["CMD", "node", "deploy/healthcheck.mjs"]',
+        '[ "CMD", "node", "deploy/healthcheck.mjs" ]',
+      ),
+      'deploy/replicas.yaml': variant(
+        SPLIT_REDIS,
+        '  orders:\n    depends_on:\n      redis:\n        condition: service_healthy\n    environment: *redis-env\n',
+        '  orders:\n    depends_on:\n      redis:\n        condition: service_healthy\n    environment: *redis-env\n    deploy:\n      replicas: 3\n',
+      ),
       'deploy/tools/compose.yaml': 'services:\n  postgres:\n    image: postgres:17-alpine\n',
     },
   },
   { id: 'clash', options: { name: 'redis' }, files: { [COMPOSE]: fixtureText(COMPOSE) } },
-  { id: 'on the repository', options: { name: LIVE_NAME }, live: true, files: { [COMPOSE]: repositoryText(COMPOSE), [SPLIT_REDIS]: repositoryText(SPLIT_REDIS) } },
+  {
+    id: 'on the repository',
+    options: { name: LIVE_NAME },
+    live: true,
+    files: { [COMPOSE]: repositoryText(COMPOSE), [SPLIT_REDIS]: repositoryText(SPLIT_REDIS) },
+  },
 ];
 
 let results: Map<string, SchematicResult>;
@@ -60,23 +85,43 @@ describe('seam-module schematic: the Compose files', () => {
   describe('a new module, in the frozen copy', () => {
     it("gets compose.yaml's shape: its service like the last module's, its address in the shared environment, awaited by the monolith", () => {
       let expected = fixtureText(COMPOSE);
-      expected = insertedBefore(expected, '  # The password goes into a URL', '  SEAM_GIFT_CARDS_ADDRESS: tcp://gift-cards:4106\n');
-      expected = insertedBefore(expected, '      identity:\n        condition: service_healthy\n', '      gift-cards:\n        condition: service_healthy\n');
-      expected = insertedBefore(expected, '  identity:\n', '  gift-cards:\n    <<: *seam-service\n    environment:\n      <<: *seam-env\n      SEAM_APP: gift-cards-service\n      PORT: "9106"\n\n');
+      expected = insertedBefore(
+        expected,
+        '  # The password goes into a URL',
+        '  SEAM_GIFT_CARDS_ADDRESS: tcp://gift-cards:4106\n',
+      );
+      expected = insertedBefore(
+        expected,
+        '      identity:\n        condition: service_healthy\n',
+        '      gift-cards:\n        condition: service_healthy\n',
+      );
+      expected = insertedBefore(
+        expected,
+        '  identity:\n',
+        '  gift-cards:\n    <<: *seam-service\n    environment:\n      <<: *seam-env\n      SEAM_APP: gift-cards-service\n      PORT: "9106"\n\n',
+      );
       expect(generated('fixture')[COMPOSE]).toBe(expected);
     });
 
     it("gets compose.split-redis.yaml's shape: on the same Redis, one copy", () => {
       let expected = fixtureText(SPLIT_REDIS);
       expected = insertedBefore(expected, '\nname: seam', '  SEAM_GIFT_CARDS_ADDRESS: redis://redis:6379\n');
-      expected = insertedBefore(expected, '  identity:\n', '  gift-cards:\n    depends_on:\n      redis:\n        condition: service_healthy\n    environment: *redis-env\n\n');
+      expected = insertedBefore(
+        expected,
+        '  identity:\n',
+        '  gift-cards:\n    depends_on:\n      redis:\n        condition: service_healthy\n    environment: *redis-env\n\n',
+      );
       expect(generated('fixture')[SPLIT_REDIS]).toBe(expected);
     });
 
     it('says what it added to each file, and names no deployment file as left to do', () => {
       const { logs } = results.get('fixture')!;
-      expect(logs).toContain(`${SPLIT_REDIS}: service gift-cards (a copy of orders) in topology split-redis, SEAM_GIFT_CARDS_ADDRESS=redis://redis:6379`);
-      expect(logs).toContain(`${COMPOSE}: service gift-cards (a copy of orders) in topology split-tcp, SEAM_GIFT_CARDS_ADDRESS=tcp://gift-cards:4106, PORT 9106, awaited by monolith`);
+      expect(logs).toContain(
+        `${SPLIT_REDIS}: service gift-cards (a copy of orders) in topology split-redis, SEAM_GIFT_CARDS_ADDRESS=redis://redis:6379`,
+      );
+      expect(logs).toContain(
+        `${COMPOSE}: service gift-cards (a copy of orders) in topology split-tcp, SEAM_GIFT_CARDS_ADDRESS=tcp://gift-cards:4106, PORT 9106, awaited by monolith`,
+      );
       expect(logs.filter((line) => line.startsWith('Not generated'))).toEqual([]);
     });
 
@@ -90,32 +135,46 @@ describe('seam-module schematic: the Compose files', () => {
 
   describe('files it leaves alone', () => {
     it('a file of a topology that runs the module in the monolith, saying so', () => {
-      expect(generated('variants')['deploy/mixed.yaml']).toBe(variant(COMPOSE, 'SEAM_TOPOLOGY: split-tcp', 'SEAM_TOPOLOGY: mixed'));
-      expect(results.get('variants')!.logs).toContain('deploy/mixed.yaml: unchanged, gift-cards runs in the monolith in topology mixed');
+      expect(generated('variants')['deploy/mixed.yaml']).toBe(
+        variant(COMPOSE, 'SEAM_TOPOLOGY: split-tcp', 'SEAM_TOPOLOGY: mixed'),
+      );
+      expect(results.get('variants')!.logs).toContain(
+        'deploy/mixed.yaml: unchanged, gift-cards runs in the monolith in topology mixed',
+      );
     });
 
     it('a file it would reformat, naming it as left to do by hand', () => {
-      expect(generated('variants')['deploy/padded.yaml']).toBe(variant(COMPOSE, '["CMD", "node", "deploy/healthcheck.mjs"]', '[ "CMD", "node", "deploy/healthcheck.mjs" ]'));
+      expect(generated('variants')['deploy/padded.yaml']).toBe(
+        variant(COMPOSE, '["CMD", "node", "deploy/healthcheck.mjs"]', '[ "CMD", "node", "deploy/healthcheck.mjs" ]'),
+      );
       expect(results.get('variants')!.logs).toContain(
         'Not generated: deploy/padded.yaml lists modules, but the yaml package would not print it back unchanged, so editing it would reformat it; add gift-cards there by hand when it should be deployed.',
       );
     });
 
     it('a Compose file that runs no module', () => {
-      expect(generated('variants')['deploy/tools/compose.yaml']).toBe('services:\n  postgres:\n    image: postgres:17-alpine\n');
+      expect(generated('variants')['deploy/tools/compose.yaml']).toBe(
+        'services:\n  postgres:\n    image: postgres:17-alpine\n',
+      );
       expect(results.get('variants')!.logs.filter((line) => line.includes('deploy/tools'))).toEqual([]);
     });
   });
 
   it('gives the copy the replicas its own topology asks for, not those of the service it copies', () => {
-    const services = (parse(generated('variants')['deploy/replicas.yaml']!) as { services: Record<string, { deploy?: unknown }> }).services;
+    const services = (
+      parse(generated('variants')['deploy/replicas.yaml']!) as { services: Record<string, { deploy?: unknown }> }
+    ).services;
     expect(services.orders!.deploy).toEqual({ replicas: 3 });
-    expect(services['gift-cards']).toEqual({ depends_on: { redis: { condition: 'service_healthy' } }, environment: expect.any(Object) });
+    expect(services['gift-cards']).toEqual({
+      depends_on: { redis: { condition: 'service_healthy' } },
+      environment: expect.any(Object),
+    });
   });
 
   it('refuses a module named like a service of a Compose file, writing nothing', () => {
     expect({ error: results.get('clash')!.error, unchanged: results.get('clash')!.unchanged }).toEqual({
-      error: 'Module name "redis" is taken: deploy/compose.yaml: it has a service named "redis" already. Nothing was written; choose another name.',
+      error:
+        'Module name "redis" is taken: deploy/compose.yaml: it has a service named "redis" already. Nothing was written; choose another name.',
       unchanged: true,
     });
   });
@@ -132,17 +191,28 @@ describe('seam-module schematic: the Compose files', () => {
     it('keep every line: the module is only added', () => {
       for (const path of [COMPOSE, SPLIT_REDIS]) {
         const after = files[path]!.split('\n');
-        expect({ path, removed: repositoryText(path).split('\n').filter((line) => !after.includes(line)) }).toEqual({ path, removed: [] });
+        expect({
+          path,
+          removed: repositoryText(path)
+            .split('\n')
+            .filter((line) => !after.includes(line)),
+        }).toEqual({ path, removed: [] });
         expect({ path, grown: after.length > repositoryText(path).split('\n').length }).toEqual({ path, grown: true });
       }
     });
 
     it('run the module as its topology places it: its app, its HTTP port, its address in every process', () => {
-      const topologies = JSON.parse(files['topologies.json']!) as { topologies: Record<string, { modules: Record<string, { service: string; httpPort?: number }> }> };
+      const topologies = JSON.parse(files['topologies.json']!) as {
+        topologies: Record<string, { modules: Record<string, { service: string; httpPort?: number }> }>;
+      };
       const tcp = topologies.topologies['split-tcp']!.modules[LIVE_NAME]!;
       type Services = Record<string, { environment: Record<string, string>; depends_on?: Record<string, unknown> }>;
       const base = (parse(files[COMPOSE]!, { merge: true }) as { services: Services }).services;
-      expect(base[LIVE_NAME]!.environment).toMatchObject({ SEAM_APP: `${LIVE_NAME}-service`, SEAM_TOPOLOGY: 'split-tcp', PORT: String(tcp.httpPort) });
+      expect(base[LIVE_NAME]!.environment).toMatchObject({
+        SEAM_APP: `${LIVE_NAME}-service`,
+        SEAM_TOPOLOGY: 'split-tcp',
+        PORT: String(tcp.httpPort),
+      });
       for (const service of Object.values(base).filter(({ environment }) => environment?.SEAM_APP)) {
         expect(service.environment[overrideName(LIVE_NAME)]).toBe(`tcp://${LIVE_NAME}:${new URL(tcp.service).port}`);
       }
@@ -155,8 +225,15 @@ describe('seam-module schematic: the Compose files', () => {
       const paths = [COMPOSE, SPLIT_REDIS].map((path) => join(scratch, path.replace('deploy/', '')));
       [COMPOSE, SPLIT_REDIS].forEach((path, index) => writeFileSync(paths[index]!, files[path]!));
       const linter = new DCLinter({ rules: { 'service-keys-order': 0 }, quiet: true, debug: false, exclude: [] });
-      const linted: Array<{ filePath: string; messages: Array<{ rule: string; message: string }> }> = linter.lintFiles(paths, false);
-      expect(linted.flatMap(({ filePath, messages }) => messages.map((message) => `${filePath}: ${message.rule}: ${message.message}`))).toEqual([]);
+      const linted: Array<{ filePath: string; messages: Array<{ rule: string; message: string }> }> = linter.lintFiles(
+        paths,
+        false,
+      );
+      expect(
+        linted.flatMap(({ filePath, messages }) =>
+          messages.map((message) => `${filePath}: ${message.rule}: ${message.message}`),
+        ),
+      ).toEqual([]);
       expect(linted).toHaveLength(2);
     });
   });

@@ -8,24 +8,72 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseTopology } from '@seam/runtime';
-import { fixtureText, generated as generatedIn, MODULES_TS, REPOSITORY_ROOT, repositoryText, runCases, type SchematicCase, type SchematicResult, SHARED_FILES, TIMESTAMP, unusedName } from './support/schematic-cases.js';
+import {
+  fixtureText,
+  generated as generatedIn,
+  MODULES_TS,
+  REPOSITORY_ROOT,
+  repositoryText,
+  runCases,
+  type SchematicCase,
+  type SchematicResult,
+  SHARED_FILES,
+  TIMESTAMP,
+  unusedName,
+} from './support/schematic-cases.js';
 
 const LIVE_NAME = unusedName('gift-cards');
 
-const NOT_KEBAB_CASE = ['Shipping', 'ship_ping', 'ship ping', '-ship', 'ship-', 'ship--ping', '1ship', 'ship.ping', '../evil', 'libs/evil', '__proto__', 'shípping'];
-const RESERVED = ['seam', 'seam-toolkit', 'monolith', 'test', 'edge', 'core', 'contracts', 'apps', 'libs', 'shared', 'shipping-service'];
+const NOT_KEBAB_CASE = [
+  'Shipping',
+  'ship_ping',
+  'ship ping',
+  '-ship',
+  'ship-',
+  'ship--ping',
+  '1ship',
+  'ship.ping',
+  '../evil',
+  'libs/evil',
+  '__proto__',
+  'shípping',
+];
+const RESERVED = [
+  'seam',
+  'seam-toolkit',
+  'monolith',
+  'test',
+  'edge',
+  'core',
+  'contracts',
+  'apps',
+  'libs',
+  'shared',
+  'shipping-service',
+];
 const PARTLY_EXISTING: Array<[string, Record<string, string>, string]> = [
   ['a folder under libs/', { 'libs/ghost/README.md': 'notes' }, 'libs/ghost'],
   ['its service app', { 'apps/ghost-service/src/main.ts': '' }, 'apps/ghost-service'],
-  ['its nest-cli.json project', { 'nest-cli.json': JSON.stringify({ projects: { 'ghost-service': {} } }) }, 'nest-cli.json (project ghost-service)'],
-  ['its name in topologies.json', { 'topologies.json': JSON.stringify({ modules: ['ghost'], topologies: {} }) }, 'topologies.json'],
+  [
+    'its nest-cli.json project',
+    { 'nest-cli.json': JSON.stringify({ projects: { 'ghost-service': {} } }) },
+    'nest-cli.json (project ghost-service)',
+  ],
+  [
+    'its name in topologies.json',
+    { 'topologies.json': JSON.stringify({ modules: ['ghost'], topologies: {} }) },
+    'topologies.json',
+  ],
 ];
 const CUSTOM_TOPOLOGIES = {
   modules: ['alpha', 'beta'],
   topologies: {
     edge: {
       monolith: { address: 'tcp://10.0.0.1:5003' },
-      modules: { alpha: { service: 'tcp://10.0.0.1:5002', httpPort: 5004 }, beta: { service: 'tcp://10.0.0.1:5001', httpPort: 5005 } },
+      modules: {
+        alpha: { service: 'tcp://10.0.0.1:5002', httpPort: 5004 },
+        beta: { service: 'tcp://10.0.0.1:5001', httpPort: 5005 },
+      },
     },
   },
 };
@@ -34,10 +82,17 @@ const CASES: SchematicCase[] = [
   {
     id: 'gift-cards',
     options: { name: 'gift-cards' },
-    files: { 'deploy/Dockerfile': 'ARG SEAM_APPS="monolith identity-service catalog-service"\n', 'deploy/entrypoint.mjs': 'run(process.env.SEAM_APP);\n' },
+    files: {
+      'deploy/Dockerfile': 'ARG SEAM_APPS="monolith identity-service catalog-service"\n',
+      'deploy/entrypoint.mjs': 'run(process.env.SEAM_APP);\n',
+    },
   },
   { id: 'on the repository', options: { name: LIVE_NAME }, live: true },
-  { id: 'custom topology', options: { name: 'gamma' }, files: { 'topologies.json': JSON.stringify(CUSTOM_TOPOLOGIES) } },
+  {
+    id: 'custom topology',
+    options: { name: 'gamma' },
+    files: { 'topologies.json': JSON.stringify(CUSTOM_TOPOLOGIES) },
+  },
   ...[...NOT_KEBAB_CASE, ...RESERVED].map((name) => ({ id: `name ${name}`, options: { name } })),
   { id: 'no name', options: {} },
   { id: 'long name', options: { name: 'a'.repeat(41) } },
@@ -70,7 +125,11 @@ describe('seam-module schematic', () => {
     });
 
     it('gets contracts, a core with one folder per use case, its data and specs, and its service', () => {
-      expect(Object.keys(files).filter((path) => path.includes('gift-cards') && !SHARED_FILES.includes(path)).toSorted()).toEqual(
+      expect(
+        Object.keys(files)
+          .filter((path) => path.includes('gift-cards') && !SHARED_FILES.includes(path))
+          .toSorted(),
+      ).toEqual(
         [
           'apps/gift-cards-service/src/main.ts',
           'apps/gift-cards-service/tsconfig.app.json',
@@ -99,7 +158,9 @@ describe('seam-module schematic', () => {
     it('names its classes, patterns and data after the module, and leaves no template syntax behind', () => {
       const contract = files['libs/gift-cards/contracts/src/gift-cards.contract.ts'];
       expect(contract).toContain("export const GiftCardsContract = defineContract('gift-cards', {");
-      expect(contract).toMatch(/'gift-cards\.create-item'[\s\S]*'gift-cards\.get-item'[\s\S]*'gift-cards\.item\.created'/);
+      expect(contract).toMatch(
+        /'gift-cards\.create-item'[\s\S]*'gift-cards\.get-item'[\s\S]*'gift-cards\.item\.created'/,
+      );
       expect(files['libs/gift-cards/core/src/index.ts']).toContain('export { giftCardsData }');
       expect(files['libs/gift-cards/core/src/gift-cards.data.ts']).toContain(`migrations: [CreateItem${TIMESTAMP}]`);
       const leftovers = Object.entries(files).filter(([path, text]) => /<%|%>|__\w+(@\w+)?__/.test(path + text));
@@ -108,14 +169,20 @@ describe('seam-module schematic', () => {
 
     it('joins the monolith: imported, and last in LOCAL_MODULES', () => {
       const modules = files['apps/monolith/src/modules.ts'];
-      expect(modules).toContain("import { GiftCardsModule, giftCardsData } from '@modules/gift-cards';\n// seam:module-imports");
-      expect(modules).toContain('  local(OrdersModule, ordersData),\n  local(GiftCardsModule, giftCardsData),\n  // seam:local-modules');
+      expect(modules).toContain(
+        "import { GiftCardsModule, giftCardsData } from '@modules/gift-cards';\n// seam:module-imports",
+      );
+      expect(modules).toContain(
+        '  local(OrdersModule, ordersData),\n  local(GiftCardsModule, giftCardsData),\n  // seam:local-modules',
+      );
     });
 
     it('gets a nest-cli.json project like every other service, after the last one', () => {
       const projects = JSON.parse(files['nest-cli.json']!).projects;
       const payments = JSON.stringify(JSON.parse(fixtureText('nest-cli.json')).projects['payments-service']);
-      expect(projects['gift-cards-service']).toEqual(JSON.parse(payments.replaceAll('payments-service', 'gift-cards-service')));
+      expect(projects['gift-cards-service']).toEqual(
+        JSON.parse(payments.replaceAll('payments-service', 'gift-cards-service')),
+      );
       const names = Object.keys(projects);
       expect(names.indexOf('gift-cards-service')).toBe(names.indexOf('orders-service') + 1);
     });
@@ -123,7 +190,12 @@ describe('seam-module schematic', () => {
     it('is placed in every topology the way its neighbours are, and every topology still parses', () => {
       const document = JSON.parse(files['topologies.json']!);
       expect(document.modules.at(-1)).toBe('gift-cards');
-      const placements = Object.fromEntries(Object.entries(document.topologies).map(([name, topology]) => [name, (topology as { modules: Record<string, unknown> }).modules['gift-cards']]));
+      const placements = Object.fromEntries(
+        Object.entries(document.topologies).map(([name, topology]) => [
+          name,
+          (topology as { modules: Record<string, unknown> }).modules['gift-cards'],
+        ]),
+      );
       expect(placements).toEqual({
         monolith: 'monolith',
         'split-tcp': { service: 'tcp://127.0.0.1:4106', httpPort: 9106 },
@@ -133,11 +205,15 @@ describe('seam-module schematic', () => {
       for (const name of Object.keys(document.topologies)) {
         expect(parseTopology(document, name, {}, 'topologies.json').modules).toContain('gift-cards');
       }
-      expect(results.get('gift-cards')!.logs).toContain('topology split-tcp: gift-cards runs as a service at tcp://127.0.0.1:4106');
+      expect(results.get('gift-cards')!.logs).toContain(
+        'topology split-tcp: gift-cards runs as a service at tcp://127.0.0.1:4106',
+      );
     });
 
     it('says which deployment files list modules by hand, since it does not edit them (a Dockerfile with a list of apps)', () => {
-      expect(results.get('gift-cards')!.logs).toContain('Not generated: deploy/Dockerfile lists modules by hand; add gift-cards there when it should be deployed.');
+      expect(results.get('gift-cards')!.logs).toContain(
+        'Not generated: deploy/Dockerfile lists modules by hand; add gift-cards there when it should be deployed.',
+      );
     });
   });
 
@@ -151,10 +227,13 @@ describe('seam-module schematic', () => {
       const modulesLine = /^ {2}"modules": \[(.*)\],$/;
       for (const path of SHARED_FILES) {
         const after = files[path]!.split('\n');
-        const changed = repositoryText(path).split('\n').filter((line) => !after.includes(line) && !after.includes(`${line},`));
+        const changed = repositoryText(path)
+          .split('\n')
+          .filter((line) => !after.includes(line) && !after.includes(`${line},`));
         expect({ path, changed: changed.filter((line) => !modulesLine.test(line)) }).toEqual({ path, changed: [] });
       }
-      const listed = (text: string) => modulesLine.exec(text.split('\n').find((line) => modulesLine.test(line)) ?? '')?.[1];
+      const listed = (text: string) =>
+        modulesLine.exec(text.split('\n').find((line) => modulesLine.test(line)) ?? '')?.[1];
       expect(listed(files['topologies.json']!)).toBe(`${listed(repositoryText('topologies.json'))}, "${LIVE_NAME}"`);
     });
 
@@ -175,7 +254,15 @@ describe('seam-module schematic', () => {
 
   describe('its code', () => {
     it("type-checks its JavaScript against the devkit's types (tsc --checkJs)", () => {
-      const tsc = spawnSync(process.execPath, [join(REPOSITORY_ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(REPOSITORY_ROOT, 'tools/schematics/tsconfig.json')], { encoding: 'utf8' });
+      const tsc = spawnSync(
+        process.execPath,
+        [
+          join(REPOSITORY_ROOT, 'node_modules/typescript/bin/tsc'),
+          '-p',
+          join(REPOSITORY_ROOT, 'tools/schematics/tsconfig.json'),
+        ],
+        { encoding: 'utf8' },
+      );
       expect({ status: tsc.status, output: tsc.stdout + tsc.stderr }).toEqual({ status: 0, output: '' });
     }, 60_000);
   });
@@ -186,12 +273,18 @@ describe('seam-module schematic', () => {
     });
 
     it.each(RESERVED)('refuses %p: reserved, saying why', (name) => {
-      expect(refusal(`name ${name}`)).toEqual({ error: expect.stringMatching(/^Module name "[a-z-]+" is reserved: \S.*/), unchanged: true });
+      expect(refusal(`name ${name}`)).toEqual({
+        error: expect.stringMatching(/^Module name "[a-z-]+" is reserved: \S.*/),
+        unchanged: true,
+      });
     });
 
     it('refuses no name, and a name too long for a database schema', () => {
       expect(refusal('no name')).toEqual({ error: expect.stringContaining('Give the module a name'), unchanged: true });
-      expect(refusal('long name')).toEqual({ error: expect.stringContaining('longer than 40 characters'), unchanged: true });
+      expect(refusal('long name')).toEqual({
+        error: expect.stringContaining('longer than 40 characters'),
+        unchanged: true,
+      });
     });
 
     it('refuses a module that exists, naming every place it shows', () => {
@@ -204,15 +297,24 @@ describe('seam-module schematic', () => {
     });
 
     it.each(PARTLY_EXISTING)('refuses a module of which only %s exists', (what, _files, trace) => {
-      expect(refusal(`partly existing: ${what}`)).toEqual({ error: expect.stringContaining(`already exists: ${trace}.`), unchanged: true });
+      expect(refusal(`partly existing: ${what}`)).toEqual({
+        error: expect.stringContaining(`already exists: ${trace}.`),
+        unchanged: true,
+      });
     });
 
     it('refuses to edit a modules.ts without its markers, saying where they go', () => {
-      expect(refusal('no marker')).toEqual({ error: expect.stringContaining('has no "// seam:local-modules" line'), unchanged: true });
+      expect(refusal('no marker')).toEqual({
+        error: expect.stringContaining('has no "// seam:local-modules" line'),
+        unchanged: true,
+      });
     });
 
     it('refuses to run outside a Seam repository', () => {
-      expect(refusal('no topologies.json')).toEqual({ error: 'No topologies.json here: run the generator at the root of a Seam repository.', unchanged: true });
+      expect(refusal('no topologies.json')).toEqual({
+        error: 'No topologies.json here: run the generator at the root of a Seam repository.',
+        unchanged: true,
+      });
     });
   });
 });

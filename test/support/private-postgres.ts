@@ -11,8 +11,10 @@ const BIN = '/usr/lib/postgresql/15/bin';
 
 /** Why a private PostgreSQL cannot be started here, or undefined when it can. */
 export function privatePostgresUnavailableReason(): string | undefined {
-  if (!existsSync(join(BIN, 'initdb')) || !existsSync(join(BIN, 'pg_ctl'))) return `no PostgreSQL server binaries in ${BIN} (initdb, pg_ctl)`;
-  if (userInfo().uid === 0 && !existsSync('/usr/sbin/runuser')) return 'running as root without runuser (initdb refuses to run as root)';
+  if (!existsSync(join(BIN, 'initdb')) || !existsSync(join(BIN, 'pg_ctl')))
+    return `no PostgreSQL server binaries in ${BIN} (initdb, pg_ctl)`;
+  if (userInfo().uid === 0 && !existsSync('/usr/sbin/runuser'))
+    return 'running as root without runuser (initdb refuses to run as root)';
   return undefined;
 }
 
@@ -34,7 +36,12 @@ export class PrivatePostgres {
 
   static async start(): Promise<PrivatePostgres> {
     const dir = mkdtempSync(join(tmpdir(), 'seam-private-pg-'));
-    if (userInfo().uid === 0) chownSync(dir, Number((await run('id', ['-u', 'postgres'])).stdout.trim()), Number((await run('id', ['-g', 'postgres'])).stdout.trim()));
+    if (userInfo().uid === 0)
+      chownSync(
+        dir,
+        Number((await run('id', ['-u', 'postgres'])).stdout.trim()),
+        Number((await run('id', ['-g', 'postgres'])).stdout.trim()),
+      );
     const server = new PrivatePostgres(await freePort(), dir);
     await server.as(join(BIN, 'initdb'), ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync']);
     await server.boot();
@@ -55,7 +62,16 @@ export class PrivatePostgres {
 
   private async boot(): Promise<void> {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300`;
-    await this.as(join(BIN, 'pg_ctl'), ['-D', join(this.dir, 'data'), '-l', join(this.dir, 'log'), '-o', options, '-w', 'start']);
+    await this.as(join(BIN, 'pg_ctl'), [
+      '-D',
+      join(this.dir, 'data'),
+      '-l',
+      join(this.dir, 'log'),
+      '-o',
+      options,
+      '-w',
+      'start',
+    ]);
   }
 
   private async halt(): Promise<void> {
@@ -63,7 +79,8 @@ export class PrivatePostgres {
   }
 
   private async as(command: string, args: string[]): Promise<void> {
-    const [file, argv] = userInfo().uid === 0 ? ['/usr/sbin/runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
+    const [file, argv] =
+      userInfo().uid === 0 ? ['/usr/sbin/runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
     await run(file, argv, { timeout: 60_000 });
   }
 }

@@ -51,14 +51,17 @@ export class PrivateRedis {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
     this.process = spawn('redis-server', args, { stdio: 'ignore' });
     process.once('exit', () => this.process?.kill('SIGKILL'));
-    await eventually(async () => {
-      const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      try {
-        await probe.connect();
-        await probe.ping();
-      } finally {
-        probe.disconnect();
-      }
-    }, { timeoutMs: 10_000, intervalMs: 50 });
+    await eventually(
+      async () => {
+        const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        try {
+          await probe.connect();
+          await probe.ping();
+        } finally {
+          probe.disconnect();
+        }
+      },
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
   }
 }

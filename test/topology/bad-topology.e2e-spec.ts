@@ -14,7 +14,11 @@ const MODULES = ['identity', 'catalog', 'inventory', 'payments', 'orders'];
 async function refusal(app: string, env: Record<string, string>): Promise<{ output: string; files: string[] }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'seam-bad-topology-'));
   try {
-    const error = await spawnService({ entry: builtEntry(app), env: { NO_COLOR: '1', DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', ...env }, readyLine: /Listening on|ready$/ }).then(
+    const error = await spawnService({
+      entry: builtEntry(app),
+      env: { NO_COLOR: '1', DATABASE_URL: '', DATA_DIR: dataDir, PORT: '0', ...env },
+      readyLine: /Listening on|ready$/,
+    }).then(
       async (started) => {
         await started.stop();
         throw new Error(`${app} started:\n${started.output()}`);
@@ -31,11 +35,15 @@ async function refusal(app: string, env: Record<string, string>): Promise<{ outp
 /** A topology file holding one topology `t` with the given module placements. */
 function topologyFile(placements: Record<string, unknown>, monolith?: object): string {
   const file = join(mkdtempSync(join(tmpdir(), 'seam-topology-')), 'topologies.json');
-  writeFileSync(file, JSON.stringify({ modules: MODULES, topologies: { t: { ...(monolith ? { monolith } : {}), modules: placements } } }));
+  writeFileSync(
+    file,
+    JSON.stringify({ modules: MODULES, topologies: { t: { ...(monolith ? { monolith } : {}), modules: placements } } }),
+  );
   return file;
 }
 
-const allIn = (place: (module: string) => unknown) => Object.fromEntries(MODULES.map((module) => [module, place(module)]));
+const allIn = (place: (module: string) => unknown) =>
+  Object.fromEntries(MODULES.map((module) => [module, place(module)]));
 
 describe('a bad topology never half-starts (built apps as processes)', () => {
   beforeAll(async () => {
@@ -46,12 +54,22 @@ describe('a bad topology never half-starts (built apps as processes)', () => {
 
   it('an unknown topology name: the monolith names the ones the file has', async () => {
     const { output, files } = await refusal('monolith', { SEAM_TOPOLOGY: 'split-tpc' });
-    expect(output).toContain('unknown topology "split-tpc": this file has "monolith", "split-tcp", "split-redis", "mixed"');
+    expect(output).toContain(
+      'unknown topology "split-tpc": this file has "monolith", "split-tcp", "split-redis", "mixed"',
+    );
     expect(files).toEqual([]);
   });
 
   it('an unknown transport and a missing address: a service reports both at once', async () => {
-    const file = topologyFile(allIn((module) => (module === 'payments' ? { service: 'udp://127.0.0.1:4104' } : module === 'inventory' ? { replicas: 1 } : { service: `tcp://127.0.0.1:${4100 + MODULES.indexOf(module)}` })));
+    const file = topologyFile(
+      allIn((module) =>
+        module === 'payments'
+          ? { service: 'udp://127.0.0.1:4104' }
+          : module === 'inventory'
+            ? { replicas: 1 }
+            : { service: `tcp://127.0.0.1:${4100 + MODULES.indexOf(module)}` },
+      ),
+    );
     const { output, files } = await refusal('payments-service', { SEAM_TOPOLOGY: 't', SEAM_TOPOLOGY_FILE: file });
     expect(output).toContain('module "payments": unknown transport "udp"');
     expect(output).toContain('missing address for module "inventory"');
@@ -83,7 +101,10 @@ describe('a bad topology never half-starts (built apps as processes)', () => {
     afterAll(() => new Promise<void>((done) => squatter.close(() => done())));
 
     it('the service says so and exits 1, closing the database it opened', async () => {
-      const { output } = await refusal('payments-service', { SEAM_TOPOLOGY: 'mixed', SEAM_PAYMENTS_ADDRESS: `tcp://127.0.0.1:${port}` });
+      const { output } = await refusal('payments-service', {
+        SEAM_TOPOLOGY: 'mixed',
+        SEAM_PAYMENTS_ADDRESS: `tcp://127.0.0.1:${port}`,
+      });
       expect(output).toContain('The payments service could not start');
       expect(output).toMatch(/EADDRINUSE/);
     });

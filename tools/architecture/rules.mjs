@@ -23,8 +23,7 @@ export const RULE_COMMENTS = Object.freeze({
     'contracts are the public door: they import only @seam/transport, their own files and class-validator/class-transformer',
   'only-apps-import-core':
     "only apps/* wire a module's core (@modules/<module>); everything else goes through contracts",
-  'seam-imports-no-module':
-    '@seam/* is the toolkit: it must not know any module, neither its contracts nor its core',
+  'seam-imports-no-module': '@seam/* is the toolkit: it must not know any module, neither its contracts nor its core',
   'no-circular':
     'runtime import cycles fail under ESM ("Cannot access X before initialization") and tangle the layers; cut the cycle',
   'no-unresolvable-import':

@@ -104,10 +104,13 @@ export function parseRedisUrl(redisUrl: string): URL {
   } catch (error) {
     throw new Error(`--redis-url: ${(error as Error).message}`, { cause: error });
   }
-  if (endpoint.transport !== 'redis' || endpoint.mode !== 'streams') throw new Error(`--redis-url must be redis://host:port, got "${redisUrl}"`);
+  if (endpoint.transport !== 'redis' || endpoint.mode !== 'streams')
+    throw new Error(`--redis-url must be redis://host:port, got "${redisUrl}"`);
   const url = new URL(endpoint.url);
   if (url.username || url.password) {
-    throw new Error('--redis-url must not carry credentials: addresses go into a ConfigMap; put an authenticated address in the Secret "seam-address-overrides" instead (see docs/deploy.md)');
+    throw new Error(
+      '--redis-url must not carry credentials: addresses go into a ConfigMap; put an authenticated address in the Secret "seam-address-overrides" instead (see docs/deploy.md)',
+    );
   }
   if (!url.port) throw new Error(`--redis-url needs a port (redis://host:6379), got "${redisUrl}"`);
   return url;

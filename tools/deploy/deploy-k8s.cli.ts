@@ -99,7 +99,8 @@ interface CliOptions {
   help: boolean;
 }
 
-const IMAGE_REFERENCE = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const IMAGE_REFERENCE =
+  /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::\w[\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 /** A tag or digest at the end, once a registry's `host:port/` is out of the way. */
 const TAG_OR_DIGEST = /(:\w[\w.-]*|@sha256:[a-f0-9]{64})$/;
 const REGISTRY_PORT = /^[^/]*:\d+\//;
@@ -125,13 +126,26 @@ function parseOptions(args: readonly string[]): CliOptions {
   }
   const { values, positionals } = parsed;
   if (values.help) return { topology: '', image: '', help: true };
-  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'name a topology (e.g. split-tcp)' : `one topology only, got ${positionals.join(', ')}`);
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length === 0
+        ? 'name a topology (e.g. split-tcp)'
+        : `one topology only, got ${positionals.join(', ')}`,
+    );
   const image = values.image ?? `seam:${packageVersion()}`;
   if (!IMAGE_REFERENCE.test(image) || !TAG_OR_DIGEST.test(image.replace(REGISTRY_PORT, ''))) {
-    throw new UsageError(`--image "${image}" is not an image reference with a tag or digest (e.g. registry.example.com/seam:0.1.0)`);
+    throw new UsageError(
+      `--image "${image}" is not an image reference with a tag or digest (e.g. registry.example.com/seam:0.1.0)`,
+    );
   }
-  if (image.endsWith(':latest')) throw new UsageError('--image: "latest" moves; name the version, so that a rollout and a rollback know what they run');
-  if (values.namespace !== undefined && !DNS_LABEL.test(values.namespace)) throw new UsageError(`--namespace "${values.namespace}" is not a Kubernetes namespace name (lowercase letters, digits, "-", at most 63)`);
+  if (image.endsWith(':latest'))
+    throw new UsageError(
+      '--image: "latest" moves; name the version, so that a rollout and a rollback know what they run',
+    );
+  if (values.namespace !== undefined && !DNS_LABEL.test(values.namespace))
+    throw new UsageError(
+      `--namespace "${values.namespace}" is not a Kubernetes namespace name (lowercase letters, digits, "-", at most 63)`,
+    );
   if (values.out !== undefined && values.out.trim() === '') throw new UsageError('--out needs a directory');
   try {
     // Checked here so that a bad --redis-url is a usage error, whatever the topology.
@@ -139,7 +153,14 @@ function parseOptions(args: readonly string[]): CliOptions {
   } catch (error) {
     throw new UsageError((error as Error).message, { cause: error });
   }
-  return { topology: positionals[0]!, out: values.out, image, namespace: values.namespace, redisUrl: values['redis-url'], help: false };
+  return {
+    topology: positionals[0]!,
+    out: values.out,
+    image,
+    namespace: values.namespace,
+    redisUrl: values['redis-url'],
+    help: false,
+  };
 }
 
 function packageVersion(): string {

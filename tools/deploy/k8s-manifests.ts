@@ -57,7 +57,10 @@ export function kubernetesManifests(plan: ClusterPlan, options: ManifestOptions)
   const objects: KubernetesObject[] = [configMap];
   for (const deployable of plan.deployables) {
     const autoscaled = deployable.module !== undefined && deployable.scalable;
-    objects.push(deployment(deployable, plan.topology, options, configHash, autoscaled), service(deployable, plan.topology, options));
+    objects.push(
+      deployment(deployable, plan.topology, options, configHash, autoscaled),
+      service(deployable, plan.topology, options),
+    );
     if (autoscaled) objects.push(autoscaler(deployable, plan.topology, options));
   }
   return objects;
@@ -70,13 +73,26 @@ const labels = (deployable: Deployable, topology: string) => ({
   'seam.topology': topology,
 });
 
-const selector = (deployable: Deployable) => ({ 'app.kubernetes.io/name': deployable.name, 'app.kubernetes.io/part-of': 'seam' });
+const selector = (deployable: Deployable) => ({
+  'app.kubernetes.io/name': deployable.name,
+  'app.kubernetes.io/part-of': 'seam',
+});
 
 function metadata(name: string, options: ManifestOptions, objectLabels: Record<string, string>): ObjectMeta {
-  return { name, ...(options.namespace ? { namespace: options.namespace } : {}), labels: { ...objectLabels, 'app.kubernetes.io/managed-by': 'seam-deploy-k8s' } };
+  return {
+    name,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    labels: { ...objectLabels, 'app.kubernetes.io/managed-by': 'seam-deploy-k8s' },
+  };
 }
 
-function deployment(deployable: Deployable, topology: string, options: ManifestOptions, configHash: string, autoscaled: boolean): IDeployment {
+function deployment(
+  deployable: Deployable,
+  topology: string,
+  options: ManifestOptions,
+  configHash: string,
+  autoscaled: boolean,
+): IDeployment {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -92,7 +108,13 @@ function deployment(deployable: Deployable, topology: string, options: ManifestO
           automountServiceAccountToken: false,
           // The app exits within 10 s of SIGTERM; the rest is slack before SIGKILL.
           terminationGracePeriodSeconds: 15,
-          securityContext: { runAsNonRoot: true, runAsUser: APP_USER, runAsGroup: APP_USER, fsGroup: APP_USER, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: APP_USER,
+            runAsGroup: APP_USER,
+            fsGroup: APP_USER,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           containers: [container(deployable, options.image)],
           // The root filesystem is read-only; node and its libraries may still want a /tmp.
           volumes: [{ name: 'tmp', emptyDir: {} }],
@@ -103,7 +125,11 @@ function deployment(deployable: Deployable, topology: string, options: ManifestO
 }
 
 function container(deployable: Deployable, image: string): IContainer {
-  const probe = (path: string, overrides: Partial<IProbe>): IProbe => ({ httpGet: { path, port: 'http' }, timeoutSeconds: 3, ...overrides });
+  const probe = (path: string, overrides: Partial<IProbe>): IProbe => ({
+    httpGet: { path, port: 'http' },
+    timeoutSeconds: 3,
+    ...overrides,
+  });
   const health = (overrides: Partial<IProbe>) => probe('/health', overrides);
   return {
     name: deployable.app,
@@ -114,10 +140,15 @@ function container(deployable: Deployable, image: string): IContainer {
       ...SECRET_KEYS.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: SECRET_NAME, key } } })),
     ],
     // Later sources win: an address in the optional overrides Secret replaces the ConfigMap's.
-    envFrom: [{ configMapRef: { name: CONFIG_MAP_NAME } }, { secretRef: { name: ADDRESS_OVERRIDES_SECRET, optional: true } }],
+    envFrom: [
+      { configMapRef: { name: CONFIG_MAP_NAME } },
+      { secretRef: { name: ADDRESS_OVERRIDES_SECRET, optional: true } },
+    ],
     ports: [
       { name: 'http', containerPort: deployable.httpPort, protocol: 'TCP' as const },
-      ...(deployable.tcpPort === undefined ? [] : [{ name: 'seam-tcp', containerPort: deployable.tcpPort, protocol: 'TCP' as const }]),
+      ...(deployable.tcpPort === undefined
+        ? []
+        : [{ name: 'seam-tcp', containerPort: deployable.tcpPort, protocol: 'TCP' as const }]),
     ],
     // Start-up includes the migrations: up to 2 minutes before liveness may judge.
     startupProbe: health({ periodSeconds: 2, failureThreshold: 60 }),
@@ -143,7 +174,9 @@ function service(deployable: Deployable, topology: string, options: ManifestOpti
       selector: selector(deployable),
       ports: [
         { name: 'http', port: deployable.httpPort, targetPort: 'http', protocol: 'TCP' as const },
-        ...(deployable.tcpPort === undefined ? [] : [{ name: 'seam-tcp', port: deployable.tcpPort, targetPort: 'seam-tcp', protocol: 'TCP' as const }]),
+        ...(deployable.tcpPort === undefined
+          ? []
+          : [{ name: 'seam-tcp', port: deployable.tcpPort, targetPort: 'seam-tcp', protocol: 'TCP' as const }]),
       ],
     },
   };
@@ -158,7 +191,9 @@ function autoscaler(deployable: Deployable, topology: string, options: ManifestO
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployable.name },
       minReplicas: deployable.replicas,
       maxReplicas: Math.min(MAX_REPLICAS, Math.max(3, deployable.replicas * 3)),
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      ],
     },
   };
 }

@@ -14,5 +14,7 @@ if (name === undefined || name.startsWith('-')) {
 
 // Resolved from the repository, as the Nest CLI resolves it.
 const engine = require.resolve('@angular-devkit/schematics-cli/bin/schematics.js', { paths: [process.cwd()] });
-const run = spawnSync(process.execPath, [engine, '@seam/schematics:seam-module', `--name=${name}`, ...rest], { stdio: 'inherit' });
+const run = spawnSync(process.execPath, [engine, '@seam/schematics:seam-module', `--name=${name}`, ...rest], {
+  stdio: 'inherit',
+});
 process.exit(run.status ?? 1);

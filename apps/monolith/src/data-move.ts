@@ -26,7 +26,10 @@ async function dataMove(argv: readonly string[]): Promise<void> {
     return;
   }
   const { data } = LOCAL_MODULES.find(({ name }) => name === args.module)!;
-  const from = args.from === undefined ? dataLocationFromConfig(environmentDatabase(), data.module) : parseDataLocation(args.from, data.module, '--from');
+  const from =
+    args.from === undefined
+      ? dataLocationFromConfig(environmentDatabase(), data.module)
+      : parseDataLocation(args.from, data.module, '--from');
   const to = parseDataLocation(args.to, data.module, '--to');
   const report = await moveModuleData({ data, from, to, force: args.force });
   for (const line of formatDataMoveReport(report)) console.log(line);

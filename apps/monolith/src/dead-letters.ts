@@ -35,13 +35,17 @@ async function deadLetters(argv: readonly string[]): Promise<void> {
       const letters = await store.deadLetters();
       console.log(`${args.module}: ${letters.length} dead letter(s)`);
       for (const letter of letters) {
-        console.log(`${letter.eventId}  ${letter.pattern}  aggregate ${letter.aggregateId}  ${letter.attempts} attempt(s)  failed ${letter.failedAt}  ${letter.lastError}`);
+        console.log(
+          `${letter.eventId}  ${letter.pattern}  aggregate ${letter.aggregateId}  ${letter.attempts} attempt(s)  failed ${letter.failedAt}  ${letter.lastError}`,
+        );
       }
       return;
     }
     const replayed = await store.replay(args.eventIds ? [...args.eventIds] : undefined);
     const missing = (args.eventIds ?? []).filter((id) => !replayed.includes(id));
-    console.log(`${args.module}: ${replayed.length} event(s) back in the outbox${replayed.length > 0 ? `: ${replayed.join(', ')}` : ''}`);
+    console.log(
+      `${args.module}: ${replayed.length} event(s) back in the outbox${replayed.length > 0 ? `: ${replayed.join(', ')}` : ''}`,
+    );
     if (missing.length > 0) throw new Error(`no dead letter ${missing.join(', ')} in ${args.module}`);
   } finally {
     await dataSource.destroy();
@@ -52,6 +56,8 @@ try {
   await deadLetters(process.argv.slice(2));
 } catch (error) {
   const usage = error instanceof DeadLettersUsageError;
-  console.error(`dead-letters: ${error instanceof Error ? error.message : String(error)}${usage ? ' (--help for usage)' : ''}`);
+  console.error(
+    `dead-letters: ${error instanceof Error ? error.message : String(error)}${usage ? ' (--help for usage)' : ''}`,
+  );
   process.exitCode = usage ? 2 : 1;
 }

@@ -18,7 +18,10 @@ try {
   const port = portFromEnv();
   const plan = planMonolith();
   // abortOnError: false — a module that cannot start throws here (and is reported) instead of Nest calling process.abort().
-  app = await NestFactory.create<NestExpressApplication>(AppModule.for(plan), { bodyParser: false, abortOnError: false });
+  app = await NestFactory.create<NestExpressApplication>(AppModule.for(plan), {
+    bodyParser: false,
+    abortOnError: false,
+  });
   // On SIGTERM/SIGINT: drain HTTP (in-flight requests finish), stop the Seam servers, close every
   // module's DataSource, then exit by the same signal — forced out if that takes over 10 s.
   app.enableShutdownHooks();
@@ -34,7 +37,10 @@ try {
   });
   for (const line of [...lines, describeTopology(plan.topology, { kind: 'monolith' })[0]!]) logger.log(line);
 } catch (error) {
-  logger.error(`The monolith could not start: ${error instanceof Error ? error.message : String(error)}`, error instanceof Error ? error.stack : undefined);
+  logger.error(
+    `The monolith could not start: ${error instanceof Error ? error.message : String(error)}`,
+    error instanceof Error ? error.stack : undefined,
+  );
   // Close what did open (databases, servers) and exit: a half-started monolith must not linger.
   await app?.close().catch(() => undefined);
   process.exit(1);

@@ -16,7 +16,10 @@ async function migrate(): Promise<void> {
     try {
       const ran = await dataSource.runMigrations();
       const total = module.data.migrations.length;
-      const what = ran.length === 0 ? `up to date (${total} migrations)` : `ran ${ran.map((migration) => migration.name).join(', ')}`;
+      const what =
+        ran.length === 0
+          ? `up to date (${total} migrations)`
+          : `ran ${ran.map((migration) => migration.name).join(', ')}`;
       console.log(`${module.name} (${dataLocation(module, database)}): ${what}`);
     } finally {
       await dataSource.destroy();

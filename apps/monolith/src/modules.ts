@@ -17,7 +17,8 @@ export interface LocalModule {
   readonly data: ModuleData;
 }
 
-const local = (module: Type<unknown>, data: ModuleData): LocalModule => Object.freeze({ name: data.module, module, data });
+const local = (module: Type<unknown>, data: ModuleData): LocalModule =>
+  Object.freeze({ name: data.module, module, data });
 
 /**
  * Every module this binary hosts, in the order they start. The one list the app module, the

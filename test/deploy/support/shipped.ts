@@ -12,7 +12,9 @@ export const TOPOLOGY_FILE = join(REPOSITORY_ROOT, 'topologies.json');
 export const repositoryFile = (path: string): string => readFileSync(join(REPOSITORY_ROOT, path), 'utf8');
 
 /** The names of the shipped topologies, in file order. */
-export const shippedTopologyNames = (): string[] => Object.keys((JSON.parse(repositoryFile('topologies.json')) as { topologies: object }).topologies);
+export const shippedTopologyNames = (): string[] =>
+  Object.keys((JSON.parse(repositoryFile('topologies.json')) as { topologies: object }).topologies);
 
 /** A shipped topology as a process would load it, without address overrides. */
-export const shippedTopology = (name: string): Topology => loadTopology({ SEAM_TOPOLOGY: name, SEAM_TOPOLOGY_FILE: TOPOLOGY_FILE });
+export const shippedTopology = (name: string): Topology =>
+  loadTopology({ SEAM_TOPOLOGY: name, SEAM_TOPOLOGY_FILE: TOPOLOGY_FILE });

@@ -7,25 +7,53 @@ export function adminJourneys(shop: ShopClient): void {
     it('adds a product, changes it and sets its stock; the catalog shows it', async () => {
       const admin = bearer(await shop.admin());
       const sku = unique('NEW');
-      const created = await shop.http().post('/api/products').set(admin).send({ sku, name: 'Desk lamp', price: { amount: 3_900, currency: 'EUR' } });
+      const created = await shop
+        .http()
+        .post('/api/products')
+        .set(admin)
+        .send({ sku, name: 'Desk lamp', price: { amount: 3_900, currency: 'EUR' } });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ sku, name: 'Desk lamp', description: '', active: true });
-      const changed = await shop.http().patch(`/api/products/${sku}`).set(admin).send({ price: { amount: 3_500, currency: 'EUR' } });
+      const changed = await shop
+        .http()
+        .patch(`/api/products/${sku}`)
+        .set(admin)
+        .send({ price: { amount: 3_500, currency: 'EUR' } });
       expect(changed.body).toMatchObject({ sku, name: 'Desk lamp', price: { amount: 3_500, currency: 'EUR' } });
       const stocked = await shop.http().put(`/api/products/${sku}/stock`).set(admin).send({ available: 12 });
       expect(stocked.body).toEqual({ sku, available: 12, reserved: 0 });
-      expect((await shop.http().get(`/api/products/${sku}/stock`).set(admin)).body).toEqual({ sku, available: 12, reserved: 0 });
+      expect((await shop.http().get(`/api/products/${sku}/stock`).set(admin)).body).toEqual({
+        sku,
+        available: 12,
+        reserved: 0,
+      });
       expect((await shop.http().get(`/api/products/${sku}`)).body).toMatchObject({ price: { amount: 3_500 } });
     });
 
     it('gets 409 for a sku that exists, 404 for the stock of an unknown product, and 400 with the field for a bad one', async () => {
       const admin = bearer(await shop.admin());
-      const existing = await shop.http().post('/api/products').set(admin).send({ sku: 'MUG-SEAM', name: 'Another mug', price: { amount: 1, currency: 'EUR' } });
+      const existing = await shop
+        .http()
+        .post('/api/products')
+        .set(admin)
+        .send({ sku: 'MUG-SEAM', name: 'Another mug', price: { amount: 1, currency: 'EUR' } });
       expectProblem(existing, 409, 'CONFLICT', '/api/products');
-      expectProblem(await shop.http().put('/api/products/NO-SUCH-SKU/stock').set(admin).send({ available: 1 }), 404, 'NOT_FOUND', '/api/products/NO-SUCH-SKU/stock');
-      const bad = await shop.http().post('/api/products').set(admin).send({ sku: 'lower case', name: 'X', price: { amount: -1, currency: 'EUR' } });
+      expectProblem(
+        await shop.http().put('/api/products/NO-SUCH-SKU/stock').set(admin).send({ available: 1 }),
+        404,
+        'NOT_FOUND',
+        '/api/products/NO-SUCH-SKU/stock',
+      );
+      const bad = await shop
+        .http()
+        .post('/api/products')
+        .set(admin)
+        .send({ sku: 'lower case', name: 'X', price: { amount: -1, currency: 'EUR' } });
       expect(expectProblem(bad, 400, 'VALIDATION', '/api/products').errors).toEqual(
-        expect.arrayContaining([expect.objectContaining({ path: 'sku' }), expect.objectContaining({ path: 'price.amount' })]),
+        expect.arrayContaining([
+          expect.objectContaining({ path: 'sku' }),
+          expect.objectContaining({ path: 'price.amount' }),
+        ]),
       );
     });
   });
@@ -34,10 +62,24 @@ export function adminJourneys(shop: ShopClient): void {
     it('answer 401 without a token and 403 to a customer, changing nothing', async () => {
       const sku = await shop.newProduct({ price: 100, stock: 3 });
       const customer = await shop.register('eve');
-      expectProblem(await shop.http().put(`/api/products/${sku}/stock`).send({ available: 999 }), 401, 'UNAUTHORIZED', `/api/products/${sku}/stock`);
-      const refused = await shop.http().put(`/api/products/${sku}/stock`).set(bearer(customer.token)).send({ available: 999 });
+      expectProblem(
+        await shop.http().put(`/api/products/${sku}/stock`).send({ available: 999 }),
+        401,
+        'UNAUTHORIZED',
+        `/api/products/${sku}/stock`,
+      );
+      const refused = await shop
+        .http()
+        .put(`/api/products/${sku}/stock`)
+        .set(bearer(customer.token))
+        .send({ available: 999 });
       expectProblem(refused, 403, 'FORBIDDEN', `/api/products/${sku}/stock`);
-      expectProblem(await shop.http().post('/api/products').set(bearer(customer.token)).send({}), 403, 'FORBIDDEN', '/api/products');
+      expectProblem(
+        await shop.http().post('/api/products').set(bearer(customer.token)).send({}),
+        403,
+        'FORBIDDEN',
+        '/api/products',
+      );
       expect(await shop.available(sku)).toBe(3);
     });
   });

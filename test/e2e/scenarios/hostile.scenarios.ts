@@ -16,7 +16,8 @@ export function hostileInputs(shop: ShopClient): void {
       expect((await shop.http().get('/api/products?pageSize=1')).status).toBe(200);
       expect((await shop.http().get('/api/me').set(bearer(ada.token))).status).toBe(200);
     }
-    const postOrder = (raw: string) => shop.http().post('/api/orders').set(bearer(ada.token)).set('Content-Type', 'application/json').send(raw);
+    const postOrder = (raw: string) =>
+      shop.http().post('/api/orders').set(bearer(ada.token)).set('Content-Type', 'application/json').send(raw);
 
     beforeAll(async () => {
       ada = await shop.register('ada');
@@ -24,56 +25,121 @@ export function hostileInputs(shop: ShopClient): void {
     });
 
     it('unknown fields, at any depth, are refused by name — a customerId in the body too', async () => {
-      const response = await postOrder(JSON.stringify({ customerId: ada.userId, lines: [{ sku, quantity: 1, price: 0 }], cardNumber: CARD }));
-      expect(errorPaths(expectProblem(response, 400, 'VALIDATION', '/api/orders')).toSorted()).toEqual(['customerId', 'lines[0].price']);
-      const register = await shop.http().post('/api/auth/register').send({ email: 'mallory@example.com', password: 'long enough', name: 'M', roles: ['admin'] });
+      const response = await postOrder(
+        JSON.stringify({ customerId: ada.userId, lines: [{ sku, quantity: 1, price: 0 }], cardNumber: CARD }),
+      );
+      expect(errorPaths(expectProblem(response, 400, 'VALIDATION', '/api/orders')).toSorted()).toEqual([
+        'customerId',
+        'lines[0].price',
+      ]);
+      const register = await shop
+        .http()
+        .post('/api/auth/register')
+        .send({ email: 'mallory@example.com', password: 'long enough', name: 'M', roles: ['admin'] });
       expect(errorPaths(expectProblem(register, 400, 'VALIDATION', '/api/auth/register'))).toEqual(['roles']);
       await stillServes();
     });
 
     it('__proto__, constructor and prototype keys are refused wherever they are', async () => {
-      const response = await postOrder(`{"lines":[{"sku":"${sku}","quantity":1,"__proto__":{"isAdmin":true}}],"cardNumber":"${CARD}","constructor":{"prototype":{"x":1}}}`);
-      expect(errorPaths(expectProblem(response, 400, 'VALIDATION', '/api/orders'))).toEqual(['lines[0].__proto__', 'constructor']);
-      const login = await shop.http().post('/api/auth/login').set('Content-Type', 'application/json').send('{"__proto__":{"email":"x"}}');
+      const response = await postOrder(
+        `{"lines":[{"sku":"${sku}","quantity":1,"__proto__":{"isAdmin":true}}],"cardNumber":"${CARD}","constructor":{"prototype":{"x":1}}}`,
+      );
+      expect(errorPaths(expectProblem(response, 400, 'VALIDATION', '/api/orders'))).toEqual([
+        'lines[0].__proto__',
+        'constructor',
+      ]);
+      const login = await shop
+        .http()
+        .post('/api/auth/login')
+        .set('Content-Type', 'application/json')
+        .send('{"__proto__":{"email":"x"}}');
       expect(errorPaths(expectProblem(login, 400, 'VALIDATION', '/api/auth/login'))).toEqual(['__proto__']);
       expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
       await stillServes();
     });
 
     it('wrong types are refused with their paths: a JSON body is never coerced', async () => {
-      const response = await postOrder(JSON.stringify({ lines: [{ sku, quantity: '2' }, { sku: 42, quantity: 1 }], cardNumber: 4242424242424242 }));
-      expect(errorPaths(expectProblem(response, 400, 'VALIDATION', '/api/orders'))).toEqual(['lines[0].quantity', 'lines[1].sku', 'cardNumber']);
-      expect(errorPaths(expectProblem(await postOrder('[]'), 400, 'VALIDATION', '/api/orders')).length).toBeGreaterThan(0);
-      expect(errorPaths(expectProblem(await shop.http().get('/api/products?page=two'), 400, 'VALIDATION', '/api/products'))).toEqual(['page']);
-      expect(errorPaths(expectProblem(await shop.http().get('/api/orders/42').set(bearer(ada.token)), 400, 'VALIDATION', '/api/orders/42'))).toEqual(['id']);
+      const response = await postOrder(
+        JSON.stringify({
+          lines: [
+            { sku, quantity: '2' },
+            { sku: 42, quantity: 1 },
+          ],
+          cardNumber: 4242424242424242,
+        }),
+      );
+      expect(errorPaths(expectProblem(response, 400, 'VALIDATION', '/api/orders'))).toEqual([
+        'lines[0].quantity',
+        'lines[1].sku',
+        'cardNumber',
+      ]);
+      expect(errorPaths(expectProblem(await postOrder('[]'), 400, 'VALIDATION', '/api/orders')).length).toBeGreaterThan(
+        0,
+      );
+      expect(
+        errorPaths(expectProblem(await shop.http().get('/api/products?page=two'), 400, 'VALIDATION', '/api/products')),
+      ).toEqual(['page']);
+      expect(
+        errorPaths(
+          expectProblem(
+            await shop.http().get('/api/orders/42').set(bearer(ada.token)),
+            400,
+            'VALIDATION',
+            '/api/orders/42',
+          ),
+        ),
+      ).toEqual(['id']);
       await stillServes();
     });
 
     it('a bad Idempotency-Key header is refused under its own name', async () => {
-      const response = await shop.placeOrder(ada, { lines: [{ sku, quantity: 1 }], cardNumber: CARD }, 'no spaces allowed');
+      const response = await shop.placeOrder(
+        ada,
+        { lines: [{ sku, quantity: 1 }], cardNumber: CARD },
+        'no spaces allowed',
+      );
       expect(errorPaths(expectProblem(response, 400, 'VALIDATION', '/api/orders'))).toEqual(['Idempotency-Key']);
       await stillServes();
     });
 
     it('a 150 kB body is refused with 413 before anything reads it', async () => {
-      const huge = JSON.stringify({ lines: [{ sku, quantity: 1 }], cardNumber: CARD, padding: 'x'.repeat(150 * 1_024) });
+      const huge = JSON.stringify({
+        lines: [{ sku, quantity: 1 }],
+        cardNumber: CARD,
+        padding: 'x'.repeat(150 * 1_024),
+      });
       expectProblem(await postOrder(huge), 413, 'VALIDATION', '/api/orders');
       await stillServes();
     });
 
     it('malformed JSON is a 400 malformed-json problem', async () => {
       const response = await postOrder('{"lines": [');
-      expect(expectProblem(response, 400, 'VALIDATION', '/api/orders').type).toBe('tag:seam.local,2026:problems/malformed-json');
+      expect(expectProblem(response, 400, 'VALIDATION', '/api/orders').type).toBe(
+        'tag:seam.local,2026:problems/malformed-json',
+      );
       await stillServes();
     });
 
     it('expired, forged and alg:none tokens, and malformed headers, are 401 with a Bearer challenge', async () => {
       // The crafting keeps the real claims: re-signed with the real key, the token is accepted.
-      expect((await shop.http().get('/api/me').set(bearer(await resignedCopyOf(ada.token)))).status).toBe(200);
-      const tokens = [await expiredCopyOf(ada.token), await forgedCopyOf(ada.token), unsignedCopyOf(ada.token), 'not-a-jwt'];
+      expect(
+        (
+          await shop
+            .http()
+            .get('/api/me')
+            .set(bearer(await resignedCopyOf(ada.token)))
+        ).status,
+      ).toBe(200);
+      const tokens = [
+        await expiredCopyOf(ada.token),
+        await forgedCopyOf(ada.token),
+        unsignedCopyOf(ada.token),
+        'not-a-jwt',
+      ];
       const responses: Response[] = [];
       for (const token of tokens) responses.push(await shop.http().get('/api/me').set(bearer(token)));
-      for (const header of ['Basic YWRtaW46YWRtaW4=', 'Bearer', `Bearer ${ada.token} extra`]) responses.push(await shop.http().get('/api/me').set('Authorization', header));
+      for (const header of ['Basic YWRtaW46YWRtaW4=', 'Bearer', `Bearer ${ada.token} extra`])
+        responses.push(await shop.http().get('/api/me').set('Authorization', header));
       for (const response of responses) {
         expectProblem(response, 401, 'UNAUTHORIZED', '/api/me');
         expect(response.headers['www-authenticate']).toBe('Bearer realm="seam", error="invalid_token"');
@@ -81,7 +147,11 @@ export function hostileInputs(shop: ShopClient): void {
       const anonymous = await shop.http().get('/api/me');
       expectProblem(anonymous, 401, 'UNAUTHORIZED', '/api/me');
       expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="seam"');
-      const forgedAdmin = await shop.http().put(`/api/products/${sku}/stock`).set(bearer(await forgedCopyOf(ada.token))).send({ available: 0 });
+      const forgedAdmin = await shop
+        .http()
+        .put(`/api/products/${sku}/stock`)
+        .set(bearer(await forgedCopyOf(ada.token)))
+        .send({ available: 0 });
       expectProblem(forgedAdmin, 401, 'UNAUTHORIZED', `/api/products/${sku}/stock`);
       expect(await shop.available(sku)).toBe(50);
       await stillServes();
@@ -92,7 +162,9 @@ export function hostileInputs(shop: ShopClient): void {
       const wrongMethod = await shop.http().delete('/api/products');
       expectProblem(wrongMethod, 405, 'NOT_FOUND', '/api/products');
       expect(wrongMethod.headers.allow).toBe('GET, HEAD, POST');
-      expect((await shop.http().delete(`/api/orders/${ada.userId}`).set(bearer(ada.token))).headers.allow).toBe('GET, HEAD');
+      expect((await shop.http().delete(`/api/orders/${ada.userId}`).set(bearer(ada.token))).headers.allow).toBe(
+        'GET, HEAD',
+      );
       await stillServes();
     });
   });

@@ -13,15 +13,29 @@ export function platformChecks(shop: ShopClient, outage: Outage, system: () => S
       const health = await shop.http().get('/health');
       expect(health.status).toBe(200);
       expect(health.body).toMatchObject({ status: 'ok' });
-      expect(Object.keys((health.body as { details: object }).details).toSorted()).toEqual([...system().edgeHealthChecks].toSorted());
+      expect(Object.keys((health.body as { details: object }).details).toSorted()).toEqual(
+        [...system().edgeHealthChecks].toSorted(),
+      );
     });
 
     it('serves the OpenAPI document with the bearer scheme, and the Swagger UI', async () => {
       const document = await shop.http().get('/docs-json');
       expect(document.status).toBe(200);
-      const { components, paths } = document.body as { components: { securitySchemes: object }; paths: Record<string, object> };
-      expect(components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
-      expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/api/auth/register', '/api/products/{sku}/stock', '/api/orders/{id}/cancel', '/health']));
+      const { components, paths } = document.body as {
+        components: { securitySchemes: object };
+        paths: Record<string, object>;
+      };
+      expect(components.securitySchemes).toEqual({
+        bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      });
+      expect(Object.keys(paths)).toEqual(
+        expect.arrayContaining([
+          '/api/auth/register',
+          '/api/products/{sku}/stock',
+          '/api/orders/{id}/cancel',
+          '/health',
+        ]),
+      );
       expect(paths['/api/orders']).toMatchObject({ post: { security: [{ bearer: [] }] } });
       const ui = await shop.http().get('/docs');
       expect(ui.status).toBe(200);
@@ -47,7 +61,11 @@ export function platformChecks(shop: ShopClient, outage: Outage, system: () => S
           await system().takeDown(outage.module);
           const health = await shop.http().get('/health');
           expect(health.status).toBe(503);
-          expect(health.body).toMatchObject({ status: 'error', error: { [outage.module]: { status: 'down' } }, info: { orders: { status: 'up' } } });
+          expect(health.body).toMatchObject({
+            status: 'error',
+            error: { [outage.module]: { status: 'down' } },
+            info: { orders: { status: 'up' } },
+          });
         });
         break;
       case 'service':
@@ -77,7 +95,16 @@ function serviceOutage(shop: ShopClient, module: string, system: () => ShopSyste
 
     // Redis callers learn of a dead replica from its missed heartbeats (500 ms); TCP callers at once.
     const started = performance.now();
-    await eventually(async () => expectProblem(await shop.http().get('/api/products/MUG-SEAM/stock').set(admin), 503, 'UNAVAILABLE', '/api/products/MUG-SEAM/stock'), { timeoutMs: 10_000 });
+    await eventually(
+      async () =>
+        expectProblem(
+          await shop.http().get('/api/products/MUG-SEAM/stock').set(admin),
+          503,
+          'UNAVAILABLE',
+          '/api/products/MUG-SEAM/stock',
+        ),
+      { timeoutMs: 10_000 },
+    );
     expect(performance.now() - started).toBeLessThan(5_000);
 
     expect((await shop.http().get('/api/products/MUG-SEAM')).status).toBe(200);

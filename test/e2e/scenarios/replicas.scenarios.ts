@@ -18,7 +18,11 @@ const ONE_PER_ORDER: Record<string, string[]> = {
 };
 
 /** Handled requests per replica of `module`, for `patterns` (from each process's `/metrics`). */
-async function handledByReplica(processes: TopologyProcesses, module: string, patterns: string[]): Promise<Array<Record<string, number>>> {
+async function handledByReplica(
+  processes: TopologyProcesses,
+  module: string,
+  patterns: string[],
+): Promise<Array<Record<string, number>>> {
   return Promise.all(
     processes.replicas(module).map(async ({ url }) => {
       const counts = await handledCallsAt(url);
@@ -48,24 +52,43 @@ export function replicaChecks(system: () => ProcessShopSystem): void {
       const customer = await shop.register('replicas');
       const modules = Object.keys(ONE_PER_ORDER);
       for (const module of ['inventory', 'payments']) expect(processes.replicas(module).length).toBe(2);
-      const everything = async (module: string) => (await Promise.all(processes.replicas(module).map(({ url }) => handledCallsAt(url)))).map((counts) => [...counts.values()].reduce((sum, handled) => sum + handled, 0));
-      const before = await Promise.all(modules.map((module) => handledByReplica(processes, module, ONE_PER_ORDER[module]!)));
+      const everything = async (module: string) =>
+        (await Promise.all(processes.replicas(module).map(({ url }) => handledCallsAt(url)))).map((counts) =>
+          [...counts.values()].reduce((sum, handled) => sum + handled, 0),
+        );
+      const before = await Promise.all(
+        modules.map((module) => handledByReplica(processes, module, ONE_PER_ORDER[module]!)),
+      );
       const allBefore = await Promise.all(modules.map(everything));
 
-      const placed = await Promise.all(Array.from({ length: ORDERS }, () => shop.placeOrder(customer, { lines: [{ sku, quantity: 1 }], cardNumber: APPROVED_CARD })));
-      expect(placed.map(({ status, body }) => [status, (body as { status: string; reason?: string }).reason ?? (body as { status: string }).status])).toEqual(
-        Array.from({ length: ORDERS }, () => [201, 'confirmed']),
+      const placed = await Promise.all(
+        Array.from({ length: ORDERS }, () =>
+          shop.placeOrder(customer, { lines: [{ sku, quantity: 1 }], cardNumber: APPROVED_CARD }),
+        ),
       );
+      expect(
+        placed.map(({ status, body }) => [
+          status,
+          (body as { status: string; reason?: string }).reason ?? (body as { status: string }).status,
+        ]),
+      ).toEqual(Array.from({ length: ORDERS }, () => [201, 'confirmed']));
       expect(await shop.available(sku)).toBe(0);
 
-      const after = await Promise.all(modules.map((module) => handledByReplica(processes, module, ONE_PER_ORDER[module]!)));
+      const after = await Promise.all(
+        modules.map((module) => handledByReplica(processes, module, ONE_PER_ORDER[module]!)),
+      );
       const allAfter = await Promise.all(modules.map(everything));
       modules.forEach((module, m) => {
         for (const pattern of ONE_PER_ORDER[module]!) {
           const byReplica = after[m]!.map((counts, replica) => counts[pattern]! - before[m]![replica]![pattern]!);
           // Printed so that a run shows the split, not only that it passed.
-          console.log(`${pattern}: ${byReplica.map((handled, replica) => `${module}#${replica} ${handled}`).join(', ')} (orders: ${ORDERS})`);
-          expect({ pattern, total: byReplica.reduce((sum, handled) => sum + handled, 0) }).toEqual({ pattern, total: ORDERS });
+          console.log(
+            `${pattern}: ${byReplica.map((handled, replica) => `${module}#${replica} ${handled}`).join(', ')} (orders: ${ORDERS})`,
+          );
+          expect({ pattern, total: byReplica.reduce((sum, handled) => sum + handled, 0) }).toEqual({
+            pattern,
+            total: ORDERS,
+          });
         }
         const served = allAfter[m]!.map((handled, replica) => handled - allBefore[m]![replica]!);
         console.log(`${module}: requests handled per replica during the journey: ${served.join(', ')}`);

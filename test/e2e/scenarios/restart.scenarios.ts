@@ -6,7 +6,9 @@ export function restartChecks(shop: ShopClient, restart: () => Promise<void>): v
   describe('a restart on the same data', () => {
     it('keeps accounts, products and stock; the seed leaves what exists alone', async () => {
       const admin = bearer(await shop.admin());
-      expect((await shop.http().put('/api/products/MUG-SEAM/stock').set(admin).send({ available: 7 })).status).toBe(200);
+      expect((await shop.http().put('/api/products/MUG-SEAM/stock').set(admin).send({ available: 7 })).status).toBe(
+        200,
+      );
       const ada = await shop.register('ada');
       const before = (await shop.http().get('/api/products')).body as { total: number };
 

@@ -48,12 +48,17 @@ export function drainingShutdownChecks(system: () => ProcessShopSystem): void {
       const replicas = system().processes.replicas('payments');
       expect(replicas).toHaveLength(2);
       const before = await Promise.all(replicas.map(authorizationsAt));
-      const send = (cardNumber: string) => caller.client.send(PaymentsContract.authorizePayment, authorization(cardNumber), { timeoutMs: EXIT_WITHIN_MS });
-      const slow = Array.from({ length: 4 }, () => send(SLOW_CARD).then((payment) => ({ payment, at: performance.now() })));
+      const send = (cardNumber: string) =>
+        caller.client.send(PaymentsContract.authorizePayment, authorization(cardNumber), { timeoutMs: EXIT_WITHIN_MS });
+      const slow = Array.from({ length: 4 }, () =>
+        send(SLOW_CARD).then((payment) => ({ payment, at: performance.now() })),
+      );
       // Every slow call taken (a replica counts a request when its handler starts); one replica
       // may read them all in one batch, so the one to stop is one that has some.
       const taken = await eventually(async () => {
-        const now = await Promise.all(replicas.map(async (replica, index) => (await authorizationsAt(replica)) - before[index]!));
+        const now = await Promise.all(
+          replicas.map(async (replica, index) => (await authorizationsAt(replica)) - before[index]!),
+        );
         expect(now[0]! + now[1]!).toBe(4);
         return now;
       });
@@ -67,7 +72,12 @@ export function drainingShutdownChecks(system: () => ProcessShopSystem): void {
       const after = await Promise.all(Array.from({ length: 4 }, () => send(APPROVED_CARD)));
 
       const finished = await Promise.all(slow);
-      expect(finished.map(({ payment }) => payment.status)).toEqual(['authorized', 'authorized', 'authorized', 'authorized']);
+      expect(finished.map(({ payment }) => payment.status)).toEqual([
+        'authorized',
+        'authorized',
+        'authorized',
+        'authorized',
+      ]);
       // They were in flight when the signal came (else this test proves nothing).
       for (const { at } of finished) expect(at).toBeGreaterThan(signalled);
       expect(after.map(({ status }) => status)).toEqual(['authorized', 'authorized', 'authorized', 'authorized']);
@@ -114,7 +124,8 @@ export function tcpShutdownChecks(system: () => ProcessShopSystem): void {
     it('answers the calls in flight, refuses new ones as shutting down, exits within 10 s; a new process serves again', async () => {
       const [service] = system().processes.replicas('payments');
       const before = await authorizationsAt(service!);
-      const send = (cardNumber: string) => caller.client.send(PaymentsContract.authorizePayment, authorization(cardNumber), { timeoutMs: EXIT_WITHIN_MS });
+      const send = (cardNumber: string) =>
+        caller.client.send(PaymentsContract.authorizePayment, authorization(cardNumber), { timeoutMs: EXIT_WITHIN_MS });
       const calls = Array.from({ length: 3 }, () => send(SLOW_CARD).catch((error: unknown) => error));
       await eventually(async () => expect((await authorizationsAt(service!)) - before).toBe(3));
       const signalled = performance.now();

@@ -20,14 +20,28 @@ export function shoppingJourneys(shop: ShopClient): void {
       const ada = await shop.register('ada');
       const me = await shop.http().get('/api/me').set(bearer(ada.token));
       expect(me.status).toBe(200);
-      expect(me.body).toEqual({ id: ada.userId, email: ada.email, name: 'ada', roles: ['customer'], createdAt: expect.any(String) });
+      expect(me.body).toEqual({
+        id: ada.userId,
+        email: ada.email,
+        name: 'ada',
+        roles: ['customer'],
+        createdAt: expect.any(String),
+      });
       expect(me.body).not.toHaveProperty('passwordHash');
     });
 
     it('cannot log in with a wrong password, nor register an email twice', async () => {
       const ada = await shop.register('ada');
-      expectProblem(await shop.http().post('/api/auth/login').send({ email: ada.email, password: 'not the password' }), 401, 'UNAUTHORIZED', '/api/auth/login');
-      const again = await shop.http().post('/api/auth/register').send({ email: ada.email, password: 'another password', name: 'Ada' });
+      expectProblem(
+        await shop.http().post('/api/auth/login').send({ email: ada.email, password: 'not the password' }),
+        401,
+        'UNAUTHORIZED',
+        '/api/auth/login',
+      );
+      const again = await shop
+        .http()
+        .post('/api/auth/register')
+        .send({ email: ada.email, password: 'another password', name: 'Ada' });
       expectProblem(again, 409, 'CONFLICT', '/api/auth/register');
     });
 
@@ -39,8 +53,18 @@ export function shoppingJourneys(shop: ShopClient): void {
       const mugs = await shop.http().get('/api/products').query({ q: 'enamel mug' });
       expect((mugs.body as { items: Array<{ sku: string }> }).items.map((item) => item.sku)).toEqual(['MUG-SEAM']);
       const mug = await shop.http().get('/api/products/MUG-SEAM');
-      expect(mug.body).toMatchObject({ sku: 'MUG-SEAM', name: 'Seam enamel mug', price: { amount: 1_499, currency: 'EUR' }, active: true });
-      expectProblem(await shop.http().get('/api/products/NO-SUCH-THING'), 404, 'NOT_FOUND', '/api/products/NO-SUCH-THING');
+      expect(mug.body).toMatchObject({
+        sku: 'MUG-SEAM',
+        name: 'Seam enamel mug',
+        price: { amount: 1_499, currency: 'EUR' },
+        active: true,
+      });
+      expectProblem(
+        await shop.http().get('/api/products/NO-SUCH-THING'),
+        404,
+        'NOT_FOUND',
+        '/api/products/NO-SUCH-THING',
+      );
     });
 
     it('orders and pays: the order is confirmed, priced by the catalog, listed, and the stock goes down', async () => {
@@ -49,7 +73,12 @@ export function shoppingJourneys(shop: ShopClient): void {
       const placed = await shop.placeOrder(ada, { lines: [{ sku, quantity: 3 }], cardNumber: APPROVED_CARD });
       expect(placed.status).toBe(201);
       const order = placed.body as Order;
-      expect(order).toMatchObject({ status: 'confirmed', total: { amount: 3_750, currency: 'EUR' }, lines: [{ sku, quantity: 3 }], payment: { status: 'captured' } });
+      expect(order).toMatchObject({
+        status: 'confirmed',
+        total: { amount: 3_750, currency: 'EUR' },
+        lines: [{ sku, quantity: 3 }],
+        payment: { status: 'captured' },
+      });
       expect(order).not.toHaveProperty('customerId');
       expect(await shop.available(sku)).toBe(7);
       expect((await shop.http().get(`/api/orders/${order.orderId}`).set(bearer(ada.token))).body).toEqual(order);
@@ -58,11 +87,22 @@ export function shoppingJourneys(shop: ShopClient): void {
     });
 
     it('reads an order with its products as the catalog shows them now (orders and catalog composed at the edge)', async () => {
-      const [mug, lamp] = [await shop.newProduct({ price: 1_000, stock: 5 }), await shop.newProduct({ price: 4_000, stock: 5 })];
+      const [mug, lamp] = [
+        await shop.newProduct({ price: 1_000, stock: 5 }),
+        await shop.newProduct({ price: 4_000, stock: 5 }),
+      ];
       const [ada, bob]: Customer[] = [await shop.register('ada'), await shop.register('bob')];
-      const lines = [{ sku: lamp, quantity: 1 }, { sku: mug, quantity: 2 }, { sku: lamp, quantity: 1 }];
+      const lines = [
+        { sku: lamp, quantity: 1 },
+        { sku: mug, quantity: 2 },
+        { sku: lamp, quantity: 1 },
+      ];
       const order = (await shop.placeOrder(ada, { lines, cardNumber: APPROVED_CARD })).body as Order;
-      const repriced = await shop.http().patch(`/api/products/${mug}`).set(bearer(await shop.admin())).send({ price: { amount: 1_200, currency: 'EUR' }, active: false });
+      const repriced = await shop
+        .http()
+        .patch(`/api/products/${mug}`)
+        .set(bearer(await shop.admin()))
+        .send({ price: { amount: 1_200, currency: 'EUR' }, active: false });
       expect(repriced.status).toBe(200);
       const details = await shop.http().get(`/api/orders/${order.orderId}/details`).set(bearer(ada.token));
       expect(details.status).toBe(200);
@@ -83,13 +123,20 @@ export function shoppingJourneys(shop: ShopClient): void {
       const ada = await shop.register('ada');
       const placed = await shop.placeOrder(ada, { lines: [{ sku, quantity: 2 }], cardNumber: DECLINED_CARD });
       expect(placed.status).toBe(201);
-      expect(placed.body).toMatchObject({ status: 'rejected', reason: expect.stringContaining('declined'), payment: { status: 'declined' } });
+      expect(placed.body).toMatchObject({
+        status: 'rejected',
+        reason: expect.stringContaining('declined'),
+        payment: { status: 'declined' },
+      });
       expect(await shop.available(sku)).toBe(5);
     });
 
     it('orders more than is in stock: the order is rejected and nothing is held', async () => {
       const sku = await shop.newProduct({ price: 900, stock: 1 });
-      const placed = await shop.placeOrder(await shop.register('ada'), { lines: [{ sku, quantity: 2 }], cardNumber: APPROVED_CARD });
+      const placed = await shop.placeOrder(await shop.register('ada'), {
+        lines: [{ sku, quantity: 2 }],
+        cardNumber: APPROVED_CARD,
+      });
       expect(placed.status).toBe(201);
       expect(placed.body).toMatchObject({ status: 'rejected', reason: expect.any(String) });
       expect(placed.body).not.toHaveProperty('payment');
@@ -99,7 +146,8 @@ export function shoppingJourneys(shop: ShopClient): void {
     it('cancels a confirmed order: it is refunded, and its stock is back', async () => {
       const sku = await shop.newProduct({ price: 2_000, stock: 4 });
       const ada = await shop.register('ada');
-      const { orderId } = (await shop.placeOrder(ada, { lines: [{ sku, quantity: 4 }], cardNumber: APPROVED_CARD })).body as Order;
+      const { orderId } = (await shop.placeOrder(ada, { lines: [{ sku, quantity: 4 }], cardNumber: APPROVED_CARD }))
+        .body as Order;
       expect(await shop.available(sku)).toBe(0);
       const cancelled = await shop.http().post(`/api/orders/${orderId}/cancel`).set(bearer(ada.token));
       expect(cancelled.status).toBe(200);
@@ -114,12 +162,29 @@ export function shoppingJourneys(shop: ShopClient): void {
       const ada = await shop.register('ada');
       const activity = async () => (await shop.http().get('/api/me/activity').set(bearer(ada.token))).body as unknown;
       expect(await activity()).toEqual({ confirmedOrders: 0, cancelledOrders: 0, spent: [] });
-      const first = (await shop.placeOrder(ada, { lines: [{ sku, quantity: 2 }], cardNumber: APPROVED_CARD })).body as Order;
+      const first = (await shop.placeOrder(ada, { lines: [{ sku, quantity: 2 }], cardNumber: APPROVED_CARD }))
+        .body as Order;
       await shop.placeOrder(ada, { lines: [{ sku, quantity: 1 }], cardNumber: APPROVED_CARD });
       await shop.placeOrder(ada, { lines: [{ sku, quantity: 1 }], cardNumber: DECLINED_CARD });
-      await eventually(async () => expect(await activity()).toEqual({ confirmedOrders: 2, cancelledOrders: 0, spent: [{ amount: 3_300, currency: 'EUR' }] }), { timeoutMs: 10_000 });
+      await eventually(
+        async () =>
+          expect(await activity()).toEqual({
+            confirmedOrders: 2,
+            cancelledOrders: 0,
+            spent: [{ amount: 3_300, currency: 'EUR' }],
+          }),
+        { timeoutMs: 10_000 },
+      );
       expect((await shop.http().post(`/api/orders/${first.orderId}/cancel`).set(bearer(ada.token))).status).toBe(200);
-      await eventually(async () => expect(await activity()).toEqual({ confirmedOrders: 2, cancelledOrders: 1, spent: [{ amount: 1_100, currency: 'EUR' }] }), { timeoutMs: 10_000 });
+      await eventually(
+        async () =>
+          expect(await activity()).toEqual({
+            confirmedOrders: 2,
+            cancelledOrders: 1,
+            spent: [{ amount: 1_100, currency: 'EUR' }],
+          }),
+        { timeoutMs: 10_000 },
+      );
       expectProblem(await shop.http().get('/api/me/activity'), 401, 'UNAUTHORIZED', '/api/me/activity');
     });
 
@@ -137,11 +202,24 @@ export function shoppingJourneys(shop: ShopClient): void {
     it('sees another customer’s order as if it did not exist (404), and cannot cancel it', async () => {
       const sku = await shop.newProduct({ price: 700, stock: 3 });
       const [ada, bob]: Customer[] = [await shop.register('ada'), await shop.register('bob')];
-      const { orderId } = (await shop.placeOrder(ada, { lines: [{ sku, quantity: 1 }], cardNumber: APPROVED_CARD })).body as Order;
-      expectProblem(await shop.http().get(`/api/orders/${orderId}`).set(bearer(bob.token)), 404, 'NOT_FOUND', `/api/orders/${orderId}`);
-      expectProblem(await shop.http().post(`/api/orders/${orderId}/cancel`).set(bearer(bob.token)), 404, 'NOT_FOUND', `/api/orders/${orderId}/cancel`);
+      const { orderId } = (await shop.placeOrder(ada, { lines: [{ sku, quantity: 1 }], cardNumber: APPROVED_CARD }))
+        .body as Order;
+      expectProblem(
+        await shop.http().get(`/api/orders/${orderId}`).set(bearer(bob.token)),
+        404,
+        'NOT_FOUND',
+        `/api/orders/${orderId}`,
+      );
+      expectProblem(
+        await shop.http().post(`/api/orders/${orderId}/cancel`).set(bearer(bob.token)),
+        404,
+        'NOT_FOUND',
+        `/api/orders/${orderId}/cancel`,
+      );
       expect((await shop.http().get('/api/orders').set(bearer(bob.token))).body).toMatchObject({ total: 0, items: [] });
-      expect((await shop.http().get(`/api/orders/${orderId}`).set(bearer(ada.token))).body).toMatchObject({ status: 'confirmed' });
+      expect((await shop.http().get(`/api/orders/${orderId}`).set(bearer(ada.token))).body).toMatchObject({
+        status: 'confirmed',
+      });
     });
   });
 }

@@ -16,7 +16,11 @@ interface SerializedSeamError {
   details: Record<string, unknown>;
 }
 
-const failureOf = (call: Promise<unknown>): Promise<unknown> => call.then((value) => ({ unexpectedAnswer: value }), (error: unknown) => error);
+const failureOf = (call: Promise<unknown>): Promise<unknown> =>
+  call.then(
+    (value) => ({ unexpectedAnswer: value }),
+    (error: unknown) => error,
+  );
 
 /**
  * Wire compatibility of an extracted module: a plain `ClientProxy` of `@nestjs/microservices`
@@ -37,7 +41,10 @@ export function stockClientChecks(system: () => ProcessShopSystem): void {
     beforeAll(async () => {
       const address = system().processes.topology.services.find(({ module }) => module === 'payments')!.address;
       if (address.transport !== 'tcp') throw new Error(`payments is served over ${address.transport} here, not TCP`);
-      client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: address.host, port: address.port } });
+      client = ClientProxyFactory.create({
+        transport: Transport.TCP,
+        options: { host: address.host, port: address.port },
+      });
       await client.connect();
     });
 
@@ -46,8 +53,15 @@ export function stockClientChecks(system: () => ProcessShopSystem): void {
     });
 
     it('authorizes a payment: the answer is the contract’s Payment, as plain JSON', async () => {
-      const request: AuthorizePayment = { idempotencyKey: `stock-client-${randomUUID()}`, orderId: randomUUID(), amount: { amount: 1_999, currency: 'EUR' }, cardNumber: '4242424242424242' };
-      const payment = await firstValueFrom(client.send<Payment, AuthorizePayment>(PaymentsContract.authorizePayment.pattern, request));
+      const request: AuthorizePayment = {
+        idempotencyKey: `stock-client-${randomUUID()}`,
+        orderId: randomUUID(),
+        amount: { amount: 1_999, currency: 'EUR' },
+        cardNumber: '4242424242424242',
+      };
+      const payment = await firstValueFrom(
+        client.send<Payment, AuthorizePayment>(PaymentsContract.authorizePayment.pattern, request),
+      );
       expect(payment).toEqual({
         paymentId: expect.any(String),
         orderId: request.orderId,
@@ -57,19 +71,39 @@ export function stockClientChecks(system: () => ProcessShopSystem): void {
         updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       });
       // The same key again: the first answer, not a second hold.
-      expect(await firstValueFrom(client.send<Payment, AuthorizePayment>(PaymentsContract.authorizePayment.pattern, request))).toEqual(payment);
+      expect(
+        await firstValueFrom(
+          client.send<Payment, AuthorizePayment>(PaymentsContract.authorizePayment.pattern, request),
+        ),
+      ).toEqual(payment);
     });
 
     it('gets typed errors as serialized Seam error objects: VALIDATION with the fields, NOT_FOUND, UNAVAILABLE for an unknown pattern', async () => {
-      const refused = await failureOf(firstValueFrom(client.send(PaymentsContract.authorizePayment.pattern, { orderId: 'not-a-uuid', customerId: 'x' })));
+      const refused = await failureOf(
+        firstValueFrom(
+          client.send(PaymentsContract.authorizePayment.pattern, { orderId: 'not-a-uuid', customerId: 'x' }),
+        ),
+      );
       expect(refused).not.toBeInstanceOf(Error);
-      expect(refused).toEqual({ code: 'VALIDATION', message: 'Invalid AuthorizePayment', details: { fields: expect.any(Array) } } satisfies SerializedSeamError);
-      const paths = ((refused as SerializedSeamError).details.fields as Array<{ path: string }>).map(({ path }) => path);
+      expect(refused).toEqual({
+        code: 'VALIDATION',
+        message: 'Invalid AuthorizePayment',
+        details: { fields: expect.any(Array) },
+      } satisfies SerializedSeamError);
+      const paths = ((refused as SerializedSeamError).details.fields as Array<{ path: string }>).map(
+        ({ path }) => path,
+      );
       expect(paths).toEqual(expect.arrayContaining(['customerId', 'orderId', 'idempotencyKey', 'cardNumber']));
 
       const paymentId = randomUUID();
-      const missing = await failureOf(firstValueFrom(client.send<Payment, GetPayment>(PaymentsContract.getPayment.pattern, { paymentId })));
-      expect(missing).toEqual({ code: 'NOT_FOUND', message: `No payment ${paymentId}`, details: { paymentId } } satisfies SerializedSeamError);
+      const missing = await failureOf(
+        firstValueFrom(client.send<Payment, GetPayment>(PaymentsContract.getPayment.pattern, { paymentId })),
+      );
+      expect(missing).toEqual({
+        code: 'NOT_FOUND',
+        message: `No payment ${paymentId}`,
+        details: { paymentId },
+      } satisfies SerializedSeamError);
 
       const unknown = await failureOf(firstValueFrom(client.send('payments.mint-money', {})));
       expect(unknown).toEqual({

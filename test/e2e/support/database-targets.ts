@@ -23,7 +23,10 @@ export function sqliteTarget(): DatabaseTarget {
     title: 'SQLite files',
     create: async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'seam-e2e-'));
-      return { config: { kind: 'sqlite', dataDir }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+      return {
+        config: { kind: 'sqlite', dataDir },
+        drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+      };
     },
   };
 }

@@ -28,7 +28,14 @@ export class E2eMonolith {
     process.env.SEAM_ADMIN_EMAIL = E2E_ADMIN.email;
     process.env.SEAM_ADMIN_PASSWORD = E2E_ADMIN.password;
     delete process.env.SEED_DEMO_DATA;
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.for({ modules: LOCAL_MODULES, transport: { hosted: LOCAL_MODULES.map(({ name }) => name) } })] }).overrideProvider(DATABASE_CONFIG).useValue(database).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        AppModule.for({ modules: LOCAL_MODULES, transport: { hosted: LOCAL_MODULES.map(({ name }) => name) } }),
+      ],
+    })
+      .overrideProvider(DATABASE_CONFIG)
+      .useValue(database)
+      .compile();
     const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
     await configureApp(app);
     await app.init();

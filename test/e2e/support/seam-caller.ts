@@ -17,7 +17,10 @@ export async function seamCallerOf(processes: TopologyProcesses, module: string)
   const service = processes.topology.services.find((placement) => placement.module === module);
   if (!service) throw new Error(`${module} is not a service in topology "${processes.topology.name}"`);
   const moduleRef = await Test.createTestingModule({
-    imports: [SeamTransportModule.forRoot({ hosted: [], endpoints: { [module]: service.address } }), SeamTransportModule.forModule('e2e')],
+    imports: [
+      SeamTransportModule.forRoot({ hosted: [], endpoints: { [module]: service.address } }),
+      SeamTransportModule.forModule('e2e'),
+    ],
   }).compile();
   await moduleRef.init();
   return { client: moduleRef.get(SeamClient), close: () => moduleRef.close() };

@@ -38,7 +38,12 @@ export class ShopClient {
     const password = `${label} password 123`;
     const registered = await this.http().post('/api/auth/register').send({ email, password, name: label });
     expectStatus(registered, 201, 'register');
-    return { userId: (registered.body as { id: string }).id, email, password, token: await this.logIn(email, password) };
+    return {
+      userId: (registered.body as { id: string }).id,
+      email,
+      password,
+      token: await this.logIn(email, password),
+    };
   }
 
   async logIn(email: string, password: string): Promise<string> {
@@ -57,15 +62,24 @@ export class ShopClient {
   async newProduct(options: { price: number; stock: number }): Promise<string> {
     const sku = unique('E2E');
     const admin = bearer(await this.admin());
-    const created = await this.http().post('/api/products').set(admin).send({ sku, name: `Product ${sku}`, price: { amount: options.price, currency: 'EUR' } });
+    const created = await this.http()
+      .post('/api/products')
+      .set(admin)
+      .send({ sku, name: `Product ${sku}`, price: { amount: options.price, currency: 'EUR' } });
     expectStatus(created, 201, 'create product');
-    expectStatus(await this.http().put(`/api/products/${sku}/stock`).set(admin).send({ available: options.stock }), 200, 'set stock');
+    expectStatus(
+      await this.http().put(`/api/products/${sku}/stock`).set(admin).send({ available: options.stock }),
+      200,
+      'set stock',
+    );
     return sku;
   }
 
   /** Units of `sku` that can still be ordered. */
   async available(sku: string): Promise<number> {
-    const stock = await this.http().get(`/api/products/${sku}/stock`).set(bearer(await this.admin()));
+    const stock = await this.http()
+      .get(`/api/products/${sku}/stock`)
+      .set(bearer(await this.admin()));
     expectStatus(stock, 200, 'read stock');
     return (stock.body as { available: number }).available;
   }
@@ -90,7 +104,12 @@ function expectStatus(response: Response, status: number, step: string): void {
  * Asserts that `response` is the RFC 9457 problem document of `status` and `code` for the request
  * path `instance`, carrying the request's correlation id, and returns its body.
  */
-export function expectProblem(response: Response, status: number, code: string, instance: string): Record<string, unknown> {
+export function expectProblem(
+  response: Response,
+  status: number,
+  code: string,
+  instance: string,
+): Record<string, unknown> {
   expect(response.status).toBe(status);
   expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
   const body = response.body as Record<string, unknown>;
@@ -107,4 +126,5 @@ export function expectProblem(response: Response, status: number, code: string, 
 }
 
 /** The field paths of a validation problem. */
-export const errorPaths = (body: Record<string, unknown>) => (body.errors as Array<{ path: string }>).map((error) => error.path);
+export const errorPaths = (body: Record<string, unknown>) =>
+  (body.errors as Array<{ path: string }>).map((error) => error.path);

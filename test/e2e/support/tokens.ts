@@ -11,7 +11,10 @@ const sign = (claims: Record<string, unknown>, secret: Uint8Array) =>
 
 /** A real token's claims, re-signed with the real key, that expired an hour ago. */
 export function expiredCopyOf(token: string): Promise<string> {
-  return sign({ ...decodeJwt(token), iat: now() - 7_200, exp: now() - 3_600 }, new TextEncoder().encode(E2E_JWT_SECRET));
+  return sign(
+    { ...decodeJwt(token), iat: now() - 7_200, exp: now() - 3_600 },
+    new TextEncoder().encode(E2E_JWT_SECRET),
+  );
 }
 
 /** A real token's claims with the admin role added, signed with a key identity does not have. */

@@ -36,7 +36,9 @@ const OUTAGE_MODULE = 'inventory';
  */
 export function topologyTarget(name: string, options: TopologyTargetOptions = {}): ShopTarget<ProcessShopSystem> {
   const topology = loadTopology({ SEAM_TOPOLOGY: name });
-  const needsRedis = [...topology.services.map(({ address }) => address), topology.monolith.address].some((address) => address?.transport === 'redis');
+  const needsRedis = [...topology.services.map(({ address }) => address), topology.monolith.address].some(
+    (address) => address?.transport === 'redis',
+  );
   return {
     title: `topology "${name}" as OS processes (${topology.description}), on SQLite files${replicasNote(options.replicas)}`,
     skipReason: needsRedis ? redisUnavailableReason() : undefined,
@@ -52,7 +54,12 @@ export function topologyTarget(name: string, options: TopologyTargetOptions = {}
       let processes: TopologyProcesses;
       try {
         redis = needsRedis ? await PrivateRedis.start() : undefined;
-        processes = await TopologyProcesses.start({ topology: name, redisUrl: redis?.url, env: processEnv(dataDir), replicas: options.replicas?.counts });
+        processes = await TopologyProcesses.start({
+          topology: name,
+          redisUrl: redis?.url,
+          env: processEnv(dataDir),
+          replicas: options.replicas?.counts,
+        });
       } catch (error) {
         await redis?.stop();
         rmSync(dataDir, { recursive: true, force: true });
@@ -119,7 +126,8 @@ function edgeHealthChecks(topology: Topology): string[] {
 }
 
 function outageOf(topology: Topology): Outage {
-  if (topology.services.some(({ module }) => module === OUTAGE_MODULE)) return { kind: 'service', module: OUTAGE_MODULE };
+  if (topology.services.some(({ module }) => module === OUTAGE_MODULE))
+    return { kind: 'service', module: OUTAGE_MODULE };
   return {
     kind: 'none',
     reason:

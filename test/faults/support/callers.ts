@@ -16,7 +16,11 @@ export interface FaultCaller {
  * A caller of `module` where the running topology serves it — as another service of the system
  * would call it (same transport, deadlines, typed errors), with `policies` installed if given.
  */
-export async function faultCaller(processes: TopologyProcesses, module: string, policies?: CallPoliciesConfig): Promise<FaultCaller> {
+export async function faultCaller(
+  processes: TopologyProcesses,
+  module: string,
+  policies?: CallPoliciesConfig,
+): Promise<FaultCaller> {
   const service = processes.topology.services.find((placement) => placement.module === module);
   if (!service) throw new Error(`${module} is not a service in topology "${processes.topology.name}"`);
   const moduleRef = await Test.createTestingModule({

@@ -21,7 +21,10 @@ export function endpointsOf(endpoint: Endpoint): Record<string, Endpoint> {
  * Starts the probe callee serving every callee module behind `endpoint`, then a caller that
  * reaches it there. Each app gets a private in-process bus so that only the wire connects them.
  */
-export async function startTarget(endpoint: Endpoint, extra: Partial<SeamTransportOptions> = {}): Promise<HostileTarget> {
+export async function startTarget(
+  endpoint: Endpoint,
+  extra: Partial<SeamTransportOptions> = {},
+): Promise<HostileTarget> {
   const endpoints = endpointsOf(endpoint);
   const calleeRef = await Test.createTestingModule({
     imports: [ProbeAppModule.with({ ...extra, hosted: CALLEE_MODULES, endpoints, bus: new InProcessBus() })],
@@ -52,7 +55,10 @@ export async function startTarget(endpoint: Endpoint, extra: Partial<SeamTranspo
 
 /** A normal Seam call through the well-behaved caller succeeds with the right answer. */
 export async function expectNormalCallSucceeds(target: HostileTarget, text = 'still serving'): Promise<void> {
-  await expect(target.client.send(ProbeContract.echo, { text, count: 7 }, { timeoutMs: 3_000 })).resolves.toEqual({ text, count: 7 });
+  await expect(target.client.send(ProbeContract.echo, { text, count: 7 }, { timeoutMs: 3_000 })).resolves.toEqual({
+    text,
+    count: 7,
+  });
 }
 
 /** Whether anything polluted `Object.prototype` of this realm. */

@@ -72,7 +72,12 @@ export class RawTcpPeer {
 
   /** The frame answering request `id`; rejects after `timeoutMs` or when the connection closes. */
   async reply(id: string, timeoutMs = 5_000): Promise<ReceivedFrame> {
-    return this.waitFor(() => this.frames.find((received) => received.json.id === id), `reply to "${id}"`, timeoutMs, true);
+    return this.waitFor(
+      () => this.frames.find((received) => received.json.id === id),
+      `reply to "${id}"`,
+      timeoutMs,
+      true,
+    );
   }
 
   /** Sends a request and waits for its reply. */
@@ -90,7 +95,8 @@ export class RawTcpPeer {
       const check = () => {
         const found = find();
         if (found !== undefined) return done(() => resolve(found));
-        if (this.isClosed && failOnClose) return done(() => reject(new Error(`connection closed while waiting for ${what}`)));
+        if (this.isClosed && failOnClose)
+          return done(() => reject(new Error(`connection closed while waiting for ${what}`)));
       };
       const timer = setTimeout(() => done(() => reject(new Error(`no ${what} within ${timeoutMs} ms`))), timeoutMs);
       const done = (settle: () => void) => {

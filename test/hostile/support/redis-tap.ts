@@ -41,7 +41,9 @@ export class RedisTap {
     return this.messages(channel).flatMap((message) => {
       try {
         const parsed = JSON.parse(message) as TappedReply | TappedReply[];
-        return (Array.isArray(parsed) ? parsed : [parsed]).filter((reply) => !(reply as { tapSync?: unknown })?.tapSync);
+        return (Array.isArray(parsed) ? parsed : [parsed]).filter(
+          (reply) => !(reply as { tapSync?: unknown })?.tapSync,
+        );
       } catch {
         return [];
       }
@@ -56,7 +58,8 @@ export class RedisTap {
     const sentinel = JSON.stringify({ tapSync: ++this.syncs });
     await publisher.publish(channel, sentinel);
     await eventually(() => {
-      if (!this.messages(channel).includes(sentinel)) throw new Error(`sentinel ${sentinel} not received on ${channel}`);
+      if (!this.messages(channel).includes(sentinel))
+        throw new Error(`sentinel ${sentinel} not received on ${channel}`);
     });
   }
 
@@ -67,11 +70,14 @@ export class RedisTap {
 
   /** Waits for the reply to request `id` on `channel`. */
   reply(channel: string, id: string, timeoutMs = 5_000): Promise<TappedReply> {
-    return eventually(() => {
-      const found = this.replies(channel).find((reply) => reply?.id === id);
-      if (!found) throw new Error(`no reply to "${id}" on ${channel} within ${timeoutMs} ms`);
-      return found;
-    }, { timeoutMs });
+    return eventually(
+      () => {
+        const found = this.replies(channel).find((reply) => reply?.id === id);
+        if (!found) throw new Error(`no reply to "${id}" on ${channel} within ${timeoutMs} ms`);
+        return found;
+      },
+      { timeoutMs },
+    );
   }
 
   async close(): Promise<void> {

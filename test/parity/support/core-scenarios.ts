@@ -41,7 +41,10 @@ export interface CoreScenarioOptions {
  */
 export function coreScenarios(target: () => ParityTarget, options: CoreScenarioOptions = {}): void {
   it('answers a request with its response', async () => {
-    await expect(target().client.send(ProbeContract.echo, { text: 'hello', count: 3 })).resolves.toEqual({ text: 'hello', count: 3 });
+    await expect(target().client.send(ProbeContract.echo, { text: 'hello', count: 3 })).resolves.toEqual({
+      text: 'hello',
+      count: 3,
+    });
   });
 
   it('delivers an event to each of 2 subscribing modules, each with its own copy', async () => {
@@ -92,8 +95,13 @@ export function coreScenarios(target: () => ParityTarget, options: CoreScenarioO
   });
 
   it('accepts valid nested input', async () => {
-    const lines = [{ sku: 'a', quantity: 2 }, { sku: 'b', quantity: 5 }];
-    await expect(target().client.send(ProbeContract.checkOrder, { customer: 'c', lines })).resolves.toEqual({ totalQuantity: 7 });
+    const lines = [
+      { sku: 'a', quantity: 2 },
+      { sku: 'b', quantity: 5 },
+    ];
+    await expect(target().client.send(ProbeContract.checkOrder, { customer: 'c', lines })).resolves.toEqual({
+      totalQuantity: 7,
+    });
   });
 
   it('carries a typed domain error as an instance of the same class', async () => {
@@ -167,7 +175,11 @@ export function coreScenarios(target: () => ParityTarget, options: CoreScenarioO
 
   it('shows the handler the correlation id, caller, remaining deadline; interceptors run', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const parent = CallContext.root({ traceparent: `00-${traceId}-00f067aa0ba902b7-01`, caller: 'edge', budgetMs: 60_000 });
+    const parent = CallContext.root({
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      caller: 'edge',
+      budgetMs: 60_000,
+    });
     const seen = await target().client.send(ProbeContract.describeCall, {}, { parent, timeoutMs: 2_000 });
     expect(seen.correlationId).toBe(traceId);
     expect(seen.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { type Endpoint, InProcessBus, SeamClient, type SeamTransportOptions, startSeamServers, TransportRouter } from '@seam/transport';
+import {
+  type Endpoint,
+  InProcessBus,
+  SeamClient,
+  type SeamTransportOptions,
+  startSeamServers,
+  TransportRouter,
+} from '@seam/transport';
 import { type ServiceProcess, spawnService } from '@seam/testing';
 import { CALLEE_MODULES, CallerAppModule, ProbeAppModule } from '../fixtures/probe-app.module.js';
 
@@ -31,7 +38,9 @@ async function callerApp(options: SeamTransportOptions): Promise<INestApplicatio
 /** Caller and callee apps in this process, sharing a private in-process bus. */
 export async function inProcessTarget(): Promise<ParityTarget> {
   const bus = new InProcessBus();
-  const calleeRef = await Test.createTestingModule({ imports: [ProbeAppModule.with({ hosted: CALLEE_MODULES, bus })] }).compile();
+  const calleeRef = await Test.createTestingModule({
+    imports: [ProbeAppModule.with({ hosted: CALLEE_MODULES, bus })],
+  }).compile();
   const callee = calleeRef.createNestApplication({ logger: false });
   await startSeamServers(callee);
   await callee.init();
@@ -54,7 +63,8 @@ export async function inProcessTarget(): Promise<ParityTarget> {
  */
 export async function remoteTarget(endpointFor: (replica: number) => Endpoint, replicas = 1): Promise<ParityTarget> {
   const logDir = mkdtempSync(join(tmpdir(), 'seam-parity-'));
-  const endpoints = (replica: number) => Object.fromEntries(CALLEE_MODULES.map((module) => [module, endpointFor(replica)]));
+  const endpoints = (replica: number) =>
+    Object.fromEntries(CALLEE_MODULES.map((module) => [module, endpointFor(replica)]));
   const processes = await Promise.all(
     Array.from({ length: replicas }, (_, replica) =>
       spawnService({
@@ -74,7 +84,9 @@ export async function remoteTarget(endpointFor: (replica: number) => Endpoint, r
     replicas: processes,
     handledBy: (replica) => {
       try {
-        return readFileSync(join(logDir, `replica-${replica}.log`), 'utf8').split('\n').filter(Boolean);
+        return readFileSync(join(logDir, `replica-${replica}.log`), 'utf8')
+          .split('\n')
+          .filter(Boolean);
       } catch {
         return [];
       }

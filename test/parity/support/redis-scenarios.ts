@@ -7,13 +7,22 @@ import type { ParityTarget } from './parity-target.js';
 /** Scenarios for transports that go through Redis. */
 export function redisRestartScenario(target: () => ParityTarget, redis: () => PrivateRedis): void {
   it('serves calls again after Redis is restarted (empty, as after a crash)', async () => {
-    await expect(target().client.send(ProbeContract.echo, { text: 'before', count: 1 })).resolves.toEqual({ text: 'before', count: 1 });
+    await expect(target().client.send(ProbeContract.echo, { text: 'before', count: 1 })).resolves.toEqual({
+      text: 'before',
+      count: 1,
+    });
     await redis().restart();
     const started = performance.now();
-    await eventually(() => expect(target().client.send(ProbeContract.echo, { text: 'after', count: 2 }, { timeoutMs: 500 })).resolves.toEqual({ text: 'after', count: 2 }), {
-      timeoutMs: 15_000,
-      intervalMs: 100,
-    });
+    await eventually(
+      () =>
+        expect(
+          target().client.send(ProbeContract.echo, { text: 'after', count: 2 }, { timeoutMs: 500 }),
+        ).resolves.toEqual({ text: 'after', count: 2 }),
+      {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+      },
+    );
     process.stdout.write(`Redis restart: calls succeed again after ${(performance.now() - started).toFixed(0)} ms\n`);
   });
 }
@@ -24,7 +33,11 @@ export function replicaScenarios(target: () => ParityTarget): void {
     const ids = Array.from({ length: 400 }, (_, index) => `lb-${index}`);
     const answers = await Promise.all(ids.map((id) => target().client.send(ProbeContract.sleep, { ms: 2, id })));
     expect(answers.map((answer) => answer.id)).toEqual(ids);
-    const handled = [0, 1].map((replica) => target().handledBy(replica).filter((line) => line.startsWith('probe:lb-')));
+    const handled = [0, 1].map((replica) =>
+      target()
+        .handledBy(replica)
+        .filter((line) => line.startsWith('probe:lb-')),
+    );
     const all = [...handled[0]!, ...handled[1]!];
     process.stdout.write(`2 replicas: ${handled[0]!.length} + ${handled[1]!.length} of ${ids.length} requests\n`);
     expect(all).toHaveLength(ids.length);
@@ -40,7 +53,9 @@ export function replicaScenarios(target: () => ParityTarget): void {
     for (const id of ids) await target().client.emit(ProbeContract.pingSent, { id, text: 'hello' });
     for (const module of ['listener-a', 'listener-b']) {
       const lines = await eventually(() => {
-        const received = [0, 1].flatMap((replica) => target().handledBy(replica)).filter((line) => line.startsWith(`${module}:fanout-`));
+        const received = [0, 1]
+          .flatMap((replica) => target().handledBy(replica))
+          .filter((line) => line.startsWith(`${module}:fanout-`));
         expect(received.length).toBeGreaterThanOrEqual(ids.length);
         return received;
       });
@@ -56,14 +71,25 @@ export function replicaFailoverScenario(target: () => ParityTarget): void {
     const results = ids.map((id) =>
       target()
         .client.send(ProbeContract.sleep, { ms: 1_500, id }, { timeoutMs: 10_000 })
-        .then((answer) => ({ ok: true as const, replica: answer.replica }), (error: Error) => ({ ok: false as const, error })),
+        .then(
+          (answer) => ({ ok: true as const, replica: answer.replica }),
+          (error: Error) => ({ ok: false as const, error }),
+        ),
     );
-    await eventually(() => expect([0, 1].flatMap((r) => target().handledBy(r)).filter((l) => l.startsWith('probe:failover-'))).toHaveLength(100));
-    const heldByVictim = target().handledBy(1).filter((line) => line.startsWith('probe:failover-')).length;
+    await eventually(() =>
+      expect([0, 1].flatMap((r) => target().handledBy(r)).filter((l) => l.startsWith('probe:failover-'))).toHaveLength(
+        100,
+      ),
+    );
+    const heldByVictim = target()
+      .handledBy(1)
+      .filter((line) => line.startsWith('probe:failover-')).length;
     target().replicas[1]!.signal('SIGKILL');
     const outcomes = await Promise.all(results);
     const failed = outcomes.filter((outcome) => !outcome.ok);
-    process.stdout.write(`failover: victim held ${heldByVictim}, ${failed.length} failed, ${outcomes.length - failed.length} answered\n`);
+    process.stdout.write(
+      `failover: victim held ${heldByVictim}, ${failed.length} failed, ${outcomes.length - failed.length} answered\n`,
+    );
     expect(heldByVictim).toBeGreaterThan(0);
     expect(failed).toHaveLength(heldByVictim);
     expect(failed.every((outcome) => outcome.error.name === 'UnavailableError')).toBe(true);

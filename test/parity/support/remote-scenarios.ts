@@ -31,7 +31,9 @@ export function remoteScenarios(target: () => ParityTarget): void {
     await Promise.race([Promise.all(calls), new Promise((resolve) => setTimeout(resolve, 1_500).unref())]);
     const settled = outcomes.filter((outcome) => outcome.settledAt !== undefined);
     const latest = Math.max(...settled.map((outcome) => outcome.settledAt! - killedAt));
-    process.stdout.write(`kill -9 with 100 calls in flight: ${settled.length}/100 failed, last after ${latest.toFixed(0)} ms\n`);
+    process.stdout.write(
+      `kill -9 with 100 calls in flight: ${settled.length}/100 failed, last after ${latest.toFixed(0)} ms\n`,
+    );
     expect(settled).toHaveLength(100);
     expect(outcomes.every((outcome) => outcome.error instanceof UnavailableError)).toBe(true);
     expect(latest).toBeLessThan(1_000);
@@ -40,9 +42,18 @@ export function remoteScenarios(target: () => ParityTarget): void {
 }
 
 /** Waits until replica `replica` has logged `count` lines starting with `prefix`. */
-export async function waitForHandled(target: () => ParityTarget, replica: number, count: number, prefix: string): Promise<void> {
+export async function waitForHandled(
+  target: () => ParityTarget,
+  replica: number,
+  count: number,
+  prefix: string,
+): Promise<void> {
   const giveUp = performance.now() + 10_000;
-  while (target().handledBy(replica).filter((line) => line.startsWith(prefix)).length < count) {
+  while (
+    target()
+      .handledBy(replica)
+      .filter((line) => line.startsWith(prefix)).length < count
+  ) {
     if (performance.now() > giveUp) throw new Error(`replica ${replica} did not receive ${count} ${prefix}* calls`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

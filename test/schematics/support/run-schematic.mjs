@@ -44,7 +44,12 @@ for (const { id, schematic, options, files } of cases) {
     const after = await runner.runSchematic(schematic, options, tree);
     results.push({ id, files: contents(after), logs });
   } catch (error) {
-    results.push({ id, error: error instanceof Error ? error.message : String(error), unchanged: JSON.stringify(contents(tree)) === before, logs });
+    results.push({
+      id,
+      error: error instanceof Error ? error.message : String(error),
+      unchanged: JSON.stringify(contents(tree)) === before,
+      logs,
+    });
   }
 }
 process.stdout.write(JSON.stringify(results));

@@ -17,11 +17,17 @@ export const TIMESTAMP = 1_800_000_000_000;
 /** A file of the repository, as text. */
 export const repositoryText = (path: string): string => readFileSync(join(REPOSITORY_ROOT, path), 'utf8');
 /** A file of the frozen copy (fixtures/: the repository with its five modules), as text. */
-export const fixtureText = (path: string): string => readFileSync(join(REPOSITORY_ROOT, 'test/schematics/fixtures', path === MODULES_TS ? 'modules.ts.txt' : path), 'utf8');
+export const fixtureText = (path: string): string =>
+  readFileSync(
+    join(REPOSITORY_ROOT, 'test/schematics/fixtures', path === MODULES_TS ? 'modules.ts.txt' : path),
+    'utf8',
+  );
 
 /** A module name the repository does not use (yet): `base`, else `base-2`, `base-3`, … */
 export function unusedName(base: string): string {
-  const taken = (name: string) => (JSON.parse(repositoryText('topologies.json')).modules as string[]).includes(name) || existsSync(join(REPOSITORY_ROOT, 'libs', name));
+  const taken = (name: string) =>
+    (JSON.parse(repositoryText('topologies.json')).modules as string[]).includes(name) ||
+    existsSync(join(REPOSITORY_ROOT, 'libs', name));
   let name = base;
   for (let suffix = 2; taken(name); suffix += 1) name = `${base}-${suffix}`;
   return name;
@@ -52,17 +58,30 @@ function startingFiles({ files: overrides = {}, live = false }: SchematicCase): 
     files[`libs/${module}/core/src/index.ts`] = '';
     files[`apps/${module}-service/src/main.ts`] = '';
   }
-  return Object.fromEntries(Object.entries({ ...files, ...overrides }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries({ ...files, ...overrides }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 /** Runs every case in one child process (see run-schematic.mjs for why not in jest). */
 export function runCases(cases: SchematicCase[]): Map<string, SchematicResult> {
   const input = {
     collection: join(REPOSITORY_ROOT, 'tools/schematics/collection.json'),
-    cases: cases.map((run) => ({ id: run.id, schematic: 'seam-module', options: { timestamp: TIMESTAMP, ...run.options }, files: startingFiles(run) })),
+    cases: cases.map((run) => ({
+      id: run.id,
+      schematic: 'seam-module',
+      options: { timestamp: TIMESTAMP, ...run.options },
+      files: startingFiles(run),
+    })),
   };
-  const output = execFileSync(process.execPath, [join(REPOSITORY_ROOT, 'test/schematics/support/run-schematic.mjs')], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 64 << 20 });
-  return new Map((JSON.parse(output) as Array<SchematicResult & { id: string }>).map(({ id, ...result }) => [id, result]));
+  const output = execFileSync(process.execPath, [join(REPOSITORY_ROOT, 'test/schematics/support/run-schematic.mjs')], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  return new Map(
+    (JSON.parse(output) as Array<SchematicResult & { id: string }>).map(({ id, ...result }) => [id, result]),
+  );
 }
 
 /** The files a successful case produced. */

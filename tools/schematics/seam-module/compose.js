@@ -47,22 +47,31 @@ function addToCompose(text, name, modules, topologies) {
   const present = modules.filter((module) => services.has(module));
   if (present.length === 0) return undefined;
   if (services.has(name)) return { clash: `it has a service named "${name}" already` };
-  if (doc.toString(PRINT) !== text) return { problem: 'the yaml package would not print it back unchanged, so editing it would reformat it' };
+  if (doc.toString(PRINT) !== text)
+    return { problem: 'the yaml package would not print it back unchanged, so editing it would reformat it' };
 
   const topologyNames = new Set();
   visit(doc, {
     Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.value === 'SEAM_TOPOLOGY' && isScalar(pair.value)) topologyNames.add(String(pair.value.value));
+      if (isScalar(pair.key) && pair.key.value === 'SEAM_TOPOLOGY' && isScalar(pair.value))
+        topologyNames.add(String(pair.value.value));
     },
   });
-  if (topologyNames.size !== 1) return { problem: `it sets SEAM_TOPOLOGY to ${topologyNames.size === 0 ? 'nothing' : [...topologyNames].join(' and ')}, so its topology is not one` };
+  if (topologyNames.size !== 1)
+    return {
+      problem: `it sets SEAM_TOPOLOGY to ${topologyNames.size === 0 ? 'nothing' : [...topologyNames].join(' and ')}, so its topology is not one`,
+    };
   const [topologyName] = topologyNames;
   const topology = topologies.topologies?.[topologyName];
   if (!topology) return { problem: `its SEAM_TOPOLOGY "${topologyName}" is not a topology of topologies.json` };
   const placement = topology.modules?.[name];
-  if (typeof placement !== 'object' || placement === null) return { skipped: `${name} runs in the monolith in topology ${topologyName}` };
+  if (typeof placement !== 'object' || placement === null)
+    return { skipped: `${name} runs in the monolith in topology ${topologyName}` };
   const address = ADDRESS.exec(String(placement.service));
-  if (!address) return { problem: `${name}'s address in topology ${topologyName}, "${placement.service}", is not transport://host:port` };
+  if (!address)
+    return {
+      problem: `${name}'s address in topology ${topologyName}, "${placement.service}", is not transport://host:port`,
+    };
 
   // Wherever the file gives the other modules' addresses (an anchored environment, say), the new one's goes too.
   /** @type {Array<{ map: YamlMap, value: string }>} */
@@ -75,8 +84,10 @@ function addToCompose(text, name, modules, topologies) {
       if (listed.length === 0) return;
       // TCP: the new service's own name, which Compose resolves; Redis (one broker for all): the address a module on the same broker has here.
       const peer = listed.find((module) => topology.modules?.[module]?.service === placement.service);
-      const value = address[1] === 'tcp' ? `tcp://${name}:${address[3]}` : peer ? String(map.get(addressKey(peer))) : undefined;
-      if (value === undefined) missing ??= `no module here reaches ${placement.service}, so which host stands for it is unknown`;
+      const value =
+        address[1] === 'tcp' ? `tcp://${name}:${address[3]}` : peer ? String(map.get(addressKey(peer))) : undefined;
+      if (value === undefined)
+        missing ??= `no module here reaches ${placement.service}, so which host stands for it is unknown`;
       else addresses.push({ map, value });
     },
   });
@@ -118,7 +129,9 @@ function addToCompose(text, name, modules, topologies) {
     const dependsOn = isMap(pair.value) ? pair.value.get('depends_on', true) : undefined;
     const others = present.filter((module) => module !== serviceName(pair));
     if (others.length === 0 || !(isMap(dependsOn) || isSeq(dependsOn))) continue;
-    const entries = dependsOn.items.map((item) => (isScalar(item) ? String(item.value) : serviceName(/** @type {YamlPair} */ (item))));
+    const entries = dependsOn.items.map((item) =>
+      isScalar(item) ? String(item.value) : serviceName(/** @type {YamlPair} */ (item)),
+    );
     if (!others.every((module) => entries.includes(module))) continue;
     const at = insertionIndex(entries, name);
     if (isMap(dependsOn)) {

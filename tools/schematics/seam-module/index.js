@@ -5,7 +5,15 @@
 // CommonJS on purpose: @angular-devkit loads factories with require(), and a CommonJS file needs
 // no build step, so the collection works straight from a fresh `npm ci`.
 const { strings } = require('@angular-devkit/core');
-const { MergeStrategy, SchematicsException, apply, applyTemplates, mergeWith, move, url } = require('@angular-devkit/schematics');
+const {
+  MergeStrategy,
+  SchematicsException,
+  apply,
+  applyTemplates,
+  mergeWith,
+  move,
+  url,
+} = require('@angular-devkit/schematics');
 const { existingTraces, nameProblem } = require('./module-name.js');
 const { addToCompose } = require('./compose.js');
 const { addModule, formatTopologies } = require('./topologies.js');
@@ -31,7 +39,11 @@ function main(options) {
     const name = /** @type {string} */ (options.name);
 
     const topologies = readJson(tree, 'topologies.json');
-    if (!Array.isArray(topologies.modules) || typeof topologies.topologies !== 'object' || topologies.topologies === null) {
+    if (
+      !Array.isArray(topologies.modules) ||
+      typeof topologies.topologies !== 'object' ||
+      topologies.topologies === null
+    ) {
       throw new SchematicsException('topologies.json needs a "modules" list and a "topologies" object; fix it first.');
     }
     const nestCli = readJson(tree, 'nest-cli.json');
@@ -40,7 +52,9 @@ function main(options) {
     if (markers) throw new SchematicsException(markers);
     const traces = existingTraces(tree, name, { topologies, nestCli, modulesTs });
     if (traces.length > 0) {
-      throw new SchematicsException(`Module "${name}" already exists: ${traces.join(', ')}. Nothing was written; this generator never overwrites, so choose another name.`);
+      throw new SchematicsException(
+        `Module "${name}" already exists: ${traces.join(', ')}. Nothing was written; this generator never overwrites, so choose another name.`,
+      );
     }
 
     const { document, placements } = addModule(topologies, name);
@@ -48,14 +62,18 @@ function main(options) {
     const compose = composeEdits(tree, 'deploy', name, topologies.modules, document);
     const clashes = compose.flatMap(({ path, result }) => ('clash' in result ? [`${path}: ${result.clash}`] : []));
     if (clashes.length > 0) {
-      throw new SchematicsException(`Module name "${name}" is taken: ${clashes.join('; ')}. Nothing was written; choose another name.`);
+      throw new SchematicsException(
+        `Module name "${name}" is taken: ${clashes.join('; ')}. Nothing was written; choose another name.`,
+      );
     }
 
     tree.overwrite('topologies.json', formatTopologies(document));
     tree.overwrite('nest-cli.json', `${JSON.stringify(addServiceProject(nestCli, name), null, 2)}\n`);
     tree.overwrite(MODULES_TS, addToModulesTs(modulesTs, name));
     for (const [topology, placement] of Object.entries(placements)) {
-      context.logger.info(`topology ${topology}: ${name} ${placement === 'monolith' ? 'runs in the monolith' : `runs as a service at ${placement.service}`}`);
+      context.logger.info(
+        `topology ${topology}: ${name} ${placement === 'monolith' ? 'runs in the monolith' : `runs as a service at ${placement.service}`}`,
+      );
     }
     for (const { path, result } of compose) {
       if ('text' in result) {
@@ -64,14 +82,18 @@ function main(options) {
       } else if ('skipped' in result) {
         context.logger.info(`${path}: unchanged, ${result.skipped}`);
       } else if ('problem' in result) {
-        context.logger.warn(`Not generated: ${path} lists modules, but ${result.problem}; add ${name} there by hand when it should be deployed.`);
+        context.logger.warn(
+          `Not generated: ${path} lists modules, but ${result.problem}; add ${name} there by hand when it should be deployed.`,
+        );
       }
     }
 
     const handled = new Set(compose.map(({ path }) => path));
     const lists = moduleLists(tree, 'deploy', topologies.modules).filter((path) => !handled.has(path));
     if (lists.length > 0) {
-      context.logger.warn(`Not generated: ${lists.join(', ')} list${lists.length === 1 ? 's' : ''} modules by hand; add ${name} there when it should be deployed.`);
+      context.logger.warn(
+        `Not generated: ${lists.join(', ')} list${lists.length === 1 ? 's' : ''} modules by hand; add ${name} there when it should be deployed.`,
+      );
     }
 
     const templates = apply(url('./files'), [
@@ -116,7 +138,9 @@ function moduleLists(tree, dir, modules) {
   const found = [];
   tree.getDir(dir).visit((path) => {
     const text = tree.read(path)?.toString('utf8') ?? '';
-    const named = modules.filter((module) => new RegExp(`(^|[^a-z0-9-])${module}([^a-z0-9-]|-service|$)`, 'm').test(text));
+    const named = modules.filter((module) =>
+      new RegExp(`(^|[^a-z0-9-])${module}([^a-z0-9-]|-service|$)`, 'm').test(text),
+    );
     if (named.length >= 2) found.push(path.slice(1));
   });
   return found.toSorted();
@@ -143,7 +167,9 @@ function readJson(tree, path) {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new SchematicsException(`${path} is not valid JSON (${error instanceof Error ? error.message : error}); fix it first.`);
+    throw new SchematicsException(
+      `${path} is not valid JSON (${error instanceof Error ? error.message : error}); fix it first.`,
+    );
   }
 }
 

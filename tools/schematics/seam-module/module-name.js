@@ -19,11 +19,38 @@ const RESERVED = [
     why: 'it is a caller name the platform already uses (the HTTP edge, the demo seed, the module harness, a caller that did not say who it is)',
   },
   {
-    names: ['app', 'apps', 'lib', 'libs', 'src', 'dist', 'tests', 'tools', 'docs', 'deploy', 'bench', 'data', 'scratch', 'coverage'],
+    names: [
+      'app',
+      'apps',
+      'lib',
+      'libs',
+      'src',
+      'dist',
+      'tests',
+      'tools',
+      'docs',
+      'deploy',
+      'bench',
+      'data',
+      'scratch',
+      'coverage',
+    ],
     why: 'it is a folder of the repository',
   },
   {
-    names: ['core', 'contracts', 'contract', 'module', 'modules', 'shared', 'common', 'domain', 'infrastructure', 'service', 'services'],
+    names: [
+      'core',
+      'contracts',
+      'contract',
+      'module',
+      'modules',
+      'shared',
+      'common',
+      'domain',
+      'infrastructure',
+      'service',
+      'services',
+    ],
     why: 'it names a layer or a kind of library, not a part of the business',
   },
 ];
@@ -48,7 +75,8 @@ function nameProblem(name) {
   if (name.length > MAX_LENGTH) {
     return `Module name ${shown} is longer than ${MAX_LENGTH} characters: it also names a database schema, a Kubernetes Service and an environment variable.`;
   }
-  if (name.startsWith('seam-')) return `Module name ${shown} is reserved: names starting with "seam-" belong to the toolkit.`;
+  if (name.startsWith('seam-'))
+    return `Module name ${shown} is reserved: names starting with "seam-" belong to the toolkit.`;
   if (name.endsWith('-service')) {
     const bare = name.slice(0, -'-service'.length);
     return `Module name ${shown} is reserved: "-service" is added for the module's app (apps/${bare}-service); name the module "${bare}".`;

@@ -76,14 +76,16 @@ function addModule(document, name) {
 function formatTopologies(document) {
   // Keys whose value spreads over lines; every other value stays on one line.
   const spread = (/** @type {string[]} */ path) =>
-    path.length === 0 || (path[0] === 'topologies' && (path.length <= 2 || (path.length === 3 && path[2] === 'modules')));
+    path.length === 0 ||
+    (path[0] === 'topologies' && (path.length <= 2 || (path.length === 3 && path[2] === 'modules')));
   /** @returns {string} */
   const format = (/** @type {unknown} */ value, /** @type {string[]} */ path) => {
     if (typeof value !== 'object' || value === null) return JSON.stringify(value);
     if (Array.isArray(value)) return `[${value.map((item) => format(item, [...path, ''])).join(', ')}]`;
     const entries = Object.entries(value);
     if (entries.length === 0) return '{}';
-    if (!spread(path)) return `{ ${entries.map(([key, item]) => `${JSON.stringify(key)}: ${format(item, [...path, key])}`).join(', ')} }`;
+    if (!spread(path))
+      return `{ ${entries.map(([key, item]) => `${JSON.stringify(key)}: ${format(item, [...path, key])}`).join(', ')} }`;
     const indent = '  '.repeat(path.length + 1);
     const lines = entries.map(([key, item]) => `${indent}${JSON.stringify(key)}: ${format(item, [...path, key])}`);
     return `{\n${lines.join(',\n')}\n${'  '.repeat(path.length)}}`;

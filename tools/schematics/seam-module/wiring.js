@@ -30,7 +30,11 @@ function modulesTsProblem(text) {
 function addToModulesTs(text, name) {
   const moduleClass = `${strings.classify(name)}Module`;
   const data = `${strings.camelize(name)}Data`;
-  return insertAbove(insertAbove(text, IMPORTS_MARKER, `import { ${moduleClass}, ${data} } from '@modules/${name}';`), LIST_MARKER, `local(${moduleClass}, ${data}),`);
+  return insertAbove(
+    insertAbove(text, IMPORTS_MARKER, `import { ${moduleClass}, ${data} } from '@modules/${name}';`),
+    LIST_MARKER,
+    `local(${moduleClass}, ${data}),`,
+  );
 }
 
 /**

@@ -8,29 +8,57 @@ import type { LocalModule } from '../modules.js';
 import { planMonolith } from './monolith-topology.js';
 
 const carried = (...names: string[]): LocalModule[] =>
-  names.map((name) => ({ name, module: class {}, data: defineModuleData({ module: name, entities: [], migrations: [] }) }));
+  names.map((name) => ({
+    name,
+    module: class {},
+    data: defineModuleData({ module: name, entities: [], migrations: [] }),
+  }));
 
 /** A topology file with `modules`, where `mixed` extracts payments. */
 function topologyFile(modules: string[]): string {
   const file = join(mkdtempSync(join(tmpdir(), 'seam-topology-')), 'topologies.json');
-  const placements = Object.fromEntries(modules.map((name) => [name, name === 'payments' ? { service: 'tcp://127.0.0.1:4104' } : 'monolith']));
-  writeFileSync(file, JSON.stringify({ modules, topologies: { mixed: { monolith: { address: 'tcp://127.0.0.1:4100' }, modules: placements } } }));
+  const placements = Object.fromEntries(
+    modules.map((name) => [name, name === 'payments' ? { service: 'tcp://127.0.0.1:4104' } : 'monolith']),
+  );
+  writeFileSync(
+    file,
+    JSON.stringify({
+      modules,
+      topologies: { mixed: { monolith: { address: 'tcp://127.0.0.1:4100' }, modules: placements } },
+    }),
+  );
   return file;
 }
 
 describe('planMonolith', () => {
   it('hosts the modules the topology places in the monolith, and reaches the rest at their addresses', () => {
-    const plan = planMonolith({ SEAM_TOPOLOGY: 'mixed', SEAM_TOPOLOGY_FILE: topologyFile(['catalog', 'payments']) }, carried('catalog', 'payments'));
+    const plan = planMonolith(
+      { SEAM_TOPOLOGY: 'mixed', SEAM_TOPOLOGY_FILE: topologyFile(['catalog', 'payments']) },
+      carried('catalog', 'payments'),
+    );
     expect(plan.modules.map(({ name }) => name)).toEqual(['catalog']);
     expect(plan.transport).toEqual({
       hosted: ['catalog'],
-      endpoints: { catalog: { transport: 'tcp', host: '127.0.0.1', port: 4100 }, payments: { transport: 'tcp', host: '127.0.0.1', port: 4104 } },
+      endpoints: {
+        catalog: { transport: 'tcp', host: '127.0.0.1', port: 4100 },
+        payments: { transport: 'tcp', host: '127.0.0.1', port: 4104 },
+      },
     });
   });
 
   it('binds its own servers on SEAM_LISTEN_HOST, leaving the addresses others dial alone', () => {
-    const plan = planMonolith({ SEAM_TOPOLOGY: 'mixed', SEAM_TOPOLOGY_FILE: topologyFile(['catalog', 'payments']), SEAM_LISTEN_HOST: '0.0.0.0' }, carried('catalog', 'payments'));
-    expect(plan.transport.endpoints).toEqual({ catalog: { transport: 'tcp', host: '0.0.0.0', port: 4100 }, payments: { transport: 'tcp', host: '127.0.0.1', port: 4104 } });
+    const plan = planMonolith(
+      {
+        SEAM_TOPOLOGY: 'mixed',
+        SEAM_TOPOLOGY_FILE: topologyFile(['catalog', 'payments']),
+        SEAM_LISTEN_HOST: '0.0.0.0',
+      },
+      carried('catalog', 'payments'),
+    );
+    expect(plan.transport.endpoints).toEqual({
+      catalog: { transport: 'tcp', host: '0.0.0.0', port: 4100 },
+      payments: { transport: 'tcp', host: '127.0.0.1', port: 4104 },
+    });
   });
 
   it('refuses a topology file whose module list is not the one this binary carries, both ways', () => {
@@ -41,7 +69,9 @@ describe('planMonolith', () => {
   });
 
   it('passes on the topology errors, naming the file', () => {
-    expect(() => planMonolith({ SEAM_TOPOLOGY: 'nope', SEAM_TOPOLOGY_FILE: topologyFile(['catalog']) }, carried('catalog'))).toThrow(TopologyError);
+    expect(() =>
+      planMonolith({ SEAM_TOPOLOGY: 'nope', SEAM_TOPOLOGY_FILE: topologyFile(['catalog']) }, carried('catalog')),
+    ).toThrow(TopologyError);
     expect(() => planMonolith({ SEAM_TOPOLOGY_FILE: '/nonexistent/topologies.json' }, carried('catalog'))).toThrow(
       'Invalid topology (/nonexistent/topologies.json):\n  - cannot read the topology file: ENOENT (set SEAM_TOPOLOGY_FILE to its path)',
     );

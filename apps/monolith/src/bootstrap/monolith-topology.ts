@@ -13,7 +13,10 @@ export interface MonolithPlan extends AppOptions {
  * @throws TopologyError for a bad topology; Error when the topology file's module list is not
  *   the list of modules this binary carries (a module added to one and not the other).
  */
-export function planMonolith(env: NodeJS.ProcessEnv = process.env, modules: readonly LocalModule[] = LOCAL_MODULES): MonolithPlan {
+export function planMonolith(
+  env: NodeJS.ProcessEnv = process.env,
+  modules: readonly LocalModule[] = LOCAL_MODULES,
+): MonolithPlan {
   const topology = loadTopology(env);
   const carried = modules.map(({ name }) => name);
   const missing = topology.modules.filter((name) => !carried.includes(name));
@@ -21,7 +24,10 @@ export function planMonolith(env: NodeJS.ProcessEnv = process.env, modules: read
   if (missing.length > 0 || unlisted.length > 0) {
     throw new Error(
       'The topology file and this binary disagree on the modules: ' +
-        [missing.length > 0 ? `the file lists ${missing.join(', ')}, which this binary does not carry` : '', unlisted.length > 0 ? `this binary carries ${unlisted.join(', ')}, which the file does not list` : '']
+        [
+          missing.length > 0 ? `the file lists ${missing.join(', ')}, which this binary does not carry` : '',
+          unlisted.length > 0 ? `this binary carries ${unlisted.join(', ')}, which the file does not list` : '',
+        ]
           .filter(Boolean)
           .join('; '),
     );

@@ -4,14 +4,22 @@ import type { ResolvedSeamOptions } from '@seam/transport';
 import type { LocalModule } from '../modules.js';
 import { startupSummary } from './startup-summary.js';
 
-const module = (name: string): LocalModule => ({ name, module: class {}, data: defineModuleData({ module: name, entities: [], migrations: [] }) });
-const seam = (overrides: Partial<ResolvedSeamOptions>) => ({ hosted: [], endpoints: {}, ...overrides }) as ResolvedSeamOptions;
+const module = (name: string): LocalModule => ({
+  name,
+  module: class {},
+  data: defineModuleData({ module: name, entities: [], migrations: [] }),
+});
+const seam = (overrides: Partial<ResolvedSeamOptions>) =>
+  ({ hosted: [], endpoints: {}, ...overrides }) as ResolvedSeamOptions;
 
 describe('startupSummary', () => {
   it('says where to reach the app, and for each module where it runs and where its SQLite file is', () => {
     const lines = startupSummary({
       url: 'http://localhost:3000',
-      seam: seam({ hosted: ['catalog', 'orders'], endpoints: { orders: { transport: 'tcp', host: '0.0.0.0', port: 4010 } } }),
+      seam: seam({
+        hosted: ['catalog', 'orders'],
+        endpoints: { orders: { transport: 'tcp', host: '0.0.0.0', port: 4010 } },
+      }),
       database: { kind: 'sqlite', dataDir: '/srv/seam/data' },
       modules: [module('catalog'), module('orders')],
     });

@@ -17,17 +17,25 @@ export interface SummaryInput {
  * runs and where its data is (never credentials).
  */
 export function startupSummary({ url, seam, database, modules }: SummaryInput): string[] {
-  const lines = [`Listening on ${url}`, `API docs: ${url}/${DOCS_PATH} (OpenAPI document: ${url}/${DOCS_PATH}-json)`, `Health: ${url}/health`];
+  const lines = [
+    `Listening on ${url}`,
+    `API docs: ${url}/${DOCS_PATH} (OpenAPI document: ${url}/${DOCS_PATH}-json)`,
+    `Health: ${url}/health`,
+  ];
   const local = new Map(modules.map((module) => [module.name, module]));
   const names = [...new Set([...modules.map(({ name }) => name), ...seam.hosted, ...Object.keys(seam.endpoints)])];
   for (const name of names) {
     const endpoint = seam.endpoints[name];
     const module = local.get(name);
     if (!seam.hosted.includes(name)) {
-      lines.push(`module ${name}: remote, at ${endpoint ? endpointKey(endpoint) : 'in-process (not hosted here)'}; its data lives with it`);
+      lines.push(
+        `module ${name}: remote, at ${endpoint ? endpointKey(endpoint) : 'in-process (not hosted here)'}; its data lives with it`,
+      );
       continue;
     }
-    const where = endpoint ? `in this process, also served at ${endpointKey(endpoint)}` : 'in this process (in-process transport)';
+    const where = endpoint
+      ? `in this process, also served at ${endpointKey(endpoint)}`
+      : 'in this process (in-process transport)';
     lines.push(`module ${name}: ${where}; data: ${module ? dataLocation(module, database) : 'none of its own'}`);
   }
   return lines;
@@ -40,5 +48,7 @@ export function dataLocation(module: LocalModule, database: DatabaseConfig): str
     const url = new URL(options.url!);
     return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}, schema ${options.schema}`;
   }
-  return options.type === 'better-sqlite3' && options.database !== ':memory:' ? `SQLite file ${options.database}` : 'in-memory SQLite';
+  return options.type === 'better-sqlite3' && options.database !== ':memory:'
+    ? `SQLite file ${options.database}`
+    : 'in-memory SQLite';
 }

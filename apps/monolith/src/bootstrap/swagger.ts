@@ -11,7 +11,7 @@ export function setUpSwagger(app: INestApplication): void {
     .setTitle('Seam shop')
     .setDescription(
       'The HTTP API of the Seam reference application. Errors are RFC 9457 problem documents ' +
-        '(`application/problem+json`) with a stable `code` and the request\'s `correlationId`. ' +
+        "(`application/problem+json`) with a stable `code` and the request's `correlationId`. " +
         'Log in at `POST /api/auth/login`, then send `Authorization: Bearer <accessToken>`.',
     )
     .setVersion('1.0')

@@ -18,8 +18,19 @@ const usage = (...argv: string[]) => {
 describe('parseDataMoveArgs', () => {
   describe('a move', () => {
     it('reads the module, --to, --from and --force, in any order', () => {
-      expect(parse('payments', '--to', 'postgres://h/shop')).toEqual({ help: false, module: 'payments', to: 'postgres://h/shop', force: false });
-      expect(parse('--force', '--from=data', 'orders', '--to', 'moved/')).toEqual({ help: false, module: 'orders', to: 'moved/', from: 'data', force: true });
+      expect(parse('payments', '--to', 'postgres://h/shop')).toEqual({
+        help: false,
+        module: 'payments',
+        to: 'postgres://h/shop',
+        force: false,
+      });
+      expect(parse('--force', '--from=data', 'orders', '--to', 'moved/')).toEqual({
+        help: false,
+        module: 'orders',
+        to: 'moved/',
+        from: 'data',
+        force: true,
+      });
     });
 
     it('answers --help and -h with the usage, whatever else is given', () => {

@@ -23,7 +23,11 @@ interface Run {
 }
 
 function dataMove(argv: string[], env: Record<string, string> = {}): Run {
-  const run = spawnSync(process.execPath, [BUILT_DATA_MOVE, ...argv], { env: { ...process.env, ...CLEAN_ENV, ...env }, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, [BUILT_DATA_MOVE, ...argv], {
+    env: { ...process.env, ...CLEAN_ENV, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -36,8 +40,17 @@ async function seedPayments(dataDir: string): Promise<void> {
   });
   try {
     for (const cardNumber of [FAKE_CARDS.approved, FAKE_CARDS.declined, FAKE_CARDS.approved]) {
-      const payment = await harness.client.send(PaymentsContract.authorizePayment, { idempotencyKey: `key-${randomUUID()}`, orderId: randomUUID(), amount: { amount: 1_299, currency: 'EUR' }, cardNumber });
-      if (payment.status === 'authorized') await harness.client.send(PaymentsContract.capturePayment, { idempotencyKey: `key-${randomUUID()}`, paymentId: payment.paymentId });
+      const payment = await harness.client.send(PaymentsContract.authorizePayment, {
+        idempotencyKey: `key-${randomUUID()}`,
+        orderId: randomUUID(),
+        amount: { amount: 1_299, currency: 'EUR' },
+        cardNumber,
+      });
+      if (payment.status === 'authorized')
+        await harness.client.send(PaymentsContract.capturePayment, {
+          idempotencyKey: `key-${randomUUID()}`,
+          paymentId: payment.paymentId,
+        });
     }
     // Its relay drains the outbox while it runs (nobody subscribes): the moved counts are then fixed.
     const outbox = harness.app.get(OutboxStore, { strict: false });
@@ -48,7 +61,8 @@ async function seedPayments(dataDir: string): Promise<void> {
 }
 
 const lines = (text: string) => text.split('\n').filter(Boolean);
-const SUMMARY = /^payments: moved 7 tables \(fake_provider_hold: 2 rows, fake_provider_ledger: 4 rows, idempotency_key: 5 rows, payment: 3 rows, seam_inbox: 0 rows, seam_outbox: 0 rows, seam_outbox_dead: 0 rows\) from SQLite file .*payments\.sqlite to (.+); counts verified$/;
+const SUMMARY =
+  /^payments: moved 7 tables \(fake_provider_hold: 2 rows, fake_provider_ledger: 4 rows, idempotency_key: 5 rows, payment: 3 rows, seam_inbox: 0 rows, seam_outbox: 0 rows, seam_outbox_dead: 0 rows\) from SQLite file .*payments\.sqlite to (.+); counts verified$/;
 
 describe('npm run data:move, the built script as a process', () => {
   let [source, target, empty] = ['', '', ''];
@@ -83,36 +97,86 @@ describe('npm run data:move, the built script as a process', () => {
   it('refuses to move a second time (exit 1, one line on stderr), and moves again with --force', () => {
     const again = dataMove(['payments', '--from', source, '--to', target]);
     expect(again.status).toBe(1);
-    expect(lines(again.stderr)).toEqual([expect.stringMatching(/^data:move: payments: refusing to move into SQLite file .*: it already received a move .*; --force deletes the target's rows and moves again$/)]);
+    expect(lines(again.stderr)).toEqual([
+      expect.stringMatching(
+        /^data:move: payments: refusing to move into SQLite file .*: it already received a move .*; --force deletes the target's rows and moves again$/,
+      ),
+    ]);
 
     const forced = dataMove(['payments', '--from', source, '--to', target, '--force']);
     expect(forced.status).toBe(0);
-    expect(lines(forced.stdout)).toContain('payments: deleted first: fake_provider_hold: 2 rows, fake_provider_ledger: 4 rows, idempotency_key: 5 rows, payment: 3 rows');
+    expect(lines(forced.stdout)).toContain(
+      'payments: deleted first: fake_provider_hold: 2 rows, fake_provider_ledger: 4 rows, idempotency_key: 5 rows, payment: 3 rows',
+    );
     expect(lines(forced.stdout).at(-1)).toMatch(SUMMARY);
   });
 
   const hostile: Array<[string, number, string[], RegExp, Record<string, string>?]> = [
-    ['no module', 2, [], new RegExp(String.raw`^data:move: which module\? \(one of ${LOCAL_MODULES.map(({ name }) => name).join(', ')}\)`)],
+    [
+      'no module',
+      2,
+      [],
+      new RegExp(String.raw`^data:move: which module\? \(one of ${LOCAL_MODULES.map(({ name }) => name).join(', ')}\)`),
+    ],
     ['an unknown module', 2, ['no-such-module', '--to', 'EMPTY/x'], /^data:move: unknown module "no-such-module"/],
     ['no --to', 2, ['payments'], /^data:move: --to is required/],
-    ['an unknown flag', 2, ['payments', '--to', 'EMPTY/x', '--frobnicate'], /^data:move: unknown option --frobnicate \(--help for usage\)$/],
-    ['another URL scheme', 2, ['payments', '--to', 'mysql://mover:hunter2@db/shop'], /^data:move: --to: unsupported URL scheme mysql:\/\//],
-    ['a malformed URL', 2, ['payments', '--to', 'postgres://mover:hunter2@[oops/shop'], /^data:move: --to is not a valid URL/],
-    ['the source as target', 2, ['payments', '--to', 'SOURCE'], /^data:move: payments: source and target are the same \(SQLite file /],
-    ['a bad DATABASE_URL', 2, ['payments', '--to', 'EMPTY/x'], /^data:move: DATABASE_URL is not a URL/, { DATABASE_URL: 'not a url' }],
-    ['a missing source', 1, ['payments', '--from', 'EMPTY', '--to', 'EMPTY/out'], /^data:move: no SQLite file .*payments\.sqlite: nothing to move$/],
-    ['an unreachable database', 1, ['payments', '--to', 'postgres://mover:hunter2@127.0.0.1:1/shop'], /^data:move: cannot open PostgreSQL 127\.0\.0\.1:1\/shop schema payments: /],
+    [
+      'an unknown flag',
+      2,
+      ['payments', '--to', 'EMPTY/x', '--frobnicate'],
+      /^data:move: unknown option --frobnicate \(--help for usage\)$/,
+    ],
+    [
+      'another URL scheme',
+      2,
+      ['payments', '--to', 'mysql://mover:hunter2@db/shop'],
+      /^data:move: --to: unsupported URL scheme mysql:\/\//,
+    ],
+    [
+      'a malformed URL',
+      2,
+      ['payments', '--to', 'postgres://mover:hunter2@[oops/shop'],
+      /^data:move: --to is not a valid URL/,
+    ],
+    [
+      'the source as target',
+      2,
+      ['payments', '--to', 'SOURCE'],
+      /^data:move: payments: source and target are the same \(SQLite file /,
+    ],
+    [
+      'a bad DATABASE_URL',
+      2,
+      ['payments', '--to', 'EMPTY/x'],
+      /^data:move: DATABASE_URL is not a URL/,
+      { DATABASE_URL: 'not a url' },
+    ],
+    [
+      'a missing source',
+      1,
+      ['payments', '--from', 'EMPTY', '--to', 'EMPTY/out'],
+      /^data:move: no SQLite file .*payments\.sqlite: nothing to move$/,
+    ],
+    [
+      'an unreachable database',
+      1,
+      ['payments', '--to', 'postgres://mover:hunter2@127.0.0.1:1/shop'],
+      /^data:move: cannot open PostgreSQL 127\.0\.0\.1:1\/shop schema payments: /,
+    ],
   ];
-  it.each(hostile)('refuses %s: exit %i, one line on stderr, no password shown, nothing written', (_case, status, argv, message, env = {}) => {
-    const args = argv.map((arg) => arg.replace('SOURCE', source).replace('EMPTY', empty));
-    const before = readdirSync(empty);
-    const run = dataMove(args, { DATA_DIR: source, ...env });
-    expect(run.status).toBe(status);
-    expect(lines(run.stderr)).toEqual([expect.stringMatching(message)]);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).not.toContain('hunter2');
-    expect(readdirSync(empty)).toEqual(before);
-  });
+  it.each(hostile)(
+    'refuses %s: exit %i, one line on stderr, no password shown, nothing written',
+    (_case, status, argv, message, env = {}) => {
+      const args = argv.map((arg) => arg.replace('SOURCE', source).replace('EMPTY', empty));
+      const before = readdirSync(empty);
+      const run = dataMove(args, { DATA_DIR: source, ...env });
+      expect(run.status).toBe(status);
+      expect(lines(run.stderr)).toEqual([expect.stringMatching(message)]);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).not.toContain('hunter2');
+      expect(readdirSync(empty)).toEqual(before);
+    },
+  );
 });
 
 const reason = await postgresUnavailableReason();

@@ -6,9 +6,22 @@ const ID = '11111111-1111-4111-8111-111111111111';
 
 describe('parseDeadLettersArgs', () => {
   it('reads list, replay of ids (each once), replay --all, and --help', () => {
-    expect(parseDeadLettersArgs(['orders', 'list'], MODULES)).toEqual({ help: false, module: 'orders', action: 'list' });
-    expect(parseDeadLettersArgs(['payments', 'replay', ID, ID, 'abc-1'], MODULES)).toEqual({ help: false, module: 'payments', action: 'replay', eventIds: [ID, 'abc-1'] });
-    expect(parseDeadLettersArgs(['orders', 'replay', '--all'], MODULES)).toEqual({ help: false, module: 'orders', action: 'replay' });
+    expect(parseDeadLettersArgs(['orders', 'list'], MODULES)).toEqual({
+      help: false,
+      module: 'orders',
+      action: 'list',
+    });
+    expect(parseDeadLettersArgs(['payments', 'replay', ID, ID, 'abc-1'], MODULES)).toEqual({
+      help: false,
+      module: 'payments',
+      action: 'replay',
+      eventIds: [ID, 'abc-1'],
+    });
+    expect(parseDeadLettersArgs(['orders', 'replay', '--all'], MODULES)).toEqual({
+      help: false,
+      module: 'orders',
+      action: 'replay',
+    });
     expect(parseDeadLettersArgs(['--help'], MODULES)).toEqual({ help: true });
   });
 

@@ -29,24 +29,41 @@ const EVENT_ID = /^[A-Za-z0-9-]{1,64}$/;
  * @throws DeadLettersUsageError with a one-line message.
  */
 export function parseDeadLettersArgs(argv: readonly string[], modules: readonly string[]): DeadLettersArgs {
-  let parsed: ReturnType<typeof parseArgs<{ options: { all: { type: 'boolean' }; help: { type: 'boolean'; short: 'h' } }; allowPositionals: true; strict: true }>>;
+  let parsed: ReturnType<
+    typeof parseArgs<{
+      options: { all: { type: 'boolean' }; help: { type: 'boolean'; short: 'h' } };
+      allowPositionals: true;
+      strict: true;
+    }>
+  >;
   try {
-    parsed = parseArgs({ args: [...argv], options: { all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...argv],
+      options: { all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new DeadLettersUsageError((error as Error).message.split('\n')[0]!);
   }
   if (parsed.values.help) return { help: true };
   const [module, action, ...ids] = parsed.positionals;
   if (!module) throw new DeadLettersUsageError('name a module');
-  if (!modules.includes(module)) throw new DeadLettersUsageError(`unknown module "${module.slice(0, 60)}" (one of: ${modules.join(', ')})`);
+  if (!modules.includes(module))
+    throw new DeadLettersUsageError(`unknown module "${module.slice(0, 60)}" (one of: ${modules.join(', ')})`);
   if (action === 'list') {
     if (ids.length > 0 || parsed.values.all) throw new DeadLettersUsageError('list takes no event ids and no --all');
     return { help: false, module, action };
   }
-  if (action !== 'replay') throw new DeadLettersUsageError(action ? `unknown action "${action.slice(0, 60)}" (list or replay)` : 'name an action: list or replay');
+  if (action !== 'replay')
+    throw new DeadLettersUsageError(
+      action ? `unknown action "${action.slice(0, 60)}" (list or replay)` : 'name an action: list or replay',
+    );
   if (parsed.values.all && ids.length > 0) throw new DeadLettersUsageError('replay takes event ids or --all, not both');
   if (!parsed.values.all && ids.length === 0) throw new DeadLettersUsageError('replay needs event ids, or --all');
   const bad = ids.find((id) => !EVENT_ID.test(id));
   if (bad !== undefined) throw new DeadLettersUsageError(`"${bad.slice(0, 60)}" is not an event id`);
-  return parsed.values.all ? { help: false, module, action } : { help: false, module, action, eventIds: [...new Set(ids)] };
+  return parsed.values.all
+    ? { help: false, module, action }
+    : { help: false, module, action, eventIds: [...new Set(ids)] };
 }

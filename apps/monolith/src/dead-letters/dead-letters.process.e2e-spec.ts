@@ -12,7 +12,11 @@ const BUILT = 'dist/apps/monolith/dead-letters.js';
 const ORDERS = LOCAL_MODULES.find(({ name }) => name === 'orders')!;
 
 function deadLetters(argv: string[], env: Record<string, string>) {
-  const run = spawnSync(process.execPath, [BUILT, ...argv], { env: { ...process.env, DATABASE_URL: '', ...env }, encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, [BUILT, ...argv], {
+    env: { ...process.env, DATABASE_URL: '', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -23,7 +27,9 @@ describe('npm run dead-letters, the built script as a process', () => {
   const rowsOf = async (table: string) => {
     const dataSource = await openDataSource(dataSourceOptions(ORDERS.data, { kind: 'sqlite', dataDir }));
     try {
-      return ((await dataSource.query(`SELECT event_id FROM ${table} ORDER BY event_id`)) as Array<{ event_id: string }>).map((row) => row.event_id);
+      return (
+        (await dataSource.query(`SELECT event_id FROM ${table} ORDER BY event_id`)) as Array<{ event_id: string }>
+      ).map((row) => row.event_id);
     } finally {
       await dataSource.destroy();
     }
@@ -52,7 +58,9 @@ describe('npm run dead-letters, the built script as a process', () => {
     expect(run.status).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toBe('orders: 2 dead letter(s)');
-    expect(lines[1]).toBe(`${ids[0]}  orders.order.confirmed  aggregate order-0  12 attempt(s)  failed 2026-11-26T00:05:00.000Z  identity: UNAVAILABLE: identity is down`);
+    expect(lines[1]).toBe(
+      `${ids[0]}  orders.order.confirmed  aggregate order-0  12 attempt(s)  failed 2026-11-26T00:05:00.000Z  identity: UNAVAILABLE: identity is down`,
+    );
     expect(lines[2]).toContain(ids[1]);
   });
 

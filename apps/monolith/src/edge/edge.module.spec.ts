@@ -7,11 +7,13 @@ describe('EdgeModule', () => {
   describe('controllers', () => {
     // The validation pipe cannot be global (it would reach the modules' message handlers), so
     // this check stands in for it: a controller added without @EdgeController fails here.
-    it.each((Reflect.getMetadata('controllers', EdgeModule) as Array<new () => unknown>).map((controller) => [controller.name, controller]))(
-      '%s validates its inputs with EdgeValidationPipe',
-      (_name, controller) => {
-        expect(Reflect.getMetadata(PIPES_METADATA, controller)).toContain(EdgeValidationPipe);
-      },
-    );
+    it.each(
+      (Reflect.getMetadata('controllers', EdgeModule) as Array<new () => unknown>).map((controller) => [
+        controller.name,
+        controller,
+      ]),
+    )('%s validates its inputs with EdgeValidationPipe', (_name, controller) => {
+      expect(Reflect.getMetadata(PIPES_METADATA, controller)).toContain(EdgeValidationPipe);
+    });
   });
 });

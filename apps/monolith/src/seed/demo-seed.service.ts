@@ -48,15 +48,21 @@ export class DemoSeed implements OnApplicationBootstrap {
       await this.seam.send(InventoryContract.setStock, { sku: product.sku, available: stock });
       created += 1;
     }
-    this.logger.log(`Demo catalog: ${created} products created and stocked, ${DEMO_CATALOG.length - created} already there`);
+    this.logger.log(
+      `Demo catalog: ${created} products created and stocked, ${DEMO_CATALOG.length - created} already there`,
+    );
   }
 
   private async seedAdmin(): Promise<void> {
     const { adminEmail: email, adminPassword: password } = this.options;
     if (this.options.defaultPassword) {
-      this.logger.warn(`The admin account ${email} uses the default password: set SEAM_ADMIN_PASSWORD anywhere but on your own machine`);
+      this.logger.warn(
+        `The admin account ${email} uses the default password: set SEAM_ADMIN_PASSWORD anywhere but on your own machine`,
+      );
     }
-    let user: UserView | undefined = await unlessConflict(this.seam.send(IdentityContract.registerUser, { email, password, name: 'Administrator' }));
+    let user: UserView | undefined = await unlessConflict(
+      this.seam.send(IdentityContract.registerUser, { email, password, name: 'Administrator' }),
+    );
     if (!user) {
       // It exists: still make it an admin, in case an earlier start stopped between the two steps.
       const session = await this.seam.send(IdentityContract.logIn, { email, password }).catch((error: unknown) => {
@@ -81,7 +87,9 @@ export class DemoSeed implements OnApplicationBootstrap {
     try {
       await work();
     } catch (error) {
-      this.logger.error(`Could not seed ${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      this.logger.error(
+        `Could not seed ${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      );
     }
   }
 }

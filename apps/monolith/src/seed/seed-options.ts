@@ -20,7 +20,8 @@ export const DEFAULT_ADMIN_PASSWORD = 'change-me-admin';
  */
 export function seedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SeedOptions {
   const flag = env.SEED_DEMO_DATA?.trim().toLowerCase() || 'true';
-  if (flag !== 'true' && flag !== 'false') throw new Error(`SEED_DEMO_DATA must be true or false, got "${env.SEED_DEMO_DATA}"`);
+  if (flag !== 'true' && flag !== 'false')
+    throw new Error(`SEED_DEMO_DATA must be true or false, got "${env.SEED_DEMO_DATA}"`);
   // An empty variable (`SEAM_ADMIN_PASSWORD=` in a compose file) means "not set".
   const adminPassword = env.SEAM_ADMIN_PASSWORD || DEFAULT_ADMIN_PASSWORD;
   return {

@@ -1,11 +1,25 @@
 import { defineContract, event, request } from '@seam/transport';
-import { CreateProduct, GetPrices, GetProduct, ListProducts, PriceList, ProductPage, ProductView, UpdateProduct } from './catalog.dto.js';
+import {
+  CreateProduct,
+  GetPrices,
+  GetProduct,
+  ListProducts,
+  PriceList,
+  ProductPage,
+  ProductView,
+  UpdateProduct,
+} from './catalog.dto.js';
 import { ProductChanged } from './catalog.events.js';
 
 /** The catalog module's only door: products and their prices (integer minor units). */
 export const CatalogContract = defineContract('catalog', {
   /** A page of products (active ones unless `includeInactive`). Idempotent. */
-  listProducts: request({ pattern: 'catalog.list-products', request: ListProducts, response: ProductPage, idempotent: true }),
+  listProducts: request({
+    pattern: 'catalog.list-products',
+    request: ListProducts,
+    response: ProductPage,
+    idempotent: true,
+  }),
 
   /** One product. Idempotent. Fails with `NotFoundError`. */
   getProduct: request({ pattern: 'catalog.get-product', request: GetProduct, response: ProductView, idempotent: true }),
@@ -20,7 +34,12 @@ export const CatalogContract = defineContract('catalog', {
   createProduct: request({ pattern: 'catalog.create-product', request: CreateProduct, response: ProductView }),
 
   /** Changes a product and publishes {@link ProductChanged}. Idempotent. Fails with `NotFoundError`. */
-  updateProduct: request({ pattern: 'catalog.update-product', request: UpdateProduct, response: ProductView, idempotent: true }),
+  updateProduct: request({
+    pattern: 'catalog.update-product',
+    request: UpdateProduct,
+    response: ProductView,
+    idempotent: true,
+  }),
 
   /** A product was created or changed. */
   productChanged: event({ pattern: 'catalog.product.changed', payload: ProductChanged }),

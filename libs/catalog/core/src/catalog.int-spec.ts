@@ -18,21 +18,35 @@ describe('catalog module, through its contract', () => {
   let harness: ModuleHarness;
 
   beforeAll(async () => {
-    harness = await ModuleHarness.start({ module: CatalogModule, name: 'catalog', record: [CatalogContract.productChanged] });
+    harness = await ModuleHarness.start({
+      module: CatalogModule,
+      name: 'catalog',
+      record: [CatalogContract.productChanged],
+    });
     for (const sku of ['A-1', 'A-2', 'B-1']) await harness.client.send(CatalogContract.createProduct, product(sku));
-    await harness.client.send(CatalogContract.createProduct, product('Z-9', { name: '100% Cotton_Tee', active: false }));
+    await harness.client.send(
+      CatalogContract.createProduct,
+      product('Z-9', { name: '100% Cotton_Tee', active: false }),
+    );
   });
   afterAll(() => harness?.close());
 
   describe('createProduct', () => {
     it('stores the product and publishes productChanged (through its outbox)', async () => {
-      const created = await harness.client.send(CatalogContract.createProduct, product('NEW-1', { price: { amount: 4_999, currency: 'EUR' } }));
+      const created = await harness.client.send(
+        CatalogContract.createProduct,
+        product('NEW-1', { price: { amount: 4_999, currency: 'EUR' } }),
+      );
       expect(created).toMatchObject({ sku: 'NEW-1', price: { amount: 4_999, currency: 'EUR' }, active: true });
-      await eventually(() => expect(harness.events(CatalogContract.productChanged).map((event) => event.sku)).toContain('NEW-1'));
+      await eventually(() =>
+        expect(harness.events(CatalogContract.productChanged).map((event) => event.sku)).toContain('NEW-1'),
+      );
     });
 
     it('refuses a sku that exists', async () => {
-      await expect(harness.client.send(CatalogContract.createProduct, product('A-1'))).rejects.toBeInstanceOf(ConflictError);
+      await expect(harness.client.send(CatalogContract.createProduct, product('A-1'))).rejects.toBeInstanceOf(
+        ConflictError,
+      );
     });
 
     it('refuses a float price and a lower-case sku, naming the fields', async () => {
@@ -46,14 +60,21 @@ describe('catalog module, through its contract', () => {
       const free = { ...product('FREE-1'), price: { amount: 0, currency: 'EUR' } };
       const error = await harness.client.send(CatalogContract.createProduct, free).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).fields).toEqual([{ path: 'price.amount', messages: [expect.stringContaining('1')] }]);
+      expect((error as ValidationError).fields).toEqual([
+        { path: 'price.amount', messages: [expect.stringContaining('1')] },
+      ]);
     });
   });
 
   describe('getProduct', () => {
     it('answers a known product and NotFound for an unknown one', async () => {
-      await expect(harness.client.send(CatalogContract.getProduct, { sku: 'A-2' })).resolves.toMatchObject({ sku: 'A-2', name: 'Product A-2' });
-      await expect(harness.client.send(CatalogContract.getProduct, { sku: 'NOPE' })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(harness.client.send(CatalogContract.getProduct, { sku: 'A-2' })).resolves.toMatchObject({
+        sku: 'A-2',
+        name: 'Product A-2',
+      });
+      await expect(harness.client.send(CatalogContract.getProduct, { sku: 'NOPE' })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
     });
   });
 
@@ -68,7 +89,9 @@ describe('catalog module, through its contract', () => {
       expect((await harness.client.send(CatalogContract.listProducts, { q: '100%' })).total).toBe(0);
       const all = await harness.client.send(CatalogContract.listProducts, { q: '100% cotton_', includeInactive: true });
       expect(all.items.map((item) => item.sku)).toEqual(['Z-9']);
-      expect((await harness.client.send(CatalogContract.listProducts, { q: '100_ cotton' , includeInactive: true })).total).toBe(0);
+      expect(
+        (await harness.client.send(CatalogContract.listProducts, { q: '100_ cotton', includeInactive: true })).total,
+      ).toBe(0);
     });
   });
 
@@ -87,7 +110,10 @@ describe('catalog module, through its contract', () => {
 
   describe('updateProduct', () => {
     it('changes the given fields and publishes the new state', async () => {
-      const updated = await harness.client.send(CatalogContract.updateProduct, { sku: 'B-1', price: { amount: 1_500, currency: 'EUR' } });
+      const updated = await harness.client.send(CatalogContract.updateProduct, {
+        sku: 'B-1',
+        price: { amount: 1_500, currency: 'EUR' },
+      });
       expect(updated).toMatchObject({ sku: 'B-1', name: 'Product B-1', price: { amount: 1_500, currency: 'EUR' } });
       await eventually(() => {
         const events = harness.events(CatalogContract.productChanged).filter((event) => event.sku === 'B-1');
@@ -96,7 +122,9 @@ describe('catalog module, through its contract', () => {
     });
 
     it('answers NotFound for an unknown sku', async () => {
-      await expect(harness.client.send(CatalogContract.updateProduct, { sku: 'NOPE', active: false })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(
+        harness.client.send(CatalogContract.updateProduct, { sku: 'NOPE', active: false }),
+      ).rejects.toBeInstanceOf(NotFoundError);
     });
   });
 });

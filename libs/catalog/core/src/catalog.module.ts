@@ -12,8 +12,18 @@ import { UpdateProductController } from './update-product/update-product.control
 
 /** The catalog module: products and prices, in its own database, behind `CatalogContract`. */
 @Module({
-  imports: [SeamPersistenceModule.forModule(catalogData), SeamTransportModule.forModule('catalog'), SeamMessagingModule.forModule('catalog')],
-  controllers: [ListProductsController, GetProductController, GetPricesController, CreateProductController, UpdateProductController],
+  imports: [
+    SeamPersistenceModule.forModule(catalogData),
+    SeamTransportModule.forModule('catalog'),
+    SeamMessagingModule.forModule('catalog'),
+  ],
+  controllers: [
+    ListProductsController,
+    GetProductController,
+    GetPricesController,
+    CreateProductController,
+    UpdateProductController,
+  ],
   providers: [ProductRepository],
 })
 export class CatalogModule {}

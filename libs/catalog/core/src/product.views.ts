@@ -16,5 +16,12 @@ export function toView(product: Product): ProductView {
 
 /** The integration event telling other modules a product is now as it is. */
 export function changedEvent(product: Product): ProductChanged {
-  return { id: randomUUID(), occurredAt: product.updatedAt, sku: product.sku, name: product.name, price: { ...product.price }, active: product.active };
+  return {
+    id: randomUUID(),
+    occurredAt: product.updatedAt,
+    sku: product.sku,
+    name: product.name,
+    price: { ...product.price },
+    active: product.active,
+  };
 }

@@ -1,5 +1,16 @@
 import { defineContract, event, request } from '@seam/transport';
-import { CustomerActivity, GetCustomerActivity, GetUser, GrantRoles, LogIn, Principal, RegisterUser, Session, UserView, VerifyToken } from './identity.dto.js';
+import {
+  CustomerActivity,
+  GetCustomerActivity,
+  GetUser,
+  GrantRoles,
+  LogIn,
+  Principal,
+  RegisterUser,
+  Session,
+  UserView,
+  VerifyToken,
+} from './identity.dto.js';
 import { UserRegistered } from './identity.events.js';
 
 /**
@@ -24,7 +35,12 @@ export const IdentityContract = defineContract('identity', {
    * is malformed, forged, expired, signed with another algorithm (including `none`), or whose
    * user no longer exists.
    */
-  verifyToken: request({ pattern: 'identity.verify-token', request: VerifyToken, response: Principal, idempotent: true }),
+  verifyToken: request({
+    pattern: 'identity.verify-token',
+    request: VerifyToken,
+    response: Principal,
+    idempotent: true,
+  }),
 
   /** A user by id. Idempotent. Fails with `NotFoundError`. */
   getUser: request({ pattern: 'identity.get-user', request: GetUser, response: UserView, idempotent: true }),
@@ -39,7 +55,12 @@ export const IdentityContract = defineContract('identity', {
    * A customer's order activity (confirmed and cancelled orders, net amount spent), kept from
    * the orders module's events. Idempotent. Answers zeros for a customer with no orders yet.
    */
-  getCustomerActivity: request({ pattern: 'identity.get-customer-activity', request: GetCustomerActivity, response: CustomerActivity, idempotent: true }),
+  getCustomerActivity: request({
+    pattern: 'identity.get-customer-activity',
+    request: GetCustomerActivity,
+    response: CustomerActivity,
+    idempotent: true,
+  }),
 
   /** A customer account was created. */
   userRegistered: event({ pattern: 'identity.user.registered', payload: UserRegistered }),

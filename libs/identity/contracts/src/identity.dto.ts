@@ -1,4 +1,14 @@
-import { ArrayMaxSize, ArrayMinSize, IsEmail, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsEmail,
+  IsIn,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 
 /** The roles a user can have. `admin` may manage the catalog and stock. */
 export const ROLES = ['customer', 'admin'] as const;

@@ -6,7 +6,10 @@ const secret = 'k'.repeat(32);
 describe('identityConfigFromEnv', () => {
   it('defaults to no secret (generated and stored) and one hour', () => {
     expect(identityConfigFromEnv({})).toEqual({ jwtSecret: undefined, tokenTtlSeconds: 3_600 });
-    expect(identityConfigFromEnv({ JWT_SECRET: '', JWT_TTL_SECONDS: ' ' })).toEqual({ jwtSecret: undefined, tokenTtlSeconds: 3_600 });
+    expect(identityConfigFromEnv({ JWT_SECRET: '', JWT_TTL_SECONDS: ' ' })).toEqual({
+      jwtSecret: undefined,
+      tokenTtlSeconds: 3_600,
+    });
   });
 
   it('takes JWT_SECRET byte for byte and JWT_TTL_SECONDS', () => {
@@ -27,6 +30,8 @@ describe('identityConfigFromEnv', () => {
   });
 
   it.each(['0', '-5', '1.5', 'soon', '604801'])('refuses JWT_TTL_SECONDS=%s', (value) => {
-    expect(() => identityConfigFromEnv({ JWT_TTL_SECONDS: value })).toThrow(`JWT_TTL_SECONDS must be a whole number of seconds from 1 to 604800, got "${value}"`);
+    expect(() => identityConfigFromEnv({ JWT_TTL_SECONDS: value })).toThrow(
+      `JWT_TTL_SECONDS must be a whole number of seconds from 1 to 604800, got "${value}"`,
+    );
   });
 });

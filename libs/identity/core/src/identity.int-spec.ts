@@ -12,9 +12,20 @@ import { SCRYPT_COST } from './infrastructure/password-hasher.js';
 // Cheap hashing keeps the suite fast; everything else is as in production.
 const cheapHashing = [{ provide: SCRYPT_COST, useValue: { N: 2 ** 10, r: 8, p: 1 } }];
 const start = (database?: { kind: 'sqlite'; dataDir: string }) =>
-  ModuleHarness.start({ module: IdentityModule, name: 'identity', record: [IdentityContract.userRegistered], overrides: cheapHashing, database });
+  ModuleHarness.start({
+    module: IdentityModule,
+    name: 'identity',
+    record: [IdentityContract.userRegistered],
+    overrides: cheapHashing,
+    database,
+  });
 
-const account = (email: string, overrides: Partial<RegisterUser> = {}): RegisterUser => ({ email, password: 'difference-engine', name: 'Ada', ...overrides });
+const account = (email: string, overrides: Partial<RegisterUser> = {}): RegisterUser => ({
+  email,
+  password: 'difference-engine',
+  name: 'Ada',
+  ...overrides,
+});
 
 async function failure(call: Promise<unknown>): Promise<unknown> {
   return call.then(
@@ -51,9 +62,18 @@ describe('identity module, through its contract', () => {
   describe('registerUser → logIn → verifyToken → getUser', () => {
     it('gives a registered customer a token that speaks for them', async () => {
       const user = await harness.client.send(IdentityContract.registerUser, account('Ada@Example.com'));
-      expect(user).toEqual({ id: expect.any(String), email: 'ada@example.com', name: 'Ada', roles: ['customer'], createdAt: expect.any(String) });
+      expect(user).toEqual({
+        id: expect.any(String),
+        email: 'ada@example.com',
+        name: 'Ada',
+        roles: ['customer'],
+        createdAt: expect.any(String),
+      });
 
-      const session = await harness.client.send(IdentityContract.logIn, { email: 'ada@example.com', password: 'difference-engine' });
+      const session = await harness.client.send(IdentityContract.logIn, {
+        email: 'ada@example.com',
+        password: 'difference-engine',
+      });
       expect(session).toMatchObject({ tokenType: 'Bearer', expiresIn: 3_600, user });
 
       const principal = await harness.client.send(IdentityContract.verifyToken, { token: session.accessToken });
@@ -62,7 +82,10 @@ describe('identity module, through its contract', () => {
     });
 
     it('publishes userRegistered', async () => {
-      const user = await harness.client.send(IdentityContract.registerUser, account('grace@example.com', { name: 'Grace' }));
+      const user = await harness.client.send(
+        IdentityContract.registerUser,
+        account('grace@example.com', { name: 'Grace' }),
+      );
       // The event is delivered asynchronously, after the answer.
       await eventually(() =>
         expect(harness.events(IdentityContract.userRegistered)).toContainEqual({
@@ -79,22 +102,39 @@ describe('identity module, through its contract', () => {
   describe('registerUser', () => {
     it('refuses an email that is taken, also in another case', async () => {
       await harness.client.send(IdentityContract.registerUser, account('barbara@example.com'));
-      await expect(harness.client.send(IdentityContract.registerUser, account('barbara@example.com'))).rejects.toBeInstanceOf(ConflictError);
-      await expect(harness.client.send(IdentityContract.registerUser, account('BARBARA@Example.COM'))).rejects.toBeInstanceOf(ConflictError);
+      await expect(
+        harness.client.send(IdentityContract.registerUser, account('barbara@example.com')),
+      ).rejects.toBeInstanceOf(ConflictError);
+      await expect(
+        harness.client.send(IdentityContract.registerUser, account('BARBARA@Example.COM')),
+      ).rejects.toBeInstanceOf(ConflictError);
     });
 
     it('names the fields it refuses: bad email, short password, unknown field', async () => {
-      const error = await failure(harness.client.send(IdentityContract.registerUser, { ...account('not-an-email', { password: 'short' }), admin: true } as RegisterUser));
+      const error = await failure(
+        harness.client.send(IdentityContract.registerUser, {
+          ...account('not-an-email', { password: 'short' }),
+          admin: true,
+        } as RegisterUser),
+      );
       expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).fields.map((field) => field.path).toSorted()).toEqual(['admin', 'email', 'password']);
+      expect((error as ValidationError).fields.map((field) => field.path).toSorted()).toEqual([
+        'admin',
+        'email',
+        'password',
+      ]);
     });
   });
 
   describe('logIn', () => {
     it('refuses a wrong password and an unknown email alike', async () => {
       await harness.client.send(IdentityContract.registerUser, account('alan@example.com'));
-      const wrong = await failure(harness.client.send(IdentityContract.logIn, { email: 'alan@example.com', password: 'difference-engine!' }));
-      const unknown = await failure(harness.client.send(IdentityContract.logIn, { email: 'nobody@example.com', password: 'difference-engine' }));
+      const wrong = await failure(
+        harness.client.send(IdentityContract.logIn, { email: 'alan@example.com', password: 'difference-engine!' }),
+      );
+      const unknown = await failure(
+        harness.client.send(IdentityContract.logIn, { email: 'nobody@example.com', password: 'difference-engine' }),
+      );
       expect(wrong).toBeInstanceOf(UnauthorizedError);
       expect(unknown).toBeInstanceOf(UnauthorizedError);
       expect((unknown as UnauthorizedError).toJSON()).toEqual((wrong as UnauthorizedError).toJSON());
@@ -105,11 +145,18 @@ describe('identity module, through its contract', () => {
   describe('grantRoles', () => {
     it('changes the roles that verifyToken reports, for a token issued before', async () => {
       const user = await harness.client.send(IdentityContract.registerUser, account('margaret@example.com'));
-      const { accessToken } = await harness.client.send(IdentityContract.logIn, { email: 'margaret@example.com', password: 'difference-engine' });
-      await expect(harness.client.send(IdentityContract.grantRoles, { userId: user.id, roles: ['customer', 'admin'] })).resolves.toMatchObject({
+      const { accessToken } = await harness.client.send(IdentityContract.logIn, {
+        email: 'margaret@example.com',
+        password: 'difference-engine',
+      });
+      await expect(
+        harness.client.send(IdentityContract.grantRoles, { userId: user.id, roles: ['customer', 'admin'] }),
+      ).resolves.toMatchObject({
         roles: ['customer', 'admin'],
       });
-      await expect(harness.client.send(IdentityContract.verifyToken, { token: accessToken })).resolves.toMatchObject({ roles: ['customer', 'admin'] });
+      await expect(harness.client.send(IdentityContract.verifyToken, { token: accessToken })).resolves.toMatchObject({
+        roles: ['customer', 'admin'],
+      });
     });
 
     it('refuses an empty list, naming the field, and an unknown user', async () => {
@@ -126,7 +173,9 @@ describe('identity module, through its contract', () => {
     it('refuses garbage and an unsigned token', async () => {
       const unsigned = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"x"}').toString('base64url')}.`;
       for (const token of ['garbage', unsigned]) {
-        await expect(harness.client.send(IdentityContract.verifyToken, { token })).rejects.toBeInstanceOf(UnauthorizedError);
+        await expect(harness.client.send(IdentityContract.verifyToken, { token })).rejects.toBeInstanceOf(
+          UnauthorizedError,
+        );
       }
     });
   });
@@ -142,13 +191,17 @@ describe('identity module, restarted', () => {
       let token: string;
       try {
         await first.client.send(IdentityContract.registerUser, account('ada@example.com'));
-        token = (await first.client.send(IdentityContract.logIn, { email: 'ada@example.com', password: 'difference-engine' })).accessToken;
+        token = (
+          await first.client.send(IdentityContract.logIn, { email: 'ada@example.com', password: 'difference-engine' })
+        ).accessToken;
       } finally {
         await first.close();
       }
       const second = await start({ kind: 'sqlite', dataDir });
       try {
-        await expect(second.client.send(IdentityContract.verifyToken, { token })).resolves.toMatchObject({ email: 'ada@example.com' });
+        await expect(second.client.send(IdentityContract.verifyToken, { token })).resolves.toMatchObject({
+          email: 'ada@example.com',
+        });
       } finally {
         await second.close();
       }

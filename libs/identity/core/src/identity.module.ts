@@ -24,8 +24,20 @@ import { VerifyTokenController } from './verify-token/verify-token.controller.js
  * they cannot work.
  */
 @Module({
-  imports: [SeamPersistenceModule.forModule(identityData), SeamTransportModule.forModule('identity'), SeamMessagingModule.forModule('identity')],
-  controllers: [RegisterUserController, LogInController, VerifyTokenController, GetUserController, GrantRolesController, GetCustomerActivityController, OrderActivitySubscriber],
+  imports: [
+    SeamPersistenceModule.forModule(identityData),
+    SeamTransportModule.forModule('identity'),
+    SeamMessagingModule.forModule('identity'),
+  ],
+  controllers: [
+    RegisterUserController,
+    LogInController,
+    VerifyTokenController,
+    GetUserController,
+    GrantRolesController,
+    GetCustomerActivityController,
+    OrderActivitySubscriber,
+  ],
   providers: [
     { provide: IDENTITY_CONFIG, useFactory: () => identityConfigFromEnv() },
     { provide: SCRYPT_COST, useValue: PRODUCTION_SCRYPT_COST },

@@ -16,19 +16,34 @@ export const InventoryContract = defineContract('inventory', {
    * reservation of different lines, `NotFoundError` (details `sku`) for an unknown sku, and
    * `ValidationError` (field `lines`) beyond 10,000 units of one sku in all.
    */
-  reserveStock: request({ pattern: 'inventory.reserve-stock', request: ReserveStock, response: Reservation, idempotent: true }),
+  reserveStock: request({
+    pattern: 'inventory.reserve-stock',
+    request: ReserveStock,
+    response: Reservation,
+    idempotent: true,
+  }),
 
   /**
    * Puts an order's stock back (from `reserved` or `committed`). Idempotent. Fails with
    * `NotFoundError` (details `orderId`) when the order has no reservation.
    */
-  releaseStock: request({ pattern: 'inventory.release-stock', request: ReservationRef, response: Reservation, idempotent: true }),
+  releaseStock: request({
+    pattern: 'inventory.release-stock',
+    request: ReservationRef,
+    response: Reservation,
+    idempotent: true,
+  }),
 
   /**
    * Turns an order's reservation into a sale. Idempotent. Fails with `NotFoundError` (details
    * `orderId`), or `ConflictError` (details `orderId`, `status`) when the reservation was released.
    */
-  commitStock: request({ pattern: 'inventory.commit-stock', request: ReservationRef, response: Reservation, idempotent: true }),
+  commitStock: request({
+    pattern: 'inventory.commit-stock',
+    request: ReservationRef,
+    response: Reservation,
+    idempotent: true,
+  }),
 
   /** The stock of one sku (zero for a sku never stocked). Idempotent. */
   getStock: request({ pattern: 'inventory.get-stock', request: GetStock, response: StockLevel, idempotent: true }),

@@ -34,7 +34,11 @@ function raceScenarios(open: () => Promise<RaceDatabase>): void {
   it('200 concurrent reservations of 1 unit against 10: exactly 10 win, stock never negative, nothing lost', async () => {
     await client().send(InventoryContract.setStock, { sku: 'RACE', available: 10 });
     const orders = Array.from({ length: 200 }, () => randomUUID());
-    const outcomes = await settle(orders.map((orderId) => client().send(InventoryContract.reserveStock, { orderId, lines: [{ sku: 'RACE', quantity: 1 }] })));
+    const outcomes = await settle(
+      orders.map((orderId) =>
+        client().send(InventoryContract.reserveStock, { orderId, lines: [{ sku: 'RACE', quantity: 1 }] }),
+      ),
+    );
 
     const won = orders.filter((_, index) => outcomes[index].status === 'fulfilled');
     const refusals = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
@@ -57,14 +61,22 @@ function raceScenarios(open: () => Promise<RaceDatabase>): void {
 
   it('reservations listing the same skus in opposite orders neither deadlock nor oversell', async () => {
     for (const sku of ['LEFT', 'RIGHT']) await client().send(InventoryContract.setStock, { sku, available: 25 });
-    const lines = [{ sku: 'LEFT', quantity: 1 }, { sku: 'RIGHT', quantity: 1 }];
+    const lines = [
+      { sku: 'LEFT', quantity: 1 },
+      { sku: 'RIGHT', quantity: 1 },
+    ];
     const outcomes = await settle(
       Array.from({ length: 60 }, (_, index) =>
-        client().send(InventoryContract.reserveStock, { orderId: randomUUID(), lines: index % 2 ? lines : lines.toReversed() }),
+        client().send(InventoryContract.reserveStock, {
+          orderId: randomUUID(),
+          lines: index % 2 ? lines : lines.toReversed(),
+        }),
       ),
     );
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(25);
-    expect(outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []))).toEqual(Array(35).fill(expect.any(ConflictError)));
+    expect(outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []))).toEqual(
+      Array(35).fill(expect.any(ConflictError)),
+    );
     await expect(stockOf('LEFT')).resolves.toEqual({ sku: 'LEFT', available: 0, reserved: 25 });
     await expect(stockOf('RIGHT')).resolves.toEqual({ sku: 'RIGHT', available: 0, reserved: 25 });
   });
@@ -73,7 +85,9 @@ function raceScenarios(open: () => Promise<RaceDatabase>): void {
     await client().send(InventoryContract.setStock, { sku: 'TWIN', available: 5 });
     const orderId = randomUUID();
     const request = { orderId, lines: [{ sku: 'TWIN', quantity: 2 }] };
-    const outcomes = await settle(Array.from({ length: 20 }, () => client().send(InventoryContract.reserveStock, request)));
+    const outcomes = await settle(
+      Array.from({ length: 20 }, () => client().send(InventoryContract.reserveStock, request)),
+    );
     expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(20).fill('fulfilled'));
     const answers = outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : undefined));
     expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
@@ -83,14 +97,25 @@ function raceScenarios(open: () => Promise<RaceDatabase>): void {
   it('a commit racing a release of the same order ends released, with the stock back exactly once', async () => {
     await client().send(InventoryContract.setStock, { sku: 'DUEL', available: 20 });
     const orders = Array.from({ length: 10 }, () => randomUUID());
-    for (const orderId of orders) await client().send(InventoryContract.reserveStock, { orderId, lines: [{ sku: 'DUEL', quantity: 2 }] });
+    for (const orderId of orders)
+      await client().send(InventoryContract.reserveStock, { orderId, lines: [{ sku: 'DUEL', quantity: 2 }] });
     const outcomes = await settle(
-      orders.flatMap((orderId) => [client().send(InventoryContract.commitStock, { orderId }), client().send(InventoryContract.releaseStock, { orderId })]),
+      orders.flatMap((orderId) => [
+        client().send(InventoryContract.commitStock, { orderId }),
+        client().send(InventoryContract.releaseStock, { orderId }),
+      ]),
     );
     // A commit may lose to the release (ConflictError); a release never fails.
-    const refused = outcomes.flatMap((outcome, index) => (outcome.status === 'rejected' ? [{ command: index % 2 ? 'release' : 'commit', error: outcome.reason as unknown }] : []));
+    const refused = outcomes.flatMap((outcome, index) =>
+      outcome.status === 'rejected'
+        ? [{ command: index % 2 ? 'release' : 'commit', error: outcome.reason as unknown }]
+        : [],
+    );
     expect(refused).toEqual(refused.map(() => ({ command: 'commit', error: expect.any(ConflictError) })));
-    for (const orderId of orders) await expect(client().send(InventoryContract.releaseStock, { orderId })).resolves.toMatchObject({ status: 'released' });
+    for (const orderId of orders)
+      await expect(client().send(InventoryContract.releaseStock, { orderId })).resolves.toMatchObject({
+        status: 'released',
+      });
     await expect(stockOf('DUEL')).resolves.toEqual({ sku: 'DUEL', available: 20, reserved: 0 });
   });
 }
@@ -102,9 +127,12 @@ describe('inventory under concurrency, on SQLite (one connection, transactions q
 const reason = await postgresUnavailableReason();
 const postgresSuite = reason ? describe.skip : describe;
 
-postgresSuite(`inventory under concurrency, on PostgreSQL (pooled connections, row locks)${reason ? ` — skipped: ${reason}` : ''}`, () => {
-  raceScenarios(async () => {
-    const database = await TemporaryPostgres.create();
-    return { config: { kind: 'postgres', url: database.url }, dispose: () => database.drop() };
-  });
-});
+postgresSuite(
+  `inventory under concurrency, on PostgreSQL (pooled connections, row locks)${reason ? ` — skipped: ${reason}` : ''}`,
+  () => {
+    raceScenarios(async () => {
+      const database = await TemporaryPostgres.create();
+      return { config: { kind: 'postgres', url: database.url }, dispose: () => database.drop() };
+    });
+  },
+);

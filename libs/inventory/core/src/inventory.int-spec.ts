@@ -9,21 +9,38 @@ import { InventoryModule } from './inventory.module.js';
 describe('inventory module, through its contract', () => {
   let harness: ModuleHarness;
   const stockOf = (sku: string) => harness.client.send(InventoryContract.getStock, { sku });
-  const reserve = (orderId: string, lines: StockLine[]) => harness.client.send(InventoryContract.reserveStock, { orderId, lines });
-  const failure = (call: Promise<unknown>) => call.then(() => undefined, (caught: unknown) => caught);
+  const reserve = (orderId: string, lines: StockLine[]) =>
+    harness.client.send(InventoryContract.reserveStock, { orderId, lines });
+  const failure = (call: Promise<unknown>) =>
+    call.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
   const statusesOf = (orderId: string) =>
-    harness.events(InventoryContract.reservationChanged).filter((event) => event.orderId === orderId).map((event) => event.status);
+    harness
+      .events(InventoryContract.reservationChanged)
+      .filter((event) => event.orderId === orderId)
+      .map((event) => event.status);
 
   beforeAll(async () => {
-    harness = await ModuleHarness.start({ module: InventoryModule, name: 'inventory', record: [InventoryContract.reservationChanged] });
-    for (const sku of ['MUG', 'TEE', 'CAP']) await harness.client.send(InventoryContract.setStock, { sku, available: 5 });
+    harness = await ModuleHarness.start({
+      module: InventoryModule,
+      name: 'inventory',
+      record: [InventoryContract.reservationChanged],
+    });
+    for (const sku of ['MUG', 'TEE', 'CAP'])
+      await harness.client.send(InventoryContract.setStock, { sku, available: 5 });
   });
   afterAll(() => harness?.close());
 
   describe('setStock and getStock', () => {
     it('sets what is available, keeps what is reserved, and answers zeros for an unknown sku', async () => {
       await reserve(randomUUID(), [{ sku: 'CAP', quantity: 2 }]);
-      await expect(harness.client.send(InventoryContract.setStock, { sku: 'CAP', available: 9 })).resolves.toEqual({ sku: 'CAP', available: 9, reserved: 2 });
+      await expect(harness.client.send(InventoryContract.setStock, { sku: 'CAP', available: 9 })).resolves.toEqual({
+        sku: 'CAP',
+        available: 9,
+        reserved: 2,
+      });
       await expect(stockOf('CAP')).resolves.toEqual({ sku: 'CAP', available: 9, reserved: 2 });
       await expect(stockOf('NEVER-STOCKED')).resolves.toEqual({ sku: 'NEVER-STOCKED', available: 0, reserved: 0 });
     });
@@ -32,17 +49,24 @@ describe('inventory module, through its contract', () => {
   describe('reserveStock, commitStock, releaseStock', () => {
     it('are each idempotent, and publish reservationChanged once per change', async () => {
       const orderId = randomUUID();
-      const reserved = await reserve(orderId, [{ sku: 'MUG', quantity: 1 }, { sku: 'MUG', quantity: 1 }]);
+      const reserved = await reserve(orderId, [
+        { sku: 'MUG', quantity: 1 },
+        { sku: 'MUG', quantity: 1 },
+      ]);
       expect(reserved).toEqual({ orderId, status: 'reserved', lines: [{ sku: 'MUG', quantity: 2 }] });
       await expect(reserve(orderId, [{ sku: 'MUG', quantity: 2 }])).resolves.toEqual(reserved);
       await expect(stockOf('MUG')).resolves.toMatchObject({ available: 3, reserved: 2 });
 
       for (let round = 0; round < 2; round++) {
-        await expect(harness.client.send(InventoryContract.commitStock, { orderId })).resolves.toMatchObject({ status: 'committed' });
+        await expect(harness.client.send(InventoryContract.commitStock, { orderId })).resolves.toMatchObject({
+          status: 'committed',
+        });
       }
       await expect(stockOf('MUG')).resolves.toMatchObject({ available: 3, reserved: 0 });
       for (let round = 0; round < 2; round++) {
-        await expect(harness.client.send(InventoryContract.releaseStock, { orderId })).resolves.toMatchObject({ status: 'released' });
+        await expect(harness.client.send(InventoryContract.releaseStock, { orderId })).resolves.toMatchObject({
+          status: 'released',
+        });
       }
       await expect(stockOf('MUG')).resolves.toMatchObject({ available: 5, reserved: 0 });
 
@@ -55,13 +79,24 @@ describe('inventory module, through its contract', () => {
       await eventually(() => expect(statusesOf(marker)).toEqual(['reserved', 'released']));
       expect(statusesOf(orderId)).toEqual(['reserved', 'committed', 'released']);
       const last = harness.events(InventoryContract.reservationChanged).findLast((event) => event.orderId === orderId);
-      expect(last).toEqual({ id: expect.any(String), occurredAt: expect.any(String), orderId, status: 'released', lines: [{ sku: 'MUG', quantity: 2 }] });
+      expect(last).toEqual({
+        id: expect.any(String),
+        occurredAt: expect.any(String),
+        orderId,
+        status: 'released',
+        lines: [{ sku: 'MUG', quantity: 2 }],
+      });
     });
 
     it('reserves all lines or none: a short second line leaves the first line untouched', async () => {
       await harness.client.send(InventoryContract.setStock, { sku: 'PAIR-1', available: 5 });
       await harness.client.send(InventoryContract.setStock, { sku: 'PAIR-2', available: 2 });
-      const error = await failure(reserve(randomUUID(), [{ sku: 'PAIR-1', quantity: 1 }, { sku: 'PAIR-2', quantity: 3 }]));
+      const error = await failure(
+        reserve(randomUUID(), [
+          { sku: 'PAIR-1', quantity: 1 },
+          { sku: 'PAIR-2', quantity: 3 },
+        ]),
+      );
       expect(error).toBeInstanceOf(ConflictError);
       expect((error as ConflictError).details).toEqual({ sku: 'PAIR-2', requested: 3, available: 2 });
       await expect(stockOf('PAIR-1')).resolves.toEqual({ sku: 'PAIR-1', available: 5, reserved: 0 });
@@ -69,7 +104,12 @@ describe('inventory module, through its contract', () => {
 
     it('answers NotFound naming an unknown sku, holding nothing', async () => {
       const before = await stockOf('MUG');
-      const error = await failure(reserve(randomUUID(), [{ sku: 'MUG', quantity: 1 }, { sku: 'GHOST', quantity: 1 }]));
+      const error = await failure(
+        reserve(randomUUID(), [
+          { sku: 'MUG', quantity: 1 },
+          { sku: 'GHOST', quantity: 1 },
+        ]),
+      );
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as NotFoundError).details).toEqual({ sku: 'GHOST' });
       await expect(stockOf('MUG')).resolves.toEqual(before);
@@ -87,7 +127,9 @@ describe('inventory module, through its contract', () => {
       const orderId = randomUUID();
       await reserve(orderId, [{ sku: 'TEE', quantity: 1 }]);
       await harness.client.send(InventoryContract.releaseStock, { orderId });
-      await expect(harness.client.send(InventoryContract.commitStock, { orderId })).rejects.toBeInstanceOf(ConflictError);
+      await expect(harness.client.send(InventoryContract.commitStock, { orderId })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
       const missing = randomUUID();
       for (const entry of [InventoryContract.commitStock, InventoryContract.releaseStock]) {
         const error = await failure(harness.client.send(entry, { orderId: missing }));
@@ -99,14 +141,26 @@ describe('inventory module, through its contract', () => {
 
   describe('validation at the door', () => {
     it('names every wrong field', async () => {
-      const bad = { orderId: 'not-a-uuid', lines: [{ sku: 'MUG', quantity: 0 }, { sku: 'lower', quantity: 1 }] };
+      const bad = {
+        orderId: 'not-a-uuid',
+        lines: [
+          { sku: 'MUG', quantity: 0 },
+          { sku: 'lower', quantity: 1 },
+        ],
+      };
       const error = await failure(harness.client.send(InventoryContract.reserveStock, bad));
       expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).fields.map((field) => field.path).toSorted()).toEqual(['lines[0].quantity', 'lines[1].sku', 'orderId']);
+      expect((error as ValidationError).fields.map((field) => field.path).toSorted()).toEqual([
+        'lines[0].quantity',
+        'lines[1].sku',
+        'orderId',
+      ]);
     });
 
     it('refuses an empty reservation and a negative stock', async () => {
-      const empty = await failure(harness.client.send(InventoryContract.reserveStock, { orderId: randomUUID(), lines: [] }));
+      const empty = await failure(
+        harness.client.send(InventoryContract.reserveStock, { orderId: randomUUID(), lines: [] }),
+      );
       expect((empty as ValidationError).fields.map((field) => field.path)).toEqual(['lines']);
       const negative = await failure(harness.client.send(InventoryContract.setStock, { sku: 'MUG', available: -1 }));
       expect((negative as ValidationError).fields.map((field) => field.path)).toEqual(['available']);

@@ -13,8 +13,18 @@ import { SetStockController } from './set-stock/set-stock.controller.js';
 
 /** The inventory module: stock per sku and reservations per order, in its own database, behind `InventoryContract`. */
 @Module({
-  imports: [SeamPersistenceModule.forModule(inventoryData), SeamTransportModule.forModule('inventory'), SeamMessagingModule.forModule('inventory')],
-  controllers: [GetStockController, SetStockController, ReserveStockController, CommitStockController, ReleaseStockController],
+  imports: [
+    SeamPersistenceModule.forModule(inventoryData),
+    SeamTransportModule.forModule('inventory'),
+    SeamMessagingModule.forModule('inventory'),
+  ],
+  controllers: [
+    GetStockController,
+    SetStockController,
+    ReserveStockController,
+    CommitStockController,
+    ReleaseStockController,
+  ],
   providers: [InventoryRepository, ReservationTransitions],
 })
 export class InventoryModule {}

@@ -75,9 +75,13 @@ describe('ReservationTransitions', () => {
 
     it('rolls the status back when the stock cannot move (data changed behind the module)', async () => {
       const orderId = await reserve(3);
-      await kit.inventory.transaction((tx) => tx.moveStock('A', { available: 0, reserved: -3 }, new Date().toISOString()));
+      await kit.inventory.transaction((tx) =>
+        tx.moveStock('A', { available: 0, reserved: -3 }, new Date().toISOString()),
+      );
       await expect(transitions.apply(orderId, 'commit')).rejects.toThrow('counts are inconsistent');
-      await expect(kit.inventory.transaction((tx) => tx.findReservation(orderId))).resolves.toMatchObject({ status: 'reserved' });
+      await expect(kit.inventory.transaction((tx) => tx.findReservation(orderId))).resolves.toMatchObject({
+        status: 'reserved',
+      });
       expect(kit.published).toHaveLength(1);
     });
   });

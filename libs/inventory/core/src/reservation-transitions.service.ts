@@ -22,24 +22,37 @@ export class ReservationTransitions {
    * @throws NotFoundError when the order has no reservation; ConflictError when the command cannot apply.
    */
   async apply(orderId: string, command: ReservationCommand): Promise<Reservation> {
-    const outcome = await this.inventory.transaction((tx) => this.applyIn(tx, orderId, command, new Date().toISOString()));
+    const outcome = await this.inventory.transaction((tx) =>
+      this.applyIn(tx, orderId, command, new Date().toISOString()),
+    );
     return outcome.reservation;
   }
 
-  private async applyIn(tx: InventoryTransaction, orderId: string, command: ReservationCommand, at: string): Promise<{ reservation: Reservation; changed: boolean }> {
+  private async applyIn(
+    tx: InventoryTransaction,
+    orderId: string,
+    command: ReservationCommand,
+    at: string,
+  ): Promise<{ reservation: Reservation; changed: boolean }> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const current = await tx.findReservation(orderId);
       if (!current) throw new NotFoundError(`Order ${orderId} has no reservation`, { orderId });
       const next = transition(current.status, command);
       if (next.kind === 'unchanged') return { reservation: current, changed: false };
-      if (next.kind === 'refused') throw new ConflictError(`Cannot ${command} the stock of order ${orderId}: ${next.reason}`, { orderId, status: current.status });
+      if (next.kind === 'refused')
+        throw new ConflictError(`Cannot ${command} the stock of order ${orderId}: ${next.reason}`, {
+          orderId,
+          status: current.status,
+        });
       // Compare-and-set: on PostgreSQL a concurrent command may have moved the order since the read
       // (on SQLite transactions are queued, so it never has); then decide again from its new status.
       if (!(await tx.changeStatus(orderId, current.status, next.to, at))) continue;
       for (const line of current.lines) {
         // The units are where the status says they are, unless the data was changed behind the module.
         if (!(await tx.moveStock(line.sku, stockMove(next.effect, line.quantity), at))) {
-          throw new Error(`Stock of ${line.sku} cannot ${command} ${line.quantity} units of order ${orderId}: counts are inconsistent`);
+          throw new Error(
+            `Stock of ${line.sku} cannot ${command} ${line.quantity} units of order ${orderId}: counts are inconsistent`,
+          );
         }
       }
       const changed = { ...current, status: next.to, updatedAt: at };

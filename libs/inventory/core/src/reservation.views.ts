@@ -4,7 +4,11 @@ import type { Reservation } from './domain/reservation.js';
 
 /** A reservation as the contract shows it. */
 export function toView(reservation: Reservation): ReservationView {
-  return { orderId: reservation.orderId, status: reservation.status, lines: reservation.lines.map((line) => ({ ...line })) };
+  return {
+    orderId: reservation.orderId,
+    status: reservation.status,
+    lines: reservation.lines.map((line) => ({ ...line })),
+  };
 }
 
 /** The integration event telling other modules an order's stock is now in this state. */

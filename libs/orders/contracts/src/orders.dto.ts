@@ -1,5 +1,15 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsInt,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 /** An amount of money in integer minor units (cents) of an ISO 4217 currency. Never a float. */
 export class Money {
@@ -19,10 +29,15 @@ export class OrderLineRequest {
 export class PlaceOrder {
   /** The customer placing it (the edge takes it from the verified token, never from the body). */
   @IsUUID('4') customerId!: string;
-  @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => OrderLineRequest) lines!: OrderLineRequest[];
+  @ArrayMinSize(1)
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineRequest)
+  lines!: OrderLineRequest[];
   @Matches(/^\d{12,19}$/, { message: 'cardNumber must be 12 to 19 digits' }) cardNumber!: string;
   /** Makes placing safe to retry: the same key answers the order it first placed. */
-  @IsOptional() @Matches(/^[A-Za-z0-9._:-]{8,100}$/, { message: 'idempotencyKey must be 8 to 100 letters, digits or . _ : -' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{8,100}$/, { message: 'idempotencyKey must be 8 to 100 letters, digits or . _ : -' })
   idempotencyKey?: string;
 }
 

@@ -28,6 +28,9 @@ export function assertMayMove(order: Order, to: OrderStatus): void {
     assertTransition(order.status, to);
   } catch (error) {
     if (!(error instanceof IllegalTransition)) throw error;
-    throw new ConflictError(`Order ${order.orderId} is ${order.status}: it cannot become ${to}`, { orderId: order.orderId, status: order.status });
+    throw new ConflictError(`Order ${order.orderId} is ${order.status}: it cannot become ${to}`, {
+      orderId: order.orderId,
+      status: order.status,
+    });
   }
 }

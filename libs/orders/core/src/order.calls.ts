@@ -30,7 +30,11 @@ export class OrderCalls {
 
   /** Holds every line of the order at the inventory, or none (idempotent per order). */
   async reserveStock(order: Order, options: CallOptions): Promise<void> {
-    await this.seam.send(InventoryContract.reserveStock, { orderId: order.orderId, lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })) }, options);
+    await this.seam.send(
+      InventoryContract.reserveStock,
+      { orderId: order.orderId, lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })) },
+      options,
+    );
   }
 
   /** Turns the order's reservation into a sale. */
@@ -49,7 +53,12 @@ export class OrderCalls {
 
   /** The authorization request of an order: the same every time, so repeating it is safe. */
   authorization(order: Order, cardNumber: string): AuthorizePayment {
-    return { idempotencyKey: paymentKey(order.orderId, 'authorize'), orderId: order.orderId, amount: { ...order.total }, cardNumber };
+    return {
+      idempotencyKey: paymentKey(order.orderId, 'authorize'),
+      orderId: order.orderId,
+      amount: { ...order.total },
+      cardNumber,
+    };
   }
 
   /** Holds the amount on the card; `declined` is an answer. */
@@ -58,7 +67,11 @@ export class OrderCalls {
   }
 
   async capturePayment(orderId: string, paymentId: string, options: CallOptions): Promise<Payment> {
-    return this.seam.send(PaymentsContract.capturePayment, { idempotencyKey: paymentKey(orderId, 'capture'), paymentId }, options);
+    return this.seam.send(
+      PaymentsContract.capturePayment,
+      { idempotencyKey: paymentKey(orderId, 'capture'), paymentId },
+      options,
+    );
   }
 
   /** The payments payments recorded for an order (to find one whose authorization answer was lost). */
@@ -68,6 +81,10 @@ export class OrderCalls {
 
   /** Refunds a captured payment or voids an authorized one (one key per order: it happens once). */
   async refundPayment(orderId: string, paymentId: string, options: CallOptions): Promise<Payment> {
-    return this.seam.send(PaymentsContract.refundPayment, { idempotencyKey: paymentKey(orderId, 'refund'), paymentId }, options);
+    return this.seam.send(
+      PaymentsContract.refundPayment,
+      { idempotencyKey: paymentKey(orderId, 'refund'), paymentId },
+      options,
+    );
   }
 }

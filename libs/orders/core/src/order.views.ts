@@ -9,10 +9,18 @@ export function toView(order: Order): OrderView {
     orderId: order.orderId,
     customerId: order.customerId,
     status: order.status,
-    lines: order.lines.map((line) => ({ sku: line.sku, name: line.name, quantity: line.quantity, unitPrice: { ...line.unitPrice }, lineTotal: lineTotal(line) })),
+    lines: order.lines.map((line) => ({
+      sku: line.sku,
+      name: line.name,
+      quantity: line.quantity,
+      unitPrice: { ...line.unitPrice },
+      lineTotal: lineTotal(line),
+    })),
     total: { ...order.total },
     ...(order.reason === undefined ? {} : { reason: order.reason }),
-    ...(order.payment === undefined ? {} : { payment: { paymentId: order.payment.paymentId, status: order.payment.status } }),
+    ...(order.payment === undefined
+      ? {}
+      : { payment: { paymentId: order.payment.paymentId, status: order.payment.status } }),
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
   };

@@ -4,7 +4,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type { Reservation } from '@contracts/inventory';
 import { type OrderEvent, OrdersContract, type OrderView, type PlaceOrder } from '@contracts/orders';
 import { eventually, ModuleHarness } from '@seam/testing';
-import { DeadlineExceededError, type EventEntry, NotFoundError, UnavailableError, ValidationError } from '@seam/transport';
+import {
+  DeadlineExceededError,
+  type EventEntry,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+} from '@seam/transport';
 import { OrderRepository } from './infrastructure/order.repository.js';
 import { OrdersModule } from './orders.module.js';
 import { CARD, DECLINED_CARD, FakeNeighbours } from './testing/fake-neighbours.js';
@@ -16,16 +22,28 @@ const paymentOf = (orderId: string) => neighbours.paymentOf(orderId);
 
 describe('orders module, through its contract: placing orders', () => {
   let harness: ModuleHarness;
-  const order = (overrides: Partial<PlaceOrder> = {}): PlaceOrder => ({ customerId: randomUUID(), lines: [{ sku: 'MUG-1', quantity: 1 }], cardNumber: CARD, ...overrides });
-  const place = (request: PlaceOrder, timeoutMs?: number) => harness.client.send(OrdersContract.placeOrder, request, { timeoutMs });
-  const eventsOf = (entry: EventEntry<OrderEvent>, placed: OrderView) => harness.events(entry).filter((event) => event.orderId === placed.orderId);
+  const order = (overrides: Partial<PlaceOrder> = {}): PlaceOrder => ({
+    customerId: randomUUID(),
+    lines: [{ sku: 'MUG-1', quantity: 1 }],
+    cardNumber: CARD,
+    ...overrides,
+  });
+  const place = (request: PlaceOrder, timeoutMs?: number) =>
+    harness.client.send(OrdersContract.placeOrder, request, { timeoutMs });
+  const eventsOf = (entry: EventEntry<OrderEvent>, placed: OrderView) =>
+    harness.events(entry).filter((event) => event.orderId === placed.orderId);
 
   beforeAll(async () => {
     harness = await ModuleHarness.start({
       module: OrdersModule,
       name: 'orders',
       fakes: neighbours.all,
-      record: [OrdersContract.orderPlaced, OrdersContract.orderConfirmed, OrdersContract.orderRejected, OrdersContract.orderCancelled],
+      record: [
+        OrdersContract.orderPlaced,
+        OrdersContract.orderConfirmed,
+        OrdersContract.orderRejected,
+        OrdersContract.orderCancelled,
+      ],
     });
   });
   beforeEach(() => neighbours.reset());
@@ -33,49 +51,120 @@ describe('orders module, through its contract: placing orders', () => {
 
   describe('placeOrder', () => {
     it('confirms an order: prices, reserves, authorizes, captures, commits, in that order, and publishes placed and confirmed', async () => {
-      const placed = await place(order({ lines: [{ sku: 'MUG-1', quantity: 2 }, { sku: 'TEE-1', quantity: 1 }] }));
+      const placed = await place(
+        order({
+          lines: [
+            { sku: 'MUG-1', quantity: 2 },
+            { sku: 'TEE-1', quantity: 1 },
+          ],
+        }),
+      );
       const { orderId } = placed;
       expect(placed).toMatchObject({
         status: 'confirmed',
         total: { amount: 5_098, currency: 'EUR' },
         lines: [
-          { sku: 'MUG-1', name: 'Mug', quantity: 2, unitPrice: { amount: 1_299, currency: 'EUR' }, lineTotal: { amount: 2_598, currency: 'EUR' } },
-          { sku: 'TEE-1', name: 'Tee', quantity: 1, unitPrice: { amount: 2_500, currency: 'EUR' }, lineTotal: { amount: 2_500, currency: 'EUR' } },
+          {
+            sku: 'MUG-1',
+            name: 'Mug',
+            quantity: 2,
+            unitPrice: { amount: 1_299, currency: 'EUR' },
+            lineTotal: { amount: 2_598, currency: 'EUR' },
+          },
+          {
+            sku: 'TEE-1',
+            name: 'Tee',
+            quantity: 1,
+            unitPrice: { amount: 2_500, currency: 'EUR' },
+            lineTotal: { amount: 2_500, currency: 'EUR' },
+          },
         ],
       });
       expect(placed.reason).toBeUndefined();
       const { paymentId } = paymentOf(orderId);
       expect(journal).toEqual([
         { name: 'getPrices', request: { skus: ['MUG-1', 'TEE-1'] } },
-        { name: 'reserveStock', request: { orderId, lines: [{ sku: 'MUG-1', quantity: 2 }, { sku: 'TEE-1', quantity: 1 }] } },
-        { name: 'authorizePayment', request: { idempotencyKey: `order-${orderId}-authorize`, orderId, amount: { amount: 5_098, currency: 'EUR' }, cardNumber: CARD } },
+        {
+          name: 'reserveStock',
+          request: {
+            orderId,
+            lines: [
+              { sku: 'MUG-1', quantity: 2 },
+              { sku: 'TEE-1', quantity: 1 },
+            ],
+          },
+        },
+        {
+          name: 'authorizePayment',
+          request: {
+            idempotencyKey: `order-${orderId}-authorize`,
+            orderId,
+            amount: { amount: 5_098, currency: 'EUR' },
+            cardNumber: CARD,
+          },
+        },
         { name: 'capturePayment', request: { idempotencyKey: `order-${orderId}-capture`, paymentId } },
         { name: 'commitStock', request: { orderId } },
       ]);
       await eventually(() => {
-        expect(eventsOf(OrdersContract.orderPlaced, placed)).toEqual([expect.objectContaining({ status: 'pending', total: { amount: 5_098, currency: 'EUR' } })]);
-        expect(eventsOf(OrdersContract.orderConfirmed, placed)).toEqual([expect.objectContaining({ status: 'confirmed', customerId: placed.customerId })]);
+        expect(eventsOf(OrdersContract.orderPlaced, placed)).toEqual([
+          expect.objectContaining({ status: 'pending', total: { amount: 5_098, currency: 'EUR' } }),
+        ]);
+        expect(eventsOf(OrdersContract.orderConfirmed, placed)).toEqual([
+          expect.objectContaining({ status: 'confirmed', customerId: placed.customerId }),
+        ]);
       });
       expect(eventsOf(OrdersContract.orderRejected, placed)).toEqual([]);
     });
 
     it('merges repeated skus into one line', async () => {
-      const placed = await place(order({ lines: [{ sku: 'MUG-1', quantity: 1 }, { sku: 'TEE-1', quantity: 1 }, { sku: 'MUG-1', quantity: 2 }] }));
-      expect(placed.lines.map(({ sku, quantity }) => ({ sku, quantity }))).toEqual([{ sku: 'MUG-1', quantity: 3 }, { sku: 'TEE-1', quantity: 1 }]);
-      expect(callsNamed('reserveStock')).toEqual([{ orderId: placed.orderId, lines: [{ sku: 'MUG-1', quantity: 3 }, { sku: 'TEE-1', quantity: 1 }] }]);
+      const placed = await place(
+        order({
+          lines: [
+            { sku: 'MUG-1', quantity: 1 },
+            { sku: 'TEE-1', quantity: 1 },
+            { sku: 'MUG-1', quantity: 2 },
+          ],
+        }),
+      );
+      expect(placed.lines.map(({ sku, quantity }) => ({ sku, quantity }))).toEqual([
+        { sku: 'MUG-1', quantity: 3 },
+        { sku: 'TEE-1', quantity: 1 },
+      ]);
+      expect(callsNamed('reserveStock')).toEqual([
+        {
+          orderId: placed.orderId,
+          lines: [
+            { sku: 'MUG-1', quantity: 3 },
+            { sku: 'TEE-1', quantity: 1 },
+          ],
+        },
+      ]);
       expect(placed.total).toEqual({ amount: 6_397, currency: 'EUR' });
     });
 
     it.each([
       ['an unknown product', [{ sku: 'GHOST-1', quantity: 1 }], 'unknown product: GHOST-1'],
       ['a product not for sale', [{ sku: 'OLD-1', quantity: 1 }], 'not for sale: OLD-1'],
-      ['lines in two currencies', [{ sku: 'MUG-1', quantity: 1 }, { sku: 'CAP-US', quantity: 1 }], 'mixed currencies: EUR, USD'],
+      [
+        'lines in two currencies',
+        [
+          { sku: 'MUG-1', quantity: 1 },
+          { sku: 'CAP-US', quantity: 1 },
+        ],
+        'mixed currencies: EUR, USD',
+      ],
     ])('rejects %s without touching stock or payment, and publishes the rejection', async (_case, lines, reason) => {
       const placed = await place(order({ lines }));
       expect(placed).toMatchObject({ status: 'rejected', reason, lines: [] });
       expect(journal.map((call) => call.name)).toEqual(['getPrices']);
-      await expect(harness.client.send(OrdersContract.getOrder, { orderId: placed.orderId })).resolves.toMatchObject({ status: 'rejected', reason });
-      await eventually(() => expect(eventsOf(OrdersContract.orderRejected, placed)).toEqual([expect.objectContaining({ reason })]));
+      await expect(harness.client.send(OrdersContract.getOrder, { orderId: placed.orderId })).resolves.toMatchObject({
+        status: 'rejected',
+        reason,
+      });
+      await eventually(() =>
+        expect(eventsOf(OrdersContract.orderRejected, placed)).toEqual([expect.objectContaining({ reason })]),
+      );
     });
 
     it('rejects when the catalog cannot answer, naming the step', async () => {
@@ -85,7 +174,14 @@ describe('orders module, through its contract: placing orders', () => {
     });
 
     it('rejects an order out of stock, naming the sku, with no payment call', async () => {
-      const placed = await place(order({ lines: [{ sku: 'MUG-1', quantity: 1 }, { sku: 'RARE-1', quantity: 2 }] }));
+      const placed = await place(
+        order({
+          lines: [
+            { sku: 'MUG-1', quantity: 1 },
+            { sku: 'RARE-1', quantity: 2 },
+          ],
+        }),
+      );
       expect(placed).toMatchObject({ status: 'rejected', reason: 'out of stock: RARE-1' });
       expect(journal.map((call) => call.name)).toEqual(['getPrices', 'reserveStock']);
       await eventually(() => expect(eventsOf(OrdersContract.orderRejected, placed)).toHaveLength(1));
@@ -94,23 +190,46 @@ describe('orders module, through its contract: placing orders', () => {
     it('releases the stock when the payment is declined, and rejects with the reason', async () => {
       const placed = await place(order({ cardNumber: DECLINED_CARD }));
       expect(placed).toMatchObject({ status: 'rejected', reason: 'payment declined: card_declined' });
-      expect(journal.map((call) => call.name)).toEqual(['getPrices', 'reserveStock', 'authorizePayment', 'releaseStock']);
+      expect(journal.map((call) => call.name)).toEqual([
+        'getPrices',
+        'reserveStock',
+        'authorizePayment',
+        'releaseStock',
+      ]);
       expect(callsNamed('releaseStock')).toEqual([{ orderId: placed.orderId }]);
     });
 
     it('refunds and releases when the capture fails', async () => {
-      neighbours.payments.respond('capturePayment', (request) => (neighbours.note('capturePayment', request), Promise.reject(new UnavailableError('provider down'))));
+      neighbours.payments.respond(
+        'capturePayment',
+        (request) => (
+          neighbours.note('capturePayment', request),
+          Promise.reject(new UnavailableError('provider down'))
+        ),
+      );
       const placed = await place(order());
       expect(placed).toMatchObject({ status: 'rejected', reason: 'capture failed: UNAVAILABLE' });
-      expect(callsNamed('refundPayment')).toEqual([{ idempotencyKey: `order-${placed.orderId}-refund`, paymentId: paymentOf(placed.orderId).paymentId }]);
+      expect(callsNamed('refundPayment')).toEqual([
+        { idempotencyKey: `order-${placed.orderId}-refund`, paymentId: paymentOf(placed.orderId).paymentId },
+      ]);
       expect(callsNamed('releaseStock')).toEqual([{ orderId: placed.orderId }]);
       expect(callsNamed('commitStock')).toEqual([]);
-      await eventually(() => expect(eventsOf(OrdersContract.orderRejected, placed)).toEqual([expect.objectContaining({ reason: 'capture failed: UNAVAILABLE' })]));
+      await eventually(() =>
+        expect(eventsOf(OrdersContract.orderRejected, placed)).toEqual([
+          expect.objectContaining({ reason: 'capture failed: UNAVAILABLE' }),
+        ]),
+      );
     });
 
     it('rejects when the inventory is unavailable, releasing whatever it may have held, with no payment call', async () => {
-      neighbours.inventory.respond('reserveStock', (request) => (neighbours.note('reserveStock', request), Promise.reject(new UnavailableError('inventory down'))));
-      neighbours.inventory.respond('releaseStock', (request) => (neighbours.note('releaseStock', request), Promise.reject(new NotFoundError('no reservation'))));
+      neighbours.inventory.respond(
+        'reserveStock',
+        (request) => (neighbours.note('reserveStock', request), Promise.reject(new UnavailableError('inventory down'))),
+      );
+      neighbours.inventory.respond(
+        'releaseStock',
+        (request) => (neighbours.note('releaseStock', request), Promise.reject(new NotFoundError('no reservation'))),
+      );
       const placed = await place(order());
       expect(placed).toMatchObject({ status: 'rejected', reason: 'reserve failed: UNAVAILABLE' });
       expect(journal.map((call) => call.name)).toEqual(['getPrices', 'reserveStock', 'releaseStock']);
@@ -126,7 +245,9 @@ describe('orders module, through its contract: placing orders', () => {
       const placed = await place(order());
       expect(placed).toMatchObject({ status: 'rejected', reason: 'authorize failed: DEADLINE_EXCEEDED' });
       expect(callsNamed('authorizePayment')).toHaveLength(2);
-      expect(callsNamed('refundPayment')).toEqual([{ idempotencyKey: `order-${placed.orderId}-refund`, paymentId: paymentOf(placed.orderId).paymentId }]);
+      expect(callsNamed('refundPayment')).toEqual([
+        { idempotencyKey: `order-${placed.orderId}-refund`, paymentId: paymentOf(placed.orderId).paymentId },
+      ]);
       expect(callsNamed('releaseStock')).toEqual([{ orderId: placed.orderId }]);
     });
 
@@ -134,7 +255,9 @@ describe('orders module, through its contract: placing orders', () => {
       let answer: () => void = () => undefined;
       neighbours.inventory.respond('reserveStock', (request) => {
         neighbours.note('reserveStock', request);
-        return new Promise<Reservation>((resolve) => (answer = () => resolve({ orderId: request.orderId, status: 'reserved', lines: [] })));
+        return new Promise<Reservation>(
+          (resolve) => (answer = () => resolve({ orderId: request.orderId, status: 'reserved', lines: [] })),
+        );
       });
       try {
         // 1.8 s: a step allowed the whole budget would leave the caller without an answer.
@@ -149,7 +272,10 @@ describe('orders module, through its contract: placing orders', () => {
 
     it('records a failed undo step on the order, and still does the others', async () => {
       neighbours.payments.respond('capturePayment', () => Promise.reject(new UnavailableError('provider down')));
-      neighbours.payments.respond('refundPayment', (request) => (neighbours.note('refundPayment', request), Promise.reject(new UnavailableError('provider down'))));
+      neighbours.payments.respond(
+        'refundPayment',
+        (request) => (neighbours.note('refundPayment', request), Promise.reject(new UnavailableError('provider down'))),
+      );
       const placed = await place(order());
       expect(placed).toMatchObject({ status: 'rejected', reason: 'capture failed: UNAVAILABLE' });
       expect(callsNamed('refundPayment')).toHaveLength(1);
@@ -177,16 +303,25 @@ describe('orders module, through its contract: placing orders', () => {
       expect(callsNamed('reserveStock')).toHaveLength(1);
       expect(callsNamed('authorizePayment')).toHaveLength(1);
       // The loser may have answered while the winner was still placing it.
-      await expect(harness.client.send(OrdersContract.getOrder, { orderId: one.orderId })).resolves.toMatchObject({ status: 'confirmed' });
+      await expect(harness.client.send(OrdersContract.getOrder, { orderId: one.orderId })).resolves.toMatchObject({
+        status: 'confirmed',
+      });
     });
 
     it('refuses invalid input, naming each field', async () => {
-      const bad = { customerId: 'someone', lines: [{ sku: 'mug', quantity: 0 }], cardNumber: '12', idempotencyKey: 'short' };
+      const bad = {
+        customerId: 'someone',
+        lines: [{ sku: 'mug', quantity: 0 }],
+        cardNumber: '12',
+        idempotencyKey: 'short',
+      };
       const error = await place(bad).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ValidationError);
       const paths = (error as ValidationError).fields.map((field) => field.path).toSorted();
       expect(paths).toEqual(['cardNumber', 'customerId', 'idempotencyKey', 'lines[0].quantity', 'lines[0].sku']);
-      await expect(place(order({ lines: [] }))).rejects.toMatchObject({ fields: [expect.objectContaining({ path: 'lines' })] });
+      await expect(place(order({ lines: [] }))).rejects.toMatchObject({
+        fields: [expect.objectContaining({ path: 'lines' })],
+      });
     });
   });
 });

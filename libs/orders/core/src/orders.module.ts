@@ -18,7 +18,11 @@ import { SagaStore } from './infrastructure/saga.store.js';
  * through their contracts), in its own database, behind `OrdersContract`.
  */
 @Module({
-  imports: [SeamPersistenceModule.forModule(ordersData), SeamTransportModule.forModule('orders'), SeamMessagingModule.forModule('orders')],
+  imports: [
+    SeamPersistenceModule.forModule(ordersData),
+    SeamTransportModule.forModule('orders'),
+    SeamMessagingModule.forModule('orders'),
+  ],
   controllers: [PlaceOrderController, GetOrderController, ListOrdersController, CancelOrderController],
   providers: [OrderRepository, SagaStore, OrderCalls, PlaceOrderSaga, SagaRecovery],
 })

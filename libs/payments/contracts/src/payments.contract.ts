@@ -1,5 +1,12 @@
 import { defineContract, event, request } from '@seam/transport';
-import { AuthorizePayment, FindOrderPayments, GetPayment, OrderPayments, Payment, PaymentAction } from './payments.dto.js';
+import {
+  AuthorizePayment,
+  FindOrderPayments,
+  GetPayment,
+  OrderPayments,
+  Payment,
+  PaymentAction,
+} from './payments.dto.js';
 import { PaymentEvent } from './payments.events.js';
 
 /**
@@ -17,14 +24,24 @@ export const PaymentsContract = defineContract('payments', {
    * reason (a decline is an answer, not an error). Idempotent by key. Fails with
    * `UnavailableError` when the provider does not answer in time.
    */
-  authorizePayment: request({ pattern: 'payments.authorize-payment', request: AuthorizePayment, response: Payment, idempotent: true }),
+  authorizePayment: request({
+    pattern: 'payments.authorize-payment',
+    request: AuthorizePayment,
+    response: Payment,
+    idempotent: true,
+  }),
 
   /**
    * Charges an authorized payment. Idempotent by key. Fails with `NotFoundError`,
    * `ConflictError` when the payment is not authorized (or another command on it is in progress,
    * `details.retryable: true`), or `UnavailableError` when the provider does not answer in time.
    */
-  capturePayment: request({ pattern: 'payments.capture-payment', request: PaymentAction, response: Payment, idempotent: true }),
+  capturePayment: request({
+    pattern: 'payments.capture-payment',
+    request: PaymentAction,
+    response: Payment,
+    idempotent: true,
+  }),
 
   /**
    * Gives a captured payment back (or voids an authorized one). Idempotent by key. Fails with
@@ -32,7 +49,12 @@ export const PaymentsContract = defineContract('payments', {
    * command on it is in progress, `details.retryable: true`), or `UnavailableError` when the
    * provider does not answer in time.
    */
-  refundPayment: request({ pattern: 'payments.refund-payment', request: PaymentAction, response: Payment, idempotent: true }),
+  refundPayment: request({
+    pattern: 'payments.refund-payment',
+    request: PaymentAction,
+    response: Payment,
+    idempotent: true,
+  }),
 
   /** A payment by id. Idempotent. Fails with `NotFoundError`. */
   getPayment: request({ pattern: 'payments.get-payment', request: GetPayment, response: Payment, idempotent: true }),
@@ -41,7 +63,12 @@ export const PaymentsContract = defineContract('payments', {
    * The payments recorded for an order, oldest first. Idempotent. A saga recovering an order
    * whose authorization outcome it never learnt uses it to find what to refund.
    */
-  findOrderPayments: request({ pattern: 'payments.find-order-payments', request: FindOrderPayments, response: OrderPayments, idempotent: true }),
+  findOrderPayments: request({
+    pattern: 'payments.find-order-payments',
+    request: FindOrderPayments,
+    response: OrderPayments,
+    idempotent: true,
+  }),
 
   /** A card accepted a hold (published once per payment, after it is stored; at most once until an outbox exists). */
   paymentAuthorized: event({ pattern: 'payments.payment.authorized', payload: PaymentEvent }),

@@ -58,4 +58,3 @@ export class Payment {
 
 /** Reason strings a decline can carry. */
 export const DECLINE_REASONS = ['card_declined', 'insufficient_funds'] as const;
-

@@ -9,6 +9,7 @@ export class PaymentEvent {
   @IsUUID('4') paymentId!: string;
   @IsUUID('4') orderId!: string;
   @ValidateNested() @Type(() => Money) amount!: Money;
-  @IsIn(['authorized', 'declined', 'captured', 'refunded']) status!: 'authorized' | 'declined' | 'captured' | 'refunded';
+  @IsIn(['authorized', 'declined', 'captured', 'refunded']) status!:
+    'authorized' | 'declined' | 'captured' | 'refunded';
   @IsOptional() @IsString() reason?: string;
 }

@@ -16,7 +16,8 @@ const logger = new Logger('Payments');
 export function answerTaken(taken: Taken, operation: KeyedOperation, requestHash: string, key: string): PaymentView {
   const replay = replayOf(taken.use, operation, requestHash);
   if (replay.kind === 'replay') return replay.response;
-  if (replay.kind === 'reused') throw new ConflictError('idempotency key reused with a different request', { idempotencyKey: key });
+  if (replay.kind === 'reused')
+    throw new ConflictError('idempotency key reused with a different request', { idempotencyKey: key });
   throw new ConflictError('a request with this key is in progress', { idempotencyKey: key, retryable: true });
 }
 
@@ -30,7 +31,12 @@ export function paymentNotFound(paymentId: string): NotFoundError {
  * the key: the claim (and the payment's lock) is released so that a retry with the same key
  * calls the provider again, and the call's error is rethrown.
  */
-export async function callReleasingOnFailure<T>(keys: IdempotencyRepository, key: string, paymentId: string, call: () => Promise<T>): Promise<T> {
+export async function callReleasingOnFailure<T>(
+  keys: IdempotencyRepository,
+  key: string,
+  paymentId: string,
+  call: () => Promise<T>,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {

@@ -23,7 +23,11 @@ export class PaymentCommandHandler {
   async handle(command: PaymentCommand, request: PaymentAction): Promise<PaymentView> {
     const { idempotencyKey: key, paymentId } = request;
     const hash = requestHash(command, { paymentId });
-    const claim = await this.keys.claimFor({ key, operation: command, requestHash: hash, paymentId }, command, new Date());
+    const claim = await this.keys.claimFor(
+      { key, operation: command, requestHash: hash, paymentId },
+      command,
+      new Date(),
+    );
     switch (claim.kind) {
       case 'taken':
         return answerTaken(claim, command, hash, key);
@@ -35,7 +39,10 @@ export class PaymentCommandHandler {
           status: claim.payment.status,
         });
       case 'busy':
-        throw new ConflictError(`Another operation on payment ${paymentId} is in progress`, { paymentId, retryable: true });
+        throw new ConflictError(`Another operation on payment ${paymentId} is in progress`, {
+          paymentId,
+          retryable: true,
+        });
     }
     const payment = claim.payment!;
     await callReleasingOnFailure(this.keys, key, paymentId, () => this.callProvider(command, payment));
@@ -48,7 +55,9 @@ export class PaymentCommandHandler {
   private callProvider(command: PaymentCommand, payment: Payment): Promise<void> {
     // Only authorized payments are claimed for a command, and those always carry an authorization.
     const authorizationId = payment.authorizationId!;
-    return command === 'capture' ? this.provider.capture(authorizationId, payment.amount) : this.provider.refund(authorizationId, payment.amount);
+    return command === 'capture'
+      ? this.provider.capture(authorizationId, payment.amount)
+      : this.provider.refund(authorizationId, payment.amount);
   }
 }
 

@@ -4,7 +4,15 @@ import { type AuthorizePayment, PaymentsContract } from '@contracts/payments';
 import { eventually, ModuleHarness } from '@seam/testing';
 import { DeadlineExceededError, UnavailableError } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_PAYMENTS_CONFIG, FAKE_CARDS, FakePaymentProvider, PAYMENT_PROVIDER, type PaymentProvider, PAYMENTS_CONFIG, PaymentsModule } from './index.js';
+import {
+  DEFAULT_PAYMENTS_CONFIG,
+  FAKE_CARDS,
+  FakePaymentProvider,
+  PAYMENT_PROVIDER,
+  type PaymentProvider,
+  PAYMENTS_CONFIG,
+  PaymentsModule,
+} from './index.js';
 
 const authorization = (cardNumber: string): AuthorizePayment => ({
   idempotencyKey: `key-${randomUUID()}`,
@@ -13,7 +21,9 @@ const authorization = (cardNumber: string): AuthorizePayment => ({
   cardNumber,
 });
 /** What a call answered or failed with, and how long it took. */
-const elapsedOf = async (work: () => Promise<unknown>): Promise<{ value?: unknown; error?: unknown; elapsed: number }> => {
+const elapsedOf = async (
+  work: () => Promise<unknown>,
+): Promise<{ value?: unknown; error?: unknown; elapsed: number }> => {
   const started = performance.now();
   const outcome = await work().then(
     (value) => ({ value }),
@@ -47,7 +57,11 @@ describe('payments module, each path of the card provider', () => {
       const declined = await harness.client.send(PaymentsContract.authorizePayment, authorization(cardNumber));
       expect(declined).toMatchObject({ status: 'declined', reason, cardLast4: cardNumber.slice(-4) });
       expect((await provider.ledger()).slice(mark)).toEqual([]);
-      await eventually(() => expect(harness.events(PaymentsContract.paymentDeclined)).toContainEqual(expect.objectContaining({ paymentId: declined.paymentId, reason })));
+      await eventually(() =>
+        expect(harness.events(PaymentsContract.paymentDeclined)).toContainEqual(
+          expect.objectContaining({ paymentId: declined.paymentId, reason }),
+        ),
+      );
     });
 
     it('waits for the slow card, within the caller’s deadline', async () => {
@@ -62,9 +76,14 @@ describe('payments module, each path of the card provider', () => {
     it('finishes a slow authorization its caller gave up on: the retry with the key gets the answer, with one hold', async () => {
       const request = authorization(FAKE_CARDS.slow);
       const mark = provider.calls().length;
-      await expect(harness.client.send(PaymentsContract.authorizePayment, request, { timeoutMs: 200 })).rejects.toBeInstanceOf(DeadlineExceededError);
+      await expect(
+        harness.client.send(PaymentsContract.authorizePayment, request, { timeoutMs: 200 }),
+      ).rejects.toBeInstanceOf(DeadlineExceededError);
       // Meanwhile the retries are told the request is in progress (a Conflict), until it is answered.
-      const answer = await eventually(() => harness.client.send(PaymentsContract.authorizePayment, request), { timeoutMs: 5_000, intervalMs: 100 });
+      const answer = await eventually(() => harness.client.send(PaymentsContract.authorizePayment, request), {
+        timeoutMs: 5_000,
+        intervalMs: 100,
+      });
       expect(answer).toMatchObject({ status: 'authorized', orderId: request.orderId });
       expect(provider.calls().slice(mark)).toEqual([{ method: 'authorize', subject: '0259' }]);
     });
@@ -74,14 +93,20 @@ describe('payments module, each path of the card provider', () => {
     const config = { providerTimeoutMs: 300, slowMs: DEFAULT_PAYMENTS_CONFIG.slowMs };
     let harness: ModuleHarness;
     beforeAll(async () => {
-      harness = await ModuleHarness.start({ module: PaymentsModule, name: 'payments', overrides: [{ provide: PAYMENTS_CONFIG, useValue: config }] });
+      harness = await ModuleHarness.start({
+        module: PaymentsModule,
+        name: 'payments',
+        overrides: [{ provide: PAYMENTS_CONFIG, useValue: config }],
+      });
     });
     afterAll(() => harness?.close());
 
     it('fails with Unavailable once the provider timeout passes, and releases the key for a retry', async () => {
       const request = authorization(FAKE_CARDS.hung);
       for (const attempt of ['first', 'retry with the same key']) {
-        const { error, elapsed } = await elapsedOf(() => harness.client.send(PaymentsContract.authorizePayment, request));
+        const { error, elapsed } = await elapsedOf(() =>
+          harness.client.send(PaymentsContract.authorizePayment, request),
+        );
         // A retry that found the key still claimed would fail at once with a Conflict instead.
         expect({ attempt, error }).toEqual({ attempt, error: expect.any(UnavailableError) });
         expect((error as UnavailableError).message).toBe('payment provider did not answer within 300 ms');
@@ -91,7 +116,9 @@ describe('payments module, each path of the card provider', () => {
     });
 
     it('still answers the other cards at once', async () => {
-      const { value, elapsed } = await elapsedOf(() => harness.client.send(PaymentsContract.authorizePayment, authorization(FAKE_CARDS.approved)));
+      const { value, elapsed } = await elapsedOf(() =>
+        harness.client.send(PaymentsContract.authorizePayment, authorization(FAKE_CARDS.approved)),
+      );
       expect(value).toMatchObject({ status: 'authorized' });
       expect(elapsed).toBeLessThan(config.providerTimeoutMs);
     });
@@ -108,9 +135,15 @@ describe('payments module, each path of the card provider', () => {
         capture: async () => undefined,
         refund: async () => undefined,
       };
-      const harness = await ModuleHarness.start({ module: PaymentsModule.withProvider({ useValue: own }), name: 'payments' });
+      const harness = await ModuleHarness.start({
+        module: PaymentsModule.withProvider({ useValue: own }),
+        name: 'payments',
+      });
       try {
-        const authorized = await harness.client.send(PaymentsContract.authorizePayment, authorization('378282246310005'));
+        const authorized = await harness.client.send(
+          PaymentsContract.authorizePayment,
+          authorization('378282246310005'),
+        );
         expect(asked).toEqual([authorized.cardLast4]);
       } finally {
         await harness.close();

@@ -8,7 +8,10 @@ describe('paymentsConfigFromEnv', () => {
   });
 
   it('reads both variables', () => {
-    expect(paymentsConfigFromEnv({ PAYMENTS_PROVIDER_TIMEOUT_MS: '300', PAYMENTS_FAKE_SLOW_MS: '0' })).toEqual({ providerTimeoutMs: 300, slowMs: 0 });
+    expect(paymentsConfigFromEnv({ PAYMENTS_PROVIDER_TIMEOUT_MS: '300', PAYMENTS_FAKE_SLOW_MS: '0' })).toEqual({
+      providerTimeoutMs: 300,
+      slowMs: 0,
+    });
   });
 
   it('names the variable whose value cannot work', () => {

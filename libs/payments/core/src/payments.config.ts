@@ -16,7 +16,10 @@ export interface PaymentsConfig {
 export const PAYMENTS_CONFIG = Symbol.for('payments.config');
 
 /** The defaults: a slow card answers in time, a hung provider is given up on soon after. */
-export const DEFAULT_PAYMENTS_CONFIG: Readonly<PaymentsConfig> = Object.freeze({ providerTimeoutMs: 2_000, slowMs: 1_500 });
+export const DEFAULT_PAYMENTS_CONFIG: Readonly<PaymentsConfig> = Object.freeze({
+  providerTimeoutMs: 2_000,
+  slowMs: 1_500,
+});
 
 /**
  * Reads the configuration from `PAYMENTS_PROVIDER_TIMEOUT_MS` and `PAYMENTS_FAKE_SLOW_MS`,

@@ -21,21 +21,32 @@ const authorization = (overrides: Partial<AuthorizePayment> = {}): AuthorizePaym
   cardNumber: FAKE_CARDS.approved,
   ...overrides,
 });
-const failure = (call: Promise<unknown>) => call.then(() => undefined, (error: unknown) => error);
+const failure = (call: Promise<unknown>) =>
+  call.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe('payments module, through its contract', () => {
   let harness: ModuleHarness;
   /** The provider the module wired: the fake, on the module's own database. */
   let provider: FakePaymentProvider;
   const authorize = (request: AuthorizePayment) => harness.client.send(PaymentsContract.authorizePayment, request);
-  const capture = (paymentId: string, idempotencyKey = newKey()) => harness.client.send(PaymentsContract.capturePayment, { idempotencyKey, paymentId });
-  const refund = (paymentId: string, idempotencyKey = newKey()) => harness.client.send(PaymentsContract.refundPayment, { idempotencyKey, paymentId });
+  const capture = (paymentId: string, idempotencyKey = newKey()) =>
+    harness.client.send(PaymentsContract.capturePayment, { idempotencyKey, paymentId });
+  const refund = (paymentId: string, idempotencyKey = newKey()) =>
+    harness.client.send(PaymentsContract.refundPayment, { idempotencyKey, paymentId });
   /** The provider's ledger entries since `mark` (its length before the step under test). */
   const ledgerSince = async (mark: number) => (await provider.ledger()).slice(mark).map((entry) => entry.type);
   const ledgerMark = async () => (await provider.ledger()).length;
   /** Every payments event recorded for one payment, as statuses in order of arrival. */
   const eventsOf = (paymentId: string) =>
-    [PaymentsContract.paymentAuthorized, PaymentsContract.paymentDeclined, PaymentsContract.paymentCaptured, PaymentsContract.paymentRefunded]
+    [
+      PaymentsContract.paymentAuthorized,
+      PaymentsContract.paymentDeclined,
+      PaymentsContract.paymentCaptured,
+      PaymentsContract.paymentRefunded,
+    ]
       .flatMap((entry) => harness.events(entry))
       .filter((event) => event.paymentId === paymentId)
       .map((event) => event.status);
@@ -49,7 +60,12 @@ describe('payments module, through its contract', () => {
     harness = await ModuleHarness.start({
       module: PaymentsModule,
       name: 'payments',
-      record: [PaymentsContract.paymentAuthorized, PaymentsContract.paymentDeclined, PaymentsContract.paymentCaptured, PaymentsContract.paymentRefunded],
+      record: [
+        PaymentsContract.paymentAuthorized,
+        PaymentsContract.paymentDeclined,
+        PaymentsContract.paymentCaptured,
+        PaymentsContract.paymentRefunded,
+      ],
       overrides: [{ provide: PAYMENTS_CONFIG, useValue: config }],
     });
     provider = harness.app.get<FakePaymentProvider>(PAYMENT_PROVIDER);
@@ -61,11 +77,20 @@ describe('payments module, through its contract', () => {
       const mark = await ledgerMark();
       const request = authorization({ cardNumber: '5555555555554444' });
       const authorized = await authorize(request);
-      expect(authorized).toEqual({ paymentId: expect.any(String), orderId: request.orderId, amount: eur(2_500), status: 'authorized', cardLast4: '4444', updatedAt: expect.any(String) });
+      expect(authorized).toEqual({
+        paymentId: expect.any(String),
+        orderId: request.orderId,
+        amount: eur(2_500),
+        status: 'authorized',
+        cardLast4: '4444',
+        updatedAt: expect.any(String),
+      });
       expect((await capture(authorized.paymentId)).status).toBe('captured');
       const refunded = await refund(authorized.paymentId);
       expect(refunded).toMatchObject({ paymentId: authorized.paymentId, status: 'refunded', amount: eur(2_500) });
-      await expect(harness.client.send(PaymentsContract.getPayment, { paymentId: authorized.paymentId })).resolves.toEqual(refunded);
+      await expect(
+        harness.client.send(PaymentsContract.getPayment, { paymentId: authorized.paymentId }),
+      ).resolves.toEqual(refunded);
       expect(await ledgerSince(mark)).toEqual(['authorization', 'capture', 'refund']);
       await eventually(() => expect(eventsOf(authorized.paymentId)).toEqual(['authorized', 'captured', 'refunded']));
     });
@@ -103,7 +128,8 @@ describe('payments module, through its contract', () => {
       const mark = await ledgerMark();
       const outcomes = await Promise.allSettled([capture(paymentId), refund(paymentId)]);
       // Only Conflicts may come back: an unexpected error would mean both reached the provider and it refused one.
-      for (const reason of outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []))) expect(reason).toBeInstanceOf(ConflictError);
+      for (const reason of outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : [])))
+        expect(reason).toBeInstanceOf(ConflictError);
       const effects = await ledgerSince(mark);
       expect([['capture'], ['capture', 'refund'], ['void']]).toContainEqual(effects);
       const final = await harness.client.send(PaymentsContract.getPayment, { paymentId });
@@ -112,7 +138,9 @@ describe('payments module, through its contract', () => {
 
     it('answers NotFound for an unknown payment', async () => {
       const paymentId = randomUUID();
-      await expect(harness.client.send(PaymentsContract.getPayment, { paymentId })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(harness.client.send(PaymentsContract.getPayment, { paymentId })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
       await expect(capture(paymentId)).rejects.toBeInstanceOf(NotFoundError);
       await expect(refund(paymentId)).rejects.toBeInstanceOf(NotFoundError);
     });
@@ -138,7 +166,12 @@ describe('payments module, through its contract', () => {
       const errors = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as Error] : []));
       expect(answers.length).toBeGreaterThanOrEqual(1);
       expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
-      for (const error of errors) expect(error).toMatchObject({ code: 'CONFLICT', message: 'a request with this key is in progress', details: { retryable: true } });
+      for (const error of errors)
+        expect(error).toMatchObject({
+          code: 'CONFLICT',
+          message: 'a request with this key is in progress',
+          details: { retryable: true },
+        });
       await expect(authorize(request)).resolves.toEqual(answers[0]);
     });
 
@@ -146,7 +179,16 @@ describe('payments module, through its contract', () => {
       const dataSource = harness.app.get<DataSource>(getDataSourceToken('payments'));
       const claimLeftBy = async (key: string, ageMs: number) => {
         const at = new Date(Date.now() - ageMs).toISOString();
-        await dataSource.getRepository(IdempotencyRecord).insert({ key, operation: 'authorize', requestHash: 'left by a dead process', paymentId: randomUUID(), state: 'in_progress', response: null, createdAt: at, updatedAt: at });
+        await dataSource.getRepository(IdempotencyRecord).insert({
+          key,
+          operation: 'authorize',
+          requestHash: 'left by a dead process',
+          paymentId: randomUUID(),
+          state: 'in_progress',
+          response: null,
+          createdAt: at,
+          updatedAt: at,
+        });
       };
       const fresh = authorization();
       await claimLeftBy(fresh.idempotencyKey, 1_000);
@@ -159,8 +201,12 @@ describe('payments module, through its contract', () => {
       expect(answer).toMatchObject({ status: 'authorized', orderId: abandoned.orderId });
       expect(await ledgerSince(mark)).toEqual(['authorization']);
       await expect(authorize(abandoned)).resolves.toEqual(answer);
-      await expect(harness.client.send(PaymentsContract.findOrderPayments, { orderId: abandoned.orderId })).resolves.toEqual({ payments: [answer] });
-      await expect(harness.client.send(PaymentsContract.findOrderPayments, { orderId: randomUUID() })).resolves.toEqual({ payments: [] });
+      await expect(
+        harness.client.send(PaymentsContract.findOrderPayments, { orderId: abandoned.orderId }),
+      ).resolves.toEqual({ payments: [answer] });
+      await expect(harness.client.send(PaymentsContract.findOrderPayments, { orderId: randomUUID() })).resolves.toEqual(
+        { payments: [] },
+      );
     });
 
     it('frees a payment locked by another key’s abandoned claim (a replica died mid-capture), but not by a live one', async () => {
@@ -168,7 +214,16 @@ describe('payments module, through its contract', () => {
       const lockBy = async (paymentId: string, ageMs: number) => {
         const key = `dead-capture-${randomUUID()}`;
         const at = new Date(Date.now() - ageMs).toISOString();
-        await dataSource.getRepository(IdempotencyRecord).insert({ key, operation: 'capture', requestHash: 'left by a dead process', paymentId, state: 'in_progress', response: null, createdAt: at, updatedAt: at });
+        await dataSource.getRepository(IdempotencyRecord).insert({
+          key,
+          operation: 'capture',
+          requestHash: 'left by a dead process',
+          paymentId,
+          state: 'in_progress',
+          response: null,
+          createdAt: at,
+          updatedAt: at,
+        });
         await dataSource.getRepository(PaymentRecord).update({ id: paymentId }, { pendingKey: key });
       };
       const live = await authorize(authorization());
@@ -177,7 +232,10 @@ describe('payments module, through its contract', () => {
 
       const orphaned = await authorize(authorization());
       await lockBy(orphaned.paymentId, ABANDONED_CLAIM_MS + 1_000);
-      await expect(refund(orphaned.paymentId)).resolves.toMatchObject({ paymentId: orphaned.paymentId, status: 'refunded' });
+      await expect(refund(orphaned.paymentId)).resolves.toMatchObject({
+        paymentId: orphaned.paymentId,
+        status: 'refunded',
+      });
     });
 
     it('refuses the key with another amount, or for another operation', async () => {
@@ -186,7 +244,9 @@ describe('payments module, through its contract', () => {
       const reused = await failure(authorize({ ...request, amount: eur(2_501) }));
       expect(reused).toBeInstanceOf(ConflictError);
       expect(reused).toMatchObject({ message: 'idempotency key reused with a different request' });
-      await expect(capture(paymentId, request.idempotencyKey)).rejects.toMatchObject({ message: 'idempotency key reused with a different request' });
+      await expect(capture(paymentId, request.idempotencyKey)).rejects.toMatchObject({
+        message: 'idempotency key reused with a different request',
+      });
     });
 
     it('stores a decline under its key too: asked again, the provider is not', async () => {
@@ -200,10 +260,19 @@ describe('payments module, through its contract', () => {
 
   describe('validation at the door', () => {
     it('names each offending field: float amount, short key, bad card number, unknown field', async () => {
-      const bad = { ...authorization({ idempotencyKey: 'short', cardNumber: '4242-4242' }), amount: eur(9.99), cvv: '123' };
+      const bad = {
+        ...authorization({ idempotencyKey: 'short', cardNumber: '4242-4242' }),
+        amount: eur(9.99),
+        cvv: '123',
+      };
       const error = await failure(authorize(bad));
       expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).fields.map((field) => field.path).toSorted()).toEqual(['amount.amount', 'cardNumber', 'cvv', 'idempotencyKey']);
+      expect((error as ValidationError).fields.map((field) => field.path).toSorted()).toEqual([
+        'amount.amount',
+        'cardNumber',
+        'cvv',
+        'idempotencyKey',
+      ]);
     });
   });
 });

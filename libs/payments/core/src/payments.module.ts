@@ -26,7 +26,8 @@ export type PaymentProviderSource =
 /** The fake, on the module's own database: every replica of the module shares its holds. */
 const defaultProvider: FactoryProvider<PaymentProvider> = {
   provide: PAYMENT_PROVIDER,
-  useFactory: (config: PaymentsConfig, dataSource: DataSource) => new FakePaymentProvider(dataSource, { slowMs: config.slowMs }),
+  useFactory: (config: PaymentsConfig, dataSource: DataSource) =>
+    new FakePaymentProvider(dataSource, { slowMs: config.slowMs }),
   inject: [PAYMENTS_CONFIG, dataSourceToken(paymentsData.module)],
 };
 
@@ -37,8 +38,18 @@ const defaultProvider: FactoryProvider<PaymentProvider> = {
  * another with {@link PaymentsModule.withProvider}.
  */
 @Module({
-  imports: [SeamPersistenceModule.forModule(paymentsData), SeamTransportModule.forModule('payments'), SeamMessagingModule.forModule('payments')],
-  controllers: [AuthorizePaymentController, CapturePaymentController, RefundPaymentController, GetPaymentController, FindOrderPaymentsController],
+  imports: [
+    SeamPersistenceModule.forModule(paymentsData),
+    SeamTransportModule.forModule('payments'),
+    SeamMessagingModule.forModule('payments'),
+  ],
+  controllers: [
+    AuthorizePaymentController,
+    CapturePaymentController,
+    RefundPaymentController,
+    GetPaymentController,
+    FindOrderPaymentsController,
+  ],
   providers: [
     { provide: PAYMENTS_CONFIG, useFactory: () => paymentsConfigFromEnv() },
     defaultProvider,

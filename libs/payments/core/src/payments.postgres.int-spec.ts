@@ -44,28 +44,39 @@ suite(`payments module on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`,
     expect(amount).toEqual({ amount: 99_999_999_99, currency: 'EUR' });
     await harness.client.send(PaymentsContract.capturePayment, { idempotencyKey: `key-${randomUUID()}`, paymentId });
     await harness.client.send(PaymentsContract.refundPayment, { idempotencyKey: `key-${randomUUID()}`, paymentId });
-    await expect(harness.client.send(PaymentsContract.getPayment, { paymentId })).resolves.toMatchObject({ status: 'refunded', amount });
+    await expect(harness.client.send(PaymentsContract.getPayment, { paymentId })).resolves.toMatchObject({
+      status: 'refunded',
+      amount,
+    });
     expect(await ledgerSince(mark)).toEqual(['authorization', 'capture', 'refund']);
   });
 
   it('charges once for 20 concurrent requests with one key', async () => {
     const mark = (await provider.ledger()).length;
     const request = authorization();
-    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => harness.client.send(PaymentsContract.authorizePayment, { ...request })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, () => harness.client.send(PaymentsContract.authorizePayment, { ...request })),
+    );
     expect(await ledgerSince(mark)).toEqual(['authorization']);
-    const answers = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [JSON.stringify(outcome.value)] : []));
+    const answers = outcomes.flatMap((outcome) =>
+      outcome.status === 'fulfilled' ? [JSON.stringify(outcome.value)] : [],
+    );
     expect(new Set(answers).size).toBe(1);
-    for (const outcome of outcomes.filter((each) => each.status === 'rejected')) expect(outcome.reason).toBeInstanceOf(ConflictError);
+    for (const outcome of outcomes.filter((each) => each.status === 'rejected'))
+      expect(outcome.reason).toBeInstanceOf(ConflictError);
   });
 
   it('lets one of 10 concurrent captures under different keys reach the provider', async () => {
     const { paymentId } = await harness.client.send(PaymentsContract.authorizePayment, authorization());
     const mark = (await provider.ledger()).length;
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 10 }, () => harness.client.send(PaymentsContract.capturePayment, { idempotencyKey: `key-${randomUUID()}`, paymentId })),
+      Array.from({ length: 10 }, () =>
+        harness.client.send(PaymentsContract.capturePayment, { idempotencyKey: `key-${randomUUID()}`, paymentId }),
+      ),
     );
     expect(await ledgerSince(mark)).toEqual(['capture']);
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
-    for (const outcome of outcomes.filter((each) => each.status === 'rejected')) expect(outcome.reason).toBeInstanceOf(ConflictError);
+    for (const outcome of outcomes.filter((each) => each.status === 'rejected'))
+      expect(outcome.reason).toBeInstanceOf(ConflictError);
   });
 });

@@ -1,5 +1,11 @@
 import { Lease } from './lease.js';
-import { type AcquireOptions, type FencingToken, type Lock, type LockService, LockUnavailableError } from './lock.service.js';
+import {
+  type AcquireOptions,
+  type FencingToken,
+  type Lock,
+  type LockService,
+  LockUnavailableError,
+} from './lock.service.js';
 
 interface Waiter {
   grant(): void;

@@ -67,7 +67,11 @@ redisSuite(`RedisLockService${reason ? ` — skipped: ${reason}` : ''}`, () => {
     });
 
     it('declares a lock lost when Redis stays unreachable for a ttl', async () => {
-      const isolated = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+      const isolated = new Redis(TEST_REDIS_URL, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        enableOfflineQueue: false,
+      });
       try {
         await isolated.connect();
         const lock = await new RedisLockService(isolated, { keyPrefix }).acquire('cut-off', { ttlMs: 150 });
@@ -88,12 +92,19 @@ redisSuite(`RedisLockService${reason ? ` — skipped: ${reason}` : ''}`, () => {
       const prefix = `${keyPrefix}processes:`;
       const contenders = await Promise.all(
         [0, 1].map(() =>
-          spawnService({ entry: 'libs/seam/locks/src/testing/fixtures/lock-contender.ts', args: [TEST_REDIS_URL, prefix, String(rounds)], readyTimeoutMs: 20_000 }),
+          spawnService({
+            entry: 'libs/seam/locks/src/testing/fixtures/lock-contender.ts',
+            args: [TEST_REDIS_URL, prefix, String(rounds)],
+            readyTimeoutMs: 20_000,
+          }),
         ),
       );
       await first.set(`${prefix}go`, '1');
       const exits = await Promise.all(contenders.map((contender) => contender.exited));
-      expect({ exits, output: exits.some((code) => code !== 0) ? contenders.map((each) => each.output()) : [] }).toEqual({ exits: [0, 0], output: [] });
+      expect({
+        exits,
+        output: exits.some((code) => code !== 0) ? contenders.map((each) => each.output()) : [],
+      }).toEqual({ exits: [0, 0], output: [] });
       expect(Number(await first.get(`${prefix}counter`))).toBe(2 * rounds);
       const tokens = (await first.lrange(`${prefix}tokens`, 0, -1)).map(Number);
       expect(tokens).toHaveLength(2 * rounds);

@@ -64,7 +64,14 @@ export class RedisLockService implements LockService {
     }
   }
 
-  private hold(resource: string, key: string, owner: string, token: number, acquiredAt: number, options: AcquireOptions): Lock {
+  private hold(
+    resource: string,
+    key: string,
+    owner: string,
+    token: number,
+    acquiredAt: number,
+    options: AcquireOptions,
+  ): Lock {
     const { ttlMs } = options;
     const lease: Lease = new Lease(resource, token, async () => {
       stop();

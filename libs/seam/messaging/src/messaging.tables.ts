@@ -42,7 +42,10 @@ export async function createMessagingTables(queryRunner: QueryRunner): Promise<v
       uniques: [{ name: 'seam_outbox_event_id', columnNames: ['event_id'] }],
     }),
   );
-  await queryRunner.createIndex(MESSAGING_TABLES.outbox, new TableIndex({ name: 'seam_outbox_aggregate', columnNames: ['aggregate_id', 'seq'] }));
+  await queryRunner.createIndex(
+    MESSAGING_TABLES.outbox,
+    new TableIndex({ name: 'seam_outbox_aggregate', columnNames: ['aggregate_id', 'seq'] }),
+  );
   await queryRunner.createTable(
     new Table({
       name: MESSAGING_TABLES.deadLetters,
@@ -68,5 +71,6 @@ export async function createMessagingTables(queryRunner: QueryRunner): Promise<v
 
 /** Drops what {@link createMessagingTables} created (for the migration's `down`). */
 export async function dropMessagingTables(queryRunner: QueryRunner): Promise<void> {
-  for (const table of [MESSAGING_TABLES.inbox, MESSAGING_TABLES.deadLetters, MESSAGING_TABLES.outbox]) await queryRunner.dropTable(table, true);
+  for (const table of [MESSAGING_TABLES.inbox, MESSAGING_TABLES.deadLetters, MESSAGING_TABLES.outbox])
+    await queryRunner.dropTable(table, true);
 }

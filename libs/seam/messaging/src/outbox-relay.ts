@@ -101,7 +101,8 @@ export class OutboxRelay {
         // The database is unreachable or failing: nothing is lost (the events stay in the
         // outbox), so wait longer each time and go on.
         failures++;
-        if (failures === 1 || failures % 50 === 0) this.logger.warn(`Outbox round failed (${failures}×): ${(error as Error).message}`);
+        if (failures === 1 || failures % 50 === 0)
+          this.logger.warn(`Outbox round failed (${failures}×): ${(error as Error).message}`);
         await this.sleep(backoffDelay(failures, { baseMs: this.options.pollMs, maxMs: 5_000 }));
         continue;
       }
@@ -145,13 +146,18 @@ export class OutboxRelay {
     let refused = false;
     try {
       const subscribers = await this.directory.subscribersOf(event.pattern);
-      for (const module of subscribers.unknown) failures.push(`${module}: could not learn its subscriptions (unreachable)`);
+      for (const module of subscribers.unknown)
+        failures.push(`${module}: could not learn its subscriptions (unreachable)`);
       await Promise.all(
         subscribers.modules
           .filter((module) => !delivered.has(module))
           .map(async (module) => {
             try {
-              const receipt = await this.seam.send(deliveryEntry(module), this.envelope(event), this.callOptions(event));
+              const receipt = await this.seam.send(
+                deliveryEntry(module),
+                this.envelope(event),
+                this.callOptions(event),
+              );
               delivered.add(module);
               if (!receipt.handled) this.directory.forget(module);
             } catch (error) {
@@ -177,21 +183,40 @@ export class OutboxRelay {
     if (refused || event.attempts >= this.options.maxAttempts) {
       await this.store.deadLetter(event, this.id, delivered, error);
       this.stats.deadLettered++;
-      this.logger.error(`Event ${event.eventId} (${event.pattern}, aggregate ${event.aggregateId}) dead-lettered after ${event.attempts} attempt(s): ${error}`);
+      this.logger.error(
+        `Event ${event.eventId} (${event.pattern}, aggregate ${event.aggregateId}) dead-lettered after ${event.attempts} attempt(s): ${error}`,
+      );
       return;
     }
-    await this.store.retryLater(event, this.id, delivered, error, Date.now() + backoffDelay(event.attempts, this.options.backoff));
+    await this.store.retryLater(
+      event,
+      this.id,
+      delivered,
+      error,
+      Date.now() + backoffDelay(event.attempts, this.options.backoff),
+    );
     this.stats.retried++;
-    if (event.attempts === 1) this.logger.warn(`Event ${event.eventId} (${event.pattern}) not delivered yet, will retry: ${error}`);
+    if (event.attempts === 1)
+      this.logger.warn(`Event ${event.eventId} (${event.pattern}) not delivered yet, will retry: ${error}`);
   }
 
   private envelope(event: ClaimedEvent) {
-    return { eventId: event.eventId, pattern: event.pattern, aggregateId: event.aggregateId, attempt: event.attempts, payload: event.payload };
+    return {
+      eventId: event.eventId,
+      pattern: event.pattern,
+      aggregateId: event.aggregateId,
+      attempt: event.attempts,
+      payload: event.payload,
+    };
   }
 
   private callOptions(event: ClaimedEvent) {
     // The event's own trace: its delivery shows up under the call that raised it.
-    const parent = CallContext.root({ traceparent: event.traceparent, caller: this.module, budgetMs: this.options.deliveryTimeoutMs });
+    const parent = CallContext.root({
+      traceparent: event.traceparent,
+      caller: this.module,
+      budgetMs: this.options.deliveryTimeoutMs,
+    });
     return { parent, timeoutMs: this.options.deliveryTimeoutMs };
   }
 }

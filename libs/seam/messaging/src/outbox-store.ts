@@ -56,7 +56,10 @@ export class OutboxStore {
   async claim(relay: string, limit: number, leaseMs: number, now = Date.now()): Promise<ClaimedEvent[]> {
     // A plain read first: an idle outbox then costs no write transaction (on SQLite, the claim's
     // write lock would make every poll contend with the module's own writes).
-    const due = await this.sql.rows(`SELECT seq FROM ${this.outbox} WHERE next_attempt_at <= :1 AND (claimed_until IS NULL OR claimed_until < :1) LIMIT 1`, [now]);
+    const due = await this.sql.rows(
+      `SELECT seq FROM ${this.outbox} WHERE next_attempt_at <= :1 AND (claimed_until IS NULL OR claimed_until < :1) LIMIT 1`,
+      [now],
+    );
     if (due.length === 0) return [];
     const lock = this.sql.postgres ? 'FOR UPDATE SKIP LOCKED' : '';
     const rows = await inTransaction(this.sql.dataSource, (manager) =>
@@ -78,13 +81,23 @@ export class OutboxStore {
   /** Removes a delivered event. False when `relay` no longer held it (another relay took it over). */
   async complete(event: ClaimedEvent, relay: string): Promise<boolean> {
     const rows = await inTransaction(this.sql.dataSource, (manager) =>
-      this.sql.rows(`DELETE FROM ${this.outbox} WHERE seq = :1 AND claimed_by = :2 RETURNING seq`, [event.seq, relay], manager),
+      this.sql.rows(
+        `DELETE FROM ${this.outbox} WHERE seq = :1 AND claimed_by = :2 RETURNING seq`,
+        [event.seq, relay],
+        manager,
+      ),
     );
     return rows.length === 1;
   }
 
   /** Records a failed attempt: who got it so far, the error, and when to try again. */
-  async retryLater(event: ClaimedEvent, relay: string, deliveredTo: string[], error: string, nextAttemptAt: number): Promise<void> {
+  async retryLater(
+    event: ClaimedEvent,
+    relay: string,
+    deliveredTo: string[],
+    error: string,
+    nextAttemptAt: number,
+  ): Promise<void> {
     await inTransaction(this.sql.dataSource, (manager) =>
       this.sql.rows(
         `UPDATE ${this.outbox} SET claimed_by = NULL, claimed_until = NULL, delivered_to = :1, last_error = :2, next_attempt_at = :3
@@ -98,13 +111,26 @@ export class OutboxStore {
   /** Moves an event that failed for good to the dead-letter table, in one transaction. */
   async deadLetter(event: ClaimedEvent, relay: string, deliveredTo: string[], error: string): Promise<void> {
     await inTransaction(this.sql.dataSource, async (manager) => {
-      const moved = await this.sql.rows(`DELETE FROM ${this.outbox} WHERE seq = :1 AND claimed_by = :2 RETURNING seq`, [event.seq, relay], manager);
+      const moved = await this.sql.rows(
+        `DELETE FROM ${this.outbox} WHERE seq = :1 AND claimed_by = :2 RETURNING seq`,
+        [event.seq, relay],
+        manager,
+      );
       if (moved.length === 0) return;
       await this.sql.rows(
         `INSERT INTO ${this.dead} (seq, ${COLUMNS}, failed_at) VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10, :11)`,
         [
-          event.seq, event.eventId, event.aggregateId, event.pattern, JSON.stringify(event.payload), event.traceparent ?? null,
-          event.createdAt, event.attempts, deliveredTo.join(','), error.slice(0, 2_000), new Date().toISOString(),
+          event.seq,
+          event.eventId,
+          event.aggregateId,
+          event.pattern,
+          JSON.stringify(event.payload),
+          event.traceparent ?? null,
+          event.createdAt,
+          event.attempts,
+          deliveredTo.join(','),
+          error.slice(0, 2_000),
+          new Date().toISOString(),
         ],
         manager,
       );
@@ -147,7 +173,16 @@ export class OutboxStore {
         await this.sql.rows(
           `INSERT INTO ${this.outbox} (event_id, aggregate_id, pattern, payload, traceparent, created_at, attempts, delivered_to, last_error, next_attempt_at)
            VALUES (:1, :2, :3, :4, :5, :6, 0, :7, :8, 0)`,
-          [row.event_id, row.aggregate_id, row.pattern, row.payload, row.traceparent, row.created_at, row.delivered_to, row.last_error],
+          [
+            row.event_id,
+            row.aggregate_id,
+            row.pattern,
+            row.payload,
+            row.traceparent,
+            row.created_at,
+            row.delivered_to,
+            row.last_error,
+          ],
           manager,
         );
         await this.sql.rows(`DELETE FROM ${this.dead} WHERE event_id = :1 RETURNING event_id`, [row.event_id], manager);

@@ -38,9 +38,12 @@ export class Outbox {
    */
   async add<P>(manager: EntityManager, entry: EventEntry<P>, payload: P, options: OutboxAddOptions): Promise<string> {
     if (entry?.kind !== 'event' || entry.module !== this.module) {
-      throw new TypeError(`The outbox of "${this.module}" takes events of its own contract, not ${entry?.pattern ?? String(entry)}`);
+      throw new TypeError(
+        `The outbox of "${this.module}" takes events of its own contract, not ${entry?.pattern ?? String(entry)}`,
+      );
     }
-    if (!options?.aggregateId) throw new TypeError(`An event needs the id of the aggregate it is about (${entry.pattern})`);
+    if (!options?.aggregateId)
+      throw new TypeError(`An event needs the id of the aggregate it is about (${entry.pattern})`);
     // Refused now, with the state change, rather than dead-lettered by every consumer later.
     validatePayload(entry.payload, payload);
     const id = (payload as { id?: unknown }).id;

@@ -34,12 +34,19 @@ export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
 
 /** `defaults` overridden by `overrides`, checked: a lease shorter than a delivery would let two relays deliver at once. */
 export function relayOptions(overrides: Partial<RelayOptions> = {}): RelayOptions {
-  const options = { ...DEFAULT_RELAY_OPTIONS, ...overrides, backoff: { ...DEFAULT_RELAY_OPTIONS.backoff, ...overrides.backoff } };
+  const options = {
+    ...DEFAULT_RELAY_OPTIONS,
+    ...overrides,
+    backoff: { ...DEFAULT_RELAY_OPTIONS.backoff, ...overrides.backoff },
+  };
   for (const [name, value] of Object.entries({ ...options, ...options.backoff })) {
-    if (typeof value === 'number' && !(Number.isInteger(value) && value > 0)) throw new RangeError(`Relay option ${name} must be a positive integer, got ${value}`);
+    if (typeof value === 'number' && !(Number.isInteger(value) && value > 0))
+      throw new RangeError(`Relay option ${name} must be a positive integer, got ${value}`);
   }
   if (options.leaseMs < 2 * options.deliveryTimeoutMs) {
-    throw new RangeError(`Relay option leaseMs (${options.leaseMs}) must be at least twice deliveryTimeoutMs (${options.deliveryTimeoutMs})`);
+    throw new RangeError(
+      `Relay option leaseMs (${options.leaseMs}) must be at least twice deliveryTimeoutMs (${options.deliveryTimeoutMs})`,
+    );
   }
   return options;
 }

@@ -1,4 +1,10 @@
-import { type BeforeApplicationShutdown, type DynamicModule, Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Inject,
+  Module,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { SeamClient, SeamTransportModule } from '@seam/transport';
@@ -38,15 +44,29 @@ export class SeamMessagingModule {
         // and two modules' factories have the same source text.
         { provide: MODULE, useValue: module },
         { provide: OPTIONS, useValue: relay },
-        { provide: SQL, useFactory: (dataSource: DataSource) => new Sql(dataSource), inject: [getDataSourceToken(module)] },
+        {
+          provide: SQL,
+          useFactory: (dataSource: DataSource) => new Sql(dataSource),
+          inject: [getDataSourceToken(module)],
+        },
         { provide: OutboxStore, useFactory: (sql: Sql) => new OutboxStore(sql), inject: [SQL] },
         {
           provide: OutboxRelay,
           useFactory: (name: string, tuning: RelayOptions, store: OutboxStore, seam: SeamClient) =>
-            new OutboxRelay(name, store, new SubscriberDirectory(seam, { refreshMs: tuning.subscriptionsRefreshMs, askTimeoutMs: 2_000 }), seam, tuning),
+            new OutboxRelay(
+              name,
+              store,
+              new SubscriberDirectory(seam, { refreshMs: tuning.subscriptionsRefreshMs, askTimeoutMs: 2_000 }),
+              seam,
+              tuning,
+            ),
           inject: [MODULE, OPTIONS, OutboxStore, SeamClient],
         },
-        { provide: Outbox, useFactory: (name: string, sql: Sql, relayer: OutboxRelay) => new Outbox(name, sql, () => relayer.wake()), inject: [MODULE, SQL, OutboxRelay] },
+        {
+          provide: Outbox,
+          useFactory: (name: string, sql: Sql, relayer: OutboxRelay) => new Outbox(name, sql, () => relayer.wake()),
+          inject: [MODULE, SQL, OutboxRelay],
+        },
         { provide: Inbox, useFactory: (sql: Sql) => new Inbox(sql), inject: [SQL] },
       ],
       exports: [Outbox, Inbox, OutboxStore, OutboxRelay],

@@ -22,7 +22,12 @@ describe('dataSourceOptions', () => {
 
   it('gives a module its own PostgreSQL schema, and only that schema on its search path', () => {
     const options = dataSourceOptions(data, { kind: 'postgres', url: 'postgres://db/shop' });
-    expect(options).toMatchObject({ type: 'postgres', url: 'postgres://db/shop', schema: 'order_history', synchronize: false });
+    expect(options).toMatchObject({
+      type: 'postgres',
+      url: 'postgres://db/shop',
+      schema: 'order_history',
+      synchronize: false,
+    });
     expect((options as { extra: { options: string } }).extra.options).toBe('-c search_path=order_history');
   });
 

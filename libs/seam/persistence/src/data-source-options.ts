@@ -23,7 +23,13 @@ export function dataSourceOptions(data: ModuleData, config: DatabaseConfig): Dat
   if (config.kind === 'postgres') {
     const schema = schemaOf(data.module);
     // Unqualified names in migrations and queries resolve to the module's schema only.
-    return { ...common, type: 'postgres', url: config.url, schema, extra: { options: `-c search_path=${schema}`, max: 10 } };
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.url,
+      schema,
+      extra: { options: `-c search_path=${schema}`, max: 10 },
+    };
   }
   return {
     ...common,

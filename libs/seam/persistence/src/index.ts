@@ -3,6 +3,11 @@ export * from './module-data.js';
 export * from './data-source-options.js';
 export { openDataSource, prepareStorage } from './open-data-source.js';
 export { inTransaction } from './transaction.js';
-export { DATABASE_CONFIG, dataSourceToken, ModuleDataModule, SeamPersistenceModule } from './seam-persistence.module.js';
+export {
+  DATABASE_CONFIG,
+  dataSourceToken,
+  ModuleDataModule,
+  SeamPersistenceModule,
+} from './seam-persistence.module.js';
 export { isUniqueViolation } from './unique-violation.js';
 export * from './data-move/index.js';

@@ -8,7 +8,9 @@ import { openDataSource } from './open-data-source.js';
 
 class CreateNote1700000000000 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
-    await runner.createTable(new Table({ name: 'note', columns: [{ name: 'id', type: 'varchar', length: '10', isPrimary: true }] }));
+    await runner.createTable(
+      new Table({ name: 'note', columns: [{ name: 'id', type: 'varchar', length: '10', isPrimary: true }] }),
+    );
   }
   async down(runner: QueryRunner): Promise<void> {
     await runner.dropTable('note');
@@ -26,8 +28,18 @@ suite(`a module's data on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`,
   beforeAll(async () => {
     database = await TemporaryPostgres.create();
     const config = { kind: 'postgres', url: database.url } as const;
-    first = await openDataSource(dataSourceOptions(defineModuleData({ module: 'order-history', entities: [], migrations: [CreateNote1700000000000] }), config));
-    second = await openDataSource(dataSourceOptions(defineModuleData({ module: 'billing', entities: [], migrations: [CreateNote1700000000000] }), config));
+    first = await openDataSource(
+      dataSourceOptions(
+        defineModuleData({ module: 'order-history', entities: [], migrations: [CreateNote1700000000000] }),
+        config,
+      ),
+    );
+    second = await openDataSource(
+      dataSourceOptions(
+        defineModuleData({ module: 'billing', entities: [], migrations: [CreateNote1700000000000] }),
+        config,
+      ),
+    );
   });
   afterAll(async () => {
     await first?.destroy();
@@ -55,7 +67,10 @@ suite(`a module's data on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`,
 
   it('opens again without re-running migrations', async () => {
     const again = await openDataSource(
-      dataSourceOptions(defineModuleData({ module: 'billing', entities: [], migrations: [CreateNote1700000000000] }), { kind: 'postgres', url: database.url }),
+      dataSourceOptions(defineModuleData({ module: 'billing', entities: [], migrations: [CreateNote1700000000000] }), {
+        kind: 'postgres',
+        url: database.url,
+      }),
     );
     expect(await again.query('SELECT count(*)::int AS runs FROM migrations')).toEqual([{ runs: 1 }]);
     await again.destroy();

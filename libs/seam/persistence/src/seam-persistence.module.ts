@@ -22,7 +22,11 @@ const logger = new Logger('SeamPersistence');
 @Module({})
 export class SeamPersistenceModule {
   static forRoot(config: DatabaseConfig = databaseConfigFromEnv()): DynamicModule {
-    return { module: SeamPersistenceModule, providers: [{ provide: DATABASE_CONFIG, useValue: config }], exports: [DATABASE_CONFIG] };
+    return {
+      module: SeamPersistenceModule,
+      providers: [{ provide: DATABASE_CONFIG, useValue: config }],
+      exports: [DATABASE_CONFIG],
+    };
   }
 
   static forModule(data: ModuleData): DynamicModule {
@@ -32,7 +36,11 @@ export class SeamPersistenceModule {
         TypeOrmModule.forRootAsync({
           name: data.module,
           inject: [DATABASE_CONFIG],
-          useFactory: (config: DatabaseConfig) => ({ ...dataSourceOptions(data, config), retryAttempts: 3, retryDelay: 1_000 }),
+          useFactory: (config: DatabaseConfig) => ({
+            ...dataSourceOptions(data, config),
+            retryAttempts: 3,
+            retryDelay: 1_000,
+          }),
           dataSourceFactory: async (options) => {
             const dataSource = await openDataSource(options!);
             logger.log(`Module ${data.module}: ${describeOptions(options!)}, migrations applied`);
@@ -61,7 +69,9 @@ function describeOptions(options: DataSourceOptions): string {
     const url = new URL(options.url!);
     return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}, schema ${options.schema}`;
   }
-  return options.type === 'better-sqlite3' && options.database !== ':memory:' ? `SQLite file ${options.database}` : 'in-memory SQLite';
+  return options.type === 'better-sqlite3' && options.database !== ':memory:'
+    ? `SQLite file ${options.database}`
+    : 'in-memory SQLite';
 }
 
 export type { DataSource };

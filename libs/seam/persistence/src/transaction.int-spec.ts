@@ -9,7 +9,15 @@ import { isUniqueViolation } from './unique-violation.js';
 
 class CreateCounter1700000000000 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
-    await runner.createTable(new Table({ name: 'counter', columns: [{ name: 'id', type: 'varchar', length: '10', isPrimary: true }, { name: 'value', type: 'integer' }] }));
+    await runner.createTable(
+      new Table({
+        name: 'counter',
+        columns: [
+          { name: 'id', type: 'varchar', length: '10', isPrimary: true },
+          { name: 'value', type: 'integer' },
+        ],
+      }),
+    );
   }
   async down(runner: QueryRunner): Promise<void> {
     await runner.dropTable('counter');
@@ -33,7 +41,9 @@ describe('inTransaction on SQLite', () => {
   it('runs concurrent read-modify-write transactions one at a time, so no update is lost', async () => {
     const increment = () =>
       inTransaction(dataSource, async (manager) => {
-        const [{ value }] = (await manager.query(`SELECT value FROM counter WHERE id = 'c'`)) as Array<{ value: number }>;
+        const [{ value }] = (await manager.query(`SELECT value FROM counter WHERE id = 'c'`)) as Array<{
+          value: number;
+        }>;
         await new Promise((resolve) => setImmediate(resolve)); // let the others try to interleave
         await manager.query(`UPDATE counter SET value = ? WHERE id = 'c'`, [value + 1]);
       });
@@ -48,7 +58,9 @@ describe('inTransaction on SQLite', () => {
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    await expect(inTransaction(dataSource, (manager) => manager.query(`SELECT value FROM counter`))).resolves.toEqual([{ value: 50 }]);
+    await expect(inTransaction(dataSource, (manager) => manager.query(`SELECT value FROM counter`))).resolves.toEqual([
+      { value: 50 },
+    ]);
   });
 
   it('stays as fast after thousands of transactions: the runner is prepared once, not per transaction', async () => {
@@ -61,7 +73,9 @@ describe('inTransaction on SQLite', () => {
   });
 
   it('recognises a primary key violation', async () => {
-    const error = await dataSource.query(`INSERT INTO counter (id, value) VALUES ('c', 1)`).catch((caught: unknown) => caught);
+    const error = await dataSource
+      .query(`INSERT INTO counter (id, value) VALUES ('c', 1)`)
+      .catch((caught: unknown) => caught);
     expect(isUniqueViolation(error)).toBe(true);
     expect(isUniqueViolation(new Error('other'))).toBe(false);
   });

@@ -35,7 +35,10 @@ export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityM
  * writer wait (up to the busy timeout) instead. TypeORM has no option for this, so the one
  * statement is swapped on this transaction's query runner; its bookkeeping stays TypeORM's own.
  */
-async function immediateTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+async function immediateTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   const runner = beginningImmediately(dataSource.createQueryRunner());
   try {
     await runner.startTransaction();
@@ -70,7 +73,10 @@ function beginningImmediately(runner: QueryRunner): QueryRunner {
   if (immediate.has(runner)) return runner;
   const query = runner.query.bind(runner);
   runner.query = ((sql: string, ...rest: unknown[]) =>
-    (query as (...args: unknown[]) => Promise<unknown>)(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql, ...rest)) as typeof runner.query;
+    (query as (...args: unknown[]) => Promise<unknown>)(
+      sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql,
+      ...rest,
+    )) as typeof runner.query;
   immediate.add(runner);
   return runner;
 }

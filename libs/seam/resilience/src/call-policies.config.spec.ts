@@ -9,7 +9,13 @@ import { RetryBudget } from './retry-budget.js';
 describe('call policies configuration', () => {
   describe('parseCallPolicies', () => {
     it('overrides the defaults section by section, for the default and per module', () => {
-      const config = parseCallPolicies({ default: { deadlineMs: 3_000 }, modules: { payments: { bulkhead: { maxConcurrent: 5 }, retry: { maxAttempts: 1 } } } }, 'test.json');
+      const config = parseCallPolicies(
+        {
+          default: { deadlineMs: 3_000 },
+          modules: { payments: { bulkhead: { maxConcurrent: 5 }, retry: { maxAttempts: 1 } } },
+        },
+        'test.json',
+      );
       expect(config.default).toEqual({ ...DEFAULT_CALL_POLICY, deadlineMs: 3_000 });
       expect(config.modules.payments).toEqual({
         ...DEFAULT_CALL_POLICY,
@@ -22,17 +28,41 @@ describe('call policies configuration', () => {
     it.each([
       ['not an object', [], /the document must be an object/],
       ['an unknown top-level key', { defaults: {} }, /unknown key\(s\) "defaults"/],
-      ['a typo in a section', { default: { breaker: { failureRate: 0.5 } } }, /default\.breaker has unknown key\(s\) "failureRate"/],
+      [
+        'a typo in a section',
+        { default: { breaker: { failureRate: 0.5 } } },
+        /default\.breaker has unknown key\(s\) "failureRate"/,
+      ],
       ['a string number', { default: { deadlineMs: '5000' } }, /default\.deadlineMs must be a number/],
-      ['a fraction where an integer is needed', { default: { bulkhead: { maxConcurrent: 1.5 } } }, /must be an integer/],
+      [
+        'a fraction where an integer is needed',
+        { default: { bulkhead: { maxConcurrent: 1.5 } } },
+        /must be an integer/,
+      ],
       ['a negative deadline', { default: { deadlineMs: -1 } }, /must be between 1 and 600000/],
-      ['a ratio above 1', { modules: { payments: { breaker: { failureRatio: 2 } } } }, /modules\.payments\.breaker\.failureRatio must be between/],
-      ['a retry budget above 100%', { default: { retry: { budgetRatio: 1.5 } } }, /budgetRatio must be between 0 and 1/],
+      [
+        'a ratio above 1',
+        { modules: { payments: { breaker: { failureRatio: 2 } } } },
+        /modules\.payments\.breaker\.failureRatio must be between/,
+      ],
+      [
+        'a retry budget above 100%',
+        { default: { retry: { budgetRatio: 1.5 } } },
+        /budgetRatio must be between 0 and 1/,
+      ],
       ['NaN smuggled as null', { default: { deadlineMs: null } }, /must be a number/],
       ['a module name with a slash', { modules: { '../etc': {} } }, /is not a module name/],
       ['a prototype key', JSON.parse('{"modules":{"__proto__":{"deadlineMs":1}}}'), /is not a module name/],
-      ['maxDelayMs below initialDelayMs', { default: { retry: { initialDelayMs: 500, maxDelayMs: 100 } } }, /maxDelayMs must be at least initialDelayMs/],
-      ['minimumCalls above windowCalls', { default: { breaker: { minimumCalls: 30, windowCalls: 20 } } }, /minimumCalls must not exceed windowCalls/],
+      [
+        'maxDelayMs below initialDelayMs',
+        { default: { retry: { initialDelayMs: 500, maxDelayMs: 100 } } },
+        /maxDelayMs must be at least initialDelayMs/,
+      ],
+      [
+        'minimumCalls above windowCalls',
+        { default: { breaker: { minimumCalls: 30, windowCalls: 20 } } },
+        /minimumCalls must not exceed windowCalls/,
+      ],
     ])('refuses %s, naming the file and the key', (_, value, message) => {
       expect(() => parseCallPolicies(value, 'policies.json')).toThrow(CallPoliciesError);
       expect(() => parseCallPolicies(value, 'policies.json')).toThrow(message);
@@ -45,13 +75,20 @@ describe('call policies configuration', () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it('uses the defaults when no file is named and none is in the working directory', () => {
-      expect(loadCallPolicies({}, dir)).toEqual({ config: { default: DEFAULT_CALL_POLICY, modules: {} }, source: 'defaults' });
+      expect(loadCallPolicies({}, dir)).toEqual({
+        config: { default: DEFAULT_CALL_POLICY, modules: {} },
+        source: 'defaults',
+      });
     });
 
     it('reads the named file, and refuses one that is missing or not JSON', () => {
       writeFileSync(join(dir, 'ok.json'), JSON.stringify({ modules: { inventory: { deadlineMs: 900 } } }));
-      expect(loadCallPolicies({ SEAM_CALL_POLICIES_FILE: 'ok.json' }, dir).config.modules.inventory?.deadlineMs).toBe(900);
-      expect(() => loadCallPolicies({ SEAM_CALL_POLICIES_FILE: 'missing.json' }, dir)).toThrow(/missing\.json: cannot be read \(ENOENT\)/);
+      expect(loadCallPolicies({ SEAM_CALL_POLICIES_FILE: 'ok.json' }, dir).config.modules.inventory?.deadlineMs).toBe(
+        900,
+      );
+      expect(() => loadCallPolicies({ SEAM_CALL_POLICIES_FILE: 'missing.json' }, dir)).toThrow(
+        /missing\.json: cannot be read \(ENOENT\)/,
+      );
       writeFileSync(join(dir, 'bad.json'), '{ "default": ');
       expect(() => loadCallPolicies({ SEAM_CALL_POLICIES_FILE: 'bad.json' }, dir)).toThrow(/bad\.json: is not JSON/);
     });

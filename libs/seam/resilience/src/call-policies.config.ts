@@ -94,17 +94,24 @@ const MODULE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 export function parseCallPolicies(value: unknown, source: string): CallPoliciesConfig {
   const root = record(value, source, 'the document');
   allowOnly(root, ['default', 'modules', '$comment'], source, 'the document');
-  const base = root.default === undefined ? DEFAULT_CALL_POLICY : policy(root.default, DEFAULT_CALL_POLICY, source, 'default');
+  const base =
+    root.default === undefined ? DEFAULT_CALL_POLICY : policy(root.default, DEFAULT_CALL_POLICY, source, 'default');
   const modules: Record<string, ModuleCallPolicy> = {};
   const listed = root.modules === undefined ? {} : record(root.modules, source, 'modules');
   for (const [name, overrides] of Object.entries(listed)) {
-    if (!MODULE_NAME.test(name)) throw new CallPoliciesError(source, `modules: "${name.slice(0, 80)}" is not a module name (kebab-case)`);
+    if (!MODULE_NAME.test(name))
+      throw new CallPoliciesError(source, `modules: "${name.slice(0, 80)}" is not a module name (kebab-case)`);
     modules[name] = policy(overrides, base, source, `modules.${name}`);
   }
   const config = { default: base, modules };
-  for (const [where, checked] of [['default', base], ...Object.entries(modules).map(([name, each]) => [`modules.${name}`, each] as const)] as const) {
-    if (checked.retry.maxDelayMs < checked.retry.initialDelayMs) throw new CallPoliciesError(source, `${where}.retry.maxDelayMs must be at least initialDelayMs`);
-    if (checked.breaker.minimumCalls > checked.breaker.windowCalls) throw new CallPoliciesError(source, `${where}.breaker.minimumCalls must not exceed windowCalls`);
+  for (const [where, checked] of [
+    ['default', base],
+    ...Object.entries(modules).map(([name, each]) => [`modules.${name}`, each] as const),
+  ] as const) {
+    if (checked.retry.maxDelayMs < checked.retry.initialDelayMs)
+      throw new CallPoliciesError(source, `${where}.retry.maxDelayMs must be at least initialDelayMs`);
+    if (checked.breaker.minimumCalls > checked.breaker.windowCalls)
+      throw new CallPoliciesError(source, `${where}.breaker.minimumCalls must not exceed windowCalls`);
   }
   return config;
 }
@@ -112,7 +119,10 @@ export function parseCallPolicies(value: unknown, source: string): CallPoliciesC
 function policy(value: unknown, base: ModuleCallPolicy, source: string, where: string): ModuleCallPolicy {
   const input = record(value, source, where);
   allowOnly(input, ['deadlineMs', 'retry', 'breaker', 'bulkhead'], source, where);
-  const deadlineMs = input.deadlineMs === undefined ? base.deadlineMs : number(input.deadlineMs, { min: 1, max: 600_000, integer: true }, source, `${where}.deadlineMs`);
+  const deadlineMs =
+    input.deadlineMs === undefined
+      ? base.deadlineMs
+      : number(input.deadlineMs, { min: 1, max: 600_000, integer: true }, source, `${where}.deadlineMs`);
   return {
     deadlineMs,
     retry: section(input.retry, base.retry, LIMITS.retry, source, `${where}.retry`),
@@ -133,18 +143,30 @@ function section<T extends object>(value: unknown, base: T, limits: Limits, sour
 }
 
 function record(value: unknown, source: string, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CallPoliciesError(source, `${where} must be an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CallPoliciesError(source, `${where} must be an object`);
   return value as Record<string, unknown>;
 }
 
 function allowOnly(value: Record<string, unknown>, keys: string[], source: string, where: string): void {
   const unknown = Object.keys(value).filter((key) => !keys.includes(key));
-  if (unknown.length > 0) throw new CallPoliciesError(source, `${where} has unknown key(s) ${unknown.map((key) => `"${key.slice(0, 80)}"`).join(', ')} (allowed: ${keys.filter((key) => key !== '$comment').join(', ')})`);
+  if (unknown.length > 0)
+    throw new CallPoliciesError(
+      source,
+      `${where} has unknown key(s) ${unknown.map((key) => `"${key.slice(0, 80)}"`).join(', ')} (allowed: ${keys.filter((key) => key !== '$comment').join(', ')})`,
+    );
 }
 
-function number(value: unknown, limit: { min: number; max: number; integer: boolean }, source: string, where: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new CallPoliciesError(source, `${where} must be a number`);
+function number(
+  value: unknown,
+  limit: { min: number; max: number; integer: boolean },
+  source: string,
+  where: string,
+): number {
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new CallPoliciesError(source, `${where} must be a number`);
   if (limit.integer && !Number.isInteger(value)) throw new CallPoliciesError(source, `${where} must be an integer`);
-  if (value < limit.min || value > limit.max) throw new CallPoliciesError(source, `${where} must be between ${limit.min} and ${limit.max}, got ${value}`);
+  if (value < limit.min || value > limit.max)
+    throw new CallPoliciesError(source, `${where} must be between ${limit.min} and ${limit.max}, got ${value}`);
   return value;
 }

@@ -1,6 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type CallPoliciesConfig, CallPoliciesError, DEFAULT_CALL_POLICY, parseCallPolicies } from './call-policies.config.js';
+import {
+  type CallPoliciesConfig,
+  CallPoliciesError,
+  DEFAULT_CALL_POLICY,
+  parseCallPolicies,
+} from './call-policies.config.js';
 
 /** The file read when `SEAM_CALL_POLICIES_FILE` is not set (relative to the working directory). */
 export const DEFAULT_CALL_POLICIES_FILE = 'call-policies.json';
@@ -11,7 +16,10 @@ export const DEFAULT_CALL_POLICIES_FILE = 'call-policies.json';
  *
  * @throws CallPoliciesError for a file that is missing (when named), unreadable, not JSON, or invalid.
  */
-export function loadCallPolicies(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): { config: CallPoliciesConfig; source: string } {
+export function loadCallPolicies(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): { config: CallPoliciesConfig; source: string } {
   const named = env.SEAM_CALL_POLICIES_FILE?.trim();
   const path = resolve(cwd, named || DEFAULT_CALL_POLICIES_FILE);
   if (!named && !existsSync(path)) return { config: { default: DEFAULT_CALL_POLICY, modules: {} }, source: 'defaults' };
@@ -19,7 +27,10 @@ export function loadCallPolicies(env: NodeJS.ProcessEnv = process.env, cwd = pro
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CallPoliciesError(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new CallPoliciesError(
+      path,
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
   let value: unknown;
   try {

@@ -3,7 +3,14 @@ import { CircuitOpenError, NotFoundError, OverloadedError, type RequestEntry, Un
 import { DEFAULT_CALL_POLICY, type ModuleCallPolicy } from './call-policies.config.js';
 import { ModulePolicy } from './module-policy.js';
 
-const entry = (idempotent: boolean): RequestEntry => ({ kind: 'request', module: 'payments', pattern: 'payments.get-payment', request: Object, response: Object, idempotent });
+const entry = (idempotent: boolean): RequestEntry => ({
+  kind: 'request',
+  module: 'payments',
+  pattern: 'payments.get-payment',
+  request: Object,
+  response: Object,
+  idempotent,
+});
 const settings = (overrides: Partial<ModuleCallPolicy> = {}): ModuleCallPolicy => ({
   ...DEFAULT_CALL_POLICY,
   retry: { maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20, budgetRatio: 0.2 },
@@ -24,23 +31,31 @@ describe('ModulePolicy', () => {
   describe('retries', () => {
     it('retries an idempotent entry after Unavailable, up to maxAttempts in all', async () => {
       const callee = flaky(2);
-      await expect(new ModulePolicy('payments', settings()).execute(entry(true), later(), callee.call)).resolves.toBe('ok');
+      await expect(new ModulePolicy('payments', settings()).execute(entry(true), later(), callee.call)).resolves.toBe(
+        'ok',
+      );
       expect(callee.attempts).toBe(3);
       const hopeless = flaky(10);
-      await expect(new ModulePolicy('payments', settings()).execute(entry(true), later(), hopeless.call)).rejects.toBeInstanceOf(UnavailableError);
+      await expect(
+        new ModulePolicy('payments', settings()).execute(entry(true), later(), hopeless.call),
+      ).rejects.toBeInstanceOf(UnavailableError);
       expect(hopeless.attempts).toBe(3);
     });
 
     it('never retries an entry the contract does not mark idempotent', async () => {
       const callee = flaky(1);
-      await expect(new ModulePolicy('payments', settings()).execute(entry(false), later(), callee.call)).rejects.toBeInstanceOf(UnavailableError);
+      await expect(
+        new ModulePolicy('payments', settings()).execute(entry(false), later(), callee.call),
+      ).rejects.toBeInstanceOf(UnavailableError);
       expect(callee.attempts).toBe(1);
     });
 
     it('never retries a business answer (NotFound)', async () => {
       let attempts = 0;
       const call = () => (attempts++, Promise.reject(new NotFoundError('no such payment')));
-      await expect(new ModulePolicy('payments', settings()).execute(entry(true), later(), call)).rejects.toBeInstanceOf(NotFoundError);
+      await expect(new ModulePolicy('payments', settings()).execute(entry(true), later(), call)).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
       expect(attempts).toBe(1);
     });
 
@@ -48,7 +63,12 @@ describe('ModulePolicy', () => {
       const budgets: number[] = [];
       const deadlineAt = performance.now() + 30;
       const call = (timeoutMs: number) => (budgets.push(timeoutMs), sleep(15).then(down));
-      await expect(new ModulePolicy('payments', settings({ retry: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 10, budgetRatio: 1 } })).execute(entry(true), deadlineAt, call)).rejects.toBeInstanceOf(UnavailableError);
+      await expect(
+        new ModulePolicy(
+          'payments',
+          settings({ retry: { maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 10, budgetRatio: 1 } }),
+        ).execute(entry(true), deadlineAt, call),
+      ).rejects.toBeInstanceOf(UnavailableError);
       expect(budgets[0]).toBeLessThanOrEqual(30);
       expect(budgets.length).toBeLessThanOrEqual(2);
       // Each attempt got less than the one before: the deadline is the call's, not the attempt's.
@@ -57,7 +77,12 @@ describe('ModulePolicy', () => {
     });
 
     it('keeps retries within the budget: at most 20% extra attempts (plus the small reserve) when everything fails', async () => {
-      const policy = new ModulePolicy('payments', settings({ breaker: { failureRatio: 0.99, minimumCalls: 100_000, windowCalls: 100_000, halfOpenAfterMs: 1_000 } }));
+      const policy = new ModulePolicy(
+        'payments',
+        settings({
+          breaker: { failureRatio: 0.99, minimumCalls: 100_000, windowCalls: 100_000, halfOpenAfterMs: 1_000 },
+        }),
+      );
       let attempts = 0;
       const calls = 200;
       for (let index = 0; index < calls; index++) {
@@ -74,10 +99,13 @@ describe('ModulePolicy', () => {
     it('opens on the failure ratio over the minimum volume, then fails fast without calling the callee', async () => {
       const policy = new ModulePolicy('payments', settings());
       let reached = 0;
-      for (let index = 0; index < 4; index++) await policy.execute(entry(false), later(), () => (reached++, down())).catch(() => undefined);
+      for (let index = 0; index < 4; index++)
+        await policy.execute(entry(false), later(), () => (reached++, down())).catch(() => undefined);
       expect(policy.circuit).toBe('open');
       const started = performance.now();
-      const error = await policy.execute(entry(false), later(), () => (reached++, Promise.resolve('ok'))).catch((thrown: unknown) => thrown);
+      const error = await policy
+        .execute(entry(false), later(), () => (reached++, Promise.resolve('ok')))
+        .catch((thrown: unknown) => thrown);
       expect(performance.now() - started).toBeLessThan(5);
       expect(error).toBeInstanceOf(CircuitOpenError);
       expect(error).toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'circuit-open', module: 'payments' } });
@@ -90,7 +118,9 @@ describe('ModulePolicy', () => {
       await sleep(220);
       let probes = 0;
       const slowOk = () => (probes++, sleep(30).then(() => 'ok'));
-      const results = await Promise.allSettled(Array.from({ length: 10 }, () => policy.execute(entry(false), later(), slowOk)));
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, () => policy.execute(entry(false), later(), slowOk)),
+      );
       // One probe went first; the others waited for its outcome, then went through the closed circuit.
       expect(results.every((result) => result.status === 'fulfilled')).toBe(true);
       expect(policy.circuit).toBe('closed');
@@ -103,10 +133,14 @@ describe('ModulePolicy', () => {
       await sleep(220);
       let reached = 0;
       const slowDown = () => (reached++, sleep(30).then(down));
-      const results = await Promise.allSettled(Array.from({ length: 10 }, () => policy.execute(entry(false), later(), slowDown)));
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, () => policy.execute(entry(false), later(), slowDown)),
+      );
       expect(reached).toBe(1);
       expect(policy.circuit).toBe('open');
-      expect(results.filter((result) => result.status === 'rejected' && result.reason instanceof CircuitOpenError)).toHaveLength(9);
+      expect(
+        results.filter((result) => result.status === 'rejected' && result.reason instanceof CircuitOpenError),
+      ).toHaveLength(9);
     });
   });
 
@@ -121,7 +155,9 @@ describe('ModulePolicy', () => {
         inFlight--;
         return 'ok';
       };
-      const results = await Promise.allSettled(Array.from({ length: 5 }, () => policy.execute(entry(false), later(), slow)));
+      const results = await Promise.allSettled(
+        Array.from({ length: 5 }, () => policy.execute(entry(false), later(), slow)),
+      );
       expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(3);
       const refused = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
       expect(refused).toHaveLength(2);

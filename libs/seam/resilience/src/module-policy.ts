@@ -1,5 +1,25 @@
-import { BrokenCircuitError, type BulkheadPolicy, BulkheadRejectedError, bulkhead, type CircuitBreakerPolicy, CircuitState, circuitBreaker, CountBreaker, ExponentialBackoff, handleWhen, IsolatedCircuitError, retry } from 'cockatiel';
-import { CircuitOpenError, DeadlineExceededError, InternalError, OverloadedError, type RequestEntry, UnavailableError } from '@seam/transport';
+import {
+  BrokenCircuitError,
+  type BulkheadPolicy,
+  BulkheadRejectedError,
+  bulkhead,
+  type CircuitBreakerPolicy,
+  CircuitState,
+  circuitBreaker,
+  CountBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  IsolatedCircuitError,
+  retry,
+} from 'cockatiel';
+import {
+  CircuitOpenError,
+  DeadlineExceededError,
+  InternalError,
+  OverloadedError,
+  type RequestEntry,
+  UnavailableError,
+} from '@seam/transport';
 import type { ModuleCallPolicy } from './call-policies.config.js';
 import { RetryBudget } from './retry-budget.js';
 
@@ -28,7 +48,13 @@ function isCalleeFailure(error: Error): boolean {
  * the call's deadline and the module's {@link RetryBudget}.
  */
 export class ModulePolicy {
-  readonly stats: PolicyStats = { calls: 0, retries: 0, retriesDenied: 0, circuitOpenRejections: 0, overloadRejections: 0 };
+  readonly stats: PolicyStats = {
+    calls: 0,
+    retries: 0,
+    retriesDenied: 0,
+    circuitOpenRejections: 0,
+    overloadRejections: 0,
+  };
   readonly budget: RetryBudget;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
@@ -40,7 +66,11 @@ export class ModulePolicy {
     const { breaker, bulkhead: limits } = settings;
     this.breaker = circuitBreaker(handleWhen(isCalleeFailure), {
       halfOpenAfter: breaker.halfOpenAfterMs,
-      breaker: new CountBreaker({ threshold: breaker.failureRatio, size: breaker.windowCalls, minimumNumberOfCalls: breaker.minimumCalls }),
+      breaker: new CountBreaker({
+        threshold: breaker.failureRatio,
+        size: breaker.windowCalls,
+        minimumNumberOfCalls: breaker.minimumCalls,
+      }),
     });
     this.bulkhead = bulkhead(limits.maxConcurrent, limits.maxQueue);
     this.budget = new RetryBudget(settings.retry.budgetRatio);
@@ -63,7 +93,8 @@ export class ModulePolicy {
     let attempts = 0;
     const shouldRetry = (error: Error): boolean => {
       attempts++;
-      if (!(error instanceof UnavailableError) || error instanceof CircuitOpenError || error instanceof OverloadedError) return false;
+      if (!(error instanceof UnavailableError) || error instanceof CircuitOpenError || error instanceof OverloadedError)
+        return false;
       if (attempts >= maxAttempts) return false;
       // The longest pause the backoff may take now, and a little time for the attempt after it.
       const pause = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempts - 1));
@@ -75,7 +106,10 @@ export class ModulePolicy {
       this.stats.retries++;
       return true;
     };
-    const policy = retry(handleWhen(shouldRetry), { maxAttempts: maxAttempts - 1, backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: maxDelayMs }) });
+    const policy = retry(handleWhen(shouldRetry), {
+      maxAttempts: maxAttempts - 1,
+      backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: maxDelayMs }),
+    });
     return policy.execute(once);
   }
 
@@ -85,12 +119,17 @@ export class ModulePolicy {
     } catch (error) {
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
         this.stats.circuitOpenRejections++;
-        throw new CircuitOpenError(`Calls to ${this.module} fail fast: its circuit is open after repeated failures`, { module: this.module });
+        throw new CircuitOpenError(`Calls to ${this.module} fail fast: its circuit is open after repeated failures`, {
+          module: this.module,
+        });
       }
       if (error instanceof BulkheadRejectedError) {
         this.stats.overloadRejections++;
         const { maxConcurrent, maxQueue } = this.settings.bulkhead;
-        throw new OverloadedError(`Too many calls to ${this.module} at once (${maxConcurrent} in flight, ${maxQueue} waiting)`, { module: this.module });
+        throw new OverloadedError(
+          `Too many calls to ${this.module} at once (${maxConcurrent} in flight, ${maxQueue} waiting)`,
+          { module: this.module },
+        );
       }
       throw error;
     }

@@ -20,7 +20,10 @@ const STALE_LOCK_MS = 10 * 60_000;
 export async function ensureBuilt(apps: readonly string[], cwd = process.cwd()): Promise<void> {
   const missing = () => apps.some((app) => !existsSync(join(cwd, builtEntry(app))));
   if (!missing()) return;
-  const lock = join(tmpdir(), `seam-build-${createHash('sha256').update(resolve(cwd)).digest('hex').slice(0, 16)}.lock`);
+  const lock = join(
+    tmpdir(),
+    `seam-build-${createHash('sha256').update(resolve(cwd)).digest('hex').slice(0, 16)}.lock`,
+  );
   for (;;) {
     if (tryLock(lock)) {
       try {

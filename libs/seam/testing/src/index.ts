@@ -7,4 +7,9 @@ export { postgresUnavailableReason, TemporaryPostgres, TEST_POSTGRES_URL } from 
 export { freePort } from './free-port.js';
 export { ensureBuilt } from './ensure-built.js';
 export { handledCallsAt } from './handled-calls-at.js';
-export { builtEntry, type TopologyProcess, TopologyProcesses, type TopologyProcessesOptions } from './topology-processes.js';
+export {
+  builtEntry,
+  type TopologyProcess,
+  TopologyProcesses,
+  type TopologyProcessesOptions,
+} from './topology-processes.js';

@@ -58,12 +58,17 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Servic
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const lines = output.split('\n');
-      if (lines.some((line) => (typeof readyLine === 'string' ? line.trim() === readyLine : readyLine.test(line)))) resolve();
+      if (lines.some((line) => (typeof readyLine === 'string' ? line.trim() === readyLine : readyLine.test(line))))
+        resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     void exited.then((code) => reject(new Error(`${options.entry} exited (${code}) before it was ready:\n${output}`)));
-    setTimeout(() => reject(new Error(`${options.entry} was not ready within ${options.readyTimeoutMs ?? 30_000} ms:\n${output}`)), options.readyTimeoutMs ?? 30_000).unref();
+    setTimeout(
+      () =>
+        reject(new Error(`${options.entry} was not ready within ${options.readyTimeoutMs ?? 30_000} ms:\n${output}`)),
+      options.readyTimeoutMs ?? 30_000,
+    ).unref();
   });
   const service: ServiceProcess = {
     pid: child.pid!,

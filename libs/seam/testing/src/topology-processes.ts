@@ -75,7 +75,9 @@ export class TopologyProcesses {
 
   /** Everything every process printed, labelled — for failure messages. */
   output(): string {
-    return this.processes.map(({ name, replica, process }) => `===== ${name}#${replica} (pid ${process.pid})\n${process.output()}`).join('\n');
+    return this.processes
+      .map(({ name, replica, process }) => `===== ${name}#${replica} (pid ${process.pid})\n${process.output()}`)
+      .join('\n');
   }
 
   static async start(options: TopologyProcessesOptions): Promise<TopologyProcesses> {
@@ -83,11 +85,19 @@ export class TopologyProcesses {
     const document: unknown = JSON.parse(readFileSync(file, 'utf8'));
     const planned = parseTopology(document, options.topology, {}, file);
     // NO_COLOR: plain logs, so that outputs read well in failure messages.
-    const env: Record<string, string> = { NO_COLOR: '1', ...options.env, SEAM_TOPOLOGY: options.topology, SEAM_TOPOLOGY_FILE: file, ...(await movedAddresses(planned, options.redisUrl)) };
+    const env: Record<string, string> = {
+      NO_COLOR: '1',
+      ...options.env,
+      SEAM_TOPOLOGY: options.topology,
+      SEAM_TOPOLOGY_FILE: file,
+      ...(await movedAddresses(planned, options.redisUrl)),
+    };
     const topology = parseTopology(document, options.topology, env, file);
     for (const [module, count] of Object.entries(options.replicas ?? {})) {
-      if (!topology.services.some((service) => service.module === module)) throw new Error(`replicas: ${module} is not a service in topology "${topology.name}"`);
-      if (!Number.isInteger(count) || count < 1) throw new Error(`replicas: ${module} needs a whole number of copies from 1, got ${count}`);
+      if (!topology.services.some((service) => service.module === module))
+        throw new Error(`replicas: ${module} is not a service in topology "${topology.name}"`);
+      if (!Number.isInteger(count) || count < 1)
+        throw new Error(`replicas: ${module} needs a whole number of copies from 1, got ${count}`);
     }
     const run = new TopologyProcesses(topology, [], env, options.readyTimeoutMs ?? 60_000, { ...options.replicas });
     await run.startAll();
@@ -109,7 +119,13 @@ export class TopologyProcesses {
   private async startAll(): Promise<void> {
     try {
       const copies = (module: string, planned: number) => this.replicaCounts[module] ?? planned;
-      await Promise.all(this.topology.services.flatMap((service) => Array.from({ length: copies(service.module, service.replicas) }, (_unused, replica) => this.startService(service.module, replica))));
+      await Promise.all(
+        this.topology.services.flatMap((service) =>
+          Array.from({ length: copies(service.module, service.replicas) }, (_unused, replica) =>
+            this.startService(service.module, replica),
+          ),
+        ),
+      );
       await this.startMonolith();
     } catch (error) {
       await this.stop();
@@ -125,12 +141,27 @@ export class TopologyProcesses {
       readyLine: new RegExp(`${serviceReadyLine(module)}\\b`),
       readyTimeoutMs: this.readyTimeoutMs,
     });
-    return this.add({ name: module, replica, process, url: `http://localhost:${await portPrinted(process, HEALTH_AT)}` });
+    return this.add({
+      name: module,
+      replica,
+      process,
+      url: `http://localhost:${await portPrinted(process, HEALTH_AT)}`,
+    });
   }
 
   private async startMonolith(): Promise<void> {
-    const process = await spawnService({ entry: builtEntry('monolith'), env: { ...this.env, PORT: '0' }, readyLine: MONOLITH_LISTENING, readyTimeoutMs: this.readyTimeoutMs });
-    this.add({ name: 'monolith', replica: 0, process, url: `http://localhost:${await portPrinted(process, MONOLITH_LISTENING)}` });
+    const process = await spawnService({
+      entry: builtEntry('monolith'),
+      env: { ...this.env, PORT: '0' },
+      readyLine: MONOLITH_LISTENING,
+      readyTimeoutMs: this.readyTimeoutMs,
+    });
+    this.add({
+      name: 'monolith',
+      replica: 0,
+      process,
+      url: `http://localhost:${await portPrinted(process, MONOLITH_LISTENING)}`,
+    });
   }
 
   private add(started: TopologyProcess): TopologyProcess {
@@ -143,7 +174,9 @@ export class TopologyProcesses {
   /** Stops the monolith, then every service (SIGTERM; SIGKILL after `graceMs`). */
   async stop(graceMs = 10_000): Promise<void> {
     await this.monolith?.process.stop(graceMs);
-    await Promise.all(this.processes.filter(({ name }) => name !== 'monolith').map(({ process }) => process.stop(graceMs)));
+    await Promise.all(
+      this.processes.filter(({ name }) => name !== 'monolith').map(({ process }) => process.stop(graceMs)),
+    );
   }
 }
 
@@ -153,7 +186,8 @@ async function movedAddresses(topology: Topology, redisUrl: string | undefined):
   const move = async (address: ReturnType<typeof formatAddress>, name: string) => {
     if (address.startsWith('tcp://')) env[name] = `tcp://127.0.0.1:${await freePort()}`;
     else if (redisUrl && address.startsWith('redis://')) env[name] = redisUrl;
-    else if (redisUrl && address.startsWith('redis-pubsub://')) env[name] = redisUrl.replace(/^redis:/, 'redis-pubsub:');
+    else if (redisUrl && address.startsWith('redis-pubsub://'))
+      env[name] = redisUrl.replace(/^redis:/, 'redis-pubsub:');
   };
   for (const service of topology.services) await move(formatAddress(service.address), overrideName(service.module));
   if (topology.monolith.address) await move(formatAddress(topology.monolith.address), 'SEAM_MONOLITH_ADDRESS');

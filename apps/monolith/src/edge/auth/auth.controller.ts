@@ -17,7 +17,13 @@ export class AuthController {
   @ApiCreatedResponse({ type: UserResponse })
   @ApiProblems(409)
   async register(@Body() body: RegisterRequest): Promise<UserResponse> {
-    return UserResponse.from(await this.seam.send(IdentityContract.registerUser, { email: body.email, password: body.password, name: body.name }));
+    return UserResponse.from(
+      await this.seam.send(IdentityContract.registerUser, {
+        email: body.email,
+        password: body.password,
+        name: body.name,
+      }),
+    );
   }
 
   @Post('auth/login')
@@ -26,7 +32,9 @@ export class AuthController {
   @ApiOkResponse({ type: SessionResponse })
   @ApiProblems(401)
   async logIn(@Body() body: LoginRequest): Promise<SessionResponse> {
-    return SessionResponse.from(await this.seam.send(IdentityContract.logIn, { email: body.email, password: body.password }));
+    return SessionResponse.from(
+      await this.seam.send(IdentityContract.logIn, { email: body.email, password: body.password }),
+    );
   }
 
   @Get('me')
@@ -39,9 +47,14 @@ export class AuthController {
 
   @Get('me/activity')
   @Authenticated()
-  @ApiOperation({ summary: 'The signed-in customer’s orders confirmed and cancelled, and the amount spent', description: 'Kept from order events: an order shows here shortly after it is confirmed.' })
+  @ApiOperation({
+    summary: 'The signed-in customer’s orders confirmed and cancelled, and the amount spent',
+    description: 'Kept from order events: an order shows here shortly after it is confirmed.',
+  })
   @ApiOkResponse({ type: ActivityResponse })
   async activity(@CurrentPrincipal() principal: Principal): Promise<ActivityResponse> {
-    return ActivityResponse.from(await this.seam.send(IdentityContract.getCustomerActivity, { customerId: principal.userId }));
+    return ActivityResponse.from(
+      await this.seam.send(IdentityContract.getCustomerActivity, { customerId: principal.userId }),
+    );
   }
 }

@@ -17,7 +17,12 @@ export function Authenticated(): ClassDecorator & MethodDecorator {
 
 /** The route (or controller) needs a valid bearer token (401) whose user has these roles (403). */
 export function Roles(...roles: Role[]): ClassDecorator & MethodDecorator {
-  return applyDecorators(RequiredRoles(roles), UseGuards(BearerAuthGuard, RolesGuard), ApiBearerAuth(BEARER_SCHEME), ApiProblems(401, 403));
+  return applyDecorators(
+    RequiredRoles(roles),
+    UseGuards(BearerAuthGuard, RolesGuard),
+    ApiBearerAuth(BEARER_SCHEME),
+    ApiProblems(401, 403),
+  );
 }
 
 /** The verified principal of an `@Authenticated()` route. */

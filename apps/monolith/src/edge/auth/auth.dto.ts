@@ -9,22 +9,32 @@ import { MoneyDto } from '../money.dto.js';
 /** `POST /api/auth/register` */
 export class RegisterRequest {
   @ApiProperty({ format: 'email', maxLength: 200, example: 'ada@example.com' })
-  @IsString() @MaxLength(200) email!: string;
+  @IsString()
+  @MaxLength(200)
+  email!: string;
 
   @ApiProperty({ minLength: 8, maxLength: 128, example: 'correct horse battery' })
-  @IsString() @MaxLength(128) password!: string;
+  @IsString()
+  @MaxLength(128)
+  password!: string;
 
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'Ada Lovelace' })
-  @IsString() @MaxLength(100) name!: string;
+  @IsString()
+  @MaxLength(100)
+  name!: string;
 }
 
 /** `POST /api/auth/login` */
 export class LoginRequest {
   @ApiProperty({ format: 'email', example: 'ada@example.com' })
-  @IsString() @MaxLength(200) email!: string;
+  @IsString()
+  @MaxLength(200)
+  email!: string;
 
   @ApiProperty({ example: 'correct horse battery' })
-  @IsString() @MaxLength(128) password!: string;
+  @IsString()
+  @MaxLength(128)
+  password!: string;
 }
 
 /** A user account as the HTTP API shows it. */
@@ -48,7 +58,12 @@ export class SessionResponse {
   @ApiProperty({ type: UserResponse }) user!: UserResponse;
 
   static from(session: Session): SessionResponse {
-    return { accessToken: session.accessToken, tokenType: session.tokenType, expiresIn: session.expiresIn, user: UserResponse.from(session.user) };
+    return {
+      accessToken: session.accessToken,
+      tokenType: session.tokenType,
+      expiresIn: session.expiresIn,
+      user: UserResponse.from(session.user),
+    };
   }
 }
 
@@ -59,6 +74,10 @@ export class ActivityResponse {
   @ApiProperty({ type: MoneyDto, isArray: true, description: 'Net amount spent, per currency' }) spent!: MoneyDto[];
 
   static from(activity: CustomerActivity): ActivityResponse {
-    return { confirmedOrders: activity.confirmedOrders, cancelledOrders: activity.cancelledOrders, spent: activity.spent.map((money) => MoneyDto.from(money)) };
+    return {
+      confirmedOrders: activity.confirmedOrders,
+      cancelledOrders: activity.cancelledOrders,
+      spent: activity.spent.map((money) => MoneyDto.from(money)),
+    };
   }
 }

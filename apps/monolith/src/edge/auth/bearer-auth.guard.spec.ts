@@ -5,7 +5,11 @@ import { type SeamClient, UnauthorizedError, UnavailableError, ValidationError }
 import type { EdgeRequest } from '../context/edge-request.js';
 import { BearerAuthGuard } from './bearer-auth.guard.js';
 
-const ada: Principal = { userId: '5f0c6a8e-2b4e-4b8f-9a77-0b7a9c1d2e3f', email: 'ada@example.com', roles: ['customer'] };
+const ada: Principal = {
+  userId: '5f0c6a8e-2b4e-4b8f-9a77-0b7a9c1d2e3f',
+  email: 'ada@example.com',
+  roles: ['customer'],
+};
 
 /** A SeamClient whose verifyToken answers with `answer`, recording the requests. */
 function identity(answer: (token: string) => Promise<Principal>) {
@@ -37,8 +41,12 @@ describe('BearerAuthGuard', () => {
 
     it('refuses a missing or malformed header without asking identity', async () => {
       const { client, calls } = identity(async () => ada);
-      await expect(new BearerAuthGuard(client).canActivate(contextOf({ headers: {} }))).rejects.toBeInstanceOf(UnauthorizedError);
-      await expect(new BearerAuthGuard(client).canActivate(contextOf({ headers: { authorization: 'Basic x' } }))).rejects.toBeInstanceOf(UnauthorizedError);
+      await expect(new BearerAuthGuard(client).canActivate(contextOf({ headers: {} }))).rejects.toBeInstanceOf(
+        UnauthorizedError,
+      );
+      await expect(
+        new BearerAuthGuard(client).canActivate(contextOf({ headers: { authorization: 'Basic x' } })),
+      ).rejects.toBeInstanceOf(UnauthorizedError);
       expect(calls).toEqual([]);
     });
 
@@ -50,10 +58,16 @@ describe('BearerAuthGuard', () => {
     });
 
     it('turns a token identity’s door refuses into a 401, and keeps identity being down a 503', async () => {
-      const refused = identity(async () => Promise.reject(new ValidationError('Invalid VerifyToken', [{ path: 'token', messages: ['too long'] }])));
-      await expect(new BearerAuthGuard(refused.client).canActivate(contextOf({ headers: { authorization: 'Bearer t' } }))).rejects.toBeInstanceOf(UnauthorizedError);
+      const refused = identity(async () =>
+        Promise.reject(new ValidationError('Invalid VerifyToken', [{ path: 'token', messages: ['too long'] }])),
+      );
+      await expect(
+        new BearerAuthGuard(refused.client).canActivate(contextOf({ headers: { authorization: 'Bearer t' } })),
+      ).rejects.toBeInstanceOf(UnauthorizedError);
       const down = identity(async () => Promise.reject(new UnavailableError('identity is down')));
-      await expect(new BearerAuthGuard(down.client).canActivate(contextOf({ headers: { authorization: 'Bearer t' } }))).rejects.toBeInstanceOf(UnavailableError);
+      await expect(
+        new BearerAuthGuard(down.client).canActivate(contextOf({ headers: { authorization: 'Bearer t' } })),
+      ).rejects.toBeInstanceOf(UnavailableError);
     });
   });
 });

@@ -10,8 +10,10 @@ const MAX_TOKEN_LENGTH = 4_096;
  * @throws UnauthorizedError when the header is missing, uses another scheme, or is malformed.
  */
 export function bearerTokenOf(header: string | string[] | undefined): string {
-  if (header === undefined) throw new UnauthorizedError('This request needs an access token (Authorization: Bearer <token>)');
+  if (header === undefined)
+    throw new UnauthorizedError('This request needs an access token (Authorization: Bearer <token>)');
   const match = typeof header === 'string' ? BEARER.exec(header) : null;
-  if (!match || match[1]!.length > MAX_TOKEN_LENGTH) throw new UnauthorizedError('The Authorization header must be "Bearer <token>"');
+  if (!match || match[1]!.length > MAX_TOKEN_LENGTH)
+    throw new UnauthorizedError('The Authorization header must be "Bearer <token>"');
   return match[1]!;
 }

@@ -6,9 +6,17 @@ import { ForbiddenError, UnauthorizedError } from '@seam/transport';
 import type { EdgeRequest } from '../context/edge-request.js';
 import { RequiredRoles, RolesGuard } from './roles.guard.js';
 
-const ada: Principal = { userId: '5f0c6a8e-2b4e-4b8f-9a77-0b7a9c1d2e3f', email: 'ada@example.com', roles: ['customer'] };
+const ada: Principal = {
+  userId: '5f0c6a8e-2b4e-4b8f-9a77-0b7a9c1d2e3f',
+  email: 'ada@example.com',
+  roles: ['customer'],
+};
 
-function contextOf(request: Partial<EdgeRequest>, handler: () => void = () => undefined, controller: object = class {}): ExecutionContext {
+function contextOf(
+  request: Partial<EdgeRequest>,
+  handler: () => void = () => undefined,
+  controller: object = class {},
+): ExecutionContext {
   return {
     switchToHttp: () => ({ getRequest: () => request }),
     getHandler: () => handler,
@@ -28,7 +36,9 @@ describe('RolesGuard', () => {
     });
 
     it('refuses a principal without it with ForbiddenError', () => {
-      expect(() => guard.canActivate(contextOf({ principal: ada }, () => undefined, AdminController))).toThrow(ForbiddenError);
+      expect(() => guard.canActivate(contextOf({ principal: ada }, () => undefined, AdminController))).toThrow(
+        ForbiddenError,
+      );
     });
 
     it('refuses with UnauthorizedError when no principal was established', () => {

@@ -7,10 +7,17 @@ import type { EdgeRequest } from './edge-request.js';
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-function run(headers: Record<string, string>): { inside?: CallContext; request: EdgeRequest; responseHeaders: Record<string, string> } {
+function run(headers: Record<string, string>): {
+  inside?: CallContext;
+  request: EdgeRequest;
+  responseHeaders: Record<string, string>;
+} {
   const request = { headers } as EdgeRequest;
   const responseHeaders: Record<string, string> = {};
-  const response = { headersSent: false, setHeader: (name: string, value: string) => (responseHeaders[name] = value) } as unknown as ServerResponse;
+  const response = {
+    headersSent: false,
+    setHeader: (name: string, value: string) => (responseHeaders[name] = value),
+  } as unknown as ServerResponse;
   let inside: CallContext | undefined;
   new CallScopeMiddleware().use(request, response, () => (inside = currentCallContext()));
   return { inside, request, responseHeaders };
@@ -23,7 +30,10 @@ describe('CallScopeMiddleware', () => {
       expect(inside).toBe(edgeCallOf(request));
       expect(inside).toMatchObject({ correlationId: '4bf92f3577b34da6a3ce929d0e0e4736', caller: EDGE_CALLER });
       expect(inside!.remainingMs()).toBeGreaterThan(REQUEST_BUDGET_MS - 1_000);
-      expect(responseHeaders).toEqual({ traceparent: inside!.traceparent, 'x-correlation-id': '4bf92f3577b34da6a3ce929d0e0e4736' });
+      expect(responseHeaders).toEqual({
+        traceparent: inside!.traceparent,
+        'x-correlation-id': '4bf92f3577b34da6a3ce929d0e0e4736',
+      });
     });
 
     it('starts a new trace when the traceparent is missing or invalid', () => {

@@ -21,7 +21,11 @@ const calls = new WeakMap<IncomingMessage, CallContext>();
 export function edgeCallOf(request: IncomingMessage): CallContext {
   let call = calls.get(request);
   if (!call) {
-    call = CallContext.root({ traceparent: request.headers.traceparent, caller: EDGE_CALLER, budgetMs: REQUEST_BUDGET_MS });
+    call = CallContext.root({
+      traceparent: request.headers.traceparent,
+      caller: EDGE_CALLER,
+      budgetMs: REQUEST_BUDGET_MS,
+    });
     calls.set(request, call);
   }
   return call;

@@ -26,7 +26,9 @@ describe('ForbiddenKeysMiddleware', () => {
     });
 
     it('refuses __proto__, constructor and prototype keys at any depth, as JSON.parse makes them', () => {
-      const body = JSON.parse('{"__proto__":{"admin":true},"lines":[{"sku":"A","constructor":{"prototype":{}}}]}') as unknown;
+      const body = JSON.parse(
+        '{"__proto__":{"admin":true},"lines":[{"sku":"A","constructor":{"prototype":{}}}]}',
+      ) as unknown;
       expect(paths({ body })).toEqual(['__proto__', 'lines[0].constructor']);
     });
 

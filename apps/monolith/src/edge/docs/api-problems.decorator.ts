@@ -8,6 +8,8 @@ export function ApiProblems(...statuses: number[]): ClassDecorator & MethodDecor
   const schema = { $ref: getSchemaPath(ProblemDto) };
   return applyDecorators(
     ApiExtraModels(ProblemDto),
-    ...statuses.map((status) => ApiResponse({ status, description: STATUS_CODES[status], content: { 'application/problem+json': { schema } } })),
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: STATUS_CODES[status], content: { 'application/problem+json': { schema } } }),
+    ),
   );
 }

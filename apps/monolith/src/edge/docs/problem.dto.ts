@@ -27,10 +27,17 @@ export class ProblemDto {
   @ApiProperty({ example: '/api/orders', description: 'The path of the request that failed' })
   instance!: string;
 
-  @ApiProperty({ enum: Object.values(ErrorCode), example: ErrorCode.Validation, description: 'Stable code to branch on' })
+  @ApiProperty({
+    enum: Object.values(ErrorCode),
+    example: ErrorCode.Validation,
+    description: 'Stable code to branch on',
+  })
   code!: string;
 
-  @ApiProperty({ example: '4bf92f3577b34da6a3ce929d0e0e4736', description: 'Trace id of the request, also in x-correlation-id' })
+  @ApiProperty({
+    example: '4bf92f3577b34da6a3ce929d0e0e4736',
+    description: 'Trace id of the request, also in x-correlation-id',
+  })
   correlationId!: string;
 
   @ApiPropertyOptional({ type: [FieldViolationDto], description: 'For validation problems: each offending field' })

@@ -34,7 +34,9 @@ function request(port: number, path: string, agent: Agent): Promise<Reply> {
     get({ port, path, agent }, (response) => {
       let body = '';
       response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => resolve({ status: response.statusCode!, connection: response.headers.connection, body }));
+      response.on('end', () =>
+        resolve({ status: response.statusCode!, connection: response.headers.connection, body }),
+      );
     }).on('error', reject),
   );
 }
@@ -91,7 +93,11 @@ describe('HttpDrain', () => {
       const slow = request(port, '/slow', keepAliveAgent());
       await until(() => waiting.length === 1);
       drain.begin(server, 60_000);
-      await expect(request(port, '/late', keepAliveAgent())).resolves.toEqual({ status: 503, connection: 'close', body: 'draining' });
+      await expect(request(port, '/late', keepAliveAgent())).resolves.toEqual({
+        status: 503,
+        connection: 'close',
+        body: 'draining',
+      });
       expect(refusals).toEqual([expect.any(UnavailableError)]);
       waiting[0]!();
       await expect(slow).resolves.toMatchObject({ status: 200, body: 'slow done' });

@@ -25,7 +25,11 @@ export class HttpDrain implements BeforeApplicationShutdown {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   /** Express middleware, installed before any other: tracks requests, refuses new ones while draining. */
-  readonly middleware = (_request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void): void => {
+  readonly middleware = (
+    _request: IncomingMessage,
+    response: ServerResponse,
+    next: (error?: unknown) => void,
+  ): void => {
     if (this.draining) {
       response.setHeader('Connection', 'close');
       next(new UnavailableError('The server is shutting down'));

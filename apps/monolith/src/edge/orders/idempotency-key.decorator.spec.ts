@@ -17,9 +17,12 @@ describe('idempotencyKeyOf', () => {
     expect(idempotencyKeyOf('order:2026-11-25_a.b')).toBe('order:2026-11-25_a.b');
   });
 
-  it.each(['short', 'has space in it', 'x'.repeat(101), ['aaaaaaaa', 'bbbbbbbb']])('refuses %p, naming the header', (header) => {
-    const error = thrownBy(() => idempotencyKeyOf(header));
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).fields.map((field) => field.path)).toEqual(['Idempotency-Key']);
-  });
+  it.each(['short', 'has space in it', 'x'.repeat(101), ['aaaaaaaa', 'bbbbbbbb']])(
+    'refuses %p, naming the header',
+    (header) => {
+      const error = thrownBy(() => idempotencyKeyOf(header));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).fields.map((field) => field.path)).toEqual(['Idempotency-Key']);
+    },
+  );
 });

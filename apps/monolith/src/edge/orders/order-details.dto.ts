@@ -19,6 +19,9 @@ export class OrderProductResponse {
 export class OrderDetailsResponse {
   @ApiProperty({ type: OrderResponse }) order!: OrderResponse;
 
-  @ApiProperty({ type: [OrderProductResponse], description: 'One per sku of the order, in line order; a sku the catalog no longer knows is left out' })
+  @ApiProperty({
+    type: [OrderProductResponse],
+    description: 'One per sku of the order, in line order; a sku the catalog no longer knows is left out',
+  })
   products!: OrderProductResponse[];
 }

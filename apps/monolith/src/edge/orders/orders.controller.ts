@@ -28,8 +28,15 @@ export class OrdersController {
 
   @Post()
   @ApiOperation({ summary: 'Place an order and pay for it; answered confirmed, or rejected with the reason' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'The same key again answers the order it first placed' })
-  @ApiCreatedResponse({ type: OrderResponse, description: 'The order, confirmed or rejected (a rejection is an answer, not an error)' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'The same key again answers the order it first placed',
+  })
+  @ApiCreatedResponse({
+    type: OrderResponse,
+    description: 'The order, confirmed or rejected (a rejection is an answer, not an error)',
+  })
   async place(
     @CurrentPrincipal() principal: Principal,
     @Body() body: PlaceOrderRequest,
@@ -44,7 +51,13 @@ export class OrdersController {
   @ApiOperation({ summary: 'My orders, newest first' })
   @ApiOkResponse({ type: OrderPageResponse })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ListOrdersQuery): Promise<OrderPageResponse> {
-    return OrderPageResponse.from(await this.seam.send(OrdersContract.listOrders, { customerId: principal.userId, page: query.page, pageSize: query.pageSize }));
+    return OrderPageResponse.from(
+      await this.seam.send(OrdersContract.listOrders, {
+        customerId: principal.userId,
+        page: query.page,
+        pageSize: query.pageSize,
+      }),
+    );
   }
 
   @Get(':id')
@@ -52,20 +65,28 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderResponse })
   @ApiProblems(404)
   async get(@CurrentPrincipal() principal: Principal, @Param() params: OrderIdParams): Promise<OrderResponse> {
-    return OrderResponse.from(await this.seam.send(OrdersContract.getOrder, { orderId: params.id, customerId: principal.userId }));
+    return OrderResponse.from(
+      await this.seam.send(OrdersContract.getOrder, { orderId: params.id, customerId: principal.userId }),
+    );
   }
 
   @Get(':id/details')
   @ApiOperation({ summary: 'One of my orders with its products as the catalog shows them now' })
   @ApiOkResponse({ type: OrderDetailsResponse })
   @ApiProblems(404)
-  async details(@CurrentPrincipal() principal: Principal, @Param() params: OrderIdParams): Promise<OrderDetailsResponse> {
+  async details(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: OrderIdParams,
+  ): Promise<OrderDetailsResponse> {
     const order = await this.seam.send(OrdersContract.getOrder, { orderId: params.id, customerId: principal.userId });
     // An order has at most 20 lines and getPrices takes 50 skus: one catalog call answers them all.
     const skus = [...new Set(order.lines.map((line) => line.sku))];
     const { prices } = await this.seam.send(CatalogContract.getPrices, { skus });
     const bySku = new Map(prices.map((quote) => [quote.sku, quote]));
-    const products = skus.map((sku) => bySku.get(sku)).filter((quote) => quote !== undefined).map((quote) => OrderProductResponse.from(quote));
+    const products = skus
+      .map((sku) => bySku.get(sku))
+      .filter((quote) => quote !== undefined)
+      .map((quote) => OrderProductResponse.from(quote));
     return { order: OrderResponse.from(order), products };
   }
 
@@ -76,6 +97,8 @@ export class OrdersController {
   @ApiProblems(404, 409)
   async cancel(@CurrentPrincipal() principal: Principal, @Param() params: OrderIdParams): Promise<OrderResponse> {
     const request = { orderId: params.id, customerId: principal.userId };
-    return OrderResponse.from(await this.seam.send(OrdersContract.cancelOrder, request, { timeoutMs: SAGA_TIMEOUT_MS }));
+    return OrderResponse.from(
+      await this.seam.send(OrdersContract.cancelOrder, request, { timeoutMs: SAGA_TIMEOUT_MS }),
+    );
   }
 }

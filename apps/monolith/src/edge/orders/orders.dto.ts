@@ -16,10 +16,15 @@ export class OrderLineRequest {
 /** `POST /api/orders`: the customer is whoever the access token belongs to, never a field. */
 export class PlaceOrderRequest {
   @ApiProperty({ type: [OrderLineRequest], minItems: 1, maxItems: 20 })
-  @IsArray() @ValidateNested({ each: true }) @Type(() => OrderLineRequest) lines!: OrderLineRequest[];
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => OrderLineRequest)
+  lines!: OrderLineRequest[];
 
   @ApiProperty({ description: '12 to 19 digits; 4000000000000002 is always declined', example: '4242424242424242' })
-  @IsString() @MaxLength(19) cardNumber!: string;
+  @IsString()
+  @MaxLength(19)
+  cardNumber!: string;
 }
 
 /** `GET /api/orders?page=&pageSize=` */
@@ -44,7 +49,13 @@ export class OrderLineResponse {
   @ApiProperty({ type: MoneyDto }) lineTotal!: MoneyDto;
 
   static from(line: OrderLine): OrderLineResponse {
-    return { sku: line.sku, name: line.name, quantity: line.quantity, unitPrice: MoneyDto.from(line.unitPrice), lineTotal: MoneyDto.from(line.lineTotal) };
+    return {
+      sku: line.sku,
+      name: line.name,
+      quantity: line.quantity,
+      unitPrice: MoneyDto.from(line.unitPrice),
+      lineTotal: MoneyDto.from(line.lineTotal),
+    };
   }
 }
 
@@ -53,17 +64,24 @@ const PAYMENT_STATUSES: OrderPaymentStatus[] = ['authorized', 'declined', 'captu
 /** The payment of an order. */
 export class OrderPaymentResponse {
   @ApiProperty({ format: 'uuid' }) paymentId!: string;
-  @ApiProperty({ enum: PAYMENT_STATUSES, description: 'captured once confirmed; refunded once cancelled or compensated' }) status!: OrderPaymentStatus;
+  @ApiProperty({
+    enum: PAYMENT_STATUSES,
+    description: 'captured once confirmed; refunded once cancelled or compensated',
+  })
+  status!: OrderPaymentStatus;
 }
 
 /** An order as the HTTP API shows it to its customer. */
 export class OrderResponse {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
-  @ApiProperty({ enum: STATUSES, description: 'pending → confirmed | rejected; confirmed → cancelled' }) status!: OrderStatus;
+  @ApiProperty({ enum: STATUSES, description: 'pending → confirmed | rejected; confirmed → cancelled' })
+  status!: OrderStatus;
   @ApiProperty({ type: [OrderLineResponse] }) lines!: OrderLineResponse[];
   @ApiProperty({ type: MoneyDto }) total!: MoneyDto;
-  @ApiPropertyOptional({ description: 'Why it was rejected', example: 'payment declined: card_declined' }) reason?: string;
-  @ApiPropertyOptional({ type: OrderPaymentResponse, description: 'Absent when the order failed before paying' }) payment?: OrderPaymentResponse;
+  @ApiPropertyOptional({ description: 'Why it was rejected', example: 'payment declined: card_declined' })
+  reason?: string;
+  @ApiPropertyOptional({ type: OrderPaymentResponse, description: 'Absent when the order failed before paying' })
+  payment?: OrderPaymentResponse;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
@@ -74,7 +92,9 @@ export class OrderResponse {
       lines: view.lines.map((line) => OrderLineResponse.from(line)),
       total: MoneyDto.from(view.total),
       ...(view.reason === undefined ? {} : { reason: view.reason }),
-      ...(view.payment === undefined ? {} : { payment: { paymentId: view.payment.paymentId, status: view.payment.status } }),
+      ...(view.payment === undefined
+        ? {}
+        : { payment: { paymentId: view.payment.paymentId, status: view.payment.status } }),
       createdAt: view.createdAt,
       updatedAt: view.updatedAt,
     };
@@ -89,6 +109,11 @@ export class OrderPageResponse {
   @ApiProperty() total!: number;
 
   static from(page: OrderPage): OrderPageResponse {
-    return { items: page.items.map((item) => OrderResponse.from(item)), page: page.page, pageSize: page.pageSize, total: page.total };
+    return {
+      items: page.items.map((item) => OrderResponse.from(item)),
+      page: page.page,
+      pageSize: page.pageSize,
+      total: page.total,
+    };
   }
 }

@@ -23,11 +23,18 @@ class FakeResponse extends EventEmitter {
 
 describe('ProblemDetailsFilter', () => {
   let replied: { body: Record<string, unknown>; status: number } | undefined;
-  const adapterHost = { httpAdapter: { reply: (_response: unknown, body: Record<string, unknown>, status: number) => (replied = { body, status }) } };
+  const adapterHost = {
+    httpAdapter: {
+      reply: (_response: unknown, body: Record<string, unknown>, status: number) => (replied = { body, status }),
+    },
+  };
   const routes = { allowedMethods: () => [] } as unknown as RouteTable;
   const filter = new ProblemDetailsFilter(adapterHost as unknown as HttpAdapterHost, routes);
   const httpHost = (request: object, response: FakeResponse) =>
-    ({ getType: () => 'http', switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }) }) as unknown as ArgumentsHost;
+    ({
+      getType: () => 'http',
+      switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
+    }) as unknown as ArgumentsHost;
 
   beforeEach(() => {
     replied = undefined;
@@ -37,7 +44,11 @@ describe('ProblemDetailsFilter', () => {
 
   describe('catch', () => {
     it('answers an RFC 9457 document with the request path, the trace id of its traceparent and the trace headers', () => {
-      const request = { method: 'GET', originalUrl: '/api/orders/7?x=1', headers: { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` } };
+      const request = {
+        method: 'GET',
+        originalUrl: '/api/orders/7?x=1',
+        headers: { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` },
+      };
       const response = new FakeResponse();
       filter.catch(new NotFoundError('Order 7 not found'), httpHost(request, response));
       expect(replied).toEqual({
@@ -52,13 +63,19 @@ describe('ProblemDetailsFilter', () => {
           correlationId: TRACE_ID,
         },
       });
-      expect(response.headers).toMatchObject({ 'content-type': 'application/problem+json; charset=utf-8', 'x-correlation-id': TRACE_ID });
+      expect(response.headers).toMatchObject({
+        'content-type': 'application/problem+json; charset=utf-8',
+        'x-correlation-id': TRACE_ID,
+      });
       expect(response.headers.traceparent).toContain(TRACE_ID);
     });
 
     it('sets the problem’s own headers (WWW-Authenticate on a 401)', () => {
       const response = new FakeResponse();
-      filter.catch(new UnauthorizedError('Token has expired'), httpHost({ method: 'GET', url: '/api/me', headers: { authorization: 'Bearer x' } }, response));
+      filter.catch(
+        new UnauthorizedError('Token has expired'),
+        httpHost({ method: 'GET', url: '/api/me', headers: { authorization: 'Bearer x' } }, response),
+      );
       expect(replied?.status).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer realm="seam", error="invalid_token"');
     });
@@ -71,7 +88,10 @@ describe('ProblemDetailsFilter', () => {
     });
 
     it('leaves a message handler’s error to the door logic: it becomes a wire error', async () => {
-      const rpcHost = { getType: () => 'rpc', switchToRpc: () => ({ getContext: () => undefined }) } as unknown as ArgumentsHost;
+      const rpcHost = {
+        getType: () => 'rpc',
+        switchToRpc: () => ({ getContext: () => undefined }),
+      } as unknown as ArgumentsHost;
       const result = filter.catch(new NotFoundError('no such order'), rpcHost) as Observable<never>;
       await expect(lastValueFrom(result)).rejects.toEqual({ code: 'NOT_FOUND', message: 'no such order', details: {} });
       expect(replied).toBeUndefined();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { BadRequestException, ForbiddenException, HttpException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ForbiddenException,
+  HttpException,
+  NotFoundException,
+  PayloadTooLargeException,
+} from '@nestjs/common';
 import {
   ConflictError,
   DeadlineExceededError,
@@ -34,12 +40,19 @@ describe('problemOf', () => {
 
     it('shows the message of a client error as the detail, but never its other details', () => {
       const problem = problemOf(new ConflictError('Not enough stock of MUG', { sku: 'MUG', available: 1 }), context);
-      expect(problem).toEqual({ type: expect.objectContaining({ status: 409 }), detail: 'Not enough stock of MUG', headers: {} });
+      expect(problem).toEqual({
+        type: expect.objectContaining({ status: 409 }),
+        detail: 'Not enough stock of MUG',
+        headers: {},
+      });
     });
 
     it('lists the offending fields of a validation error', () => {
       const fields = [{ path: 'lines[1].quantity', messages: ['quantity must not be less than 1'] }];
-      expect(problemOf(new ValidationError('Invalid PlaceOrder', fields), context)).toMatchObject({ detail: 'Invalid PlaceOrder', errors: fields });
+      expect(problemOf(new ValidationError('Invalid PlaceOrder', fields), context)).toMatchObject({
+        detail: 'Invalid PlaceOrder',
+        errors: fields,
+      });
     });
 
     it.each([
@@ -53,7 +66,9 @@ describe('problemOf', () => {
     });
 
     it('challenges for a bearer token, saying invalid_token only when one was presented', () => {
-      expect(problemOf(new UnauthorizedError('missing'), context).headers).toEqual({ 'WWW-Authenticate': 'Bearer realm="seam"' });
+      expect(problemOf(new UnauthorizedError('missing'), context).headers).toEqual({
+        'WWW-Authenticate': 'Bearer realm="seam"',
+      });
       expect(problemOf(new UnauthorizedError('forged'), { ...context, presentedCredentials: true }).headers).toEqual({
         'WWW-Authenticate': 'Bearer realm="seam", error="invalid_token"',
       });
@@ -62,8 +77,15 @@ describe('problemOf', () => {
 
   describe('what Nest and Express raise', () => {
     it('answers a route that does not exist with 404, and a method it does not allow with 405 and Allow', () => {
-      const noRoute = problemOf(new NotFoundException('Cannot POST /api/nope'), { ...context, path: '/api/nope', allowedMethods: [] });
-      expect(noRoute).toMatchObject({ type: { status: 404, code: ErrorCode.NotFound }, detail: 'There is no route POST /api/nope' });
+      const noRoute = problemOf(new NotFoundException('Cannot POST /api/nope'), {
+        ...context,
+        path: '/api/nope',
+        allowedMethods: [],
+      });
+      expect(noRoute).toMatchObject({
+        type: { status: 404, code: ErrorCode.NotFound },
+        detail: 'There is no route POST /api/nope',
+      });
       const wrongMethod = problemOf(new NotFoundException('Cannot DELETE /api/products'), {
         ...context,
         method: 'DELETE',
@@ -74,15 +96,21 @@ describe('problemOf', () => {
     });
 
     it('answers a body that is not JSON with 400 malformed-json, and one over the limit with 413', () => {
-      const malformed = new BadRequestException('Unexpected end of JSON input', { cause: new SyntaxError('Unexpected end of JSON input') });
-      expect(problemOf(malformed, context)).toMatchObject({ type: { status: 400, code: ErrorCode.Validation, uri: expect.stringContaining('malformed-json') } });
+      const malformed = new BadRequestException('Unexpected end of JSON input', {
+        cause: new SyntaxError('Unexpected end of JSON input'),
+      });
+      expect(problemOf(malformed, context)).toMatchObject({
+        type: { status: 400, code: ErrorCode.Validation, uri: expect.stringContaining('malformed-json') },
+      });
       expect(problemOf(new PayloadTooLargeException('request entity too large'), context)).toMatchObject({
         type: { status: 413, code: ErrorCode.Validation, uri: expect.stringContaining('payload-too-large') },
       });
     });
 
     it('keeps the status of other HTTP exceptions (a refusing guard is 403, 415 stays 415)', () => {
-      expect(problemOf(new ForbiddenException('Forbidden resource'), context)).toMatchObject({ type: { status: 403, code: ErrorCode.Forbidden } });
+      expect(problemOf(new ForbiddenException('Forbidden resource'), context)).toMatchObject({
+        type: { status: 403, code: ErrorCode.Forbidden },
+      });
       expect(problemOf(new HttpException('Unsupported Media Type', 415), context)).toMatchObject({
         type: { status: 415, code: ErrorCode.Validation, title: 'Unsupported Media Type' },
       });
@@ -92,7 +120,12 @@ describe('problemOf', () => {
   describe('anything else', () => {
     it('is a generic 500 that leaks nothing, logged as an error', () => {
       const problem = problemOf(new TypeError("Cannot read properties of undefined (reading 'secretColumn')"), context);
-      expect(problem).toEqual({ type: expect.objectContaining({ status: 500, code: ErrorCode.Internal }), detail: 'An unexpected error occurred', headers: {}, log: 'error' });
+      expect(problem).toEqual({
+        type: expect.objectContaining({ status: 500, code: ErrorCode.Internal }),
+        detail: 'An unexpected error occurred',
+        headers: {},
+        log: 'error',
+      });
     });
   });
 });

@@ -62,7 +62,8 @@ function fromSeamError(error: SeamError, context: ProblemContext): Problem {
   const hidden = HIDDEN_DETAIL[type.code];
   const problem: Problem = { type, detail: hidden ?? error.message, headers: {} };
   if (error instanceof ValidationError) problem.errors = error.fields;
-  if (type.code === ErrorCode.Unauthorized) problem.headers['WWW-Authenticate'] = bearerChallenge(context.presentedCredentials);
+  if (type.code === ErrorCode.Unauthorized)
+    problem.headers['WWW-Authenticate'] = bearerChallenge(context.presentedCredentials);
   if (hidden) problem.log = type.code === ErrorCode.Internal ? 'error' : 'warn';
   return problem;
 }
@@ -74,7 +75,8 @@ function bearerChallenge(presentedCredentials: boolean): string {
 
 function noRoute(context: ProblemContext): Problem {
   const allowed = context.allowedMethods ?? [];
-  if (allowed.length === 0) return { type: PROBLEM_TYPES.noRoute, detail: `There is no route ${context.method} ${context.path}`, headers: {} };
+  if (allowed.length === 0)
+    return { type: PROBLEM_TYPES.noRoute, detail: `There is no route ${context.method} ${context.path}`, headers: {} };
   return {
     type: PROBLEM_TYPES.methodNotAllowed,
     detail: `${context.path} does not allow ${context.method}; it allows ${allowed.join(', ')}`,
@@ -84,8 +86,14 @@ function noRoute(context: ProblemContext): Problem {
 
 function fromHttpException(error: HttpException): Problem {
   const status = error.getStatus();
-  if (status === 413) return { type: PROBLEM_TYPES.payloadTooLarge, detail: 'The request body is larger than this API accepts', headers: {} };
-  if (status === 400 && error.cause instanceof SyntaxError) return { type: PROBLEM_TYPES.malformedJson, detail: error.message, headers: {} };
+  if (status === 413)
+    return {
+      type: PROBLEM_TYPES.payloadTooLarge,
+      detail: 'The request body is larger than this API accepts',
+      headers: {},
+    };
+  if (status === 400 && error.cause instanceof SyntaxError)
+    return { type: PROBLEM_TYPES.malformedJson, detail: error.message, headers: {} };
   const type = typeOfStatus(status);
   const hidden = HIDDEN_DETAIL[type.code];
   const problem: Problem = { type, detail: hidden ?? error.message, headers: {} };
@@ -95,7 +103,13 @@ function fromHttpException(error: HttpException): Problem {
 }
 
 const TYPE_OF_STATUS: ReadonlyMap<number, ProblemType> = new Map(
-  [PROBLEM_TYPES.validation, PROBLEM_TYPES.unauthorized, PROBLEM_TYPES.forbidden, PROBLEM_TYPES.notFound, PROBLEM_TYPES.conflict]
+  [
+    PROBLEM_TYPES.validation,
+    PROBLEM_TYPES.unauthorized,
+    PROBLEM_TYPES.forbidden,
+    PROBLEM_TYPES.notFound,
+    PROBLEM_TYPES.conflict,
+  ]
     .concat([PROBLEM_TYPES.unavailable, PROBLEM_TYPES.deadlineExceeded, PROBLEM_TYPES.internal])
     .map((type) => [type.status, type]),
 );

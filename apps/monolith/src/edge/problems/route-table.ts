@@ -23,7 +23,11 @@ export class RouteTable {
 
   /** The methods some route allows on `path` (with HEAD wherever GET is), sorted; empty for an unknown path. */
   allowedMethods(path: string): string[] {
-    const methods = new Set(this.all().filter((route) => route.pattern.test(path)).map((route) => route.method));
+    const methods = new Set(
+      this.all()
+        .filter((route) => route.pattern.test(path))
+        .map((route) => route.method),
+    );
     if (methods.has('GET')) methods.add('HEAD');
     return [...methods].toSorted();
   }
@@ -38,7 +42,9 @@ export class RouteTable {
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (method === undefined || method === RequestMethod.ALL) return [];
         const suffixes = paths(Reflect.getMetadata(PATH_METADATA, handler));
-        return prefixes.flatMap((prefix) => suffixes.map((suffix) => ({ method: RequestMethod[method], pattern: patternOf(prefix, suffix) })));
+        return prefixes.flatMap((prefix) =>
+          suffixes.map((suffix) => ({ method: RequestMethod[method], pattern: patternOf(prefix, suffix) })),
+        );
       });
     });
     return this.routes;
@@ -53,6 +59,8 @@ function paths(metadata: unknown): string[] {
 /** `api/products` + `:sku/stock` → /^\/api\/products\/[^/]+\/stock\/?$/ (Express is not strict about a trailing slash). */
 function patternOf(prefix: string, suffix: string): RegExp {
   const segments = `${prefix}/${suffix}`.split('/').filter((segment) => segment.length > 0);
-  const source = segments.map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)));
+  const source = segments.map((segment) =>
+    segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`),
+  );
   return new RegExp(`^/${source.join('/')}/?$`);
 }

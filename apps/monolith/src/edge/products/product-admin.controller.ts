@@ -6,7 +6,14 @@ import { SeamClient } from '@seam/transport';
 import { Roles } from '../auth/auth.decorators.js';
 import { ApiProblems } from '../docs/api-problems.decorator.js';
 import { EdgeController } from '../edge-controller.decorator.js';
-import { CreateProductRequest, ProductResponse, SetStockRequest, SkuParams, StockResponse, UpdateProductRequest } from './products.dto.js';
+import {
+  CreateProductRequest,
+  ProductResponse,
+  SetStockRequest,
+  SkuParams,
+  StockResponse,
+  UpdateProductRequest,
+} from './products.dto.js';
 
 /** Managing products and their stock (admins), through `CatalogContract` and `InventoryContract`. */
 @EdgeController('api/products', 'products (admin)')
@@ -20,7 +27,9 @@ export class ProductAdminController {
   @ApiProblems(409)
   async create(@Body() body: CreateProductRequest): Promise<ProductResponse> {
     const { sku, name, description = '', price, active = true } = body;
-    return ProductResponse.from(await this.seam.send(CatalogContract.createProduct, { sku, name, description, price, active }));
+    return ProductResponse.from(
+      await this.seam.send(CatalogContract.createProduct, { sku, name, description, price, active }),
+    );
   }
 
   @Patch(':sku')
@@ -29,7 +38,9 @@ export class ProductAdminController {
   @ApiProblems(404)
   async update(@Param() params: SkuParams, @Body() body: UpdateProductRequest): Promise<ProductResponse> {
     const { name, description, price, active } = body;
-    return ProductResponse.from(await this.seam.send(CatalogContract.updateProduct, { sku: params.sku, name, description, price, active }));
+    return ProductResponse.from(
+      await this.seam.send(CatalogContract.updateProduct, { sku: params.sku, name, description, price, active }),
+    );
   }
 
   @Put(':sku/stock')
@@ -38,7 +49,9 @@ export class ProductAdminController {
   @ApiProblems(404)
   async setStock(@Param() params: SkuParams, @Body() body: SetStockRequest): Promise<StockResponse> {
     await this.productMustExist(params.sku);
-    return StockResponse.from(await this.seam.send(InventoryContract.setStock, { sku: params.sku, available: body.available }));
+    return StockResponse.from(
+      await this.seam.send(InventoryContract.setStock, { sku: params.sku, available: body.available }),
+    );
   }
 
   @Get(':sku/stock')

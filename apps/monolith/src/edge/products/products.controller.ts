@@ -15,7 +15,9 @@ export class ProductsController {
   @ApiOperation({ summary: 'A page of the products on sale, optionally matching a text' })
   @ApiOkResponse({ type: ProductPageResponse })
   async list(@Query() query: ListProductsQuery): Promise<ProductPageResponse> {
-    return ProductPageResponse.from(await this.seam.send(CatalogContract.listProducts, { page: query.page, pageSize: query.pageSize, q: query.q }));
+    return ProductPageResponse.from(
+      await this.seam.send(CatalogContract.listProducts, { page: query.page, pageSize: query.pageSize, q: query.q }),
+    );
   }
 
   @Get(':sku')

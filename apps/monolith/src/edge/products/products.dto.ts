@@ -12,7 +12,11 @@ import { MoneyDto } from '../money.dto.js';
 export class ListProductsQuery {
   @ApiPropertyOptional({ minimum: 1, default: 1 }) @IsOptional() @IsInt() page?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @IsInt() pageSize?: number;
-  @ApiPropertyOptional({ description: 'Matches name, description or sku', maxLength: 100 }) @IsOptional() @IsString() @MaxLength(100) q?: string;
+  @ApiPropertyOptional({ description: 'Matches name, description or sku', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
 }
 
 /** `/api/products/:sku…` */
@@ -24,7 +28,11 @@ export class SkuParams {
 export class CreateProductRequest {
   @ApiProperty({ pattern: '^[A-Z0-9][A-Z0-9-]{0,39}$', example: 'MUG-SEAM' }) @IsString() @MaxLength(40) sku!: string;
   @ApiProperty({ maxLength: 120, example: 'Seam enamel mug' }) @IsString() @MaxLength(120) name!: string;
-  @ApiPropertyOptional({ maxLength: 2000, default: '' }) @IsOptional() @IsString() @MaxLength(2_000) description?: string;
+  @ApiPropertyOptional({ maxLength: 2000, default: '' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2_000)
+  description?: string;
   @ApiProperty({ type: MoneyDto }) @ValidateNested() @Type(() => MoneyDto) price!: MoneyDto;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
 }
@@ -52,7 +60,14 @@ export class ProductResponse {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 
   static from(view: ProductView): ProductResponse {
-    return { sku: view.sku, name: view.name, description: view.description, price: MoneyDto.from(view.price), active: view.active, updatedAt: view.updatedAt };
+    return {
+      sku: view.sku,
+      name: view.name,
+      description: view.description,
+      price: MoneyDto.from(view.price),
+      active: view.active,
+      updatedAt: view.updatedAt,
+    };
   }
 }
 
@@ -64,7 +79,12 @@ export class ProductPageResponse {
   @ApiProperty() total!: number;
 
   static from(page: ProductPage): ProductPageResponse {
-    return { items: page.items.map((item) => ProductResponse.from(item)), page: page.page, pageSize: page.pageSize, total: page.total };
+    return {
+      items: page.items.map((item) => ProductResponse.from(item)),
+      page: page.page,
+      pageSize: page.pageSize,
+      total: page.total,
+    };
   }
 }
 

@@ -23,21 +23,43 @@ async function refusedPaths(value: unknown, metadata: ArgumentMetadata): Promise
 describe('EdgeValidationPipe', () => {
   describe('transform', () => {
     it('answers a valid body as an instance of its DTO', async () => {
-      const order = await pipe.transform({ lines: [{ sku: 'MUG', quantity: 2 }], cardNumber: '4242424242424242' }, body(PlaceOrderRequest));
+      const order = await pipe.transform(
+        { lines: [{ sku: 'MUG', quantity: 2 }], cardNumber: '4242424242424242' },
+        body(PlaceOrderRequest),
+      );
       expect(order).toBeInstanceOf(PlaceOrderRequest);
       expect(order).toEqual({ lines: [{ sku: 'MUG', quantity: 2 }], cardNumber: '4242424242424242' });
     });
 
     it('refuses unknown fields at any depth instead of stripping them (no customerId in an order)', async () => {
-      const order = { customerId: 'someone-else', lines: [{ sku: 'MUG', quantity: 1, discount: 100 }], cardNumber: '4242424242424242' };
+      const order = {
+        customerId: 'someone-else',
+        lines: [{ sku: 'MUG', quantity: 1, discount: 100 }],
+        cardNumber: '4242424242424242',
+      };
       expect(await refusedPaths(order, body(PlaceOrderRequest))).toEqual(['customerId', 'lines[0].discount']);
     });
 
     it('refuses wrong types in a body, naming nested paths; a JSON body is never converted', async () => {
-      const order = { lines: [{ sku: 'MUG', quantity: 1 }, { sku: 7, quantity: '2' }], cardNumber: 4242424242424242 };
-      expect(await refusedPaths(order, body(PlaceOrderRequest))).toEqual(['lines[1].sku', 'lines[1].quantity', 'cardNumber']);
+      const order = {
+        lines: [
+          { sku: 'MUG', quantity: 1 },
+          { sku: 7, quantity: '2' },
+        ],
+        cardNumber: 4242424242424242,
+      };
+      expect(await refusedPaths(order, body(PlaceOrderRequest))).toEqual([
+        'lines[1].sku',
+        'lines[1].quantity',
+        'cardNumber',
+      ]);
       expect(await refusedPaths({ available: '5' }, body(SetStockRequest))).toEqual(['available']);
-      expect(await refusedPaths({ sku: 'A', name: 'A', price: { amount: 9.99, currency: 'EUR' } }, body(CreateProductRequest))).toEqual(['price.amount']);
+      expect(
+        await refusedPaths(
+          { sku: 'A', name: 'A', price: { amount: 9.99, currency: 'EUR' } },
+          body(CreateProductRequest),
+        ),
+      ).toEqual(['price.amount']);
     });
 
     it('refuses a missing body or one that is not an object', async () => {
@@ -47,7 +69,11 @@ describe('EdgeValidationPipe', () => {
     });
 
     it('converts query values to the declared types, and refuses what does not convert', async () => {
-      await expect(pipe.transform({ page: '2', pageSize: '10', q: 'mug' }, query(ListProductsQuery))).resolves.toEqual({ page: 2, pageSize: 10, q: 'mug' });
+      await expect(pipe.transform({ page: '2', pageSize: '10', q: 'mug' }, query(ListProductsQuery))).resolves.toEqual({
+        page: 2,
+        pageSize: 10,
+        q: 'mug',
+      });
       expect(await refusedPaths({ page: 'two' }, query(ListProductsQuery))).toEqual(['page']);
       expect(await refusedPaths({ page: '1.5', sort: 'price' }, query(ListProductsQuery))).toEqual(['sort', 'page']);
     });

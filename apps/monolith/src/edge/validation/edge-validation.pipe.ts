@@ -32,7 +32,8 @@ export class EdgeValidationPipe implements PipeTransform {
         transform: true,
         transformOptions: { enableImplicitConversion: part !== 'body' },
         validationError: { target: false, value: false },
-        exceptionFactory: (errors: ClassValidatorError[]) => new ValidationError(`Invalid ${WHERE[part]}`, fieldViolations(errors)),
+        exceptionFactory: (errors: ClassValidatorError[]) =>
+          new ValidationError(`Invalid ${WHERE[part]}`, fieldViolations(errors)),
       });
       this.pipes.set(part, pipe);
     }
@@ -43,7 +44,11 @@ export class EdgeValidationPipe implements PipeTransform {
 /** class-validator's error tree as flat field paths: `lines[1].quantity`, `price.amount`. */
 export function fieldViolations(errors: readonly ClassValidatorError[], parent = ''): FieldViolation[] {
   return errors.flatMap((error) => {
-    const path = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
+    const path = /^\d+$/.test(error.property)
+      ? `${parent}[${error.property}]`
+      : parent
+        ? `${parent}.${error.property}`
+        : error.property;
     const own = error.constraints ? [{ path, messages: Object.values(error.constraints) }] : [];
     return [...own, ...fieldViolations(error.children ?? [], path)];
   });

@@ -14,7 +14,12 @@ export class GetPricesController {
     const found = await this.products.findBySkus(skus);
     const known = new Set(found.map((product) => product.sku));
     return {
-      prices: found.map((product) => ({ sku: product.sku, name: product.name, unitPrice: { ...product.price }, active: product.active })),
+      prices: found.map((product) => ({
+        sku: product.sku,
+        name: product.name,
+        unitPrice: { ...product.price },
+        active: product.active,
+      })),
       unknownSkus: skus.filter((sku) => !known.has(sku)),
     };
   }

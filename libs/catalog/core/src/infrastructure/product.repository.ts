@@ -36,8 +36,17 @@ export class ProductRepository {
   }
 
   /** Products in sku order; `text` matches name, description or sku case-insensitively. */
-  async findPage(options: { text?: string; includeInactive: boolean; offset: number; limit: number }): Promise<ProductSlice> {
-    const query = this.records.createQueryBuilder('product').orderBy('product.sku', 'ASC').skip(options.offset).take(options.limit);
+  async findPage(options: {
+    text?: string;
+    includeInactive: boolean;
+    offset: number;
+    limit: number;
+  }): Promise<ProductSlice> {
+    const query = this.records
+      .createQueryBuilder('product')
+      .orderBy('product.sku', 'ASC')
+      .skip(options.offset)
+      .take(options.limit);
     if (!options.includeInactive) query.andWhere('product.active = :active', { active: true });
     if (options.text) {
       // LOWER … LIKE behaves alike on SQLite and PostgreSQL; the pattern's wildcards are escaped.

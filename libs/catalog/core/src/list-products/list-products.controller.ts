@@ -14,7 +14,12 @@ export class ListProductsController {
     const page = request.page ?? 1;
     const pageSize = request.pageSize ?? 20;
     const text = request.q?.trim() || undefined;
-    const slice = await this.products.findPage({ text, includeInactive: request.includeInactive ?? false, offset: (page - 1) * pageSize, limit: pageSize });
+    const slice = await this.products.findPage({
+      text,
+      includeInactive: request.includeInactive ?? false,
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+    });
     return { items: slice.items.map(toView), page, pageSize, total: slice.total };
   }
 }

@@ -8,15 +8,18 @@ import { toView } from '../product.views.js';
 /** `catalog.update-product` */
 @ContractController(CatalogContract)
 export class UpdateProductController {
-  constructor(
-    private readonly products: ProductRepository,
-  ) {}
+  constructor(private readonly products: ProductRepository) {}
 
   @Handle(CatalogContract.updateProduct)
   async update(@Payload() request: UpdateProduct): Promise<ProductView> {
     const product = await this.products.findBySku(request.sku);
     if (!product) throw new NotFoundError(`No product ${request.sku}`, { sku: request.sku });
-    const changes = { name: request.name, description: request.description, price: request.price, active: request.active };
+    const changes = {
+      name: request.name,
+      description: request.description,
+      price: request.price,
+      active: request.active,
+    };
     const next = applyChanges(product, changes, new Date());
     if (next !== product) {
       await this.products.save(next);

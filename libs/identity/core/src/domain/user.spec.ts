@@ -3,7 +3,8 @@ import { newUser, type User, withRoles } from './user.js';
 
 const t0 = new Date('2026-01-01T00:00:00.000Z');
 const t1 = new Date('2026-01-02T00:00:00.000Z');
-const base = (): User => newUser({ id: 'u-1', email: ' Ada@Example.com ', name: '  Ada  ', passwordHash: 'scrypt$…' }, t0);
+const base = (): User =>
+  newUser({ id: 'u-1', email: ' Ada@Example.com ', name: '  Ada  ', passwordHash: 'scrypt$…' }, t0);
 
 describe('user', () => {
   describe('newUser', () => {
@@ -22,7 +23,10 @@ describe('user', () => {
 
   describe('withRoles', () => {
     it('sets exactly the given roles, canonically, and stamps the update', () => {
-      expect(withRoles(base(), ['admin', 'customer', 'admin'], t1)).toMatchObject({ roles: ['customer', 'admin'], updatedAt: t1.toISOString() });
+      expect(withRoles(base(), ['admin', 'customer', 'admin'], t1)).toMatchObject({
+        roles: ['customer', 'admin'],
+        updatedAt: t1.toISOString(),
+      });
     });
 
     it('may take a role away', () => {

@@ -12,7 +12,10 @@ describe('GetUserController', () => {
   let dataSource: DataSource;
   let controller: GetUserController;
   const t0 = new Date('2026-11-25T10:00:00.000Z');
-  const ada = newUser({ id: randomUUID(), email: 'ada@example.com', name: 'Ada', passwordHash: 'scrypt$secret-hash' }, t0);
+  const ada = newUser(
+    { id: randomUUID(), email: 'ada@example.com', name: 'Ada', passwordHash: 'scrypt$secret-hash' },
+    t0,
+  );
 
   beforeAll(async () => {
     dataSource = await openDataSource(dataSourceOptions(identityData, { kind: 'memory' }));
@@ -25,7 +28,13 @@ describe('GetUserController', () => {
   describe('get', () => {
     it('answers the user view, without the password hash', async () => {
       const view = await controller.get({ userId: ada.id });
-      expect(view).toEqual({ id: ada.id, email: 'ada@example.com', name: 'Ada', roles: ['customer'], createdAt: t0.toISOString() });
+      expect(view).toEqual({
+        id: ada.id,
+        email: 'ada@example.com',
+        name: 'Ada',
+        roles: ['customer'],
+        createdAt: t0.toISOString(),
+      });
       expect(JSON.stringify(view)).not.toContain('secret-hash');
     });
 

@@ -13,7 +13,10 @@ describe('GrantRolesController', () => {
   let dataSource: DataSource;
   let users: UserRepository;
   let controller: GrantRolesController;
-  const ada = newUser({ id: randomUUID(), email: 'ada@example.com', name: 'Ada', passwordHash: 'scrypt$…' }, new Date('2026-01-01T00:00:00.000Z'));
+  const ada = newUser(
+    { id: randomUUID(), email: 'ada@example.com', name: 'Ada', passwordHash: 'scrypt$…' },
+    new Date('2026-01-01T00:00:00.000Z'),
+  );
 
   beforeAll(async () => {
     dataSource = await openDataSource(dataSourceOptions(identityData, { kind: 'memory' }));
@@ -25,7 +28,9 @@ describe('GrantRolesController', () => {
 
   describe('grant', () => {
     it('stores exactly the given roles, without duplicates, and answers the view', async () => {
-      await expect(controller.grant({ userId: ada.id, roles: ['admin', 'customer', 'admin'] })).resolves.toMatchObject({ roles: ['customer', 'admin'] });
+      await expect(controller.grant({ userId: ada.id, roles: ['admin', 'customer', 'admin'] })).resolves.toMatchObject({
+        roles: ['customer', 'admin'],
+      });
       const stored = await users.findById(ada.id);
       expect(stored?.roles).toEqual(['customer', 'admin']);
       expect(stored?.updatedAt).not.toBe(ada.updatedAt);
@@ -44,7 +49,9 @@ describe('GrantRolesController', () => {
     });
 
     it('answers NotFound for an unknown user', async () => {
-      await expect(controller.grant({ userId: randomUUID(), roles: ['customer'] })).rejects.toBeInstanceOf(NotFoundError);
+      await expect(controller.grant({ userId: randomUUID(), roles: ['customer'] })).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
     });
   });
 });

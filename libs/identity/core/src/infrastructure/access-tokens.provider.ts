@@ -17,7 +17,9 @@ export const accessTokensProvider: FactoryProvider<AccessTokens> = {
   inject: [IDENTITY_CONFIG, SigningKeyRepository],
   useFactory: async (config: IdentityConfig, keys: SigningKeyRepository) => {
     const secret = config.jwtSecret ?? (await keys.getOrCreate(SIGNING_KEY_ID, () => randomBytes(MIN_SECRET_BYTES)));
-    new Logger('Identity').log(`Signing tokens with ${config.jwtSecret ? 'JWT_SECRET' : 'the secret stored in its database'}`);
+    new Logger('Identity').log(
+      `Signing tokens with ${config.jwtSecret ? 'JWT_SECRET' : 'the secret stored in its database'}`,
+    );
     return new AccessTokens(secret, config.tokenTtlSeconds);
   },
 };

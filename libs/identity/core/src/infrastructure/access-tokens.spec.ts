@@ -12,7 +12,15 @@ const subject: TokenSubject = { id: randomUUID(), email: 'ada@example.com', role
 const tokens = new AccessTokens(secret, 3_600, at(t0));
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const claims = () => ({ sub: subject.id, email: subject.email, roles: subject.roles, iss: 'seam-identity', aud: 'seam', iat: 1, exp: 9_999_999_999 });
+const claims = () => ({
+  sub: subject.id,
+  email: subject.email,
+  roles: subject.roles,
+  iss: 'seam-identity',
+  aud: 'seam',
+  iat: 1,
+  exp: 9_999_999_999,
+});
 
 /** A token signed with the right secret but the given claims (jose's builder, no defaults). */
 function signed(payload: Record<string, unknown>, alg = 'HS256'): Promise<string> {
@@ -31,10 +39,21 @@ async function rejection(token: string, verifier = tokens): Promise<string> {
 describe('AccessTokens', () => {
   describe('issue', () => {
     it('signs HS256 with sub, email, roles, iss, aud, iat and exp', async () => {
-      const [header, payload] = (await tokens.issue(subject)).split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+      const [header, payload] = (await tokens.issue(subject))
+        .split('.')
+        .slice(0, 2)
+        .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
       const iat = t0.getTime() / 1_000;
       expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
-      expect(payload).toEqual({ sub: subject.id, email: 'ada@example.com', roles: ['customer'], iss: 'seam-identity', aud: 'seam', iat, exp: iat + 3_600 });
+      expect(payload).toEqual({
+        sub: subject.id,
+        email: 'ada@example.com',
+        roles: ['customer'],
+        iss: 'seam-identity',
+        aud: 'seam',
+        iat,
+        exp: iat + 3_600,
+      });
     });
   });
 
@@ -74,19 +93,30 @@ describe('AccessTokens', () => {
     });
 
     it('refuses a wrong audience or issuer, and a token without expiry or subject', async () => {
-      expect(await rejection(await signed({ ...claims(), aud: 'other' }))).toBe('Token claim "aud" is missing or invalid');
-      expect(await rejection(await signed({ ...claims(), iss: 'someone-else' }))).toBe('Token claim "iss" is missing or invalid');
-      expect(await rejection(await signed({ ...claims(), exp: undefined }))).toBe('Token claim "exp" is missing or invalid');
-      expect(await rejection(await signed({ ...claims(), sub: undefined }))).toBe('Token claim "sub" is missing or invalid');
+      expect(await rejection(await signed({ ...claims(), aud: 'other' }))).toBe(
+        'Token claim "aud" is missing or invalid',
+      );
+      expect(await rejection(await signed({ ...claims(), iss: 'someone-else' }))).toBe(
+        'Token claim "iss" is missing or invalid',
+      );
+      expect(await rejection(await signed({ ...claims(), exp: undefined }))).toBe(
+        'Token claim "exp" is missing or invalid',
+      );
+      expect(await rejection(await signed({ ...claims(), sub: undefined }))).toBe(
+        'Token claim "sub" is missing or invalid',
+      );
     });
 
     it('accepts a token the tests craft with the right claims (the crafting above is sound)', async () => {
       await expect(tokens.verify(await signed(claims()))).resolves.toBe(subject.id);
     });
 
-    it.each(['', 'garbage', 'a.b.c', '..', 'a.b', '😀.😀.😀', 'a.b.c.d.e'])('refuses the malformed %p', async (token) => {
-      expect(await rejection(token)).toBe('Token is malformed');
-    });
+    it.each(['', 'garbage', 'a.b.c', '..', 'a.b', '😀.😀.😀', 'a.b.c.d.e'])(
+      'refuses the malformed %p',
+      async (token) => {
+        expect(await rejection(token)).toBe('Token is malformed');
+      },
+    );
 
     it('refuses a correctly signed payload that is not a JSON object', async () => {
       const signingInput = `${base64url({ alg: 'HS256', typ: 'JWT' })}.${Buffer.from('[1,2]').toString('base64url')}`;

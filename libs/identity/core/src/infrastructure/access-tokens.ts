@@ -75,9 +75,12 @@ export class AccessTokens {
 function rejection(error: unknown): unknown {
   if (error instanceof UnauthorizedError) return error;
   if (error instanceof errors.JWTExpired) return new UnauthorizedError('Token has expired');
-  if (error instanceof errors.JOSEAlgNotAllowed) return new UnauthorizedError('Token algorithm is not accepted (only HS256)');
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new UnauthorizedError('Token signature is invalid');
-  if (error instanceof errors.JWTClaimValidationFailed) return new UnauthorizedError(`Token claim "${error.claim}" is missing or invalid`);
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return new UnauthorizedError('Token algorithm is not accepted (only HS256)');
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return new UnauthorizedError('Token signature is invalid');
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return new UnauthorizedError(`Token claim "${error.claim}" is missing or invalid`);
   // Anything else jose refuses (bad base64, bad JSON, not three parts, a JWE…) is malformed input.
   if (error instanceof errors.JOSEError) return new UnauthorizedError('Token is malformed');
   return error;

@@ -32,7 +32,8 @@ export class PasswordHasher implements OnModuleInit {
   private dummy?: Promise<string>;
 
   constructor(@Inject(SCRYPT_COST) private readonly cost: ScryptCost) {
-    if (!sane(cost)) throw new Error(`Invalid scrypt cost ${JSON.stringify(cost)}: N must be a power of two, memory at most 256 MiB`);
+    if (!sane(cost))
+      throw new Error(`Invalid scrypt cost ${JSON.stringify(cost)}: N must be a power of two, memory at most 256 MiB`);
   }
 
   /** Prepares the dummy hash at start-up, so that even the first unknown-email log-in is not faster. */
@@ -78,7 +79,9 @@ function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffe
   // OpenSSL needs a little over 128·N·r bytes; Node's default limit (32 MiB) is exactly that at N=2^15.
   const options: ScryptOptions = { ...cost, maxmem: 2 * memoryOf(cost) };
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, HASH_BYTES, options, (error, key) => (error ? reject(error) : resolve(key))),
+    scrypt(password.normalize('NFKC'), salt, HASH_BYTES, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
   );
 }
 
@@ -94,7 +97,11 @@ function sane(cost: ScryptCost): boolean {
 function parse(stored: string): { cost: ScryptCost; salt: Buffer; hash: Buffer } | undefined {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return undefined;
-  const [N, r, p] = parts.slice(1, 4).map((part) => (/^[1-9]\d{0,9}$/.test(part) ? Number(part) : Number.NaN)) as [number, number, number];
+  const [N, r, p] = parts.slice(1, 4).map((part) => (/^[1-9]\d{0,9}$/.test(part) ? Number(part) : Number.NaN)) as [
+    number,
+    number,
+    number,
+  ];
   const cost = { N, r, p };
   const salt = strictBase64(parts[4]!);
   const hash = strictBase64(parts[5]!);

@@ -19,7 +19,11 @@ export class SigningKeyRepository {
     if (existing) return Buffer.from(existing.secret, 'base64');
     const secret = generate();
     try {
-      await this.records.insert({ id, secret: Buffer.from(secret).toString('base64'), createdAt: new Date().toISOString() });
+      await this.records.insert({
+        id,
+        secret: Buffer.from(secret).toString('base64'),
+        createdAt: new Date().toISOString(),
+      });
       return secret;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

@@ -38,7 +38,9 @@ export class UserRepository {
     try {
       await inTransaction(this.dataSource, async (manager) => {
         await manager.insert(UserRecord, toRecord(user));
-        await this.outbox.add(manager, IdentityContract.userRegistered, registeredEvent(user), { aggregateId: user.id });
+        await this.outbox.add(manager, IdentityContract.userRegistered, registeredEvent(user), {
+          aggregateId: user.id,
+        });
       });
       return true;
     } catch (error) {

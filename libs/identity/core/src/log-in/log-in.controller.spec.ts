@@ -45,7 +45,11 @@ describe('LogInController', () => {
   describe('logIn', () => {
     it('answers a bearer token for the user, with its lifetime, for any case of the email', async () => {
       const session = await controller.logIn({ email: 'ADA@example.com', password: 'difference-engine' });
-      expect(session).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, user: { id: ada.id, email: 'ada@example.com', roles: ['customer'] } });
+      expect(session).toMatchObject({
+        tokenType: 'Bearer',
+        expiresIn: 900,
+        user: { id: ada.id, email: 'ada@example.com', roles: ['customer'] },
+      });
       await expect(tokens.verify(session.accessToken)).resolves.toBe(ada.id);
     });
 

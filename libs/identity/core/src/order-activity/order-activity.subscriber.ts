@@ -21,12 +21,24 @@ export class OrderActivitySubscriber {
 
   @Subscribe(OrdersContract.orderConfirmed)
   async onConfirmed(@Payload() event: OrderEvent, @CurrentDelivery() delivery?: DeliveryInfo): Promise<void> {
-    await this.apply(delivery, { customerId: event.customerId, currency: event.total.currency, confirmed: 1, cancelled: 0, amount: event.total.amount });
+    await this.apply(delivery, {
+      customerId: event.customerId,
+      currency: event.total.currency,
+      confirmed: 1,
+      cancelled: 0,
+      amount: event.total.amount,
+    });
   }
 
   @Subscribe(OrdersContract.orderCancelled)
   async onCancelled(@Payload() event: OrderEvent, @CurrentDelivery() delivery?: DeliveryInfo): Promise<void> {
-    await this.apply(delivery, { customerId: event.customerId, currency: event.total.currency, confirmed: 0, cancelled: 1, amount: -event.total.amount });
+    await this.apply(delivery, {
+      customerId: event.customerId,
+      currency: event.total.currency,
+      confirmed: 0,
+      cancelled: 1,
+      amount: -event.total.amount,
+    });
   }
 
   private async apply(delivery: DeliveryInfo | undefined, change: ActivityChange): Promise<void> {

@@ -25,8 +25,18 @@ describe('RegisterUserController', () => {
 
   describe('register', () => {
     it('stores a customer with a normalised email and a hash of the password, and answers its view', async () => {
-      const view = await controller.register({ email: ' Ada@Example.com', password: 'difference-engine', name: 'Ada ' });
-      expect(view).toEqual({ id: expect.any(String), email: 'ada@example.com', name: 'Ada', roles: ['customer'], createdAt: expect.any(String) });
+      const view = await controller.register({
+        email: ' Ada@Example.com',
+        password: 'difference-engine',
+        name: 'Ada ',
+      });
+      expect(view).toEqual({
+        id: expect.any(String),
+        email: 'ada@example.com',
+        name: 'Ada',
+        roles: ['customer'],
+        createdAt: expect.any(String),
+      });
       const stored = await users.findById(view.id);
       expect(stored?.passwordHash).not.toContain('difference-engine');
       await expect(hasher.verify('difference-engine', stored?.passwordHash)).resolves.toBe(true);
@@ -36,23 +46,37 @@ describe('RegisterUserController', () => {
       const before = (await outboxOf(dataSource)).length;
       const view = await controller.register({ email: 'grace@example.com', password: 'cobol-1959', name: 'Grace' });
       const written = (await outboxOf(dataSource)).slice(before);
-      expect(written.map(({ pattern, aggregateId }) => [pattern, aggregateId])).toEqual([['identity.user.registered', view.id]]);
+      expect(written.map(({ pattern, aggregateId }) => [pattern, aggregateId])).toEqual([
+        ['identity.user.registered', view.id],
+      ]);
       const event = written[0]!.payload as UserRegistered;
-      expect(event).toEqual({ id: expect.any(String), occurredAt: view.createdAt, userId: view.id, email: 'grace@example.com', name: 'Grace' });
+      expect(event).toEqual({
+        id: expect.any(String),
+        occurredAt: view.createdAt,
+        userId: view.id,
+        email: 'grace@example.com',
+        name: 'Grace',
+      });
       expect(event.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(event.id).not.toBe(view.id);
     });
 
     it('refuses an email that is taken in another case, and writes no event', async () => {
       const before = (await outboxOf(dataSource)).length;
-      await expect(controller.register({ email: 'GRACE@example.com', password: 'another-one', name: 'Other' })).rejects.toBeInstanceOf(ConflictError);
+      await expect(
+        controller.register({ email: 'GRACE@example.com', password: 'another-one', name: 'Other' }),
+      ).rejects.toBeInstanceOf(ConflictError);
       expect(await outboxOf(dataSource)).toHaveLength(before);
     });
 
     it('refuses the email address as password, naming the field', async () => {
-      const error = await controller.register({ email: 'alan@example.com', password: 'Alan@Example.com', name: 'Alan' }).catch((caught: unknown) => caught);
+      const error = await controller
+        .register({ email: 'alan@example.com', password: 'Alan@Example.com', name: 'Alan' })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).fields).toEqual([{ path: 'password', messages: ['password must not be the email address'] }]);
+      expect((error as ValidationError).fields).toEqual([
+        { path: 'password', messages: ['password must not be the email address'] },
+      ]);
       await expect(users.findByEmail('alan@example.com')).resolves.toBeUndefined();
     });
   });

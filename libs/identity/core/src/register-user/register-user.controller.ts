@@ -19,12 +19,14 @@ export class RegisterUserController {
   @Handle(IdentityContract.registerUser)
   async register(@Payload() request: RegisterUser): Promise<UserView> {
     const problems = passwordProblems(request.password, request.email);
-    if (problems.length > 0) throw new ValidationError('Invalid RegisterUser', [{ path: 'password', messages: problems }]);
+    if (problems.length > 0)
+      throw new ValidationError('Invalid RegisterUser', [{ path: 'password', messages: problems }]);
     const passwordHash = await this.passwords.hash(request.password);
     const user = newUser({ id: randomUUID(), email: request.email, name: request.name, passwordHash }, new Date());
     // The unique index decides, so two concurrent registrations of one address cannot both win;
     // the account's event is written with it (outbox).
-    if (!(await this.users.insert(user))) throw new ConflictError('An account with this email already exists', { email: user.email });
+    if (!(await this.users.insert(user)))
+      throw new ConflictError('An account with this email already exists', { email: user.email });
     return toView(user);
   }
 }

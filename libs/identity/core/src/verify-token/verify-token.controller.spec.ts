@@ -15,7 +15,10 @@ describe('VerifyTokenController', () => {
   let users: UserRepository;
   const tokens = new AccessTokens(randomBytes(32), 900);
   let controller: VerifyTokenController;
-  const ada = newUser({ id: randomUUID(), email: 'ada@example.com', name: 'Ada', passwordHash: 'scrypt$…' }, new Date());
+  const ada = newUser(
+    { id: randomUUID(), email: 'ada@example.com', name: 'Ada', passwordHash: 'scrypt$…' },
+    new Date(),
+  );
 
   beforeAll(async () => {
     dataSource = await openDataSource(dataSourceOptions(identityData, { kind: 'memory' }));
@@ -28,9 +31,17 @@ describe('VerifyTokenController', () => {
   describe('verify', () => {
     it('answers the principal from the current account, not from the token', async () => {
       const token = await tokens.issue(ada);
-      await expect(controller.verify({ token })).resolves.toEqual({ userId: ada.id, email: 'ada@example.com', roles: ['customer'] });
+      await expect(controller.verify({ token })).resolves.toEqual({
+        userId: ada.id,
+        email: 'ada@example.com',
+        roles: ['customer'],
+      });
       await users.saveRoles(withRoles(ada, ['customer', 'admin'], new Date()));
-      await expect(controller.verify({ token })).resolves.toEqual({ userId: ada.id, email: 'ada@example.com', roles: ['customer', 'admin'] });
+      await expect(controller.verify({ token })).resolves.toEqual({
+        userId: ada.id,
+        email: 'ada@example.com',
+        roles: ['customer', 'admin'],
+      });
     });
 
     it('refuses a valid token of a user that does not exist', async () => {

@@ -22,8 +22,16 @@ describe('CommitStockController', () => {
     it('answers the committed reservation as the contract shows it', async () => {
       const orderId = randomUUID();
       await new ReserveStockController(kit.inventory).reserve({ orderId, lines: [{ sku: 'A', quantity: 4 }] });
-      await expect(controller.commit({ orderId })).resolves.toEqual({ orderId, status: 'committed', lines: [{ sku: 'A', quantity: 4 }] });
-      expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toEqual({ sku: 'A', available: 0, reserved: 0 });
+      await expect(controller.commit({ orderId })).resolves.toEqual({
+        orderId,
+        status: 'committed',
+        lines: [{ sku: 'A', quantity: 4 }],
+      });
+      expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toEqual({
+        sku: 'A',
+        available: 0,
+        reserved: 0,
+      });
     });
 
     it('refuses a released reservation', async () => {

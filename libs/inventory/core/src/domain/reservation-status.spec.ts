@@ -16,13 +16,17 @@ describe('reservation status', () => {
     });
 
     it('never leaves released', () => {
-      expect([transition('released', 'commit').kind, transition('released', 'release').kind]).toEqual(['refused', 'unchanged']);
+      expect([transition('released', 'commit').kind, transition('released', 'release').kind]).toEqual([
+        'refused',
+        'unchanged',
+      ]);
     });
 
     it('reaches every status from reserved, in at most two changes', () => {
       const reachable = new Set<ReservationStatus>(['reserved']);
       for (let step = 0; step < 2; step++) {
-        for (const from of Array.from(reachable)) { // a snapshot: one step per round
+        for (const from of Array.from(reachable)) {
+          // a snapshot: one step per round
           for (const command of ['commit', 'release'] as const) {
             const next = transition(from, command);
             if (next.kind === 'change') reachable.add(next.to);

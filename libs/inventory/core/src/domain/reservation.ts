@@ -30,7 +30,9 @@ export interface Reservation {
 export function mergeLines(lines: readonly StockLine[]): StockLine[] {
   const totals = new Map<string, number>();
   for (const line of lines) totals.set(line.sku, (totals.get(line.sku) ?? 0) + line.quantity);
-  return [...totals.entries()].toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sku, quantity]) => ({ sku, quantity }));
+  return [...totals.entries()]
+    .toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([sku, quantity]) => ({ sku, quantity }));
 }
 
 /** The merged lines over {@link MAX_UNITS_PER_SKU}. */
@@ -42,7 +44,10 @@ export function oversizedLines(lines: readonly StockLine[]): StockLine[] {
 export function sameLines(a: readonly StockLine[], b: readonly StockLine[]): boolean {
   const left = mergeLines(a);
   const right = mergeLines(b);
-  return left.length === right.length && left.every((line, index) => line.sku === right[index].sku && line.quantity === right[index].quantity);
+  return (
+    left.length === right.length &&
+    left.every((line, index) => line.sku === right[index].sku && line.quantity === right[index].quantity)
+  );
 }
 
 /** A new reservation of `lines` (merged) for an order, stamped with `now`. */

@@ -23,7 +23,11 @@ describe('stock move', () => {
 
     it('keeps every unit accounted for through any sequence of reservations, commits and releases', () => {
       // One sku, several orders of one line each; a command refused by the stock rule changes nothing.
-      const step = fc.record({ order: fc.nat(4), command: fc.constantFrom('reserve', 'commit', 'release'), quantity: fc.integer({ min: 1, max: 4 }) });
+      const step = fc.record({
+        order: fc.nat(4),
+        command: fc.constantFrom('reserve', 'commit', 'release'),
+        quantity: fc.integer({ min: 1, max: 4 }),
+      });
       fc.assert(
         fc.property(fc.nat(12), fc.array(step, { maxLength: 40 }), (initial, steps) => {
           let counts: StockCounts = { available: initial, reserved: 0 };
@@ -44,8 +48,12 @@ describe('stock move', () => {
             counts = next!;
             existing.status = change.to;
           }
-          const held = [...orders.values()].filter((o) => o.status === 'reserved').reduce((sum, o) => sum + o.quantity, 0);
-          const sold = [...orders.values()].filter((o) => o.status === 'committed').reduce((sum, o) => sum + o.quantity, 0);
+          const held = [...orders.values()]
+            .filter((o) => o.status === 'reserved')
+            .reduce((sum, o) => sum + o.quantity, 0);
+          const sold = [...orders.values()]
+            .filter((o) => o.status === 'committed')
+            .reduce((sum, o) => sum + o.quantity, 0);
           expect(counts.reserved).toBe(held);
           expect(counts.available + counts.reserved + sold).toBe(initial);
         }),

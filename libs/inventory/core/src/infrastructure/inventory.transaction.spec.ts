@@ -14,15 +14,31 @@ describe('InventoryTransaction', () => {
 
   describe('moveStock', () => {
     it('applies a move that keeps both counts non-negative, reporting it applied', async () => {
-      await expect(kit.inventory.transaction((tx) => tx.moveStock('A', { available: -2, reserved: 2 }, at))).resolves.toBe(true);
-      expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toEqual({ sku: 'A', available: 0, reserved: 2 });
+      await expect(
+        kit.inventory.transaction((tx) => tx.moveStock('A', { available: -2, reserved: 2 }, at)),
+      ).resolves.toBe(true);
+      expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toEqual({
+        sku: 'A',
+        available: 0,
+        reserved: 2,
+      });
     });
 
     it('refuses a move that would make a count negative, and an unknown sku, changing nothing', async () => {
-      await expect(kit.inventory.transaction((tx) => tx.moveStock('A', { available: -3, reserved: 3 }, at))).resolves.toBe(false);
-      await expect(kit.inventory.transaction((tx) => tx.moveStock('A', { available: 1, reserved: -1 }, at))).resolves.toBe(false);
-      await expect(kit.inventory.transaction((tx) => tx.moveStock('GHOST', { available: 1, reserved: 0 }, at))).resolves.toBe(false);
-      expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toEqual({ sku: 'A', available: 2, reserved: 0 });
+      await expect(
+        kit.inventory.transaction((tx) => tx.moveStock('A', { available: -3, reserved: 3 }, at)),
+      ).resolves.toBe(false);
+      await expect(
+        kit.inventory.transaction((tx) => tx.moveStock('A', { available: 1, reserved: -1 }, at)),
+      ).resolves.toBe(false);
+      await expect(
+        kit.inventory.transaction((tx) => tx.moveStock('GHOST', { available: 1, reserved: 0 }, at)),
+      ).resolves.toBe(false);
+      expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toEqual({
+        sku: 'A',
+        available: 2,
+        reserved: 0,
+      });
     });
   });
 

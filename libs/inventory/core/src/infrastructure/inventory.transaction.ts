@@ -27,7 +27,9 @@ export class InventoryTransaction {
 
   /** Writes `reservationChanged` for the reservation as it now is, to commit with this transaction. */
   async announce(reservation: Reservation): Promise<void> {
-    await this.outbox.add(this.manager, InventoryContract.reservationChanged, changedEvent(reservation), { aggregateId: reservation.orderId });
+    await this.outbox.add(this.manager, InventoryContract.reservationChanged, changedEvent(reservation), {
+      aggregateId: reservation.orderId,
+    });
   }
 
   /** The order's reservation with its lines in sku order, or `undefined`. */
@@ -79,7 +81,11 @@ export class InventoryTransaction {
       .createQueryBuilder()
       .update(StockItemRecord)
       .set({ available: () => 'available + :available', reserved: () => 'reserved + :reserved', updatedAt: at })
-      .where('sku = :sku AND available + :available >= 0 AND reserved + :reserved >= 0', { sku, available: move.available, reserved: move.reserved })
+      .where('sku = :sku AND available + :available >= 0 AND reserved + :reserved >= 0', {
+        sku,
+        available: move.available,
+        reserved: move.reserved,
+      })
       .execute();
     return affectedOne(result.affected);
   }

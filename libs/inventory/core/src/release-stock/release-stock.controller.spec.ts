@@ -22,8 +22,16 @@ describe('ReleaseStockController', () => {
     it('answers the released reservation as the contract shows it, with the stock back', async () => {
       const orderId = randomUUID();
       await new ReserveStockController(kit.inventory).reserve({ orderId, lines: [{ sku: 'A', quantity: 3 }] });
-      await expect(controller.release({ orderId })).resolves.toEqual({ orderId, status: 'released', lines: [{ sku: 'A', quantity: 3 }] });
-      expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toEqual({ sku: 'A', available: 4, reserved: 0 });
+      await expect(controller.release({ orderId })).resolves.toEqual({
+        orderId,
+        status: 'released',
+        lines: [{ sku: 'A', quantity: 3 }],
+      });
+      expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toEqual({
+        sku: 'A',
+        available: 4,
+        reserved: 0,
+      });
     });
 
     it('answers NotFound for an order without a reservation', async () => {

@@ -21,16 +21,40 @@ describe('ReserveStockController', () => {
   describe('reserve', () => {
     it('holds the merged lines and publishes the reservation', async () => {
       const orderId = randomUUID();
-      const reservation = await controller.reserve({ orderId, lines: [{ sku: 'B', quantity: 1 }, { sku: 'A', quantity: 1 }, { sku: 'A', quantity: 2 }] });
-      expect(reservation).toEqual({ orderId, status: 'reserved', lines: [{ sku: 'A', quantity: 3 }, { sku: 'B', quantity: 1 }] });
+      const reservation = await controller.reserve({
+        orderId,
+        lines: [
+          { sku: 'B', quantity: 1 },
+          { sku: 'A', quantity: 1 },
+          { sku: 'A', quantity: 2 },
+        ],
+      });
+      expect(reservation).toEqual({
+        orderId,
+        status: 'reserved',
+        lines: [
+          { sku: 'A', quantity: 3 },
+          { sku: 'B', quantity: 1 },
+        ],
+      });
       expect(await level('A')).toEqual({ sku: 'A', available: 2, reserved: 3 });
-      expect(kit.published).toEqual([expect.objectContaining({ orderId, status: 'reserved', lines: reservation.lines })]);
+      expect(kit.published).toEqual([
+        expect.objectContaining({ orderId, status: 'reserved', lines: reservation.lines }),
+      ]);
     });
 
     it('answers a repeated request with the existing reservation, and holds nothing more', async () => {
       const orderId = randomUUID();
       const first = await controller.reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] });
-      await expect(controller.reserve({ orderId, lines: [{ sku: 'A', quantity: 1 }, { sku: 'A', quantity: 1 }] })).resolves.toEqual(first);
+      await expect(
+        controller.reserve({
+          orderId,
+          lines: [
+            { sku: 'A', quantity: 1 },
+            { sku: 'A', quantity: 1 },
+          ],
+        }),
+      ).resolves.toEqual(first);
       expect(await level('A')).toMatchObject({ available: 3, reserved: 2 });
       expect(kit.published).toHaveLength(1);
     });
@@ -38,13 +62,23 @@ describe('ReserveStockController', () => {
     it('refuses different lines for an order that already has a reservation', async () => {
       const orderId = randomUUID();
       await controller.reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] });
-      const error = await controller.reserve({ orderId, lines: [{ sku: 'A', quantity: 3 }] }).catch((caught: unknown) => caught);
+      const error = await controller
+        .reserve({ orderId, lines: [{ sku: 'A', quantity: 3 }] })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ConflictError);
       expect((error as ConflictError).message).toBe(`Order ${orderId} already has a different reservation`);
     });
 
     it('holds nothing when one line cannot be covered, and says which', async () => {
-      const error = await controller.reserve({ orderId: randomUUID(), lines: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 2 }] }).catch((caught: unknown) => caught);
+      const error = await controller
+        .reserve({
+          orderId: randomUUID(),
+          lines: [
+            { sku: 'A', quantity: 2 },
+            { sku: 'B', quantity: 2 },
+          ],
+        })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ConflictError);
       expect((error as ConflictError).details).toEqual({ sku: 'B', requested: 2, available: 1 });
       expect(await level('A')).toMatchObject({ available: 5, reserved: 0 });
@@ -52,7 +86,15 @@ describe('ReserveStockController', () => {
     });
 
     it('answers NotFound for a sku never stocked, holding nothing', async () => {
-      const error = await controller.reserve({ orderId: randomUUID(), lines: [{ sku: 'A', quantity: 1 }, { sku: 'GHOST', quantity: 1 }] }).catch((caught: unknown) => caught);
+      const error = await controller
+        .reserve({
+          orderId: randomUUID(),
+          lines: [
+            { sku: 'A', quantity: 1 },
+            { sku: 'GHOST', quantity: 1 },
+          ],
+        })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as NotFoundError).details).toEqual({ sku: 'GHOST' });
       expect(await level('A')).toMatchObject({ available: 5, reserved: 0 });
@@ -60,17 +102,31 @@ describe('ReserveStockController', () => {
 
     it('refuses repeated lines of one sku adding up to more than a line may hold', async () => {
       await kit.stock('A', 30_000);
-      const error = await controller.reserve({ orderId: randomUUID(), lines: [{ sku: 'A', quantity: 10_000 }, { sku: 'A', quantity: 1 }] }).catch((caught: unknown) => caught);
+      const error = await controller
+        .reserve({
+          orderId: randomUUID(),
+          lines: [
+            { sku: 'A', quantity: 10_000 },
+            { sku: 'A', quantity: 1 },
+          ],
+        })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).fields).toEqual([{ path: 'lines', messages: ['A: 10001 units in all, at most 10000 per sku'] }]);
+      expect((error as ValidationError).fields).toEqual([
+        { path: 'lines', messages: ['A: 10001 units in all, at most 10000 per sku'] },
+      ]);
       expect(await level('A')).toMatchObject({ available: 30_000, reserved: 0 });
     });
 
     it('lets a refused order try again once stock arrives', async () => {
       const orderId = randomUUID();
-      await expect(controller.reserve({ orderId, lines: [{ sku: 'B', quantity: 3 }] })).rejects.toBeInstanceOf(ConflictError);
+      await expect(controller.reserve({ orderId, lines: [{ sku: 'B', quantity: 3 }] })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
       await kit.stock('B', 3);
-      await expect(controller.reserve({ orderId, lines: [{ sku: 'B', quantity: 3 }] })).resolves.toMatchObject({ status: 'reserved' });
+      await expect(controller.reserve({ orderId, lines: [{ sku: 'B', quantity: 3 }] })).resolves.toMatchObject({
+        status: 'reserved',
+      });
     });
   });
 });
@@ -85,7 +141,10 @@ describe('ReserveStockController, losing a race for the same order', () => {
 
   it('answers the reservation that won, through the primary key, holding stock once', async () => {
     const orderId = randomUUID();
-    const winner = await new ReserveStockController(kit.inventory).reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] });
+    const winner = await new ReserveStockController(kit.inventory).reserve({
+      orderId,
+      lines: [{ sku: 'A', quantity: 2 }],
+    });
     const loser = new ReserveStockController(racedRepository(kit.inventory, undefined));
     await expect(loser.reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] })).resolves.toEqual(winner);
     expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toMatchObject({ available: 3, reserved: 2 });

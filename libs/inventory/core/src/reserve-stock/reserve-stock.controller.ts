@@ -2,7 +2,15 @@ import { Payload } from '@nestjs/microservices';
 import { InventoryContract, type Reservation as ReservationView, type ReserveStock } from '@contracts/inventory';
 import { isUniqueViolation } from '@seam/persistence';
 import { ConflictError, ContractController, Handle, NotFoundError, ValidationError } from '@seam/transport';
-import { MAX_UNITS_PER_SKU, mergeLines, newReservation, oversizedLines, type Reservation, sameLines, type StockLine } from '../domain/reservation.js';
+import {
+  MAX_UNITS_PER_SKU,
+  mergeLines,
+  newReservation,
+  oversizedLines,
+  type Reservation,
+  sameLines,
+  type StockLine,
+} from '../domain/reservation.js';
 import { stockMove } from '../domain/stock-move.js';
 import { InventoryRepository } from '../infrastructure/inventory.repository.js';
 import type { InventoryTransaction } from '../infrastructure/inventory.transaction.js';
@@ -23,7 +31,9 @@ export class ReserveStockController {
     const lines = mergeLines(request.lines);
     const oversized = oversizedLines(lines);
     if (oversized.length > 0) {
-      const messages = oversized.map((line) => `${line.sku}: ${line.quantity} units in all, at most ${MAX_UNITS_PER_SKU} per sku`);
+      const messages = oversized.map(
+        (line) => `${line.sku}: ${line.quantity} units in all, at most ${MAX_UNITS_PER_SKU} per sku`,
+      );
       throw new ValidationError('Too many units of one sku', [{ path: 'lines', messages }]);
     }
     let outcome: { reservation: Reservation; changed: boolean };
@@ -40,7 +50,11 @@ export class ReserveStockController {
     return toView(outcome.reservation);
   }
 
-  private async reserveIn(tx: InventoryTransaction, orderId: string, lines: StockLine[]): Promise<{ reservation: Reservation; changed: boolean }> {
+  private async reserveIn(
+    tx: InventoryTransaction,
+    orderId: string,
+    lines: StockLine[],
+  ): Promise<{ reservation: Reservation; changed: boolean }> {
     const existing = await tx.findReservation(orderId);
     if (existing) return { reservation: sameOrRefused(existing, lines), changed: false };
     const reservation = newReservation(orderId, lines, new Date());
@@ -50,11 +64,14 @@ export class ReserveStockController {
       if (await tx.moveStock(line.sku, stockMove('hold', line.quantity), reservation.updatedAt)) continue;
       const stock = await tx.findStock(line.sku);
       if (!stock) throw new NotFoundError(`No stock item ${line.sku}`, { sku: line.sku });
-      throw new ConflictError(`Not enough stock of ${line.sku}: ${line.quantity} requested, ${stock.available} available`, {
-        sku: line.sku,
-        requested: line.quantity,
-        available: stock.available,
-      });
+      throw new ConflictError(
+        `Not enough stock of ${line.sku}: ${line.quantity} requested, ${stock.available} available`,
+        {
+          sku: line.sku,
+          requested: line.quantity,
+          available: stock.available,
+        },
+      );
     }
     await tx.announce(reservation);
     return { reservation, changed: true };
@@ -64,5 +81,7 @@ export class ReserveStockController {
 /** The existing reservation when it holds the same stock; a different one for the same order is a conflict. */
 function sameOrRefused(existing: Reservation, lines: StockLine[]): Reservation {
   if (sameLines(existing.lines, lines)) return existing;
-  throw new ConflictError(`Order ${existing.orderId} already has a different reservation`, { orderId: existing.orderId });
+  throw new ConflictError(`Order ${existing.orderId} already has a different reservation`, {
+    orderId: existing.orderId,
+  });
 }

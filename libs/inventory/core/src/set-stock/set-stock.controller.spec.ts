@@ -17,18 +17,33 @@ describe('SetStockController', () => {
 
   describe('set', () => {
     it('creates a sku with nothing reserved', async () => {
-      await expect(controller.set({ sku: 'NEW', available: 3 })).resolves.toEqual({ sku: 'NEW', available: 3, reserved: 0 });
+      await expect(controller.set({ sku: 'NEW', available: 3 })).resolves.toEqual({
+        sku: 'NEW',
+        available: 3,
+        reserved: 0,
+      });
     });
 
     it('replaces what is available and keeps what is reserved', async () => {
       await controller.set({ sku: 'A', available: 5 });
-      await new ReserveStockController(kit.inventory).reserve({ orderId: randomUUID(), lines: [{ sku: 'A', quantity: 2 }] });
-      await expect(controller.set({ sku: 'A', available: 10 })).resolves.toEqual({ sku: 'A', available: 10, reserved: 2 });
+      await new ReserveStockController(kit.inventory).reserve({
+        orderId: randomUUID(),
+        lines: [{ sku: 'A', quantity: 2 }],
+      });
+      await expect(controller.set({ sku: 'A', available: 10 })).resolves.toEqual({
+        sku: 'A',
+        available: 10,
+        reserved: 2,
+      });
     });
 
     it('gives the same answer when repeated', async () => {
       await controller.set({ sku: 'A', available: 5 });
-      await expect(controller.set({ sku: 'A', available: 5 })).resolves.toEqual({ sku: 'A', available: 5, reserved: 0 });
+      await expect(controller.set({ sku: 'A', available: 5 })).resolves.toEqual({
+        sku: 'A',
+        available: 5,
+        reserved: 0,
+      });
     });
   });
 });

@@ -9,8 +9,15 @@ import { CancelOrderController } from './cancel-order.controller.js';
 const t0 = new Date('2026-01-01T00:00:00.000Z');
 const ORDER_ID = '00000000-0000-4000-8000-000000000001';
 const confirmedOrder = (): Order => {
-  const pending = newOrder({ orderId: ORDER_ID, customerId: 'c-1' }, { lines: [], total: { amount: 100, currency: 'EUR' } }, t0);
-  return confirm(recordStock(recordPayment(pending, { paymentId: 'p-1', status: 'captured' }, t0), 'committed', t0), t0);
+  const pending = newOrder(
+    { orderId: ORDER_ID, customerId: 'c-1' },
+    { lines: [], total: { amount: 100, currency: 'EUR' } },
+    t0,
+  );
+  return confirm(
+    recordStock(recordPayment(pending, { paymentId: 'p-1', status: 'captured' }, t0), 'committed', t0),
+    t0,
+  );
 };
 
 /** A repository holding one order, whose conditional updates behave as the real one's. */
@@ -50,7 +57,10 @@ describe('CancelOrderController', () => {
     it('refunds, then releases, then stores the cancellation with its event', async () => {
       const log: string[] = [];
       const store = oneOrderRepository(confirmedOrder());
-      const view = await new CancelOrderController(store.repository, recordingCalls(log)).cancel({ orderId: ORDER_ID }, call());
+      const view = await new CancelOrderController(store.repository, recordingCalls(log)).cancel(
+        { orderId: ORDER_ID },
+        call(),
+      );
       expect(view.status).toBe('cancelled');
       expect(log).toEqual(['refund', 'release']);
       expect(store.stored()).toMatchObject({ status: 'cancelled', payment: { status: 'refunded' }, stock: 'released' });
@@ -69,9 +79,14 @@ describe('CancelOrderController', () => {
     it('answers the stored order without announcing it again when a concurrent cancel stored it first', async () => {
       // The other call cancels between this call's refund and its own final write.
       const concurrently = (stored: Order) =>
-        stored.status === 'confirmed' && stored.payment?.status === 'refunded' ? cancel(recordStock(stored, 'released', t0), t0) : stored;
+        stored.status === 'confirmed' && stored.payment?.status === 'refunded'
+          ? cancel(recordStock(stored, 'released', t0), t0)
+          : stored;
       const store = oneOrderRepository(confirmedOrder(), concurrently);
-      const view = await new CancelOrderController(store.repository, recordingCalls([])).cancel({ orderId: ORDER_ID }, call());
+      const view = await new CancelOrderController(store.repository, recordingCalls([])).cancel(
+        { orderId: ORDER_ID },
+        call(),
+      );
       expect(view.status).toBe('cancelled');
       expect(store.events).toEqual([]);
     });

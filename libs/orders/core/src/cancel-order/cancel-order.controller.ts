@@ -37,7 +37,8 @@ export class CancelOrderController {
     const cancelled = cancel(recordStock(order, 'released', new Date()), new Date());
     // Two cancels at once both refund and release (idempotently); only the one that stores the
     // cancellation announces it, and the other answers the order as stored.
-    if (!(await this.orders.update(cancelled, 'confirmed', 'orderCancelled'))) return toView(await findVisibleOrder(this.orders, request));
+    if (!(await this.orders.update(cancelled, 'confirmed', 'orderCancelled')))
+      return toView(await findVisibleOrder(this.orders, request));
     return toView(cancelled);
   }
 }

@@ -30,7 +30,10 @@ describe('order lines', () => {
 
   describe('lineTotal', () => {
     it('multiplies the unit price in minor units', () => {
-      expect(lineTotal({ sku: 'A-1', name: 'A', quantity: 3, unitPrice: { amount: 1_299, currency: 'EUR' } })).toEqual({ amount: 3_897, currency: 'EUR' });
+      expect(lineTotal({ sku: 'A-1', name: 'A', quantity: 3, unitPrice: { amount: 1_299, currency: 'EUR' } })).toEqual({
+        amount: 3_897,
+        currency: 'EUR',
+      });
     });
   });
 
@@ -45,7 +48,9 @@ describe('order lines', () => {
     });
 
     it('refuses a line in another currency', () => {
-      expect(() => totalOf([{ sku: 'A-1', name: 'A', quantity: 1, unitPrice: { amount: 1, currency: 'USD' } }], 'EUR')).toThrow('A-1 is in USD');
+      expect(() =>
+        totalOf([{ sku: 'A-1', name: 'A', quantity: 1, unitPrice: { amount: 1, currency: 'USD' } }], 'EUR'),
+      ).toThrow('A-1 is in USD');
     });
   });
 
@@ -81,7 +86,10 @@ describe('order lines', () => {
     });
 
     it('refuses a product that is not for sale', () => {
-      expect(priceLines([{ sku: 'A-1', quantity: 1 }], [quote('A-1', 1, { active: false })])).toEqual({ ok: false, reason: 'not for sale: A-1' });
+      expect(priceLines([{ sku: 'A-1', quantity: 1 }], [quote('A-1', 1, { active: false })])).toEqual({
+        ok: false,
+        reason: 'not for sale: A-1',
+      });
     });
 
     it('refuses lines in more than one currency, naming them', () => {

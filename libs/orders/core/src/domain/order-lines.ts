@@ -69,7 +69,8 @@ export function priceLines(requested: readonly LineRequest[], quotes: readonly P
 export function totalOf(lines: readonly OrderLine[], currency: string): Money {
   let amount = 0;
   for (const line of lines) {
-    if (line.unitPrice.currency !== currency) throw new Error(`Line ${line.sku} is in ${line.unitPrice.currency}, not ${currency}`);
+    if (line.unitPrice.currency !== currency)
+      throw new Error(`Line ${line.sku} is in ${line.unitPrice.currency}, not ${currency}`);
     amount += lineTotal(line).amount;
   }
   return { amount, currency };

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { assertTransition, canTransition, IllegalTransition, ORDER_STATUSES, type OrderStatus } from './order-status.js';
+import {
+  assertTransition,
+  canTransition,
+  IllegalTransition,
+  ORDER_STATUSES,
+  type OrderStatus,
+} from './order-status.js';
 
 const LEGAL: ReadonlyArray<[OrderStatus, OrderStatus]> = [
   ['pending', 'confirmed'],

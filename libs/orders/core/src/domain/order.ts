@@ -72,7 +72,9 @@ export function refusedOrder(identity: OrderIdentity, reason: string, now: Date)
 export function confirm(order: Order, now: Date): Order {
   assertTransition(order.status, 'confirmed');
   if (order.payment?.status !== 'captured' || order.stock !== 'committed') {
-    throw new Error(`Order ${order.orderId} cannot be confirmed before its payment is captured and its stock committed`);
+    throw new Error(
+      `Order ${order.orderId} cannot be confirmed before its payment is captured and its stock committed`,
+    );
   }
   return { ...order, status: 'confirmed', updatedAt: now.toISOString() };
 }

@@ -45,7 +45,12 @@ export class OrderRepository {
 
   /** A customer's orders, newest first (in the order they were stored). */
   async findPage(customerId: string, options: { offset: number; limit: number }): Promise<OrderSlice> {
-    const [records, total] = await this.orders.findAndCount({ where: { customerId }, order: { seq: 'DESC' }, skip: options.offset, take: options.limit });
+    const [records, total] = await this.orders.findAndCount({
+      where: { customerId },
+      order: { seq: 'DESC' },
+      skip: options.offset,
+      take: options.limit,
+    });
     return { items: await this.withLines(records), total };
   }
 
@@ -76,9 +81,18 @@ export class OrderRepository {
    * final with nothing left to undo. False when it is not in `expected`: another call moved it
    * first, and this write (event and steps included) is lost.
    */
-  async update(order: Order, expected: OrderStatus, event?: OrderEventName, steps: readonly SagaStepRecord[] = []): Promise<boolean> {
+  async update(
+    order: Order,
+    expected: OrderStatus,
+    event?: OrderEventName,
+    steps: readonly SagaStepRecord[] = [],
+  ): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
-      const result = await manager.update(OrderRecord, { orderId: order.orderId, status: expected }, changingFields(order));
+      const result = await manager.update(
+        OrderRecord,
+        { orderId: order.orderId, status: expected },
+        changingFields(order),
+      );
       if (result.affected !== 1) return false;
       if (event) await this.announce(manager, order, event);
       await this.sagas.log(manager, order.orderId, steps);
@@ -93,8 +107,16 @@ export class OrderRepository {
 
   private async withLines(records: OrderRecord[]): Promise<Order[]> {
     if (records.length === 0) return [];
-    const lines = await this.lines.find({ where: { orderId: In(records.map((record) => record.orderId)) }, order: { orderId: 'ASC', lineNo: 'ASC' } });
-    return records.map((record) => toOrder(record, lines.filter((line) => line.orderId === record.orderId)));
+    const lines = await this.lines.find({
+      where: { orderId: In(records.map((record) => record.orderId)) },
+      order: { orderId: 'ASC', lineNo: 'ASC' },
+    });
+    return records.map((record) =>
+      toOrder(
+        record,
+        lines.filter((line) => line.orderId === record.orderId),
+      ),
+    );
   }
 }
 
@@ -105,11 +127,18 @@ function toOrder(record: OrderRecord, lines: OrderLineRecord[]): Order {
     ...(record.idempotencyKey === null ? {} : { idempotencyKey: record.idempotencyKey }),
     status: record.status as OrderStatus,
     // PostgreSQL hands bigint back as a string; every amount here is far below 2^53.
-    lines: lines.map((line) => ({ sku: line.sku, name: line.name, quantity: line.quantity, unitPrice: { amount: Number(line.unitAmount), currency: record.currency } })),
+    lines: lines.map((line) => ({
+      sku: line.sku,
+      name: line.name,
+      quantity: line.quantity,
+      unitPrice: { amount: Number(line.unitAmount), currency: record.currency },
+    })),
     total: { amount: Number(record.totalAmount), currency: record.currency },
     ...(record.reason === null ? {} : { reason: record.reason }),
     ...(record.stockStatus === null ? {} : { stock: record.stockStatus as StockProgress }),
-    ...(record.paymentId === null ? {} : { payment: { paymentId: record.paymentId, status: record.paymentStatus as PaymentProgress['status'] } }),
+    ...(record.paymentId === null
+      ? {}
+      : { payment: { paymentId: record.paymentId, status: record.paymentStatus as PaymentProgress['status'] } }),
     compensationPending: Boolean(record.compensationPending),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
@@ -143,6 +172,13 @@ function changingFields(order: Order) {
 
 function toLineRecords(order: Order): OrderLineRecord[] {
   return order.lines.map((line, lineNo) =>
-    Object.assign(new OrderLineRecord(), { orderId: order.orderId, lineNo, sku: line.sku, name: line.name, quantity: line.quantity, unitAmount: line.unitPrice.amount }),
+    Object.assign(new OrderLineRecord(), {
+      orderId: order.orderId,
+      lineNo,
+      sku: line.sku,
+      name: line.name,
+      quantity: line.quantity,
+      unitAmount: line.unitPrice.amount,
+    }),
   );
 }

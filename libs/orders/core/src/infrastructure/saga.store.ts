@@ -38,7 +38,11 @@ export class SagaStore {
 
   /** Opens the saga of a new placement, held by the placing call until `leaseUntil`. */
   async open(manager: EntityManager, orderId: string, leaseUntil: number): Promise<void> {
-    await this.sql.rows(`INSERT INTO ${this.sagas} (order_id, lease_until, recoveries, created_at) VALUES (:1, :2, 0, :3)`, [orderId, leaseUntil, new Date().toISOString()], manager);
+    await this.sql.rows(
+      `INSERT INTO ${this.sagas} (order_id, lease_until, recoveries, created_at) VALUES (:1, :2, 0, :3)`,
+      [orderId, leaseUntil, new Date().toISOString()],
+      manager,
+    );
   }
 
   /** Ends a saga: nothing is left to do for its order. */
@@ -50,17 +54,29 @@ export class SagaStore {
   async log(manager: EntityManager, orderId: string, records: readonly SagaStepRecord[]): Promise<void> {
     const at = new Date().toISOString();
     for (const record of records) {
-      await this.sql.rows(`INSERT INTO ${this.steps} (order_id, step, outcome, detail, at) VALUES (:1, :2, :3, :4, :5)`, [orderId, record.step, record.outcome, record.detail ?? null, at], manager);
+      await this.sql.rows(
+        `INSERT INTO ${this.steps} (order_id, step, outcome, detail, at) VALUES (:1, :2, :3, :4, :5)`,
+        [orderId, record.step, record.outcome, record.detail ?? null, at],
+        manager,
+      );
     }
   }
 
   /** A saga's log, in order. */
   async logOf(orderId: string): Promise<LoggedStep[]> {
     const rows = await inTransaction(this.sql.dataSource, (manager) =>
-      this.sql.rows<Row>(`SELECT step, outcome, detail, at FROM ${this.steps} WHERE order_id = :1 ORDER BY seq`, [orderId], manager),
+      this.sql.rows<Row>(
+        `SELECT step, outcome, detail, at FROM ${this.steps} WHERE order_id = :1 ORDER BY seq`,
+        [orderId],
+        manager,
+      ),
     );
     return rows.map((row) => {
-      const step: LoggedStep = { step: String(row.step), outcome: row.outcome as SagaStepRecord['outcome'], at: String(row.at) };
+      const step: LoggedStep = {
+        step: String(row.step),
+        outcome: row.outcome as SagaStepRecord['outcome'],
+        at: String(row.at),
+      };
       if (row.detail) step.detail = String(row.detail);
       return step;
     });
@@ -71,7 +87,12 @@ export class SagaStore {
    * until `now + leaseMs`, and answers their order ids and how many recoveries each has had. PostgreSQL skips rows another recovery is
    * claiming; SQLite serializes claims under its write lock.
    */
-  async claimStale(owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<Array<{ orderId: string; recoveries: number }>> {
+  async claimStale(
+    owner: string,
+    limit: number,
+    leaseMs: number,
+    now = Date.now(),
+  ): Promise<Array<{ orderId: string; recoveries: number }>> {
     // A plain read first, so that a quiet poll takes no write lock (see OutboxStore.claim).
     const stale = await this.sql.rows(`SELECT order_id FROM ${this.sagas} WHERE lease_until < :1 LIMIT 1`, [now]);
     if (stale.length === 0) return [];
@@ -91,13 +112,19 @@ export class SagaStore {
   /** Hands a saga back after a failed recovery, to be claimed again from `retryAt`. */
   async retryLater(orderId: string, owner: string, error: string, retryAt: number): Promise<void> {
     await inTransaction(this.sql.dataSource, (manager) =>
-      this.sql.rows(`UPDATE ${this.sagas} SET lease_until = :1, last_error = :2 WHERE order_id = :3 AND held_by = :4 RETURNING order_id`, [retryAt, error.slice(0, 2_000), orderId, owner], manager),
+      this.sql.rows(
+        `UPDATE ${this.sagas} SET lease_until = :1, last_error = :2 WHERE order_id = :3 AND held_by = :4 RETURNING order_id`,
+        [retryAt, error.slice(0, 2_000), orderId, owner],
+        manager,
+      ),
     );
   }
 
   /** How many sagas are open (for tests and metrics). */
   async openCount(): Promise<number> {
-    const [row] = await inTransaction(this.sql.dataSource, (manager) => this.sql.rows<Row>(`SELECT COUNT(*) AS n FROM ${this.sagas}`, [], manager));
+    const [row] = await inTransaction(this.sql.dataSource, (manager) =>
+      this.sql.rows<Row>(`SELECT COUNT(*) AS n FROM ${this.sagas}`, [], manager),
+    );
     return Number(row?.n ?? 0);
   }
 }

@@ -29,7 +29,10 @@ export async function compensate(calls: OrderCalls, order: Order, undo: Undo, op
   const record: Recorder = (change) => {
     next = change(next);
   };
-  const outcomes = await Promise.allSettled([undoPayment(calls, order.orderId, undo, options, record), undoStock(calls, order.orderId, undo, options, record)]);
+  const outcomes = await Promise.allSettled([
+    undoPayment(calls, order.orderId, undo, options, record),
+    undoStock(calls, order.orderId, undo, options, record),
+  ]);
   for (const [what, outcome] of [
     ['void or refund the payment', outcomes[0]],
     ['release the stock', outcomes[1]],
@@ -41,7 +44,13 @@ export async function compensate(calls: OrderCalls, order: Order, undo: Undo, op
   return next;
 }
 
-async function undoPayment(calls: OrderCalls, orderId: string, undo: Undo, options: CallOptions, record: Recorder): Promise<void> {
+async function undoPayment(
+  calls: OrderCalls,
+  orderId: string,
+  undo: Undo,
+  options: CallOptions,
+  record: Recorder,
+): Promise<void> {
   if (!undo.payment) return;
   let paymentId: string;
   if ('unknown' in undo.payment) {
@@ -58,12 +67,20 @@ async function undoPayment(calls: OrderCalls, orderId: string, undo: Undo, optio
   record((order) => recordPayment(order, { paymentId, status: 'refunded' }, new Date()));
 }
 
-async function undoStock(calls: OrderCalls, orderId: string, undo: Undo, options: CallOptions, record: Recorder): Promise<void> {
+async function undoStock(
+  calls: OrderCalls,
+  orderId: string,
+  undo: Undo,
+  options: CallOptions,
+  record: Recorder,
+): Promise<void> {
   if (!undo.stock) return;
   await calls.releaseStock(orderId, options);
   record((order) => recordStock(order, 'released', new Date()));
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
+  return error instanceof Error
+    ? `${(error as { code?: string }).code ?? error.name}: ${error.message}`
+    : String(error);
 }

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { PlaceOrder } from '@contracts/orders';
 import type { CallContext } from '@seam/transport';
-import { confirm, newOrder, type Order, type OrderIdentity, recordPayment, recordStock, refusedOrder, reject } from '../domain/order.js';
+import {
+  confirm,
+  newOrder,
+  type Order,
+  type OrderIdentity,
+  recordPayment,
+  recordStock,
+  refusedOrder,
+  reject,
+} from '../domain/order.js';
 import { type LineRequest, mergeLines, type Pricing, priceLines } from '../domain/order-lines.js';
 import { OrderRepository } from '../infrastructure/order.repository.js';
 import { OrderCalls } from '../order.calls.js';
@@ -37,12 +46,19 @@ export class PlaceOrderSaga {
   async place(request: PlaceOrder, call: CallContext): Promise<Order> {
     const first = await this.firstPlaced(request);
     if (first) return first;
-    const identity: OrderIdentity = { orderId: randomUUID(), customerId: request.customerId, ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}) };
+    const identity: OrderIdentity = {
+      orderId: randomUUID(),
+      customerId: request.customerId,
+      ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+    };
     const budget = new StepBudget(call);
     const pricing = await this.price(mergeLines(request.lines), budget);
-    const order = pricing.ok ? newOrder(identity, pricing, new Date()) : refusedOrder(identity, pricing.reason, new Date());
+    const order = pricing.ok
+      ? newOrder(identity, pricing, new Date())
+      : refusedOrder(identity, pricing.reason, new Date());
     // The unique (customer, key) index decides between concurrent calls: the loser answers the winner's order.
-    if (!(await this.orders.insert(order, pricing.ok ? 'orderPlaced' : 'orderRejected', sagaLeaseUntil(call)))) return (await this.firstPlaced(request))!;
+    if (!(await this.orders.insert(order, pricing.ok ? 'orderPlaced' : 'orderRejected', sagaLeaseUntil(call))))
+      return (await this.firstPlaced(request))!;
     if (!pricing.ok) return order;
     return this.settle(order, request.cardNumber, budget);
   }
@@ -67,37 +83,67 @@ export class PlaceOrderSaga {
     const undo: Undo = { stock: true };
     try {
       await runStep('reserve', () => this.calls.reserveStock(order, budget.forStep('reserve')));
-      order = await this.progress(recordStock(order, 'reserved', new Date()), undefined, [{ step: 'reserve-stock', outcome: 'done' }]);
+      order = await this.progress(recordStock(order, 'reserved', new Date()), undefined, [
+        { step: 'reserve-stock', outcome: 'done' },
+      ]);
 
       const authorization = this.calls.authorization(order, cardNumber);
       undo.payment = { unknown: authorization };
-      const payment = await runStep('authorize', () => this.calls.authorizePayment(authorization, budget.forStep('authorize')));
-      const authorized = payment.status === 'declined' ? { step: 'authorize-payment', outcome: 'failed', detail: 'declined' } as const : { step: 'authorize-payment', outcome: 'done' } as const;
-      order = await this.progress(recordPayment(order, { paymentId: payment.paymentId, status: payment.status }, new Date()), undefined, [authorized]);
+      const payment = await runStep('authorize', () =>
+        this.calls.authorizePayment(authorization, budget.forStep('authorize')),
+      );
+      const authorized =
+        payment.status === 'declined'
+          ? ({ step: 'authorize-payment', outcome: 'failed', detail: 'declined' } as const)
+          : ({ step: 'authorize-payment', outcome: 'done' } as const);
+      order = await this.progress(
+        recordPayment(order, { paymentId: payment.paymentId, status: payment.status }, new Date()),
+        undefined,
+        [authorized],
+      );
       if (payment.status === 'declined') {
         undo.payment = undefined;
         return await this.abandon(order, `payment declined: ${payment.reason ?? 'no reason given'}`, undo, budget);
       }
       undo.payment = { paymentId: payment.paymentId };
 
-      await runStep('capture', () => this.calls.capturePayment(order.orderId, payment.paymentId, budget.forStep('capture')));
-      order = await this.progress(recordPayment(order, { paymentId: payment.paymentId, status: 'captured' }, new Date()), undefined, [{ step: 'capture-payment', outcome: 'done' }]);
+      await runStep('capture', () =>
+        this.calls.capturePayment(order.orderId, payment.paymentId, budget.forStep('capture')),
+      );
+      order = await this.progress(
+        recordPayment(order, { paymentId: payment.paymentId, status: 'captured' }, new Date()),
+        undefined,
+        [{ step: 'capture-payment', outcome: 'done' }],
+      );
 
       await runStep('commit', () => this.calls.commitStock(order.orderId, budget.forStep('commit')));
-      order = await this.progress(recordStock(order, 'committed', new Date()), undefined, [{ step: 'commit-stock', outcome: 'done' }]);
+      order = await this.progress(recordStock(order, 'committed', new Date()), undefined, [
+        { step: 'commit-stock', outcome: 'done' },
+      ]);
 
       return await this.progress(confirm(order, new Date()), 'orderConfirmed', [{ step: 'confirm', outcome: 'done' }]);
     } catch (error) {
       if (!(error instanceof StepFailed)) throw error;
       if (!error.uncertain) forget(undo, error.step);
-      return this.abandon(order, error.reason, undo, budget, [{ step: error.step, outcome: 'failed', detail: error.reason }]);
+      return this.abandon(order, error.reason, undo, budget, [
+        { step: error.step, outcome: 'failed', detail: error.reason },
+      ]);
     }
   }
 
   /** Undoes what was done, then rejects the order with `reason`. */
-  private async abandon(order: Order, reason: string, undo: Undo, budget: StepBudget, steps: SagaStepRecord[] = []): Promise<Order> {
+  private async abandon(
+    order: Order,
+    reason: string,
+    undo: Undo,
+    budget: StepBudget,
+    steps: SagaStepRecord[] = [],
+  ): Promise<Order> {
     const undone = await compensate(this.calls, order, undo, budget.forCompensation());
-    return this.progress(reject(undone, reason, new Date()), 'orderRejected', [...steps, ...compensationSteps(order, undone)]);
+    return this.progress(reject(undone, reason, new Date()), 'orderRejected', [
+      ...steps,
+      ...compensationSteps(order, undone),
+    ]);
   }
 
   /**
@@ -105,7 +151,8 @@ export class PlaceOrderSaga {
    * placement moves a pending order, so anything else is a bug.
    */
   private async progress(order: Order, event?: OrderEventName, steps: SagaStepRecord[] = []): Promise<Order> {
-    if (!(await this.orders.update(order, 'pending', event, steps))) throw new Error(`Order ${order.orderId} was moved by someone else while being placed`);
+    if (!(await this.orders.update(order, 'pending', event, steps)))
+      throw new Error(`Order ${order.orderId} was moved by someone else while being placed`);
     return order;
   }
 }
@@ -113,9 +160,12 @@ export class PlaceOrderSaga {
 /** The log lines of a compensation: what `after` undid compared with `before`, and whether some undo failed. */
 export function compensationSteps(before: Order, after: Order): SagaStepRecord[] {
   const steps: SagaStepRecord[] = [];
-  if (after.stock === 'released' && before.stock !== 'released') steps.push({ step: 'release-stock', outcome: 'undone' });
-  if (after.payment?.status === 'refunded' && before.payment?.status !== 'refunded') steps.push({ step: 'refund-payment', outcome: 'undone' });
-  if (after.compensationPending) steps.push({ step: 'compensate', outcome: 'undo-failed', detail: 'retried by the saga recovery' });
+  if (after.stock === 'released' && before.stock !== 'released')
+    steps.push({ step: 'release-stock', outcome: 'undone' });
+  if (after.payment?.status === 'refunded' && before.payment?.status !== 'refunded')
+    steps.push({ step: 'refund-payment', outcome: 'undone' });
+  if (after.compensationPending)
+    steps.push({ step: 'compensate', outcome: 'undo-failed', detail: 'retried by the saga recovery' });
   return steps;
 }
 

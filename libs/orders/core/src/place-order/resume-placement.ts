@@ -25,19 +25,41 @@ export interface Resumption {
  * resuming twice does no harm; a failed call throws and the recovery tries again later.
  */
 export async function resumePlacement(calls: OrderCalls, stored: Order, options: CallOptions): Promise<Resumption> {
-  if (stored.status === 'pending' && stored.payment?.status === 'captured' && (stored.stock === 'reserved' || stored.stock === 'committed')) {
+  if (
+    stored.status === 'pending' &&
+    stored.payment?.status === 'captured' &&
+    (stored.stock === 'reserved' || stored.stock === 'committed')
+  ) {
     let order = stored;
     const steps: SagaStepRecord[] = [{ step: 'recover', outcome: 'resumed', detail: 'forward: payment captured' }];
     const committed = order.stock === 'committed' || (await commitIfStillReserved(calls, order.orderId, options));
     if (committed) {
       if (order.stock === 'reserved') steps.push({ step: 'commit-stock', outcome: 'done' });
       steps.push({ step: 'confirm', outcome: 'done' });
-      return { order: confirm(recordStock(order, 'committed', new Date()), new Date()), expected: 'pending', event: 'orderConfirmed', steps };
+      return {
+        order: confirm(recordStock(order, 'committed', new Date()), new Date()),
+        expected: 'pending',
+        event: 'orderConfirmed',
+        steps,
+      };
     }
   }
   const undone = await undoAll(calls, stored, options);
-  const steps: SagaStepRecord[] = [{ step: 'recover', outcome: 'resumed', detail: stored.status === 'pending' ? 'backward: undo and reject' : 'retry the undo' }, ...undone.steps];
-  if (stored.status === 'pending') return { order: reject(undone.order, INTERRUPTED_REASON, new Date()), expected: 'pending', event: 'orderRejected', steps };
+  const steps: SagaStepRecord[] = [
+    {
+      step: 'recover',
+      outcome: 'resumed',
+      detail: stored.status === 'pending' ? 'backward: undo and reject' : 'retry the undo',
+    },
+    ...undone.steps,
+  ];
+  if (stored.status === 'pending')
+    return {
+      order: reject(undone.order, INTERRUPTED_REASON, new Date()),
+      expected: 'pending',
+      event: 'orderRejected',
+      steps,
+    };
   return { order: clearCompensationPending(undone.order, new Date()), expected: stored.status, steps };
 }
 
@@ -52,7 +74,11 @@ async function commitIfStillReserved(calls: OrderCalls, orderId: string, options
   }
 }
 
-async function undoAll(calls: OrderCalls, order: Order, options: CallOptions): Promise<{ order: Order; steps: SagaStepRecord[] }> {
+async function undoAll(
+  calls: OrderCalls,
+  order: Order,
+  options: CallOptions,
+): Promise<{ order: Order; steps: SagaStepRecord[] }> {
   let next = order;
   const steps: SagaStepRecord[] = [];
   // Releasing an order with no reservation is a no-op, so this is safe whatever the reservation's fate.
@@ -72,7 +98,11 @@ async function undoAll(calls: OrderCalls, order: Order, options: CallOptions): P
 }
 
 /** The order's payment as stored, or — when its authorization's answer was lost — as payments knows it. */
-async function paymentsToUndo(calls: OrderCalls, order: Order, options: CallOptions): Promise<Array<Pick<Payment, 'paymentId' | 'status'>>> {
+async function paymentsToUndo(
+  calls: OrderCalls,
+  order: Order,
+  options: CallOptions,
+): Promise<Array<Pick<Payment, 'paymentId' | 'status'>>> {
   if (order.payment) return [order.payment];
   return calls.orderPayments(order.orderId, options);
 }

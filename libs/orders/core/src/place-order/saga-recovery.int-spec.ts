@@ -19,7 +19,14 @@ const neighbours = new FakeNeighbours();
  * saga with a lease that has run out. Written through the repository, as the placement writes.
  */
 async function crashedPlacement(orders: OrderRepository, progress: (order: Order) => Order): Promise<Order> {
-  const placed = newOrder({ orderId: randomUUID(), customerId: randomUUID() }, { lines: [{ sku: 'MUG-1', name: 'Mug', quantity: 1, unitPrice: { amount: 1_299, currency: 'EUR' } }], total: { amount: 1_299, currency: 'EUR' } }, new Date());
+  const placed = newOrder(
+    { orderId: randomUUID(), customerId: randomUUID() },
+    {
+      lines: [{ sku: 'MUG-1', name: 'Mug', quantity: 1, unitPrice: { amount: 1_299, currency: 'EUR' } }],
+      total: { amount: 1_299, currency: 'EUR' },
+    },
+    new Date(),
+  );
   expect(await orders.insert(placed, 'orderPlaced', Date.now() - 1)).toBe(true);
   const stored = progress(placed);
   // Storing an unchanged order again is harmless: the update is conditional on `pending` only.
@@ -32,15 +39,24 @@ describe('place-order saga recovery: placements whose process died', () => {
   let orders: OrderRepository;
   let sagas: SagaStore;
   const stored = (orderId: string) => orders.findById(orderId);
-  const finalState = (orderId: string) => eventually(async () => {
-    const order = await stored(orderId);
-    expect(order?.status).not.toBe('pending');
-    expect(order?.compensationPending).toBe(false);
-    return order!;
-  }, { timeoutMs: 10_000, intervalMs: 20 });
+  const finalState = (orderId: string) =>
+    eventually(
+      async () => {
+        const order = await stored(orderId);
+        expect(order?.status).not.toBe('pending');
+        expect(order?.compensationPending).toBe(false);
+        return order!;
+      },
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
 
   beforeAll(async () => {
-    harness = await ModuleHarness.start({ module: OrdersModule, name: 'orders', fakes: neighbours.all, record: [OrdersContract.orderConfirmed, OrdersContract.orderRejected] });
+    harness = await ModuleHarness.start({
+      module: OrdersModule,
+      name: 'orders',
+      fakes: neighbours.all,
+      record: [OrdersContract.orderConfirmed, OrdersContract.orderRejected],
+    });
     orders = harness.app.get(OrderRepository);
     sagas = harness.app.get(SagaStore);
     harness.app.get(SagaRecovery).configure({ pollMs: 20 });
@@ -53,20 +69,45 @@ describe('place-order saga recovery: placements whose process died', () => {
     const crashed = await crashedPlacement(orders, (order) => recordStock(order, 'reserved', new Date()));
     const payment = neighbours.authorize(neighbours.authorizationFor(crashed));
     const order = await finalState(crashed.orderId);
-    expect(order).toMatchObject({ status: 'rejected', reason: INTERRUPTED_REASON, stock: 'released', payment: { paymentId: payment.paymentId, status: 'refunded' } });
+    expect(order).toMatchObject({
+      status: 'rejected',
+      reason: INTERRUPTED_REASON,
+      stock: 'released',
+      payment: { paymentId: payment.paymentId, status: 'refunded' },
+    });
     expect(neighbours.callsNamed('releaseStock')).toEqual([{ orderId: crashed.orderId }]);
-    expect(neighbours.callsNamed('refundPayment')).toEqual([expect.objectContaining({ paymentId: payment.paymentId, idempotencyKey: `order-${crashed.orderId}-refund` })]);
-    expect((await sagas.logOf(crashed.orderId)).map((step) => `${step.step}:${step.outcome}`)).toEqual(['recover:resumed', 'release-stock:undone', 'refund-payment:undone']);
-    await eventually(() => expect(harness.events(OrdersContract.orderRejected).filter((event) => event.orderId === crashed.orderId)).toHaveLength(1));
+    expect(neighbours.callsNamed('refundPayment')).toEqual([
+      expect.objectContaining({ paymentId: payment.paymentId, idempotencyKey: `order-${crashed.orderId}-refund` }),
+    ]);
+    expect((await sagas.logOf(crashed.orderId)).map((step) => `${step.step}:${step.outcome}`)).toEqual([
+      'recover:resumed',
+      'release-stock:undone',
+      'refund-payment:undone',
+    ]);
+    await eventually(() =>
+      expect(
+        harness.events(OrdersContract.orderRejected).filter((event) => event.orderId === crashed.orderId),
+      ).toHaveLength(1),
+    );
   });
 
   it('finishes forward a placement that died after capturing: the stock is committed and the order confirmed', async () => {
-    const crashed = await crashedPlacement(orders, (order) => recordPayment(recordStock(order, 'reserved', new Date()), { paymentId: randomUUID(), status: 'captured' }, new Date()));
+    const crashed = await crashedPlacement(orders, (order) =>
+      recordPayment(
+        recordStock(order, 'reserved', new Date()),
+        { paymentId: randomUUID(), status: 'captured' },
+        new Date(),
+      ),
+    );
     const order = await finalState(crashed.orderId);
     expect(order).toMatchObject({ status: 'confirmed', stock: 'committed', payment: { status: 'captured' } });
     expect(neighbours.callsNamed('commitStock')).toEqual([{ orderId: crashed.orderId }]);
     expect(neighbours.callsNamed('refundPayment')).toEqual([]);
-    await eventually(() => expect(harness.events(OrdersContract.orderConfirmed).filter((event) => event.orderId === crashed.orderId)).toHaveLength(1));
+    await eventually(() =>
+      expect(
+        harness.events(OrdersContract.orderConfirmed).filter((event) => event.orderId === crashed.orderId),
+      ).toHaveLength(1),
+    );
   });
 
   it('rejects a placement that died before doing anything, releasing nothing it did not hold', async () => {
@@ -85,7 +126,9 @@ describe('place-order saga recovery: placements whose process died', () => {
       return { orderId: request.orderId, status: 'released', lines: [] };
     });
     const crashed = await crashedPlacement(orders, (order) => recordStock(order, 'reserved', new Date()));
-    await eventually(() => expect(neighbours.callsNamed('releaseStock').length).toBeGreaterThanOrEqual(2), { timeoutMs: 10_000 });
+    await eventually(() => expect(neighbours.callsNamed('releaseStock').length).toBeGreaterThanOrEqual(2), {
+      timeoutMs: 10_000,
+    });
     expect((await stored(crashed.orderId))?.status).toBe('pending');
     down = false;
     expect(await finalState(crashed.orderId)).toMatchObject({ status: 'rejected', stock: 'released' });
@@ -95,17 +138,35 @@ describe('place-order saga recovery: placements whose process died', () => {
   it('retries the undo a rejected order still owes, then clears its flag', async () => {
     const owing = await crashedPlacement(orders, (order) => order);
     // As a placement leaves it when its own undo failed: rejected, stock still held, flagged.
-    const flagged = flagCompensationPending(reject(recordStock(owing, 'reserved', new Date()), 'payment declined', new Date()), new Date());
+    const flagged = flagCompensationPending(
+      reject(recordStock(owing, 'reserved', new Date()), 'payment declined', new Date()),
+      new Date(),
+    );
     expect(await orders.update(flagged, 'pending', 'orderRejected')).toBe(true);
     const order = await finalState(owing.orderId);
-    expect(order).toMatchObject({ status: 'rejected', reason: 'payment declined', stock: 'released', compensationPending: false });
+    expect(order).toMatchObject({
+      status: 'rejected',
+      reason: 'payment declined',
+      stock: 'released',
+      compensationPending: false,
+    });
   });
 
   it('leaves a live placement alone: its saga is held until the caller’s deadline has passed', async () => {
-    const placed = await harness.client.send(OrdersContract.placeOrder, { customerId: randomUUID(), lines: [{ sku: 'MUG-1', quantity: 1 }], cardNumber: CARD });
+    const placed = await harness.client.send(OrdersContract.placeOrder, {
+      customerId: randomUUID(),
+      lines: [{ sku: 'MUG-1', quantity: 1 }],
+      cardNumber: CARD,
+    });
     expect(placed.status).toBe('confirmed');
     expect(await sagas.openCount()).toBe(0);
-    expect((await sagas.logOf(placed.orderId)).map((step) => step.step)).toEqual(['reserve-stock', 'authorize-payment', 'capture-payment', 'commit-stock', 'confirm']);
+    expect((await sagas.logOf(placed.orderId)).map((step) => step.step)).toEqual([
+      'reserve-stock',
+      'authorize-payment',
+      'capture-payment',
+      'commit-stock',
+      'confirm',
+    ]);
     expect(neighbours.callsNamed('releaseStock')).toEqual([]);
   });
 });

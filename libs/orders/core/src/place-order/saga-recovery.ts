@@ -87,13 +87,23 @@ export class SagaRecovery implements OnApplicationBootstrap, OnApplicationShutdo
       if (!stored) throw new Error(`Order ${orderId} has a saga but no row`);
       const parent = CallContext.root({ caller: 'orders', budgetMs: this.options.callTimeoutMs * 4 });
       const next = await resumePlacement(this.calls, stored, { parent, timeoutMs: this.options.callTimeoutMs });
-      if (!(await this.orders.update(next.order, next.expected, next.event, next.steps))) throw new Error(`Order ${orderId} moved while being recovered`);
-      this.logger.log(`Order ${orderId}: recovered as ${next.order.status} (${next.steps.map((step) => step.step).join(', ')})`);
+      if (!(await this.orders.update(next.order, next.expected, next.event, next.steps)))
+        throw new Error(`Order ${orderId} moved while being recovered`);
+      this.logger.log(
+        `Order ${orderId}: recovered as ${next.order.status} (${next.steps.map((step) => step.step).join(', ')})`,
+      );
       return true;
     } catch (error) {
       const message = `${(error as { code?: string }).code ?? (error as Error).name}: ${(error as Error).message}`;
       this.logger.warn(`Order ${orderId}: recovery failed, will retry (${message})`);
-      await this.sagas.retryLater(orderId, this.id, message, Date.now() + backoffDelay(recoveries, { baseMs: this.options.pollMs, maxMs: 60_000 })).catch(() => undefined);
+      await this.sagas
+        .retryLater(
+          orderId,
+          this.id,
+          message,
+          Date.now() + backoffDelay(recoveries, { baseMs: this.options.pollMs, maxMs: 60_000 }),
+        )
+        .catch(() => undefined);
       return false;
     }
   }

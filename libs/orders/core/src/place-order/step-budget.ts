@@ -25,7 +25,10 @@ export class StepBudget {
   forStep(step: string): CallOptions {
     const timeoutMs = Math.min(STEP_TIMEOUT_MS, Math.floor(this.call.remainingMs() - RESERVED_MS));
     if (timeoutMs < MIN_STEP_MS) {
-      throw new DeadlineExceededError(`No time left for step ${step}`, { step, remainingMs: Math.floor(this.call.remainingMs()) });
+      throw new DeadlineExceededError(`No time left for step ${step}`, {
+        step,
+        remainingMs: Math.floor(this.call.remainingMs()),
+      });
     }
     return { parent: this.call, timeoutMs };
   }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConflictError, DeadlineExceededError, ForbiddenError, InternalError, NotFoundError, UnavailableError, ValidationError } from '@seam/transport';
+import {
+  ConflictError,
+  DeadlineExceededError,
+  ForbiddenError,
+  InternalError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+} from '@seam/transport';
 import { runStep, StepFailed } from './step-failure.js';
 
 const failureOf = async (step: StepFailed['step'], error: unknown): Promise<StepFailed> => {
@@ -15,8 +23,12 @@ describe('step failure', () => {
     });
 
     it('names the sku a reservation could not cover', async () => {
-      expect((await failureOf('reserve', new ConflictError('short', { sku: 'A-1', requested: 3, available: 1 }))).reason).toBe('out of stock: A-1');
-      expect((await failureOf('reserve', new NotFoundError('no such sku', { sku: 'B-2' }))).reason).toBe('unknown product: B-2');
+      expect(
+        (await failureOf('reserve', new ConflictError('short', { sku: 'A-1', requested: 3, available: 1 }))).reason,
+      ).toBe('out of stock: A-1');
+      expect((await failureOf('reserve', new NotFoundError('no such sku', { sku: 'B-2' }))).reason).toBe(
+        'unknown product: B-2',
+      );
     });
 
     it.each([
@@ -34,12 +46,18 @@ describe('step failure', () => {
   });
 
   describe('uncertain', () => {
-    it.each([new UnavailableError('x'), new DeadlineExceededError('x'), new InternalError('x')])('is true when the callee may have acted (%p)', (error) => {
-      expect(new StepFailed('authorize', error).uncertain).toBe(true);
-    });
+    it.each([new UnavailableError('x'), new DeadlineExceededError('x'), new InternalError('x')])(
+      'is true when the callee may have acted (%p)',
+      (error) => {
+        expect(new StepFailed('authorize', error).uncertain).toBe(true);
+      },
+    );
 
-    it.each([new ConflictError('x'), new NotFoundError('x'), new ValidationError('x'), new ForbiddenError('x')])('is false for a definite refusal (%p)', (error) => {
-      expect(new StepFailed('authorize', error).uncertain).toBe(false);
-    });
+    it.each([new ConflictError('x'), new NotFoundError('x'), new ValidationError('x'), new ForbiddenError('x')])(
+      'is false for a definite refusal (%p)',
+      (error) => {
+        expect(new StepFailed('authorize', error).uncertain).toBe(false);
+      },
+    );
   });
 });

@@ -1,4 +1,11 @@
-import { ConflictError, DeadlineExceededError, InternalError, NotFoundError, SeamError, UnavailableError } from '@seam/transport';
+import {
+  ConflictError,
+  DeadlineExceededError,
+  InternalError,
+  NotFoundError,
+  SeamError,
+  UnavailableError,
+} from '@seam/transport';
 
 /** The steps of placing an order, in order. */
 export type SagaStep = 'price' | 'reserve' | 'authorize' | 'capture' | 'commit';
@@ -23,7 +30,11 @@ export class StepFailed extends Error {
    * definite refusal, and the step did nothing.
    */
   get uncertain(): boolean {
-    return this.error instanceof UnavailableError || this.error instanceof DeadlineExceededError || this.error instanceof InternalError;
+    return (
+      this.error instanceof UnavailableError ||
+      this.error instanceof DeadlineExceededError ||
+      this.error instanceof InternalError
+    );
   }
 }
 
@@ -34,7 +45,10 @@ export async function runStep<T>(step: SagaStep, call: () => Promise<T>): Promis
   } catch (error) {
     // Calls fail with SeamErrors only; anything else is a bug on this side, treated as Internal
     // (uncertain), so that whatever the step may have done is undone.
-    throw new StepFailed(step, error instanceof SeamError ? error : new InternalError(`Step ${step} threw ${String(error)}`));
+    throw new StepFailed(
+      step,
+      error instanceof SeamError ? error : new InternalError(`Step ${step} threw ${String(error)}`),
+    );
   }
 }
 

@@ -41,7 +41,10 @@ export class FakeNeighbours {
     this.journal.length = 0;
     this.catalog.respond('getPrices', ({ skus }) => {
       this.note('getPrices', { skus });
-      return { prices: PRODUCTS.filter((product) => skus.includes(product.sku)), unknownSkus: skus.filter((sku) => !PRODUCTS.some((product) => product.sku === sku)) };
+      return {
+        prices: PRODUCTS.filter((product) => skus.includes(product.sku)),
+        unknownSkus: skus.filter((sku) => !PRODUCTS.some((product) => product.sku === sku)),
+      };
     });
     this.inventory.respond('reserveStock', (request) => {
       this.note('reserveStock', request);
@@ -49,12 +52,30 @@ export class FakeNeighbours {
       if (rare) throw new ConflictError('Not enough stock', { sku: 'RARE-1', requested: rare.quantity, available: 1 });
       return reservation(request.orderId, 'reserved');
     });
-    this.inventory.respond('commitStock', (request) => (this.note('commitStock', request), reservation(request.orderId, 'committed')));
-    this.inventory.respond('releaseStock', (request) => (this.note('releaseStock', request), reservation(request.orderId, 'released')));
+    this.inventory.respond(
+      'commitStock',
+      (request) => (this.note('commitStock', request), reservation(request.orderId, 'committed')),
+    );
+    this.inventory.respond(
+      'releaseStock',
+      (request) => (this.note('releaseStock', request), reservation(request.orderId, 'released')),
+    );
     this.payments.respond('authorizePayment', this.authorize);
-    this.payments.respond('capturePayment', (request) => (this.note('capturePayment', request), this.paymentAfter(request.paymentId, 'captured')));
-    this.payments.respond('findOrderPayments', (request) => (this.note('findOrderPayments', request), { payments: [...this.issued.values()].filter((payment) => payment.orderId === request.orderId) }));
-    this.payments.respond('refundPayment', (request) => (this.note('refundPayment', request), this.paymentAfter(request.paymentId, 'refunded')));
+    this.payments.respond(
+      'capturePayment',
+      (request) => (this.note('capturePayment', request), this.paymentAfter(request.paymentId, 'captured')),
+    );
+    this.payments.respond(
+      'findOrderPayments',
+      (request) => (
+        this.note('findOrderPayments', request),
+        { payments: [...this.issued.values()].filter((payment) => payment.orderId === request.orderId) }
+      ),
+    );
+    this.payments.respond(
+      'refundPayment',
+      (request) => (this.note('refundPayment', request), this.paymentAfter(request.paymentId, 'refunded')),
+    );
   }
 
   /** Authorizes like payments does: the same key again answers the first payment. */
@@ -78,7 +99,12 @@ export class FakeNeighbours {
 
   /** The authorization request the orders module sends for `order` (its key is per order). */
   authorizationFor(order: { orderId: string; total: { amount: number; currency: string } }): AuthorizePayment {
-    return { idempotencyKey: `order-${order.orderId}-authorize`, orderId: order.orderId, amount: { ...order.total }, cardNumber: CARD };
+    return {
+      idempotencyKey: `order-${order.orderId}-authorize`,
+      orderId: order.orderId,
+      amount: { ...order.total },
+      cardNumber: CARD,
+    };
   }
 
   /** Adds a call to the journal (for behaviours a test puts in place). */

@@ -57,7 +57,9 @@ describe('AuthorizePaymentController', () => {
 
     it('writes its event to the outbox with the payment it stores', async () => {
       const declined = await controller.authorize(request(FAKE_CARDS.declined));
-      expect(await paymentEventsIn(dataSource)).toEqual([expect.objectContaining({ paymentId: declined.paymentId, status: 'declined' })]);
+      expect(await paymentEventsIn(dataSource)).toEqual([
+        expect.objectContaining({ paymentId: declined.paymentId, status: 'declined' }),
+      ]);
       expect((await payments.findById(declined.paymentId))?.status).toBe('declined');
     });
 
@@ -70,7 +72,10 @@ describe('AuthorizePaymentController', () => {
     it('stores no card number, only its last four digits', async () => {
       const authorization = request('6011000990139424');
       await controller.authorize(authorization);
-      const rows = JSON.stringify([await dataSource.query('SELECT * FROM payment'), await dataSource.query('SELECT * FROM idempotency_key')]);
+      const rows = JSON.stringify([
+        await dataSource.query('SELECT * FROM payment'),
+        await dataSource.query('SELECT * FROM idempotency_key'),
+      ]);
       expect(rows).toContain('9424');
       expect(rows).not.toContain('6011000990');
     });

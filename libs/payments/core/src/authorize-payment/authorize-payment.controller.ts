@@ -25,16 +25,33 @@ export class AuthorizePaymentController {
   @Handle(PaymentsContract.authorizePayment)
   async authorize(@Payload() request: AuthorizePayment): Promise<PaymentView> {
     const key = request.idempotencyKey;
-    const fields: PaymentFields = { id: randomUUID(), orderId: request.orderId, amount: { ...request.amount }, cardLast4: cardLast4(request.cardNumber) };
+    const fields: PaymentFields = {
+      id: randomUUID(),
+      orderId: request.orderId,
+      amount: { ...request.amount },
+      cardLast4: cardLast4(request.cardNumber),
+    };
     // Only the last four digits enter the hash: an unkeyed sha256 over a card number is easy to
     // reverse by brute force, and this hash is stored. A reuse that differs only in the card's
     // other digits therefore replays the first answer.
-    const hash = requestHash('authorize', { orderId: fields.orderId, amount: { ...fields.amount }, cardLast4: fields.cardLast4 });
-    const claim = await this.keys.claimNew({ key, operation: 'authorize', requestHash: hash, paymentId: fields.id }, new Date());
+    const hash = requestHash('authorize', {
+      orderId: fields.orderId,
+      amount: { ...fields.amount },
+      cardLast4: fields.cardLast4,
+    });
+    const claim = await this.keys.claimNew(
+      { key, operation: 'authorize', requestHash: hash, paymentId: fields.id },
+      new Date(),
+    );
     if (claim.kind === 'taken') return answerTaken(claim, 'authorize', hash, key);
-    const result = await callReleasingOnFailure(this.keys, key, fields.id, () => this.provider.authorize(request.cardNumber, fields.amount));
+    const result = await callReleasingOnFailure(this.keys, key, fields.id, () =>
+      this.provider.authorize(request.cardNumber, fields.amount),
+    );
     const now = new Date();
-    const payment = result.outcome === 'approved' ? authorizedPayment(fields, result.authorizationId, now) : declinedPayment(fields, result.reason, now);
+    const payment =
+      result.outcome === 'approved'
+        ? authorizedPayment(fields, result.authorizationId, now)
+        : declinedPayment(fields, result.reason, now);
     const view = toView(payment);
     await this.keys.completeNew(key, payment, view);
     return view;

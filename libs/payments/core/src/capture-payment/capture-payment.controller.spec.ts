@@ -36,8 +36,14 @@ describe('CapturePaymentController', () => {
   let controller: CapturePaymentController;
   let refund: RefundPaymentController;
   const authorizedPayment = async () =>
-    (await authorize.authorize({ idempotencyKey: key(), orderId: randomUUID(), amount: { amount: 700, currency: 'EUR' }, cardNumber: '4242424242424242' }))
-      .paymentId;
+    (
+      await authorize.authorize({
+        idempotencyKey: key(),
+        orderId: randomUUID(),
+        amount: { amount: 700, currency: 'EUR' },
+        cardNumber: '4242424242424242',
+      })
+    ).paymentId;
 
   beforeEach(async () => {
     dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
@@ -54,9 +60,19 @@ describe('CapturePaymentController', () => {
   describe('capture', () => {
     it('charges the authorized amount, and writes paymentCaptured to the outbox with it', async () => {
       const paymentId = await authorizedPayment();
-      await expect(controller.capture({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({ paymentId, status: 'captured' });
-      expect((await provider.ledger()).at(-1)).toMatchObject({ type: 'capture', amount: { amount: 700, currency: 'EUR' } });
-      expect((await paymentEventsIn(dataSource)).filter((event) => event.paymentId === paymentId).map((event) => event.status)).toEqual(['authorized', 'captured']);
+      await expect(controller.capture({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({
+        paymentId,
+        status: 'captured',
+      });
+      expect((await provider.ledger()).at(-1)).toMatchObject({
+        type: 'capture',
+        amount: { amount: 700, currency: 'EUR' },
+      });
+      expect(
+        (await paymentEventsIn(dataSource))
+          .filter((event) => event.paymentId === paymentId)
+          .map((event) => event.status),
+      ).toEqual(['authorized', 'captured']);
     });
 
     it('releases the key and the payment when the provider fails: the retry with the key captures once', async () => {
@@ -76,10 +92,17 @@ describe('CapturePaymentController', () => {
       });
       const capturing = controller.capture({ idempotencyKey: key(), paymentId });
       // The claim is stored before the provider is called: wait for the payment to be locked.
-      await eventually(async () => expect(await dataSource.query('SELECT pending_key FROM payment')).toEqual([{ pending_key: expect.any(String) }]));
+      await eventually(async () =>
+        expect(await dataSource.query('SELECT pending_key FROM payment')).toEqual([
+          { pending_key: expect.any(String) },
+        ]),
+      );
       const error = await refund.refund({ idempotencyKey: key(), paymentId }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ConflictError);
-      expect(error).toMatchObject({ message: `Another operation on payment ${paymentId} is in progress`, details: { retryable: true } });
+      expect(error).toMatchObject({
+        message: `Another operation on payment ${paymentId} is in progress`,
+        details: { retryable: true },
+      });
       open();
       await expect(capturing).resolves.toMatchObject({ status: 'captured' });
       await expect(refund.refund({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({ status: 'refunded' });

@@ -40,14 +40,21 @@ describe('idempotency', () => {
 
   describe('replayOf', () => {
     const hash = requestHash('authorize', request);
-    const completed: KeyUse<string> = { operation: 'authorize', requestHash: hash, state: 'completed', response: 'the answer' };
+    const completed: KeyUse<string> = {
+      operation: 'authorize',
+      requestHash: hash,
+      state: 'completed',
+      response: 'the answer',
+    };
 
     it('answers the same request with the stored answer', () => {
       expect(replayOf(completed, 'authorize', hash)).toEqual({ kind: 'replay', response: 'the answer' });
     });
 
     it('refuses other details or another operation under the same key', () => {
-      expect(replayOf(completed, 'authorize', requestHash('authorize', { ...request, orderId: 'o-2' }))).toEqual({ kind: 'reused' });
+      expect(replayOf(completed, 'authorize', requestHash('authorize', { ...request, orderId: 'o-2' }))).toEqual({
+        kind: 'reused',
+      });
       expect(replayOf(completed, 'capture', hash)).toEqual({ kind: 'reused' });
     });
 

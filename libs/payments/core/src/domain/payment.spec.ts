@@ -19,7 +19,13 @@ const authorized = (): Payment => authorizedPayment(fields, 'auth-1', t0);
 describe('payment', () => {
   describe('authorizedPayment', () => {
     it('holds the amount under the provider authorization, stamped with the time', () => {
-      expect(authorized()).toEqual({ ...fields, status: 'authorized', authorizationId: 'auth-1', createdAt: t0.toISOString(), updatedAt: t0.toISOString() });
+      expect(authorized()).toEqual({
+        ...fields,
+        status: 'authorized',
+        authorizationId: 'auth-1',
+        createdAt: t0.toISOString(),
+        updatedAt: t0.toISOString(),
+      });
     });
   });
 
@@ -49,7 +55,11 @@ describe('payment', () => {
 
   describe('applyCommand', () => {
     it('captures an authorized payment and stamps the change', () => {
-      expect(applyCommand(authorized(), 'capture', t1)).toMatchObject({ status: 'captured', createdAt: t0.toISOString(), updatedAt: t1.toISOString() });
+      expect(applyCommand(authorized(), 'capture', t1)).toMatchObject({
+        status: 'captured',
+        createdAt: t0.toISOString(),
+        updatedAt: t1.toISOString(),
+      });
     });
 
     it('voids an authorized payment and refunds a captured one', () => {

@@ -65,7 +65,14 @@ export function nextStatus(status: PaymentStatus, command: PaymentCommand): Paym
 /** A payment whose card the provider accepted, holding the amount under `authorizationId`. */
 export function authorizedPayment(fields: PaymentFields, authorizationId: string, now: Date): Payment {
   const at = now.toISOString();
-  return { ...fields, amount: { ...fields.amount }, status: 'authorized', authorizationId, createdAt: at, updatedAt: at };
+  return {
+    ...fields,
+    amount: { ...fields.amount },
+    status: 'authorized',
+    authorizationId,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 /** A payment whose card the provider refused. Final: a new attempt is a new payment. */

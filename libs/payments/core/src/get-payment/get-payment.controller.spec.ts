@@ -23,7 +23,10 @@ describe('GetPaymentController', () => {
   beforeAll(async () => {
     dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
     const keys = keysOn(dataSource);
-    await keys.claimNew({ key: 'key-get-1', operation: 'authorize', requestHash: 'h', paymentId: payment.id }, new Date());
+    await keys.claimNew(
+      { key: 'key-get-1', operation: 'authorize', requestHash: 'h', paymentId: payment.id },
+      new Date(),
+    );
     await keys.completeNew('key-get-1', payment, toView(payment));
     controller = new GetPaymentController(new PaymentRepository(dataSource));
   });

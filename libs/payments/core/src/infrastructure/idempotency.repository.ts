@@ -68,7 +68,8 @@ export class IdempotencyRepository {
       if (!record) throw new Rollback({ kind: 'not-found' });
       const payment = toPayment(record);
       if (!nextStatus(payment.status, command)) throw new Rollback({ kind: 'illegal', payment });
-      if (record.pendingKey && record.pendingKey !== claim.key) await releaseIfAbandoned(manager, record.pendingKey, claim.paymentId, now);
+      if (record.pendingKey && record.pendingKey !== claim.key)
+        await releaseIfAbandoned(manager, record.pendingKey, claim.paymentId, now);
       // Conditional on what was read: on PostgreSQL a concurrent locker commits first or waits here.
       const locked = await manager
         .createQueryBuilder()
@@ -103,7 +104,10 @@ export class IdempotencyRepository {
     await inTransaction(this.dataSource, async (manager) => {
       const updated = await manager
         .getRepository(PaymentRecord)
-        .update({ id: payment.id, pendingKey: key }, { status: payment.status, updatedAt: payment.updatedAt, pendingKey: null });
+        .update(
+          { id: payment.id, pendingKey: key },
+          { status: payment.status, updatedAt: payment.updatedAt, pendingKey: null },
+        );
       // Only the claim's own lock is released with its answer; anything else is a bug, kept in progress.
       if (updated.affected !== 1) throw new Error(`Payment ${payment.id} is not locked by this key`);
       await complete(manager, key, response, payment.updatedAt);
@@ -115,7 +119,11 @@ export class IdempotencyRepository {
     await this.outbox.add(manager, eventEntryOf(payment), eventOf(payment), { aggregateId: payment.id });
   }
 
-  private async claim(claim: KeyClaim, now: Date, lock: (manager: EntityManager) => Promise<Payment | undefined>): Promise<Claimed | Taken | Refused> {
+  private async claim(
+    claim: KeyClaim,
+    now: Date,
+    lock: (manager: EntityManager) => Promise<Payment | undefined>,
+  ): Promise<Claimed | Taken | Refused> {
     try {
       return await inTransaction(this.dataSource, async (manager): Promise<Claimed | Taken> => {
         const keys = manager.getRepository(IdempotencyRecord);
@@ -128,11 +136,17 @@ export class IdempotencyRepository {
         return payment ? { kind: 'claimed', payment } : { kind: 'claimed' };
       });
     } catch (error) {
-      if (error instanceof Rollback) return error.outcome.kind === 'busy' ? ((await this.taken(claim)) ?? error.outcome) : error.outcome;
+      if (error instanceof Rollback)
+        return error.outcome.kind === 'busy' ? ((await this.taken(claim)) ?? error.outcome) : error.outcome;
       if (!isUniqueViolation(error)) throw error;
       // A concurrent claim of the same key committed first (PostgreSQL; SQLite runs these one at a time).
       // If it is gone again, its provider call failed and it was released: in progress, seen from here.
-      return (await this.taken(claim)) ?? { kind: 'taken', use: { operation: claim.operation, requestHash: claim.requestHash, state: 'in_progress' } };
+      return (
+        (await this.taken(claim)) ?? {
+          kind: 'taken',
+          use: { operation: claim.operation, requestHash: claim.requestHash, state: 'in_progress' },
+        }
+      );
     }
   }
 
@@ -141,7 +155,9 @@ export class IdempotencyRepository {
    * made this one's payment look busy, and it is the better answer.
    */
   private async taken(claim: KeyClaim): Promise<Taken | undefined> {
-    const winner = await inTransaction(this.dataSource, (manager) => manager.getRepository(IdempotencyRecord).findOneBy({ key: claim.key }));
+    const winner = await inTransaction(this.dataSource, (manager) =>
+      manager.getRepository(IdempotencyRecord).findOneBy({ key: claim.key }),
+    );
     return winner ? { kind: 'taken', use: toKeyUse(winner) } : undefined;
   }
 }
@@ -164,12 +180,20 @@ function isAbandoned(record: IdempotencyRecord, now: Date): boolean {
 }
 
 async function complete(manager: EntityManager, key: string, response: PaymentView, at: string): Promise<void> {
-  await manager.getRepository(IdempotencyRecord).update({ key }, { state: 'completed', response: JSON.stringify(response), updatedAt: at });
+  await manager
+    .getRepository(IdempotencyRecord)
+    .update({ key }, { state: 'completed', response: JSON.stringify(response), updatedAt: at });
 }
 
 function newKeyRecord(claim: KeyClaim, now: Date): IdempotencyRecord {
   const at = now.toISOString();
-  return Object.assign(new IdempotencyRecord(), { ...claim, state: 'in_progress', response: null, createdAt: at, updatedAt: at });
+  return Object.assign(new IdempotencyRecord(), {
+    ...claim,
+    state: 'in_progress',
+    response: null,
+    createdAt: at,
+    updatedAt: at,
+  });
 }
 
 function toKeyUse(record: IdempotencyRecord): KeyUse<PaymentView> {

@@ -14,13 +14,17 @@ export class PaymentRepository {
   async findById(id: string): Promise<Payment | undefined> {
     // Through inTransaction even to read: on SQLite a bare query would run inside whichever
     // transaction is open on the one connection, and could see rows it then rolls back.
-    const record = await inTransaction(this.dataSource, (manager) => manager.getRepository(PaymentRecord).findOneBy({ id }));
+    const record = await inTransaction(this.dataSource, (manager) =>
+      manager.getRepository(PaymentRecord).findOneBy({ id }),
+    );
     return record ? toPayment(record) : undefined;
   }
 
   /** The payments of an order, oldest first. */
   async findByOrder(orderId: string): Promise<Payment[]> {
-    const records = await inTransaction(this.dataSource, (manager) => manager.getRepository(PaymentRecord).find({ where: { orderId }, order: { createdAt: 'ASC' } }));
+    const records = await inTransaction(this.dataSource, (manager) =>
+      manager.getRepository(PaymentRecord).find({ where: { orderId }, order: { createdAt: 'ASC' } }),
+    );
     return records.map(toPayment);
   }
 }

@@ -13,15 +13,22 @@ describe('withinTimeout', () => {
   });
 
   it('passes the call’s own failure on unchanged', async () => {
-    await expect(withinTimeout(() => Promise.reject(new Error('refused')), 1_000, 'capture')).rejects.toThrow('refused');
+    await expect(withinTimeout(() => Promise.reject(new Error('refused')), 1_000, 'capture')).rejects.toThrow(
+      'refused',
+    );
   });
 
   it('fails with UnavailableError once the time is up, not before', async () => {
     const started = performance.now();
-    const error = await withinTimeout(() => new Promise<never>(() => undefined), 60, 'refund').catch((caught: unknown) => caught);
+    const error = await withinTimeout(() => new Promise<never>(() => undefined), 60, 'refund').catch(
+      (caught: unknown) => caught,
+    );
     const elapsed = performance.now() - started;
     expect(error).toBeInstanceOf(UnavailableError);
-    expect(error).toMatchObject({ message: 'payment provider did not answer within 60 ms', details: { operation: 'refund', timeoutMs: 60 } });
+    expect(error).toMatchObject({
+      message: 'payment provider did not answer within 60 ms',
+      details: { operation: 'refund', timeoutMs: 60 },
+    });
     expect(elapsed).toBeGreaterThanOrEqual(55);
     expect(elapsed).toBeLessThan(1_000);
   });
@@ -34,9 +41,13 @@ describe('BoundedPaymentProvider', () => {
       try {
         const fake = new FakePaymentProvider(dataSource, { slowMs: 150 });
         const bounded = new BoundedPaymentProvider(fake, { providerTimeoutMs: 50, slowMs: 150 });
-        await expect(bounded.authorize(FAKE_CARDS.slow, { amount: 100, currency: 'EUR' })).rejects.toBeInstanceOf(UnavailableError);
+        await expect(bounded.authorize(FAKE_CARDS.slow, { amount: 100, currency: 'EUR' })).rejects.toBeInstanceOf(
+          UnavailableError,
+        );
         expect(await fake.ledger()).toEqual([]);
-        await eventually(async () => expect((await fake.ledger()).map((entry) => entry.type)).toEqual(['authorization']));
+        await eventually(async () =>
+          expect((await fake.ledger()).map((entry) => entry.type)).toEqual(['authorization']),
+        );
       } finally {
         await dataSource.destroy();
       }

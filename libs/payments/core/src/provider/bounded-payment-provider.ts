@@ -20,7 +20,11 @@ export class BoundedPaymentProvider implements PaymentProvider {
   }
 
   capture(authorizationId: string, amount: Money): Promise<void> {
-    return withinTimeout(() => this.provider.capture(authorizationId, amount), this.config.providerTimeoutMs, 'capture');
+    return withinTimeout(
+      () => this.provider.capture(authorizationId, amount),
+      this.config.providerTimeoutMs,
+      'capture',
+    );
   }
 
   refund(authorizationId: string, amount: Money): Promise<void> {
@@ -37,7 +41,10 @@ export async function withinTimeout<T>(call: () => Promise<T>, timeoutMs: number
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
-      () => reject(new UnavailableError(`payment provider did not answer within ${timeoutMs} ms`, { operation, timeoutMs })),
+      () =>
+        reject(
+          new UnavailableError(`payment provider did not answer within ${timeoutMs} ms`, { operation, timeoutMs }),
+        ),
       timeoutMs,
     );
   });

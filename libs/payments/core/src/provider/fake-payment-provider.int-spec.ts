@@ -27,7 +27,8 @@ describe('FakePaymentProvider, two replicas on one SQLite file', () => {
 
   beforeAll(async () => {
     // One after the other: the first migrates the file, the second finds it migrated.
-    for (let replica = 0; replica < 2; replica++) replicas.push(await openDataSource(dataSourceOptions(paymentsData, { kind: 'sqlite', dataDir })));
+    for (let replica = 0; replica < 2; replica++)
+      replicas.push(await openDataSource(dataSourceOptions(paymentsData, { kind: 'sqlite', dataDir })));
     one = new FakePaymentProvider(replicas[0]!);
     other = new FakePaymentProvider(replicas[1]!);
   });
@@ -39,11 +40,15 @@ describe('FakePaymentProvider, two replicas on one SQLite file', () => {
   it('captures through one a hold made through the other, and refuses it again through either', async () => {
     const authorizationId = await approvedHold(one);
     await other.capture(authorizationId, eur(1_000));
-    await expect(one.capture(authorizationId, eur(1_000))).rejects.toThrow(`authorization ${authorizationId} is captured, it cannot be captured`);
+    await expect(one.capture(authorizationId, eur(1_000))).rejects.toThrow(
+      `authorization ${authorizationId} is captured, it cannot be captured`,
+    );
     await expect(other.capture(authorizationId, eur(1_000))).rejects.toThrow('cannot be captured');
     await one.refund(authorizationId, eur(1_000));
     await expect(other.refund(authorizationId, eur(1_000))).rejects.toThrow('already refunded');
-    const effects = (await other.ledger()).filter((entry) => entry.authorizationId === authorizationId).map((entry) => entry.type);
+    const effects = (await other.ledger())
+      .filter((entry) => entry.authorizationId === authorizationId)
+      .map((entry) => entry.type);
     expect(effects).toEqual(['authorization', 'capture', 'refund']);
     expect(await one.ledger()).toEqual(await other.ledger());
   });
@@ -52,7 +57,9 @@ describe('FakePaymentProvider, two replicas on one SQLite file', () => {
     const authorizationId = await approvedHold(other);
     await one.refund(authorizationId, eur(1_000));
     await expect(other.capture(authorizationId, eur(1_000))).rejects.toThrow('voided');
-    await expect(other.capture('auth_unknown', eur(1_000))).rejects.toThrow('cannot capture unknown authorization auth_unknown');
+    await expect(other.capture('auth_unknown', eur(1_000))).rejects.toThrow(
+      'cannot capture unknown authorization auth_unknown',
+    );
   });
 
   // Two processes, as replicas are: in one process a synchronous SQLite driver waiting for the
@@ -63,25 +70,39 @@ describe('FakePaymentProvider, two replicas on one SQLite file', () => {
     const goFile = join(dataDir, 'go');
     const processes = await Promise.all(
       ['a', 'b'].map(() =>
-        spawnService({ entry: 'libs/payments/core/src/provider/fixtures/capture-replica.ts', args: [dataDir, goFile, ids.join(','), '2500', 'EUR'], readyTimeoutMs: 60_000 }),
+        spawnService({
+          entry: 'libs/payments/core/src/provider/fixtures/capture-replica.ts',
+          args: [dataDir, goFile, ids.join(','), '2500', 'EUR'],
+          readyTimeoutMs: 60_000,
+        }),
       ),
     );
     writeFileSync(goFile, '');
     const outcomes = await Promise.all(
       processes.map(async (replica) => {
         await replica.exited;
-        const line = replica.output().split('\n').find((each) => each.startsWith('RESULT '));
+        const line = replica
+          .output()
+          .split('\n')
+          .find((each) => each.startsWith('RESULT '));
         if (!line) throw new Error(`a replica printed no RESULT:\n${replica.output()}`);
         return JSON.parse(line.slice('RESULT '.length)) as Record<string, string>;
       }),
     );
     for (const id of ids) {
       // One captured it; the other was refused by the provider (not, say, by a locked database).
-      expect(outcomes.map((outcome) => outcome[id]).toSorted()).toEqual([`authorization ${id} is captured, it cannot be captured`, 'captured']);
+      expect(outcomes.map((outcome) => outcome[id]).toSorted()).toEqual([
+        `authorization ${id} is captured, it cannot be captured`,
+        'captured',
+      ]);
     }
-    const captures = (await one.ledger()).filter((entry) => entry.type === 'capture' && ids.includes(entry.authorizationId));
+    const captures = (await one.ledger()).filter(
+      (entry) => entry.type === 'capture' && ids.includes(entry.authorizationId),
+    );
     expect(captures.map((entry) => entry.authorizationId).toSorted()).toEqual(ids.toSorted());
     // Printed so that a run shows how the holds were split, not only that it passed.
-    console.log(`captures per process: ${outcomes.map((outcome) => Object.values(outcome).filter((each) => each === 'captured').length).join(', ')} of ${HOLDS}`);
+    console.log(
+      `captures per process: ${outcomes.map((outcome) => Object.values(outcome).filter((each) => each === 'captured').length).join(', ')} of ${HOLDS}`,
+    );
   }, 90_000);
 });

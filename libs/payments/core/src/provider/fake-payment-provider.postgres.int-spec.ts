@@ -29,7 +29,8 @@ suite(`FakePaymentProvider, two replicas on one PostgreSQL schema${reason ? ` â€
 
   beforeAll(async () => {
     database = await TemporaryPostgres.create();
-    for (let replica = 0; replica < 2; replica++) replicas.push(await openDataSource(dataSourceOptions(paymentsData, { kind: 'postgres', url: database.url })));
+    for (let replica = 0; replica < 2; replica++)
+      replicas.push(await openDataSource(dataSourceOptions(paymentsData, { kind: 'postgres', url: database.url })));
     one = new FakePaymentProvider(replicas[0]!);
     other = new FakePaymentProvider(replicas[1]!);
   });
@@ -50,15 +51,22 @@ suite(`FakePaymentProvider, two replicas on one PostgreSQL schema${reason ? ` â€
 
   it('lets exactly one of 20 concurrent captures through both replicas succeed', async () => {
     const authorizationId = await approvedHold(one);
-    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, (_, call) => (call % 2 ? one : other).capture(authorizationId, big)));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, call) => (call % 2 ? one : other).capture(authorizationId, big)),
+    );
     expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
-    for (const outcome of outcomes.filter((each) => each.status === 'rejected')) expect(outcome.reason).toMatchObject({ message: expect.stringContaining('cannot be captured') });
+    for (const outcome of outcomes.filter((each) => each.status === 'rejected'))
+      expect(outcome.reason).toMatchObject({ message: expect.stringContaining('cannot be captured') });
     expect(await effectsOf(authorizationId)).toEqual(['authorization', 'capture']);
   });
 
   it('settles a capture and a refund racing on one hold in one order or the other, never both ways', async () => {
     const ids = await Promise.all(Array.from({ length: 10 }, () => approvedHold(one)));
     await Promise.allSettled(ids.flatMap((id) => [one.capture(id, big), other.refund(id, big)]));
-    for (const id of ids) expect([['authorization', 'capture', 'refund'], ['authorization', 'void']]).toContainEqual(await effectsOf(id));
+    for (const id of ids)
+      expect([
+        ['authorization', 'capture', 'refund'],
+        ['authorization', 'void'],
+      ]).toContainEqual(await effectsOf(id));
   });
 });

@@ -26,13 +26,21 @@ describe('FakePaymentProvider', () => {
     it('approves any other 12 to 19 digit number and records the hold', async () => {
       const provider = fake();
       const authorizationId = await approvedHold(provider, '123456789012');
-      expect(await provider.ledger()).toEqual([{ type: 'authorization', authorizationId, amount: eur(1_000), cardLast4: '9012' }]);
+      expect(await provider.ledger()).toEqual([
+        { type: 'authorization', authorizationId, amount: eur(1_000), cardLast4: '9012' },
+      ]);
     });
 
     it('declines its two decline cards with their reasons, charging nothing', async () => {
       const provider = fake();
-      await expect(provider.authorize(FAKE_CARDS.declined, eur(1_000))).resolves.toEqual({ outcome: 'declined', reason: 'card_declined' });
-      await expect(provider.authorize(FAKE_CARDS.insufficientFunds, eur(1_000))).resolves.toEqual({ outcome: 'declined', reason: 'insufficient_funds' });
+      await expect(provider.authorize(FAKE_CARDS.declined, eur(1_000))).resolves.toEqual({
+        outcome: 'declined',
+        reason: 'card_declined',
+      });
+      await expect(provider.authorize(FAKE_CARDS.insufficientFunds, eur(1_000))).resolves.toEqual({
+        outcome: 'declined',
+        reason: 'insufficient_funds',
+      });
       expect(await provider.ledger()).toEqual([]);
       expect(provider.calls().map((call) => call.subject)).toEqual(['0002', '9995']);
     });
@@ -46,7 +54,9 @@ describe('FakePaymentProvider', () => {
 
     it('never answers for the hung card', async () => {
       const provider = fake();
-      const outcome = await withinTimeout(() => provider.authorize(FAKE_CARDS.hung, eur(1_000)), 50, 'authorize').catch((error: unknown) => error);
+      const outcome = await withinTimeout(() => provider.authorize(FAKE_CARDS.hung, eur(1_000)), 50, 'authorize').catch(
+        (error: unknown) => error,
+      );
       expect(outcome).toMatchObject({ code: 'UNAVAILABLE' });
       expect(await provider.ledger()).toEqual([]);
     });
@@ -70,7 +80,9 @@ describe('FakePaymentProvider', () => {
       const authorizationId = await approvedHold(provider);
       await expect(provider.capture('auth_nope', eur(1_000))).rejects.toThrow('unknown authorization auth_nope');
       await expect(provider.capture(authorizationId, eur(999))).rejects.toThrow('holds 1000 EUR, not 999 EUR');
-      await expect(provider.capture(authorizationId, { amount: 1_000, currency: 'USD' })).rejects.toThrow('holds 1000 EUR, not 1000 USD');
+      await expect(provider.capture(authorizationId, { amount: 1_000, currency: 'USD' })).rejects.toThrow(
+        'holds 1000 EUR, not 1000 USD',
+      );
       // A refusal changes nothing: the hold can still be captured, and only that is recorded.
       await provider.capture(authorizationId, eur(1_000));
       expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization', 'capture']);

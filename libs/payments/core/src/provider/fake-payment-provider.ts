@@ -49,7 +49,11 @@ const MOVES: Readonly<Record<Settlement, { from: readonly FakeHoldState[]; to: s
   refund: { from: ['held', 'captured'], to: `CASE state WHEN 'held' THEN 'voided' ELSE 'refunded' END` },
 };
 
-const ENTRY_OF_STATE: Readonly<Partial<Record<FakeHoldState, LedgerEntry['type']>>> = { captured: 'capture', refunded: 'refund', voided: 'void' };
+const ENTRY_OF_STATE: Readonly<Partial<Record<FakeHoldState, LedgerEntry['type']>>> = {
+  captured: 'capture',
+  refunded: 'refund',
+  voided: 'void',
+};
 
 /**
  * A payment provider whose behaviour is chosen by the card number (see {@link FAKE_CARDS}), so
@@ -77,7 +81,9 @@ export class FakePaymentProvider implements PaymentProvider {
 
   /** Every effect so far, through any instance on the same database, in order. */
   async ledger(): Promise<LedgerEntry[]> {
-    const rows = await inTransaction(this.dataSource, (manager) => manager.getRepository(FakeProviderLedgerRecord).find({ order: { seq: 'ASC' } }));
+    const rows = await inTransaction(this.dataSource, (manager) =>
+      manager.getRepository(FakeProviderLedgerRecord).find({ order: { seq: 'ASC' } }),
+    );
     return rows.map((row) => ({
       type: row.type as LedgerEntry['type'],
       authorizationId: row.authorizationId,
@@ -144,12 +150,15 @@ export class FakePaymentProvider implements PaymentProvider {
         .createQueryBuilder()
         .update(FakeProviderHoldRecord)
         .set({ state: () => move.to })
-        .where('authorization_id = :authorizationId AND state IN (:...from) AND amount = :amount AND currency = :currency', {
-          authorizationId,
-          from: [...move.from],
-          amount: amount.amount,
-          currency: amount.currency,
-        })
+        .where(
+          'authorization_id = :authorizationId AND state IN (:...from) AND amount = :amount AND currency = :currency',
+          {
+            authorizationId,
+            from: [...move.from],
+            amount: amount.amount,
+            currency: amount.currency,
+          },
+        )
         .execute();
       const hold = await manager.getRepository(FakeProviderHoldRecord).findOneBy({ authorizationId });
       if (moved.affected !== 1 || !hold) throw refusal(operation, authorizationId, hold, amount);
@@ -164,10 +173,21 @@ function entryOf(type: LedgerEntry['type'], hold: FakeProviderHoldRecord): FakeP
 }
 
 /** Why a settlement matched no hold, as the provider would say it. */
-function refusal(operation: Settlement, authorizationId: string, hold: FakeProviderHoldRecord | null, amount: Money): Error {
+function refusal(
+  operation: Settlement,
+  authorizationId: string,
+  hold: FakeProviderHoldRecord | null,
+  amount: Money,
+): Error {
   if (!hold) return new Error(`cannot ${operation} unknown authorization ${authorizationId}`);
   if (!MOVES[operation].from.includes(hold.state)) {
-    return new Error(operation === 'capture' ? `authorization ${authorizationId} is ${hold.state}, it cannot be captured` : `authorization ${authorizationId} is already ${hold.state}`);
+    return new Error(
+      operation === 'capture'
+        ? `authorization ${authorizationId} is ${hold.state}, it cannot be captured`
+        : `authorization ${authorizationId} is already ${hold.state}`,
+    );
   }
-  return new Error(`authorization ${authorizationId} holds ${hold.amount} ${hold.currency}, not ${amount.amount} ${amount.currency}`);
+  return new Error(
+    `authorization ${authorizationId} holds ${hold.amount} ${hold.currency}, not ${amount.amount} ${amount.currency}`,
+  );
 }

@@ -1,7 +1,8 @@
 import type { Money } from '../domain/payment.js';
 
 /** The provider's answer to an authorization: a hold on the card, or a refusal with its reason. */
-export type AuthorizationResult = { outcome: 'approved'; authorizationId: string } | { outcome: 'declined'; reason: string };
+export type AuthorizationResult =
+  { outcome: 'approved'; authorizationId: string } | { outcome: 'declined'; reason: string };
 
 /**
  * The card payment provider: a system outside Seam, reached over a network. Every method is

@@ -22,7 +22,14 @@ describe('RefundPaymentController', () => {
   let capture: CapturePaymentController;
   let controller: RefundPaymentController;
   const payment = async (cardNumber: string = FAKE_CARDS.approved) =>
-    (await authorize.authorize({ idempotencyKey: key(), orderId: randomUUID(), amount: { amount: 300, currency: 'USD' }, cardNumber })).paymentId;
+    (
+      await authorize.authorize({
+        idempotencyKey: key(),
+        orderId: randomUUID(),
+        amount: { amount: 300, currency: 'USD' },
+        cardNumber,
+      })
+    ).paymentId;
 
   beforeEach(async () => {
     dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
@@ -40,30 +47,40 @@ describe('RefundPaymentController', () => {
     it('gives a captured payment back', async () => {
       const paymentId = await payment();
       await capture.capture({ idempotencyKey: key(), paymentId });
-      await expect(controller.refund({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({ status: 'refunded' });
+      await expect(controller.refund({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({
+        status: 'refunded',
+      });
       expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization', 'capture', 'refund']);
     });
 
     it('voids an authorized payment', async () => {
       const paymentId = await payment();
-      await expect(controller.refund({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({ status: 'refunded' });
+      await expect(controller.refund({ idempotencyKey: key(), paymentId })).resolves.toMatchObject({
+        status: 'refunded',
+      });
       expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization', 'void']);
     });
 
     it('refuses a declined or already refunded payment without asking the provider', async () => {
       const declined = await payment(FAKE_CARDS.declined);
-      await expect(controller.refund({ idempotencyKey: key(), paymentId: declined })).rejects.toBeInstanceOf(ConflictError);
+      await expect(controller.refund({ idempotencyKey: key(), paymentId: declined })).rejects.toBeInstanceOf(
+        ConflictError,
+      );
       const paymentId = await payment();
       await controller.refund({ idempotencyKey: key(), paymentId });
       const calls = provider.calls().length;
-      await expect(controller.refund({ idempotencyKey: key(), paymentId })).rejects.toThrow(`Payment ${paymentId} is refunded: it cannot be refunded`);
+      await expect(controller.refund({ idempotencyKey: key(), paymentId })).rejects.toThrow(
+        `Payment ${paymentId} is refunded: it cannot be refunded`,
+      );
       expect(provider.calls()).toHaveLength(calls);
     });
 
     it('answers NotFound for an unknown payment, and does not keep the key', async () => {
       const refund = { idempotencyKey: key(), paymentId: randomUUID() };
       await expect(controller.refund(refund)).rejects.toBeInstanceOf(NotFoundError);
-      expect(await dataSource.query('SELECT id FROM idempotency_key WHERE id = ?', [refund.idempotencyKey])).toEqual([]);
+      expect(await dataSource.query('SELECT id FROM idempotency_key WHERE id = ?', [refund.idempotencyKey])).toEqual(
+        [],
+      );
     });
   });
 });

@@ -25,20 +25,33 @@ const SQLITE_EXTENSIONS = new Set(['.sqlite', '.sqlite3', '.db']);
  */
 export function parseDataLocation(text: string, module: string, label = 'location'): DataLocation {
   const value = text.trim();
-  if (!value) throw new DataMoveError('usage', `${label} is empty (expected postgres://host:5432/database or a SQLite directory or file)`);
+  if (!value)
+    throw new DataMoveError(
+      'usage',
+      `${label} is empty (expected postgres://host:5432/database or a SQLite directory or file)`,
+    );
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1]?.toLowerCase();
   if (scheme === undefined) return { kind: 'sqlite', file: sqliteFile(value, module) };
   if (scheme !== 'postgres' && scheme !== 'postgresql') {
-    throw new DataMoveError('usage', `${label}: unsupported URL scheme ${scheme}:// (expected postgres://… or a SQLite directory or file)`);
+    throw new DataMoveError(
+      'usage',
+      `${label}: unsupported URL scheme ${scheme}:// (expected postgres://… or a SQLite directory or file)`,
+    );
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new DataMoveError('usage', `${label} is not a valid URL (expected postgres://user:password@host:5432/database)`);
+    throw new DataMoveError(
+      'usage',
+      `${label} is not a valid URL (expected postgres://user:password@host:5432/database)`,
+    );
   }
   if (!url.hostname || url.pathname.length <= 1) {
-    throw new DataMoveError('usage', `${label} must name a host and a database: postgres://user:password@host:5432/database, got ${redactUrl(value)}`);
+    throw new DataMoveError(
+      'usage',
+      `${label} must name a host and a database: postgres://user:password@host:5432/database, got ${redactUrl(value)}`,
+    );
   }
   return { kind: 'postgres', url: value, schema: schemaOf(module) };
 }
@@ -121,7 +134,10 @@ function canonicalFile(file: string): string {
 function postgresAddress(url: string): { host: string; database: string } {
   const parsed = safeUrl(url);
   if (!parsed) return { host: '?', database: '?' };
-  return { host: `${parsed.hostname.toLowerCase()}:${parsed.port || 5432}`, database: safeDecode(parsed.pathname.slice(1)) };
+  return {
+    host: `${parsed.hostname.toLowerCase()}:${parsed.port || 5432}`,
+    database: safeDecode(parsed.pathname.slice(1)),
+  };
 }
 
 function safeUrl(url: string): URL | undefined {

@@ -50,15 +50,29 @@ export function describeTableRows(tables: readonly TableRows[]): string {
  */
 export function formatDataMoveReport(report: DataMoveReport): string[] {
   const lines: string[] = [];
-  for (const move of report.previousMoves) lines.push(`${report.module}: replaced the data of an earlier move (from ${move.source} at ${move.movedAt})`);
+  for (const move of report.previousMoves)
+    lines.push(`${report.module}: replaced the data of an earlier move (from ${move.source} at ${move.movedAt})`);
   if (report.deleted.length > 0) lines.push(`${report.module}: deleted first: ${describeTableRows(report.deleted)}`);
-  if (report.migrationsRun.length > 0) lines.push(`${report.module}: target migrated: ${report.migrationsRun.join(', ')}`);
+  if (report.migrationsRun.length > 0)
+    lines.push(`${report.module}: target migrated: ${report.migrationsRun.join(', ')}`);
   const header = ['table', 'source rows', 'target rows'];
-  const body = report.tables.map(({ table, sourceRows, targetRows }) => [table, String(sourceRows), String(targetRows)]);
+  const body = report.tables.map(({ table, sourceRows, targetRows }) => [
+    table,
+    String(sourceRows),
+    String(targetRows),
+  ]);
   const widths = header.map((title, column) => Math.max(title.length, ...body.map((row) => row[column].length)));
-  for (const row of [header, ...body]) lines.push(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ').trimEnd());
+  for (const row of [header, ...body])
+    lines.push(
+      row
+        .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+        .join('  ')
+        .trimEnd(),
+    );
   const moved = report.tables.map(({ table, targetRows }) => ({ table, rows: targetRows }));
   const tables = `${report.tables.length} ${report.tables.length === 1 ? 'table' : 'tables'}`;
-  lines.push(`${report.module}: moved ${tables} (${describeTableRows(moved)}) from ${report.from} to ${report.to}; counts verified`);
+  lines.push(
+    `${report.module}: moved ${tables} (${describeTableRows(moved)}) from ${report.from} to ${report.to}; counts verified`,
+  );
   return lines;
 }

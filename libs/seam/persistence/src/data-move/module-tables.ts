@@ -32,18 +32,33 @@ export async function sourceTables(side: SqlSide): Promise<TableShape[]> {
   const where = describeDataLocation(side.location);
   if (!(await side.storageExists())) throw new DataMoveError('failed', `no ${where}: nothing to move`);
   const names = await side.tableNames();
-  if (!names.includes(MIGRATIONS_TABLE)) throw new DataMoveError('failed', `${where} has no ${MIGRATIONS_TABLE} table: it was never migrated, or is not this module's data`);
+  if (!names.includes(MIGRATIONS_TABLE))
+    throw new DataMoveError(
+      'failed',
+      `${where} has no ${MIGRATIONS_TABLE} table: it was never migrated, or is not this module's data`,
+    );
   const executed = await executedMigrations(side);
   const declared = declaredMigrations(side);
   const unknown = executed.filter((name) => !declared.includes(name));
-  if (unknown.length > 0) throw new DataMoveError('failed', `${where} has run migrations this build does not know (${unknown.join(', ')}): move it with the build that wrote it`);
+  if (unknown.length > 0)
+    throw new DataMoveError(
+      'failed',
+      `${where} has run migrations this build does not know (${unknown.join(', ')}): move it with the build that wrote it`,
+    );
   const pending = declared.filter((name) => !executed.includes(name));
-  if (pending.length > 0) throw new DataMoveError('failed', `${where} has pending migrations (${pending.join(', ')}): run npm run migrate against it first`);
+  if (pending.length > 0)
+    throw new DataMoveError(
+      'failed',
+      `${where} has pending migrations (${pending.join(', ')}): run npm run migrate against it first`,
+    );
   const tables: TableShape[] = [];
   // One at a time: a side is one connection.
   for (const name of names.filter((table) => !NOT_MODULE_DATA.has(table))) tables.push(await side.describe(name));
-  const missing = side.dataSource.entityMetadatas.map(({ tableName }) => tableName).filter((table) => !names.includes(table));
-  if (missing.length > 0) throw new DataMoveError('failed', `${where} lacks the tables of entities ${missing.join(', ')}`);
+  const missing = side.dataSource.entityMetadatas
+    .map(({ tableName }) => tableName)
+    .filter((table) => !names.includes(table));
+  if (missing.length > 0)
+    throw new DataMoveError('failed', `${where} lacks the tables of entities ${missing.join(', ')}`);
   return tables;
 }
 
@@ -57,7 +72,10 @@ export async function migrateTarget(side: SqlSide): Promise<string[]> {
   const ran = await executor.executePendingMigrations();
   const unknown = (await executedMigrations(side)).filter((name) => !declaredMigrations(side).includes(name));
   if (unknown.length > 0) {
-    throw new DataMoveError('failed', `${describeDataLocation(side.location)} has run migrations this build does not know (${unknown.join(', ')}): it is newer than the source`);
+    throw new DataMoveError(
+      'failed',
+      `${describeDataLocation(side.location)} has run migrations this build does not know (${unknown.join(', ')}): it is newer than the source`,
+    );
   }
   return ran.map((migration) => migration.name);
 }
@@ -74,14 +92,25 @@ export async function matchingTargetTables(side: SqlSide, source: readonly Table
   const extra = names.filter((name) => !source.some((table) => table.name === name));
   const missing = source.filter((table) => !names.includes(table.name)).map((table) => table.name);
   if (extra.length > 0 || missing.length > 0) {
-    const differences = [...missing.map((name) => `${name} is missing`), ...extra.map((name) => `${name} is not in the source`)];
-    throw new DataMoveError('failed', `${where} does not have the source's tables after migrating (${differences.join('; ')})`);
+    const differences = [
+      ...missing.map((name) => `${name} is missing`),
+      ...extra.map((name) => `${name} is not in the source`),
+    ];
+    throw new DataMoveError(
+      'failed',
+      `${where} does not have the source's tables after migrating (${differences.join('; ')})`,
+    );
   }
   const shapes: TableShape[] = [];
   for (const table of source) {
     const shape = await side.describe(table.name);
-    const same = shape.columns.length === table.columns.length && table.columns.every((column) => shape.columns.includes(column));
-    if (!same) throw new DataMoveError('failed', `${where}: table ${table.name} has columns (${shape.columns.join(', ')}), the source (${table.columns.join(', ')})`);
+    const same =
+      shape.columns.length === table.columns.length && table.columns.every((column) => shape.columns.includes(column));
+    if (!same)
+      throw new DataMoveError(
+        'failed',
+        `${where}: table ${table.name} has columns (${shape.columns.join(', ')}), the source (${table.columns.join(', ')})`,
+      );
     // Insert in the source's column order: rows are read as arrays in that order.
     shapes.push({ ...shape, columns: table.columns });
   }

@@ -29,14 +29,22 @@ afterEach(async () => {
 
 function sqlitePlace(): Place {
   const dataDir = mkdtempSync(join(tmpdir(), 'seam-move-'));
-  const place = { location: { kind: 'sqlite', file: join(dataDir, 'ledger.sqlite') }, config: { kind: 'sqlite', dataDir }, dispose: async () => rmSync(dataDir, { recursive: true, force: true }) } as const;
+  const place = {
+    location: { kind: 'sqlite', file: join(dataDir, 'ledger.sqlite') },
+    config: { kind: 'sqlite', dataDir },
+    dispose: async () => rmSync(dataDir, { recursive: true, force: true }),
+  } as const;
   places.push(place);
   return place;
 }
 
 async function postgresPlace(): Promise<Place> {
   const database = await TemporaryPostgres.create();
-  const place = { location: { kind: 'postgres', url: database.url, schema: 'ledger' }, config: { kind: 'postgres', url: database.url }, dispose: () => database.drop() } as const;
+  const place = {
+    location: { kind: 'postgres', url: database.url, schema: 'ledger' },
+    config: { kind: 'postgres', url: database.url },
+    dispose: () => database.drop(),
+  } as const;
   places.push(place);
   return place;
 }
@@ -53,8 +61,13 @@ async function withLedger<T>(place: Place, work: (dataSource: DataSource) => Pro
 
 const seeded = (place: Place) => withLedger(place, (dataSource) => seedLedger(dataSource.createQueryRunner()));
 const rowsAt = (place: Place) => withLedger(place, moduleRows);
-const failure = (work: Promise<unknown>) => work.then(() => undefined, (error: unknown) => error as DataMoveError);
-const move = (from: Place, to: Place, options: { force?: boolean; batchSize?: number } = {}) => moveModuleData({ data: ledgerData, from: from.location, to: to.location, batchSize: 3, ...options });
+const failure = (work: Promise<unknown>) =>
+  work.then(
+    () => undefined,
+    (error: unknown) => error as DataMoveError,
+  );
+const move = (from: Place, to: Place, options: { force?: boolean; batchSize?: number } = {}) =>
+  moveModuleData({ data: ledgerData, from: from.location, to: to.location, batchSize: 3, ...options });
 
 /** The same scenarios for one pair of databases. */
 function pairScenarios(source: () => Promise<Place> | Place, target: () => Promise<Place> | Place): void {
@@ -90,7 +103,9 @@ function pairScenarios(source: () => Promise<Place> | Place, target: () => Promi
     expect(again).toBeInstanceOf(DataMoveError);
     expect(again?.kind).toBe('refused');
     expect(again?.message).toContain(`it already received a move (from ${first.from} at ${first.movedAt})`);
-    expect(again?.message).toContain('not empty (account: 7 rows, entry: 14 rows, entry_tag: 14 rows, ledger_note: 3 rows)');
+    expect(again?.message).toContain(
+      'not empty (account: 7 rows, entry: 14 rows, entry_tag: 14 rows, ledger_note: 3 rows)',
+    );
 
     const forced = await move(from, to, { force: true });
     expect(forced.previousMoves).toEqual([{ source: first.from, movedAt: first.movedAt }]);
@@ -103,17 +118,22 @@ function pairScenarios(source: () => Promise<Place> | Place, target: () => Promi
     expect(await rowsAt(to)).toEqual(await rowsAt(from));
 
     await withLedger(to, async (dataSource) => {
-      for (const table of ['ledger_note', 'entry_tag', 'entry', 'account']) await dataSource.query(`DELETE FROM ${table}`);
+      for (const table of ['ledger_note', 'entry_tag', 'entry', 'account'])
+        await dataSource.query(`DELETE FROM ${table}`);
     });
     const emptied = await failure(move(from, to));
     expect(emptied?.kind).toBe('refused');
-    expect(emptied?.message).toMatch(/it already received a move .*; --force deletes the target's rows and moves again$/);
+    expect(emptied?.message).toMatch(
+      /it already received a move .*; --force deletes the target's rows and moves again$/,
+    );
   });
 
   it('refuses a target that already holds rows and leaves it as it was', async () => {
     const [from, to] = [await source(), await target()];
     await seeded(from);
-    await withLedger(to, (dataSource) => dataSource.query("INSERT INTO account (id, balance, active) VALUES ('mine', 1, true)"));
+    await withLedger(to, (dataSource) =>
+      dataSource.query("INSERT INTO account (id, balance, active) VALUES ('mine', 1, true)"),
+    );
     const before = await rowsAt(to);
     const refused = await failure(move(from, to));
     expect(refused?.kind).toBe('refused');
@@ -137,11 +157,20 @@ describe('moveModuleData', () => {
       const from = sqlitePlace();
       await seeded(from);
       const same = await failure(move(from, from));
-      expect([same?.kind, same?.message]).toEqual(['usage', `ledger: source and target are the same (SQLite file ${from.location.kind === 'sqlite' ? from.location.file : ''})`]);
+      expect([same?.kind, same?.message]).toEqual([
+        'usage',
+        `ledger: source and target are the same (SQLite file ${from.location.kind === 'sqlite' ? from.location.file : ''})`,
+      ]);
       const linkDir = mkdtempSync(join(tmpdir(), 'seam-move-link-'));
       const link = join(linkDir, 'data');
       symlinkSync(from.config.kind === 'sqlite' ? from.config.dataDir : '', link);
-      const linked = await failure(moveModuleData({ data: ledgerData, from: from.location, to: { kind: 'sqlite', file: join(link, 'ledger.sqlite') } }));
+      const linked = await failure(
+        moveModuleData({
+          data: ledgerData,
+          from: from.location,
+          to: { kind: 'sqlite', file: join(link, 'ledger.sqlite') },
+        }),
+      );
       expect(linked?.kind).toBe('usage');
       rmSync(linkDir, { recursive: true, force: true });
     });
@@ -154,27 +183,41 @@ describe('moveModuleData', () => {
       expect(readdirSync(to.config.kind === 'sqlite' ? to.config.dataDir : '')).toEqual([]);
     });
 
-    it('fails on a source behind the module\'s migrations, and writes nothing', async () => {
+    it("fails on a source behind the module's migrations, and writes nothing", async () => {
       const [from, to] = [sqlitePlace(), sqlitePlace()];
       await withLedger(from, (dataSource) => dataSource.query('DELETE FROM migrations'));
       const behind = await failure(move(from, to));
-      expect(behind?.message).toContain('has pending migrations (CreateLedger1700000000000): run npm run migrate against it first');
+      expect(behind?.message).toContain(
+        'has pending migrations (CreateLedger1700000000000): run npm run migrate against it first',
+      );
       expect(existsSync(to.location.kind === 'sqlite' ? to.location.file : '')).toBe(false);
     });
 
     it('fails when the source has a table the migrations do not make, and removes the target file it created', async () => {
       const from = sqlitePlace();
-      const to: Place = { ...sqlitePlace(), location: { kind: 'sqlite', file: join(tmpdir(), `seam-move-new-${process.pid}`, 'deep', 'ledger.sqlite') } };
+      const to: Place = {
+        ...sqlitePlace(),
+        location: { kind: 'sqlite', file: join(tmpdir(), `seam-move-new-${process.pid}`, 'deep', 'ledger.sqlite') },
+      };
       await withLedger(from, (dataSource) => dataSource.query('CREATE TABLE stray (id integer)'));
       const stray = await failure(move(from, to));
-      expect([stray?.kind, stray?.message]).toEqual(['failed', expect.stringContaining("does not have the source's tables after migrating (stray is missing)")]);
+      expect([stray?.kind, stray?.message]).toEqual([
+        'failed',
+        expect.stringContaining("does not have the source's tables after migrating (stray is missing)"),
+      ]);
       expect(existsSync(join(tmpdir(), `seam-move-new-${process.pid}`))).toBe(false);
     });
 
     it('fails on an unreachable PostgreSQL target with its password masked', async () => {
       const from = sqlitePlace();
       await seeded(from);
-      const unreachable = await failure(moveModuleData({ data: ledgerData, from: from.location, to: { kind: 'postgres', url: 'postgres://mover:hunter2@127.0.0.1:1/nowhere', schema: 'ledger' } }));
+      const unreachable = await failure(
+        moveModuleData({
+          data: ledgerData,
+          from: from.location,
+          to: { kind: 'postgres', url: 'postgres://mover:hunter2@127.0.0.1:1/nowhere', schema: 'ledger' },
+        }),
+      );
       expect(unreachable?.kind).toBe('failed');
       expect(unreachable?.message).toMatch(/^cannot open PostgreSQL 127\.0\.0\.1:1\/nowhere schema ledger: /);
       expect(unreachable?.message).not.toContain('hunter2');
@@ -202,7 +245,13 @@ postgresSuite(`moveModuleData with PostgreSQL${reason ? ` — skipped: ${reason}
     await seeded(from);
     const url = new URL(from.location.kind === 'postgres' ? from.location.url : '');
     url.hostname = url.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
-    const same = await failure(moveModuleData({ data: ledgerData, from: from.location, to: { kind: 'postgres', url: url.toString(), schema: 'ledger' } }));
+    const same = await failure(
+      moveModuleData({
+        data: ledgerData,
+        from: from.location,
+        to: { kind: 'postgres', url: url.toString(), schema: 'ledger' },
+      }),
+    );
     expect(same?.kind).toBe('usage');
     expect(same?.message).toContain('source and target are the same database');
   });
@@ -210,7 +259,10 @@ postgresSuite(`moveModuleData with PostgreSQL${reason ? ` — skipped: ${reason}
   it('fails on a PostgreSQL source without the module schema, and creates nothing in the target', async () => {
     const [from, to] = [await postgresPlace(), sqlitePlace()];
     const missing = await failure(move(from, to));
-    expect([missing?.kind, missing?.message]).toEqual(['failed', expect.stringMatching(/^no PostgreSQL .* schema ledger: nothing to move$/)]);
+    expect([missing?.kind, missing?.message]).toEqual([
+      'failed',
+      expect.stringMatching(/^no PostgreSQL .* schema ledger: nothing to move$/),
+    ]);
     expect(readdirSync(to.config.kind === 'sqlite' ? to.config.dataDir : '')).toEqual([]);
   });
 
@@ -218,13 +270,17 @@ postgresSuite(`moveModuleData with PostgreSQL${reason ? ` — skipped: ${reason}
     const [from, to] = [sqlitePlace(), await postgresPlace()];
     await seeded(from);
     // A row PostgreSQL refuses (a NUL byte in text), after other rows of other tables went in.
-    await withLedger(from, (dataSource) => dataSource.query("INSERT INTO ledger_note (body) VALUES ('nul' || char(0) || 'byte')"));
+    await withLedger(from, (dataSource) =>
+      dataSource.query("INSERT INTO ledger_note (body) VALUES ('nul' || char(0) || 'byte')"),
+    );
     const broken = await failure(move(from, to));
     expect([broken?.kind, broken?.message]).toEqual(['failed', expect.stringMatching(/^ledger: the move failed: /)]);
     expect(broken?.message).toMatch(/invalid byte sequence|0x00/);
     const client = new Client({ connectionString: to.location.kind === 'postgres' ? to.location.url : '' });
     await client.connect();
-    const { rows } = await client.query("SELECT schema_name FROM information_schema.schemata WHERE schema_name = 'ledger'").finally(() => client.end());
+    const { rows } = await client
+      .query("SELECT schema_name FROM information_schema.schemata WHERE schema_name = 'ledger'")
+      .finally(() => client.end());
     expect(rows).toEqual([]);
   });
 

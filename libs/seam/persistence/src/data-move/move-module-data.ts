@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ModuleData } from '../module-data.js';
 import { DataMoveError } from './data-move.error.js';
-import { type DataMoveReport, describeTableRows, type RecordedMove, type TableMoveCount, type TableRows } from './data-move.report.js';
+import {
+  type DataMoveReport,
+  describeTableRows,
+  type RecordedMove,
+  type TableMoveCount,
+  type TableRows,
+} from './data-move.report.js';
 import { type DataLocation, describeDataLocation, sameDataLocation, scrubSecrets } from './data-location.js';
 import { DATA_MOVES_TABLE, matchingTargetTables, migrateTarget, sourceTables } from './module-tables.js';
 import { openPostgresSide } from './postgres-side.js';
@@ -40,8 +46,10 @@ export interface MoveModuleDataOptions {
 export async function moveModuleData(options: MoveModuleDataOptions): Promise<DataMoveReport> {
   const { data, from, to } = options;
   const batchSize = options.batchSize ?? 500;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new DataMoveError('usage', `batch size must be a positive integer, got ${batchSize}`);
-  if (sameDataLocation(from, to)) throw new DataMoveError('usage', `${data.module}: source and target are the same (${describeDataLocation(from)})`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new DataMoveError('usage', `batch size must be a positive integer, got ${batchSize}`);
+  if (sameDataLocation(from, to))
+    throw new DataMoveError('usage', `${data.module}: source and target are the same (${describeDataLocation(from)})`);
   let source: SqlSide | undefined;
   let target: SqlSide | undefined;
   let failed = true;
@@ -49,14 +57,20 @@ export async function moveModuleData(options: MoveModuleDataOptions): Promise<Da
     source = await openSide(from, data, 'source');
     target = await openSide(to, data, 'target');
     if (source.identity === target.identity) {
-      throw new DataMoveError('usage', `${data.module}: source and target are the same database (${describeDataLocation(from)} is ${describeDataLocation(to)})`);
+      throw new DataMoveError(
+        'usage',
+        `${data.module}: source and target are the same database (${describeDataLocation(from)} is ${describeDataLocation(to)})`,
+      );
     }
     const report = await move(data.module, source, target, options.force ?? false, batchSize);
     failed = false;
     return report;
   } catch (error) {
     // A driver's error (a constraint, a lost connection) is named after the module it stopped.
-    const message = error instanceof DataMoveError ? error.message : `${data.module}: the move failed: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof DataMoveError
+        ? error.message
+        : `${data.module}: the move failed: ${error instanceof Error ? error.message : String(error)}`;
     throw new DataMoveError(error instanceof DataMoveError ? error.kind : 'failed', scrubSecrets(message, [from, to]));
   } finally {
     await target?.close(failed).catch(() => undefined);
@@ -68,7 +82,13 @@ function openSide(location: DataLocation, data: ModuleData, role: 'source' | 'ta
   return location.kind === 'sqlite' ? openSqliteSide(location, data, role) : openPostgresSide(location, data);
 }
 
-async function move(module: string, source: SqlSide, target: SqlSide, force: boolean, batchSize: number): Promise<DataMoveReport> {
+async function move(
+  module: string,
+  source: SqlSide,
+  target: SqlSide,
+  force: boolean,
+  batchSize: number,
+): Promise<DataMoveReport> {
   await source.beginSnapshot();
   try {
     const shapes = await sourceTables(source);
@@ -120,7 +140,10 @@ async function copyInto(module: string, source: SqlSide, target: SqlSide, plan: 
       ...previousMoves.map((moved) => `it already received a move (from ${moved.source} at ${moved.movedAt})`),
       ...(present.length > 0 ? [`it is not empty (${describeTableRows(present)})`] : []),
     ];
-    throw new DataMoveError('refused', `${module}: refusing to move into ${to}: ${reasons.join(' and ')}; --force deletes the target's rows and moves again`);
+    throw new DataMoveError(
+      'refused',
+      `${module}: refusing to move into ${to}: ${reasons.join(' and ')}; --force deletes the target's rows and moves again`,
+    );
   }
   // Children first, so that no foreign key is left pointing at a deleted row.
   if (plan.force) for (const { name } of shapes.toReversed()) await target.deleteAll(name);
@@ -135,11 +158,17 @@ async function copyInto(module: string, source: SqlSide, target: SqlSide, plan: 
       if (batch.rows.length < plan.batchSize) break;
     }
     await target.afterCopy(shape);
-    tables.push({ table: shape.name, sourceRows: plan.sourceCounts.get(shape.name) ?? 0, targetRows: await target.count(shape.name) });
+    tables.push({
+      table: shape.name,
+      sourceRows: plan.sourceCounts.get(shape.name) ?? 0,
+      targetRows: await target.count(shape.name),
+    });
   }
   const wrong = tables.filter(({ sourceRows, targetRows }) => sourceRows !== targetRows);
   if (wrong.length > 0) {
-    const details = wrong.map(({ table, sourceRows, targetRows }) => `${table}: source ${sourceRows}, target ${targetRows}`).join('; ');
+    const details = wrong
+      .map(({ table, sourceRows, targetRows }) => `${table}: source ${sourceRows}, target ${targetRows}`)
+      .join('; ');
     throw new DataMoveError('failed', `${module}: counts differ after the copy (${details}); nothing was committed`);
   }
   const movedAt = new Date().toISOString();
@@ -157,6 +186,8 @@ async function recordedMoves(target: SqlSide): Promise<RecordedMove[]> {
   await target.query(
     `CREATE TABLE IF NOT EXISTS ${target.qualified(DATA_MOVES_TABLE)} (id varchar(36) PRIMARY KEY, module varchar(100) NOT NULL, source varchar(500) NOT NULL, moved_at varchar(30) NOT NULL, forced integer NOT NULL, row_counts text NOT NULL)`,
   );
-  const rows = await target.query(`SELECT source, moved_at FROM ${target.qualified(DATA_MOVES_TABLE)} ORDER BY moved_at`);
+  const rows = await target.query(
+    `SELECT source, moved_at FROM ${target.qualified(DATA_MOVES_TABLE)} ORDER BY moved_at`,
+  );
   return rows.map(([movedFrom, movedAt]) => ({ source: String(movedFrom), movedAt: String(movedAt) }));
 }

@@ -9,7 +9,17 @@ import { quoteIdentifier, type RowBatch, type SqlSide, type TableShape } from '.
 type PostgresLocation = Extract<DataLocation, { kind: 'postgres' }>;
 
 /** Types read as pg parses them; every other type is read as its text form, which is exact. */
-const NATIVE_TYPES = new Set(['smallint', 'integer', 'real', 'double precision', 'text', 'character varying', 'character', 'boolean', 'bytea']);
+const NATIVE_TYPES = new Set([
+  'smallint',
+  'integer',
+  'real',
+  'double precision',
+  'text',
+  'character varying',
+  'character',
+  'boolean',
+  'bytea',
+]);
 /** PostgreSQL accepts at most 65535 parameters in one statement. */
 const MAX_PARAMETERS = 65_535;
 /** How long to wait for a server that does not answer, rather than hang. */
@@ -28,7 +38,10 @@ interface PostgresTable {
  * the target's schema is created inside the move's transaction.
  */
 export async function openPostgresSide(location: PostgresLocation, data: ModuleData): Promise<SqlSide> {
-  const base = dataSourceOptions(data, { kind: 'postgres', url: location.url }) as Extract<DataSourceOptions, { type: 'postgres' }>;
+  const base = dataSourceOptions(data, { kind: 'postgres', url: location.url }) as Extract<
+    DataSourceOptions,
+    { type: 'postgres' }
+  >;
   const options: DataSourceOptions = {
     ...base,
     migrationsRun: false,
@@ -49,7 +62,10 @@ export async function openPostgresSide(location: PostgresLocation, data: ModuleD
     return new PostgresSide(location, dataSource, queryRunner, client, identity);
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
-    throw new DataMoveError('failed', `cannot open ${describeDataLocation(location)}: ${(error as Error).message || String(error)}`);
+    throw new DataMoveError(
+      'failed',
+      `cannot open ${describeDataLocation(location)}: ${(error as Error).message || String(error)}`,
+    );
   }
 }
 
@@ -65,7 +81,10 @@ class PostgresSide implements SqlSide {
   ) {}
 
   async storageExists(): Promise<boolean> {
-    return (await this.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [this.location.schema])).length > 0;
+    return (
+      (await this.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [this.location.schema]))
+        .length > 0
+    );
   }
 
   qualified(table: string): string {
@@ -77,14 +96,19 @@ class PostgresSide implements SqlSide {
   }
 
   async query(sql: string, parameters: readonly unknown[] = []): Promise<unknown[][]> {
-    const result = await this.client.query<unknown[]>({ text: sql, values: parameters.map(toPostgresValue), rowMode: 'array' });
+    const result = await this.client.query<unknown[]>({
+      text: sql,
+      values: parameters.map(toPostgresValue),
+      rowMode: 'array',
+    });
     return result.rows ?? [];
   }
 
   async tableNames(): Promise<string[]> {
-    const rows = await this.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name", [
-      this.location.schema,
-    ]);
+    const rows = await this.query(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name",
+      [this.location.schema],
+    );
     return rows.map(([name]) => String(name));
   }
 
@@ -137,7 +161,8 @@ class PostgresSide implements SqlSide {
     const rows = await this.query(sql, parameters);
     const last = rows.at(-1);
     if (!last) return { rows, after };
-    if (!byKey) return { rows: rows.map((row) => row.slice(0, shape.columns.length)), after: last.slice(shape.columns.length) };
+    if (!byKey)
+      return { rows: rows.map((row) => row.slice(0, shape.columns.length)), after: last.slice(shape.columns.length) };
     return { rows, after: shape.primaryKey.map((key) => last[shape.columns.indexOf(key)]) };
   }
 
@@ -147,8 +172,13 @@ class PostgresSide implements SqlSide {
     const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, shape.columns.length)));
     for (let start = 0; start < rows.length; start += perStatement) {
       const chunk = rows.slice(start, start + perStatement);
-      const values = chunk.map((_, row) => `(${shape.columns.map((__, index) => `$${row * shape.columns.length + index + 1}`).join(', ')})`);
-      await this.query(`INSERT INTO ${this.qualified(shape.name)} (${columns})${overriding} VALUES ${values.join(', ')}`, chunk.flat());
+      const values = chunk.map(
+        (_, row) => `(${shape.columns.map((__, index) => `$${row * shape.columns.length + index + 1}`).join(', ')})`,
+      );
+      await this.query(
+        `INSERT INTO ${this.qualified(shape.name)} (${columns})${overriding} VALUES ${values.join(', ')}`,
+        chunk.flat(),
+      );
     }
   }
 
@@ -170,15 +200,16 @@ class PostgresSide implements SqlSide {
 
   async lockTables(tables: readonly string[]): Promise<void> {
     // EXCLUSIVE: readers may go on, writers (a running app) wait until the move commits.
-    if (tables.length > 0) await this.query(`LOCK TABLE ${tables.map((table) => this.qualified(table)).join(', ')} IN EXCLUSIVE MODE`);
+    if (tables.length > 0)
+      await this.query(`LOCK TABLE ${tables.map((table) => this.qualified(table)).join(', ')} IN EXCLUSIVE MODE`);
   }
 
   async afterCopy(shape: TableShape): Promise<void> {
     for (const column of this.details(shape.name).serialColumns) {
-      await this.query(`SELECT setval(pg_get_serial_sequence($1, $2), COALESCE((SELECT MAX(${quoteIdentifier(column)}) FROM ${this.qualified(shape.name)}), 0) + 1, false)`, [
-        this.qualified(shape.name),
-        column,
-      ]);
+      await this.query(
+        `SELECT setval(pg_get_serial_sequence($1, $2), COALESCE((SELECT MAX(${quoteIdentifier(column)}) FROM ${this.qualified(shape.name)}), 0) + 1, false)`,
+        [this.qualified(shape.name), column],
+      );
     }
   }
 

@@ -25,10 +25,15 @@ interface Database {
  * source must exist and is opened read-only; a target is created if missing (and removed again
  * by `close(true)` when the move fails).
  */
-export async function openSqliteSide(location: Extract<DataLocation, { kind: 'sqlite' }>, data: ModuleData, role: 'source' | 'target'): Promise<SqlSide> {
+export async function openSqliteSide(
+  location: Extract<DataLocation, { kind: 'sqlite' }>,
+  data: ModuleData,
+  role: 'source' | 'target',
+): Promise<SqlSide> {
   const { file } = location;
   const existed = existsSync(file);
-  if (role === 'source' && !existed) throw new DataMoveError('failed', `no ${describeDataLocation(location)}: nothing to move`);
+  if (role === 'source' && !existed)
+    throw new DataMoveError('failed', `no ${describeDataLocation(location)}: nothing to move`);
   const identity = sqliteFileIdentity(file) ?? `new:${file}`;
   const createdDirectory = role === 'target' ? mkdirSync(dirname(file), { recursive: true }) : undefined;
   const options = {
@@ -88,11 +93,16 @@ class SqliteSide implements SqlSide {
       return [];
     }
     // safeIntegers: every INTEGER comes back as a bigint, exact beyond 2^53.
-    return statement.safeIntegers(true).raw(true).all(...parameters.map(toSqliteValue));
+    return statement
+      .safeIntegers(true)
+      .raw(true)
+      .all(...parameters.map(toSqliteValue));
   }
 
   async tableNames(): Promise<string[]> {
-    const rows = await this.query(String.raw`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`);
+    const rows = await this.query(
+      String.raw`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`,
+    );
     return rows.map(([name]) => String(name));
   }
 
@@ -103,7 +113,10 @@ class SqliteSide implements SqlSide {
     return {
       name: table,
       columns: columns.map(([name]) => String(name)),
-      primaryKey: columns.filter(([, pk]) => Number(pk) > 0).toSorted((a, b) => Number(a[1]) - Number(b[1])).map(([name]) => String(name)),
+      primaryKey: columns
+        .filter(([, pk]) => Number(pk) > 0)
+        .toSorted((a, b) => Number(a[1]) - Number(b[1]))
+        .map(([name]) => String(name)),
       references: references.map(([name]) => String(name)),
     };
   }
@@ -119,17 +132,28 @@ class SqliteSide implements SqlSide {
     const hidden = shape.primaryKey.length > 0 ? [] : ['rowid'];
     const select = [...shape.columns.map(quoteIdentifier), ...hidden].join(', ');
     const where = after ? ` WHERE (${keys.join(', ')}) > (${keys.map(() => '?').join(', ')})` : '';
-    const rows = await this.query(`SELECT ${select} FROM ${this.qualified(shape.name)}${where} ORDER BY ${keys.join(', ')} LIMIT ?`, [...(after ?? []), limit]);
+    const rows = await this.query(
+      `SELECT ${select} FROM ${this.qualified(shape.name)}${where} ORDER BY ${keys.join(', ')} LIMIT ?`,
+      [...(after ?? []), limit],
+    );
     const last = rows.at(-1);
-    const keyOf = (row: unknown[]) => (hidden.length > 0 ? row.slice(shape.columns.length) : shape.primaryKey.map((key) => row[shape.columns.indexOf(key)]));
-    return { rows: hidden.length > 0 ? rows.map((row) => row.slice(0, shape.columns.length)) : rows, after: last ? keyOf(last) : after };
+    const keyOf = (row: unknown[]) =>
+      hidden.length > 0
+        ? row.slice(shape.columns.length)
+        : shape.primaryKey.map((key) => row[shape.columns.indexOf(key)]);
+    return {
+      rows: hidden.length > 0 ? rows.map((row) => row.slice(0, shape.columns.length)) : rows,
+      after: last ? keyOf(last) : after,
+    };
   }
 
   async insertRows(shape: TableShape, rows: readonly unknown[][]): Promise<void> {
     let insert = this.inserts.get(shape.name);
     if (!insert) {
       const columns = shape.columns.map(quoteIdentifier).join(', ');
-      insert = this.db.prepare(`INSERT INTO ${this.qualified(shape.name)} (${columns}) VALUES (${shape.columns.map(() => '?').join(', ')})`);
+      insert = this.db.prepare(
+        `INSERT INTO ${this.qualified(shape.name)} (${columns}) VALUES (${shape.columns.map(() => '?').join(', ')})`,
+      );
       this.inserts.set(shape.name, insert);
     }
     for (const row of rows) insert.run(...row.map(toSqliteValue));

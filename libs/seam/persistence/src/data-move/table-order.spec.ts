@@ -19,7 +19,12 @@ describe('insertionOrder', () => {
   });
 
   it('refuses a cycle, naming its tables', () => {
-    const cycle = () => insertionOrder([{ name: 'a', references: ['b'] }, { name: 'b', references: ['a'] }, { name: 'c', references: [] }]);
+    const cycle = () =>
+      insertionOrder([
+        { name: 'a', references: ['b'] },
+        { name: 'b', references: ['a'] },
+        { name: 'c', references: [] },
+      ]);
     expect(cycle).toThrow(DataMoveError);
     expect(cycle).toThrow('foreign keys form a cycle between tables a, b: cannot order the copy');
   });

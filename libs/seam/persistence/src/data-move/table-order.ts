@@ -18,11 +18,20 @@ export interface TableDependencies {
  */
 export function insertionOrder(tables: readonly TableDependencies[]): string[] {
   const names = new Set(tables.map(({ name }) => name));
-  const pending = new Map(tables.map(({ name, references }) => [name, new Set(references.filter((other) => other !== name && names.has(other)))]));
+  const pending = new Map(
+    tables.map(({ name, references }) => [
+      name,
+      new Set(references.filter((other) => other !== name && names.has(other))),
+    ]),
+  );
   const ordered: string[] = [];
   while (pending.size > 0) {
     const ready = [...pending].find(([, references]) => [...references].every((other) => !pending.has(other)));
-    if (!ready) throw new DataMoveError('failed', `foreign keys form a cycle between tables ${[...pending.keys()].join(', ')}: cannot order the copy`);
+    if (!ready)
+      throw new DataMoveError(
+        'failed',
+        `foreign keys form a cycle between tables ${[...pending.keys()].join(', ')}: cannot order the copy`,
+      );
     ordered.push(ready[0]);
     pending.delete(ready[0]);
   }

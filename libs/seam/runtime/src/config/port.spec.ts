@@ -15,6 +15,8 @@ describe('portFromEnv', () => {
   });
 
   it.each(['http', '-1', '65536', '3000.5', '1e3', '0x50'])('refuses PORT=%p, naming the variable', (value) => {
-    expect(() => portFromEnv({ PORT: value })).toThrow(`PORT must be a TCP port number from 0 to 65535, got "${value}"`);
+    expect(() => portFromEnv({ PORT: value })).toThrow(
+      `PORT must be a TCP port number from 0 to 65535, got "${value}"`,
+    );
   });
 });

@@ -10,6 +10,7 @@ export function portFromEnv(env: NodeJS.ProcessEnv = process.env, fallback = DEF
   const raw = env.PORT?.trim();
   if (!raw) return fallback;
   const port = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(port >= 0 && port <= 65_535)) throw new Error(`PORT must be a TCP port number from 0 to 65535, got "${env.PORT}"`);
+  if (!(port >= 0 && port <= 65_535))
+    throw new Error(`PORT must be a TCP port number from 0 to 65535, got "${env.PORT}"`);
   return port;
 }

@@ -2,7 +2,13 @@ import type { ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, type HealthCheckResult, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckService,
+  type HealthCheckResult,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { endpointKey, type ResolvedSeamOptions, SEAM_OPTIONS } from '@seam/transport';
 import type { DataSource } from 'typeorm';

@@ -36,23 +36,51 @@ export class MetricsController {
  */
 async function outboxMetrics(): Promise<string> {
   const relays = runningRelays().toSorted((a, b) => a.module.localeCompare(b.module));
-  const pending = await Promise.all(relays.map(async (relay) => [relay.module, await relay.pendingCount().catch(() => undefined)] as const));
+  const pending = await Promise.all(
+    relays.map(async (relay) => [relay.module, await relay.pendingCount().catch(() => undefined)] as const),
+  );
   const family = (name: string, type: string, help: string, samples: Array<readonly [string, number | undefined]>) =>
-    `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${samples.filter(([, value]) => value !== undefined).map(([module, value]) => `${name}{module="${escapeLabel(module)}"} ${value}\n`).join('')}`;
+    `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${samples
+      .filter(([, value]) => value !== undefined)
+      .map(([module, value]) => `${name}{module="${escapeLabel(module)}"} ${value}\n`)
+      .join('')}`;
   return [
-    family('seam_outbox_pending', 'gauge', 'Events in the module outbox not yet delivered to every subscriber.', pending),
-    family('seam_outbox_delivered_total', 'counter', 'Events this process relayed to every subscriber, since it started.', relays.map((relay) => [relay.module, relay.stats.delivered])),
-    family('seam_outbox_retries_total', 'counter', 'Failed deliveries this process will try again, since it started.', relays.map((relay) => [relay.module, relay.stats.retried])),
-    family('seam_outbox_dead_lettered_total', 'counter', 'Events this process moved to the dead-letter table, since it started.', relays.map((relay) => [relay.module, relay.stats.deadLettered])),
+    family(
+      'seam_outbox_pending',
+      'gauge',
+      'Events in the module outbox not yet delivered to every subscriber.',
+      pending,
+    ),
+    family(
+      'seam_outbox_delivered_total',
+      'counter',
+      'Events this process relayed to every subscriber, since it started.',
+      relays.map((relay) => [relay.module, relay.stats.delivered]),
+    ),
+    family(
+      'seam_outbox_retries_total',
+      'counter',
+      'Failed deliveries this process will try again, since it started.',
+      relays.map((relay) => [relay.module, relay.stats.retried]),
+    ),
+    family(
+      'seam_outbox_dead_lettered_total',
+      'counter',
+      'Events this process moved to the dead-letter table, since it started.',
+      relays.map((relay) => [relay.module, relay.stats.deadLettered]),
+    ),
   ].join('');
 }
 
-const gauge = (name: string, help: string, value: number) => `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}\n`;
+const gauge = (name: string, help: string, value: number) =>
+  `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${value}\n`;
 
 /** One sample per pattern; patterns are contract constants (`<module>.<verb>-<noun>`), safe as label values. */
 function handledCounter(counts: ReadonlyArray<readonly [string, number]>): string {
   const name = 'seam_calls_handled_total';
-  const samples = counts.map(([pattern, handled]) => `${name}{pattern="${escapeLabel(pattern)}"} ${handled}\n`).join('');
+  const samples = counts
+    .map(([pattern, handled]) => `${name}{pattern="${escapeLabel(pattern)}"} ${handled}\n`)
+    .join('');
   return `# HELP ${name} Requests whose handler ran in this process, per pattern, since it started.\n# TYPE ${name} counter\n${samples}`;
 }
 

@@ -40,11 +40,19 @@ function probeTcp(host: string, port: number, timeoutMs: number): Promise<void> 
 
 async function probeRedis(url: string, timeoutMs: number): Promise<void> {
   // A short-lived connection: the transport's own connections are busy blocking on streams.
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
-    const timer = new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error(`Redis did not answer PING within ${timeoutMs} ms`)), timeoutMs).unref());
+    const timer = new Promise<never>((_resolve, reject) =>
+      setTimeout(() => reject(new Error(`Redis did not answer PING within ${timeoutMs} ms`)), timeoutMs).unref(),
+    );
     await Promise.race([redis.ping(), timer]);
   } catch (error) {
     throw new Error(`Redis: ${(error as Error).message}`, { cause: error });

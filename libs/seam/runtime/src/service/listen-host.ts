@@ -6,7 +6,10 @@ import type { SeamTransportOptions } from '@seam/transport';
  * processes dial (`tcp://payments:4104`): a process cannot bind its own DNS name's address when
  * that name points at a load balancer. Without `listenHost`, the address is bound as written.
  */
-export function bindHostedOn<T extends Pick<SeamTransportOptions, 'hosted' | 'endpoints'>>(options: T, listenHost: string | undefined): T {
+export function bindHostedOn<T extends Pick<SeamTransportOptions, 'hosted' | 'endpoints'>>(
+  options: T,
+  listenHost: string | undefined,
+): T {
   const host = listenHost?.trim();
   if (!host) return options;
   const endpoints = { ...options.endpoints };

@@ -29,7 +29,10 @@ export const serviceReadyLine = (name: string) => `Service ${name} ready`;
  * A bad topology or configuration is reported and the process exits with status 1 before it
  * serves anything.
  */
-export async function runService({ name, module }: RunServiceOptions, env: NodeJS.ProcessEnv = process.env): Promise<INestApplication | undefined> {
+export async function runService(
+  { name, module }: RunServiceOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<INestApplication | undefined> {
   const logger = new Logger(`${name}-service`);
   let app: INestApplication | undefined;
   try {

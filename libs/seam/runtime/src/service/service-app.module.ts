@@ -20,7 +20,13 @@ export class ServiceAppModule {
   static for({ name, module, transport }: ServiceAppOptions): DynamicModule {
     return {
       module: ServiceAppModule,
-      imports: [SeamPersistenceModule.forRoot(), SeamTransportModule.forRoot(transport), SeamResilienceModule.forRoot(), module, SeamHealthModule.forModules([name])],
+      imports: [
+        SeamPersistenceModule.forRoot(),
+        SeamTransportModule.forRoot(transport),
+        SeamResilienceModule.forRoot(),
+        module,
+        SeamHealthModule.forModules([name]),
+      ],
     };
   }
 }

@@ -5,9 +5,21 @@ describe('parseAddress', () => {
   it('reads tcp, redis (streams) and redis-pubsub addresses', () => {
     expect(parseAddress('tcp://payments:4104')).toEqual({ transport: 'tcp', host: 'payments', port: 4104 });
     expect(parseAddress('tcp://[::1]:4104')).toEqual({ transport: 'tcp', host: '::1', port: 4104 });
-    expect(parseAddress('redis://127.0.0.1:6379/2')).toEqual({ transport: 'redis', url: 'redis://127.0.0.1:6379/2', mode: 'streams' });
-    expect(parseAddress('redis-pubsub://redis:6379')).toEqual({ transport: 'redis', url: 'redis://redis:6379', mode: 'pubsub' });
-    expect(parseAddress('redis://:s3cret@redis:6379')).toEqual({ transport: 'redis', url: 'redis://:s3cret@redis:6379', mode: 'streams' });
+    expect(parseAddress('redis://127.0.0.1:6379/2')).toEqual({
+      transport: 'redis',
+      url: 'redis://127.0.0.1:6379/2',
+      mode: 'streams',
+    });
+    expect(parseAddress('redis-pubsub://redis:6379')).toEqual({
+      transport: 'redis',
+      url: 'redis://redis:6379',
+      mode: 'pubsub',
+    });
+    expect(parseAddress('redis://:s3cret@redis:6379')).toEqual({
+      transport: 'redis',
+      url: 'redis://:s3cret@redis:6379',
+      mode: 'streams',
+    });
   });
 
   it('formats what it reads back to the same address', () => {

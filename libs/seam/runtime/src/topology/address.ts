@@ -29,7 +29,9 @@ export function parseAddress(address: string): Endpoint {
     case 'redis-pubsub':
       return { transport: 'redis', url: redisUrl(url, address), mode: 'pubsub' };
     default:
-      throw new Error(`unknown transport "${scheme}" in "${redact(address)}": expected one of ${ADDRESS_SCHEMES.map((known) => `${known}://`).join(', ')}`);
+      throw new Error(
+        `unknown transport "${scheme}" in "${redact(address)}": expected one of ${ADDRESS_SCHEMES.map((known) => `${known}://`).join(', ')}`,
+      );
   }
 }
 
@@ -47,7 +49,10 @@ export function formatAddress(endpoint: Endpoint): string {
 
 /** An address with any password replaced, fit for logs and error messages. */
 export function redact(address: string): string {
-  return address.replace(/\/\/([^/@]*)@/, (_match, credentials: string) => `//${credentials.includes(':') ? `${credentials.split(':')[0]}:***` : '***'}@`);
+  return address.replace(
+    /\/\/([^/@]*)@/,
+    (_match, credentials: string) => `//${credentials.includes(':') ? `${credentials.split(':')[0]}:***` : '***'}@`,
+  );
 }
 
 function hostOf(url: URL, address: string): string {

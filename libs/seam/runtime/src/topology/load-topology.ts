@@ -21,7 +21,9 @@ export function loadTopology(env: NodeJS.ProcessEnv = process.env): Topology {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new TopologyError(file, [`cannot read the topology file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (set SEAM_TOPOLOGY_FILE to its path)`]);
+    throw new TopologyError(file, [
+      `cannot read the topology file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (set SEAM_TOPOLOGY_FILE to its path)`,
+    ]);
   }
   let document: unknown;
   try {

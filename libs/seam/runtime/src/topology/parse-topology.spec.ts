@@ -19,19 +19,30 @@ function problems(document: unknown, name = 't', env: NodeJS.ProcessEnv = {}): r
   } catch (error) {
     refusal = error;
   }
-  if (!(refusal instanceof TopologyError)) throw new Error(`expected a TopologyError, got ${String(refusal ?? 'an accepted topology')}`);
+  if (!(refusal instanceof TopologyError))
+    throw new Error(`expected a TopologyError, got ${String(refusal ?? 'an accepted topology')}`);
   return refusal.problems;
 }
 
 describe('parseTopology', () => {
   it('places each module in the monolith or in its own service', () => {
     const topology = parseTopology(file({ mixed }), 'mixed', {}, 'test.json');
-    expect(topology.monolith).toEqual({ modules: ['identity', 'catalog'], address: { transport: 'tcp', host: '127.0.0.1', port: 4100 } });
-    expect(topology.services).toEqual([{ module: 'payments', address: { transport: 'tcp', host: '127.0.0.1', port: 4104 }, replicas: 1, httpPort: 9104 }]);
+    expect(topology.monolith).toEqual({
+      modules: ['identity', 'catalog'],
+      address: { transport: 'tcp', host: '127.0.0.1', port: 4100 },
+    });
+    expect(topology.services).toEqual([
+      { module: 'payments', address: { transport: 'tcp', host: '127.0.0.1', port: 4104 }, replicas: 1, httpPort: 9104 },
+    ]);
   });
 
   it('takes SEAM_<MODULE>_ADDRESS and SEAM_MONOLITH_ADDRESS over the file', () => {
-    const topology = parseTopology(file({ mixed }), 'mixed', { SEAM_PAYMENTS_ADDRESS: 'tcp://payments:4000', SEAM_MONOLITH_ADDRESS: 'tcp://edge:4000' }, 'test.json');
+    const topology = parseTopology(
+      file({ mixed }),
+      'mixed',
+      { SEAM_PAYMENTS_ADDRESS: 'tcp://payments:4000', SEAM_MONOLITH_ADDRESS: 'tcp://edge:4000' },
+      'test.json',
+    );
     expect(topology.services[0]!.address).toEqual({ transport: 'tcp', host: 'payments', port: 4000 });
     expect(topology.monolith.address).toEqual({ transport: 'tcp', host: 'edge', port: 4000 });
   });
@@ -41,19 +52,27 @@ describe('parseTopology', () => {
   });
 
   it('refuses an unknown module and a module placed nowhere', () => {
-    const found = problems(file({ t: { modules: { identity: 'monolith', catalog: 'monolith', payment: 'monolith' } } }));
+    const found = problems(
+      file({ t: { modules: { identity: 'monolith', catalog: 'monolith', payment: 'monolith' } } }),
+    );
     expect(found).toContain('unknown module "payment": the system\'s modules are identity, catalog, payments');
     expect(found).toContainEqual(expect.stringMatching(/^module "payments" runs nowhere/));
   });
 
   it('refuses a service without an address, and an unknown transport', () => {
-    const found = problems(file({ t: { modules: { identity: { replicas: 1 }, catalog: { service: 'udp://x:1' }, payments: 'monolith' } } }));
+    const found = problems(
+      file({ t: { modules: { identity: { replicas: 1 }, catalog: { service: 'udp://x:1' }, payments: 'monolith' } } }),
+    );
     expect(found).toContainEqual(expect.stringMatching(/^missing address for module "identity"/));
     expect(found).toContainEqual(expect.stringContaining('module "catalog": unknown transport "udp"'));
   });
 
   it('refuses a monolith that hosts modules services cannot reach', () => {
-    const found = problems(file({ t: { modules: { identity: 'monolith', catalog: 'monolith', payments: { service: 'tcp://127.0.0.1:4104' } } } }));
+    const found = problems(
+      file({
+        t: { modules: { identity: 'monolith', catalog: 'monolith', payments: { service: 'tcp://127.0.0.1:4104' } } },
+      }),
+    );
     expect(found).toEqual([expect.stringMatching(/^missing address for the monolith: identity, catalog run in it/)]);
   });
 
@@ -77,7 +96,15 @@ describe('parseTopology', () => {
 
   it('allows one port on different hosts (each service on its own machine)', () => {
     const topology = parseTopology(
-      file({ t: { modules: { identity: { service: 'tcp://identity:4000' }, catalog: { service: 'tcp://catalog:4000' }, payments: { service: 'tcp://payments:4000' } } } }),
+      file({
+        t: {
+          modules: {
+            identity: { service: 'tcp://identity:4000' },
+            catalog: { service: 'tcp://catalog:4000' },
+            payments: { service: 'tcp://payments:4000' },
+          },
+        },
+      }),
       't',
       {},
       'test.json',
@@ -98,8 +125,12 @@ describe('parseTopology', () => {
       }),
     );
     expect(found).toEqual([
-      expect.stringMatching(/^module "identity": 2 replicas need a load-balanced address \(redis:\/\/\): tcp:\/\/127\.0\.0\.1:4101 is one listener/),
-      expect.stringMatching(/^module "catalog": 2 replicas need a load-balanced address .* delivers every request to every replica/),
+      expect.stringMatching(
+        /^module "identity": 2 replicas need a load-balanced address \(redis:\/\/\): tcp:\/\/127\.0\.0\.1:4101 is one listener/,
+      ),
+      expect.stringMatching(
+        /^module "catalog": 2 replicas need a load-balanced address .* delivers every request to every replica/,
+      ),
       'module "payments": 2 replicas cannot share httpPort 9104 on one machine; use 0 (any free port)',
     ]);
   });
@@ -110,12 +141,40 @@ describe('parseTopology', () => {
     [{ modules: ['Payments'], topologies: {} }, '"modules": "Payments" is not a kebab-case module name'],
     [{ modules: ['a', 'a'], topologies: {} }, '"modules": "a" is listed twice'],
     [{ modules: ['a'], topologies: [] }, '"topologies" must be an object'],
-    [file({ t: { modules: { identity: 'monolith', catalog: 'monolith', payments: { service: 'tcp://h:1', replica: 2 } } } }), 'unknown setting "replica"'],
-    [file({ t: { modules: { identity: 'monolith', catalog: 'monolith', payments: { service: 'tcp://h:1', replicas: 0 } } } }), '"replicas" must be a whole number from 1 to 20, got 0'],
-    [file({ t: { modules: { identity: 'monolith', catalog: 'monolith', payments: { service: 'tcp://h:1', httpPort: '80' } } } }), '"httpPort" must be a whole number from 0 to 65535, got "80"'],
-    [file({ t: { modules: { identity: 'local', catalog: 'monolith', payments: 'monolith' } } }), 'module "identity": expected "monolith" or { "service": "<address>" }, got "local"'],
-    [file({ t: { modules: { identity: 'monolith', catalog: 'monolith', payments: 'monolith' }, monolith: { port: 1 } } }), '"monolith": unknown setting "port"'],
-    [file({ t: { modules: { identity: 'monolith', catalog: 'monolith', payments: 'monolith' }, services: {} } }), 'unknown setting "services"'],
+    [
+      file({
+        t: { modules: { identity: 'monolith', catalog: 'monolith', payments: { service: 'tcp://h:1', replica: 2 } } },
+      }),
+      'unknown setting "replica"',
+    ],
+    [
+      file({
+        t: { modules: { identity: 'monolith', catalog: 'monolith', payments: { service: 'tcp://h:1', replicas: 0 } } },
+      }),
+      '"replicas" must be a whole number from 1 to 20, got 0',
+    ],
+    [
+      file({
+        t: {
+          modules: { identity: 'monolith', catalog: 'monolith', payments: { service: 'tcp://h:1', httpPort: '80' } },
+        },
+      }),
+      '"httpPort" must be a whole number from 0 to 65535, got "80"',
+    ],
+    [
+      file({ t: { modules: { identity: 'local', catalog: 'monolith', payments: 'monolith' } } }),
+      'module "identity": expected "monolith" or { "service": "<address>" }, got "local"',
+    ],
+    [
+      file({
+        t: { modules: { identity: 'monolith', catalog: 'monolith', payments: 'monolith' }, monolith: { port: 1 } },
+      }),
+      '"monolith": unknown setting "port"',
+    ],
+    [
+      file({ t: { modules: { identity: 'monolith', catalog: 'monolith', payments: 'monolith' }, services: {} } }),
+      'unknown setting "services"',
+    ],
     [file({ __proto__: { modules: {} } }), 'unknown topology "t"'],
   ])('refuses a malformed file: %j', (document, message) => {
     expect(problems(document).join('\n')).toContain(message);
@@ -129,7 +188,9 @@ describe('parseTopology', () => {
 
   it('reports every problem at once, naming the file and the topology', () => {
     const document = file({ t: { modules: { identity: { service: 'tcp://h' }, catalog: { service: 'ftp://h:1' } } } });
-    expect(() => parseTopology(document, 't', {}, 'test.json')).toThrow(/^Invalid topology \(test\.json, topology "t"\):\n {2}- .*\n {2}- .*\n {2}- /);
+    expect(() => parseTopology(document, 't', {}, 'test.json')).toThrow(
+      /^Invalid topology \(test\.json, topology "t"\):\n {2}- .*\n {2}- .*\n {2}- /,
+    );
   });
 });
 
@@ -142,7 +203,13 @@ describe('the shipped topologies.json', () => {
   });
 
   it('runs 2 replicas of inventory and payments over Redis in split-redis, and extracts payments and inventory in mixed', () => {
-    const replicas = (name: string) => Object.fromEntries(parseTopology(shipped, name, {}, 'topologies.json').services.map((service) => [service.module, service.replicas]));
+    const replicas = (name: string) =>
+      Object.fromEntries(
+        parseTopology(shipped, name, {}, 'topologies.json').services.map((service) => [
+          service.module,
+          service.replicas,
+        ]),
+      );
     expect(replicas('split-redis')).toMatchObject({ inventory: 2, payments: 2, orders: 1 });
     expect(Object.keys(replicas('mixed')).toSorted()).toEqual(['inventory', 'payments']);
   });

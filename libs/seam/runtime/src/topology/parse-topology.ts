@@ -33,14 +33,24 @@ const THIS_MACHINE = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::'])
  */
 export function parseTopology(document: unknown, name: string, env: NodeJS.ProcessEnv, source: string): Topology {
   const problems: string[] = [];
-  const file = isObject(document) ? document : (problems.push('the file must hold a JSON object with "modules" and "topologies"'), {});
+  const file = isObject(document)
+    ? document
+    : (problems.push('the file must hold a JSON object with "modules" and "topologies"'), {});
   const modules = moduleList(file.modules, problems);
-  const topologies = isObject(file.topologies) ? file.topologies : (problems.push('"topologies" must be an object of named topologies'), {});
+  const topologies = isObject(file.topologies)
+    ? file.topologies
+    : (problems.push('"topologies" must be an object of named topologies'), {});
   if (problems.length > 0) throw new TopologyError(source, problems);
 
   const raw = topologies[name];
   if (!Object.hasOwn(topologies, name) || !isObject(raw)) {
-    throw new TopologyError(source, [`unknown topology "${name}": this file has ${Object.keys(topologies).map((known) => `"${known}"`).join(', ') || 'none'}`]);
+    throw new TopologyError(source, [
+      `unknown topology "${name}": this file has ${
+        Object.keys(topologies)
+          .map((known) => `"${known}"`)
+          .join(', ') || 'none'
+      }`,
+    ]);
   }
   const topology = placeModules(name, raw, modules, env, problems);
   checkPorts(topology, problems);
@@ -55,30 +65,44 @@ function moduleList(value: unknown, problems: string[]): string[] {
   }
   const seen = new Set<string>();
   for (const module of value) {
-    if (typeof module !== 'string' || !NAME.test(module)) problems.push(`"modules": ${JSON.stringify(module)} is not a kebab-case module name`);
+    if (typeof module !== 'string' || !NAME.test(module))
+      problems.push(`"modules": ${JSON.stringify(module)} is not a kebab-case module name`);
     else if (seen.has(module)) problems.push(`"modules": "${module}" is listed twice`);
     else seen.add(module);
   }
   return [...seen];
 }
 
-function placeModules(name: string, raw: Record<string, unknown>, modules: string[], env: NodeJS.ProcessEnv, problems: string[]): Topology {
+function placeModules(
+  name: string,
+  raw: Record<string, unknown>,
+  modules: string[],
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): Topology {
   for (const key of Object.keys(raw)) {
-    if (!['description', 'monolith', 'modules'].includes(key)) problems.push(`unknown setting "${key}" (expected "description", "monolith", "modules")`);
+    if (!['description', 'monolith', 'modules'].includes(key))
+      problems.push(`unknown setting "${key}" (expected "description", "monolith", "modules")`);
   }
-  const placements = isObject(raw.modules) ? raw.modules : (problems.push('"modules" must map each module to "monolith" or { "service": "<address>" }'), {});
+  const placements = isObject(raw.modules)
+    ? raw.modules
+    : (problems.push('"modules" must map each module to "monolith" or { "service": "<address>" }'), {});
   for (const module of Object.keys(placements)) {
-    if (!modules.includes(module)) problems.push(`unknown module "${module}": the system's modules are ${modules.join(', ')}`);
+    if (!modules.includes(module))
+      problems.push(`unknown module "${module}": the system's modules are ${modules.join(', ')}`);
   }
   const inMonolith: string[] = [];
   const services: ServicePlacement[] = [];
   for (const module of modules) {
     const placement = placements[module];
     if (placement === undefined) {
-      problems.push(`module "${module}" runs nowhere: place it in the monolith ("${module}": "monolith") or as a service ({ "service": "<address>" })`);
+      problems.push(
+        `module "${module}" runs nowhere: place it in the monolith ("${module}": "monolith") or as a service ({ "service": "<address>" })`,
+      );
     } else if (placement === 'monolith') {
       inMonolith.push(module);
-      if (env[overrideName(module)]) problems.push(`${overrideName(module)} is set, but "${module}" runs in the monolith in this topology`);
+      if (env[overrideName(module)])
+        problems.push(`${overrideName(module)} is set, but "${module}" runs in the monolith in this topology`);
     } else {
       const service = servicePlacement(module, placement, env, problems);
       if (service) services.push(service);
@@ -95,18 +119,30 @@ function placeModules(name: string, raw: Record<string, unknown>, modules: strin
   return { name, description, modules, monolith: { modules: inMonolith, ...(address ? { address } : {}) }, services };
 }
 
-function servicePlacement(module: string, placement: unknown, env: NodeJS.ProcessEnv, problems: string[]): ServicePlacement | undefined {
+function servicePlacement(
+  module: string,
+  placement: unknown,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): ServicePlacement | undefined {
   if (!isObject(placement)) {
-    problems.push(`module "${module}": expected "monolith" or { "service": "<address>" }, got ${JSON.stringify(placement)}`);
+    problems.push(
+      `module "${module}": expected "monolith" or { "service": "<address>" }, got ${JSON.stringify(placement)}`,
+    );
     return undefined;
   }
   for (const key of Object.keys(placement)) {
-    if (!SERVICE_KEYS.has(key)) problems.push(`module "${module}": unknown setting "${key}" (expected ${[...SERVICE_KEYS].map((known) => `"${known}"`).join(', ')})`);
+    if (!SERVICE_KEYS.has(key))
+      problems.push(
+        `module "${module}": unknown setting "${key}" (expected ${[...SERVICE_KEYS].map((known) => `"${known}"`).join(', ')})`,
+      );
   }
   const override = env[overrideName(module)];
   const written = override || placement.service;
   if (typeof written !== 'string' || written.trim() === '') {
-    problems.push(`missing address for module "${module}": set "service": "tcp://host:port" (or redis://host:port) or ${overrideName(module)}`);
+    problems.push(
+      `missing address for module "${module}": set "service": "tcp://host:port" (or redis://host:port) or ${overrideName(module)}`,
+    );
     return undefined;
   }
   const address = parsed(written, `module "${module}"${override ? ` (${overrideName(module)})` : ''}`, problems);
@@ -116,17 +152,24 @@ function servicePlacement(module: string, placement: unknown, env: NodeJS.Proces
   if (replicas > 1 && !(address.transport === 'redis' && address.mode !== 'pubsub')) {
     problems.push(
       `module "${module}": ${replicas} replicas need a load-balanced address (redis://): ${formatAddress(address)} ` +
-        (address.transport === 'tcp' ? 'is one listener (put a load balancer in front and give its address, with 1 replica here)' : 'delivers every request to every replica'),
+        (address.transport === 'tcp'
+          ? 'is one listener (put a load balancer in front and give its address, with 1 replica here)'
+          : 'delivers every request to every replica'),
     );
   }
-  if (replicas > 1 && httpPort !== 0) problems.push(`module "${module}": ${replicas} replicas cannot share httpPort ${httpPort} on one machine; use 0 (any free port)`);
+  if (replicas > 1 && httpPort !== 0)
+    problems.push(
+      `module "${module}": ${replicas} replicas cannot share httpPort ${httpPort} on one machine; use 0 (any free port)`,
+    );
   return { module, address, replicas, httpPort };
 }
 
 function monolithAddress(raw: unknown, env: NodeJS.ProcessEnv, problems: string[]): Endpoint | undefined {
-  if (raw !== undefined && !isObject(raw)) problems.push('"monolith" must be an object, e.g. { "address": "tcp://127.0.0.1:4100" }');
+  if (raw !== undefined && !isObject(raw))
+    problems.push('"monolith" must be an object, e.g. { "address": "tcp://127.0.0.1:4100" }');
   const settings = isObject(raw) ? raw : {};
-  for (const key of Object.keys(settings)) if (key !== 'address') problems.push(`"monolith": unknown setting "${key}" (expected "address")`);
+  for (const key of Object.keys(settings))
+    if (key !== 'address') problems.push(`"monolith": unknown setting "${key}" (expected "address")`);
   const written = env.SEAM_MONOLITH_ADDRESS || settings.address;
   if (written === undefined) return undefined;
   if (typeof written !== 'string') {
@@ -139,17 +182,21 @@ function monolithAddress(raw: unknown, env: NodeJS.ProcessEnv, problems: string[
 /** Two listeners on one port of one machine: TCP module servers and the services' HTTP ports. */
 function checkPorts(topology: Topology, problems: string[]): void {
   const listeners: Array<{ who: string; host: string; port: number }> = [];
-  if (topology.monolith.address?.transport === 'tcp') listeners.push({ who: 'the monolith', ...topology.monolith.address });
+  if (topology.monolith.address?.transport === 'tcp')
+    listeners.push({ who: 'the monolith', ...topology.monolith.address });
   for (const service of topology.services) {
-    if (service.address.transport === 'tcp') listeners.push({ who: `module "${service.module}"`, host: service.address.host, port: service.address.port });
-    if (service.httpPort !== 0) listeners.push({ who: `module "${service.module}" (httpPort)`, host: 'localhost', port: service.httpPort });
+    if (service.address.transport === 'tcp')
+      listeners.push({ who: `module "${service.module}"`, host: service.address.host, port: service.address.port });
+    if (service.httpPort !== 0)
+      listeners.push({ who: `module "${service.module}" (httpPort)`, host: 'localhost', port: service.httpPort });
   }
   const machine = (host: string) => (THIS_MACHINE.has(host) ? 'this machine' : host);
   const seen = new Map<string, string>();
   for (const listener of listeners) {
     const key = `${machine(listener.host)}:${listener.port}`;
     const first = seen.get(key);
-    if (first) problems.push(`port clash: ${first} and ${listener.who} both listen on ${listener.host}:${listener.port}`);
+    if (first)
+      problems.push(`port clash: ${first} and ${listener.who} both listen on ${listener.host}:${listener.port}`);
     else seen.set(key, listener.who);
   }
 }
@@ -172,4 +219,5 @@ function wholeNumber(value: unknown, min: number, max: number, what: string, pro
   return undefined;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -62,7 +62,11 @@ export class ContractFake<C extends object = object> {
         writable: true,
         configurable: true,
       };
-      Handle(entry as RequestEntry<unknown, unknown>)(FakeController.prototype, name, descriptor as TypedPropertyDescriptor<never>);
+      Handle(entry as RequestEntry<unknown, unknown>)(
+        FakeController.prototype,
+        name,
+        descriptor as TypedPropertyDescriptor<never>,
+      );
       Object.defineProperty(FakeController.prototype, name, descriptor);
     }
     contractEntries(this.contract);

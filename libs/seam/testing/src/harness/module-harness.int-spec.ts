@@ -2,7 +2,17 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Module } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { ContractController, defineContract, event, Handle, InternalError, request, SeamClient, SeamTransportModule, ValidationError } from '@seam/transport';
+import {
+  ContractController,
+  defineContract,
+  event,
+  Handle,
+  InternalError,
+  request,
+  SeamClient,
+  SeamTransportModule,
+  ValidationError,
+} from '@seam/transport';
 import { IsInt, IsString, Min } from 'class-validator';
 import { fakeOf } from './contract-fake.js';
 import { ModuleHarness } from './module-harness.js';
@@ -48,7 +58,12 @@ describe('ModuleHarness', () => {
   let harness: ModuleHarness;
 
   beforeAll(async () => {
-    harness = await ModuleHarness.start({ module: ShopModule, name: 'shop', fakes: [pricing], record: [ShopContract.quoted] });
+    harness = await ModuleHarness.start({
+      module: ShopModule,
+      name: 'shop',
+      fakes: [pricing],
+      record: [ShopContract.quoted],
+    });
   });
   afterAll(() => harness?.close());
 
@@ -71,8 +86,12 @@ describe('ModuleHarness', () => {
     const fakeOnly = fakeOf(PricingContract);
     const direct = await ModuleHarness.start({ module: ShopModule, name: 'shop', fakes: [fakeOnly] });
     try {
-      await expect(direct.client.send(PricingContract.quote, { sku: 'A', quantity: 0 })).rejects.toBeInstanceOf(ValidationError);
-      const error = await direct.client.send(PricingContract.unused, { sku: 'A', quantity: 1 }).catch((caught: unknown) => caught);
+      await expect(direct.client.send(PricingContract.quote, { sku: 'A', quantity: 0 })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+      const error = await direct.client
+        .send(PricingContract.unused, { sku: 'A', quantity: 1 })
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(InternalError); // an entry the test did not fake
     } finally {
       await direct.close();

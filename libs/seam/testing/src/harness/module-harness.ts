@@ -63,7 +63,8 @@ export class ModuleHarness {
         FakesModule,
       ],
     });
-    for (const { provide, useValue } of options.overrides ?? []) builder = builder.overrideProvider(provide).useValue(useValue);
+    for (const { provide, useValue } of options.overrides ?? [])
+      builder = builder.overrideProvider(provide).useValue(useValue);
     const moduleApp = (await builder.compile()).createNestApplication({ logger: ['error'] });
     await startSeamServers(moduleApp);
     await moduleApp.init();

@@ -97,7 +97,10 @@ describe('DeadlineScheduler', () => {
       jest.advanceTimersByTime(second - 1);
       expect(recorder.firings).toEqual([]);
       jest.advanceTimersByTime(first * LATE_FACTOR);
-      for (const [name, ms] of [['first', first], ['second', second]] as const) {
+      for (const [name, ms] of [
+        ['first', first],
+        ['second', second],
+      ] as const) {
         expect(recorder.firedAt(name)).toHaveLength(1);
         expect(recorder.firedAt(name)[0]).toBeGreaterThanOrEqual(ms);
         expect(recorder.firedAt(name)[0]).toBeLessThanOrEqual(ms * LATE_FACTOR);
@@ -170,7 +173,11 @@ describe('DeadlineScheduler', () => {
     it('keeps every promise on random schedules and cancellations between 1 ms and 1 h', () => {
       const plan = fc.record({
         wait: fc.integer({ min: 0, max: 10_000 }),
-        ms: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: HOUR })),
+        ms: fc.oneof(
+          fc.integer({ min: 1, max: 200 }),
+          fc.integer({ min: 1, max: 20_000 }),
+          fc.integer({ min: 1, max: HOUR }),
+        ),
         cancelAfter: fc.option(fc.integer({ min: 0, max: HOUR }), { nil: undefined }),
       });
       fc.assert(
@@ -199,7 +206,8 @@ describe('DeadlineScheduler', () => {
             if (fired.length > 1) violations.push(`#${index} fired ${fired.length} times`);
             for (const at of fired) {
               const after = at - scheduledAt;
-              if (after < ms || after > ms * LATE_FACTOR) violations.push(`#${index} (${ms} ms) fired after ${after} ms`);
+              if (after < ms || after > ms * LATE_FACTOR)
+                violations.push(`#${index} (${ms} ms) fired after ${after} ms`);
             }
           });
           expect(violations).toEqual([]);

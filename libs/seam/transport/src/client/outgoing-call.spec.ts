@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { ErrorCode } from '../errors/error-codes.js';
-import { DeadlineExceededError, NotFoundError, type SeamError, UnavailableError, type WireError } from '../errors/seam-error.js';
+import {
+  DeadlineExceededError,
+  NotFoundError,
+  type SeamError,
+  UnavailableError,
+  type WireError,
+} from '../errors/seam-error.js';
 import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../transports/transport-client.js';
 import { DeadlineScheduler } from './deadline-scheduler.js';
 import { OutgoingCall } from './outgoing-call.js';
@@ -9,7 +15,11 @@ const BUDGET_MS = 1_000;
 const PACKET: OutgoingPacket = {
   pattern: 'orders.place-order',
   data: { sku: 'A-1' },
-  metadata: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', 'seam-caller': 'edge', 'seam-budget-ms': '1000' },
+  metadata: {
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    'seam-caller': 'edge',
+    'seam-budget-ms': '1000',
+  },
 };
 
 /** A transport that records requests and lets the test answer them. */

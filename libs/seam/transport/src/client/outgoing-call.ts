@@ -42,6 +42,11 @@ export class OutgoingCall implements Expirable {
     this.settled = true;
     this.teardown?.();
     const { pattern } = this.packet;
-    this.reject(new DeadlineExceededError(`"${pattern}" did not answer within ${this.budgetMs} ms`, { pattern, budgetMs: this.budgetMs }));
+    this.reject(
+      new DeadlineExceededError(`"${pattern}" did not answer within ${this.budgetMs} ms`, {
+        pattern,
+        budgetMs: this.budgetMs,
+      }),
+    );
   }
 }

@@ -52,16 +52,27 @@ export class SeamClient {
     // A nested call gets what is left of its parent's budget, never more.
     const budget = parent ? Math.min(own, parent.remainingMs()) : own;
     if (!(budget > 0)) {
-      return Promise.reject(new DeadlineExceededError(`No time left to call "${entry.pattern}"`, { pattern: entry.pattern }));
+      return Promise.reject(
+        new DeadlineExceededError(`No time left to call "${entry.pattern}"`, { pattern: entry.pattern }),
+      );
     }
     if (!policy) return this.attempt(entry, request, parent, budget);
-    return policy.execute(entry, performance.now() + budget, (timeoutMs) => this.attempt(entry, request, parent, timeoutMs));
+    return policy.execute(entry, performance.now() + budget, (timeoutMs) =>
+      this.attempt(entry, request, parent, timeoutMs),
+    );
   }
 
   /** One attempt of a call, with `budget` ms. */
-  private attempt<Req, Res>(entry: RequestEntry<Req, Res>, request: Req, parent: CallContext | undefined, budget: number): Promise<Res> {
+  private attempt<Req, Res>(
+    entry: RequestEntry<Req, Res>,
+    request: Req,
+    parent: CallContext | undefined,
+    budget: number,
+  ): Promise<Res> {
     if (!(budget > 0)) {
-      return Promise.reject(new DeadlineExceededError(`No time left to call "${entry.pattern}"`, { pattern: entry.pattern }));
+      return Promise.reject(
+        new DeadlineExceededError(`No time left to call "${entry.pattern}"`, { pattern: entry.pattern }),
+      );
     }
     const packet = {
       pattern: entry.pattern,
@@ -72,7 +83,9 @@ export class SeamClient {
     };
     const transport = this.router.clientFor(entry.module);
     return new Promise<Res>((resolve, reject) =>
-      new OutgoingCall(packet, budget, this.router.deadlines, resolve as (value: unknown) => void, reject).start(transport),
+      new OutgoingCall(packet, budget, this.router.deadlines, resolve as (value: unknown) => void, reject).start(
+        transport,
+      ),
     );
   }
 

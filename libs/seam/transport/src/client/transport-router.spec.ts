@@ -44,7 +44,9 @@ function silentServer(): Promise<SilentServer> {
 /** Connects to `port` and returns the local port of the connection once it is up. */
 function sentinel(port: number): Promise<{ localPort: number; end(): void }> {
   return new Promise((resolve, reject) => {
-    const socket = createConnection({ host: '127.0.0.1', port }, () => resolve({ localPort: socket.localPort!, end: () => socket.destroy() }));
+    const socket = createConnection({ host: '127.0.0.1', port }, () =>
+      resolve({ localPort: socket.localPort!, end: () => socket.destroy() }),
+    );
     socket.on('error', reject);
   });
 }
@@ -182,7 +184,10 @@ describe('TransportRouter', () => {
     });
 
     it('shares its clients with clientFor', () => {
-      const subject = router({ hosted: [], endpoints: { payments: { transport: 'tcp', host: '10.0.0.1', port: 4010 } } });
+      const subject = router({
+        hosted: [],
+        endpoints: { payments: { transport: 'tcp', host: '10.0.0.1', port: 4010 } },
+      });
       const targets = subject.eventTargets();
       expect(targets).toContain(subject.clientFor('payments'));
       expect(targets).toContain(subject.clientFor('orders'));
@@ -191,7 +196,10 @@ describe('TransportRouter', () => {
 
   describe('pendingCount', () => {
     it('is 0 at rest', () => {
-      const subject = router({ hosted: ['orders'], endpoints: { payments: { transport: 'tcp', host: '10.0.0.1', port: 4010 } } });
+      const subject = router({
+        hosted: ['orders'],
+        endpoints: { payments: { transport: 'tcp', host: '10.0.0.1', port: 4010 } },
+      });
       expect(subject.pendingCount()).toBe(0);
       subject.clientFor('payments');
       subject.eventTargets();
@@ -204,7 +212,9 @@ describe('TransportRouter', () => {
       server.listen(() => undefined);
       try {
         const subject = router({ hosted: ['greeter'], bus });
-        const answered = new Promise<unknown>((resolve) => subject.clientFor('greeter').request(packet('greeter.say-hello'), resolve));
+        const answered = new Promise<unknown>((resolve) =>
+          subject.clientFor('greeter').request(packet('greeter.say-hello'), resolve),
+        );
         expect(subject.pendingCount()).toBe(1);
         await answered;
         expect(subject.pendingCount()).toBe(0);
@@ -216,7 +226,10 @@ describe('TransportRouter', () => {
     it('counts a TCP call the callee leaves unanswered until it is torn down', async () => {
       const callee = await silentServer();
       try {
-        const subject = router({ hosted: [], endpoints: { payments: { transport: 'tcp', host: '127.0.0.1', port: callee.port } } });
+        const subject = router({
+          hosted: [],
+          endpoints: { payments: { transport: 'tcp', host: '127.0.0.1', port: callee.port } },
+        });
         const teardown = subject.clientFor('payments').request(packet('payments.capture-payment'), () => undefined);
         await eventually(() => expect(subject.pendingCount()).toBe(1));
         teardown();
@@ -237,7 +250,9 @@ describe('TransportRouter', () => {
           stock: { transport: 'redis', url: 'redis://broker:6379', mode: 'pubsub' },
         },
       });
-      const clients = [...new Set([...subject.eventTargets(), subject.clientFor('orders'), subject.clientFor('payments')])];
+      const clients = [
+        ...new Set([...subject.eventTargets(), subject.clientFor('orders'), subject.clientFor('payments')]),
+      ];
       expect(clients).toHaveLength(4);
       const closes = clients.map((client) => jest.spyOn(client, 'close'));
       await subject.close();
@@ -245,7 +260,10 @@ describe('TransportRouter', () => {
     });
 
     it('forgets closed clients: the next call gets a new one', async () => {
-      const subject = router({ hosted: [], endpoints: { payments: { transport: 'tcp', host: '10.0.0.1', port: 4010 } } });
+      const subject = router({
+        hosted: [],
+        endpoints: { payments: { transport: 'tcp', host: '10.0.0.1', port: 4010 } },
+      });
       const before = subject.clientFor('payments');
       const targetsBefore = subject.eventTargets();
       await subject.close();

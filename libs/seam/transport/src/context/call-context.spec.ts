@@ -32,26 +32,30 @@ describe('CallContext', () => {
       expect(context.expired).toBe(false);
     });
 
-    it.each([['null', null], ['undefined', undefined], ['an array', [TRACEPARENT, 'orders', '1500']], ['a string', TRACEPARENT], ['a number', 1500]])(
-      'falls back to a new trace, caller unknown and the default budget for %s',
-      (_, hostile) => {
-        const context = CallContext.fromMetadata(hostile, DEFAULT_BUDGET);
-        expect(parseTraceparent(context.traceparent)).toBeDefined();
-        expect(context.correlationId).not.toBe(TRACE_ID);
-        expect(context.caller).toBe(UNKNOWN_CALLER);
-        expect(context.remainingMs()).toBeCloseTo(DEFAULT_BUDGET, ROUGHLY);
-      },
-    );
+    it.each([
+      ['null', null],
+      ['undefined', undefined],
+      ['an array', [TRACEPARENT, 'orders', '1500']],
+      ['a string', TRACEPARENT],
+      ['a number', 1500],
+    ])('falls back to a new trace, caller unknown and the default budget for %s', (_, hostile) => {
+      const context = CallContext.fromMetadata(hostile, DEFAULT_BUDGET);
+      expect(parseTraceparent(context.traceparent)).toBeDefined();
+      expect(context.correlationId).not.toBe(TRACE_ID);
+      expect(context.caller).toBe(UNKNOWN_CALLER);
+      expect(context.remainingMs()).toBeCloseTo(DEFAULT_BUDGET, ROUGHLY);
+    });
 
-    it.each([['an invalid string', 'not-a-traceparent'], ['a number', 42], ['an object', { traceId: TRACE_ID }]])(
-      'starts a new trace when the traceparent is %s',
-      (_, traceparent) => {
-        const context = CallContext.fromMetadata(metadata({ traceparent }), DEFAULT_BUDGET);
-        expect(parseTraceparent(context.traceparent)).toBeDefined();
-        expect(context.correlationId).not.toBe(TRACE_ID);
-        expect(context.caller).toBe('orders');
-      },
-    );
+    it.each([
+      ['an invalid string', 'not-a-traceparent'],
+      ['a number', 42],
+      ['an object', { traceId: TRACE_ID }],
+    ])('starts a new trace when the traceparent is %s', (_, traceparent) => {
+      const context = CallContext.fromMetadata(metadata({ traceparent }), DEFAULT_BUDGET);
+      expect(parseTraceparent(context.traceparent)).toBeDefined();
+      expect(context.correlationId).not.toBe(TRACE_ID);
+      expect(context.caller).toBe('orders');
+    });
 
     it.each([['edge'], ['order-history'], ['a'.repeat(63)]])('accepts the caller name %p', (caller) => {
       expect(CallContext.fromMetadata(metadata({ 'seam-caller': caller }), DEFAULT_BUDGET).caller).toBe(caller);

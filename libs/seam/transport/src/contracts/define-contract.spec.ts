@@ -12,7 +12,12 @@ const notAClass = (value: unknown) => value as DtoClass;
 function ordersContract() {
   return defineContract('orders', {
     placeOrder: request({ pattern: 'orders.place-order', request: PlaceOrderRequest, response: PlaceOrderResponse }),
-    getOrder: request({ pattern: 'orders.get-order', request: PlaceOrderRequest, response: PlaceOrderResponse, idempotent: true }),
+    getOrder: request({
+      pattern: 'orders.get-order',
+      request: PlaceOrderRequest,
+      response: PlaceOrderResponse,
+      idempotent: true,
+    }),
     orderPlaced: event({ pattern: 'orders.order.placed', payload: OrderPlaced }),
   });
 }
@@ -30,7 +35,12 @@ describe('define-contract', () => {
         idempotent: false,
       });
       expect(contract.getOrder.idempotent).toBe(true);
-      expect(contract.orderPlaced).toEqual({ kind: 'event', module: 'orders', pattern: 'orders.order.placed', payload: OrderPlaced });
+      expect(contract.orderPlaced).toEqual({
+        kind: 'event',
+        module: 'orders',
+        pattern: 'orders.order.placed',
+        payload: OrderPlaced,
+      });
     });
 
     it('freezes the contract and each entry', () => {
@@ -45,7 +55,11 @@ describe('define-contract', () => {
 
     it('accepts hyphenated module names, digits and multi-word verbs and nouns', () => {
       const contract = defineContract('order-history2', {
-        list: request({ pattern: 'order-history2.list-past-orders', request: PlaceOrderRequest, response: PlaceOrderResponse }),
+        list: request({
+          pattern: 'order-history2.list-past-orders',
+          request: PlaceOrderRequest,
+          response: PlaceOrderResponse,
+        }),
         archived: event({ pattern: 'order-history2.order-entry.archived', payload: OrderPlaced }),
       });
       expect(contractEntries(contract).map((e) => e.pattern)).toEqual([
@@ -72,7 +86,9 @@ describe('define-contract', () => {
       ['a longer module name as prefix', 'orders-archive.place-order'],
     ])('rejects a request pattern with %s, naming the entry and <module>.<verb>-<noun>', (_, pattern) => {
       const define = () =>
-        defineContract('orders', { placeOrder: request({ pattern, request: PlaceOrderRequest, response: PlaceOrderResponse }) });
+        defineContract('orders', {
+          placeOrder: request({ pattern, request: PlaceOrderRequest, response: PlaceOrderResponse }),
+        });
       expect(define).toThrow(`entry "placeOrder" has pattern "${pattern}", expected orders.<verb>-<noun>`);
     });
 
@@ -90,8 +106,16 @@ describe('define-contract', () => {
     it('rejects two entries with the same pattern, naming both', () => {
       const define = () =>
         defineContract('orders', {
-          placeOrder: request({ pattern: 'orders.place-order', request: PlaceOrderRequest, response: PlaceOrderResponse }),
-          submitOrder: request({ pattern: 'orders.place-order', request: PlaceOrderRequest, response: PlaceOrderResponse }),
+          placeOrder: request({
+            pattern: 'orders.place-order',
+            request: PlaceOrderRequest,
+            response: PlaceOrderResponse,
+          }),
+          submitOrder: request({
+            pattern: 'orders.place-order',
+            request: PlaceOrderRequest,
+            response: PlaceOrderResponse,
+          }),
         });
       expect(define).toThrow('entries "placeOrder" and "submitOrder" both declare "orders.place-order"');
     });
@@ -110,7 +134,8 @@ describe('define-contract', () => {
     });
 
     it('rejects a missing event payload class, naming the entry', () => {
-      const define = () => defineContract('orders', { orderPlaced: event({ pattern: 'orders.order.placed', payload: notAClass(null) }) });
+      const define = () =>
+        defineContract('orders', { orderPlaced: event({ pattern: 'orders.order.placed', payload: notAClass(null) }) });
       expect(define).toThrow('entry "orderPlaced" needs DTO classes, not object');
     });
   });

@@ -77,7 +77,9 @@ export function defineContract<const Entries extends Record<string, AnyDraft>>(
     assertPattern(module, name, draft);
     const first = seen.get(draft.pattern);
     if (first !== undefined) {
-      throw new Error(`Contract "${module}": entries "${first}" and "${name}" both declare "${draft.pattern}"; patterns must be unique`);
+      throw new Error(
+        `Contract "${module}": entries "${first}" and "${name}" both declare "${draft.pattern}"; patterns must be unique`,
+      );
     }
     seen.set(draft.pattern, name);
     bound[name] = Object.freeze({ ...draft, module }) as ContractEntry;

@@ -23,4 +23,6 @@ export function deliveryOf(rpcContext: object | undefined): DeliveryInfo | undef
  * `eventId` is what an idempotent consumer records in its inbox. `undefined` when the event was
  * published with `SeamClient.emit` (at most once, no id to deduplicate on).
  */
-export const CurrentDelivery = createParamDecorator((_: unknown, context: ExecutionContext) => deliveryOf(context.switchToRpc().getContext<object>()));
+export const CurrentDelivery = createParamDecorator((_: unknown, context: ExecutionContext) =>
+  deliveryOf(context.switchToRpc().getContext<object>()),
+);

@@ -38,12 +38,26 @@ const Untyped = class {} as new () => any;
 
 /** The reserved request through which `module` takes an event and acknowledges it once handled. */
 export function deliveryEntry(module: string): RequestEntry<EventDelivery, DeliveryReceipt> {
-  return { kind: 'request', module, pattern: `${module}.${DELIVER}`, request: Untyped, response: Untyped, idempotent: false };
+  return {
+    kind: 'request',
+    module,
+    pattern: `${module}.${DELIVER}`,
+    request: Untyped,
+    response: Untyped,
+    idempotent: false,
+  };
 }
 
 /** The reserved request answering which events `module` subscribes to. */
 export function subscriptionsEntry(module: string): RequestEntry<Record<string, never>, SubscriptionList> {
-  return { kind: 'request', module, pattern: `${module}.${SUBSCRIPTIONS}`, request: Untyped, response: Untyped, idempotent: true };
+  return {
+    kind: 'request',
+    module,
+    pattern: `${module}.${SUBSCRIPTIONS}`,
+    request: Untyped,
+    response: Untyped,
+    idempotent: true,
+  };
 }
 
 /** The reserved request a pattern names, if it is one: its module and kind. */

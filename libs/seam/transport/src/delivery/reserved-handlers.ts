@@ -34,13 +34,17 @@ export function subscriptionsHandler(patterns: () => string[]): MessageHandler {
 
 function readDelivery(data: unknown, module: string): EventDelivery {
   const value = data as Partial<EventDelivery> | null;
-  if (typeof value !== 'object' || value === null) throw new ValidationError(`A delivery to ${module} must be an object`);
+  if (typeof value !== 'object' || value === null)
+    throw new ValidationError(`A delivery to ${module} must be an object`);
   const problems: FieldViolation[] = [];
   for (const field of ['eventId', 'pattern', 'aggregateId'] as const) {
-    if (typeof value[field] !== 'string' || value[field].length === 0) problems.push({ path: field, messages: ['must be a non-empty string'] });
+    if (typeof value[field] !== 'string' || value[field].length === 0)
+      problems.push({ path: field, messages: ['must be a non-empty string'] });
   }
-  if (!Number.isInteger(value.attempt) || (value.attempt as number) < 1) problems.push({ path: 'attempt', messages: ['must be an integer from 1'] });
-  if (typeof value.payload !== 'object' || value.payload === null) problems.push({ path: 'payload', messages: ['must be an object'] });
+  if (!Number.isInteger(value.attempt) || (value.attempt as number) < 1)
+    problems.push({ path: 'attempt', messages: ['must be an integer from 1'] });
+  if (typeof value.payload !== 'object' || value.payload === null)
+    problems.push({ path: 'payload', messages: ['must be an object'] });
   if (problems.length > 0) throw new ValidationError(`Malformed delivery to ${module}`, problems);
   return value as EventDelivery;
 }

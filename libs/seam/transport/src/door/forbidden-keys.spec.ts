@@ -11,11 +11,18 @@ function nested(levels: number, kind: 'object' | 'array' = 'object'): unknown {
 describe('forbidden-keys', () => {
   describe('findForbiddenKeys', () => {
     it('finds nothing in a clean payload, even with forbidden words as values or inside keys', () => {
-      const payload = JSON.parse('{"name":"constructor","tags":["__proto__","prototype"],"proto":1,"__proto":2,"constructors":{}}');
+      const payload = JSON.parse(
+        '{"name":"constructor","tags":["__proto__","prototype"],"proto":1,"__proto":2,"constructors":{}}',
+      );
       expect(findForbiddenKeys(payload)).toEqual({ paths: [], tooDeep: false });
     });
 
-    it.each([['null', null], ['a string', '__proto__'], ['a number', 1], ['undefined', undefined]])('finds nothing in %s', (_, value) => {
+    it.each([
+      ['null', null],
+      ['a string', '__proto__'],
+      ['a number', 1],
+      ['undefined', undefined],
+    ])('finds nothing in %s', (_, value) => {
       expect(findForbiddenKeys(value)).toEqual({ paths: [], tooDeep: false });
     });
 

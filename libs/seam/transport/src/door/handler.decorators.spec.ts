@@ -27,7 +27,8 @@ const OtherContract = defineContract('other', {
 });
 
 /** The Seam extras Nest will hand to the servers for `method`. */
-const seamExtrasOf = (method: unknown) => (Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method as object) as { seam?: unknown } | undefined)?.seam;
+const seamExtrasOf = (method: unknown) =>
+  (Reflect.getMetadata(PATTERN_EXTRAS_METADATA, method as object) as { seam?: unknown } | undefined)?.seam;
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -70,7 +71,9 @@ describe('handler.decorators', () => {
   let client: SeamClient;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [SeamTransportModule.forRoot({ hosted: ['door'], bus: new InProcessBus() }), DoorModule] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [SeamTransportModule.forRoot({ hosted: ['door'], bus: new InProcessBus() }), DoorModule],
+    }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     await startSeamServers(app);
     await app.init();
@@ -92,7 +95,9 @@ describe('handler.decorators', () => {
           }
         }
         return Trespasser;
-      }).toThrow('Trespasser.act handles a request of module "other", but Trespasser belongs to "door": a module answers only its own contract');
+      }).toThrow(
+        'Trespasser.act handles a request of module "other", but Trespasser belongs to "door": a module answers only its own contract',
+      );
     });
 
     it('throws when an inherited method handles a request of another module', () => {
@@ -126,7 +131,9 @@ describe('handler.decorators', () => {
     });
 
     it('refuses something that is not a contract', () => {
-      expect(() => ContractController({ echo: DoorContract.echo })).toThrow('Not a contract: declare it with defineContract()');
+      expect(() => ContractController({ echo: DoorContract.echo })).toThrow(
+        'Not a contract: declare it with defineContract()',
+      );
     });
 
     it('binds each @Subscribe method to the module of its own controller', () => {
@@ -181,7 +188,10 @@ describe('handler.decorators', () => {
 
     it('with validation: false, lets invalid input through as sent', async () => {
       await expect(client.send(DoorContract.echoUnchecked, { text: 42 } as never)).resolves.toEqual({ text: 42 });
-      await expect(client.send(DoorContract.echoUnchecked, { text: 'hello', admin: true } as never)).resolves.toEqual({ text: 'hello', admin: true });
+      await expect(client.send(DoorContract.echoUnchecked, { text: 'hello', admin: true } as never)).resolves.toEqual({
+        text: 'hello',
+        admin: true,
+      });
     });
   });
 

@@ -1,4 +1,11 @@
-import { applyDecorators, Controller, createParamDecorator, type ExecutionContext, UseFilters, UsePipes } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  createParamDecorator,
+  type ExecutionContext,
+  UseFilters,
+  UsePipes,
+} from '@nestjs/common';
 import { EventPattern, MessagePattern } from '@nestjs/microservices';
 import { PATTERN_EXTRAS_METADATA } from '@nestjs/microservices/constants.js';
 import type { Observable } from 'rxjs';
@@ -30,7 +37,10 @@ type Handler<In, Out> = (input: In, ...rest: any[]) => Out | Promise<Out> | Obse
  */
 export function Handle<Req, Res>(entry: RequestEntry<Req, Res>, options: HandleOptions = {}) {
   const extras: SeamHandlerExtras = { kind: 'request', owner: entry.module };
-  const decorators = [MessagePattern(entry.pattern, { [SEAM_EXTRAS_KEY]: extras }), UseFilters(new SeamExceptionFilter())];
+  const decorators = [
+    MessagePattern(entry.pattern, { [SEAM_EXTRAS_KEY]: extras }),
+    UseFilters(new SeamExceptionFilter()),
+  ];
   if (options.validation !== false) decorators.push(UsePipes(new DoorValidationPipe(entry.request)));
   const decorate = applyDecorators(...decorators);
   return <M extends Handler<Req, Res>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>) =>
@@ -49,8 +59,11 @@ export function Subscribe<P>(entry: EventEntry<P>) {
     UseFilters(new SeamExceptionFilter()),
     UsePipes(new DoorValidationPipe(entry.payload)),
   );
-  return <M extends Handler<P, unknown>>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<M>) =>
-    decorate(target, key, descriptor);
+  return <M extends Handler<P, unknown>>(
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<M>,
+  ) => decorate(target, key, descriptor);
 }
 
 /**
@@ -65,7 +78,11 @@ export function ContractController(contract: object): ClassDecorator {
   return (target) => {
     Controller()(target);
     // Nest registers inherited handlers too, so inherited methods must pass the ownership check.
-    for (let prototype = target.prototype as Record<string, unknown>; prototype !== Object.prototype; prototype = Object.getPrototypeOf(prototype)) {
+    for (
+      let prototype = target.prototype as Record<string, unknown>;
+      prototype !== Object.prototype;
+      prototype = Object.getPrototypeOf(prototype)
+    ) {
       for (const name of Object.getOwnPropertyNames(prototype)) {
         const method = prototype[name];
         if (typeof method !== 'function') continue;
@@ -92,6 +109,6 @@ export function ContractController(contract: object): ClassDecorator {
  * trace context, calling module and remaining deadline. Pass it as `{ parent }` to nested calls
  * when implicit propagation is off.
  */
-export const CurrentCall = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): CallContext => callContextOf(context.switchToRpc().getContext<object>()),
+export const CurrentCall = createParamDecorator((_data: unknown, context: ExecutionContext): CallContext =>
+  callContextOf(context.switchToRpc().getContext<object>()),
 );

@@ -38,7 +38,11 @@ const violations = (instance: object) => validateSync(instance, options).map((er
 describe('toInstance', () => {
   describe('for DTOs using only @Type (fast path)', () => {
     it('builds instances of the class and of nested classes, keeping field initialisers', () => {
-      const order = toInstance(Order, { customer: 'c', lines: [{ sku: 'a', quantity: 1 }], featured: { sku: 'b', quantity: 2 } });
+      const order = toInstance(Order, {
+        customer: 'c',
+        lines: [{ sku: 'a', quantity: 1 }],
+        featured: { sku: 'b', quantity: 2 },
+      });
       expect(order).toBeInstanceOf(Order);
       expect(order.lines[0]).toBeInstanceOf(Line);
       expect(order.featured).toBeInstanceOf(Line);

@@ -17,7 +17,10 @@ interface Plan {
 type Storage = {
   getExposedMetadatas(target: DtoClass): unknown[];
   getExcludedMetadatas(target: DtoClass): unknown[];
-  _typeMetadatas?: Map<DtoClass, Map<string, { typeFunction: (options?: unknown) => unknown; options?: { discriminator?: unknown } }>>;
+  _typeMetadatas?: Map<
+    DtoClass,
+    Map<string, { typeFunction: (options?: unknown) => unknown; options?: { discriminator?: unknown } }>
+  >;
   _transformMetadatas?: Map<DtoClass, unknown>;
 };
 
@@ -60,7 +63,9 @@ function buildNested(dto: DtoClass, value: object): unknown {
   const plan = planFor(dto)!;
   if (!Array.isArray(value)) return build(dto, plan, value as Record<string, unknown>);
   return value.map((item: unknown) =>
-    typeof item === 'object' && item !== null && !Array.isArray(item) ? build(dto, plan, item as Record<string, unknown>) : item,
+    typeof item === 'object' && item !== null && !Array.isArray(item)
+      ? build(dto, plan, item as Record<string, unknown>)
+      : item,
   );
 }
 
@@ -92,7 +97,11 @@ function makePlan(dto: DtoClass): Plan | null {
 /** The class and its ancestors, nearest first. */
 function lineage(dto: DtoClass): DtoClass[] {
   const classes: DtoClass[] = [];
-  for (let cls: unknown = dto; typeof cls === 'function' && cls !== Function.prototype; cls = Object.getPrototypeOf(cls)) {
+  for (
+    let cls: unknown = dto;
+    typeof cls === 'function' && cls !== Function.prototype;
+    cls = Object.getPrototypeOf(cls)
+  ) {
     classes.push(cls as DtoClass);
   }
   return classes;

@@ -96,7 +96,10 @@ describe('to-wire-error', () => {
       [504, 'DEADLINE_EXCEEDED', new GatewayTimeoutException('Slow')],
     ])('maps an HttpException with status %i to %s, keeping its message', (status, code, exception) => {
       expect(exception.getStatus()).toBe(status);
-      expect(toWireError(exception)).toEqual({ wire: { code, message: exception.message, details: {} }, unexpected: false });
+      expect(toWireError(exception)).toEqual({
+        wire: { code, message: exception.message, details: {} },
+        unexpected: false,
+      });
     });
 
     it.each([

@@ -33,7 +33,13 @@ class PlaceOrder {
 
 class Ping {}
 
-const valid = { customerId: 'c-1', lines: [{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 2 }] };
+const valid = {
+  customerId: 'c-1',
+  lines: [
+    { sku: 'A', quantity: 1 },
+    { sku: 'B', quantity: 2 },
+  ],
+};
 
 function rejection(dto: new () => object, value: unknown): ValidationError {
   let thrown: unknown;
@@ -62,7 +68,9 @@ describe('validate-payload', () => {
       const order = validatePayload(PlaceOrder, structuredClone(valid));
       expect(order).toBeInstanceOf(PlaceOrder);
       expect(order.lines[1]).toBeInstanceOf(Line);
-      expect(order).toEqual(Object.assign(new PlaceOrder(), { ...valid, lines: valid.lines.map((l) => Object.assign(new Line(), l)) }));
+      expect(order).toEqual(
+        Object.assign(new PlaceOrder(), { ...valid, lines: valid.lines.map((l) => Object.assign(new Line(), l)) }),
+      );
     });
 
     it('names an unknown field, at the top and inside nested DTOs', () => {
@@ -85,23 +93,45 @@ describe('validate-payload', () => {
     });
 
     it('names a nested field by its full path', () => {
-      const error = rejection(PlaceOrder, { ...valid, lines: [{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 0 }] });
+      const error = rejection(PlaceOrder, {
+        ...valid,
+        lines: [
+          { sku: 'A', quantity: 1 },
+          { sku: 'B', quantity: 0 },
+        ],
+      });
       expect(error.fields).toEqual([{ path: 'lines[1].quantity', messages: ['quantity must not be less than 1'] }]);
     });
 
-    it.each([['null', null], ['undefined', undefined], ['an array', [valid]], ['a string', '{}'], ['a number', 42], ['a boolean', true]])(
-      'rejects %s as not an object',
-      (_, value) => {
-        const error = rejection(PlaceOrder, value);
-        expect(error.fields).toEqual([{ path: '', messages: ['must be an object'] }]);
-      },
-    );
+    it.each([
+      ['null', null],
+      ['undefined', undefined],
+      ['an array', [valid]],
+      ['a string', '{}'],
+      ['a number', 42],
+      ['a boolean', true],
+    ])('rejects %s as not an object', (_, value) => {
+      const error = rejection(PlaceOrder, value);
+      expect(error.fields).toEqual([{ path: '', messages: ['must be an object'] }]);
+    });
 
     it.each([
       ['__proto__ at the top', '{"customerId":"c","lines":[],"__proto__":{"polluted":true}}', ['__proto__']],
-      ['constructor in a nested line', '{"customerId":"c","lines":[{"sku":"A","quantity":1},{"constructor":{"prototype":{"polluted":true}}}]}', ['lines[1].constructor']],
-      ['prototype deep inside', '{"customerId":"c","lines":[],"note":{"a":{"prototype":{"polluted":true}}}}', ['note.a.prototype']],
-      ['several at once', '{"__proto__":{"polluted":true},"lines":[{"__proto__":{"polluted":true}}]}', ['__proto__', 'lines[0].__proto__']],
+      [
+        'constructor in a nested line',
+        '{"customerId":"c","lines":[{"sku":"A","quantity":1},{"constructor":{"prototype":{"polluted":true}}}]}',
+        ['lines[1].constructor'],
+      ],
+      [
+        'prototype deep inside',
+        '{"customerId":"c","lines":[],"note":{"a":{"prototype":{"polluted":true}}}}',
+        ['note.a.prototype'],
+      ],
+      [
+        'several at once',
+        '{"__proto__":{"polluted":true},"lines":[{"__proto__":{"polluted":true}}]}',
+        ['__proto__', 'lines[0].__proto__'],
+      ],
     ])('rejects %s as a forbidden key and pollutes nothing', (_, json, paths) => {
       const error = rejection(PlaceOrder, JSON.parse(json));
       expect(error.fields.map((f) => f.path)).toEqual(paths);
@@ -118,7 +148,9 @@ describe('validate-payload', () => {
 
     it('draws the depth line at 64 levels, the payload itself counting as one', () => {
       expect(pathsOf(PlaceOrder, { ...valid, note: nested(63) })).toEqual(['note']);
-      expect(rejection(PlaceOrder, { ...valid, note: nested(64) }).message).toBe('PlaceOrder is nested deeper than 64 levels');
+      expect(rejection(PlaceOrder, { ...valid, note: nested(64) }).message).toBe(
+        'PlaceOrder is nested deeper than 64 levels',
+      );
     });
 
     it('accepts {} for a DTO without fields, as an instance of it', () => {

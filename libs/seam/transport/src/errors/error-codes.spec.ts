@@ -18,11 +18,20 @@ describe('ErrorCode', () => {
       expect(codes.every(isErrorCode)).toBe(true);
     });
 
-    it.each([['validation'], ['NotFound'], [' INTERNAL'], ['toString'], ['__proto__'], [''], [1], [null], [undefined], [{}], [['INTERNAL']]])(
-      'rejects %p',
-      (value) => {
-        expect(isErrorCode(value)).toBe(false);
-      },
-    );
+    it.each([
+      ['validation'],
+      ['NotFound'],
+      [' INTERNAL'],
+      ['toString'],
+      ['__proto__'],
+      [''],
+      [1],
+      [null],
+      [undefined],
+      [{}],
+      [['INTERNAL']],
+    ])('rejects %p', (value) => {
+      expect(isErrorCode(value)).toBe(false);
+    });
   });
 });

@@ -25,7 +25,13 @@ const classes = [
 
 /** Everything that makes two errors equal (jest's toEqual on errors compares only name and message). */
 function essence(error: SeamError): object {
-  return { type: error.constructor, name: error.name, code: error.code, message: error.message, details: error.details };
+  return {
+    type: error.constructor,
+    name: error.name,
+    code: error.code,
+    message: error.message,
+    details: error.details,
+  };
 }
 
 /** What a caller gets back after the error crossed a JSON wire. */

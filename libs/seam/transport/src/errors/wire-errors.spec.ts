@@ -92,7 +92,9 @@ describe('wire-errors', () => {
     });
 
     it('keeps a "__proto__" key of the details as data, without changing prototypes', () => {
-      const wire = JSON.parse('{"code":"VALIDATION","message":"m","details":{"__proto__":{"polluted":true},"reason":"r"}}');
+      const wire = JSON.parse(
+        '{"code":"VALIDATION","message":"m","details":{"__proto__":{"polluted":true},"reason":"r"}}',
+      );
       const error = errorFromWire(wire);
       expect(Object.getPrototypeOf(error.details)).toBe(Object.prototype);
       expect(Object.keys(error.details)).toContain('__proto__');

@@ -27,7 +27,10 @@ const MAX_QUOTED_PATTERN = 200;
 /** Builds the error a caller sees for a pattern the callee does not serve. */
 export function unknownPatternError(pattern: string): UnavailableError {
   const quoted = pattern.length > MAX_QUOTED_PATTERN ? `${pattern.slice(0, MAX_QUOTED_PATTERN)}…` : pattern;
-  return new UnavailableError(`No handler for "${quoted}" at the callee`, { reason: 'unknown-pattern', pattern: quoted });
+  return new UnavailableError(`No handler for "${quoted}" at the callee`, {
+    reason: 'unknown-pattern',
+    pattern: quoted,
+  });
 }
 
 /** Whether `value` has the shape of a {@link WireError} (decoded from an untrusted peer). */

@@ -36,7 +36,15 @@ describe('resolve-options', () => {
           propagation: false,
           bus,
         });
-        expect(resolved).toEqual({ hosted: ['orders', 'catalog'], endpoints, deadlineMs: 1, maxMessageBytes: 2_048, incompleteFrameTimeoutMs: 250, propagation: false, bus });
+        expect(resolved).toEqual({
+          hosted: ['orders', 'catalog'],
+          endpoints,
+          deadlineMs: 1,
+          maxMessageBytes: 2_048,
+          incompleteFrameTimeoutMs: 250,
+          propagation: false,
+          bus,
+        });
         expect(resolved.bus).toBe(bus);
       });
 
@@ -77,7 +85,9 @@ describe('resolve-options', () => {
         ['missing', undefined],
         ['an array with a number', ['orders', 42]],
       ])('rejects hosted as %s, naming the option', (_, hosted) => {
-        expect(() => resolveOptions({ hosted: hosted as never })).toThrow(/^Seam option hosted must be an array of module names/);
+        expect(() => resolveOptions({ hosted: hosted as never })).toThrow(
+          /^Seam option hosted must be an array of module names/,
+        );
       });
     });
 
@@ -86,32 +96,69 @@ describe('resolve-options', () => {
         ['the string "false"', 'false'],
         ['a number', 0],
       ])('rejects propagation as %s, naming the option', (_, propagation) => {
-        expect(() => resolveOptions({ hosted: [], propagation: propagation as never })).toThrow(/^Seam option propagation must be a boolean/);
+        expect(() => resolveOptions({ hosted: [], propagation: propagation as never })).toThrow(
+          /^Seam option propagation must be a boolean/,
+        );
       });
     });
 
     describe('endpoints', () => {
       it.each<[string, unknown, RegExp]>([
-        ['an unknown transport', { transport: 'http', url: 'http://payments' }, /^Seam option endpoints\.payments\.transport must be/],
+        [
+          'an unknown transport',
+          { transport: 'http', url: 'http://payments' },
+          /^Seam option endpoints\.payments\.transport must be/,
+        ],
         ['no transport', { host: 'payments', port: 4010 }, /^Seam option endpoints\.payments\.transport must be/],
         ['not an object', 'tcp://payments:4010', /^Seam option endpoints\.payments\.transport must be/],
         ['a TCP endpoint without host', { transport: 'tcp', port: 4010 }, /^Seam option endpoints\.payments\.host/],
-        ['a TCP endpoint with port 0', { transport: 'tcp', host: 'payments', port: 0 }, /^Seam option endpoints\.payments\.port .*got 0/],
-        ['a TCP endpoint with port 70000', { transport: 'tcp', host: 'payments', port: 70_000 }, /^Seam option endpoints\.payments\.port .*got 70000/],
-        ['a TCP endpoint with a string port', { transport: 'tcp', host: 'payments', port: '4010' }, /^Seam option endpoints\.payments\.port/],
-        ['a Redis endpoint with an http URL', { transport: 'redis', url: 'http://redis:6379' }, /^Seam option endpoints\.payments\.url: .*scheme must be redis:\/\//],
-        ['a Redis endpoint with a garbage URL', { transport: 'redis', url: 'garbage' }, /^Seam option endpoints\.payments\.url: Invalid Redis URL/],
+        [
+          'a TCP endpoint with port 0',
+          { transport: 'tcp', host: 'payments', port: 0 },
+          /^Seam option endpoints\.payments\.port .*got 0/,
+        ],
+        [
+          'a TCP endpoint with port 70000',
+          { transport: 'tcp', host: 'payments', port: 70_000 },
+          /^Seam option endpoints\.payments\.port .*got 70000/,
+        ],
+        [
+          'a TCP endpoint with a string port',
+          { transport: 'tcp', host: 'payments', port: '4010' },
+          /^Seam option endpoints\.payments\.port/,
+        ],
+        [
+          'a Redis endpoint with an http URL',
+          { transport: 'redis', url: 'http://redis:6379' },
+          /^Seam option endpoints\.payments\.url: .*scheme must be redis:\/\//,
+        ],
+        [
+          'a Redis endpoint with a garbage URL',
+          { transport: 'redis', url: 'garbage' },
+          /^Seam option endpoints\.payments\.url: Invalid Redis URL/,
+        ],
         ['a Redis endpoint without URL', { transport: 'redis' }, /^Seam option endpoints\.payments\.url/],
-        ['a Redis endpoint with a database name', { transport: 'redis', url: 'redis://redis:6379/abc' }, /database must be a number/],
-        ['a Redis endpoint with an unknown mode', { transport: 'redis', url: 'redis://redis:6379', mode: 'stream' }, /^Seam option endpoints\.payments\.mode/],
+        [
+          'a Redis endpoint with a database name',
+          { transport: 'redis', url: 'redis://redis:6379/abc' },
+          /database must be a number/,
+        ],
+        [
+          'a Redis endpoint with an unknown mode',
+          { transport: 'redis', url: 'redis://redis:6379', mode: 'stream' },
+          /^Seam option endpoints\.payments\.mode/,
+        ],
       ])('rejects %s, naming the endpoint', (_, endpoint, message) => {
         expect(() => resolveOptions({ hosted: [], endpoints: { payments: endpoint as never } })).toThrow(message);
       });
 
       it('keeps the password of a refused Redis URL out of the message', () => {
-        expect(() => resolveOptions({ hosted: [], endpoints: { stock: { transport: 'redis', url: 'http://seam:s3cret@redis:6379' } } })).not.toThrow(
-          /s3cret/,
-        );
+        expect(() =>
+          resolveOptions({
+            hosted: [],
+            endpoints: { stock: { transport: 'redis', url: 'http://seam:s3cret@redis:6379' } },
+          }),
+        ).not.toThrow(/s3cret/);
       });
     });
   });

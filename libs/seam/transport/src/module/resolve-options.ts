@@ -20,7 +20,8 @@ export function resolveOptions(options: SeamTransportOptions): ResolvedSeamOptio
   };
   for (const key of ['deadlineMs', 'maxMessageBytes', 'incompleteFrameTimeoutMs'] as const) {
     const value = resolved[key];
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`Seam option ${key} must be a positive integer, got ${String(value)}`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new Error(`Seam option ${key} must be a positive integer, got ${String(value)}`);
   }
   if (typeof resolved.propagation !== 'boolean') {
     throw new Error(`Seam option propagation must be a boolean, got ${String(resolved.propagation)}`);
@@ -36,7 +37,8 @@ function checkEndpoint(option: string, endpoint: unknown): void {
     case 'in-process':
       return;
     case 'tcp': {
-      if (typeof fields.host !== 'string' || fields.host === '') throw new Error(`Seam option ${option}.host must be a host name, got ${String(fields.host)}`);
+      if (typeof fields.host !== 'string' || fields.host === '')
+        throw new Error(`Seam option ${option}.host must be a host name, got ${String(fields.host)}`);
       const port = fields.port;
       if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65_535) {
         throw new Error(`Seam option ${option}.port must be an integer from 1 to 65535, got ${String(port)}`);
@@ -44,7 +46,8 @@ function checkEndpoint(option: string, endpoint: unknown): void {
       return;
     }
     case 'redis':
-      if (typeof fields.url !== 'string') throw new Error(`Seam option ${option}.url must be a redis:// URL, got ${String(fields.url)}`);
+      if (typeof fields.url !== 'string')
+        throw new Error(`Seam option ${option}.url must be a redis:// URL, got ${String(fields.url)}`);
       try {
         parseRedisUrl(fields.url);
       } catch (error) {
@@ -55,6 +58,8 @@ function checkEndpoint(option: string, endpoint: unknown): void {
       }
       return;
     default:
-      throw new Error(`Seam option ${option}.transport must be 'in-process', 'tcp' or 'redis', got ${String(fields.transport)}`);
+      throw new Error(
+        `Seam option ${option}.transport must be 'in-process', 'tcp' or 'redis', got ${String(fields.transport)}`,
+      );
   }
 }

@@ -39,7 +39,11 @@ export class SeamTransportModule {
       module: SeamClientModule,
       providers: [
         { provide: SEAM_CALLER, useValue: caller },
-        { provide: SeamClient, useFactory: (router: TransportRouter, name: string) => new SeamClient(router, name), inject: [TransportRouter, SEAM_CALLER] },
+        {
+          provide: SeamClient,
+          useFactory: (router: TransportRouter, name: string) => new SeamClient(router, name),
+          inject: [TransportRouter, SEAM_CALLER],
+        },
       ],
       exports: [SeamClient],
     };

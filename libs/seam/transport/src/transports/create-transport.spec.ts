@@ -49,8 +49,14 @@ describe('create-transport', () => {
     it.each<[string, SeamTransportOptions]>([
       ['nothing hosted', { hosted: [] }],
       ['hosted modules without endpoints', { hosted: ['orders', 'catalog'] }],
-      ['a hosted module with an in-process endpoint', { hosted: ['orders'], endpoints: { orders: { transport: 'in-process' } } }],
-      ['endpoints of modules running elsewhere only', { hosted: ['orders'], endpoints: { payments: TCP_A, stock: { transport: 'redis', url: BROKER } } }],
+      [
+        'a hosted module with an in-process endpoint',
+        { hosted: ['orders'], endpoints: { orders: { transport: 'in-process' } } },
+      ],
+      [
+        'endpoints of modules running elsewhere only',
+        { hosted: ['orders'], endpoints: { payments: TCP_A, stock: { transport: 'redis', url: BROKER } } },
+      ],
     ])('returns only the in-process server for %s', (_, options) => {
       const list = servers(options);
       expect(list).toHaveLength(1);
@@ -58,19 +64,31 @@ describe('create-transport', () => {
     });
 
     it('gives the in-process server every hosted module, whatever its endpoint', async () => {
-      const [inProcess] = servers({ hosted: ['orders', 'payments', 'catalog'], endpoints: { payments: TCP_A, catalog: { transport: 'redis', url: BROKER } } });
+      const [inProcess] = servers({
+        hosted: ['orders', 'payments', 'catalog'],
+        endpoints: { payments: TCP_A, catalog: { transport: 'redis', url: BROKER } },
+      });
       expect(await refusal(inProcess!)).toContain('(hosted: orders, payments, catalog)');
     });
 
     it('adds one TCP server per distinct TCP endpoint of hosted modules, serving the modules behind it', async () => {
       const list = servers({
         hosted: ['orders', 'payments', 'catalog'],
-        endpoints: { orders: TCP_A, payments: TCP_A, catalog: TCP_B, shipping: { transport: 'tcp', host: '127.0.0.1', port: 4013 } },
+        endpoints: {
+          orders: TCP_A,
+          payments: TCP_A,
+          catalog: TCP_B,
+          shipping: { transport: 'tcp', host: '127.0.0.1', port: 4013 },
+        },
       });
       expect(kinds(list)).toEqual(['InProcessServer', 'SeamTcpServer', 'SeamTcpServer']);
       expect(list[1]).toBeInstanceOf(SeamTcpServer);
-      expect(await refusal(list[1]!)).toBe('TCP server on port 4011 has handlers of module(s) stranger, which it does not host (hosted: orders, payments)');
-      expect(await refusal(list[2]!)).toBe('TCP server on port 4012 has handlers of module(s) stranger, which it does not host (hosted: catalog)');
+      expect(await refusal(list[1]!)).toBe(
+        'TCP server on port 4011 has handlers of module(s) stranger, which it does not host (hosted: orders, payments)',
+      );
+      expect(await refusal(list[2]!)).toBe(
+        'TCP server on port 4012 has handlers of module(s) stranger, which it does not host (hosted: catalog)',
+      );
     });
 
     it.each<[string, Endpoint]>([
@@ -86,7 +104,10 @@ describe('create-transport', () => {
     });
 
     it('serves a Redis endpoint in pubsub mode with a SeamRedisPubSubServer', async () => {
-      const list = servers({ hosted: ['stock'], endpoints: { stock: { transport: 'redis', url: BROKER, mode: 'pubsub' } } });
+      const list = servers({
+        hosted: ['stock'],
+        endpoints: { stock: { transport: 'redis', url: BROKER, mode: 'pubsub' } },
+      });
       expect(list).toHaveLength(2);
       expect(list[1]).toBeInstanceOf(SeamRedisPubSubServer);
       expect(await refusal(list[1]!)).toContain('(hosted: stock)');
@@ -95,7 +116,10 @@ describe('create-transport', () => {
     it('gives each mode of one Redis URL a server of its own', () => {
       const list = servers({
         hosted: ['catalog', 'stock'],
-        endpoints: { catalog: { transport: 'redis', url: BROKER }, stock: { transport: 'redis', url: BROKER, mode: 'pubsub' } },
+        endpoints: {
+          catalog: { transport: 'redis', url: BROKER },
+          stock: { transport: 'redis', url: BROKER, mode: 'pubsub' },
+        },
       });
       expect(kinds(list)).toEqual(['InProcessServer', 'RedisStreamsServer', 'SeamRedisPubSubServer']);
     });
@@ -104,7 +128,9 @@ describe('create-transport', () => {
       class Thing {
         @IsString() id!: string;
       }
-      const SourceContract = defineContract('source', { thingHappened: event({ pattern: 'source.thing.happened', payload: Thing }) });
+      const SourceContract = defineContract('source', {
+        thingHappened: event({ pattern: 'source.thing.happened', payload: Thing }),
+      });
       const received: string[] = [];
 
       // The broker-fed listener is registered first: were it in the intake, its handler would be
@@ -146,7 +172,9 @@ describe('create-transport', () => {
       async function startListeners(endpoints: Record<string, Endpoint>): Promise<InProcessBus> {
         const bus = new InProcessBus();
         const hosted = ['broker-listener', 'local-listener', 'tcp-listener'];
-        const inProcess = createTransportServers(resolveOptions({ hosted, endpoints, bus })).find((server) => server instanceof InProcessServer);
+        const inProcess = createTransportServers(resolveOptions({ hosted, endpoints, bus })).find(
+          (server) => server instanceof InProcessServer,
+        );
         const moduleRef = await Test.createTestingModule({ imports: [ListenersModule] }).compile();
         const app = moduleRef.createNestApplication({ logger: false });
         apps.push(app);
@@ -158,17 +186,26 @@ describe('create-transport', () => {
 
       function emitLocally(bus: InProcessBus, id: string): Promise<void> {
         const metadata = CallContext.outgoing(undefined, 'source', 1_000);
-        return new InProcessClient({ bus }).publishEvent({ pattern: SourceContract.thingHappened.pattern, data: { id }, metadata });
+        return new InProcessClient({ bus }).publishEvent({
+          pattern: SourceContract.thingHappened.pattern,
+          data: { id },
+          metadata,
+        });
       }
 
       it('delivers a local event to every subscriber when no module is fed by a broker', async () => {
         const bus = await startListeners({ 'tcp-listener': TCP_A });
         await emitLocally(bus, 'e1');
-        await eventually(() => expect(received.toSorted()).toEqual(['broker-listener:e1', 'local-listener:e1', 'tcp-listener:e1']));
+        await eventually(() =>
+          expect(received.toSorted()).toEqual(['broker-listener:e1', 'local-listener:e1', 'tcp-listener:e1']),
+        );
       });
 
       it('leaves out a hosted module whose endpoint is a broker (it gets the event from the broker)', async () => {
-        const bus = await startListeners({ 'tcp-listener': TCP_A, 'broker-listener': { transport: 'redis', url: BROKER } });
+        const bus = await startListeners({
+          'tcp-listener': TCP_A,
+          'broker-listener': { transport: 'redis', url: BROKER },
+        });
         await emitLocally(bus, 'e2');
         await eventually(() => expect(received.toSorted()).toEqual(['local-listener:e2', 'tcp-listener:e2']));
         expect(received).not.toContain('broker-listener:e2');

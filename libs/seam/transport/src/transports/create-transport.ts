@@ -13,7 +13,10 @@ import type { SeamTransportClient } from './transport-client.js';
 
 /** Creates the client that reaches `endpoint`. */
 export function createTransportClient(endpoint: Endpoint, options: ResolvedSeamOptions): SeamTransportClient {
-  const limits = { maxMessageBytes: options.maxMessageBytes, incompleteFrameTimeoutMs: options.incompleteFrameTimeoutMs };
+  const limits = {
+    maxMessageBytes: options.maxMessageBytes,
+    incompleteFrameTimeoutMs: options.incompleteFrameTimeoutMs,
+  };
   switch (endpoint.transport) {
     case 'in-process':
       return new InProcessClient({ bus: options.bus, maxMessageBytes: options.maxMessageBytes });
@@ -56,11 +59,20 @@ export function createTransportServers(options: ResolvedSeamOptions): CustomTran
   return servers;
 }
 
-function createRemoteServer(endpoint: Endpoint, hosted: string[], options: ResolvedSeamOptions): CustomTransportStrategy {
+function createRemoteServer(
+  endpoint: Endpoint,
+  hosted: string[],
+  options: ResolvedSeamOptions,
+): CustomTransportStrategy {
   const common = { hosted, maxMessageBytes: options.maxMessageBytes, propagation: options.propagation };
   switch (endpoint.transport) {
     case 'tcp':
-      return new SeamTcpServer({ ...common, host: endpoint.host, port: endpoint.port, incompleteFrameTimeoutMs: options.incompleteFrameTimeoutMs });
+      return new SeamTcpServer({
+        ...common,
+        host: endpoint.host,
+        port: endpoint.port,
+        incompleteFrameTimeoutMs: options.incompleteFrameTimeoutMs,
+      });
     case 'redis':
       return endpoint.mode === 'pubsub'
         ? new SeamRedisPubSubServer({ ...common, url: endpoint.url })

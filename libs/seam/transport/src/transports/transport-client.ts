@@ -45,7 +45,11 @@ export interface SeamTransportClient {
  * the `ValidationError` on the next microtask (replies are never synchronous) and returns the
  * no-op teardown to hand back; otherwise returns `undefined`.
  */
-export function refuseUnsendable(packet: OutgoingPacket, maxBytes: number, reply: ReplyCallback): (() => void) | undefined {
+export function refuseUnsendable(
+  packet: OutgoingPacket,
+  maxBytes: number,
+  reply: ReplyCallback,
+): (() => void) | undefined {
   try {
     assertTransmittable(packet.data, maxBytes);
     return undefined;

@@ -23,7 +23,8 @@ function shape(value: unknown): unknown {
   if (typeof value === 'number') return ['number', Object.is(value, -0) ? '-0' : String(value)];
   if (typeof value !== 'object' || value === null) return [typeof value, String(value)];
   const proto = Object.getPrototypeOf(value);
-  const protoName = proto === Object.prototype ? 'Object' : proto === Array.prototype ? 'Array' : String(proto?.constructor?.name);
+  const protoName =
+    proto === Object.prototype ? 'Object' : proto === Array.prototype ? 'Array' : String(proto?.constructor?.name);
   const props = Reflect.ownKeys(value).map((key) => {
     const d = Object.getOwnPropertyDescriptor(value, key)!;
     const kind = 'value' in d ? 'data' : 'accessor';
@@ -86,7 +87,10 @@ const oddValues = fc.oneof(
   fc.constant({ toJSON: (key: string) => `key:${key}` }),
   fc.tuple(fc.double(), fc.double()).map(([x, y]) => new Point(x, y)),
 );
-const keys = fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toJSON', 'length', '0', '7'));
+const keys = fc.oneof(
+  fc.string(),
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toJSON', 'length', '0', '7'),
+);
 const anyPayload = fc.anything({
   key: keys,
   values: [fc.boolean(), fc.integer(), fc.double(), fc.string(), oddValues],
@@ -149,9 +153,9 @@ function describeRefusals(check: Check): void {
   });
 
   it('throws message-too-large exactly when the encoded size exceeds the limit', () => {
-    const sized = fc.oneof(fc.jsonValue({ stringUnit: 'binary' }), anyPayload).chain((value) =>
-      fc.tuple(fc.constant(value), fc.nat({ max: 2 * bytesOf(value) + 2 })),
-    );
+    const sized = fc
+      .oneof(fc.jsonValue({ stringUnit: 'binary' }), anyPayload)
+      .chain((value) => fc.tuple(fc.constant(value), fc.nat({ max: 2 * bytesOf(value) + 2 })));
     fc.assert(
       fc.property(sized, ([value, maxBytes]) => {
         const outcome = outcomeOf(() => check(value, maxBytes)) as { reason?: unknown };
@@ -185,14 +189,20 @@ describe('json-copy', () => {
 
     it.each([
       ['Dates (valid and invalid)', { at: new Date(0), bad: new Date(Number.NaN) }],
-      ['undefined, functions and symbols in objects and arrays', { u: undefined, f: () => 1, s: Symbol('x'), a: [undefined, () => 1, Symbol('y')] }],
+      [
+        'undefined, functions and symbols in objects and arrays',
+        { u: undefined, f: () => 1, s: Symbol('x'), a: [undefined, () => 1, Symbol('y')] },
+      ],
       ['NaN, ±Infinity and -0', [Number.NaN, Infinity, -Infinity, -0, { z: -0 }]],
       ['sparse arrays', [sparseArray(), { a: new Array(3) }]],
       ['boxed primitives', [Object(1), Object('s'), Object(false), Object(Symbol('b'))]],
       ['toJSON with its key argument', { k: { toJSON: (key: string) => key }, a: [{ toJSON: (key: string) => key }] }],
       ['functions with toJSON', { fn: Object.assign(() => 0, { toJSON: () => 'fn' }) }],
       ['class instances', new Point(3, 4)],
-      ['Maps, Sets, typed arrays and Buffers', [new Map([[1, 2]]), new Set([1]), new Uint8Array([1, 2]), Buffer.from('hi')]],
+      [
+        'Maps, Sets, typed arrays and Buffers',
+        [new Map([[1, 2]]), new Set([1]), new Uint8Array([1, 2]), Buffer.from('hi')],
+      ],
       ['a "__proto__" key read from JSON', JSON.parse('{"__proto__": {"polluted": true}, "a": {"__proto__": [1]}}')],
     ])('copies %s as JSON does', (_, value) => {
       const copy = copyAsJson(value, NO_LIMIT);

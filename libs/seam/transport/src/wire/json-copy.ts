@@ -65,7 +65,8 @@ function assertEncodedSize(value: unknown, maxBytes: number): void {
 
 function unserialisable(error: unknown): ValidationError {
   if (error instanceof ValidationError) return error;
-  const why = error instanceof RangeError ? 'it is circular or too deeply nested' : String((error as Error)?.message ?? error);
+  const why =
+    error instanceof RangeError ? 'it is circular or too deeply nested' : String((error as Error)?.message ?? error);
   return new ValidationError(`Message cannot be encoded as JSON: ${why}`, [], { reason: 'not-serialisable' });
 }
 

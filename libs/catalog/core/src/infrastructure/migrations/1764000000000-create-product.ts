@@ -20,7 +20,10 @@ export class CreateProduct1764000000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndex('product', new TableIndex({ name: 'product_active_sku', columnNames: ['active', 'sku'] }));
+    await queryRunner.createIndex(
+      'product',
+      new TableIndex({ name: 'product_active_sku', columnNames: ['active', 'sku'] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

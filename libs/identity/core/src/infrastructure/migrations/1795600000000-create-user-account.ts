@@ -21,7 +21,10 @@ export class CreateUserAccount1795600000000 implements MigrationInterface {
     );
     // Emails are stored normalised, so a plain unique index is a case-insensitive one, and it
     // settles two concurrent registrations of one address.
-    await queryRunner.createIndex('user_account', new TableIndex({ name: 'user_account_email', columnNames: ['email'], isUnique: true }));
+    await queryRunner.createIndex(
+      'user_account',
+      new TableIndex({ name: 'user_account_email', columnNames: ['email'], isUnique: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

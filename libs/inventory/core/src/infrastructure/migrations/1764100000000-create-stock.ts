@@ -45,7 +45,14 @@ export class CreateStock1764100000000 implements MigrationInterface {
           { name: 'quantity', type: 'integer' },
         ],
         checks: [{ name: 'reservation_line_quantity_positive', expression: 'quantity > 0' }],
-        foreignKeys: [{ name: 'reservation_line_reservation', columnNames: ['order_id'], referencedTableName: 'reservation', referencedColumnNames: ['order_id'] }],
+        foreignKeys: [
+          {
+            name: 'reservation_line_reservation',
+            columnNames: ['order_id'],
+            referencedTableName: 'reservation',
+            referencedColumnNames: ['order_id'],
+          },
+        ],
       }),
     );
   }

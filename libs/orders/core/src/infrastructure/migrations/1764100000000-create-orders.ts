@@ -28,8 +28,14 @@ export class CreateOrders1764100000000 implements MigrationInterface {
       }),
     );
     // Placing twice with one key is impossible, even concurrently; NULL keys never collide.
-    await queryRunner.createIndex('orders', new TableIndex({ name: 'orders_customer_key', columnNames: ['customer_id', 'idempotency_key'], isUnique: true }));
-    await queryRunner.createIndex('orders', new TableIndex({ name: 'orders_customer_seq', columnNames: ['customer_id', 'seq'] }));
+    await queryRunner.createIndex(
+      'orders',
+      new TableIndex({ name: 'orders_customer_key', columnNames: ['customer_id', 'idempotency_key'], isUnique: true }),
+    );
+    await queryRunner.createIndex(
+      'orders',
+      new TableIndex({ name: 'orders_customer_seq', columnNames: ['customer_id', 'seq'] }),
+    );
     await queryRunner.createTable(
       new Table({
         name: 'order_line',
@@ -45,7 +51,13 @@ export class CreateOrders1764100000000 implements MigrationInterface {
     );
     await queryRunner.createForeignKey(
       'order_line',
-      new TableForeignKey({ name: 'order_line_order', columnNames: ['order_id'], referencedTableName: 'orders', referencedColumnNames: ['order_id'], onDelete: 'CASCADE' }),
+      new TableForeignKey({
+        name: 'order_line_order',
+        columnNames: ['order_id'],
+        referencedTableName: 'orders',
+        referencedColumnNames: ['order_id'],
+        onDelete: 'CASCADE',
+      }),
     );
   }
 

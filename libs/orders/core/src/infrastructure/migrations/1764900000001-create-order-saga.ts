@@ -35,7 +35,10 @@ export class CreateOrderSaga1764900000001 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createIndex('order_saga_step', new TableIndex({ name: 'order_saga_step_order', columnNames: ['order_id', 'seq'] }));
+    await queryRunner.createIndex(
+      'order_saga_step',
+      new TableIndex({ name: 'order_saga_step_order', columnNames: ['order_id', 'seq'] }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,4 +1,12 @@
-import { Column, Entity, type MigrationInterface, PrimaryColumn, PrimaryGeneratedColumn, type QueryRunner, Table } from 'typeorm';
+import {
+  Column,
+  Entity,
+  type MigrationInterface,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  type QueryRunner,
+  Table,
+} from 'typeorm';
 import { defineModuleData } from '../../module-data.js';
 
 /** An account of the `ledger` test module: a bigint balance, a boolean, nullable text. */
@@ -58,7 +66,15 @@ export class CreateLedger1700000000000 implements MigrationInterface {
         foreignKeys: [{ columnNames: ['entry_seq'], referencedTableName: 'entry', referencedColumnNames: ['seq'] }],
       }),
     );
-    await queryRunner.createTable(new Table({ name: 'ledger_note', columns: [{ name: 'body', type: 'text' }, { name: 'weight', type: 'integer', isNullable: true }] }));
+    await queryRunner.createTable(
+      new Table({
+        name: 'ledger_note',
+        columns: [
+          { name: 'body', type: 'text' },
+          { name: 'weight', type: 'integer', isNullable: true },
+        ],
+      }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
@@ -67,7 +83,11 @@ export class CreateLedger1700000000000 implements MigrationInterface {
 }
 
 /** The `ledger` test module's data: a toolkit-level stand-in for a real module. */
-export const ledgerData = defineModuleData({ module: 'ledger', entities: [AccountRecord, EntryRecord], migrations: [CreateLedger1700000000000] });
+export const ledgerData = defineModuleData({
+  module: 'ledger',
+  entities: [AccountRecord, EntryRecord],
+  migrations: [CreateLedger1700000000000],
+});
 
 /** 2^53 + 1: a double cannot hold it, so only an exact copy keeps it. */
 export const BEYOND_DOUBLE = '9007199254740993';
@@ -83,11 +103,10 @@ export async function seedLedger(queryRunner: QueryRunner, accounts = 7): Promis
     const id = `acc-${String(index).padStart(2, '0')}${index % 3 === 0 ? 'É' : ''}`;
     const balance = index === 0 ? BEYOND_DOUBLE : index === 1 ? '-1' : String(index * 1_000);
     // The balance is written as an SQL literal: a bound JS number would round 2^53 + 1.
-    await queryRunner.query(`INSERT INTO account (id, balance, active, note) VALUES (${p(1)}, ${balance}, ${p(2)}, ${p(3)})`, [
-      id,
-      postgres ? index % 2 === 0 : Number(index % 2 === 0),
-      index === 1 ? null : `note "${index}" ; ' ünïcödé`,
-    ]);
+    await queryRunner.query(
+      `INSERT INTO account (id, balance, active, note) VALUES (${p(1)}, ${balance}, ${p(2)}, ${p(3)})`,
+      [id, postgres ? index % 2 === 0 : Number(index % 2 === 0), index === 1 ? null : `note "${index}" ; ' ünïcödé`],
+    );
     for (const amount of [index + 1, -(index + 1)]) {
       await queryRunner.query(`INSERT INTO entry (account_id, amount) VALUES (${p(1)}, ${p(2)})`, [id, amount]);
     }

@@ -16,13 +16,23 @@ export async function moduleRows(dataSource: DataSource): Promise<ModuleRows> {
   const postgres = dataSource.options.type === 'postgres';
   const schema = postgres ? (dataSource.options as { schema?: string }).schema : undefined;
   const tables: Array<{ name: string }> = postgres
-    ? await dataSource.query("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'", [schema])
-    : await dataSource.query(String.raw`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`);
+    ? await dataSource.query(
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE'",
+        [schema],
+      )
+    : await dataSource.query(
+        String.raw`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`,
+      );
   const rows: ModuleRows = {};
-  const names = tables.map((table) => table.name).filter((table) => table !== MIGRATIONS_TABLE && table !== DATA_MOVES_TABLE);
+  const names = tables
+    .map((table) => table.name)
+    .filter((table) => table !== MIGRATIONS_TABLE && table !== DATA_MOVES_TABLE);
   for (const name of names.toSorted()) {
     const columns: Array<{ name: string }> = postgres
-      ? await dataSource.query('SELECT column_name AS name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [schema, name])
+      ? await dataSource.query(
+          'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+          [schema, name],
+        )
       : await dataSource.query('SELECT name FROM pragma_table_info(?) ORDER BY cid', [name]);
     const table = postgres ? `"${schema}"."${name}"` : `"${name}"`;
     const select = columns.map((column) => `CAST("${column.name}" AS TEXT) AS "${column.name}"`).join(', ');

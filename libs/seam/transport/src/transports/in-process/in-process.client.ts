@@ -45,7 +45,11 @@ export class InProcessClient extends ClientProxy implements SeamTransportClient 
     if (!server) {
       return failLater(reply, new UnavailableError(`Module "${module}" does not run in this process`, { module }));
     }
-    return server.receiveRequest({ pattern: packet.pattern, data, metadata: packet.metadata, deadline: packet.deadline }, reply, this.counter);
+    return server.receiveRequest(
+      { pattern: packet.pattern, data, metadata: packet.metadata, deadline: packet.deadline },
+      reply,
+      this.counter,
+    );
   }
 
   get pendingCount(): number {

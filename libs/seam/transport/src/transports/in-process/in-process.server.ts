@@ -108,7 +108,12 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     };
   }
 
-  override addHandler(pattern: string, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
+  override addHandler(
+    pattern: string,
+    callback: MessageHandler,
+    isEventHandler = false,
+    extras: Record<string, unknown> = {},
+  ): void {
     this.table.register(this.normalizePattern(pattern), callback, isEventHandler, extras);
   }
 

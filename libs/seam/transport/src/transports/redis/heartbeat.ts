@@ -23,7 +23,8 @@ export class HeartbeatPublisher {
   /** Stops beating and tells clients at once that this replica is gone. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    if (this.redis.status === 'ready') await Promise.allSettled(this.modules.map((module) => this.publish(module, 'down')));
+    if (this.redis.status === 'ready')
+      await Promise.allSettled(this.modules.map((module) => this.publish(module, 'down')));
   }
 
   private beat(state: Heartbeat['state']): void {

@@ -9,7 +9,10 @@ const up = (replica: string) => JSON.stringify({ replica, state: 'up' });
 const down = (replica: string) => JSON.stringify({ replica, state: 'down' });
 
 describe('Liveness', () => {
-  let listener: { replicaDied: jest.Mock<LivenessListener['replicaDied']>; moduleSilent: jest.Mock<NonNullable<LivenessListener['moduleSilent']>> };
+  let listener: {
+    replicaDied: jest.Mock<LivenessListener['replicaDied']>;
+    moduleSilent: jest.Mock<NonNullable<LivenessListener['moduleSilent']>>;
+  };
   const subjects: Liveness[] = [];
   const liveness = (expectHeartbeats?: boolean) => {
     const created = new Liveness(listener, expectHeartbeats);

@@ -3,7 +3,12 @@ import { type SeamError, UnavailableError, type WireError } from '../../errors/s
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { moduleOfPattern } from '../server-core/handler-table.js';
-import { type OutgoingPacket, type ReplyCallback, refuseUnsendable, type SeamTransportClient } from '../transport-client.js';
+import {
+  type OutgoingPacket,
+  type ReplyCallback,
+  refuseUnsendable,
+  type SeamTransportClient,
+} from '../transport-client.js';
 import { Liveness } from './liveness.js';
 import { describeRedisUrl } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
@@ -118,7 +123,8 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   /** Pub/sub has no notion of who took a call: only when no replica is left do its calls fail. */
   private replicaDied(module: string): void {
     if (!this.liveness.isDown(module)) return;
-    for (const call of this.calls.values()) if (call.module === module) call.fail(this.unavailable(`no replica of "${module}" is alive`));
+    for (const call of this.calls.values())
+      if (call.module === module) call.fail(this.unavailable(`no replica of "${module}" is alive`));
   }
 
   private connectionLost(): void {

@@ -34,7 +34,12 @@ export class SeamRedisPubSubServer extends ServerRedis {
     this.dispatch = remoteDispatchOptions(options);
   }
 
-  override addHandler(pattern: string, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
+  override addHandler(
+    pattern: string,
+    callback: MessageHandler,
+    isEventHandler = false,
+    extras: Record<string, unknown> = {},
+  ): void {
     this.table.register(this.normalizePattern(pattern), callback, isEventHandler, extras);
   }
 
@@ -62,7 +67,9 @@ export class SeamRedisPubSubServer extends ServerRedis {
     subClient.on('message', (channel: string, buffer: string) =>
       this.handleMessage(channel, buffer, pubClient).catch((error: unknown) => this.logger.error(error)),
     );
-    const events = [...this.table.subscriptionsByModule()].filter(([module]) => this.hosted.has(module)).flatMap(([, patterns]) => patterns);
+    const events = [...this.table.subscriptionsByModule()]
+      .filter(([module]) => this.hosted.has(module))
+      .flatMap(([, patterns]) => patterns);
     const channels = new Set([...this.table.requestPatterns(this.hosted), ...events]);
     if (channels.size > 0) void subClient.subscribe(...channels);
   }
@@ -79,7 +86,8 @@ export class SeamRedisPubSubServer extends ServerRedis {
     }
     const id = packet.id;
     dispatchRequest(this.table, channel, packet.data, context, call, this.dispatch, (err, response) => {
-      const reply = err === undefined ? { id, response, isDisposed: true } : { id, err, status: 'error', isDisposed: true };
+      const reply =
+        err === undefined ? { id, response, isDisposed: true } : { id, err, status: 'error', isDisposed: true };
       pub.publish(this.getReplyPattern(channel), JSON.stringify(reply)).catch(() => undefined);
     });
   }

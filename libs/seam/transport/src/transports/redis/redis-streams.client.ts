@@ -6,7 +6,12 @@ import { type SeamError, UnavailableError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { moduleOfPattern } from '../server-core/handler-table.js';
-import { type OutgoingPacket, type ReplyCallback, refuseUnsendable, type SeamTransportClient } from '../transport-client.js';
+import {
+  type OutgoingPacket,
+  type ReplyCallback,
+  refuseUnsendable,
+  type SeamTransportClient,
+} from '../transport-client.js';
 import { Liveness } from './liveness.js';
 import { createRedisConnection, describeRedisUrl, whenReady } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
@@ -74,7 +79,10 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private subscriber?: Redis;
   private connecting?: Promise<void>;
   private sequence = 0;
-  private readonly outbox = new TickBatcher<QueuedCall>((module, calls) => this.appendEntry(module, calls), MAX_REQUESTS_PER_ENTRY);
+  private readonly outbox = new TickBatcher<QueuedCall>(
+    (module, calls) => this.appendEntry(module, calls),
+    MAX_REQUESTS_PER_ENTRY,
+  );
 
   constructor(private readonly options: RedisStreamsClientOptions) {
     super();
@@ -113,7 +121,15 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     await this.connect();
     const entry = JSON.stringify({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata });
     try {
-      await this.commands!.xadd(redisKeys.events(packet.pattern), 'MAXLEN', '~', MAX_EVENT_STREAM_LENGTH, '*', 'p', entry);
+      await this.commands!.xadd(
+        redisKeys.events(packet.pattern),
+        'MAXLEN',
+        '~',
+        MAX_EVENT_STREAM_LENGTH,
+        '*',
+        'p',
+        entry,
+      );
     } catch (error) {
       throw this.unavailable(error);
     }
@@ -132,14 +148,22 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    const outgoing = { pattern: String(packet.pattern), data: packet.data, metadata: (packet.metadata ?? {}) as CallMetadata };
+    const outgoing = {
+      pattern: String(packet.pattern),
+      data: packet.data,
+      metadata: (packet.metadata ?? {}) as CallMetadata,
+    };
     return this.request(outgoing, (err, response) =>
       err === undefined ? callback({ response, isDisposed: true }) : callback({ err, isDisposed: true }),
     );
   }
 
   protected async dispatchEvent<T = undefined>(packet: ReadPacket): Promise<T> {
-    await this.publishEvent({ pattern: String(packet.pattern), data: packet.data, metadata: (packet.metadata ?? {}) as CallMetadata });
+    await this.publishEvent({
+      pattern: String(packet.pattern),
+      data: packet.data,
+      metadata: (packet.metadata ?? {}) as CallMetadata,
+    });
     return undefined as T;
   }
 
@@ -161,7 +185,13 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     if (this.commands?.status !== 'ready') return this.fail(id, this.unavailable('not connected to Redis'));
     this.watch(call.module);
     if (this.liveness.isDown(call.module)) return this.fail(id, this.noReplica(call.module));
-    const body = JSON.stringify({ id, pattern: packet.pattern, data: packet.data, metadata: packet.metadata, replyTo: this.replyChannel });
+    const body = JSON.stringify({
+      id,
+      pattern: packet.pattern,
+      data: packet.data,
+      metadata: packet.metadata,
+      replyTo: this.replyChannel,
+    });
     this.outbox.add(call.module, { id, call, body });
   }
 
@@ -171,7 +201,8 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     if (live.length === 0) return;
     const entry: Entry = { open: live.length, dropped: 0 };
     for (const { call } of live) call.entry = entry;
-    const fields = live.length === 1 ? [PACKET_FIELD, live[0]!.body] : [BATCH_FIELD, `[${live.map(({ body }) => body).join(',')}]`];
+    const fields =
+      live.length === 1 ? [PACKET_FIELD, live[0]!.body] : [BATCH_FIELD, `[${live.map(({ body }) => body).join(',')}]`];
     const stream = redisKeys.requests(module);
     this.commands!.xadd(stream, 'MAXLEN', '~', MAX_REQUEST_STREAM_LENGTH, '*', ...fields).then(
       (entryId) => {
@@ -221,14 +252,19 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
       this.failAll((call) => call.module === module, `no replica of "${module}" is alive`);
     } else {
       const held = await this.heldBy(stream, module, replica);
-      this.failAll((call) => call.module === module && call.entry?.id !== undefined && held.has(call.entry.id), `replica ${replica} of "${module}" died`);
+      this.failAll(
+        (call) => call.module === module && call.entry?.id !== undefined && held.has(call.entry.id),
+        `replica ${replica} of "${module}" died`,
+      );
     }
     this.commands?.xgroup('DELCONSUMER', stream, module, replica).catch(() => undefined);
   }
 
   private async heldBy(stream: string, module: string, replica: string): Promise<Set<string>> {
     try {
-      const entries = (await this.commands!.xpending(stream, module, '-', '+', 10_000, replica)) as Array<[string, ...unknown[]]>;
+      const entries = (await this.commands!.xpending(stream, module, '-', '+', 10_000, replica)) as Array<
+        [string, ...unknown[]]
+      >;
       return new Set(entries.map(([entryId]) => entryId));
     } catch {
       return new Set();
@@ -269,11 +305,15 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
 
   /** Removes a request entry from its stream; harmless if a replica already took it. */
   private deleteEntry(module: string, entry: Entry): void {
-    if (entry.id && this.commands?.status === 'ready') this.commands.xdel(redisKeys.requests(module), entry.id).catch(() => undefined);
+    if (entry.id && this.commands?.status === 'ready')
+      this.commands.xdel(redisKeys.requests(module), entry.id).catch(() => undefined);
   }
 
   private noReplica(module: string): UnavailableError {
-    return new UnavailableError(`No replica of "${module}" is alive (${this.endpoint})`, { module, endpoint: this.endpoint });
+    return new UnavailableError(`No replica of "${module}" is alive (${this.endpoint})`, {
+      module,
+      endpoint: this.endpoint,
+    });
   }
 
   private unavailable(reason: unknown): UnavailableError {

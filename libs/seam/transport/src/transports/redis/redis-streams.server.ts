@@ -50,8 +50,14 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private heartbeat?: HeartbeatPublisher;
   private closing = false;
   private inFlight = 0;
-  private readonly replies = new TickBatcher<StreamReply>((channel, replies) => this.publishReplies(channel, replies), 256);
-  private readonly acks = new TickBatcher<{ module: string; entryId: string }>((stream, entries) => this.acknowledge(stream, entries), 256);
+  private readonly replies = new TickBatcher<StreamReply>(
+    (channel, replies) => this.publishReplies(channel, replies),
+    256,
+  );
+  private readonly acks = new TickBatcher<{ module: string; entryId: string }>(
+    (stream, entries) => this.acknowledge(stream, entries),
+    256,
+  );
   private readonly belowLimit: Array<() => void> = [];
   private readonly drained: Array<() => void> = [];
 
@@ -65,14 +71,21 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     this.maxInFlight = options.maxInFlight ?? 1_000;
   }
 
-  override addHandler(pattern: string, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
+  override addHandler(
+    pattern: string,
+    callback: MessageHandler,
+    isEventHandler = false,
+    extras: Record<string, unknown> = {},
+  ): void {
     this.table.register(this.normalizePattern(pattern), callback, isEventHandler, extras);
   }
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       this.table.assertHostedOnly(new Set(this.hosted), `Redis streams server (${describeRedisUrl(this.options.url)})`);
-      this.commands = createRedisConnection(this.options.url, `seam:${this.replica}:commands`, { enableAutoPipelining: true });
+      this.commands = createRedisConnection(this.options.url, `seam:${this.replica}:commands`, {
+        enableAutoPipelining: true,
+      });
       await whenReady(this.commands);
       for (const module of this.hosted) {
         await this.ensureGroups(module);
@@ -138,7 +151,16 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       let batch: Array<[string, Array<[string, string[]]>]> | null;
       try {
         batch = (await reader.xreadgroup(
-          'GROUP', module, this.replica, 'COUNT', this.batchSize, 'BLOCK', 1_000, 'STREAMS', ...streams, ...cursors,
+          'GROUP',
+          module,
+          this.replica,
+          'COUNT',
+          this.batchSize,
+          'BLOCK',
+          1_000,
+          'STREAMS',
+          ...streams,
+          ...cursors,
         )) as typeof batch;
       } catch (error) {
         if (this.closing) return;
@@ -183,7 +205,12 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
 
   private answerRequest(stream: string, entryId: string, packet: Record<string, unknown>, done: () => void): void {
     const { id, pattern, replyTo } = packet;
-    if (typeof id !== 'string' || typeof pattern !== 'string' || typeof replyTo !== 'string' || !replyTo.startsWith(redisKeys.replies(''))) {
+    if (
+      typeof id !== 'string' ||
+      typeof pattern !== 'string' ||
+      typeof replyTo !== 'string' ||
+      !replyTo.startsWith(redisKeys.replies(''))
+    ) {
       this.logger.warn(`Dropped a malformed request in entry ${entryId} of ${stream}`);
       return done();
     }
@@ -196,12 +223,27 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     });
   }
 
-  private deliverEvent(module: string, stream: string, entryId: string, packet: Record<string, unknown>, done: () => void): void {
+  private deliverEvent(
+    module: string,
+    stream: string,
+    entryId: string,
+    packet: Record<string, unknown>,
+    done: () => void,
+  ): void {
     const pattern = stream.slice(redisKeys.events('').length);
     const metadata = readMetadata(packet.metadata);
     const context = new RedisStreamsContext([pattern, metadata, stream, entryId]);
     const call = CallContext.fromMetadata(metadata, DEFAULT_BUDGET_MS);
-    void dispatchEvent(this.table, pattern, packet.data, context, call, new Set([module]), this.dispatch, (data) => data).finally(done);
+    void dispatchEvent(
+      this.table,
+      pattern,
+      packet.data,
+      context,
+      call,
+      new Set([module]),
+      this.dispatch,
+      (data) => data,
+    ).finally(done);
   }
 
   /** Publishes the replies for one caller gathered during a tick: one message per caller. */

@@ -11,10 +11,16 @@ describe('redis-url', () => {
       ['redis://cache.internal:6380/15', { host: 'cache.internal', port: 6380, db: 15 }],
       ['redis://10.0.0.7:6379/2', { host: '10.0.0.7', port: 6379, db: 2 }],
       ['redis://[::1]:6380/1', { host: '::1', port: 6380, db: 1 }],
-      ['redis://seam:s3cret@cache.internal:6380/3', { host: 'cache.internal', port: 6380, db: 3, username: 'seam', password: 's3cret' }],
+      [
+        'redis://seam:s3cret@cache.internal:6380/3',
+        { host: 'cache.internal', port: 6380, db: 3, username: 'seam', password: 's3cret' },
+      ],
       ['redis://:s3cret@cache.internal', { host: 'cache.internal', port: 6379, password: 's3cret' }],
       ['redis://seam@cache.internal', { host: 'cache.internal', port: 6379, username: 'seam' }],
-      ['redis://se%40m:p%3Ass%2Fw%40rd@cache.internal', { host: 'cache.internal', port: 6379, username: 'se@m', password: 'p:ss/w@rd' }],
+      [
+        'redis://se%40m:p%3Ass%2Fw%40rd@cache.internal',
+        { host: 'cache.internal', port: 6379, username: 'se@m', password: 'p:ss/w@rd' },
+      ],
     ])('parses %s', (url, address) => {
       expect(parseRedisUrl(url)).toEqual(address);
     });

@@ -15,10 +15,12 @@ export function parseRedisUrl(url: string): RedisAddress {
   } catch {
     throw new Error(`Invalid Redis URL "${withoutCredentials(url)}": expected redis://host:port/db`);
   }
-  if (parsed.protocol !== 'redis:') throw new Error(`Invalid Redis URL "${withoutCredentials(url)}": the scheme must be redis://`);
+  if (parsed.protocol !== 'redis:')
+    throw new Error(`Invalid Redis URL "${withoutCredentials(url)}": the scheme must be redis://`);
   const path = parsed.pathname.slice(1);
   // Number() alone would take "-1", "1e1" or "0x10" for a database index.
-  if (path !== '' && !/^\d+$/.test(path)) throw new Error(`Invalid Redis URL "${withoutCredentials(url)}": the database must be a number`);
+  if (path !== '' && !/^\d+$/.test(path))
+    throw new Error(`Invalid Redis URL "${withoutCredentials(url)}": the database must be a number`);
   return {
     // URL keeps the brackets of an IPv6 host ("[::1]"), which Redis clients cannot resolve.
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',

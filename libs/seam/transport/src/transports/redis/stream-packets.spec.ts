@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { BATCH_FIELD, MAX_REQUESTS_PER_ENTRY, PACKET_FIELD, readMetadata, readPackets } from './stream-packets.js';
 
-const request = (id: number) => ({ id: `c:${id}`, pattern: 'orders.place-order', data: { n: id }, metadata: {}, replyTo: 'seam:rp:c' });
+const request = (id: number) => ({
+  id: `c:${id}`,
+  pattern: 'orders.place-order',
+  data: { n: id },
+  metadata: {},
+  replyTo: 'seam:rp:c',
+});
 
 describe('stream-packets', () => {
   describe('readPackets', () => {
@@ -50,13 +56,23 @@ describe('stream-packets', () => {
     });
 
     it('reads only the first field pair of an entry', () => {
-      expect(readPackets([PACKET_FIELD, JSON.stringify(request(1)), BATCH_FIELD, JSON.stringify([request(2)])])).toEqual([request(1)]);
+      expect(
+        readPackets([PACKET_FIELD, JSON.stringify(request(1)), BATCH_FIELD, JSON.stringify([request(2)])]),
+      ).toEqual([request(1)]);
     });
   });
 
   describe('readMetadata', () => {
     it('keeps string values only', () => {
-      const metadata = { traceparent: '00-abc', 'seam-caller': 'orders', 'seam-budget-ms': 1500, nested: { a: 'b' }, list: ['x'], none: null, flag: true };
+      const metadata = {
+        traceparent: '00-abc',
+        'seam-caller': 'orders',
+        'seam-budget-ms': 1500,
+        nested: { a: 'b' },
+        list: ['x'],
+        none: null,
+        flag: true,
+      };
       expect(readMetadata(metadata)).toEqual({ traceparent: '00-abc', 'seam-caller': 'orders' });
     });
 

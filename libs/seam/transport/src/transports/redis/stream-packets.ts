@@ -56,7 +56,10 @@ export function readPackets(fields: string[], maxLength = Number.POSITIVE_INFINI
     return [];
   }
   const packets = name === BATCH_FIELD && Array.isArray(parsed) ? parsed.slice(0, MAX_REQUESTS_PER_ENTRY) : [parsed];
-  return packets.filter((packet): packet is Record<string, unknown> => typeof packet === 'object' && packet !== null && !Array.isArray(packet));
+  return packets.filter(
+    (packet): packet is Record<string, unknown> =>
+      typeof packet === 'object' && packet !== null && !Array.isArray(packet),
+  );
 }
 
 /** Metadata from an untrusted packet: a flat object of strings, or nothing. */

@@ -90,7 +90,9 @@ export function dispatchEvent(
       invoke(handler, copy(data), rpcContext, call, options.propagation)
         .then((result) => (isObservable(result) ? drain(result as Observable<unknown>) : undefined))
         .catch((error: unknown) =>
-          logger.error(`Event "${pattern}" failed in module "${subscriber}" (correlation id ${call.correlationId}): ${describe(error)}`),
+          logger.error(
+            `Event "${pattern}" failed in module "${subscriber}" (correlation id ${call.correlationId}): ${describe(error)}`,
+          ),
         ),
     );
   return Promise.all(deliveries).then(() => undefined);
@@ -108,15 +110,15 @@ function invoke(
   propagation: boolean,
 ): Promise<unknown> {
   try {
-    return Promise.resolve(propagation ? runInCallScope(call, () => handler(data, rpcContext)) : handler(data, rpcContext));
+    return Promise.resolve(
+      propagation ? runInCallScope(call, () => handler(data, rpcContext)) : handler(data, rpcContext),
+    );
   } catch (error) {
     return Promise.reject(error);
   }
 }
 
-
 function describe(error: unknown): string {
   if (isWire(error)) return `${error.code}: ${error.message}`;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
-

@@ -10,7 +10,8 @@ function handler(extras?: Record<string, unknown>): MessageHandler {
   return fn;
 }
 
-const answers = (owner: string): MessageHandler => handler({ seam: { kind: 'request', owner } satisfies SeamHandlerExtras });
+const answers = (owner: string): MessageHandler =>
+  handler({ seam: { kind: 'request', owner } satisfies SeamHandlerExtras });
 const subscribes = (owner: string, subscriber: string): MessageHandler =>
   handler({ seam: { kind: 'event', owner, subscriber } satisfies SeamHandlerExtras });
 
@@ -33,14 +34,18 @@ describe('HandlerTable', () => {
       const table = new HandlerTable();
       const first = answers('orders');
       table.add('orders.place-order', first, false);
-      expect(() => table.add('orders.place-order', answers('orders'), false)).toThrow(/Two handlers answer "orders\.place-order"/);
+      expect(() => table.add('orders.place-order', answers('orders'), false)).toThrow(
+        /Two handlers answer "orders\.place-order"/,
+      );
       expect(table.request('orders.place-order')).toBe(first);
     });
 
     it('rejects an event handler without a subscribing module, naming @ContractController', () => {
       const table = new HandlerTable();
       const orphan = handler({ seam: { kind: 'event', owner: 'orders' } satisfies SeamHandlerExtras });
-      expect(() => table.add('orders.order.placed', orphan, true)).toThrow(/"orders\.order\.placed".*@ContractController/);
+      expect(() => table.add('orders.order.placed', orphan, true)).toThrow(
+        /"orders\.order\.placed".*@ContractController/,
+      );
       expect(table.subscriptions('orders.order.placed')).toEqual([]);
     });
 
@@ -127,27 +132,46 @@ describe('HandlerTable', () => {
       const table = new HandlerTable();
       table.add('orders.place-order', answers('orders'), false);
       table.add('orders.order.placed', subscribes('orders', 'billing'), true);
-      expect(table.requestPatterns()).toEqual(['orders.place-order', 'orders.$deliver', 'orders.$subscriptions', 'billing.$deliver', 'billing.$subscriptions']);
+      expect(table.requestPatterns()).toEqual([
+        'orders.place-order',
+        'orders.$deliver',
+        'orders.$subscriptions',
+        'billing.$deliver',
+        'billing.$subscriptions',
+      ]);
     });
 
     it('lists reserved patterns only for the hosted modules when told which', () => {
       const table = new HandlerTable();
       table.add('orders.place-order', answers('orders'), false);
       table.add('orders.order.placed', subscribes('orders', 'billing'), true);
-      expect(table.requestPatterns(new Set(['billing']))).toEqual(['orders.place-order', 'billing.$deliver', 'billing.$subscriptions']);
+      expect(table.requestPatterns(new Set(['billing']))).toEqual([
+        'orders.place-order',
+        'billing.$deliver',
+        'billing.$subscriptions',
+      ]);
     });
   });
 
   describe('reserved requests', () => {
-    const call = (target: MessageHandler | undefined, data: unknown, context: object = {}) => (target as (d: unknown, c: object) => Promise<unknown>)(data, context);
-    const delivery = { eventId: 'e-1', pattern: 'orders.order.placed', aggregateId: 'o-1', attempt: 1, payload: { orderId: 'o-1' } };
+    const call = (target: MessageHandler | undefined, data: unknown, context: object = {}) =>
+      (target as (d: unknown, c: object) => Promise<unknown>)(data, context);
+    const delivery = {
+      eventId: 'e-1',
+      pattern: 'orders.order.placed',
+      aggregateId: 'o-1',
+      attempt: 1,
+      payload: { orderId: 'o-1' },
+    };
 
     it('answers <module>.$subscriptions with the patterns that module subscribes to', async () => {
       const table = new HandlerTable();
       table.add('orders.order.placed', subscribes('orders', 'billing'), true);
       table.add('orders.order.confirmed', subscribes('orders', 'billing'), true);
       table.add('orders.order.placed', subscribes('orders', 'mailer'), true);
-      await expect(call(table.request('billing.$subscriptions'), {})).resolves.toEqual({ patterns: ['orders.order.placed', 'orders.order.confirmed'] });
+      await expect(call(table.request('billing.$subscriptions'), {})).resolves.toEqual({
+        patterns: ['orders.order.placed', 'orders.order.confirmed'],
+      });
       await expect(call(table.request('nobody.$subscriptions'), {})).resolves.toEqual({ patterns: [] });
     });
 
@@ -172,7 +196,9 @@ describe('HandlerTable', () => {
       const table = new HandlerTable();
       table.add('orders.order.placed', subscribes('orders', 'billing'), true);
       await expect(call(table.request('mailer.$deliver'), delivery)).resolves.toEqual({ handled: false });
-      await expect(call(table.request('billing.$deliver'), { ...delivery, pattern: 'orders.order.confirmed' })).resolves.toEqual({ handled: false });
+      await expect(
+        call(table.request('billing.$deliver'), { ...delivery, pattern: 'orders.order.confirmed' }),
+      ).resolves.toEqual({ handled: false });
     });
 
     it('fails the delivery with the handler’s error, so that the relay tries again', async () => {

@@ -33,11 +33,15 @@ export class HandlerTable {
   add(pattern: string, handler: MessageHandler, isEventHandler: boolean): void {
     const extras = seamExtrasOf(handler);
     if (!extras) {
-      throw new Error(`Handler for "${pattern}" is not bound to a contract entry: use @Handle(entry) or @Subscribe(entry)`);
+      throw new Error(
+        `Handler for "${pattern}" is not bound to a contract entry: use @Handle(entry) or @Subscribe(entry)`,
+      );
     }
     if (isEventHandler) {
       if (!extras.subscriber) {
-        throw new Error(`Event handler for "${pattern}" has no subscribing module: declare its class with @ContractController(contract)`);
+        throw new Error(
+          `Event handler for "${pattern}" has no subscribing module: declare its class with @ContractController(contract)`,
+        );
       }
       const list = this.events.get(pattern) ?? [];
       if (list.some((entry) => entry.subscriber === extras.subscriber)) {
@@ -67,7 +71,10 @@ export class HandlerTable {
     const { module } = reserved;
     handler =
       reserved.kind === 'deliver'
-        ? deliveryHandler(module, (event) => this.subscriptions(event).find((entry) => entry.subscriber === module)?.handler)
+        ? deliveryHandler(
+            module,
+            (event) => this.subscriptions(event).find((entry) => entry.subscriber === module)?.handler,
+          )
         : subscriptionsHandler(() => this.subscriptionsByModule().get(module) ?? []);
     // Marked as a request handler bound by Seam, like those Nest registers.
     handler.isEventHandler = false;
@@ -100,8 +107,15 @@ export class HandlerTable {
    * reserved ones of every module `hosted` here that answers or subscribes to anything.
    */
   requestPatterns(hosted?: ReadonlySet<string>): string[] {
-    const modules = new Set([...this.requestOwners(), ...this.subscriptionsByModule().keys()].filter((module) => !hosted || hosted.has(module)));
-    const reserved = [...modules].flatMap((module) => [deliveryEntry(module).pattern, subscriptionsEntry(module).pattern]);
+    const modules = new Set(
+      [...this.requestOwners(), ...this.subscriptionsByModule().keys()].filter(
+        (module) => !hosted || hosted.has(module),
+      ),
+    );
+    const reserved = [...modules].flatMap((module) => [
+      deliveryEntry(module).pattern,
+      subscriptionsEntry(module).pattern,
+    ]);
     return [...this.requests.keys(), ...reserved];
   }
 
@@ -109,7 +123,8 @@ export class HandlerTable {
   assertHostedOnly(hosted: ReadonlySet<string>, server: string): void {
     const strangers = new Set<string>();
     for (const owner of this.requestOwners()) if (!hosted.has(owner)) strangers.add(owner);
-    for (const subscriber of this.subscriptionsByModule().keys()) if (!hosted.has(subscriber)) strangers.add(subscriber);
+    for (const subscriber of this.subscriptionsByModule().keys())
+      if (!hosted.has(subscriber)) strangers.add(subscriber);
     if (strangers.size > 0) {
       throw new Error(
         `${server} has handlers of module(s) ${[...strangers].join(', ')}, which it does not host (hosted: ${[...hosted].join(', ') || 'none'})`,

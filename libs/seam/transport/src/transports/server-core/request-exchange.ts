@@ -91,7 +91,9 @@ export class RequestExchange {
     try {
       response = this.options.prepareResponse(value);
     } catch (error) {
-      logger.error(`Response of "${this.pattern}" cannot be sent (correlation id ${this.call.correlationId}): ${(error as Error).message}`);
+      logger.error(
+        `Response of "${this.pattern}" cannot be sent (correlation id ${this.call.correlationId}): ${(error as Error).message}`,
+      );
       return this.reply(new InternalError('Internal error', { reason: 'response-not-sendable' }).toJSON());
     }
     this.reply(undefined, response);
@@ -107,5 +109,7 @@ export class RequestExchange {
 
 /** Whether `error` is already a wire error (what Seam's exception filter emits). */
 export function isWire(error: unknown): error is WireError {
-  return typeof error === 'object' && error !== null && 'code' in error && 'message' in error && !(error instanceof Error);
+  return (
+    typeof error === 'object' && error !== null && 'code' in error && 'message' in error && !(error instanceof Error)
+  );
 }

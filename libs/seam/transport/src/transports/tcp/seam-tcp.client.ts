@@ -4,7 +4,12 @@ import { ClientTCP } from '@nestjs/microservices';
 import { type SeamError, UnavailableError, type WireError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
-import { type OutgoingPacket, type ReplyCallback, refuseUnsendable, type SeamTransportClient } from '../transport-client.js';
+import {
+  type OutgoingPacket,
+  type ReplyCallback,
+  refuseUnsendable,
+  type SeamTransportClient,
+} from '../transport-client.js';
 import { corkUntilNextTick } from './cork.js';
 import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
 
@@ -43,7 +48,8 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
    * asynchronous one is awaited here.
    */
   override handleResponse(buffer: unknown): Promise<void> {
-    const decoded = this.deserializer.deserialize(buffer) as WritePacket & { id?: string } | Promise<WritePacket & { id?: string }>;
+    const decoded = this.deserializer.deserialize(buffer) as
+      (WritePacket & { id?: string }) | Promise<WritePacket & { id?: string }>;
     if (decoded instanceof Promise) return decoded.then((packet) => this.route(packet));
     this.route(decoded);
     return RESOLVED;

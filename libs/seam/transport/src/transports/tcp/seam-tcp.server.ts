@@ -43,7 +43,12 @@ export class SeamTcpServer extends ServerTCP {
     this.drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   }
 
-  override addHandler(pattern: string, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
+  override addHandler(
+    pattern: string,
+    callback: MessageHandler,
+    isEventHandler = false,
+    extras: Record<string, unknown> = {},
+  ): void {
     this.table.register(this.normalizePattern(pattern), callback, isEventHandler, extras);
   }
 
@@ -69,13 +74,16 @@ export class SeamTcpServer extends ServerTCP {
       return;
     }
     const send = (err: unknown, response?: unknown) => {
-      const reply = err === undefined ? { id, response, isDisposed: true } : { id, err, status: 'error', isDisposed: true };
+      const reply =
+        err === undefined ? { id, response, isDisposed: true } : { id, err, status: 'error', isDisposed: true };
       corkUntilNextTick(socket.netSocket as Socket);
       socket.sendMessage(this.serializer.serialize(reply));
     };
     if (this.closing) {
       // Typed, so that a caller can retry elsewhere: this process takes no new work.
-      send(new UnavailableError(`tcp://${this.host}:${this.port} is shutting down`, { reason: 'shutting-down' }).toJSON());
+      send(
+        new UnavailableError(`tcp://${this.host}:${this.port} is shutting down`, { reason: 'shutting-down' }).toJSON(),
+      );
       return;
     }
     this.inFlight += 1;

@@ -1,4 +1,8 @@
-import { DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS, DEFAULT_MAX_MESSAGE_BYTES, ENVELOPE_ALLOWANCE_BYTES } from '../../wire/limits.js';
+import {
+  DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  ENVELOPE_ALLOWANCE_BYTES,
+} from '../../wire/limits.js';
 
 /** Safe limits of a TCP connection. */
 export interface TcpLimits {
