@@ -81,7 +81,7 @@ export function perProcessTable(cells: Cell[]): string {
   return lines.join('\n');
 }
 
-/** The issue's targets, computed from this run: `MET …` or `MISSED …` lines. */
+/** The topology targets, checked against this run: `MET …` or `MISSED …` lines. */
 export function evaluateTargets(cells: Cell[]): string[] {
   const find = (topology: TopologyName, flow: Flow['id']) =>
     summarize(cells.find((cell) => cell.topology === topology && cell.flow.id === flow)!);

@@ -51,6 +51,6 @@ export const InventoryContract = defineContract('inventory', {
   /** Sets the units available to reserve (admin). Idempotent. */
   setStock: request({ pattern: 'inventory.set-stock', request: SetStock, response: StockLevel, idempotent: true }),
 
-  /** An order's stock changed state; published after the change is committed, at most once (no outbox yet). */
+  /** An order's stock changed state; written to the outbox with the change, delivered at least once. */
   reservationChanged: event({ pattern: 'inventory.reservation.changed', payload: ReservationChanged }),
 });

@@ -22,10 +22,7 @@ export class ReservationTransitions {
    * @throws NotFoundError when the order has no reservation; ConflictError when the command cannot apply.
    */
   async apply(orderId: string, command: ReservationCommand): Promise<Reservation> {
-    const outcome = await this.inventory.transaction((tx) =>
-      this.applyIn(tx, orderId, command, new Date().toISOString()),
-    );
-    return outcome.reservation;
+    return this.inventory.transaction((tx) => this.applyIn(tx, orderId, command, new Date().toISOString()));
   }
 
   private async applyIn(
@@ -33,12 +30,12 @@ export class ReservationTransitions {
     orderId: string,
     command: ReservationCommand,
     at: string,
-  ): Promise<{ reservation: Reservation; changed: boolean }> {
+  ): Promise<Reservation> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const current = await tx.findReservation(orderId);
       if (!current) throw new NotFoundError(`Order ${orderId} has no reservation`, { orderId });
       const next = transition(current.status, command);
-      if (next.kind === 'unchanged') return { reservation: current, changed: false };
+      if (next.kind === 'unchanged') return current;
       if (next.kind === 'refused')
         throw new ConflictError(`Cannot ${command} the stock of order ${orderId}: ${next.reason}`, {
           orderId,
@@ -57,7 +54,7 @@ export class ReservationTransitions {
       }
       const changed = { ...current, status: next.to, updatedAt: at };
       await tx.announce(changed);
-      return { reservation: changed, changed: true };
+      return changed;
     }
     throw new Error(`Order ${orderId} kept changing while trying to ${command} it`);
   }

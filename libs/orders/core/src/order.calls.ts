@@ -74,7 +74,7 @@ export class OrderCalls {
     );
   }
 
-  /** The payments payments recorded for an order (to find one whose authorization answer was lost). */
+  /** The payments recorded for an order (to find one whose authorization answer was lost). */
   async orderPayments(orderId: string, options: CallOptions): Promise<Payment[]> {
     return (await this.seam.send(PaymentsContract.findOrderPayments, { orderId }, options)).payments;
   }

@@ -70,7 +70,10 @@ export const PaymentsContract = defineContract('payments', {
     idempotent: true,
   }),
 
-  /** A card accepted a hold (published once per payment, after it is stored; at most once until an outbox exists). */
+  /**
+   * A card accepted a hold (once per payment). Like every payment event, it is written to the
+   * outbox in the transaction that stores the payment's new state, and delivered at least once.
+   */
   paymentAuthorized: event({ pattern: 'payments.payment.authorized', payload: PaymentEvent }),
   /** A card was declined; `reason` says why. */
   paymentDeclined: event({ pattern: 'payments.payment.declined', payload: PaymentEvent }),

@@ -10,8 +10,9 @@ import { BoundedPaymentProvider } from './provider/bounded-payment-provider.js';
 
 /**
  * Capture and refund: the same keyed flow around a different provider call. Claim the key and
- * lock the payment together; only then call the provider; store the new state with the answer;
- * publish. A provider failure releases both, so that a retry with the same key starts afresh.
+ * lock the payment together; only then call the provider; store the new state, its event (outbox)
+ * and the answer in one transaction. A provider failure releases both, so that a retry with the
+ * same key starts afresh.
  */
 @Injectable()
 export class PaymentCommandHandler {

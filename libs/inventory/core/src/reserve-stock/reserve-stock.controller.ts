@@ -36,27 +36,23 @@ export class ReserveStockController {
       );
       throw new ValidationError('Too many units of one sku', [{ path: 'lines', messages }]);
     }
-    let outcome: { reservation: Reservation; changed: boolean };
+    let reservation: Reservation;
     try {
-      outcome = await this.inventory.transaction((tx) => this.reserveIn(tx, request.orderId, lines));
+      reservation = await this.inventory.transaction((tx) => this.reserveIn(tx, request.orderId, lines));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // A concurrent request for the same order inserted its reservation first and committed
       // (PostgreSQL; on SQLite transactions are queued and the check in reserveIn sees it).
       const existing = await this.inventory.transaction((tx) => tx.findReservation(request.orderId));
       if (!existing) throw error;
-      outcome = { reservation: sameOrRefused(existing, lines), changed: false };
+      reservation = sameOrRefused(existing, lines);
     }
-    return toView(outcome.reservation);
+    return toView(reservation);
   }
 
-  private async reserveIn(
-    tx: InventoryTransaction,
-    orderId: string,
-    lines: StockLine[],
-  ): Promise<{ reservation: Reservation; changed: boolean }> {
+  private async reserveIn(tx: InventoryTransaction, orderId: string, lines: StockLine[]): Promise<Reservation> {
     const existing = await tx.findReservation(orderId);
-    if (existing) return { reservation: sameOrRefused(existing, lines), changed: false };
+    if (existing) return sameOrRefused(existing, lines);
     const reservation = newReservation(orderId, lines, new Date());
     // The reservation row first: on PostgreSQL its primary key makes a concurrent duplicate wait here.
     await tx.insertReservation(reservation);
@@ -74,7 +70,7 @@ export class ReserveStockController {
       );
     }
     await tx.announce(reservation);
-    return { reservation, changed: true };
+    return reservation;
   }
 }
 

@@ -22,7 +22,7 @@ const logger = new Logger('orders');
  * Undoes what a placement did — voids or refunds the payment, releases the stock — side by side,
  * and answers the order with the outcome recorded. A failed undo step does not stop the other:
  * it is logged and the order is flagged `compensationPending`, with its `stock` and `payment`
- * saying what is still held. Retrying those (a persisted saga with retries) is a later issue.
+ * saying what is still held; its saga stays open and `SagaRecovery` retries them.
  */
 export async function compensate(calls: OrderCalls, order: Order, undo: Undo, options: CallOptions): Promise<Order> {
   let next = order;

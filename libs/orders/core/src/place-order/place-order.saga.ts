@@ -29,8 +29,9 @@ import { runStep, type SagaStep, StepFailed } from './step-failure.js';
  * says how far it got.
  *
  * If storing itself fails half-way, the error reaches the caller and the order stays `pending`
- * with its progress stored: finishing or undoing such orders, and retrying failed undo steps, is
- * the job of a persisted saga with retries (a later issue).
+ * with its progress stored. Its saga stays open, as it does for an order whose undo failed
+ * (`compensationPending`): once this call's lease runs out, `SagaRecovery` finishes or undoes
+ * the placement and retries the failed undo steps.
  */
 @Injectable()
 export class PlaceOrderSaga {

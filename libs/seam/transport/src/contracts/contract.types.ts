@@ -22,8 +22,9 @@ export interface RequestEntry<Req = unknown, Res = unknown> {
 }
 
 /**
- * An integration event of a module's contract: a fact that already happened, published with
- * `SeamClient.emit` and delivered once to each subscribing module (`@Subscribe`).
+ * An integration event of a module's contract: a fact that already happened, delivered to each
+ * subscribing module (`@Subscribe`). Written to the module's outbox (`Outbox.add` of
+ * `@seam/messaging`), it is delivered at least once; published with `SeamClient.emit`, at most once.
  */
 export interface EventEntry<Payload = unknown> {
   readonly kind: 'event';
