@@ -51,6 +51,8 @@ describe('deploy/compose.yaml', () => {
       rules: {
         // It ranks YAML's merge key `<<` as an unknown key to put last; the files keep it first, where a reader looks.
         'service-keys-order': 0,
+        // Quoted ports, in the double quotes Prettier writes YAML strings with (.prettierrc.json).
+        'require-quotes-in-ports': [1, { quoteType: 'double' }],
       },
       quiet: true,
       debug: false,

@@ -1,7 +1,8 @@
 // `nest g -c @seam/schematics seam-module` for real: the Nest CLI, the installed collection and a
 // copy of the repository (apps, libs, the tools and the configuration; node_modules linked). The
-// module it adds must type-check, pass its own tests and the architecture check there, and a
-// second module whose core imports the first one's core must fail that check, naming the rule.
+// module it adds must type-check, pass its own tests and the architecture check there, leave every
+// file it writes as Prettier formats it, and a second module whose core imports the first one's
+// core must fail that check, naming the rule.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -23,7 +24,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** What a module's generation, type-check, tests and architecture check need. */
+/** What a module's generation (its Compose files too), type-check, tests, formatting and architecture check need. */
 const COPIED = [
   'apps',
   'libs',
@@ -35,6 +36,9 @@ const COPIED = [
   'topologies.json',
   'package.json',
   'jest.config.js',
+  'deploy',
+  '.prettierrc.json',
+  '.prettierignore',
 ];
 const NEST = 'node_modules/@nestjs/cli/bin/nest.js';
 
@@ -124,6 +128,24 @@ describe('nest g -c @seam/schematics seam-module, on a copy of the repository', 
       for (const file of ['topologies.json', 'nest-cli.json', 'apps/monolith/src/modules.ts'])
         expect(generation.output).toContain(`UPDATE ${file}`);
     });
+
+    it('leaves every file it creates or updates as Prettier formats it (npm run lint checks them)', async () => {
+      const written = [...generation.output.matchAll(/^(?:CREATE|UPDATE) (\S+) \(\d+ bytes\)$/gm)].map(
+        ([, path]) => path!,
+      );
+      expect(written).toEqual(
+        expect.arrayContaining([
+          'topologies.json',
+          'deploy/compose.yaml',
+          `libs/${FIRST}/core/src/${FIRST}.int-spec.ts`,
+        ]),
+      );
+      const check = await node(copy, 'node_modules/prettier/bin/prettier.cjs', '--check', ...written);
+      const unformatted = check.output
+        .split('\n')
+        .filter((line) => line.startsWith('[warn] ') && !line.includes('Code style issues'));
+      expect({ status: check.status, unformatted }).toEqual({ status: 0, unformatted: [] });
+    }, 60_000);
 
     it('type-checks: its own files and specs, its service, and the monolith that now carries it', async () => {
       // Only what the module touches, from the monolith's entry: the rest is `npm run typecheck`'s job.

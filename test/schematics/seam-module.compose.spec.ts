@@ -224,7 +224,12 @@ describe('seam-module schematic: the Compose files', () => {
     it('still pass dclint, as test/deploy/compose.spec.ts runs it', () => {
       const paths = [COMPOSE, SPLIT_REDIS].map((path) => join(scratch, path.replace('deploy/', '')));
       [COMPOSE, SPLIT_REDIS].forEach((path, index) => writeFileSync(paths[index]!, files[path]!));
-      const linter = new DCLinter({ rules: { 'service-keys-order': 0 }, quiet: true, debug: false, exclude: [] });
+      const linter = new DCLinter({
+        rules: { 'service-keys-order': 0, 'require-quotes-in-ports': [1, { quoteType: 'double' }] },
+        quiet: true,
+        debug: false,
+        exclude: [],
+      });
       const linted: Array<{ filePath: string; messages: Array<{ rule: string; message: string }> }> = linter.lintFiles(
         paths,
         false,

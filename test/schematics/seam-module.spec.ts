@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parseTopology } from '@seam/runtime';
+import * as prettier from 'prettier';
 import {
   fixtureText,
   generated as generatedIn,
@@ -78,6 +79,49 @@ const CUSTOM_TOPOLOGIES = {
   },
 };
 
+/** Names at the edges of what the generator takes, whose length moves where Prettier breaks lines. */
+const EXTREME_NAMES = ['a', 'a'.repeat(40), 'international-wholesale-customer-returns'];
+/** Modules enough that, with one more, topologies.json's module list no longer fits on its line. */
+const MORE_MODULES = ['shipping', 'notifications', 'customer-accounts'];
+
+/** The fixture's topologies.json with `names` added, each placed like the last module (on ports of its own). */
+function withModules(names: string[]): string {
+  type Placement = string | { service: string; httpPort?: number };
+  const document = JSON.parse(fixtureText('topologies.json')) as {
+    modules: string[];
+    topologies: Record<string, { modules: Record<string, Placement> }>;
+  };
+  const model = document.modules.at(-1)!;
+  for (const [index, name] of names.entries()) {
+    document.modules.push(name);
+    for (const { modules } of Object.values(document.topologies)) {
+      const placement = modules[model]!;
+      const shift = (port: number) => port + 50 + index;
+      modules[name] =
+        typeof placement === 'string'
+          ? placement
+          : {
+              ...placement,
+              service: placement.service.replace(/:(\d+)$/, (_, port: string) => `:${shift(Number(port))}`),
+              ...(placement.httpPort === undefined ? {} : { httpPort: shift(placement.httpPort) }),
+            };
+    }
+  }
+  return JSON.stringify(document);
+}
+
+/** The repository's Compose files, which the generator edits too. */
+const COMPOSE_FILES = Object.fromEntries(
+  ['deploy/compose.yaml', 'deploy/compose.split-redis.yaml'].map((path) => [path, repositoryText(path)]),
+);
+
+const FORMATTING_CASES: Array<[string, string]> = [
+  ['gift-cards', 'gift-cards'],
+  ['on the repository', LIVE_NAME],
+  ...EXTREME_NAMES.map((name): [string, string] => [`name of ${name.length}: ${name}`, name]),
+  ['more modules', 'gift-cards'],
+];
+
 const CASES: SchematicCase[] = [
   {
     id: 'gift-cards',
@@ -104,6 +148,13 @@ const CASES: SchematicCase[] = [
     files: { [MODULES_TS]: fixtureText(MODULES_TS).replace(/^.*seam:local-modules.*\n/m, '') },
   },
   { id: 'no topologies.json', options: { name: 'ghost' }, files: { 'topologies.json': undefined } },
+  ...EXTREME_NAMES.map((name) => ({
+    id: `name of ${name.length}: ${name}`,
+    options: { name },
+    files: COMPOSE_FILES,
+    live: true,
+  })),
+  { id: 'more modules', options: { name: 'gift-cards' }, files: { 'topologies.json': withModules(MORE_MODULES) } },
 ];
 
 let results: Map<string, SchematicResult>;
@@ -242,6 +293,50 @@ describe('seam-module schematic', () => {
       for (const name of Object.keys(document.topologies)) {
         expect(parseTopology(document, name, {}, 'topologies.json').modules).toContain(LIVE_NAME);
       }
+    });
+  });
+
+  describe('its files, as Prettier formats them (npm run lint runs prettier --check)', () => {
+    it.each(FORMATTING_CASES)('%s: every file it creates or rewrites', async (id, name) => {
+      const files = generated(id);
+      const written = Object.keys(files).filter(
+        (path) =>
+          path.startsWith(`libs/${name}/`) ||
+          path.startsWith(`apps/${name}-service/`) ||
+          SHARED_FILES.includes(path) ||
+          /^deploy\/.*\.ya?ml$/.test(path),
+      );
+      expect(written).toEqual(expect.arrayContaining([`libs/${name}/core/src/${name}.int-spec.ts`, ...SHARED_FILES]));
+      const unformatted = [];
+      for (const path of written) {
+        const filepath = join(REPOSITORY_ROOT, path);
+        const options = { ...(await prettier.resolveConfig(filepath)), filepath };
+        if (!(await prettier.check(files[path]!, options))) unformatted.push(path);
+      }
+      expect(unformatted).toEqual([]);
+    });
+
+    it('spreads the module list of topologies.json once it no longer fits on its line', () => {
+      const text = generated('more modules')['topologies.json']!;
+      expect(text).toContain(`  "modules": [\n    "identity",\n`);
+      expect(JSON.parse(text).modules).toEqual([
+        ...JSON.parse(fixtureText('topologies.json')).modules,
+        ...MORE_MODULES,
+        'gift-cards',
+      ]);
+    });
+
+    it('breaks an import too long for its line in modules.ts, as Prettier does', () => {
+      const name = 'international-wholesale-customer-returns';
+      expect(generated(`name of ${name.length}: ${name}`)[MODULES_TS]).toContain(
+        [
+          'import {',
+          '  InternationalWholesaleCustomerReturnsModule,',
+          '  internationalWholesaleCustomerReturnsData,',
+          `} from '@modules/${name}';`,
+          '// seam:module-imports',
+        ].join('\n'),
+      );
     });
   });
 

@@ -76,6 +76,8 @@ export function runCases(cases: SchematicCase[]): Map<string, SchematicResult> {
   };
   const output = execFileSync(process.execPath, [join(REPOSITORY_ROOT, 'test/schematics/support/run-schematic.mjs')], {
     input: JSON.stringify(input),
+    // The generator formats what it creates with the repository's Prettier and configuration, found from here.
+    cwd: REPOSITORY_ROOT,
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   });

@@ -10,14 +10,16 @@ const {
   SchematicsException,
   apply,
   applyTemplates,
+  chain,
   mergeWith,
   move,
   url,
 } = require('@angular-devkit/schematics');
 const { existingTraces, nameProblem } = require('./module-name.js');
 const { addToCompose } = require('./compose.js');
+const { formatWithPrettier } = require('./format.js');
 const { addModule, formatTopologies } = require('./topologies.js');
-const { MODULES_TS, addServiceProject, addToModulesTs, modulesTsProblem } = require('./wiring.js');
+const { MODULES_TS, addServiceProject, addToModulesTs, formatNestCli, modulesTsProblem } = require('./wiring.js');
 
 /**
  * @typedef {object} SeamModuleOptions
@@ -68,7 +70,7 @@ function main(options) {
     }
 
     tree.overwrite('topologies.json', formatTopologies(document));
-    tree.overwrite('nest-cli.json', `${JSON.stringify(addServiceProject(nestCli, name), null, 2)}\n`);
+    tree.overwrite('nest-cli.json', formatNestCli(addServiceProject(nestCli, name)));
     tree.overwrite(MODULES_TS, addToModulesTs(modulesTs, name));
     for (const [topology, placement] of Object.entries(placements)) {
       context.logger.info(
@@ -101,7 +103,12 @@ function main(options) {
       move('/'),
     ]);
     // MergeStrategy.Default fails on any file that exists: a second safety net behind the checks above.
-    return mergeWith(templates, MergeStrategy.Default);
+    // The templates are written as Prettier formats them for a name of ordinary length; a longer
+    // name moves where Prettier breaks their lines, so what they produce goes through Prettier.
+    return chain([
+      mergeWith(templates, MergeStrategy.Default),
+      formatWithPrettier([`libs/${name}`, `apps/${name}-service`]),
+    ]);
   };
 }
 

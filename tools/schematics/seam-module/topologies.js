@@ -1,5 +1,6 @@
 // @ts-check
 // A new module's place in every topology of topologies.json, and the file's own layout.
+const { formatJson } = require('./format.js');
 
 const TCP_ADDRESS = /^tcp:\/\/(.+):(\d+)$/;
 
@@ -69,28 +70,16 @@ function addModule(document, name) {
 
 /**
  * topologies.json as the repository lays it out: one line per module placement, the rest of a
- * placement or a setting on that line.
+ * placement or a setting on that line (as Prettier prints JSON: a value too long for a line spreads).
  * @param {any} document
  * @returns {string}
  */
 function formatTopologies(document) {
-  // Keys whose value spreads over lines; every other value stays on one line.
+  // Keys whose value spreads over lines; every other value stays on one line when it fits.
   const spread = (/** @type {string[]} */ path) =>
     path.length === 0 ||
     (path[0] === 'topologies' && (path.length <= 2 || (path.length === 3 && path[2] === 'modules')));
-  /** @returns {string} */
-  const format = (/** @type {unknown} */ value, /** @type {string[]} */ path) => {
-    if (typeof value !== 'object' || value === null) return JSON.stringify(value);
-    if (Array.isArray(value)) return `[${value.map((item) => format(item, [...path, ''])).join(', ')}]`;
-    const entries = Object.entries(value);
-    if (entries.length === 0) return '{}';
-    if (!spread(path))
-      return `{ ${entries.map(([key, item]) => `${JSON.stringify(key)}: ${format(item, [...path, key])}`).join(', ')} }`;
-    const indent = '  '.repeat(path.length + 1);
-    const lines = entries.map(([key, item]) => `${indent}${JSON.stringify(key)}: ${format(item, [...path, key])}`);
-    return `{\n${lines.join(',\n')}\n${'  '.repeat(path.length)}}`;
-  };
-  return `${format(document, [])}\n`;
+  return formatJson(document, spread);
 }
 
 module.exports = { addModule, formatTopologies, placementFor };

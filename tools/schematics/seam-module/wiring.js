@@ -1,6 +1,7 @@
 // @ts-check
 // The edits that register a new module in the files the whole repository shares.
 const { strings } = require('@angular-devkit/core');
+const { PRINT_WIDTH, formatJson } = require('./format.js');
 
 /** The monolith's module list, and the two marker lines new modules are inserted above. */
 const MODULES_TS = 'apps/monolith/src/modules.ts';
@@ -22,30 +23,55 @@ function modulesTsProblem(text) {
 }
 
 /**
- * modules.ts with the module imported and appended to `LOCAL_MODULES` (it starts last).
+ * modules.ts with the module imported and appended to `LOCAL_MODULES` (it starts last). The import
+ * takes one line when it fits, one line per name otherwise, as Prettier writes it.
  * @param {string} text
  * @param {string} name
  * @returns {string}
  */
 function addToModulesTs(text, name) {
-  const moduleClass = `${strings.classify(name)}Module`;
-  const data = `${strings.camelize(name)}Data`;
-  return insertAbove(
-    insertAbove(text, IMPORTS_MARKER, `import { ${moduleClass}, ${data} } from '@modules/${name}';`),
-    LIST_MARKER,
-    `local(${moduleClass}, ${data}),`,
-  );
+  const names = [`${strings.classify(name)}Module`, `${strings.camelize(name)}Data`];
+  const from = `from '@modules/${name}';`;
+  const line = `import { ${names.join(', ')} } ${from}`;
+  const importText = fitsAbove(text, IMPORTS_MARKER, line)
+    ? line
+    : ['import {', ...names.map((imported) => `  ${imported},`), `} ${from}`].join('\n');
+  return insertAbove(insertAbove(text, IMPORTS_MARKER, importText), LIST_MARKER, `local(${names.join(', ')}),`);
+}
+
+/**
+ * Whether `line`, with the marker's indentation, fits in Prettier's print width.
+ * @param {string} text
+ * @param {string} marker
+ * @param {string} line
+ */
+function fitsAbove(text, marker, line) {
+  return markerIndent(text, marker).length + line.length <= PRINT_WIDTH;
 }
 
 /**
  * @param {string} text
  * @param {string} marker
- * @param {string} line inserted with the marker's indentation
+ * @param {string} lines inserted with the marker's indentation
  */
-function insertAbove(text, marker, line) {
+function insertAbove(text, marker, lines) {
   const at = text.lastIndexOf('\n', text.indexOf(marker)) + 1;
-  const indent = /^[ \t]*/.exec(text.slice(at))?.[0] ?? '';
-  return `${text.slice(0, at)}${indent}${line}\n${text.slice(at)}`;
+  const indent = markerIndent(text, marker);
+  const indented = lines
+    .split('\n')
+    .map((line) => `${indent}${line}\n`)
+    .join('');
+  return `${text.slice(0, at)}${indented}${text.slice(at)}`;
+}
+
+/**
+ * The indentation of the marker's line.
+ * @param {string} text
+ * @param {string} marker
+ */
+function markerIndent(text, marker) {
+  const at = text.lastIndexOf('\n', text.indexOf(marker)) + 1;
+  return /^[ \t]*/.exec(text.slice(at))?.[0] ?? '';
 }
 
 /**
@@ -72,4 +98,22 @@ function addServiceProject(nestCli, name) {
   return { ...nestCli, projects: Object.fromEntries(entries) };
 }
 
-module.exports = { IMPORTS_MARKER, LIST_MARKER, MODULES_TS, addServiceProject, addToModulesTs, modulesTsProblem };
+/**
+ * nest-cli.json as the repository lays it out: every object one entry per line (as JSON.stringify
+ * spreads them, which Prettier keeps), an array on one line when it fits.
+ * @param {any} nestCli
+ * @returns {string}
+ */
+function formatNestCli(nestCli) {
+  return formatJson(nestCli, () => true);
+}
+
+module.exports = {
+  IMPORTS_MARKER,
+  LIST_MARKER,
+  MODULES_TS,
+  addServiceProject,
+  addToModulesTs,
+  formatNestCli,
+  modulesTsProblem,
+};
