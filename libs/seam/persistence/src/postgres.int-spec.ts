@@ -5,6 +5,7 @@ import { type DataSource, type MigrationInterface, type QueryRunner, Table } fro
 import { dataSourceOptions } from './data-source-options.js';
 import { defineModuleData } from './module-data.js';
 import { openDataSource } from './open-data-source.js';
+import { inTransaction } from './transaction.js';
 
 class CreateNote1700000000000 implements MigrationInterface {
   async up(runner: QueryRunner): Promise<void> {
@@ -63,6 +64,24 @@ suite(`a module's data on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`,
     await first.query(`INSERT INTO note (id) VALUES ('mine')`);
     expect(await first.query('SELECT id FROM note')).toEqual([{ id: 'mine' }]);
     expect(await second.query('SELECT id FROM note')).toEqual([]);
+  });
+
+  it('leaves isolation to PostgreSQL: a read beside an open transaction answers at once, without its rows', async () => {
+    let wrote!: () => void;
+    let end!: () => void;
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    const ending = new Promise<void>((resolve) => (end = resolve));
+    const open = inTransaction(first, async (manager) => {
+      await manager.query(`INSERT INTO note (id) VALUES ('open')`);
+      wrote();
+      await ending;
+      throw new Error('rolled back');
+    });
+    await written;
+    // Answered while the transaction is still open: on its own pooled connection, not queued behind it.
+    await expect(first.query(`SELECT id FROM note WHERE id = 'open'`)).resolves.toEqual([]);
+    end();
+    await expect(open).rejects.toThrow('rolled back');
   });
 
   it('opens again without re-running migrations', async () => {

@@ -1,30 +1,33 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-
-const queues = new WeakMap<DataSource, Promise<unknown>>();
+import { ConnectionTurns } from './connection-turns.js';
 
 /**
  * Runs `work` in a transaction of the module's DataSource and returns its result; any error
- * rolls it back. On SQLite all of a DataSource's queries share one connection, so transactions
- * are queued one at a time here (interleaving two on one connection is an error there); on
- * PostgreSQL each runs on its own pooled connection.
+ * rolls it back. No query made outside `work` sees the transaction's rows before it commits:
  *
- * On SQLite, a query made outside `inTransaction` while one is open runs on that same connection,
- * inside the open transaction: it sees uncommitted rows, and its writes commit or roll back with
- * it. A module that uses transactions should send all its queries through `inTransaction`.
+ * - On PostgreSQL each transaction runs on its own pooled connection, and queries outside one on
+ *   others; the database's isolation (READ COMMITTED) does the rest.
+ * - On SQLite all of a DataSource's queries share one connection, so its transactions take turns,
+ *   one at a time and first come, first served (two interleaved on one connection would be an
+ *   error). While one is open, a query made outside `work` — a plain repository read or write, the
+ *   outbox relay's poll — waits its turn: it runs after that transaction commits or rolls back,
+ *   and before the transactions queued after it. Queries made by `work` (through `manager` or
+ *   not, also by work it starts without awaiting, while the transaction lasts) are its own and
+ *   never wait. With no transaction open or queued, a query runs at once.
+ *
+ * Caveat (SQLite): a transaction TypeORM opens itself — `DataSource.transaction`, or a
+ * repository's `save()`/`remove()` called outside `inTransaction` with no transaction open —
+ * takes its turn like these, but the queries made (and transactions begun) while it is open
+ * cannot be told from its own, and run inside it. So modules write through `inTransaction`;
+ * migrations run when the DataSource opens, before anything else.
+ *
+ * @throws Error, on SQLite, when called from `work` of a transaction of the same DataSource (it
+ * would wait for itself): pass `manager` down instead.
  */
 export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   if (dataSource.options.type !== 'better-sqlite3') return dataSource.transaction(work);
-  // A promise chain is all the mutex this needs: one queue per DataSource, FIFO, no timeouts.
-  const previous = queues.get(dataSource) ?? Promise.resolve();
-  const run = previous.then(
-    () => immediateTransaction(dataSource, work),
-    () => immediateTransaction(dataSource, work),
-  );
-  queues.set(
-    dataSource,
-    run.catch(() => undefined),
-  );
-  return run;
+  const turns = ConnectionTurns.of(dataSource);
+  return turns.transaction(() => immediateTransaction(turns.runner(), work));
 }
 
 /**
@@ -33,20 +36,14 @@ export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityM
  * read, then both try to write, and SQLite fails one at once with "database is locked" — the busy
  * timeout does not apply to a lock that must be upgraded. Taken at BEGIN, the lock makes the second
  * writer wait (up to the busy timeout) instead. TypeORM has no option for this, so the one
- * statement is swapped on this transaction's query runner; its bookkeeping stays TypeORM's own.
+ * statement is swapped on the DataSource's runner (see ConnectionTurns); its bookkeeping stays
+ * TypeORM's own.
  */
-async function immediateTransaction<T>(
-  dataSource: DataSource,
-  work: (manager: EntityManager) => Promise<T>,
-): Promise<T> {
-  const runner = beginningImmediately(dataSource.createQueryRunner());
+async function immediateTransaction<T>(runner: QueryRunner, work: (manager: EntityManager) => Promise<T>): Promise<T> {
   try {
     await runner.startTransaction();
   } catch (error) {
-    // BEGIN failed (the lock stayed busy past the busy timeout): no transaction is open, but
-    // TypeORM marked one active before it ran BEGIN. Undo that mark, or the shared runner would
-    // refuse every later transaction, and report the lock error itself.
-    (runner as { isTransactionActive: boolean }).isTransactionActive = false;
+    // BEGIN failed (the lock stayed busy past the busy timeout): no transaction is open.
     await runner.release();
     throw error;
   }
@@ -60,23 +57,4 @@ async function immediateTransaction<T>(
   } finally {
     await runner.release();
   }
-}
-
-const immediate = new WeakSet<QueryRunner>();
-
-/**
- * The runner, made to begin its transactions IMMEDIATE. On SQLite TypeORM hands out one runner per
- * DataSource, so it is changed once and remembered: wrapping it on every transaction would stack
- * one wrapper per transaction ever run, each query slower than the last.
- */
-function beginningImmediately(runner: QueryRunner): QueryRunner {
-  if (immediate.has(runner)) return runner;
-  const query = runner.query.bind(runner);
-  runner.query = ((sql: string, ...rest: unknown[]) =>
-    (query as (...args: unknown[]) => Promise<unknown>)(
-      sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql,
-      ...rest,
-    )) as typeof runner.query;
-  immediate.add(runner);
-  return runner;
 }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Outbox } from '@seam/messaging';
 import { dataSourceOptions, openDataSource } from '@seam/persistence';
+import { Hold } from '@seam/testing';
 import type { DataSource } from 'typeorm';
 import { newUser, withRoles } from '../domain/user.js';
 import { identityData } from '../identity.data.js';
@@ -55,6 +57,22 @@ describe('UserRepository', () => {
       await users.insert(user(id, 'barbara@example.com'));
       await dataSource.getRepository(UserRecord).update({ id }, { roles: 'customer,auditor' });
       await expect(users.findById(id)).resolves.toMatchObject({ roles: ['customer'] });
+    });
+
+    it('never answers an account whose registration is still open, and then rolls back', async () => {
+      const hold = new Hold();
+      // The registration stops after writing the account, at its event: its transaction is open.
+      const holding = new UserRepository(dataSource.getRepository(UserRecord), dataSource, {
+        add: () => hold.here(),
+      } as unknown as Outbox);
+      const ghost = user('00000000-0000-4000-8000-000000000005', 'ghost@example.com');
+      const registering = holding.insert(ghost);
+      await hold.reached;
+      const reading = users.findById(ghost.id);
+      await new Promise((resolve) => setImmediate(resolve)); // the read has every chance to run meanwhile
+      hold.fail();
+      await expect(registering).rejects.toThrow('on purpose');
+      await expect(reading).resolves.toBeUndefined();
     });
   });
 });

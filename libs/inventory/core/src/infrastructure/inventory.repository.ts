@@ -15,9 +15,8 @@ export class InventoryRepository {
 
   /**
    * Runs `work` in one transaction and returns its result; any error it throws rolls everything
-   * back. Reads go through here too: on SQLite one connection serves every query, so a read made
-   * beside the transaction queue would run inside whichever transaction is open at that moment and
-   * could see changes that are then rolled back.
+   * back. Reads go through here too: {@link InventoryTransaction} is the module's one door to its
+   * data, and a use case's reads and writes share one consistent view.
    */
   transaction<T>(work: (tx: InventoryTransaction) => Promise<T>): Promise<T> {
     return inTransaction(this.dataSource, (manager) => work(new InventoryTransaction(manager, this.outbox)));

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { inTransaction } from '@seam/persistence';
 import type { DataSource } from 'typeorm';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
 import { PaymentRecord } from './payment.record.js';
@@ -12,19 +11,15 @@ export class PaymentRepository {
 
   /** The payment with this id, if there is one. */
   async findById(id: string): Promise<Payment | undefined> {
-    // Through inTransaction even to read: on SQLite a bare query would run inside whichever
-    // transaction is open on the one connection, and could see rows it then rolls back.
-    const record = await inTransaction(this.dataSource, (manager) =>
-      manager.getRepository(PaymentRecord).findOneBy({ id }),
-    );
+    const record = await this.dataSource.getRepository(PaymentRecord).findOneBy({ id });
     return record ? toPayment(record) : undefined;
   }
 
   /** The payments of an order, oldest first. */
   async findByOrder(orderId: string): Promise<Payment[]> {
-    const records = await inTransaction(this.dataSource, (manager) =>
-      manager.getRepository(PaymentRecord).find({ where: { orderId }, order: { createdAt: 'ASC' } }),
-    );
+    const records = await this.dataSource
+      .getRepository(PaymentRecord)
+      .find({ where: { orderId }, order: { createdAt: 'ASC' } });
     return records.map(toPayment);
   }
 }
