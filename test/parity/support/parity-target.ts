@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
   type Endpoint,
@@ -28,8 +28,19 @@ export interface ParityTarget {
   close(): Promise<void>;
 }
 
-async function callerApp(options: SeamTransportOptions): Promise<INestApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [CallerAppModule.with(options)] }).compile();
+/** Options of {@link remoteTarget}. */
+export interface RemoteTargetOptions {
+  /** More modules of the caller app (e.g. `SeamResilienceModule.forRoot(…)` for call policies). */
+  callerImports?: ModuleMetadata['imports'];
+}
+
+async function callerApp(
+  options: SeamTransportOptions,
+  callerImports: RemoteTargetOptions['callerImports'] = [],
+): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [CallerAppModule.with(options), ...callerImports],
+  }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
   await app.init();
   return app;
@@ -61,7 +72,11 @@ export async function inProcessTarget(): Promise<ParityTarget> {
  * Callee modules in `replicas` real OS processes, each serving every callee module behind
  * `endpoint`; the caller in this process reaches them through the same endpoint.
  */
-export async function remoteTarget(endpointFor: (replica: number) => Endpoint, replicas = 1): Promise<ParityTarget> {
+export async function remoteTarget(
+  endpointFor: (replica: number) => Endpoint,
+  replicas = 1,
+  options: RemoteTargetOptions = {},
+): Promise<ParityTarget> {
   const logDir = mkdtempSync(join(tmpdir(), 'seam-parity-'));
   const endpoints = (replica: number) =>
     Object.fromEntries(CALLEE_MODULES.map((module) => [module, endpointFor(replica)]));
@@ -77,7 +92,7 @@ export async function remoteTarget(endpointFor: (replica: number) => Endpoint, r
       }),
     ),
   );
-  const caller = await callerApp({ hosted: [], endpoints: endpoints(0) });
+  const caller = await callerApp({ hosted: [], endpoints: endpoints(0) }, options.callerImports);
   return {
     client: caller.get(SeamClient),
     pending: () => caller.get(TransportRouter).pendingCount(),

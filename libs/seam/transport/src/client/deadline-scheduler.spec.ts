@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { AddressInfo } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import * as fc from 'fast-check';
 import { DeadlineScheduler, type DeadlineTicket, type Expirable } from './deadline-scheduler.js';
 
@@ -313,6 +315,51 @@ describe('DeadlineScheduler', () => {
         expect(refedTimeouts()).toBe(baseline + 1);
         scheduler.cancel(ticket);
         expect(refedTimeouts()).toBe(baseline);
+      });
+
+      it('lets a reply that arrived while the event loop was stalled win over a deadline that passed during the stall', async () => {
+        // A socket pair on loopback. The reply is written by the callee's socket just before this
+        // process stalls inside an I/O callback (as a request handler would), so it waits unread
+        // in the kernel while the deadline falls due: after such a stall timers run before I/O is read.
+        const outcome = await new Promise<string>((resolve, reject) => {
+          let callee: Socket | undefined;
+          const server = createServer((socket) => {
+            callee = socket.on('error', () => undefined);
+            socket.write('request-taken');
+          });
+          server.listen(0, '127.0.0.1', () => {
+            const caller = connect((server.address() as AddressInfo).port, '127.0.0.1');
+            const finish = (what: string) => {
+              caller.destroy();
+              server.close();
+              resolve(what);
+            };
+            let ticket: DeadlineTicket | undefined;
+            caller.on('data', (chunk: Buffer) => {
+              if (chunk.toString() === 'reply') {
+                scheduler.cancel(ticket!);
+                return finish('reply');
+              }
+              ticket = scheduler.schedule(20, { expire: () => finish('deadline') });
+              callee!.write('reply'); // on its way: in the caller's socket, not read yet
+              const stalled = performance.now();
+              while (performance.now() - stalled < 200); // the stall: the deadline passes meanwhile
+            });
+            caller.on('error', reject);
+          });
+        });
+        expect(outcome).toBe('reply');
+      });
+
+      it('still expires a deadline that passed during a stall when no reply came', async () => {
+        const expired = await new Promise<number>((resolve) => {
+          const started = performance.now();
+          scheduler.schedule(20, { expire: () => resolve(performance.now() - started) });
+          const stalled = performance.now();
+          while (performance.now() - stalled < 100);
+        });
+        expect(expired).toBeGreaterThanOrEqual(100);
+        expect(expired).toBeLessThan(1_000);
       });
     });
   });

@@ -15,10 +15,19 @@ interface Lane {
   head: number;
   live: number;
   timer?: NodeJS.Timeout;
+  /** A firing put off to `setImmediate` is pending (it stands in for the timer). */
+  deferred?: boolean;
 }
 
 /** Above this many dead slots at the front of a lane, the lane is compacted. */
 const COMPACT_AFTER = 1_024;
+
+/**
+ * A lane timer running this late means the event loop was stalled (a GC pause, CPU-bound work):
+ * replies that arrived meanwhile may still sit unread in sockets, and timers run before I/O is
+ * read. Such a firing is put off to `setImmediate`, which runs after the pending I/O.
+ */
+const STALLED_BY_MS = 20;
 
 /**
  * Deadlines for every call, at a few tens of nanoseconds each. Node's `setTimeout` +
@@ -40,7 +49,7 @@ export class DeadlineScheduler {
     lane.slots.push(ticket);
     if (++lane.live === 1) {
       if (lane.timer) lane.timer.ref();
-      else this.arm(lane, ms);
+      else if (!lane.deferred) this.arm(lane, ms);
     }
     return ticket;
   }
@@ -79,9 +88,17 @@ export class DeadlineScheduler {
     lane.timer = setTimeout(() => this.fire(lane), Math.max(0, delay));
   }
 
-  private fire(lane: Lane): void {
+  private fire(lane: Lane, deferred = false): void {
     lane.timer = undefined;
+    lane.deferred = false;
     const now = performance.now();
+    this.trim(lane);
+    if (!deferred && lane.head < lane.slots.length && now - lane.slots[lane.head]!.at > STALLED_BY_MS) {
+      // A deadline that is overdue by a stall is judged once the replies that came during it are read.
+      lane.deferred = true;
+      setImmediate(() => this.fire(lane, true));
+      return;
+    }
     while (lane.head < lane.slots.length) {
       const ticket = lane.slots[lane.head]!;
       if (ticket.target !== undefined && ticket.at > now) break;

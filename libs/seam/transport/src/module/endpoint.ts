@@ -22,6 +22,14 @@ export interface RedisEndpoint {
   /** `redis://host:port/db` */
   url: string;
   mode?: 'streams' | 'pubsub';
+  /**
+   * How long a callee replica may stay silent (no heartbeat) before the client asks Redis whether
+   * it is still connected; default 600 ms. A replica is declared dead, and the calls it held fail
+   * with Unavailable, only once Redis no longer sees its connection: a stalled event loop on
+   * either side never does that. Lower detects a killed replica sooner, at the cost of one
+   * `PUBSUB NUMSUB` per silent replica per period.
+   */
+  suspectAfterMs?: number;
 }
 
 /** How a module is reached. */

@@ -22,10 +22,14 @@ export function createTransportClient(endpoint: Endpoint, options: ResolvedSeamO
       return new InProcessClient({ bus: options.bus, maxMessageBytes: options.maxMessageBytes });
     case 'tcp':
       return new SeamTcpClient({ host: endpoint.host, port: endpoint.port, ...limits });
-    case 'redis':
-      return endpoint.mode === 'pubsub'
-        ? new SeamRedisPubSubClient({ url: endpoint.url, maxMessageBytes: options.maxMessageBytes })
-        : new RedisStreamsClient({ url: endpoint.url, maxMessageBytes: options.maxMessageBytes });
+    case 'redis': {
+      const redis = {
+        url: endpoint.url,
+        maxMessageBytes: options.maxMessageBytes,
+        suspectAfterMs: endpoint.suspectAfterMs,
+      };
+      return endpoint.mode === 'pubsub' ? new SeamRedisPubSubClient(redis) : new RedisStreamsClient(redis);
+    }
   }
 }
 

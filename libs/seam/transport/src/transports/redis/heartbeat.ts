@@ -1,28 +1,47 @@
 import type { Redis } from 'ioredis';
+import type { PresenceProbe } from './liveness.js';
 import { type Heartbeat, HEARTBEAT_INTERVAL_MS, redisKeys } from './redis-keys.js';
 
 /**
- * Announces, for each hosted module, that this replica is alive, so that clients can fail the
- * calls of a replica that died (kill -9 leaves no other trace on a broker) within a second.
+ * Announces, for each hosted module, that this replica is alive: a heartbeat every interval (so
+ * clients notice silence quickly) and a presence subscription held for as long as the replica is
+ * connected (so clients can check with Redis that a silent replica really is gone before failing
+ * its calls — see `Liveness`). A kill -9 leaves no other trace on a broker.
  */
 export class HeartbeatPublisher {
   private timer?: NodeJS.Timeout;
+  private readonly presenceChannels: string[];
 
+  /**
+   * @param redis a connection for commands (heartbeats are published on it)
+   * @param presence a connection in subscriber mode, alive as long as the replica: the presence
+   * channels are subscribed on it (ioredis subscribes again after a reconnection)
+   */
   constructor(
     private readonly redis: Redis,
+    private readonly presence: Redis,
     private readonly replica: string,
     private readonly modules: readonly string[],
-  ) {}
+  ) {
+    this.presenceChannels = [redisKeys.replicaPresence(replica), ...modules.map(redisKeys.modulePresence)];
+  }
 
-  start(): void {
+  /** Subscribes the presence channels, then starts beating. */
+  async start(): Promise<void> {
+    await this.presence.subscribe(...this.presenceChannels);
     this.beat('up');
     this.timer = setInterval(() => this.beat('up'), HEARTBEAT_INTERVAL_MS);
     this.timer.unref();
   }
 
-  /** Stops beating and tells clients at once that this replica is gone. */
+  /**
+   * Stops beating and tells clients at once that this replica is gone. The presence subscription
+   * is dropped first: a client believes "down" only once Redis no longer sees the replica.
+   */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    if (this.presence.status === 'ready')
+      await this.presence.unsubscribe(...this.presenceChannels).catch(() => undefined);
     if (this.redis.status === 'ready')
       await Promise.allSettled(this.modules.map((module) => this.publish(module, 'down')));
   }
@@ -36,4 +55,17 @@ export class HeartbeatPublisher {
     const heartbeat: Heartbeat = { replica: this.replica, state };
     return this.redis.publish(redisKeys.heartbeats(module), JSON.stringify(heartbeat));
   }
+}
+
+/** A {@link PresenceProbe} that asks `redis` (not in subscriber mode) with `PUBSUB NUMSUB`. */
+export function numsubProbe(redis: () => Redis | undefined): PresenceProbe {
+  return async (channels) => {
+    const connection = redis();
+    if (connection?.status !== 'ready') throw new Error('not connected to Redis');
+    const reply = (await connection.pubsub('NUMSUB', ...channels)) as Array<string | number>;
+    const counts = new Map<string, number>();
+    for (let index = 0; index + 1 < reply.length; index += 2)
+      counts.set(String(reply[index]), Number(reply[index + 1]));
+    return channels.map((channel) => counts.get(channel) ?? 0);
+  };
 }

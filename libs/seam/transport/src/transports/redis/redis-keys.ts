@@ -11,7 +11,18 @@ export const redisKeys = {
   replies: (clientId: string) => `seam:rp:${clientId}`,
   /** Pub/sub channel on which the replicas of a module announce they are alive. */
   heartbeats: (module: string) => `seam:hb:${module}`,
+  /**
+   * Pub/sub channel each live replica of a module stays subscribed to. Redis drops a subscription
+   * when its connection closes, so the channel's subscriber count (`PUBSUB NUMSUB`) is the number
+   * of replicas still connected, whatever their event loops are doing. Nothing is published on it.
+   */
+  modulePresence: (module: string) => `seam:pr:m:${module}`,
+  /** Pub/sub channel one replica stays subscribed to while it is connected; see {@link redisKeys.modulePresence}. */
+  replicaPresence: (replica: string) => `seam:pr:r:${replica}`,
 };
+
+/** Whether `channel` is a presence channel ({@link redisKeys.modulePresence}, {@link redisKeys.replicaPresence}). */
+export const isPresenceChannel = (channel: string): boolean => channel.startsWith('seam:pr:');
 
 /** A heartbeat as published by a replica. */
 export interface Heartbeat {
@@ -21,11 +32,12 @@ export interface Heartbeat {
 }
 
 /** How often replicas announce themselves. */
-export const HEARTBEAT_INTERVAL_MS = 100;
+export const HEARTBEAT_INTERVAL_MS = 200;
 
 /**
- * How long a replica may stay silent before clients consider it dead and fail the calls it held
- * with Unavailable. Five missed heartbeats: tolerant of a busy event loop, and well inside the
- * one-second detection target.
+ * How long a replica may stay silent before a client suspects it and asks Redis whether its
+ * presence subscription is still there (three missed heartbeats). Suspicion alone fails nothing,
+ * so this can be short: it sets how fast a killed replica's calls fail (about this long), and a
+ * stalled event loop only costs one `PUBSUB NUMSUB` per suspect per period.
  */
-export const HEARTBEAT_TIMEOUT_MS = 500;
+export const SUSPECT_AFTER_MS = 600;

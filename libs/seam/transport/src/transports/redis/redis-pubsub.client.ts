@@ -9,6 +9,7 @@ import {
   refuseUnsendable,
   type SeamTransportClient,
 } from '../transport-client.js';
+import { numsubProbe } from './heartbeat.js';
 import { Liveness } from './liveness.js';
 import { describeRedisUrl } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
@@ -20,6 +21,11 @@ export interface SeamRedisPubSubClientOptions {
   url: string;
   /** Largest request or event payload in UTF-8 JSON bytes (default 1 MiB). */
   maxMessageBytes?: number;
+  /**
+   * How long every replica of a callee may stay silent before this client asks Redis whether any is
+   * still connected (default 600 ms); calls fail only once Redis sees none.
+   */
+  suspectAfterMs?: number;
 }
 
 interface PendingCall {
@@ -38,13 +44,18 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   private readonly maxMessageBytes: number;
   private readonly calls = new Map<number, PendingCall>();
   private readonly watched = new Set<string>();
-  private readonly liveness = new Liveness({ replicaDied: (module) => this.replicaDied(module) });
+  private readonly liveness: Liveness;
   private sequence = 0;
 
   constructor(options: SeamRedisPubSubClientOptions) {
     super({ ...parseRedisUrl(options.url), ...NEST_REDIS_RECONNECT });
     this.endpoint = `redis-pubsub+${describeRedisUrl(options.url)}`;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.liveness = new Liveness(
+      { replicaDied: (module) => this.replicaDied(module), moduleSilent: (module) => this.replicaDied(module) },
+      numsubProbe(() => this.pubClient),
+      { suspectAfterMs: options.suspectAfterMs },
+    );
   }
 
   get pendingCount(): number {

@@ -7,6 +7,7 @@ import { type DispatchOptions, dispatchEvent, dispatchRequest } from '../server-
 import { HandlerTable } from '../server-core/handler-table.js';
 import { type RemoteServerOptions, remoteDispatchOptions, structuredCopy } from '../server-core/server-options.js';
 import { HeartbeatPublisher } from './heartbeat.js';
+import { isPresenceChannel } from './redis-keys.js';
 import { NEST_REDIS_RECONNECT, parseRedisUrl } from './redis-url.js';
 import { readMetadata } from './stream-packets.js';
 
@@ -49,13 +50,17 @@ export class SeamRedisPubSubServer extends ServerRedis {
     } catch (error) {
       return callback(error);
     }
-    await super.listen((error?: unknown) => {
-      if (!error) {
-        this.heartbeat = new HeartbeatPublisher(this.pubClient, `${process.pid}-${randomHex(3)}`, [...this.hosted]);
-        this.heartbeat.start();
-      }
-      callback(error);
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        void super.listen((error?: unknown) => (error ? reject(error as Error) : resolve()));
+      });
+      const replica = `${process.pid}-${randomHex(3)}`;
+      this.heartbeat = new HeartbeatPublisher(this.pubClient, this.subClient, replica, [...this.hosted]);
+      await this.heartbeat.start();
+    } catch (error) {
+      return callback(error);
+    }
+    callback();
   }
 
   override async close(): Promise<void> {
@@ -64,9 +69,10 @@ export class SeamRedisPubSubServer extends ServerRedis {
   }
 
   override bindEvents(subClient: Redis, pubClient: Redis): void {
-    subClient.on('message', (channel: string, buffer: string) =>
-      this.handleMessage(channel, buffer, pubClient).catch((error: unknown) => this.logger.error(error)),
-    );
+    subClient.on('message', (channel: string, buffer: string) => {
+      if (isPresenceChannel(channel)) return; // presence channels carry no messages of ours
+      this.handleMessage(channel, buffer, pubClient).catch((error: unknown) => this.logger.error(error));
+    });
     const events = [...this.table.subscriptionsByModule()]
       .filter(([module]) => this.hosted.has(module))
       .flatMap(([, patterns]) => patterns);

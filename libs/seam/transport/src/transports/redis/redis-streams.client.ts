@@ -12,6 +12,7 @@ import {
   refuseUnsendable,
   type SeamTransportClient,
 } from '../transport-client.js';
+import { numsubProbe } from './heartbeat.js';
 import { Liveness } from './liveness.js';
 import { createRedisConnection, describeRedisUrl, whenReady } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
@@ -31,6 +32,12 @@ export interface RedisStreamsClientOptions {
   url: string;
   /** Largest request or event payload in UTF-8 JSON bytes (default 1 MiB). */
   maxMessageBytes?: number;
+  /**
+   * How long a replica may stay silent before this client asks Redis whether it is still connected
+   * (default 600 ms). Only a replica Redis no longer sees is declared dead, so this sets how fast the
+   * calls of a killed replica fail, not how long a stall may last.
+   */
+  suspectAfterMs?: number;
 }
 
 /** A stream entry carrying one or more calls. */
@@ -68,13 +75,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private readonly replyChannel = redisKeys.replies(this.clientId);
   private readonly pending = new Map<string, PendingCall>();
   private readonly watched = new Set<string>();
-  private readonly liveness = new Liveness(
-    {
-      replicaDied: (module, replica) => void this.replicaDied(module, replica),
-      moduleSilent: (module) => this.failAll((call) => call.module === module, `no replica of "${module}" answered`),
-    },
-    true,
-  );
+  private readonly liveness: Liveness;
   private commands?: Redis;
   private subscriber?: Redis;
   private connecting?: Promise<void>;
@@ -88,6 +89,15 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     super();
     this.endpoint = `redis-streams+${describeRedisUrl(options.url)}`;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.liveness = new Liveness(
+      {
+        replicaDied: (module, replica) => void this.replicaDied(module, replica),
+        moduleSilent: (module) =>
+          this.failAll((call) => call.module === module, `no replica of "${module}" is connected`),
+      },
+      numsubProbe(() => this.commands),
+      { expectHeartbeats: true, suspectAfterMs: options.suspectAfterMs },
+    );
   }
 
   override connect(): Promise<void> {
@@ -235,14 +245,30 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     }
   }
 
-  /** Subscribes to a module's heartbeats the first time it is called. */
+  /**
+   * The first time a module is called: subscribes to its heartbeats, and learns the replicas that
+   * already read its request stream (its group's consumers), which may take this client's calls
+   * before their next heartbeat arrives.
+   */
   private watch(module: string): void {
     if (this.watched.has(module)) return;
     this.watched.add(module);
     this.subscriber?.subscribe(redisKeys.heartbeats(module)).then(
-      () => this.liveness.watch(module),
+      () => {
+        this.liveness.watch(module);
+        void this.consumersOf(module).then((replicas) => this.liveness.seed(module, replicas));
+      },
       () => this.watched.delete(module),
     );
+  }
+
+  private async consumersOf(module: string): Promise<string[]> {
+    try {
+      const consumers = (await this.commands!.xinfo('CONSUMERS', redisKeys.requests(module), module)) as unknown[][];
+      return consumers.map((fields) => String(fields[fields.indexOf('name') + 1]));
+    } catch {
+      return []; // no stream or group yet: no replica has read it
+    }
   }
 
   /** Fails the calls the dead replica had taken; if no replica is left, every call to the module. */

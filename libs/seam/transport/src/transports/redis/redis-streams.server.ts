@@ -46,6 +46,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private readonly maxEntryLength: number;
   private readonly maxInFlight: number;
   private commands?: Redis;
+  private presence?: Redis;
   private readonly readers: Redis[] = [];
   private heartbeat?: HeartbeatPublisher;
   private closing = false;
@@ -87,6 +88,11 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         enableAutoPipelining: true,
       });
       await whenReady(this.commands);
+      // Announced before reading, so that no call is taken by a replica no client has heard of.
+      this.presence = createRedisConnection(this.options.url, `seam:${this.replica}:presence`);
+      await whenReady(this.presence);
+      this.heartbeat = new HeartbeatPublisher(this.commands, this.presence, this.replica, this.hosted);
+      await this.heartbeat.start();
       for (const module of this.hosted) {
         await this.ensureGroups(module);
         const reader = createRedisConnection(this.options.url, `seam:${this.replica}:${module}`);
@@ -94,8 +100,6 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         this.readers.push(reader);
         void this.readLoop(module, reader);
       }
-      this.heartbeat = new HeartbeatPublisher(this.commands, this.replica, this.hosted);
-      this.heartbeat.start();
       callback();
     } catch (error) {
       callback(error);
@@ -114,6 +118,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       await Promise.race([new Promise<void>((resolve) => this.drained.push(resolve)), delay(graceMs)]);
     }
     await this.heartbeat?.stop();
+    this.presence?.disconnect();
     await this.commands?.quit().catch(() => this.commands?.disconnect()); // quit flushes queued replies
   }
 
