@@ -13,8 +13,12 @@ export const InventoryContract = defineContract('inventory', {
    * per `orderId`: reserving the same lines again answers the existing reservation, whatever its
    * status. Fails with `ConflictError` (details `sku`, `requested`, `available`) when a line
    * cannot be covered, `ConflictError` (details `orderId`) when the order already has a
-   * reservation of different lines, `NotFoundError` (details `sku`) for an unknown sku, and
-   * `ValidationError` (field `lines`) beyond 10,000 units of one sku in all.
+   * reservation of different lines, `ConflictError` (details `orderId`, `status: 'released'`,
+   * its message saying the order's stock was already released) when the order was released
+   * first, `NotFoundError` (details `sku`) for an unknown sku, and `ValidationError` (field
+   * `lines`) beyond 10,000 units of one sku in all. A release counts even if it came while this
+   * request was on its way: a reserve that arrives after its caller gave up on it and released
+   * the order holds nothing.
    */
   reserveStock: request({
     pattern: 'inventory.reserve-stock',
@@ -24,8 +28,12 @@ export const InventoryContract = defineContract('inventory', {
   }),
 
   /**
-   * Puts an order's stock back (from `reserved` or `committed`). Idempotent. Fails with
-   * `NotFoundError` (details `orderId`) when the order has no reservation.
+   * Puts an order's stock back (from `reserved` or `committed`) and answers the reservation
+   * `released`. Idempotent: releasing again answers the same. An order with no reservation is
+   * released all the same, holding nothing: it answers `released` with no lines, publishes
+   * nothing, and from then on the order can never be reserved (a reserve still on its way is
+   * refused with `ConflictError`) nor committed. If a reserve of the order commits while the
+   * release runs, the release releases what it holds. Never refuses a well-formed request.
    */
   releaseStock: request({
     pattern: 'inventory.release-stock',
@@ -36,7 +44,8 @@ export const InventoryContract = defineContract('inventory', {
 
   /**
    * Turns an order's reservation into a sale. Idempotent. Fails with `NotFoundError` (details
-   * `orderId`), or `ConflictError` (details `orderId`, `status`) when the reservation was released.
+   * `orderId`) when the order has no reservation, or `ConflictError` (details `orderId`, `status`)
+   * when it was released (also when it was released before it was ever reserved).
    */
   commitStock: request({
     pattern: 'inventory.commit-stock',

@@ -23,6 +23,7 @@ export type ReservationStatus = 'reserved' | 'committed' | 'released';
 export class Reservation {
   orderId!: string;
   status!: ReservationStatus;
+  /** What was reserved, one line per sku; none for an order released before it was reserved. */
   lines!: StockLine[];
 }
 

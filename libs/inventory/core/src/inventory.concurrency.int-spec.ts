@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { InventoryContract } from '@contracts/inventory';
 import type { DatabaseConfig } from '@seam/persistence';
 import { ModuleHarness, postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
@@ -117,6 +118,43 @@ function raceScenarios(open: () => Promise<RaceDatabase>): void {
         status: 'released',
       });
     await expect(stockOf('DUEL')).resolves.toEqual({ sku: 'DUEL', available: 20, reserved: 0 });
+  });
+
+  it('a release racing a late reserve of the same order: the order never holds stock once released', async () => {
+    await client().send(InventoryContract.setStock, { sku: 'LATE', available: 1_000 });
+    const line = { sku: 'LATE', quantity: 1 };
+    const wrong: unknown[] = [];
+    for (let round = 0; round < 10; round++) {
+      const orders = Array.from({ length: 30 }, () => randomUUID());
+      const pairs = await Promise.all(
+        orders.map(async (orderId, index) => {
+          const reserve = () => client().send(InventoryContract.reserveStock, { orderId, lines: [line] });
+          const release = () => client().send(InventoryContract.releaseStock, { orderId });
+          // Either may reach the module first.
+          const [reserved, released] =
+            index % 2 ? await settle([reserve(), release()]) : (await settle([release(), reserve()])).toReversed();
+          return { orderId, reserved, released };
+        }),
+      );
+      for (const { orderId, reserved, released } of pairs) {
+        // The release answers released, having put back what the reserve held if the reserve came
+        // first (then the reserve answered it); if the release came first, the reserve is refused.
+        const releasedAfterReserve =
+          reserved.status === 'fulfilled' &&
+          isDeepStrictEqual(reserved.value, { orderId, status: 'reserved', lines: [line] }) &&
+          released.status === 'fulfilled' &&
+          isDeepStrictEqual(released.value, { orderId, status: 'released', lines: [line] });
+        const refusedAfterRelease =
+          reserved.status === 'rejected' &&
+          reserved.reason instanceof ConflictError &&
+          reserved.reason.message.includes('was already released') &&
+          released.status === 'fulfilled' &&
+          isDeepStrictEqual(released.value, { orderId, status: 'released', lines: [] });
+        if (!releasedAfterReserve && !refusedAfterRelease) wrong.push({ orderId, reserved, released });
+      }
+    }
+    expect(wrong).toEqual([]);
+    await expect(stockOf('LATE')).resolves.toEqual({ sku: 'LATE', available: 1_000, reserved: 0 });
   });
 }
 

@@ -123,7 +123,7 @@ describe('inventory module, through its contract', () => {
       expect((error as ConflictError).message).toBe(`Order ${orderId} already has a different reservation`);
     });
 
-    it('refuses to commit a released order, and answers NotFound without a reservation', async () => {
+    it('refuses to commit a released order, and answers NotFound to a commit without a reservation', async () => {
       const orderId = randomUUID();
       await reserve(orderId, [{ sku: 'TEE', quantity: 1 }]);
       await harness.client.send(InventoryContract.releaseStock, { orderId });
@@ -131,11 +131,48 @@ describe('inventory module, through its contract', () => {
         ConflictError,
       );
       const missing = randomUUID();
-      for (const entry of [InventoryContract.commitStock, InventoryContract.releaseStock]) {
-        const error = await failure(harness.client.send(entry, { orderId: missing }));
-        expect(error).toBeInstanceOf(NotFoundError);
-        expect((error as NotFoundError).details).toEqual({ orderId: missing });
-      }
+      const error = await failure(harness.client.send(InventoryContract.commitStock, { orderId: missing }));
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect((error as NotFoundError).details).toEqual({ orderId: missing });
+    });
+  });
+
+  describe('releaseStock of an order never reserved (its reserve is late, or was lost)', () => {
+    const release = (orderId: string) => harness.client.send(InventoryContract.releaseStock, { orderId });
+
+    it('answers released with no lines, the same every time, and publishes nothing', async () => {
+      const orderId = randomUUID();
+      const first = await release(orderId);
+      expect(first).toEqual({ orderId, status: 'released', lines: [] });
+      await expect(release(orderId)).resolves.toEqual(first);
+      // Another order's events, written after, show that none were written for this one.
+      const marker = randomUUID();
+      await reserve(marker, [{ sku: 'TEE', quantity: 1 }]);
+      await release(marker);
+      await eventually(() => expect(statusesOf(marker)).toEqual(['reserved', 'released']));
+      expect(statusesOf(orderId)).toEqual([]);
+    });
+
+    it('refuses a later reserve of the order, holding nothing', async () => {
+      const orderId = randomUUID();
+      const before = await stockOf('MUG');
+      await release(orderId);
+      const error = await failure(reserve(orderId, [{ sku: 'MUG', quantity: 1 }]));
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as ConflictError).message).toBe(
+        `The stock of order ${orderId} was already released; it cannot be reserved any more`,
+      );
+      expect((error as ConflictError).details).toEqual({ orderId, status: 'released' });
+      await expect(stockOf('MUG')).resolves.toEqual(before);
+      await expect(release(orderId)).resolves.toEqual({ orderId, status: 'released', lines: [] });
+    });
+
+    it('refuses a later commit of the order', async () => {
+      const orderId = randomUUID();
+      await release(orderId);
+      const error = await failure(harness.client.send(InventoryContract.commitStock, { orderId }));
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as ConflictError).details).toEqual({ orderId, status: 'released' });
     });
   });
 

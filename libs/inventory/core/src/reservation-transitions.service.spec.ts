@@ -56,11 +56,40 @@ describe('ReservationTransitions', () => {
       expect(await level('A')).toMatchObject({ available: 10, reserved: 0 });
     });
 
-    it('answers NotFound for an order without a reservation', async () => {
+    it('answers NotFound to a commit of an order without a reservation', async () => {
       const orderId = randomUUID();
-      const error = await transitions.apply(orderId, 'release').catch((caught: unknown) => caught);
+      const error = await transitions.apply(orderId, 'commit').catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as NotFoundError).details).toEqual({ orderId });
+    });
+
+    it('release of an order never reserved: released with no lines, moving and publishing nothing; once', async () => {
+      const orderId = randomUUID();
+      const first = await transitions.apply(orderId, 'release');
+      expect(first).toMatchObject({ orderId, status: 'released', lines: [] });
+      await expect(transitions.apply(orderId, 'release')).resolves.toEqual(first);
+      expect(await level('A')).toMatchObject({ available: 10, reserved: 0 });
+      expect(kit.published).toEqual([]);
+    });
+
+    it('refuses to commit an order released before it was reserved', async () => {
+      const orderId = randomUUID();
+      await transitions.apply(orderId, 'release');
+      const error = await transitions.apply(orderId, 'commit').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as ConflictError).details).toEqual({ orderId, status: 'released' });
+    });
+
+    it('releases the reservation of a reserve that got in after the release found none', async () => {
+      const orderId = await reserve(3);
+      // It read no reservation, but one was inserted before its own (empty) one: it releases that instead.
+      const released = await new ReservationTransitions(racedRepository(kit.inventory, undefined)).apply(
+        orderId,
+        'release',
+      );
+      expect(released).toMatchObject({ status: 'released', lines: [{ sku: 'A', quantity: 3 }] });
+      expect(await level('A')).toMatchObject({ available: 10, reserved: 0 });
+      expect(kit.published.map((event) => event.status)).toEqual(['reserved', 'released']);
     });
 
     it('decides again when a concurrent command moved the order after it was read', async () => {

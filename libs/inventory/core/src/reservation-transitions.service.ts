@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '@seam/transport';
-import type { Reservation } from './domain/reservation.js';
+import { type Reservation, tombstone } from './domain/reservation.js';
 import { type ReservationCommand, transition } from './domain/reservation-status.js';
 import { stockMove } from './domain/stock-move.js';
 import { InventoryRepository } from './infrastructure/inventory.repository.js';
 import type { InventoryTransaction } from './infrastructure/inventory.transaction.js';
 
-// The state machine has at most two changes, so a reservation can lose the race at most twice.
-const MAX_ATTEMPTS = 3;
+// A reservation comes into being once and changes status at most twice, so a command can lose
+// the race at most three times (the fourth read finds it final).
+const MAX_ATTEMPTS = 4;
 
 /** Commits and releases reservations: the part `commit-stock` and `release-stock` share. */
 @Injectable()
@@ -17,9 +18,12 @@ export class ReservationTransitions {
   /**
    * Applies `command` to the order's reservation and its stock in one transaction, with
    * `reservationChanged` in the outbox if anything changed (the event commits with the change, or
-   * neither does). A repeated command changes nothing and publishes nothing.
+   * neither does). A repeated command changes nothing and publishes nothing. Releasing an order
+   * that has no reservation leaves a tombstone (see `tombstone`): it answers `released` with no
+   * lines, and a later reserve of the order is refused.
    *
-   * @throws NotFoundError when the order has no reservation; ConflictError when the command cannot apply.
+   * @throws NotFoundError when committing an order that has no reservation; ConflictError when the
+   * command cannot apply.
    */
   async apply(orderId: string, command: ReservationCommand): Promise<Reservation> {
     return this.inventory.transaction((tx) => this.applyIn(tx, orderId, command, new Date().toISOString()));
@@ -33,7 +37,16 @@ export class ReservationTransitions {
   ): Promise<Reservation> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const current = await tx.findReservation(orderId);
-      if (!current) throw new NotFoundError(`Order ${orderId} has no reservation`, { orderId });
+      if (!current) {
+        if (command === 'commit') throw new NotFoundError(`Order ${orderId} has no reservation`, { orderId });
+        // Its reserve may be late (the caller gave up on it and is compensating): the tombstone makes
+        // it refused. No stock moves and nothing is announced: `reservationChanged` tells subscribers
+        // an order's stock changed state, and this order's never held any (they never heard of it).
+        // If a concurrent reserve inserted first (PostgreSQL), nothing is inserted and the next read
+        // finds that reservation, which is then released like any other.
+        await tx.insertTombstone(tombstone(orderId, at));
+        continue;
+      }
       const next = transition(current.status, command);
       if (next.kind === 'unchanged') return current;
       if (next.kind === 'refused')

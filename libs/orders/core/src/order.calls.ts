@@ -42,11 +42,17 @@ export class OrderCalls {
     await this.seam.send(InventoryContract.commitStock, { orderId }, options);
   }
 
-  /** Puts the order's stock back; an order with no reservation has nothing to put back. */
+  /**
+   * Puts the order's stock back. An order inventory has no reservation for is released all the
+   * same (answered `released` with no lines), so that a reserve still on its way is refused there.
+   */
   async releaseStock(orderId: string, options: CallOptions): Promise<void> {
     try {
       await this.seam.send(InventoryContract.releaseStock, { orderId }, options);
     } catch (error) {
+      // What an inventory deployed before that answers instead; it holds nothing for the order
+      // either (though it would not refuse a late reserve), so mixed versions in a split topology
+      // still compensate.
       if (!(error instanceof NotFoundError)) throw error;
     }
   }

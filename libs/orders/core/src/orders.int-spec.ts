@@ -226,6 +226,8 @@ describe('orders module, through its contract: placing orders', () => {
         'reserveStock',
         (request) => (neighbours.note('reserveStock', request), Promise.reject(new UnavailableError('inventory down'))),
       );
+      // What an inventory deployed before release tombstones answers for an order it has no
+      // reservation for (today's answers `released` with no lines, as the fake does by default).
       neighbours.inventory.respond(
         'releaseStock',
         (request) => (neighbours.note('releaseStock', request), Promise.reject(new NotFoundError('no reservation'))),

@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_UNITS_PER_SKU, mergeLines, newReservation, oversizedLines, sameLines } from './reservation.js';
+import {
+  isTombstone,
+  MAX_UNITS_PER_SKU,
+  mergeLines,
+  newReservation,
+  oversizedLines,
+  sameLines,
+  tombstone,
+} from './reservation.js';
 
 describe('reservation', () => {
   describe('mergeLines', () => {
@@ -88,6 +96,18 @@ describe('reservation', () => {
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
       });
+    });
+  });
+
+  describe('tombstone', () => {
+    it('is released, holds nothing, and is told apart from a reservation released after it held stock', () => {
+      const at = '2026-01-01T00:00:00.000Z';
+      const dead = tombstone('o-1', at);
+      expect(dead).toEqual({ orderId: 'o-1', status: 'released', lines: [], createdAt: at, updatedAt: at });
+      expect(isTombstone(dead)).toBe(true);
+      const held = newReservation('o-2', [{ sku: 'A', quantity: 1 }], new Date(at));
+      expect(isTombstone(held)).toBe(false);
+      expect(isTombstone({ ...held, status: 'released' })).toBe(false);
     });
   });
 });

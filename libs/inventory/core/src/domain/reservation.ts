@@ -55,3 +55,21 @@ export function newReservation(orderId: string, lines: readonly StockLine[], now
   const at = now.toISOString();
   return { orderId, status: 'reserved', lines: mergeLines(lines), createdAt: at, updatedAt: at };
 }
+
+/**
+ * What releasing an order that has no reservation leaves behind: the order `released`, holding
+ * nothing. Its reserve may still be on its way (the caller gave up waiting and compensated);
+ * the tombstone is what makes that late reserve refused instead of holding stock for an order
+ * its caller already wrote off.
+ */
+export function tombstone(orderId: string, at: string): Reservation {
+  return { orderId, status: 'released', lines: [], createdAt: at, updatedAt: at };
+}
+
+/**
+ * Whether the order was released before anything was reserved for it. A reservation made by
+ * reserve always has a line, so a released one without lines can only be a tombstone.
+ */
+export function isTombstone(reservation: Reservation): boolean {
+  return reservation.status === 'released' && reservation.lines.length === 0;
+}

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { newReservation, tombstone } from '../domain/reservation.js';
 import { type InventoryTestKit, openInventoryTestKit } from '../testing/inventory.test-kit.js';
 
 describe('InventoryTransaction', () => {
@@ -39,6 +40,24 @@ describe('InventoryTransaction', () => {
         available: 2,
         reserved: 0,
       });
+    });
+  });
+
+  describe('insertTombstone', () => {
+    it('stores a released reservation without lines, and leaves an existing reservation as it is', async () => {
+      await kit.inventory.transaction((tx) => tx.insertTombstone(tombstone('order-1', at)));
+      await expect(kit.inventory.transaction((tx) => tx.findReservation('order-1'))).resolves.toEqual(
+        tombstone('order-1', at),
+      );
+      const held = newReservation('order-2', [{ sku: 'A', quantity: 1 }], new Date(at));
+      await kit.inventory.transaction((tx) => tx.insertReservation(held));
+      await kit.inventory.transaction((tx) => tx.insertTombstone(tombstone('order-2', '2026-01-02T00:00:00.000Z')));
+      await expect(kit.inventory.transaction((tx) => tx.findReservation('order-2'))).resolves.toEqual(held);
+    });
+
+    it('refuses a reservation that holds stock', async () => {
+      const held = newReservation('order-3', [{ sku: 'A', quantity: 1 }], new Date(at));
+      await expect(kit.inventory.transaction((tx) => tx.insertTombstone(held))).rejects.toThrow('Not a tombstone');
     });
   });
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Reservation, ReservationStatus } from '../domain/reservation.js';
+import { isTombstone, type Reservation, type ReservationStatus } from '../domain/reservation.js';
 import type { StockCounts, StockMove } from '../domain/stock-move.js';
 import { ReservationLineRecord } from './reservation-line.record.js';
 import { ReservationRecord } from './reservation.record.js';
@@ -59,6 +59,24 @@ export class InventoryTransaction {
       ReservationLineRecord,
       reservation.lines.map((line) => ({ orderId, sku: line.sku, quantity: line.quantity })),
     );
+  }
+
+  /**
+   * Inserts a tombstone (a reservation without lines, see `tombstone`) unless the order already
+   * has a reservation: then nothing changes, and the caller reads it to decide again. On
+   * PostgreSQL this first waits for a concurrent transaction that inserted the order's reservation
+   * to commit or roll back; a plain insert would then fail and abort this whole transaction.
+   */
+  async insertTombstone(reservation: Reservation): Promise<void> {
+    if (!isTombstone(reservation)) throw new Error(`Not a tombstone: order ${reservation.orderId}`);
+    const { orderId, status, createdAt, updatedAt } = reservation;
+    await this.manager
+      .createQueryBuilder()
+      .insert()
+      .into(ReservationRecord)
+      .values({ orderId, status, createdAt, updatedAt })
+      .orIgnore()
+      .execute();
   }
 
   /** Moves the order from `from` to `to`; false when it was no longer in `from` (nothing changed). */

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '@seam/transport';
+import { ReservationTransitions } from '../reservation-transitions.service.js';
 import { type InventoryTestKit, openInventoryTestKit, racedRepository } from '../testing/inventory.test-kit.js';
 import { ReserveStockController } from './reserve-stock.controller.js';
 
@@ -67,6 +68,21 @@ describe('ReserveStockController', () => {
         .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ConflictError);
       expect((error as ConflictError).message).toBe(`Order ${orderId} already has a different reservation`);
+    });
+
+    it('refuses an order whose stock was already released before it was reserved, holding nothing', async () => {
+      const orderId = randomUUID();
+      await new ReservationTransitions(kit.inventory).apply(orderId, 'release');
+      const error = await controller
+        .reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as ConflictError).message).toBe(
+        `The stock of order ${orderId} was already released; it cannot be reserved any more`,
+      );
+      expect((error as ConflictError).details).toEqual({ orderId, status: 'released' });
+      expect(await level('A')).toMatchObject({ available: 5, reserved: 0 });
+      expect(kit.published).toEqual([]);
     });
 
     it('holds nothing when one line cannot be covered, and says which', async () => {
@@ -156,5 +172,20 @@ describe('ReserveStockController, losing a race for the same order', () => {
     await new ReserveStockController(kit.inventory).reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] });
     const loser = new ReserveStockController(racedRepository(kit.inventory, undefined));
     await expect(loser.reserve({ orderId, lines: [{ sku: 'A', quantity: 1 }] })).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('refuses an order released meanwhile, learning of it only from the primary key, holding nothing', async () => {
+    const orderId = randomUUID();
+    await new ReservationTransitions(kit.inventory).apply(orderId, 'release');
+    const loser = new ReserveStockController(racedRepository(kit.inventory, undefined));
+    const error = await loser
+      .reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).message).toBe(
+      `The stock of order ${orderId} was already released; it cannot be reserved any more`,
+    );
+    expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toMatchObject({ available: 5, reserved: 0 });
+    expect(kit.published).toEqual([]);
   });
 });

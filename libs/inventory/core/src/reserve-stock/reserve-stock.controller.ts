@@ -3,6 +3,7 @@ import { InventoryContract, type Reservation as ReservationView, type ReserveSto
 import { isUniqueViolation } from '@seam/persistence';
 import { ConflictError, ContractController, Handle, NotFoundError, ValidationError } from '@seam/transport';
 import {
+  isTombstone,
   MAX_UNITS_PER_SKU,
   mergeLines,
   newReservation,
@@ -24,7 +25,7 @@ export class ReserveStockController {
   /**
    * Holds every line or none (any refusal rolls the whole transaction back), with
    * `reservationChanged` in the outbox, committed with the hold. A repeated request answers the existing
-   * reservation and publishes nothing.
+   * reservation and publishes nothing; an order released before it was reserved is refused.
    */
   @Handle(InventoryContract.reserveStock)
   async reserve(@Payload() request: ReserveStock): Promise<ReservationView> {
@@ -41,8 +42,9 @@ export class ReserveStockController {
       reservation = await this.inventory.transaction((tx) => this.reserveIn(tx, request.orderId, lines));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      // A concurrent request for the same order inserted its reservation first and committed
-      // (PostgreSQL; on SQLite transactions are queued and the check in reserveIn sees it).
+      // A concurrent request for the same order — a reserve, or a release leaving a tombstone —
+      // inserted its reservation first and committed (PostgreSQL; on SQLite transactions are
+      // queued and the check in reserveIn sees it).
       const existing = await this.inventory.transaction((tx) => tx.findReservation(request.orderId));
       if (!existing) throw error;
       reservation = sameOrRefused(existing, lines);
@@ -74,8 +76,16 @@ export class ReserveStockController {
   }
 }
 
-/** The existing reservation when it holds the same stock; a different one for the same order is a conflict. */
+/**
+ * The existing reservation when it holds the same stock; a different one for the same order is a
+ * conflict, and so is an order released before it was reserved (its caller has written it off).
+ */
 function sameOrRefused(existing: Reservation, lines: StockLine[]): Reservation {
+  if (isTombstone(existing))
+    throw new ConflictError(
+      `The stock of order ${existing.orderId} was already released; it cannot be reserved any more`,
+      { orderId: existing.orderId, status: existing.status },
+    );
   if (sameLines(existing.lines, lines)) return existing;
   throw new ConflictError(`Order ${existing.orderId} already has a different reservation`, {
     orderId: existing.orderId,

@@ -81,7 +81,8 @@ async function undoAll(
 ): Promise<{ order: Order; steps: SagaStepRecord[] }> {
   let next = order;
   const steps: SagaStepRecord[] = [];
-  // Releasing an order with no reservation is a no-op, so this is safe whatever the reservation's fate.
+  // Safe whatever the reservation's fate: inventory releases an order it has no reservation for
+  // too, so a reserve still on its way is refused rather than holding stock for a rejected order.
   if (next.stock !== 'released' && next.stock !== 'committed') {
     await calls.releaseStock(next.orderId, options);
     next = recordStock(next, 'released', new Date());
