@@ -44,6 +44,7 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   private readonly maxMessageBytes: number;
   private readonly calls = new Map<number, PendingCall>();
   private readonly watched = new Set<string>();
+  private readonly listening = new WeakSet<object>();
   private readonly liveness: Liveness;
   private sequence = 0;
 
@@ -104,9 +105,11 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   }
 
   override async connect(): Promise<void> {
-    const first = !this.pubClient;
     await super.connect();
-    if (!first) return;
+    // Once per connection pair: concurrent first calls all get here, and Nest makes a new pair
+    // when Redis stays unreachable.
+    if (this.listening.has(this.subClient)) return;
+    this.listening.add(this.subClient);
     this.subClient.on('message', (channel: string, message: string) => {
       if (!channel.startsWith(redisKeys.heartbeats(''))) return;
       this.liveness.observe(channel.slice(redisKeys.heartbeats('').length), message);
@@ -139,6 +142,9 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   }
 
   private connectionLost(): void {
+    // Heartbeat subscriptions do not survive a reconnection here (a restarted Redis knows none, and
+    // a new pair never had them): each module is subscribed again on its next call.
+    this.watched.clear();
     this.liveness.reset();
     for (const call of this.calls.values()) call.fail(this.unavailable('the connection to Redis was lost'));
   }
