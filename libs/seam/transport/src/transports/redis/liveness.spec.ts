@@ -331,14 +331,29 @@ describe('Liveness', () => {
       expect(subject.isDown('orders')).toBe(false);
     });
 
-    it('restarts the silence clock of watched modules', async () => {
+    it('stops the silence clocks; watching again starts them afresh', async () => {
       const subject = liveness({ expectHeartbeats: true });
       subject.watch('orders');
       await advance(SUSPECT_AFTER_MS - 100);
       subject.reset();
+      await advance(10 * JUDGED_MS);
+      expect(listener.moduleSilent).not.toHaveBeenCalled();
+      subject.watch('orders');
       await advance(SUSPECT_AFTER_MS - SWEEP_MS);
       expect(listener.moduleSilent).not.toHaveBeenCalled();
       await advance(2 * SWEEP_MS);
+      expect(listener.moduleSilent.mock.calls).toEqual([['orders']]);
+    });
+
+    it('without expectHeartbeats, asks Redis again when a module is watched again', async () => {
+      const subject = liveness();
+      redis.connect('orders', 'r1');
+      subject.watch('orders');
+      subject.reset();
+      subject.watch('orders'); // the replica dies before this client hears any heartbeat of it
+      await advance(0);
+      redis.disconnect('r1');
+      await advance(JUDGED_MS);
       expect(listener.moduleSilent.mock.calls).toEqual([['orders']]);
     });
   });

@@ -131,15 +131,16 @@ export class Liveness {
     this.sweeper = undefined;
   }
 
-  /** Forgets everything learnt (after losing the connection to Redis: heartbeats were missed). */
+  /**
+   * Forgets everything learnt, watches included (after losing the connection to Redis: heartbeats
+   * were missed). The client watches each module again on its next call, which asks Redis afresh.
+   */
   reset(): void {
     this.epoch++;
     this.replicas.clear();
     this.down.clear();
     this.silent.clear();
-    const now = performance.now();
-    if (this.expectHeartbeats)
-      for (const module of this.watched) this.silent.set(module, { since: now, checking: false });
+    this.watched.clear();
   }
 
   private startSilenceClock(module: string, since: number): void {

@@ -131,7 +131,10 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   private watch(module: string): void {
     if (this.watched.has(module)) return;
     this.watched.add(module);
-    this.subClient.subscribe(redisKeys.heartbeats(module)).catch(() => this.watched.delete(module));
+    this.subClient.subscribe(redisKeys.heartbeats(module)).then(
+      () => this.liveness.watch(module),
+      () => this.watched.delete(module),
+    );
   }
 
   /** Pub/sub has no notion of who took a call: only when no replica is left do its calls fail. */

@@ -298,6 +298,9 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   }
 
   private connectionLost(): void {
+    // Everything is learnt again from each module's next call: heartbeat subscription, the
+    // stream's consumers, the silence clock.
+    this.watched.clear();
     this.liveness.reset();
     this.failAll(() => true, 'the connection to Redis was lost');
   }
