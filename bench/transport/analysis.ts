@@ -20,7 +20,7 @@ export function inProcessAnalysis(rows: Map<string, RowFigures>, median: (values
   const lines = [
     `- The floor row does only what the semantics require of any in-process transport — copy the request and the response with JSON semantics and run the handler after the caller's synchronous code — and reaches ${formatRate(floor)} calls/s, ${ratio(floor, pipeline)} the pipeline alone: the 0.75× target is below that floor on this machine before deadlines, context or routing are added.`,
     `- Seam in-process with \`propagation: false\` runs at ${ratio(explicit, floor)} the floor. What it adds: the W3C trace context and caller of every call (two random ids per root call), the deadline, the routing to the module's server, the pending-call accounting.`,
-    `- Implicit propagation uses AsyncLocalStorage, which on Node 20 runs hooks on every promise of the process: Nest's own pipeline drops to ${ratio(pipelineAls, pipeline)} of itself when any AsyncLocalStorage is active (${formatRate(pipelineAls)} calls/s), and Seam's default row to ${ratio(implicit, explicit)} of its \`propagation: false\` row.`,
+    `- Implicit propagation uses AsyncLocalStorage (Node 20 ran hooks on every promise of the process while one was active; Node 24 tracks the context without them): on ${process.version} Nest's own pipeline runs at ${ratio(pipelineAls, pipeline)} of itself when any AsyncLocalStorage is active (${formatRate(pipelineAls)} calls/s), and Seam's default row at ${ratio(implicit, explicit)} of its \`propagation: false\` row.`,
   ];
   if (semispace) {
     lines.push(
