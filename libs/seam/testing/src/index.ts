@@ -6,6 +6,7 @@ export { ModuleHarness, type ModuleHarnessOptions } from './harness/module-harne
 export { postgresUnavailableReason, TemporaryPostgres, TEST_POSTGRES_URL } from './temporary-postgres.js';
 export { freePort } from './free-port.js';
 export { Hold } from './hold.js';
+export { LoopStalls } from './loop-stalls.js';
 export { ensureBuilt } from './ensure-built.js';
 export { handledCallsAt } from './handled-calls-at.js';
 export {
