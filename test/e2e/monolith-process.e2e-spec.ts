@@ -123,7 +123,8 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
     const started = performance.now();
     // Nest's shutdown hooks close the app, then re-raise the signal: the exit is "by SIGTERM".
     await expect(monolith.stop(10_000)).resolves.toBe('SIGTERM');
-    expect(performance.now() - started).toBeLessThan(5_000);
+    // 8 s: still well before the 10 s kill, with room for stalls of hundreds of ms on a loaded 2-core CI machine.
+    expect(performance.now() - started).toBeLessThan(8_000);
 
     monolith = await startMonolith(dataDir);
     baseUrl = baseUrlOf(monolith);

@@ -37,7 +37,8 @@ suite(`locks under frozen holders${reason ? ` — skipped: ${reason}` : ''}`, ()
         spawnService({
           entry: 'test/faults/fixtures/lock-contenders.ts',
           args: [redis.url, prefix, String(perProcess), String(rounds), String(TTL_MS)],
-          readyTimeoutMs: 30_000,
+          // swc-loaded child processes take 5–15 s to start on a loaded 2-core CI machine, five at once here
+          readyTimeoutMs: 90_000,
         }),
       ),
     );

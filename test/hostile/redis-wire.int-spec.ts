@@ -163,14 +163,25 @@ suite(title('Hostile input: Redis streams wire (Seam server in this process)'), 
     );
     expect(replyChannels.length).toBeGreaterThan(0);
     // The caller drops the consumer of a replica it declares dead: that is how we see it happen.
-    const monitor = await raw.monitor();
+    const monitor = await openMonitor(redis.url);
     let forgedDeclaredDead = false;
+    let inFlightSettled = false;
+    let declaredDeadWhileInFlight = false;
     monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args.includes('DELCONSUMER') && args.includes('forged-replica')) forgedDeclaredDead = true;
+      if (args.includes('DELCONSUMER') && args.includes('forged-replica') && !forgedDeclaredDead) {
+        forgedDeclaredDead = true;
+        declaredDeadWhileInFlight = !inFlightSettled;
+      }
     });
     try {
-      // Spans the death of a forged replica (silent for 500 ms), which must not fail the calls of the real one.
-      const inFlight = target.client.send(ProbeContract.sleep, { ms: 1_200, id: 'in-flight' }, { timeoutMs: 5_000 });
+      // Spans the death of a forged replica (silent past the suspicion timeout, then absent from
+      // Redis), which must not fail the calls of the real one. Held 3 s (deadline 10 s), so that the
+      // death still comes while it is in flight when a loaded 2-core CI machine stalls this process.
+      const inFlight = target.client.send(ProbeContract.sleep, { ms: 3_000, id: 'in-flight' }, { timeoutMs: 10_000 });
+      void inFlight.then(
+        () => (inFlightSettled = true),
+        () => (inFlightSettled = true),
+      );
       const garbage = [
         'not json',
         '',
@@ -195,8 +206,11 @@ suite(title('Hostile input: Redis streams wire (Seam server in this process)'), 
       ];
       for (const channel of replyChannels) for (const message of garbage) await raw.publish(channel, message);
       for (const message of beats) await raw.publish(HEARTBEATS, message);
+      // The death is awaited on its own, not bounded by the call; that it came while the call was in
+      // flight is checked as such.
+      await eventually(() => expect(forgedDeclaredDead).toBe(true), { timeoutMs: 10_000 });
+      expect(declaredDeadWhileInFlight).toBe(true);
       await expect(inFlight).resolves.toEqual({ replica: 'local', id: 'in-flight' });
-      expect(forgedDeclaredDead).toBe(true);
     } finally {
       monitor.disconnect();
     }
@@ -212,6 +226,25 @@ suite(title('Hostile input: Redis streams wire (Seam server in this process)'), 
     expect(tap.replyIds(OURS).filter((id) => String(id).startsWith('batch-'))).toHaveLength(3);
   });
 });
+
+/**
+ * A connection in MONITOR mode, once it is. Not `raw.monitor()`: ioredis switches a connection to
+ * monitoring one microtask after MONITOR's OK, so when a busy Redis (heartbeats every few ms, more
+ * so on a loaded 2-core CI machine) sends the first monitored commands in the same packet as that
+ * OK, ioredis takes them for replies to no command and emits "Command queue state error", which
+ * `monitor()` turns into its rejection or leaves unhandled. Those lines come before this resolves,
+ * so they cannot be anything a test waits for; any other error is thrown as ioredis would.
+ */
+async function openMonitor(url: string): Promise<Redis> {
+  const monitor = new Redis(url, { monitor: true });
+  monitor.on('error', (error: Error) => {
+    // (ioredis's RedisStatus type leaves out the "monitoring" status it sets.)
+    if ((monitor.status as string) !== 'monitoring' && error.message.startsWith('Command queue state error')) return;
+    throw error;
+  });
+  await new Promise((resolve) => monitor.once('monitoring', resolve));
+  return monitor;
+}
 
 function pairs(flat: unknown[]): Array<[unknown, unknown]> {
   return Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);

@@ -17,7 +17,7 @@ suite(title("Parity: Redis transport, Nest's stock pub/sub format (callee in its
   beforeAll(async () => {
     redis = await PrivateRedis.start();
     target = await remoteTarget(() => ({ transport: 'redis', mode: 'pubsub', url: redis.url }));
-  });
+  }, 120_000); // callee processes get 60 s each to start (see remoteTarget) on a loaded 2-core CI machine
   afterAll(async () => {
     await target?.close();
     await redis?.stop();
@@ -28,5 +28,6 @@ suite(title("Parity: Redis transport, Nest's stock pub/sub format (callee in its
     () => target,
     () => redis,
   );
-  remoteScenarios(() => target);
+  // Redis transports find a dead callee by suspicion (~600 ms of missed heartbeats) and a question to Redis.
+  remoteScenarios(() => target, { killDetectionMs: 3_000 });
 });

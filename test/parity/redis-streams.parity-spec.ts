@@ -15,7 +15,7 @@ suite(title('Parity: Redis transport, load-balanced streams (callee in its own p
   beforeAll(async () => {
     redis = await PrivateRedis.start();
     target = await remoteTarget(() => ({ transport: 'redis', url: redis.url }));
-  });
+  }, 120_000); // callee processes get 60 s each to start (see remoteTarget) on a loaded 2-core CI machine
   afterAll(async () => {
     await target?.close();
     await redis?.stop();
@@ -26,7 +26,8 @@ suite(title('Parity: Redis transport, load-balanced streams (callee in its own p
     () => target,
     () => redis,
   );
-  remoteScenarios(() => target);
+  // Redis transports find a dead callee by suspicion (~600 ms of missed heartbeats) and a question to Redis.
+  remoteScenarios(() => target, { killDetectionMs: 3_000 });
 });
 
 suite(title('Parity: Redis transport, load-balanced streams, 2 replicas'), () => {
@@ -35,7 +36,7 @@ suite(title('Parity: Redis transport, load-balanced streams, 2 replicas'), () =>
   beforeAll(async () => {
     redis = await PrivateRedis.start();
     target = await remoteTarget(() => ({ transport: 'redis', url: redis.url }), 2);
-  });
+  }, 120_000); // callee processes get 60 s each to start (see remoteTarget) on a loaded 2-core CI machine
   afterAll(async () => {
     await target?.close();
     await redis?.stop();

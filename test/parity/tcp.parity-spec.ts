@@ -9,7 +9,7 @@ describe('Parity: TCP transport (callee in its own process)', () => {
   beforeAll(async () => {
     const port = await freePort();
     target = await remoteTarget(() => ({ transport: 'tcp', host: '127.0.0.1', port }));
-  });
+  }, 120_000); // callee processes get 60 s each to start (see remoteTarget) on a loaded 2-core CI machine
   afterAll(() => target?.close());
 
   coreScenarios(() => target);

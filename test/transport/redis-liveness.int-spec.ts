@@ -1,9 +1,11 @@
 // The Redis transport's failure detector against real processes and a real Redis: a stalled event
 // loop, on either side, is never taken for a death; a killed replica is. Every call that should
-// succeed gets a deadline of 10 s, far beyond the 2 s stall plus what a loaded 2-core CI machine
-// adds, so that a failure here means the detector misjudged, not that the machine was slow.
+// succeed gets a deadline of 10 s (20 s in (d), whose calls are held 5 s), far beyond the 2 s stall
+// plus what a loaded 2-core CI machine adds, so that a failure here means the detector misjudged,
+// not that the machine was slow.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SeamResilienceModule, DEFAULT_CALL_POLICY } from '@seam/resilience';
+import { LoopStalls } from '@seam/testing';
 import { type Endpoint, type SeamError, UnavailableError } from '@seam/transport';
 import { PrivateRedis, redisUnavailableReason } from '../support/redis-server.js';
 import { ProbeContract } from '../parity/fixtures/probe.contract.js';
@@ -16,6 +18,8 @@ const title = (name: string) => (skipReason ? `${name} — skipped: ${skipReason
 
 const STALL_MS = 2_000;
 const GENEROUS_DEADLINE_MS = 10_000;
+/** (d)'s deadline: its calls are held 5 s, by the victim and then again by the survivor. */
+const D_DEADLINE_MS = 20_000;
 
 interface Outcome {
   ok: boolean;
@@ -54,7 +58,7 @@ describe.each([
     beforeAll(async () => {
       redis = await PrivateRedis.start();
       target = await remoteTarget(() => endpointFor(redis.url));
-    });
+    }, 120_000); // the callee process gets 60 s to start (see remoteTarget) on a loaded 2-core CI machine
     afterAll(async () => {
       await target?.close();
       await redis?.stop();
@@ -121,6 +125,7 @@ describe.each([
         settle(target.client.send(ProbeContract.sleep, { ms: 20_000, id: `doomed-${index}` }, { timeoutMs: 30_000 })),
       );
       await waitForHandled(() => target, 0, 50, 'probe:doomed-');
+      const stalls = LoopStalls.watch();
       const killedAt = performance.now();
       target.replicas[0]!.signal('SIGKILL');
       const outcomes = await Promise.all(calls);
@@ -130,16 +135,18 @@ describe.each([
         target.client.send(ProbeContract.sleep, { ms: 1, id: 'too-late' }, { timeoutMs: 5_000 }),
       );
       const laterMs = later.settledAt - askedAt;
+      const stalledMs = stalls.stop();
       process.stdout.write(
         `${mode}, kill -9 of the only replica: 50/50 Unavailable, the last ${last.toFixed(0)} ms after the kill; ` +
           `a later call failed after ${laterMs.toFixed(1)} ms\n`,
       );
       expect(outcomes.every((outcome) => outcome.error instanceof UnavailableError)).toBe(true);
       // Detection takes about 600 ms (three missed heartbeats, then one question to Redis); the
-      // bound leaves room for a loaded machine, and is far below the calls' 30 s deadline.
-      expect(last).toBeLessThan(3_000);
+      // bound leaves room for a loaded machine, and is far below the calls' 30 s deadline. Both
+      // bounds add the longest stall of this process meanwhile: no timer fires during one.
+      expect(last).toBeLessThan(3_000 + stalledMs);
       expect(later.error).toBeInstanceOf(UnavailableError);
-      expect(laterMs).toBeLessThan(1_000); // refused at once, not after its 5 s deadline
+      expect(laterMs).toBeLessThan(1_000 + stalledMs); // refused at once, not after its 5 s deadline
       expect(target.pending()).toBe(0);
     });
   });
@@ -160,17 +167,18 @@ suite(title('Redis failure detector (streams), 2 replicas'), () => {
     target = await remoteTarget(() => ({ transport: 'redis', url: redis.url }), 2, {
       callerImports: [SeamResilienceModule.forRoot({ default: DEFAULT_CALL_POLICY, modules: { probe: probePolicy } })],
     });
-  });
+  }, 120_000); // two callee processes get 60 s each to start (see remoteTarget) on a loaded 2-core CI machine
   afterAll(async () => {
     await target?.close();
     await redis?.stop();
   });
 
   it('(d) loses no call when one of 2 replicas is killed: the survivor takes what the victim held and what comes after', async () => {
+    // Each call is held 5 s, so that the victim still holds its calls when it is killed even after
+    // stalls of hundreds of ms on a loaded 2-core CI machine; a call is held 5 s by the victim and
+    // again by the survivor after the retry, hence its 20 s deadline.
     const calls = Array.from({ length: 100 }, (_, index) =>
-      settle(
-        target.client.send(ProbeContract.nap, { ms: 1_000, id: `nap-${index}` }, { timeoutMs: GENEROUS_DEADLINE_MS }),
-      ),
+      settle(target.client.send(ProbeContract.nap, { ms: 5_000, id: `nap-${index}` }, { timeoutMs: D_DEADLINE_MS })),
     );
     const handled = (replica: number) => target.handledBy(replica).filter((line) => line.startsWith('probe:nap-'));
     const giveUp = performance.now() + 10_000;
@@ -180,9 +188,7 @@ suite(title('Redis failure detector (streams), 2 replicas'), () => {
     const heldByVictim = handled(1).length;
     target.replicas[1]!.signal('SIGKILL');
     const after = Array.from({ length: 50 }, (_, index) =>
-      settle(
-        target.client.send(ProbeContract.nap, { ms: 10, id: `after-${index}` }, { timeoutMs: GENEROUS_DEADLINE_MS }),
-      ),
+      settle(target.client.send(ProbeContract.nap, { ms: 10, id: `after-${index}` }, { timeoutMs: D_DEADLINE_MS })),
     );
     const outcomes = await Promise.all(calls);
     const afterOutcomes = await Promise.all(after);
@@ -197,5 +203,5 @@ suite(title('Redis failure detector (streams), 2 replicas'), () => {
     expect(retried.every((outcome) => outcome.replica === 'replica-0')).toBe(true);
     expect(afterOutcomes.every((outcome) => outcome.replica === 'replica-0')).toBe(true);
     expect(target.pending()).toBe(0);
-  });
+  }, 60_000); // 5 s holds, retries and 20 s deadlines on a loaded machine, beyond jest's default 30 s
 });

@@ -7,7 +7,11 @@ import { UnavailableError } from '@seam/transport';
 import { type SeamCaller, seamCallerOf } from '../support/seam-caller.js';
 import type { ProcessShopSystem } from '../support/topology-target.js';
 
-/** The fake provider's slow card: authorizing takes `PAYMENTS_FAKE_SLOW_MS` (1,500 ms by default). */
+/**
+ * The fake provider's slow card: authorizing takes `PAYMENTS_FAKE_SLOW_MS` (4,000 ms in the
+ * topology suites, see topology-target.ts: long enough to be in flight at the signal on a loaded
+ * machine, short enough to be drained well within {@link EXIT_WITHIN_MS}).
+ */
 const SLOW_CARD = '4000000000000259';
 const APPROVED_CARD = '4242424242424242';
 const AUTHORIZE = PaymentsContract.authorizePayment.pattern;

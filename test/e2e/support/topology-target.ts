@@ -112,9 +112,13 @@ function processEnv(dataDir: string): Record<string, string> {
     SEAM_ADMIN_PASSWORD: E2E_ADMIN.password,
     SEED_DEMO_DATA: '',
     SEAM_LISTEN_HOST: '',
-    // The shutdown checks keep calls in flight with the fake provider's slow card.
-    PAYMENTS_FAKE_SLOW_MS: '1500',
-    PAYMENTS_PROVIDER_TIMEOUT_MS: '',
+    // The shutdown checks keep calls in flight with the fake provider's slow card: 4 s, not 1.5 s,
+    // so that they are still in flight when the signal comes and while a late call arrives even
+    // after stalls of hundreds of ms on a loaded 2-core CI machine; the provider timeout (default
+    // 2 s) is raised above it with room, so that the slow card is answered, not given up on. No
+    // e2e scenario uses the never-answering card, whose failure time this timeout would set.
+    PAYMENTS_FAKE_SLOW_MS: '4000',
+    PAYMENTS_PROVIDER_TIMEOUT_MS: '8000',
   };
 }
 

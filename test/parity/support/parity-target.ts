@@ -89,6 +89,9 @@ export async function remoteTarget(
           PROBE_REPLICA: `replica-${replica}`,
           PROBE_HANDLED_LOG: join(logDir, `replica-${replica}.log`),
         },
+        // swc-loaded child processes take 5–15 s to start on a loaded 2-core CI machine, more when
+        // several start at once; readiness is not what the parity specs test.
+        readyTimeoutMs: 60_000,
       }),
     ),
   );

@@ -68,9 +68,12 @@ export function replicaScenarios(target: () => ParityTarget): void {
 export function replicaFailoverScenario(target: () => ParityTarget): void {
   it('fails only the calls the killed replica held; the other replica completes its own', async () => {
     const ids = Array.from({ length: 100 }, (_, index) => `failover-${index}`);
+    // Each call is held 5 s, so that the victim still holds its calls when it is killed even after
+    // stalls of hundreds of ms on a loaded 2-core CI machine (a call it had already answered would
+    // count as held but not fail); the 15 s deadline leaves the survivor's calls room beyond that.
     const results = ids.map((id) =>
       target()
-        .client.send(ProbeContract.sleep, { ms: 1_500, id }, { timeoutMs: 10_000 })
+        .client.send(ProbeContract.sleep, { ms: 5_000, id }, { timeoutMs: 15_000 })
         .then(
           (answer) => ({ ok: true as const, replica: answer.replica }),
           (error: Error) => ({ ok: false as const, error }),
@@ -94,5 +97,5 @@ export function replicaFailoverScenario(target: () => ParityTarget): void {
     expect(failed).toHaveLength(heldByVictim);
     expect(failed.every((outcome) => outcome.error.name === 'UnavailableError')).toBe(true);
     expect(outcomes.filter((outcome) => outcome.ok).every((outcome) => outcome.replica === 'replica-0')).toBe(true);
-  });
+  }, 60_000); // the 5 s hold and 15 s deadlines on a loaded machine, beyond jest's default 30 s
 }

@@ -9,9 +9,21 @@ interface Outcome {
   settledAt?: number;
 }
 
+/** Options of {@link remoteScenarios}: what differs between transports by design. */
+export interface RemoteScenarioOptions {
+  /**
+   * How soon after kill -9 of the callee every in-flight call must have failed (default 1,000 ms:
+   * TCP sees the connection close). Redis transports have no connection to the callee: they find
+   * it dead by suspicion (about 600 ms of missed heartbeats) and then one question to Redis, so
+   * their specs pass 3,000 ms.
+   */
+  killDetectionMs?: number;
+}
+
 /** Scenarios for transports whose callee is another OS process. */
-export function remoteScenarios(target: () => ParityTarget): void {
-  it('fails 100 in-flight calls with Unavailable within 1 s of the callee process being killed', async () => {
+export function remoteScenarios(target: () => ParityTarget, options: RemoteScenarioOptions = {}): void {
+  const killDetectionMs = options.killDetectionMs ?? 1_000;
+  it(`fails 100 in-flight calls with Unavailable within ${killDetectionMs / 1_000} s of the callee process being killed`, async () => {
     const outcomes: Outcome[] = Array.from({ length: 100 }, () => ({}));
     const calls = outcomes.map((outcome, index) =>
       target()
@@ -30,7 +42,9 @@ export function remoteScenarios(target: () => ParityTarget): void {
     const stalls = LoopStalls.watch();
     const killedAt = performance.now();
     callee!.signal('SIGKILL');
-    await Promise.race([Promise.all(calls), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    // Wait up to 15 s (still short of the calls' 20 s sleep): only the bound below is the claim,
+    // and a loaded 2-core CI machine may stall this process for hundreds of ms beyond it.
+    await Promise.race([Promise.all(calls), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
     const settled = outcomes.filter((outcome) => outcome.settledAt !== undefined);
     const latest = Math.max(...settled.map((outcome) => outcome.settledAt! - killedAt));
     process.stdout.write(
@@ -39,9 +53,9 @@ export function remoteScenarios(target: () => ParityTarget): void {
     expect(settled).toHaveLength(100);
     expect(outcomes.every((outcome) => outcome.error instanceof UnavailableError)).toBe(true);
     // + the longest stall of this process meanwhile: no timer fires during one (see LoopStalls).
-    expect(latest).toBeLessThan(1_000 + stalls.stop());
+    expect(latest).toBeLessThan(killDetectionMs + stalls.stop());
     expect(target().pending()).toBe(0);
-  });
+  }, 60_000); // up to 10 s for the calls to arrive and 15 s for them to fail, on a loaded machine
 }
 
 /** Waits until replica `replica` has logged `count` lines starting with `prefix`. */

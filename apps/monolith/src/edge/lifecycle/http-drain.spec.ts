@@ -84,8 +84,9 @@ describe('HttpDrain', () => {
       waiting[0]!();
       await expect(slow).resolves.toEqual({ status: 200, connection: 'close', body: 'slow done' });
       await serverClosed;
-      // Without the drain, close() waits for the keep-alive timeout of that connection (~5 s).
-      expect(performance.now() - started).toBeLessThan(1_000);
+      // Without the drain, close() waits for the keep-alive timeout of that connection (~5 s); 3 s
+      // leaves room for stalls of hundreds of ms on a loaded 2-core CI machine and still tells them apart.
+      expect(performance.now() - started).toBeLessThan(3_000);
     });
 
     it('refuses requests that arrive while draining with UnavailableError and Connection: close', async () => {

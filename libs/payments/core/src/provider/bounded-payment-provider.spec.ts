@@ -39,8 +39,10 @@ describe('BoundedPaymentProvider', () => {
     it('bounds the slow card by the configured timeout, without cancelling it: the hold is made later', async () => {
       const dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
       try {
-        const fake = new FakePaymentProvider(dataSource, { slowMs: 150 });
-        const bounded = new BoundedPaymentProvider(fake, { providerTimeoutMs: 50, slowMs: 150 });
+        // The slow card takes 1 s, far beyond the 50 ms timeout: the ledger must still be empty when
+        // the timeout is checked below even after a stall of hundreds of ms on a loaded 2-core CI machine.
+        const fake = new FakePaymentProvider(dataSource, { slowMs: 1_000 });
+        const bounded = new BoundedPaymentProvider(fake, { providerTimeoutMs: 50, slowMs: 1_000 });
         await expect(bounded.authorize(FAKE_CARDS.slow, { amount: 100, currency: 'EUR' })).rejects.toBeInstanceOf(
           UnavailableError,
         );

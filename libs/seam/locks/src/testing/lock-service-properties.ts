@@ -102,11 +102,14 @@ export function lockServiceProperties(services: () => [LockService, LockService]
       await fresh.release();
     });
 
+    // A ttl of 1 s, not 90 ms: renewal runs every ttl / 3, and on a loaded 2-core CI machine a
+    // stall of hundreds of ms between two renewals would let a short lease expire although the
+    // service renews correctly. 3.5 s still spans 3+ ttls, which is what the test is about.
     it('keeps a renewed lock well past its ttl', async () => {
       const [one, two] = services();
       const name = resource();
-      const lock: Lock = await one.acquire(name, { ttlMs: 90 });
-      await new Promise((resolve) => setTimeout(resolve, 300)); // time must pass: 3+ ttls
+      const lock: Lock = await one.acquire(name, { ttlMs: 1_000 });
+      await new Promise((resolve) => setTimeout(resolve, 3_500)); // time must pass: 3+ ttls
       await expect(two.acquire(name, { ttlMs: 5_000 })).rejects.toBeInstanceOf(LockUnavailableError);
       expect(lock.lost).toBe(false);
       await lock.release();
