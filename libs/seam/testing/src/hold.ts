@@ -33,3 +33,26 @@ export class Hold {
     this.leave(error);
   }
 }
+
+/**
+ * What `read` answers when it races a write that is held open at `hold` and then rolls back: the
+ * read starts once the write is held and gets a turn of the event loop to run, then the write is
+ * failed. Resolves with the read's answer once the write has rolled back; rejects if the write
+ * ended any other way. A store without dirty reads answers as if the write never happened.
+ */
+export async function readRacingRollback<T>(hold: Hold, write: Promise<unknown>, read: () => Promise<T>): Promise<T> {
+  await hold.reached;
+  const reading = read();
+  await new Promise((resolve) => setImmediate(resolve)); // the read has every chance to run meanwhile
+  const failure = new Error('Held write rolled back on purpose');
+  hold.fail(failure);
+  const outcome = await write.then(
+    () => 'committed',
+    (error: unknown) => error,
+  );
+  if (outcome !== failure) {
+    void reading.catch(() => undefined); // the failure below is the news, not the read's
+    throw new Error(`the held write was meant to roll back; it ended with ${String(outcome)}`);
+  }
+  return reading;
+}

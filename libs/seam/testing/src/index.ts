@@ -5,7 +5,7 @@ export { EventRecorder } from './harness/event-recorder.js';
 export { ModuleHarness, type ModuleHarnessOptions } from './harness/module-harness.js';
 export { postgresUnavailableReason, TemporaryPostgres, TEST_POSTGRES_URL } from './temporary-postgres.js';
 export { freePort } from './free-port.js';
-export { Hold } from './hold.js';
+export { Hold, readRacingRollback } from './hold.js';
 export { LoopStalls } from './loop-stalls.js';
 export { ensureBuilt } from './ensure-built.js';
 export { handledCallsAt } from './handled-calls-at.js';
