@@ -1,15 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { identityConfigFromEnv } from './identity.config.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IdentityConfigError, identityConfigFromEnv } from './identity.config.js';
 
 const secret = 'k'.repeat(32);
 
 describe('identityConfigFromEnv', () => {
   it('defaults to no secret (generated and stored) and one hour', () => {
-    expect(identityConfigFromEnv({})).toEqual({ jwtSecret: undefined, tokenTtlSeconds: 3_600 });
-    expect(identityConfigFromEnv({ JWT_SECRET: '', JWT_TTL_SECONDS: ' ' })).toEqual({
-      jwtSecret: undefined,
-      tokenTtlSeconds: 3_600,
-    });
+    const defaults = { jwtSecret: undefined, previousJwtSecret: undefined, tokenTtlSeconds: 3_600, production: false };
+    expect(identityConfigFromEnv({})).toEqual(defaults);
+    expect(identityConfigFromEnv({ JWT_SECRET: '', JWT_SECRET_FILE: '', JWT_TTL_SECONDS: ' ' })).toEqual(defaults);
   });
 
   it('takes JWT_SECRET byte for byte and JWT_TTL_SECONDS', () => {
@@ -33,5 +34,94 @@ describe('identityConfigFromEnv', () => {
     expect(() => identityConfigFromEnv({ JWT_TTL_SECONDS: value })).toThrow(
       `JWT_TTL_SECONDS must be a whole number of seconds from 1 to 604800, got "${value}"`,
     );
+  });
+
+  describe('in production (NODE_ENV=production)', () => {
+    const production = { NODE_ENV: 'production' };
+
+    it.each([{}, { JWT_SECRET: '' }, { JWT_SECRET_FILE: '' }, { JWT_PREVIOUS_SECRET: secret }])(
+      'refuses to start without JWT_SECRET (%p), with a typed error naming it',
+      (env) => {
+        const attempt = () => identityConfigFromEnv({ ...production, ...env });
+        expect(attempt).toThrow(IdentityConfigError);
+        expect(attempt).toThrow(/^JWT_SECRET is required in production/);
+        expect(attempt).not.toThrow(secret);
+      },
+    );
+
+    it.each(['Production', ' PRODUCTION '])('reads NODE_ENV=%p as production too', (NODE_ENV) => {
+      expect(() => identityConfigFromEnv({ NODE_ENV })).toThrow(/^JWT_SECRET is required in production/);
+    });
+
+    it('starts with JWT_SECRET, and says it is production', () => {
+      expect(identityConfigFromEnv({ ...production, JWT_SECRET: secret }).production).toBe(true);
+      expect(identityConfigFromEnv({ NODE_ENV: 'development', JWT_SECRET: secret }).production).toBe(false);
+    });
+  });
+
+  describe('key files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'identity-config-'));
+    const file = (name: string, contents: string | Buffer) => {
+      const path = join(dir, name);
+      writeFileSync(path, contents, { mode: 0o600 });
+      return path;
+    };
+
+    it('reads JWT_SECRET_FILE, without the one newline a secret file ends with', () => {
+      for (const [name, ending] of [
+        ['lf', '\n'],
+        ['crlf', '\r\n'],
+        ['none', ''],
+      ]) {
+        const config = identityConfigFromEnv({ NODE_ENV: 'production', JWT_SECRET_FILE: file(name, secret + ending) });
+        expect(Buffer.from(config.jwtSecret!).toString()).toBe(secret);
+      }
+      const twoNewlines = identityConfigFromEnv({ JWT_SECRET_FILE: file('two', `${secret}\n\n`) });
+      expect(twoNewlines.jwtSecret).toHaveLength(33);
+    });
+
+    it('keeps binary key bytes as they are', () => {
+      const bytes = Buffer.from(Array.from({ length: 48 }, (_, i) => (i * 37) % 256));
+      expect(Buffer.from(identityConfigFromEnv({ JWT_SECRET_FILE: file('binary', bytes) }).jwtSecret!)).toEqual(bytes);
+    });
+
+    it('reads JWT_PREVIOUS_SECRET and JWT_PREVIOUS_SECRET_FILE, with the same checks', () => {
+      const previous = 'p'.repeat(40);
+      expect(Buffer.from(identityConfigFromEnv({ JWT_PREVIOUS_SECRET: previous }).previousJwtSecret!).toString()).toBe(
+        previous,
+      );
+      expect(
+        Buffer.from(
+          identityConfigFromEnv({ JWT_PREVIOUS_SECRET_FILE: file('previous', previous) }).previousJwtSecret!,
+        ).toString(),
+      ).toBe(previous);
+      expect(() => identityConfigFromEnv({ JWT_PREVIOUS_SECRET: 'short-and-secret' })).toThrow(
+        'JWT_PREVIOUS_SECRET must be at least 32 bytes, got 16',
+      );
+    });
+
+    it('refuses a short key file, without echoing it', () => {
+      const attempt = () => identityConfigFromEnv({ JWT_SECRET_FILE: file('short', 'hunter2-hunter2\n') });
+      expect(attempt).toThrow('JWT_SECRET_FILE must be at least 32 bytes, got 15');
+      expect(attempt).not.toThrow(/hunter2/);
+    });
+
+    it.each([
+      ['missing', () => join(dir, 'no-such-file'), 'ENOENT'],
+      ['a directory', () => dir, 'EISDIR'],
+    ])('refuses a key file that is %s, naming JWT_SECRET_FILE and the path', (_what, path, code) => {
+      expect(() => identityConfigFromEnv({ JWT_SECRET_FILE: path() })).toThrow(
+        new IdentityConfigError(
+          'JWT_SECRET_FILE',
+          `names a file that cannot be read (${code}): ${JSON.stringify(path())}`,
+        ),
+      );
+    });
+
+    it('refuses JWT_SECRET and JWT_SECRET_FILE together: which one would win is a guess', () => {
+      expect(() => identityConfigFromEnv({ JWT_SECRET: secret, JWT_SECRET_FILE: file('both', secret) })).toThrow(
+        'JWT_SECRET and JWT_SECRET_FILE are both set: set only one',
+      );
+    });
   });
 });

@@ -5,10 +5,15 @@ import { SeamTransportModule } from '@seam/transport';
 import { GetCustomerActivityController } from './get-customer-activity/get-customer-activity.controller.js';
 import { GetUserController } from './get-user/get-user.controller.js';
 import { GrantRolesController } from './grant-roles/grant-roles.controller.js';
-import { IDENTITY_CONFIG, identityConfigFromEnv } from './identity.config.js';
+import { IDENTITY_CONFIG, type IdentityConfig, identityConfigFromEnv } from './identity.config.js';
 import { identityData } from './identity.data.js';
 import { accessTokensProvider } from './infrastructure/access-tokens.provider.js';
-import { PasswordHasher, PRODUCTION_SCRYPT_COST, SCRYPT_COST } from './infrastructure/password-hasher.js';
+import {
+  DEVELOPMENT_SCRYPT_COST,
+  PasswordHasher,
+  PRODUCTION_SCRYPT_COST,
+  SCRYPT_COST,
+} from './infrastructure/password-hasher.js';
 import { SigningKeyRepository } from './infrastructure/signing-key.repository.js';
 import { UserRepository } from './infrastructure/user.repository.js';
 import { LogInController } from './log-in/log-in.controller.js';
@@ -20,8 +25,9 @@ import { VerifyTokenController } from './verify-token/verify-token.controller.js
 /**
  * The identity module: accounts, password hashes and access tokens, in its own database, behind
  * `IdentityContract`; it also keeps customers' order activity from the orders module's events.
- * Configured by `JWT_SECRET` and `JWT_TTL_SECONDS`; refuses to start when
- * they cannot work.
+ * Configured by `JWT_SECRET` (or `JWT_SECRET_FILE`), `JWT_PREVIOUS_SECRET`, `JWT_TTL_SECONDS` and
+ * `NODE_ENV` (production: a secret is required, passwords get OWASP's scrypt cost); refuses to
+ * start when they cannot work.
  */
 @Module({
   imports: [
@@ -40,7 +46,11 @@ import { VerifyTokenController } from './verify-token/verify-token.controller.js
   ],
   providers: [
     { provide: IDENTITY_CONFIG, useFactory: () => identityConfigFromEnv() },
-    { provide: SCRYPT_COST, useValue: PRODUCTION_SCRYPT_COST },
+    {
+      provide: SCRYPT_COST,
+      inject: [IDENTITY_CONFIG],
+      useFactory: (config: IdentityConfig) => (config.production ? PRODUCTION_SCRYPT_COST : DEVELOPMENT_SCRYPT_COST),
+    },
     PasswordHasher,
     UserRepository,
     SigningKeyRepository,

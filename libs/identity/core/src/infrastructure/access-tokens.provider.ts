@@ -8,18 +8,24 @@ import { SigningKeyRepository } from './signing-key.repository.js';
 export const SIGNING_KEY_ID = 'jwt-hs256';
 
 /**
- * Provides {@link AccessTokens} signed with `JWT_SECRET`, or — with zero configuration — with a
- * random secret generated on the first start and kept in the module's database, so tokens stay
- * valid across restarts and across replicas sharing the database.
+ * Provides {@link AccessTokens} signed with `JWT_SECRET` (and verifying `JWT_PREVIOUS_SECRET`'s
+ * tokens during a rotation), or — with zero configuration, outside production — with a random
+ * secret generated on the first start and kept in the module's database, so tokens stay valid
+ * across restarts and across replicas sharing the database. In production the configuration
+ * already refused to load without `JWT_SECRET`.
  */
 export const accessTokensProvider: FactoryProvider<AccessTokens> = {
   provide: AccessTokens,
   inject: [IDENTITY_CONFIG, SigningKeyRepository],
   useFactory: async (config: IdentityConfig, keys: SigningKeyRepository) => {
     const secret = config.jwtSecret ?? (await keys.getOrCreate(SIGNING_KEY_ID, () => randomBytes(MIN_SECRET_BYTES)));
-    new Logger('Identity').log(
-      `Signing tokens with ${config.jwtSecret ? 'JWT_SECRET' : 'the secret stored in its database'}`,
-    );
-    return new AccessTokens(secret, config.tokenTtlSeconds);
+    const logger = new Logger('Identity');
+    if (config.jwtSecret) logger.log('Signing tokens with JWT_SECRET');
+    else
+      logger.warn(
+        'Signing tokens with a secret stored in its own database (development only): anyone who can read that database can forge tokens — set JWT_SECRET',
+      );
+    if (config.previousJwtSecret) logger.log('Also accepting tokens signed with JWT_PREVIOUS_SECRET until they expire');
+    return new AccessTokens(secret, config.tokenTtlSeconds, undefined, config.previousJwtSecret);
   },
 };

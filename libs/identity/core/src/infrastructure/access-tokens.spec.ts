@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { UnauthorizedError } from '@seam/transport';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { AccessTokens, type TokenSubject } from './access-tokens.js';
+import { AccessTokens, keyIdOf, type TokenSubject } from './access-tokens.js';
 
 const secret = randomBytes(32);
 const t0 = new Date('2026-11-25T10:00:00.000Z');
@@ -38,13 +38,13 @@ async function rejection(token: string, verifier = tokens): Promise<string> {
 
 describe('AccessTokens', () => {
   describe('issue', () => {
-    it('signs HS256 with sub, email, roles, iss, aud, iat and exp', async () => {
+    it('signs HS256 with sub, email, roles, iss, aud, iat and exp, naming its key in kid', async () => {
       const [header, payload] = (await tokens.issue(subject))
         .split('.')
         .slice(0, 2)
         .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
       const iat = t0.getTime() / 1_000;
-      expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
+      expect(header).toEqual({ alg: 'HS256', typ: 'JWT', kid: keyIdOf(secret) });
       expect(payload).toEqual({
         sub: subject.id,
         email: 'ada@example.com',
@@ -70,9 +70,13 @@ describe('AccessTokens', () => {
       expect(await rejection(token, new AccessTokens(secret, 3_600, at(later(3_606))))).toBe('Token has expired');
     });
 
-    it('refuses a token signed with another secret', async () => {
+    it('refuses a token signed with another secret: its kid is unknown, or its signature when it claims ours', async () => {
       const token = await new AccessTokens(randomBytes(32), 3_600, at(t0)).issue(subject);
-      expect(await rejection(token)).toBe('Token signature is invalid');
+      expect(await rejection(token)).toBe('Token key id is unknown (the key may have been rotated out)');
+      const claimingOurKid = await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: keyIdOf(secret) })
+        .sign(new Uint8Array(randomBytes(32)));
+      expect(await rejection(claimingOurKid)).toBe('Token signature is invalid');
     });
 
     it('refuses an altered payload', async () => {
@@ -124,10 +128,47 @@ describe('AccessTokens', () => {
       expect(await rejection(`${signingInput}.${signature}`)).toBe('Token is malformed');
     });
 
+    it.each([
+      ['unknown', 'someone-elses-key'],
+      ['empty', ''],
+      ['a number', 7],
+      ['an object', { id: 'x' }],
+    ])('refuses a kid that is %s, even on a token signed with the right secret', async (_what, kid) => {
+      const token = await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid } as never)
+        .sign(new Uint8Array(secret));
+      expect(await rejection(token)).toMatch(/^Token (key id is unknown|is malformed)/);
+    });
+
     it('never shows the secret in its messages', async () => {
       const message = await rejection(await new AccessTokens(randomBytes(32), 3_600, at(t0)).issue(subject));
       expect(message).not.toContain(secret.toString('base64'));
       expect(message).not.toContain(secret.toString('hex'));
+    });
+  });
+
+  describe('rotation', () => {
+    const previous = randomBytes(32);
+    const rotated = new AccessTokens(secret, 3_600, at(t0), previous);
+
+    it('signs with the current secret and verifies tokens of the previous one until they expire', async () => {
+      const old = await new AccessTokens(previous, 3_600, at(t0)).issue(subject);
+      await expect(rotated.verify(old)).resolves.toBe(subject.id);
+      const fresh = await rotated.issue(subject);
+      await expect(tokens.verify(fresh)).resolves.toBe(subject.id);
+      expect(await rejection(old, new AccessTokens(previous, 3_600, at(later(3_606))))).toBe('Token has expired');
+    });
+
+    it('refuses tokens of the previous secret once it is no longer configured', async () => {
+      const old = await new AccessTokens(previous, 3_600, at(t0)).issue(subject);
+      expect(await rejection(old)).toBe('Token key id is unknown (the key may have been rotated out)');
+    });
+
+    it('checks a token without kid against the current secret only', async () => {
+      const unnamed = (key: Uint8Array) =>
+        new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new Uint8Array(key));
+      await expect(rotated.verify(await unnamed(secret))).resolves.toBe(subject.id);
+      expect(await rejection(await unnamed(previous), rotated)).toBe('Token signature is invalid');
     });
   });
 });

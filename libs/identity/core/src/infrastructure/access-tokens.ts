@@ -1,6 +1,7 @@
 import type { Role } from '@contracts/identity';
 import { UnauthorizedError } from '@seam/transport';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { errors, jwtVerify, type JWTHeaderParameters, SignJWT } from 'jose';
+import { createHash } from 'node:crypto';
 
 /** The `iss` of every token this module issues. */
 export const TOKEN_ISSUER = 'seam-identity';
@@ -17,28 +18,51 @@ export interface TokenSubject {
 }
 
 /**
- * Issues and verifies access tokens: JWTs signed with HS256 and one shared secret, carrying
- * `sub`, `email`, `roles`, `iss`, `aud`, `iat` and `exp`. Only HS256 is accepted on the way in,
- * so `alg: none`, public-key algorithms and forged signatures all fail.
+ * The `kid` of a secret: 16 base64url characters of its SHA-256 under a fixed label. It tells
+ * the current key from the previous one without configuration, and gives nothing of the key away
+ * (a 32-byte secret cannot be searched for from its hash).
+ */
+export function keyIdOf(secret: Uint8Array): string {
+  return createHash('sha256').update('seam-identity-jwt-kid:').update(secret).digest('base64url').slice(0, 16);
+}
+
+/**
+ * Issues and verifies access tokens: JWTs signed with HS256, carrying `sub`, `email`, `roles`,
+ * `iss`, `aud`, `iat` and `exp`, and in their header the `kid` of the key that signed them. Only
+ * HS256 is accepted on the way in, so `alg: none`, public-key algorithms and forged signatures
+ * all fail.
+ *
+ * Rotation: tokens are signed with the current secret; a token naming the previous secret's
+ * `kid` still verifies (until it expires), any other `kid` is refused. A token with no `kid`
+ * (issued before key ids) is checked against the current secret only.
  */
 export class AccessTokens {
   private readonly key: Uint8Array;
+  private readonly keyId: string;
+  private readonly keys: ReadonlyMap<string, Uint8Array>;
 
   constructor(
     secret: Uint8Array,
     /** Lifetime of a token, in seconds. */
     readonly ttlSeconds: number,
     private readonly now: () => Date = () => new Date(),
+    /** The secret being rotated out, if any: verified, never used to sign. */
+    previousSecret?: Uint8Array,
   ) {
-    // A private copy, as this realm's Uint8Array: jose checks keys with instanceof.
+    // Private copies, as this realm's Uint8Array: jose checks keys with instanceof.
     this.key = new Uint8Array(secret);
+    this.keyId = keyIdOf(this.key);
+    const keys = new Map<string, Uint8Array>();
+    if (previousSecret) keys.set(keyIdOf(previousSecret), new Uint8Array(previousSecret));
+    keys.set(this.keyId, this.key);
+    this.keys = keys;
   }
 
   /** A signed token for `subject`, valid for `ttlSeconds` from now. */
   async issue(subject: TokenSubject): Promise<string> {
     const issuedAt = Math.floor(this.now().getTime() / 1_000);
     return new SignJWT({ email: subject.email, roles: subject.roles })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: this.keyId })
       .setSubject(subject.id)
       .setIssuer(TOKEN_ISSUER)
       .setAudience(TOKEN_AUDIENCE)
@@ -56,7 +80,7 @@ export class AccessTokens {
    */
   async verify(token: string): Promise<string> {
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
         algorithms: ['HS256'],
         issuer: TOKEN_ISSUER,
         audience: TOKEN_AUDIENCE,
@@ -69,6 +93,13 @@ export class AccessTokens {
     } catch (error) {
       throw rejection(error);
     }
+  }
+
+  private keyFor(header: JWTHeaderParameters): Uint8Array {
+    if (header.kid === undefined) return this.key;
+    const key = typeof header.kid === 'string' ? this.keys.get(header.kid) : undefined;
+    if (!key) throw new UnauthorizedError('Token key id is unknown (the key may have been rotated out)');
+    return key;
   }
 }
 

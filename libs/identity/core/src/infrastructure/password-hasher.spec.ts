@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { PasswordHasher, PRODUCTION_SCRYPT_COST } from './password-hasher.js';
+import { DEVELOPMENT_SCRYPT_COST, PasswordHasher, PRODUCTION_SCRYPT_COST } from './password-hasher.js';
 
 // Cheap parameters keep the suite fast; the format and the checks are the same.
 const hasher = new PasswordHasher({ N: 2 ** 10, r: 8, p: 1 });
@@ -42,9 +42,35 @@ describe('PasswordHasher', () => {
       expect(() => new PasswordHasher({ N: 2 ** 20, r: 8, p: 1 })).toThrow('Invalid scrypt cost');
     });
 
-    it('accepts the production cost', () => {
+    it("accepts the production cost, at least OWASP's minimum for scrypt (N 2^17, r 8, p 1)", () => {
       expect(() => new PasswordHasher(PRODUCTION_SCRYPT_COST)).not.toThrow();
+      expect(PRODUCTION_SCRYPT_COST.N).toBeGreaterThanOrEqual(2 ** 17);
+      expect(PRODUCTION_SCRYPT_COST).toMatchObject({ r: 8, p: 1 });
+      expect(DEVELOPMENT_SCRYPT_COST.N).toBeLessThan(PRODUCTION_SCRYPT_COST.N);
     });
+  });
+
+  describe('needsRehash', () => {
+    const stronger = new PasswordHasher({ N: 2 ** 11, r: 8, p: 1 });
+
+    it('asks for a new hash when N, r or p is below the configured cost', async () => {
+      const weak = await hasher.hash(password);
+      expect(stronger.needsRehash(weak)).toBe(true);
+      expect(stronger.needsRehash(withPart(await stronger.hash(password), 2, '4'))).toBe(true);
+      expect(new PasswordHasher({ N: 2 ** 10, r: 8, p: 2 }).needsRehash(weak)).toBe(true);
+    });
+
+    it('keeps a hash made at the configured cost or above (never downgrades)', async () => {
+      expect(stronger.needsRehash(await stronger.hash(password))).toBe(false);
+      expect(hasher.needsRehash(await stronger.hash(password))).toBe(false);
+    });
+
+    it.each(['', 'garbage', 'scrypt$1023$8$1$AAAA$BBBB', 'bcrypt$2$8$1$a$b'])(
+      'leaves a malformed stored value %p alone (it never matches anyway)',
+      (stored) => {
+        expect(stronger.needsRehash(stored)).toBe(false);
+      },
+    );
   });
 
   describe('hash', () => {

@@ -49,7 +49,17 @@ export class UserRepository {
     }
   }
 
-  /** Stores the roles of an existing account (the only thing that changes after registration). */
+  /**
+   * Replaces an account's password hash by a stronger hash of the same password, only if it is
+   * still `previousHash`: a concurrent change is never overwritten. Whether it was replaced.
+   * `updatedAt` stays: nothing the account shows has changed.
+   */
+  async upgradePasswordHash(id: string, previousHash: string, newHash: string): Promise<boolean> {
+    const result = await this.records.update({ id, passwordHash: previousHash }, { passwordHash: newHash });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Stores the roles of an existing account. */
   async saveRoles(user: User): Promise<void> {
     await this.records.update({ id: user.id }, { roles: user.roles.join(','), updatedAt: user.updatedAt });
   }

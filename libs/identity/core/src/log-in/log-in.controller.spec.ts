@@ -67,5 +67,33 @@ describe('LogInController', () => {
       await refusal('nobody@example.com', 'difference-engine');
       expect(hasher.checks).toEqual(['none']);
     });
+
+    it('upgrades a hash made with a weaker cost at the next successful log-in, and then keeps it', async () => {
+      const grace = { id: randomUUID(), email: 'grace@example.com', name: 'Grace' };
+      const weak = new PasswordHasher({ N: 2 ** 9, r: 8, p: 1 });
+      const users = usersOn(dataSource);
+      await users.insert(newUser({ ...grace, passwordHash: await weak.hash('compiler-first') }, new Date()));
+      const storedHash = async () => (await users.findByEmail(grace.email))!.passwordHash;
+      const before = await storedHash();
+
+      await expect(refusal(grace.email, 'wrong password')).resolves.toBeInstanceOf(UnauthorizedError);
+      expect(await storedHash()).toBe(before);
+
+      await controller.logIn({ email: grace.email, password: 'compiler-first' });
+      const upgraded = await storedHash();
+      expect(upgraded).toMatch(/^scrypt\$1024\$8\$1\$/);
+      expect(hasher.needsRehash(upgraded)).toBe(false);
+      await expect(hasher.verify('compiler-first', upgraded)).resolves.toBe(true);
+
+      await controller.logIn({ email: grace.email, password: 'compiler-first' });
+      expect(await storedHash()).toBe(upgraded);
+    });
+
+    it('never overwrites a hash that changed since it was read', async () => {
+      const users = usersOn(dataSource);
+      const current = (await users.findByEmail(ada.email))!.passwordHash;
+      await expect(users.upgradePasswordHash(ada.id, 'scrypt$512$8$1$stale$hash', 'replacement')).resolves.toBe(false);
+      expect((await users.findByEmail(ada.email))!.passwordHash).toBe(current);
+    });
   });
 });

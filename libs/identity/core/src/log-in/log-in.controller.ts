@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { IdentityContract, type LogIn, type Session } from '@contracts/identity';
 import { ContractController, Handle, UnauthorizedError } from '@seam/transport';
@@ -9,9 +10,15 @@ import { toView } from '../user.views.js';
 /** One answer for an unknown email and a wrong password: it must not tell which accounts exist. */
 export const INVALID_CREDENTIALS = 'Invalid email or password';
 
-/** `identity.log-in` */
+/**
+ * `identity.log-in`. A password hash made with a weaker cost than today's (an older release, or a
+ * database moved from development) is replaced by a new hash at the log-in that proves the
+ * password — the only moment the plain password is at hand.
+ */
 @ContractController(IdentityContract)
 export class LogInController {
+  private readonly logger = new Logger('Identity');
+
   constructor(
     private readonly users: UserRepository,
     private readonly passwords: PasswordHasher,
@@ -24,7 +31,19 @@ export class LogInController {
     // Checked even without an account (against a dummy hash): the same work, the same time.
     const matches = await this.passwords.verify(request.password, user?.passwordHash);
     if (!user || !matches) throw new UnauthorizedError(INVALID_CREDENTIALS);
+    if (this.passwords.needsRehash(user.passwordHash)) await this.upgrade(user.id, user.passwordHash, request.password);
     const accessToken = await this.tokens.issue(user);
     return { accessToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds, user: toView(user) };
+  }
+
+  private async upgrade(userId: string, previousHash: string, password: string): Promise<void> {
+    // The log-in has succeeded: a failure here only postpones the upgrade to the next log-in.
+    try {
+      await this.users.upgradePasswordHash(userId, previousHash, await this.passwords.hash(password));
+    } catch (error) {
+      this.logger.warn(
+        `Could not upgrade the password hash of user ${userId}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 }
