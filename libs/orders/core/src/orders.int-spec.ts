@@ -5,6 +5,7 @@ import type { Reservation } from '@contracts/inventory';
 import { type OrderEvent, OrdersContract, type OrderView, type PlaceOrder } from '@contracts/orders';
 import { eventually, ModuleHarness } from '@seam/testing';
 import {
+  ConflictError,
   DeadlineExceededError,
   type EventEntry,
   NotFoundError,
@@ -287,15 +288,51 @@ describe('orders module, through its contract: placing orders', () => {
       expect(stored).toMatchObject({ compensationPending: true, stock: 'released', payment: { status: 'authorized' } });
     });
 
-    it('answers the first order again for the same customer and key, without placing it twice', async () => {
+    it('answers the first order again for the same customer, key and request, without placing it twice', async () => {
       const request = order({ idempotencyKey: `retry-${randomUUID()}` });
       const first = await place(request);
       journal.length = 0;
-      const again = await place({ ...request, lines: [{ sku: 'TEE-1', quantity: 5 }] });
+      const again = await place({ ...request, lines: [{ ...request.lines[0]! }] });
       expect(again).toEqual(first);
       expect(journal).toEqual([]);
       const otherCustomer = await place({ ...request, customerId: randomUUID() });
       expect(otherCustomer.orderId).not.toBe(first.orderId);
+    });
+
+    it('refuses the key reused with other lines or another card, placing nothing', async () => {
+      const request = order({ idempotencyKey: `reuse-${randomUUID()}` });
+      const first = await place(request);
+      journal.length = 0;
+      for (const changed of [
+        { ...request, lines: [{ sku: 'TEE-1', quantity: 5 }] },
+        { ...request, lines: [{ sku: 'MUG-1', quantity: 2 }] },
+        { ...request, lines: [...request.lines, { sku: 'TEE-1', quantity: 1 }] },
+        { ...request, cardNumber: '4000056655665556' },
+      ]) {
+        const error = await place(changed).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(ConflictError);
+        expect(error).toMatchObject({
+          details: { reason: 'idempotency-key-reused', idempotencyKey: request.idempotencyKey },
+        });
+      }
+      expect(journal).toEqual([]);
+      await expect(place(request)).resolves.toEqual(first);
+    });
+
+    it('places one order when the same key races with two different requests: the other is refused', async () => {
+      const request = order({ idempotencyKey: `race-diff-${randomUUID()}` });
+      const outcomes = await Promise.allSettled([
+        place(request),
+        place({ ...request, lines: [{ sku: 'TEE-1', quantity: 2 }] }),
+      ]);
+      const placed = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+      const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
+      expect(placed).toHaveLength(1);
+      expect(refused).toHaveLength(1);
+      expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({
+        details: { reason: 'idempotency-key-reused' },
+      });
+      expect(callsNamed('reserveStock')).toHaveLength(1);
     });
 
     it('places once when two calls with the same key race: the loser answers the winner’s order', async () => {

@@ -19,6 +19,8 @@ export interface Order {
   customerId: string;
   /** The caller's key for placing it: the same customer and key always mean this order. */
   idempotencyKey?: string;
+  /** With `idempotencyKey`: the fingerprint of the request that placed it (the key refuses any other request). */
+  requestFingerprint?: string;
   status: OrderStatus;
   lines: OrderLine[];
   total: Money;
@@ -37,6 +39,7 @@ export interface OrderIdentity {
   orderId: string;
   customerId: string;
   idempotencyKey?: string;
+  requestFingerprint?: string;
 }
 
 /**

@@ -14,6 +14,9 @@ export class OrderRecord {
   @Column({ name: 'order_id', type: 'varchar', length: 36 }) orderId!: string;
   @Column({ name: 'customer_id', type: 'varchar', length: 36 }) customerId!: string;
   @Column({ name: 'idempotency_key', type: 'varchar', length: 100, nullable: true }) idempotencyKey!: string | null;
+  /** SHA-256 (hex) of the request that used `idempotency_key` first; null without a key, or stored before it was kept. */
+  @Column({ name: 'request_fingerprint', type: 'varchar', length: 64, nullable: true })
+  requestFingerprint!: string | null;
   @Column({ type: 'varchar', length: 10 }) status!: string;
   /** Integer minor units; bigint because 20 lines × 100 units can exceed 32 bits. */
   @Column({ name: 'total_amount', type: 'bigint' }) totalAmount!: number | string;

@@ -125,6 +125,7 @@ function toOrder(record: OrderRecord, lines: OrderLineRecord[]): Order {
     orderId: record.orderId,
     customerId: record.customerId,
     ...(record.idempotencyKey === null ? {} : { idempotencyKey: record.idempotencyKey }),
+    ...(record.requestFingerprint === null ? {} : { requestFingerprint: record.requestFingerprint }),
     status: record.status as OrderStatus,
     // PostgreSQL hands bigint back as a string; every amount here is far below 2^53.
     lines: lines.map((line) => ({
@@ -150,6 +151,7 @@ function toRecord(order: Order): OrderRecord {
     orderId: order.orderId,
     customerId: order.customerId,
     idempotencyKey: order.idempotencyKey ?? null,
+    requestFingerprint: order.requestFingerprint ?? null,
     totalAmount: order.total.amount,
     currency: order.total.currency,
     createdAt: order.createdAt,

@@ -18,6 +18,7 @@ import { OrderCalls } from '../order.calls.js';
 import type { SagaStepRecord } from '../infrastructure/saga.store.js';
 import type { OrderEventName } from '../order-events.js';
 import { compensate, type Undo } from './compensation.js';
+import { assertSameRequest, requestFingerprintOf } from './request-fingerprint.js';
 import { sagaLeaseUntil, StepBudget } from './step-budget.js';
 import { runStep, type SagaStep, StepFailed } from './step-failure.js';
 
@@ -42,15 +43,20 @@ export class PlaceOrderSaga {
 
   /**
    * The order placed, `confirmed` or `rejected` — or, when the customer already used
-   * `idempotencyKey`, the order placed first with it (still `pending` if that call is running).
+   * `idempotencyKey` for the same request, the order placed first with it (still `pending` if
+   * that call is running).
+   *
+   * @throws ConflictError with `details.reason` `idempotency-key-reused` when the key was used
+   * for a different request (other lines, or another card) — see `requestFingerprintOf`.
    */
   async place(request: PlaceOrder, call: CallContext): Promise<Order> {
-    const first = await this.firstPlaced(request);
+    const fingerprint = request.idempotencyKey ? requestFingerprintOf(request) : undefined;
+    const first = await this.firstPlaced(request, fingerprint);
     if (first) return first;
     const identity: OrderIdentity = {
       orderId: randomUUID(),
       customerId: request.customerId,
-      ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+      ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey, requestFingerprint: fingerprint } : {}),
     };
     const budget = new StepBudget(call);
     const pricing = await this.price(mergeLines(request.lines), budget);
@@ -59,13 +65,16 @@ export class PlaceOrderSaga {
       : refusedOrder(identity, pricing.reason, new Date());
     // The unique (customer, key) index decides between concurrent calls: the loser answers the winner's order.
     if (!(await this.orders.insert(order, pricing.ok ? 'orderPlaced' : 'orderRejected', sagaLeaseUntil(call))))
-      return (await this.firstPlaced(request))!;
+      return (await this.firstPlaced(request, fingerprint))!;
     if (!pricing.ok) return order;
     return this.settle(order, request.cardNumber, budget);
   }
 
-  private async firstPlaced(request: PlaceOrder): Promise<Order | undefined> {
-    return request.idempotencyKey ? this.orders.findByKey(request.customerId, request.idempotencyKey) : undefined;
+  private async firstPlaced(request: PlaceOrder, fingerprint: string | undefined): Promise<Order | undefined> {
+    if (!request.idempotencyKey || fingerprint === undefined) return undefined;
+    const first = await this.orders.findByKey(request.customerId, request.idempotencyKey);
+    if (first) assertSameRequest(request.idempotencyKey, first.requestFingerprint, fingerprint);
+    return first;
   }
 
   private async price(lines: LineRequest[], budget: StepBudget): Promise<Pricing> {
