@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Client } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { preparePrivateSqliteFile } from './private-files.js';
 
 /**
  * Opens a module's DataSource: creates its SQLite directory or PostgreSQL schema if needed (TypeORM
@@ -12,10 +11,13 @@ export async function openDataSource(options: DataSourceOptions): Promise<DataSo
   return new DataSource(options).initialize();
 }
 
-/** Creates the SQLite directory or the PostgreSQL schema a module's DataSource will use. */
+/**
+ * Creates the SQLite directory (`0700`) and file (`0600`) or the PostgreSQL schema a module's
+ * DataSource will use (see `preparePrivateSqliteFile`).
+ */
 export async function prepareStorage(options: DataSourceOptions): Promise<void> {
   if (options.type === 'better-sqlite3') {
-    if (options.database !== ':memory:') mkdirSync(dirname(options.database), { recursive: true });
+    if (options.database !== ':memory:') preparePrivateSqliteFile(options.database);
     return;
   }
   if (options.type !== 'postgres' || !options.schema) return;

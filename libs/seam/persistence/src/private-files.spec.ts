@@ -1,0 +1,61 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineModuleData } from './module-data.js';
+import { dataSourceOptions } from './data-source-options.js';
+import { openDataSource } from './open-data-source.js';
+import { preparePrivateSqliteFile } from './private-files.js';
+
+const root = mkdtempSync(join(tmpdir(), 'private-files-'));
+const modeOf = (path: string) => statSync(path).mode & 0o777;
+
+describe('preparePrivateSqliteFile', () => {
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('creates the directories 0700 and the file 0600, empty', () => {
+    const file = join(root, 'fresh', 'data', 'identity.sqlite');
+    preparePrivateSqliteFile(file);
+    expect(modeOf(join(root, 'fresh'))).toBe(0o700);
+    expect(modeOf(join(root, 'fresh', 'data'))).toBe(0o700);
+    expect(modeOf(file)).toBe(0o600);
+    expect(statSync(file).size).toBe(0);
+  });
+
+  it('takes group and other access away from an existing file and its -wal and -shm, keeping its bytes', () => {
+    const dir = join(root, 'old');
+    mkdirSync(dir, { mode: 0o755 });
+    const file = join(dir, 'identity.sqlite');
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+      writeFileSync(path, 'contents');
+      chmodSync(path, 0o664);
+    }
+    preparePrivateSqliteFile(file);
+    for (const path of [file, `${file}-wal`, `${file}-shm`]) expect(modeOf(path)).toBe(0o600);
+    expect(statSync(file).size).toBe('contents'.length);
+    // The directory was there: the operator's choice stays.
+    expect(modeOf(dir)).toBe(0o755);
+  });
+
+  it('leaves an owner-only file as it is (a 0400 file stays read-only)', () => {
+    const file = join(root, 'read-only.sqlite');
+    writeFileSync(file, '');
+    chmodSync(file, 0o400);
+    preparePrivateSqliteFile(file);
+    expect(modeOf(file)).toBe(0o400);
+  });
+
+  it('is what openDataSource does: a module database and its WAL files are 0600 in a 0700 directory', async () => {
+    const dataDir = join(root, 'module-data');
+    const data = defineModuleData({ module: 'probe', entities: [], migrations: [] });
+    const dataSource = await openDataSource(dataSourceOptions(data, { kind: 'sqlite', dataDir }));
+    try {
+      await dataSource.query('CREATE TABLE secret (value TEXT)');
+      await dataSource.query("INSERT INTO secret VALUES ('key')");
+      expect(modeOf(dataDir)).toBe(0o700);
+      for (const suffix of ['', '-wal', '-shm']) expect(modeOf(join(dataDir, `probe.sqlite${suffix}`))).toBe(0o600);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});
