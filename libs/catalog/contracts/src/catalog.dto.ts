@@ -1,23 +1,23 @@
-import { Type } from 'class-transformer';
+import { Nested, Optional } from '@seam/transport';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import { Money } from './money.dto.js';
 
 /** A stock-keeping unit: 1 to 40 upper-case letters, digits and dashes. */
 export const SKU = /^[A-Z0-9][A-Z0-9-]{0,39}$/;
 const SKU_MESSAGE = { message: 'sku must be 1 to 40 upper-case letters, digits or dashes' };
+const SKU_MAX = 40;
 
 /** A product as the catalog shows it. */
 export class ProductView {
@@ -32,13 +32,13 @@ export class ProductView {
 /** `catalog.list-products`: a page of products, optionally filtered by text. */
 export class ListProducts {
   /** 1-based (default 1). */
-  @IsOptional() @IsInt() @Min(1) @Max(10_000) page?: number;
+  @Optional() @IsInt() @Min(1) @Max(10_000) page?: number;
   /** 1 to 100 (default 20). */
-  @IsOptional() @IsInt() @Min(1) @Max(100) pageSize?: number;
+  @Optional() @IsInt() @Min(1) @Max(100) pageSize?: number;
   /** Matches name, description or sku, case-insensitively. */
-  @IsOptional() @IsString() @MaxLength(100) q?: string;
+  @Optional() @IsString() @MaxLength(100) q?: string;
   /** Include inactive products (for admins; default false). */
-  @IsOptional() @IsBoolean() includeInactive?: boolean;
+  @Optional() @IsBoolean() includeInactive?: boolean;
 }
 
 /** One page of products. */
@@ -51,12 +51,17 @@ export class ProductPage {
 
 /** `catalog.get-product` */
 export class GetProduct {
-  @Matches(SKU, SKU_MESSAGE) sku!: string;
+  @MaxLength(SKU_MAX) @Matches(SKU, SKU_MESSAGE) sku!: string;
 }
 
 /** `catalog.get-prices`: the current prices of several products at once (for ordering). */
 export class GetPrices {
-  @ArrayMinSize(1) @ArrayMaxSize(50) @Matches(SKU, { each: true, ...SKU_MESSAGE }) skus!: string[];
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @MaxLength(SKU_MAX, { each: true })
+  @Matches(SKU, { each: true, ...SKU_MESSAGE })
+  skus!: string[];
 }
 
 /** The price of one product, and whether it can be sold. */
@@ -75,18 +80,18 @@ export class PriceList {
 
 /** `catalog.create-product` (admin). */
 export class CreateProduct {
-  @Matches(SKU, SKU_MESSAGE) sku!: string;
+  @MaxLength(SKU_MAX) @Matches(SKU, SKU_MESSAGE) sku!: string;
   @IsString() @MinLength(1) @MaxLength(120) name!: string;
   @IsString() @MaxLength(2_000) description!: string;
-  @ValidateNested() @Type(() => Money) price!: Money;
+  @Nested(() => Money) price!: Money;
   @IsBoolean() active!: boolean;
 }
 
 /** `catalog.update-product` (admin): the fields to change. */
 export class UpdateProduct {
-  @Matches(SKU, SKU_MESSAGE) sku!: string;
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(120) name?: string;
-  @IsOptional() @IsString() @MaxLength(2_000) description?: string;
-  @IsOptional() @ValidateNested() @Type(() => Money) price?: Money;
-  @IsOptional() @IsBoolean() active?: boolean;
+  @MaxLength(SKU_MAX) @Matches(SKU, SKU_MESSAGE) sku!: string;
+  @Optional() @IsString() @MinLength(1) @MaxLength(120) name?: string;
+  @Optional() @IsString() @MaxLength(2_000) description?: string;
+  @Optional() @Nested(() => Money) price?: Money;
+  @Optional() @IsBoolean() active?: boolean;
 }

@@ -1,6 +1,7 @@
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsArray,
   IsEmail,
   IsIn,
   IsString,
@@ -64,18 +65,18 @@ export class Principal {
 
 /** `identity.get-user` */
 export class GetUser {
-  @IsUUID('4') userId!: string;
+  @MaxLength(36) @IsUUID('4') userId!: string;
 }
 
 /** `identity.grant-roles` (admin): the roles a user should have from now on (at least one). */
 export class GrantRoles {
-  @IsUUID('4') userId!: string;
-  @IsIn(ROLES, { each: true }) @ArrayMinSize(1) @ArrayMaxSize(ROLES.length) roles!: Role[];
+  @MaxLength(36) @IsUUID('4') userId!: string;
+  @IsArray() @IsIn(ROLES, { each: true }) @ArrayMinSize(1) @ArrayMaxSize(ROLES.length) roles!: Role[];
 }
 
 /** `identity.get-customer-activity`: whose activity. */
 export class GetCustomerActivity {
-  @IsUUID('4') customerId!: string;
+  @MaxLength(36) @IsUUID('4') customerId!: string;
 }
 
 /** What a customer spent in one currency. */

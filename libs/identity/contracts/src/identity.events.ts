@@ -1,10 +1,10 @@
-import { IsEmail, IsISO8601, IsString, IsUUID } from 'class-validator';
+import { IsEmail, IsISO8601, IsString, IsUUID, MaxLength } from 'class-validator';
 
 /** `identity.user.registered`: a new account exists. */
 export class UserRegistered {
-  @IsUUID('4') id!: string;
-  @IsISO8601() occurredAt!: string;
-  @IsUUID('4') userId!: string;
-  @IsEmail() email!: string;
-  @IsString() name!: string;
+  @MaxLength(36) @IsUUID('4') id!: string;
+  @MaxLength(40) @IsISO8601() occurredAt!: string;
+  @MaxLength(36) @IsUUID('4') userId!: string;
+  @IsEmail() @MaxLength(200) email!: string;
+  @IsString() @MaxLength(100) name!: string;
 }

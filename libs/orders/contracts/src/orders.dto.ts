@@ -1,15 +1,5 @@
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsInt,
-  IsOptional,
-  IsUUID,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { Nested, Optional } from '@seam/transport';
+import { ArrayMinSize, IsInt, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** An amount of money in integer minor units (cents) of an ISO 4217 currency. Never a float. */
 export class Money {
@@ -21,22 +11,23 @@ const SKU = /^[A-Z0-9][A-Z0-9-]{0,39}$/;
 
 /** One line of an order to place. */
 export class OrderLineRequest {
-  @Matches(SKU, { message: 'sku must be 1 to 40 upper-case letters, digits or dashes' }) sku!: string;
+  @MaxLength(40) @Matches(SKU, { message: 'sku must be 1 to 40 upper-case letters, digits or dashes' }) sku!: string;
   @IsInt() @Min(1) @Max(100) quantity!: number;
 }
 
 /** `orders.place-order`: buy some products for a customer, paying by card. */
 export class PlaceOrder {
   /** The customer placing it (the edge takes it from the verified token, never from the body). */
-  @IsUUID('4') customerId!: string;
+  @MaxLength(36) @IsUUID('4') customerId!: string;
   @ArrayMinSize(1)
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => OrderLineRequest)
+  @Nested(() => OrderLineRequest, { maxItems: 20 })
   lines!: OrderLineRequest[];
-  @Matches(/^\d{12,19}$/, { message: 'cardNumber must be 12 to 19 digits' }) cardNumber!: string;
+  @MaxLength(19)
+  @Matches(/^\d{12,19}$/, { message: 'cardNumber must be 12 to 19 digits' })
+  cardNumber!: string;
   /** Makes placing safe to retry: the same key answers the order it first placed. */
-  @IsOptional()
+  @Optional()
+  @MaxLength(100)
   @Matches(/^[A-Za-z0-9._:-]{8,100}$/, { message: 'idempotencyKey must be 8 to 100 letters, digits or . _ : -' })
   idempotencyKey?: string;
 }
@@ -79,16 +70,16 @@ export class OrderView {
 
 /** `orders.get-order` / `orders.cancel-order`: an order, seen by its customer (or by the system when absent). */
 export class OrderRef {
-  @IsUUID('4') orderId!: string;
+  @MaxLength(36) @IsUUID('4') orderId!: string;
   /** When given, an order of another customer is `NotFoundError`, as if it did not exist. */
-  @IsOptional() @IsUUID('4') customerId?: string;
+  @Optional() @MaxLength(36) @IsUUID('4') customerId?: string;
 }
 
 /** `orders.list-orders`: a customer's orders, newest first. */
 export class ListOrders {
-  @IsUUID('4') customerId!: string;
-  @IsOptional() @IsInt() @Min(1) @Max(10_000) page?: number;
-  @IsOptional() @IsInt() @Min(1) @Max(100) pageSize?: number;
+  @MaxLength(36) @IsUUID('4') customerId!: string;
+  @Optional() @IsInt() @Min(1) @Max(10_000) page?: number;
+  @Optional() @IsInt() @Min(1) @Max(100) pageSize?: number;
 }
 
 /** One page of orders. */

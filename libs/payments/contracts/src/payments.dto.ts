@@ -1,10 +1,10 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { Nested } from '@seam/transport';
+import { IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** An amount of money in integer minor units (cents) of an ISO 4217 currency. Never a float. */
 export class Money {
   @IsInt() @Min(1) @Max(100_000_000_00) amount!: number;
-  @Matches(/^[A-Z]{3}$/, { message: 'currency must be a 3-letter ISO 4217 code' }) currency!: string;
+  @MaxLength(3) @Matches(/^[A-Z]{3}$/, { message: 'currency must be a 3-letter ISO 4217 code' }) currency!: string;
 }
 
 /** A key naming one intended operation: the same key again gets the same answer and no new effect. */
@@ -13,27 +13,30 @@ const IDEMPOTENCY_MESSAGE = { message: 'idempotencyKey must be 8 to 100 letters,
 
 /** `payments.authorize-payment`: hold `amount` on a card for an order. */
 export class AuthorizePayment {
-  @Matches(IDEMPOTENCY_KEY, IDEMPOTENCY_MESSAGE) idempotencyKey!: string;
-  @IsUUID('4') orderId!: string;
-  @ValidateNested() @Type(() => Money) amount!: Money;
+  @MaxLength(100) @Matches(IDEMPOTENCY_KEY, IDEMPOTENCY_MESSAGE) idempotencyKey!: string;
+  @MaxLength(36) @IsUUID('4') orderId!: string;
+  @Nested(() => Money) amount!: Money;
   /** 12 to 19 digits. Only the last four are ever stored. */
-  @IsString() @Matches(/^\d{12,19}$/, { message: 'cardNumber must be 12 to 19 digits' }) cardNumber!: string;
+  @IsString()
+  @MaxLength(19)
+  @Matches(/^\d{12,19}$/, { message: 'cardNumber must be 12 to 19 digits' })
+  cardNumber!: string;
 }
 
 /** `payments.capture-payment` / `payments.refund-payment`: act on an authorized payment. */
 export class PaymentAction {
-  @Matches(IDEMPOTENCY_KEY, IDEMPOTENCY_MESSAGE) idempotencyKey!: string;
-  @IsUUID('4') paymentId!: string;
+  @MaxLength(100) @Matches(IDEMPOTENCY_KEY, IDEMPOTENCY_MESSAGE) idempotencyKey!: string;
+  @MaxLength(36) @IsUUID('4') paymentId!: string;
 }
 
 /** `payments.get-payment` */
 export class GetPayment {
-  @IsUUID('4') paymentId!: string;
+  @MaxLength(36) @IsUUID('4') paymentId!: string;
 }
 
 /** `payments.find-order-payments`: which order. */
 export class FindOrderPayments {
-  @IsUUID('4') orderId!: string;
+  @MaxLength(36) @IsUUID('4') orderId!: string;
 }
 
 /** The payments made for one order (normally one; none when it was never authorized). */

@@ -1,15 +1,15 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
+import { Nested, Optional } from '@seam/transport';
+import { IsIn, IsISO8601, IsString, IsUUID, MaxLength } from 'class-validator';
 import { Money } from './payments.dto.js';
 
 /** A payment changed state (the payload of every payments event). */
 export class PaymentEvent {
-  @IsUUID('4') id!: string;
-  @IsISO8601() occurredAt!: string;
-  @IsUUID('4') paymentId!: string;
-  @IsUUID('4') orderId!: string;
-  @ValidateNested() @Type(() => Money) amount!: Money;
+  @MaxLength(36) @IsUUID('4') id!: string;
+  @MaxLength(40) @IsISO8601() occurredAt!: string;
+  @MaxLength(36) @IsUUID('4') paymentId!: string;
+  @MaxLength(36) @IsUUID('4') orderId!: string;
+  @Nested(() => Money) amount!: Money;
   @IsIn(['authorized', 'declined', 'captured', 'refunded']) status!:
     'authorized' | 'declined' | 'captured' | 'refunded';
-  @IsOptional() @IsString() reason?: string;
+  @Optional() @IsString() @MaxLength(500) reason?: string;
 }

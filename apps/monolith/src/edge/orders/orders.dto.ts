@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { OrderLine, OrderPage, OrderPaymentStatus, OrderStatus, OrderView } from '@contracts/orders';
-import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { Nested, Optional } from '@seam/transport';
+import { IsInt, IsString, IsUUID, MaxLength } from 'class-validator';
 import { MoneyDto } from '../money.dto.js';
 
 // Shapes only: limits (lines per order, quantities, card syntax) are the orders module's rules,
@@ -16,9 +16,7 @@ export class OrderLineRequest {
 /** `POST /api/orders`: the customer is whoever the access token belongs to, never a field. */
 export class PlaceOrderRequest {
   @ApiProperty({ type: [OrderLineRequest], minItems: 1, maxItems: 20 })
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => OrderLineRequest)
+  @Nested(() => OrderLineRequest, { maxItems: 20 })
   lines!: OrderLineRequest[];
 
   @ApiProperty({ description: '12 to 19 digits; 4000000000000002 is always declined', example: '4242424242424242' })
@@ -29,13 +27,13 @@ export class PlaceOrderRequest {
 
 /** `GET /api/orders?page=&pageSize=` */
 export class ListOrdersQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 }) @IsOptional() @IsInt() page?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @IsInt() pageSize?: number;
+  @ApiPropertyOptional({ minimum: 1, default: 1 }) @Optional() @IsInt() page?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @Optional() @IsInt() pageSize?: number;
 }
 
 /** `/api/orders/:id…` */
 export class OrderIdParams {
-  @ApiProperty({ format: 'uuid' }) @IsUUID('4') id!: string;
+  @ApiProperty({ format: 'uuid' }) @MaxLength(36) @IsUUID('4') id!: string;
 }
 
 const STATUSES: OrderStatus[] = ['pending', 'confirmed', 'rejected', 'cancelled'];

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { ProductPage, ProductView } from '@contracts/catalog';
 import type { StockLevel } from '@contracts/inventory';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { Nested, Optional } from '@seam/transport';
+import { IsBoolean, IsInt, IsString, MaxLength } from 'class-validator';
 import { MoneyDto } from '../money.dto.js';
 
 // Shapes only: sku syntax, lengths and ranges are the catalog's and inventory's rules, enforced
@@ -10,10 +10,10 @@ import { MoneyDto } from '../money.dto.js';
 
 /** `GET /api/products?page=&pageSize=&q=` */
 export class ListProductsQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 }) @IsOptional() @IsInt() page?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @IsInt() pageSize?: number;
+  @ApiPropertyOptional({ minimum: 1, default: 1 }) @Optional() @IsInt() page?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @Optional() @IsInt() pageSize?: number;
   @ApiPropertyOptional({ description: 'Matches name, description or sku', maxLength: 100 })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   q?: string;
@@ -29,20 +29,20 @@ export class CreateProductRequest {
   @ApiProperty({ pattern: '^[A-Z0-9][A-Z0-9-]{0,39}$', example: 'MUG-SEAM' }) @IsString() @MaxLength(40) sku!: string;
   @ApiProperty({ maxLength: 120, example: 'Seam enamel mug' }) @IsString() @MaxLength(120) name!: string;
   @ApiPropertyOptional({ maxLength: 2000, default: '' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(2_000)
   description?: string;
-  @ApiProperty({ type: MoneyDto }) @ValidateNested() @Type(() => MoneyDto) price!: MoneyDto;
-  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() active?: boolean;
+  @ApiProperty({ type: MoneyDto }) @Nested(() => MoneyDto) price!: MoneyDto;
+  @ApiPropertyOptional({ default: true }) @Optional() @IsBoolean() active?: boolean;
 }
 
 /** `PATCH /api/products/:sku` (admin): the fields to change. */
 export class UpdateProductRequest {
-  @ApiPropertyOptional({ maxLength: 120 }) @IsOptional() @IsString() @MaxLength(120) name?: string;
-  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2_000) description?: string;
-  @ApiPropertyOptional({ type: MoneyDto }) @IsOptional() @ValidateNested() @Type(() => MoneyDto) price?: MoneyDto;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
+  @ApiPropertyOptional({ maxLength: 120 }) @Optional() @IsString() @MaxLength(120) name?: string;
+  @ApiPropertyOptional({ maxLength: 2000 }) @Optional() @IsString() @MaxLength(2_000) description?: string;
+  @ApiPropertyOptional({ type: MoneyDto }) @Optional() @Nested(() => MoneyDto) price?: MoneyDto;
+  @ApiPropertyOptional() @Optional() @IsBoolean() active?: boolean;
 }
 
 /** `PUT /api/products/:sku/stock` (admin): how many units can be ordered from now on. */

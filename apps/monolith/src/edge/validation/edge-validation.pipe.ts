@@ -1,5 +1,5 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform, ValidationPipe } from '@nestjs/common';
-import { type FieldViolation, ValidationError } from '@seam/transport';
+import { type FieldViolation, invalidPayload } from '@seam/transport';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
 
 type Part = ArgumentMetadata['type'];
@@ -12,7 +12,8 @@ const WHERE: Record<Part, string> = { body: 'request body', query: 'query string
  * refused. Query and path values are text, so they are converted to the declared type first
  * (`?page=2` → 2); a JSON body is not converted: `"quantity": "2"` is a wrong type.
  *
- * @throws ValidationError listing each offending field (`lines[1].quantity`) and its messages.
+ * @throws ValidationError listing each offending field (`lines[1].quantity`) and its messages,
+ * capped as at the contracts' doors (`invalidPayload`: the first 20 fields, bounded text).
  */
 @Injectable()
 export class EdgeValidationPipe implements PipeTransform {
@@ -33,7 +34,7 @@ export class EdgeValidationPipe implements PipeTransform {
         transformOptions: { enableImplicitConversion: part !== 'body' },
         validationError: { target: false, value: false },
         exceptionFactory: (errors: ClassValidatorError[]) =>
-          new ValidationError(`Invalid ${WHERE[part]}`, fieldViolations(errors)),
+          invalidPayload(`Invalid ${WHERE[part]}`, fieldViolations(errors)),
       });
       this.pipes.set(part, pipe);
     }
@@ -44,12 +45,16 @@ export class EdgeValidationPipe implements PipeTransform {
 /** class-validator's error tree as flat field paths: `lines[1].quantity`, `price.amount`. */
 export function fieldViolations(errors: readonly ClassValidatorError[], parent = ''): FieldViolation[] {
   return errors.flatMap((error) => {
-    const path = /^\d+$/.test(error.property)
-      ? `${parent}[${error.property}]`
-      : parent
-        ? `${parent}.${error.property}`
-        : error.property;
-    const own = error.constraints ? [{ path, messages: Object.values(error.constraints) }] : [];
+    // No property: class-validator refused a value that is no DTO at all (an array in a list of DTOs).
+    const path =
+      error.property === undefined
+        ? parent
+        : /^\d+$/.test(error.property)
+          ? `${parent}[${error.property}]`
+          : parent
+            ? `${parent}.${error.property}`
+            : error.property;
+    const own = error.constraints ? [{ path, messages: [...new Set(Object.values(error.constraints))] }] : [];
     return [...own, ...fieldViolations(error.children ?? [], path)];
   });
 }

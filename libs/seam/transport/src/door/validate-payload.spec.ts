@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsOptional, IsString, Length, Min, ValidateNested } from 'class-validator';
 import { ValidationError } from '../errors/seam-error.js';
-import { validatePayload } from './validate-payload.js';
+import { invalidPayload, MAX_REPORTED_VIOLATIONS, validatePayload } from './validate-payload.js';
 
 class Line {
   @IsString()
@@ -169,6 +169,44 @@ describe('validate-payload', () => {
       expect(pathsOf(Ping, JSON.parse('{"__proto__":{"polluted":true}}'))).toEqual(['__proto__']);
       expect(pathsOf(Ping, [])).toEqual(['']);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+
+    it('lists at most 20 offending fields however many there are, and says how many it found', () => {
+      const lines = Array.from({ length: 500 }, () => ({ sku: 7, quantity: 0 }));
+      const error = rejection(PlaceOrder, { customerId: 'c-1', lines });
+      expect(error.fields).toHaveLength(MAX_REPORTED_VIOLATIONS);
+      expect(error.fields[0]).toEqual({ path: 'lines[0].sku', messages: ['sku must be a string'] });
+      expect(error.message).toBe('Invalid PlaceOrder (20 of 1000 invalid fields listed)');
+      expect(JSON.stringify(error.fields).length).toBeLessThan(2_000);
+    });
+
+    it('caps unknown and forbidden keys the same way, and cuts a key as long as the body', () => {
+      const unknown = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`extra${i}`, i]));
+      expect(rejection(PlaceOrder, { ...valid, ...unknown }).fields).toHaveLength(MAX_REPORTED_VIOLATIONS);
+      expect(rejection(Ping, unknown).fields).toHaveLength(MAX_REPORTED_VIOLATIONS);
+      const forbidden = `[${Array.from({ length: 100 }, () => '{"__proto__":{}}').join(',')}]`;
+      expect(rejection(PlaceOrder, { ...valid, lines: JSON.parse(forbidden) }).fields).toHaveLength(20);
+      const longKey = 'k'.repeat(100_000);
+      const [field] = rejection(Ping, { [longKey]: 1 }).fields;
+      expect(field!.path.length).toBeLessThanOrEqual(200);
+      expect(field!.messages[0]!.length).toBeLessThanOrEqual(200);
+    });
+
+    it('leaves a short error exactly as it was found', () => {
+      const error = rejection(PlaceOrder, { customerId: 'c-1', lines: [{ sku: 'A', quantity: 0 }] });
+      expect(error.message).toBe('Invalid PlaceOrder');
+      expect(error.fields).toEqual([{ path: 'lines[0].quantity', messages: ['quantity must not be less than 1'] }]);
+    });
+  });
+
+  describe('invalidPayload', () => {
+    it('keeps at most 5 messages per field, each at most 200 characters', () => {
+      const error = invalidPayload('Invalid X', [
+        { path: 'a', messages: Array.from({ length: 9 }, () => 'm'.repeat(500)) },
+      ]);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.fields[0]!.messages).toHaveLength(5);
+      expect(error.fields[0]!.messages.every((message) => message.length === 200 && message.endsWith('…'))).toBe(true);
     });
   });
 });

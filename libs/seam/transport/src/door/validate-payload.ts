@@ -16,14 +16,22 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
   validationError: { target: false, value: false },
 };
 
+/** At most this many offending fields in one {@link ValidationError}: the rest are counted, not listed. */
+export const MAX_REPORTED_VIOLATIONS = 20;
+/** At most this many messages per offending field. */
+const MAX_MESSAGES_PER_FIELD = 5;
+/** Paths and messages longer than this are cut (a key can be as long as the body that carries it). */
+const MAX_TEXT_LENGTH = 200;
+
 /**
  * Validates an incoming payload against its contract DTO and returns it as an instance of that
  * class. Synchronous on purpose: `validateSync` is ~1.5 µs cheaper per call than `validate`, and
  * a DTO has no business doing I/O (async validators are not run at the door).
  *
- * @throws ValidationError listing every offending field (path and messages): not an object,
+ * @throws ValidationError listing the offending fields (path and messages): not an object,
  * forbidden keys (`__proto__`, `constructor`, `prototype`), nested deeper than 64 levels,
- * unknown fields, wrong types, failed constraints.
+ * unknown fields, wrong types, failed constraints — at most {@link MAX_REPORTED_VIOLATIONS} of
+ * them (see {@link invalidPayload}).
  */
 export function validatePayload<T>(dto: DtoClass<T>, value: unknown): T {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -37,20 +45,43 @@ export function validatePayload<T>(dto: DtoClass<T>, value: unknown): T {
   }
   if (scan.paths.length > 0) {
     const fields = scan.paths.map((path) => ({ path, messages: [`${path.split('.').pop()} is a forbidden key`] }));
-    throw new ValidationError(`${dto.name} has forbidden keys`, fields);
+    throw invalidPayload(`${dto.name} has forbidden keys`, fields);
   }
   if (!hasConstraints(dto)) return acceptEmpty(dto, value);
   const instance = toInstance(dto, value);
   const errors = validateSync(instance as object, VALIDATOR_OPTIONS);
-  if (errors.length > 0) throw new ValidationError(`Invalid ${dto.name}`, flatten(errors, ''));
+  if (errors.length > 0) throw invalidPayload(`Invalid ${dto.name}`, flatten(errors, ''));
   return instance;
+}
+
+/**
+ * The {@link ValidationError} of an invalid input, of bounded size whatever the input: the first
+ * {@link MAX_REPORTED_VIOLATIONS} fields, each with at most 5 messages, paths and messages cut
+ * at 200 characters. When fields were left out, `message` ends with how many were found
+ * (`… (20 of 512 invalid fields listed)`): the shape stays `{ path, messages }[]`. Every door —
+ * the contract's (all transports) and the HTTP edge's — builds its error here, so the same
+ * input gets the same answer in every mode.
+ */
+export function invalidPayload(message: string, fields: readonly FieldViolation[]): ValidationError {
+  const listed = fields.slice(0, MAX_REPORTED_VIOLATIONS).map((field) => ({
+    path: cut(field.path),
+    messages: field.messages.slice(0, MAX_MESSAGES_PER_FIELD).map(cut),
+  }));
+  const note = fields.length > listed.length ? ` (${listed.length} of ${fields.length} invalid fields listed)` : '';
+  return new ValidationError(`${message}${note}`, listed);
+}
+
+function cut(text: string): string {
+  return text.length > MAX_TEXT_LENGTH ? `${text.slice(0, MAX_TEXT_LENGTH - 1)}…` : text;
 }
 
 function flatten(errors: ClassValidatorError[], parent: string): FieldViolation[] {
   const fields: FieldViolation[] = [];
   for (const error of errors) {
-    const path = join(parent, error.property);
-    if (error.constraints) fields.push({ path, messages: Object.values(error.constraints) });
+    // class-validator names no property when it refuses a value that is no DTO at all (an array
+    // inside a list of DTOs): the path is the parent's.
+    const path = error.property === undefined ? parent : join(parent, error.property);
+    if (error.constraints) fields.push({ path, messages: [...new Set(Object.values(error.constraints))] });
     if (error.children?.length) fields.push(...flatten(error.children, path));
   }
   return fields;
@@ -78,7 +109,7 @@ function acceptEmpty<T>(dto: DtoClass<T>, value: object): T {
   const keys = Object.keys(value);
   if (keys.length > 0) {
     const fields = keys.map((path) => ({ path, messages: [`property ${path} should not exist`] }));
-    throw new ValidationError(`Invalid ${dto.name}`, fields);
+    throw invalidPayload(`Invalid ${dto.name}`, fields);
   }
   return new dto();
 }
