@@ -1,5 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_MESSAGE_BYTES, ENVELOPE_ALLOWANCE_BYTES } from '@seam/transport';
+import {
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  ENVELOPE_ALLOWANCE_BYTES,
+  SeamTcpServer,
+} from '@seam/transport';
 import { freePort, LoopStalls } from '@seam/testing';
 import {
   expectNormalCallSucceeds,
@@ -22,6 +27,7 @@ const echo = (id: string) => ({ id, pattern: 'probe.echo-message', data: { text:
 describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
   let port: number;
   let target: HostileTarget;
+  let server: SeamTcpServer;
   const peers: RawTcpPeer[] = [];
   const openPeer = async () => {
     const peer = await RawTcpPeer.open(port);
@@ -58,6 +64,7 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
       { transport: 'tcp', host: '127.0.0.1', port },
       { incompleteFrameTimeoutMs: FRAME_TIMEOUT_MS },
     );
+    server = target.servers.find((candidate) => candidate instanceof SeamTcpServer)!;
     await expectNormalCallSucceeds(target, 'warm-up');
   });
   afterEach(() => peers.splice(0).forEach((peer) => peer.destroy()));
@@ -71,6 +78,7 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
       ['invalid JSON in a well-formed frame', '5#{abc}'],
       ['a non-numeric length', 'xx#{}'],
       ['a negative length', '-1#{}'],
+      ['a declared length far above the limit', `${FRAME_LIMIT * 100}#{}`],
     ])('drops the connection at once on %s, and keeps serving', async (_case, bytes) => {
       const peer = await openPeer();
       const stalls = LoopStalls.watch();
@@ -101,7 +109,6 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
     it.each([
       ['a frame cut half way', '60#{"id":"half","pattern":"probe.echo-message","da'],
       ['a length without its delimiter', '4096'],
-      ['a declared length far above the limit', `${FRAME_LIMIT * 100}#{}`],
     ])('drops a connection left with %s after incompleteFrameTimeoutMs, not before', async (_case, bytes) => {
       const peer = await openPeer();
       const stalls = LoopStalls.watch();
@@ -113,6 +120,33 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
       // + the longest stall of this process meanwhile: no timer fires during one (see LoopStalls).
       expect(elapsed).toBeLessThan(FRAME_TIMEOUT_MS + 1_000 + stalls.stop());
       expect(peer.frames).toEqual([]);
+      await expectServing();
+    });
+  });
+
+  describe('slowloris', () => {
+    it('drops a connection trickling a frame one byte at a time at the frame deadline: bytes do not extend it', async () => {
+      const peer = await openPeer();
+      const deadlinesBefore = server.stats.rejections['frame-deadline'];
+      const bytes = frame(
+        JSON.stringify({ id: 'slow', pattern: 'probe.echo-message', data: { text: 'x'.repeat(200) } }),
+      );
+      const stalls = LoopStalls.watch();
+      const startedAt = performance.now();
+      const trickle = (async () => {
+        // 20 ms a byte: the frame would need > 4 s, and every read comes well inside Nest's idle timer.
+        for (let i = 0; i < bytes.length && peer.open; i++) {
+          await peer.write(bytes[i]);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      const elapsed = (await peer.closedWithin(FRAME_TIMEOUT_MS + 5_000)) - startedAt;
+      await trickle;
+      expect(elapsed).toBeGreaterThanOrEqual(FRAME_TIMEOUT_MS - TIMER_SLACK_MS);
+      // + the longest stall of this process meanwhile: no timer fires during one (see LoopStalls).
+      expect(elapsed).toBeLessThan(FRAME_TIMEOUT_MS + 1_000 + stalls.stop());
+      expect(peer.frames).toEqual([]);
+      expect(server.stats.rejections['frame-deadline']).toBe(deadlinesBefore + 1);
       await expectServing();
     });
   });
@@ -292,6 +326,8 @@ describe('Hostile input: TCP wire (Seam TCP server in this process)', () => {
   });
 
   describe('abandoned connections', () => {
+    // Below maxConnections (default 1,024) and within firstFrameTimeoutMs (default 10 s): their
+    // closing is checked in tcp-limits.int-spec.ts.
     it('still serves normal calls with 200 connections opened and left silent', async () => {
       const silent = await Promise.all(Array.from({ length: 200 }, () => openPeer()));
       await expectServing();

@@ -1,7 +1,16 @@
 import { expect } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
-import { type Endpoint, InProcessBus, SeamClient, type SeamTransportOptions, startSeamServers } from '@seam/transport';
+import {
+  createTransportServers,
+  type Endpoint,
+  InProcessBus,
+  type ResolvedSeamOptions,
+  SEAM_OPTIONS,
+  SeamClient,
+  type SeamTransportOptions,
+} from '@seam/transport';
 import { CALLEE_MODULES, CallerAppModule, ProbeAppModule } from '../../parity/fixtures/probe-app.module.js';
 import { ProbeContract } from '../../parity/fixtures/probe.contract.js';
 
@@ -9,6 +18,8 @@ import { ProbeContract } from '../../parity/fixtures/probe.contract.js';
 export interface HostileTarget {
   /** The well-behaved caller. */
   client: SeamClient;
+  /** The callee's servers (in-process first), e.g. to read a TCP server's counters. */
+  servers: readonly CustomTransportStrategy[];
   close(): Promise<void>;
 }
 
@@ -30,7 +41,10 @@ export async function startTarget(
     imports: [ProbeAppModule.with({ ...extra, hosted: CALLEE_MODULES, endpoints, bus: new InProcessBus() })],
   }).compile();
   const callee = calleeRef.createNestApplication({ logger: false });
-  await startSeamServers(callee);
+  // What startSeamServers does, keeping the servers so that a test can read their counters.
+  const servers = createTransportServers(callee.get<ResolvedSeamOptions>(SEAM_OPTIONS));
+  for (const strategy of servers) callee.connectMicroservice({ strategy }, { inheritAppConfig: true });
+  await callee.startAllMicroservices();
   await callee.init();
   let caller: INestApplication | undefined;
   try {
@@ -46,6 +60,7 @@ export async function startTarget(
   const callerApp = caller;
   return {
     client: callerApp.get(SeamClient),
+    servers,
     close: async () => {
       await callerApp.close();
       await callee.close();

@@ -1,4 +1,5 @@
 import { parseRedisUrl } from '../transports/redis/redis-url.js';
+import { resolveTcpServerLimits } from '../transports/tcp/tcp-limits.js';
 import { DEFAULT_DEADLINE_MS, DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS, DEFAULT_MAX_MESSAGE_BYTES } from '../wire/limits.js';
 import type { ResolvedSeamOptions, SeamTransportOptions } from './seam-options.js';
 
@@ -17,6 +18,8 @@ export function resolveOptions(options: SeamTransportOptions): ResolvedSeamOptio
     incompleteFrameTimeoutMs: options.incompleteFrameTimeoutMs ?? DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS,
     propagation: options.propagation ?? true,
     bus: options.bus,
+    // Checked here so that a bad value fails at start-up; absent, each server applies the defaults.
+    tcpServer: options.tcpServer && resolveTcpServerLimits(options.tcpServer),
   };
   for (const key of ['deadlineMs', 'maxMessageBytes', 'incompleteFrameTimeoutMs'] as const) {
     const value = resolved[key];

@@ -1,4 +1,5 @@
 import type { InProcessBus } from '../transports/in-process/in-process.bus.js';
+import type { TcpServerLimits } from '../transports/tcp/tcp-limits.js';
 import type { Endpoint } from './endpoint.js';
 
 /** Configuration of Seam's transport layer for one process. */
@@ -15,8 +16,13 @@ export interface SeamTransportOptions {
   deadlineMs?: number;
   /** Largest request, response or event payload in UTF-8 JSON bytes (default 1 MiB). */
   maxMessageBytes?: number;
-  /** How long a TCP peer may leave a frame half-sent (default 5,000 ms). */
+  /**
+   * How long a TCP peer has to complete a frame, from its first byte; more bytes do not extend it
+   * (default 5,000 ms).
+   */
   incompleteFrameTimeoutMs?: number;
+  /** Limits of this process's TCP servers across their connections (each has a default). */
+  tcpServer?: TcpServerLimits;
   /**
    * Carry the call context (correlation id, deadline) to nested calls implicitly through
    * AsyncLocalStorage (default true). Costs ~180 ns per awaited promise on Node 20; with it off,
@@ -28,4 +34,5 @@ export interface SeamTransportOptions {
 }
 
 /** {@link SeamTransportOptions} with every default applied. */
-export type ResolvedSeamOptions = Required<Omit<SeamTransportOptions, 'bus'>> & Pick<SeamTransportOptions, 'bus'>;
+export type ResolvedSeamOptions = Required<Omit<SeamTransportOptions, 'bus' | 'tcpServer'>> &
+  Pick<SeamTransportOptions, 'bus' | 'tcpServer'>;

@@ -76,6 +76,7 @@ function createRemoteServer(
         host: endpoint.host,
         port: endpoint.port,
         incompleteFrameTimeoutMs: options.incompleteFrameTimeoutMs,
+        ...options.tcpServer,
       });
     case 'redis':
       return endpoint.mode === 'pubsub'

@@ -1,21 +1,36 @@
 import type { Socket } from 'node:net';
-import { type MessageHandler, ServerTCP, TcpContext } from '@nestjs/microservices';
-import type { JsonSocket } from '@nestjs/microservices/helpers/json-socket.js';
+import { type MessageHandler, ServerTCP, TcpContext, type TcpSocket } from '@nestjs/microservices';
 import { CallContext } from '../../context/call-context.js';
 import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
 import { UnavailableError } from '../../errors/seam-error.js';
 import { type DispatchOptions, dispatchEvent, dispatchRequest } from '../server-core/dispatch.js';
 import { HandlerTable } from '../server-core/handler-table.js';
 import { type RemoteServerOptions, remoteDispatchOptions, structuredCopy } from '../server-core/server-options.js';
+import { DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS } from '../../wire/limits.js';
+import { BufferBudget } from './buffer-budget.js';
 import { corkUntilNextTick } from './cork.js';
-import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
+import { DEFAULT_MAX_SEND_BUFFER_BYTES, FrameSocket, type FrameSocketOptions } from './frame-socket.js';
+import { maxFrameChars, resolveTcpServerLimits, type TcpLimits, type TcpServerLimits } from './tcp-limits.js';
+import { type TcpRejectionCounts, TcpRejections } from './tcp-rejections.js';
 
 /** Options of {@link SeamTcpServer}. */
-export interface SeamTcpServerOptions extends RemoteServerOptions, TcpLimits {
+export interface SeamTcpServerOptions extends RemoteServerOptions, TcpLimits, TcpServerLimits {
   host: string;
   port: number;
   /** How long `close()` waits for requests in flight to be answered (default 8,000 ms). */
   drainTimeoutMs?: number;
+}
+
+/** What a {@link SeamTcpServer} holds and has refused, read at one moment. */
+export interface TcpServerStats {
+  /** Connections open now. */
+  connections: number;
+  /** Data held now in frames not yet handled, across connections (see `maxBufferedBytes`). */
+  bufferedBytes: number;
+  /** Malformed frames received so far (invalid length, invalid JSON, too large). */
+  badFrames: number;
+  /** Every connection dropped or refused so far, by reason. */
+  rejections: TcpRejectionCounts;
 }
 
 /** Below the 10 s a deployable has to exit after SIGTERM, leaving time to close the rest. */
@@ -25,7 +40,10 @@ const DEFAULT_DRAIN_TIMEOUT_MS = 8_000;
  * Nest's TCP server with Seam's semantics on top, on the unchanged Nest wire format (a stock Nest
  * `ClientProxy` can call it): typed errors for unknown patterns and expired deadlines, the call
  * context built on arrival, responses size-checked, events delivered once per subscribing module,
- * frame size and incomplete-frame limits on every connection.
+ * and the limits of {@link TcpLimits} and {@link TcpServerLimits}: a deadline per frame, a first-frame
+ * timeout, a connection limit and a ceiling on data held across connections. A dropped connection
+ * is counted ({@link SeamTcpServer.stats}) and logged in one line at most once per interval — Nest
+ * logs a stack trace per bad frame, which a peer sending garbage in a loop turns into a log flood.
  */
 export class SeamTcpServer extends ServerTCP {
   private readonly table = new HandlerTable();
@@ -35,12 +53,44 @@ export class SeamTcpServer extends ServerTCP {
   private inFlight = 0;
   private closing = false;
   private onDrained?: () => void;
+  private readonly framing: Omit<FrameSocketOptions, 'onReject'>;
+  private readonly rejected: TcpRejections;
 
   constructor(options: SeamTcpServerOptions) {
-    super({ host: options.host, port: options.port, ...jsonSocketOptions(options) });
+    super({ host: options.host, port: options.port });
     this.hosted = new Set(options.hosted);
     this.dispatch = remoteDispatchOptions(options);
     this.drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+    const limits = resolveTcpServerLimits(options);
+    this.framing = {
+      maxFrameChars: maxFrameChars(options),
+      frameDeadlineMs: options.incompleteFrameTimeoutMs ?? DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS,
+      firstFrameTimeoutMs: limits.firstFrameTimeoutMs,
+      maxSendBufferBytes: DEFAULT_MAX_SEND_BUFFER_BYTES,
+      budget: new BufferBudget(limits.maxBufferedBytes),
+    };
+    this.rejected = new TcpRejections(`TCP server ${this.host}:${this.port}`, limits.rejectionLogIntervalMs, (line) =>
+      this.logger.warn(line),
+    );
+    // Node closes a connection over the limit as it accepts it, then reports it here.
+    this.server.maxConnections = limits.maxConnections;
+    this.server.on('drop', (peer?: { remoteAddress?: string; remotePort?: number }) =>
+      this.rejected.record(
+        'connection-limit',
+        `${peer?.remoteAddress}:${peer?.remotePort}`,
+        `${limits.maxConnections} connections open`,
+      ),
+    );
+  }
+
+  /** Connections, data held and rejections so far (e.g. for metrics). */
+  get stats(): TcpServerStats {
+    return {
+      connections: this.openSockets.size,
+      bufferedBytes: this.framing.budget.held,
+      badFrames: this.rejected.badFrames,
+      rejections: this.rejected.counts,
+    };
   }
 
   override addHandler(
@@ -61,7 +111,30 @@ export class SeamTcpServer extends ServerTCP {
     super.listen(callback);
   }
 
-  override async handleMessage(socket: JsonSocket, rawMessage: unknown): Promise<void> {
+  /**
+   * Nest's version with Seam's framing, and socket errors counted and rate-limit logged instead of
+   * logged with a stack each.
+   */
+  override bindHandler(socket: Socket): void {
+    this.trackOpenSocket(socket);
+    const peer = peerOf(socket);
+    const framed = this.getSocketInstance(socket);
+    framed.on(
+      'message',
+      (message) => void this.handleMessage(framed, message).catch((error) => this.handleError(error)),
+    );
+    socket.on('error', (error: Error) => this.rejected.record('socket-error', peer, error.message));
+  }
+
+  protected override getSocketInstance(socket: Socket): TcpSocket {
+    const peer = peerOf(socket);
+    return new FrameSocket(socket, {
+      ...this.framing,
+      onReject: (reason, detail) => this.rejected.record(reason, peer, detail),
+    });
+  }
+
+  override async handleMessage(socket: TcpSocket, rawMessage: unknown): Promise<void> {
     // Nest's default deserializer is synchronous: awaiting it anyway would cost a hop per message.
     const decoded = this.deserializer.deserialize(rawMessage);
     const packet = decoded instanceof Promise ? await decoded : decoded;
@@ -114,5 +187,10 @@ export class SeamTcpServer extends ServerTCP {
     // Let the last answers leave (they are corked until the next tick) before the sockets go.
     await new Promise((resolve) => setImmediate(resolve));
     super.close();
+    this.rejected.flush();
   }
+}
+
+function peerOf(socket: Socket): string {
+  return `${socket.remoteAddress}:${socket.remotePort}`;
 }
