@@ -3,7 +3,12 @@ import type { ArgumentMetadata } from '@nestjs/common';
 import { ValidationError } from '@seam/transport';
 import { LoginRequest, RegisterRequest } from '../auth/auth.dto.js';
 import { OrderIdParams, PlaceOrderRequest } from '../orders/orders.dto.js';
-import { CreateProductRequest, ListProductsQuery, SetStockRequest } from '../products/products.dto.js';
+import {
+  CreateProductRequest,
+  ListProductsQuery,
+  SetStockRequest,
+  UpdateProductRequest,
+} from '../products/products.dto.js';
 import { EdgeValidationPipe } from './edge-validation.pipe.js';
 
 const pipe = new EdgeValidationPipe();
@@ -85,6 +90,35 @@ describe('EdgeValidationPipe', () => {
     it('leaves custom parameters (the principal) alone', async () => {
       const principal = { userId: 'u', email: 'e', roles: [] };
       await expect(pipe.transform(principal, { type: 'custom', metatype: Object })).resolves.toBe(principal);
+    });
+
+    it('refuses a nested object that is an array, null or missing (each a 500 once the database saw it)', async () => {
+      const product = { sku: 'MUG', name: 'Mug' };
+      for (const price of [[], [{ amount: 1, currency: 'EUR' }], null, undefined]) {
+        expect(await refusedPaths({ ...product, price }, body(CreateProductRequest))).toEqual(['price']);
+      }
+      expect(await refusedPaths({ price: [] }, body(UpdateProductRequest))).toEqual(['price']);
+    });
+
+    it('takes an optional field as absent or valid: null is neither', async () => {
+      expect(await pipe.transform({}, body(UpdateProductRequest))).toEqual({});
+      expect(await refusedPaths({ name: null }, body(UpdateProductRequest))).toEqual(['name']);
+      expect(await refusedPaths({ description: null, price: null }, body(UpdateProductRequest))).toEqual([
+        'description',
+        'price',
+      ]);
+    });
+
+    it('refuses more than 20 order lines, and lists at most 20 offending fields with their count', async () => {
+      const lines = Array.from({ length: 400 }, () => ({ sku: 7, quantity: 'x' }));
+      const error = await pipe.transform({ lines, cardNumber: '4242424242424242' }, body(PlaceOrderRequest)).then(
+        () => undefined,
+        (caught: unknown) => caught as ValidationError,
+      );
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error!.fields).toHaveLength(20);
+      expect(error!.fields[0]).toEqual({ path: 'lines', messages: ['lines must contain no more than 20 elements'] });
+      expect(error!.message).toBe('Invalid request body (20 of 801 invalid fields listed)');
     });
   });
 });
