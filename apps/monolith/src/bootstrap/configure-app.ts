@@ -4,6 +4,9 @@ import { startSeamServers } from '@seam/transport';
 import { HttpDrain } from '../edge/lifecycle/http-drain.js';
 import { ProblemDetailsFilter } from '../edge/problems/problem-details.filter.js';
 import { RouteTable } from '../edge/problems/route-table.js';
+import { noStoreOnCredentials } from '../edge/security/no-store.middleware.js';
+import { securityHeaders } from '../edge/security/security-headers.js';
+import { assertProductionReady } from './production-checks.js';
 import { setUpSwagger } from './swagger.js';
 
 /** The largest JSON body the API accepts; a larger one is a 413 problem. */
@@ -13,11 +16,19 @@ export const JSON_BODY_LIMIT = '100kb';
  * Everything the monolith sets up between creating the app and listening, in one place so that
  * `main.ts` and the e2e suites run the very same app. The app must be created with
  * `bodyParser: false`: the JSON parser is installed here, after the drain middleware and with
- * the body limit.
+ * the body limit. Every response carries helmet's security headers, and auth answers
+ * `Cache-Control: no-store`.
+ *
+ * @throws ProductionConfigError when `NODE_ENV=production` and the admin password is the default.
  */
 export async function configureApp(app: NestExpressApplication): Promise<void> {
+  // Before anything listens or seeds: a production refusal stops the start (main.ts exits 1).
+  assertProductionReady();
   // Nothing to gain from announcing the framework to every client.
   app.disable('x-powered-by');
+  // First, so that every response — refused, drained or failed — carries them.
+  app.use(securityHeaders());
+  app.use(noStoreOnCredentials);
   app.use(app.get(HttpDrain).middleware);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost), app.get(RouteTable)));

@@ -8,6 +8,7 @@ import { Authenticated, CurrentPrincipal } from '../auth/auth.decorators.js';
 import { ApiProblems } from '../docs/api-problems.decorator.js';
 import { EdgeController } from '../edge-controller.decorator.js';
 import { IdempotencyKey } from './idempotency-key.decorator.js';
+import { idempotencyProblemOf } from './idempotency-reuse.js';
 import { OrderDetailsResponse, OrderProductResponse } from './order-details.dto.js';
 import { ListOrdersQuery, OrderIdParams, OrderPageResponse, OrderResponse, PlaceOrderRequest } from './orders.dto.js';
 
@@ -31,12 +32,14 @@ export class OrdersController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'The same key again answers the order it first placed',
+    description:
+      'The same key with the same body again answers the order it first placed; with a different body it is a 422',
   })
   @ApiCreatedResponse({
     type: OrderResponse,
     description: 'The order, confirmed or rejected (a rejection is an answer, not an error)',
   })
+  @ApiProblems(422)
   async place(
     @CurrentPrincipal() principal: Principal,
     @Body() body: PlaceOrderRequest,
@@ -44,7 +47,12 @@ export class OrdersController {
   ): Promise<OrderResponse> {
     const lines = body.lines.map(({ sku, quantity }) => ({ sku, quantity }));
     const request = { customerId: principal.userId, lines, cardNumber: body.cardNumber, idempotencyKey };
-    return OrderResponse.from(await this.seam.send(OrdersContract.placeOrder, request, { timeoutMs: SAGA_TIMEOUT_MS }));
+    const order = await this.seam
+      .send(OrdersContract.placeOrder, request, { timeoutMs: SAGA_TIMEOUT_MS })
+      .catch((error: unknown) => {
+        throw idempotencyProblemOf(error);
+      });
+    return OrderResponse.from(order);
   }
 
   @Get()
