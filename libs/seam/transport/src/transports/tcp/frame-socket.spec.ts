@@ -71,6 +71,7 @@ describe('FrameSocket', () => {
       ['a negative length', '-1#{}', 'invalid-length'],
       ['an empty length', '#{}', 'invalid-length'],
       ['17 digits without a delimiter', '12345678901234567', 'invalid-length'],
+      ['another protocol, before any delimiter', 'GET / HTTP/1.1\r\n', 'invalid-length'],
       ['a declared length over the limit', '1001#{', 'frame-too-large'],
       ['a body that is not JSON', '5#{abc}', 'invalid-json'],
     ])('drops the connection at once on %s', (_case, bytes, reason) => {
