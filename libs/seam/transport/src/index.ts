@@ -28,7 +28,9 @@ export { InProcessClient, type InProcessClientOptions } from './transports/in-pr
 export { InProcessContext } from './transports/in-process/in-process.context.js';
 export { InProcessServer, type InProcessServerOptions } from './transports/in-process/in-process.server.js';
 export { SeamTcpClient, type SeamTcpClientOptions } from './transports/tcp/seam-tcp.client.js';
-export { SeamTcpServer, type SeamTcpServerOptions } from './transports/tcp/seam-tcp.server.js';
+export { SeamTcpServer, type SeamTcpServerOptions, type TcpServerStats } from './transports/tcp/seam-tcp.server.js';
+export { DEFAULT_TCP_SERVER_LIMITS, type TcpLimits, type TcpServerLimits } from './transports/tcp/tcp-limits.js';
+export type { TcpRejectionCounts, TcpRejectionReason } from './transports/tcp/tcp-rejections.js';
 export { RedisStreamsClient, type RedisStreamsClientOptions } from './transports/redis/redis-streams.client.js';
 export { RedisStreamsServer, type RedisStreamsServerOptions } from './transports/redis/redis-streams.server.js';
 export { RedisStreamsContext } from './transports/redis/redis-streams.context.js';
