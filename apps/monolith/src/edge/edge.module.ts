@@ -10,14 +10,17 @@ import { OrdersController } from './orders/orders.controller.js';
 import { RouteTable } from './problems/route-table.js';
 import { ProductAdminController } from './products/product-admin.controller.js';
 import { ProductsController } from './products/products.controller.js';
+import { EdgeThrottlingModule } from './throttling/edge-throttling.module.js';
 
 /**
  * The HTTP edge under `/api`: routes that translate HTTP to contract calls (as the `edge` caller)
  * and back, with no business logic. Every request runs in its own Seam call context, and its
  * body and query are checked for prototype-polluting keys before any controller sees them.
+ * Every `/api` request is throttled per client address, log-in and register also per account
+ * (see `EdgeThrottlingModule`).
  */
 @Module({
-  imports: [SeamTransportModule.forModule(EDGE_CALLER), DiscoveryModule],
+  imports: [SeamTransportModule.forModule(EDGE_CALLER), DiscoveryModule, EdgeThrottlingModule],
   controllers: [AuthController, ProductsController, ProductAdminController, OrdersController],
   providers: [RouteTable, HttpDrain],
   exports: [RouteTable, HttpDrain],

@@ -4,6 +4,7 @@ import { IdentityContract, type Principal } from '@contracts/identity';
 import { SeamClient } from '@seam/transport';
 import { ApiProblems } from '../docs/api-problems.decorator.js';
 import { EdgeController } from '../edge-controller.decorator.js';
+import { AuthAttempts } from '../throttling/auth-attempts.decorator.js';
 import { Authenticated, CurrentPrincipal } from './auth.decorators.js';
 import { ActivityResponse, LoginRequest, RegisterRequest, SessionResponse, UserResponse } from './auth.dto.js';
 
@@ -16,6 +17,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Create a customer account' })
   @ApiCreatedResponse({ type: UserResponse })
   @ApiProblems(409)
+  @AuthAttempts()
   async register(@Body() body: RegisterRequest): Promise<UserResponse> {
     return UserResponse.from(
       await this.seam.send(IdentityContract.registerUser, {
@@ -31,6 +33,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange credentials for an access token' })
   @ApiOkResponse({ type: SessionResponse })
   @ApiProblems(401)
+  @AuthAttempts()
   async logIn(@Body() body: LoginRequest): Promise<SessionResponse> {
     return SessionResponse.from(
       await this.seam.send(IdentityContract.logIn, { email: body.email, password: body.password }),

@@ -92,6 +92,8 @@ function fromHttpException(error: HttpException): Problem {
       detail: 'The request body is larger than this API accepts',
       headers: {},
     };
+  // Throttling: the detail says how long to wait (never hidden, never logged: the client's pace).
+  if (status === 429) return { type: PROBLEM_TYPES.tooManyRequests, detail: error.message, headers: {} };
   if (status === 400 && error.cause instanceof SyntaxError)
     return { type: PROBLEM_TYPES.malformedJson, detail: error.message, headers: {} };
   const type = typeOfStatus(status);

@@ -14,9 +14,10 @@ const type = (slug: string, status: number, code: ErrorCode, title: string): Pro
   Object.freeze({ uri: `tag:seam.local,2026:problems/${slug}`, title, status, code });
 
 /**
- * Every problem type of the HTTP API. The contract errors map 1:1 (by code); four more come
- * from HTTP itself: a body that is not JSON, a body over the limit, a route that does not exist
- * and a method the route does not allow.
+ * Every problem type of the HTTP API. The contract errors map 1:1 (by code); five more come
+ * from HTTP itself: a body that is not JSON, a body over the limit, a route that does not exist,
+ * a method the route does not allow, and a client refused by throttling (429, with
+ * `Retry-After`; code `UNAVAILABLE`, the one that tells a client to try again later).
  */
 export const PROBLEM_TYPES = Object.freeze({
   validation: type('validation', 400, ErrorCode.Validation, 'The request is invalid'),
@@ -28,6 +29,7 @@ export const PROBLEM_TYPES = Object.freeze({
   noRoute: type('no-route', 404, ErrorCode.NotFound, 'No such route'),
   methodNotAllowed: type('method-not-allowed', 405, ErrorCode.NotFound, 'Method not allowed on this route'),
   conflict: type('conflict', 409, ErrorCode.Conflict, 'Conflict with the current state'),
+  tooManyRequests: type('too-many-requests', 429, ErrorCode.Unavailable, 'Too many requests'),
   unavailable: type('unavailable', 503, ErrorCode.Unavailable, 'Service unavailable'),
   deadlineExceeded: type('deadline-exceeded', 504, ErrorCode.DeadlineExceeded, 'The request took too long'),
   internal: type('internal', 500, ErrorCode.Internal, 'Internal error'),

@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AUTH_ATTEMPTS } from './auth-attempts.decorator.js';
+import { EdgeThrottlerGuard, throttlerOptionsOf } from './edge-throttler.guard.js';
+import { MemoryThrottleStore } from './memory-throttle.store.js';
+import { DEFAULT_THROTTLING, type ThrottlingConfig } from './throttling.config.js';
+import { TooManyRequestsException } from './too-many-requests.js';
+
+class Routes {
+  list(): void {}
+  logIn(): void {}
+}
+Reflect.defineMetadata(AUTH_ATTEMPTS, true, Routes.prototype.logIn);
+
+const config: ThrottlingConfig = {
+  ...DEFAULT_THROTTLING,
+  perAddress: { limit: 6, ttlMs: 10_000 },
+  authPerAddress: { limit: 4, ttlMs: 60_000 },
+  authPerAccount: { limit: 2, ttlMs: 60_000 },
+};
+
+describe('EdgeThrottlerGuard', () => {
+  const store = new MemoryThrottleStore();
+  afterEach(() => store.onApplicationShutdown());
+
+  async function guard(): Promise<EdgeThrottlerGuard> {
+    const created = new EdgeThrottlerGuard(throttlerOptionsOf(config), store, new Reflector());
+    await created.onModuleInit();
+    return created;
+  }
+
+  /** A request to `url` from `ip`, handled by `Routes[handler]`; answers whether it passed and the headers set. */
+  async function pass(subject: EdgeThrottlerGuard, url: string, ip: string, handler: keyof Routes, body?: unknown) {
+    const headers: Record<string, string> = {};
+    const context = {
+      getType: () => 'http',
+      getHandler: () => Routes.prototype[handler],
+      getClass: () => Routes,
+      switchToHttp: () => ({
+        getRequest: () => ({ originalUrl: url, ip, body, headers: {} }),
+        getResponse: () => ({ setHeader: (name: string, value: string) => (headers[name] = value) }),
+      }),
+    } as unknown as ExecutionContext;
+    try {
+      return { passed: await subject.canActivate(context), headers };
+    } catch (error) {
+      expect(error).toBeInstanceOf(TooManyRequestsException);
+      return { passed: false, headers };
+    }
+  }
+
+  describe('canActivate', () => {
+    it('counts every /api request of an address together, whatever the route, and answers Retry-After', async () => {
+      const subject = await guard();
+      const results = [];
+      for (let index = 0; index < 7; index++)
+        results.push(
+          (await pass(subject, index % 2 ? '/api/products' : '/api/orders?page=2', '192.0.2.1', 'list')).passed,
+        );
+      expect(results).toEqual([true, true, true, true, true, true, false]);
+      expect((await pass(subject, '/api/products', '192.0.2.1', 'list')).headers['Retry-After']).toBe('10');
+      expect((await pass(subject, '/api/products', '192.0.2.2', 'list')).passed).toBe(true);
+    });
+
+    it('leaves what is not the API alone: health, metrics, docs', async () => {
+      const subject = await guard();
+      for (let index = 0; index < 20; index++) {
+        expect((await pass(subject, '/health', '192.0.2.3', 'list')).passed).toBe(true);
+        expect((await pass(subject, '/apiary', '192.0.2.3', 'list')).passed).toBe(true);
+      }
+    });
+
+    it('caps log-in attempts per account across addresses, and per address across accounts', async () => {
+      const subject = await guard();
+      const account = (ip: string, email: unknown) => pass(subject, '/api/auth/login', ip, 'logIn', { email });
+      expect((await account('192.0.2.10', 'eve@example.com')).passed).toBe(true);
+      expect((await account('192.0.2.11', 'EVE@example.com')).passed).toBe(true);
+      expect((await account('192.0.2.12', 'eve@example.com')).passed).toBe(false);
+      for (let index = 0; index < 4; index++)
+        expect((await account('192.0.2.20', `user${index}@example.com`)).passed).toBe(true);
+      expect((await account('192.0.2.20', 'user9@example.com')).passed).toBe(false);
+      // A body with no e-mail is counted against its address only (validation refuses it next).
+      expect((await account('192.0.2.30', { $gt: '' })).passed).toBe(true);
+      expect((await account('192.0.2.30', { $gt: '' })).passed).toBe(true);
+      expect((await account('192.0.2.30', undefined)).passed).toBe(true);
+    });
+
+    it('does not apply the log-in limits to other routes', async () => {
+      const subject = await guard();
+      for (let index = 0; index < 6; index++)
+        expect((await pass(subject, '/api/products', '192.0.2.40', 'list', { email: 'x@example.com' })).passed).toBe(
+          true,
+        );
+    });
+  });
+});
