@@ -87,6 +87,17 @@ describe('products endpoints under hostile bodies (HTTP)', () => {
     });
   });
 
+  it('the OpenAPI document the fuzzer reads still says what the doors enforce', async () => {
+    const { components } = (await shop.http().get('/docs-json')).body as {
+      components: { schemas: Record<string, { required?: string[]; properties: Record<string, unknown> }> };
+    };
+    const { CreateProductRequest: create, UpdateProductRequest: update } = components.schemas;
+    expect(create!.required).toEqual(expect.arrayContaining(['sku', 'name', 'price']));
+    expect(create!.properties.price).toEqual({ $ref: '#/components/schemas/MoneyDto' });
+    expect(update!.required ?? []).toEqual([]);
+    expect(update!.properties.price).toEqual({ $ref: '#/components/schemas/MoneyDto' });
+  });
+
   it('a body with thousands of invalid fields gets a small answer: 20 fields, the count in detail', async () => {
     const unknown = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`field${i}`, i]));
     const body = { sku: NEW, name: 'Cup', price: MONEY, ...unknown };
