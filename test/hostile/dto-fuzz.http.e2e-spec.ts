@@ -91,11 +91,11 @@ describe('products endpoints under hostile bodies (HTTP)', () => {
     const { components } = (await shop.http().get('/docs-json')).body as {
       components: { schemas: Record<string, { required?: string[]; properties: Record<string, unknown> }> };
     };
-    const { CreateProductRequest: create, UpdateProductRequest: update } = components.schemas;
-    expect(create!.required).toEqual(expect.arrayContaining(['sku', 'name', 'price']));
-    expect(create!.properties.price).toEqual({ $ref: '#/components/schemas/MoneyDto' });
-    expect(update!.required ?? []).toEqual([]);
-    expect(update!.properties.price).toEqual({ $ref: '#/components/schemas/MoneyDto' });
+    const { CreateProductRequest: createSchema, UpdateProductRequest: updateSchema } = components.schemas;
+    expect(createSchema!.required).toEqual(expect.arrayContaining(['sku', 'name', 'price']));
+    expect(createSchema!.properties.price).toEqual({ $ref: '#/components/schemas/MoneyDto' });
+    expect(updateSchema!.required ?? []).toEqual([]);
+    expect(updateSchema!.properties.price).toEqual({ $ref: '#/components/schemas/MoneyDto' });
   });
 
   it('a body with thousands of invalid fields gets a small answer: 20 fields, the count in detail', async () => {
