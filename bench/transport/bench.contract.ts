@@ -10,8 +10,20 @@ export class Triple {
 
 /** The benchmark's own module: one request, served with and without door validation. */
 export const BenchContract = defineContract('bench', {
-  echo: request({ pattern: 'bench.echo-triple', request: Triple, response: Triple, idempotent: true }),
-  echoValidated: request({ pattern: 'bench.check-triple', request: Triple, response: Triple, idempotent: true }),
+  echo: request({
+    pattern: 'bench.echo-triple',
+    request: Triple,
+    response: Triple,
+    idempotent: true,
+    callers: ['bench-caller'],
+  }),
+  echoValidated: request({
+    pattern: 'bench.check-triple',
+    request: Triple,
+    response: Triple,
+    idempotent: true,
+    callers: ['bench-caller'],
+  }),
 });
 
 /** The pattern of the stock Nest handler used by the baseline rows. */

@@ -10,16 +10,16 @@ export interface SeamCaller {
 
 /**
  * A Seam client calling `module` where the running topology serves it, as another service of
- * the system would (same transport, deadlines and typed errors), on behalf of a module named
- * `e2e`.
+ * the system would (same transport, deadlines and typed errors), on behalf of module `as` — a
+ * caller the callee's contract allows (default `orders`, the one module that calls payments).
  */
-export async function seamCallerOf(processes: TopologyProcesses, module: string): Promise<SeamCaller> {
+export async function seamCallerOf(processes: TopologyProcesses, module: string, as = 'orders'): Promise<SeamCaller> {
   const service = processes.topology.services.find((placement) => placement.module === module);
   if (!service) throw new Error(`${module} is not a service in topology "${processes.topology.name}"`);
   const moduleRef = await Test.createTestingModule({
     imports: [
       SeamTransportModule.forRoot({ hosted: [], endpoints: { [module]: service.address } }),
-      SeamTransportModule.forModule('e2e'),
+      SeamTransportModule.forModule(as),
     ],
   }).compile();
   await moduleRef.init();

@@ -14,7 +14,8 @@ export interface FaultCaller {
 
 /**
  * A caller of `module` where the running topology serves it — as another service of the system
- * would call it (same transport, deadlines, typed errors), with `policies` installed if given.
+ * would call it (same transport, deadlines, typed errors), with `policies` installed if given. It
+ * calls as `orders`, the module whose calls the fault tests stand in for (payments admits only it).
  */
 export async function faultCaller(
   processes: TopologyProcesses,
@@ -27,7 +28,7 @@ export async function faultCaller(
     imports: [
       SeamTransportModule.forRoot({ hosted: [], endpoints: { [module]: service.address } }),
       ...(policies ? [SeamResilienceModule.forRoot(policies)] : []),
-      SeamTransportModule.forModule('faults'),
+      SeamTransportModule.forModule('orders'),
     ],
   }).compile();
   moduleRef.useLogger(false);

@@ -1,4 +1,4 @@
-import { defineContract, event, request } from '@seam/transport';
+import { defineContract, EDGE, event, request } from '@seam/transport';
 import {
   CreateProduct,
   GetPrices,
@@ -11,36 +11,58 @@ import {
 } from './catalog.dto.js';
 import { ProductChanged } from './catalog.events.js';
 
+/** The demo seeder of the monolith's binary, which runs beside the edge and calls as `seed`. */
+const SEED = 'seed';
+
 /** The catalog module's only door: products and their prices (integer minor units). */
 export const CatalogContract = defineContract('catalog', {
   /** A page of products (active ones unless `includeInactive`). Idempotent. */
   listProducts: request({
     pattern: 'catalog.list-products',
+    callers: [EDGE],
     request: ListProducts,
     response: ProductPage,
     idempotent: true,
   }),
 
   /** One product. Idempotent. Fails with `NotFoundError`. */
-  getProduct: request({ pattern: 'catalog.get-product', request: GetProduct, response: ProductView, idempotent: true }),
+  getProduct: request({
+    pattern: 'catalog.get-product',
+    callers: [EDGE],
+    request: GetProduct,
+    response: ProductView,
+    idempotent: true,
+  }),
 
   /**
    * Current prices of up to 50 products; unknown skus are listed, not errors, so an order can
    * say which line failed. Idempotent.
    */
-  getPrices: request({ pattern: 'catalog.get-prices', request: GetPrices, response: PriceList, idempotent: true }),
+  getPrices: request({
+    pattern: 'catalog.get-prices',
+    callers: [EDGE, 'orders'],
+    request: GetPrices,
+    response: PriceList,
+    idempotent: true,
+  }),
 
   /** Adds a product and publishes {@link ProductChanged}. Fails with `ConflictError` when the sku exists. */
-  createProduct: request({ pattern: 'catalog.create-product', request: CreateProduct, response: ProductView }),
+  createProduct: request({
+    pattern: 'catalog.create-product',
+    callers: [EDGE, SEED],
+    request: CreateProduct,
+    response: ProductView,
+  }),
 
   /** Changes a product and publishes {@link ProductChanged}. Idempotent. Fails with `NotFoundError`. */
   updateProduct: request({
     pattern: 'catalog.update-product',
+    callers: [EDGE],
     request: UpdateProduct,
     response: ProductView,
     idempotent: true,
   }),
 
   /** A product was created or changed. */
-  productChanged: event({ pattern: 'catalog.product.changed', payload: ProductChanged }),
+  productChanged: event({ pattern: 'catalog.product.changed', subscribers: [], payload: ProductChanged }),
 });

@@ -1,4 +1,4 @@
-import { defineContract, event, request } from '@seam/transport';
+import { defineContract, EDGE, event, request } from '@seam/transport';
 import {
   CustomerActivity,
   GetCustomerActivity,
@@ -13,6 +13,9 @@ import {
 } from './identity.dto.js';
 import { UserRegistered } from './identity.events.js';
 
+/** The demo seeder of the monolith's binary, which runs beside the edge and calls as `seed`. */
+const SEED = 'seed';
+
 /**
  * The identity module's only door: accounts, passwords and access tokens. Every other module
  * (and the HTTP edge) learns who a caller is through `verifyToken`, never by reading tokens itself.
@@ -22,13 +25,18 @@ export const IdentityContract = defineContract('identity', {
    * Creates a customer account and publishes {@link UserRegistered}. Not idempotent.
    * Fails with `ConflictError` when the email is taken, `ValidationError` for bad fields.
    */
-  registerUser: request({ pattern: 'identity.register-user', request: RegisterUser, response: UserView }),
+  registerUser: request({
+    pattern: 'identity.register-user',
+    callers: [EDGE, SEED],
+    request: RegisterUser,
+    response: UserView,
+  }),
 
   /**
    * Checks credentials and issues an access token. Fails with `UnauthorizedError` — the same
    * message whether the email is unknown or the password wrong.
    */
-  logIn: request({ pattern: 'identity.log-in', request: LogIn, response: Session }),
+  logIn: request({ pattern: 'identity.log-in', callers: [EDGE, SEED], request: LogIn, response: Session }),
 
   /**
    * Returns who a token speaks for. Idempotent. Fails with `UnauthorizedError` for a token that
@@ -37,19 +45,33 @@ export const IdentityContract = defineContract('identity', {
    */
   verifyToken: request({
     pattern: 'identity.verify-token',
+    callers: [EDGE],
     request: VerifyToken,
     response: Principal,
     idempotent: true,
   }),
 
   /** A user by id. Idempotent. Fails with `NotFoundError`. */
-  getUser: request({ pattern: 'identity.get-user', request: GetUser, response: UserView, idempotent: true }),
+  getUser: request({
+    pattern: 'identity.get-user',
+    callers: [EDGE],
+    request: GetUser,
+    response: UserView,
+    idempotent: true,
+  }),
 
   /**
-   * Sets a user's roles (the caller must be an admin; the edge checks). Idempotent. Fails with
+   * Sets a user's roles (the caller must be an admin; the edge checks). Only the edge (and the
+   * seeder beside it, which creates the first admin) may call it, no module. Idempotent. Fails with
    * `NotFoundError`, and `ValidationError` for an empty list.
    */
-  grantRoles: request({ pattern: 'identity.grant-roles', request: GrantRoles, response: UserView, idempotent: true }),
+  grantRoles: request({
+    pattern: 'identity.grant-roles',
+    callers: [EDGE, SEED],
+    request: GrantRoles,
+    response: UserView,
+    idempotent: true,
+  }),
 
   /**
    * A customer's order activity (confirmed and cancelled orders, net amount spent), kept from
@@ -57,11 +79,12 @@ export const IdentityContract = defineContract('identity', {
    */
   getCustomerActivity: request({
     pattern: 'identity.get-customer-activity',
+    callers: [EDGE],
     request: GetCustomerActivity,
     response: CustomerActivity,
     idempotent: true,
   }),
 
   /** A customer account was created. */
-  userRegistered: event({ pattern: 'identity.user.registered', payload: UserRegistered }),
+  userRegistered: event({ pattern: 'identity.user.registered', subscribers: [], payload: UserRegistered }),
 });

@@ -1,6 +1,9 @@
-import { defineContract, event, request } from '@seam/transport';
+import { defineContract, EDGE, event, request } from '@seam/transport';
 import { GetStock, Reservation, ReservationRef, ReserveStock, SetStock, StockLevel } from './inventory.dto.js';
 import { ReservationChanged } from './inventory.events.js';
+
+/** The demo seeder of the monolith's binary, which runs beside the edge and calls as `seed`. */
+const SEED = 'seed';
 
 /**
  * The inventory module's only door: stock per sku, held for orders in three steps — reserve
@@ -22,6 +25,7 @@ export const InventoryContract = defineContract('inventory', {
    */
   reserveStock: request({
     pattern: 'inventory.reserve-stock',
+    callers: ['orders'],
     request: ReserveStock,
     response: Reservation,
     idempotent: true,
@@ -37,6 +41,7 @@ export const InventoryContract = defineContract('inventory', {
    */
   releaseStock: request({
     pattern: 'inventory.release-stock',
+    callers: ['orders'],
     request: ReservationRef,
     response: Reservation,
     idempotent: true,
@@ -49,17 +54,30 @@ export const InventoryContract = defineContract('inventory', {
    */
   commitStock: request({
     pattern: 'inventory.commit-stock',
+    callers: ['orders'],
     request: ReservationRef,
     response: Reservation,
     idempotent: true,
   }),
 
   /** The stock of one sku (zero for a sku never stocked). Idempotent. */
-  getStock: request({ pattern: 'inventory.get-stock', request: GetStock, response: StockLevel, idempotent: true }),
+  getStock: request({
+    pattern: 'inventory.get-stock',
+    callers: [EDGE],
+    request: GetStock,
+    response: StockLevel,
+    idempotent: true,
+  }),
 
   /** Sets the units available to reserve (admin). Idempotent. */
-  setStock: request({ pattern: 'inventory.set-stock', request: SetStock, response: StockLevel, idempotent: true }),
+  setStock: request({
+    pattern: 'inventory.set-stock',
+    callers: [EDGE, SEED],
+    request: SetStock,
+    response: StockLevel,
+    idempotent: true,
+  }),
 
   /** An order's stock changed state; written to the outbox with the change, delivered at least once. */
-  reservationChanged: event({ pattern: 'inventory.reservation.changed', payload: ReservationChanged }),
+  reservationChanged: event({ pattern: 'inventory.reservation.changed', subscribers: [], payload: ReservationChanged }),
 });

@@ -26,6 +26,7 @@ export const PaymentsContract = defineContract('payments', {
    */
   authorizePayment: request({
     pattern: 'payments.authorize-payment',
+    callers: ['orders'],
     request: AuthorizePayment,
     response: Payment,
     idempotent: true,
@@ -38,6 +39,7 @@ export const PaymentsContract = defineContract('payments', {
    */
   capturePayment: request({
     pattern: 'payments.capture-payment',
+    callers: ['orders'],
     request: PaymentAction,
     response: Payment,
     idempotent: true,
@@ -51,13 +53,20 @@ export const PaymentsContract = defineContract('payments', {
    */
   refundPayment: request({
     pattern: 'payments.refund-payment',
+    callers: ['orders'],
     request: PaymentAction,
     response: Payment,
     idempotent: true,
   }),
 
   /** A payment by id. Idempotent. Fails with `NotFoundError`. */
-  getPayment: request({ pattern: 'payments.get-payment', request: GetPayment, response: Payment, idempotent: true }),
+  getPayment: request({
+    pattern: 'payments.get-payment',
+    callers: ['orders'],
+    request: GetPayment,
+    response: Payment,
+    idempotent: true,
+  }),
 
   /**
    * The payments recorded for an order, oldest first. Idempotent. A saga recovering an order
@@ -65,6 +74,7 @@ export const PaymentsContract = defineContract('payments', {
    */
   findOrderPayments: request({
     pattern: 'payments.find-order-payments',
+    callers: ['orders'],
     request: FindOrderPayments,
     response: OrderPayments,
     idempotent: true,
@@ -74,11 +84,11 @@ export const PaymentsContract = defineContract('payments', {
    * A card accepted a hold (once per payment). Like every payment event, it is written to the
    * outbox in the transaction that stores the payment's new state, and delivered at least once.
    */
-  paymentAuthorized: event({ pattern: 'payments.payment.authorized', payload: PaymentEvent }),
+  paymentAuthorized: event({ pattern: 'payments.payment.authorized', subscribers: [], payload: PaymentEvent }),
   /** A card was declined; `reason` says why. */
-  paymentDeclined: event({ pattern: 'payments.payment.declined', payload: PaymentEvent }),
+  paymentDeclined: event({ pattern: 'payments.payment.declined', subscribers: [], payload: PaymentEvent }),
   /** A held amount was charged. */
-  paymentCaptured: event({ pattern: 'payments.payment.captured', payload: PaymentEvent }),
+  paymentCaptured: event({ pattern: 'payments.payment.captured', subscribers: [], payload: PaymentEvent }),
   /** A charge was given back, or a hold voided. */
-  paymentRefunded: event({ pattern: 'payments.payment.refunded', payload: PaymentEvent }),
+  paymentRefunded: event({ pattern: 'payments.payment.refunded', subscribers: [], payload: PaymentEvent }),
 });

@@ -11,6 +11,7 @@ const entry = (idempotent: boolean): RequestEntry => ({
   request: Object,
   response: Object,
   idempotent,
+  callers: ['orders'],
 });
 const settings = (overrides: Partial<ModuleCallPolicy> = {}): ModuleCallPolicy => ({
   ...DEFAULT_CALL_POLICY,

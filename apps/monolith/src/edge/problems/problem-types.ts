@@ -45,4 +45,6 @@ export const PROBLEM_TYPE_OF_CODE: Readonly<Record<ErrorCode, ProblemType>> = Ob
   [ErrorCode.Unavailable]: PROBLEM_TYPES.unavailable,
   [ErrorCode.DeadlineExceeded]: PROBLEM_TYPES.deadlineExceeded,
   [ErrorCode.Internal]: PROBLEM_TYPES.internal,
+  // A module refused the edge itself: the system is wired wrong, which is no fault of the client.
+  [ErrorCode.PermissionDenied]: PROBLEM_TYPES.internal,
 });

@@ -30,12 +30,12 @@ class Quoted {
 }
 
 const PricingContract = defineContract('pricing', {
-  quote: request({ pattern: 'pricing.quote-price', request: Quote, response: Price }),
-  unused: request({ pattern: 'pricing.list-prices', request: Quote, response: Price }),
+  quote: request({ pattern: 'pricing.quote-price', callers: ['shop'], request: Quote, response: Price }),
+  unused: request({ pattern: 'pricing.list-prices', callers: ['shop'], request: Quote, response: Price }),
 });
 const ShopContract = defineContract('shop', {
-  priceOf: request({ pattern: 'shop.price-item', request: Quote, response: Price }),
-  quoted: event({ pattern: 'shop.item.quoted', payload: Quoted }),
+  priceOf: request({ pattern: 'shop.price-item', callers: ['storefront'], request: Quote, response: Price }),
+  quoted: event({ pattern: 'shop.item.quoted', subscribers: [], payload: Quoted }),
 });
 
 @ContractController(ShopContract)

@@ -1,7 +1,16 @@
 import { type DynamicModule, type INestApplication, Module, type Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { type DatabaseConfig, SeamPersistenceModule } from '@seam/persistence';
-import { type EventEntry, InProcessBus, SeamClient, SeamTransportModule, startSeamServers } from '@seam/transport';
+import {
+  type CallOptions,
+  type EventEntry,
+  InProcessBus,
+  type RequestEntry,
+  SeamClient,
+  SeamTransportModule,
+  startSeamServers,
+  TransportRouter,
+} from '@seam/transport';
 import type { ContractFake } from './contract-fake.js';
 import { EventRecorder, RECORDER_MODULE } from './event-recorder.js';
 
@@ -33,10 +42,17 @@ export class ModuleHarness {
     private readonly recorder: EventRecorder,
   ) {}
 
-  /** A client calling the module under test (as module `test`). */
+  /**
+   * A client calling the module under test as a caller its contract allows: each call goes out
+   * under the first name in the entry's `callers` (its first `systemCallers` when the payload
+   * leaves out the entry's `onBehalfOf` field), or as `test` for public entries and events.
+   */
   get client(): SeamClient {
-    return this.callerApp.get(SeamClient);
+    this.allowedCaller ??= new AllowedCallerClient(this.callerApp.get(TransportRouter));
+    return this.allowedCaller;
   }
+
+  private allowedCaller?: SeamClient;
 
   /** The app hosting the module under test (to reach a provider in a test, sparingly). */
   get app(): INestApplication {
@@ -85,4 +101,28 @@ async function callerOn(bus: InProcessBus): Promise<INestApplication> {
   const app = ref.createNestApplication({ logger: ['error'] });
   await app.init();
   return app;
+}
+
+/** A {@link SeamClient} that impersonates, per call, a caller the entry admits. */
+class AllowedCallerClient extends SeamClient {
+  private readonly clients = new Map<string, SeamClient>();
+
+  constructor(private readonly routes: TransportRouter) {
+    super(routes, 'test');
+  }
+
+  override send<Req, Res>(entry: RequestEntry<Req, Res>, request: Req, options?: CallOptions): Promise<Res> {
+    const caller = allowedCallerOf(entry, request);
+    let client = this.clients.get(caller);
+    if (!client) this.clients.set(caller, (client = new SeamClient(this.routes, caller)));
+    return client.send(entry, request, options);
+  }
+}
+
+function allowedCallerOf(entry: RequestEntry, request: unknown): string {
+  const field = entry?.onBehalfOf;
+  const asSystem = field !== undefined && (request as Record<string, unknown> | undefined)?.[field] === undefined;
+  const list = (asSystem ? entry.systemCallers : entry?.callers) ?? [];
+  const first = list[0];
+  return first === undefined || first === '*' ? 'test' : first;
 }

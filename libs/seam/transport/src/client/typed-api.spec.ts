@@ -16,8 +16,8 @@ class OrderPlaced {
   @IsString() orderId!: string;
 }
 const Orders = defineContract('orders', {
-  placeOrder: request({ pattern: 'orders.place-order', request: PlaceOrder, response: OrderPlaced }),
-  orderPlaced: event({ pattern: 'orders.order.placed', payload: OrderPlaced }),
+  placeOrder: request({ pattern: 'orders.place-order', callers: ['edge'], request: PlaceOrder, response: OrderPlaced }),
+  orderPlaced: event({ pattern: 'orders.order.placed', subscribers: [], payload: OrderPlaced }),
 });
 
 async function typedCalls(client: SeamClient): Promise<string> {

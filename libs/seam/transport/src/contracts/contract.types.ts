@@ -2,6 +2,15 @@
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type DtoClass<T = unknown> = new (...args: any[]) => T;
 
+/** The caller name of the HTTP edge (what its `SeamClient` sends as `seam-caller`). */
+export const EDGE = 'edge';
+
+/**
+ * In an allow-list, admits anyone: every module, the edge, and a client that names no caller
+ * (`unknown`). Use it alone (`callers: [ANY_CALLER]`), only for entries meant to be public.
+ */
+export const ANY_CALLER = '*';
+
 /**
  * A command or query of a module's contract: one request DTO in, one response DTO out.
  * Sent with `SeamClient.send`, answered by exactly one handler bound with `@Handle`.
@@ -19,6 +28,20 @@ export interface RequestEntry<Req = unknown, Res = unknown> {
    * may be retried automatically by call policies.
    */
   readonly idempotent: boolean;
+  /**
+   * Who may call it: module names, {@link EDGE}, or `[ANY_CALLER]`. Checked at the callee's door
+   * before validation and the handler, in every transport (in-process included); anyone else gets
+   * `PermissionDeniedError`. Over a wire the caller is the name the envelope carries.
+   */
+  readonly callers: readonly string[];
+  /**
+   * The payload field naming the end user the call is made for (e.g. `customerId`), when the
+   * field is optional: a call without it is made "as the system", and only `systemCallers` may
+   * make it.
+   */
+  readonly onBehalfOf?: string;
+  /** Who may call without `onBehalfOf` (default: nobody). */
+  readonly systemCallers?: readonly string[];
 }
 
 /**
@@ -33,6 +56,11 @@ export interface EventEntry<Payload = unknown> {
   /** The wire pattern, `<module>.<noun>.<past-participle>` (e.g. `orders.order.placed`). */
   readonly pattern: string;
   readonly payload: DtoClass<Payload>;
+  /**
+   * The modules that may subscribe to it (or `[ANY_CALLER]`). The architecture check fails when
+   * another module's code subscribes; a relay delivers it only on behalf of its publishing module.
+   */
+  readonly subscribers: readonly string[];
 }
 
 /** Any entry of a contract. */

@@ -5,20 +5,29 @@ import { contractEntries, contractModule, defineContract, event, request } from 
 class PlaceOrderRequest {}
 class PlaceOrderResponse {}
 class OrderPlaced {}
+class OrderRefRequest {
+  customerId?: string;
+}
 
 /** A DTO slot filled with something that is not a class, as a mistaken contract would. */
 const notAClass = (value: unknown) => value as DtoClass;
 
 function ordersContract() {
   return defineContract('orders', {
-    placeOrder: request({ pattern: 'orders.place-order', request: PlaceOrderRequest, response: PlaceOrderResponse }),
+    placeOrder: request({
+      pattern: 'orders.place-order',
+      callers: ['edge'],
+      request: PlaceOrderRequest,
+      response: PlaceOrderResponse,
+    }),
     getOrder: request({
       pattern: 'orders.get-order',
+      callers: ['edge'],
       request: PlaceOrderRequest,
       response: PlaceOrderResponse,
       idempotent: true,
     }),
-    orderPlaced: event({ pattern: 'orders.order.placed', payload: OrderPlaced }),
+    orderPlaced: event({ pattern: 'orders.order.placed', subscribers: ['billing'], payload: OrderPlaced }),
   });
 }
 
@@ -33,6 +42,7 @@ describe('define-contract', () => {
         request: PlaceOrderRequest,
         response: PlaceOrderResponse,
         idempotent: false,
+        callers: ['edge'],
       });
       expect(contract.getOrder.idempotent).toBe(true);
       expect(contract.orderPlaced).toEqual({
@@ -40,7 +50,74 @@ describe('define-contract', () => {
         module: 'orders',
         pattern: 'orders.order.placed',
         payload: OrderPlaced,
+        subscribers: ['billing'],
       });
+    });
+
+    it('keeps who may call "as the system", and freezes every allow-list', () => {
+      const callers = ['edge', 'orders'];
+      const contract = defineContract('orders', {
+        getOrder: request({
+          pattern: 'orders.get-order',
+          callers,
+          onBehalfOf: 'customerId',
+          systemCallers: ['orders'],
+          request: OrderRefRequest,
+          response: PlaceOrderResponse,
+        }),
+      });
+      callers.push('intruder');
+      expect(contract.getOrder).toMatchObject({
+        callers: ['edge', 'orders'],
+        onBehalfOf: 'customerId',
+        systemCallers: ['orders'],
+      });
+      expect(Object.isFrozen(contract.getOrder.callers)).toBe(true);
+      expect(Object.isFrozen(contract.getOrder.systemCallers)).toBe(true);
+    });
+
+    it.each([
+      ['an empty callers list', { callers: [] }],
+      ['a missing callers list (plain JavaScript)', { callers: undefined }],
+      ['a callers string instead of a list', { callers: 'edge' }],
+      ['the wildcard next to names', { callers: ['*', 'edge'] }],
+      ['"unknown", the name of a nameless caller', { callers: ['unknown'] }],
+      ['an upper-case name', { callers: ['Orders'] }],
+      ['a non-string name', { callers: [42] }],
+      ['a malformed systemCallers list', { callers: ['edge'], systemCallers: 'orders' }],
+    ])('rejects a request with %s', (_, lists) => {
+      const define = () =>
+        defineContract('orders', {
+          placeOrder: request({
+            pattern: 'orders.place-order',
+            request: PlaceOrderRequest,
+            response: PlaceOrderResponse,
+            ...(lists as { callers: string[] }),
+          }),
+        });
+      expect(define).toThrow(/entry "placeOrder" needs (callers|systemCallers) as a list/);
+    });
+
+    it('accepts the wildcard alone, and an event nobody may subscribe to yet', () => {
+      const contract = defineContract('orders', {
+        placeOrder: request({
+          pattern: 'orders.place-order',
+          callers: ['*'],
+          request: PlaceOrderRequest,
+          response: PlaceOrderResponse,
+        }),
+        orderPlaced: event({ pattern: 'orders.order.placed', subscribers: [], payload: OrderPlaced }),
+      });
+      expect(contract.placeOrder.callers).toEqual(['*']);
+      expect(contract.orderPlaced.subscribers).toEqual([]);
+    });
+
+    it('rejects an event without a subscribers list', () => {
+      const define = () =>
+        defineContract('orders', {
+          orderPlaced: event({ pattern: 'orders.order.placed', payload: OrderPlaced } as never),
+        });
+      expect(define).toThrow('entry "orderPlaced" needs subscribers as a list');
     });
 
     it('freezes the contract and each entry', () => {
@@ -57,10 +134,15 @@ describe('define-contract', () => {
       const contract = defineContract('order-history2', {
         list: request({
           pattern: 'order-history2.list-past-orders',
+          callers: ['edge'],
           request: PlaceOrderRequest,
           response: PlaceOrderResponse,
         }),
-        archived: event({ pattern: 'order-history2.order-entry.archived', payload: OrderPlaced }),
+        archived: event({
+          pattern: 'order-history2.order-entry.archived',
+          subscribers: ['billing'],
+          payload: OrderPlaced,
+        }),
       });
       expect(contractEntries(contract).map((e) => e.pattern)).toEqual([
         'order-history2.list-past-orders',
@@ -87,7 +169,7 @@ describe('define-contract', () => {
     ])('rejects a request pattern with %s, naming the entry and <module>.<verb>-<noun>', (_, pattern) => {
       const define = () =>
         defineContract('orders', {
-          placeOrder: request({ pattern, request: PlaceOrderRequest, response: PlaceOrderResponse }),
+          placeOrder: request({ pattern, callers: ['edge'], request: PlaceOrderRequest, response: PlaceOrderResponse }),
         });
       expect(define).toThrow(`entry "placeOrder" has pattern "${pattern}", expected orders.<verb>-<noun>`);
     });
@@ -99,7 +181,8 @@ describe('define-contract', () => {
       ['an empty segment', 'orders..placed'],
       ['the wrong module prefix', 'catalog.order.placed'],
     ])('rejects an event pattern with %s, naming the entry and <module>.<noun>.<past-participle>', (_, pattern) => {
-      const define = () => defineContract('orders', { orderPlaced: event({ pattern, payload: OrderPlaced }) });
+      const define = () =>
+        defineContract('orders', { orderPlaced: event({ pattern, subscribers: [], payload: OrderPlaced }) });
       expect(define).toThrow(`entry "orderPlaced" has pattern "${pattern}", expected orders.<noun>.<past-participle>`);
     });
 
@@ -108,11 +191,13 @@ describe('define-contract', () => {
         defineContract('orders', {
           placeOrder: request({
             pattern: 'orders.place-order',
+            callers: ['edge'],
             request: PlaceOrderRequest,
             response: PlaceOrderResponse,
           }),
           submitOrder: request({
             pattern: 'orders.place-order',
+            callers: ['edge'],
             request: PlaceOrderRequest,
             response: PlaceOrderResponse,
           }),
@@ -128,14 +213,21 @@ describe('define-contract', () => {
     ])('rejects %s as a request DTO, naming the entry', (_, dto, got) => {
       const define = () =>
         defineContract('orders', {
-          placeOrder: request({ pattern: 'orders.place-order', request: notAClass(dto), response: PlaceOrderResponse }),
+          placeOrder: request({
+            pattern: 'orders.place-order',
+            callers: ['edge'],
+            request: notAClass(dto),
+            response: PlaceOrderResponse,
+          }),
         });
       expect(define).toThrow(`entry "placeOrder" needs DTO classes, not ${got}/class`);
     });
 
     it('rejects a missing event payload class, naming the entry', () => {
       const define = () =>
-        defineContract('orders', { orderPlaced: event({ pattern: 'orders.order.placed', payload: notAClass(null) }) });
+        defineContract('orders', {
+          orderPlaced: event({ pattern: 'orders.order.placed', subscribers: ['billing'], payload: notAClass(null) }),
+        });
       expect(define).toThrow('entry "orderPlaced" needs DTO classes, not object');
     });
   });

@@ -1,8 +1,10 @@
-import type { ContractEntry, DtoClass, EventEntry, RequestEntry } from './contract.types.js';
+import { ANY_CALLER, type ContractEntry, type DtoClass, type EventEntry, type RequestEntry } from './contract.types.js';
 
 const MODULE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const KEBAB = '[a-z][a-z0-9]*(?:-[a-z0-9]+)*';
 const VERB_NOUN = '[a-z][a-z0-9]*(?:-[a-z0-9]+)+';
+/** What a caller may call itself: `unknown` is what a nameless caller becomes, so it is never listed. */
+const CALLER_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const CONTRACT_MODULE = Symbol('seam.contract.module');
 
 /** A request entry as written inside `defineContract`, before it is bound to its module. */
@@ -12,6 +14,9 @@ export interface RequestDraft<Req, Res> {
   readonly request: DtoClass<Req>;
   readonly response: DtoClass<Res>;
   readonly idempotent: boolean;
+  readonly callers: readonly string[];
+  readonly onBehalfOf?: string;
+  readonly systemCallers?: readonly string[];
 }
 
 /** An event entry as written inside `defineContract`, before it is bound to its module. */
@@ -19,6 +24,7 @@ export interface EventDraft<P> {
   readonly kind: 'event';
   readonly pattern: string;
   readonly payload: DtoClass<P>;
+  readonly subscribers: readonly string[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,12 +44,19 @@ export type Contract<Entries extends Record<string, AnyDraft>> = {
  *
  * @param pattern `<module>.<verb>-<noun>`, e.g. `orders.place-order`.
  * @param options.idempotent whether a retry is safe (default `false`).
+ * @param options.callers who may call it (required: there is no "anyone" by default) — module
+ * names, `EDGE`, or `[ANY_CALLER]`; see {@link RequestEntry.callers}.
+ * @param options.onBehalfOf the optional payload field naming the end user; a call without it is
+ * accepted only from `options.systemCallers` (default nobody).
  */
 export function request<Req, Res>(options: {
   pattern: string;
   request: DtoClass<Req>;
   response: DtoClass<Res>;
   idempotent?: boolean;
+  callers: readonly string[];
+  onBehalfOf?: keyof Req & string;
+  systemCallers?: readonly string[];
 }): RequestDraft<Req, Res> {
   return { kind: 'request', idempotent: false, ...options };
 }
@@ -52,8 +65,13 @@ export function request<Req, Res>(options: {
  * Declares an integration event of a contract.
  *
  * @param pattern `<module>.<noun>.<past-participle>`, e.g. `orders.order.placed`.
+ * @param subscribers the modules that may subscribe to it (required), or `[ANY_CALLER]`.
  */
-export function event<P>(options: { pattern: string; payload: DtoClass<P> }): EventDraft<P> {
+export function event<P>(options: {
+  pattern: string;
+  payload: DtoClass<P>;
+  subscribers: readonly string[];
+}): EventDraft<P> {
   return { kind: 'event', ...options };
 }
 
@@ -62,7 +80,8 @@ export function event<P>(options: { pattern: string; payload: DtoClass<P> }): Ev
  * its entries are what callers pass to `SeamClient.send`/`emit` and handlers to `@Handle`/`@Subscribe`.
  *
  * @throws Error at import time when a name breaks the conventions (kebab-case module,
- * `<module>.<verb>-<noun>`, `<module>.<noun>.<past>`) or two entries share a pattern.
+ * `<module>.<verb>-<noun>`, `<module>.<noun>.<past>`), two entries share a pattern, or an
+ * allow-list (`callers`, `systemCallers`, `subscribers`) is missing, empty or malformed.
  */
 export function defineContract<const Entries extends Record<string, AnyDraft>>(
   module: string,
@@ -82,7 +101,7 @@ export function defineContract<const Entries extends Record<string, AnyDraft>>(
       );
     }
     seen.set(draft.pattern, name);
-    bound[name] = Object.freeze({ ...draft, module }) as ContractEntry;
+    bound[name] = Object.freeze({ ...draft, ...frozenLists(module, name, draft), module }) as ContractEntry;
   }
   Object.defineProperty(bound, CONTRACT_MODULE, { value: module });
   return Object.freeze(bound) as Contract<Entries>;
@@ -116,6 +135,37 @@ function assertPattern(module: string, name: string, draft: AnyDraft): void {
     const got = classes.map((c) => (isClass(c) ? 'class' : typeof c === 'function' ? 'arrow function' : typeof c));
     throw new Error(`Contract "${module}": entry "${name}" needs DTO classes, not ${got.join('/')}`);
   }
+}
+
+/** The entry's allow-lists, checked and frozen (a contract is shared by every caller in a process). */
+function frozenLists(module: string, name: string, draft: AnyDraft): Record<string, readonly string[]> {
+  const lists: Record<string, unknown> =
+    draft.kind === 'request'
+      ? {
+          callers: draft.callers,
+          ...(draft.systemCallers === undefined ? {} : { systemCallers: draft.systemCallers }),
+        }
+      : { subscribers: draft.subscribers };
+  if (draft.kind === 'request' && draft.onBehalfOf !== undefined && typeof draft.onBehalfOf !== 'string') {
+    throw new Error(`Contract "${module}": entry "${name}" has an onBehalfOf that is not a field name`);
+  }
+  const frozen: Record<string, readonly string[]> = {};
+  for (const [key, list] of Object.entries(lists)) {
+    const emptyAllowed = key !== 'callers';
+    if (!isAllowList(list, emptyAllowed)) {
+      throw new Error(
+        `Contract "${module}": entry "${name}" needs ${key} as a list of module names, "edge" or ["${ANY_CALLER}"] alone`,
+      );
+    }
+    frozen[key] = Object.freeze([...list]);
+  }
+  return frozen;
+}
+
+function isAllowList(value: unknown, emptyAllowed: boolean): value is string[] {
+  if (!Array.isArray(value) || (value.length === 0 && !emptyAllowed)) return false;
+  if (value.includes(ANY_CALLER)) return value.length === 1;
+  return value.every((name) => typeof name === 'string' && CALLER_NAME.test(name) && name !== 'unknown');
 }
 
 /** Arrow functions (`() => Dto`, a lazy-type habit) have no prototype and cannot be DTOs. */

@@ -1,4 +1,4 @@
-import type { RequestEntry } from '../contracts/contract.types.js';
+import { ANY_CALLER, type RequestEntry } from '../contracts/contract.types.js';
 
 /**
  * An integration event handed to one subscribing module by a relay (`@seam/messaging`), as the
@@ -45,6 +45,8 @@ export function deliveryEntry(module: string): RequestEntry<EventDelivery, Deliv
     request: Untyped,
     response: Untyped,
     idempotent: false,
+    // The door admits only the relay of the delivered event's publisher (door/caller-permission.ts).
+    callers: [ANY_CALLER],
   };
 }
 
@@ -57,6 +59,7 @@ export function subscriptionsEntry(module: string): RequestEntry<Record<string, 
     request: Untyped,
     response: Untyped,
     idempotent: true,
+    callers: [ANY_CALLER],
   };
 }
 

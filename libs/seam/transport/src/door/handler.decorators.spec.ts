@@ -17,13 +17,13 @@ class Text {
 }
 
 const DoorContract = defineContract('door', {
-  echo: request({ pattern: 'door.echo-text', request: Text, response: Text }),
-  echoUnchecked: request({ pattern: 'door.echo-unchecked', request: Text, response: Text }),
+  echo: request({ pattern: 'door.echo-text', callers: ['*'], request: Text, response: Text }),
+  echoUnchecked: request({ pattern: 'door.echo-unchecked', callers: ['*'], request: Text, response: Text }),
 });
 
 const OtherContract = defineContract('other', {
-  act: request({ pattern: 'other.do-thing', request: Text, response: Text }),
-  happened: event({ pattern: 'other.thing.happened', payload: Text }),
+  act: request({ pattern: 'other.do-thing', callers: ['*'], request: Text, response: Text }),
+  happened: event({ pattern: 'other.thing.happened', subscribers: ['*'], payload: Text }),
 });
 
 /** The Seam extras Nest will hand to the servers for `method`. */
@@ -156,7 +156,11 @@ describe('handler.decorators', () => {
 
       expect(seamExtrasOf(DoorListener.prototype.on)).toEqual({ kind: 'event', owner: 'other', subscriber: 'door' });
       expect(seamExtrasOf(OtherListener.prototype.on)).toEqual({ kind: 'event', owner: 'other', subscriber: 'other' });
-      expect(seamExtrasOf(OtherListener.prototype.act)).toEqual({ kind: 'request', owner: 'other' });
+      expect(seamExtrasOf(OtherListener.prototype.act)).toEqual({
+        kind: 'request',
+        owner: 'other',
+        access: { callers: ['*'], onBehalfOf: undefined, systemCallers: undefined },
+      });
     });
 
     it('leaves a @Subscribe method outside a @ContractController without subscriber', () => {

@@ -30,13 +30,15 @@ type Handler<In, Out> = (input: In, ...rest: any[]) => Out | Promise<Out> | Obse
 
 /**
  * Binds a controller method to a command or query of its module's contract: the method answers
- * `entry.pattern` in every transport, its payload is validated against `entry.request` at the door
+ * `entry.pattern` in every transport, a caller the entry's `callers` do not name is refused at the
+ * door (`PermissionDeniedError`), its payload is validated against `entry.request` at the door
  * (a `ValidationError` with field details otherwise), and anything it throws reaches the caller as
  * a Seam error (`SeamError` subclasses unchanged, anything else as a masked Internal error).
  * The method's return type is checked against `entry.response` at compile time.
  */
 export function Handle<Req, Res>(entry: RequestEntry<Req, Res>, options: HandleOptions = {}) {
-  const extras: SeamHandlerExtras = { kind: 'request', owner: entry.module };
+  const access = { callers: entry.callers, onBehalfOf: entry.onBehalfOf, systemCallers: entry.systemCallers };
+  const extras: SeamHandlerExtras = { kind: 'request', owner: entry.module, access };
   const decorators = [
     MessagePattern(entry.pattern, { [SEAM_EXTRAS_KEY]: extras }),
     UseFilters(new SeamExceptionFilter()),

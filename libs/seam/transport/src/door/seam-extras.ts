@@ -1,3 +1,5 @@
+import type { EntryAccess } from './caller-permission.js';
+
 /** What Seam records in a handler's Nest pattern extras (read back by Seam servers). */
 export interface SeamHandlerExtras {
   kind: 'request' | 'event';
@@ -5,6 +7,8 @@ export interface SeamHandlerExtras {
   owner: string;
   /** Events: the module that subscribes (set by `@ContractController`). */
   subscriber?: string;
+  /** Requests: who may call (from the contract entry), checked at the door before the handler. */
+  access?: EntryAccess;
 }
 
 /** The key under which {@link SeamHandlerExtras} sit in a handler's extras. */

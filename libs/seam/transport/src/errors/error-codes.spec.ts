@@ -3,7 +3,7 @@ import { ErrorCode, isErrorCode } from './error-codes.js';
 
 describe('ErrorCode', () => {
   describe('isErrorCode', () => {
-    it('accepts exactly the eight stable codes', () => {
+    it('accepts exactly the nine stable codes', () => {
       const codes = Object.values(ErrorCode);
       expect(codes).toEqual([
         'VALIDATION',
@@ -11,6 +11,7 @@ describe('ErrorCode', () => {
         'CONFLICT',
         'UNAUTHORIZED',
         'FORBIDDEN',
+        'PERMISSION_DENIED',
         'UNAVAILABLE',
         'DEADLINE_EXCEEDED',
         'INTERNAL',

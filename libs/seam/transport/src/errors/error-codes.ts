@@ -8,6 +8,8 @@ export const ErrorCode = {
   Conflict: 'CONFLICT',
   Unauthorized: 'UNAUTHORIZED',
   Forbidden: 'FORBIDDEN',
+  /** The calling module (or edge) is not on the entry's allow-list: a deployment fault, not a user's. */
+  PermissionDenied: 'PERMISSION_DENIED',
   Unavailable: 'UNAVAILABLE',
   DeadlineExceeded: 'DEADLINE_EXCEEDED',
   Internal: 'INTERNAL',

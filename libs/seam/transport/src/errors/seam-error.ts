@@ -76,6 +76,17 @@ export class ForbiddenError extends SeamError {
 }
 
 /**
+ * The calling module is not allowed to call this entry: the contract's `callers` (or, for a call
+ * made "as the system", its `systemCallers`) do not name it. Raised at the callee's door before
+ * validation and the handler, in every transport. Unlike {@link ForbiddenError} (an end user
+ * lacking a right) it means the system is wired wrong; not retryable. Its details name the
+ * caller and the pattern only, never the allow-list.
+ */
+export class PermissionDeniedError extends SeamError {
+  readonly code = ErrorCode.PermissionDenied;
+}
+
+/**
  * The callee could not be reached or cannot serve the call right now: dead or unreachable
  * process, broken connection, broker down, or a pattern the callee does not serve
  * (`details.reason === 'unknown-pattern'`, typically a deploy skew). Retryable for idempotent calls.

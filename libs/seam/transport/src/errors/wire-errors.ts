@@ -6,6 +6,7 @@ import {
   type ErrorDetails,
   type FieldViolation,
   ForbiddenError,
+  PermissionDeniedError,
   InternalError,
   NotFoundError,
   OverloadedError,
@@ -71,6 +72,8 @@ function restore(code: ErrorCode, message: string, details: ErrorDetails): SeamE
       return new UnauthorizedError(message, details);
     case ErrorCode.Forbidden:
       return new ForbiddenError(message, details);
+    case ErrorCode.PermissionDenied:
+      return new PermissionDeniedError(message, details);
     case ErrorCode.Unavailable:
       if (details.reason === 'overloaded') return new OverloadedError(message, details);
       if (details.reason === 'circuit-open') return new CircuitOpenError(message, details);

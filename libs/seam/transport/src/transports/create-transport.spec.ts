@@ -129,7 +129,7 @@ describe('create-transport', () => {
         @IsString() id!: string;
       }
       const SourceContract = defineContract('source', {
-        thingHappened: event({ pattern: 'source.thing.happened', payload: Thing }),
+        thingHappened: event({ pattern: 'source.thing.happened', subscribers: ['*'], payload: Thing }),
       });
       const received: string[] = [];
 

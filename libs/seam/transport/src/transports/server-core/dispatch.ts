@@ -4,6 +4,8 @@ import { isObservable, type Observable } from 'rxjs';
 import { attachCallContext } from '../../context/call-context.registry.js';
 import { CallContext } from '../../context/call-context.js';
 import { runInCallScope } from '../../context/call-scope.js';
+import { assertCallerAllowed } from '../../door/caller-permission.js';
+import { seamExtrasOf } from '../../door/seam-extras.js';
 import { toWireError } from '../../door/to-wire-error.js';
 import { DeadlineExceededError } from '../../errors/seam-error.js';
 import { unknownPatternError } from '../../errors/wire-errors.js';
@@ -35,7 +37,7 @@ export function dispatchRequest(
 
 /**
  * The exchange that will answer a request, not yet started — or `undefined` after replying at
- * once (unknown pattern, deadline already past on arrival).
+ * once (unknown pattern, deadline already past on arrival, caller not allowed, payload refused).
  */
 export function prepareRequest(
   table: HandlerTable,
@@ -55,13 +57,14 @@ export function prepareRequest(
     reply(new DeadlineExceededError(`Deadline passed before "${pattern}" started`, { pattern }).toJSON());
     return undefined;
   }
-  if (options.checkRequest) {
-    try {
-      options.checkRequest(data);
-    } catch (error) {
-      reply(toWireError(error).wire);
-      return undefined;
-    }
+  try {
+    // The door: who may call comes before anything looks at the payload.
+    const extras = seamExtrasOf(handler);
+    assertCallerAllowed(pattern, extras?.owner ?? '', extras?.access, call.caller, data);
+    options.checkRequest?.(data);
+  } catch (error) {
+    reply(toWireError(error).wire);
+    return undefined;
   }
   return new RequestExchange(handler, pattern, data, rpcContext, call, options, reply);
 }

@@ -11,7 +11,9 @@ const options: DispatchOptions = { defaultBudgetMs: 5_000, propagation: false, p
 /** A table answering `pattern` with `'ok'`. */
 function tableAnswering(pattern: string): HandlerTable {
   const handler: MessageHandler = async () => 'ok';
-  handler.extras = { seam: { kind: 'request', owner: pattern.split('.')[0]! } satisfies SeamHandlerExtras };
+  handler.extras = {
+    seam: { kind: 'request', owner: pattern.split('.')[0]!, access: { callers: ['*'] } } satisfies SeamHandlerExtras,
+  };
   const table = new HandlerTable();
   table.add(pattern, handler, false);
   return table;
@@ -48,6 +50,32 @@ describe('HandledCalls', () => {
       await dispatch(table, 'counting.known', CallContext.fromMetadata({ 'seam-budget-ms': '0' }, 5_000));
       expect(handledOf('counting.unknown')).toBe(0);
       expect(handledOf('counting.known')).toBe(0);
+    });
+
+    it('does not run or count a request whose caller the entry does not allow, and answers PermissionDenied', async () => {
+      let ran = 0;
+      const handler: MessageHandler = async () => ran++;
+      handler.extras = { seam: { kind: 'request', owner: 'counting', access: { callers: ['orders'] } } };
+      const table = new HandlerTable();
+      table.add('counting.guarded', handler, false);
+      const answer = (caller: string) =>
+        new Promise<unknown>((done) =>
+          dispatchRequest(
+            table,
+            'counting.guarded',
+            { not: 'validated' },
+            {},
+            CallContext.fromMetadata({ 'seam-caller': caller }, 5_000),
+            options,
+            (error) => done(error),
+          ),
+        );
+      await expect(answer('edge')).resolves.toMatchObject({ code: 'PERMISSION_DENIED', details: { caller: 'edge' } });
+      await expect(answer('')).resolves.toMatchObject({ code: 'PERMISSION_DENIED', details: { caller: 'unknown' } });
+      expect(ran).toBe(0);
+      expect(handledOf('counting.guarded')).toBe(0);
+      await expect(answer('orders')).resolves.toBeUndefined();
+      expect(ran).toBe(1);
     });
   });
 });
