@@ -10,15 +10,17 @@ const DEADLINE_MS = 1_000;
 const FIRST_FRAME_MS = 3_000;
 
 /** A connection's far end: what the peer sends is pushed in, what the server writes is recorded. */
-function fakeConnection(options: Partial<FrameSocketOptions> = {}) {
+function fakeConnection(options: Partial<FrameSocketOptions> = {}, { peerReads = true } = {}) {
   const written: string[] = [];
+  const unread: (() => void)[] = [];
   const messages: unknown[] = [];
   const rejected: TcpRejectionReason[] = [];
   const socket = new Duplex({
     read() {},
     write(chunk: Buffer, _encoding, callback) {
       written.push(chunk.toString());
-      callback();
+      if (peerReads) callback();
+      else unread.push(() => callback());
     },
   }) as unknown as Socket;
   socket.on('message', (message: unknown) => messages.push(message));
@@ -37,6 +39,8 @@ function fakeConnection(options: Partial<FrameSocketOptions> = {}) {
     written,
     messages,
     rejected,
+    /** The peer starts reading what was written to it. */
+    read: () => unread.splice(0).forEach((taken) => taken()),
     send: (data: string | Buffer) => socket.emit('data', typeof data === 'string' ? Buffer.from(data) : data),
   };
 }
@@ -167,6 +171,29 @@ describe('FrameSocket', () => {
       peer.socket.destroy();
       await new Promise((resolve) => peer.socket.once('close', resolve));
       expect(budget.held).toBe(0);
+    });
+  });
+
+  describe('a peer that does not read its answers', () => {
+    it('is not read from until it takes them, then its frames are handled in order', async () => {
+      const peer = fakeConnection({}, { peerReads: false });
+      peer.framed.sendMessage({ answer: 'x'.repeat(100_000) }); // over the socket's high-water mark (64 kB)
+      peer.send(frame('{"n":1}') + frame('{"n":2}'));
+      expect(peer.messages).toEqual([]);
+      const drained = new Promise((resolve) => peer.socket.once('drain', resolve));
+      peer.read();
+      await drained;
+      expect(peer.messages).toEqual([{ n: 1 }, { n: 2 }]);
+      expect(peer.rejected).toEqual([]);
+    });
+
+    it('is dropped once more than maxSendBufferBytes of answers wait for it', () => {
+      const peer = fakeConnection({ maxSendBufferBytes: 50_000 }, { peerReads: false });
+      peer.framed.sendMessage({ answer: 'x'.repeat(30_000) });
+      expect(peer.rejected).toEqual([]);
+      peer.framed.sendMessage({ answer: 'x'.repeat(30_000) });
+      expect(peer.rejected).toEqual(['send-buffer-full']);
+      expect(peer.socket.destroyed).toBe(true);
     });
   });
 
