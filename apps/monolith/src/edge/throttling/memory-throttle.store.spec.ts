@@ -74,6 +74,25 @@ describe('MemoryThrottleStore', () => {
     });
   });
 
+  describe('memory', () => {
+    it('keeps at most maxEntries counters and delays, dropping the oldest', async () => {
+      now = 1_000_000;
+      store = new MemoryThrottleStore(() => now, 3);
+      for (const key of ['a', 'b', 'c', 'd']) {
+        await store.increment(key, 60_000, 1, 60_000, 't');
+        await store.increment(key, 60_000, 1, 60_000, 't');
+        await store.delay(key, 60_000);
+      }
+      // 'a' was dropped: it starts afresh; 'b', 'c' and 'd' are still blocked and delayed.
+      expect((await store.increment('a', 60_000, 1, 60_000, 't')).isBlocked).toBe(false);
+      expect(await store.delayLeft('a')).toBe(0);
+      for (const key of ['c', 'd']) {
+        expect((await store.increment(key, 60_000, 1, 60_000, 't')).isBlocked).toBe(true);
+        expect(await store.delayLeft(key)).toBe(60_000);
+      }
+    });
+  });
+
   describe('forget', () => {
     it("clears the subject's delay and its counter, not others'", async () => {
       make();

@@ -8,6 +8,8 @@ interface Counter {
 }
 
 const SWEEP_INTERVAL_MS = 60_000;
+/** Entries kept per map: a client spraying from many addresses must not grow the edge without bound. */
+export const MEMORY_STORE_MAX_ENTRIES = 200_000;
 
 /**
  * The edge's throttling state in this process: right for the embedded monolith and a single
@@ -19,8 +21,14 @@ export class MemoryThrottleStore implements EdgeThrottleStore, OnApplicationShut
   private readonly delays = new Map<string, number>();
   private readonly sweeper: NodeJS.Timeout;
 
-  /** @param now the clock (tests move it by hand). */
-  constructor(private readonly now: () => number = Date.now) {
+  /**
+   * @param now the clock (tests move it by hand).
+   * @param maxEntries how many counters, and how many delays, are kept at most.
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly maxEntries = MEMORY_STORE_MAX_ENTRIES,
+  ) {
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
@@ -39,7 +47,10 @@ export class MemoryThrottleStore implements EdgeThrottleStore, OnApplicationShut
       return record(counter.hits, counter.windowEndsAt - now, true, counter.blockedUntil - now);
     if (!counter || counter.windowEndsAt <= now) {
       counter = { hits: 0, windowEndsAt: now + ttl, blockedUntil: 0 };
+      // Re-inserted at the end: Map order is insertion order, so the first entry is the oldest.
+      this.counters.delete(id);
       this.counters.set(id, counter);
+      bound(this.counters, this.maxEntries);
     }
     counter.hits++;
     if (counter.hits <= limit) return record(counter.hits, counter.windowEndsAt - now, false, 0);
@@ -60,7 +71,10 @@ export class MemoryThrottleStore implements EdgeThrottleStore, OnApplicationShut
 
   async delay(subject: string, ms: number): Promise<void> {
     const until = this.now() + ms;
-    if (until > (this.delays.get(subject) ?? 0)) this.delays.set(subject, until);
+    if (until <= (this.delays.get(subject) ?? 0)) return;
+    this.delays.delete(subject);
+    this.delays.set(subject, until);
+    bound(this.delays, this.maxEntries);
   }
 
   async forget(subject: string, throttlerName: string): Promise<void> {
@@ -77,6 +91,14 @@ export class MemoryThrottleStore implements EdgeThrottleStore, OnApplicationShut
     for (const [id, counter] of this.counters)
       if (counter.windowEndsAt <= now && counter.blockedUntil <= now) this.counters.delete(id);
     for (const [subject, until] of this.delays) if (until <= now) this.delays.delete(subject);
+  }
+}
+
+/** Drops the oldest entries of `map` beyond `max`. */
+function bound(map: Map<string, unknown>, max: number): void {
+  for (const key of map.keys()) {
+    if (map.size <= max) return;
+    map.delete(key);
   }
 }
 
