@@ -11,10 +11,17 @@ const logger = new Logger('Payments');
  * is the same request and done.
  *
  * @throws ConflictError when the key was used for another request (never retryable), or while
- * the first request with it is still running (`details.retryable`).
+ * the first request with it is still running (`details.retryable`). `cardFingerprint` (authorize)
+ * is compared with the stored one as `replayOf` does.
  */
-export function answerTaken(taken: Taken, operation: KeyedOperation, requestHash: string, key: string): PaymentView {
-  const replay = replayOf(taken.use, operation, requestHash);
+export function answerTaken(
+  taken: Taken,
+  operation: KeyedOperation,
+  requestHash: string,
+  key: string,
+  cardFingerprint?: string,
+): PaymentView {
+  const replay = replayOf(taken.use, operation, requestHash, cardFingerprint);
   if (replay.kind === 'replay') return replay.response;
   if (replay.kind === 'reused')
     throw new ConflictError('idempotency key reused with a different request', { idempotencyKey: key });

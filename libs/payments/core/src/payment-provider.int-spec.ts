@@ -139,7 +139,7 @@ describe('payments module, each path of the card provider', () => {
       const own: PaymentProvider = {
         authorize: async (cardNumber) => {
           asked.push(cardNumber.slice(-4));
-          return { outcome: 'approved', authorizationId: 'own-1' };
+          return { outcome: 'approved', authorizationId: 'own-1', cardToken: 'own-token-1' };
         },
         capture: async () => undefined,
         refund: async () => undefined,

@@ -20,4 +20,15 @@ describe('paymentsConfigFromEnv', () => {
     expect(() => paymentsConfigFromEnv({ PAYMENTS_FAKE_SLOW_MS: '-1' })).toThrow(/PAYMENTS_FAKE_SLOW_MS/);
     expect(() => paymentsConfigFromEnv({ PAYMENTS_FAKE_SLOW_MS: '1.5' })).toThrow(/PAYMENTS_FAKE_SLOW_MS/);
   });
+
+  it('reads the card fingerprint key, refusing a short one without echoing it', () => {
+    const key = 'k'.repeat(32);
+    expect(paymentsConfigFromEnv({ PAYMENTS_CARD_FINGERPRINT_KEY: ` ${key} ` })).toMatchObject({
+      cardFingerprintKey: key,
+    });
+    expect(paymentsConfigFromEnv({ PAYMENTS_CARD_FINGERPRINT_KEY: '  ' })).not.toHaveProperty('cardFingerprintKey');
+    const short = () => paymentsConfigFromEnv({ PAYMENTS_CARD_FINGERPRINT_KEY: 'secret-but-31-bytes-long-xxxxxx' });
+    expect(short).toThrow(/PAYMENTS_CARD_FINGERPRINT_KEY must be at least 32 bytes/);
+    expect(short).not.toThrow(/secret-but/);
+  });
 });

@@ -1,3 +1,5 @@
+import { MIN_FINGERPRINT_KEY_BYTES } from './domain/card-fingerprint.js';
+
 /** How the payments module talks to its provider. */
 export interface PaymentsConfig {
   /**
@@ -7,6 +9,14 @@ export interface PaymentsConfig {
   providerTimeoutMs: number;
   /** How long the fake provider's slow card takes to answer, in ms (default 1,500). */
   slowMs: number;
+  /**
+   * The secret that keys card fingerprints (HMAC-SHA-256), at least 32 bytes, kept outside the
+   * database. The same on every replica and across restarts: an idempotency key reused with
+   * another card whose last four digits match is then refused by any of them. Unset: a random
+   * key per process, and a reuse whose first request went through another process (or before a
+   * restart) is compared on everything but the card's other digits.
+   */
+  cardFingerprintKey?: string;
 }
 
 /**
@@ -23,14 +33,22 @@ export const DEFAULT_PAYMENTS_CONFIG: Readonly<PaymentsConfig> = Object.freeze({
 
 /**
  * Reads the configuration from `PAYMENTS_PROVIDER_TIMEOUT_MS` and `PAYMENTS_FAKE_SLOW_MS`,
- * each falling back to its default when unset or blank.
+ * each falling back to its default when unset or blank, and `PAYMENTS_CARD_FINGERPRINT_KEY`
+ * (left out when unset or blank).
  *
- * @throws Error naming the variable when a value is not a whole number of milliseconds.
+ * @throws Error naming the variable when a value is not a whole number of milliseconds, or when
+ * the fingerprint key is shorter than 32 bytes.
  */
 export function paymentsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentsConfig {
+  const key = env.PAYMENTS_CARD_FINGERPRINT_KEY?.trim();
+  if (key && Buffer.byteLength(key, 'utf8') < MIN_FINGERPRINT_KEY_BYTES) {
+    // The value itself is a secret: never in the message.
+    throw new Error(`PAYMENTS_CARD_FINGERPRINT_KEY must be at least ${MIN_FINGERPRINT_KEY_BYTES} bytes`);
+  }
   return {
     providerTimeoutMs: milliseconds(env, 'PAYMENTS_PROVIDER_TIMEOUT_MS', DEFAULT_PAYMENTS_CONFIG.providerTimeoutMs, 1),
     slowMs: milliseconds(env, 'PAYMENTS_FAKE_SLOW_MS', DEFAULT_PAYMENTS_CONFIG.slowMs, 0),
+    ...(key ? { cardFingerprintKey: key } : {}),
   };
 }
 

@@ -1,9 +1,10 @@
-import { type DynamicModule, type FactoryProvider, Module, type Type } from '@nestjs/common';
+import { type DynamicModule, type FactoryProvider, Logger, Module, type Type } from '@nestjs/common';
 import { SeamMessagingModule } from '@seam/messaging';
 import { dataSourceToken, SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
 import type { DataSource } from 'typeorm';
 import { AuthorizePaymentController } from './authorize-payment/authorize-payment.controller.js';
+import { CardFingerprints } from './domain/card-fingerprint.js';
 import { CapturePaymentController } from './capture-payment/capture-payment.controller.js';
 import { FindOrderPaymentsController } from './find-order-payments/find-order-payments.controller.js';
 import { GetPaymentController } from './get-payment/get-payment.controller.js';
@@ -31,6 +32,21 @@ const defaultProvider: FactoryProvider<PaymentProvider> = {
   inject: [PAYMENTS_CONFIG, dataSourceToken(paymentsData.module)],
 };
 
+/** The card fingerprint key of the configuration, or one for this process only. */
+const cardFingerprints: FactoryProvider<CardFingerprints> = {
+  provide: CardFingerprints,
+  useFactory: (config: PaymentsConfig) => {
+    if (config.cardFingerprintKey) return new CardFingerprints(config.cardFingerprintKey);
+    if (process.env.NODE_ENV === 'production') {
+      new Logger('Payments').warn(
+        'PAYMENTS_CARD_FINGERPRINT_KEY is not set: card fingerprints use a key of this process only, so an idempotency key reused with another card is not told apart across replicas or restarts',
+      );
+    }
+    return CardFingerprints.ephemeral();
+  },
+  inject: [PAYMENTS_CONFIG],
+};
+
 /**
  * The payments module: card payments through an outside provider, idempotent by key, in its own
  * database, behind `PaymentsContract`. The provider is the {@link FakePaymentProvider}, keeping its
@@ -53,6 +69,7 @@ const defaultProvider: FactoryProvider<PaymentProvider> = {
   providers: [
     { provide: PAYMENTS_CONFIG, useFactory: () => paymentsConfigFromEnv() },
     defaultProvider,
+    cardFingerprints,
     BoundedPaymentProvider,
     PaymentRepository,
     IdempotencyRepository,

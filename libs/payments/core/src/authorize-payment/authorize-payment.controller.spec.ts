@@ -6,6 +6,7 @@ import { ConflictError, UnavailableError } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { PaymentRepository } from '../infrastructure/payment.repository.js';
+import { CardFingerprints } from '../domain/card-fingerprint.js';
 import { paymentsData } from '../payments.data.js';
 import { BoundedPaymentProvider } from '../provider/bounded-payment-provider.js';
 import { FAKE_CARDS, FakePaymentProvider } from '../provider/fake-payment-provider.js';
@@ -41,7 +42,7 @@ describe('AuthorizePaymentController', () => {
     payments = new PaymentRepository(dataSource);
     provider = new FlakyProvider(dataSource, { slowMs: 50 });
     const bounded = new BoundedPaymentProvider(provider, { providerTimeoutMs: 1_000, slowMs: 0 });
-    controller = new AuthorizePaymentController(keysOn(dataSource), bounded);
+    controller = new AuthorizePaymentController(keysOn(dataSource), bounded, CardFingerprints.ephemeral());
   });
   afterEach(() => dataSource?.destroy());
 
@@ -78,6 +79,34 @@ describe('AuthorizePaymentController', () => {
       ]);
       expect(rows).toContain('9424');
       expect(rows).not.toContain('6011000990');
+    });
+
+    it('refuses the key reused with another card ending in the same four digits, and replays the same card', async () => {
+      const authorization = request(FAKE_CARDS.approved);
+      const first = await controller.authorize(authorization);
+      await expect(controller.authorize({ ...authorization, cardNumber: '4000056655664242' })).rejects.toThrow(
+        new ConflictError('idempotency key reused with a different request'),
+      );
+      await expect(controller.authorize({ ...authorization })).resolves.toEqual(first);
+      expect(provider.asked).toBe(1);
+    });
+
+    it('refuses another card under a key whose first request is still being worked on', async () => {
+      const authorization = request(FAKE_CARDS.slow);
+      const first = controller.authorize(authorization);
+      await expect(controller.authorize({ ...authorization, cardNumber: '4000000000010259' })).rejects.toThrow(
+        new ConflictError('idempotency key reused with a different request'),
+      );
+      await first;
+    });
+
+    it("keeps the provider's card token with the payment, never in the answer", async () => {
+      const approved = await controller.authorize(request());
+      const declined = await controller.authorize(request(FAKE_CARDS.declined));
+      for (const answer of [approved, declined]) {
+        expect((await payments.findById(answer.paymentId))?.cardToken).toMatch(/^tok_[0-9a-f]{32}$/);
+        expect(JSON.stringify(answer)).not.toContain('tok_');
+      }
     });
 
     it('refuses a different request under a key that is being worked on', async () => {

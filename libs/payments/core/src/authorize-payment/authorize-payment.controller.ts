@@ -2,6 +2,7 @@ import { Payload } from '@nestjs/microservices';
 import { type AuthorizePayment, PaymentsContract, type Payment as PaymentView } from '@contracts/payments';
 import { ContractController, Handle } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
+import { CardFingerprints } from '../domain/card-fingerprint.js';
 import { requestHash } from '../domain/idempotency.js';
 import { authorizedPayment, cardLast4, declinedPayment, type PaymentFields } from '../domain/payment.js';
 import { IdempotencyRepository } from '../infrastructure/idempotency.repository.js';
@@ -15,6 +16,7 @@ export class AuthorizePaymentController {
   constructor(
     private readonly keys: IdempotencyRepository,
     private readonly provider: BoundedPaymentProvider,
+    private readonly fingerprints: CardFingerprints,
   ) {}
 
   /**
@@ -31,27 +33,29 @@ export class AuthorizePaymentController {
       amount: { ...request.amount },
       cardLast4: cardLast4(request.cardNumber),
     };
-    // Only the last four digits enter the hash: an unkeyed sha256 over a card number is easy to
-    // reverse by brute force, and this hash is stored. A reuse that differs only in the card's
-    // other digits therefore replays the first answer.
+    // Only the last four digits enter the (unkeyed) request hash: a sha256 over a card number is
+    // easy to reverse by brute force, and this hash is stored. The rest of the card is compared
+    // through its keyed fingerprint (see CardFingerprints for why a secret key, not a salt).
     const hash = requestHash('authorize', {
       orderId: fields.orderId,
       amount: { ...fields.amount },
       cardLast4: fields.cardLast4,
     });
+    const cardFingerprint = this.fingerprints.of(request.cardNumber);
     const claim = await this.keys.claimNew(
-      { key, operation: 'authorize', requestHash: hash, paymentId: fields.id },
+      { key, operation: 'authorize', requestHash: hash, cardFingerprint, paymentId: fields.id },
       new Date(),
     );
-    if (claim.kind === 'taken') return answerTaken(claim, 'authorize', hash, key);
+    if (claim.kind === 'taken') return answerTaken(claim, 'authorize', hash, key, cardFingerprint);
     const result = await callReleasingOnFailure(this.keys, key, fields.id, () =>
       this.provider.authorize(request.cardNumber, fields.amount),
     );
     const now = new Date();
+    const tokenized: PaymentFields = { ...fields, cardToken: result.cardToken };
     const payment =
       result.outcome === 'approved'
-        ? authorizedPayment(fields, result.authorizationId, now)
-        : declinedPayment(fields, result.reason, now);
+        ? authorizedPayment(tokenized, result.authorizationId, now)
+        : declinedPayment(tokenized, result.reason, now);
     const view = toView(payment);
     await this.keys.completeNew(key, payment, view);
     return view;

@@ -6,6 +6,7 @@ import { ConflictError, UnavailableError } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { PaymentCommandHandler } from '../payment-command.handler.js';
+import { CardFingerprints } from '../domain/card-fingerprint.js';
 import { paymentsData } from '../payments.data.js';
 import { BoundedPaymentProvider } from '../provider/bounded-payment-provider.js';
 import { FakePaymentProvider } from '../provider/fake-payment-provider.js';
@@ -51,7 +52,7 @@ describe('CapturePaymentController', () => {
     const keys = keysOn(dataSource);
     const bounded = new BoundedPaymentProvider(provider, { providerTimeoutMs: 1_000, slowMs: 0 });
     const commands = new PaymentCommandHandler(keys, bounded);
-    authorize = new AuthorizePaymentController(keys, bounded);
+    authorize = new AuthorizePaymentController(keys, bounded, CardFingerprints.ephemeral());
     controller = new CapturePaymentController(commands);
     refund = new RefundPaymentController(commands);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { CardFingerprints } from './card-fingerprint.js';
 import { canonicalJson, type KeyUse, replayOf, requestHash } from './idempotency.js';
 
 const request = { orderId: 'o-1', amount: { amount: 1_000, currency: 'EUR' }, cardLast4: '4242' };
@@ -56,6 +57,24 @@ describe('idempotency', () => {
         kind: 'reused',
       });
       expect(replayOf(completed, 'capture', hash)).toEqual({ kind: 'reused' });
+    });
+
+    it('refuses another card with the same last four digits, told apart by the fingerprints', () => {
+      const fingerprints = new CardFingerprints('k'.repeat(32));
+      const stored = { ...completed, cardFingerprint: fingerprints.of('4242424242424242') };
+      expect(replayOf(stored, 'authorize', hash, fingerprints.of('4000056655664242'))).toEqual({ kind: 'reused' });
+      expect(replayOf(stored, 'authorize', hash, fingerprints.of('4242424242424242'))).toEqual({
+        kind: 'replay',
+        response: 'the answer',
+      });
+    });
+
+    it('compares the rest when the fingerprints were made with different keys (another process)', () => {
+      const before = new CardFingerprints('k'.repeat(32));
+      const now = new CardFingerprints('n'.repeat(32));
+      const stored = { ...completed, cardFingerprint: before.of('4242424242424242') };
+      expect(replayOf(stored, 'authorize', hash, now.of('4242424242424242'))).toMatchObject({ kind: 'replay' });
+      expect(replayOf(stored, 'authorize', 'other', now.of('4242424242424242'))).toEqual({ kind: 'reused' });
     });
 
     it('says the first request is still running, unless the request differs', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { differentCards } from './card-fingerprint.js';
 
 /** The commands that carry an idempotency key. */
 export type KeyedOperation = 'authorize' | 'capture' | 'refund';
@@ -11,6 +12,11 @@ export interface KeyUse<R> {
   operation: KeyedOperation;
   /** {@link requestHash} of the request that claimed the key. */
   requestHash: string;
+  /**
+   * The card's keyed fingerprint (authorize; see `CardFingerprints`): the request hash holds only
+   * the last four digits, this tells two cards sharing them apart.
+   */
+  cardFingerprint?: string;
   /** `in_progress` from the claim until the answer is stored. */
   state: 'in_progress' | 'completed';
   /** The answer, once `completed`. */
@@ -28,10 +34,17 @@ export type KeyReplay<R> =
 
 /**
  * Decides how to answer a request whose key `stored` already holds. The request is compared
- * first: a key reused for something else is refused even while the first request runs.
+ * first: a key reused for something else is refused even while the first request runs. The
+ * card fingerprints are compared when both were made with one key (see `differentCards`).
  */
-export function replayOf<R>(stored: KeyUse<R>, operation: KeyedOperation, hash: string): KeyReplay<R> {
+export function replayOf<R>(
+  stored: KeyUse<R>,
+  operation: KeyedOperation,
+  hash: string,
+  cardFingerprint?: string,
+): KeyReplay<R> {
   if (stored.operation !== operation || stored.requestHash !== hash) return { kind: 'reused' };
+  if (differentCards(stored.cardFingerprint, cardFingerprint)) return { kind: 'reused' };
   if (stored.state !== 'completed' || stored.response === undefined) return { kind: 'in-progress' };
   return { kind: 'replay', response: stored.response };
 }

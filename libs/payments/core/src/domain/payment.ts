@@ -20,6 +20,11 @@ export interface Payment {
   reason?: string;
   /** The last four digits: the full card number is never kept. */
   cardLast4: string;
+  /**
+   * The provider's token for the card (absent for payments stored before tokens were kept):
+   * what names the card between Seam and its provider, instead of the number.
+   */
+  cardToken?: string;
   /** The provider's id of the hold (absent when declined: there is nothing to capture). */
   authorizationId?: string;
   createdAt: string;
@@ -32,6 +37,8 @@ export interface PaymentFields {
   orderId: string;
   amount: Money;
   cardLast4: string;
+  /** The provider's token for the card, once it has answered. */
+  cardToken?: string;
 }
 
 /**

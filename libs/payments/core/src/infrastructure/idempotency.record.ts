@@ -12,6 +12,11 @@ export class IdempotencyRecord {
   @Column({ name: 'operation', type: 'varchar', length: 10 }) operation!: string;
   /** sha256 (hex) of the canonical request: a second use must match it. */
   @Column({ name: 'request_hash', type: 'varchar', length: 64 }) requestHash!: string;
+  /**
+   * `<key id>:<HMAC-SHA-256>` of the card number (authorize only; null for capture, refund and
+   * keys claimed before it was kept). Never the number, nor an unkeyed hash of it.
+   */
+  @Column({ name: 'card_fingerprint', type: 'varchar', length: 80, nullable: true }) cardFingerprint!: string | null;
   /** `in_progress` from the claim until the answer is stored, then `completed`. */
   @Column({ name: 'state', type: 'varchar', length: 12 }) state!: string;
   /** The payment the key created (authorize) or acted on (capture, refund). */

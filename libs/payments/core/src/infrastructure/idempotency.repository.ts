@@ -16,6 +16,8 @@ export interface KeyClaim {
   key: string;
   operation: KeyedOperation;
   requestHash: string;
+  /** The card's keyed fingerprint (authorize only). */
+  cardFingerprint?: string;
   /** The payment it creates (authorize) or acts on (capture, refund). */
   paymentId: string;
 }
@@ -144,7 +146,12 @@ export class IdempotencyRepository {
       return (
         (await this.taken(claim)) ?? {
           kind: 'taken',
-          use: { operation: claim.operation, requestHash: claim.requestHash, state: 'in_progress' },
+          use: {
+            operation: claim.operation,
+            requestHash: claim.requestHash,
+            ...(claim.cardFingerprint === undefined ? {} : { cardFingerprint: claim.cardFingerprint }),
+            state: 'in_progress',
+          },
         }
       );
     }
@@ -189,6 +196,7 @@ function newKeyRecord(claim: KeyClaim, now: Date): IdempotencyRecord {
   const at = now.toISOString();
   return Object.assign(new IdempotencyRecord(), {
     ...claim,
+    cardFingerprint: claim.cardFingerprint ?? null,
     state: 'in_progress',
     response: null,
     createdAt: at,
@@ -200,6 +208,7 @@ function toKeyUse(record: IdempotencyRecord): KeyUse<PaymentView> {
   return {
     operation: record.operation as KeyedOperation,
     requestHash: record.requestHash,
+    ...(record.cardFingerprint === null ? {} : { cardFingerprint: record.cardFingerprint }),
     state: record.state === 'completed' ? 'completed' : 'in_progress',
     ...(record.response === null ? {} : { response: JSON.parse(record.response) as PaymentView }),
   };

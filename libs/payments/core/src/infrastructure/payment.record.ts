@@ -23,6 +23,8 @@ export class PaymentRecord {
   @Column({ name: 'reason', type: 'varchar', length: 40, nullable: true }) reason!: string | null;
   /** Only the last four digits: the full card number is never stored. */
   @Column({ name: 'card_last4', type: 'varchar', length: 4 }) cardLast4!: string;
+  /** The provider's opaque token for the card (null for rows older than tokens): never the number. */
+  @Column({ name: 'card_token', type: 'varchar', length: 100, nullable: true }) cardToken!: string | null;
   @Column({ name: 'authorization_id', type: 'varchar', length: 100, nullable: true }) authorizationId!: string | null;
   /**
    * The idempotency key of the capture or refund now at the provider, if any: one provider

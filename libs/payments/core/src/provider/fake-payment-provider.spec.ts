@@ -31,15 +31,25 @@ describe('FakePaymentProvider', () => {
       ]);
     });
 
+    it('names the card by a fresh random token on each authorization', async () => {
+      const provider = fake();
+      const first = await provider.authorize(FAKE_CARDS.approved, eur(1_000));
+      const again = await provider.authorize(FAKE_CARDS.approved, eur(1_000));
+      expect(first.cardToken).toMatch(/^tok_[0-9a-f]{32}$/);
+      expect(again.cardToken).not.toBe(first.cardToken);
+    });
+
     it('declines its two decline cards with their reasons, charging nothing', async () => {
       const provider = fake();
       await expect(provider.authorize(FAKE_CARDS.declined, eur(1_000))).resolves.toEqual({
         outcome: 'declined',
         reason: 'card_declined',
+        cardToken: expect.stringMatching(/^tok_/),
       });
       await expect(provider.authorize(FAKE_CARDS.insufficientFunds, eur(1_000))).resolves.toEqual({
         outcome: 'declined',
         reason: 'insufficient_funds',
+        cardToken: expect.stringMatching(/^tok_/),
       });
       expect(await provider.ledger()).toEqual([]);
       expect(provider.calls().map((call) => call.subject)).toEqual(['0002', '9995']);

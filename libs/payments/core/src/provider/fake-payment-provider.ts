@@ -1,5 +1,5 @@
 import { inTransaction } from '@seam/persistence';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Money } from '../domain/payment.js';
 import { type FakeHoldState, FakeProviderHoldRecord } from '../infrastructure/fake-provider-hold.record.js';
@@ -59,6 +59,7 @@ const ENTRY_OF_STATE: Readonly<Partial<Record<FakeHoldState, LedgerEntry['type']
  * A payment provider whose behaviour is chosen by the card number (see {@link FAKE_CARDS}), so
  * that tests and demos can take every path: approval, both decline reasons, a slow answer and no
  * answer at all. Card behaviours apply to `authorize`; `capture` and `refund` answer at once.
+ * Every answered authorization carries a fresh card token (`tok_…`).
  *
  * Like a real provider it is one system for every replica of the payments module: its holds and
  * its ledger live in the module's database (tables `fake_provider_hold` and
@@ -100,19 +101,20 @@ export class FakePaymentProvider implements PaymentProvider {
   async authorize(cardNumber: string, amount: Money): Promise<AuthorizationResult> {
     this.received.push({ method: 'authorize', subject: cardNumber.slice(-4) });
     if (!/^\d{12,19}$/.test(cardNumber)) throw new Error('card number must be 12 to 19 digits');
+    const cardToken = newCardToken();
     switch (cardNumber) {
       case FAKE_CARDS.declined:
-        return { outcome: 'declined', reason: 'card_declined' };
+        return { outcome: 'declined', reason: 'card_declined', cardToken };
       case FAKE_CARDS.insufficientFunds:
-        return { outcome: 'declined', reason: 'insufficient_funds' };
+        return { outcome: 'declined', reason: 'insufficient_funds', cardToken };
       case FAKE_CARDS.hung:
         // Pending forever, without a timer: nothing keeps the process alive for it.
         return new Promise<never>(() => undefined);
       case FAKE_CARDS.slow:
         await new Promise((resolve) => setTimeout(resolve, this.slowMs));
-        return this.approve(cardNumber, amount);
+        return this.approve(cardNumber, amount, cardToken);
       default:
-        return this.approve(cardNumber, amount);
+        return this.approve(cardNumber, amount, cardToken);
     }
   }
 
@@ -124,7 +126,7 @@ export class FakePaymentProvider implements PaymentProvider {
     return this.settle('refund', authorizationId, amount);
   }
 
-  private async approve(cardNumber: string, amount: Money): Promise<AuthorizationResult> {
+  private async approve(cardNumber: string, amount: Money, cardToken: string): Promise<AuthorizationResult> {
     const hold = Object.assign(new FakeProviderHoldRecord(), {
       authorizationId: `auth_${randomUUID()}`,
       amount: amount.amount,
@@ -136,7 +138,7 @@ export class FakePaymentProvider implements PaymentProvider {
       await manager.getRepository(FakeProviderHoldRecord).insert(hold);
       await manager.getRepository(FakeProviderLedgerRecord).insert(entryOf('authorization', hold));
     });
-    return { outcome: 'approved', authorizationId: hold.authorizationId };
+    return { outcome: 'approved', authorizationId: hold.authorizationId, cardToken };
   }
 
   private async settle(operation: Settlement, authorizationId: string, amount: Money): Promise<void> {
@@ -165,6 +167,15 @@ export class FakePaymentProvider implements PaymentProvider {
       await manager.getRepository(FakeProviderLedgerRecord).insert(entryOf(ENTRY_OF_STATE[hold.state]!, hold));
     });
   }
+}
+
+/**
+ * A new opaque token for a card: random, so it says nothing about the number. The fake keeps no
+ * table of tokens (and no card number): nothing it offers takes a token back, and its tables
+ * live in the payments module's database, which holds no card number.
+ */
+function newCardToken(): string {
+  return `tok_${randomBytes(16).toString('hex')}`;
 }
 
 function entryOf(type: LedgerEntry['type'], hold: FakeProviderHoldRecord): FakeProviderLedgerRecord {

@@ -1,8 +1,13 @@
 import type { Money } from '../domain/payment.js';
 
-/** The provider's answer to an authorization: a hold on the card, or a refusal with its reason. */
-export type AuthorizationResult =
-  { outcome: 'approved'; authorizationId: string } | { outcome: 'declined'; reason: string };
+/**
+ * The provider's answer to an authorization: a hold on the card, or a refusal with its reason.
+ * Either way `cardToken` is the provider's opaque name for the card (it tokenizes the card before
+ * it decides): what Seam keeps instead of the number, which it never stores.
+ */
+export type AuthorizationResult = { cardToken: string } & (
+  { outcome: 'approved'; authorizationId: string } | { outcome: 'declined'; reason: string }
+);
 
 /**
  * The card payment provider: a system outside Seam, reached over a network. Every method is
@@ -11,7 +16,10 @@ export type AuthorizationResult =
  * settled authorization); a declined card is an answer, not a rejection.
  */
 export interface PaymentProvider {
-  /** Holds `amount` on the card. */
+  /**
+   * Holds `amount` on the card. The only call that sees the card number: capture and refund name
+   * the hold by its authorization id.
+   */
   authorize(cardNumber: string, amount: Money): Promise<AuthorizationResult>;
   /** Charges a held amount (in full). */
   capture(authorizationId: string, amount: Money): Promise<void>;

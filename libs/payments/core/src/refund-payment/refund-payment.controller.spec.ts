@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { AuthorizePaymentController } from '../authorize-payment/authorize-payment.controller.js';
 import { CapturePaymentController } from '../capture-payment/capture-payment.controller.js';
 import { PaymentCommandHandler } from '../payment-command.handler.js';
+import { CardFingerprints } from '../domain/card-fingerprint.js';
 import { paymentsData } from '../payments.data.js';
 import { BoundedPaymentProvider } from '../provider/bounded-payment-provider.js';
 import { FAKE_CARDS, FakePaymentProvider } from '../provider/fake-payment-provider.js';
@@ -37,7 +38,7 @@ describe('RefundPaymentController', () => {
     const keys = keysOn(dataSource);
     const bounded = new BoundedPaymentProvider(provider, { providerTimeoutMs: 1_000, slowMs: 0 });
     const commands = new PaymentCommandHandler(keys, bounded);
-    authorize = new AuthorizePaymentController(keys, bounded);
+    authorize = new AuthorizePaymentController(keys, bounded, CardFingerprints.ephemeral());
     capture = new CapturePaymentController(commands);
     controller = new RefundPaymentController(commands);
   });
