@@ -62,6 +62,18 @@ const brokenFixtures: BrokenFixture[] = [
     rule: 'no-unresolvable-import',
     edges: [['apps/monolith/src/main.ts', '@modules/gamma']],
   },
+  // The who-may-call rules name the entry's pattern where the import rules name a file. Each fixture
+  // also holds allowed uses (alpha and the edge looking up, beta answering its own entry, a spec).
+  {
+    fixture: 'calls-only-allowed-entries',
+    rule: 'calls-only-allowed-entries',
+    edges: [['libs/alpha/core/src/alpha.refunds.ts', 'beta.refund-money']],
+  },
+  {
+    fixture: 'subscribes-only-allowed-events',
+    rule: 'subscribes-only-allowed-events',
+    edges: [['libs/alpha/core/src/alpha.listener.ts', 'beta.money.refunded']],
+  },
 ];
 
 describe('checkArchitecture', () => {

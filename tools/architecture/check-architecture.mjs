@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cruise } from 'dependency-cruiser';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
+import { findDisallowedCalls } from './allowed-calls.mjs';
 import { RULE_COMMENTS, SOURCE_ROOTS, architectureConfig } from './rules.mjs';
 
 /**
@@ -22,7 +23,8 @@ import { RULE_COMMENTS, SOURCE_ROOTS, architectureConfig } from './rules.mjs';
  */
 
 /**
- * Checks the module boundaries of the repository (or fixture) at `root`.
+ * Checks the module boundaries of the repository (or fixture) at `root`, and that its code calls
+ * and subscribes only to what the contracts allow its module (./allowed-calls.mjs).
  * Relative imports written with a `.js` suffix are resolved to their `.ts` source by
  * dependency-cruiser itself (it retries `.js` as `.ts`, like tsc under nodenext).
  * @param {string} root repository or fixture root; must contain a tsconfig.json with the aliases
@@ -49,7 +51,13 @@ export async function checkArchitecture(root) {
     (module) => !module.coreModule && !module.couldNotResolve && !/(^|\/)node_modules\/|^\.\.\//.test(module.source),
   );
   const files = [...new Set(ownFiles.map((module) => module.source))].toSorted();
-  return { modules, files, violations: output.summary.violations.map(toViolation) };
+  const disallowed = findDisallowedCalls(base).map(({ rule, from, to }) => ({
+    rule,
+    from,
+    to,
+    comment: RULE_COMMENTS[rule] ?? '',
+  }));
+  return { modules, files, violations: [...output.summary.violations.map(toViolation), ...disallowed] };
 }
 
 /**

@@ -28,6 +28,10 @@ export const RULE_COMMENTS = Object.freeze({
     'runtime import cycles fail under ESM ("Cannot access X before initialization") and tangle the layers; cut the cycle',
   'no-unresolvable-import':
     'an import that cannot be resolved hides its target from every boundary rule; fix the path or alias',
+  'calls-only-allowed-entries':
+    "code calls only the entries whose contract names its module (or app part, e.g. edge) among their callers; the callee's door refuses the rest",
+  'subscribes-only-allowed-events':
+    'a module subscribes only to the events whose contract names it among their subscribers',
 });
 
 /**

@@ -7,6 +7,7 @@ import {
   DEFAULT_MAX_MESSAGE_BYTES,
   ForbiddenError,
   InternalError,
+  PermissionDeniedError,
   type SeamError,
   UnavailableError,
   ValidationError,
@@ -133,6 +134,41 @@ export function coreScenarios(target: () => ParityTarget, options: CoreScenarioO
 
   it('runs guards: a refusing guard reaches the caller as Forbidden', async () => {
     await expect(target().client.send(ProbeContract.guarded, {})).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('refuses a caller the contract does not name with PermissionDenied, before validation; admits the one it names', async () => {
+    const refusal = {
+      code: 'PERMISSION_DENIED',
+      message: '"caller-app" may not call "probe.open-safe"',
+      details: { caller: 'caller-app', pattern: 'probe.open-safe' },
+    };
+    const refused = await failureOf(target().client.send(ProbeContract.openSafe, {}));
+    expect(refused).toBeInstanceOf(PermissionDeniedError);
+    expect(refused.toJSON()).toEqual(refusal);
+    // The door asks who is calling before it looks at the payload: a bad one changes nothing.
+    const malformed = await failureOf(target().client.send(ProbeContract.openSafe, { junk: 1 } as never));
+    expect(malformed.toJSON()).toEqual(refusal);
+    // A caller naming itself like the allowed one, but not exactly, is a stranger.
+    const lookalike = await failureOf(target().clientAs('vault-keeper-2').send(ProbeContract.openSafe, {}));
+    expect(lookalike).toBeInstanceOf(PermissionDeniedError);
+    expect(lookalike.details).toEqual({ caller: 'vault-keeper-2', pattern: 'probe.open-safe' });
+
+    const keeper = target().clientAs('vault-keeper');
+    await expect(keeper.send(ProbeContract.openSafe, {})).resolves.toEqual({});
+    await expect(keeper.send(ProbeContract.openSafe, { junk: 1 } as never)).rejects.toBeInstanceOf(ValidationError);
+    expect(target().pending()).toBe(0);
+  });
+
+  it('accepts a call as the system (no customer) only from the callers the contract names for it', async () => {
+    await expect(target().client.send(ProbeContract.peekState, { key: 'k', customer: 'c-1' })).resolves.toEqual({});
+    const refused = await failureOf(target().client.send(ProbeContract.peekState, { key: 'k' }));
+    expect(refused).toBeInstanceOf(PermissionDeniedError);
+    expect(refused.toJSON()).toEqual({
+      code: 'PERMISSION_DENIED',
+      message: '"caller-app" may not call "probe.peek-state" without customer',
+      details: { caller: 'caller-app', pattern: 'probe.peek-state', asSystem: true },
+    });
+    await expect(target().clientAs('vault-keeper').send(ProbeContract.peekState, { key: 'k' })).resolves.toEqual({});
   });
 
   it('fails a call to a handler that never answers within its deadline + 10%', async () => {

@@ -19,6 +19,8 @@ const CALLEE_ENTRY = 'test/parity/fixtures/probe-service.main.ts';
 /** The caller side of a parity run, plus what the remote variants can do to their callee. */
 export interface ParityTarget {
   client: SeamClient;
+  /** A client of the same caller app that calls as module `caller` (for who-may-call scenarios). */
+  clientAs(caller: string): SeamClient;
   /** Requests the caller still waits for, over every transport. */
   pending(): number;
   /** Callee processes (empty in-process). */
@@ -58,6 +60,7 @@ export async function inProcessTarget(): Promise<ParityTarget> {
   const caller = await callerApp({ hosted: [], bus });
   return {
     client: caller.get(SeamClient),
+    clientAs: (name) => new SeamClient(caller.get(TransportRouter), name),
     pending: () => caller.get(TransportRouter).pendingCount(),
     replicas: [],
     handledBy: () => [],
@@ -98,6 +101,7 @@ export async function remoteTarget(
   const caller = await callerApp({ hosted: [], endpoints: endpoints(0) }, options.callerImports);
   return {
     client: caller.get(SeamClient),
+    clientAs: (name) => new SeamClient(caller.get(TransportRouter), name),
     pending: () => caller.get(TransportRouter).pendingCount(),
     replicas: processes,
     handledBy: (replica) => {
