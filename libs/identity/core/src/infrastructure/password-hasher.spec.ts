@@ -48,6 +48,14 @@ describe('PasswordHasher', () => {
       expect(PRODUCTION_SCRYPT_COST).toMatchObject({ r: 8, p: 1 });
       expect(DEVELOPMENT_SCRYPT_COST.N).toBeLessThan(PRODUCTION_SCRYPT_COST.N);
     });
+
+    it('hashes and checks at the production cost (128 MiB: within what scrypt is allowed to take)', async () => {
+      const production = new PasswordHasher(PRODUCTION_SCRYPT_COST);
+      const stored = await production.hash(password);
+      expect(stored).toMatch(/^scrypt\$131072\$8\$1\$/);
+      await expect(production.verify(password, stored)).resolves.toBe(true);
+      expect(production.needsRehash(stored)).toBe(false);
+    }, 20_000);
   });
 
   describe('needsRehash', () => {

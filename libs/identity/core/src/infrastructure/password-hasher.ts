@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { MemoryBudget } from './memory-budget.js';
 
 /** scrypt's cost parameters: `N` (CPU/memory, a power of two), `r` (block size), `p` (parallelism). */
 export interface ScryptCost {
@@ -29,15 +30,23 @@ const SALT_BYTES = 16;
 const HASH_BYTES = 32;
 // Refuse parameters (configured, or read from a tampered row) that would take too much memory.
 const MAX_MEMORY_BYTES = 256 * 2 ** 20;
+/**
+ * What the hashes running at once may take together: two at the production cost (128 MiB each),
+ * eight at the development cost. Without it, libuv's four threads would run four production
+ * hashes at once (512 MiB), over a pod's memory limit; further log-ins wait their turn instead.
+ */
+export const HASHING_MEMORY_BUDGET_BYTES = 256 * 2 ** 20;
 
 /**
- * Hashes and checks passwords with scrypt (`node:crypto`, off the event loop). A hash is stored
- * as `scrypt$N$r$p$salt$hash` (base64), so it can still be checked after the cost changes.
+ * Hashes and checks passwords with scrypt (`node:crypto`, off the event loop), at most
+ * {@link HASHING_MEMORY_BUDGET_BYTES} of scrypt memory at once (more log-ins queue). A hash is
+ * stored as `scrypt$N$r$p$salt$hash` (base64), so it can still be checked after the cost changes.
  * Passwords are NFKC-normalised first, so the same characters typed on another keyboard match.
  */
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
   private dummy?: Promise<string>;
+  private readonly memory = new MemoryBudget(HASHING_MEMORY_BUDGET_BYTES);
 
   constructor(@Inject(SCRYPT_COST) private readonly cost: ScryptCost) {
     if (!sane(cost))
@@ -52,7 +61,7 @@ export class PasswordHasher implements OnModuleInit {
   /** A new hash of `password`, with a fresh random salt. */
   async hash(password: string): Promise<string> {
     const salt = randomBytes(SALT_BYTES);
-    const hash = await derive(password, salt, this.cost);
+    const hash = await this.derive(password, salt, this.cost);
     const { N, r, p } = this.cost;
     return ['scrypt', N, r, p, salt.toString('base64'), hash.toString('base64')].join('$');
   }
@@ -85,8 +94,12 @@ export class PasswordHasher implements OnModuleInit {
   private async check(password: string, stored: string): Promise<boolean> {
     const parsed = parse(stored);
     if (!parsed) return false;
-    const actual = await derive(password, parsed.salt, parsed.cost);
+    const actual = await this.derive(password, parsed.salt, parsed.cost);
     return timingSafeEqual(actual, parsed.hash);
+  }
+
+  private derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
+    return this.memory.run(memoryOf(cost), () => scryptOf(password, salt, cost));
   }
 
   private dummyHash(): Promise<string> {
@@ -95,7 +108,7 @@ export class PasswordHasher implements OnModuleInit {
   }
 }
 
-function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
+function scryptOf(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   // OpenSSL needs a little over 128·N·r bytes; Node's default limit (32 MiB) is exactly that at N=2^15.
   // Twice the need leaves room for OpenSSL's overhead.
   const options: ScryptOptions = { ...cost, maxmem: 2 * memoryOf(cost) };
