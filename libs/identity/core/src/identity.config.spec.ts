@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import * as fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,5 +124,27 @@ describe('identityConfigFromEnv', () => {
         'JWT_SECRET and JWT_SECRET_FILE are both set: set only one',
       );
     });
+  });
+
+  it('answers any secret-like value with a config or an IdentityConfigError that never contains it', () => {
+    const variables = ['JWT_SECRET', 'JWT_PREVIOUS_SECRET'] as const;
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...variables),
+        fc.string({ unit: 'binary', minLength: 6, maxLength: 80 }),
+        fc.boolean(),
+        (variable, value, production) => {
+          const env = { [variable]: value, ...(production ? { NODE_ENV: 'production' } : {}) };
+          try {
+            const config = identityConfigFromEnv(env);
+            const bytes = variable === 'JWT_SECRET' ? config.jwtSecret : config.previousJwtSecret;
+            expect(Buffer.from(bytes!).toString()).toBe(value);
+          } catch (error) {
+            expect(error).toBeInstanceOf(IdentityConfigError);
+            expect((error as Error).message).not.toContain(value);
+          }
+        },
+      ),
+    );
   });
 });
