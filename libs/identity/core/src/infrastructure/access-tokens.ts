@@ -19,8 +19,9 @@ export interface TokenSubject {
 
 /**
  * The `kid` of a secret: 16 base64url characters of its SHA-256 under a fixed label. It tells
- * the current key from the previous one without configuration, and gives nothing of the key away
- * (a 32-byte secret cannot be searched for from its hash).
+ * the current key from the previous one without configuration. It gives away no more than every
+ * token's HMAC signature already does: a random 32-byte secret cannot be searched for from
+ * either, and a guessable one is guessable from any token.
  */
 export function keyIdOf(secret: Uint8Array): string {
   return createHash('sha256').update('seam-identity-jwt-kid:').update(secret).digest('base64url').slice(0, 16);
