@@ -50,7 +50,7 @@ export function coreScenarios(target: () => ParityTarget, options: CoreScenarioO
 
   it('delivers an event to each of 2 subscribing modules, each with its own copy', async () => {
     const id = `ping-${Math.random()}`;
-    await target().client.emit(ProbeContract.pingSent, { id, text: 'original' });
+    await target().clientAs('probe').emit(ProbeContract.pingSent, { id, text: 'original' });
     const [a, b] = await eventually(async () => {
       const lists = await Promise.all([
         target().client.send(ListenerAContract.listReceived, {}),
@@ -67,14 +67,32 @@ export function coreScenarios(target: () => ParityTarget, options: CoreScenarioO
     const id = `ctx-${Math.random()}`;
     const traceId = 'a3ce929d0e0e47364bf92f3577b34da6';
     const parent = CallContext.root({ traceparent: `00-${traceId}-00f067aa0ba902b7-01`, budgetMs: 60_000 });
-    await target().client.emit(ProbeContract.pingSent, { id, text: 'with context' }, { parent });
+    await target().clientAs('probe').emit(ProbeContract.pingSent, { id, text: 'with context' }, { parent });
     const seen = await eventually(async () => {
       const { contexts } = await target().client.send(ListenerAContract.listReceived, {});
       const context = contexts?.find((candidate) => candidate.id === id);
       expect(context).toBeDefined();
       return context!;
     });
-    expect(seen).toEqual({ id, caller: 'caller-app', correlationId: traceId });
+    expect(seen).toEqual({ id, caller: 'probe', correlationId: traceId });
+  });
+
+  it('drops an event published by a module that does not own it, unseen by every subscriber', async () => {
+    const forged = `forged-${Math.random()}`;
+    const genuine = `genuine-${Math.random()}`;
+    await target().client.emit(ProbeContract.pingSent, { id: forged, text: 'from caller-app' });
+    await target().clientAs('listener-a').emit(ProbeContract.pingSent, { id: forged, text: 'from a subscriber' });
+    // Sent after the forged ones on the same link: once it has arrived, they would have too.
+    await target().clientAs('probe').emit(ProbeContract.pingSent, { id: genuine, text: 'from probe' });
+    const lists = await eventually(async () => {
+      const received = await Promise.all([
+        target().client.send(ListenerAContract.listReceived, {}),
+        target().client.send(ListenerBContract.listReceived, {}),
+      ]);
+      for (const list of received) expect(list.pings.map((ping) => ping.id)).toContain(genuine);
+      return received;
+    });
+    for (const list of lists) expect(list.pings.map((ping) => ping.id)).not.toContain(forged);
   });
 
   it('refuses invalid input at the door with a Validation error naming each field', async () => {

@@ -50,7 +50,7 @@ export function replicaScenarios(target: () => ParityTarget): void {
 
   it('delivers each event once per subscribing module, not once per replica', async () => {
     const ids = Array.from({ length: 50 }, (_, index) => `fanout-${index}`);
-    for (const id of ids) await target().client.emit(ProbeContract.pingSent, { id, text: 'hello' });
+    for (const id of ids) await target().clientAs('probe').emit(ProbeContract.pingSent, { id, text: 'hello' });
     for (const module of ['listener-a', 'listener-b']) {
       const lines = await eventually(() => {
         const received = [0, 1]

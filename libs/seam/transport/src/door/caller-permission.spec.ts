@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode } from '../errors/error-codes.js';
 import { PermissionDeniedError } from '../errors/seam-error.js';
-import { assertCallerAllowed, type EntryAccess } from './caller-permission.js';
+import { assertCallerAllowed, assertPublisherAllowed, type EntryAccess } from './caller-permission.js';
 
 const ordersOnly: EntryAccess = { callers: ['orders'] };
 const onBehalf: EntryAccess = { callers: ['edge', 'orders'], onBehalfOf: 'customerId', systemCallers: ['orders'] };
@@ -117,6 +117,20 @@ describe('caller-permission', () => {
           PermissionDeniedError,
         );
       });
+    });
+  });
+
+  describe('assertPublisherAllowed', () => {
+    it('admits the module that owns the event and no one else', () => {
+      expect(() => assertPublisherAllowed('orders.order.placed', 'orders')).not.toThrow();
+      for (const who of ['identity', 'edge', 'unknown', 'orders-x', 'order'])
+        expect(() => assertPublisherAllowed('orders.order.placed', who)).toThrow(PermissionDeniedError);
+    });
+
+    it('refuses a pattern that names no module, even to a caller named like its start', () => {
+      expect(() => assertPublisherAllowed('.order.placed', '')).toThrow(PermissionDeniedError);
+      expect(() => assertPublisherAllowed('unknown.thing.done', 'unknown')).toThrow(PermissionDeniedError);
+      expect(() => assertPublisherAllowed('orders', 'orders')).toThrow(PermissionDeniedError);
     });
   });
 });

@@ -47,6 +47,18 @@ export function assertCallerAllowed(
   }
 }
 
+/**
+ * Refuses an event published (`SeamClient.emit`) by anyone but the module that owns it: only
+ * orders may say that an order was placed. Over a wire the publisher is the name the envelope
+ * carries (as for requests, to be authenticated in front of this check).
+ *
+ * @throws PermissionDeniedError naming the caller and the pattern.
+ */
+export function assertPublisherAllowed(pattern: string, caller: string): void {
+  const dot = pattern.indexOf('.');
+  if (caller === UNKNOWN_CALLER || dot <= 0 || pattern.slice(0, dot) !== caller) throw denied(pattern, caller);
+}
+
 function admits(list: readonly string[], caller: string): boolean {
   if (list.length === 1 && list[0] === ANY_CALLER) return true;
   return caller !== UNKNOWN_CALLER && list.includes(caller);

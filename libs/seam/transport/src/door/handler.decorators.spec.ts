@@ -6,6 +6,7 @@ import { Test } from '@nestjs/testing';
 import { eventually } from '@seam/testing';
 import { IsString, MaxLength } from 'class-validator';
 import { SeamClient } from '../client/seam-client.js';
+import { TransportRouter } from '../client/transport-router.js';
 import { defineContract, event, request } from '../contracts/define-contract.js';
 import { ValidationError } from '../errors/seam-error.js';
 import { SeamTransportModule, startSeamServers } from '../module/seam-transport.module.js';
@@ -201,7 +202,8 @@ describe('handler.decorators', () => {
 
   describe('Subscribe', () => {
     it('delivers another module’s event to the controller’s module', async () => {
-      await client.emit(OtherContract.happened, { text: 'it happened' });
+      // Only the module that owns an event may publish it.
+      await new SeamClient(app.get(TransportRouter), 'other').emit(OtherContract.happened, { text: 'it happened' });
       await eventually(() => expect(heard).toEqual(['it happened']));
     });
   });

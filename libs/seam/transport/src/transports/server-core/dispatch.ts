@@ -4,7 +4,7 @@ import { isObservable, type Observable } from 'rxjs';
 import { attachCallContext } from '../../context/call-context.registry.js';
 import { CallContext } from '../../context/call-context.js';
 import { runInCallScope } from '../../context/call-scope.js';
-import { assertCallerAllowed } from '../../door/caller-permission.js';
+import { assertCallerAllowed, assertPublisherAllowed } from '../../door/caller-permission.js';
 import { seamExtrasOf } from '../../door/seam-extras.js';
 import { toWireError } from '../../door/to-wire-error.js';
 import { DeadlineExceededError } from '../../errors/seam-error.js';
@@ -15,6 +15,10 @@ import { type DispatchOptions, isWire, type Reply, RequestExchange } from './req
 export type { DispatchOptions, Reply } from './request-exchange.js';
 
 const logger = new Logger('SeamServer');
+
+/** Refused events are logged at most once per interval: a forger must not flood the log. */
+const REFUSED_EVENT_LOG_INTERVAL_MS = 10_000;
+let lastRefusedEventLog = Number.NEGATIVE_INFINITY;
 
 /**
  * Runs the handler answering `pattern` and replies exactly once: its last emitted value, or the
@@ -73,7 +77,8 @@ export function prepareRequest(
  * Delivers an event to every subscribing module in `intake`, each with its own copy of the
  * payload (`copy`), so that modules sharing a process never share an object. Failures are logged
  * with the correlation id (events have no reply); the promise settles when every handler is done
- * and never rejects.
+ * and never rejects. An event whose caller is not the module that owns it is dropped unseen by
+ * any subscriber (and logged at most once per 10 s): only orders may publish `orders.*`.
  */
 export function dispatchEvent(
   table: HandlerTable,
@@ -85,6 +90,16 @@ export function dispatchEvent(
   options: Pick<DispatchOptions, 'propagation'>,
   copy: (payload: unknown) => unknown,
 ): Promise<void> {
+  try {
+    assertPublisherAllowed(pattern, call.caller);
+  } catch (error) {
+    const now = performance.now();
+    if (now - lastRefusedEventLog >= REFUSED_EVENT_LOG_INTERVAL_MS) {
+      lastRefusedEventLog = now;
+      logger.warn(`Event dropped: ${(error as Error).message} (only its own module publishes an event)`);
+    }
+    return Promise.resolve();
+  }
   attachCallContext(rpcContext, call);
   const deliveries = table
     .subscriptions(pattern)
