@@ -11,9 +11,11 @@ import {
   request,
   SeamClient,
   SeamTransportModule,
+  Subscribe,
   ValidationError,
 } from '@seam/transport';
 import { IsInt, IsString, Min } from 'class-validator';
+import { eventually } from '../eventually.js';
 import { fakeOf } from './contract-fake.js';
 import { ModuleHarness } from './module-harness.js';
 
@@ -32,7 +34,11 @@ class Quoted {
 const PricingContract = defineContract('pricing', {
   quote: request({ pattern: 'pricing.quote-price', callers: ['shop'], request: Quote, response: Price }),
   unused: request({ pattern: 'pricing.list-prices', callers: ['shop'], request: Quote, response: Price }),
+  changed: event({ pattern: 'pricing.price.changed', subscribers: ['shop'], payload: Quoted }),
 });
+
+/** The price changes shop heard of. */
+const heardChanges: Quoted[] = [];
 const ShopContract = defineContract('shop', {
   priceOf: request({ pattern: 'shop.price-item', callers: ['storefront'], request: Quote, response: Price }),
   quoted: event({ pattern: 'shop.item.quoted', subscribers: [], payload: Quoted }),
@@ -47,6 +53,11 @@ class ShopController {
     const price = await this.seam.send(PricingContract.quote, quote);
     await this.seam.emit(ShopContract.quoted, { sku: quote.sku, cents: price.cents });
     return price;
+  }
+
+  @Subscribe(PricingContract.changed)
+  onChanged(@Payload() change: Quoted): void {
+    heardChanges.push(change);
   }
 }
 
@@ -80,6 +91,11 @@ describe('ModuleHarness', () => {
   it('lets a test change how the fake answers', async () => {
     pricing.respond('quote', () => ({ cents: 1 }));
     await expect(harness.client.send(ShopContract.priceOf, { sku: 'C', quantity: 9 })).resolves.toEqual({ cents: 1 });
+  });
+
+  it("sends an event to the module under test as its publisher's", async () => {
+    await harness.client.emit(PricingContract.changed, { sku: 'D', cents: 7 });
+    await eventually(() => expect(heardChanges).toEqual([{ sku: 'D', cents: 7 }]));
   });
 
   it('validates calls at the fake’s door, as the real module would', async () => {

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { type DatabaseConfig, SeamPersistenceModule } from '@seam/persistence';
 import {
   type CallOptions,
+  type EmitOptions,
   type EventEntry,
   InProcessBus,
   type RequestEntry,
@@ -45,7 +46,8 @@ export class ModuleHarness {
   /**
    * A client calling the module under test as a caller its contract allows: each call goes out
    * under the first name in the entry's `callers` (its first `systemCallers` when the payload
-   * leaves out the entry's `onBehalfOf` field), or as `test` for public entries and events.
+   * leaves out the entry's `onBehalfOf` field), or as `test` for public entries. An event emitted
+   * with it goes out as its own module's, the only publisher a server accepts it from.
    */
   get client(): SeamClient {
     this.allowedCaller ??= new AllowedCallerClient(this.callerApp.get(TransportRouter));
@@ -112,10 +114,17 @@ class AllowedCallerClient extends SeamClient {
   }
 
   override send<Req, Res>(entry: RequestEntry<Req, Res>, request: Req, options?: CallOptions): Promise<Res> {
-    const caller = allowedCallerOf(entry, request);
+    return this.as(allowedCallerOf(entry, request)).send(entry, request, options);
+  }
+
+  override emit<P>(entry: EventEntry<P>, payload: P, options?: EmitOptions): Promise<void> {
+    return this.as(entry?.module ?? 'test').emit(entry, payload, options);
+  }
+
+  private as(caller: string): SeamClient {
     let client = this.clients.get(caller);
     if (!client) this.clients.set(caller, (client = new SeamClient(this.routes, caller)));
-    return client.send(entry, request, options);
+    return client;
   }
 }
 
