@@ -44,7 +44,7 @@ describe('dispatch (who may call)', () => {
     });
 
     it('refuses a malformed delivery as not coming from any publisher, not as invalid', async () => {
-      const { error } = await call(table(), 'identity.$deliver', { pattern: 42 }, 'orders');
+      const { error } = await call(identityTable([]), 'identity.$deliver', { pattern: 42 }, 'orders');
       expect(error?.code).toBe('PERMISSION_DENIED');
     });
   });
@@ -64,7 +64,3 @@ describe('dispatch (who may call)', () => {
     });
   });
 });
-
-function table(): HandlerTable {
-  return identityTable([]);
-}
