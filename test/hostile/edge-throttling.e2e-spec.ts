@@ -5,6 +5,7 @@ import request, { type Response } from 'supertest';
 import { type Database, sqliteTarget } from '../e2e/support/database-targets.js';
 import { E2eMonolith } from '../e2e/support/e2e-monolith.js';
 import { expectProblem, unique } from '../e2e/support/shop-client.js';
+import { PrivateRedis, redisUnavailableReason } from '../support/redis-server.js';
 
 /**
  * The HTTP edge under password guessing, account probing and floods, as the monolith answers
@@ -184,3 +185,55 @@ describe('edge throttling: every /api request, per client address', () => {
     expect([200, 503]).toContain((await request(monolith.server).get('/health')).status);
   });
 });
+
+const redisReason = redisUnavailableReason();
+const redisSuite = redisReason ? describe.skip : describe;
+
+redisSuite(
+  `edge throttling: counters shared in Redis (SEAM_THROTTLE_REDIS_URL)${redisReason ? ` — skipped: ${redisReason}` : ''}`,
+  () => {
+    let redis: PrivateRedis;
+    let database: Database;
+    let monolith: E2eMonolith;
+
+    beforeAll(async () => {
+      redis = await PrivateRedis.start();
+      database = await sqliteTarget().create();
+      process.env.SEAM_THROTTLE_REDIS_URL = redis.url;
+      try {
+        monolith = await E2eMonolith.start(database.config);
+      } finally {
+        delete process.env.SEAM_THROTTLE_REDIS_URL;
+      }
+    }, 60_000);
+    afterAll(async () => {
+      await monolith?.close();
+      await database?.drop();
+      await redis?.stop();
+    });
+
+    it('keeps the counts in Redis, where another edge process (here: the next one) finds them; without Redis it answers 503', async () => {
+      const email = `${unique('shared').toLowerCase()}@example.com`;
+      const logIn = () => request(monolith.server).post('/api/auth/login').send({ email, password: 'a guess' });
+      const answers: number[] = [];
+      for (let attempt = 0; attempt < 11; attempt++) answers.push((await logIn()).status);
+      expect(answers.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      expect(answers.slice(5)).toEqual([429, 429, 429, 429, 429, 429]);
+
+      // A new process, with nothing in memory: the account is still refused, for up to a minute.
+      process.env.SEAM_THROTTLE_REDIS_URL = redis.url;
+      try {
+        monolith = await monolith.restart();
+      } finally {
+        delete process.env.SEAM_THROTTLE_REDIS_URL;
+      }
+      const refused = await logIn();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+
+      await redis.stop();
+      expectProblem(await logIn(), 503, 'UNAVAILABLE', '/api/auth/login');
+    }, 90_000);
+  },
+);
