@@ -156,9 +156,15 @@ function container(deployable: Deployable, image: string): IContainer {
     // Liveness asks only whether the process answers: /health also fails while the database is
     // down, and restarting every pod would not bring the database back.
     livenessProbe: probe('/health/live', { periodSeconds: 10, failureThreshold: 3 }),
+    // Identity hashes passwords with scrypt at up to 256 MiB at once (HASHING_MEMORY_BUDGET_BYTES)
+    // on top of a process's usual memory: hence the higher limits of identity's service and of the
+    // edge (which hosts identity unless the topology extracts it).
     resources: deployable.module
-      ? { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '1', memory: '384Mi' } }
-      : { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '512Mi' } },
+      ? {
+          requests: { cpu: '100m', memory: '192Mi' },
+          limits: { cpu: '1', memory: deployable.module === 'identity' ? '640Mi' : '384Mi' },
+        }
+      : { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '768Mi' } },
     securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
   };

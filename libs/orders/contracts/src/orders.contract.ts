@@ -11,8 +11,11 @@ import { OrderEvent } from './orders.events.js';
 export const OrdersContract = defineContract('orders', {
   /**
    * Places an order and answers it `confirmed` or `rejected` (with `reason`): a rejection is an
-   * answer, not an error. Idempotent with `idempotencyKey`. Fails with `ValidationError` for bad
-   * input and `UnavailableError`/`DeadlineExceededError` when the orders module cannot be reached.
+   * answer, not an error. Idempotent with `idempotencyKey`: the same key again answers the first
+   * order; the key reused with a different request is a `ConflictError` with
+   * `details.reason: 'idempotency-key-reused'` (the edge answers it 422). Fails with
+   * `ValidationError` for bad input and `UnavailableError`/`DeadlineExceededError` when the orders
+   * module cannot be reached.
    */
   placeOrder: request({ pattern: 'orders.place-order', callers: [EDGE], request: PlaceOrder, response: OrderView }),
 
