@@ -3,6 +3,10 @@ import { IdentityContract } from '@contracts/identity';
 import { SeamClient } from '@seam/transport';
 import request, { type Response } from 'supertest';
 import { type Database, sqliteTarget } from '../e2e/support/database-targets.js';
+import {
+  type ThrottlingConfig,
+  throttlingConfigFrom,
+} from '../../apps/monolith/src/edge/throttling/throttling.config.js';
 import { E2eMonolith } from '../e2e/support/e2e-monolith.js';
 import { expectProblem, unique } from '../e2e/support/shop-client.js';
 import { PrivateRedis, redisUnavailableReason } from '../support/redis-server.js';
@@ -14,6 +18,22 @@ import { PrivateRedis, redisUnavailableReason } from '../support/redis-server.js
  * slow the next. Identity's log-in and register calls are counted at the edge's contract
  * client: every one of them hashes a password with scrypt, so a refusal must come before it.
  */
+/** The wait after the first failure past the free ones (2 s by default; see withLongFirstDelay). */
+const FIRST_DELAY_MS = 30_000;
+
+/**
+ * `config` with a first delay of {@link FIRST_DELAY_MS}: the attempt right after the fifth failure
+ * must still fall inside the delay when a loaded 2-core CI machine stalls the test for a while
+ * between the two requests. Every other limit stays as configured.
+ */
+function withLongFirstDelay(config: ThrottlingConfig): ThrottlingConfig {
+  return {
+    ...config,
+    accountFailures: { ...config.accountFailures, firstDelayMs: FIRST_DELAY_MS },
+    addressFailures: { ...config.addressFailures, firstDelayMs: FIRST_DELAY_MS },
+  };
+}
+
 describe('edge throttling: log-in and register', () => {
   let database: Database;
   let monolith: E2eMonolith;
@@ -21,12 +41,9 @@ describe('edge throttling: log-in and register', () => {
 
   beforeAll(async () => {
     database = await sqliteTarget().create();
-    process.env.SEAM_TRUST_PROXY = 'loopback';
-    try {
-      monolith = await E2eMonolith.start(database.config);
-    } finally {
-      delete process.env.SEAM_TRUST_PROXY;
-    }
+    monolith = await E2eMonolith.start(database.config, {
+      throttling: withLongFirstDelay(throttlingConfigFrom({ SEAM_TRUST_PROXY: 'loopback' })),
+    });
     // On the prototype: every module's client is one (only the edge, and the seed at start-up, log in).
     const send = SeamClient.prototype.send;
     jest.spyOn(SeamClient.prototype, 'send').mockImplementation(function (this: SeamClient, entry, ...rest) {
@@ -76,11 +93,11 @@ describe('edge throttling: log-in and register', () => {
     for (let guess = 0; guess < 5; guess++) expect((await attacker.logIn(email, `guess ${guess}`)).status).toBe(401);
     expect(calls.logIn - before).toBe(5);
 
-    // The same account from another address: the account itself is delayed (2 s after the fifth failure).
+    // The same account from another address: the account itself is delayed (FIRST_DELAY_MS after the fifth failure).
     const started = performance.now();
     const refused = await client().logIn(email.toUpperCase(), 'the right password');
     const refusedInMs = performance.now() - started;
-    expectRefused(refused, '/api/auth/login', 2);
+    expectRefused(refused, '/api/auth/login', FIRST_DELAY_MS / 1_000);
     expect(calls.logIn - before).toBe(5);
 
     // A flood meanwhile: every attempt refused, none reaches identity.
@@ -98,11 +115,11 @@ describe('edge throttling: log-in and register', () => {
     const before = calls.register;
     for (let probe = 0; probe < 5; probe++) expect((await prober.register(email.toUpperCase())).status).toBe(409);
     expect(calls.register - before).toBe(5);
-    expectRefused(await prober.register(email), '/api/auth/register', 2);
+    expectRefused(await prober.register(email), '/api/auth/register', FIRST_DELAY_MS / 1_000);
     expect(calls.register - before).toBe(5);
     // Switching to log-in does not reset the count: the account is delayed there too.
     const logInsBefore = calls.logIn;
-    expectRefused(await client().logIn(email, 'a long enough password'), '/api/auth/login', 2);
+    expectRefused(await client().logIn(email, 'a long enough password'), '/api/auth/login', FIRST_DELAY_MS / 1_000);
     expect(calls.logIn).toBe(logInsBefore);
   });
 
@@ -111,8 +128,8 @@ describe('edge throttling: log-in and register', () => {
     const before = calls.logIn;
     for (let account = 0; account < 20; account++)
       expect((await sprayer.logIn(newEmail(), 'Summer2026!')).status).toBe(401);
-    expectRefused(await sprayer.logIn(newEmail(), 'Summer2026!'), '/api/auth/login', 2);
-    expectRefused(await sprayer.register(newEmail()), '/api/auth/register', 2);
+    expectRefused(await sprayer.logIn(newEmail(), 'Summer2026!'), '/api/auth/login', FIRST_DELAY_MS / 1_000);
+    expectRefused(await sprayer.register(newEmail()), '/api/auth/register', FIRST_DELAY_MS / 1_000);
     expect(calls.logIn - before).toBe(20);
     // The same attempt from another address goes through to identity.
     expect((await client().logIn(newEmail(), 'Summer2026!')).status).toBe(401);
@@ -199,12 +216,9 @@ redisSuite(
     beforeAll(async () => {
       redis = await PrivateRedis.start();
       database = await sqliteTarget().create();
-      process.env.SEAM_THROTTLE_REDIS_URL = redis.url;
-      try {
-        monolith = await E2eMonolith.start(database.config);
-      } finally {
-        delete process.env.SEAM_THROTTLE_REDIS_URL;
-      }
+      monolith = await E2eMonolith.start(database.config, {
+        throttling: withLongFirstDelay(throttlingConfigFrom({ SEAM_THROTTLE_REDIS_URL: redis.url })),
+      });
     }, 60_000);
     afterAll(async () => {
       await monolith?.close();
@@ -220,13 +234,8 @@ redisSuite(
       expect(answers.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
       expect(answers.slice(5)).toEqual([429, 429, 429, 429, 429, 429]);
 
-      // A new process, with nothing in memory: the account is still refused, for up to a minute.
-      process.env.SEAM_THROTTLE_REDIS_URL = redis.url;
-      try {
-        monolith = await monolith.restart();
-      } finally {
-        delete process.env.SEAM_THROTTLE_REDIS_URL;
-      }
+      // A new process (same settings), with nothing in memory: the account is still refused.
+      monolith = await monolith.restart();
       const refused = await logIn();
       expect(refused.status).toBe(429);
       expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
