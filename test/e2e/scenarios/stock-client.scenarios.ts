@@ -31,19 +31,27 @@ const failureOf = (call: Promise<unknown>): Promise<unknown> =>
  *   {@link SerializedSeamError}): a refused request is `VALIDATION` with `details.fields`, a
  *   missing payment `NOT_FOUND`, a pattern the service does not serve `UNAVAILABLE` with
  *   `details.reason: 'unknown-pattern'` (where a stock Nest server would answer a bare string);
- * - it sends no Seam metadata, so the callee starts a new trace, records the caller as `unknown`
- *   and gives the call the default budget (5 s).
+ * - it names its caller in the packet's metadata (`seam-caller`, set by Nest's dispatch hook):
+ *   payments admits only `orders`, and a client that names no caller is refused
+ *   `PERMISSION_DENIED`; it sends no other Seam metadata, so the callee starts a new trace and
+ *   gives the call the default budget (5 s). The name is believed as sent until envelopes are
+ *   authenticated (docs/security.md).
  */
 export function stockClientChecks(system: () => ProcessShopSystem): void {
   describe('a stock Nest ClientProxy over TCP, knowing only @contracts/payments, calling the payments service', () => {
     let client: ClientProxy;
+    let tcp: { host: string; port: number };
 
     beforeAll(async () => {
       const address = system().processes.topology.services.find(({ module }) => module === 'payments')!.address;
       if (address.transport !== 'tcp') throw new Error(`payments is served over ${address.transport} here, not TCP`);
+      tcp = { host: address.host, port: address.port };
       client = ClientProxyFactory.create({
         transport: Transport.TCP,
         options: { host: address.host, port: address.port },
+      });
+      client.setOnDispatchHook((packet) => {
+        packet.metadata = { ...packet.metadata, 'seam-caller': 'orders' };
       });
       await client.connect();
     });
@@ -76,6 +84,25 @@ export function stockClientChecks(system: () => ProcessShopSystem): void {
           client.send<Payment, AuthorizePayment>(PaymentsContract.authorizePayment.pattern, request),
         ),
       ).toEqual(payment);
+    });
+
+    it('is refused PERMISSION_DENIED when it names no caller, before its payload is even looked at', async () => {
+      const nameless = ClientProxyFactory.create({
+        transport: Transport.TCP,
+        options: tcp,
+      });
+      try {
+        const refused = await failureOf(
+          firstValueFrom(nameless.send(PaymentsContract.authorizePayment.pattern, { orderId: 'not-a-uuid' })),
+        );
+        expect(refused).toEqual({
+          code: 'PERMISSION_DENIED',
+          message: '"unknown" may not call "payments.authorize-payment"',
+          details: { caller: 'unknown', pattern: 'payments.authorize-payment' },
+        } satisfies SerializedSeamError);
+      } finally {
+        await nameless.close();
+      }
     });
 
     it('gets typed errors as serialized Seam error objects: VALIDATION with the fields, NOT_FOUND, UNAVAILABLE for an unknown pattern', async () => {
