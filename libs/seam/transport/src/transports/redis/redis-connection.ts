@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { UnavailableError } from '../../errors/seam-error.js';
 
 /** Longest wait between two reconnection attempts. */
 const MAX_RECONNECT_DELAY_MS = 1_000;
@@ -39,4 +40,10 @@ export function describeRedisUrl(url: string): string {
   } catch {
     return 'redis://(invalid url)';
   }
+}
+
+/** The error of a call that cannot be made or answered through the Redis at `endpoint`. */
+export function unavailableAt(endpoint: string, reason: unknown): UnavailableError {
+  const text = reason instanceof Error ? reason.message : String(reason);
+  return new UnavailableError(`${endpoint} is unavailable: ${text}`, { endpoint });
 }

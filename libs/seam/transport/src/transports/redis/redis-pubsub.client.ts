@@ -11,7 +11,7 @@ import {
 } from '../transport-client.js';
 import { numsubProbe } from './heartbeat.js';
 import { Liveness } from './liveness.js';
-import { describeRedisUrl } from './redis-connection.js';
+import { describeRedisUrl, unavailableAt } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
 import { NEST_REDIS_RECONNECT, parseRedisUrl } from './redis-url.js';
 
@@ -153,7 +153,6 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   }
 
   private unavailable(reason: unknown): UnavailableError {
-    const text = reason instanceof Error ? reason.message : String(reason);
-    return new UnavailableError(`${this.endpoint} is unavailable: ${text}`, { endpoint: this.endpoint });
+    return unavailableAt(this.endpoint, reason);
   }
 }

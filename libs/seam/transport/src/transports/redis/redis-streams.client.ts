@@ -14,7 +14,7 @@ import {
 } from '../transport-client.js';
 import { numsubProbe } from './heartbeat.js';
 import { Liveness } from './liveness.js';
-import { createRedisConnection, describeRedisUrl, whenReady } from './redis-connection.js';
+import { createRedisConnection, describeRedisUrl, unavailableAt, whenReady } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
 import {
   BATCH_FIELD,
@@ -24,42 +24,12 @@ import {
   PACKET_FIELD,
   type StreamReply,
 } from './stream-packets.js';
+import { entriesHeldBy, streamConsumers } from './stream-group.js';
+import type { Entry, PendingCall, QueuedCall } from './stream-calls.js';
+import type { RedisStreamsClientOptions } from './redis-streams.options.js';
 import { TickBatcher } from './tick-batcher.js';
 
-/** Options of {@link RedisStreamsClient}. */
-export interface RedisStreamsClientOptions {
-  /** `redis://host:port/db` */
-  url: string;
-  /** Largest request or event payload in UTF-8 JSON bytes (default 1 MiB). */
-  maxMessageBytes?: number;
-  /**
-   * How long a replica may stay silent before this client asks Redis whether it is still connected
-   * (default 600 ms). Only a replica Redis no longer sees is declared dead, so this sets how fast the
-   * calls of a killed replica fail, not how long a stall may last.
-   */
-  suspectAfterMs?: number;
-}
-
-/** A stream entry carrying one or more calls. */
-interface Entry {
-  id?: string;
-  /** Calls of the entry not yet answered, failed or abandoned. */
-  open: number;
-  /** Calls of the entry whose caller stopped waiting (failed or abandoned). */
-  dropped: number;
-}
-
-interface PendingCall {
-  module: string;
-  reply: ReplyCallback;
-  entry?: Entry;
-}
-
-interface QueuedCall {
-  id: string;
-  call: PendingCall;
-  body: string;
-}
+export type { RedisStreamsClientOptions } from './redis-streams.options.js';
 
 /**
  * Seam's load-balanced Redis transport, client side. A request is appended to the module's
@@ -256,19 +226,10 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     this.subscriber?.subscribe(redisKeys.heartbeats(module)).then(
       () => {
         this.liveness.watch(module);
-        void this.consumersOf(module).then((replicas) => this.liveness.seed(module, replicas));
+        void streamConsumers(this.commands!, module).then((replicas) => this.liveness.seed(module, replicas));
       },
       () => this.watched.delete(module),
     );
-  }
-
-  private async consumersOf(module: string): Promise<string[]> {
-    try {
-      const consumers = (await this.commands!.xinfo('CONSUMERS', redisKeys.requests(module), module)) as unknown[][];
-      return consumers.map((fields) => String(fields[fields.indexOf('name') + 1]));
-    } catch {
-      return []; // no stream or group yet: no replica has read it
-    }
   }
 
   /** Fails the calls the dead replica had taken; if no replica is left, every call to the module. */
@@ -277,24 +238,13 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     if (this.liveness.isDown(module)) {
       this.failAll((call) => call.module === module, `no replica of "${module}" is alive`);
     } else {
-      const held = await this.heldBy(stream, module, replica);
+      const held = await entriesHeldBy(this.commands!, module, replica);
       this.failAll(
         (call) => call.module === module && call.entry?.id !== undefined && held.has(call.entry.id),
         `replica ${replica} of "${module}" died`,
       );
     }
     this.commands?.xgroup('DELCONSUMER', stream, module, replica).catch(() => undefined);
-  }
-
-  private async heldBy(stream: string, module: string, replica: string): Promise<Set<string>> {
-    try {
-      const entries = (await this.commands!.xpending(stream, module, '-', '+', 10_000, replica)) as Array<
-        [string, ...unknown[]]
-      >;
-      return new Set(entries.map(([entryId]) => entryId));
-    } catch {
-      return new Set();
-    }
   }
 
   private connectionLost(): void {
@@ -346,7 +296,6 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   }
 
   private unavailable(reason: unknown): UnavailableError {
-    const text = reason instanceof Error ? reason.message : String(reason);
-    return new UnavailableError(`${this.endpoint} is unavailable: ${text}`, { endpoint: this.endpoint });
+    return unavailableAt(this.endpoint, reason);
   }
 }

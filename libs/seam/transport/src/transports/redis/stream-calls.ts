@@ -1,0 +1,24 @@
+import type { ReplyCallback } from '../transport-client.js';
+
+/** A stream entry carrying one or more calls. */
+export interface Entry {
+  id?: string;
+  /** Calls of the entry not yet answered, failed or abandoned. */
+  open: number;
+  /** Calls of the entry whose caller stopped waiting (failed or abandoned). */
+  dropped: number;
+}
+
+/** A call waiting for its answer. */
+export interface PendingCall {
+  module: string;
+  reply: ReplyCallback;
+  entry?: Entry;
+}
+
+/** A call waiting for the end of the tick to be appended, with its serialized packet. */
+export interface QueuedCall {
+  id: string;
+  call: PendingCall;
+  body: string;
+}
