@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { type DatabaseConfig, schemaOf } from './database-config.js';
+import { type DatabaseConfig, moduleDatabaseUrl, schemaOf } from './database-config.js';
 import type { ModuleData } from './module-data.js';
 
 /** Name of each module's migrations table (in its own SQLite file or PostgreSQL schema). */
@@ -9,7 +9,10 @@ export const MIGRATIONS_TABLE = 'migrations';
 /**
  * The TypeORM options of one module's own DataSource. Migrations run when it is initialised;
  * `synchronize` is never on. SQLite files run in WAL mode with a busy timeout, so that the
- * migration command and a running app can share them.
+ * migration command and a running app can share them. On PostgreSQL the module connects with its
+ * own URL (`DATABASE_URL_<MODULE>`, as its own role) when the config has one, else the shared one.
+ *
+ * @throws DatabaseConfigError when a PostgreSQL config has no URL for the module.
  */
 export function dataSourceOptions(data: ModuleData, config: DatabaseConfig): DataSourceOptions {
   const common = {
@@ -26,7 +29,7 @@ export function dataSourceOptions(data: ModuleData, config: DatabaseConfig): Dat
     return {
       ...common,
       type: 'postgres',
-      url: config.url,
+      url: moduleDatabaseUrl(config, data.module),
       schema,
       extra: { options: `-c search_path=${schema}`, max: 10 },
     };

@@ -1,33 +1,50 @@
 import { isAbsolute, resolve } from 'node:path';
+import { DatabaseConfigError } from './database-config.error.js';
 
 /** Where every module's data lives in this process. */
 export type DatabaseConfig =
   /** One SQLite file per module under `dataDir` (the embedded default). */
   | { kind: 'sqlite'; dataDir: string }
-  /** One schema per module in one PostgreSQL database. */
-  | { kind: 'postgres'; url: string }
+  /**
+   * One schema per module in PostgreSQL. `moduleUrls` (keyed by schema, see {@link schemaOf}) gives
+   * a module its own connection, as its own role; a module without one uses `url`, the shared one.
+   */
+  | { kind: 'postgres'; url?: string; moduleUrls?: Readonly<Record<string, string>> }
   /** One private in-memory SQLite database per module (tests). */
   | { kind: 'memory' };
 
+/** Prefix of the per-module URL variables: `DATABASE_URL_PAYMENTS`, `DATABASE_URL_ORDER_HISTORY`. */
+export const MODULE_URL_PREFIX = 'DATABASE_URL_';
+
 /**
- * Reads the database configuration from the environment: `DATABASE_URL` (a `postgres://` URL)
- * selects PostgreSQL; otherwise SQLite files under `DATA_DIR` (default `./data`).
+ * Reads the database configuration from the environment. PostgreSQL when `DATABASE_URL` or any
+ * `DATABASE_URL_<MODULE>` is set (each a `postgres://` URL; empty counts as unset):
+ * `DATABASE_URL_<MODULE>` connects that module as its own role (production), `DATABASE_URL` is the
+ * one connection of every other module (development: one role can read every schema). Otherwise
+ * SQLite files under `DATA_DIR` (default `./data`).
  *
- * @throws Error naming the variable when a value cannot work.
+ * @throws DatabaseConfigError naming the variable (never its value) when a value cannot work.
  */
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   const url = env.DATABASE_URL?.trim();
-  if (url) {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw new Error('DATABASE_URL is not a URL (expected postgres://user:password@host:5432/database)');
+  const moduleUrls: Record<string, string> = {};
+  for (const [variable, value] of Object.entries(env)) {
+    if (!variable.startsWith(MODULE_URL_PREFIX) || !value?.trim()) continue;
+    const suffix = variable.slice(MODULE_URL_PREFIX.length);
+    if (!/^[A-Z][A-Z0-9_]{0,62}$/.test(suffix)) {
+      throw new DatabaseConfigError(
+        `${variable} does not name a module (expected ${MODULE_URL_PREFIX}<MODULE>, e.g. ${MODULE_URL_PREFIX}PAYMENTS)`,
+        variable,
+      );
     }
-    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-      throw new Error(`DATABASE_URL must be a postgres:// URL, got ${parsed.protocol}//…`);
-    }
-    return { kind: 'postgres', url };
+    moduleUrls[suffix.toLowerCase()] = checkPostgresUrl(value.trim(), variable);
+  }
+  if (url || Object.keys(moduleUrls).length > 0) {
+    return {
+      kind: 'postgres',
+      ...(url ? { url: checkPostgresUrl(url, 'DATABASE_URL') } : {}),
+      ...(Object.keys(moduleUrls).length > 0 ? { moduleUrls: Object.freeze(moduleUrls) } : {}),
+    };
   }
   const dataDir = env.DATA_DIR?.trim() || 'data';
   return { kind: 'sqlite', dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir) };
@@ -36,4 +53,60 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
 /** The PostgreSQL schema of a module: its name, with `-` as `_`. */
 export function schemaOf(module: string): string {
   return module.replace(/-/g, '_');
+}
+
+/** The variable that gives `module` its own connection: `DATABASE_URL_ORDER_HISTORY` for `order-history`. */
+export function moduleUrlVariable(module: string): string {
+  return `${MODULE_URL_PREFIX}${schemaOf(module).toUpperCase()}`;
+}
+
+/**
+ * The URL `module` connects with under a PostgreSQL config: its own (`DATABASE_URL_<MODULE>`),
+ * else the shared `DATABASE_URL`.
+ *
+ * @throws DatabaseConfigError naming both variables when neither is set.
+ */
+export function moduleDatabaseUrl(config: Extract<DatabaseConfig, { kind: 'postgres' }>, module: string): string {
+  const url = config.moduleUrls?.[schemaOf(module)] ?? config.url;
+  if (!url) {
+    const variable = moduleUrlVariable(module);
+    throw new DatabaseConfigError(`module ${module} has no database: set ${variable} (or DATABASE_URL)`, variable);
+  }
+  return url;
+}
+
+/**
+ * Which modules of `modules` the config gives their own connection, and which per-module URLs
+ * name no module of them (a typo such as `DATABASE_URL_PAYMENT` would otherwise go unnoticed).
+ */
+export function moduleUrlCoverage(
+  config: DatabaseConfig,
+  modules: readonly string[],
+): { own: string[]; shared: string[]; unknownVariables: string[] } {
+  if (config.kind !== 'postgres') return { own: [], shared: [], unknownVariables: [] };
+  const urls = config.moduleUrls ?? {};
+  const schemas = new Set(modules.map(schemaOf));
+  return {
+    own: modules.filter((module) => urls[schemaOf(module)] !== undefined),
+    shared: modules.filter((module) => urls[schemaOf(module)] === undefined),
+    unknownVariables: Object.keys(urls)
+      .filter((schema) => !schemas.has(schema))
+      .map((schema) => `${MODULE_URL_PREFIX}${schema.toUpperCase()}`),
+  };
+}
+
+function checkPostgresUrl(url: string, variable: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DatabaseConfigError(
+      `${variable} is not a URL (expected postgres://user:password@host:5432/database)`,
+      variable,
+    );
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new DatabaseConfigError(`${variable} must be a postgres:// URL, got ${parsed.protocol}//…`, variable);
+  }
+  return url;
 }

@@ -11,3 +11,5 @@ export {
 } from './seam-persistence.module.js';
 export { isUniqueViolation } from './unique-violation.js';
 export * from './data-move/index.js';
+export { DatabaseConfigError } from './database-config.error.js';
+export * from './roles/index.js';

@@ -13,7 +13,7 @@ const logger = new Logger('SeamPersistence');
 
 /**
  * Each module's own data. Import `forRoot` once in an app (where the data lives: SQLite files by
- * default, PostgreSQL with `DATABASE_URL`, in memory in tests), and `forModule(data)` in each
+ * default, PostgreSQL with `DATABASE_URL` or one `DATABASE_URL_<MODULE>` per module, in memory in tests), and `forModule(data)` in each
  * module: it opens that module's own DataSource (a TypeORM connection named after the module),
  * runs its migrations, and makes its repositories injectable with
  * `@InjectRepository(Entity, '<module>')`.
@@ -67,7 +67,8 @@ export function dataSourceToken(module: string): string | symbol | Function {
 function describeOptions(options: DataSourceOptions): string {
   if (options.type === 'postgres') {
     const url = new URL(options.url!);
-    return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}, schema ${options.schema}`;
+    const role = url.username ? ` as role ${decodeURIComponent(url.username)}` : '';
+    return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}, schema ${options.schema}${role}`;
   }
   return options.type === 'better-sqlite3' && options.database !== ':memory:'
     ? `SQLite file ${options.database}`

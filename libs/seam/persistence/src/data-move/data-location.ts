@@ -1,6 +1,6 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
-import { type DatabaseConfig, schemaOf } from '../database-config.js';
+import { type DatabaseConfig, moduleDatabaseUrl, schemaOf } from '../database-config.js';
 import { DataMoveError } from './data-move.error.js';
 
 /** Where one module's data lives, for a data move. */
@@ -56,9 +56,20 @@ export function parseDataLocation(text: string, module: string, label = 'locatio
   return { kind: 'postgres', url: value, schema: schemaOf(module) };
 }
 
-/** The location the monolith itself uses for `module` under `config` (`databaseConfigFromEnv()`). */
+/**
+ * The location the monolith itself uses for `module` under `config` (`databaseConfigFromEnv()`):
+ * on PostgreSQL the module's own URL (`DATABASE_URL_<MODULE>`) when set, else the shared one.
+ *
+ * @throws DataMoveError `usage` for an in-memory config, or a PostgreSQL one without the module's URL.
+ */
 export function dataLocationFromConfig(config: DatabaseConfig, module: string): DataLocation {
-  if (config.kind === 'postgres') return { kind: 'postgres', url: config.url, schema: schemaOf(module) };
+  if (config.kind === 'postgres') {
+    try {
+      return { kind: 'postgres', url: moduleDatabaseUrl(config, module), schema: schemaOf(module) };
+    } catch (error) {
+      throw new DataMoveError('usage', (error as Error).message);
+    }
+  }
   if (config.kind === 'sqlite') return { kind: 'sqlite', file: join(config.dataDir, `${module}.sqlite`) };
   throw new DataMoveError('usage', 'an in-memory database cannot be moved: it lives only as long as its process');
 }

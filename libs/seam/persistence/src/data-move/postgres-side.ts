@@ -195,7 +195,9 @@ class PostgresSide implements SqlSide {
     await this.query('BEGIN');
     // Two moves into one schema queue here; the second then finds the first one's marker.
     await this.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`seam.data-move:${this.location.schema}`]);
-    await this.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.location.schema)}`);
+    // Only when missing: a module's own role owns its schema but may not create one.
+    if (!(await this.storageExists()))
+      await this.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.location.schema)}`);
   }
 
   async lockTables(tables: readonly string[]): Promise<void> {

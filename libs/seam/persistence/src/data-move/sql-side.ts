@@ -67,7 +67,4 @@ export interface SqlSide {
   close(failed: boolean): Promise<void>;
 }
 
-/** Quotes an identifier for SQLite and PostgreSQL alike. */
-export function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
+export { quoteIdentifier } from '../sql-identifier.js';
