@@ -1,4 +1,4 @@
-import { bindHostedOn, loadTopology, type Topology, transportOptionsFor } from '@seam/runtime';
+import { bindHostedOn, loadTopology, type Topology, transportOptionsFor, transportSecurityFromEnv } from '@seam/runtime';
 import type { AppOptions } from '../app.module.js';
 import { LOCAL_MODULES, type LocalModule } from '../modules.js';
 
@@ -32,6 +32,7 @@ export function planMonolith(
           .join('; '),
     );
   }
-  const transport = bindHostedOn(transportOptionsFor(topology, { kind: 'monolith' }), env.SEAM_LISTEN_HOST);
+  const options = { ...transportOptionsFor(topology, { kind: 'monolith' }), ...transportSecurityFromEnv(env) };
+  const transport = bindHostedOn(options, env.SEAM_LISTEN_HOST);
   return { topology, transport, modules: modules.filter(({ name }) => topology.monolith.modules.includes(name)) };
 }

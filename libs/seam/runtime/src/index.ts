@@ -4,6 +4,7 @@ export { overrideName, parseTopology } from './topology/parse-topology.js';
 export { describeTopology, hostedBy, transportOptionsFor } from './topology/process-options.js';
 export { type ProcessRole, type ServicePlacement, type Topology, TopologyError } from './topology/topology.js';
 export { DEFAULT_PORT, portFromEnv } from './config/port.js';
+export { type ReadText, TransportSecurityConfigError, transportSecurityFromEnv } from './config/tls-from-env.js';
 export { SeamHealthModule } from './health/health.module.js';
 export { HEALTH_DATABASES, HealthController } from './health/health.controller.js';
 export { MetricsController } from './health/metrics.controller.js';

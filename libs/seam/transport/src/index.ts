@@ -37,5 +37,12 @@ export { RedisStreamsContext } from './transports/redis/redis-streams.context.js
 export { SeamRedisPubSubClient, type SeamRedisPubSubClientOptions } from './transports/redis/redis-pubsub.client.js';
 export { SeamRedisPubSubServer, type SeamRedisPubSubServerOptions } from './transports/redis/redis-pubsub.server.js';
 export { createTransportClient, createTransportServers } from './transports/create-transport.js';
+export { checkTlsOptions, SeamTlsConfigError, type SeamTlsOptions } from './transports/tcp/tcp-tls.js';
+export {
+  redisConnectionOptions,
+  type SeamRedisSecurity,
+  type SeamRedisTlsOptions,
+} from './transports/redis/redis-tls.js';
+export { redisAclFor, type RedisAclSubject } from './transports/redis/redis-acl.js';
 export { copyAsJson, assertTransmittable } from './wire/json-copy.js';
 export * from './wire/limits.js';

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { startSeamServers } from '@seam/transport';
 import type { AddressInfo } from 'node:net';
 import { portFromEnv } from '../config/port.js';
+import { transportSecurityFromEnv } from '../config/tls-from-env.js';
 import { exitWithin, SHUTDOWN_DEADLINE_MS } from './exit-within.js';
 import { bindHostedOn } from './listen-host.js';
 import { loadTopology } from '../topology/load-topology.js';
@@ -38,7 +39,8 @@ export async function runService(
   try {
     const topology = loadTopology(env);
     const role = { kind: 'service', module: name } as const;
-    const transport = bindHostedOn(transportOptionsFor(topology, role), env.SEAM_LISTEN_HOST);
+    const security = transportSecurityFromEnv(env);
+    const transport = bindHostedOn({ ...transportOptionsFor(topology, role), ...security }, env.SEAM_LISTEN_HOST);
     const placement = topology.services.find((service) => service.module === name)!;
     const port = portFromEnv(env, placement.httpPort);
     app = await NestFactory.create(ServiceAppModule.for({ name, module, transport }), { abortOnError: false });

@@ -1,5 +1,6 @@
 import { parseRedisUrl } from '../transports/redis/redis-url.js';
 import { resolveTcpServerLimits } from '../transports/tcp/tcp-limits.js';
+import { checkTlsOptions } from '../transports/tcp/tcp-tls.js';
 import { DEFAULT_DEADLINE_MS, DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS, DEFAULT_MAX_MESSAGE_BYTES } from '../wire/limits.js';
 import type { ResolvedSeamOptions, SeamTransportOptions } from './seam-options.js';
 
@@ -20,6 +21,8 @@ export function resolveOptions(options: SeamTransportOptions): ResolvedSeamOptio
     bus: options.bus,
     // Checked here so that a bad value fails at start-up; absent, each server applies the defaults.
     tcpServer: options.tcpServer && resolveTcpServerLimits(options.tcpServer),
+    tls: options.tls && checkTlsOptions(options.tls),
+    redis: options.redis,
   };
   for (const key of ['deadlineMs', 'maxMessageBytes', 'incompleteFrameTimeoutMs'] as const) {
     const value = resolved[key];

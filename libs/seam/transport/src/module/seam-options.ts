@@ -1,5 +1,7 @@
 import type { InProcessBus } from '../transports/in-process/in-process.bus.js';
+import type { SeamRedisSecurity } from '../transports/redis/redis-tls.js';
 import type { TcpServerLimits } from '../transports/tcp/tcp-limits.js';
+import type { SeamTlsOptions } from '../transports/tcp/tcp-tls.js';
 import type { Endpoint } from './endpoint.js';
 
 /** Configuration of Seam's transport layer for one process. */
@@ -23,6 +25,10 @@ export interface SeamTransportOptions {
   incompleteFrameTimeoutMs?: number;
   /** Limits of this process's TCP servers across their connections (each has a default). */
   tcpServer?: TcpServerLimits;
+  /** Mutual TLS on every TCP client and server of this process (absent: plain TCP). */
+  tls?: SeamTlsOptions;
+  /** ACL credentials and `rediss://` TLS settings of every Redis connection of this process. */
+  redis?: SeamRedisSecurity;
   /**
    * Carry the call context (correlation id, deadline) to nested calls implicitly through
    * AsyncLocalStorage (default true). Costs ~180 ns per awaited promise on Node 20; with it off,
@@ -34,5 +40,5 @@ export interface SeamTransportOptions {
 }
 
 /** {@link SeamTransportOptions} with every default applied. */
-export type ResolvedSeamOptions = Required<Omit<SeamTransportOptions, 'bus' | 'tcpServer'>> &
-  Pick<SeamTransportOptions, 'bus' | 'tcpServer'>;
+export type ResolvedSeamOptions = Required<Omit<SeamTransportOptions, 'bus' | 'tcpServer' | 'tls' | 'redis'>> &
+  Pick<SeamTransportOptions, 'bus' | 'tcpServer' | 'tls' | 'redis'>;

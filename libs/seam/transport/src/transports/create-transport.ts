@@ -21,12 +21,13 @@ export function createTransportClient(endpoint: Endpoint, options: ResolvedSeamO
     case 'in-process':
       return new InProcessClient({ bus: options.bus, maxMessageBytes: options.maxMessageBytes });
     case 'tcp':
-      return new SeamTcpClient({ host: endpoint.host, port: endpoint.port, ...limits });
+      return new SeamTcpClient({ host: endpoint.host, port: endpoint.port, ...limits, tls: options.tls });
     case 'redis': {
       const redis = {
         url: endpoint.url,
         maxMessageBytes: options.maxMessageBytes,
         suspectAfterMs: endpoint.suspectAfterMs,
+        security: options.redis,
       };
       return endpoint.mode === 'pubsub' ? new SeamRedisPubSubClient(redis) : new RedisStreamsClient(redis);
     }
@@ -77,11 +78,12 @@ function createRemoteServer(
         port: endpoint.port,
         incompleteFrameTimeoutMs: options.incompleteFrameTimeoutMs,
         ...options.tcpServer,
+        tls: options.tls,
       });
     case 'redis':
       return endpoint.mode === 'pubsub'
-        ? new SeamRedisPubSubServer({ ...common, url: endpoint.url })
-        : new RedisStreamsServer({ ...common, url: endpoint.url });
+        ? new SeamRedisPubSubServer({ ...common, url: endpoint.url, security: options.redis })
+        : new RedisStreamsServer({ ...common, url: endpoint.url, security: options.redis });
     case 'in-process':
       throw new Error('An in-process endpoint has no server of its own');
   }

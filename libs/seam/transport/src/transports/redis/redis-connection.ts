@@ -1,5 +1,14 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { UnavailableError } from '../../errors/seam-error.js';
+import { redisConnectionOptions, type SeamRedisSecurity } from './redis-tls.js';
+
+/** Where a Seam Redis connection goes and how it authenticates. */
+export interface RedisTarget {
+  /** `redis://` or `rediss://` (TLS) */
+  url: string;
+  /** ACL credentials and TLS settings of this process. */
+  security?: SeamRedisSecurity;
+}
 
 /** Longest wait between two reconnection attempts. */
 const MAX_RECONNECT_DELAY_MS = 1_000;
@@ -8,9 +17,12 @@ const MAX_RECONNECT_DELAY_MS = 1_000;
  * A Redis connection for Seam's transports: reconnects forever with a capped backoff (so a Redis
  * restart heals by itself), and refuses commands while disconnected instead of queueing them, so
  * that a call made during an outage fails at once as Unavailable rather than waiting blindly.
+ * `target` is a URL, or a URL with the process's credentials and TLS settings.
  */
-export function createRedisConnection(url: string, name: string, overrides: RedisOptions = {}): Redis {
-  return new Redis(url, {
+export function createRedisConnection(target: string | RedisTarget, name: string, overrides: RedisOptions = {}): Redis {
+  const { url, security } = typeof target === 'string' ? { url: target, security: undefined } : target;
+  return new Redis({
+    ...redisConnectionOptions(url, security),
     connectionName: name,
     lazyConnect: true,
     enableOfflineQueue: false,

@@ -1,4 +1,5 @@
-import { ClientRedis, type WritePacket } from '@nestjs/microservices';
+import { ClientRedis, type PacketId, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import { randomHex } from '../../context/random-ids.js';
 import { type SeamError, UnavailableError, type WireError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
@@ -13,12 +14,15 @@ import { numsubProbe } from './heartbeat.js';
 import { Liveness } from './liveness.js';
 import { describeRedisUrl, unavailableAt } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
-import { NEST_REDIS_RECONNECT, parseRedisUrl } from './redis-url.js';
+import { redisConnectionOptions, type SeamRedisSecurity } from './redis-tls.js';
+import { NEST_REDIS_RECONNECT } from './redis-url.js';
 
 /** Options of {@link SeamRedisPubSubClient}. */
 export interface SeamRedisPubSubClientOptions {
-  /** `redis://host:port/db` */
+  /** `redis://host:port/db`, or `rediss://` for TLS */
   url: string;
+  /** ACL credentials and TLS settings of this process (see {@link SeamRedisSecurity}). */
+  security?: SeamRedisSecurity;
   /** Largest request or event payload in UTF-8 JSON bytes (default 1 MiB). */
   maxMessageBytes?: number;
   /**
@@ -49,7 +53,7 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   private sequence = 0;
 
   constructor(options: SeamRedisPubSubClientOptions) {
-    super({ ...parseRedisUrl(options.url), ...NEST_REDIS_RECONNECT });
+    super({ ...redisConnectionOptions(options.url, options.security), ...NEST_REDIS_RECONNECT });
     this.endpoint = `redis-pubsub+${describeRedisUrl(options.url)}`;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.liveness = new Liveness(
@@ -57,6 +61,14 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
       numsubProbe(() => this.pubClient),
       { suspectAfterMs: options.suspectAfterMs },
     );
+  }
+
+  /**
+   * The id a reply is routed by: 128 CSPRNG bits. Nest's own (`uid(21)`) is cut from a sliding
+   * window over `Math.random` output, so consecutive ids share 20 of their 21 characters.
+   */
+  protected override assignPacketId(packet: ReadPacket): ReadPacket & PacketId {
+    return Object.assign(packet, { id: randomHex(16) });
   }
 
   get pendingCount(): number {

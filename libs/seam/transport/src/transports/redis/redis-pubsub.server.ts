@@ -8,13 +8,16 @@ import { HandlerTable } from '../server-core/handler-table.js';
 import { type RemoteServerOptions, remoteDispatchOptions, structuredCopy } from '../server-core/server-options.js';
 import { HeartbeatPublisher } from './heartbeat.js';
 import { isPresenceChannel } from './redis-keys.js';
-import { NEST_REDIS_RECONNECT, parseRedisUrl } from './redis-url.js';
+import { redisConnectionOptions, type SeamRedisSecurity } from './redis-tls.js';
+import { NEST_REDIS_RECONNECT } from './redis-url.js';
 import { readMetadata } from './stream-packets.js';
 
 /** Options of {@link SeamRedisPubSubServer}. */
 export interface SeamRedisPubSubServerOptions extends RemoteServerOptions {
-  /** `redis://host:port/db` */
+  /** `redis://host:port/db`, or `rediss://` for TLS */
   url: string;
+  /** ACL credentials and TLS settings of this process (see {@link SeamRedisSecurity}). */
+  security?: SeamRedisSecurity;
 }
 
 /**
@@ -30,7 +33,7 @@ export class SeamRedisPubSubServer extends ServerRedis {
   private heartbeat?: HeartbeatPublisher;
 
   constructor(options: SeamRedisPubSubServerOptions) {
-    super({ ...parseRedisUrl(options.url), ...NEST_REDIS_RECONNECT });
+    super({ ...redisConnectionOptions(options.url, options.security), ...NEST_REDIS_RECONNECT });
     this.hosted = new Set(options.hosted);
     this.dispatch = remoteDispatchOptions(options);
   }

@@ -41,7 +41,8 @@ export type { RedisStreamsClientOptions } from './redis-streams.options.js';
 export class RedisStreamsClient extends ClientProxy implements SeamTransportClient {
   readonly endpoint: string;
   private readonly maxMessageBytes: number;
-  private readonly clientId = randomHex(8);
+  /** 128 random bits: the reply channel is named after it, so it must not be guessable. */
+  private readonly clientId = randomHex(16);
   private readonly replyChannel = redisKeys.replies(this.clientId);
   private readonly pending = new Map<string, PendingCall>();
   private readonly watched = new Set<string>();
@@ -49,7 +50,6 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private commands?: Redis;
   private subscriber?: Redis;
   private connecting?: Promise<void>;
-  private sequence = 0;
   private readonly outbox = new TickBatcher<QueuedCall>(
     (module, calls) => this.appendEntry(module, calls),
     MAX_REQUESTS_PER_ENTRY,
@@ -86,7 +86,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     const refused = refuseUnsendable(packet, this.maxMessageBytes, reply);
     if (refused) return refused;
     const module = moduleOfPattern(packet.pattern);
-    const id = `${this.clientId}:${++this.sequence}`;
+    const id = randomHex(16); // 128 random bits, not a counter: nobody can predict the next call's id
     const call: PendingCall = { module, reply };
     this.pending.set(id, call);
     this.connect().then(
@@ -149,8 +149,8 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
 
   private async open(): Promise<void> {
     const name = `seam:client:${this.clientId}`;
-    this.commands = createRedisConnection(this.options.url, `${name}:commands`, { enableAutoPipelining: true });
-    this.subscriber = createRedisConnection(this.options.url, `${name}:replies`);
+    this.commands = createRedisConnection(this.options, `${name}:commands`, { enableAutoPipelining: true });
+    this.subscriber = createRedisConnection(this.options, `${name}:replies`);
     for (const redis of [this.commands, this.subscriber]) {
       redis.on('error', () => undefined); // reported through failed calls; ioredis reconnects by itself
       redis.on('close', () => this.connectionLost());

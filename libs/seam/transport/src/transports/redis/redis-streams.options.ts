@@ -1,7 +1,11 @@
+import type { SeamRedisSecurity } from './redis-tls.js';
+
 /** Options of {@link RedisStreamsClient}. */
 export interface RedisStreamsClientOptions {
-  /** `redis://host:port/db` */
+  /** `redis://host:port/db`, or `rediss://` for TLS */
   url: string;
+  /** ACL credentials and TLS settings of this process (see {@link SeamRedisSecurity}). */
+  security?: SeamRedisSecurity;
   /** Largest request or event payload in UTF-8 JSON bytes (default 1 MiB). */
   maxMessageBytes?: number;
   /**

@@ -9,6 +9,7 @@ import { HandlerTable } from '../server-core/handler-table.js';
 import { type RemoteServerOptions, remoteDispatchOptions } from '../server-core/server-options.js';
 import { HeartbeatPublisher } from './heartbeat.js';
 import { createRedisConnection, describeRedisUrl, whenReady } from './redis-connection.js';
+import type { SeamRedisSecurity } from './redis-tls.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisStreamsContext } from './redis-streams.context.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, ENVELOPE_ALLOWANCE_BYTES } from '../../wire/limits.js';
@@ -17,8 +18,10 @@ import { TickBatcher } from './tick-batcher.js';
 
 /** Options of {@link RedisStreamsServer}. */
 export interface RedisStreamsServerOptions extends RemoteServerOptions {
-  /** `redis://host:port/db` */
+  /** `redis://host:port/db`, or `rediss://` for TLS */
   url: string;
+  /** ACL credentials and TLS settings of this process (see {@link SeamRedisSecurity}). */
+  security?: SeamRedisSecurity;
   /**
    * Entries read per round trip (default 16). Larger batches save round trips for fast handlers
    * but let one replica take work its idle siblings could have done.
@@ -84,18 +87,18 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       this.table.assertHostedOnly(new Set(this.hosted), `Redis streams server (${describeRedisUrl(this.options.url)})`);
-      this.commands = createRedisConnection(this.options.url, `seam:${this.replica}:commands`, {
+      this.commands = createRedisConnection(this.options, `seam:${this.replica}:commands`, {
         enableAutoPipelining: true,
       });
       await whenReady(this.commands);
       // Announced before reading, so that no call is taken by a replica no client has heard of.
-      this.presence = createRedisConnection(this.options.url, `seam:${this.replica}:presence`);
+      this.presence = createRedisConnection(this.options, `seam:${this.replica}:presence`);
       await whenReady(this.presence);
       this.heartbeat = new HeartbeatPublisher(this.commands, this.presence, this.replica, this.hosted);
       await this.heartbeat.start();
       for (const module of this.hosted) {
         await this.ensureGroups(module);
-        const reader = createRedisConnection(this.options.url, `seam:${this.replica}:${module}`);
+        const reader = createRedisConnection(this.options, `seam:${this.replica}:${module}`);
         await whenReady(reader);
         this.readers.push(reader);
         void this.readLoop(module, reader);

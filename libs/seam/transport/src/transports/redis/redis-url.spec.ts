@@ -21,13 +21,19 @@ describe('redis-url', () => {
         'redis://se%40m:p%3Ass%2Fw%40rd@cache.internal',
         { host: 'cache.internal', port: 6379, username: 'se@m', password: 'p:ss/w@rd' },
       ],
+      ['rediss://cache.internal:6380/1', { host: 'cache.internal', port: 6380, db: 1, tls: true }],
+      [
+        'rediss://orders:s3cret@cache.internal',
+        { host: 'cache.internal', port: 6379, username: 'orders', password: 's3cret', tls: true },
+      ],
     ])('parses %s', (url, address) => {
       expect(parseRedisUrl(url)).toEqual(address);
     });
 
     it.each([
       ['http://cache.internal:6379', /scheme must be redis:\/\//],
-      ['rediss://cache.internal:6379', /scheme must be redis:\/\//],
+      ['redisss://cache.internal:6379', /scheme must be redis:\/\//],
+      ['rediss+tls://cache.internal:6379', /scheme must be redis:\/\//],
       ['cache.internal:6379', /scheme must be redis:\/\//],
       ['redis://cache.internal/abc', /database must be a number/],
       ['redis://cache.internal/1.5', /database must be a number/],
@@ -48,6 +54,7 @@ describe('redis-url', () => {
       'http://seam:s3cret@cache.internal',
       'redis://seam:s3cret@cache.internal:99999',
       'redis://seam:s3/cret@cache.internal',
+      'rediss://seam:s3cret@cache.internal/x',
     ])('keeps the password of %s out of the error message', (url) => {
       expect(() => parseRedisUrl(url)).toThrow(/^Invalid Redis URL/);
       expect(() => parseRedisUrl(url)).not.toThrow(/s3cret|s3\/cret/);

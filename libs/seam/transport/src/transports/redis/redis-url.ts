@@ -5,9 +5,14 @@ export interface RedisAddress {
   db?: number;
   username?: string;
   password?: string;
+  /** Set for `rediss://`: the connection must be TLS. */
+  tls?: true;
 }
 
-/** Parses `redis://[user:pass@]host[:port][/db]`; throws a clear error for anything else. */
+/**
+ * Parses `redis://[user:pass@]host[:port][/db]`, or `rediss://…` for TLS; throws a clear error
+ * (never quoting the credentials) for anything else.
+ */
 export function parseRedisUrl(url: string): RedisAddress {
   let parsed: URL;
   try {
@@ -15,8 +20,8 @@ export function parseRedisUrl(url: string): RedisAddress {
   } catch {
     throw new Error(`Invalid Redis URL "${withoutCredentials(url)}": expected redis://host:port/db`);
   }
-  if (parsed.protocol !== 'redis:')
-    throw new Error(`Invalid Redis URL "${withoutCredentials(url)}": the scheme must be redis://`);
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
+    throw new Error(`Invalid Redis URL "${withoutCredentials(url)}": the scheme must be redis:// or rediss://`);
   const path = parsed.pathname.slice(1);
   // Number() alone would take "-1", "1e1" or "0x10" for a database index.
   if (path !== '' && !/^\d+$/.test(path))
@@ -28,6 +33,7 @@ export function parseRedisUrl(url: string): RedisAddress {
     ...(path === '' ? {} : { db: Number(path) }),
     ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: true as const } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
-import type { WritePacket } from '@nestjs/microservices';
+import type { PacketId, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { ClientTCP } from '@nestjs/microservices';
+import { randomHex } from '../../context/random-ids.js';
 import { type SeamError, UnavailableError, type WireError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
@@ -12,6 +13,7 @@ import {
 } from '../transport-client.js';
 import { corkUntilNextTick } from './cork.js';
 import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
+import { type SeamTlsOptions, tlsClientOptions } from './tcp-tls.js';
 
 const RESOLVED = Promise.resolve();
 
@@ -19,6 +21,8 @@ const RESOLVED = Promise.resolve();
 export interface SeamTcpClientOptions extends TcpLimits {
   host: string;
   port: number;
+  /** Mutual TLS: present this certificate and accept only a server the CA signed for `host`. */
+  tls?: SeamTlsOptions;
 }
 
 /**
@@ -33,9 +37,22 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
   private readySocket: unknown = null;
 
   constructor(options: SeamTcpClientOptions) {
-    super({ host: options.host, port: options.port, ...jsonSocketOptions(options) });
+    super({
+      host: options.host,
+      port: options.port,
+      ...jsonSocketOptions(options),
+      ...(options.tls && { tlsOptions: tlsClientOptions(options.tls, options.host) }),
+    });
     this.endpoint = `tcp://${options.host}:${options.port}`;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
+  /**
+   * The id a reply is routed by: 128 CSPRNG bits. Nest's own (`uid(21)`) is cut from a sliding
+   * window over `Math.random` output, so consecutive ids share 20 of their 21 characters.
+   */
+  protected override assignPacketId(packet: ReadPacket): ReadPacket & PacketId {
+    return Object.assign(packet, { id: randomHex(16) });
   }
 
   get pendingCount(): number {

@@ -12,11 +12,14 @@ import { corkUntilNextTick } from './cork.js';
 import { DEFAULT_MAX_SEND_BUFFER_BYTES, FrameSocket, type FrameSocketOptions } from './frame-socket.js';
 import { maxFrameChars, resolveTcpServerLimits, type TcpLimits, type TcpServerLimits } from './tcp-limits.js';
 import { type TcpRejectionCounts, TcpRejections } from './tcp-rejections.js';
+import { type SeamTlsOptions, tlsServerOptions } from './tcp-tls.js';
 
 /** Options of {@link SeamTcpServer}. */
 export interface SeamTcpServerOptions extends RemoteServerOptions, TcpLimits, TcpServerLimits {
   host: string;
   port: number;
+  /** Mutual TLS: only clients presenting a certificate the CA signed complete a connection. */
+  tls?: SeamTlsOptions;
   /** How long `close()` waits for requests in flight to be answered (default 8,000 ms). */
   drainTimeoutMs?: number;
 }
@@ -57,11 +60,15 @@ export class SeamTcpServer extends ServerTCP {
   private readonly rejected: TcpRejections;
 
   constructor(options: SeamTcpServerOptions) {
-    super({ host: options.host, port: options.port });
+    const limits = resolveTcpServerLimits(options);
+    super({
+      host: options.host,
+      port: options.port,
+      ...(options.tls && { tlsOptions: tlsServerOptions(options.tls, limits.firstFrameTimeoutMs) }),
+    });
     this.hosted = new Set(options.hosted);
     this.dispatch = remoteDispatchOptions(options);
     this.drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
-    const limits = resolveTcpServerLimits(options);
     this.framing = {
       maxFrameChars: maxFrameChars(options),
       frameDeadlineMs: options.incompleteFrameTimeoutMs ?? DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS,
@@ -80,6 +87,10 @@ export class SeamTcpServer extends ServerTCP {
         `${peer?.remoteAddress}:${peer?.remotePort}`,
         `${limits.maxConnections} connections open`,
       ),
+    );
+    // A refused handshake (no certificate, another CA, plain TCP) never reaches bindHandler.
+    this.server.on('tlsClientError', (error: Error, socket: Socket) =>
+      this.rejected.record('tls-handshake', peerOf(socket), error.message),
     );
   }
 

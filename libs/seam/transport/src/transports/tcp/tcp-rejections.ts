@@ -17,7 +17,9 @@ export type TcpRejectionReason =
   /** A connection beyond `maxConnections`, closed on arrival. */
   | 'connection-limit'
   /** The socket failed (e.g. the peer reset it). */
-  | 'socket-error';
+  | 'socket-error'
+  /** A TLS handshake that failed: no certificate, one the CA did not sign, plain TCP, timeout. */
+  | 'tls-handshake';
 
 /** Reasons that are malformed frames, as opposed to limits and timeouts. */
 const BAD_FRAME: ReadonlySet<TcpRejectionReason> = new Set(['invalid-length', 'invalid-json', 'frame-too-large']);
@@ -107,6 +109,7 @@ function zeroCounts(): Record<TcpRejectionReason, number> {
     'send-buffer-full': 0,
     'connection-limit': 0,
     'socket-error': 0,
+    'tls-handshake': 0,
   };
 }
 
