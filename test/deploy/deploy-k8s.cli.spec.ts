@@ -42,6 +42,9 @@ describe('runDeployK8s', () => {
     expect(modules).toEqual(shippedTopology('split-tcp').modules);
     expect(objects.map(({ kind, metadata }) => `${kind} ${metadata.name}`)).toEqual([
       'ConfigMap seam-config',
+      'NetworkPolicy seam-default-deny',
+      'NetworkPolicy seam-monolith',
+      ...modules.map((module) => `NetworkPolicy seam-${module}`),
       'Deployment monolith',
       'Service monolith',
       ...modules.flatMap((module) => [
@@ -56,9 +59,15 @@ describe('runDeployK8s', () => {
   it('writes one file per process, and the ConfigMap, with --out', () => {
     const { status, stderr } = run(['mixed', '--out', 'manifests', '--namespace', 'shop']);
     expect(status).toBe(0);
-    expect(stderr).toContain('wrote config.yaml, monolith.yaml, inventory.yaml, payments.yaml');
+    expect(stderr).toContain('wrote config.yaml, network-policies.yaml, monolith.yaml, inventory.yaml, payments.yaml');
     const dir = join(scratch, 'manifests');
-    expect(readdirSync(dir).toSorted()).toEqual(['config.yaml', 'inventory.yaml', 'monolith.yaml', 'payments.yaml']);
+    expect(readdirSync(dir).toSorted()).toEqual([
+      'config.yaml',
+      'inventory.yaml',
+      'monolith.yaml',
+      'network-policies.yaml',
+      'payments.yaml',
+    ]);
     const payments = documents(readFileSync(join(dir, 'payments.yaml'), 'utf8'));
     expect(payments.map(({ kind }) => kind)).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler']);
     expect(payments.every((object) => (object.metadata as { namespace?: string }).namespace === 'shop')).toBe(true);

@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { type Copy, DockerfileParser, type Healthcheck, type Instruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { clusterPlan } from '../../tools/deploy/cluster-plan.js';
+import { contractAccess } from '../../tools/deploy/contract-access.js';
 import { kubernetesManifests } from '../../tools/deploy/k8s-manifests.js';
 import { REPOSITORY_ROOT, repositoryFile, shippedTopology, shippedTopologyNames } from './support/shipped.js';
 
@@ -110,7 +111,10 @@ describe('deploy/Dockerfile', () => {
     const user = users.at(-1);
     expect(user).toMatch(/^\d+(:\d+)?$/);
     expect(user!.split(':')[0]).not.toBe('0');
-    const [, deployment] = kubernetesManifests(clusterPlan(shippedTopology('split-tcp')), { image: 'seam:1' });
+    const deployment = kubernetesManifests(clusterPlan(shippedTopology('split-tcp')), {
+      image: 'seam:1',
+      access: contractAccess(REPOSITORY_ROOT),
+    }).find((object) => object.kind === 'Deployment');
     const podSecurity = (deployment as { spec: { template: { spec: { securityContext: { runAsUser: number } } } } })
       .spec.template.spec.securityContext;
     expect(String(podSecurity.runAsUser)).toBe(user!.split(':')[0]);

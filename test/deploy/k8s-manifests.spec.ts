@@ -8,21 +8,18 @@ import type { IService } from 'kubernetes-models/v1/Service';
 import { parseAllDocuments } from 'yaml';
 import { clusterPlan } from '../../tools/deploy/cluster-plan.js';
 import { toYaml } from '../../tools/deploy/deploy-k8s.cli.js';
-import {
-  CONFIG_MAP_NAME,
-  type KubernetesObject,
-  kubernetesManifests,
-  SECRET_KEYS,
-  SECRET_NAME,
-} from '../../tools/deploy/k8s-manifests.js';
+import { contractAccess } from '../../tools/deploy/contract-access.js';
+import { secretKeysOf, secretNameOf } from '../../tools/deploy/deployable-secrets.js';
+import { CONFIG_MAP_NAME, type KubernetesObject, kubernetesManifests } from '../../tools/deploy/k8s-manifests.js';
 import { schemaErrors } from './support/kubernetes-schema.js';
-import { shippedTopology, shippedTopologyNames, TOPOLOGY_FILE } from './support/shipped.js';
+import { REPOSITORY_ROOT, shippedTopology, shippedTopologyNames, TOPOLOGY_FILE } from './support/shipped.js';
 
 const IMAGE = 'registry.example.com/seam:0.1.0';
+const access = contractAccess(REPOSITORY_ROOT);
 
 /** The manifests of a shipped topology, as a cluster would read them: printed as YAML and parsed back. */
 function generated(name: string, redisUrl?: string): KubernetesObject[] {
-  const text = toYaml(kubernetesManifests(clusterPlan(shippedTopology(name), redisUrl), { image: IMAGE }));
+  const text = toYaml(kubernetesManifests(clusterPlan(shippedTopology(name), redisUrl), { image: IMAGE, access }));
   return parseAllDocuments(text).map((document) => document.toJS() as KubernetesObject);
 }
 
@@ -113,16 +110,18 @@ describe('kubernetesManifests', () => {
       }
     });
 
-    it('writes no secret: no Secret object, secrets only by secretKeyRef, no credentials in any value', () => {
+    it("writes no secret: no Secret object, each pod's own secrets only by secretKeyRef, no credentials in any value", () => {
       expect(objects.map((object) => object.kind)).not.toContain('Secret');
+      const plan = clusterPlan(topology);
       for (const deployment of deployments) {
         const env = deployment.spec!.template.spec!.containers[0]!.env!;
-        for (const key of SECRET_KEYS) {
-          expect(env.find((variable) => variable.name === key)).toEqual({
+        const deployable = plan.deployables.find((candidate) => candidate.name === nameOf(deployment))!;
+        expect(env.filter((variable) => variable.valueFrom)).toEqual(
+          secretKeysOf(deployable, plan).map(({ key, optional }) => ({
             name: key,
-            valueFrom: { secretKeyRef: { name: SECRET_NAME, key } },
-          });
-        }
+            valueFrom: { secretKeyRef: { name: secretNameOf(deployable), key, ...(optional ? { optional } : {}) } },
+          })),
+        );
         expect(
           env.filter(
             (variable) => /SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL/.test(variable.name) && variable.value !== undefined,
@@ -149,7 +148,8 @@ describe('kubernetesManifests', () => {
     });
 
     it('hands every process the ConfigMap', () => {
-      expect(configMap!.data).toEqual(expect.objectContaining({ SEAM_TOPOLOGY: name, SEAM_LISTEN_HOST: '0.0.0.0' }));
+      expect(configMap!.data).toEqual(expect.objectContaining({ SEAM_TOPOLOGY: name }));
+      expect(configMap!.data).not.toHaveProperty('SEAM_LISTEN_HOST');
       for (const deployment of deployments)
         expect(deployment.spec!.template.spec!.containers[0]!.envFrom).toContainEqual({
           configMapRef: { name: CONFIG_MAP_NAME },
@@ -188,7 +188,7 @@ describe('kubernetesManifests', () => {
       SEAM_PAYMENTS_ADDRESS: 'redis-pubsub://cache.infra:6380',
     });
     // Nest's pub/sub wire format hands every request to every copy: never autoscaled.
-    const objects = kubernetesManifests(plan, { image: IMAGE });
+    const objects = kubernetesManifests(plan, { image: IMAGE, access });
     expect(ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler').map(nameOf)).toEqual(['catalog']);
     expect(
       ofKind<IDeployment>(objects, 'Deployment').find((deployment) => nameOf(deployment) === 'payments')!.spec!
@@ -197,7 +197,11 @@ describe('kubernetesManifests', () => {
   });
 
   it('puts every object in the namespace it is given', () => {
-    const objects = kubernetesManifests(clusterPlan(shippedTopology('mixed')), { image: IMAGE, namespace: 'shop' });
+    const objects = kubernetesManifests(clusterPlan(shippedTopology('mixed')), {
+      image: IMAGE,
+      namespace: 'shop',
+      access,
+    });
     expect(new Set(objects.map((object) => object.metadata!.namespace))).toEqual(new Set(['shop']));
   });
 

@@ -3,6 +3,11 @@ import { formatAddress, overrideName, parseAddress, type Topology } from '@seam/
 
 /** The monolith's HTTP port (the image's default `PORT`). */
 export const MONOLITH_HTTP_PORT = 3000;
+/**
+ * The monolith's internal port on a cluster (`SEAM_INTERNAL_PORT`): `/metrics`, `/docs` and
+ * `/docs-json`, off the public port. 9464 is the port Prometheus exporters of OpenTelemetry use.
+ */
+export const MONOLITH_INTERNAL_PORT = 9464;
 /** The HTTP port of a service whose topology leaves it to chance (`httpPort: 0`): a pod has its own network, so any fixed port does. */
 export const DEFAULT_SERVICE_HTTP_PORT = 8080;
 /** Where Redis-transport topologies find Redis when `--redis-url` is not given; Redis itself is not deployed. */
@@ -16,6 +21,8 @@ export interface Deployable {
   readonly app: string;
   /** The module it serves, for a service. */
   readonly module?: string;
+  /** Every module whose door this process serves: the service's module, or the monolith's local modules. */
+  readonly hosts: readonly string[];
   /** Its HTTP port (`PORT`): `/health` and, for services, `/metrics`. */
   readonly httpPort: number;
   /** The port of its Seam TCP server, when other processes dial it over TCP. */
@@ -38,6 +45,8 @@ export interface ClusterPlan {
    * `SEAM_MONOLITH_ADDRESS`, rewritten to cluster DNS names (TCP) or to the Redis address.
    */
   readonly addresses: Readonly<Record<string, string>>;
+  /** The Redis that the topology's Redis-transport modules talk through, when any does. */
+  readonly redis?: { readonly host: string; readonly port: number };
 }
 
 /**
@@ -56,6 +65,7 @@ export function clusterPlan(topology: Topology, redisUrl: string = DEFAULT_REDIS
     {
       name: 'monolith',
       app: 'monolith',
+      hosts: [...topology.monolith.modules],
       httpPort: MONOLITH_HTTP_PORT,
       ...(monolithAddress?.transport === 'tcp' ? { tcpPort: monolithAddress.port } : {}),
       replicas: 1,
@@ -68,6 +78,7 @@ export function clusterPlan(topology: Topology, redisUrl: string = DEFAULT_REDIS
       name: service.module,
       app: `${service.module}-service`,
       module: service.module,
+      hosts: [service.module],
       httpPort: service.httpPort || DEFAULT_SERVICE_HTTP_PORT,
       ...(service.address.transport === 'tcp' ? { tcpPort: service.address.port } : {}),
       replicas: service.replicas,
@@ -75,7 +86,15 @@ export function clusterPlan(topology: Topology, redisUrl: string = DEFAULT_REDIS
     });
     addresses[overrideName(service.module)] = clusterAddress(service.address, service.module, redis);
   }
-  return { topology: topology.name, deployables, addresses };
+  const usesRedis = [topology.monolith.address, ...topology.services.map((service) => service.address)].some(
+    (endpoint) => endpoint?.transport === 'redis',
+  );
+  return {
+    topology: topology.name,
+    deployables,
+    addresses,
+    ...(usesRedis ? { redis: { host: redis.hostname, port: Number(redis.port) } } : {}),
+  };
 }
 
 function clusterAddress(endpoint: Endpoint, dnsName: string, redis: URL): string {

@@ -5,14 +5,14 @@ import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IService } from 'kubernetes-models/v1/Service';
-import type { ClusterPlan, Deployable } from './cluster-plan.js';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { type ClusterPlan, type Deployable, MONOLITH_INTERNAL_PORT } from './cluster-plan.js';
+import { secretKeysOf, secretNameOf } from './deployable-secrets.js';
+import type { ContractAccess } from './contract-access.js';
+import { DEFAULT_REDIS_SELECTOR, DEFAULT_SCRAPER_NAMESPACE, networkPolicies } from './network-policies.js';
 
 /** The ConfigMap every process reads its topology settings from. */
 export const CONFIG_MAP_NAME = 'seam-config';
-/** The Secret the operator creates (never generated): the keys of {@link SECRET_KEYS}. */
-export const SECRET_NAME = 'seam-secrets';
-/** Secret values every process reads from {@link SECRET_NAME} through `secretKeyRef`. */
-export const SECRET_KEYS = Object.freeze(['JWT_SECRET', 'DATABASE_URL', 'SEAM_ADMIN_PASSWORD'] as const);
 /**
  * An optional Secret whose keys override the ConfigMap's: where an address carries credentials
  * (`SEAM_PAYMENTS_ADDRESS=redis://:password@redis:6379`).
@@ -29,20 +29,27 @@ export interface ManifestOptions {
   readonly image: string;
   /** Namespace to put every object in; none = the one `kubectl` applies to. */
   readonly namespace?: string;
+  /** Who may call each module, from the contracts (`contractAccess`): the NetworkPolicies follow it. */
+  readonly access: ContractAccess;
+  /** Namespace of the metrics scraper (default {@link DEFAULT_SCRAPER_NAMESPACE}). */
+  readonly scraperNamespace?: string;
+  /** Labels of the Redis pods, for Redis-transport topologies (default `app.kubernetes.io/name=redis`). */
+  readonly redisSelector?: Readonly<Record<string, string>>;
 }
 
 type ObjectMeta = NonNullable<IDeployment['metadata']>;
 
 /** One object of the output. */
-export type KubernetesObject = IConfigMap | IDeployment | IService | IHorizontalPodAutoscaler;
+export type KubernetesObject = IConfigMap | IDeployment | IService | IHorizontalPodAutoscaler | INetworkPolicy;
 
 /**
- * The Kubernetes objects of a topology, in the order to apply them: the ConfigMap, then for each
- * deployable its Deployment, its Service and, for an extracted module that can share its work,
- * a HorizontalPodAutoscaler (autoscaling/v2, on CPU). Pure: the same plan gives the same output.
+ * The Kubernetes objects of a topology, in the order to apply them: the ConfigMap, the
+ * NetworkPolicies (see `networkPolicies`), then for each deployable its Deployment, its Service
+ * and, for an extracted module that can share its work, a HorizontalPodAutoscaler
+ * (autoscaling/v2, on CPU). Pure: the same plan and options give the same output.
  *
- * No Secret is generated: every pod reads {@link SECRET_KEYS} from {@link SECRET_NAME} by
- * reference. A Deployment under an HPA has no `replicas`, so that re-applying the manifests does
+ * No Secret is generated: each pod reads only its own keys (`secretKeysOf`) from its own Secret
+ * `seam-<deployable>-secrets`, by reference. A Deployment under an HPA has no `replicas`, so that re-applying the manifests does
  * not undo the autoscaler's decision; its HPA's `minReplicas` is the topology's replica count.
  */
 export function kubernetesManifests(plan: ClusterPlan, options: ManifestOptions): KubernetesObject[] {
@@ -50,15 +57,28 @@ export function kubernetesManifests(plan: ClusterPlan, options: ManifestOptions)
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: metadata(CONFIG_MAP_NAME, options, { 'app.kubernetes.io/part-of': 'seam' }),
-    data: { SEAM_TOPOLOGY: plan.topology, SEAM_LISTEN_HOST: '0.0.0.0', ...plan.addresses },
+    data: { SEAM_TOPOLOGY: plan.topology, ...plan.addresses },
   };
   // Pods restart when their configuration changes, which a ConfigMap change alone does not do.
   const configHash = createHash('sha256').update(JSON.stringify(configMap.data)).digest('hex').slice(0, 16);
-  const objects: KubernetesObject[] = [configMap];
+  const objects: KubernetesObject[] = [
+    configMap,
+    ...networkPolicies(
+      plan,
+      {
+        callers: options.access.callers,
+        scraper: { namespace: options.scraperNamespace ?? DEFAULT_SCRAPER_NAMESPACE },
+        redisSelector: options.redisSelector ?? DEFAULT_REDIS_SELECTOR,
+        metadata: (name) => metadata(name, options, { 'app.kubernetes.io/part-of': 'seam' }),
+        podSelector: selector,
+      },
+      options.access.appParts,
+    ),
+  ];
   for (const deployable of plan.deployables) {
     const autoscaled = deployable.module !== undefined && deployable.scalable;
     objects.push(
-      deployment(deployable, plan.topology, options, configHash, autoscaled),
+      deployment(deployable, plan, options, configHash, autoscaled),
       service(deployable, plan.topology, options),
     );
     if (autoscaled) objects.push(autoscaler(deployable, plan.topology, options));
@@ -88,7 +108,7 @@ function metadata(name: string, options: ManifestOptions, objectLabels: Record<s
 
 function deployment(
   deployable: Deployable,
-  topology: string,
+  plan: ClusterPlan,
   options: ManifestOptions,
   configHash: string,
   autoscaled: boolean,
@@ -96,14 +116,17 @@ function deployment(
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: metadata(deployable.name, options, labels(deployable, topology)),
+    metadata: metadata(deployable.name, options, labels(deployable, plan.topology)),
     spec: {
       ...(autoscaled ? {} : { replicas: deployable.replicas }),
       selector: { matchLabels: selector(deployable) },
       // One new pod ready before an old one goes: no capacity is lost during a rollout.
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
-        metadata: { labels: labels(deployable, topology), annotations: { 'seam.config-hash': configHash } },
+        metadata: {
+          labels: labels(deployable, plan.topology),
+          annotations: { 'seam.config-hash': configHash, ...scrapeAnnotations(deployable) },
+        },
         spec: {
           automountServiceAccountToken: false,
           // The app exits within 10 s of SIGTERM; the rest is slack before SIGKILL.
@@ -115,7 +138,7 @@ function deployment(
             fsGroup: APP_USER,
             seccompProfile: { type: 'RuntimeDefault' },
           },
-          containers: [container(deployable, options.image)],
+          containers: [container(deployable, plan, options.image)],
           // The root filesystem is read-only; node and its libraries may still want a /tmp.
           volumes: [{ name: 'tmp', emptyDir: {} }],
         },
@@ -124,7 +147,7 @@ function deployment(
   };
 }
 
-function container(deployable: Deployable, image: string): IContainer {
+function container(deployable: Deployable, plan: ClusterPlan, image: string): IContainer {
   const probe = (path: string, overrides: Partial<IProbe>): IProbe => ({
     httpGet: { path, port: 'http' },
     timeoutSeconds: 3,
@@ -137,7 +160,19 @@ function container(deployable: Deployable, image: string): IContainer {
     env: [
       { name: 'SEAM_APP', value: deployable.app },
       { name: 'PORT', value: String(deployable.httpPort) },
-      ...SECRET_KEYS.map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: SECRET_NAME, key } } })),
+      // Only a process that other pods dial over TCP binds beyond its loopback (the default).
+      ...(deployable.tcpPort === undefined ? [] : [{ name: 'SEAM_LISTEN_HOST', value: '0.0.0.0' }]),
+      // The edge's /metrics and /docs: on the pod's address, for the scraper its NetworkPolicy admits.
+      ...(deployable.module === undefined
+        ? [
+            { name: 'SEAM_INTERNAL_PORT', value: String(MONOLITH_INTERNAL_PORT) },
+            { name: 'SEAM_INTERNAL_HOST', value: '0.0.0.0' },
+          ]
+        : []),
+      ...secretKeysOf(deployable, plan).map(({ key, optional }) => ({
+        name: key,
+        valueFrom: { secretKeyRef: { name: secretNameOf(deployable), key, ...(optional ? { optional } : {}) } },
+      })),
     ],
     // Later sources win: an address in the optional overrides Secret replaces the ConfigMap's.
     envFrom: [
@@ -146,6 +181,9 @@ function container(deployable: Deployable, image: string): IContainer {
     ],
     ports: [
       { name: 'http', containerPort: deployable.httpPort, protocol: 'TCP' as const },
+      ...(deployable.module === undefined
+        ? [{ name: 'internal', containerPort: MONOLITH_INTERNAL_PORT, protocol: 'TCP' as const }]
+        : []),
       ...(deployable.tcpPort === undefined
         ? []
         : [{ name: 'seam-tcp', containerPort: deployable.tcpPort, protocol: 'TCP' as const }]),
@@ -168,6 +206,12 @@ function container(deployable: Deployable, image: string): IContainer {
     securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
   };
+}
+
+/** Prometheus' conventional pod annotations: where its `/metrics` is (the edge's internal port, a service's HTTP port). */
+function scrapeAnnotations(deployable: Deployable): Record<string, string> {
+  const port = deployable.module === undefined ? MONOLITH_INTERNAL_PORT : deployable.httpPort;
+  return { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': '/metrics' };
 }
 
 function service(deployable: Deployable, topology: string, options: ManifestOptions): IService {

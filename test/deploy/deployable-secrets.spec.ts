@@ -1,0 +1,110 @@
+import { describe, expect, it } from '@jest/globals';
+import { clusterPlan } from '../../tools/deploy/cluster-plan.js';
+import { runDeployK8s, USAGE_ERROR } from '../../tools/deploy/deploy-k8s.cli.js';
+import { secretKeysOf, secretNameOf } from '../../tools/deploy/deployable-secrets.js';
+import { REPOSITORY_ROOT, shippedTopology } from './support/shipped.js';
+
+/** The keys one process of a shipped topology reads from its Secret. */
+function keysOf(topology: string, deployable: string): string[] {
+  const plan = clusterPlan(shippedTopology(topology));
+  return secretKeysOf(
+    plan.deployables.find((candidate) => candidate.name === deployable)!,
+    plan,
+  ).map(({ key }) => key);
+}
+
+function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const status = runDeployK8s(args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    cwd: REPOSITORY_ROOT,
+    env: {},
+  });
+  return { status, stdout, stderr };
+}
+
+describe('secretKeysOf', () => {
+  it('gives payments its own keys and never the token-signing key', () => {
+    expect(keysOf('split-tcp', 'payments')).toEqual([
+      'DATABASE_URL',
+      'PAYMENTS_CARD_FINGERPRINT_KEY',
+      'SEAM_MESH_KEYS',
+    ]);
+  });
+
+  it('gives the token keys to the process that hosts identity, wherever that is', () => {
+    expect(keysOf('split-tcp', 'identity')).toEqual([
+      'DATABASE_URL',
+      'JWT_SECRET',
+      'JWT_PREVIOUS_SECRET',
+      'SEAM_MESH_KEYS',
+    ]);
+    expect(keysOf('mixed', 'monolith')).toEqual([
+      'DATABASE_URL',
+      'JWT_SECRET',
+      'JWT_PREVIOUS_SECRET',
+      'SEAM_ADMIN_PASSWORD',
+      'SEAM_MESH_KEYS',
+    ]);
+  });
+
+  it('gives an edge that hosts no module neither a database nor a token key', () => {
+    expect(keysOf('split-tcp', 'monolith')).toEqual(['SEAM_ADMIN_PASSWORD', 'SEAM_MESH_KEYS']);
+  });
+
+  it('gives a lone monolith every key it reads but no mesh key (it talks to no other process)', () => {
+    expect(keysOf('monolith', 'monolith')).toEqual([
+      'DATABASE_URL',
+      'JWT_SECRET',
+      'JWT_PREVIOUS_SECRET',
+      'PAYMENTS_CARD_FINGERPRINT_KEY',
+      'SEAM_ADMIN_PASSWORD',
+    ]);
+  });
+
+  it('names one Secret per process', () => {
+    const plan = clusterPlan(shippedTopology('split-tcp'));
+    expect(plan.deployables.map(secretNameOf)).toEqual([
+      'seam-monolith-secrets',
+      ...plan.deployables.slice(1).map(({ name }) => `seam-${name}-secrets`),
+    ]);
+  });
+});
+
+describe('deploy:k8s --print-secrets', () => {
+  it("prints one kubectl command per process, with only that process's required keys and no value", () => {
+    const { status, stdout } = run(['split-tcp', '--print-secrets', '--namespace', 'shop']);
+    expect(status).toBe(0);
+    const commands = stdout.trim().split(/\n(?=kubectl)/);
+    const payments = commands.find((command) => command.includes('seam-payments-secrets'))!;
+    expect(payments).toMatch(/^kubectl -n shop create secret generic seam-payments-secrets/);
+    expect(payments).toContain('--from-literal=PAYMENTS_CARD_FINGERPRINT_KEY=');
+    expect(payments).not.toContain('JWT_SECRET');
+    expect(commands).toHaveLength(clusterPlan(shippedTopology('split-tcp')).deployables.length);
+  });
+});
+
+describe('deploy:k8s policy flags refuse hostile values', () => {
+  it.each([
+    [['--scraper-namespace', 'Monitoring']],
+    [['--scraper-namespace', 'a b']],
+    [['--redis-selector', 'app']],
+    [['--redis-selector', '=redis']],
+    [['--redis-selector', 'app=redis,app=other']],
+    [['--redis-selector', 'app=re dis']],
+    [['--redis-selector', 'app=redis\nkind: Secret']],
+    [['--redis-selector', '../x=y']],
+  ])('%j', (flags) => {
+    const { status, stdout, stderr } = run(['split-redis', ...flags]);
+    expect({ status, stdout }).toEqual({ status: USAGE_ERROR, stdout: '' });
+    expect(stderr).toMatch(/--(scraper-namespace|redis-selector)/);
+  });
+
+  it('accepts a label selector with a prefixed key', () => {
+    const { status, stdout } = run(['split-redis', '--redis-selector', 'app.kubernetes.io/name=redis,role=primary']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('role: primary');
+  });
+});

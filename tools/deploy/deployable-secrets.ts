@@ -1,0 +1,63 @@
+import type { ClusterPlan, Deployable } from './cluster-plan.js';
+
+/** One key a process reads from its Secret, through `secretKeyRef`. */
+export interface SecretKey {
+  readonly key: string;
+  /** Why this process needs it, for docs/deploy.md and the printed `kubectl` commands. */
+  readonly why: string;
+  /** A pod starts without it (Kubernetes' `optional: true`). */
+  readonly optional: boolean;
+}
+
+/** The Secret a deployable reads its secrets from: the operator creates it (see docs/deploy.md). */
+export const secretNameOf = (deployable: Pick<Deployable, 'name'>) => `seam-${deployable.name}-secrets`;
+
+/**
+ * The secrets one process of the plan reads, and only those — so that a pod holds nothing another
+ * process would need (payments never sees the token-signing key):
+ *
+ * - `DATABASE_URL`: every process that hosts a module (each module opens its own schema in it);
+ * - `JWT_SECRET` and, optional, `JWT_PREVIOUS_SECRET`: the process that hosts identity, which
+ *   signs and verifies tokens (the edge asks identity to verify a bearer token; it never reads one);
+ * - `PAYMENTS_CARD_FINGERPRINT_KEY`: the process that hosts payments;
+ * - `SEAM_ADMIN_PASSWORD`: the monolith, whose seeder creates the first admin;
+ * - `SEAM_MESH_KEYS`: every process of a plan with more than one, which authenticate the envelopes
+ *   they send each other with it.
+ */
+export function secretKeysOf(deployable: Deployable, plan: Pick<ClusterPlan, 'deployables'>): SecretKey[] {
+  const hosts = new Set(deployable.hosts);
+  const keys: SecretKey[] = [];
+  const add = (key: string, why: string, optional = false) => keys.push({ key, why, optional });
+  if (hosts.size > 0) add('DATABASE_URL', `the database of ${[...hosts].join(', ')} (a schema each)`);
+  if (hosts.has('identity')) {
+    add('JWT_SECRET', 'identity signs and verifies access tokens with it');
+    add('JWT_PREVIOUS_SECRET', 'the key being rotated out (only during a rotation)', true);
+  }
+  if (hosts.has('payments'))
+    add('PAYMENTS_CARD_FINGERPRINT_KEY', 'payments keys its card fingerprints with it (the same on every replica)');
+  if (deployable.module === undefined) add('SEAM_ADMIN_PASSWORD', 'the seeder creates the first admin with it');
+  if (plan.deployables.length > 1) add('SEAM_MESH_KEYS', 'authenticates the envelopes between processes');
+  return keys;
+}
+
+/**
+ * The `kubectl create secret` command that makes one deployable's Secret, with a placeholder or a
+ * generator for each value (never a real one). Printed by `deploy:k8s --print-secrets`.
+ */
+export function createSecretCommand(deployable: Deployable, plan: ClusterPlan, namespace?: string): string {
+  const placeholder: Record<string, string> = {
+    DATABASE_URL: "'postgres://seam:…@postgres.db:5432/seam'",
+    JWT_SECRET: '"$JWT_SECRET"',
+    JWT_PREVIOUS_SECRET: '"$JWT_PREVIOUS_SECRET"',
+    PAYMENTS_CARD_FINGERPRINT_KEY: '"$(openssl rand -base64 32)"',
+    SEAM_ADMIN_PASSWORD: '"$(openssl rand -hex 16)"',
+    SEAM_MESH_KEYS: '"$SEAM_MESH_KEYS"',
+  };
+  const lines = [
+    `kubectl${namespace ? ` -n ${namespace}` : ''} create secret generic ${secretNameOf(deployable)}`,
+    ...secretKeysOf(deployable, plan)
+      .filter((secret) => !secret.optional)
+      .map((secret) => `--from-literal=${secret.key}=${placeholder[secret.key] ?? '…'}`),
+  ];
+  return lines.join(' \\\n  ');
+}
