@@ -114,10 +114,10 @@ suite(
     it("denies payments' connection orders' real tables with 42501, and lets it use its own", async () => {
       const payments = await openDataSource(dataSourceOptions(moduleNamed('payments').data, modulesConfig));
       try {
-        const [{ table }] = await payments.query(
+        const [{ table: own }] = await payments.query(
           `SELECT table_name AS table FROM information_schema.tables WHERE table_schema = 'payments' AND table_name <> 'migrations' LIMIT 1`,
         );
-        await expect(payments.query(`SELECT count(*) FROM "${table}"`)).resolves.toHaveLength(1);
+        await expect(payments.query(`SELECT count(*) FROM "${own}"`)).resolves.toHaveLength(1);
         const ordersTables = await withClient(database.url, async (admin) => {
           const { rows } = await admin.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'orders'`);
           return rows.map(({ tablename }) => tablename as string);
@@ -141,6 +141,8 @@ suite(
       let ids: string[];
 
       beforeAll(async () => {
+        // Provisioned here too (idempotent), so that these tests stand on their own.
+        await migrateModules(LOCAL_MODULES, env, () => undefined);
         source = tempDir();
         const harness = await ModuleHarness.start({
           module: payments.module,
