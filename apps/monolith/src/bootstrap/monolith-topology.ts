@@ -1,4 +1,11 @@
-import { bindHostedOn, loadTopology, type Topology, transportOptionsFor, transportSecurityFromEnv } from '@seam/runtime';
+import {
+  bindHostedOn,
+  loadTopology,
+  meshAuthFromEnv,
+  type Topology,
+  transportOptionsFor,
+  transportSecurityFromEnv,
+} from '@seam/runtime';
 import type { AppOptions } from '../app.module.js';
 import { LOCAL_MODULES, type LocalModule } from '../modules.js';
 
@@ -32,7 +39,8 @@ export function planMonolith(
           .join('; '),
     );
   }
-  const options = { ...transportOptionsFor(topology, { kind: 'monolith' }), ...transportSecurityFromEnv(env) };
+  const placed = transportOptionsFor(topology, { kind: 'monolith' });
+  const options = { ...placed, ...transportSecurityFromEnv(env), ...meshAuthFromEnv(env, placed) };
   const transport = bindHostedOn(options, env.SEAM_LISTEN_HOST);
   return { topology, transport, modules: modules.filter(({ name }) => topology.monolith.modules.includes(name)) };
 }

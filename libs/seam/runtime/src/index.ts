@@ -2,9 +2,11 @@ export { ADDRESS_SCHEMES, formatAddress, parseAddress, redact } from './topology
 export { DEFAULT_TOPOLOGY, DEFAULT_TOPOLOGY_FILE, loadTopology } from './topology/load-topology.js';
 export { overrideName, parseTopology } from './topology/parse-topology.js';
 export { describeTopology, hostedBy, transportOptionsFor } from './topology/process-options.js';
+export { MONOLITH_CALLERS, meshIdentities, meshSelf } from './topology/mesh-identities.js';
 export { type ProcessRole, type ServicePlacement, type Topology, TopologyError } from './topology/topology.js';
 export { DEFAULT_PORT, portFromEnv } from './config/port.js';
 export { type ReadText, TransportSecurityConfigError, transportSecurityFromEnv } from './config/tls-from-env.js';
+export { INSECURE_TRANSPORT_FLAG, meshAuthFromEnv } from './config/mesh-auth-from-env.js';
 export { SeamHealthModule } from './health/health.module.js';
 export { HEALTH_DATABASES, HealthController } from './health/health.controller.js';
 export { MetricsController } from './health/metrics.controller.js';

@@ -1,6 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatAddress, overrideName, parseTopology, serviceReadyLine, type Topology } from '@seam/runtime';
+import {
+  formatAddress,
+  meshIdentities,
+  meshSelf,
+  overrideName,
+  parseTopology,
+  type ProcessRole,
+  serviceReadyLine,
+  type Topology,
+} from '@seam/runtime';
+import { deriveMeshKeys } from '@seam/transport';
 import { freePort } from './free-port.js';
 import { type ServiceProcess, spawnService } from './spawn-service.js';
 
@@ -32,6 +43,12 @@ export interface TopologyProcessesOptions {
    * {@link TopologyProcesses.startService}.
    */
   replicas?: Record<string, number>;
+  /**
+   * The deployment's mesh master secret: each process gets the pair keys of its own modules
+   * derived from it (`SEAM_MESH_KEYS`), as `npm run mesh:keys` would. Default: a random one per
+   * run. Ignored when `env` sets `SEAM_MESH_KEYS` or `SEAM_INSECURE_TRANSPORT`.
+   */
+  meshMaster?: Buffer;
 }
 
 /** One running process of a topology. */
@@ -51,6 +68,9 @@ export interface TopologyProcess {
  * when the test process exits, even after a failure; call {@link stop} in `afterAll`.
  */
 export class TopologyProcesses {
+  /** The master the processes' mesh keys are derived from (see {@link TopologyProcessesOptions.meshMaster}). */
+  meshMaster: Buffer = randomBytes(32);
+
   private constructor(
     readonly topology: Topology,
     readonly processes: TopologyProcess[],
@@ -100,6 +120,7 @@ export class TopologyProcesses {
         throw new Error(`replicas: ${module} needs a whole number of copies from 1, got ${count}`);
     }
     const run = new TopologyProcesses(topology, [], env, options.readyTimeoutMs ?? 60_000, { ...options.replicas });
+    run.meshMaster = options.meshMaster ?? randomBytes(32);
     await run.startAll();
     return run;
   }
@@ -137,7 +158,7 @@ export class TopologyProcesses {
   async startService(module: string, replica = this.replicas(module).length): Promise<TopologyProcess> {
     const process = await spawnService({
       entry: builtEntry(`${module}-service`),
-      env: { ...this.env, PORT: '0' },
+      env: { ...this.env, ...this.meshKeysEnv({ kind: 'service', module }), PORT: '0' },
       readyLine: new RegExp(`${serviceReadyLine(module)}\\b`),
       readyTimeoutMs: this.readyTimeoutMs,
     });
@@ -152,7 +173,7 @@ export class TopologyProcesses {
   private async startMonolith(): Promise<void> {
     const process = await spawnService({
       entry: builtEntry('monolith'),
-      env: { ...this.env, PORT: '0' },
+      env: { ...this.env, ...this.meshKeysEnv({ kind: 'monolith' }), PORT: '0' },
       readyLine: MONOLITH_LISTENING,
       readyTimeoutMs: this.readyTimeoutMs,
     });
@@ -162,6 +183,18 @@ export class TopologyProcesses {
       process,
       url: `http://localhost:${await portPrinted(process, MONOLITH_LISTENING)}`,
     });
+  }
+
+  /** The mesh keys of one process, derived from the run's master (none when the env brings its own, or opts out). */
+  meshKeysEnv(role: ProcessRole): Record<string, string> {
+    if (this.env.SEAM_MESH_KEYS !== undefined || this.env.SEAM_INSECURE_TRANSPORT !== undefined) return {};
+    const document = deriveMeshKeys({
+      master: this.meshMaster,
+      keyIds: ['test'],
+      self: meshSelf(this.topology, role),
+      identities: meshIdentities(this.topology),
+    });
+    return { SEAM_MESH_KEYS: JSON.stringify(document) };
   }
 
   private add(started: TopologyProcess): TopologyProcess {

@@ -46,3 +46,15 @@ export {
 export { redisAclFor, type RedisAclSubject } from './transports/redis/redis-acl.js';
 export { copyAsJson, assertTransmittable } from './wire/json-copy.js';
 export * from './wire/limits.js';
+export { MeshKeys, MeshKeysError, type MeshKeysDocument, MIN_MESH_KEY_BYTES, pairName } from './auth/mesh-keys.js';
+export { deriveMeshKeys, type DeriveMeshKeysOptions } from './auth/derive-mesh-keys.js';
+export {
+  AUTH_METADATA_KEY,
+  DEFAULT_MAX_CLOCK_SKEW_MS,
+  EnvelopeAuth,
+  type EnvelopeAuthOptions,
+  type SignedRequest,
+  type VerifiedEnvelope,
+} from './auth/envelope-auth.js';
+export { type AuthRejectionReason, AuthRejections, authRejections } from './auth/auth-rejections.js';
+export { type DispatchedPacket, seamCredentials, type SeamCredentialsOptions } from './auth/nest-client-credentials.js';

@@ -47,4 +47,6 @@ export const PROBLEM_TYPE_OF_CODE: Readonly<Record<ErrorCode, ProblemType>> = Ob
   [ErrorCode.Internal]: PROBLEM_TYPES.internal,
   // A module refused the edge itself: the system is wired wrong, which is no fault of the client.
   [ErrorCode.PermissionDenied]: PROBLEM_TYPES.internal,
+  // A module could not authenticate the edge (keys missing or mismatched): a deployment fault too.
+  [ErrorCode.Unauthenticated]: PROBLEM_TYPES.internal,
 });

@@ -5,6 +5,7 @@ import { startSeamServers } from '@seam/transport';
 import type { AddressInfo } from 'node:net';
 import { portFromEnv } from '../config/port.js';
 import { transportSecurityFromEnv } from '../config/tls-from-env.js';
+import { meshAuthFromEnv } from '../config/mesh-auth-from-env.js';
 import { exitWithin, SHUTDOWN_DEADLINE_MS } from './exit-within.js';
 import { bindHostedOn } from './listen-host.js';
 import { loadTopology } from '../topology/load-topology.js';
@@ -40,7 +41,9 @@ export async function runService(
     const topology = loadTopology(env);
     const role = { kind: 'service', module: name } as const;
     const security = transportSecurityFromEnv(env);
-    const transport = bindHostedOn({ ...transportOptionsFor(topology, role), ...security }, env.SEAM_LISTEN_HOST);
+    const placed = transportOptionsFor(topology, role);
+    const auth = meshAuthFromEnv(env, placed, logger);
+    const transport = bindHostedOn({ ...placed, ...security, ...auth }, env.SEAM_LISTEN_HOST);
     const placement = topology.services.find((service) => service.module === name)!;
     const port = portFromEnv(env, placement.httpPort);
     app = await NestFactory.create(ServiceAppModule.for({ name, module, transport }), { abortOnError: false });

@@ -28,6 +28,11 @@ export class CallContext {
     private readonly rawCaller: unknown,
     /** Monotonic time (`performance.now()`) at which the caller gives up. */
     private readonly deadlineMonotonic: number,
+    /**
+     * The metadata as it arrived over a wire (what the envelope's signature covers); absent for
+     * calls made within this process.
+     */
+    readonly wireMetadata?: Readonly<Record<string, string | undefined>>,
   ) {}
 
   /** The trace context of this call (its span is the parent of nested calls). */
@@ -77,7 +82,7 @@ export class CallContext {
   static fromMetadata(metadata: unknown, defaultBudgetMs: number): CallContext {
     const fields = (typeof metadata === 'object' && metadata !== null ? metadata : {}) as Partial<CallMetadata>;
     const budget = sanitizeBudget(fields['seam-budget-ms'], defaultBudgetMs);
-    return new CallContext(fields.traceparent, fields['seam-caller'], performance.now() + budget);
+    return new CallContext(fields.traceparent, fields['seam-caller'], performance.now() + budget, fields);
   }
 
   /**

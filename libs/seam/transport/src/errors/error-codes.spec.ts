@@ -3,7 +3,7 @@ import { ErrorCode, isErrorCode } from './error-codes.js';
 
 describe('ErrorCode', () => {
   describe('isErrorCode', () => {
-    it('accepts exactly the nine stable codes', () => {
+    it('accepts exactly the ten stable codes', () => {
       const codes = Object.values(ErrorCode);
       expect(codes).toEqual([
         'VALIDATION',
@@ -12,6 +12,7 @@ describe('ErrorCode', () => {
         'UNAUTHORIZED',
         'FORBIDDEN',
         'PERMISSION_DENIED',
+        'UNAUTHENTICATED',
         'UNAVAILABLE',
         'DEADLINE_EXCEEDED',
         'INTERNAL',

@@ -10,6 +10,11 @@ export const ErrorCode = {
   Forbidden: 'FORBIDDEN',
   /** The calling module (or edge) is not on the entry's allow-list: a deployment fault, not a user's. */
   PermissionDenied: 'PERMISSION_DENIED',
+  /**
+   * The envelope did not prove which module sent it (no or bad signature, unknown key, stale
+   * timestamp, replay): a forgery or a deployment fault, never retried.
+   */
+  Unauthenticated: 'UNAUTHENTICATED',
   Unavailable: 'UNAVAILABLE',
   DeadlineExceeded: 'DEADLINE_EXCEEDED',
   Internal: 'INTERNAL',

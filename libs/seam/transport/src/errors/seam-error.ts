@@ -87,6 +87,17 @@ export class PermissionDeniedError extends SeamError {
 }
 
 /**
+ * The envelope of a call, reply or event crossing a process boundary did not prove its sender:
+ * no credentials, a signature that does not verify with the key the two modules share, an
+ * unknown key id, a timestamp outside the accepted window, or a replay of an envelope already
+ * seen. Raised before anything else looks at the call; not retryable. Its details carry a
+ * `reason` (for counters and logs) and never key material.
+ */
+export class UnauthenticatedError extends SeamError {
+  readonly code = ErrorCode.Unauthenticated;
+}
+
+/**
  * The callee could not be reached or cannot serve the call right now: dead or unreachable
  * process, broken connection, broker down, or a pattern the callee does not serve
  * (`details.reason === 'unknown-pattern'`, typically a deploy skew). Retryable for idempotent calls.

@@ -7,6 +7,7 @@ import {
   type FieldViolation,
   ForbiddenError,
   PermissionDeniedError,
+  UnauthenticatedError,
   InternalError,
   NotFoundError,
   OverloadedError,
@@ -74,6 +75,8 @@ function restore(code: ErrorCode, message: string, details: ErrorDetails): SeamE
       return new ForbiddenError(message, details);
     case ErrorCode.PermissionDenied:
       return new PermissionDeniedError(message, details);
+    case ErrorCode.Unauthenticated:
+      return new UnauthenticatedError(message, details);
     case ErrorCode.Unavailable:
       if (details.reason === 'overloaded') return new OverloadedError(message, details);
       if (details.reason === 'circuit-open') return new CircuitOpenError(message, details);

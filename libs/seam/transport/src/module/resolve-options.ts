@@ -23,6 +23,7 @@ export function resolveOptions(options: SeamTransportOptions): ResolvedSeamOptio
     tcpServer: options.tcpServer && resolveTcpServerLimits(options.tcpServer),
     tls: options.tls && checkTlsOptions(options.tls),
     redis: options.redis,
+    auth: options.auth,
   };
   for (const key of ['deadlineMs', 'maxMessageBytes', 'incompleteFrameTimeoutMs'] as const) {
     const value = resolved[key];

@@ -3,6 +3,7 @@ import type { SeamRedisSecurity } from '../transports/redis/redis-tls.js';
 import type { TcpServerLimits } from '../transports/tcp/tcp-limits.js';
 import type { SeamTlsOptions } from '../transports/tcp/tcp-tls.js';
 import type { Endpoint } from './endpoint.js';
+import type { EnvelopeAuth } from '../auth/envelope-auth.js';
 
 /** Configuration of Seam's transport layer for one process. */
 export interface SeamTransportOptions {
@@ -30,6 +31,13 @@ export interface SeamTransportOptions {
   /** ACL credentials and `rediss://` TLS settings of every Redis connection of this process. */
   redis?: SeamRedisSecurity;
   /**
+   * Authenticates every envelope this process sends or receives over TCP or Redis with the
+   * mesh keys of its modules (one instance per process: it holds the replay guard). Absent:
+   * envelopes are unsigned and the caller they name is believed — for development only; the
+   * runtime refuses to start a split topology so unless `SEAM_INSECURE_TRANSPORT=1`.
+   */
+  auth?: EnvelopeAuth;
+  /**
    * Carry the call context (correlation id, deadline) to nested calls implicitly through
    * AsyncLocalStorage (default true). Costs ~180 ns per awaited promise on Node 20; with it off,
    * pass `{ parent: call }` to nested calls.
@@ -40,5 +48,5 @@ export interface SeamTransportOptions {
 }
 
 /** {@link SeamTransportOptions} with every default applied. */
-export type ResolvedSeamOptions = Required<Omit<SeamTransportOptions, 'bus' | 'tcpServer' | 'tls' | 'redis'>> &
-  Pick<SeamTransportOptions, 'bus' | 'tcpServer' | 'tls' | 'redis'>;
+export type ResolvedSeamOptions = Required<Omit<SeamTransportOptions, 'bus' | 'tcpServer' | 'tls' | 'redis' | 'auth'>> &
+  Pick<SeamTransportOptions, 'bus' | 'tcpServer' | 'tls' | 'redis' | 'auth'>;

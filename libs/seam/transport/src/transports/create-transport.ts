@@ -21,13 +21,14 @@ export function createTransportClient(endpoint: Endpoint, options: ResolvedSeamO
     case 'in-process':
       return new InProcessClient({ bus: options.bus, maxMessageBytes: options.maxMessageBytes });
     case 'tcp':
-      return new SeamTcpClient({ host: endpoint.host, port: endpoint.port, ...limits, tls: options.tls });
+      return new SeamTcpClient({ host: endpoint.host, port: endpoint.port, ...limits, tls: options.tls, auth: options.auth });
     case 'redis': {
       const redis = {
         url: endpoint.url,
         maxMessageBytes: options.maxMessageBytes,
         suspectAfterMs: endpoint.suspectAfterMs,
         security: options.redis,
+        auth: options.auth,
       };
       return endpoint.mode === 'pubsub' ? new SeamRedisPubSubClient(redis) : new RedisStreamsClient(redis);
     }
@@ -69,7 +70,12 @@ function createRemoteServer(
   hosted: string[],
   options: ResolvedSeamOptions,
 ): CustomTransportStrategy {
-  const common = { hosted, maxMessageBytes: options.maxMessageBytes, propagation: options.propagation };
+  const common = {
+    hosted,
+    maxMessageBytes: options.maxMessageBytes,
+    propagation: options.propagation,
+    auth: options.auth,
+  };
   switch (endpoint.transport) {
     case 'tcp':
       return new SeamTcpServer({

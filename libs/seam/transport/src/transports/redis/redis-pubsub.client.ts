@@ -16,6 +16,8 @@ import { describeRedisUrl, unavailableAt } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
 import { redisConnectionOptions, type SeamRedisSecurity } from './redis-tls.js';
 import { NEST_REDIS_RECONNECT } from './redis-url.js';
+import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
+import { signEvent, signRequest, type SignedReplyCallback } from '../../auth/outgoing-auth.js';
 
 /** Options of {@link SeamRedisPubSubClient}. */
 export interface SeamRedisPubSubClientOptions {
@@ -25,6 +27,8 @@ export interface SeamRedisPubSubClientOptions {
   security?: SeamRedisSecurity;
   /** Largest request or event payload in UTF-8 JSON bytes (default 1 MiB). */
   maxMessageBytes?: number;
+  /** Signs every request and event, and accepts only signed replies (see `EnvelopeAuth`). */
+  auth?: EnvelopeAuth;
   /**
    * How long every replica of a callee may stay silent before this client asks Redis whether any is
    * still connected (default 600 ms); calls fail only once Redis sees none.
@@ -51,11 +55,13 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   private readonly listening = new WeakSet<object>();
   private readonly liveness: Liveness;
   private sequence = 0;
+  private readonly auth?: EnvelopeAuth;
 
   constructor(options: SeamRedisPubSubClientOptions) {
     super({ ...redisConnectionOptions(options.url, options.security), ...NEST_REDIS_RECONNECT });
     this.endpoint = `redis-pubsub+${describeRedisUrl(options.url)}`;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.auth = options.auth;
     this.liveness = new Liveness(
       { replicaDied: (module) => this.replicaDied(module), moduleSilent: (module) => this.replicaDied(module) },
       numsubProbe(() => this.pubClient),
@@ -75,21 +81,25 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
     return this.calls.size;
   }
 
-  request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
-    const refused = refuseUnsendable(packet, this.maxMessageBytes, reply);
+  request(outgoing: OutgoingPacket, unsignedReply: ReplyCallback): () => void {
+    const refused = refuseUnsendable(outgoing, this.maxMessageBytes, unsignedReply);
     if (refused) return refused;
+    const signed = signRequest(this.auth, outgoing, unsignedReply);
+    if (!signed) return () => undefined;
+    const { packet, reply } = signed;
     const key = ++this.sequence;
     const module = moduleOfPattern(packet.pattern);
     let teardown: (() => void) | undefined;
-    const finish: ReplyCallback = (error, response) => {
+    const finish: SignedReplyCallback = (error, response, auth) => {
       if (!this.calls.delete(key)) return;
       teardown?.();
-      reply(error, response);
+      reply(error, response, auth);
     };
     this.calls.set(key, { module, fail: (error) => finish(error) });
-    const onPacket = ({ err, response, isDisposed }: WritePacket) => {
-      if (err !== undefined && err !== null) finish(err instanceof Error ? this.unavailable(err) : (err as WireError));
-      else if (isDisposed) finish(undefined, response);
+    const onPacket = ({ err, response, isDisposed, auth }: WritePacket & { auth?: unknown }) => {
+      if (err !== undefined && err !== null)
+        finish(err instanceof Error ? this.unavailable(err) : (err as WireError), undefined, auth);
+      else if (isDisposed) finish(undefined, response, auth);
     };
     this.connect().then(
       () => {
@@ -106,14 +116,35 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
     };
   }
 
-  async publishEvent(packet: OutgoingPacket): Promise<void> {
-    assertTransmittable(packet.data, this.maxMessageBytes);
+  async publishEvent(event: OutgoingPacket): Promise<void> {
+    assertTransmittable(event.data, this.maxMessageBytes);
+    const packet = signEvent(this.auth, event);
     try {
       await this.connect();
       await this.dispatchEvent({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata });
     } catch (error) {
       throw this.unavailable(error);
     }
+  }
+
+  /**
+   * Nest's reply routing, keeping the reply's `auth` field (Nest's passes `err`, `response` and
+   * `isDisposed` only, and awaits the deserializer even when it is synchronous).
+   */
+  override createResponseCallback(): (channel: string, buffer: string) => Promise<void> {
+    return async (_channel, buffer) => {
+      let packet: (WritePacket & { id?: unknown; auth?: unknown }) | undefined;
+      try {
+        packet = JSON.parse(buffer);
+      } catch {
+        return;
+      }
+      if (typeof packet !== 'object' || packet === null || typeof packet.id !== 'string') return;
+      const callback = this.routingMap.get(packet.id);
+      if (!callback) return;
+      const { err, response, isDisposed, auth } = packet;
+      callback({ err, response, isDisposed: Boolean(isDisposed || err), auth } as WritePacket);
+    };
   }
 
   override async connect(): Promise<void> {

@@ -94,9 +94,9 @@ export class SeamRedisPubSubServer extends ServerRedis {
       return;
     }
     const id = packet.id;
-    dispatchRequest(this.table, channel, packet.data, context, call, this.dispatch, (err, response) => {
+    dispatchRequest(this.table, channel, packet.data, context, call, this.dispatch, (err, response, auth) => {
       const reply =
-        err === undefined ? { id, response, isDisposed: true } : { id, err, status: 'error', isDisposed: true };
+        err === undefined ? { id, response, isDisposed: true, auth } : { id, err, status: 'error', isDisposed: true, auth };
       pub.publish(this.getReplyPattern(channel), JSON.stringify(reply)).catch(() => undefined);
     });
   }

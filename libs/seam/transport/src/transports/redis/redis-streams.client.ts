@@ -28,6 +28,7 @@ import { entriesHeldBy, streamConsumers } from './stream-group.js';
 import type { Entry, PendingCall, QueuedCall } from './stream-calls.js';
 import type { RedisStreamsClientOptions } from './redis-streams.options.js';
 import { TickBatcher } from './tick-batcher.js';
+import { signEvent, signRequest } from '../../auth/outgoing-auth.js';
 
 export type { RedisStreamsClientOptions } from './redis-streams.options.js';
 
@@ -82,9 +83,12 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     return this.pending.size;
   }
 
-  request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
-    const refused = refuseUnsendable(packet, this.maxMessageBytes, reply);
+  request(outgoing: OutgoingPacket, unsignedReply: ReplyCallback): () => void {
+    const refused = refuseUnsendable(outgoing, this.maxMessageBytes, unsignedReply);
     if (refused) return refused;
+    const signed = signRequest(this.options.auth, outgoing, unsignedReply);
+    if (!signed) return () => undefined;
+    const { packet, reply } = signed;
     const module = moduleOfPattern(packet.pattern);
     const id = randomHex(16); // 128 random bits, not a counter: nobody can predict the next call's id
     const call: PendingCall = { module, reply };
@@ -96,8 +100,9 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     return () => void this.abandon(id);
   }
 
-  async publishEvent(packet: OutgoingPacket): Promise<void> {
-    assertTransmittable(packet.data, this.maxMessageBytes);
+  async publishEvent(event: OutgoingPacket): Promise<void> {
+    assertTransmittable(event.data, this.maxMessageBytes);
+    const packet = signEvent(this.options.auth, event);
     await this.connect();
     const entry = JSON.stringify({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata });
     try {
@@ -211,7 +216,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
       if (!call) continue;
       this.pending.delete(reply!.id!);
       if (call.entry) call.entry.open--;
-      call.reply(reply!.err ?? undefined, reply!.response);
+      call.reply(reply!.err ?? undefined, reply!.response, reply!.auth);
     }
   }
 

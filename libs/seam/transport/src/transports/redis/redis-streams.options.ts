@@ -1,3 +1,4 @@
+import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
 import type { SeamRedisSecurity } from './redis-tls.js';
 
 /** Options of {@link RedisStreamsClient}. */
@@ -8,6 +9,8 @@ export interface RedisStreamsClientOptions {
   security?: SeamRedisSecurity;
   /** Largest request or event payload in UTF-8 JSON bytes (default 1 MiB). */
   maxMessageBytes?: number;
+  /** Signs every request and event, and accepts only signed replies (see `EnvelopeAuth`). */
+  auth?: EnvelopeAuth;
   /**
    * How long a replica may stay silent before this client asks Redis whether it is still connected
    * (default 600 ms). Only a replica Redis no longer sees is declared dead, so this sets how fast the

@@ -225,8 +225,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const metadata = readMetadata(packet.metadata);
     const context = new RedisStreamsContext([pattern, metadata, stream, entryId]);
     const call = CallContext.fromMetadata(metadata, DEFAULT_BUDGET_MS);
-    dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, (err, response) => {
-      this.replies.add(replyTo, err === undefined ? { id, response } : { id, err });
+    dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, (err, response, auth) => {
+      this.replies.add(replyTo, err === undefined ? { id, response, auth } : { id, err, auth });
       done();
     });
   }

@@ -1,4 +1,4 @@
-import type { ReplyCallback } from '../transport-client.js';
+import type { SignedReplyCallback } from '../../auth/outgoing-auth.js';
 
 /** A stream entry carrying one or more calls. */
 export interface Entry {
@@ -12,7 +12,8 @@ export interface Entry {
 /** A call waiting for its answer. */
 export interface PendingCall {
   module: string;
-  reply: ReplyCallback;
+  /** Takes the reply's signature too: it is checked before the caller sees the answer. */
+  reply: SignedReplyCallback;
   entry?: Entry;
 }
 

@@ -21,6 +21,8 @@ export interface StreamReply {
   id: string;
   response?: unknown;
   err?: WireError;
+  /** The callee's signature of this reply (when envelopes are authenticated). */
+  auth?: string;
 }
 
 /** The stream entry field holding one packet (JSON object). */

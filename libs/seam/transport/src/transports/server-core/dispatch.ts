@@ -6,6 +6,7 @@ import { CallContext } from '../../context/call-context.js';
 import { runInCallScope } from '../../context/call-scope.js';
 import { assertCallerAllowed, assertPublisherAllowed } from '../../door/caller-permission.js';
 import { seamExtrasOf } from '../../door/seam-extras.js';
+import type { VerifiedEnvelope } from '../../auth/envelope-auth.js';
 import { toWireError } from '../../door/to-wire-error.js';
 import { DeadlineExceededError } from '../../errors/seam-error.js';
 import { unknownPatternError } from '../../errors/wire-errors.js';
@@ -52,6 +53,20 @@ export function prepareRequest(
   options: DispatchOptions,
   reply: Reply,
 ): RequestExchange | undefined {
+  const { auth } = options;
+  if (auth) {
+    // Authentication comes first: an unauthenticated peer learns nothing, not even which
+    // patterns exist. Everything answered after it is signed for the verified caller.
+    let verified: VerifiedEnvelope;
+    try {
+      verified = auth.verify({ pattern, data, metadata: call.wireMetadata ?? {} }, (module) => isModuleOf(pattern, module));
+    } catch (error) {
+      reply(toWireError(error).wire);
+      return undefined;
+    }
+    const unsigned = reply;
+    reply = (err, response) => unsigned(err, response, auth.signReply(verified, err, response));
+  }
   const handler = table.request(pattern);
   if (!handler) {
     reply(unknownPatternError(pattern).toJSON());
@@ -87,9 +102,15 @@ export function dispatchEvent(
   rpcContext: object,
   call: CallContext,
   intake: ReadonlySet<string>,
-  options: Pick<DispatchOptions, 'propagation'>,
+  options: Pick<DispatchOptions, 'propagation' | 'auth'>,
   copy: (payload: unknown) => unknown,
 ): Promise<void> {
+  try {
+    // Refused envelopes are counted and logged (rate-limited) by the authenticator itself.
+    options.auth?.verify({ pattern, data, metadata: call.wireMetadata ?? {} }, (module) => intake.has(module));
+  } catch {
+    return Promise.resolve();
+  }
   try {
     assertPublisherAllowed(pattern, call.caller);
   } catch (error) {
@@ -114,6 +135,11 @@ export function dispatchEvent(
         ),
     );
   return Promise.all(deliveries).then(() => undefined);
+}
+
+/** Whether `pattern` (`<module>.<entry>`) is an entry of `module`. */
+function isModuleOf(pattern: string, module: string): boolean {
+  return pattern.length > module.length && pattern.startsWith(module) && pattern.charCodeAt(module.length) === 46; // '.'
 }
 
 function drain(result: Observable<unknown>): Promise<void> {

@@ -7,6 +7,7 @@ import { runInCallScope } from '../../context/call-scope.js';
 import { toWireError } from '../../door/to-wire-error.js';
 import { InternalError, type WireError } from '../../errors/seam-error.js';
 import { handledCalls } from './handled-calls.js';
+import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
 
 /** How a server runs handlers: limits and context propagation. */
 export interface DispatchOptions {
@@ -26,10 +27,20 @@ export interface DispatchOptions {
    * not a Seam client cannot exceed the limit). Throws a `SeamError` to refuse it.
    */
   checkRequest?(data: unknown): void;
+  /**
+   * Authenticates envelopes that arrived over a wire (remote servers with mesh keys): a request
+   * or event is refused before anything else looks at it unless its envelope verifies, and
+   * replies are signed. Absent in process, and on a server explicitly run without keys.
+   */
+  auth?: EnvelopeAuth;
 }
 
-/** Called exactly once with a wire error, or with `undefined` and the response. */
-export type Reply = (error: WireError | undefined, response?: unknown) => void;
+/**
+ * Called exactly once with a wire error, or with `undefined` and the response; `auth` is the
+ * reply's signature when the request's envelope was authenticated (remote servers put it in the
+ * reply packet's `auth` field).
+ */
+export type Reply = (error: WireError | undefined, response?: unknown, auth?: string) => void;
 
 const logger = new Logger('SeamServer');
 

@@ -1,3 +1,4 @@
+import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
 import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
@@ -11,6 +12,12 @@ export interface RemoteServerOptions {
   maxMessageBytes?: number;
   /** Carry the call context to nested calls implicitly (default true). */
   propagation?: boolean;
+  /**
+   * Authenticates every envelope that arrives and signs every reply (see `EnvelopeAuth`).
+   * Without it the server believes the caller named in the envelope: only for development, or
+   * behind a link that authenticates peers itself.
+   */
+  auth?: EnvelopeAuth;
 }
 
 /** Dispatch options of a remote server: responses are size-checked, not copied. */
@@ -24,6 +31,7 @@ export function remoteDispatchOptions(options: RemoteServerOptions): DispatchOpt
       return value;
     },
     checkRequest: (data) => assertTransmittable(data, maxBytes),
+    auth: options.auth,
   };
 }
 

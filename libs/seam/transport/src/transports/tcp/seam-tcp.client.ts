@@ -12,10 +12,15 @@ import {
   type SeamTransportClient,
 } from '../transport-client.js';
 import { corkUntilNextTick } from './cork.js';
+import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
+import { signEvent, signRequest, type SignedReplyCallback } from '../../auth/outgoing-auth.js';
 import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
 import { type SeamTlsOptions, tlsClientOptions } from './tcp-tls.js';
 
 const RESOLVED = Promise.resolve();
+
+/** A reply frame: Nest's, plus the callee's signature when envelopes are authenticated. */
+type ReplyPacket = WritePacket & { id?: string; auth?: unknown };
 
 /** Options of {@link SeamTcpClient}. */
 export interface SeamTcpClientOptions extends TcpLimits {
@@ -23,6 +28,8 @@ export interface SeamTcpClientOptions extends TcpLimits {
   port: number;
   /** Mutual TLS: present this certificate and accept only a server the CA signed for `host`. */
   tls?: SeamTlsOptions;
+  /** Signs every request and event, and accepts only signed replies (see `EnvelopeAuth`). */
+  auth?: EnvelopeAuth;
 }
 
 /**
@@ -35,6 +42,7 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
   private readonly maxMessageBytes: number;
   /** The socket known to be connected (Nest nulls `socket` when a connection closes). */
   private readySocket: unknown = null;
+  private readonly auth?: EnvelopeAuth;
 
   constructor(options: SeamTcpClientOptions) {
     super({
@@ -45,6 +53,7 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
     });
     this.endpoint = `tcp://${options.host}:${options.port}`;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.auth = options.auth;
   }
 
   /**
@@ -65,30 +74,32 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
    * asynchronous one is awaited here.
    */
   override handleResponse(buffer: unknown): Promise<void> {
-    const decoded = this.deserializer.deserialize(buffer) as
-      (WritePacket & { id?: string }) | Promise<WritePacket & { id?: string }>;
+    const decoded = this.deserializer.deserialize(buffer) as ReplyPacket | Promise<ReplyPacket>;
     if (decoded instanceof Promise) return decoded.then((packet) => this.route(packet));
     this.route(decoded);
     return RESOLVED;
   }
 
-  request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
-    const refused = refuseUnsendable(packet, this.maxMessageBytes, reply);
+  request(outgoing: OutgoingPacket, unsignedReply: ReplyCallback): () => void {
+    const refused = refuseUnsendable(outgoing, this.maxMessageBytes, unsignedReply);
     if (refused) return refused;
+    const signed = signRequest(this.auth, outgoing, unsignedReply);
+    if (!signed) return () => undefined;
+    const { packet, reply } = signed;
     let finished = false;
     let cancelled = false;
     let teardown: (() => void) | undefined;
     let last: unknown;
-    const finish: ReplyCallback = (error, response) => {
+    const finish: SignedReplyCallback = (error, response, auth) => {
       if (finished) return;
       finished = true;
       teardown?.(); // drops the routing entry; Nest only does it when an Observable unsubscribes
-      reply(error, response);
+      reply(error, response, auth);
     };
-    const onPacket = ({ err, response, isDisposed }: WritePacket) => {
-      if (err !== undefined && err !== null) return finish(this.toSeamError(err));
+    const onPacket = ({ err, response, isDisposed, auth }: ReplyPacket) => {
+      if (err !== undefined && err !== null) return finish(this.toSeamError(err), undefined, auth);
       if (response !== undefined) last = response;
-      if (isDisposed) finish(undefined, last);
+      if (isDisposed) finish(undefined, last, auth);
     };
     const send = () => {
       if (cancelled) return;
@@ -113,8 +124,9 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
     };
   }
 
-  async publishEvent(packet: OutgoingPacket): Promise<void> {
-    assertTransmittable(packet.data, this.maxMessageBytes);
+  async publishEvent(event: OutgoingPacket): Promise<void> {
+    assertTransmittable(event.data, this.maxMessageBytes);
+    const packet = signEvent(this.auth, event);
     try {
       await this.connect();
     } catch (error) {
@@ -127,11 +139,11 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
     super.close();
   }
 
-  private route({ err, response, isDisposed, id }: WritePacket & { id?: string }): void {
+  private route({ err, response, isDisposed, id, auth }: ReplyPacket): void {
     const callback = id === undefined ? undefined : this.routingMap.get(id);
     if (!callback) return;
-    if (isDisposed || err) callback({ err, response, isDisposed: true });
-    else callback({ err, response });
+    if (isDisposed || err) callback({ err, response, isDisposed: true, auth } as WritePacket);
+    else callback({ err, response, auth } as WritePacket);
   }
 
   /** Connection failures become Unavailable; anything the peer sent is decoded by the caller. */

@@ -157,9 +157,9 @@ export class SeamTcpServer extends ServerTCP {
       dispatchEvent(this.table, pattern, packet.data, context, call, this.hosted, this.dispatch, structuredCopy);
       return;
     }
-    const send = (err: unknown, response?: unknown) => {
+    const send = (err: unknown, response?: unknown, auth?: string) => {
       const reply =
-        err === undefined ? { id, response, isDisposed: true } : { id, err, status: 'error', isDisposed: true };
+        err === undefined ? { id, response, isDisposed: true, auth } : { id, err, status: 'error', isDisposed: true, auth };
       corkUntilNextTick(socket.netSocket as Socket);
       socket.sendMessage(this.serializer.serialize(reply));
     };
@@ -171,8 +171,8 @@ export class SeamTcpServer extends ServerTCP {
       return;
     }
     this.inFlight += 1;
-    dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, (err, response) => {
-      send(err, response);
+    dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, (err, response, auth) => {
+      send(err, response, auth);
       this.inFlight -= 1;
       if (this.inFlight === 0) this.onDrained?.();
     });
