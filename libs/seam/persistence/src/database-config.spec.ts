@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { databaseConfigFromEnv, schemaOf } from './database-config.js';
+import { DatabaseConfigError } from './database-config.error.js';
+import { databaseConfigFromEnv, moduleDatabaseUrl, moduleUrlCoverage, schemaOf } from './database-config.js';
 
 describe('database-config', () => {
   describe('databaseConfigFromEnv', () => {
@@ -34,6 +35,70 @@ describe('database-config', () => {
       );
       expect(() => databaseConfigFromEnv({ DATABASE_URL: 'mysql://root:secret@db/shop' })).not.toThrow(/secret/);
       expect(() => databaseConfigFromEnv({ DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL is not a URL/);
+    });
+  });
+
+  describe('databaseConfigFromEnv with one URL per module', () => {
+    const own = 'postgres://seam_payments:pw@db:5432/shop';
+
+    it('gives a module its own URL from DATABASE_URL_<MODULE>, with or without a shared DATABASE_URL', () => {
+      expect(databaseConfigFromEnv({ DATABASE_URL_PAYMENTS: own, DATABASE_URL_ORDER_HISTORY: own })).toEqual({
+        kind: 'postgres',
+        moduleUrls: { payments: own, order_history: own },
+      });
+      expect(databaseConfigFromEnv({ DATABASE_URL: 'postgres://db/shop', DATABASE_URL_PAYMENTS: own })).toEqual({
+        kind: 'postgres',
+        url: 'postgres://db/shop',
+        moduleUrls: { payments: own },
+      });
+      expect(databaseConfigFromEnv({ DATABASE_URL_PAYMENTS: '  ' })).toMatchObject({ kind: 'sqlite' });
+    });
+
+    it('refuses a per-module variable that names no module, or is no postgres URL, naming it and not its value', () => {
+      for (const variable of ['DATABASE_URL_', 'DATABASE_URL_payments', 'DATABASE_URL_PAY-MENTS', 'DATABASE_URL_1X']) {
+        expect(() => databaseConfigFromEnv({ [variable]: own })).toThrow(DatabaseConfigError);
+        expect(() => databaseConfigFromEnv({ [variable]: own })).toThrow(`${variable} does not name a module`);
+      }
+      expect(() => databaseConfigFromEnv({ DATABASE_URL_PAYMENTS: 'mysql://u:hunter2@db/x' })).toThrow(
+        /^DATABASE_URL_PAYMENTS must be a postgres:\/\/ URL, got mysql:\/\/…$/,
+      );
+      expect(() => databaseConfigFromEnv({ DATABASE_URL_PAYMENTS: 'hunter2' })).toThrow(
+        /^DATABASE_URL_PAYMENTS is not a URL/,
+      );
+    });
+  });
+
+  describe('moduleDatabaseUrl', () => {
+    it("takes the module's own URL first, else the shared one, else names both variables", () => {
+      const config = {
+        kind: 'postgres',
+        url: 'postgres://db/shared',
+        moduleUrls: { order_history: 'postgres://oh@db/x' },
+      } as const;
+      expect(moduleDatabaseUrl(config, 'order-history')).toBe('postgres://oh@db/x');
+      expect(moduleDatabaseUrl(config, 'payments')).toBe('postgres://db/shared');
+      expect(() => moduleDatabaseUrl({ kind: 'postgres', moduleUrls: {} }, 'payments')).toThrow(
+        'module payments has no database: set DATABASE_URL_PAYMENTS (or DATABASE_URL)',
+      );
+    });
+  });
+
+  describe('moduleUrlCoverage', () => {
+    it('tells which modules have their own URL and which variables name no module', () => {
+      const config = databaseConfigFromEnv({
+        DATABASE_URL: 'postgres://db/s',
+        DATABASE_URL_PAYMENT: 'postgres://db/s',
+      });
+      expect(moduleUrlCoverage(config, ['payments', 'orders'])).toEqual({
+        own: [],
+        shared: ['payments', 'orders'],
+        unknownVariables: ['DATABASE_URL_PAYMENT'],
+      });
+      expect(moduleUrlCoverage({ kind: 'memory' }, ['payments'])).toEqual({
+        own: [],
+        shared: [],
+        unknownVariables: [],
+      });
     });
   });
 
