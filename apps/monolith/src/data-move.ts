@@ -35,7 +35,10 @@ async function dataMove(argv: readonly string[]): Promise<void> {
   for (const line of formatDataMoveReport(report)) console.log(line);
 }
 
-/** The monolith's own database; a bad `DATABASE_URL` is a usage error like a bad `--from`. */
+/**
+ * The monolith's own database (the module's own `DATABASE_URL_<MODULE>` role first); a bad URL is a
+ * usage error like a bad `--from`.
+ */
 function environmentDatabase() {
   try {
     return databaseConfigFromEnv();

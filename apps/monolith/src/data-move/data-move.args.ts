@@ -10,7 +10,10 @@ export interface DataMoveArgs {
   readonly help: false;
   readonly module: string;
   readonly to: string;
-  /** Absent: the environment's database (`DATABASE_URL`, else `DATA_DIR`), as the monolith reads it. */
+  /**
+   * Absent: the environment's database as the monolith reads it (`DATABASE_URL_<MODULE>`, else
+   * `DATABASE_URL`, else `DATA_DIR`).
+   */
   readonly from?: string;
   readonly force: boolean;
 }

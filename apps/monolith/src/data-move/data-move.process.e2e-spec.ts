@@ -152,6 +152,13 @@ describe('npm run data:move, the built script as a process', () => {
       { DATABASE_URL: 'not a url' },
     ],
     [
+      "a bad URL of the module's own role",
+      2,
+      ['payments', '--to', 'EMPTY/x'],
+      /^data:move: DATABASE_URL_PAYMENTS must be a postgres:\/\/ URL, got mysql:\/\/… \(--help for usage\)$/,
+      { DATABASE_URL_PAYMENTS: 'mysql://mover:hunter2@db/shop' },
+    ],
+    [
       'a missing source',
       1,
       ['payments', '--from', 'EMPTY', '--to', 'EMPTY/out'],
