@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DatabaseConfigError } from './database-config.error.js';
 import { preparePrivateSqliteFile } from './private-files.js';
 import { quoteIdentifier } from './sql-identifier.js';
 
@@ -14,7 +15,10 @@ export async function openDataSource(options: DataSourceOptions): Promise<DataSo
 
 /**
  * Creates the SQLite directory (`0700`) and file (`0600`) or the PostgreSQL schema a module's
- * DataSource will use (see `preparePrivateSqliteFile`).
+ * DataSource will use (see `preparePrivateSqliteFile`). An existing schema is used as it is.
+ *
+ * @throws DatabaseConfigError when the PostgreSQL role may neither use the schema nor create it
+ *   (a module role that was not provisioned).
  */
 export async function prepareStorage(options: DataSourceOptions): Promise<void> {
   if (options.type === 'better-sqlite3') {
@@ -27,12 +31,37 @@ export async function prepareStorage(options: DataSourceOptions): Promise<void> 
   try {
     // Looked up first: a module's own role owns its schema but may not create schemas, and
     // PostgreSQL checks that right before IF NOT EXISTS.
-    const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [options.schema]);
-    if (rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
-  } catch (error) {
-    // Two processes creating the schema at once: the loser gets a unique violation; the schema exists.
-    if ((error as { code?: string }).code !== '23505') throw error;
+    const { rows } = await client.query<{ usable: boolean; role: string }>(
+      `SELECT has_schema_privilege(oid, 'USAGE') AND has_schema_privilege(oid, 'CREATE') AS usable, current_user AS role
+         FROM pg_namespace WHERE nspname = $1`,
+      [options.schema],
+    );
+    if (rows.length === 0) await createSchema(client, options.schema);
+    else if (!rows[0].usable) throw notProvisioned(rows[0].role, options.schema, 'may not use');
   } finally {
     await client.end();
   }
+}
+
+async function createSchema(client: Client, schema: string): Promise<void> {
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+  } catch (error) {
+    const { code } = error as { code?: string };
+    // Two processes creating the schema at once: the loser gets a unique violation; the schema exists.
+    if (code === '23505') return;
+    if (code === '42501') {
+      const { rows } = await client.query<{ role: string }>('SELECT current_user AS role');
+      throw notProvisioned(rows[0].role, schema, 'may not create');
+    }
+    throw error;
+  }
+}
+
+/** A module role without its schema: provisioning has not run (or ran for another role). */
+function notProvisioned(role: string, schema: string, what: string): DatabaseConfigError {
+  return new DatabaseConfigError(
+    `role ${role} ${what} schema ${schema}: give the module its own role first (npm run migrate with DATABASE_ADMIN_URL and DATABASE_URL_${schema.toUpperCase()})`,
+    `DATABASE_URL_${schema.toUpperCase()}`,
+  );
 }

@@ -145,6 +145,18 @@ suite(`each module's own PostgreSQL role${reason ? ` — skipped: ${reason}` : '
     expect(await orders.query('SELECT note FROM legacy')).toEqual([{ note: 'kept' }]);
   });
 
+  it("refuses to open another module's schema, or a missing one, with a role that was not provisioned for it", async () => {
+    const wrong = { kind: 'postgres', moduleUrls: { orders: urlOf(roles[0]), catalog: urlOf(roles[0]) } } as const;
+    await expect(openDataSource(dataSourceOptions(data('orders'), wrong))).rejects.toThrow(
+      new DatabaseConfigError(
+        `role ${roles[0].role} may not use schema orders: give the module its own role first (npm run migrate with DATABASE_ADMIN_URL and DATABASE_URL_ORDERS)`,
+      ),
+    );
+    await expect(openDataSource(dataSourceOptions(data('catalog'), wrong))).rejects.toThrow(
+      `role ${roles[0].role} may not create schema catalog`,
+    );
+  });
+
   it('denies a module role new schemas and tables in public', async () => {
     expect(await deniedCode(payments.query('CREATE SCHEMA elsewhere'))).toBe('42501');
     expect(await deniedCode(payments.query('CREATE TABLE public.planted (id int)'))).toBe('42501');
