@@ -8,6 +8,13 @@ import { type AuthRejectionReason, authRejections } from './auth-rejections.js';
 /** The metadata field carrying an envelope's credentials (see {@link EnvelopeAuth}). */
 export const AUTH_METADATA_KEY = 'seam-auth';
 
+/**
+ * The metadata field by which a Seam client asks for signed replies. Only then does a server add
+ * the `auth` field to a reply: Nest's own clients take a reply with a key they do not know for a
+ * foreign payload. The client does not rely on it: it refuses an unsigned answer either way.
+ */
+export const REPLY_AUTH_METADATA_KEY = 'seam-reply-auth';
+
 /** How far an envelope's timestamp may be from the receiver's clock (default 30 s). */
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 30_000;
 

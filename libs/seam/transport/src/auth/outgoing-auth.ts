@@ -1,7 +1,7 @@
 import type { CallMetadata } from '../context/call-metadata.js';
 import { type SeamError, UnauthenticatedError, type WireError } from '../errors/seam-error.js';
 import type { OutgoingPacket, ReplyCallback } from '../transports/transport-client.js';
-import { AUTH_METADATA_KEY, type EnvelopeAuth } from './envelope-auth.js';
+import { AUTH_METADATA_KEY, type EnvelopeAuth, REPLY_AUTH_METADATA_KEY } from './envelope-auth.js';
 
 /** A reply callback that also takes the reply's signature (the `auth` field of the reply packet). */
 export type SignedReplyCallback = (
@@ -29,7 +29,7 @@ export function signRequest(
   const caller = packet.metadata['seam-caller'];
   const module = packet.module ?? packet.pattern.slice(0, packet.pattern.indexOf('.'));
   let signed: ReturnType<EnvelopeAuth['sign']>;
-  const metadata: CallMetadata = { ...packet.metadata };
+  const metadata: CallMetadata = { ...packet.metadata, [REPLY_AUTH_METADATA_KEY]: 'v1' };
   try {
     signed = auth.sign(caller, [module], { pattern: packet.pattern, data: packet.data, metadata });
   } catch (error) {

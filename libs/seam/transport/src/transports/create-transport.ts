@@ -21,7 +21,13 @@ export function createTransportClient(endpoint: Endpoint, options: ResolvedSeamO
     case 'in-process':
       return new InProcessClient({ bus: options.bus, maxMessageBytes: options.maxMessageBytes });
     case 'tcp':
-      return new SeamTcpClient({ host: endpoint.host, port: endpoint.port, ...limits, tls: options.tls, auth: options.auth });
+      return new SeamTcpClient({
+        host: endpoint.host,
+        port: endpoint.port,
+        ...limits,
+        tls: options.tls,
+        auth: options.auth,
+      });
     case 'redis': {
       const redis = {
         url: endpoint.url,

@@ -96,7 +96,9 @@ export class SeamRedisPubSubServer extends ServerRedis {
     const id = packet.id;
     dispatchRequest(this.table, channel, packet.data, context, call, this.dispatch, (err, response, auth) => {
       const reply =
-        err === undefined ? { id, response, isDisposed: true, auth } : { id, err, status: 'error', isDisposed: true, auth };
+        err === undefined
+          ? { id, response, isDisposed: true, auth }
+          : { id, err, status: 'error', isDisposed: true, auth };
       pub.publish(this.getReplyPattern(channel), JSON.stringify(reply)).catch(() => undefined);
     });
   }

@@ -6,7 +6,7 @@ import { CallContext } from '../../context/call-context.js';
 import { runInCallScope } from '../../context/call-scope.js';
 import { assertCallerAllowed, assertPublisherAllowed } from '../../door/caller-permission.js';
 import { seamExtrasOf } from '../../door/seam-extras.js';
-import type { VerifiedEnvelope } from '../../auth/envelope-auth.js';
+import { REPLY_AUTH_METADATA_KEY, type VerifiedEnvelope } from '../../auth/envelope-auth.js';
 import { toWireError } from '../../door/to-wire-error.js';
 import { DeadlineExceededError } from '../../errors/seam-error.js';
 import { unknownPatternError } from '../../errors/wire-errors.js';
@@ -56,16 +56,20 @@ export function prepareRequest(
   const { auth } = options;
   if (auth) {
     // Authentication comes first: an unauthenticated peer learns nothing, not even which
-    // patterns exist. Everything answered after it is signed for the verified caller.
+    // patterns exist. Everything answered after it is signed for the verified caller, if it asked.
     let verified: VerifiedEnvelope;
     try {
-      verified = auth.verify({ pattern, data, metadata: call.wireMetadata ?? {} }, (module) => isModuleOf(pattern, module));
+      verified = auth.verify({ pattern, data, metadata: call.wireMetadata ?? {} }, (module) =>
+        isModuleOf(pattern, module),
+      );
     } catch (error) {
       reply(toWireError(error).wire);
       return undefined;
     }
-    const unsigned = reply;
-    reply = (err, response) => unsigned(err, response, auth.signReply(verified, err, response));
+    if (call.wireMetadata?.[REPLY_AUTH_METADATA_KEY] === 'v1') {
+      const unsigned = reply;
+      reply = (err, response) => unsigned(err, response, auth.signReply(verified, err, response));
+    }
   }
   const handler = table.request(pattern);
   if (!handler) {

@@ -49,6 +49,9 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
       host: options.host,
       port: options.port,
       ...jsonSocketOptions(options),
+      // Replies are taken as they arrive: Nest's deserializer turns a packet with a key it does
+      // not know (a signed reply's `auth`) into a foreign payload.
+      deserializer: { deserialize: (value: unknown) => value },
       ...(options.tls && { tlsOptions: tlsClientOptions(options.tls, options.host) }),
     });
     this.endpoint = `tcp://${options.host}:${options.port}`;

@@ -159,7 +159,9 @@ export class SeamTcpServer extends ServerTCP {
     }
     const send = (err: unknown, response?: unknown, auth?: string) => {
       const reply =
-        err === undefined ? { id, response, isDisposed: true, auth } : { id, err, status: 'error', isDisposed: true, auth };
+        err === undefined
+          ? { id, response, isDisposed: true, auth }
+          : { id, err, status: 'error', isDisposed: true, auth };
       corkUntilNextTick(socket.netSocket as Socket);
       socket.sendMessage(this.serializer.serialize(reply));
     };
