@@ -36,7 +36,7 @@ export async function migrateModules(
   const coverage = moduleUrlCoverage(database, names);
   if (coverage.unknownVariables.length > 0)
     throw new DatabaseConfigError(
-      `${coverage.unknownVariables.join(', ')} name no module of this binary (modules: ${names.join(', ')})`,
+      `${coverage.unknownVariables.join(', ')} ${coverage.unknownVariables.length === 1 ? 'names' : 'name'} no module of this binary (modules: ${names.join(', ')})`,
       coverage.unknownVariables[0],
     );
   const plan = moduleRolesFromEnv(env, names);
