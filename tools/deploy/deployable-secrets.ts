@@ -22,9 +22,11 @@ export const secretNameOf = (deployable: Pick<Deployable, 'name'>) => `seam-${de
  * - `PAYMENTS_CARD_FINGERPRINT_KEY`: the process that hosts payments;
  * - `SEAM_ADMIN_PASSWORD`: the monolith, whose seeder creates the first admin;
  * - `SEAM_MESH_KEYS`: every process of a plan with more than one, which authenticate the envelopes
- *   they send each other with it.
+ *   they send each other with it (each its own keys, as `npm run mesh:keys` derives them);
+ * - optional `SEAM_REDIS_USERNAME` and `SEAM_REDIS_PASSWORD`: every process of a plan whose modules
+ *   talk through Redis, each its own Redis ACL user.
  */
-export function secretKeysOf(deployable: Deployable, plan: Pick<ClusterPlan, 'deployables'>): SecretKey[] {
+export function secretKeysOf(deployable: Deployable, plan: Pick<ClusterPlan, 'deployables' | 'redis'>): SecretKey[] {
   const hosts = new Set(deployable.hosts);
   const keys: SecretKey[] = [];
   const add = (key: string, why: string, optional = false) => keys.push({ key, why, optional });
@@ -37,6 +39,10 @@ export function secretKeysOf(deployable: Deployable, plan: Pick<ClusterPlan, 'de
     add('PAYMENTS_CARD_FINGERPRINT_KEY', 'payments keys its card fingerprints with it (the same on every replica)');
   if (deployable.module === undefined) add('SEAM_ADMIN_PASSWORD', 'the seeder creates the first admin with it');
   if (plan.deployables.length > 1) add('SEAM_MESH_KEYS', 'authenticates the envelopes between processes');
+  if (plan.redis) {
+    add('SEAM_REDIS_USERNAME', 'its own Redis ACL user', true);
+    add('SEAM_REDIS_PASSWORD', "that user's password", true);
+  }
   return keys;
 }
 
@@ -51,7 +57,7 @@ export function createSecretCommand(deployable: Deployable, plan: ClusterPlan, n
     JWT_PREVIOUS_SECRET: '"$JWT_PREVIOUS_SECRET"',
     PAYMENTS_CARD_FINGERPRINT_KEY: '"$(openssl rand -base64 32)"',
     SEAM_ADMIN_PASSWORD: '"$(openssl rand -hex 16)"',
-    SEAM_MESH_KEYS: '"$SEAM_MESH_KEYS"',
+    SEAM_MESH_KEYS: `"$(cat ${deployable.name}.mesh-keys.json)"`,
   };
   const lines = [
     `kubectl${namespace ? ` -n ${namespace}` : ''} create secret generic ${secretNameOf(deployable)}`,

@@ -13,6 +13,8 @@ export interface AppOptions {
   modules: readonly LocalModule[];
   /** Where each module is served and reached (see `transportOptionsFor` of `@seam/runtime`). */
   transport: Pick<SeamTransportOptions, 'hosted' | 'endpoints'>;
+  /** `/metrics` is served by the internal listener (`SEAM_INTERNAL_PORT`), not on this app's port. */
+  internalMetrics?: boolean;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface AppOptions {
  */
 @Module({})
 export class AppModule {
-  static for({ modules, transport }: AppOptions): DynamicModule {
+  static for({ modules, transport, internalMetrics = false }: AppOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -31,7 +33,10 @@ export class AppModule {
         SeamResilienceModule.forRoot(),
         ...modules.map(({ module }) => module),
         EdgeModule,
-        SeamHealthModule.forModules(modules.map(({ name }) => name)),
+        SeamHealthModule.forModules(
+          modules.map(({ name }) => name),
+          { metrics: !internalMetrics },
+        ),
         SeedModule,
       ],
     };

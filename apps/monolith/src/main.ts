@@ -8,33 +8,47 @@ import { type ResolvedSeamOptions, SEAM_OPTIONS } from '@seam/transport';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { configureApp } from './bootstrap/configure-app.js';
+import { startInternalApp } from './bootstrap/internal-app.js';
+import { internalListenerFromEnv } from './bootstrap/internal-listener.js';
 import { planMonolith } from './bootstrap/monolith-topology.js';
 import { startupSummary } from './bootstrap/startup-summary.js';
+import { apiDocument } from './bootstrap/swagger.js';
 
 const logger = new Logger('Monolith');
 let app: NestExpressApplication | undefined;
+let internal: NestExpressApplication | undefined;
 
 try {
   const port = portFromEnv();
   const plan = planMonolith();
+  // In production /metrics and the API docs are kept off the public port (see internal-listener.ts).
+  const internalListener = internalListenerFromEnv(process.env, port);
   // abortOnError: false — a module that cannot start throws here (and is reported) instead of Nest calling process.abort().
-  app = await NestFactory.create<NestExpressApplication>(AppModule.for(plan), {
-    bodyParser: false,
-    abortOnError: false,
-  });
+  app = await NestFactory.create<NestExpressApplication>(
+    AppModule.for({ ...plan, internalMetrics: !!internalListener }),
+    {
+      bodyParser: false,
+      abortOnError: false,
+    },
+  );
   // On SIGTERM/SIGINT: drain HTTP (in-flight requests finish), stop the Seam servers, close every
   // module's DataSource, then exit by the same signal — forced out if that takes over 10 s.
   app.enableShutdownHooks();
   exitWithin(SHUTDOWN_DEADLINE_MS, logger);
-  await configureApp(app);
+  await configureApp(app, { docs: !internalListener });
   await app.listen(port);
+  if (internalListener) internal = await startInternalApp(app, apiDocument(app), internalListener);
   const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const internalUrl =
+    internal && `http://${internalListener!.host}:${(internal.getHttpServer().address() as AddressInfo).port}`;
   const lines = startupSummary({
     url,
+    ...(internalUrl ? { docsUrl: internalUrl } : {}),
     seam: app.get<ResolvedSeamOptions>(SEAM_OPTIONS),
     database: app.get<DatabaseConfig>(DATABASE_CONFIG),
     modules: plan.modules,
   });
+  if (internalUrl) lines.push(`Metrics: ${internalUrl}/metrics (internal listener, not on the public port)`);
   for (const line of [...lines, describeTopology(plan.topology, { kind: 'monolith' })[0]!]) logger.log(line);
 } catch (error) {
   logger.error(
@@ -42,6 +56,7 @@ try {
     error instanceof Error ? error.stack : undefined,
   );
   // Close what did open (databases, servers) and exit: a half-started monolith must not linger.
+  await internal?.close().catch(() => undefined);
   await app?.close().catch(() => undefined);
   process.exit(1);
 }

@@ -9,6 +9,12 @@ import { securityHeaders } from '../edge/security/security-headers.js';
 import { assertProductionReady } from './production-checks.js';
 import { setUpSwagger } from './swagger.js';
 
+/** Options of {@link configureApp}. */
+export interface ConfigureOptions {
+  /** Serve `/docs` and `/docs-json` on this app (default true); false when the internal listener serves them. */
+  readonly docs?: boolean;
+}
+
 /** The largest JSON body the API accepts; a larger one is a 413 problem. */
 export const JSON_BODY_LIMIT = '100kb';
 
@@ -21,7 +27,7 @@ export const JSON_BODY_LIMIT = '100kb';
  *
  * @throws ProductionConfigError when `NODE_ENV=production` and the admin password is the default.
  */
-export async function configureApp(app: NestExpressApplication): Promise<void> {
+export async function configureApp(app: NestExpressApplication, options: ConfigureOptions = {}): Promise<void> {
   // Before anything listens or seeds: a production refusal stops the start (main.ts exits 1).
   assertProductionReady();
   // Nothing to gain from announcing the framework to every client.
@@ -32,7 +38,7 @@ export async function configureApp(app: NestExpressApplication): Promise<void> {
   app.use(app.get(HttpDrain).middleware);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost), app.get(RouteTable)));
-  setUpSwagger(app);
+  if (options.docs !== false) setUpSwagger(app);
   // Before init: the seed calls the modules on application bootstrap, so their handlers must be listening.
   await startSeamServers(app);
 }

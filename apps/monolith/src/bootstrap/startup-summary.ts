@@ -7,6 +7,8 @@ import { DOCS_PATH } from './swagger.js';
 export interface SummaryInput {
   /** The base URL the app listens on (`http://localhost:3000`). */
   url: string;
+  /** Where the API docs are, when not at `url` (the internal listener's base URL). */
+  docsUrl?: string;
   seam: ResolvedSeamOptions;
   database: DatabaseConfig;
   modules: readonly LocalModule[];
@@ -16,10 +18,10 @@ export interface SummaryInput {
  * The lines the monolith prints once it listens: where to reach it, and for each module where it
  * runs and where its data is (never credentials).
  */
-export function startupSummary({ url, seam, database, modules }: SummaryInput): string[] {
+export function startupSummary({ url, docsUrl = url, seam, database, modules }: SummaryInput): string[] {
   const lines = [
     `Listening on ${url}`,
-    `API docs: ${url}/${DOCS_PATH} (OpenAPI document: ${url}/${DOCS_PATH}-json)`,
+    `API docs: ${docsUrl}/${DOCS_PATH} (OpenAPI document: ${docsUrl}/${DOCS_PATH}-json)`,
     `Health: ${url}/health`,
   ];
   const local = new Map(modules.map((module) => [module.name, module]));
