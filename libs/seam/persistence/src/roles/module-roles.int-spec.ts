@@ -224,6 +224,31 @@ suite(`each module's own PostgreSQL role${reason ? ` — skipped: ${reason}` : '
     expect(schemas).toEqual([{ nspname: 'orders' }, { nspname: 'payments' }]);
   });
 
+  it('provisions, and provisions again, as a non-superuser database owner with CREATEROLE', async () => {
+    const admin = `${prefix}admin`;
+    const catalog: ModuleRole = { module: 'catalog', role: `${prefix}catalog`, password: password() };
+    extraRoles.push(catalog.role, admin);
+    const name = new URL(database.url).pathname.slice(1);
+    await withClient(database.url, async (client) => {
+      await client.query(`CREATE ROLE "${admin}" LOGIN CREATEROLE`);
+      await client.query(`ALTER DATABASE "${name}" OWNER TO "${admin}"`);
+    });
+    const adminUrl = new URL(database.url);
+    adminUrl.username = admin;
+    for (const run of [1, 2]) {
+      const [report] = await provisionModuleRoles(adminUrl.toString(), [catalog]);
+      expect({ run, created: report.roleCreated }).toEqual({ run, created: run === 1 });
+    }
+    const rows = await withClient(database.url, (client) =>
+      client.query(
+        `SELECT nspowner::regrole::text AS owner, (SELECT rolsuper OR rolcreaterole OR rolinherit FROM pg_roles WHERE rolname = $1) AS more
+           FROM pg_namespace WHERE nspname = 'catalog'`,
+        [catalog.role],
+      ),
+    );
+    expect(rows.rows).toEqual([{ owner: catalog.role, more: false }]);
+  });
+
   it('refuses to take over a superuser role, and keeps nothing of the run', async () => {
     const role = `${prefix}su`;
     extraRoles.push(role);

@@ -32,11 +32,20 @@ export class RoleProvisioningError extends Error {
 }
 
 /** A module role may do nothing but log in and use what it owns. */
-const ROLE_ATTRIBUTES = 'LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS';
+const ROLE_ATTRIBUTES: ReadonlyArray<readonly [column: string, wanted: boolean, keyword: string]> = [
+  ['rolcanlogin', true, 'LOGIN'],
+  ['rolsuper', false, 'NOSUPERUSER'],
+  ['rolcreatedb', false, 'NOCREATEDB'],
+  ['rolcreaterole', false, 'NOCREATEROLE'],
+  ['rolinherit', false, 'NOINHERIT'],
+  ['rolreplication', false, 'NOREPLICATION'],
+  ['rolbypassrls', false, 'NOBYPASSRLS'],
+];
 
 /**
  * Gives each module its own PostgreSQL role owning its own schema, in the database of `adminUrl`
- * (a superuser, or the database owner with CREATEROLE that may act as the module roles).
+ * (a superuser; or the database owner with CREATEROLE, which is then made a member of each module
+ * role and must own any schema that already exists).
  * Idempotent: run it on every deployment, and again with a new password to rotate one.
  *
  * Checks every name and password first ({@link checkModuleRoles}); nothing is sent before. Then,
@@ -96,17 +105,23 @@ async function provisionOne(
 ): Promise<ProvisionedModuleRole> {
   const schema = schemaOf(module);
   const [quotedRole, quotedSchema] = [quoteIdentifier(role), quoteIdentifier(schema)];
-  const existing = await client.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = $1', [
-    role,
-  ]);
-  if (existing.rows[0]?.rolsuper)
+  const existing = await client.query<Record<string, boolean>>('SELECT * FROM pg_roles WHERE rolname = $1', [role]);
+  const current = existing.rows[0];
+  if (current?.rolsuper)
     throw new RoleProvisioningError(
       `module ${module}: role ${role} exists and is a superuser; refusing to take it over`,
     );
   // A literal cannot be bound in CREATE/ALTER ROLE; the verifier holds only base64, digits, '$' and ':'.
   const secret = `'${scramSha256Verifier(password)}'`;
-  const verb = existing.rowCount === 0 ? 'CREATE' : 'ALTER';
-  await client.query(`${verb} ROLE ${quotedRole} WITH ${ROLE_ATTRIBUTES} PASSWORD ${secret}`);
+  // An existing role is altered only where it differs: PostgreSQL lets only a superuser name some
+  // attributes in ALTER ROLE at all, even to keep them off.
+  const attributes = ROLE_ATTRIBUTES.filter(([column, wanted]) => !current || current[column] !== wanted).map(
+    ([, , keyword]) => keyword,
+  );
+  const verb = current ? 'ALTER' : 'CREATE';
+  await client.query(`${verb} ROLE ${quotedRole} WITH ${[...attributes, `PASSWORD ${secret}`].join(' ')}`);
+  // Giving a schema to a role takes membership in it, which a superuser has without asking.
+  if (!(await isSuperuser(client))) await grantToSelf(client, quotedRole);
   const memberships = await client.query<{ name: string }>(
     `SELECT m.roleid::regrole::text AS name FROM pg_auth_members m WHERE m.member = to_regrole($1) ORDER BY 1`,
     [quotedRole],
@@ -128,12 +143,34 @@ async function provisionOne(
     module,
     role,
     schema,
-    roleCreated: verb === 'CREATE',
+    roleCreated: !current,
     schemaCreated: !schemaExists,
     objectsTransferred,
     membershipsRevoked: memberships.rows.map(({ name }) => name),
     privilegesRevokedFrom,
   };
+}
+
+async function isSuperuser(client: ClientBase): Promise<boolean> {
+  const { rows } = await client.query<{ on: string }>(`SELECT current_setting('is_superuser') AS on`);
+  return rows[0].on === 'on';
+}
+
+/**
+ * Lets the (non-superuser) admin act as the module role, as giving a schema to it requires. From
+ * PostgreSQL 16 membership alone is not enough: the grant must carry SET (and needs no INHERIT).
+ */
+async function grantToSelf(client: ClientBase, quotedRole: string): Promise<void> {
+  const { rows } = await client.query<{ version: number }>(
+    `SELECT current_setting('server_version_num')::int AS version`,
+  );
+  const setOption = rows[0].version >= 160_000;
+  const { rows: can } = await client.query<{ can: boolean }>('SELECT pg_has_role(to_regrole($1), $2) AS can', [
+    quotedRole,
+    setOption ? 'SET' : 'MEMBER',
+  ]);
+  if (!can[0].can)
+    await client.query(`GRANT ${quotedRole} TO CURRENT_USER${setOption ? ' WITH SET TRUE, INHERIT FALSE' : ''}`);
 }
 
 async function currentDatabase(client: ClientBase): Promise<string> {
