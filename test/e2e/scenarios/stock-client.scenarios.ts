@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { type AuthorizePayment, type GetPayment, type Payment, PaymentsContract } from '@contracts/payments';
+import { seamCredentials } from '@seam/transport';
 import { firstValueFrom } from 'rxjs';
 import type { ProcessShopSystem } from '../support/topology-target.js';
 
@@ -31,11 +32,11 @@ const failureOf = (call: Promise<unknown>): Promise<unknown> =>
  *   {@link SerializedSeamError}): a refused request is `VALIDATION` with `details.fields`, a
  *   missing payment `NOT_FOUND`, a pattern the service does not serve `UNAVAILABLE` with
  *   `details.reason: 'unknown-pattern'` (where a stock Nest server would answer a bare string);
- * - it names its caller in the packet's metadata (`seam-caller`, set by Nest's dispatch hook):
- *   payments admits only `orders`, and a client that names no caller is refused
- *   `PERMISSION_DENIED`; it sends no other Seam metadata, so the callee starts a new trace and
- *   gives the call the default budget (5 s). The name is believed as sent until envelopes are
- *   authenticated (docs/security.md).
+ * - it is given credentials through Nest's dispatch hook (`seamCredentials`: the caller's name and
+ *   the envelope's signature under the pair key of orders and payments): payments admits only
+ *   `orders`; a client without credentials is refused `UNAUTHENTICATED`, and one that only names
+ *   a caller is refused the same — a name proves nothing (docs/security.md). It sends no trace
+ *   context, so the callee starts a new trace.
  */
 export function stockClientChecks(system: () => ProcessShopSystem): void {
   describe('a stock Nest ClientProxy over TCP, knowing only @contracts/payments, calling the payments service', () => {
@@ -50,9 +51,7 @@ export function stockClientChecks(system: () => ProcessShopSystem): void {
         transport: Transport.TCP,
         options: { host: address.host, port: address.port },
       });
-      client.setOnDispatchHook((packet) => {
-        packet.metadata = { ...packet.metadata, 'seam-caller': 'orders' };
-      });
+      client.setOnDispatchHook(seamCredentials({ caller: 'orders', keys: system().processes.meshKeysAs('orders') }));
       await client.connect();
     });
 
@@ -86,22 +85,29 @@ export function stockClientChecks(system: () => ProcessShopSystem): void {
       ).toEqual(payment);
     });
 
-    it('is refused PERMISSION_DENIED when it names no caller, before its payload is even looked at', async () => {
-      const nameless = ClientProxyFactory.create({
-        transport: Transport.TCP,
-        options: tcp,
+    it('is refused UNAUTHENTICATED without credentials, even naming an allowed caller, before its payload is looked at', async () => {
+      const nameless = ClientProxyFactory.create({ transport: Transport.TCP, options: tcp });
+      const namedOnly = ClientProxyFactory.create({ transport: Transport.TCP, options: tcp });
+      namedOnly.setOnDispatchHook((packet) => {
+        packet.metadata = { ...packet.metadata, 'seam-caller': 'orders' };
       });
       try {
-        const refused = await failureOf(
-          firstValueFrom(nameless.send(PaymentsContract.authorizePayment.pattern, { orderId: 'not-a-uuid' })),
-        );
-        expect(refused).toEqual({
-          code: 'PERMISSION_DENIED',
-          message: '"unknown" may not call "payments.authorize-payment"',
-          details: { caller: 'unknown', pattern: 'payments.authorize-payment' },
-        } satisfies SerializedSeamError);
+        for (const [stock, caller] of [
+          [nameless, 'unknown'],
+          [namedOnly, 'orders'],
+        ] as const) {
+          const refused = await failureOf(
+            firstValueFrom(stock.send(PaymentsContract.authorizePayment.pattern, { orderId: 'not-a-uuid' })),
+          );
+          expect(refused).toEqual({
+            code: 'UNAUTHENTICATED',
+            message: `Envelope of "payments.authorize-payment" from "${caller}" refused: missing`,
+            details: { reason: 'missing' },
+          } satisfies SerializedSeamError);
+        }
       } finally {
         await nameless.close();
+        await namedOnly.close();
       }
     });
 

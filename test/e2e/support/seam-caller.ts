@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { SeamClient, SeamTransportModule } from '@seam/transport';
+import { EnvelopeAuth, SeamClient, SeamTransportModule } from '@seam/transport';
 import type { TopologyProcesses } from '@seam/testing';
 
 /** A {@link SeamClient} in the test process, and how to let it go. */
@@ -18,7 +18,12 @@ export async function seamCallerOf(processes: TopologyProcesses, module: string,
   if (!service) throw new Error(`${module} is not a service in topology "${processes.topology.name}"`);
   const moduleRef = await Test.createTestingModule({
     imports: [
-      SeamTransportModule.forRoot({ hosted: [], endpoints: { [module]: service.address } }),
+      SeamTransportModule.forRoot({
+        hosted: [],
+        endpoints: { [module]: service.address },
+        // Signs as `as` would in the system: with the pair keys the run derived for it.
+        auth: new EnvelopeAuth({ keys: processes.meshKeysAs(as) }),
+      }),
       SeamTransportModule.forModule(as),
     ],
   }).compile();

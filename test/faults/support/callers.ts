@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { type CallPoliciesConfig, SeamCallPolicies, SeamResilienceModule } from '@seam/resilience';
 import type { TopologyProcesses } from '@seam/testing';
-import { SeamClient, SeamTransportModule, TransportRouter } from '@seam/transport';
+import { EnvelopeAuth, SeamClient, SeamTransportModule, TransportRouter } from '@seam/transport';
 
 /** A Seam client in the test process calling one module of a running topology, with its router. */
 export interface FaultCaller {
@@ -26,7 +26,11 @@ export async function faultCaller(
   if (!service) throw new Error(`${module} is not a service in topology "${processes.topology.name}"`);
   const moduleRef = await Test.createTestingModule({
     imports: [
-      SeamTransportModule.forRoot({ hosted: [], endpoints: { [module]: service.address } }),
+      SeamTransportModule.forRoot({
+        hosted: [],
+        endpoints: { [module]: service.address },
+        auth: new EnvelopeAuth({ keys: processes.meshKeysAs('orders') }),
+      }),
       ...(policies ? [SeamResilienceModule.forRoot(policies)] : []),
       SeamTransportModule.forModule('orders'),
     ],

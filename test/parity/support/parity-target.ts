@@ -1,11 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
+  deriveMeshKeys,
   type Endpoint,
+  EnvelopeAuth,
   InProcessBus,
+  MeshKeys,
+  type MeshKeysDocument,
   SeamClient,
   type SeamTransportOptions,
   startSeamServers,
@@ -15,6 +20,25 @@ import { type ServiceProcess, spawnService } from '@seam/testing';
 import { CALLEE_MODULES, CallerAppModule, ProbeAppModule } from '../fixtures/probe-app.module.js';
 
 const CALLEE_ENTRY = 'test/parity/fixtures/probe-service.main.ts';
+
+/** Every name a parity scenario calls or publishes as. */
+const PARITY_IDENTITIES = [...CALLEE_MODULES, 'caller-app', 'vault-keeper', 'vault-keeper-2'];
+
+/**
+ * Mesh keys for every pair of parity identities, held by both sides: the remote runs authenticate
+ * every envelope as production does, while the scenarios keep calling as whichever module they
+ * test (who may impersonate whom is the rogue-caller suite's subject, not parity's).
+ */
+function parityMeshKeys(): MeshKeysDocument {
+  const master = randomBytes(32);
+  const pairs = Object.assign(
+    {},
+    ...PARITY_IDENTITIES.map(
+      (self) => deriveMeshKeys({ master, keyIds: ['parity'], self: [self], identities: PARITY_IDENTITIES }).keys.parity,
+    ),
+  ) as Record<string, string>;
+  return { current: 'parity', keys: { parity: pairs } };
+}
 
 /** The caller side of a parity run, plus what the remote variants can do to their callee. */
 export interface ParityTarget {
@@ -81,6 +105,7 @@ export async function remoteTarget(
   options: RemoteTargetOptions = {},
 ): Promise<ParityTarget> {
   const logDir = mkdtempSync(join(tmpdir(), 'seam-parity-'));
+  const meshKeys = parityMeshKeys();
   const endpoints = (replica: number) =>
     Object.fromEntries(CALLEE_MODULES.map((module) => [module, endpointFor(replica)]));
   const processes = await Promise.all(
@@ -89,6 +114,7 @@ export async function remoteTarget(
         entry: CALLEE_ENTRY,
         env: {
           PROBE_OPTIONS: JSON.stringify({ hosted: CALLEE_MODULES, endpoints: endpoints(replica) }),
+          PROBE_MESH_KEYS: JSON.stringify(meshKeys),
           PROBE_REPLICA: `replica-${replica}`,
           PROBE_HANDLED_LOG: join(logDir, `replica-${replica}.log`),
         },
@@ -98,7 +124,10 @@ export async function remoteTarget(
       }),
     ),
   );
-  const caller = await callerApp({ hosted: [], endpoints: endpoints(0) }, options.callerImports);
+  const caller = await callerApp(
+    { hosted: [], endpoints: endpoints(0), auth: new EnvelopeAuth({ keys: MeshKeys.from(meshKeys) }) },
+    options.callerImports,
+  );
   return {
     client: caller.get(SeamClient),
     clientAs: (name) => new SeamClient(caller.get(TransportRouter), name),

@@ -11,7 +11,7 @@ import {
   serviceReadyLine,
   type Topology,
 } from '@seam/runtime';
-import { deriveMeshKeys } from '@seam/transport';
+import { deriveMeshKeys, MeshKeys } from '@seam/transport';
 import { freePort } from './free-port.js';
 import { type ServiceProcess, spawnService } from './spawn-service.js';
 
@@ -195,6 +195,21 @@ export class TopologyProcesses {
       identities: meshIdentities(this.topology),
     });
     return { SEAM_MESH_KEYS: JSON.stringify(document) };
+  }
+
+  /**
+   * The mesh keys a process speaking as `identity` would hold in this run (e.g. for a client in
+   * the test process that calls a service as `orders`).
+   */
+  meshKeysAs(identity: string): MeshKeys {
+    return MeshKeys.from(
+      deriveMeshKeys({
+        master: this.meshMaster,
+        keyIds: ['test'],
+        self: [identity],
+        identities: meshIdentities(this.topology),
+      }),
+    );
   }
 
   private add(started: TopologyProcess): TopologyProcess {

@@ -1,5 +1,12 @@
 import { hkdfSync } from 'node:crypto';
-import { MIN_MESH_KEY_BYTES, type MeshKeysDocument, MeshKeysError, pairName } from './mesh-keys.js';
+import {
+  KEY_ID,
+  MIN_MESH_KEY_BYTES,
+  MODULE_NAME,
+  type MeshKeysDocument,
+  MeshKeysError,
+  pairName,
+} from './mesh-keys.js';
 
 /** What {@link deriveMeshKeys} needs. */
 export interface DeriveMeshKeysOptions {
@@ -29,6 +36,13 @@ export function deriveMeshKeys({ master, keyIds, self, identities }: DeriveMeshK
   if (master.length < MIN_MESH_KEY_BYTES)
     throw new MeshKeysError(`the mesh master secret must be at least ${MIN_MESH_KEY_BYTES} bytes`);
   if (keyIds.length === 0) throw new MeshKeysError('at least one key id is needed');
+  for (const kid of keyIds)
+    if (!KEY_ID.test(kid))
+      throw new MeshKeysError(
+        `key id ${JSON.stringify(kid.slice(0, 40))} must be 1 to 32 letters, digits, ".", "_" or "-"`,
+      );
+  for (const name of [...self, ...identities])
+    if (!MODULE_NAME.test(name)) throw new MeshKeysError(`${JSON.stringify(name.slice(0, 64))} is not a module name`);
   const keys: MeshKeysDocument['keys'] = {};
   for (const kid of keyIds) {
     const pairs: Record<string, string> = {};

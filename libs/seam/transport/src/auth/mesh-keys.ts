@@ -26,8 +26,10 @@ export class MeshKeysError extends Error {
   override readonly name = 'MeshKeysError';
 }
 
-const KEY_ID = /^[A-Za-z0-9._-]{1,32}$/;
-const MODULE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+/** @internal A key id: what the document and the derivation accept. */
+export const KEY_ID = /^[A-Za-z0-9._-]{1,32}$/;
+/** @internal A module (or caller) name. */
+export const MODULE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 /** HMAC-SHA-256 keys shorter than the hash add no strength and hint at a hand-typed secret. */
 export const MIN_MESH_KEY_BYTES = 32;
 const MAX_KEY_IDS = 4;

@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { MeshKeys } from '@seam/transport';
+import { runMeshKeys, USAGE_ERROR } from '../../tools/mesh-keys/mesh-keys.cli.js';
+
+function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const status = runMeshKeys(args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    cwd: process.cwd(),
+    env: {},
+  });
+  return { status, stdout, stderr };
+}
+
+describe('npm run mesh:keys', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mesh-keys-'));
+  const masterFile = join(dir, 'master');
+  writeFileSync(masterFile, run(['--new-master']).stdout);
+  const master = run(['--new-master']).stdout.trim();
+
+  it('makes a master of 32 random bytes', () => {
+    expect(Buffer.from(master, 'base64url')).toHaveLength(32);
+    expect(run(['--new-master']).stdout.trim()).not.toBe(master);
+  });
+
+  it("gives a service the keys of its own pairs only: payments never holds orders' key with identity", () => {
+    const { status, stdout } = run(['--master-file', masterFile, '--process', 'payments', '--topology', 'split-tcp']);
+    expect(status).toBe(0);
+    const keys = MeshKeys.parse(stdout);
+    expect(keys.peersOf('payments')).toEqual(['catalog', 'edge', 'identity', 'inventory', 'orders', 'seed']);
+    expect(keys.key('k1', 'orders', 'identity')).toBeUndefined();
+  });
+
+  it('derives the same pair key for both ends, and both key ids during a rotation', () => {
+    const orders = MeshKeys.parse(
+      run([
+        '--master-file',
+        masterFile,
+        '--process',
+        'orders',
+        '--topology',
+        'split-tcp',
+        '--key-id',
+        'k2',
+        '--key-id',
+        'k1',
+      ]).stdout,
+    );
+    const edge = MeshKeys.parse(
+      run(['--master-file', masterFile, '--process', 'monolith', '--topology', 'split-tcp']).stdout,
+    );
+    expect(orders.current).toBe('k2');
+    expect(orders.key('k1', 'orders', 'edge')!.equals(edge.key('k1', 'edge', 'orders')!)).toBe(true);
+  });
+
+  it.each([
+    [
+      ['--master-file', masterFile, '--process', '../../etc', '--topology', 'split-tcp'],
+      /not a process of this topology/,
+    ],
+    [['--master-file', masterFile, '--process', 'payments'], /not a process of this topology \(monolith\)/],
+    [
+      ['--master-file', join(dir, 'missing'), '--process', 'payments', '--topology', 'split-tcp'],
+      /cannot read the master file: ENOENT/,
+    ],
+    [['--master-file', masterFile, '--process', 'payments', '--topology', 'nope'], /nope/],
+    [['--master-file', masterFile, '--process', 'payments', '--topology', 'split-tcp', '--key-id', 'k 1'], /key id/],
+    [['--process', 'payments'], /--master-file is required/],
+    [['--bogus'], /Unknown option/],
+  ])('refuses %p with a reason and the usage, exit 2', (args, reason) => {
+    const { status, stdout, stderr } = run(args);
+    expect(status).toBe(USAGE_ERROR);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(reason);
+    expect(stderr).toContain('Usage: npm run mesh:keys');
+  });
+
+  it('refuses a master that is too short or not base64url, printing neither', () => {
+    writeFileSync(join(dir, 'short'), 'c2hvcnQ');
+    writeFileSync(join(dir, 'text'), 'a secret with spaces');
+    const short = run(['--master-file', join(dir, 'short'), '--process', 'payments', '--topology', 'split-tcp']);
+    const text = run(['--master-file', join(dir, 'text'), '--process', 'payments', '--topology', 'split-tcp']);
+    expect(short.stderr).toMatch(/at least 32 bytes/);
+    expect(text.stderr).toMatch(/base64url/);
+    expect(text.stderr).not.toContain('a secret with spaces');
+  });
+});

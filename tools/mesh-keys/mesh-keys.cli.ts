@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadTopology, meshIdentities, meshSelf, type ProcessRole, TopologyError } from '@seam/runtime';
+import { deriveMeshKeys, MeshKeysError, MIN_MESH_KEY_BYTES } from '@seam/transport';
+
+/** Exit status of a bad command line, master or topology. */
+export const USAGE_ERROR = 2;
+
+/** Where the CLI reads and writes; a test hands in its own. */
+export interface MeshKeysIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Base of a relative `--master-file` and of `SEAM_TOPOLOGY_FILE`. */
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** What `--help` prints, and what follows a usage error. */
+export const USAGE = `Usage: npm run mesh:keys -- --new-master
+       npm run mesh:keys -- --master-file <file> --process <monolith|module> [--key-id <id>]… [--topology <name>]
+
+Envelopes between processes are signed with a key per pair of modules, derived from one master
+secret that only the deploy tooling holds. This prints:
+
+  --new-master             a new master secret (32 random bytes, base64url): keep it in your secret store
+  --master-file <file>     the master secret (base64url text, as --new-master prints it)
+  --process <name>         the process to derive keys for: "monolith" (its modules, the edge and the
+                           seed) or the module of a service; it gets the keys of its own pairs only
+  --key-id <id>            the key id to derive (default "k1"); give two during a rotation, the new
+                           one first: every process accepts both, signs with the first
+  --topology <name>        the topology (default SEAM_TOPOLOGY, else "monolith"); SEAM_TOPOLOGY_FILE
+                           names the file as for the apps
+
+The output is the JSON document to hand the process as SEAM_MESH_KEYS (or in the file named by
+SEAM_MESH_KEYS_FILE). See docs/security.md, "Envelope authentication".
+`;
+
+class UsageError extends Error {}
+
+/**
+ * Runs `mesh:keys` with the given arguments (without `node` and the script).
+ *
+ * @returns 0 when it printed the keys or a master, {@link USAGE_ERROR} for a bad flag, master,
+ *   process or topology (with the reason on stderr; never a secret).
+ */
+export function runMeshKeys(args: readonly string[], io: MeshKeysIo): number {
+  try {
+    const { values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean' },
+        'new-master': { type: 'boolean' },
+        'master-file': { type: 'string' },
+        process: { type: 'string' },
+        'key-id': { type: 'string', multiple: true },
+        topology: { type: 'string' },
+      },
+    });
+    if (values.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (values['new-master']) {
+      io.stdout(`${randomBytes(MIN_MESH_KEY_BYTES).toString('base64url')}\n`);
+      return 0;
+    }
+    if (!values['master-file']) throw new UsageError('--master-file is required (or --new-master to make one)');
+    if (!values.process) throw new UsageError('--process is required: "monolith" or the module of a service');
+    const master = readMaster(resolve(io.cwd, values['master-file']));
+    const topology = loadTopology({
+      ...io.env,
+      ...(values.topology && { SEAM_TOPOLOGY: values.topology }),
+      ...(io.env.SEAM_TOPOLOGY_FILE && { SEAM_TOPOLOGY_FILE: resolve(io.cwd, io.env.SEAM_TOPOLOGY_FILE) }),
+    });
+    const role = roleOf(
+      values.process,
+      topology.services.map(({ module }) => module),
+    );
+    const document = deriveMeshKeys({
+      master,
+      keyIds: values['key-id'] ?? ['k1'],
+      self: meshSelf(topology, role),
+      identities: meshIdentities(topology),
+    });
+    io.stdout(`${JSON.stringify(document)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof MeshKeysError || error instanceof TopologyError) {
+      io.stderr(`mesh:keys: ${error.message}\n\n${USAGE}`);
+      return USAGE_ERROR;
+    }
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`mesh:keys: ${(error as Error).message}\n\n${USAGE}`);
+      return USAGE_ERROR;
+    }
+    throw error;
+  }
+}
+
+function readMaster(file: string): Buffer {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new UsageError(`cannot read the master file: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  if (!/^[A-Za-z0-9_-]+$/.test(text))
+    throw new UsageError('the master file must hold base64url text (as --new-master prints)');
+  return Buffer.from(text, 'base64url');
+}
+
+function roleOf(name: string, services: readonly string[]): ProcessRole {
+  if (name === 'monolith') return { kind: 'monolith' };
+  if (services.includes(name)) return { kind: 'service', module: name };
+  const known = ['monolith', ...services].join(', ');
+  throw new UsageError(`--process ${JSON.stringify(name.slice(0, 64))} is not a process of this topology (${known})`);
+}
