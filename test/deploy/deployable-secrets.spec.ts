@@ -64,6 +64,19 @@ describe('secretKeysOf', () => {
     ]);
   });
 
+  it('gives each process of a Redis topology its own optional Redis user', () => {
+    const plan = clusterPlan(shippedTopology('split-redis'));
+    const payments = secretKeysOf(
+      plan.deployables.find(({ name }) => name === 'payments')!,
+      plan,
+    );
+    expect(payments.filter(({ key }) => key.startsWith('SEAM_REDIS_'))).toEqual([
+      expect.objectContaining({ key: 'SEAM_REDIS_USERNAME', optional: true }),
+      expect.objectContaining({ key: 'SEAM_REDIS_PASSWORD', optional: true }),
+    ]);
+    expect(keysOf('split-tcp', 'payments').filter((key) => key.startsWith('SEAM_REDIS_'))).toEqual([]);
+  });
+
   it('names one Secret per process', () => {
     const plan = clusterPlan(shippedTopology('split-tcp'));
     expect(plan.deployables.map(secretNameOf)).toEqual([

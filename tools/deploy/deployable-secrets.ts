@@ -57,13 +57,17 @@ export function createSecretCommand(deployable: Deployable, plan: ClusterPlan, n
     JWT_PREVIOUS_SECRET: '"$JWT_PREVIOUS_SECRET"',
     PAYMENTS_CARD_FINGERPRINT_KEY: '"$(openssl rand -base64 32)"',
     SEAM_ADMIN_PASSWORD: '"$(openssl rand -hex 16)"',
-    SEAM_MESH_KEYS: `"$(cat ${deployable.name}.mesh-keys.json)"`,
   };
   const lines = [
     `kubectl${namespace ? ` -n ${namespace}` : ''} create secret generic ${secretNameOf(deployable)}`,
     ...secretKeysOf(deployable, plan)
       .filter((secret) => !secret.optional)
-      .map((secret) => `--from-literal=${secret.key}=${placeholder[secret.key] ?? '…'}`),
+      .map((secret) =>
+        // The mesh keys are a JSON document: read from the file that holds this process's keys.
+        secret.key === 'SEAM_MESH_KEYS'
+          ? `--from-file=SEAM_MESH_KEYS=${deployable.name}.mesh-keys.json`
+          : `--from-literal=${secret.key}=${placeholder[secret.key] ?? '…'}`,
+      ),
   ];
   return lines.join(' \\\n  ');
 }
