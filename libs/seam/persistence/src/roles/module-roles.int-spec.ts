@@ -196,6 +196,15 @@ suite(`each module's own PostgreSQL role${reason ? ` — skipped: ${reason}` : '
     expect(await payments.query('SELECT id FROM note')).toEqual([{ id: 'p1' }]);
   });
 
+  it('takes back a membership that would let payments act as orders', async () => {
+    await withClient(database.url, (admin) => admin.query(`GRANT "${roles[1].role}" TO "${roles[0].role}"`));
+    // The hole this closes: with the membership, payments may SET ROLE to orders and read its tables.
+    expect(await deniedCode(payments.query(`SET ROLE "${roles[1].role}"; RESET ROLE`))).toBe('allowed');
+    const [report] = await provisionModuleRoles(database.url, roles);
+    expect(report.membershipsRevoked).toEqual([roles[1].role]);
+    expect(await deniedCode(payments.query(`SET ROLE "${roles[1].role}"`))).toBe('42501');
+  });
+
   it('sets the same SCRAM verifier the server would derive from the password', async () => {
     const role = `${prefix}kat`;
     extraRoles.push(role);
