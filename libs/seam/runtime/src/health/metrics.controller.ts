@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { runningRelays } from '@seam/messaging';
-import { handledCalls, TransportRouter } from '@seam/transport';
+import { authRejections, handledCalls, TransportRouter } from '@seam/transport';
 
 /**
  * `GET /metrics`, in the Prometheus text format: the few process figures every deployable has
@@ -24,6 +24,7 @@ export class MetricsController {
       gauge('nodejs_heap_used_bytes', 'V8 heap in use, in bytes.', memory.heapUsed),
       gauge('seam_calls_pending', 'Calls this process sent that await an answer.', this.router.pendingCount()),
       handledCounter(handledCalls.snapshot()),
+      refusedCounter(authRejections.snapshot()),
       await outboxMetrics(),
     ].join('');
   }
@@ -82,6 +83,13 @@ function handledCounter(counts: ReadonlyArray<readonly [string, number]>): strin
     .map(([pattern, handled]) => `${name}{pattern="${escapeLabel(pattern)}"} ${handled}\n`)
     .join('');
   return `# HELP ${name} Requests whose handler ran in this process, per pattern, since it started.\n# TYPE ${name} counter\n${samples}`;
+}
+
+/** Envelopes (and replies) this process refused, per reason: forgeries, replays and key mismatches show here. */
+function refusedCounter(counts: ReadonlyArray<readonly [string, number]>): string {
+  const name = 'seam_envelopes_refused_total';
+  const samples = counts.map(([reason, refused]) => `${name}{reason="${escapeLabel(reason)}"} ${refused}\n`).join('');
+  return `# HELP ${name} Envelopes and replies refused as unauthenticated, per reason, since the process started.\n# TYPE ${name} counter\n${samples}`;
 }
 
 /** Escapes a label value as the text format requires; a pattern is checked when registered, so this is belt and braces. */
