@@ -70,7 +70,6 @@ describe.each([
       expect(reason === undefined || after.refused(reason) > before.refused(reason)).toBe(true);
       const order = randomUUID();
       await expect(honest.send(PaymentsContract.findOrderPayments, { orderId: order })).resolves.toEqual({
-        orderId: order,
         payments: [],
       });
     }

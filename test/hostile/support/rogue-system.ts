@@ -38,6 +38,7 @@ export async function startRogueSystem(address: 'tcp' | 'redis'): Promise<RogueS
       topologies: {
         rogue: {
           description: `payments extracted over ${address}; the rest in the monolith`,
+          monolith: { address: address === 'tcp' ? 'tcp://127.0.0.1:4100' : service },
           modules: Object.fromEntries(
             MODULES.map((module) => [module, module === 'payments' ? { service, httpPort: 9104 } : 'monolith']),
           ),
