@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { clusterPlan } from '../../tools/deploy/cluster-plan.js';
 import { runDeployK8s, USAGE_ERROR } from '../../tools/deploy/deploy-k8s.cli.js';
 import { secretKeysOf, secretNameOf } from '../../tools/deploy/deployable-secrets.js';
+import { databaseConfigFromEnv } from '../../libs/seam/persistence/src/database-config.js';
 import { REPOSITORY_ROOT, shippedTopology } from './support/shipped.js';
 
 /** The keys one process of a shipped topology reads from its Secret. */
@@ -28,7 +29,7 @@ function run(args: string[]) {
 describe('secretKeysOf', () => {
   it('gives payments its own keys and never the token-signing key', () => {
     expect(keysOf('split-tcp', 'payments')).toEqual([
-      'DATABASE_URL',
+      'DATABASE_URL_PAYMENTS',
       'PAYMENTS_CARD_FINGERPRINT_KEY',
       'SEAM_MESH_KEYS',
     ]);
@@ -36,13 +37,15 @@ describe('secretKeysOf', () => {
 
   it('gives the token keys to the process that hosts identity, wherever that is', () => {
     expect(keysOf('split-tcp', 'identity')).toEqual([
-      'DATABASE_URL',
+      'DATABASE_URL_IDENTITY',
       'JWT_SECRET',
       'JWT_PREVIOUS_SECRET',
       'SEAM_MESH_KEYS',
     ]);
     expect(keysOf('mixed', 'monolith')).toEqual([
-      'DATABASE_URL',
+      'DATABASE_URL_IDENTITY',
+      'DATABASE_URL_CATALOG',
+      'DATABASE_URL_ORDERS',
       'JWT_SECRET',
       'JWT_PREVIOUS_SECRET',
       'SEAM_ADMIN_PASSWORD',
@@ -56,7 +59,11 @@ describe('secretKeysOf', () => {
 
   it('gives a lone monolith every key it reads but no mesh key (it talks to no other process)', () => {
     expect(keysOf('monolith', 'monolith')).toEqual([
-      'DATABASE_URL',
+      'DATABASE_URL_IDENTITY',
+      'DATABASE_URL_CATALOG',
+      'DATABASE_URL_INVENTORY',
+      'DATABASE_URL_PAYMENTS',
+      'DATABASE_URL_ORDERS',
       'JWT_SECRET',
       'JWT_PREVIOUS_SECRET',
       'PAYMENTS_CARD_FINGERPRINT_KEY',
@@ -75,6 +82,22 @@ describe('secretKeysOf', () => {
       expect.objectContaining({ key: 'SEAM_REDIS_PASSWORD', optional: true }),
     ]);
     expect(keysOf('split-tcp', 'payments').filter((key) => key.startsWith('SEAM_REDIS_'))).toEqual([]);
+  });
+
+  it("names each module's database URL as @seam/persistence reads it, and no other module's", () => {
+    const plan = clusterPlan(shippedTopology('split-tcp'));
+    for (const deployable of plan.deployables.filter(({ module }) => module !== undefined)) {
+      const env = Object.fromEntries(
+        secretKeysOf(deployable, plan)
+          .filter(({ key }) => key.startsWith('DATABASE_URL'))
+          .map(({ key }) => [key, 'postgres://role:pw@db:5432/seam']),
+      );
+      const config = databaseConfigFromEnv(env);
+      expect(config.kind === 'postgres' && config).toEqual({
+        kind: 'postgres',
+        moduleUrls: { [deployable.module!]: 'postgres://role:pw@db:5432/seam' },
+      });
+    }
   });
 
   it('names one Secret per process', () => {

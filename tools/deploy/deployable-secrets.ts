@@ -9,6 +9,9 @@ export interface SecretKey {
   readonly optional: boolean;
 }
 
+/** `DATABASE_URL_<MODULE>`, as `@seam/persistence` reads it: the module's schema name, upper case. */
+export const moduleUrlVariable = (module: string) => `DATABASE_URL_${module.replace(/-/g, '_').toUpperCase()}`;
+
 /** The Secret a deployable reads its secrets from: the operator creates it (see docs/deploy.md). */
 export const secretNameOf = (deployable: Pick<Deployable, 'name'>) => `seam-${deployable.name}-secrets`;
 
@@ -16,7 +19,8 @@ export const secretNameOf = (deployable: Pick<Deployable, 'name'>) => `seam-${de
  * The secrets one process of the plan reads, and only those — so that a pod holds nothing another
  * process would need (payments never sees the token-signing key):
  *
- * - `DATABASE_URL`: every process that hosts a module (each module opens its own schema in it);
+ * - `DATABASE_URL_<MODULE>` for each module it hosts: that module's own PostgreSQL role, owner of
+ *   its schema only (`@seam/persistence`); no process holds a URL that opens another's schema;
  * - `JWT_SECRET` and, optional, `JWT_PREVIOUS_SECRET`: the process that hosts identity, which
  *   signs and verifies tokens (the edge asks identity to verify a bearer token; it never reads one);
  * - `PAYMENTS_CARD_FINGERPRINT_KEY`: the process that hosts payments;
@@ -30,7 +34,7 @@ export function secretKeysOf(deployable: Deployable, plan: Pick<ClusterPlan, 'de
   const hosts = new Set(deployable.hosts);
   const keys: SecretKey[] = [];
   const add = (key: string, why: string, optional = false) => keys.push({ key, why, optional });
-  if (hosts.size > 0) add('DATABASE_URL', `the database of ${[...hosts].join(', ')} (a schema each)`);
+  for (const module of hosts) add(moduleUrlVariable(module), `${module}'s own database role`);
   if (hosts.has('identity')) {
     add('JWT_SECRET', 'identity signs and verifies access tokens with it');
     add('JWT_PREVIOUS_SECRET', 'the key being rotated out (only during a rotation)', true);
@@ -52,7 +56,12 @@ export function secretKeysOf(deployable: Deployable, plan: Pick<ClusterPlan, 'de
  */
 export function createSecretCommand(deployable: Deployable, plan: ClusterPlan, namespace?: string): string {
   const placeholder: Record<string, string> = {
-    DATABASE_URL: "'postgres://seam:…@postgres.db:5432/seam'",
+    ...Object.fromEntries(
+      deployable.hosts.map((module) => [
+        moduleUrlVariable(module),
+        `'postgres://seam_${module.replace(/-/g, '_')}:…@postgres.db:5432/seam'`,
+      ]),
+    ),
     JWT_SECRET: '"$JWT_SECRET"',
     JWT_PREVIOUS_SECRET: '"$JWT_PREVIOUS_SECRET"',
     PAYMENTS_CARD_FINGERPRINT_KEY: '"$(openssl rand -base64 32)"',
