@@ -6,6 +6,7 @@ import { defineModuleData } from '@seam/persistence';
 import { TopologyError } from '@seam/runtime';
 import type { LocalModule } from '../modules.js';
 import { planMonolith } from './monolith-topology.js';
+import { deriveMeshKeys, EnvelopeAuth } from '@seam/transport';
 
 const carried = (...names: string[]): LocalModule[] =>
   names.map((name) => ({
@@ -30,10 +31,19 @@ function topologyFile(modules: string[]): string {
   return file;
 }
 
+const meshKeys = JSON.stringify(
+  deriveMeshKeys({
+    master: Buffer.alloc(32, 1),
+    keyIds: ['k1'],
+    self: ['catalog', 'edge'],
+    identities: ['catalog', 'edge', 'payments'],
+  }),
+);
+
 describe('planMonolith', () => {
   it('hosts the modules the topology places in the monolith, and reaches the rest at their addresses', () => {
     const plan = planMonolith(
-      { SEAM_TOPOLOGY: 'mixed', SEAM_TOPOLOGY_FILE: topologyFile(['catalog', 'payments']) },
+      { SEAM_TOPOLOGY: 'mixed', SEAM_TOPOLOGY_FILE: topologyFile(['catalog', 'payments']), SEAM_MESH_KEYS: meshKeys },
       carried('catalog', 'payments'),
     );
     expect(plan.modules.map(({ name }) => name)).toEqual(['catalog']);
@@ -43,7 +53,17 @@ describe('planMonolith', () => {
         catalog: { transport: 'tcp', host: '127.0.0.1', port: 4100 },
         payments: { transport: 'tcp', host: '127.0.0.1', port: 4104 },
       },
+      auth: expect.any(EnvelopeAuth),
     });
+  });
+
+  it('refuses to talk to other processes without mesh keys, naming the variable and the opt-out', () => {
+    expect(() =>
+      planMonolith(
+        { SEAM_TOPOLOGY: 'mixed', SEAM_TOPOLOGY_FILE: topologyFile(['catalog', 'payments']) },
+        carried('catalog', 'payments'),
+      ),
+    ).toThrow(/SEAM_MESH_KEYS: .*no mesh keys.*SEAM_INSECURE_TRANSPORT=1/);
   });
 
   it('binds its own servers on SEAM_LISTEN_HOST, leaving the addresses others dial alone', () => {
@@ -52,6 +72,7 @@ describe('planMonolith', () => {
         SEAM_TOPOLOGY: 'mixed',
         SEAM_TOPOLOGY_FILE: topologyFile(['catalog', 'payments']),
         SEAM_LISTEN_HOST: '0.0.0.0',
+        SEAM_MESH_KEYS: meshKeys,
       },
       carried('catalog', 'payments'),
     );
