@@ -1,13 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { deriveMeshKeys, EnvelopeAuth } from '@seam/transport';
+import { deriveMeshKeys, EnvelopeAuth, type SeamTransportOptions } from '@seam/transport';
 import { meshAuthFromEnv } from './mesh-auth-from-env.js';
 import { TransportSecurityConfigError } from './tls-from-env.js';
 
 const keys = JSON.stringify(
   deriveMeshKeys({ master: Buffer.alloc(32, 3), keyIds: ['k1'], self: ['orders'], identities: ['orders', 'payments'] }),
 );
-const split = { endpoints: { payments: { transport: 'tcp' as const, host: '127.0.0.1', port: 4104 } } };
-const embedded = { endpoints: {} };
+const split: Pick<SeamTransportOptions, 'endpoints'> = {
+  endpoints: { payments: { transport: 'tcp' as const, host: '127.0.0.1', port: 4104 } },
+};
+const embedded: Pick<SeamTransportOptions, 'endpoints'> = { endpoints: {} };
 
 function run(env: NodeJS.ProcessEnv, transport = split, read?: (path: string) => string) {
   const warnings: string[] = [];

@@ -155,8 +155,18 @@ describe('handler.decorators', () => {
         }
       }
 
-      expect(seamExtrasOf(DoorListener.prototype.on)).toEqual({ kind: 'event', owner: 'other', subscriber: 'door' });
-      expect(seamExtrasOf(OtherListener.prototype.on)).toEqual({ kind: 'event', owner: 'other', subscriber: 'other' });
+      expect(seamExtrasOf(DoorListener.prototype.on)).toEqual({
+        kind: 'event',
+        owner: 'other',
+        subscriber: 'door',
+        subscribers: ['*'],
+      });
+      expect(seamExtrasOf(OtherListener.prototype.on)).toEqual({
+        kind: 'event',
+        owner: 'other',
+        subscriber: 'other',
+        subscribers: ['*'],
+      });
       expect(seamExtrasOf(OtherListener.prototype.act)).toEqual({
         kind: 'request',
         owner: 'other',
@@ -169,7 +179,7 @@ describe('handler.decorators', () => {
         @Subscribe(OtherContract.happened)
         on(): void {}
       }
-      expect(seamExtrasOf(Undeclared.prototype.on)).toEqual({ kind: 'event', owner: 'other' });
+      expect(seamExtrasOf(Undeclared.prototype.on)).toEqual({ kind: 'event', owner: 'other', subscribers: ['*'] });
     });
   });
 

@@ -55,7 +55,7 @@ export function Handle<Req, Res>(entry: RequestEntry<Req, Res>, options: HandleO
  * each event once (even with several replicas); the payload is validated at the door.
  */
 export function Subscribe<P>(entry: EventEntry<P>) {
-  const extras: SeamHandlerExtras = { kind: 'event', owner: entry.module };
+  const extras: SeamHandlerExtras = { kind: 'event', owner: entry.module, subscribers: entry.subscribers };
   const decorate = applyDecorators(
     EventPattern(entry.pattern, { [SEAM_EXTRAS_KEY]: extras }) as MethodDecorator,
     UseFilters(new SeamExceptionFilter()),

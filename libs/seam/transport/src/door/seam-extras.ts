@@ -7,6 +7,8 @@ export interface SeamHandlerExtras {
   owner: string;
   /** Events: the module that subscribes (set by `@ContractController`). */
   subscriber?: string;
+  /** Events: the modules the contract admits as subscribers (checked when the handler is registered). */
+  subscribers?: readonly string[];
   /** Requests: who may call (from the contract entry), checked at the door before the handler. */
   access?: EntryAccess;
 }

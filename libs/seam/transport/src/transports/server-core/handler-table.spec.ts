@@ -58,6 +58,22 @@ describe('HandlerTable', () => {
       expect(table.subscriptions('orders.order.placed')).toHaveLength(1);
     });
 
+    it("refuses a subscription the event's contract does not admit; admits listed and ANY_CALLER subscribers", () => {
+      const table = new HandlerTable();
+      const listed = (subscribers: string[], subscriber: string) =>
+        handler({ seam: { kind: 'event', owner: 'orders', subscriber, subscribers } satisfies SeamHandlerExtras });
+      expect(() => table.add('orders.order.placed', listed(['billing'], 'snooper'), true)).toThrow(
+        'Module "snooper" subscribes to "orders.order.placed", but its contract does not name it among the event\'s subscribers',
+      );
+      expect(() => table.add('orders.order.placed', listed([], 'snooper'), true)).toThrow(/does not name it/);
+      table.add('orders.order.placed', listed(['billing'], 'billing'), true);
+      table.add('orders.order.placed', listed(['*'], 'shipping'), true);
+      expect(table.subscriptions('orders.order.placed').map(({ subscriber }) => subscriber)).toEqual([
+        'billing',
+        'shipping',
+      ]);
+    });
+
     it('keeps one subscription per module for one pattern, in registration order', () => {
       const table = new HandlerTable();
       const billing = subscribes('orders', 'billing');

@@ -1,3 +1,4 @@
+import { ANY_CALLER } from '../../contracts/contract.types.js';
 import type { MessageHandler } from '@nestjs/microservices';
 import { seamExtrasOf } from '../../door/seam-extras.js';
 import { deliveryEntry, reservedRequest, subscriptionsEntry } from '../../delivery/delivery.entries.js';
@@ -41,6 +42,12 @@ export class HandlerTable {
       if (!extras.subscriber) {
         throw new Error(
           `Event handler for "${pattern}" has no subscribing module: declare its class with @ContractController(contract)`,
+        );
+      }
+      const admitted = extras.subscribers;
+      if (admitted && !(admitted.length === 1 && admitted[0] === ANY_CALLER) && !admitted.includes(extras.subscriber)) {
+        throw new Error(
+          `Module "${extras.subscriber}" subscribes to "${pattern}", but its contract does not name it among the event's subscribers`,
         );
       }
       const list = this.events.get(pattern) ?? [];
