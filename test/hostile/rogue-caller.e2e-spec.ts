@@ -2,7 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AuthorizePayment, PaymentsContract } from '@contracts/payments';
 import { eventually } from '@seam/testing';
-import { AUTH_METADATA_KEY, EnvelopeAuth, MeshKeys, type SeamClient, type SeamError } from '@seam/transport';
+import {
+  AUTH_METADATA_KEY,
+  authRejections,
+  EnvelopeAuth,
+  MeshKeys,
+  type SeamClient,
+  type SeamError,
+} from '@seam/transport';
 import { Redis } from 'ioredis';
 import { redisUnavailableReason } from '../support/redis-server.js';
 import { RawTcpPeer } from './support/raw-tcp-peer.js';
@@ -170,8 +177,11 @@ describe.each([
           const consumers = (await redis.xinfo('CONSUMERS', 'seam:rq:payments', 'payments')) as unknown[][];
           const replicas = consumers.map((fields) => String(fields[fields.indexOf('name') + 1]));
           expect(replicas.length).toBeGreaterThan(0);
+          const refusedHere = authRejections.count('missing');
           for (const replica of replicas)
             await redis.publish('seam:hb:payments', JSON.stringify({ replica, state: 'down' }));
+          // This process's client watches payments' heartbeats too: it drops the unsigned beats.
+          await eventually(() => expect(authRejections.count('missing')).toBeGreaterThan(refusedHere));
           const order = randomUUID();
           await expect(honest.send(PaymentsContract.findOrderPayments, { orderId: order })).resolves.toMatchObject({
             payments: [],

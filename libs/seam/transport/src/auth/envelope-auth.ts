@@ -110,11 +110,16 @@ export class EnvelopeAuth {
 
   /**
    * Checks the envelope of a request or event that arrived over a wire, addressed to one of the
-   * modules `isRecipient` admits, and records its nonce.
+   * modules `isRecipient` admits, and records its nonce (unless `replay: false`: for messages
+   * whose copies are harmless and that one process may check more than once, i.e. heartbeats).
    *
    * @throws UnauthenticatedError with `details.reason` (counted in `authRejections`).
    */
-  verify(fields: SignedFields, isRecipient: (module: string) => boolean): VerifiedEnvelope {
+  verify(
+    fields: SignedFields,
+    isRecipient: (module: string) => boolean,
+    { replay = true }: { replay?: boolean } = {},
+  ): VerifiedEnvelope {
     const header = fields.metadata[AUTH_METADATA_KEY];
     const from = fields.metadata['seam-caller'];
     if (typeof header !== 'string' || header === '') throw refuse('missing', fields.pattern, from);
@@ -129,7 +134,7 @@ export class EnvelopeAuth {
     if (!MAC.test(addressed.mac) || !timingSafeEqual(expected, Buffer.from(addressed.mac)))
       throw refuse('bad-signature', fields.pattern, from);
     if (Math.abs(this.now() - Number(ts)) > this.maxSkewMs) throw refuse('stale', fields.pattern, from);
-    if (!this.guard.accept(`${from}>${addressed.to}`, session, Number.parseInt(sequence, 36)))
+    if (replay && !this.guard.accept(`${from}>${addressed.to}`, session, Number.parseInt(sequence, 36)))
       throw refuse('replay', fields.pattern, from);
     return { from, to: addressed.to, kid, nonce: `${session}-${sequence}`, key };
   }

@@ -98,6 +98,13 @@ export class MeshKeys {
     return this.byKid.get(kid)?.get(pairName(a, b));
   }
 
+  /** Whether this process holds a key (of any key id) for the pair of `a` and `b`. */
+  holdsPair(a: string, b: string): boolean {
+    const pair = pairName(a, b);
+    for (const pairs of this.byKid.values()) if (pairs.has(pair)) return true;
+    return false;
+  }
+
   /** The modules `self` shares a current key with, sorted (the recipients of its events and heartbeats). */
   peersOf(self: string): string[] {
     const peers: string[] = [];

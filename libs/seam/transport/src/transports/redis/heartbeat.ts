@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
+import { heartbeatMessage } from '../../auth/heartbeat-auth.js';
 import type { PresenceProbe } from './liveness.js';
 import { type Heartbeat, HEARTBEAT_INTERVAL_MS, redisKeys } from './redis-keys.js';
 
@@ -22,6 +24,8 @@ export class HeartbeatPublisher {
     private readonly presence: Redis,
     private readonly replica: string,
     private readonly modules: readonly string[],
+    /** Signs every beat for the modules that call this one (see `heartbeatMessage`). */
+    private readonly auth?: EnvelopeAuth,
   ) {
     this.presenceChannels = [redisKeys.replicaPresence(replica), ...modules.map(redisKeys.modulePresence)];
   }
@@ -53,7 +57,7 @@ export class HeartbeatPublisher {
 
   private publish(module: string, state: Heartbeat['state']): Promise<number> {
     const heartbeat: Heartbeat = { replica: this.replica, state };
-    return this.redis.publish(redisKeys.heartbeats(module), JSON.stringify(heartbeat));
+    return this.redis.publish(redisKeys.heartbeats(module), heartbeatMessage(this.auth, module, heartbeat));
   }
 }
 

@@ -18,6 +18,7 @@ import { redisConnectionOptions, type SeamRedisSecurity } from './redis-tls.js';
 import { NEST_REDIS_RECONNECT } from './redis-url.js';
 import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
 import { signEvent, signRequest, type SignedReplyCallback } from '../../auth/outgoing-auth.js';
+import { isAuthenticHeartbeat } from '../../auth/heartbeat-auth.js';
 
 /** Options of {@link SeamRedisPubSubClient}. */
 export interface SeamRedisPubSubClientOptions {
@@ -155,7 +156,8 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
     this.listening.add(this.subClient);
     this.subClient.on('message', (channel: string, message: string) => {
       if (!channel.startsWith(redisKeys.heartbeats(''))) return;
-      this.liveness.observe(channel.slice(redisKeys.heartbeats('').length), message);
+      const module = channel.slice(redisKeys.heartbeats('').length);
+      if (isAuthenticHeartbeat(this.auth, module, message)) this.liveness.observe(module, message);
     });
     for (const redis of [this.pubClient, this.subClient]) redis.on('close', () => this.connectionLost());
   }

@@ -58,7 +58,13 @@ export class SeamRedisPubSubServer extends ServerRedis {
         void super.listen((error?: unknown) => (error ? reject(error as Error) : resolve()));
       });
       const replica = `${process.pid}-${randomHex(3)}`;
-      this.heartbeat = new HeartbeatPublisher(this.pubClient, this.subClient, replica, [...this.hosted]);
+      this.heartbeat = new HeartbeatPublisher(
+        this.pubClient,
+        this.subClient,
+        replica,
+        [...this.hosted],
+        this.dispatch.auth,
+      );
       await this.heartbeat.start();
     } catch (error) {
       return callback(error);

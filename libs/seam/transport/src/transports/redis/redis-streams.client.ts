@@ -29,6 +29,7 @@ import type { Entry, PendingCall, QueuedCall } from './stream-calls.js';
 import type { RedisStreamsClientOptions } from './redis-streams.options.js';
 import { TickBatcher } from './tick-batcher.js';
 import { signEvent, signRequest } from '../../auth/outgoing-auth.js';
+import { isAuthenticHeartbeat } from '../../auth/heartbeat-auth.js';
 
 export type { RedisStreamsClientOptions } from './redis-streams.options.js';
 
@@ -201,7 +202,8 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private receive(channel: string, message: string): void {
     if (channel === this.replyChannel) return this.settle(message);
     const module = channel.slice(redisKeys.heartbeats('').length);
-    if (this.watched.has(module)) this.liveness.observe(module, message);
+    if (this.watched.has(module) && isAuthenticHeartbeat(this.options.auth, module, message))
+      this.liveness.observe(module, message);
   }
 
   private settle(message: string): void {

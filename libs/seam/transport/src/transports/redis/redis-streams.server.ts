@@ -94,7 +94,13 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       // Announced before reading, so that no call is taken by a replica no client has heard of.
       this.presence = createRedisConnection(this.options, `seam:${this.replica}:presence`);
       await whenReady(this.presence);
-      this.heartbeat = new HeartbeatPublisher(this.commands, this.presence, this.replica, this.hosted);
+      this.heartbeat = new HeartbeatPublisher(
+        this.commands,
+        this.presence,
+        this.replica,
+        this.hosted,
+        this.dispatch.auth,
+      );
       await this.heartbeat.start();
       for (const module of this.hosted) {
         await this.ensureGroups(module);

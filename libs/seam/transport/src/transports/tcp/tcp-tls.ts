@@ -1,3 +1,4 @@
+import type { Server, Socket } from 'node:net';
 import type { ConnectionOptions, TlsOptions } from 'node:tls';
 
 /**
@@ -96,4 +97,36 @@ export function tlsClientOptions(tls: SeamTlsOptions, host: string): ConnectionO
 
 function isIp(host: string): boolean {
   return /^[\d.]+$/.test(host) || host.includes(':');
+}
+
+/**
+ * Closes every connection to `server` that has not completed its TLS handshake within
+ * `timeoutMs` of connecting. Node's own `handshakeTimeout` only starts at the client's first
+ * handshake message, so a peer that connects and sends nothing would hold a connection slot
+ * (see `maxConnections`) for ever; Seam's first-frame timeout only starts once the handshake is
+ * done.
+ *
+ * @param onTimeout told the peer (`address:port`) of each connection closed this way
+ */
+export function closeUnfinishedHandshakes(server: Server, timeoutMs: number, onTimeout: (peer: string) => void): void {
+  const pending = new Map<string, NodeJS.Timeout>();
+  server.on('connection', (raw: Socket) => {
+    const peer = `${raw.remoteAddress}:${raw.remotePort}`;
+    const timer = setTimeout(() => {
+      pending.delete(peer);
+      onTimeout(peer);
+      raw.destroy();
+    }, timeoutMs);
+    timer.unref();
+    pending.set(peer, timer);
+    raw.once('close', () => {
+      clearTimeout(timer);
+      if (pending.get(peer) === timer) pending.delete(peer);
+    });
+  });
+  server.on('secureConnection', (socket: Socket) => {
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    clearTimeout(pending.get(peer));
+    pending.delete(peer);
+  });
 }
