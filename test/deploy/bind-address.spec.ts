@@ -13,7 +13,7 @@ describe('bind addresses', () => {
       .split('\n')
       .filter((line) => !line.trimStart().startsWith('#'))
       .join('\n');
-    expect(env).not.toMatch(/SEAM_LISTEN_HOST|SEAM_INTERNAL_HOST/);
+    expect(env).not.toMatch(/SEAM_LISTEN_HOST|SEAM_INTERNAL_HOST|SEAM_HTTP_HOST/);
   });
 
   describe.each(shippedTopologyNames())('manifests of topology %s', (name) => {
@@ -28,13 +28,18 @@ describe('bind addresses', () => {
           .map(({ name: key, value }) => [key, value]),
       );
 
-    it('bind 0.0.0.0 only where other pods dial a Seam TCP server, and the internal port only on the edge', () => {
+    it("bind 0.0.0.0 only where other pods dial a Seam TCP server, a service's HTTP on the pod address, and the internal port only on the edge", () => {
       for (const deployment of deployments) {
         const deployable = plan.deployables.find((candidate) => candidate.name === deployment.metadata!.name)!;
         const env = envOf(deployment);
         expect({ name: deployable.name, listen: env.SEAM_LISTEN_HOST }).toEqual({
           name: deployable.name,
           listen: deployable.tcpPort === undefined ? undefined : '0.0.0.0',
+        });
+        // Probes and the scraper dial the pod's address: a service's HTTP listener must not stay on its loopback default.
+        expect({ name: deployable.name, http: env.SEAM_HTTP_HOST }).toEqual({
+          name: deployable.name,
+          http: deployable.module === undefined ? undefined : '0.0.0.0',
         });
         expect({ name: deployable.name, internal: env.SEAM_INTERNAL_PORT }).toEqual({
           name: deployable.name,

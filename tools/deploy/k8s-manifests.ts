@@ -160,6 +160,9 @@ function container(deployable: Deployable, plan: ClusterPlan, image: string): IC
     env: [
       { name: 'SEAM_APP', value: deployable.app },
       { name: 'PORT', value: String(deployable.httpPort) },
+      // A service's /health and /metrics bind loopback by default; the kubelet's probes and the
+      // scraper reach the pod's address. (The edge's public port binds every interface already.)
+      ...(deployable.module === undefined ? [] : [{ name: 'SEAM_HTTP_HOST', value: '0.0.0.0' }]),
       // Only a process that other pods dial over TCP binds beyond its loopback (the default).
       ...(deployable.tcpPort === undefined ? [] : [{ name: 'SEAM_LISTEN_HOST', value: '0.0.0.0' }]),
       // The edge's /metrics and /docs: on the pod's address, for the scraper its NetworkPolicy admits.

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DATABASE_CONFIG, type DatabaseConfig } from '@seam/persistence';
-import { describeTopology, exitWithin, portFromEnv, SHUTDOWN_DEADLINE_MS } from '@seam/runtime';
+import { bindHostFrom, describeTopology, exitWithin, portFromEnv, SHUTDOWN_DEADLINE_MS } from '@seam/runtime';
 import { type ResolvedSeamOptions, SEAM_OPTIONS } from '@seam/transport';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
@@ -20,6 +20,10 @@ let internal: NestExpressApplication | undefined;
 
 try {
   const port = portFromEnv();
+  // The public edge binds every interface unless SEAM_HTTP_HOST names one (a proxy on the same
+  // machine, say): unlike a service's loopback default, `npm start` must answer on localhost:3000
+  // and in a container on the published port.
+  const host = bindHostFrom('SEAM_HTTP_HOST', process.env.SEAM_HTTP_HOST);
   const plan = planMonolith();
   // In production /metrics and the API docs are kept off the public port (see internal-listener.ts).
   const internalListener = internalListenerFromEnv(process.env, port);
@@ -36,7 +40,7 @@ try {
   app.enableShutdownHooks();
   exitWithin(SHUTDOWN_DEADLINE_MS, logger);
   await configureApp(app, { docs: !internalListener });
-  await app.listen(port);
+  await (host === undefined ? app.listen(port) : app.listen(port, host));
   if (internalListener) internal = await startInternalApp(app, apiDocument(app), internalListener);
   const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;
   const internalUrl =

@@ -12,6 +12,6 @@ export { HEALTH_DATABASES, HealthController } from './health/health.controller.j
 export { MetricsController } from './health/metrics.controller.js';
 export { probeEndpoint } from './health/transport-probe.js';
 export { exitWithin, SHUTDOWN_DEADLINE_MS } from './service/exit-within.js';
-export { bindHostedOn } from './service/listen-host.js';
+export { bindHostedOn, bindHostFrom, DEFAULT_SERVICE_HTTP_HOST, serviceHttpHost } from './service/listen-host.js';
 export { runService, type RunServiceOptions, serviceReadyLine } from './service/run-service.js';
 export { ServiceAppModule, type ServiceAppOptions } from './service/service-app.module.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { SeamTransportOptions } from '@seam/transport';
-import { bindHostedOn } from './listen-host.js';
+import { bindHostedOn, bindHostFrom, DEFAULT_SERVICE_HTTP_HOST, serviceHttpHost } from './listen-host.js';
 
 const options: Pick<SeamTransportOptions, 'hosted' | 'endpoints'> = {
   hosted: ['payments'],
@@ -30,4 +30,30 @@ describe('bindHostedOn', () => {
       expect(() => bindHostedOn(options, host)).toThrow(/^SEAM_LISTEN_HOST must be an IP address/);
     },
   );
+});
+
+describe('serviceHttpHost', () => {
+  it('binds loopback when SEAM_HTTP_HOST is unset or blank', () => {
+    expect(DEFAULT_SERVICE_HTTP_HOST).toBe('127.0.0.1');
+    expect(serviceHttpHost({})).toBe('127.0.0.1');
+    expect(serviceHttpHost({ SEAM_HTTP_HOST: ' \t' })).toBe('127.0.0.1');
+  });
+
+  it.each(['0.0.0.0', '::', '10.0.0.5', 'payments.internal'])('binds %j when told, trimmed', (host) => {
+    expect(serviceHttpHost({ SEAM_HTTP_HOST: ` ${host} ` })).toBe(host);
+  });
+
+  it.each(['0.0.0.0:9104', 'http://0.0.0.0', 'evil host', '127.0.0.1 ; x', '-x', 'a'.repeat(254), '*', '[::]'])(
+    'refuses %j, naming SEAM_HTTP_HOST',
+    (host) => {
+      expect(() => serviceHttpHost({ SEAM_HTTP_HOST: host })).toThrow(/^SEAM_HTTP_HOST must be an IP address/);
+    },
+  );
+});
+
+describe('bindHostFrom', () => {
+  it('names the variable it was given in its refusal', () => {
+    expect(bindHostFrom('SEAM_X_HOST', undefined)).toBeUndefined();
+    expect(() => bindHostFrom('SEAM_X_HOST', 'a b')).toThrow(/^SEAM_X_HOST must be an IP address/);
+  });
 });

@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { type INestApplication, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { startSeamServers } from '@seam/transport';
-import type { AddressInfo } from 'node:net';
 import { portFromEnv } from '../config/port.js';
 import { transportSecurityFromEnv } from '../config/tls-from-env.js';
 import { meshAuthFromEnv } from '../config/mesh-auth-from-env.js';
 import { exitWithin, SHUTDOWN_DEADLINE_MS } from './exit-within.js';
-import { bindHostedOn } from './listen-host.js';
+import { listenForHealth } from './http-listener.js';
+import { bindHostedOn, serviceHttpHost } from './listen-host.js';
 import { loadTopology } from '../topology/load-topology.js';
 import { describeTopology, transportOptionsFor } from '../topology/process-options.js';
 import { ServiceAppModule } from './service-app.module.js';
@@ -26,8 +26,9 @@ export const serviceReadyLine = (name: string) => `Service ${name} ready`;
 /**
  * Runs one module as its own service, as the topology (`SEAM_TOPOLOGY`) places it: the module
  * behind its address, calling the others where they run, plus an HTTP port (`PORT`, else the
- * topology's `httpPort`) for `/health` and `/metrics`. On SIGTERM or SIGINT it stops taking work,
- * lets calls in flight finish, closes its database and exits — within 10 s, or it is forced out.
+ * topology's `httpPort`) for `/health` and `/metrics`, bound on `SEAM_HTTP_HOST` (default
+ * `127.0.0.1`; `0.0.0.0` where probes or a scraper come from another host). On SIGTERM or SIGINT
+ * it stops taking work, lets calls in flight finish, closes its database and exits — within 10 s, or it is forced out.
  * A bad topology or configuration is reported and the process exits with status 1 before it
  * serves anything.
  */
@@ -46,13 +47,14 @@ export async function runService(
     const transport = bindHostedOn({ ...placed, ...security, ...auth }, env.SEAM_LISTEN_HOST);
     const placement = topology.services.find((service) => service.module === name)!;
     const port = portFromEnv(env, placement.httpPort);
+    const httpHost = serviceHttpHost(env);
     app = await NestFactory.create(ServiceAppModule.for({ name, module, transport }), { abortOnError: false });
     app.enableShutdownHooks();
     exitWithin(SHUTDOWN_DEADLINE_MS, logger);
     await startSeamServers(app);
-    await app.listen(port);
+    const bound = await listenForHealth(app, port, httpHost);
     for (const line of describeTopology(topology, role)) logger.log(line);
-    logger.log(`Health: http://localhost:${(app.getHttpServer().address() as AddressInfo).port}/health`);
+    logger.log(`Health: http://localhost:${bound.port}/health (HTTP bound on ${bound.address})`);
     logger.log(serviceReadyLine(name));
     return app;
   } catch (error) {
