@@ -20,6 +20,8 @@ function productionEnv(overrides: Record<string, string>): Record<string, string
   return {
     NODE_ENV: 'production',
     PORT: '0',
+    // Production opens the internal listener on 9464 by default: any free port, so parallel runs cannot collide.
+    SEAM_INTERNAL_PORT: '0',
     DATA_DIR: freshDataDir(),
     DATABASE_URL: '',
     JWT_SECRET: '',
