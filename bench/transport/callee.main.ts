@@ -1,12 +1,14 @@
 /**
  * A benchmark callee in its own process. Argument: `stock-tcp <port>`, `stock-redis <url>`,
- * `seam-tcp <port>` or `seam-redis <url>`. Prints READY once serving.
+ * `seam-tcp <port>`, `seam-redis <url>`, or `seam-tcp-auth <port>` / `seam-redis-auth <url>` (envelopes
+ * authenticated). Prints READY once serving.
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Transport } from '@nestjs/microservices';
 import { type Endpoint, startSeamServers } from '@seam/transport';
 import { SeamCalleeModule, StockCalleeModule } from './bench-apps.js';
+import { benchAuth } from './bench-mesh.js';
 
 const [kind, address] = process.argv.slice(2);
 const quiet = { logger: ['error' as const] };
@@ -28,11 +30,15 @@ if (kind === 'stock-tcp') {
   await app.listen();
 } else {
   const endpoint: Endpoint =
-    kind === 'seam-tcp'
+    kind === 'seam-tcp' || kind === 'seam-tcp-auth'
       ? { transport: 'tcp', host: '127.0.0.1', port: Number(address) }
       : { transport: 'redis', url: address! };
   const app = await NestFactory.create(
-    SeamCalleeModule.with({ hosted: ['bench'], endpoints: { bench: endpoint } }),
+    SeamCalleeModule.with({
+      hosted: ['bench'],
+      endpoints: { bench: endpoint },
+      ...(kind?.endsWith('-auth') && { auth: benchAuth('bench') }),
+    }),
     quiet,
   );
   await startSeamServers(app);

@@ -75,13 +75,23 @@ const hasRedis = await redisReachable();
 const addresses: RemoteAddresses = {
   stockTcpPort: await freePort(),
   seamTcpPort: await freePort(),
+  seamAuthTcpPort: await freePort(),
   redisUrl: hasRedis ? redisUrl : undefined,
+  // Its own database: the authenticated callee must not share the unauthenticated one's stream.
+  redisAuthUrl: hasRedis ? `${redisUrl.replace(/\/\d*$/, '')}/1` : undefined,
 };
 const callee = (args: string[]) => spawnService({ entry: 'bench/transport/callee.main.ts', args });
 const callees: ServiceProcess[] = await Promise.all([
   callee(['stock-tcp', String(addresses.stockTcpPort)]),
   callee(['seam-tcp', String(addresses.seamTcpPort)]),
-  ...(hasRedis ? [callee(['stock-redis', redisUrl]), callee(['seam-redis', redisUrl])] : []),
+  callee(['seam-tcp-auth', String(addresses.seamAuthTcpPort)]),
+  ...(hasRedis
+    ? [
+        callee(['stock-redis', redisUrl]),
+        callee(['seam-redis', redisUrl]),
+        callee(['seam-redis-auth', addresses.redisAuthUrl!]),
+      ]
+    : []),
 ]);
 
 const figures: RowFigures[] = ROWS.map((row) => ({

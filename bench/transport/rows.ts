@@ -3,7 +3,9 @@ import type { INestApplication, INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import {
+  AUTH_METADATA_KEY,
   copyAsJson,
+  type EnvelopeAuth,
   DEFAULT_MAX_MESSAGE_BYTES,
   type Endpoint,
   InProcessBus,
@@ -15,12 +17,17 @@ import { SeamCalleeModule, SeamCallerModule, StockCalleeModule } from './bench-a
 import { BenchContract, SAMPLE, STOCK_PATTERN } from './bench.contract.js';
 import { echoTriple } from './bench.controllers.js';
 import { CaptureServer } from './capture.server.js';
+import { benchAuth } from './bench-mesh.js';
 
 /** Where the callee processes of the remote rows listen. */
 export interface RemoteAddresses {
   stockTcpPort: number;
   seamTcpPort: number;
+  /** The callee whose envelopes are authenticated (mesh keys). */
+  seamAuthTcpPort: number;
   redisUrl?: string;
+  /** The authenticated Redis callee's database (its own streams). */
+  redisAuthUrl?: string;
 }
 
 /** One measured way of making the same call. */
@@ -43,7 +50,10 @@ export interface Row {
 
 const quiet = { logger: false as const };
 
-async function seamCaller(endpoint: Endpoint | undefined, options: { bus?: InProcessBus; propagation?: boolean } = {}) {
+async function seamCaller(
+  endpoint: Endpoint | undefined,
+  options: { bus?: InProcessBus; propagation?: boolean; auth?: EnvelopeAuth } = {},
+) {
   const endpoints: Record<string, Endpoint> = endpoint ? { bench: endpoint } : {};
   const app = await NestFactory.create(SeamCallerModule.with({ hosted: [], endpoints, ...options }), quiet);
   await app.init();
@@ -61,8 +71,8 @@ async function inProcessSession(validate: boolean, propagation: boolean): Promis
   return { call: () => client.send(entry, SAMPLE), close: () => closeAll(caller, callee) };
 }
 
-async function remoteSeamSession(endpoint: Endpoint, validate: boolean): Promise<RowSession> {
-  const caller = await seamCaller(endpoint);
+async function remoteSeamSession(endpoint: Endpoint, validate: boolean, auth?: EnvelopeAuth): Promise<RowSession> {
+  const caller = await seamCaller(endpoint, { auth });
   const client = caller.get(SeamClient);
   const entry = validate ? BenchContract.echoValidated : BenchContract.echo;
   await client.send(entry, SAMPLE);
@@ -191,6 +201,17 @@ export const ROWS: Row[] = [
     open: ({ seamTcpPort }) => remoteSeamSession({ transport: 'tcp', host: '127.0.0.1', port: seamTcpPort }, true),
   },
   {
+    id: 'seam-tcp-auth',
+    group: 'tcp',
+    label: 'Seam TCP, validation off, envelopes authenticated (mesh keys)',
+    open: ({ seamAuthTcpPort }) =>
+      remoteSeamSession(
+        { transport: 'tcp', host: '127.0.0.1', port: seamAuthTcpPort },
+        false,
+        benchAuth('bench-caller'),
+      ),
+  },
+  {
     id: 'seam-redis',
     group: 'redis',
     label: 'Seam Redis (load-balanced streams), validation off',
@@ -203,5 +224,32 @@ export const ROWS: Row[] = [
     label: 'Seam Redis (load-balanced streams), validation on',
     needsRedis: true,
     open: ({ redisUrl }) => remoteSeamSession({ transport: 'redis', url: redisUrl! }, true),
+  },
+  {
+    id: 'seam-redis-auth',
+    group: 'redis',
+    label: 'Seam Redis (load-balanced streams), validation off, envelopes authenticated (mesh keys)',
+    needsRedis: true,
+    open: ({ redisAuthUrl }) =>
+      remoteSeamSession({ transport: 'redis', url: redisAuthUrl! }, false, benchAuth('bench-caller')),
+  },
+  {
+    id: 'auth-alone',
+    label:
+      'Envelope authentication alone: sign a request, verify it, sign the reply, verify it (HMAC-SHA-256, the 3-field DTO)',
+    open: async () => {
+      const caller = benchAuth('bench-caller');
+      const callee = benchAuth('bench');
+      const pattern = BenchContract.echo.pattern;
+      const call = async () => {
+        const metadata: Record<string, string> = { 'seam-caller': 'bench-caller', 'seam-budget-ms': '5000' };
+        const { header, request } = caller.sign('bench-caller', ['bench'], { pattern, data: SAMPLE, metadata });
+        metadata[AUTH_METADATA_KEY] = header;
+        const verified = callee.verify({ pattern, data: SAMPLE, metadata }, (module) => module === 'bench');
+        const reply = callee.signReply(verified, undefined, SAMPLE);
+        if (!caller.verifyReply(request, reply, undefined, SAMPLE)) throw new Error('reply did not verify');
+      };
+      return { call, close: async () => undefined };
+    },
   },
 ];

@@ -34,18 +34,25 @@ export function evaluateTargets(rows: Map<string, RowFigures>, median: (values: 
         `${verdict(validated >= 200_000)} Seam in-process, validation on, ${name} (${MODE_NAMES[mode]}): ${formatRate(validated)} calls/s (target ≥ 200,000)`,
       );
     }
-    for (const [seamId, stockId, name] of [
-      ['seam-tcp', 'nest-tcp', 'TCP'],
-      ['seam-redis', 'nest-redis', 'Redis'],
+    for (const [seamId, stockId, name, stockName] of [
+      ['seam-tcp', 'nest-tcp', 'TCP', 'TCP'],
+      ['seam-redis', 'nest-redis', 'Redis', 'Redis'],
+      ['seam-tcp-auth', 'nest-tcp', 'TCP with authenticated envelopes', 'TCP (no authentication)'],
+      ['seam-redis-auth', 'nest-redis', 'Redis with authenticated envelopes', 'Redis (no authentication)'],
     ] as const) {
       const ours = rate(seamId, mode);
       const stock = rate(stockId, mode);
       if (ours === undefined || stock === undefined) continue;
       lines.push(
-        `${verdict(ours >= stock)} Seam ${name}, validation off like the stock row (${MODE_NAMES[mode]}): ${(ours / stock).toFixed(2)}× Nest's stock ${name} (target ≥ 1.0×)`,
+        `${verdict(ours >= stock)} Seam ${name}, validation off like the stock row (${MODE_NAMES[mode]}): ${(ours / stock).toFixed(2)}× Nest's stock ${stockName} (target ≥ 1.0×)`,
       );
     }
   }
+  const signing = rate('auth-alone', 'sequential');
+  if (signing !== undefined)
+    lines.push(
+      `Cost of authentication per call (sign and verify the request and its reply, one thread): ${(1e6 / signing).toFixed(1)} µs`,
+    );
   return lines;
 }
 
