@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CatalogContract } from '@contracts/catalog';
 import { SeamMessagingModule } from '@seam/messaging';
 import { SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
@@ -15,7 +16,7 @@ import { UpdateProductController } from './update-product/update-product.control
   imports: [
     SeamPersistenceModule.forModule(catalogData),
     SeamTransportModule.forModule('catalog'),
-    SeamMessagingModule.forModule('catalog'),
+    SeamMessagingModule.forModule(CatalogContract),
   ],
   controllers: [
     ListProductsController,

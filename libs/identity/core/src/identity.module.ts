@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityContract } from '@contracts/identity';
 import { SeamMessagingModule } from '@seam/messaging';
 import { SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
@@ -33,7 +34,7 @@ import { VerifyTokenController } from './verify-token/verify-token.controller.js
   imports: [
     SeamPersistenceModule.forModule(identityData),
     SeamTransportModule.forModule('identity'),
-    SeamMessagingModule.forModule('identity'),
+    SeamMessagingModule.forModule(IdentityContract),
   ],
   controllers: [
     RegisterUserController,

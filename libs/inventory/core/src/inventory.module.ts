@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InventoryContract } from '@contracts/inventory';
 import { SeamMessagingModule } from '@seam/messaging';
 import { SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
@@ -16,7 +17,7 @@ import { SetStockController } from './set-stock/set-stock.controller.js';
   imports: [
     SeamPersistenceModule.forModule(inventoryData),
     SeamTransportModule.forModule('inventory'),
-    SeamMessagingModule.forModule('inventory'),
+    SeamMessagingModule.forModule(InventoryContract),
   ],
   controllers: [
     GetStockController,

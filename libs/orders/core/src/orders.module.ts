@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OrdersContract } from '@contracts/orders';
 import { SeamMessagingModule } from '@seam/messaging';
 import { SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
@@ -21,7 +22,7 @@ import { SagaStore } from './infrastructure/saga.store.js';
   imports: [
     SeamPersistenceModule.forModule(ordersData),
     SeamTransportModule.forModule('orders'),
-    SeamMessagingModule.forModule('orders'),
+    SeamMessagingModule.forModule(OrdersContract),
   ],
   controllers: [PlaceOrderController, GetOrderController, ListOrdersController, CancelOrderController],
   providers: [OrderRepository, SagaStore, OrderCalls, PlaceOrderSaga, SagaRecovery],

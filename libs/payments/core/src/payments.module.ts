@@ -1,4 +1,5 @@
 import { type DynamicModule, type FactoryProvider, Logger, Module, type Type } from '@nestjs/common';
+import { PaymentsContract } from '@contracts/payments';
 import { SeamMessagingModule } from '@seam/messaging';
 import { dataSourceToken, SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
@@ -57,7 +58,7 @@ const cardFingerprints: FactoryProvider<CardFingerprints> = {
   imports: [
     SeamPersistenceModule.forModule(paymentsData),
     SeamTransportModule.forModule('payments'),
-    SeamMessagingModule.forModule('payments'),
+    SeamMessagingModule.forModule(PaymentsContract),
   ],
   controllers: [
     AuthorizePaymentController,

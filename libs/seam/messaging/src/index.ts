@@ -5,6 +5,7 @@ export { OutboxStore, type ClaimedEvent, type DeadLetter } from './outbox-store.
 export { OutboxRelay, type RelayStats, runningRelays } from './outbox-relay.js';
 export { DEFAULT_RELAY_OPTIONS, relayOptions, type RelayOptions } from './relay-options.js';
 export { backoffDelay, type BackoffOptions } from './backoff.js';
-export { SubscriberDirectory, type Subscribers } from './subscriber-directory.js';
+export { SubscriberDirectory, type SubscriberDirectoryOptions, type Subscribers } from './subscriber-directory.js';
 export { Sql } from './sql.js';
 export { SeamMessagingModule, ModuleMessaging, type MessagingModuleOptions } from './seam-messaging.module.js';
+export { EventSubscribers } from './event-subscribers.js';

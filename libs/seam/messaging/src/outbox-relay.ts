@@ -23,8 +23,10 @@ export interface RelayStats {
 }
 
 /**
- * Delivers a module's outbox to every subscribing module, at least once: claims due events,
- * sends each to each subscriber that has not acknowledged it yet (`<module>.$deliver`, answered
+ * Delivers a module's outbox to every subscribing module, at least once — among the modules each
+ * event's contract entry names (see {@link SubscriberDirectory}); an event none may take is done
+ * at once. Claims due events, sends each to each subscriber that has not acknowledged it yet
+ * (`<module>.$deliver`, answered
  * once the subscriber's handler — and so its inbox transaction — is done), removes the event when
  * all have, and otherwise retries it later with backoff, then dead-letters it after
  * `maxAttempts` (at once for an event a subscriber refuses as invalid: it can never succeed).

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { type CallContext, currentCallContext, type EventEntry, validatePayload } from '@seam/transport';
+import type { EventSubscribers } from './event-subscribers.js';
 import { MESSAGING_TABLES } from './messaging.tables.js';
 import type { Sql } from './sql.js';
 
@@ -18,7 +19,7 @@ export interface OutboxAddOptions {
 /**
  * A module's transactional outbox. `add` writes an integration event in the caller's database
  * transaction, next to the state change it reports: both commit or neither does. The module's
- * relay then delivers it to every subscribing module, at least once.
+ * relay then delivers it to every subscribing module its contract admits, at least once.
  */
 export class Outbox {
   constructor(
@@ -26,6 +27,8 @@ export class Outbox {
     readonly module: string,
     private readonly sql: Sql,
     private readonly onAdded: () => void,
+    /** The module's contract's subscriber lists, when its messaging was given the contract. */
+    private readonly subscribers?: EventSubscribers,
   ) {}
 
   /**
@@ -33,13 +36,19 @@ export class Outbox {
    * The event id is the payload's `id` when it has a string one, a new UUID otherwise.
    *
    * @returns the event id.
-   * @throws TypeError when `entry` is not an event of this module.
+   * @throws TypeError when `entry` is not an event of this module (of its contract, with the same
+   *   subscribers, when its messaging was given the contract: the relay delivers by the contract).
    * @throws ValidationError when the payload breaks the contract (nothing is written).
    */
   async add<P>(manager: EntityManager, entry: EventEntry<P>, payload: P, options: OutboxAddOptions): Promise<string> {
     if (entry?.kind !== 'event' || entry.module !== this.module) {
       throw new TypeError(
         `The outbox of "${this.module}" takes events of its own contract, not ${entry?.pattern ?? String(entry)}`,
+      );
+    }
+    if (this.subscribers && !this.subscribers.declares(entry)) {
+      throw new TypeError(
+        `The outbox of "${this.module}" takes events as its contract declares them; ${entry.pattern} is not one, or names other subscribers`,
       );
     }
     if (!options?.aggregateId)

@@ -7,7 +7,8 @@ import {
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { SeamClient, SeamTransportModule } from '@seam/transport';
+import { type ResolvedSeamOptions, SEAM_OPTIONS, SeamClient, SeamTransportModule } from '@seam/transport';
+import { EventSubscribers } from './event-subscribers.js';
 import { Inbox } from './inbox.js';
 import { Outbox } from './outbox.js';
 import { OutboxRelay } from './outbox-relay.js';
@@ -25,6 +26,7 @@ export interface MessagingModuleOptions {
 const SQL = Symbol('seam.messaging.sql');
 const MODULE = Symbol('seam.messaging.module');
 const OPTIONS = Symbol('seam.messaging.options');
+const SUBSCRIBERS = Symbol('seam.messaging.subscribers');
 
 /**
  * A module's messaging: its {@link Outbox}, {@link Inbox} and {@link OutboxStore} (dead letters)
@@ -34,7 +36,19 @@ const OPTIONS = Symbol('seam.messaging.options');
  */
 @Module({})
 export class SeamMessagingModule {
-  static forModule(module: string, options: MessagingModuleOptions = {}): DynamicModule {
+  /**
+   * The messaging of the module whose contract is `contract` (a `defineContract` value): its relay
+   * asks, and delivers to, only the modules each event's `subscribers` names (every reachable
+   * module for `[ANY_CALLER]`), plus the modules of its own process, and its outbox takes only the
+   * contract's events. Given just a module name, the relay asks every module it can reach (each
+   * must then be reachable for an event not to wait), as for a module without a contract.
+   *
+   * @throws Error when `contract` is neither a module name nor a `defineContract` value.
+   */
+  static forModule(contract: object | string, options: MessagingModuleOptions = {}): DynamicModule {
+    const subscribers =
+      typeof contract === 'string' ? EventSubscribers.unlisted(contract) : EventSubscribers.of(contract);
+    const module = subscribers.module;
     const relay = relayOptions(options.relay);
     return {
       module: ModuleMessaging,
@@ -44,6 +58,7 @@ export class SeamMessagingModule {
         // and two modules' factories have the same source text.
         { provide: MODULE, useValue: module },
         { provide: OPTIONS, useValue: relay },
+        { provide: SUBSCRIBERS, useValue: subscribers },
         {
           provide: SQL,
           useFactory: (dataSource: DataSource) => new Sql(dataSource),
@@ -52,20 +67,33 @@ export class SeamMessagingModule {
         { provide: OutboxStore, useFactory: (sql: Sql) => new OutboxStore(sql), inject: [SQL] },
         {
           provide: OutboxRelay,
-          useFactory: (name: string, tuning: RelayOptions, store: OutboxStore, seam: SeamClient) =>
+          useFactory: (
+            name: string,
+            tuning: RelayOptions,
+            lists: EventSubscribers,
+            store: OutboxStore,
+            seam: SeamClient,
+            transport: ResolvedSeamOptions,
+          ) =>
             new OutboxRelay(
               name,
               store,
-              new SubscriberDirectory(seam, { refreshMs: tuning.subscriptionsRefreshMs, askTimeoutMs: 2_000 }),
+              new SubscriberDirectory(seam, {
+                refreshMs: tuning.subscriptionsRefreshMs,
+                askTimeoutMs: 2_000,
+                subscribers: lists,
+                hosted: transport.hosted,
+              }),
               seam,
               tuning,
             ),
-          inject: [MODULE, OPTIONS, OutboxStore, SeamClient],
+          inject: [MODULE, OPTIONS, SUBSCRIBERS, OutboxStore, SeamClient, SEAM_OPTIONS],
         },
         {
           provide: Outbox,
-          useFactory: (name: string, sql: Sql, relayer: OutboxRelay) => new Outbox(name, sql, () => relayer.wake()),
-          inject: [MODULE, SQL, OutboxRelay],
+          useFactory: (name: string, sql: Sql, relayer: OutboxRelay, lists: EventSubscribers) =>
+            new Outbox(name, sql, () => relayer.wake(), lists),
+          inject: [MODULE, SQL, OutboxRelay, SUBSCRIBERS],
         },
         { provide: Inbox, useFactory: (sql: Sql) => new Inbox(sql), inject: [SQL] },
       ],

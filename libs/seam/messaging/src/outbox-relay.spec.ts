@@ -1,0 +1,105 @@
+import { describe, expect, it } from '@jest/globals';
+import { defineContract, event, type RequestEntry, type SeamClient } from '@seam/transport';
+import { EventSubscribers } from './event-subscribers.js';
+import { OutboxRelay } from './outbox-relay.js';
+import type { ClaimedEvent, OutboxStore } from './outbox-store.js';
+import { relayOptions } from './relay-options.js';
+import { SubscriberDirectory } from './subscriber-directory.js';
+
+class Paid {
+  id!: string;
+}
+
+const Till = defineContract('till', {
+  paid: event({ pattern: 'till.sale.paid', subscribers: ['books'], payload: Paid }),
+  opened: event({ pattern: 'till.drawer.opened', subscribers: [], payload: Paid }),
+});
+
+/** An outbox holding `events` that records what the relay decides about each. */
+function storeOf(events: ClaimedEvent[]) {
+  const outcomes: string[] = [];
+  const store = {
+    claim: async () => events.splice(0),
+    complete: async (row: ClaimedEvent) => (outcomes.push(`done ${row.eventId}`), true),
+    retryLater: async (row: ClaimedEvent, _relay: string, delivered: string[], error: string) =>
+      void outcomes.push(`retry ${row.eventId} [${delivered.join(',')}] ${error}`),
+    deadLetter: async (row: ClaimedEvent, _relay: string, delivered: string[], error: string) =>
+      void outcomes.push(`dead ${row.eventId} [${delivered.join(',')}] ${error}`),
+  } as unknown as OutboxStore;
+  return { store, outcomes };
+}
+
+/** Modules answering `$subscriptions` and `$deliver`; `down` ones fail every request. */
+function mesh(subscriptions: Record<string, string[]>, down: string[]) {
+  const sent: string[] = [];
+  const seam = {
+    reachableModules: () => [...Object.keys(subscriptions), ...down].toSorted(),
+    send: async (entry: RequestEntry) => {
+      sent.push(entry.pattern);
+      if (down.includes(entry.module))
+        throw Object.assign(new Error(`${entry.module} is down`), { code: 'UNAVAILABLE' });
+      if (entry.pattern.endsWith('.$subscriptions')) return { patterns: subscriptions[entry.module] };
+      return { handled: true };
+    },
+  } as unknown as SeamClient;
+  return { seam, sent };
+}
+
+const claimed = (eventId: string, pattern: string, attempts = 1): ClaimedEvent => ({
+  seq: 1,
+  eventId,
+  aggregateId: 'a-1',
+  pattern,
+  payload: { id: eventId },
+  createdAt: new Date(0).toISOString(),
+  attempts,
+  deliveredTo: [],
+});
+
+function relayOn(subscriptions: Record<string, string[]>, down: string[], events: ClaimedEvent[]) {
+  const { seam, sent } = mesh(subscriptions, down);
+  const { store, outcomes } = storeOf(events);
+  const options = relayOptions({ maxAttempts: 2 });
+  const directory = new SubscriberDirectory(seam, {
+    refreshMs: 60_000,
+    askTimeoutMs: 100,
+    subscribers: EventSubscribers.of(Till),
+  });
+  return { relay: new OutboxRelay('till', store, directory, seam, options), sent, outcomes };
+}
+
+describe('OutboxRelay', () => {
+  describe('round', () => {
+    it('delivers to the named subscriber while a module the event does not name is down', async () => {
+      const { relay, sent, outcomes } = relayOn(
+        { books: ['till.sale.paid'] },
+        ['vault'],
+        [claimed('e-1', 'till.sale.paid')],
+      );
+      expect(await relay.round()).toBe(1);
+      expect(sent).toEqual(['books.$subscriptions', 'books.$deliver']);
+      expect(outcomes).toEqual(['done e-1']);
+      expect(relay.stats).toEqual({ delivered: 1, retried: 0, deadLettered: 0 });
+    });
+
+    it('marks an event with an empty subscriber list delivered, sending nothing', async () => {
+      const { relay, sent, outcomes } = relayOn(
+        { books: ['till.drawer.opened'] },
+        ['vault'],
+        [claimed('e-2', 'till.drawer.opened')],
+      );
+      await relay.round();
+      expect(sent).toEqual([]);
+      expect(outcomes).toEqual(['done e-2']);
+    });
+
+    it('retries, then dead-letters, an event whose named subscriber cannot be asked', async () => {
+      const first = relayOn({}, ['books'], [claimed('e-3', 'till.sale.paid', 1)]);
+      await first.relay.round();
+      expect(first.outcomes).toEqual(['retry e-3 [] books: could not learn its subscriptions (unreachable)']);
+      const last = relayOn({}, ['books'], [claimed('e-3', 'till.sale.paid', 2)]);
+      await last.relay.round();
+      expect(last.outcomes).toEqual(['dead e-3 [] books: could not learn its subscriptions (unreachable)']);
+    });
+  });
+});
