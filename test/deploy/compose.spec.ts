@@ -1,10 +1,12 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
-import { loadTopology, overrideName, parseAddress, transportOptionsFor } from '@seam/runtime';
-import type { Endpoint } from '@seam/transport';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { loadTopology, meshAuthFromEnv, overrideName, parseAddress, transportOptionsFor } from '@seam/runtime';
+import { type Endpoint, MeshKeys } from '@seam/transport';
 import { DCLinter } from 'dclint';
 import { parse } from 'yaml';
+import { COMPOSE_MESH_KEYS_DIR, writeComposeMeshKeys } from '../../tools/deploy/compose-mesh-keys.js';
 import { REPOSITORY_ROOT, repositoryFile, shippedTopology, TOPOLOGY_FILE } from './support/shipped.js';
 
 interface ComposeService {
@@ -14,9 +16,11 @@ interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   deploy?: { replicas?: number };
+  secrets?: Array<string | { source: string; target?: string }>;
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
+  secrets?: Record<string, { file?: string; environment?: string }>;
 }
 
 const FILES = { base: 'deploy/compose.yaml', splitRedis: 'deploy/compose.split-redis.yaml' };
@@ -45,7 +49,14 @@ const variants: Array<[string, string, ComposeFile]> = [
   ],
 ];
 
+/** Where compose mounts a secret given by name (the short syntax, which these files use). */
+const SECRETS_DIR = '/run/secrets';
+
 describe('deploy/compose.yaml', () => {
+  // Keys as `npm run mesh:keys:compose` writes them, into a folder of the test's own.
+  const keysRoot = mkdtempSync(join(tmpdir(), 'compose-mesh-keys-'));
+  afterAll(() => rmSync(keysRoot, { recursive: true, force: true }));
+
   it('is valid against the Compose specification schema and passes dclint', () => {
     const linter = new DCLinter({
       rules: {
@@ -125,6 +136,75 @@ describe('deploy/compose.yaml', () => {
         const role =
           service === 'monolith' ? ({ kind: 'monolith' } as const) : ({ kind: 'service', module: service } as const);
         expect(() => transportOptionsFor(options, role)).not.toThrow();
+      }
+    });
+
+    it('mounts into each process its own mesh keys file and no other, and points SEAM_MESH_KEYS_FILE at it', () => {
+      const secrets = compose.secrets ?? {};
+      for (const [service, definition] of Object.entries(services)) {
+        const mounted = (definition.secrets ?? []).map((secret) =>
+          typeof secret === 'string' ? secret : secret.source,
+        );
+        const environment = definition.environment ?? {};
+        const own = `mesh-keys-${service}`;
+        // postgres and redis hold no keys; each Seam process exactly its own.
+        expect({ service, mounted }).toEqual({ service, mounted: environment.SEAM_APP ? [own] : [] });
+        if (!environment.SEAM_APP) continue;
+        expect({ service, secret: definition.secrets![0] }).toEqual({ service, secret: own });
+        expect({ service, file: environment.SEAM_MESH_KEYS_FILE }).toEqual({ service, file: `${SECRETS_DIR}/${own}` });
+        expect({ service, file: secrets[own]?.file && resolve(REPOSITORY_ROOT, 'deploy', secrets[own].file) }).toEqual({
+          service,
+          file: join(REPOSITORY_ROOT, COMPOSE_MESH_KEYS_DIR, `${service}.json`),
+        });
+        // Neither the inline document nor the development opt-out: keys come from the file alone.
+        expect({ service, inline: environment.SEAM_MESH_KEYS, insecure: environment.SEAM_INSECURE_TRANSPORT }).toEqual({
+          service,
+          inline: undefined,
+          insecure: undefined,
+        });
+      }
+      // No keys file defined for a process that is not there, and no two secrets naming one file.
+      expect(Object.keys(secrets).toSorted()).toEqual(seam.map(([service]) => `mesh-keys-${service}`).toSorted());
+      const files = Object.values(secrets).map(({ file }) => file);
+      expect(new Set(files).size).toBe(files.length);
+    });
+
+    it('starts every process with the keys the generator writes: each speaks as itself and holds only its own pairs', () => {
+      const dir = join(keysRoot, topologyName);
+      writeComposeMeshKeys({ dir, topology: topologyName, cwd: REPOSITORY_ROOT, env: {} });
+      const options = loadTopology({ SEAM_TOPOLOGY: topologyName, SEAM_TOPOLOGY_FILE: TOPOLOGY_FILE });
+      for (const [service, { environment }] of seam) {
+        // The container's /run/secrets/<name> is the compose secret's file; here, the generated one.
+        const secret = basename(environment!.SEAM_MESH_KEYS_FILE!);
+        const generated = join(dir, basename(compose.secrets![secret]!.file!));
+        const role =
+          service === 'monolith' ? ({ kind: 'monolith' } as const) : ({ kind: 'service', module: service } as const);
+        const readSecret = (path: string) => {
+          expect(path).toBe(`${SECRETS_DIR}/${secret}`);
+          return readFileSync(generated, 'utf8');
+        };
+        const warn = () => {
+          throw new Error(`${service} fell back to unauthenticated envelopes`);
+        };
+        expect({
+          service,
+          auth: !!meshAuthFromEnv(environment!, transportOptionsFor(options, role), { warn }, readSecret).auth,
+        }).toEqual({
+          service,
+          auth: true,
+        });
+        const keys = MeshKeys.parse(readFileSync(generated, 'utf8'));
+        const speaksAs = service === 'monolith' ? 'edge' : service;
+        expect({ service, peers: keys.peersOf(speaksAs).length > 0 }).toEqual({ service, peers: true });
+        // Another process's own pairs are not in this file.
+        const other = seam.map(([name]) => name).find((name) => name !== service && name !== 'monolith')!;
+        const stranger = seam.map(([name]) => name).find((name) => ![service, other, 'monolith'].includes(name))!;
+        expect({ service, other, stranger, key: keys.key('k1', other, stranger) }).toEqual({
+          service,
+          other,
+          stranger,
+          key: undefined,
+        });
       }
     });
 

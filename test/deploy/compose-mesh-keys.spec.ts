@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { MeshKeys } from '@seam/transport';
+import {
+  COMPOSE_MESH_KEYS_DIR,
+  ComposeMeshKeysError,
+  writeComposeMeshKeys,
+} from '../../tools/deploy/compose-mesh-keys.js';
+import { REPOSITORY_ROOT, repositoryFile } from './support/shipped.js';
+
+const root = mkdtempSync(join(tmpdir(), 'compose-mesh-keys-spec-'));
+let runs = 0;
+const write = (topology: string, dir = join(root, `keys-${++runs}`)) => ({
+  dir,
+  result: writeComposeMeshKeys({ dir, topology, cwd: REPOSITORY_ROOT, env: {} }),
+});
+const contents = (dir: string) =>
+  Object.fromEntries(
+    readdirSync(dir)
+      .toSorted()
+      .map((name) => [name, readFileSync(join(dir, name), 'utf8')]),
+  );
+
+describe('writeComposeMeshKeys', () => {
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes a keys file per process of the topology and a master, all 0600 in a 0700 folder', () => {
+    const { dir, result } = write('split-tcp');
+    expect(result.master).toBe('created');
+    expect(readdirSync(dir).toSorted()).toEqual(
+      ['catalog', 'identity', 'inventory', 'master', 'monolith', 'orders', 'payments'].map((name) =>
+        name === 'master' ? name : `${name}.json`,
+      ),
+    );
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    for (const name of readdirSync(dir))
+      expect({ name, mode: statSync(join(dir, name)).mode & 0o777 }).toEqual({ name, mode: 0o600 });
+    expect(MeshKeys.parse(readFileSync(join(dir, 'payments.json'), 'utf8')).peersOf('payments')).toContain('orders');
+  });
+
+  it('keeps the master on a second run, so every process keeps its keys; tightens files it rewrites', () => {
+    const { dir } = write('split-tcp');
+    const before = contents(dir);
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, 'orders.json'), 0o644);
+    writeFileSync(join(dir, 'orders.json'), 'stale');
+    expect(write('split-tcp', dir).result.master).toBe('kept');
+    expect(contents(dir)).toEqual(before);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'orders.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('gives split-redis the same files as split-tcp: one set serves both compose files', () => {
+    const { dir } = write('split-tcp');
+    write('split-redis', dir);
+    const tcp = contents(dir);
+    expect(write('split-redis', dir).result.master).toBe('kept');
+    expect(contents(dir)).toEqual(tcp);
+  });
+
+  it('refuses an unknown topology without writing keys, naming it', () => {
+    const dir = join(root, 'refused');
+    const attempt = () => writeComposeMeshKeys({ dir, topology: 'nope', cwd: REPOSITORY_ROOT, env: {} });
+    expect(attempt).toThrow(ComposeMeshKeysError);
+    expect(attempt).toThrow(/unknown topology "nope"/);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.json'))).toEqual([]);
+  });
+
+  it('refuses a master that is not base64url text, quoting none of it', () => {
+    const dir = join(root, 'bad-master');
+    write('split-tcp', dir);
+    writeFileSync(join(dir, 'master'), 'not a master: s3cr3t!');
+    const attempt = () => write('split-tcp', dir);
+    expect(attempt).toThrow(/must hold base64url text/);
+    expect(attempt).not.toThrow(/s3cr3t/);
+  });
+
+  it('writes where git and the image build never look', () => {
+    expect(repositoryFile('.gitignore')).toMatch(new RegExp(`^${COMPOSE_MESH_KEYS_DIR}/$`, 'm'));
+    const ignored = execFileSync('git', ['check-ignore', '--no-index', `${COMPOSE_MESH_KEYS_DIR}/catalog.json`], {
+      cwd: REPOSITORY_ROOT,
+      encoding: 'utf8',
+    });
+    expect(ignored.trim()).toBe(`${COMPOSE_MESH_KEYS_DIR}/catalog.json`);
+    expect(repositoryFile('.dockerignore')).toMatch(new RegExp(`^${COMPOSE_MESH_KEYS_DIR}$`, 'm'));
+  });
+});

@@ -1,0 +1,30 @@
+// `npm run mesh:keys:compose [-- <topology>]`: see compose-mesh-keys.ts and deploy/compose.yaml.
+import {
+  COMPOSE_DEFAULT_TOPOLOGY,
+  COMPOSE_MESH_KEYS_DIR,
+  ComposeMeshKeysError,
+  writeComposeMeshKeys,
+} from './compose-mesh-keys.js';
+
+const [topology = COMPOSE_DEFAULT_TOPOLOGY, ...rest] = process.argv.slice(2);
+if (rest.length > 0 || topology.startsWith('-')) {
+  process.stderr.write('Usage: npm run mesh:keys:compose [-- <topology>]   (default split-tcp)\n');
+  process.exitCode = 2;
+} else {
+  try {
+    const { master, files } = writeComposeMeshKeys({
+      dir: COMPOSE_MESH_KEYS_DIR,
+      topology,
+      cwd: process.cwd(),
+      env: process.env,
+    });
+    process.stdout.write(
+      `${master === 'created' ? 'Made a new master' : 'Kept the master'} in ${COMPOSE_MESH_KEYS_DIR}/master (keep it out of the containers);\n` +
+        `wrote ${files.length} keys files (0600) for topology ${topology}: ${files.map((file) => file.split('/').at(-1)).join(', ')}\n`,
+    );
+  } catch (error) {
+    if (!(error instanceof ComposeMeshKeysError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+  }
+}

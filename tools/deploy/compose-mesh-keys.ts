@@ -1,0 +1,92 @@
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadTopology } from '@seam/runtime';
+import { runMeshKeys } from '../mesh-keys/mesh-keys.cli.js';
+
+/** Where the Compose files expect the keys, from the repository root. */
+export const COMPOSE_MESH_KEYS_DIR = 'deploy/mesh-keys';
+/** The topology the keys are derived for when none is given: compose.yaml's. */
+export const COMPOSE_DEFAULT_TOPOLOGY = 'split-tcp';
+
+/** What {@link writeComposeMeshKeys} needs. */
+export interface ComposeMeshKeysOptions {
+  /** The folder to write (created 0700); relative to `cwd`. */
+  readonly dir: string;
+  /** The topology whose processes get keys. */
+  readonly topology: string;
+  /** Base of `dir` and of `SEAM_TOPOLOGY_FILE`. */
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** What was written: the processes' files, and whether the master was made now or kept. */
+export interface ComposeMeshKeys {
+  readonly master: 'created' | 'kept';
+  /** `<process>.json` per process of the topology: `monolith` and one per service module. */
+  readonly files: readonly string[];
+}
+
+/** The keys could not be derived (bad topology or master): the message is mesh:keys' own, never a key. */
+export class ComposeMeshKeysError extends Error {
+  override readonly name = 'ComposeMeshKeysError';
+}
+
+/**
+ * Writes the mesh keys of every process of a topology for Docker Compose: `<dir>/<process>.json`
+ * (the document `SEAM_MESH_KEYS_FILE` names), each 0600, derived by `npm run mesh:keys` from the
+ * master in `<dir>/master` — made on the first run, then kept, so that running it again (say,
+ * after a module is added) gives every process the same pair keys as before. Files are written
+ * to a temporary name and renamed, so a file is never readable with looser permissions or half
+ * written.
+ *
+ * @throws ComposeMeshKeysError for a topology or master that mesh:keys refuses.
+ */
+export function writeComposeMeshKeys({ dir, topology, cwd, env }: ComposeMeshKeysOptions): ComposeMeshKeys {
+  const folder = resolve(cwd, dir);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  chmodSync(folder, 0o700);
+  const masterFile = join(folder, 'master');
+  const created = !existsSync(masterFile);
+  if (created) writePrivate(masterFile, meshKeys(['--new-master'], cwd, env));
+  const topologyEnv = {
+    ...env,
+    SEAM_TOPOLOGY: topology,
+    ...(env.SEAM_TOPOLOGY_FILE && { SEAM_TOPOLOGY_FILE: resolve(cwd, env.SEAM_TOPOLOGY_FILE) }),
+  };
+  let processes: string[];
+  try {
+    processes = ['monolith', ...loadTopology(topologyEnv).services.map(({ module }) => module)];
+  } catch (error) {
+    throw new ComposeMeshKeysError(`mesh:keys:compose: ${(error as Error).message}`);
+  }
+  const files = processes.map((name) => {
+    const file = join(folder, `${name}.json`);
+    writePrivate(file, meshKeys(['--master-file', masterFile, '--process', name, '--topology', topology], cwd, env));
+    return file;
+  });
+  return { master: created ? 'created' : 'kept', files };
+}
+
+function meshKeys(args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
+  let stdout = '';
+  let stderr = '';
+  const status = runMeshKeys(args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    cwd,
+    env,
+  });
+  if (status !== 0) throw new ComposeMeshKeysError(stderr.split('\n\n')[0]!.trim());
+  return stdout;
+}
+
+function writePrivate(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, file);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+}
