@@ -81,15 +81,19 @@ describe('NetworkPolicies from the contracts', () => {
       expect(policiesOf(objects).flatMap(schemaErrors)).toEqual([]);
     });
 
-    it("admits orders' pods to payments (its only caller) and not the edge", () => {
+    it("admits only orders' pods to payments (its only caller; it subscribes to nothing)", () => {
       const payments = admitted(objects, 'payments');
-      expect(payments['seam-tcp']).toContain('orders');
-      expect(payments['seam-tcp']).not.toContain('monolith');
+      expect(payments['seam-tcp']).toEqual(['orders']);
       expect(payments.http).toEqual(['scraper']);
     });
 
-    it('admits the edge (the monolith) to identity, whose entries name EDGE', () => {
-      expect(admitted(objects, 'identity')['seam-tcp']).toContain('monolith');
+    it("admits the edge (the monolith) to identity, whose entries name EDGE, and orders' relay", () => {
+      // orders' order events name identity among their subscribers: the only relay that reaches it.
+      expect(admitted(objects, 'identity')['seam-tcp']).toEqual(['monolith', 'orders']);
+    });
+
+    it('admits no relay to orders, whose events no contract lets it take', () => {
+      expect(admitted(objects, 'orders')['seam-tcp']).toEqual(['monolith']);
     });
 
     it('opens the public HTTP port of the edge to anyone, and its internal port to the scraper only', () => {
@@ -127,17 +131,38 @@ describe('NetworkPolicies from the contracts', () => {
       access: contractAccess(root),
     });
 
-    it('admits exactly the callers, the publisher of a subscribed event, and the relays', () => {
-      // teller: its caller, and the relay that asks every module for its subscriptions.
+    it('admits exactly the callers and the publishers of the events a module may take', () => {
+      // teller is vault's caller; the monolith hosts EDGE and SEED.
       expect(admitted(objects, 'vault')['seam-tcp']).toEqual(['monolith', 'teller']);
       expect(admitted(objects, 'teller')['seam-tcp']).toEqual(['monolith']);
-      // lobby declares no event, so runs no relay that needs to reach vault.
-      expect(admitted(objects, 'vault')['seam-tcp']).not.toContain('lobby');
-      expect(admitted(objects, 'lobby')['seam-tcp']).toEqual(['monolith', 'teller']);
+      // teller's event names only ledger: its relay asks nobody else, so lobby keeps it out.
+      expect(admitted(objects, 'lobby')['seam-tcp']).toEqual(['monolith']);
+      expect(contractAccess(root).callers.get('ledger')?.get('teller')).toEqual([
+        'ledger.$subscriptions',
+        'ledger.$deliver',
+      ]);
     });
 
     it('opens an ANY_CALLER door to every source', () => {
       expect(admitted(objects, 'ledger')['seam-tcp']).toEqual(['*']);
+    });
+  });
+
+  describe('of an event anyone may take', () => {
+    const root = fixtureRoot('bells', {
+      bell: contract('bell', "  rung: event({ pattern: 'bell.bell.rung', subscribers: [ANY_CALLER], payload: C }),"),
+      vault: contract('vault', "  open: request({ pattern: 'vault.open', callers: [EDGE], request: A, response: B }),"),
+      lobby: contract('lobby', "  walk: request({ pattern: 'lobby.walk', callers: [EDGE], request: A, response: B }),"),
+    });
+    const objects = kubernetesManifests(splitTcp(['bell', 'vault', 'lobby']), {
+      image: IMAGE,
+      access: contractAccess(root),
+    });
+
+    it("admits the publisher's relay to every other module, and opens the publisher to no one", () => {
+      expect(admitted(objects, 'vault')['seam-tcp']).toEqual(['bell', 'monolith']);
+      expect(admitted(objects, 'lobby')['seam-tcp']).toEqual(['bell', 'monolith']);
+      expect(admitted(objects, 'bell')['seam-tcp']).toBeUndefined();
     });
   });
 

@@ -49,11 +49,10 @@ const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
  * the rules of the door (`libs/seam/transport/src/door/caller-permission.ts`) lifted to modules:
  *
  * - the `callers` of each of its request entries (`*` alone: anyone);
- * - `<module>.$deliver`: the module that publishes an event the module subscribes to;
- * - `<module>.$subscriptions`: any module with a relay. Every relay asks every module it can
- *   reach which events it takes before delivering one, and an event waits while a module cannot
- *   be asked, so each module that declares an event (and so may have one to deliver) must reach
- *   every other module.
+ * - `<module>.$subscriptions` and `<module>.$deliver`: the module publishing an event whose
+ *   `subscribers` name the module, or are `[ANY_CALLER]` (then every other module). A relay asks
+ *   only those modules which events they take, then delivers to those that do
+ *   (`libs/seam/messaging/src/subscriber-directory.ts`); its own module it reaches in-process.
  *
  * @param contracts what `readContracts` of `tools/architecture/allowed-calls.mjs` found.
  * @returns module → caller name → the patterns (or `$deliver`/`$subscriptions`) it may call there.
@@ -79,19 +78,35 @@ export function contractCallers(
     if (entry.allowed.includes(ANY_CALLER) && entry.allowed.length > 1)
       throw new ContractAccessError(`"${entry.pattern}": "*" (ANY_CALLER) must stand alone in its list`);
     for (const name of entry.allowed) {
-      if (name === ANY_CALLER) {
-        admit(entry.module, ANY_CALLER, entry.pattern);
-        continue;
-      }
-      checkName(name, `${entry.kind === 'request' ? 'caller' : 'subscriber'} of "${entry.pattern}"`);
-      if (entry.kind === 'request') admit(entry.module, name, entry.pattern);
-      else admit(name, entry.module, `${name}.$deliver`);
+      if (name !== ANY_CALLER)
+        checkName(name, `${entry.kind === 'request' ? 'caller' : 'subscriber'} of "${entry.pattern}"`);
     }
   }
-  const relays = new Set(entries.filter((entry) => entry.kind === 'event').map((entry) => entry.module));
-  for (const module of byModule.keys())
-    for (const relay of relays) if (relay !== module) admit(module, relay, `${module}.$subscriptions`);
+  const publicEvents: ContractEntryInfo[] = [];
+  for (const entry of entries) {
+    if (entry.kind === 'request') {
+      for (const name of entry.allowed) admit(entry.module, name, entry.pattern);
+    } else if (entry.allowed.length === 1 && entry.allowed[0] === ANY_CALLER) {
+      publicEvents.push(entry);
+    } else {
+      for (const name of entry.allowed) admitRelay(admit, name, entry.module);
+    }
+  }
+  // An event anyone may take goes to every module that declares entries (so runs a server).
+  const modules = new Set(entries.map((entry) => entry.module));
+  for (const entry of publicEvents) for (const module of modules) admitRelay(admit, module, entry.module);
   return byModule;
+}
+
+/** Admits `publisher`'s relay to `subscriber`: it asks what the module takes, then delivers. */
+function admitRelay(
+  admit: (module: string, caller: string, reason: string) => void,
+  subscriber: string,
+  publisher: string,
+): void {
+  if (subscriber === publisher) return; // A relay reaches its own module in-process.
+  admit(subscriber, publisher, `${subscriber}.$subscriptions`);
+  admit(subscriber, publisher, `${subscriber}.$deliver`);
 }
 
 function checkName(name: string, what: string): void {
