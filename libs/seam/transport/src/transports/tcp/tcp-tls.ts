@@ -100,21 +100,30 @@ function isIp(host: string): boolean {
 }
 
 /**
- * Closes every connection to `server` that has not completed its TLS handshake within
- * `timeoutMs` of connecting. Node's own `handshakeTimeout` only starts at the client's first
- * handshake message, so a peer that connects and sends nothing would hold a connection slot
- * (see `maxConnections`) for ever; Seam's first-frame timeout only starts once the handshake is
- * done.
+ * Reports every connection to `server` whose TLS handshake fails (no certificate, one the CA did
+ * not sign, plain TCP, a TLS version below 1.2) once, and closes those that have not completed
+ * it within `timeoutMs` of connecting. Node's own `handshakeTimeout` only starts at the client's
+ * first handshake message, so a peer that connects and sends nothing would otherwise hold a
+ * connection slot (see `maxConnections`) for ever: Seam's first-frame timeout only starts once
+ * the handshake is done.
  *
- * @param onTimeout told the peer (`address:port`) of each connection closed this way
+ * @param onFailure told the peer (`address:port`) and the reason of each failed handshake
  */
-export function closeUnfinishedHandshakes(server: Server, timeoutMs: number, onTimeout: (peer: string) => void): void {
+export function watchHandshakes(
+  server: Server,
+  timeoutMs: number,
+  onFailure: (peer: string, reason: string) => void,
+): void {
   const pending = new Map<string, NodeJS.Timeout>();
+  /** Peers closed here: the reset that follows is the same failure, already reported. */
+  const timedOut = new Set<string>();
+  const peerOf = (socket: Socket) => `${socket.remoteAddress}:${socket.remotePort}`;
   server.on('connection', (raw: Socket) => {
-    const peer = `${raw.remoteAddress}:${raw.remotePort}`;
+    const peer = peerOf(raw);
     const timer = setTimeout(() => {
       pending.delete(peer);
-      onTimeout(peer);
+      timedOut.add(peer);
+      onFailure(peer, `no TLS handshake within ${timeoutMs} ms`);
       raw.destroy();
     }, timeoutMs);
     timer.unref();
@@ -122,11 +131,21 @@ export function closeUnfinishedHandshakes(server: Server, timeoutMs: number, onT
     raw.once('close', () => {
       clearTimeout(timer);
       if (pending.get(peer) === timer) pending.delete(peer);
+      // Node reports the reset of a connection closed above after this, in the same turn or the next.
+      setImmediate(() => timedOut.delete(peer));
     });
   });
   server.on('secureConnection', (socket: Socket) => {
-    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    const peer = peerOf(socket);
     clearTimeout(pending.get(peer));
     pending.delete(peer);
+  });
+  server.on('tlsClientError', (error: Error, socket: Socket) => {
+    const peer = peerOf(socket);
+    clearTimeout(pending.get(peer));
+    pending.delete(peer);
+    if (!timedOut.has(peer)) onFailure(peer, error.message);
+    // Node only reports a handshake timeout: the connection would stay open, holding its slot.
+    socket.destroy();
   });
 }
