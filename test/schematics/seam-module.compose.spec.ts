@@ -61,6 +61,20 @@ const CASES: SchematicCase[] = [
   },
   { id: 'clash', options: { name: 'redis' }, files: { [COMPOSE]: fixtureText(COMPOSE) } },
   {
+    id: 'secrets',
+    options: { name: 'gift-cards' },
+    files: {
+      // The orders service's keys file, named but not defined: the copy cannot get one of its own.
+      'deploy/undefined.yaml': variant(COMPOSE, '  mesh-keys-orders:\n    file: ./mesh-keys/orders.json\n', ''),
+      // A secret every service shares is the copy's too; only the model's own is replaced.
+      'deploy/shared.yaml': variant(
+        COMPOSE,
+        '      - mesh-keys-orders\n',
+        '      - mesh-keys-orders\n      - source: ca-bundle\n        target: ca.pem\n',
+      ).replace('  mesh-keys-catalog:\n', '  ca-bundle:\n    file: ./tls/ca.pem\n  mesh-keys-catalog:\n'),
+    },
+  },
+  {
     id: 'on the repository',
     options: { name: LIVE_NAME },
     live: true,
@@ -98,7 +112,13 @@ describe('seam-module schematic: the Compose files', () => {
       expected = insertedBefore(
         expected,
         '  identity:\n',
-        '  gift-cards:\n    <<: *seam-service\n    environment:\n      <<: *seam-env\n      SEAM_APP: gift-cards-service\n      PORT: "9106"\n\n',
+        '  gift-cards:\n    <<: *seam-service\n    environment:\n      <<: *seam-env\n      SEAM_APP: gift-cards-service\n      PORT: "9106"\n      SEAM_MESH_KEYS_FILE: /run/secrets/mesh-keys-gift-cards\n    secrets:\n      - mesh-keys-gift-cards\n\n',
+      );
+      // Its own keys file, not a copy of the orders service's.
+      expected = insertedBefore(
+        expected,
+        '  mesh-keys-identity:\n',
+        '  mesh-keys-gift-cards:\n    file: ./mesh-keys/gift-cards.json\n',
       );
       expect(generated('fixture')[COMPOSE]).toBe(expected);
     });
@@ -120,7 +140,7 @@ describe('seam-module schematic: the Compose files', () => {
         `${SPLIT_REDIS}: service gift-cards (a copy of orders) in topology split-redis, SEAM_GIFT_CARDS_ADDRESS=redis://redis:6379`,
       );
       expect(logs).toContain(
-        `${COMPOSE}: service gift-cards (a copy of orders) in topology split-tcp, SEAM_GIFT_CARDS_ADDRESS=tcp://gift-cards:4106, PORT 9106, awaited by monolith`,
+        `${COMPOSE}: service gift-cards (a copy of orders) in topology split-tcp, SEAM_GIFT_CARDS_ADDRESS=tcp://gift-cards:4106, PORT 9106, its own secret mesh-keys-gift-cards, awaited by monolith`,
       );
       expect(logs.filter((line) => line.startsWith('Not generated'))).toEqual([]);
     });
@@ -128,7 +148,13 @@ describe('seam-module schematic: the Compose files', () => {
     it('goes first when its name sorts first, keeping one blank line between services', () => {
       const text = generated('first in order')[COMPOSE]!;
       expect(text).toContain('services:\n  accounts:\n    <<: *seam-service\n');
-      expect(text).toContain('      PORT: "9106"\n\n  catalog:\n');
+      expect(text).toContain(
+        '      PORT: "9106"\n      SEAM_MESH_KEYS_FILE: /run/secrets/mesh-keys-accounts\n    secrets:\n      - mesh-keys-accounts\n\n  catalog:\n',
+      );
+      // First among the secrets too, under the comment that heads them.
+      expect(text).toContain(
+        "secrets:\n  # Each process's own keys file, mounted into its service only.\n  mesh-keys-accounts:\n    file: ./mesh-keys/accounts.json\n  mesh-keys-catalog:\n",
+      );
       expect(text).toContain('    depends_on:\n      accounts:\n        condition: service_healthy\n      catalog:\n');
     });
   });
@@ -179,6 +205,34 @@ describe('seam-module schematic: the Compose files', () => {
     });
   });
 
+  describe('secrets', () => {
+    it('leaves a file alone when the copied service names a keys secret the file does not define', () => {
+      expect(generated('secrets')['deploy/undefined.yaml']).toBe(
+        variant(COMPOSE, '  mesh-keys-orders:\n    file: ./mesh-keys/orders.json\n', ''),
+      );
+      expect(results.get('secrets')!.logs).toContain(
+        'Not generated: deploy/undefined.yaml lists modules, but its service orders uses the secret mesh-keys-orders, which the file does not define; add gift-cards there by hand when it should be deployed.',
+      );
+    });
+
+    it("gives the copy its own keys and the shared secrets, never the copied service's keys", () => {
+      type Services = Record<string, { secrets?: unknown[]; environment: Record<string, string> }>;
+      const file = parse(generated('secrets')['deploy/shared.yaml']!, { merge: true }) as {
+        services: Services;
+        secrets: Record<string, { file: string }>;
+      };
+      expect(file.services['gift-cards']!.secrets).toEqual([
+        'mesh-keys-gift-cards',
+        { source: 'ca-bundle', target: 'ca.pem' },
+      ]);
+      expect(file.services['gift-cards']!.environment.SEAM_MESH_KEYS_FILE).toBe('/run/secrets/mesh-keys-gift-cards');
+      expect(file.services.orders!.secrets).toEqual(['mesh-keys-orders', { source: 'ca-bundle', target: 'ca.pem' }]);
+      expect(file.secrets['mesh-keys-gift-cards']).toEqual({ file: './mesh-keys/gift-cards.json' });
+      expect(file.secrets['ca-bundle']).toEqual({ file: './tls/ca.pem' });
+      expect(Object.keys(file.secrets).filter((name) => name.startsWith('ca-bundle'))).toEqual(['ca-bundle']);
+    });
+  });
+
   describe("the repository's own Compose files, whatever modules they run by now", () => {
     let files: Record<string, string>;
     let scratch: string;
@@ -217,6 +271,12 @@ describe('seam-module schematic: the Compose files', () => {
         expect(service.environment[overrideName(LIVE_NAME)]).toBe(`tcp://${LIVE_NAME}:${new URL(tcp.service).port}`);
       }
       expect(Object.keys(base.monolith!.depends_on!)).toContain(LIVE_NAME);
+      // Its own mesh keys, in the file the generator writes for it, and no other process's.
+      const keys = `mesh-keys-${LIVE_NAME}`;
+      expect((base[LIVE_NAME] as { secrets?: unknown }).secrets).toEqual([keys]);
+      expect(base[LIVE_NAME]!.environment.SEAM_MESH_KEYS_FILE).toBe(`/run/secrets/${keys}`);
+      const definitions = (parse(files[COMPOSE]!) as { secrets: Record<string, { file: string }> }).secrets;
+      expect(definitions[keys]).toEqual({ file: `./mesh-keys/${LIVE_NAME}.json` });
       const redis = (parse(files[SPLIT_REDIS]!, { merge: true }) as { services: Services }).services;
       expect(redis[LIVE_NAME]!.environment[overrideName(LIVE_NAME)]).toBe('redis://redis:6379');
     });

@@ -1,7 +1,8 @@
 // @ts-check
 // A new module's service in a Docker Compose file: a copy of a module service the file already
 // has, with the new module's app, address, HTTP port and replicas taken from its placement in the
-// file's topology (topologies.json, as the generator has just written it). Edited with the `yaml`
+// file's topology (topologies.json, as the generator has just written it), and secrets of its own
+// where the copied service has its own (the mesh keys file: `mesh-keys-<module>`). Edited with the `yaml`
 // package's Document API, so comments, anchors, aliases, quoting and blank lines stay as written.
 //
 // `yaml` is a devDependency of the repository, resolved from there like @angular-devkit is.
@@ -103,11 +104,21 @@ function addToCompose(text, name, modules, topologies) {
   const modelPair = /** @type {YamlPair} */ (services.items.find((pair) => serviceName(pair) === model));
   if (!isMap(modelPair.value)) return { problem: `its service ${model} is not a map to copy` };
   const service = /** @type {YamlMap} */ (modelPair.value.clone());
+  // The model's own secrets (its mesh keys: `mesh-keys-orders`) are not the copy's: it gets its own.
+  const secrets = ownSecrets(service, model).map((secret) => ({ secret, renamed: renamedFor(secret, model, name) }));
+  const definitions = doc.get('secrets', true);
+  for (const { secret, renamed } of secrets) {
+    if (!isMap(definitions) || !definitions.has(secret))
+      return { problem: `its service ${model} uses the secret ${secret}, which the file does not define` };
+    if (definitions.has(renamed)) return { problem: `it defines a secret ${renamed} already` };
+  }
+  const renames = new Map(secrets.map(({ secret, renamed }) => [secret, renamed]));
   visit(service, {
     Scalar(key, node) {
       if (key === 'key') return;
       if (node.value === `${model}-service`) node.value = `${name}-service`;
       else if (node.value === model) node.value = name;
+      else if (typeof node.value === 'string') node.value = withSecretRenamed(node.value, renames);
     },
   });
   // A container name and published host ports must be unique in a stack: the copy gets neither.
@@ -143,6 +154,26 @@ function addToCompose(text, name, modules, topologies) {
     dependants.push(serviceName(pair));
   }
 
+  for (const { secret, renamed } of secrets) {
+    const definitions = /** @type {YamlMap} */ (doc.get('secrets', true));
+    const copied = /** @type {import('yaml').Node} */ (definitions.get(secret, true));
+    const definition = /** @type {import('yaml').Node} */ (copied.clone());
+    visit(definition, {
+      Scalar(key, node) {
+        if (key !== 'key' && typeof node.value === 'string') node.value = withFileRenamed(node.value, model, name);
+      },
+    });
+    const at = insertionIndex(definitions.items.map(serviceName), renamed);
+    const key = doc.createNode(renamed);
+    // A comment above the first secret is about them all: it stays first.
+    const first = definitions.items[0];
+    if (at === 0 && first && isScalar(first.key) && first.key.commentBefore) {
+      key.commentBefore = first.key.commentBefore;
+      first.key.commentBefore = undefined;
+    }
+    definitions.items.splice(at, 0, doc.createPair(key, definition));
+  }
+
   const names = services.items.map(serviceName);
   const at = insertionIndex(names, name);
   const key = doc.createNode(name);
@@ -157,6 +188,7 @@ function addToCompose(text, name, modules, topologies) {
     ...addresses.slice(0, 1).map(({ value }) => `${addressKey(name)}=${value}`),
     ...(httpPort === undefined ? [] : [`PORT ${httpPort}`]),
     ...(replicas > 1 ? [`${replicas} replicas`] : []),
+    ...secrets.map(({ renamed }) => `its own secret ${renamed}`),
     ...(dependants.length > 0 ? [`awaited by ${dependants.join(', ')}`] : []),
   ];
   return { text: doc.toString(PRINT), summary: summary.join(', ') };
@@ -177,6 +209,55 @@ function setPort(environment, port) {
       if (isScalar(item) && String(item.value).startsWith('PORT=')) item.value = `PORT=${port}`;
     }
   }
+}
+
+/**
+ * The secrets a service lists (short syntax or `source:`) that are its own: named after its module
+ * as `<something>-<module>`, the way the mesh keys are (`mesh-keys-orders`).
+ * @param {YamlMap} service
+ * @param {string} model
+ * @returns {string[]}
+ */
+function ownSecrets(service, model) {
+  const listed = service.get('secrets', true);
+  if (!isSeq(listed)) return [];
+  return listed.items
+    .map((item) => (isScalar(item) ? item.value : isMap(item) ? item.get('source') : undefined))
+    .filter((secret) => typeof secret === 'string' && secret.endsWith(`-${model}`))
+    .map(String);
+}
+
+/** `mesh-keys-orders` for `gift-cards`: `mesh-keys-gift-cards`. */
+const renamedFor = (/** @type {string} */ secret, /** @type {string} */ model, /** @type {string} */ name) =>
+  `${secret.slice(0, -model.length)}${name}`;
+
+/**
+ * A value of the copied service with the model's secrets renamed: the secret itself, or a path
+ * that ends in it (`/run/secrets/mesh-keys-orders`, what SEAM_MESH_KEYS_FILE names).
+ * @param {string} value
+ * @param {Map<string, string>} renames
+ */
+function withSecretRenamed(value, renames) {
+  for (const [secret, renamed] of renames) {
+    if (value === secret) return renamed;
+    if (value.endsWith(`/${secret}`)) return `${value.slice(0, -secret.length)}${renamed}`;
+  }
+  return value;
+}
+
+/**
+ * A value of the copied secret definition with the model's file renamed: `./mesh-keys/orders.json`
+ * becomes `./mesh-keys/gift-cards.json`. Other values (an environment variable's name) stay.
+ * @param {string} value
+ * @param {string} model
+ * @param {string} name
+ */
+function withFileRenamed(value, model, name) {
+  const slash = value.lastIndexOf('/');
+  const file = value.slice(slash + 1);
+  if (file === model || file.startsWith(`${model}.`))
+    return `${value.slice(0, slash + 1)}${name}${file.slice(model.length)}`;
+  return value;
 }
 
 /**
