@@ -1,5 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -66,7 +75,7 @@ describe('writeComposeMeshKeys', () => {
     const attempt = () => writeComposeMeshKeys({ dir, topology: 'nope', cwd: REPOSITORY_ROOT, env: {} });
     expect(attempt).toThrow(ComposeMeshKeysError);
     expect(attempt).toThrow(/unknown topology "nope"/);
-    expect(readdirSync(dir).filter((name) => name.endsWith('.json'))).toEqual([]);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('refuses a master that is not base64url text, quoting none of it', () => {
@@ -77,6 +86,22 @@ describe('writeComposeMeshKeys', () => {
     expect(attempt).toThrow(/must hold base64url text/);
     expect(attempt).not.toThrow(/s3cr3t/);
   });
+
+  it('is the npm script mesh:keys:compose, which refuses stray arguments with exit status 2', () => {
+    const scripts = (JSON.parse(repositoryFile('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['mesh:keys:compose']).toBe(
+      'node --import @swc-node/register/esm-register tools/deploy/compose-mesh-keys.main.ts',
+    );
+    const run = spawnSync(
+      process.execPath,
+      ['--import', '@swc-node/register/esm-register', 'tools/deploy/compose-mesh-keys.main.ts', 'split-tcp', '--force'],
+      { cwd: REPOSITORY_ROOT, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect({ status: run.status, stderr: run.stderr }).toEqual({
+      status: 2,
+      stderr: expect.stringContaining('Usage: npm run mesh:keys:compose'),
+    });
+  }, 30_000);
 
   it('writes where git and the image build never look', () => {
     expect(repositoryFile('.gitignore')).toMatch(new RegExp(`^${COMPOSE_MESH_KEYS_DIR}/$`, 'm'));

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadTopology } from '@seam/runtime';
+import { loadTopology, TopologyError } from '@seam/runtime';
 import { runMeshKeys } from '../mesh-keys/mesh-keys.cli.js';
 
 /** Where the Compose files expect the keys, from the repository root. */
@@ -42,12 +42,6 @@ export class ComposeMeshKeysError extends Error {
  * @throws ComposeMeshKeysError for a topology or master that mesh:keys refuses.
  */
 export function writeComposeMeshKeys({ dir, topology, cwd, env }: ComposeMeshKeysOptions): ComposeMeshKeys {
-  const folder = resolve(cwd, dir);
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
-  chmodSync(folder, 0o700);
-  const masterFile = join(folder, 'master');
-  const created = !existsSync(masterFile);
-  if (created) writePrivate(masterFile, meshKeys(['--new-master'], cwd, env));
   const topologyEnv = {
     ...env,
     SEAM_TOPOLOGY: topology,
@@ -57,8 +51,16 @@ export function writeComposeMeshKeys({ dir, topology, cwd, env }: ComposeMeshKey
   try {
     processes = ['monolith', ...loadTopology(topologyEnv).services.map(({ module }) => module)];
   } catch (error) {
-    throw new ComposeMeshKeysError(`mesh:keys:compose: ${(error as Error).message}`);
+    if (!(error instanceof TopologyError)) throw error;
+    throw new ComposeMeshKeysError(`mesh:keys:compose: ${error.message}`);
   }
+  // Only a topology that loads gets a folder and a master.
+  const folder = resolve(cwd, dir);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  chmodSync(folder, 0o700);
+  const masterFile = join(folder, 'master');
+  const created = !existsSync(masterFile);
+  if (created) writePrivate(masterFile, meshKeys(['--new-master'], cwd, env));
   const files = processes.map((name) => {
     const file = join(folder, `${name}.json`);
     writePrivate(file, meshKeys(['--master-file', masterFile, '--process', name, '--topology', topology], cwd, env));
