@@ -1,10 +1,14 @@
 // `npm run mesh:keys:compose [-- <topology>]`: see compose-mesh-keys.ts and deploy/compose.yaml.
+import { statSync } from 'node:fs';
 import {
   COMPOSE_DEFAULT_TOPOLOGY,
   COMPOSE_MESH_KEYS_DIR,
   ComposeMeshKeysError,
   writeComposeMeshKeys,
 } from './compose-mesh-keys.js';
+
+/** The user deploy/Dockerfile runs as (`USER 1000:1000`). */
+const IMAGE_UID = 1000;
 
 const [topology = COMPOSE_DEFAULT_TOPOLOGY, ...rest] = process.argv.slice(2);
 if (rest.length > 0 || topology.startsWith('-')) {
@@ -22,6 +26,12 @@ if (rest.length > 0 || topology.startsWith('-')) {
       `${master === 'created' ? 'Made a new master' : 'Kept the master'} in ${COMPOSE_MESH_KEYS_DIR}/master (keep it out of the containers);\n` +
         `wrote ${files.length} keys files (0600) for topology ${topology}: ${files.map((file) => file.split('/').at(-1)).join(', ')}\n`,
     );
+    // Compose bind-mounts a file secret with its owner and mode: 0600 files must be the image user's.
+    const owner = statSync(files[0]!).uid;
+    if (owner !== IMAGE_UID)
+      process.stdout.write(
+        `The image runs as uid ${IMAGE_UID} and these files belong to uid ${owner}: on Linux, \`sudo chown ${IMAGE_UID} ${COMPOSE_MESH_KEYS_DIR}/*.json\` before \`docker compose up\`.\n`,
+      );
   } catch (error) {
     if (!(error instanceof ComposeMeshKeysError)) throw error;
     process.stderr.write(`${error.message}\n`);
