@@ -4,6 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { builtEntry, ensureBuilt, freePort, spawnService } from '@seam/testing';
+import { deriveMeshKeys } from '@seam/transport';
+
+const paymentsKeys = JSON.stringify(
+  deriveMeshKeys({
+    master: Buffer.alloc(32, 2),
+    keyIds: ['k1'],
+    self: ['payments'],
+    identities: ['payments', 'orders', 'edge'],
+  }),
+);
 
 const MODULES = ['identity', 'catalog', 'inventory', 'payments', 'orders'];
 
@@ -89,6 +99,12 @@ describe('a bad topology never half-starts (built apps as processes)', () => {
     expect(output).toContain('This is the payments service, but in topology "monolith" payments runs in the monolith');
   });
 
+  it('a service of a split topology without mesh keys: refuses to start, naming the variables and the opt-out', async () => {
+    const { output } = await refusal('payments-service', { SEAM_TOPOLOGY: 'mixed', SEAM_MESH_KEYS: '' });
+    expect(output).toContain('The payments service could not start');
+    expect(output).toMatch(/SEAM_MESH_KEYS: this process talks to others .*SEAM_INSECURE_TRANSPORT=1/);
+  });
+
   describe('an address another process already holds', () => {
     let squatter: Server;
     let port: number;
@@ -104,6 +120,7 @@ describe('a bad topology never half-starts (built apps as processes)', () => {
       const { output } = await refusal('payments-service', {
         SEAM_TOPOLOGY: 'mixed',
         SEAM_PAYMENTS_ADDRESS: `tcp://127.0.0.1:${port}`,
+        SEAM_MESH_KEYS: paymentsKeys,
       });
       expect(output).toContain('The payments service could not start');
       expect(output).toMatch(/EADDRINUSE/);
