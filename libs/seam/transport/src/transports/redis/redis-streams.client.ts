@@ -6,12 +6,8 @@ import { type SeamError, UnavailableError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { moduleOfPattern } from '../server-core/handler-table.js';
-import {
-  type OutgoingPacket,
-  type ReplyCallback,
-  refuseUnsendable,
-  type SeamTransportClient,
-} from '../transport-client.js';
+import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../transport-client.js';
+import { refuseUnsendable } from '../transport-client.js';
 import { numsubProbe } from './heartbeat.js';
 import { Liveness } from './liveness.js';
 import { createRedisConnection, describeRedisUrl, unavailableAt, whenReady } from './redis-connection.js';
@@ -106,16 +102,9 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     const packet = signEvent(this.options.auth, event);
     await this.connect();
     const entry = JSON.stringify({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata });
+    const stream = redisKeys.events(packet.pattern);
     try {
-      await this.commands!.xadd(
-        redisKeys.events(packet.pattern),
-        'MAXLEN',
-        '~',
-        MAX_EVENT_STREAM_LENGTH,
-        '*',
-        'p',
-        entry,
-      );
+      await this.commands!.xadd(stream, 'MAXLEN', '~', MAX_EVENT_STREAM_LENGTH, '*', PACKET_FIELD, entry);
     } catch (error) {
       throw this.unavailable(error);
     }
