@@ -43,7 +43,7 @@ export {
   type SeamRedisSecurity,
   type SeamRedisTlsOptions,
 } from './transports/redis/redis-tls.js';
-export { redisAclFor, type RedisAclSubject } from './transports/redis/redis-acl.js';
+export { redisAclFor, type RedisAclSubject, type RedisAclUser } from './transports/redis/redis-acl.js';
 export { copyAsJson, assertTransmittable } from './wire/json-copy.js';
 export * from './wire/limits.js';
 export { MeshKeys, MeshKeysError, type MeshKeysDocument, MIN_MESH_KEY_BYTES, pairName } from './auth/mesh-keys.js';

@@ -1,87 +1,112 @@
 import { createHash } from 'node:crypto';
 import { redisKeys } from './redis-keys.js';
 
-/** What one module does through Redis, which is all its ACL user may do. */
+/** What one process does through Seam's Redis streams transport: all its ACL user may do. */
 export interface RedisAclSubject {
-  /** The module (its service logs in as this user); `seam-<module>` unless `username` says otherwise. */
-  module: string;
-  /** The modules it calls (requests and their replies). */
-  calls?: readonly string[];
-  /** The event patterns it handles (another module's events it consumes through its group). */
-  subscribes?: readonly string[];
-  /** ACL user name (default `seam-<module>`). */
-  username?: string;
-  /** The user's password: only its SHA-256 reaches the output, so the lines can be stored in a repository. */
+  /** The ACL user name, e.g. `seam-orders`. */
+  username: string;
+  /** Its password: only its SHA-256 reaches the rules, so they can be kept in a repository. */
   password: string;
+  /** The modules this process serves through Redis (one for a service). */
+  hosts: readonly string[];
+  /** The modules it calls through Redis. */
+  calls?: readonly string[];
+  /** The event patterns its hosted modules handle (other modules' events, read through their groups). */
+  subscribes?: readonly string[];
+  /** The event patterns it publishes (default: each hosted module's own, `<module>.*`). */
+  publishes?: readonly string[];
+}
+
+/** An ACL user as rules ({@link RedisAclUser.args} for a client library) and as a `redis-cli` command line. */
+export interface RedisAclUser {
+  username: string;
+  /** The arguments of `ACL SETUSER <username>`, one rule or selector each. */
+  rules: string[];
+  /** `ACL SETUSER …` with selectors quoted, for `redis-cli`. */
+  command: string;
 }
 
 const MODULE_NAME = /^[a-z][a-z0-9-]{0,62}$/;
-/** Characters that stay literal in a Redis glob and cannot split an ACL rule. */
-const PATTERN = /^[A-Za-z0-9._:-]{1,200}$/;
+/** Characters that stay literal in a Redis glob and cannot split or widen an ACL rule. */
+const LITERAL = /^[A-Za-z0-9._:-]{1,200}$/;
+/** `openssl rand -hex 32` gives 64; anything much shorter can be guessed offline from its hash. */
+const MIN_PASSWORD_LENGTH = 16;
 
 /**
- * The `ACL SETUSER` command (one line, for `redis-cli` or an ACL file without its leading
- * `ACL SETUSER`) creating the least-privileged user of `module` for Seam's streams transport
- * (Redis 7 selectors). Derived from the names in `redis-keys.ts`; the user may:
- * - as a server: create its group on, read, acknowledge and trim its own request stream
- *   (`seam:rq:<module>`) and the event streams of `subscribes`; publish replies (`seam:rp:*`,
- *   whose names are 128 random bits) and its heartbeats (`seam:hb:<module>`); hold its presence
- *   subscriptions (`seam:pr:m:<module>`, `seam:pr:r:*`);
- * - as a client: append to, inspect and clean up the request streams of `calls`, subscribe to
- *   their heartbeats and to reply channels, count presence subscribers (`PUBSUB NUMSUB` only:
- *   `PUBSUB CHANNELS` would list every client's reply channel), and append its own events
- *   (`seam:ev:<module>.*`).
- * Nothing else: no other module's request stream, no `KEYS`/`SCAN`, no admin or scripting commands.
+ * The least-privileged Redis 7 ACL user of a process on Seam's streams transport, derived from the
+ * names in `redis-keys.ts`. The user may only:
+ * - as the server of `hosts`: create its group on, read, acknowledge and delete entries of its
+ *   own request streams (`seam:rq:<hosted>`) and the event streams of `subscribes`; publish
+ *   replies (`seam:rp:*`, whose names carry 128 random bits) and its heartbeats
+ *   (`seam:hb:<hosted>`); hold its presence subscriptions (`seam:pr:m:<hosted>`, `seam:pr:r:*`);
+ * - as a client of `calls`: append to, inspect and clean up their request streams, subscribe to
+ *   their heartbeats and to reply channels, and count presence subscribers (`PUBSUB NUMSUB`
+ *   only: `PUBSUB CHANNELS` would list every caller's reply channel);
+ * - append the events of `publishes`;
+ * - run what ioredis sends on connecting (`PING`, `INFO` ready check, `CLIENT SETNAME`,
+ *   `SELECT`).
+ * Nothing else: no other module's request stream, no `KEYS`/`SCAN`/`FLUSHALL`, no scripting or
+ * administration. Redis checks each command against the root rules and then each selector in
+ * turn, so a command is allowed only on the keys and channels its own selector lists.
  *
- * @throws Error for a module name or pattern that is not plain (it would widen or break the rule).
+ * @throws Error for a name that is not plain (it would widen or break a rule) or a short password.
  */
-export function redisAclFor(subject: RedisAclSubject): string {
-  const { module, calls = [], subscribes = [] } = subject;
-  const username = subject.username ?? `seam-${module}`;
-  for (const name of [module, ...calls])
+export function redisAclFor(subject: RedisAclSubject): RedisAclUser {
+  const { username, hosts, calls = [], subscribes = [] } = subject;
+  const publishes = subject.publishes ?? hosts.map((module) => `${module}.*`);
+  for (const name of [...hosts, ...calls])
     if (!MODULE_NAME.test(name)) throw new Error(`redisAclFor: "${name}" is not a module name`);
-  for (const text of [...subscribes, username])
-    if (!PATTERN.test(text)) throw new Error(`redisAclFor: "${text}" holds characters Redis would read as a glob`);
-  if (typeof subject.password !== 'string' || subject.password.length < 16)
+  for (const text of [username, ...subscribes, ...publishes.map((pattern) => pattern.replace(/\.\*$/, ''))])
+    if (!LITERAL.test(text)) throw new Error(`redisAclFor: "${text}" holds characters Redis would read as a glob`);
+  if (typeof subject.password !== 'string' || subject.password.length < MIN_PASSWORD_LENGTH)
     throw new Error(
-      'redisAclFor: the password must be at least 16 characters (generate it, e.g. openssl rand -hex 32)',
+      `redisAclFor: the password must be at least ${MIN_PASSWORD_LENGTH} characters (openssl rand -hex 32)`,
     );
   const hash = createHash('sha256').update(subject.password).digest('hex');
-  const own = redisKeys.requests(module);
-  const consumed = subscribes.map((pattern) => `~${redisKeys.events(pattern)}`);
+  const requests = (modules: readonly string[]) => modules.map((module) => `~${redisKeys.requests(module)}`);
   const rules = [
-    `ACL SETUSER ${username} reset on #${hash}`,
-    // What ioredis sends on every connection: ready check, names, database, keep-alive.
-    '-@all +ping +info +select +quit +echo +client|setname +client|setinfo +pubsub|numsub',
-    // Server: its own request stream and the event streams it consumes, through its group.
-    selector([`~${own}`, ...consumed], ['+xgroup|create', '+xreadgroup', '+xack']),
-    selector([`~${own}`], ['+xdel']),
-    // Server: replies to any caller, heartbeats and presence of this module only.
-    selector(['&' + redisKeys.replies('*'), '&' + redisKeys.heartbeats(module)], ['+publish']),
-    // Client: its own events.
-    selector([`~${redisKeys.events(`${module}.*`)}`], ['+xadd']),
-    // Client: the request streams of the modules it calls.
-    ...(calls.length === 0
-      ? []
-      : [
-          selector(
-            calls.map((callee) => `~${redisKeys.requests(callee)}`),
-            ['+xadd', '+xdel', '+xinfo|consumers', '+xpending', '+xgroup|delconsumer'],
-          ),
-        ]),
-    selector(
+    'reset',
+    'on',
+    `#${hash}`,
+    '-@all',
+    '+ping',
+    '+echo',
+    '+info',
+    '+select',
+    '+quit',
+    '+client|setname',
+    '+pubsub|numsub',
+    ...selector(
+      [...requests(hosts), ...subscribes.map((pattern) => `~${redisKeys.events(pattern)}`)],
+      ['+xgroup|create', '+xreadgroup', '+xack'],
+    ),
+    ...selector(requests(hosts), ['+xdel']),
+    ...selector(
+      hosts.length === 0
+        ? []
+        : [`&${redisKeys.replies('*')}`, ...hosts.map((module) => `&${redisKeys.heartbeats(module)}`)],
+      ['+publish'],
+    ),
+    ...selector(
+      publishes.map((pattern) => `~${redisKeys.events(pattern)}`),
+      ['+xadd'],
+    ),
+    ...selector(requests(calls), ['+xadd', '+xdel', '+xinfo|consumers', '+xpending', '+xgroup|delconsumer']),
+    ...selector(
       [
-        '&' + redisKeys.replies('*'),
-        '&' + redisKeys.modulePresence(module),
-        '&' + redisKeys.replicaPresence('*'),
-        ...calls.map((callee) => '&' + redisKeys.heartbeats(callee)),
+        ...(calls.length === 0 ? [] : [`&${redisKeys.replies('*')}`]),
+        ...calls.map((module) => `&${redisKeys.heartbeats(module)}`),
+        ...hosts.map((module) => `&${redisKeys.modulePresence(module)}`),
+        ...(hosts.length === 0 ? [] : [`&${redisKeys.replicaPresence('*')}`]),
       ],
       ['+subscribe', '+unsubscribe'],
     ),
   ];
-  return rules.join(' ');
+  const quoted = rules.map((rule) => (rule.startsWith('(') ? `"${rule}"` : rule));
+  return { username, rules, command: ['ACL', 'SETUSER', username, ...quoted].join(' ') };
 }
 
-function selector(resources: string[], commands: string[]): string {
-  return `(${[...resources, ...commands].join(' ')})`;
+/** A selector granting `commands` on `resources`, or nothing when there are no resources. */
+function selector(resources: readonly string[], commands: readonly string[]): string[] {
+  return resources.length === 0 ? [] : [`(${[...resources, ...commands].join(' ')})`];
 }

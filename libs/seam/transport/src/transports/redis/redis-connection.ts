@@ -59,3 +59,15 @@ export function unavailableAt(endpoint: string, reason: unknown): UnavailableErr
   const text = reason instanceof Error ? reason.message : String(reason);
   return new UnavailableError(`${endpoint} is unavailable: ${text}`, { endpoint });
 }
+
+/**
+ * Closes `redis` for good: politely (`QUIT`, which lets queued replies leave) when it is
+ * connected, at once otherwise. `QUIT` alone is refused while disconnected (no offline queue),
+ * which would leave ioredis reconnecting for ever — against a Redis that refuses the
+ * credentials, say — and the process unable to exit.
+ */
+export async function closeRedis(redis: Redis | undefined): Promise<void> {
+  if (!redis) return;
+  if (redis.status !== 'ready') return redis.disconnect();
+  await redis.quit().catch(() => redis.disconnect());
+}

@@ -10,7 +10,7 @@ import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../tran
 import { refuseUnsendable } from '../transport-client.js';
 import { numsubProbe } from './heartbeat.js';
 import { Liveness } from './liveness.js';
-import { createRedisConnection, describeRedisUrl, unavailableAt, whenReady } from './redis-connection.js';
+import { closeRedis, createRedisConnection, describeRedisUrl, unavailableAt, whenReady } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
 import {
   BATCH_FIELD,
@@ -115,7 +115,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     this.liveness.stop();
     const connections = [this.commands, this.subscriber];
     this.commands = this.subscriber = this.connecting = undefined;
-    await Promise.allSettled(connections.map((redis) => redis?.quit()));
+    await Promise.allSettled(connections.map(closeRedis));
   }
 
   override unwrap<T>(): T {

@@ -41,7 +41,7 @@ const MIN_VERSION = 'TLSv1.2';
 export function redisConnectionOptions(
   url: string,
   security: SeamRedisSecurity = {},
-): Pick<RedisOptions, 'host' | 'port' | 'db' | 'username' | 'password' | 'tls'> {
+): Pick<RedisOptions, 'host' | 'port' | 'db' | 'username' | 'password' | 'tls' | 'disableClientInfo'> {
   const { tls, ...address } = parseRedisUrl(url);
   if (!tls && security.tls)
     throw new Error(`Redis TLS settings are given but ${redisScheme(url)} is not rediss://: use a rediss:// URL`);
@@ -49,7 +49,13 @@ export function redisConnectionOptions(
     ...(security.username !== undefined && { username: security.username }),
     ...(security.password !== undefined && { password: security.password }),
   };
-  return { ...address, ...credentials, ...(tls && { tls: redisTlsOptions(address.host, security.tls) }) };
+  return {
+    ...address,
+    ...credentials,
+    ...(tls && { tls: redisTlsOptions(address.host, security.tls) }),
+    // CLIENT SETINFO (Redis 7.2+) is informational only; without it a least-privileged user needs no rule for it.
+    disableClientInfo: true,
+  };
 }
 
 function redisTlsOptions(host: string, tls: SeamRedisTlsOptions = {}): ConnectionOptions {
