@@ -12,7 +12,6 @@ import { corkUntilNextTick } from './cork.js';
 import { DEFAULT_MAX_SEND_BUFFER_BYTES, FrameSocket, type FrameSocketOptions } from './frame-socket.js';
 import { maxFrameChars, resolveTcpServerLimits, type TcpLimits, type TcpServerLimits } from './tcp-limits.js';
 import { type TcpRejectionCounts, TcpRejections } from './tcp-rejections.js';
-import { type SeamTlsOptions, tlsServerOptions } from './tcp-tls.js';
 import { type SeamTlsOptions, tlsServerOptions, watchHandshakes } from './tcp-tls.js';
 
 /** Options of {@link SeamTcpServer}. */
@@ -88,10 +87,6 @@ export class SeamTcpServer extends ServerTCP {
         `${peer?.remoteAddress}:${peer?.remotePort}`,
         `${limits.maxConnections} connections open`,
       ),
-    );
-    // A refused handshake (no certificate, another CA, plain TCP) never reaches bindHandler.
-    this.server.on('tlsClientError', (error: Error, socket: Socket) =>
-      this.rejected.record('tls-handshake', peerOf(socket), error.message),
     );
     // A refused or unfinished handshake (no certificate, another CA, plain TCP, silence) never reaches bindHandler.
     if (options.tls)
