@@ -2,6 +2,22 @@ import { describe, expect, it } from '@jest/globals';
 import { formatAddress, parseAddress, redact } from './address.js';
 
 describe('parseAddress', () => {
+  it('reads rediss and rediss-pubsub (TLS) addresses, keeping the scheme that asks for TLS', () => {
+    expect(parseAddress('rediss://seam-orders:pw@redis.internal:6380/1')).toEqual({
+      transport: 'redis',
+      url: 'rediss://seam-orders:pw@redis.internal:6380/1',
+      mode: 'streams',
+    });
+    expect(parseAddress('rediss-pubsub://redis.internal:6380')).toEqual({
+      transport: 'redis',
+      url: 'rediss://redis.internal:6380',
+      mode: 'pubsub',
+    });
+    for (const address of ['rediss://redis.internal:6380', 'rediss-pubsub://redis.internal:6380'])
+      expect(formatAddress(parseAddress(address))).toBe(address);
+    expect(redact('rediss://seam-orders:pw@redis.internal:6380')).toBe('rediss://seam-orders:***@redis.internal:6380');
+  });
+
   it('reads tcp, redis (streams) and redis-pubsub addresses', () => {
     expect(parseAddress('tcp://payments:4104')).toEqual({ transport: 'tcp', host: 'payments', port: 4104 });
     expect(parseAddress('tcp://[::1]:4104')).toEqual({ transport: 'tcp', host: '::1', port: 4104 });

@@ -1,14 +1,15 @@
 import type { Endpoint } from '@seam/transport';
 
 /** Transports a topology address may name, by URL scheme. */
-export const ADDRESS_SCHEMES = Object.freeze(['tcp', 'redis', 'redis-pubsub'] as const);
+export const ADDRESS_SCHEMES = Object.freeze(['tcp', 'redis', 'redis-pubsub', 'rediss', 'rediss-pubsub'] as const);
 
 /**
  * Parses a module address written as a URL — the one format of topology files and of the
  * `SEAM_<MODULE>_ADDRESS` overrides:
  * - `tcp://host:port` — Nest's TCP transport;
  * - `redis://host:port[/db]` — Seam's load-balanced Redis streams (replicas compete);
- * - `redis-pubsub://host:port[/db]` — Nest's stock Redis pub/sub wire format (one replica only).
+ * - `redis-pubsub://host:port[/db]` — Nest's stock Redis pub/sub wire format (one replica only);
+ * - `rediss://…`, `rediss-pubsub://…` — the same over TLS.
  *
  * @throws Error whose message says what is wrong with the address (never with its credentials).
  */
@@ -25,9 +26,11 @@ export function parseAddress(address: string): Endpoint {
     case 'tcp':
       return { transport: 'tcp', host: hostOf(url, address), port: portOf(url, address) };
     case 'redis':
-      return { transport: 'redis', url: redisUrl(url, address), mode: 'streams' };
+    case 'rediss':
+      return { transport: 'redis', url: redisUrl(url, address, scheme), mode: 'streams' };
     case 'redis-pubsub':
-      return { transport: 'redis', url: redisUrl(url, address), mode: 'pubsub' };
+    case 'rediss-pubsub':
+      return { transport: 'redis', url: redisUrl(url, address, scheme), mode: 'pubsub' };
     default:
       throw new Error(
         `unknown transport "${scheme}" in "${redact(address)}": expected one of ${ADDRESS_SCHEMES.map((known) => `${known}://`).join(', ')}`,
@@ -41,7 +44,7 @@ export function formatAddress(endpoint: Endpoint): string {
     case 'tcp':
       return `tcp://${endpoint.host}:${endpoint.port}`;
     case 'redis':
-      return endpoint.mode === 'pubsub' ? endpoint.url.replace(/^redis:/, 'redis-pubsub:') : endpoint.url;
+      return endpoint.mode === 'pubsub' ? endpoint.url.replace(/^(rediss?):/, '$1-pubsub:') : endpoint.url;
     case 'in-process':
       return 'in-process';
   }
@@ -66,10 +69,11 @@ function portOf(url: URL, address: string): number {
   return Number(url.port);
 }
 
-function redisUrl(url: URL, address: string): string {
+function redisUrl(url: URL, address: string, scheme: string): string {
   hostOf(url, address);
   const path = url.pathname.replace(/^\//, '');
   if (path !== '' && !/^\d+$/.test(path)) throw new Error(`"${redact(address)}": the Redis database must be a number`);
   const credentials = url.username || url.password ? `${url.username}${url.password ? `:${url.password}` : ''}@` : '';
-  return `redis://${credentials}${url.host}${path ? `/${path}` : ''}`;
+  const tls = scheme.startsWith('rediss');
+  return `${tls ? 'rediss' : 'redis'}://${credentials}${url.host}${path ? `/${path}` : ''}`;
 }

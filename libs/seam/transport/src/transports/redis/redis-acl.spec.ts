@@ -1,0 +1,69 @@
+import { describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { redisAclFor } from './redis-acl.js';
+
+const PASSWORD = 'a-long-generated-password-0123456789';
+
+describe('redis-acl', () => {
+  describe('redisAclFor', () => {
+    const orders = redisAclFor({
+      username: 'seam-orders',
+      password: PASSWORD,
+      hosts: ['orders'],
+      calls: ['payments'],
+      subscribes: ['payments.payment.captured'],
+    });
+
+    it('starts from nothing and stores only the hash of the password', () => {
+      expect(orders.rules.slice(0, 4)).toEqual([
+        'reset',
+        'on',
+        `#${createHash('sha256').update(PASSWORD).digest('hex')}`,
+        '-@all',
+      ]);
+      expect(orders.command).not.toContain(PASSWORD);
+    });
+
+    it("grants the server's commands on its own request stream and the events it consumes only", () => {
+      expect(orders.rules).toContain(
+        '(~seam:rq:orders ~seam:ev:payments.payment.captured +xgroup|create +xreadgroup +xack)',
+      );
+      expect(orders.rules).toContain('(~seam:rq:orders +xdel)');
+      expect(orders.rules).toContain('(&seam:rp:* &seam:hb:orders +publish)');
+      expect(orders.rules).toContain('(~seam:ev:orders.* +xadd)');
+    });
+
+    it("grants the client's commands on the request streams of the modules it calls only", () => {
+      expect(orders.rules).toContain('(~seam:rq:payments +xadd +xdel +xinfo|consumers +xpending +xgroup|delconsumer)');
+      expect(orders.rules).toContain(
+        '(&seam:rp:* &seam:hb:payments &seam:pr:m:orders &seam:pr:r:* +subscribe +unsubscribe)',
+      );
+      expect(orders.rules.join(' ')).not.toMatch(/~\*|&\*|\+@all|\+keys|\+scan|pubsub\|channels|\+eval/);
+    });
+
+    it('quotes selectors in the redis-cli command', () => {
+      expect(orders.command).toMatch(/^ACL SETUSER seam-orders reset on #[0-9a-f]{64} -@all /);
+      expect(orders.command).toContain('"(~seam:rq:orders +xdel)"');
+    });
+
+    it('writes no empty selector for a process that hosts or calls nothing', () => {
+      const caller = redisAclFor({ username: 'seam-edge', password: PASSWORD, hosts: [], calls: ['orders'] });
+      expect(caller.rules.filter((rule) => rule.startsWith('('))).toEqual([
+        '(~seam:rq:orders +xadd +xdel +xinfo|consumers +xpending +xgroup|delconsumer)',
+        '(&seam:rp:* &seam:hb:orders +subscribe +unsubscribe)',
+      ]);
+    });
+
+    it.each([
+      [{ hosts: ['orders*'] }, /not a module name/],
+      [{ hosts: ['Orders'] }, /not a module name/],
+      [{ calls: ['a b'] }, /not a module name/],
+      [{ subscribes: ['payments.*'] }, /glob/],
+      [{ subscribes: ['x) (~* +@all'] }, /glob/],
+      [{ username: 'x on >pw' }, /glob/],
+      [{ password: 'short' }, /at least 16/],
+    ])('refuses %j, which would widen or break a rule', (override, message) => {
+      expect(() => redisAclFor({ username: 'u', password: PASSWORD, hosts: ['orders'], ...override })).toThrow(message);
+    });
+  });
+});
