@@ -17,6 +17,8 @@ import {
   type ResolvedSeamOptions,
   SEAM_OPTIONS,
   SeamClient,
+  SeamRedisPubSubClient,
+  SeamRedisPubSubServer,
   type SeamError,
   type SeamRedisSecurity,
   TransportRouter,
@@ -152,6 +154,27 @@ suite(`Seam Redis streams over TLS with ACL users${skipReason ? ` — skipped: $
     // Nothing either user did was refused: the rules are enough, not merely enough to get by.
     expect(await deniedFor(CALLEE.username)).toEqual([]);
     expect(await deniedFor(CALLER.username)).toEqual([]);
+  });
+
+  it("connects the pub/sub transport (Nest's Redis client and server) over TLS as the given user", async () => {
+    const user = { username: 'seam-pubsub-check', password: 'pubsub-password-0123456789abcdef' };
+    await admin.call('ACL', 'SETUSER', user.username, 'reset', 'on', `>${user.password}`, '~*', '&*', '+@all');
+    const security = { ...user, tls: { ca: pki.ca.cert } };
+    const server = new SeamRedisPubSubServer({ hosted: ['tls-pubsub'], url: redis.url, security });
+    const client = new SeamRedisPubSubClient({ url: redis.url, security });
+    try {
+      await new Promise<void>((resolve, reject) => void server.listen((error) => (error ? reject(error) : resolve())));
+      await client.connect();
+      // The port speaks TLS only: every connection listed here is TLS, and it is logged in as the user.
+      await eventually(async () => {
+        const connections = String(await admin.call('CLIENT', 'LIST')).split('\n');
+        // Server: publisher + subscriber; client: publisher + subscriber.
+        expect(connections.filter((line) => line.includes(`user=${user.username}`)).length).toBeGreaterThanOrEqual(4);
+      });
+    } finally {
+      await client.close();
+      await server.close();
+    }
   });
 
   it('fails a plain redis:// client on the TLS port with a clear Unavailable', async () => {
