@@ -48,6 +48,8 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private commands?: Redis;
   private subscriber?: Redis;
   private connecting?: Promise<void>;
+  /** Why the last connection attempt or connection failed, for the Unavailable of the calls it fails. */
+  private lastRedisError?: string;
   private readonly outbox = new TickBatcher<QueuedCall>(
     (module, calls) => this.appendEntry(module, calls),
     MAX_REQUESTS_PER_ENTRY,
@@ -147,7 +149,9 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     this.commands = createRedisConnection(this.options, `${name}:commands`, { enableAutoPipelining: true });
     this.subscriber = createRedisConnection(this.options, `${name}:replies`);
     for (const redis of [this.commands, this.subscriber]) {
-      redis.on('error', () => undefined); // reported through failed calls; ioredis reconnects by itself
+      // Reported through failed calls (with the last reason: WRONGPASS, a TLS refusal…); ioredis reconnects by itself.
+      redis.on('error', (error: Error) => (this.lastRedisError = error.message));
+      redis.on('ready', () => (this.lastRedisError = undefined));
       redis.on('close', () => this.connectionLost());
     }
     this.subscriber.on('message', (channel: string, message: string) => this.receive(channel, message));
@@ -248,7 +252,8 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     // stream's consumers, the silence clock.
     this.watched.clear();
     this.liveness.reset();
-    this.failAll(() => true, 'the connection to Redis was lost');
+    const reason = this.lastRedisError ? ` (${this.lastRedisError})` : '';
+    this.failAll(() => true, `the connection to Redis was lost${reason}`);
   }
 
   private failAll(which: (call: PendingCall) => boolean, reason: string): void {
