@@ -211,7 +211,7 @@ suite(`Seam Redis streams over TLS with ACL users${skipReason ? ` — skipped: $
     }
   });
 
-  it('refuses a user whose rules name another module: it can neither call ours nor read our requests', async () => {
+  it('refuses a user whose rules name another module: it can neither call ours, read our requests nor listen to replies', async () => {
     const stranger = clientWith(redis.url, securityOf(STRANGER));
     const error = (await requestThrough(stranger, 'sneaky').catch((caught: unknown) => caught)) as SeamError;
     expect(error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringMatching(/NOPERM/) });
@@ -221,6 +221,9 @@ suite(`Seam Redis streams over TLS with ACL users${skipReason ? ` — skipped: $
       await expect(direct.xrange('seam:rq:probe', '-', '+')).rejects.toThrow(/NOPERM/);
       await expect(direct.call('PUBSUB', 'CHANNELS')).rejects.toThrow(/NOPERM/);
       await expect(direct.keys('*')).rejects.toThrow(/NOPERM/);
+      // Nor listen to other callers' replies: reply channels are 128 random bits and a pattern
+      // subscription, the one way to catch them without the name, is not among its commands.
+      await expect(direct.psubscribe('seam:rp:*')).rejects.toThrow(/NOPERM/);
     } finally {
       direct.disconnect();
     }
