@@ -84,7 +84,7 @@ export class HealthController {
       const key = `transport ${redact(formatAddress(endpoint))}`;
       const indicator = this.indicators.check(key);
       try {
-        await probeEndpoint(endpoint);
+        await probeEndpoint(endpoint, { tls: this.seam.tls, redis: this.seam.redis });
         return indicator.up();
       } catch (error) {
         return indicator.down({ message: (error as Error).message });

@@ -1,46 +1,69 @@
 import { connect } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { Redis } from 'ioredis';
-import type { Endpoint } from '@seam/transport';
+import { type Endpoint, redisConnectionOptions, type SeamTransportOptions } from '@seam/transport';
+
+/** The transport security of the process probing its own servers (`SeamTransportOptions`). */
+export type ProbeSecurity = Pick<SeamTransportOptions, 'tls' | 'redis'>;
 
 /** How long a transport probe may take before the transport counts as down. */
 export const PROBE_TIMEOUT_MS = 1_000;
 
 /**
  * Whether a transport this process serves on is usable from here: a TCP server accepts a
- * connection, a Redis broker answers PING. Resolves with nothing, or rejects with the reason.
+ * connection (completing the mutual TLS handshake with the process's own certificate when TCP
+ * links use TLS, so that a probe is not counted as a failed handshake), a Redis broker answers
+ * PING as the process's own user, over TLS for `rediss://`. Resolves with nothing, or rejects with
+ * the reason.
  */
-export function probeEndpoint(endpoint: Endpoint, timeoutMs = PROBE_TIMEOUT_MS): Promise<void> {
+export function probeEndpoint(
+  endpoint: Endpoint,
+  security: ProbeSecurity = {},
+  timeoutMs = PROBE_TIMEOUT_MS,
+): Promise<void> {
   switch (endpoint.transport) {
     case 'tcp':
-      return probeTcp(endpoint.host, endpoint.port, timeoutMs);
+      return probeTcp(endpoint.host, endpoint.port, security.tls, timeoutMs);
     case 'redis':
-      return probeRedis(endpoint.url, timeoutMs);
+      return probeRedis(endpoint.url, security.redis, timeoutMs);
     case 'in-process':
       return Promise.resolve();
   }
 }
 
-function probeTcp(host: string, port: number, timeoutMs: number): Promise<void> {
+function probeTcp(host: string, port: number, tls: ProbeSecurity['tls'], timeoutMs: number): Promise<void> {
   // A server bound to every interface is probed on loopback.
   const target = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: target, port });
+    // The probe checks that this process's own server answers, not which name its certificate
+    // carries (it dials loopback, not the name others dial).
+    const socket = tls
+      ? connectTls({
+          host: target,
+          port,
+          key: tls.key,
+          cert: tls.cert,
+          ca: tls.ca,
+          checkServerIdentity: () => undefined,
+        })
+      : connect({ host: target, port });
     const fail = (reason: string) => {
       socket.destroy();
       reject(new Error(reason));
     };
     socket.setTimeout(timeoutMs, () => fail(`no TCP connection to ${target}:${port} within ${timeoutMs} ms`));
     socket.once('error', (error) => fail(`TCP ${target}:${port}: ${error.message}`));
-    socket.once('connect', () => {
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
       socket.end();
       resolve();
     });
   });
 }
 
-async function probeRedis(url: string, timeoutMs: number): Promise<void> {
+async function probeRedis(url: string, security: ProbeSecurity['redis'], timeoutMs: number): Promise<void> {
   // A short-lived connection: the transport's own connections are busy blocking on streams.
-  const redis = new Redis(url, {
+  const redis = new Redis({
+    ...redisConnectionOptions(url, security),
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
