@@ -108,7 +108,7 @@ describe.each([
     });
 
     it("another module's key, naming orders (catalog's key with payments): UNAUTHENTICATED (bad-signature)", async () => {
-      const catalogsKey = system.processes.meshKeysAs('catalog').key('test', 'catalog', 'payments')!;
+      const catalogsKey = system.processes.meshKeysAs('catalog').key('test', 'catalog', 'payments')!.export();
       const rogue = await system.clientAs('orders', new EnvelopeAuth({ keys: forgedKeys(catalogsKey) }));
       await expectRefused(
         () => rogue.send(PaymentsContract.authorizePayment, authorization()),

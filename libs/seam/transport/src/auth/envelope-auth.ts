@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { randomHex } from '../context/random-ids.js';
 import { UnauthenticatedError } from '../errors/seam-error.js';
 import type { MeshKeys } from './mesh-keys.js';
@@ -40,7 +40,7 @@ export interface SignedRequest {
   readonly to: string;
   readonly kid: string;
   readonly nonce: string;
-  readonly key: Buffer;
+  readonly key: KeyObject;
 }
 
 /** A verified envelope: who sent it, to whom, and what the reply must be bound to. */
@@ -101,7 +101,7 @@ export class EnvelopeAuth {
         throw new UnauthenticatedError(`This process holds no mesh key for "${from}" → "${to}" (key id ${kid})`, {
           reason: 'no-key',
         });
-      macs += `${macs === '' ? '' : ','}${to}=${mac(key, from, to, body)}`;
+      macs += `${macs === '' ? '' : ','}${to}=${digest(key, from, to, body).toString('base64url')}`;
       request ??= { from, to, kid, nonce, key };
     }
     if (!request) throw new UnauthenticatedError(`No recipient to sign "${fields.pattern}" for`, { reason: 'no-key' });
@@ -130,8 +130,8 @@ export class EnvelopeAuth {
     if (!addressed) throw refuse('not-addressed', fields.pattern, from);
     const key = this.keys.key(kid, from, addressed.to);
     if (!key) throw refuse('unknown-key', fields.pattern, from);
-    const expected = Buffer.from(mac(key, from, addressed.to, envelopeBody(kid, ts, `${session}-${sequence}`, fields)));
-    if (!MAC.test(addressed.mac) || !timingSafeEqual(expected, Buffer.from(addressed.mac)))
+    const expected = digest(key, from, addressed.to, envelopeBody(kid, ts, `${session}-${sequence}`, fields));
+    if (!MAC.test(addressed.mac) || !timingSafeEqual(expected, Buffer.from(addressed.mac, 'base64url')))
       throw refuse('bad-signature', fields.pattern, from);
     if (Math.abs(this.now() - Number(ts)) > this.maxSkewMs) throw refuse('stale', fields.pattern, from);
     if (replay && !this.guard.accept(`${from}>${addressed.to}`, session, Number.parseInt(sequence, 36)))
@@ -141,7 +141,7 @@ export class EnvelopeAuth {
 
   /** The signature of a reply to `request` (the value of the reply packet's `auth` field). */
   signReply(request: VerifiedEnvelope, err: unknown, response: unknown): string {
-    return replyMac(request.key, request, err, response);
+    return replyDigest(request.key, request, err, response).toString('base64url');
   }
 
   /**
@@ -161,7 +161,7 @@ export class EnvelopeAuth {
       authRejections.record('bad-reply-signature', request.to, request.from);
       return false;
     }
-    const ok = timingSafeEqual(Buffer.from(replyMac(request.key, request, err, response)), Buffer.from(auth));
+    const ok = timingSafeEqual(replyDigest(request.key, request, err, response), Buffer.from(auth, 'base64url'));
     if (!ok) authRejections.record('bad-reply-signature', request.to, request.from);
     return ok;
   }
@@ -178,17 +178,17 @@ function envelopeBody(kid: string, ts: string, nonce: string, { pattern, data, m
   return `${kid}\n${ts}\n${nonce}\n${pattern}\n${metadata['seam-budget-ms'] ?? ''}\n${metadata.traceparent ?? ''}\n${json}`;
 }
 
-function mac(key: Buffer, from: string, to: string, body: string): string {
-  return createHmac('sha256', key).update(`seam-v1\n${from}\n${to}\n`).update(body).digest('base64url');
+function digest(key: KeyObject, from: string, to: string, body: string): Buffer {
+  return createHmac('sha256', key).update(`seam-v1\n${from}\n${to}\n`).update(body).digest();
 }
 
-function replyMac(key: Buffer, request: SignedRequest, err: unknown, response: unknown): string {
+function replyDigest(key: KeyObject, request: SignedRequest, err: unknown, response: unknown): Buffer {
   const error = err === undefined || err === null ? '' : JSON.stringify(err);
   const body = response === undefined ? '' : JSON.stringify(response);
   return createHmac('sha256', key)
     .update(`seam-v1-reply\n${request.to}\n${request.from}\n${request.kid}\n${request.nonce}\n`)
     .update(`${error}\n${body}`)
-    .digest('base64url');
+    .digest();
 }
 
 function findRecipient(
