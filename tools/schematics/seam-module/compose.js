@@ -155,23 +155,23 @@ function addToCompose(text, name, modules, topologies) {
   }
 
   for (const { secret, renamed } of secrets) {
-    const definitions = /** @type {YamlMap} */ (doc.get('secrets', true));
-    const copied = /** @type {import('yaml').Node} */ (definitions.get(secret, true));
+    const secretsMap = /** @type {YamlMap} */ (doc.get('secrets', true));
+    const copied = /** @type {import('yaml').Node} */ (secretsMap.get(secret, true));
     const definition = /** @type {import('yaml').Node} */ (copied.clone());
     visit(definition, {
       Scalar(key, node) {
         if (key !== 'key' && typeof node.value === 'string') node.value = withFileRenamed(node.value, model, name);
       },
     });
-    const at = insertionIndex(definitions.items.map(serviceName), renamed);
+    const at = insertionIndex(secretsMap.items.map(serviceName), renamed);
     const key = doc.createNode(renamed);
     // A comment above the first secret is about them all: it stays first.
-    const first = definitions.items[0];
+    const first = secretsMap.items[0];
     if (at === 0 && first && isScalar(first.key) && first.key.commentBefore) {
       key.commentBefore = first.key.commentBefore;
       first.key.commentBefore = undefined;
     }
-    definitions.items.splice(at, 0, doc.createPair(key, definition));
+    secretsMap.items.splice(at, 0, doc.createPair(key, definition));
   }
 
   const names = services.items.map(serviceName);
