@@ -19,11 +19,12 @@ for (const script of ['entrypoint.mjs', 'healthcheck.mjs'])
 for (const app of ['monolith', 'payments-service']) {
   const main = join(image, 'dist/apps', app);
   mkdirSync(main, { recursive: true });
-  // Stands in for a built app: says which one it is, and how it stopped.
+  // Stands in for a built app: says which one it is, and how it stopped. The handler comes before
+  // the line the test waits for: a SIGTERM sent as soon as that line is read must find it.
   writeFileSync(
     join(main, 'main.js'),
-    `console.log('running ${app} as SEAM_APP=' + process.env.SEAM_APP);
-     process.on('SIGTERM', () => { console.log('${app} got SIGTERM'); process.exit(0); });
+    `process.on('SIGTERM', () => { console.log('${app} got SIGTERM'); process.exit(0); });
+     console.log('running ${app} as SEAM_APP=' + process.env.SEAM_APP);
      setInterval(() => {}, 1000);`,
   );
 }
