@@ -7,6 +7,7 @@ import {
   CreateProductRequest,
   ListProductsQuery,
   SetStockRequest,
+  SkuParams,
   UpdateProductRequest,
 } from '../products/products.dto.js';
 import { EdgeValidationPipe } from './edge-validation.pipe.js';
@@ -81,6 +82,13 @@ describe('EdgeValidationPipe', () => {
       });
       expect(await refusedPaths({ page: 'two' }, query(ListProductsQuery))).toEqual(['page']);
       expect(await refusedPaths({ page: '1.5', sort: 'price' }, query(ListProductsQuery))).toEqual(['sort', 'page']);
+    });
+
+    it('refuses a query or path value that cannot be converted at all (an object whose toString is no function)', async () => {
+      // Found by the DTO fuzzer: implicit conversion calls String()/Number() on the value, which
+      // throws a TypeError for such an object; it must be a typed refusal, not a 500.
+      expect(await refusedPaths({ sku: { toString: 1 } }, { type: 'param', metatype: SkuParams })).toEqual(['sku']);
+      expect(await refusedPaths({ page: { valueOf: 'x', toString: 'y' } }, query(ListProductsQuery))).toEqual(['page']);
     });
 
     it('checks path parameters (an order id is a UUID)', async () => {

@@ -20,6 +20,13 @@ export class EdgeValidationPipe implements PipeTransform {
   private readonly pipes = new Map<Part, ValidationPipe>();
 
   transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'query' || metadata.type === 'param') {
+      // Conversion calls String()/Number() on each value, which throws a TypeError (a 500) for an
+      // object whose toString/valueOf is no function: such a value is refused before it is tried.
+      const unconvertible = unconvertibleFields(value);
+      if (unconvertible.length > 0)
+        return Promise.reject(invalidPayload(`Invalid ${WHERE[metadata.type]}`, unconvertible));
+    }
     return this.pipeFor(metadata.type).transform(value, metadata);
   }
 
@@ -40,6 +47,15 @@ export class EdgeValidationPipe implements PipeTransform {
     }
     return pipe;
   }
+}
+
+/** Query or path values that are objects (or lists holding objects): text is all they can be. */
+function unconvertibleFields(value: unknown): FieldViolation[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const isObject = (item: unknown) => typeof item === 'object' && item !== null;
+  return Object.entries(value)
+    .filter(([, item]) => (Array.isArray(item) ? item.some(isObject) : isObject(item)))
+    .map(([path]) => ({ path, messages: [`${path} must be text`] }));
 }
 
 /** class-validator's error tree as flat field paths: `lines[1].quantity`, `price.amount`. */
