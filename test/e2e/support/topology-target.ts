@@ -103,7 +103,7 @@ function replicasNote(replicas: TopologyTargetOptions['replicas']): string {
  * change the defaults under test is cleared (empty means unset), so that a developer's own
  * settings (a `DATABASE_URL`, say) do not leak into the run.
  */
-function processEnv(dataDir: string): Record<string, string> {
+export function processEnv(dataDir: string): Record<string, string> {
   return {
     DATA_DIR: dataDir,
     DATABASE_URL: '',

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { ensureBuilt, TopologyProcesses } from '@seam/testing';
 import { type Endpoint, type EnvelopeAuth, SeamClient, SeamTransportModule } from '@seam/transport';
-import { E2E_ADMIN, E2E_JWT_SECRET } from '../../e2e/support/e2e-accounts.js';
+import { processEnv } from '../../e2e/support/topology-target.js';
 import { PrivateRedis } from '../../support/redis-server.js';
 
 const MODULES = ['identity', 'catalog', 'inventory', 'payments', 'orders'];
@@ -52,15 +52,7 @@ export async function startRogueSystem(address: 'tcp' | 'redis'): Promise<RogueS
     topology: 'rogue',
     topologyFile,
     redisUrl: redis?.url,
-    env: {
-      DATA_DIR: dir,
-      DATABASE_URL: '',
-      JWT_SECRET: E2E_JWT_SECRET,
-      SEAM_ADMIN_EMAIL: E2E_ADMIN.email,
-      SEAM_ADMIN_PASSWORD: E2E_ADMIN.password,
-      SEED_DEMO_DATA: '',
-      SEAM_LISTEN_HOST: '',
-    },
+    env: processEnv(dir),
   }).catch(async (error: unknown) => {
     await redis?.stop();
     throw error;

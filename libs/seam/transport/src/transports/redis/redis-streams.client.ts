@@ -18,7 +18,7 @@ import {
   MAX_REQUEST_STREAM_LENGTH,
   MAX_REQUESTS_PER_ENTRY,
   PACKET_FIELD,
-  type StreamReply,
+  readReplies,
 } from './stream-packets.js';
 import { entriesHeldBy, streamConsumers } from './stream-group.js';
 import type { Entry, PendingCall, QueuedCall } from './stream-calls.js';
@@ -200,18 +200,12 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   }
 
   private settle(message: string): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(message);
-    } catch {
-      return;
-    }
-    for (const reply of (Array.isArray(parsed) ? parsed : [parsed]) as Array<Partial<StreamReply> | null>) {
-      const call = typeof reply?.id === 'string' ? this.pending.get(reply.id) : undefined;
+    for (const reply of readReplies(message)) {
+      const call = this.pending.get(reply.id);
       if (!call) continue;
-      this.pending.delete(reply!.id!);
+      this.pending.delete(reply.id);
       if (call.entry) call.entry.open--;
-      call.reply(reply!.err ?? undefined, reply!.response, reply!.auth);
+      call.reply(reply.err ?? undefined, reply.response, reply.auth);
     }
   }
 

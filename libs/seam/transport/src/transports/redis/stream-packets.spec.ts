@@ -1,5 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { BATCH_FIELD, MAX_REQUESTS_PER_ENTRY, PACKET_FIELD, readMetadata, readPackets } from './stream-packets.js';
+import {
+  BATCH_FIELD,
+  MAX_REQUESTS_PER_ENTRY,
+  PACKET_FIELD,
+  readMetadata,
+  readPackets,
+  readReplies,
+} from './stream-packets.js';
 
 const request = (id: number) => ({
   id: `c:${id}`,
@@ -92,5 +99,20 @@ describe('stream-packets', () => {
       expect(metadata['seam-caller']).toBe('orders');
       expect(Object.keys(metadata).toSorted()).toEqual(['constructor', 'seam-caller']);
     });
+  });
+});
+
+describe('readReplies', () => {
+  it('reads one reply or a batch, keeping only replies with a string id', () => {
+    expect(readReplies('{"id":"a","response":1,"auth":"x"}')).toEqual([{ id: 'a', response: 1, auth: 'x' }]);
+    expect(readReplies('[{"id":"a"},{"id":2},null,"b",{"id":"c","err":{"code":"NOT_FOUND"}}]')).toEqual([
+      { id: 'a' },
+      { id: 'c', err: { code: 'NOT_FOUND' } },
+    ]);
+  });
+
+  it('reads nothing from a message that is not JSON or holds no reply', () => {
+    expect(readReplies('{not json')).toEqual([]);
+    expect(readReplies('42')).toEqual([]);
   });
 });

@@ -64,6 +64,23 @@ export function readPackets(fields: string[], maxLength = Number.POSITIVE_INFINI
   );
 }
 
+/**
+ * The replies one reply-channel message carries (one reply, or an array of them sent in the same
+ * tick), keeping only those with a string id; a message that is not JSON carries none.
+ */
+export function readReplies(message: string): Array<Partial<StreamReply> & { id: string }> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    return [];
+  }
+  return (Array.isArray(parsed) ? parsed : [parsed]).filter(
+    (reply): reply is Partial<StreamReply> & { id: string } =>
+      typeof reply === 'object' && reply !== null && typeof (reply as { id?: unknown }).id === 'string',
+  );
+}
+
 /** Metadata from an untrusted packet: a flat object of strings, or nothing. */
 export function readMetadata(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
