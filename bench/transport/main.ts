@@ -4,6 +4,8 @@
  * table, checked against the targets and written to its section of docs/benchmarks.md.
  *
  * Needs Redis for the Redis rows: REDIS_URL (default redis://127.0.0.1:6379).
+ * `BENCH_ROWS=id,id` measures only those rows (or their groups) and prints the table without
+ * touching docs/benchmarks.md: for a quick look while working on one transport.
  */
 import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
@@ -94,7 +96,12 @@ const callees: ServiceProcess[] = await Promise.all([
     : []),
 ]);
 
-const figures: RowFigures[] = ROWS.map((row) => ({
+const only = process.env.BENCH_ROWS?.split(',').filter(Boolean);
+const unknownRow = only?.find((id) => !ROWS.some((row) => row.id === id || row.group === id));
+if (unknownRow)
+  throw new Error(`BENCH_ROWS names no row "${unknownRow}" (rows: ${ROWS.map((row) => row.id).join(', ')})`);
+const chosen = only ? ROWS.filter((row) => only.some((id) => id === row.id || id === row.group)) : ROWS;
+const figures: RowFigures[] = chosen.map((row) => ({
   id: row.id,
   label: row.label,
   sequential: [],
@@ -119,6 +126,10 @@ try {
 }
 
 const table = markdownTable(figures, RUNS);
+if (only) {
+  process.stdout.write(`\n${table}\n`);
+  process.exit(0);
+}
 const byId = new Map(figures.map((row) => [row.id, row]));
 const verdicts = evaluateTargets(byId, median);
 const analysis = inProcessAnalysis(byId, median);
