@@ -135,6 +135,8 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
     } catch (error) {
       throw this.unavailable(error);
     }
+    // Events emitted in one tick leave in one write, as requests do.
+    corkUntilNextTick(this.socket?.netSocket as Socket | undefined);
     await this.dispatchEvent({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata });
   }
 
