@@ -161,13 +161,27 @@ export class OutboxStore {
   /**
    * Puts dead letters back in the outbox with fresh attempts (all of them when `eventIds` is
    * undefined), keeping their event ids — consumers that already applied one skip it — and the
-   * modules they already reached. Answers the ids replayed; unknown ids are ignored.
+   * modules they already reached. Answers the ids replayed; unknown ids are ignored. Two replays
+   * at once (two operators, or the command run against two replicas) put each letter back once.
    */
   async replay(eventIds?: string[]): Promise<string[]> {
     return inTransaction(this.sql.dataSource, async (manager) => {
-      const dead = await this.sql.rows<Row>(`SELECT seq, ${COLUMNS} FROM ${this.dead} ORDER BY seq`, [], manager);
-      const chosen = eventIds ? dead.filter((row) => eventIds.includes(String(row.event_id))) : dead;
-      for (const row of chosen) {
+      const dead = await this.sql.rows<Row>(`SELECT event_id FROM ${this.dead} ORDER BY seq`, [], manager);
+      const chosen = dead
+        .map((row) => String(row.event_id))
+        .filter((eventId) => !eventIds || eventIds.includes(eventId));
+      const replayed: string[] = [];
+      for (const eventId of chosen) {
+        // Taken by deleting it first: the row a concurrent replay already deleted comes back empty
+        // here (PostgreSQL waits for that replay's commit, then sees the row gone), so the letter
+        // is not put back twice — which, once the first copy was delivered and removed, not even
+        // the outbox's unique event id would stop.
+        const [row] = await this.sql.rows<Row>(
+          `DELETE FROM ${this.dead} WHERE event_id = :1 RETURNING ${COLUMNS}`,
+          [eventId],
+          manager,
+        );
+        if (!row) continue;
         // A new seq: it goes after the aggregate's events still waiting, which it may now precede
         // in time only — the order it was written in was already broken when it died.
         await this.sql.rows(
@@ -185,9 +199,9 @@ export class OutboxStore {
           ],
           manager,
         );
-        await this.sql.rows(`DELETE FROM ${this.dead} WHERE event_id = :1 RETURNING event_id`, [row.event_id], manager);
+        replayed.push(eventId);
       }
-      return chosen.map((row) => String(row.event_id));
+      return replayed;
     });
   }
 }

@@ -6,11 +6,44 @@ import { quoteIdentifier } from './sql-identifier.js';
 
 /**
  * Opens a module's DataSource: creates its SQLite directory or PostgreSQL schema if needed (TypeORM
- * creates neither), connects, and runs its pending migrations.
+ * creates neither), connects, and runs its pending migrations. On PostgreSQL the migrations run
+ * under an advisory lock per schema, so that replicas starting at once migrate one after the other.
  */
 export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
   await prepareStorage(options);
-  return new DataSource(options).initialize();
+  if (options.type !== 'postgres' || !options.migrationsRun) return new DataSource(options).initialize();
+  // TypeORM takes no lock of its own: N replicas starting together on a fresh database each ran
+  // the same migrations, and all but one crashed on a duplicate table. The others now wait, then
+  // find nothing left to run.
+  const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
+  try {
+    await withMigrationLock(dataSource, options.schema ?? 'public', () =>
+      dataSource.runMigrations({ transaction: options.migrationsTransactionMode }),
+    );
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
+  return dataSource;
+}
+
+/**
+ * Runs `work` holding a session advisory lock named after `schema` on a connection of its own:
+ * released when `work` ends, or by PostgreSQL when the process dies while holding it.
+ */
+async function withMigrationLock<T>(dataSource: DataSource, schema: string, work: () => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  const key = `seam.migrate:${schema}`;
+  try {
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+    try {
+      return await work();
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
+    }
+  } finally {
+    await runner.release();
+  }
 }
 
 /**
