@@ -95,7 +95,8 @@ export class SeamClient {
   }
 
   /**
-   * Publishes an integration event to every module that subscribes to it, wherever it runs.
+   * Publishes an integration event to every module that subscribes to it, wherever it runs:
+   * the in-process bus, and only the endpoints of the modules `entry.subscribers` names.
    * Resolves once every transport has taken the event, not when it has been handled;
    * at most once (reliable delivery is the outbox's job). Rejects with `ValidationError` when
    * the payload cannot be encoded or is too large, `UnavailableError` when a broker is down.
@@ -106,7 +107,7 @@ export class SeamClient {
     const metadata = CallContext.outgoing(parent, this.caller, this.router.defaultDeadlineMs);
     const packet = { pattern: entry.pattern, data: payload, metadata };
     try {
-      await Promise.all(this.router.eventTargets().map((target) => target.publishEvent(packet)));
+      await Promise.all(this.router.eventTargets(entry).map((target) => target.publishEvent(packet)));
     } catch (error) {
       throw errorFromWire(error);
     }

@@ -1,6 +1,7 @@
 import { createConnection, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { eventually } from '@seam/testing';
+import { ANY_CALLER } from '../contracts/contract.types.js';
 import { CallContext } from '../context/call-context.js';
 import { resolveOptions } from '../module/resolve-options.js';
 import type { SeamTransportOptions } from '../module/seam-options.js';
@@ -10,7 +11,7 @@ import { InProcessServer } from '../transports/in-process/in-process.server.js';
 import { RedisStreamsClient } from '../transports/redis/redis-streams.client.js';
 import { SeamRedisPubSubClient } from '../transports/redis/redis-pubsub.client.js';
 import { SeamTcpClient } from '../transports/tcp/seam-tcp.client.js';
-import type { OutgoingPacket, SeamTransportClient } from '../transports/transport-client.js';
+import type { OutgoingPacket } from '../transports/transport-client.js';
 import { TransportRouter } from './transport-router.js';
 
 /** A local TCP server that accepts connections, never answers and records the peers' ports. */
@@ -55,7 +56,8 @@ function packet(pattern: string): OutgoingPacket {
   return { pattern, data: {}, metadata: CallContext.outgoing(undefined, 'tester', 1_000) };
 }
 
-const endpointsOf = (clients: SeamTransportClient[]) => clients.map((client) => client.endpoint).toSorted();
+/** An event any module may take: routed to every endpoint (see event-targets.spec.ts for the others). */
+const toEveryone = { pattern: 'orders.order.placed', subscribers: [ANY_CALLER] };
 
 describe('TransportRouter', () => {
   const routers: TransportRouter[] = [];
@@ -123,7 +125,7 @@ describe('TransportRouter', () => {
           },
         });
         for (const module of ['payments', 'inventory', 'stock']) subject.clientFor(module);
-        expect(subject.eventTargets()).toHaveLength(4);
+        expect(subject.eventTargets(toEveryone)).toHaveLength(4);
         expect(subject.pendingCount()).toBe(0);
         for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
         // A connection the clients had started would be accepted before this one.
@@ -139,61 +141,6 @@ describe('TransportRouter', () => {
     });
   });
 
-  describe('eventTargets', () => {
-    it('lists the in-process client, each broker once and the TCP endpoint of each module running elsewhere', () => {
-      const subject = router({
-        hosted: ['orders', 'catalog', 'billing'],
-        endpoints: {
-          orders: { transport: 'tcp', host: '127.0.0.1', port: 4001 },
-          catalog: { transport: 'redis', url: 'redis://broker:6379' },
-          billing: { transport: 'in-process' },
-          payments: { transport: 'tcp', host: '10.0.0.1', port: 4010 },
-          shipping: { transport: 'tcp', host: '10.0.0.1', port: 4010 },
-          identity: { transport: 'tcp', host: '10.0.0.2', port: 4010 },
-          inventory: { transport: 'redis', url: 'redis://broker:6379' },
-          stock: { transport: 'redis', url: 'redis://broker:6379', mode: 'pubsub' },
-          mailer: { transport: 'in-process' },
-        },
-      });
-      expect(endpointsOf(subject.eventTargets())).toEqual(
-        [
-          'in-process',
-          'redis-streams+redis://broker:6379',
-          'redis-pubsub+redis://broker:6379',
-          'tcp://10.0.0.1:4010',
-          'tcp://10.0.0.2:4010',
-        ].toSorted(),
-      );
-    });
-
-    it('leaves out the TCP endpoint of a hosted module (its own server) but keeps a hosted module’s broker', () => {
-      const subject = router({
-        hosted: ['orders', 'catalog'],
-        endpoints: {
-          orders: { transport: 'tcp', host: '127.0.0.1', port: 4001 },
-          catalog: { transport: 'redis', url: 'redis://broker:6379' },
-        },
-      });
-      expect(endpointsOf(subject.eventTargets())).toEqual(['in-process', 'redis-streams+redis://broker:6379']);
-    });
-
-    it('is only the in-process client without endpoints', () => {
-      const targets = router({ hosted: ['orders'] }).eventTargets();
-      expect(targets).toHaveLength(1);
-      expect(targets[0]).toBeInstanceOf(InProcessClient);
-    });
-
-    it('shares its clients with clientFor', () => {
-      const subject = router({
-        hosted: [],
-        endpoints: { payments: { transport: 'tcp', host: '10.0.0.1', port: 4010 } },
-      });
-      const targets = subject.eventTargets();
-      expect(targets).toContain(subject.clientFor('payments'));
-      expect(targets).toContain(subject.clientFor('orders'));
-    });
-  });
-
   describe('pendingCount', () => {
     it('is 0 at rest', () => {
       const subject = router({
@@ -202,7 +149,7 @@ describe('TransportRouter', () => {
       });
       expect(subject.pendingCount()).toBe(0);
       subject.clientFor('payments');
-      subject.eventTargets();
+      subject.eventTargets(toEveryone);
       expect(subject.pendingCount()).toBe(0);
     });
 
@@ -251,7 +198,7 @@ describe('TransportRouter', () => {
         },
       });
       const clients = [
-        ...new Set([...subject.eventTargets(), subject.clientFor('orders'), subject.clientFor('payments')]),
+        ...new Set([...subject.eventTargets(toEveryone), subject.clientFor('orders'), subject.clientFor('payments')]),
       ];
       expect(clients).toHaveLength(4);
       const closes = clients.map((client) => jest.spyOn(client, 'close'));
@@ -265,11 +212,11 @@ describe('TransportRouter', () => {
         endpoints: { payments: { transport: 'tcp', host: '10.0.0.1', port: 4010 } },
       });
       const before = subject.clientFor('payments');
-      const targetsBefore = subject.eventTargets();
+      const targetsBefore = subject.eventTargets(toEveryone);
       await subject.close();
       expect(subject.clientFor('payments')).not.toBe(before);
-      expect(subject.eventTargets()).not.toContain(before);
-      expect(subject.eventTargets()).not.toContain(targetsBefore[0]);
+      expect(subject.eventTargets(toEveryone)).not.toContain(before);
+      expect(subject.eventTargets(toEveryone)).not.toContain(targetsBefore[0]);
       expect(subject.pendingCount()).toBe(0);
     });
   });

@@ -1,4 +1,5 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
+import { ANY_CALLER, type EventEntry } from '../contracts/contract.types.js';
 import { type Endpoint, endpointKey } from '../module/endpoint.js';
 import type { ResolvedSeamOptions } from '../module/seam-options.js';
 import { createTransportClient } from '../transports/create-transport.js';
@@ -7,6 +8,15 @@ import { DeadlineScheduler } from './deadline-scheduler.js';
 import type { SeamTransportClient } from '../transports/transport-client.js';
 
 const IN_PROCESS: Endpoint = { transport: 'in-process' };
+
+/** What routing an event needs of its contract entry. */
+type EventRoute = Pick<EventEntry, 'pattern' | 'subscribers'>;
+
+/** The targets of one event pattern, and the subscriber list they were computed from. */
+interface CachedRoute {
+  subscribers: readonly string[];
+  targets: SeamTransportClient[];
+}
 
 /**
  * Picks the transport for each call from configuration: hosted modules in-process, the others
@@ -19,7 +29,7 @@ export class TransportRouter implements OnApplicationShutdown {
   private readonly clients = new Map<string, SeamTransportClient>();
   private readonly byModule = new Map<string, SeamTransportClient>();
   private readonly hosted: ReadonlySet<string>;
-  private targets?: SeamTransportClient[];
+  private readonly routes = new Map<string, CachedRoute>();
   private policy?: CallPolicy;
 
   constructor(private readonly options: ResolvedSeamOptions) {
@@ -58,20 +68,19 @@ export class TransportRouter implements OnApplicationShutdown {
   }
 
   /**
-   * Where an event emitted in this process must go so that every subscribing module gets it:
-   * the in-process bus, each broker any module listens on, and the TCP endpoint of each module
-   * running elsewhere (TCP is point to point; a server ignores events nobody subscribes to).
+   * Where an event emitted in this process must go so that every module its contract names as
+   * subscriber gets it: the in-process bus, and the endpoint of each named module — a broker it
+   * listens on (even when hosted here: broker-fed modules take events from the broker), or its TCP
+   * server when it runs elsewhere (TCP is point to point). `[ANY_CALLER]` names every module.
+   * An endpoint hosting no named subscriber gets nothing: its server would only parse and drop it.
+   * Computed once per pattern (again if the same pattern comes with another subscriber list).
    */
-  eventTargets(): SeamTransportClient[] {
-    if (!this.targets) {
-      const endpoints = new Map<string, Endpoint>([['in-process', IN_PROCESS]]);
-      for (const [module, endpoint] of Object.entries(this.options.endpoints)) {
-        const ownTcpServer = endpoint.transport === 'tcp' && this.hosted.has(module);
-        if (!ownTcpServer) endpoints.set(endpointKey(endpoint), endpoint);
-      }
-      this.targets = [...endpoints.values()].map((endpoint) => this.client(endpoint));
-    }
-    return this.targets;
+  eventTargets(event: EventRoute): SeamTransportClient[] {
+    const cached = this.routes.get(event.pattern);
+    if (cached && sameList(cached.subscribers, event.subscribers)) return cached.targets;
+    const targets = this.routeEvent(event.subscribers);
+    this.routes.set(event.pattern, { subscribers: event.subscribers, targets });
+    return targets;
   }
 
   /** Every module this process can reach: those it hosts and those it has an endpoint for. */
@@ -91,12 +100,26 @@ export class TransportRouter implements OnApplicationShutdown {
     const clients = [...this.clients.values()];
     this.clients.clear();
     this.byModule.clear();
-    this.targets = undefined;
+    this.routes.clear();
     await Promise.allSettled(clients.map((client) => client.close()));
   }
 
   onApplicationShutdown(): Promise<void> {
     return this.close();
+  }
+
+  private routeEvent(subscribers: readonly string[]): SeamTransportClient[] {
+    const everyone = subscribers.includes(ANY_CALLER);
+    // The in-process bus is always a target: it may be shared with other apps of this process
+    // (tests, the harness) whose hosted modules this router does not know, and its copy is what
+    // refuses a payload that cannot be encoded even when no endpoint is a target.
+    const endpoints = new Map<string, Endpoint>([['in-process', IN_PROCESS]]);
+    for (const [module, endpoint] of Object.entries(this.options.endpoints)) {
+      if (!everyone && !subscribers.includes(module)) continue;
+      const ownTcpServer = endpoint.transport === 'tcp' && this.hosted.has(module);
+      if (!ownTcpServer) endpoints.set(endpointKey(endpoint), endpoint);
+    }
+    return [...endpoints.values()].map((endpoint) => this.client(endpoint));
   }
 
   private client(endpoint: Endpoint): SeamTransportClient {
@@ -108,4 +131,8 @@ export class TransportRouter implements OnApplicationShutdown {
     }
     return client;
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((name, index) => name === b[index]));
 }
