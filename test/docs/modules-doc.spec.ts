@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import * as prettier from 'prettier';
 import { loadModulesDocInput } from '../../tools/docs-modules/load-modules-doc.js';
 import { DOCS_MODULES_COMMAND, renderModulesDoc } from '../../tools/docs-modules/render-modules-doc.js';
+import { expectSimpleMermaid } from './support/simple-mermaid.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DOC_FILE = join(REPOSITORY_ROOT, 'docs', 'modules.md');
@@ -26,6 +27,13 @@ describe('docs/modules.md', () => {
     const options = { ...(await prettier.resolveConfig(DOC_FILE)), filepath: DOC_FILE };
 
     expect(await prettier.format(rendered, options)).toBe(rendered);
+  });
+
+  it('draws the module map in plain Mermaid syntax whose edges join declared nodes', () => {
+    const graph = /```mermaid\n([\s\S]*?)\n```/.exec(rendered)?.[1];
+
+    expect(graph).toBeDefined();
+    expectSimpleMermaid(graph!.split('\n'));
   });
 
   it('shows every module, every entry of every contract and every topology', () => {

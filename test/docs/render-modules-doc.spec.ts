@@ -4,6 +4,7 @@ import { MermaidIds, mermaidGraph, mermaidLabel } from '../../tools/docs-modules
 import { MODULE_TABLE_HEADER, moduleRows } from '../../tools/docs-modules/module-section.js';
 import type { ModulesDocInput } from '../../tools/docs-modules/modules-doc.types.js';
 import { renderModulesDoc } from '../../tools/docs-modules/render-modules-doc.js';
+import { expectSimpleMermaid } from './support/simple-mermaid.js';
 
 /** Two modules: billing answers one entry that only shop may call and publishes an event two modules take. */
 const tiny: ModulesDocInput = {
@@ -91,6 +92,29 @@ describe('renderModulesDoc', () => {
       expect(lines).toContain('  c_edge --> r_billing_issue_invoice');
       expect(lines).toContain('  e_billing_invoice_issued -.-> c_any');
       expect(lines).not.toContain('  m_billing --> r_billing_issue_invoice');
+    });
+
+    it('keeps to plain syntax with names that would break it: keywords, quotes, brackets, arrows', () => {
+      const hostile: ModulesDocInput = {
+        ...tiny,
+        modules: ['end', 'graph', 'o', 'x'],
+        entries: [
+          { ...tiny.entries[1]!, module: 'end', pattern: 'end.do-it"[x]', allowed: ['o', 'a --> b', 'x'] },
+          { ...tiny.entries[0]!, module: 'o', pattern: 'o.it.happened', allowed: ['end', 'say "hi"', '*'] },
+        ],
+      };
+      const lines = mermaidGraph(hostile);
+
+      expectSimpleMermaid(lines);
+      expect(lines).toContain('    r_end_do_it__x_["end.do-it#quot;[x]"]');
+      expect(lines).toContain('  m_o --> r_end_do_it__x_');
+      expect(lines).toContain('  c_a_____b{{"a --> b"}}');
+    });
+
+    it('is checked by a helper that refuses other syntax and edges to undeclared nodes', () => {
+      expect(() => expectSimpleMermaid(['graph TD'])).toThrow(/toMatch/);
+      expect(() => expectSimpleMermaid(['flowchart LR', '  m_a["a"]', '  m_a --> m_b'])).toThrow(/m_b/);
+      expect(() => expectSimpleMermaid(['flowchart LR', '  m_a["a"]', '  m_b(["b"])', '  m_a --> m_b'])).not.toThrow();
     });
 
     it('gives the same output whatever the order of its input', () => {
