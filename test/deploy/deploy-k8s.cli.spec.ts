@@ -47,6 +47,7 @@ describe('runDeployK8s', () => {
       ...modules.map((module) => `NetworkPolicy seam-${module}`),
       'Deployment monolith',
       'Service monolith',
+      'HorizontalPodAutoscaler monolith',
       ...modules.flatMap((module) => [
         `Deployment ${module}`,
         `Service ${module}`,
@@ -71,6 +72,24 @@ describe('runDeployK8s', () => {
     const payments = documents(readFileSync(join(dir, 'payments.yaml'), 'utf8'));
     expect(payments.map(({ kind }) => kind)).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler']);
     expect(payments.every((object) => (object.metadata as { namespace?: string }).namespace === 'shop')).toBe(true);
+  });
+
+  it('runs the monolith as --monolith-replicas copies at least, under its autoscaler', () => {
+    const { status, stdout } = run(['monolith', '--monolith-replicas', '3']);
+    expect(status).toBe(0);
+    const objects = documents(stdout);
+    expect(objects.map(({ kind, metadata }) => `${kind} ${metadata.name}`)).toEqual([
+      'ConfigMap seam-config',
+      'NetworkPolicy seam-default-deny',
+      'NetworkPolicy seam-monolith',
+      'Deployment monolith',
+      'Service monolith',
+      'HorizontalPodAutoscaler monolith',
+    ]);
+    expect(objects.find(({ kind }) => kind === 'HorizontalPodAutoscaler')).toMatchObject({
+      spec: { minReplicas: 3, maxReplicas: 9 },
+    });
+    expect(objects.flatMap(schemaErrors)).toEqual([]);
   });
 
   it('reads the topology file SEAM_TOPOLOGY_FILE names', () => {
@@ -98,6 +117,9 @@ describe('runDeployK8s', () => {
     [['split-tcp', '--namespace', 'Shop_1'], /not a Kubernetes namespace name/],
     [['split-tcp', '--out', ''], /--out needs a directory/],
     [['split-redis', '--redis-url', 'redis://:hunter2@redis:6379'], /must not carry credentials/],
+    [['monolith', '--monolith-replicas', '0'], /--monolith-replicas must be a whole number from 1 to 20, got "0"/],
+    [['monolith', '--monolith-replicas', '2x'], /--monolith-replicas must be a whole number/],
+    [['monolith', '--monolith-replicas', '21'], /--monolith-replicas must be a whole number/],
   ])('refuses %j with exit status 2 and the reason', (args, reason) => {
     const { status, stdout, stderr } = run(args);
     expect({ status, stdout }).toEqual({ status: USAGE_ERROR, stdout: '' });

@@ -6,7 +6,7 @@ import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { parseAllDocuments } from 'yaml';
-import { clusterPlan } from '../../tools/deploy/cluster-plan.js';
+import { clusterPlan, DEFAULT_MONOLITH_REPLICAS } from '../../tools/deploy/cluster-plan.js';
 import { toYaml } from '../../tools/deploy/deploy-k8s.cli.js';
 import { contractAccess } from '../../tools/deploy/contract-access.js';
 import { secretKeysOf, secretNameOf } from '../../tools/deploy/deployable-secrets.js';
@@ -58,7 +58,11 @@ describe('kubernetesManifests', () => {
         const autoscaler = autoscalers.find((candidate) => nameOf(candidate) === placement.module);
         expect(autoscaler?.spec!.minReplicas ?? deployment.spec!.replicas).toBe(placement.replicas);
       }
-      expect(deployments.find((deployment) => nameOf(deployment) === 'monolith')!.spec!.replicas).toBe(1);
+      // The monolith: DEFAULT_MONOLITH_REPLICAS copies at least, left to its autoscaler.
+      expect(deployments.find((deployment) => nameOf(deployment) === 'monolith')!.spec!.replicas).toBeUndefined();
+      expect(autoscalers.find((autoscaler) => nameOf(autoscaler) === 'monolith')!.spec!.minReplicas).toBe(
+        DEFAULT_MONOLITH_REPLICAS,
+      );
     });
 
     it('resolves every remote address to a generated Service and one of its ports, or to the configured Redis', () => {
@@ -133,12 +137,13 @@ describe('kubernetesManifests', () => {
       expect(Object.keys(configMap!.data!).filter((key) => /SECRET|PASSWORD|TOKEN|DATABASE_URL/.test(key))).toEqual([]);
     });
 
-    it('autoscales each extracted module that can share its work, and only Deployments it generated', () => {
-      expect(autoscalers.map(nameOf)).toEqual(
-        topology.services
+    it('autoscales the monolith and each extracted module that can share its work, and only Deployments it generated', () => {
+      expect(autoscalers.map(nameOf)).toEqual([
+        'monolith',
+        ...topology.services
           .filter((service) => !(service.address.transport === 'redis' && service.address.mode === 'pubsub'))
           .map(({ module }) => module),
-      );
+      ]);
       for (const autoscaler of autoscalers) {
         const target = autoscaler.spec!.scaleTargetRef;
         expect(deployments.map(nameOf)).toContain(target.name);
@@ -189,11 +194,56 @@ describe('kubernetesManifests', () => {
     });
     // Nest's pub/sub wire format hands every request to every copy: never autoscaled.
     const objects = kubernetesManifests(plan, { image: IMAGE, access });
-    expect(ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler').map(nameOf)).toEqual(['catalog']);
+    expect(ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler').map(nameOf)).toEqual([
+      'monolith',
+      'catalog',
+    ]);
     expect(
       ofKind<IDeployment>(objects, 'Deployment').find((deployment) => nameOf(deployment) === 'payments')!.spec!
         .replicas,
     ).toBe(1);
+  });
+
+  it('scales the monolith from --monolith-replicas on CPU, unless services reach it over redis-pubsub://', () => {
+    const objects = kubernetesManifests(clusterPlan(shippedTopology('monolith'), { monolithReplicas: 4 }), {
+      image: IMAGE,
+      access,
+    });
+    expect(objects.flatMap(schemaErrors)).toEqual([]);
+    const [autoscaler] = ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler');
+    expect(autoscaler!.spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'monolith' },
+      minReplicas: 4,
+      maxReplicas: 12,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      ],
+    });
+    expect(ofKind<IDeployment>(objects, 'Deployment')[0]!.spec!.replicas).toBeUndefined();
+    for (const wrong of [0, 21, 1.5])
+      expect(() => clusterPlan(shippedTopology('monolith'), { monolithReplicas: wrong })).toThrow(
+        /--monolith-replicas must be a whole number from 1 to 20/,
+      );
+    const document = {
+      modules: ['catalog', 'payments'],
+      topologies: {
+        p: {
+          monolith: { address: 'redis-pubsub://127.0.0.1:6379' },
+          modules: { catalog: 'monolith', payments: { service: 'redis://127.0.0.1:6379' } },
+        },
+      },
+    };
+    const pubsub = clusterPlan(parseTopology(document, 'p', {}, 'test'));
+    expect(pubsub.deployables[0]).toMatchObject({ name: 'monolith', replicas: 1, scalable: false });
+    expect(
+      ofKind<IHorizontalPodAutoscaler>(
+        kubernetesManifests(pubsub, { image: IMAGE, access }),
+        'HorizontalPodAutoscaler',
+      ).map(nameOf),
+    ).toEqual(['payments']);
+    expect(() => clusterPlan(parseTopology(document, 'p', {}, 'test'), { monolithReplicas: 2 })).toThrow(
+      /hands every request to every copy/,
+    );
   });
 
   it('puts every object in the namespace it is given', () => {

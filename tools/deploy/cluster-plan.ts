@@ -12,6 +12,21 @@ export const MONOLITH_INTERNAL_PORT = 9464;
 export const DEFAULT_SERVICE_HTTP_PORT = 8080;
 /** Where Redis-transport topologies find Redis when `--redis-url` is not given; Redis itself is not deployed. */
 export const DEFAULT_REDIS_URL = 'redis://redis:6379';
+/**
+ * The monolith's copies on a cluster when `--monolith-replicas` is not given: two, so that a
+ * rollout, a lost node or a crash never leaves the edge with no copy to answer.
+ */
+export const DEFAULT_MONOLITH_REPLICAS = 2;
+/** The most copies a deployable may start with (the topology file's ceiling for services too). */
+export const MAX_DEPLOYABLE_REPLICAS = 20;
+
+/** What a cluster plan needs besides the topology. */
+export interface ClusterPlanOptions {
+  /** The Redis of Redis-transport modules (default {@link DEFAULT_REDIS_URL}). */
+  readonly redisUrl?: string;
+  /** The monolith's copies, the floor of its autoscaler (default {@link DEFAULT_MONOLITH_REPLICAS}). */
+  readonly monolithReplicas?: number;
+}
 
 /** One process kind of a topology, deployed as a Kubernetes Deployment + Service (or a compose service). */
 export interface Deployable {
@@ -27,7 +42,7 @@ export interface Deployable {
   readonly httpPort: number;
   /** The port of its Seam TCP server, when other processes dial it over TCP. */
   readonly tcpPort?: number;
-  /** How many copies the topology asks for. */
+  /** How many copies the topology asks for (the monolith: the plan's `monolithReplicas`). */
   readonly replicas: number;
   /**
    * Whether more copies may share its work: not for Nest's pub/sub Redis wire format, which hands
@@ -54,13 +69,35 @@ export interface ClusterPlan {
  * a TCP address becomes `tcp://<deployable>:<port>` (the Service's DNS name), a Redis address
  * keeps its scheme and database but points at `redisUrl`.
  *
+ * The monolith runs `monolithReplicas` copies and may run more: on a cluster every module keeps
+ * its data in PostgreSQL, where copies share the work safely — the outbox relays and the saga
+ * recovery claim rows (`FOR UPDATE SKIP LOCKED`, leases), inboxes apply an event once, placements
+ * are idempotent per key, migrations take an advisory lock (test/faults/monolith-replicas). Not
+ * when services reach its modules over Nest's pub/sub Redis wire, which hands every request to
+ * every copy.
+ *
  * @throws Error when `redisUrl` is not a `redis://host:port` address or carries credentials
- *   (addresses live in a ConfigMap, which is not secret).
+ *   (addresses live in a ConfigMap, which is not secret), or `monolithReplicas` is not a whole
+ *   number from 1 to {@link MAX_DEPLOYABLE_REPLICAS}.
  */
-export function clusterPlan(topology: Topology, redisUrl: string = DEFAULT_REDIS_URL): ClusterPlan {
+export function clusterPlan(topology: Topology, options: string | ClusterPlanOptions = {}): ClusterPlan {
+  const { redisUrl = DEFAULT_REDIS_URL, monolithReplicas } =
+    typeof options === 'string' ? { redisUrl: options } : options;
   const redis = parseRedisUrl(redisUrl);
   const addresses: Record<string, string> = {};
   const monolithAddress = topology.monolith.address;
+  const pubsub = monolithAddress?.transport === 'redis' && monolithAddress.mode === 'pubsub';
+  if (
+    monolithReplicas !== undefined &&
+    (!Number.isInteger(monolithReplicas) || monolithReplicas < 1 || monolithReplicas > MAX_DEPLOYABLE_REPLICAS)
+  )
+    throw new Error(
+      `--monolith-replicas must be a whole number from 1 to ${MAX_DEPLOYABLE_REPLICAS}, got ${monolithReplicas}`,
+    );
+  if (pubsub && (monolithReplicas ?? 1) > 1)
+    throw new Error(
+      `--monolith-replicas ${monolithReplicas}: services reach the monolith over redis-pubsub://, which hands every request to every copy; give it a redis:// or tcp:// address`,
+    );
   const deployables: Deployable[] = [
     {
       name: 'monolith',
@@ -68,8 +105,8 @@ export function clusterPlan(topology: Topology, redisUrl: string = DEFAULT_REDIS
       hosts: [...topology.monolith.modules],
       httpPort: MONOLITH_HTTP_PORT,
       ...(monolithAddress?.transport === 'tcp' ? { tcpPort: monolithAddress.port } : {}),
-      replicas: 1,
-      scalable: false,
+      replicas: pubsub ? 1 : (monolithReplicas ?? DEFAULT_MONOLITH_REPLICAS),
+      scalable: !pubsub,
     },
   ];
   if (monolithAddress) addresses.SEAM_MONOLITH_ADDRESS = clusterAddress(monolithAddress, 'monolith', redis);

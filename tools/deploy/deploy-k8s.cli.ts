@@ -3,7 +3,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTopology, TopologyError } from '@seam/runtime';
 import { stringify } from 'yaml';
-import { clusterPlan, DEFAULT_REDIS_URL, parseRedisUrl } from './cluster-plan.js';
+import {
+  clusterPlan,
+  DEFAULT_MONOLITH_REPLICAS,
+  DEFAULT_REDIS_URL,
+  MAX_DEPLOYABLE_REPLICAS,
+  parseRedisUrl,
+} from './cluster-plan.js';
 import { contractAccess } from './contract-access.js';
 import { createSecretCommand } from './deployable-secrets.js';
 import { type KubernetesObject, kubernetesManifests } from './k8s-manifests.js';
@@ -29,10 +35,10 @@ export interface CliIo {
 
 /** What `--help` prints, and what follows a usage error. */
 export const USAGE = `Usage: npm run deploy:k8s -- <topology> [--out <dir>] [--image <ref>] [--namespace <ns>] [--redis-url <redis://host:port>]
-       [--scraper-namespace <ns>] [--redis-selector <key=value,…>] [--print-secrets]
+       [--monolith-replicas <n>] [--scraper-namespace <ns>] [--redis-selector <key=value,…>] [--print-secrets]
 
 Generates Kubernetes manifests for a topology of topologies.json (SEAM_TOPOLOGY_FILE to read
-another file): a Deployment and a Service per process, an HPA per extracted module, a ConfigMap,
+another file): a Deployment and a Service per process, an HPA per process that can share its work, a ConfigMap,
 and NetworkPolicies derived from the contracts' callers. Secrets are referenced, never written:
 create one Secret per process, "seam-<process>-secrets" (--print-secrets shows the commands).
 
@@ -40,6 +46,7 @@ create one Secret per process, "seam-<process>-secrets" (--print-secrets shows t
   --image <ref>              image with a tag or digest (default seam:<package version>)
   --namespace <ns>           namespace of every object (default: none, kubectl's current one)
   --redis-url <url>          Redis of Redis-transport topologies, not deployed here (default ${DEFAULT_REDIS_URL})
+  --monolith-replicas <n>    copies of the monolith, its autoscaler's floor (default ${DEFAULT_MONOLITH_REPLICAS}, at most ${MAX_DEPLOYABLE_REPLICAS})
   --scraper-namespace <ns>   namespace of the Prometheus that may scrape /metrics (default ${DEFAULT_SCRAPER_NAMESPACE})
   --redis-selector <labels>  labels of your Redis pods, which only the app's pods may reach (default app.kubernetes.io/name=redis)
   --print-secrets            print the kubectl commands that create each process's Secret, not the manifests
@@ -63,7 +70,7 @@ export function runDeployK8s(args: readonly string[], io: CliIo): number {
     const file = resolve(io.cwd, io.env.SEAM_TOPOLOGY_FILE?.trim() || join(REPOSITORY_ROOT, 'topologies.json'));
     // Only the file and the name: address overrides in the caller's shell must not leak into manifests.
     const topology = loadTopology({ SEAM_TOPOLOGY: options.topology, SEAM_TOPOLOGY_FILE: file });
-    const plan = clusterPlan(topology, options.redisUrl);
+    const plan = clusterPlan(topology, { redisUrl: options.redisUrl, monolithReplicas: options.monolithReplicas });
     if (options.printSecrets) {
       io.stdout(
         `${plan.deployables.map((deployable) => createSecretCommand(deployable, plan, options.namespace)).join('\n')}\n`,
@@ -123,6 +130,7 @@ interface CliOptions {
   image: string;
   namespace?: string;
   redisUrl?: string;
+  monolithReplicas?: number;
   scraperNamespace?: string;
   redisSelector?: Record<string, string>;
   printSecrets: boolean;
@@ -151,6 +159,7 @@ function parseOptions(args: readonly string[]): CliOptions {
         image: { type: 'string' },
         namespace: { type: 'string' },
         'redis-url': { type: 'string' },
+        'monolith-replicas': { type: 'string' },
         'scraper-namespace': { type: 'string' },
         'redis-selector': { type: 'string' },
         'print-secrets': { type: 'boolean' },
@@ -192,12 +201,22 @@ function parseOptions(args: readonly string[]): CliOptions {
   } catch (error) {
     throw new UsageError((error as Error).message, { cause: error });
   }
+  const replicas = values['monolith-replicas'];
+  const monolithReplicas = replicas === undefined ? undefined : Number(replicas);
+  if (
+    monolithReplicas !== undefined &&
+    !(/^\d+$/.test(replicas!) && monolithReplicas >= 1 && monolithReplicas <= MAX_DEPLOYABLE_REPLICAS)
+  )
+    throw new UsageError(
+      `--monolith-replicas must be a whole number from 1 to ${MAX_DEPLOYABLE_REPLICAS}, got "${replicas}"`,
+    );
   return {
     topology: positionals[0]!,
     out: values.out,
     image,
     namespace: values.namespace,
     redisUrl: values['redis-url'],
+    monolithReplicas,
     scraperNamespace,
     redisSelector: values['redis-selector'] === undefined ? undefined : parseSelector(values['redis-selector']),
     printSecrets: values['print-secrets'] ?? false,

@@ -6,7 +6,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { type ClusterPlan, type Deployable, MONOLITH_INTERNAL_PORT } from './cluster-plan.js';
+import { type ClusterPlan, type Deployable, MAX_DEPLOYABLE_REPLICAS, MONOLITH_INTERNAL_PORT } from './cluster-plan.js';
 import { secretKeysOf, secretNameOf } from './deployable-secrets.js';
 import type { ContractAccess } from './contract-access.js';
 import { DEFAULT_REDIS_SELECTOR, DEFAULT_SCRAPER_NAMESPACE, networkPolicies } from './network-policies.js';
@@ -20,8 +20,8 @@ export const CONFIG_MAP_NAME = 'seam-config';
 export const ADDRESS_OVERRIDES_SECRET = 'seam-address-overrides';
 /** The UID and GID of the image's `node` user. */
 const APP_USER = 1000;
-/** HPA ceiling; the topology file caps replicas at 20 too. */
-const MAX_REPLICAS = 20;
+/** HPA ceiling; the topology file and `--monolith-replicas` cap replicas at 20 too. */
+const MAX_REPLICAS = MAX_DEPLOYABLE_REPLICAS;
 
 /** What a cluster needs besides the topology. */
 export interface ManifestOptions {
@@ -45,8 +45,8 @@ export type KubernetesObject = IConfigMap | IDeployment | IService | IHorizontal
 /**
  * The Kubernetes objects of a topology, in the order to apply them: the ConfigMap, the
  * NetworkPolicies (see `networkPolicies`), then for each deployable its Deployment, its Service
- * and, for an extracted module that can share its work, a HorizontalPodAutoscaler
- * (autoscaling/v2, on CPU). Pure: the same plan and options give the same output.
+ * and, when its copies can share its work (the monolith and extracted modules, unless reached
+ * over Nest's pub/sub Redis wire), a HorizontalPodAutoscaler (autoscaling/v2, on CPU). Pure: the same plan and options give the same output.
  *
  * No Secret is generated: each pod reads only its own keys (`secretKeysOf`) from its own Secret
  * `seam-<deployable>-secrets`, by reference. A Deployment under an HPA has no `replicas`, so that re-applying the manifests does
@@ -76,7 +76,7 @@ export function kubernetesManifests(plan: ClusterPlan, options: ManifestOptions)
     ),
   ];
   for (const deployable of plan.deployables) {
-    const autoscaled = deployable.module !== undefined && deployable.scalable;
+    const autoscaled = deployable.scalable;
     objects.push(
       deployment(deployable, plan, options, configHash, autoscaled),
       service(deployable, plan.topology, options),
