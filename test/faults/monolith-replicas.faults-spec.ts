@@ -57,6 +57,8 @@ suite(`monolith replicas on one PostgreSQL${reason ? ` — skipped: ${reason}` :
       SEAM_ADMIN_EMAIL: E2E_ADMIN.email,
       SEAM_ADMIN_PASSWORD: E2E_ADMIN.password,
       SEED_DEMO_DATA: '',
+      // Shared by every copy, as deploy/compose.monolith-replicas.yaml requires.
+      PAYMENTS_CARD_FINGERPRINT_KEY: 'monolith-replicas-fingerprint-key-0123456789',
     };
     // Started together on the empty database: both migrate it (one waits for the other) and seed it.
     replicas = await Promise.all(
