@@ -6,14 +6,16 @@ import {
   AUTH_METADATA_KEY,
   authRejections,
   EnvelopeAuth,
+  LINK_FRAME_KEY,
   MeshKeys,
+  proveLink,
   type SeamClient,
   type SeamError,
 } from '@seam/transport';
 import { Redis } from 'ioredis';
 import { redisUnavailableReason } from '../support/redis-server.js';
 import { RawTcpPeer } from './support/raw-tcp-peer.js';
-import { RedisTap } from './support/redis-tap.js';
+import { replayOverRedis, replayOverTcp } from './support/replay.js';
 import { type RogueSystem, securityCounters, startRogueSystem } from './support/rogue-system.js';
 
 // Rogue callers against a real split system (payments extracted over TCP, then over Redis
@@ -98,22 +100,26 @@ describe.each([
       );
     });
 
-    it('a wrong key: UNAUTHENTICATED (bad-signature)', async () => {
+    // A Seam client proves its keys once per TCP connection (the link handshake), and signs each
+    // envelope on Redis: a wrong key fails the one or the other.
+    const forged = transport === 'tcp' ? 'link-refused' : 'bad-signature';
+
+    it(`a wrong key: UNAUTHENTICATED (${forged})`, async () => {
       const rogue = await system.clientAs('orders', new EnvelopeAuth({ keys: forgedKeys(randomBytes(32)) }));
       await expectRefused(
         () => rogue.send(PaymentsContract.authorizePayment, authorization()),
         'UNAUTHENTICATED',
-        'bad-signature',
+        forged,
       );
     });
 
-    it("another module's key, naming orders (catalog's key with payments): UNAUTHENTICATED (bad-signature)", async () => {
+    it(`another module's key, naming orders (catalog's key with payments): UNAUTHENTICATED (${forged})`, async () => {
       const catalogsKey = system.processes.meshKeysAs('catalog').key('test', 'catalog', 'payments')!.export();
       const rogue = await system.clientAs('orders', new EnvelopeAuth({ keys: forgedKeys(catalogsKey) }));
       await expectRefused(
         () => rogue.send(PaymentsContract.authorizePayment, authorization()),
         'UNAUTHENTICATED',
-        'bad-signature',
+        forged,
       );
     });
 
@@ -128,9 +134,24 @@ describe.each([
 
     it('an old timestamp (a valid signature from two minutes ago): UNAUTHENTICATED (stale)', async () => {
       const late = new EnvelopeAuth({ keys: system.processes.meshKeysAs('orders'), now: () => Date.now() - 120_000 });
-      const rogue = await system.clientAs('orders', late);
+      if (transport === 'redis') {
+        const rogue = await system.clientAs('orders', late);
+        await expectRefused(
+          () => rogue.send(PaymentsContract.authorizePayment, authorization()),
+          'UNAUTHENTICATED',
+          'stale',
+        );
+        return;
+      }
+      // Over TCP, only envelopes signed one by one (a stock Nest client's) carry a timestamp.
+      const data = authorization();
+      const metadata: Record<string, string> = { 'seam-caller': 'orders', 'seam-budget-ms': '10000' };
+      metadata[AUTH_METADATA_KEY] = late.sign('orders', ['payments'], { pattern: AUTHORIZE, data, metadata }).header;
       await expectRefused(
-        () => rogue.send(PaymentsContract.authorizePayment, authorization()),
+        async () => {
+          const [reply] = await replayOverTcp(system, { pattern: AUTHORIZE, data, metadata }, 1);
+          throw reply!.err;
+        },
         'UNAUTHENTICATED',
         'stale',
       );
@@ -157,6 +178,55 @@ describe.each([
     });
 
     if (transport === 'tcp') {
+      it('a link proof replayed on another connection is refused (link-refused) and the connection closed', async () => {
+        const { port } = system.payments as { port: number };
+        const first = await RawTcpPeer.open(port);
+        const copy = await RawTcpPeer.open(port);
+        try {
+          const answer = proveLink(system.processes.meshKeysAs('orders'), await first.linkFrame(0), '')!;
+          await first.send({ [LINK_FRAME_KEY]: answer.proof });
+          expect(answer.check(await first.linkFrame(1))).toBeDefined();
+          await copy.linkFrame(0);
+          const before = await securityCounters(system.paymentsUrl);
+          await copy.send({ [LINK_FRAME_KEY]: answer.proof });
+          expect(await copy.linkFrame(1)).toMatchObject({ refused: true });
+          await copy.closedWithin(10_000);
+          expect((await securityCounters(system.paymentsUrl)).refused('link-refused')).toBe(
+            before.refused('link-refused') + 1,
+          );
+        } finally {
+          first.destroy();
+          copy.destroy();
+        }
+      });
+
+      it('a linked connection speaks only for the pairs it proved: another caller on it is refused (not-linked)', async () => {
+        const { port } = system.payments as { port: number };
+        const peer = await RawTcpPeer.open(port);
+        try {
+          const answer = proveLink(system.processes.meshKeysAs('orders'), await peer.linkFrame(0), '')!;
+          await peer.send({ [LINK_FRAME_KEY]: answer.proof });
+          await peer.linkFrame(1);
+          const before = await securityCounters(system.paymentsUrl);
+          const packet = (caller: string, id: string) => ({
+            id,
+            pattern: PaymentsContract.findOrderPayments.pattern,
+            data: { orderId: randomUUID() },
+            metadata: { 'seam-caller': caller, 'seam-budget-ms': '10000' },
+          });
+          expect((await peer.call(packet('edge', 'as-edge'), 15_000)).json).toMatchObject({
+            err: { code: 'UNAUTHENTICATED', details: { reason: 'not-linked' } },
+          });
+          expect((await peer.call(packet('orders', 'as-orders'), 15_000)).json).toMatchObject({
+            response: { payments: [] },
+          });
+          const after = await securityCounters(system.paymentsUrl);
+          expect(after.refused('not-linked')).toBe(before.refused('not-linked') + 1);
+        } finally {
+          peer.destroy();
+        }
+      });
+
       it('partial frames and silent connections (slowloris) are closed by the deadline; honest calls go on meanwhile', async () => {
         const { port } = system.payments as { port: number };
         const peers = await Promise.all(Array.from({ length: 20 }, () => RawTcpPeer.open(port)));
@@ -193,38 +263,3 @@ describe.each([
     }
   });
 });
-
-interface RawPacket {
-  pattern: string;
-  data: unknown;
-  metadata: Record<string, string>;
-}
-
-/** Sends one signed packet twice on a bare connection (new ids: only the envelope repeats). */
-async function replayOverTcp(system: RogueSystem, packet: RawPacket): Promise<Array<Record<string, unknown>>> {
-  const peer = await RawTcpPeer.open((system.payments as { port: number }).port);
-  try {
-    const first = await peer.call({ ...packet, id: 'first' }, 15_000);
-    const copy = await peer.call({ ...packet, id: 'copy' }, 15_000);
-    return [first.json, copy.json];
-  } finally {
-    peer.destroy();
-  }
-}
-
-/** Appends one signed packet twice to payments' request stream, listening on a reply channel of its own. */
-async function replayOverRedis(system: RogueSystem, packet: RawPacket): Promise<Array<Record<string, unknown>>> {
-  const replyTo = `seam:rp:rogue-${randomUUID()}`;
-  const tap = await RedisTap.open(system.redis!.url, [replyTo]);
-  const redis = new Redis(system.redis!.url);
-  try {
-    for (const id of ['first', 'copy'])
-      await redis.xadd('seam:rq:payments', '*', 'p', JSON.stringify({ ...packet, id, replyTo }));
-    await eventually(() => expect(tap.replies(replyTo)).toHaveLength(2), { timeoutMs: 15_000 });
-    const byId = new Map(tap.replies(replyTo).map((reply) => [reply.id, reply as Record<string, unknown>]));
-    return [byId.get('first')!, byId.get('copy')!];
-  } finally {
-    redis.disconnect();
-    await tap.close();
-  }
-}

@@ -80,6 +80,20 @@ export class RawTcpPeer {
     );
   }
 
+  /** The `nth` frame (from 0) of the link handshake (`seam-link`) the server sent. */
+  async linkFrame(nth = 0, timeoutMs = 5_000): Promise<Record<string, unknown>> {
+    return this.waitFor(
+      () =>
+        this.frames.filter((received) => 'seam-link' in received.json)[nth]?.json['seam-link'] as Record<
+          string,
+          unknown
+        >,
+      `link frame ${nth}`,
+      timeoutMs,
+      true,
+    );
+  }
+
   /** Sends a request and waits for its reply. */
   async call(packet: { id: string } & Record<string, unknown>, timeoutMs?: number): Promise<ReceivedFrame> {
     await this.send(packet);

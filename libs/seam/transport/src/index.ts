@@ -57,4 +57,13 @@ export {
   type VerifiedEnvelope,
 } from './auth/envelope-auth.js';
 export { type AuthRejectionReason, AuthRejections, authRejections } from './auth/auth-rejections.js';
+export {
+  acceptLink,
+  AuthenticatedLink,
+  LINK_FRAME_KEY,
+  type LinkAccept,
+  type LinkChallenge,
+  type LinkProof,
+  proveLink,
+} from './auth/link-auth.js';
 export { type DispatchedPacket, seamCredentials, type SeamCredentialsOptions } from './auth/nest-client-credentials.js';

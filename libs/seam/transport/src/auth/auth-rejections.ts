@@ -19,7 +19,11 @@ export type AuthRejectionReason =
   /** A reply without a signature to a signed request. */
   | 'unsigned-reply'
   /** A reply whose signature does not verify. */
-  | 'bad-reply-signature';
+  | 'bad-reply-signature'
+  /** A TCP link whose handshake proof does not verify, or that proved nothing (see `acceptLink`). */
+  | 'link-refused'
+  /** An unsigned envelope on a TCP link that has not proven its caller → callee pair. */
+  | 'not-linked';
 
 /** Rejections are logged at most once per interval: a forger must not flood the log. */
 const LOG_INTERVAL_MS = 10_000;

@@ -6,7 +6,8 @@ import { CallContext } from '../../context/call-context.js';
 import { runInCallScope } from '../../context/call-scope.js';
 import { assertCallerAllowed, assertPublisherAllowed } from '../../door/caller-permission.js';
 import { seamExtrasOf } from '../../door/seam-extras.js';
-import { REPLY_AUTH_METADATA_KEY, type VerifiedEnvelope } from '../../auth/envelope-auth.js';
+import { AUTH_METADATA_KEY, REPLY_AUTH_METADATA_KEY, type VerifiedEnvelope } from '../../auth/envelope-auth.js';
+import { type AuthenticatedLink, refuseUnlinked } from '../../auth/link-auth.js';
 import { toWireError } from '../../door/to-wire-error.js';
 import { DeadlineExceededError } from '../../errors/seam-error.js';
 import { unknownPatternError } from '../../errors/wire-errors.js';
@@ -34,8 +35,9 @@ export function dispatchRequest(
   call: CallContext,
   options: DispatchOptions,
   reply: Reply,
+  link?: AuthenticatedLink,
 ): () => void {
-  const exchange = prepareRequest(table, pattern, data, rpcContext, call, options, reply);
+  const exchange = prepareRequest(table, pattern, data, rpcContext, call, options, reply, link);
   exchange?.run();
   return () => exchange?.cancel();
 }
@@ -43,6 +45,8 @@ export function dispatchRequest(
 /**
  * The exchange that will answer a request, not yet started — or `undefined` after replying at
  * once (unknown pattern, deadline already past on arrival, caller not allowed, payload refused).
+ * `link`: the pairs the connection it came on has proven (TCP), which stand for an envelope
+ * signature when the envelope carries none.
  */
 export function prepareRequest(
   table: HandlerTable,
@@ -52,9 +56,17 @@ export function prepareRequest(
   call: CallContext,
   options: DispatchOptions,
   reply: Reply,
+  link?: AuthenticatedLink,
 ): RequestExchange | undefined {
   const { auth } = options;
-  if (auth) {
+  if (auth && link && call.wireMetadata?.[AUTH_METADATA_KEY] === undefined) {
+    // The connection proved who speaks on it: the reply goes back on it, unsigned.
+    const caller = call.wireMetadata?.['seam-caller'];
+    if (!link.admits(caller, pattern.slice(0, Math.max(0, pattern.indexOf('.'))))) {
+      reply(toWireError(refuseUnlinked(pattern, caller)).wire);
+      return undefined;
+    }
+  } else if (auth) {
     // Authentication comes first: an unauthenticated peer learns nothing, not even which
     // patterns exist. Everything answered after it is signed for the verified caller, if it asked.
     let verified: VerifiedEnvelope;
@@ -108,12 +120,24 @@ export function dispatchEvent(
   intake: ReadonlySet<string>,
   options: Pick<DispatchOptions, 'propagation' | 'auth'>,
   copy: (payload: unknown) => unknown,
+  link?: AuthenticatedLink,
 ): Promise<void> {
-  try {
-    // Refused envelopes are counted and logged (rate-limited) by the authenticator itself.
-    options.auth?.verify({ pattern, data, metadata: call.wireMetadata ?? {} }, (module) => intake.has(module));
-  } catch {
-    return Promise.resolve();
+  let receivers = intake;
+  if (options.auth && link && call.wireMetadata?.[AUTH_METADATA_KEY] === undefined) {
+    // On a proven link, each subscriber gets the event only if the publisher proved its pair with it.
+    const caller = call.wireMetadata?.['seam-caller'];
+    receivers = new Set([...intake].filter((module) => link.admits(caller, module)));
+    if (receivers.size === 0) {
+      refuseUnlinked(pattern, caller);
+      return Promise.resolve();
+    }
+  } else {
+    try {
+      // Refused envelopes are counted and logged (rate-limited) by the authenticator itself.
+      options.auth?.verify({ pattern, data, metadata: call.wireMetadata ?? {} }, (module) => intake.has(module));
+    } catch {
+      return Promise.resolve();
+    }
   }
   try {
     assertPublisherAllowed(pattern, call.caller);
@@ -128,7 +152,7 @@ export function dispatchEvent(
   attachCallContext(rpcContext, call);
   const deliveries = table
     .subscriptions(pattern)
-    .filter(({ subscriber }) => intake.has(subscriber))
+    .filter(({ subscriber }) => receivers.has(subscriber))
     .map(({ subscriber, handler }) =>
       invoke(handler, copy(data), rpcContext, call, options.propagation)
         .then((result) => (isObservable(result) ? drain(result as Observable<unknown>) : undefined))

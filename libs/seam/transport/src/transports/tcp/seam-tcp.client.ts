@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { PacketId, ReadPacket, WritePacket } from '@nestjs/microservices';
 import { ClientTCP } from '@nestjs/microservices';
 import { randomHex } from '../../context/random-ids.js';
-import { type SeamError, UnavailableError, type WireError } from '../../errors/seam-error.js';
+import { SeamError, UnavailableError, type WireError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import {
@@ -13,14 +13,14 @@ import {
 } from '../transport-client.js';
 import { corkUntilNextTick } from './cork.js';
 import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
-import { signEvent, signRequest, type SignedReplyCallback } from '../../auth/outgoing-auth.js';
 import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
 import { type SeamTlsOptions, tlsClientOptions } from './tcp-tls.js';
+import { isLinkFrame, TcpLinkClient } from './tcp-link-client.js';
 
 const RESOLVED = Promise.resolve();
 
-/** A reply frame: Nest's, plus the callee's signature when envelopes are authenticated. */
-type ReplyPacket = WritePacket & { id?: string; auth?: unknown };
+/** A reply frame (Nest's). */
+type ReplyPacket = WritePacket & { id?: string };
 
 /** Options of {@link SeamTcpClient}. */
 export interface SeamTcpClientOptions extends TcpLimits {
@@ -28,7 +28,10 @@ export interface SeamTcpClientOptions extends TcpLimits {
   port: number;
   /** Mutual TLS: present this certificate and accept only a server the CA signed for `host`. */
   tls?: SeamTlsOptions;
-  /** Signs every request and event, and accepts only signed replies (see `EnvelopeAuth`). */
+  /**
+   * Mesh keys: each connection is authenticated once by a handshake under the pair keys
+   * ({@link TcpLinkClient}); the envelopes sent on it then carry no signature of their own.
+   */
   auth?: EnvelopeAuth;
 }
 
@@ -42,21 +45,32 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
   private readonly maxMessageBytes: number;
   /** The socket known to be connected (Nest nulls `socket` when a connection closes). */
   private readySocket: unknown = null;
-  private readonly auth?: EnvelopeAuth;
+  private readonly links?: TcpLinkClient;
 
   constructor(options: SeamTcpClientOptions) {
     super({
       host: options.host,
       port: options.port,
       ...jsonSocketOptions(options),
-      // Replies are taken as they arrive: Nest's deserializer turns a packet with a key it does
-      // not know (a signed reply's `auth`) into a foreign payload.
+      // Frames are taken as they arrive: Nest's deserializer turns a packet with a key it does
+      // not know (a link frame) into a foreign payload.
       deserializer: { deserialize: (value: unknown) => value },
       ...(options.tls && { tlsOptions: tlsClientOptions(options.tls, options.host) }),
     });
     this.endpoint = `tcp://${options.host}:${options.port}`;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.auth = options.auth;
+    if (options.auth) this.links = new TcpLinkClient(options.auth, this.endpoint);
+  }
+
+  /** Nest's connection, then — with mesh keys — the link handshake, before anything is sent. */
+  override connect(): Promise<unknown> {
+    const connected = super.connect();
+    const links = this.links;
+    if (!links) return connected;
+    return connected.then(() => {
+      if (!this.socket) throw new Error('connection closed while authenticating');
+      return links.ready(this.socket);
+    });
   }
 
   /**
@@ -77,32 +91,33 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
    * asynchronous one is awaited here.
    */
   override handleResponse(buffer: unknown): Promise<void> {
+    if (isLinkFrame(buffer)) {
+      this.links?.receive(this.socket, buffer);
+      return RESOLVED;
+    }
     const decoded = this.deserializer.deserialize(buffer) as ReplyPacket | Promise<ReplyPacket>;
     if (decoded instanceof Promise) return decoded.then((packet) => this.route(packet));
     this.route(decoded);
     return RESOLVED;
   }
 
-  request(outgoing: OutgoingPacket, unsignedReply: ReplyCallback): () => void {
-    const refused = refuseUnsendable(outgoing, this.maxMessageBytes, unsignedReply);
+  request(packet: OutgoingPacket, reply: ReplyCallback): () => void {
+    const refused = refuseUnsendable(packet, this.maxMessageBytes, reply);
     if (refused) return refused;
-    const signed = signRequest(this.auth, outgoing, unsignedReply);
-    if (!signed) return () => undefined;
-    const { packet, reply } = signed;
     let finished = false;
     let cancelled = false;
     let teardown: (() => void) | undefined;
     let last: unknown;
-    const finish: SignedReplyCallback = (error, response, auth) => {
+    const finish: ReplyCallback = (error, response) => {
       if (finished) return;
       finished = true;
       teardown?.(); // drops the routing entry; Nest only does it when an Observable unsubscribes
-      reply(error, response, auth);
+      reply(error, response);
     };
-    const onPacket = ({ err, response, isDisposed, auth }: ReplyPacket) => {
-      if (err !== undefined && err !== null) return finish(this.toSeamError(err), undefined, auth);
+    const onPacket = ({ err, response, isDisposed }: ReplyPacket) => {
+      if (err !== undefined && err !== null) return finish(this.toSeamError(err), undefined);
       if (response !== undefined) last = response;
-      if (isDisposed) finish(undefined, last, auth);
+      if (isDisposed) finish(undefined, last);
     };
     const send = () => {
       if (cancelled) return;
@@ -118,7 +133,7 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
           this.readySocket = this.socket;
           send();
         },
-        (error: unknown) => finish(this.unavailable(error)),
+        (error: unknown) => finish(error instanceof SeamError ? error : this.unavailable(error)),
       );
     }
     return () => {
@@ -129,26 +144,25 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
 
   async publishEvent(event: OutgoingPacket): Promise<void> {
     assertTransmittable(event.data, this.maxMessageBytes);
-    const packet = signEvent(this.auth, event);
     try {
       await this.connect();
     } catch (error) {
-      throw this.unavailable(error);
+      throw error instanceof SeamError ? error : this.unavailable(error);
     }
     // Events emitted in one tick leave in one write, as requests do.
     corkUntilNextTick(this.socket?.netSocket as Socket | undefined);
-    await this.dispatchEvent({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata });
+    await this.dispatchEvent({ pattern: event.pattern, data: event.data, metadata: event.metadata });
   }
 
   override async close(): Promise<void> {
     super.close();
   }
 
-  private route({ err, response, isDisposed, id, auth }: ReplyPacket): void {
+  private route({ err, response, isDisposed, id }: ReplyPacket): void {
     const callback = id === undefined ? undefined : this.routingMap.get(id);
     if (!callback) return;
-    if (isDisposed || err) callback({ err, response, isDisposed: true, auth } as WritePacket);
-    else callback({ err, response, auth } as WritePacket);
+    if (isDisposed || err) callback({ err, response, isDisposed: true } as WritePacket);
+    else callback({ err, response } as WritePacket);
   }
 
   /** Connection failures become Unavailable; anything the peer sent is decoded by the caller. */

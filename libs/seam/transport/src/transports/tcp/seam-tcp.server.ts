@@ -13,6 +13,7 @@ import { DEFAULT_MAX_SEND_BUFFER_BYTES, FrameSocket, type FrameSocketOptions } f
 import { maxFrameChars, resolveTcpServerLimits, type TcpLimits, type TcpServerLimits } from './tcp-limits.js';
 import { type TcpRejectionCounts, TcpRejections } from './tcp-rejections.js';
 import { type SeamTlsOptions, tlsServerOptions, watchHandshakes } from './tcp-tls.js';
+import { TcpLinkGate } from './tcp-link-server.js';
 
 /** Options of {@link SeamTcpServer}. */
 export interface SeamTcpServerOptions extends RemoteServerOptions, TcpLimits, TcpServerLimits {
@@ -58,6 +59,8 @@ export class SeamTcpServer extends ServerTCP {
   private onDrained?: () => void;
   private readonly framing: Omit<FrameSocketOptions, 'onReject'>;
   private readonly rejected: TcpRejections;
+  /** With mesh keys: the link handshake of each connection (see {@link TcpLinkGate}). */
+  private readonly links?: TcpLinkGate;
 
   constructor(options: SeamTcpServerOptions) {
     const limits = resolveTcpServerLimits(options);
@@ -69,6 +72,7 @@ export class SeamTcpServer extends ServerTCP {
     this.hosted = new Set(options.hosted);
     this.dispatch = remoteDispatchOptions(options);
     this.drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+    if (this.dispatch.auth) this.links = new TcpLinkGate(this.dispatch.auth, this.hosted);
     this.framing = {
       maxFrameChars: maxFrameChars(options),
       frameDeadlineMs: options.incompleteFrameTimeoutMs ?? DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS,
@@ -136,6 +140,7 @@ export class SeamTcpServer extends ServerTCP {
       (message) => void this.handleMessage(framed, message).catch((error) => this.handleError(error)),
     );
     socket.on('error', (error: Error) => this.rejected.record('socket-error', peer, error.message));
+    this.links?.open(framed);
   }
 
   protected override getSocketInstance(socket: Socket): TcpSocket {
@@ -147,6 +152,8 @@ export class SeamTcpServer extends ServerTCP {
   }
 
   override async handleMessage(socket: TcpSocket, rawMessage: unknown): Promise<void> {
+    if (this.links?.handle(socket, rawMessage)) return;
+    const link = this.links?.linkOf(socket);
     // Nest's default deserializer is synchronous: awaiting it anyway would cost a hop per message.
     const decoded = this.deserializer.deserialize(rawMessage);
     const packet = decoded instanceof Promise ? await decoded : decoded;
@@ -155,7 +162,7 @@ export class SeamTcpServer extends ServerTCP {
     const call = CallContext.fromMetadata(packet.metadata, DEFAULT_BUDGET_MS);
     const id = (packet as { id?: string }).id;
     if (id === undefined) {
-      dispatchEvent(this.table, pattern, packet.data, context, call, this.hosted, this.dispatch, structuredCopy);
+      dispatchEvent(this.table, pattern, packet.data, context, call, this.hosted, this.dispatch, structuredCopy, link);
       return;
     }
     const send = (err: unknown, response?: unknown, auth?: string) => {
@@ -174,11 +181,12 @@ export class SeamTcpServer extends ServerTCP {
       return;
     }
     this.inFlight += 1;
-    dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, (err, response, auth) => {
+    const done = (err: unknown, response?: unknown, auth?: string) => {
       send(err, response, auth);
       this.inFlight -= 1;
       if (this.inFlight === 0) this.onDrained?.();
-    });
+    };
+    dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, done, link);
   }
 
   /**
