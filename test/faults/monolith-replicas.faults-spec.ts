@@ -61,9 +61,12 @@ suite(`monolith replicas on one PostgreSQL${reason ? ` — skipped: ${reason}` :
       PAYMENTS_CARD_FINGERPRINT_KEY: 'monolith-replicas-fingerprint-key-0123456789',
     };
     // Started together on the empty database: both migrate it (one waits for the other) and seed it.
-    replicas = await Promise.all(
+    const started = await Promise.allSettled(
       [0, 1].map(() => TopologyProcesses.start({ topology: 'monolith', env, readyTimeoutMs: 120_000 })),
     );
+    // Kept even when the other failed, so that afterAll stops it.
+    replicas = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    for (const result of started) if (result.status === 'rejected') throw result.reason;
     db = new Client({ connectionString: database.url });
     await db.connect();
   }, 240_000);
