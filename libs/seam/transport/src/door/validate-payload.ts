@@ -27,10 +27,11 @@ const MAX_TEXT_LENGTH = 200;
 /**
  * Validates an incoming payload against its contract DTO and returns it as an instance of that
  * class. The instance is built once (`toInstance`) and checked in place by the DTO's compiled
- * validator (`compileValidator`: class-validator's metadata read once per class, ~20× cheaper
- * than `validateSync`); a payload it refuses is handed to class-validator, whose errors are the
- * ones reported, so every refusal reads as it always has. Synchronous: a DTO has no business
- * doing I/O (async validators are not run at the door).
+ * validator (`compileValidator`: class-validator's metadata read once per class), ~7× faster than
+ * `validateSync` (0.2 µs against 1.5 µs for a 3-field DTO, forbidden-key scan and copy included).
+ * A payload the check refuses is handed to class-validator, whose errors are the ones reported:
+ * every refusal reads exactly as before. Synchronous: a DTO has no business doing I/O (async
+ * validators are not run at the door).
  *
  * @throws ValidationError listing the offending fields (path and messages): not an object,
  * forbidden keys (`__proto__`, `constructor`, `prototype`), nested deeper than 64 levels,
@@ -42,7 +43,9 @@ export function validatePayload<T>(dto: DtoClass<T>, value: unknown): T {
   const { constrained, check } = compileValidator(dto);
   if (!constrained) return acceptEmpty(dto, value as object);
   const instance = toInstance(dto, value as object);
-  if (check !== null && check(instance as object)) return instance;
+  // class-validator reads the class off the instance: a class whose prototype names another
+  // constructor is left to it.
+  if (check !== null && (instance as object).constructor === dto && check(instance as object)) return instance;
   return explained(dto, instance);
 }
 
