@@ -8,6 +8,7 @@ import {
   openDataSource,
   type ProvisionedModuleRole,
   provisionModuleRoles,
+  runMigrations,
 } from '@seam/persistence';
 import { dataLocation } from '../bootstrap/startup-summary.js';
 import type { LocalModule } from '../modules.js';
@@ -53,7 +54,8 @@ async function migrateOne(module: LocalModule, database: DatabaseConfig, print: 
   // Opened without running migrations, so that runMigrations() can report what it ran.
   const dataSource = await openDataSource({ ...dataSourceOptions(module.data, database), migrationsRun: false });
   try {
-    const ran = await dataSource.runMigrations();
+    // Under the same lock as a starting app's: replicas may be starting while this runs.
+    const ran = await runMigrations(dataSource);
     const total = module.data.migrations.length;
     const what =
       ran.length === 0

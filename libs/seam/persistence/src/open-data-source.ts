@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions, type Migration } from 'typeorm';
 import { DatabaseConfigError } from './database-config.error.js';
 import { preparePrivateSqliteFile } from './private-files.js';
 import { quoteIdentifier } from './sql-identifier.js';
@@ -17,14 +17,24 @@ export async function openDataSource(options: DataSourceOptions): Promise<DataSo
   // find nothing left to run.
   const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
   try {
-    await withMigrationLock(dataSource, options.schema ?? 'public', () =>
-      dataSource.runMigrations({ transaction: options.migrationsTransactionMode }),
-    );
+    await runMigrations(dataSource);
   } catch (error) {
     await dataSource.destroy().catch(() => undefined);
     throw error;
   }
   return dataSource;
+}
+
+/**
+ * Runs a module's pending migrations and answers those it ran. On PostgreSQL it first takes an
+ * advisory lock named after the module's schema (waiting while another process — a replica
+ * starting, `npm run migrate` — holds it), so that two processes never run the same migration.
+ */
+export async function runMigrations(dataSource: DataSource): Promise<Migration[]> {
+  const options = dataSource.options;
+  const run = () => dataSource.runMigrations({ transaction: options.migrationsTransactionMode });
+  if (options.type !== 'postgres') return run();
+  return withMigrationLock(dataSource, options.schema ?? 'public', run);
 }
 
 /**
