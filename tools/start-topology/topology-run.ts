@@ -107,7 +107,12 @@ export async function runTopology(plan: TopologyPlan, io: RunIo, limits: RunLimi
     .then(
       (healthy) => {
         clearTimeout(deadline);
-        for (const line of summaryLines(plan.topology, healthy, Date.now() - started)) io.stdout(`${line}\n`);
+        // One write: the summary arrives whole, never with a process's line in the middle of it.
+        io.stdout(
+          summaryLines(plan.topology, healthy, Date.now() - started)
+            .map((line) => `${line}\n`)
+            .join(''),
+        );
       },
       (error: Error) => end({ kind: 'failed', message: error.message }),
     );
