@@ -3,8 +3,17 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DATABASE_CONFIG, type DatabaseConfig } from '@seam/persistence';
-import { bindHostFrom, describeTopology, exitWithin, portFromEnv, SHUTDOWN_DEADLINE_MS } from '@seam/runtime';
-import { type ResolvedSeamOptions, SEAM_OPTIONS } from '@seam/transport';
+import { SeamCallPolicies } from '@seam/resilience';
+import {
+  bindHostFrom,
+  describeTopology,
+  exitWithin,
+  logHandlersByModule,
+  portFromEnv,
+  SHUTDOWN_DEADLINE_MS,
+  startLogging,
+} from '@seam/runtime';
+import { type ResolvedSeamOptions, SEAM_OPTIONS, TransportRouter } from '@seam/transport';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { configureApp } from './bootstrap/configure-app.js';
@@ -14,6 +23,8 @@ import { planMonolith } from './bootstrap/monolith-topology.js';
 import { startupSummary } from './bootstrap/startup-summary.js';
 import { apiDocument } from './bootstrap/swagger.js';
 
+// First: every line after this one, Nest's included, goes through it (LOG_FORMAT, LOG_LEVEL).
+const nestLogger = await startLogging('The monolith');
 const logger = new Logger('Monolith');
 let app: NestExpressApplication | undefined;
 let internal: NestExpressApplication | undefined;
@@ -33,8 +44,10 @@ try {
     {
       bodyParser: false,
       abortOnError: false,
+      logger: nestLogger,
     },
   );
+  logHandlersByModule(app);
   // On SIGTERM/SIGINT: drain HTTP (in-flight requests finish), stop the Seam servers, close every
   // module's DataSource, then exit by the same signal — forced out if that takes over 10 s.
   app.enableShutdownHooks();
@@ -48,12 +61,13 @@ try {
   const lines = startupSummary({
     url,
     ...(internalUrl ? { docsUrl: internalUrl } : {}),
+    topology: describeTopology(plan.topology, { kind: 'monolith' })[0]!,
+    callPolicies: app.get(SeamCallPolicies).summary(app.get(TransportRouter).modules()),
     seam: app.get<ResolvedSeamOptions>(SEAM_OPTIONS),
     database: app.get<DatabaseConfig>(DATABASE_CONFIG),
     modules: plan.modules,
   });
-  if (internalUrl) lines.push(`Metrics: ${internalUrl}/metrics (internal listener, not on the public port)`);
-  for (const line of [...lines, describeTopology(plan.topology, { kind: 'monolith' })[0]!]) logger.log(line);
+  for (const line of lines) logger.log(line);
 } catch (error) {
   logger.error(
     `The monolith could not start: ${error instanceof Error ? error.message : String(error)}`,

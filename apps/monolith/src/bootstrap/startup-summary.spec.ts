@@ -25,10 +25,30 @@ describe('startupSummary', () => {
     });
     expect(lines).toEqual([
       'Listening on http://localhost:3000',
-      'API docs: http://localhost:3000/docs (OpenAPI document: http://localhost:3000/docs-json)',
-      'Health: http://localhost:3000/health',
       'module catalog: in this process (in-process transport); data: SQLite file /srv/seam/data/catalog.sqlite',
       'module orders: in this process, also served at tcp://0.0.0.0:4010; data: SQLite file /srv/seam/data/orders.sqlite',
+      'API docs: http://localhost:3000/docs (OpenAPI document: http://localhost:3000/docs-json)',
+      'Health: http://localhost:3000/health · Metrics: http://localhost:3000/metrics',
+    ]);
+  });
+
+  it('adds the topology after the URL and the call policies at the end; docs and metrics on the internal listener', () => {
+    const lines = startupSummary({
+      url: 'http://localhost:3000',
+      docsUrl: 'http://127.0.0.1:9464',
+      topology: 'Topology "monolith"; this process is the monolith',
+      callPolicies: ['Call policies from defaults: calls to catalog: deadline 5000 ms'],
+      seam: seam({ hosted: ['catalog'] }),
+      database: { kind: 'sqlite', dataDir: '/srv/seam/data' },
+      modules: [module('catalog')],
+    });
+    expect(lines).toEqual([
+      'Listening on http://localhost:3000',
+      'Topology "monolith"; this process is the monolith',
+      'module catalog: in this process (in-process transport); data: SQLite file /srv/seam/data/catalog.sqlite',
+      'API docs: http://127.0.0.1:9464/docs (OpenAPI document: http://127.0.0.1:9464/docs-json)',
+      'Health: http://localhost:3000/health · Metrics: http://127.0.0.1:9464/metrics (internal listener, not on the public port)',
+      'Call policies from defaults: calls to catalog: deadline 5000 ms',
     ]);
   });
 
@@ -39,7 +59,7 @@ describe('startupSummary', () => {
       database: { kind: 'postgres', url: 'postgres://seam:s3cret@db.internal:5433/shop' },
       modules: [module('catalog')],
     });
-    expect(lines.slice(3)).toEqual([
+    expect(lines.slice(1, 3)).toEqual([
       'module catalog: in this process (in-process transport); data: PostgreSQL db.internal:5433/shop, schema catalog',
       'module payments: remote, at tcp://payments:4010; its data lives with it',
     ]);

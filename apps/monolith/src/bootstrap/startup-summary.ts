@@ -7,23 +7,37 @@ import { DOCS_PATH } from './swagger.js';
 export interface SummaryInput {
   /** The base URL the app listens on (`http://localhost:3000`). */
   url: string;
-  /** Where the API docs are, when not at `url` (the internal listener's base URL). */
+  /** Where the API docs and `/metrics` are, when not at `url` (the internal listener's base URL). */
   docsUrl?: string;
+  /** The topology line (`describeTopology(…)[0]`): its name, and which process this is. */
+  topology?: string;
+  /** The call policies, grouped (`SeamCallPolicies.summary`). */
+  callPolicies?: readonly string[];
   seam: ResolvedSeamOptions;
   database: DatabaseConfig;
   modules: readonly LocalModule[];
 }
 
 /**
- * The lines the monolith prints once it listens: where to reach it, and for each module where it
- * runs and where its data is (never credentials).
+ * The lines the monolith prints once it listens — its whole start-up summary: where to reach it,
+ * the topology, for each module where it runs and where its data is (never credentials), where
+ * the docs, health and metrics are, and the call policies.
  */
-export function startupSummary({ url, docsUrl = url, seam, database, modules }: SummaryInput): string[] {
-  const lines = [
+export function startupSummary(input: SummaryInput): string[] {
+  const { url, docsUrl = url, topology, callPolicies = [] } = input;
+  const metrics = docsUrl === url ? `${url}/metrics` : `${docsUrl}/metrics (internal listener, not on the public port)`;
+  return [
     `Listening on ${url}`,
+    ...(topology ? [topology] : []),
+    ...moduleLines(input),
     `API docs: ${docsUrl}/${DOCS_PATH} (OpenAPI document: ${docsUrl}/${DOCS_PATH}-json)`,
-    `Health: ${url}/health`,
+    `Health: ${url}/health · Metrics: ${metrics}`,
+    ...callPolicies,
   ];
+}
+
+function moduleLines({ seam, database, modules }: SummaryInput): string[] {
+  const lines: string[] = [];
   const local = new Map(modules.map((module) => [module.name, module]));
   const names = [...new Set([...modules.map(({ name }) => name), ...seam.hosted, ...Object.keys(seam.endpoints)])];
   for (const name of names) {

@@ -6,6 +6,7 @@ export { inTransaction } from './transaction.js';
 export {
   DATABASE_CONFIG,
   dataSourceToken,
+  describeDataLocation,
   ModuleDataModule,
   SeamPersistenceModule,
 } from './seam-persistence.module.js';

@@ -43,7 +43,8 @@ export class SeamPersistenceModule {
           }),
           dataSourceFactory: async (options) => {
             const dataSource = await openDataSource(options!);
-            logger.log(`Module ${data.module}: ${describeOptions(options!)}, migrations applied`);
+            // Debug: the process's start-up summary says where each module's data is.
+            logger.debug(`Module ${data.module}: ${describeDataLocation(options!)}, migrations applied`);
             return dataSource;
           },
         }),
@@ -63,8 +64,8 @@ export function dataSourceToken(module: string): string | symbol | Function {
   return getDataSourceToken(module) as string | symbol | Function; // eslint-disable-line @typescript-eslint/no-unsafe-function-type
 }
 
-/** Where a DataSource's data lives, for the start-up log (no credentials). */
-function describeOptions(options: DataSourceOptions): string {
+/** Where a DataSource's data lives, for start-up logs (no credentials): `SQLite file …`, `PostgreSQL host:port/db, schema …`. */
+export function describeDataLocation(options: DataSourceOptions): string {
   if (options.type === 'postgres') {
     const url = new URL(options.url!);
     const role = url.username ? ` as role ${decodeURIComponent(url.username)}` : '';

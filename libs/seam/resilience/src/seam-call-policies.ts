@@ -9,7 +9,26 @@ import { ModulePolicy } from './module-policy.js';
 export class SeamCallPolicies implements CallPolicy {
   private readonly policies = new Map<string, ModulePolicy>();
 
-  constructor(readonly config: CallPoliciesConfig) {}
+  /** @param source where `config` came from (a file, `defaults`, `the app`), for the start-up summary. */
+  constructor(
+    readonly config: CallPoliciesConfig,
+    readonly source = 'the app',
+  ) {}
+
+  /**
+   * The policies of calls to `modules` in as few lines as possible, for the start-up summary:
+   * modules with the same settings share one line (`Call policies from defaults: calls to a, b: …`).
+   */
+  summary(modules: Iterable<string>): string[] {
+    const groups = new Map<string, string[]>();
+    for (const module of [...new Set(modules)].toSorted()) {
+      const settings = this.of(module).describe().slice(`calls to ${module}: `.length);
+      groups.set(settings, [...(groups.get(settings) ?? []), module]);
+    }
+    return [...groups].map(
+      ([settings, names]) => `Call policies from ${this.source}: calls to ${names.join(', ')}: ${settings}`,
+    );
+  }
 
   deadlineFor(module: string): number {
     return this.settingsOf(module).deadlineMs;

@@ -10,7 +10,7 @@ const POLICY_SOURCE = Symbol('seam.call-policies.source');
 /**
  * Installs call policies on the process's transport: every `SeamClient.send` then goes through
  * its target module's policy (deadline, retries, breaker, bulkhead), whichever transport carries
- * it. Logs each reachable module's policy at start-up. Import once per app, next to
+ * it. Logs each reachable module's policy at start-up (debug). Import once per app, next to
  * `SeamTransportModule.forRoot`.
  */
 @Global()
@@ -35,7 +35,7 @@ export class SeamResilienceModule implements OnModuleInit {
     return {
       module: SeamResilienceModule,
       providers: [
-        { provide: SeamCallPolicies, useValue: new SeamCallPolicies(loaded.config) },
+        { provide: SeamCallPolicies, useValue: new SeamCallPolicies(loaded.config, loaded.source) },
         { provide: POLICY_SOURCE, useValue: loaded.source },
       ],
       exports: [SeamCallPolicies],
@@ -44,8 +44,9 @@ export class SeamResilienceModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.router.useCallPolicy(this.policies);
-    this.logger.log(`Call policies from ${this.source}`);
+    // One module per line at debug; the process's start-up summary prints them grouped (SeamCallPolicies.summary).
+    this.logger.debug(`Call policies from ${this.source}`);
     const modules = new Set([...this.router.modules(), ...Object.keys(this.policies.config.modules)]);
-    for (const module of [...modules].toSorted()) this.logger.log(this.policies.of(module).describe());
+    for (const module of [...modules].toSorted()) this.logger.debug(this.policies.of(module).describe());
   }
 }

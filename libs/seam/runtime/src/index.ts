@@ -15,3 +15,16 @@ export { exitWithin, SHUTDOWN_DEADLINE_MS } from './service/exit-within.js';
 export { bindHostedOn, bindHostFrom, DEFAULT_SERVICE_HTTP_HOST, serviceHttpHost } from './service/listen-host.js';
 export { runService, type RunServiceOptions, serviceReadyLine } from './service/run-service.js';
 export { ServiceAppModule, type ServiceAppOptions } from './service/service-app.module.js';
+export {
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogConfig,
+  LogConfigError,
+  logConfigFromEnv,
+  type LogFormat,
+  type LogLevel,
+} from './logging/log-config.js';
+export { currentModule, moduleOfHandler, moduleScopeHook, runAsModule } from './logging/module-scope.js';
+export { FRAMEWORK_CONTEXTS, nestLoggerFor, SeamNestLogger } from './logging/nest-logger.js';
+export { callFields, createSeamLogger, REDACT_PATHS, REDACTED, SECRET_FIELDS } from './logging/seam-logger.js';
+export { logHandlersByModule, startLogging } from './logging/start-logging.js';

@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import { type INestApplication, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { startSeamServers } from '@seam/transport';
+import { dataSourceToken, describeDataLocation } from '@seam/persistence';
+import type { DataSource } from 'typeorm';
+import { SeamCallPolicies } from '@seam/resilience';
+import { startSeamServers, TransportRouter } from '@seam/transport';
+import { logHandlersByModule, startLogging } from '../logging/start-logging.js';
 import { portFromEnv } from '../config/port.js';
 import { transportSecurityFromEnv } from '../config/tls-from-env.js';
 import { meshAuthFromEnv } from '../config/mesh-auth-from-env.js';
@@ -36,6 +40,8 @@ export async function runService(
   { name, module }: RunServiceOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<INestApplication | undefined> {
+  // First: every line after this one, Nest's included, goes through it (LOG_FORMAT, LOG_LEVEL).
+  const nestLogger = await startLogging(`The ${name} service`, env);
   const logger = new Logger(`${name}-service`);
   let app: INestApplication | undefined;
   try {
@@ -48,18 +54,33 @@ export async function runService(
     const placement = topology.services.find((service) => service.module === name)!;
     const port = portFromEnv(env, placement.httpPort);
     const httpHost = serviceHttpHost(env);
-    app = await NestFactory.create(ServiceAppModule.for({ name, module, transport }), { abortOnError: false });
+    app = await NestFactory.create(ServiceAppModule.for({ name, module, transport }), {
+      abortOnError: false,
+      logger: nestLogger,
+    });
+    logHandlersByModule(app);
     app.enableShutdownHooks();
     exitWithin(SHUTDOWN_DEADLINE_MS, logger);
     await startSeamServers(app);
     const bound = await listenForHealth(app, port, httpHost);
     for (const line of describeTopology(topology, role)) logger.log(line);
+    logger.log(`Data of ${name}: ${dataLocationOf(app, name)}`);
     logger.log(`Health: http://localhost:${bound.port}/health (HTTP bound on ${bound.address})`);
+    for (const line of app.get(SeamCallPolicies).summary(app.get(TransportRouter).modules())) logger.log(line);
     logger.log(serviceReadyLine(name));
     return app;
   } catch (error) {
     logger.error(`The ${name} service could not start: ${error instanceof Error ? error.message : String(error)}`);
     await app?.close().catch(() => undefined);
     process.exit(1);
+  }
+}
+
+/** Where the module keeps its data, from its DataSource (a module without one has none of its own). */
+function dataLocationOf(app: INestApplication, name: string): string {
+  try {
+    return describeDataLocation(app.get<DataSource>(dataSourceToken(name), { strict: false }).options);
+  } catch {
+    return 'none of its own';
   }
 }

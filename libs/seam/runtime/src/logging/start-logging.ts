@@ -1,0 +1,34 @@
+import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
+import { ApplicationConfig } from '@nestjs/core';
+import { logConfigFromEnv } from './log-config.js';
+import { moduleScopeHook } from './module-scope.js';
+import { nestLoggerFor } from './nest-logger.js';
+import { createSeamLogger } from './seam-logger.js';
+
+/**
+ * Sets up logging for a Seam process from `LOG_FORMAT` and `LOG_LEVEL` and makes it Nest's
+ * logger (also for `new Logger(...)` instances created before the app). Pass the result as
+ * `logger` to `NestFactory.create`. When the settings are unusable it prints why — as a JSON
+ * line when `LOG_FORMAT` asks for JSON — and exits with status 1: `what` names the process
+ * ("The monolith").
+ */
+export async function startLogging(what: string, env: NodeJS.ProcessEnv = process.env): Promise<LoggerService> {
+  try {
+    const logger = nestLoggerFor(await createSeamLogger(logConfigFromEnv(env)));
+    Logger.overrideLogger(logger);
+    return logger;
+  } catch (error) {
+    const msg = `${what} could not start: ${error instanceof Error ? error.message : String(error)}`;
+    const json = env.LOG_FORMAT?.trim().toLowerCase() === 'json';
+    process.stderr.write(json ? `${JSON.stringify({ level: 60, time: new Date().toISOString(), msg })}\n` : `${msg}\n`);
+    process.exit(1);
+  }
+}
+
+/**
+ * Makes every message and event handler of `app` log with its module's name (see
+ * `moduleScopeHook`). Call after creating the app and before `startSeamServers`.
+ */
+export function logHandlersByModule(app: INestApplication): void {
+  app.get(ApplicationConfig).registerPreRequestHook(moduleScopeHook);
+}
