@@ -107,6 +107,8 @@ export async function runTopology(plan: TopologyPlan, io: RunIo, limits: RunLimi
     .then(
       (healthy) => {
         clearTimeout(deadline);
+        // Stopping already (Ctrl-C as the last process turned healthy): no summary of a system going away.
+        if (ending) return;
         // One write: the summary arrives whole, never with a process's line in the middle of it.
         io.stdout(
           summaryLines(plan.topology, healthy, Date.now() - started)
