@@ -48,17 +48,12 @@ export type PropertyCheck = (value: unknown, object: object) => boolean;
 type Loose = (value: unknown, ...constraints: unknown[]) => boolean;
 type Factory = (constraints: readonly unknown[]) => ValueCheck | null;
 
-/** The class-validator function itself, with the decorator's constraints bound as its validator binds them. */
-function bound(check: Loose, count: number): Factory {
-  if (count === 0) return () => (value) => check(value);
-  if (count === 1)
-    return ([first]) =>
-      (value) =>
-        check(value, first);
-  return ([first, second]) =>
-    (value) =>
-      check(value, first, second);
-}
+/** The class-validator function itself, with the decorator's constraint bound as its validator binds it. */
+const withOne =
+  (check: Loose): Factory =>
+  ([first]) =>
+  (value) =>
+    check(value, first);
 
 /**
  * The built-in decorators the project's DTOs use, by constraint name, each turned into the very
@@ -73,14 +68,14 @@ const BUILT_INS: Record<string, Factory> = {
   [IS_BOOLEAN]: () => isBoolean,
   [IS_ARRAY]: () => isArray,
   [IS_OBJECT]: () => isObject,
-  [MIN]: bound(min as Loose, 1),
-  [MAX]: bound(max as Loose, 1),
-  [ARRAY_MIN_SIZE]: bound(arrayMinSize as Loose, 1),
-  [ARRAY_MAX_SIZE]: bound(arrayMaxSize as Loose, 1),
-  [IS_IN]: bound(isIn as Loose, 1),
-  [IS_UUID]: bound(isUUID as Loose, 1),
-  [IS_EMAIL]: bound(isEmail as Loose, 1),
-  [IS_ISO8601]: bound(isISO8601 as Loose, 1),
+  [MIN]: withOne(min as Loose),
+  [MAX]: withOne(max as Loose),
+  [ARRAY_MIN_SIZE]: withOne(arrayMinSize as Loose),
+  [ARRAY_MAX_SIZE]: withOne(arrayMaxSize as Loose),
+  [IS_IN]: withOne(isIn as Loose),
+  [IS_UUID]: withOne(isUUID as Loose),
+  [IS_EMAIL]: withOne(isEmail as Loose),
+  [IS_ISO8601]: withOne(isISO8601 as Loose),
   [MAX_LENGTH]: ([limit]) =>
     typeof limit === 'number'
       ? (value) => typeof value === 'string' && (value.length <= limit || maxLength(value, limit))
@@ -90,14 +85,14 @@ const BUILT_INS: Record<string, Factory> = {
       ? (value) => typeof value === 'string' && value.length >= limit && minLength(value, limit)
       : null,
   [MATCHES]: ([pattern, modifiers]) => {
-    if (!(pattern instanceof RegExp)) return bound(matches as Loose, 2)([pattern, modifiers]);
+    if (!(pattern instanceof RegExp)) return (value) => (matches as Loose)(value, pattern, modifiers);
     // A global or sticky pattern keeps state between calls (`lastIndex`): checking twice, as the
     // compiled check and then class-validator would, could answer differently than checking once.
     if (pattern.global || pattern.sticky) return null;
     // For any other plain RegExp (no subclass, no own `exec`), `test` answers what validator.js's
     // `!!str.match(pattern)` does, without building the match array.
     if (Object.getPrototypeOf(pattern) !== RegExp.prototype || Reflect.ownKeys(pattern).length !== 1) {
-      return bound(matches as Loose, 2)([pattern, modifiers]);
+      return (value) => (matches as Loose)(value, pattern, modifiers);
     }
     return (value) => typeof value === 'string' && pattern.test(value);
   },
