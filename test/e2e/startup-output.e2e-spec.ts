@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ensureBuilt, type ServiceProcess, spawnService } from '@seam/testing';
+import { ensureBuilt, eventually, freePort, type ServiceProcess, spawnService } from '@seam/testing';
 import { LOCAL_MODULES } from '../../apps/monolith/src/modules.js';
 
 /** What `npm start` runs. */
@@ -23,6 +23,7 @@ const ZERO_CONFIG = {
   NODE_ENV: '',
   LOG_FORMAT: '',
   LOG_LEVEL: '',
+  SEAM_TOPOLOGY: '',
 };
 
 const linesOf = (process: ServiceProcess) => process.output().split('\n').filter(Boolean);
@@ -77,6 +78,39 @@ describe('what the monolith prints at start-up', () => {
     expect(seed.length).toBeGreaterThan(0);
     for (const line of seed)
       expect(line).toMatchObject({ traceId: expect.stringMatching(/^[0-9a-f]{32}$/), module: 'seed' });
+  }, 90_000);
+
+  it("carries a request's trace id and the edge as its module on the request's lines", async () => {
+    // inventory is remote in "mixed" and nothing serves it: reading stock fails, and the edge logs why.
+    const monolith = await start({
+      LOG_FORMAT: 'json',
+      SEAM_TOPOLOGY: 'mixed',
+      SEAM_INSECURE_TRANSPORT: '1',
+      SEAM_MONOLITH_ADDRESS: `tcp://127.0.0.1:${await freePort()}`,
+      SEAM_INVENTORY_ADDRESS: `tcp://127.0.0.1:${await freePort()}`,
+      SEAM_PAYMENTS_ADDRESS: `tcp://127.0.0.1:${await freePort()}`,
+      DATA_DIR: mkdtempSync(join(dataDir, 'mixed-')),
+    });
+    const baseUrl = `http://localhost:${/Listening on http:\/\/localhost:(\d+)/.exec(monolith.output())![1]}`;
+    const login = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@seam.local', password: 'change-me-admin' }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const stock = await fetch(`${baseUrl}/api/products/MUG-SEAM/stock`, {
+      headers: { authorization: `Bearer ${accessToken}`, traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+    });
+    expect(stock.status).toBe(503);
+    await eventually(() => {
+      const failed = linesOf(monolith)
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter(({ msg }) => String(msg).startsWith('GET /api/products/MUG-SEAM/stock failed'));
+      expect(failed).toEqual([expect.objectContaining({ level: 40, traceId, module: 'edge', context: 'HttpEdge' })]);
+    });
+    // The bearer token reached the process, and no line carries it.
+    expect(monolith.output()).not.toContain(accessToken);
   }, 90_000);
 
   it("shows Nest's own start-up lines at LOG_LEVEL=debug", async () => {
