@@ -8,8 +8,8 @@ import { createSeamLogger } from './seam-logger.js';
 /**
  * Sets up logging for a Seam process from `LOG_FORMAT` and `LOG_LEVEL` and makes it Nest's
  * logger (also for `new Logger(...)` instances created before the app). Pass the result as
- * `logger` to `NestFactory.create`. When the settings are unusable it prints why — as a JSON
- * line when `LOG_FORMAT` asks for JSON — and exits with status 1: `what` names the process
+ * `logger` to `NestFactory.create`. When the settings are unusable it prints why on stderr — as
+ * a JSON line where JSON was asked for or is the default — and exits with status 1: `what` names the process
  * ("The monolith").
  */
 export async function startLogging(what: string, env: NodeJS.ProcessEnv = process.env): Promise<LoggerService> {
@@ -19,7 +19,9 @@ export async function startLogging(what: string, env: NodeJS.ProcessEnv = proces
     return logger;
   } catch (error) {
     const msg = `${what} could not start: ${error instanceof Error ? error.message : String(error)}`;
-    const json = env.LOG_FORMAT?.trim().toLowerCase() === 'json';
+    // JSON when that is what a log collector would otherwise get (see logConfigFromEnv's defaults).
+    const format = env.LOG_FORMAT?.trim().toLowerCase() || (env.NODE_ENV === 'production' ? 'json' : 'pretty');
+    const json = format === 'json';
     process.stderr.write(json ? `${JSON.stringify({ level: 60, time: new Date().toISOString(), msg })}\n` : `${msg}\n`);
     process.exit(1);
   }
