@@ -18,6 +18,13 @@ export * from './delivery/delivery.entries.js';
 export { CurrentDelivery, type DeliveryInfo, deliveryOf } from './delivery/current-delivery.js';
 export { TransportRouter } from './client/transport-router.js';
 export type { CallPolicy } from './client/call-policy.js';
+export {
+  type CallLabels,
+  type CallMeter,
+  installSeamMeters,
+  type SeamMeters,
+  type TransportKind,
+} from './client/call-meters.js';
 export { type HandledCalls, handledCalls } from './transports/server-core/handled-calls.js';
 export * from './module/endpoint.js';
 export * from './module/seam-options.js';

@@ -3,7 +3,9 @@ import { CallContext } from '../context/call-context.js';
 import { currentCallContext } from '../context/call-scope.js';
 import { DeadlineExceededError } from '../errors/seam-error.js';
 import { errorFromWire } from '../errors/wire-errors.js';
+import { CallerMeters } from './call-meters.js';
 import { OutgoingCall } from './outgoing-call.js';
+import type { OutgoingPacket, SeamTransportClient } from '../transports/transport-client.js';
 import type { TransportRouter } from './transport-router.js';
 
 /** Per-call options of {@link SeamClient.send}. */
@@ -27,11 +29,16 @@ export interface EmitOptions {
  * `SeamError` instances. One instance per calling module (its name travels as the caller).
  */
 export class SeamClient {
+  /** Where this caller's calls and events are counted and timed (see `installSeamMeters`). */
+  private readonly meters: CallerMeters;
+
   constructor(
     private readonly router: TransportRouter,
     /** The module making the calls (`edge` for the HTTP edge). */
     readonly caller: string,
-  ) {}
+  ) {
+    this.meters = new CallerMeters(caller);
+  }
 
   /**
    * Sends a command or query and resolves with its response.
@@ -83,9 +90,14 @@ export class SeamClient {
     };
     const transport = this.router.clientFor(entry.module);
     return new Promise<Res>((resolve, reject) =>
-      new OutgoingCall(packet, budget, this.router.deadlines, resolve as (value: unknown) => void, reject).start(
-        transport,
-      ),
+      new OutgoingCall(
+        packet,
+        budget,
+        this.router.deadlines,
+        resolve as (value: unknown) => void,
+        reject,
+        this.meters.call(entry, transport),
+      ).start(transport),
     );
   }
 
@@ -107,9 +119,22 @@ export class SeamClient {
     const metadata = CallContext.outgoing(parent, this.caller, this.router.defaultDeadlineMs);
     const packet = { pattern: entry.pattern, data: payload, metadata };
     try {
-      await Promise.all(this.router.eventTargets(entry).map((target) => target.publishEvent(packet)));
+      await Promise.all(this.router.eventTargets(entry).map((target) => this.publish(entry, target, packet)));
     } catch (error) {
       throw errorFromWire(error);
+    }
+  }
+
+  /** Publishes through one transport, counted and timed per target transport. */
+  private async publish(entry: EventEntry, target: SeamTransportClient, packet: OutgoingPacket): Promise<void> {
+    const meter = this.meters.event(entry, target);
+    const startedAt = performance.now();
+    try {
+      await target.publishEvent(packet);
+      meter.settled('ok', (performance.now() - startedAt) / 1000);
+    } catch (error) {
+      meter.settled(errorFromWire(error).code, (performance.now() - startedAt) / 1000);
+      throw error;
     }
   }
 }
