@@ -70,8 +70,8 @@ export function callFields(): { traceId?: string; module?: string } {
  * inside a call (see {@link callFields}). Writes synchronously to `destination` (default stdout),
  * so that a line logged just before `process.exit` is not lost.
  *
- * @throws LogConfigError-like Error when `pretty` is asked for where pino-pretty is not installed
- *   (a production image): use `LOG_FORMAT=json` there.
+ * @throws Error when `pretty` is asked for where pino-pretty is not installed (a production image,
+ *   which has no development dependencies): use `LOG_FORMAT=json` there.
  */
 export async function createSeamLogger(config: LogConfig, destination?: DestinationStream): Promise<Logger> {
   const options = {
