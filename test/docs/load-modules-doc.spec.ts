@@ -56,8 +56,8 @@ describe('loadModulesDocInput', () => {
       expect.objectContaining({ pattern: 'alpha.it.happened', allowed: ['beta'], name: 'itHappened' }),
     ]);
     expect(input.placements).toEqual([
-      { topology: 'monolith', app: 'monolith', hosts: ['alpha', 'beta'], replicas: 1 },
-      { topology: 'split', app: 'monolith', hosts: ['beta'], replicas: 1 },
+      { topology: 'monolith', app: 'monolith', hosts: ['alpha', 'beta'], replicas: 2 },
+      { topology: 'split', app: 'monolith', hosts: ['beta'], replicas: 2 },
       { topology: 'split', app: 'alpha-service', hosts: ['alpha'], replicas: 1 },
     ]);
     expect(input.projects).toEqual({ monolith: 'apps/monolith' });
