@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { HttpAdapterHost } from '@nestjs/core';
+import { httpMetrics } from '@seam/runtime';
 import { startSeamServers } from '@seam/transport';
 import { HttpDrain } from '../edge/lifecycle/http-drain.js';
 import { ProblemDetailsFilter } from '../edge/problems/problem-details.filter.js';
@@ -32,6 +33,8 @@ export async function configureApp(app: NestExpressApplication, options: Configu
   assertProductionReady();
   // Nothing to gain from announcing the framework to every client.
   app.disable('x-powered-by');
+  // Before everything else, so that refused and drained requests are counted and timed too.
+  app.use(httpMetrics());
   // First, so that every response — refused, drained or failed — carries them.
   app.use(securityHeaders());
   app.use(noStoreOnCredentials);

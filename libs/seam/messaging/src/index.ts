@@ -9,3 +9,4 @@ export { SubscriberDirectory, type SubscriberDirectoryOptions, type Subscribers 
 export { Sql } from './sql.js';
 export { SeamMessagingModule, ModuleMessaging, type MessagingModuleOptions } from './seam-messaging.module.js';
 export { EventSubscribers } from './event-subscribers.js';
+export { reportSagaStates, type SagaStateSource, sagaStateSources } from './saga-states.js';

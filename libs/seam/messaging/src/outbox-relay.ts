@@ -85,6 +85,11 @@ export class OutboxRelay {
     return this.store.pendingCount();
   }
 
+  /** Events of this module in the dead-letter table, whichever process moved them there. */
+  deadLetterCount(): Promise<number> {
+    return this.store.deadLetterCount();
+  }
+
   /** One round: claims due events and delivers them. Answers how many it claimed. */
   async round(): Promise<number> {
     const claimed = await this.store.claim(this.id, this.options.batchSize, this.options.leaseMs);

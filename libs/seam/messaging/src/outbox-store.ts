@@ -143,6 +143,12 @@ export class OutboxStore {
     return Number(row?.n ?? 0);
   }
 
+  /** Events in the dead-letter table, waiting for an operator (for metrics). */
+  async deadLetterCount(): Promise<number> {
+    const [row] = await this.sql.rows<Row>(`SELECT COUNT(*) AS n FROM ${this.dead}`, []);
+    return Number(row?.n ?? 0);
+  }
+
   /** The dead letters, oldest first. */
   async deadLetters(): Promise<DeadLetter[]> {
     const rows = await this.sql.rows<Row>(`SELECT ${COLUMNS}, failed_at FROM ${this.dead} ORDER BY seq`, []);

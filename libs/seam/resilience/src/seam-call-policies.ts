@@ -38,6 +38,10 @@ export class SeamCallPolicies implements CallPolicy {
     return this.of(entry.module).execute(entry, deadlineAt, attempt);
   }
 
+  circuits(): Array<[module: string, state: 'closed' | 'open' | 'half-open']> {
+    return [...this.policies.values()].map((policy) => [policy.module, policy.circuit]);
+  }
+
   /** The policy of calls to `module` (created on first use). */
   of(module: string): ModulePolicy {
     let policy = this.policies.get(module);

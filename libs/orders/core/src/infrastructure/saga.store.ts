@@ -120,6 +120,26 @@ export class SagaStore {
     );
   }
 
+  /**
+   * Open sagas by state, for metrics: `running` (driven by its placing call), `recovering` (held
+   * by a recovery, or waiting for its next try after a failed one) and `stalled` (its lease ran
+   * out: its driver is gone and no recovery has claimed it yet).
+   */
+  async countByState(now = Date.now()): Promise<Record<'running' | 'recovering' | 'stalled', number>> {
+    const [row] = await this.sql.rows<Row>(
+      `SELECT COALESCE(SUM(CASE WHEN lease_until >= :1 AND recoveries = 0 THEN 1 ELSE 0 END), 0) AS running,
+              COALESCE(SUM(CASE WHEN lease_until >= :1 AND recoveries > 0 THEN 1 ELSE 0 END), 0) AS recovering,
+              COALESCE(SUM(CASE WHEN lease_until < :1 THEN 1 ELSE 0 END), 0) AS stalled
+       FROM ${this.sagas}`,
+      [now],
+    );
+    return {
+      running: Number(row?.running ?? 0),
+      recovering: Number(row?.recovering ?? 0),
+      stalled: Number(row?.stalled ?? 0),
+    };
+  }
+
   /** How many sagas are open (for tests and metrics). */
   async openCount(): Promise<number> {
     const [row] = await inTransaction(this.sql.dataSource, (manager) =>

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { backoffDelay } from '@seam/messaging';
+import { backoffDelay, reportSagaStates } from '@seam/messaging';
 import { CallContext } from '@seam/transport';
 import { OrderRepository } from '../infrastructure/order.repository.js';
 import { SagaStore } from '../infrastructure/saga.store.js';
@@ -40,6 +40,7 @@ export class SagaRecovery implements OnApplicationBootstrap, OnApplicationShutdo
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
+  private unreport?: () => void;
 
   constructor(
     private readonly sagas: SagaStore,
@@ -54,11 +55,13 @@ export class SagaRecovery implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationBootstrap(): void {
     this.stopped = false;
+    this.unreport = reportSagaStates({ module: 'orders', saga: 'place-order', count: () => this.sagas.countByState() });
     this.schedule();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.unreport?.();
     clearTimeout(this.timer);
     await this.running;
   }

@@ -10,6 +10,7 @@ import { portFromEnv } from '../config/port.js';
 import { transportSecurityFromEnv } from '../config/tls-from-env.js';
 import { meshAuthFromEnv } from '../config/mesh-auth-from-env.js';
 import { exitWithin, SHUTDOWN_DEADLINE_MS } from './exit-within.js';
+import { httpMetrics } from '../metrics/http-metrics.js';
 import { listenForHealth } from './http-listener.js';
 import { bindHostedOn, serviceHttpHost } from './listen-host.js';
 import { loadTopology } from '../topology/load-topology.js';
@@ -59,6 +60,7 @@ export async function runService(
       logger: nestLogger,
     });
     logHandlersByModule(app);
+    app.use(httpMetrics());
     app.enableShutdownHooks();
     exitWithin(SHUTDOWN_DEADLINE_MS, logger);
     await startSeamServers(app);

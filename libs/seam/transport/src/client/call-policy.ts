@@ -14,4 +14,6 @@ export interface CallPolicy {
    * Rejects with a `SeamError`.
    */
   execute<T>(entry: RequestEntry, deadlineAt: number, attempt: (timeoutMs: number) => Promise<T>): Promise<T>;
+  /** The circuit of each target module called so far, for metrics (absent: the policy breaks no circuit). */
+  circuits?(): ReadonlyArray<readonly [module: string, state: 'closed' | 'open' | 'half-open']>;
 }

@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Counter, Histogram } from 'prom-client';
+import { LATENCY_BUCKETS, metricsRegistry } from './registry.js';
+
+const LABELS = ['method', 'route', 'status'] as const;
+
+/** The route label of a request no route matched: one series, however many paths are tried. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+// Methods outside this set (Node's parser accepts a few dozen, e.g. PROPFIND) share `OTHER`.
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+const requests =
+  (metricsRegistry.getSingleMetric('http_requests_total') as Counter<string> | undefined) ??
+  new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests this process answered, by method, route template (or "unmatched") and status.',
+    labelNames: LABELS,
+    registers: [metricsRegistry],
+  });
+
+const duration =
+  (metricsRegistry.getSingleMetric('http_request_duration_seconds') as Histogram<string> | undefined) ??
+  new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from receiving an HTTP request to finishing its response, in seconds, by method, route template and status.',
+    labelNames: LABELS,
+    buckets: [...LATENCY_BUCKETS],
+    registers: [metricsRegistry],
+  });
+
+/** What Express leaves on a request it routed: the matched route's template and its router's mount path. */
+interface RoutedRequest extends IncomingMessage {
+  route?: { path?: unknown };
+  baseUrl?: string;
+}
+
+/**
+ * The route label of a request: Express's route template (`/orders/:id`, never the raw path) or
+ * {@link UNMATCHED_ROUTE}. Label values stay bounded by the routes the app declares, so a client
+ * trying unknown paths cannot grow the series count.
+ */
+export function routeLabel(request: RoutedRequest): string {
+  const path = request.route?.path;
+  return typeof path === 'string' ? `${request.baseUrl ?? ''}${path}` : UNMATCHED_ROUTE;
+}
+
+/**
+ * Express middleware counting and timing every request (`http_requests_total`,
+ * `http_request_duration_seconds`), labelled when the response finishes — by then the router has
+ * matched, so the template is known. Install it first, so that refused requests are counted too.
+ */
+export function httpMetrics(): (request: IncomingMessage, response: ServerResponse, next: () => void) => void {
+  return (request, response, next) => {
+    const startedAt = performance.now();
+    response.once('finish', () => {
+      const method = request.method && METHODS.has(request.method) ? request.method : 'OTHER';
+      const labels = { method, route: routeLabel(request as RoutedRequest), status: String(response.statusCode) };
+      requests.inc(labels);
+      duration.observe(labels, (performance.now() - startedAt) / 1000);
+    });
+    next();
+  };
+}

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, type INestApplication, Module, Param } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
+import {
+  ContractController,
+  defineContract,
+  event,
+  Handle,
+  InProcessBus,
+  request,
+  SeamClient,
+  SeamTransportModule,
+  startSeamServers,
+  TransportRouter,
+  ValidationError,
+} from '@seam/transport';
+import { IsString } from 'class-validator';
+import request_ from 'supertest';
+import { MetricsController } from '../health/metrics.controller.js';
+import { httpMetrics } from './http-metrics.js';
+
+class Note {
+  @IsString() text!: string;
+}
+
+const ShelfContract = defineContract('shelf', {
+  store: request({ pattern: 'shelf.store-note', callers: ['*'], request: Note, response: Note }),
+  stored: event({ pattern: 'shelf.note.stored', subscribers: ['*'], payload: Note }),
+});
+
+@ContractController(ShelfContract)
+class ShelfController {
+  @Handle(ShelfContract.store)
+  store(@Payload() note: Note): Note {
+    return note;
+  }
+}
+
+@Controller('items')
+class ItemsController {
+  @Get(':id')
+  item(@Param('id') id: string): { id: string } {
+    return { id };
+  }
+}
+
+@Module({ imports: [SeamTransportModule.forModule('edge')], controllers: [ShelfController] })
+class ShelfModule {}
+
+/** One sample of the text format: its labels and value. */
+interface Sample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** The samples of `name` in a scrape (exactly that name: `_bucket`, `_sum` and `_count` are names of their own). */
+function samplesOf(text: string, name: string): Sample[] {
+  const line = new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\S+)$`, 'gm');
+  return [...text.matchAll(line)].map(([, labels = '', value]) => ({
+    labels: Object.fromEntries([...labels.matchAll(/(\w+)="([^"]*)"/g)].map(([, key, val]) => [key!, val!])),
+    value: Number(value),
+  }));
+}
+
+const find = (samples: Sample[], labels: Record<string, string>) =>
+  samples.find((sample) => Object.entries(labels).every(([key, value]) => sample.labels[key] === value));
+
+describe('Seam metrics', () => {
+  let app: INestApplication;
+  const scrape = async () => (await request_(app.getHttpServer()).get('/metrics').expect(200)).text;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [SeamTransportModule.forRoot({ hosted: ['shelf'], bus: new InProcessBus() }), ShelfModule],
+      controllers: [MetricsController, ItemsController],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    app.use(httpMetrics());
+    await startSeamServers(app);
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  describe('seam calls and events', () => {
+    it('counts and times each call by caller, callee, entry, transport and outcome', async () => {
+      const seam = app.get(SeamClient);
+      await seam.send(ShelfContract.store, { text: 'hello' });
+      await seam.send(ShelfContract.store, { text: 'again' });
+      await expect(seam.send(ShelfContract.store, { text: 42 } as never)).rejects.toBeInstanceOf(ValidationError);
+      const text = await scrape();
+
+      const call = { caller: 'edge', callee: 'shelf', entry: 'shelf.store-note', transport: 'in-process' };
+      expect(find(samplesOf(text, 'seam_calls_total'), { ...call, outcome: 'ok' })?.value).toBe(2);
+      expect(find(samplesOf(text, 'seam_calls_total'), { ...call, outcome: 'VALIDATION' })?.value).toBe(1);
+      expect(find(samplesOf(text, 'seam_call_duration_seconds_count'), { ...call, outcome: 'ok' })?.value).toBe(2);
+      expect(
+        find(samplesOf(text, 'seam_call_duration_seconds_bucket'), { ...call, outcome: 'ok', le: '+Inf' })?.value,
+      ).toBe(2);
+      expect(text).toMatch(/^# TYPE seam_call_duration_seconds histogram$/m);
+    });
+
+    it('counts and times each event publication per target transport', async () => {
+      await new SeamClient(app.get(TransportRouter), 'shelf').emit(ShelfContract.stored, { text: 'hello' });
+      const text = await scrape();
+
+      const published = { caller: 'shelf', callee: 'shelf', event: 'shelf.note.stored', transport: 'in-process' };
+      expect(find(samplesOf(text, 'seam_events_total'), { ...published, outcome: 'ok' })?.value).toBe(1);
+      expect(find(samplesOf(text, 'seam_event_duration_seconds_count'), published)?.value).toBe(1);
+    });
+
+    it("keeps the process's own figures: defaults, calls in flight and handled requests", async () => {
+      const text = await scrape();
+
+      expect(samplesOf(text, 'seam_calls_pending')).toEqual([{ labels: {}, value: 0 }]);
+      // The refused request counts too: the handler's door (its validation) is where it was refused.
+      expect(find(samplesOf(text, 'seam_calls_handled_total'), { pattern: 'shelf.store-note' })?.value).toBe(3);
+      for (const name of [
+        'process_cpu_user_seconds_total',
+        'nodejs_heap_size_used_bytes',
+        'nodejs_eventloop_lag_seconds',
+      ])
+        expect(samplesOf(text, name)).toHaveLength(1);
+      expect(text).toMatch(/^# TYPE seam_envelopes_refused_total counter$/m);
+    });
+  });
+
+  describe('httpMetrics', () => {
+    it('labels a request with its route template, never the raw path', async () => {
+      await request_(app.getHttpServer()).get('/items/42').expect(200);
+      await request_(app.getHttpServer()).get('/items/43').expect(200);
+      const requests = samplesOf(await scrape(), 'http_requests_total');
+
+      expect(find(requests, { method: 'GET', route: '/items/:id', status: '200' })?.value).toBe(2);
+      expect(requests.some((sample) => sample.labels.route?.includes('42'))).toBe(false);
+    });
+
+    it('cannot be grown by unknown paths: every one of them is the same "unmatched" series', async () => {
+      await request_(app.getHttpServer()).get('/nowhere/first').expect(404);
+      const before = await scrape();
+      for (let index = 0; index < 200; index++)
+        await request_(app.getHttpServer())
+          .get(`/nowhere/${index}-${Math.random().toString(36).slice(2)}`)
+          .expect(404);
+      const after = await scrape();
+
+      for (const name of ['http_requests_total', 'http_request_duration_seconds_bucket'])
+        expect(samplesOf(after, name)).toHaveLength(samplesOf(before, name).length);
+      expect(find(samplesOf(after, 'http_requests_total'), { route: 'unmatched', status: '404' })?.value).toBe(201);
+    });
+  });
+});
