@@ -31,6 +31,21 @@ function setTotals(counter: Counter<string>, samples: Iterable<readonly [Record<
 /** A module's figure read from its database: a module whose database does not answer is left out rather than failing the scrape. */
 const orNothing = <T>(read: Promise<T>) => read.catch(() => undefined);
 
+// Kept from the hand-written exposition (scrapers and tests read it); prom-client's own default
+// is \`process_start_time_seconds\`, which is there too.
+family(
+  'process_uptime_seconds',
+  () =>
+    new Gauge({
+      name: 'process_uptime_seconds',
+      help: 'Seconds since the process started.',
+      registers: [metricsRegistry],
+      collect() {
+        this.set(process.uptime());
+      },
+    }),
+);
+
 family(
   'seam_calls_pending',
   () =>
