@@ -48,6 +48,7 @@ export function replicaChecks(system: () => ProcessShopSystem): void {
     it(`share the work of ${ORDERS} orders, and handle each request exactly once`, async () => {
       const { processes } = system();
       const shop = new ShopClient(() => system().app);
+      await shop.checkResponses();
       const sku = await shop.newProduct({ price: 500, stock: ORDERS });
       const customer = await shop.register('replicas');
       const modules = Object.keys(ONE_PER_ORDER);

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { expect } from '@jest/globals';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import request, { type Response } from 'supertest';
 import { E2E_ADMIN } from './e2e-accounts.js';
+import { ResponseContract } from './response-contract.js';
 
 /** A registered, logged-in customer. */
 export interface Customer {
@@ -24,13 +26,30 @@ export const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('
  */
 export class ShopClient {
   private adminToken?: Promise<string>;
+  private contract?: ResponseContract;
 
   /** @param app where requests go: the in-process app's HTTP server, or the base URL of a running edge (read per request: a restart may move it). */
   constructor(private readonly app: () => Server | string) {}
 
-  /** A supertest request builder for the current app. */
+  /** A supertest request builder for the current app (its responses checked once {@link checkResponses} was called). */
   http(): ReturnType<typeof request> {
-    return request(this.app());
+    const agent = request(this.app());
+    return this.contract ? this.contract.watch(agent) : agent;
+  }
+
+  /**
+   * From now on, every response this client receives must be what the app's own OpenAPI document
+   * (`/docs-json`, fetched now) declares for its operation and status ({@link ResponseContract}):
+   * awaiting a response that is not rejects with what differs.
+   */
+  async checkResponses(): Promise<void> {
+    const document = await request(this.app()).get('/docs-json');
+    expectStatus(document, 200, 'read the OpenAPI document');
+    this.contract = new ResponseContract(document.body as OpenAPIObject, {
+      unrouted: { schema: '#/components/schemas/ProblemDto', mediaType: 'application/problem+json' },
+      // The document, the Swagger UI and metrics are not part of the API the document describes.
+      unchecked: [/^\/docs(-json)?(\/|$)/, /^\/metrics$/],
+    });
   }
 
   async register(label: string): Promise<Customer> {

@@ -11,7 +11,8 @@ import type { ShopSystem, ShopTarget } from './shop-target.js';
  * The e2e suite of the shop over HTTP, against one target: the in-process monolith on a kind of
  * database, or a topology running as OS processes. One system per suite, started on empty data
  * (the seed runs as on a first start), every journey against it, a restart. The same function
- * runs for every target, so each passes the very same scenarios.
+ * runs for every target, so each passes the very same scenarios, and every response they receive
+ * is checked against the OpenAPI document the target serves (`ShopClient.checkResponses`).
  *
  * @param more checks of this target only, run after the journeys and before the platform checks
  *   (whose last check takes a module down); they may stop processes if they start them again.
@@ -25,6 +26,8 @@ export function shopSuite<S extends ShopSystem>(target: ShopTarget<S>, more?: (s
 
     beforeAll(async () => {
       system = await target.start();
+      // Every response of every journey must then be what the app's OpenAPI document declares.
+      await shop.checkResponses();
     }, target.startTimeoutMs);
 
     afterAll(async () => {

@@ -14,5 +14,10 @@ import { EdgeValidationPipe } from './validation/edge-validation.pipe.js';
  * controller of the edge is declared with this decorator.
  */
 export function EdgeController(path: string, tag: string): ClassDecorator {
-  return applyDecorators(Controller(path), UsePipes(EdgeValidationPipe), ApiTags(tag), ApiProblems(400, 500, 503, 504));
+  return applyDecorators(
+    Controller(path),
+    UsePipes(EdgeValidationPipe),
+    ApiTags(tag),
+    ApiProblems(400, 429, 500, 503, 504),
+  );
 }

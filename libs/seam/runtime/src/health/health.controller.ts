@@ -1,7 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  type SchemaObject,
+} from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -20,6 +26,29 @@ export const HEALTH_DATABASES = Symbol.for('seam.health.databases');
 
 /** How long one module's database may take to answer `SELECT 1` before it counts as down. */
 const PING_TIMEOUT_MS = 1_000;
+
+/** Terminus' indicator results, by check name: each `up` or `down`, with what the indicator adds. */
+const INDICATORS_SCHEMA: SchemaObject = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', enum: ['up', 'down'] } },
+    additionalProperties: true,
+  },
+};
+
+/** The body of `/health` (terminus' `HealthCheckResult`), for 200 and 503 alike. */
+const HEALTH_RESULT_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['status', 'details'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'error', 'shutting_down'] },
+    info: INDICATORS_SCHEMA,
+    error: INDICATORS_SCHEMA,
+    details: INDICATORS_SCHEMA,
+  },
+};
 
 /**
  * `GET /health`: whether this process can do its work — every module running here reaches its
@@ -44,8 +73,8 @@ export class HealthController {
   @Get()
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({ summary: 'Whether each module here reaches its database, and each transport it serves on is up' })
-  @ApiOkResponse({ description: 'Everything is up' })
-  @ApiServiceUnavailableResponse({ description: 'A database or a transport is down' })
+  @ApiOkResponse({ description: 'Everything is up', schema: HEALTH_RESULT_SCHEMA })
+  @ApiServiceUnavailableResponse({ description: 'A database or a transport is down', schema: HEALTH_RESULT_SCHEMA })
   async check(@Res({ passthrough: true }) response: ServerResponse): Promise<HealthCheckResult> {
     const databases = this.databases.map((name) => () => {
       const connection = this.moduleRef.get<DataSource>(getDataSourceToken(name), { strict: false });
@@ -67,7 +96,10 @@ export class HealthController {
    */
   @Get('live')
   @ApiOperation({ summary: 'Whether the process answers (liveness; ignores databases and brokers)' })
-  @ApiOkResponse({ description: 'The process is alive' })
+  @ApiOkResponse({
+    description: 'The process is alive',
+    schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
