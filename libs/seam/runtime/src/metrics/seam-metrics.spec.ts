@@ -101,6 +101,14 @@ describe('Seam metrics', () => {
         find(samplesOf(text, 'seam_call_duration_seconds_bucket'), { ...call, outcome: 'ok', le: '+Inf' })?.value,
       ).toBe(2);
       expect(text).toMatch(/^# TYPE seam_call_duration_seconds histogram$/m);
+      const buckets = samplesOf(text, 'seam_call_duration_seconds_bucket')
+        .filter((sample) => sample.labels.outcome === 'ok' && sample.labels.entry === 'shelf.store-note')
+        .map(({ value }) => value);
+      expect(buckets).toHaveLength(15);
+      expect(buckets).toEqual(buckets.toSorted((a, b) => a - b));
+      expect(
+        find(samplesOf(text, 'seam_call_duration_seconds_sum'), { ...call, outcome: 'ok' })?.value,
+      ).toBeGreaterThan(0);
     });
 
     it('counts and times each event publication per target transport', async () => {

@@ -27,8 +27,9 @@ export class OutgoingCall implements Expirable {
 
   /** Arms the deadline and hands the packet to the transport. */
   start(transport: SeamTransportClient): void {
-    this.startedAt = performance.now();
     this.ticket = this.deadlines.schedule(this.budgetMs, this);
+    // The clock the ticket just read: one performance.now() fewer on the hot path.
+    this.startedAt = this.ticket.at - this.budgetMs;
     this.packet.deadline = this.ticket.at;
     this.teardown = transport.request(this.packet, this.reply);
   }
