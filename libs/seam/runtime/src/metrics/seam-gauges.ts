@@ -61,6 +61,24 @@ family(
     }),
 );
 
+// Each replica says which modules it serves; Prometheus counts the replicas that answer its scrape
+// (`count by (module) (seam_module_hosted)`): a replica that died stops being counted within a
+// scrape interval, with no registry of replicas to keep in step.
+family(
+  'seam_module_hosted',
+  () =>
+    new Gauge({
+      name: 'seam_module_hosted',
+      help: 'Modules this process serves (1 each): summed over the scraped processes, the live replicas per module.',
+      labelNames: ['module'],
+      registers: [metricsRegistry],
+      collect() {
+        this.reset();
+        for (const router of routers) for (const module of router.hostedModules()) this.set({ module }, 1);
+      },
+    }),
+);
+
 family(
   'seam_circuit_breaker_state',
   () =>

@@ -124,6 +124,7 @@ describe('Seam metrics', () => {
       const text = await scrape();
 
       expect(samplesOf(text, 'seam_calls_pending')).toEqual([{ labels: {}, value: 0 }]);
+      expect(samplesOf(text, 'seam_module_hosted')).toEqual([{ labels: { module: 'shelf' }, value: 1 }]);
       // The refused request counts too: the handler's door (its validation) is where it was refused.
       expect(find(samplesOf(text, 'seam_calls_handled_total'), { pattern: 'shelf.store-note' })?.value).toBe(3);
       for (const name of [

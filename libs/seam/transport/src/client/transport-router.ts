@@ -83,6 +83,11 @@ export class TransportRouter implements OnApplicationShutdown {
     return targets;
   }
 
+  /** The modules this process hosts (serves its handlers of), sorted. */
+  hostedModules(): string[] {
+    return [...this.hosted].toSorted();
+  }
+
   /** Every module this process can reach: those it hosts and those it has an endpoint for. */
   modules(): string[] {
     return [...new Set([...this.hosted, ...Object.keys(this.options.endpoints)])].toSorted();
