@@ -8,7 +8,6 @@ import {
   bindHostFrom,
   describeTopology,
   exitWithin,
-  logHandlersByModule,
   portFromEnv,
   SHUTDOWN_DEADLINE_MS,
   startLogging,
@@ -47,7 +46,6 @@ try {
       logger: nestLogger,
     },
   );
-  logHandlersByModule(app);
   // On SIGTERM/SIGINT: drain HTTP (in-flight requests finish), stop the Seam servers, close every
   // module's DataSource, then exit by the same signal — forced out if that takes over 10 s.
   app.enableShutdownHooks();

@@ -28,7 +28,7 @@ export {
   type LogFormat,
   type LogLevel,
 } from './logging/log-config.js';
-export { currentModule, moduleOfHandler, moduleScopeHook, runAsModule } from './logging/module-scope.js';
+export { currentModule, runAsModule } from './logging/module-scope.js';
 export { FRAMEWORK_CONTEXTS, nestLoggerFor, SeamNestLogger } from './logging/nest-logger.js';
 export { callFields, createSeamLogger, REDACT_PATHS, REDACTED, SECRET_FIELDS } from './logging/seam-logger.js';
-export { logHandlersByModule, startLogging } from './logging/start-logging.js';
+export { startLogging } from './logging/start-logging.js';

@@ -1,5 +1,6 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import type { ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
+import { HttpOnlyEnhancer } from '@seam/transport';
 import { ThrottlerGuard } from './nest-throttler.js';
 import { accountOf, addressOf, type AttemptRequest } from './auth-subjects.js';
 import { AUTH_ATTEMPTS } from './auth-attempts.decorator.js';
@@ -12,8 +13,10 @@ const API_PREFIX = '/api';
 /**
  * `@nestjs/throttler`'s guard on every `/api` route, answering `429` problems with `Retry-After`.
  * Not on health and metrics: probes and scrapers come from a few addresses at their own pace and
- * must never be refused. Not on Seam message handlers (they inherit the app's guards).
+ * must never be refused. Not on Seam message handlers (they inherit the app's guards): marked
+ * HTTP-only, so Seam need not run Nest's per-call pipeline for them on its account.
  */
+@HttpOnlyEnhancer()
 @Injectable()
 export class EdgeThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {

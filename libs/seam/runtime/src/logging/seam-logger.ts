@@ -60,7 +60,7 @@ export function callFields(): { traceId?: string; module?: string } {
   const module = currentModule();
   // A new object every time: pino merges the line's own fields into it.
   if (!call) return module ? { module } : {};
-  return { traceId: call.correlationId, module: module ?? call.caller };
+  return { traceId: call.correlationId, module: call.module ?? module ?? call.caller };
 }
 
 /**

@@ -1,7 +1,5 @@
-import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
-import { ApplicationConfig } from '@nestjs/core';
+import { Logger, type LoggerService } from '@nestjs/common';
 import { logConfigFromEnv } from './log-config.js';
-import { moduleScopeHook } from './module-scope.js';
 import { nestLoggerFor } from './nest-logger.js';
 import { createSeamLogger } from './seam-logger.js';
 
@@ -25,12 +23,4 @@ export async function startLogging(what: string, env: NodeJS.ProcessEnv = proces
     process.stderr.write(json ? `${JSON.stringify({ level: 60, time: new Date().toISOString(), msg })}\n` : `${msg}\n`);
     process.exit(1);
   }
-}
-
-/**
- * Makes every message and event handler of `app` log with its module's name (see
- * `moduleScopeHook`). Call after creating the app and before `startSeamServers`.
- */
-export function logHandlersByModule(app: INestApplication): void {
-  app.get(ApplicationConfig).registerPreRequestHook(moduleScopeHook);
 }

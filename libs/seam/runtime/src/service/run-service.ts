@@ -5,7 +5,7 @@ import { dataSourceToken, describeDataLocation } from '@seam/persistence';
 import { SeamCallPolicies } from '@seam/resilience';
 import { startSeamServers, TransportRouter } from '@seam/transport';
 import type { DataSource } from 'typeorm';
-import { logHandlersByModule, startLogging } from '../logging/start-logging.js';
+import { startLogging } from '../logging/start-logging.js';
 import { portFromEnv } from '../config/port.js';
 import { transportSecurityFromEnv } from '../config/tls-from-env.js';
 import { meshAuthFromEnv } from '../config/mesh-auth-from-env.js';
@@ -59,7 +59,6 @@ export async function runService(
       abortOnError: false,
       logger: nestLogger,
     });
-    logHandlersByModule(app);
     app.use(httpMetrics());
     app.enableShutdownHooks();
     exitWithin(SHUTDOWN_DEADLINE_MS, logger);

@@ -22,6 +22,11 @@ export const UNKNOWN_CALLER = 'unknown';
 export class CallContext {
   private parsedTrace?: TraceParent;
   private sanitizedCaller?: string;
+  /**
+   * The module whose handler serves this call in this process (set by the server before the
+   * handler runs; absent at an edge or outside a handler) — what log lines name as `module`.
+   */
+  module?: string;
 
   private constructor(
     private readonly rawTraceparent: unknown,
@@ -65,6 +70,15 @@ export class CallContext {
   /** Whether the deadline has passed. */
   get expired(): boolean {
     return this.deadlineMonotonic <= performance.now();
+  }
+
+  /** The same call as seen by `module`'s handler (an event reaches each subscriber with its own). */
+  servedBy(module: string): CallContext {
+    const copy = new CallContext(this.rawTraceparent, this.rawCaller, this.deadlineMonotonic, this.wireMetadata);
+    copy.parsedTrace = this.parsedTrace;
+    copy.sanitizedCaller = this.sanitizedCaller;
+    copy.module = module;
+    return copy;
   }
 
   /**

@@ -9,7 +9,8 @@ import { validatePayload } from './validate-payload.js';
  * runs in every transport, after guards, before interceptors see the handler's result.
  */
 export class DoorValidationPipe implements PipeTransform {
-  constructor(private readonly dto: DtoClass) {}
+  /** @param dto the contract entry's DTO (read by Seam's direct handlers, which validate as this pipe does) */
+  constructor(readonly dto: DtoClass) {}
 
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     // Nest 12 reports an RPC payload parameter as 'body'; earlier versions passed RpcParamtype.PAYLOAD.

@@ -16,6 +16,7 @@ describe('resolve-options', () => {
           maxMessageBytes: 1_048_576,
           incompleteFrameTimeoutMs: 5_000,
           propagation: true,
+          directHandlers: true,
           bus: undefined,
         });
       });
@@ -34,6 +35,7 @@ describe('resolve-options', () => {
           maxMessageBytes: 2_048,
           incompleteFrameTimeoutMs: 250,
           propagation: false,
+          directHandlers: false,
           bus,
         });
         expect(resolved).toEqual({
@@ -43,6 +45,7 @@ describe('resolve-options', () => {
           maxMessageBytes: 2_048,
           incompleteFrameTimeoutMs: 250,
           propagation: false,
+          directHandlers: false,
           bus,
         });
         expect(resolved.bus).toBe(bus);
@@ -98,6 +101,12 @@ describe('resolve-options', () => {
       ])('rejects propagation as %s, naming the option', (_, propagation) => {
         expect(() => resolveOptions({ hosted: [], propagation: propagation as never })).toThrow(
           /^Seam option propagation must be a boolean/,
+        );
+      });
+
+      it('rejects directHandlers that is no boolean, naming the option', () => {
+        expect(() => resolveOptions({ hosted: [], directHandlers: 'yes' as never })).toThrow(
+          /^Seam option directHandlers must be a boolean/,
         );
       });
     });

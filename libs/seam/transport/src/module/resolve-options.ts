@@ -18,6 +18,7 @@ export function resolveOptions(options: SeamTransportOptions): ResolvedSeamOptio
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     incompleteFrameTimeoutMs: options.incompleteFrameTimeoutMs ?? DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS,
     propagation: options.propagation ?? true,
+    directHandlers: options.directHandlers ?? true,
     bus: options.bus,
     // Checked here so that a bad value fails at start-up; absent, each server applies the defaults.
     tcpServer: options.tcpServer && resolveTcpServerLimits(options.tcpServer),
@@ -30,9 +31,9 @@ export function resolveOptions(options: SeamTransportOptions): ResolvedSeamOptio
     if (!Number.isInteger(value) || value <= 0)
       throw new Error(`Seam option ${key} must be a positive integer, got ${String(value)}`);
   }
-  if (typeof resolved.propagation !== 'boolean') {
-    throw new Error(`Seam option propagation must be a boolean, got ${String(resolved.propagation)}`);
-  }
+  for (const key of ['propagation', 'directHandlers'] as const)
+    if (typeof resolved[key] !== 'boolean')
+      throw new Error(`Seam option ${key} must be a boolean, got ${String(resolved[key])}`);
   for (const [module, endpoint] of Object.entries(resolved.endpoints)) checkEndpoint(`endpoints.${module}`, endpoint);
   return resolved;
 }

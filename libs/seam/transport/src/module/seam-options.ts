@@ -43,6 +43,12 @@ export interface SeamTransportOptions {
    * pass `{ parent: call }` to nested calls.
    */
   propagation?: boolean;
+  /**
+   * Invoke contract handlers that have no guard, interceptor or pipe but Seam's door directly,
+   * composed once at start-up, instead of through Nest's per-call pipeline (default true; see
+   * `fastHandlers`). Turn it off to run every call through Nest's pipeline, e.g. to compare.
+   */
+  directHandlers?: boolean;
   /** The in-process bus (default: the process-wide one). */
   bus?: InProcessBus;
 }

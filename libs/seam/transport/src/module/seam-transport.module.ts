@@ -1,4 +1,7 @@
-import { type DynamicModule, Global, type INestApplication, Module } from '@nestjs/common';
+import { type DynamicModule, Global, type INestApplication, Logger, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import type { MessageHandler } from '@nestjs/microservices';
+import { fastHandlers } from '../door/fast-handlers.js';
 import { SeamClient } from '../client/seam-client.js';
 import { TransportRouter } from '../client/transport-router.js';
 import { createTransportServers } from '../transports/create-transport.js';
@@ -25,6 +28,8 @@ export class SeamTransportModule {
     const resolved = resolveOptions(options);
     return {
       module: SeamTransportModule,
+      // Finds the `@Handle` methods Seam can invoke directly (see `fastHandlers`).
+      imports: [DiscoveryModule],
       providers: [
         { provide: SEAM_OPTIONS, useValue: resolved },
         { provide: TransportRouter, useFactory: () => new TransportRouter(resolved) },
@@ -50,14 +55,23 @@ export class SeamTransportModule {
   }
 }
 
+type DirectCapable = { useDirectHandlers?(direct: ReadonlyMap<string, MessageHandler>): void };
+
 /**
  * Connects and starts the servers this process needs (in-process, plus TCP/Redis for hosted
  * modules reached remotely), sharing the app's global pipes, guards, interceptors and filters.
+ * Contract handlers with nothing of Nest's pipeline to run but Seam's own door are then invoked
+ * directly (see `fastHandlers`).
  */
 export async function startSeamServers(app: INestApplication): Promise<void> {
   const options = app.get<ResolvedSeamOptions>(SEAM_OPTIONS);
-  for (const strategy of createTransportServers(options)) {
+  const servers = createTransportServers(options);
+  for (const strategy of servers) {
     app.connectMicroservice({ strategy }, { inheritAppConfig: true });
   }
   await app.startAllMicroservices();
+  if (options.directHandlers === false) return;
+  const direct = fastHandlers(app);
+  for (const server of servers) (server as DirectCapable).useDirectHandlers?.(direct);
+  new Logger('SeamServer').debug(`${direct.size} contract handlers invoked directly (no per-call Nest pipeline)`);
 }

@@ -95,6 +95,7 @@ export function prepareRequest(
   try {
     // The door: who may call comes before anything looks at the payload.
     const extras = seamExtrasOf(handler);
+    call.module = extras?.owner;
     assertCallerAllowed(pattern, extras?.owner ?? '', extras?.access, call.caller, data);
     options.checkRequest?.(data);
   } catch (error) {
@@ -154,7 +155,7 @@ export function dispatchEvent(
     .subscriptions(pattern)
     .filter(({ subscriber }) => receivers.has(subscriber))
     .map(({ subscriber, handler }) =>
-      invoke(handler, copy(data), rpcContext, call, options.propagation)
+      invoke(handler, copy(data), rpcContext, call.servedBy(subscriber), options.propagation)
         .then((result) => (isObservable(result) ? drain(result as Observable<unknown>) : undefined))
         .catch((error: unknown) =>
           logger.error(

@@ -63,6 +63,20 @@ export class HandlerTable {
   }
 
   /**
+   * Replaces the handlers of `direct` (pattern → handler Seam invokes without Nest's per-call
+   * pipeline, see `fastHandlers`) for the requests registered here; extras are kept.
+   */
+  useDirectHandlers(direct: ReadonlyMap<string, MessageHandler>): void {
+    for (const [pattern, registered] of this.requests) {
+      const handler = direct.get(pattern);
+      if (!handler || handler === registered) continue;
+      handler.isEventHandler = false;
+      handler.extras = registered.extras;
+      this.requests.set(pattern, handler);
+    }
+  }
+
+  /**
    * The handler answering `pattern`, if any: a contract's own, or one of the reserved requests
    * every module answers for event relays (`<module>.$deliver`, `<module>.$subscriptions`).
    */

@@ -20,7 +20,6 @@ import {
   TransportRouter,
 } from '@seam/transport';
 import { IsString } from 'class-validator';
-import { logHandlersByModule } from './start-logging.js';
 import { callFields } from './seam-logger.js';
 
 class Note {
@@ -56,7 +55,7 @@ class ReaderController {
 @Module({ imports: [SeamTransportModule.forModule('edge')], controllers: [ShelfController, ReaderController] })
 class ShelfModule {}
 
-describe('logHandlersByModule', () => {
+describe('the module of a log line inside a handler (from the call context)', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
@@ -64,7 +63,6 @@ describe('logHandlersByModule', () => {
       imports: [SeamTransportModule.forRoot({ hosted: ['shelf', 'reader'], bus: new InProcessBus() }), ShelfModule],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
-    logHandlersByModule(app);
     await startSeamServers(app);
     await app.init();
   });
