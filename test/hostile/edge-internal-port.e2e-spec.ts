@@ -74,6 +74,10 @@ describe('the edge keeps /metrics and the API docs off its public port', () => {
     const document = await inside.get('/docs-json');
     expect(document.status).toBe(200);
     expect(Object.keys((document.body as { paths: object }).paths)).toContain('/api/auth/login');
+    // Read from the internal port, the document still sends clients (and the Swagger UI) to the public one.
+    expect((document.body as { servers: Array<{ url: string }> }).servers.map(({ url }) => url)).toEqual([
+      publicUrl(service),
+    ]);
     expect((await inside.get('/docs')).status).toBe(200);
     // Only what it serves: the edge's API is not reachable through the internal port.
     expect((await inside.get('/api/products')).status).toBe(404);

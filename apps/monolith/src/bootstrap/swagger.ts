@@ -1,5 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, type OpenAPIObject, type OperationObject, SwaggerModule } from '@nestjs/swagger';
+import {
+  DocumentBuilder,
+  type OpenAPIObject,
+  type OperationObject,
+  type ServerObject,
+  SwaggerModule,
+} from '@nestjs/swagger';
 import { BEARER_SCHEME } from '../edge/auth/auth.decorators.js';
 import { problemResponse } from '../edge/docs/api-problems.decorator.js';
 
@@ -20,8 +26,11 @@ export function serveApiDocs(app: INestApplication, document: OpenAPIObject): vo
  * The OpenAPI document of `app`'s HTTP API, as client generators and gateways read it: it passes
  * Redocly's recommended ruleset with no problem (`test/e2e/openapi-document.e2e-spec.ts`), and the
  * e2e suites check every response they receive against it.
+ *
+ * @param server where the API is: by default `/`, the host and port the document is read from (the
+ *   edge serves it beside the API); the public port's URL when the internal listener serves it.
  */
-export function apiDocument(app: INestApplication): OpenAPIObject {
+export function apiDocument(app: INestApplication, server: ServerObject = SAME_ORIGIN): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Seam shop')
     .setDescription(
@@ -31,14 +40,16 @@ export function apiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1.0')
     .setLicense('MIT', 'https://opensource.org/license/mit')
-    // Relative: the edge serves the document it describes, on whatever host and port it is reached.
-    .addServer('/', 'The edge that serves this document')
+    .addServer(server.url, server.description)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .build();
   const document = SwaggerModule.createDocument(app, config);
   for (const operation of operationsOf(document)) completeOperation(operation);
   return document;
 }
+
+/** Relative: the edge serves the document beside the API, on whatever host and port it is reached. */
+const SAME_ORIGIN: ServerObject = { url: '/', description: 'The edge that serves this document' };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
