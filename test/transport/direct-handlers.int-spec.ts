@@ -46,6 +46,7 @@ const Shop = defineContract('shop', {
   observed: request({ pattern: 'shop.observe-item', callers: ANY, request: Item, response: Item }),
   guarded: request({ pattern: 'shop.guard-item', callers: ANY, request: Item, response: Item }),
   custom: request({ pattern: 'shop.shout-name', callers: ANY, request: Item, response: Item }),
+  plain: request({ pattern: 'shop.plain-item', callers: ANY, request: Item, response: Item }),
 });
 
 const guardRuns = { count: 0 };
@@ -92,6 +93,12 @@ class ShopController {
   @UseGuards(CountingGuard)
   guarded(@Payload() item: Item): Item {
     return item;
+  }
+
+  @Handle(Shop.plain)
+  plain(item: Item, ...rest: unknown[]): Item {
+    // No parameter decorator: Nest passes the validated payload alone.
+    return { name: `${item.name}:${rest.length}`, count: item.count };
   }
 
   @Handle(Shop.custom)
@@ -154,6 +161,8 @@ async function answers(app: INestApplication) {
     observed: await outcome(client.send(Shop.observed, { name: 'last', count: 3 })),
     guarded: await outcome(client.send(Shop.guarded, { name: 'g', count: 1 })),
     custom: await outcome(client.send(Shop.custom, { name: 'loud', count: 1 })),
+    plain: await outcome(client.send(Shop.plain, { name: 'p', count: 2 })),
+    plainInvalid: await outcome(client.send(Shop.plain, { name: 'p', count: 0 })),
   };
 }
 
@@ -176,6 +185,7 @@ describe('handlers Seam invokes directly', () => {
       'shop.find-missing',
       'shop.name-caller',
       'shop.observe-item',
+      'shop.plain-item',
     ]);
   });
 
@@ -192,10 +202,12 @@ describe('handlers Seam invokes directly', () => {
     expect(JSON.stringify(direct.broken)).not.toContain('secret detail');
     expect(direct.observed).toEqual({ value: { name: 'last', count: 3 } });
     expect(direct.custom).toEqual({ value: { name: 'LOUD', count: 1 } });
+    expect(direct.plain).toEqual({ value: { name: 'p:0', count: 2 } });
+    expect(direct.plainInvalid).toMatchObject({ error: { code: 'VALIDATION' } });
   });
 
   it('keeps Nest pipeline for every handler under a global guard, unless the guard is HTTP-only', async () => {
     expect(fastHandlers(await start({ globalGuard: 'any' })).size).toBe(0);
-    expect(fastHandlers(await start({ globalGuard: 'http-only' })).size).toBe(5);
+    expect(fastHandlers(await start({ globalGuard: 'http-only' })).size).toBe(6);
   });
 });

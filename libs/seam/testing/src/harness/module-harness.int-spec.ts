@@ -85,7 +85,10 @@ describe('ModuleHarness', () => {
 
   it('records the events the module publishes', async () => {
     await harness.client.send(ShopContract.priceOf, { sku: 'B', quantity: 1 });
-    expect(harness.events(ShopContract.quoted)).toEqual(expect.arrayContaining([{ sku: 'B', cents: 100 }]));
+    // Events are delivered asynchronously: the reply may come back before the recorder has it.
+    await eventually(() =>
+      expect(harness.events(ShopContract.quoted)).toEqual(expect.arrayContaining([{ sku: 'B', cents: 100 }])),
+    );
   });
 
   it('lets a test change how the fake answers', async () => {

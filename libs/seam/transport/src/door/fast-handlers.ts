@@ -87,14 +87,15 @@ function directHandler(
   const dto = (pipes[0] as DoorValidationPipe | undefined)?.dto;
   const params = Reflect.getMetadata(PARAM_ARGS_METADATA, metatype, name) as
     Record<string, { index: number; data?: unknown; pipes?: unknown[] }> | undefined;
-  const order = argumentOrder(params);
+  // Without parameter decorators Nest passes the payload alone, as its first argument.
+  const order = argumentOrder(params ?? { [`${PAYLOAD_PARAM}:0`]: { index: 0 } });
   if (!order) return undefined;
-  // Without parameter decorators Nest passes (payload, context) as they came, unvalidated.
-  const validate = dto !== undefined && order.length > 0 ? dto : undefined;
+  const validate = dto;
   const handler = ((data: unknown, context: object) => {
     try {
       const payload = validate ? validatePayload(validate as DtoClass, data) : data;
-      const args = order.length === 0 ? [data, context] : order.map((kind) => (kind === 'payload' ? payload : context));
+      // Positions no parameter decorator names get null, as Nest gives them.
+      const args = Array.from(order, (kind) => (kind === 'payload' ? payload : kind === 'context' ? context : null));
       const result = method.apply(instance, args);
       return result instanceof Promise
         ? result.catch((error: unknown) => Promise.reject(handlerFailure(error, context)))
@@ -108,10 +109,10 @@ function directHandler(
 
 /** What each argument position receives, or `undefined` for a parameter Seam does not compose. */
 function argumentOrder(
-  params: Record<string, { index: number; data?: unknown; pipes?: unknown[] }> | undefined,
+  params: Record<string, { index: number; data?: unknown; pipes?: unknown[] }>,
 ): Array<'payload' | 'context' | undefined> | undefined {
   const order: Array<'payload' | 'context' | undefined> = [];
-  for (const [key, param] of Object.entries(params ?? {})) {
+  for (const [key, param] of Object.entries(params)) {
     const [type, , extra] = key.split(':');
     if (extra !== undefined || param.data !== undefined || (param.pipes?.length ?? 0) > 0) return undefined;
     if (Number(type) === PAYLOAD_PARAM) order[param.index] = 'payload';
