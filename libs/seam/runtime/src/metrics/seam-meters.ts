@@ -44,15 +44,17 @@ class RedFamily {
       values: () =>
         series.flatMap(({ labels, count, sum, buckets }) => {
           let cumulative = 0;
-          return [
-            ...LATENCY_BUCKETS.map((bound, index) => {
+          const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> =
+            LATENCY_BUCKETS.map((bound, index) => {
               cumulative += buckets[index]!;
               return { metricName: `${histogram.name}_bucket`, labels: { le: bound, ...labels }, value: cumulative };
-            }),
+            });
+          values.push(
             { metricName: `${histogram.name}_bucket`, labels: { le: '+Inf', ...labels }, value: count },
             { metricName: `${histogram.name}_sum`, labels, value: sum },
             { metricName: `${histogram.name}_count`, labels, value: count },
-          ];
+          );
+          return values;
         }),
     });
   }
