@@ -49,6 +49,7 @@ describe('products endpoints under hostile bodies (HTTP)', () => {
     database = await sqliteTarget().create();
     monolith = await E2eMonolith.start(database.config);
     shop = new ShopClient(() => monolith.server);
+    await shop.checkResponses();
     admin = bearer(await shop.admin());
     const created = await create({ sku: EXISTING, name: 'Mug', description: 'Enamel', price: MONEY });
     if (created.status !== 201) throw new Error(`creating ${EXISTING}: HTTP ${created.status}`);

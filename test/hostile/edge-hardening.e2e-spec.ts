@@ -48,6 +48,7 @@ describe('the hardened HTTP edge (in-process monolith, SQLite)', () => {
     // A data directory the monolith creates itself, so that its mode is the one it chose.
     dataDir = join(mkdtempSync(join(tmpdir(), 'seam-edge-hardening-')), 'data');
     monolith = await E2eMonolith.start({ kind: 'sqlite', dataDir });
+    await shop.checkResponses();
     ada = await shop.register('ada');
     sku = await shop.newProduct({ price: 250, stock: 20 });
   }, 60_000);
