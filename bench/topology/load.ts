@@ -1,11 +1,12 @@
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { cpuBetween, cpuSnapshot, machineBusySeconds } from './process-cpu.js';
+import { peakRssMiB, resetPeakRss } from './process-memory.js';
 import { APPROVED_CARD, type ShopFixture } from './shop-fixture.js';
 
 /** One HTTP flow of the benchmark: the request every connection repeats. */
 export interface Flow {
-  id: 'read' | 'place';
+  id: 'read' | 'place' | 'hello';
   request(fixture: ShopFixture): { method: 'GET' | 'POST'; path: string; body?: object };
 }
 
@@ -48,6 +49,8 @@ export interface CellFigures {
   requests: number;
   /** CPU seconds of every process of the topology during the measured window, per process label. */
   cpuByProcess: Map<string, number>;
+  /** Peak resident memory of every process of the topology during the cell (warm-up and window), per process label, in MiB. */
+  peakRssByProcess: Map<string, number>;
   /** CPU seconds of this process (the load generator), for the record: not part of the topology's. */
   loadGeneratorCpuSeconds: number;
   /** Cores busy on average with anything else (other programs on the machine) during the window. */
@@ -76,6 +79,7 @@ export async function measureCell(
       headers: { authorization: `Bearer ${fixture.customerToken}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
+  resetPeakRss(processes);
   await load(options.warmUpSeconds);
   hooks?.begin();
   const before = cpuSnapshot(processes);
@@ -87,6 +91,7 @@ export async function measureCell(
   const own = process.cpuUsage(ownBefore);
   const machine = machineBusySeconds() - machineBefore;
   const cpuByProcess = cpuBetween(before, cpuSnapshot(processes));
+  const peakRssByProcess = peakRssMiB(processes);
   await hooks?.end();
   const loadGeneratorCpuSeconds = (own.user + own.system) / 1e6;
   const topologyCpuSeconds = [...cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);
@@ -98,6 +103,7 @@ export async function measureCell(
     failures: result.non2xx + result.errors,
     requests: result.requests.total,
     cpuByProcess,
+    peakRssByProcess,
     loadGeneratorCpuSeconds,
     otherLoadCores: Math.max(0, machine - topologyCpuSeconds - loadGeneratorCpuSeconds) / elapsedSeconds,
   };

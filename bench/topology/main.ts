@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TopologyProcesses } from '@seam/testing';
 import { describeMachine, writeDocsSection } from '../transport/report.js';
+import { HELLO_FLOW, HELLO_WORLD, type HelloWorld, startHelloWorld } from './hello-world.js';
 import { type CellFigures, FLOWS, type LoadOptions, measureCell } from './load.js';
 import { waitForQuietMachine } from './process-cpu.js';
 import { type Cell, evaluateTargets, perProcessTable, resultsTable, TOPOLOGIES, type TopologyName } from './report.js';
@@ -96,9 +97,27 @@ async function measureQuietly(measure: () => Promise<CellFigures>): Promise<Cell
   return quietest!;
 }
 
+/** Where a cell sends its load, and which processes it measures. */
+function targetOf(topology: Cell['topology']) {
+  if (topology === HELLO_WORLD)
+    return {
+      baseUrl: hello!.baseUrl,
+      processes: [{ label: HELLO_WORLD, pid: hello!.process.pid }],
+      fixture: running[0]!.fixture,
+    };
+  const { system, fixture } = running.find((candidate) => candidate.topology === topology)!;
+  return { baseUrl: system.baseUrl, processes: processesOf(system), fixture };
+}
+
 const running: Running[] = [];
-const cells: Cell[] = FLOWS.flatMap((flow) => topologies.map((topology) => ({ topology, flow, rounds: [] })));
+let hello: HelloWorld | undefined;
+const cells: Cell[] = [
+  ...FLOWS.flatMap((flow) => topologies.map((topology) => ({ topology, flow, rounds: [] }))),
+  // The ceiling: the same load against a bare Nest endpoint (not profiled: it has no profiler).
+  ...(profiles ? [] : [{ topology: HELLO_WORLD, flow: HELLO_FLOW, rounds: [] } satisfies Cell]),
+];
 try {
+  hello = await startHelloWorld();
   // All three run side by side (idle when not measured), so that rounds can take turns.
   for (const topology of topologies) {
     running.push(await start(topology));
@@ -106,24 +125,22 @@ try {
   }
   for (let round = 1; round <= ROUNDS; round++) {
     for (const cell of cells) {
-      const { system, fixture } = running.find(({ topology }) => topology === cell.topology)!;
-      const processes = processesOf(system);
+      const { baseUrl, processes, fixture } = targetOf(cell.topology);
       const hooks = profiles && {
         begin: () => profiles.begin(processes),
         end: () => profiles.end(processes, `${cell.topology}-${cell.flow.id}-${round}`),
       };
-      const figures = await measureQuietly(() =>
-        measureCell(system.baseUrl, processes, cell.flow, fixture, options, hooks),
-      );
+      const figures = await measureQuietly(() => measureCell(baseUrl, processes, cell.flow, fixture, options, hooks));
       cell.rounds.push(figures);
       const cpu = [...figures.cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);
       process.stderr.write(
         `round ${round}/${ROUNDS} ${cell.flow.id} ${cell.topology}: ${Math.round(figures.throughput)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ` +
-          `${figures.failures} failed, CPU ${cpu.toFixed(2)} s (load generator ${figures.loadGeneratorCpuSeconds.toFixed(2)} s, other programs ${figures.otherLoadCores.toFixed(1)} cores)\n`,
+          `${figures.failures} failed, CPU ${cpu.toFixed(2)} s, peak RSS ${[...figures.peakRssByProcess.values()].reduce((sum, mib) => sum + mib, 0).toFixed(0)} MiB (load generator ${figures.loadGeneratorCpuSeconds.toFixed(2)} s, other programs ${figures.otherLoadCores.toFixed(1)} cores)\n`,
       );
     }
   }
 } finally {
+  await hello?.process.stop();
   await Promise.all(running.map(({ system }) => system.stop()));
   for (const { dataDir } of running) rmSync(dataDir, { recursive: true, force: true });
 }

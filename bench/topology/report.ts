@@ -1,4 +1,5 @@
 import { formatRate, median } from '../transport/report.js';
+import { HELLO_WORLD } from './hello-world.js';
 import type { CellFigures, Flow } from './load.js';
 
 /** The topologies compared, in the order of the table. */
@@ -7,7 +8,8 @@ export type TopologyName = (typeof TOPOLOGIES)[number];
 
 /** Every round's figures of one flow against one topology. */
 export interface Cell {
-  topology: TopologyName;
+  /** A topology of the system, or the bare Nest app measured as the ceiling. */
+  topology: TopologyName | typeof HELLO_WORLD;
   flow: Flow;
   rounds: CellFigures[];
 }
@@ -24,6 +26,8 @@ export interface CellSummary {
   cpuMsPerRequestByProcess: Map<string, number>;
   loadGeneratorCpuSeconds: number;
   otherLoadCores: number;
+  /** Peak RSS of every process of the topology during the cell, summed, in MiB. */
+  peakRssMiB: number;
 }
 
 const total = (figures: CellFigures) => [...figures.cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);
@@ -49,6 +53,7 @@ export function summarize(cell: Cell): CellSummary {
     ),
     loadGeneratorCpuSeconds: of((figures) => figures.loadGeneratorCpuSeconds),
     otherLoadCores: of((figures) => figures.otherLoadCores),
+    peakRssMiB: of((figures) => [...figures.peakRssByProcess.values()].reduce((sum, mib) => sum + mib, 0)),
   };
 }
 
@@ -57,13 +62,13 @@ const ms = (value: number, digits = 2) => value.toFixed(digits);
 /** The main table: one row per flow and topology. */
 export function resultsTable(cells: Cell[]): string {
   const lines = [
-    '| Flow | Topology | req/s | p50 (ms) | p99 (ms) | non-2xx + errors | CPU s, all its processes | CPU ms / request | load generator CPU s | other programs (cores) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Flow | Topology | req/s | p50 (ms) | p99 (ms) | non-2xx + errors | CPU s, all its processes | CPU ms / request | peak RSS, all its processes (MiB) | load generator CPU s | other programs (cores) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const cell of cells) {
     const summary = summarize(cell);
     lines.push(
-      `| ${cell.flow.id} | ${cell.topology} | ${formatRate(summary.throughput)} | ${summary.p50Ms} | ${summary.p99Ms} | ${summary.failures} | ${ms(summary.cpuSeconds)} | ${ms(summary.cpuMsPerRequest)} | ${ms(summary.loadGeneratorCpuSeconds)} | ${ms(summary.otherLoadCores, 1)} |`,
+      `| ${cell.flow.id} | ${cell.topology} | ${formatRate(summary.throughput)} | ${summary.p50Ms} | ${summary.p99Ms} | ${summary.failures} | ${ms(summary.cpuSeconds)} | ${ms(summary.cpuMsPerRequest)} | ${summary.peakRssMiB.toFixed(0)} | ${ms(summary.loadGeneratorCpuSeconds)} | ${ms(summary.otherLoadCores, 1)} |`,
     );
   }
   return lines.join('\n');
@@ -83,7 +88,7 @@ export function perProcessTable(cells: Cell[]): string {
 
 /** The topology targets, checked against this run: `MET …` or `MISSED …` lines. */
 export function evaluateTargets(cells: Cell[]): string[] {
-  const find = (topology: TopologyName, flow: Flow['id']) =>
+  const find = (topology: Cell['topology'], flow: Flow['id']) =>
     summarize(cells.find((cell) => cell.topology === topology && cell.flow.id === flow)!);
   const verdict = (met: boolean, text: string) => `${met ? 'MET' : 'MISSED'} ${text}`;
   const readMonolith = find('monolith', 'read');
@@ -95,6 +100,16 @@ export function evaluateTargets(cells: Cell[]): string[] {
       `read flow throughput: monolith ${formatRate(readMonolith.throughput)} req/s = ${ratio.toFixed(2)}× split-tcp's ${formatRate(readSplit.throughput)} req/s at equal concurrency (target ≥ 3×)`,
     ),
   ];
+  if (cells.some((cell) => cell.topology === HELLO_WORLD)) {
+    const ceiling = find(HELLO_WORLD, 'hello');
+    const share = readMonolith.throughput / ceiling.throughput;
+    lines.push(
+      verdict(
+        share >= 0.4,
+        `read flow in the monolith: ${formatRate(readMonolith.throughput)} req/s = ${share.toFixed(2)}× a bare Nest hello-world endpoint's ${formatRate(ceiling.throughput)} req/s (target ≥ 0.4×)`,
+      ),
+    );
+  }
   for (const flow of ['read', 'place'] as const) {
     const monolith = find('monolith', flow);
     const split = find('split-tcp', flow);

@@ -1,0 +1,103 @@
+/**
+ * `npm run bench:outbox`: the outbox relay's throughput end to end, on SQLite and on PostgreSQL
+ * (127.0.0.1:5432 or SEAM_TEST_POSTGRES_URL, a temporary database created and dropped; skipped,
+ * with the reason, when unreachable). See relay-run.ts for what one run does. The table is
+ * printed, checked against the target and written to its section of docs/benchmarks.md.
+ *
+ * BENCH_OUTBOX_EVENTS (20,000 per mode), BENCH_OUTBOX_WRITERS (16 transactions in flight),
+ * BENCH_OUTBOX_AGGREGATES (1,000), BENCH_NOTE (a line under the date).
+ */
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
+import { describeMachine, formatRate, writeDocsSection } from '../transport/report.js';
+import { type DatabaseFigures, measureDatabase, type ModeFigures, type OutboxRunOptions } from './relay-run.js';
+
+const options: OutboxRunOptions = {
+  events: Number(process.env.BENCH_OUTBOX_EVENTS ?? 20_000),
+  writers: Number(process.env.BENCH_OUTBOX_WRITERS ?? 16),
+  aggregates: Number(process.env.BENCH_OUTBOX_AGGREGATES ?? 1_000),
+};
+const TARGET_POSTGRES = 5_000;
+
+const load = loadavg()[0]!;
+const results: Array<{ database: string; figures?: DatabaseFigures; skipped?: string }> = [];
+
+const dataDir = mkdtempSync(join(tmpdir(), 'seam-bench-outbox-'));
+try {
+  results.push({ database: 'SQLite', figures: await measureDatabase({ kind: 'sqlite', dataDir }, options) });
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+const unreachable = await postgresUnavailableReason();
+if (unreachable) results.push({ database: 'PostgreSQL', skipped: unreachable });
+else {
+  const database = await TemporaryPostgres.create();
+  try {
+    results.push({
+      database: 'PostgreSQL',
+      figures: await measureDatabase({ kind: 'postgres', url: database.url }, options),
+    });
+  } finally {
+    await database.drop();
+  }
+}
+
+const seconds = (ms: number) => (ms / 1_000).toFixed(2);
+const cells = (mode: ModeFigures) =>
+  `${formatRate(mode.eventsPerSecond)} | ${seconds(mode.spanMs)} | ${seconds(mode.writeMs ?? 0)} | ${mode.duplicates}`;
+const lines = [
+  '| Database | Mode | events/s | span (s) | writing alone (s) | redeliveries |',
+  '| --- | --- | ---: | ---: | ---: | ---: |',
+];
+for (const { database, figures, skipped } of results) {
+  if (!figures) lines.push(`| ${database} | skipped: ${skipped} | | | | |`);
+  else
+    lines.push(
+      `| ${database} | end to end (writes and relay at once) | ${cells(figures.endToEnd)} |`,
+      `| ${database} | backlog drained by the relay | ${cells(figures.backlog)} |`,
+    );
+}
+const table = lines.join('\n');
+const postgres = results.find(({ database }) => database === 'PostgreSQL')!;
+const verdict = postgres.figures
+  ? `${postgres.figures.endToEnd.eventsPerSecond >= TARGET_POSTGRES ? 'MET' : 'MISSED'} outbox relay on PostgreSQL, end to end: ${formatRate(postgres.figures.endToEnd.eventsPerSecond)} events/s (target ≥ 5,000)`
+  : `NOT MEASURED outbox relay on PostgreSQL: ${postgres.skipped}`;
+process.stdout.write(`\n${table}\n\nTargets:\n- ${verdict}\n`);
+
+writeDocsSection(
+  'docs/benchmarks.md',
+  'outbox',
+  [
+    '## Outbox relay (`npm run bench:outbox`)',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${describeMachine()}; load average ${load.toFixed(2)} when the run began.`,
+    ...(process.env.BENCH_NOTE ? ['', process.env.BENCH_NOTE] : []),
+    '',
+    'One Nest app hosting a producer module and a subscriber module (the messaging fixture of',
+    '`test/messaging`), each on its own database (SQLite: one file each; PostgreSQL: a temporary database, one',
+    'schema each), relay options at their defaults. Each event is one transaction of the producer — a row and',
+    'its integration event in its outbox, the payload validated as `Outbox.add` does in every module — with',
+    `${options.writers} such transactions in flight, over ${formatRate(options.aggregates)} aggregates. The relay delivers each event over the`,
+    "**in-process transport** (`<module>.$deliver`: the payload copied, validated at the subscriber's door) to",
+    'the subscriber, whose handler applies it through its inbox in its own transaction; an event counts once the',
+    "relay has the subscriber's acknowledgement and has removed it from the outbox. Over TCP or Redis the",
+    'delivery adds a round trip per event (batched: the relay delivers a claimed batch at once).',
+    '',
+    `- **end to end**: ${formatRate(options.events)} events, from the first write to the last event handled, writes and deliveries at once;`,
+    '  "writing alone" is when the last write committed.',
+    `- **backlog**: ${formatRate(options.events)} events written with the relay stopped ("writing alone"), then the relay started: from`,
+    '  its start to the last event handled.',
+    '',
+    'A warm-up of 1,000 events runs first on each database.',
+    '',
+    table,
+    '',
+    '### Targets',
+    '',
+    `- ${verdict}`,
+  ].join('\n'),
+);
+process.exit(0);

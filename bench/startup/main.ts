@@ -1,0 +1,90 @@
+/**
+ * `npm run bench:startup`: how fast the built monolith starts and how much memory it holds then.
+ * Each run spawns `dist/apps/monolith/main.js` on a fresh DATA_DIR (SQLite: the first start
+ * creates every module's database and runs its migrations), polls `/health` from the moment of
+ * the spawn until it answers 200, reads the process's RSS, stops it, then starts it again on the
+ * same data (a restart: nothing to migrate). Medians are printed, checked against the targets and
+ * written to their section of docs/benchmarks.md.
+ *
+ * BENCH_STARTUP_RUNS (5), BENCH_POLL_MS (10), BENCH_NOTE (a line under the date). Run
+ * `npm run build` first (the npm script does).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '@seam/testing';
+import { describeMachine, median, writeDocsSection } from '../transport/report.js';
+import { measureStart, type StartFigures } from './measure-start.js';
+
+const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 5);
+const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 10);
+const ENTRY = 'dist/apps/monolith/main.js';
+const TARGET_START_MS = 1_500;
+const TARGET_RSS_MIB = 200;
+
+const load = loadavg()[0]!;
+const first: StartFigures[] = [];
+const restart: StartFigures[] = [];
+for (let run = 1; run <= RUNS; run++) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'seam-bench-startup-'));
+  try {
+    const env = {
+      DATA_DIR: dataDir,
+      NO_COLOR: '1',
+      JWT_SECRET: 'seam-startup-benchmark-signing-key-0123456789',
+    };
+    const start = async () =>
+      measureStart({ entry: ENTRY, env, port: await freePort(), pollMs: POLL_MS, timeoutMs: 60_000 });
+    first.push(await start());
+    restart.push(await start());
+    process.stderr.write(
+      `run ${run}/${RUNS}: first start ${Math.round(first.at(-1)!.healthyMs)} ms (${first.at(-1)!.rssMiB.toFixed(0)} MiB), ` +
+        `restart ${Math.round(restart.at(-1)!.healthyMs)} ms (${restart.at(-1)!.rssMiB.toFixed(0)} MiB)\n`,
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const row = (label: string, figures: StartFigures[]) => {
+  const times = figures.map(({ healthyMs }) => healthyMs);
+  const rss = figures.map(({ rssMiB }) => rssMiB);
+  return `| ${label} | ${Math.round(median(times))} | ${Math.round(Math.min(...times))}–${Math.round(Math.max(...times))} | ${median(rss).toFixed(0)} | ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} |`;
+};
+const table = [
+  '| Start | process start → /health 200, median (ms) | range (ms) | RSS after start, median (MiB) | range (MiB) |',
+  '| --- | ---: | ---: | ---: | ---: |',
+  row('first start (empty DATA_DIR: databases created, migrations run)', first),
+  row('restart (same DATA_DIR)', restart),
+].join('\n');
+const coldMs = median(first.map(({ healthyMs }) => healthyMs));
+const startRssMiB = median(first.map(({ rssMiB }) => rssMiB));
+const verdict = (met: boolean, text: string) => `${met ? 'MET' : 'MISSED'} ${text}`;
+const verdicts = [
+  verdict(coldMs <= TARGET_START_MS, `cold start (first start): ${Math.round(coldMs)} ms (target ≤ 1,500 ms)`),
+  verdict(startRssMiB <= TARGET_RSS_MIB, `RSS after start: ${startRssMiB.toFixed(0)} MiB (target ≤ 200 MiB)`),
+];
+process.stdout.write(`\n${table}\n\nTargets:\n${verdicts.map((line) => `- ${line}`).join('\n')}\n`);
+
+writeDocsSection(
+  'docs/benchmarks.md',
+  'startup',
+  [
+    '## Startup (`npm run bench:startup`)',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${describeMachine()}; load average ${load.toFixed(2)} when the run began.`,
+    ...(process.env.BENCH_NOTE ? ['', process.env.BENCH_NOTE] : []),
+    '',
+    `The built monolith (\`node ${ENTRY}\`, every module in one process, SQLite, default log level), started`,
+    `${RUNS} times, each on a fresh \`DATA_DIR\` and then once more on the same data. The clock starts at the`,
+    `spawn (Node's own start-up included) and stops at the first \`GET /health\` answered 200, asked every ${POLL_MS} ms;`,
+    "RSS is the process's `VmRSS` (`/proc/<pid>/status`) right after that answer.",
+    '',
+    table,
+    '',
+    '### Targets',
+    '',
+    ...verdicts.map((line) => `- ${line}`),
+  ].join('\n'),
+);
+process.exit(0);
