@@ -26,6 +26,14 @@ export {
   type SeamMeters,
   type TransportKind,
 } from './client/call-meters.js';
+export {
+  installSeamTracer,
+  SEAM_TRACER_KEY,
+  type SeamSpan,
+  type SeamTracer,
+  seamTracer,
+  withSpan,
+} from './context/seam-tracer.js';
 export { type HandledCalls, handledCalls } from './transports/server-core/handled-calls.js';
 export * from './module/endpoint.js';
 export * from './module/seam-options.js';

@@ -1,9 +1,10 @@
 import type { EventEntry, RequestEntry } from '../contracts/contract.types.js';
 import { CallContext } from '../context/call-context.js';
 import { currentCallContext } from '../context/call-scope.js';
+import { seamTracer, withSpan } from '../context/seam-tracer.js';
 import { DeadlineExceededError } from '../errors/seam-error.js';
 import { errorFromWire } from '../errors/wire-errors.js';
-import { CallerMeters } from './call-meters.js';
+import { CallerMeters, transportKindOf } from './call-meters.js';
 import { OutgoingCall } from './outgoing-call.js';
 import type { OutgoingPacket, SeamTransportClient } from '../transports/transport-client.js';
 import type { TransportRouter } from './transport-router.js';
@@ -89,15 +90,21 @@ export class SeamClient {
       deadline: 0,
     };
     const transport = this.router.clientFor(entry.module);
+    let meter = this.meters.call(entry, transport);
+    const tracer = seamTracer();
+    if (tracer) {
+      const labels = {
+        caller: this.caller,
+        callee: entry.module,
+        entry: entry.pattern,
+        transport: transportKindOf(transport),
+      };
+      meter = withSpan(meter, tracer.clientCall(labels, packet.metadata.traceparent, parent));
+    }
     return new Promise<Res>((resolve, reject) =>
-      new OutgoingCall(
-        packet,
-        budget,
-        this.router.deadlines,
-        resolve as (value: unknown) => void,
-        reject,
-        this.meters.call(entry, transport),
-      ).start(transport),
+      new OutgoingCall(packet, budget, this.router.deadlines, resolve as (value: unknown) => void, reject, meter).start(
+        transport,
+      ),
     );
   }
 
@@ -118,10 +125,21 @@ export class SeamClient {
     const parent = options.parent ?? (this.router.propagation ? currentCallContext() : undefined);
     const metadata = CallContext.outgoing(parent, this.caller, this.router.defaultDeadlineMs);
     const packet = { pattern: entry.pattern, data: payload, metadata };
+    const targets = this.router.eventTargets(entry);
+    // One span per event, whatever number of transports carry it: they all carry its one
+    // traceparent. Its transport is the last target's: a remote one when there is any.
+    const span = seamTracer()?.publish(
+      { caller: this.caller, callee: entry.module, entry: entry.pattern, transport: transportKindOf(targets.at(-1)!) },
+      metadata.traceparent,
+      parent,
+    );
     try {
-      await Promise.all(this.router.eventTargets(entry).map((target) => this.publish(entry, target, packet)));
+      await Promise.all(targets.map((target) => this.publish(entry, target, packet)));
+      span?.settled('ok');
     } catch (error) {
-      throw errorFromWire(error);
+      const failure = errorFromWire(error);
+      span?.settled(failure.code);
+      throw failure;
     }
   }
 

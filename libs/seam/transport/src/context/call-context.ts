@@ -82,6 +82,15 @@ export class CallContext {
   }
 
   /**
+   * Makes `spanId` the span of this call in this process (a tracer's server or delivery span),
+   * so that calls and events made within it are its children. The trace id and flags stay.
+   */
+  enterSpan(spanId: string): void {
+    const { traceId, flags } = this.trace;
+    this.parsedTrace = { traceId, spanId, flags };
+  }
+
+  /**
    * Starts a new flow (at an edge: HTTP request, scheduled job, test). Accepts an incoming W3C
    * `traceparent`; anything invalid is replaced by a new trace.
    */

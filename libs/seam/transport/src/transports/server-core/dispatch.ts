@@ -4,6 +4,7 @@ import { isObservable, type Observable } from 'rxjs';
 import { attachCallContext } from '../../context/call-context.registry.js';
 import { CallContext } from '../../context/call-context.js';
 import { runInCallScope } from '../../context/call-scope.js';
+import { seamTracer } from '../../context/seam-tracer.js';
 import { assertCallerAllowed, assertPublisherAllowed } from '../../door/caller-permission.js';
 import { seamExtrasOf } from '../../door/seam-extras.js';
 import { AUTH_METADATA_KEY, REPLY_AUTH_METADATA_KEY, type VerifiedEnvelope } from '../../auth/envelope-auth.js';
@@ -154,15 +155,26 @@ export function dispatchEvent(
   const deliveries = table
     .subscriptions(pattern)
     .filter(({ subscriber }) => receivers.has(subscriber))
-    .map(({ subscriber, handler }) =>
-      invoke(handler, copy(data), rpcContext, call.servedBy(subscriber), options.propagation)
-        .then((result) => (isObservable(result) ? drain(result as Observable<unknown>) : undefined))
-        .catch((error: unknown) =>
-          logger.error(
-            `Event "${pattern}" failed in module "${subscriber}" (correlation id ${call.correlationId}): ${describe(error)}`,
-          ),
+    .map(({ subscriber, handler }) => {
+      const served = call.servedBy(subscriber);
+      const span = seamTracer()?.deliver(pattern, served);
+      let delivery = invoke(handler, copy(data), rpcContext, served, options.propagation).then((result) =>
+        isObservable(result) ? drain(result as Observable<unknown>) : undefined,
+      );
+      if (span)
+        delivery = delivery.then(
+          () => span.settled('ok'),
+          (error: unknown) => {
+            span.settled(isWire(error) ? error.code : toWireError(error).wire.code);
+            throw error;
+          },
+        );
+      return delivery.catch((error: unknown) =>
+        logger.error(
+          `Event "${pattern}" failed in module "${subscriber}" (correlation id ${call.correlationId}): ${describe(error)}`,
         ),
-    );
+      );
+    });
   return Promise.all(deliveries).then(() => undefined);
 }
 

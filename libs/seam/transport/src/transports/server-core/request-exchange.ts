@@ -4,7 +4,9 @@ import { isObservable, type Observable, type Subscription } from 'rxjs';
 import { attachCallContext } from '../../context/call-context.registry.js';
 import type { CallContext } from '../../context/call-context.js';
 import { runInCallScope } from '../../context/call-scope.js';
+import { type SeamSpan, seamTracer } from '../../context/seam-tracer.js';
 import { toWireError } from '../../door/to-wire-error.js';
+import { ErrorCode } from '../../errors/error-codes.js';
 import { InternalError, type WireError } from '../../errors/seam-error.js';
 import { handledCalls } from './handled-calls.js';
 import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
@@ -53,6 +55,7 @@ export class RequestExchange {
   private subscription?: Subscription;
   private last: unknown;
   private done = false;
+  private span?: SeamSpan;
 
   constructor(
     private readonly handler: MessageHandler,
@@ -68,6 +71,7 @@ export class RequestExchange {
   run(): void {
     if (this.done) return;
     handledCalls.count(this.pattern);
+    this.span = seamTracer()?.serverCall(this.pattern, this.call);
     attachCallContext(this.rpcContext, this.call);
     let result: Promise<unknown>;
     try {
@@ -82,6 +86,7 @@ export class RequestExchange {
 
   /** Stops waiting (the caller gave up); an observable result is unsubscribed. */
   cancel(): void {
+    if (!this.done) this.span?.settled(ErrorCode.DeadlineExceeded);
     this.done = true;
     this.subscription?.unsubscribe();
   }
@@ -105,8 +110,10 @@ export class RequestExchange {
       logger.error(
         `Response of "${this.pattern}" cannot be sent (correlation id ${this.call.correlationId}): ${(error as Error).message}`,
       );
+      this.span?.settled(ErrorCode.Internal);
       return this.reply(new InternalError('Internal error', { reason: 'response-not-sendable' }).toJSON());
     }
+    this.span?.settled('ok');
     this.reply(undefined, response);
   }
 
@@ -114,6 +121,7 @@ export class RequestExchange {
     if (this.done) return;
     this.done = true;
     const wire = isWire(error) ? error : toWireError(error).wire;
+    this.span?.settled(wire.code);
     this.reply(this.options.prepareError ? this.options.prepareError(wire) : wire);
   };
 }
