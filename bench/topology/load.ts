@@ -58,11 +58,11 @@ export interface CellFigures {
 }
 
 /**
- * Runs `flow` against `baseUrl` with a fixed number of connections: a warm-up (discarded), then
+ * Runs `flow` against `baseUrls` with a fixed number of connections: a warm-up (discarded), then
  * the measured window, with the CPU time of every process of the topology read before and after.
  */
 export async function measureCell(
-  baseUrl: string,
+  baseUrls: readonly string[],
   processes: ReadonlyArray<{ label: string; pid: number }>,
   flow: Flow,
   fixture: ShopFixture,
@@ -72,7 +72,9 @@ export async function measureCell(
   const { method, path, body } = flow.request(fixture);
   const load = (duration: number) =>
     autocannon({
-      url: `${baseUrl}${path}`,
+      // Several edges (replicas): autocannon gives its connections to them in turn (it takes an
+      // array, though its types say string).
+      url: baseUrls.map((baseUrl) => `${baseUrl}${path}`) as unknown as string,
       method,
       connections: options.connections,
       duration,

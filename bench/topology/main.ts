@@ -1,10 +1,10 @@
 /**
- * `npm run bench:topology`: two HTTP flows of the shop against the same system in three
- * topologies (`monolith`, `mixed`, `split-tcp`), each started as real processes from the built apps
- * on SQLite in its own temporary DATA_DIR. Each cell runs autocannon with a fixed number of
- * connections for a fixed time after a warm-up, and reads the CPU time of every process of the
- * topology around the measured window. The table is printed, checked against the targets and
- * written to its section of docs/benchmarks.md.
+ * `npm run bench:topology`: two HTTP flows of the shop against the same system in five
+ * topologies (see systems.ts), each started as real processes from the built apps, and the same
+ * load against a bare Nest hello-world endpoint as the ceiling (hello-world.ts). Each cell runs
+ * autocannon with a fixed number of connections for a fixed time after a warm-up, and reads the
+ * CPU time of every process of the topology around the measured window and their peak RSS. The
+ * table is printed, checked against the targets and written to its section of docs/benchmarks.md.
  *
  * BENCH_NOTE: a line written under the date in docs/benchmarks.md (what was measured).
  * BENCH_CONNECTIONS (32), BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_ROUNDS (3: medians of
@@ -17,18 +17,15 @@
  * (summarize them with profile-summary.ts; profiling slows the processes, so such a run does not
  * write docs/benchmarks.md either).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { TopologyProcesses } from '@seam/testing';
+import { resolve } from 'node:path';
 import { describeMachine, writeDocsSection } from '../transport/report.js';
 import { HELLO_FLOW, HELLO_WORLD, type HelloWorld, startHelloWorld } from './hello-world.js';
 import { type CellFigures, FLOWS, type LoadOptions, measureCell } from './load.js';
 import { waitForQuietMachine } from './process-cpu.js';
 import { type Cell, evaluateTargets, perProcessTable, resultsTable, TOPOLOGIES, type TopologyName } from './report.js';
 import { WindowProfiles } from './profiles.js';
-import { BENCH_ADMIN, prepareShop, type ShopFixture } from './shop-fixture.js';
 import { topologySection } from './section.js';
+import { type RunningSystem, startSystem } from './systems.js';
 
 const options: LoadOptions = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
@@ -46,39 +43,6 @@ const topologies = (process.env.BENCH_TOPOLOGIES?.split(',') ?? [...TOPOLOGIES])
 const profiles = process.env.BENCH_CPU_PROF_DIR
   ? new WindowProfiles(resolve(process.env.BENCH_CPU_PROF_DIR))
   : undefined;
-
-interface Running {
-  topology: TopologyName;
-  system: TopologyProcesses;
-  fixture: ShopFixture;
-  dataDir: string;
-}
-
-async function start(topology: TopologyName): Promise<Running> {
-  const dataDir = mkdtempSync(join(tmpdir(), `seam-bench-${topology}-`));
-  const system = await TopologyProcesses.start({
-    topology,
-    env: {
-      DATA_DIR: dataDir,
-      // One key for every process: services verify the tokens the monolith's identity signs.
-      JWT_SECRET: 'seam-topology-benchmark-signing-key-0123456789',
-      SEAM_ADMIN_EMAIL: BENCH_ADMIN.email,
-      SEAM_ADMIN_PASSWORD: BENCH_ADMIN.password,
-      NO_COLOR: '1',
-      // The load comes from one address at thousands of requests a second: the edge's per-address
-      // limit would refuse most of it (log-in and register stay throttled; the fixture logs in twice).
-      SEAM_THROTTLE_LIMIT: 'off',
-      ...profiles?.env(),
-    },
-  });
-  return { topology, system, fixture: await prepareShop(system.baseUrl), dataDir };
-}
-
-const processesOf = (system: TopologyProcesses) =>
-  system.processes.map(({ name, replica, process: child }) => ({
-    label: name === 'monolith' || replica === 0 ? name : `${name}#${replica}`,
-    pid: child.pid,
-  }));
 
 /** A cell measured when the machine is quiet: the quietest of up to {@link ATTEMPTS} tries. */
 async function measureQuietly(measure: () => Promise<CellFigures>): Promise<CellFigures> {
@@ -101,15 +65,14 @@ async function measureQuietly(measure: () => Promise<CellFigures>): Promise<Cell
 function targetOf(topology: Cell['topology']) {
   if (topology === HELLO_WORLD)
     return {
-      baseUrl: hello!.baseUrl,
+      baseUrls: [hello!.baseUrl],
       processes: [{ label: HELLO_WORLD, pid: hello!.process.pid }],
       fixture: running[0]!.fixture,
     };
-  const { system, fixture } = running.find((candidate) => candidate.topology === topology)!;
-  return { baseUrl: system.baseUrl, processes: processesOf(system), fixture };
+  return running.find((candidate) => candidate.topology === topology)!;
 }
 
-const running: Running[] = [];
+const running: RunningSystem[] = [];
 let hello: HelloWorld | undefined;
 const cells: Cell[] = [
   ...FLOWS.flatMap((flow) => topologies.map((topology) => ({ topology, flow, rounds: [] }))),
@@ -118,19 +81,19 @@ const cells: Cell[] = [
 ];
 try {
   hello = await startHelloWorld();
-  // All three run side by side (idle when not measured), so that rounds can take turns.
+  // All run side by side (idle when not measured), so that rounds can take turns.
   for (const topology of topologies) {
-    running.push(await start(topology));
-    process.stderr.write(`${topology}: ${running.at(-1)!.system.processes.length} processes ready\n`);
+    running.push(await startSystem(topology, profiles?.env()));
+    process.stderr.write(`${topology}: ${running.at(-1)!.processes.length} processes ready\n`);
   }
   for (let round = 1; round <= ROUNDS; round++) {
     for (const cell of cells) {
-      const { baseUrl, processes, fixture } = targetOf(cell.topology);
+      const { baseUrls, processes, fixture } = targetOf(cell.topology);
       const hooks = profiles && {
         begin: () => profiles.begin(processes),
         end: () => profiles.end(processes, `${cell.topology}-${cell.flow.id}-${round}`),
       };
-      const figures = await measureQuietly(() => measureCell(baseUrl, processes, cell.flow, fixture, options, hooks));
+      const figures = await measureQuietly(() => measureCell(baseUrls, processes, cell.flow, fixture, options, hooks));
       cell.rounds.push(figures);
       const cpu = [...figures.cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);
       process.stderr.write(
@@ -141,8 +104,7 @@ try {
   }
 } finally {
   await hello?.process.stop();
-  await Promise.all(running.map(({ system }) => system.stop()));
-  for (const { dataDir } of running) rmSync(dataDir, { recursive: true, force: true });
+  await Promise.all(running.map((system) => system.stop()));
 }
 
 const table = resultsTable(cells);

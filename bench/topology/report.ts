@@ -3,7 +3,7 @@ import { HELLO_WORLD } from './hello-world.js';
 import type { CellFigures, Flow } from './load.js';
 
 /** The topologies compared, in the order of the table. */
-export const TOPOLOGIES = ['monolith', 'mixed', 'split-tcp'] as const;
+export const TOPOLOGIES = ['monolith', 'monolith-x2-pg', 'mixed', 'split-tcp', 'split-redis'] as const;
 export type TopologyName = (typeof TOPOLOGIES)[number];
 
 /** Every round's figures of one flow against one topology. */
