@@ -13,6 +13,8 @@ export default function seamRspackConfig(defaults) {
   const sourceRoot = dirname(resolve(defaults.entry));
   const app = basename(dirname(sourceRoot));
   const entry = { main: resolve(defaults.entry) };
+  // Every app gets the tracing set-up beside it, loaded first with `node --import` (docs/tracing.md).
+  entry.tracing = resolve('libs/seam/runtime/src/tracing/register.ts');
   for (const name of EXTRA_ENTRIES[app] ?? []) {
     const file = join(sourceRoot, `${name}.ts`);
     if (!existsSync(file)) throw new Error(`rspack.config.js: ${app} has no ${name}.ts (EXTRA_ENTRIES)`);

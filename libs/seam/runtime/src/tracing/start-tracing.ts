@@ -1,0 +1,145 @@
+import { IncomingMessage } from 'node:http';
+import { basename, dirname } from 'node:path';
+import { context, propagation, type Span, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  ParentBasedSampler,
+  type Sampler,
+  SimpleSpanProcessor,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { installSeamTracer, SEAM_TRACER_KEY } from '@seam/transport';
+import { FileSpanExporter } from './file-span-exporter.js';
+import { OtelSeamTracer, SeamIdGenerator } from './otel-seam-tracer.js';
+
+/** HTTP paths that are probes and scrapes, not requests worth a trace. */
+const UNTRACED_PATHS = /^\/(metrics|health)(\/|\?|$)/;
+
+/** What `startTracing` set up. */
+export interface Tracing {
+  readonly provider: TracerProvider;
+  readonly tracer: OtelSeamTracer;
+  /** Exports what is buffered and stops (call before the process exits). */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Sets up OpenTelemetry tracing for this process from the standard `OTEL_*` variables, once,
+ * before the app loads (see `register.ts`): an OTLP/HTTP exporter when
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`) is set, a JSON-lines file when
+ * `SEAM_TRACE_FILE` is (`{service}` and `{pid}` in it are replaced), `console` when
+ * `OTEL_TRACES_EXPORTER` names it. With no exporter nothing is set up and the process pays
+ * nothing: a span no one will read is not worth its cost on every call.
+ *
+ * Sets up: the global tracer provider (sampler from `OTEL_TRACES_SAMPLER`, default parent-based
+ * always-on), W3C propagation, the AsyncLocalStorage context manager, the http instrumentation
+ * (the edge's HTTP server spans, which become the parent of the request's seam calls) and the pg
+ * one (database spans; SQLite has no maintained instrumentation), and Seam's tracer.
+ */
+export function startTracing(env: NodeJS.ProcessEnv = process.env, service = serviceName(env)): Tracing | undefined {
+  if (env.OTEL_SDK_DISABLED === 'true') return undefined;
+  const spanProcessors = processorsFrom(env, service);
+  if (spanProcessors.length === 0) return undefined;
+  const ids = new SeamIdGenerator();
+  const resource = resourceFromAttributes({ 'service.name': service }).merge(
+    detectResources({ detectors: [envDetector] }),
+  );
+  const provider = new TracerProvider({ resource, idGenerator: ids, sampler: samplerFrom(env), spanProcessors });
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+        requestHook: handOverToSeam,
+      }),
+      new PgInstrumentation(),
+    ],
+  });
+  const tracer = new OtelSeamTracer(provider.getTracer('@seam/transport'), ids);
+  (globalThis as Record<symbol, unknown>)[SEAM_TRACER_KEY] = tracer;
+  installSeamTracer(tracer);
+  flushOnSignals(provider);
+  return { provider, tracer, shutdown: () => provider.shutdown() };
+}
+
+/**
+ * The edge builds a request's Seam context from its `traceparent` header: pointing the header at
+ * the HTTP server span makes that span the parent of every seam call the request makes, with no
+ * tracing code in the edge.
+ */
+function handOverToSeam(span: Span, request: unknown): void {
+  if (!(request instanceof IncomingMessage)) return;
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  request.headers.traceparent = `00-${traceId}-${spanId}-${traceFlags.toString(16).padStart(2, '0')}`;
+}
+
+function processorsFrom(env: NodeJS.ProcessEnv, service: string): SpanProcessor[] {
+  const names = new Set((env.OTEL_TRACES_EXPORTER ?? 'otlp').split(',').map((name) => name.trim()));
+  const processors: SpanProcessor[] = [];
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  // The exporter reads the endpoint, headers, timeout and compression from OTEL_* itself.
+  if (names.has('otlp') && !names.has('none') && endpoint)
+    processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }));
+  if (names.has('console') && !names.has('none'))
+    processors.push(new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() }));
+  const file = env.SEAM_TRACE_FILE;
+  if (file) {
+    const path = file.replaceAll('{service}', service).replaceAll('{pid}', String(process.pid));
+    processors.push(new SimpleSpanProcessor({ exporter: new FileSpanExporter(path) }));
+  }
+  return processors;
+}
+
+function samplerFrom(env: NodeJS.ProcessEnv): Sampler {
+  const ratio = Number(env.OTEL_TRACES_SAMPLER_ARG ?? 1);
+  const root = new TraceIdRatioBasedSampler(Number.isFinite(ratio) ? ratio : 1);
+  switch (env.OTEL_TRACES_SAMPLER) {
+    case 'always_on':
+      return new AlwaysOnSampler();
+    case 'always_off':
+      return new AlwaysOffSampler();
+    case 'traceidratio':
+      return root;
+    case 'parentbased_always_off':
+      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
+    case 'parentbased_traceidratio':
+      return new ParentBasedSampler({ root });
+    default:
+      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  }
+}
+
+/** `OTEL_SERVICE_NAME` wins (through the env detector); else the app: `dist/apps/<app>/main.js`. */
+function serviceName(env: NodeJS.ProcessEnv): string {
+  const entry = process.argv[1];
+  return env.OTEL_SERVICE_NAME ?? (entry ? basename(dirname(entry)) : 'seam');
+}
+
+/**
+ * Exports buffered spans when the process is told to stop. The app's own handlers (Nest's
+ * shutdown hooks) close it meanwhile; if none listens, the signal is raised again once flushed,
+ * so that this listener never keeps a process alive that would have stopped.
+ */
+function flushOnSignals(provider: TracerProvider): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      const alone = process.listenerCount(signal) === 0;
+      void provider.forceFlush().finally(() => alone && process.kill(process.pid, signal));
+    });
+  }
+}
