@@ -96,6 +96,7 @@ describe('secretKeysOf', () => {
       expect(config.kind === 'postgres' && config).toEqual({
         kind: 'postgres',
         moduleUrls: { [deployable.module!]: 'postgres://role:pw@db:5432/seam' },
+        poolSize: 10,
       });
     }
   });

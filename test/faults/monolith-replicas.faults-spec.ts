@@ -52,6 +52,9 @@ suite(`monolith replicas on one PostgreSQL${reason ? ` — skipped: ${reason}` :
     database = await TemporaryPostgres.create();
     const env = {
       DATABASE_URL: database.url,
+      // Two copies of five modules at the default 10 would take every connection of a stock server
+      // (max_connections 100), leaving none for this test or anything else running beside it.
+      DATABASE_POOL_SIZE: '4',
       DATA_DIR: '',
       JWT_SECRET: E2E_JWT_SECRET,
       SEAM_ADMIN_EMAIL: E2E_ADMIN.email,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { type DatabaseConfig, moduleDatabaseUrl, schemaOf } from './database-config.js';
+import { type DatabaseConfig, DEFAULT_POOL_SIZE, moduleDatabaseUrl, schemaOf } from './database-config.js';
 import type { ModuleData } from './module-data.js';
 
 /** Name of each module's migrations table (in its own SQLite file or PostgreSQL schema). */
@@ -31,7 +31,7 @@ export function dataSourceOptions(data: ModuleData, config: DatabaseConfig): Dat
       type: 'postgres',
       url: moduleDatabaseUrl(config, data.module),
       schema,
-      extra: { options: `-c search_path=${schema}`, max: 10 },
+      extra: { options: `-c search_path=${schema}`, max: config.poolSize ?? DEFAULT_POOL_SIZE },
     };
   }
   return {

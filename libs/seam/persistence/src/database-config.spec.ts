@@ -25,8 +25,19 @@ describe('database-config', () => {
       expect(databaseConfigFromEnv({ DATABASE_URL: 'postgres://u:p@db:5432/shop' })).toEqual({
         kind: 'postgres',
         url: 'postgres://u:p@db:5432/shop',
+        poolSize: 10,
       });
       expect(databaseConfigFromEnv({ DATABASE_URL: 'postgresql://db/shop' }).kind).toBe('postgres');
+    });
+
+    it('takes the pool size per module from DATABASE_POOL_SIZE, and refuses one that cannot be', () => {
+      const url = 'postgres://db/shop';
+      expect(databaseConfigFromEnv({ DATABASE_URL: url, DATABASE_POOL_SIZE: ' 4 ' })).toMatchObject({ poolSize: 4 });
+      expect(databaseConfigFromEnv({ DATABASE_URL: url, DATABASE_POOL_SIZE: '' })).toMatchObject({ poolSize: 10 });
+      for (const bad of ['0', '-1', '2.5', '101', 'ten', '1e1x'])
+        expect(() => databaseConfigFromEnv({ DATABASE_URL: url, DATABASE_POOL_SIZE: bad })).toThrow(
+          /^DATABASE_POOL_SIZE must be a whole number from 1 to 100/,
+        );
     });
 
     it('refuses a DATABASE_URL that is not a postgres URL, without echoing credentials', () => {
@@ -45,11 +56,13 @@ describe('database-config', () => {
       expect(databaseConfigFromEnv({ DATABASE_URL_PAYMENTS: own, DATABASE_URL_ORDER_HISTORY: own })).toEqual({
         kind: 'postgres',
         moduleUrls: { payments: own, order_history: own },
+        poolSize: 10,
       });
       expect(databaseConfigFromEnv({ DATABASE_URL: 'postgres://db/shop', DATABASE_URL_PAYMENTS: own })).toEqual({
         kind: 'postgres',
         url: 'postgres://db/shop',
         moduleUrls: { payments: own },
+        poolSize: 10,
       });
       expect(databaseConfigFromEnv({ DATABASE_URL_PAYMENTS: '  ' })).toMatchObject({ kind: 'sqlite' });
     });

@@ -9,9 +9,23 @@ export type DatabaseConfig =
    * One schema per module in PostgreSQL. `moduleUrls` (keyed by schema, see {@link schemaOf}) gives
    * a module its own connection, as its own role; a module without one uses `url`, the shared one.
    */
-  | { kind: 'postgres'; url?: string; moduleUrls?: Readonly<Record<string, string>> }
+  | {
+      kind: 'postgres';
+      url?: string;
+      moduleUrls?: Readonly<Record<string, string>>;
+      /** Connections each module's pool may open (`DATABASE_POOL_SIZE`, default {@link DEFAULT_POOL_SIZE}). */
+      poolSize?: number;
+    }
   /** One private in-memory SQLite database per module (tests). */
   | { kind: 'memory' };
+
+/**
+ * Connections per module's pool by default. A process opens up to this many per module it hosts,
+ * so replicas × modules × pool size must stay below the server's `max_connections` (100 by default):
+ * two monolith replicas of five modules at 10 would already take every connection.
+ */
+export const DEFAULT_POOL_SIZE = 10;
+const MAX_POOL_SIZE = 100;
 
 /** Prefix of the per-module URL variables: `DATABASE_URL_PAYMENTS`, `DATABASE_URL_ORDER_HISTORY`. */
 export const MODULE_URL_PREFIX = 'DATABASE_URL_';
@@ -44,6 +58,7 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
       kind: 'postgres',
       ...(url ? { url: checkPostgresUrl(url, 'DATABASE_URL') } : {}),
       ...(Object.keys(moduleUrls).length > 0 ? { moduleUrls: Object.freeze(moduleUrls) } : {}),
+      poolSize: poolSizeFrom(env.DATABASE_POOL_SIZE),
     };
   }
   const dataDir = env.DATA_DIR?.trim() || 'data';
@@ -109,4 +124,15 @@ function checkPostgresUrl(url: string, variable: string): string {
     throw new DatabaseConfigError(`${variable} must be a postgres:// URL, got ${parsed.protocol}//…`, variable);
   }
   return url;
+}
+
+function poolSizeFrom(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_POOL_SIZE;
+  const size = Number(value.trim());
+  if (!Number.isInteger(size) || size < 1 || size > MAX_POOL_SIZE)
+    throw new DatabaseConfigError(
+      `DATABASE_POOL_SIZE must be a whole number from 1 to ${MAX_POOL_SIZE} (connections per module)`,
+      'DATABASE_POOL_SIZE',
+    );
+  return size;
 }
