@@ -88,7 +88,9 @@ export class OtelSeamTracer implements SeamTracer {
     traceparent: string,
     parent: CallContext | undefined,
   ): SeamSpan | undefined {
-    // `00-<trace id>-<span id>-<flags>`, as CallContext.outgoing wrote it.
+    // `00-<trace id>-<span id>-<flags>`, as CallContext.outgoing wrote it. A trace its root
+    // chose not to sample costs no SDK work at all.
+    if (traceparent.endsWith('-00')) return undefined;
     const traceId = traceparent.slice(3, 35);
     const spanId = traceparent.slice(36, 52);
     const context = parent ? contextOf(parent.trace.traceId, parent.trace.spanId, parent.trace.flags) : ROOT_CONTEXT;
@@ -106,6 +108,7 @@ export class OtelSeamTracer implements SeamTracer {
 
   private incoming(kind: SpanKind, pattern: string, call: CallContext, linked: boolean): SeamSpan | undefined {
     const { traceId, spanId: parentSpanId, flags } = call.trace;
+    if (flags === '00') return undefined;
     const context = contextOf(traceId, parentSpanId, flags);
     const spanId = this.ids.randomSpanId();
     const callee = call.module ?? pattern.slice(0, Math.max(0, pattern.indexOf('.')));
