@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RelayOptions } from '@seam/messaging';
 import type { DatabaseConfig } from '@seam/persistence';
 import { LedgerService, startNode, tallyBehaviour } from '../../test/messaging/fixtures/ledger.fixture.js';
 
@@ -12,6 +13,8 @@ export interface OutboxRunOptions {
   writers: number;
   /** Aggregates the events are spread over (the relay delivers one event of an aggregate at a time). */
   aggregates: number;
+  /** Relay options other than the defaults (to see what tuning changes). */
+  relay?: Partial<RelayOptions>;
 }
 
 /** The figures of one mode on one database. */
@@ -36,14 +39,14 @@ export interface DatabaseFigures {
 
 /**
  * One app hosting the producer (`ledger`) and the subscriber (`tally`) of the messaging fixture on
- * `database`, with the relay's default options: each event is one `LedgerService.post` — a row and
+ * `database`, with the relay's default options unless `options.relay` says otherwise: each event is one `LedgerService.post` — a row and
  * its event in one transaction, as a module's handler writes them — and is delivered by the relay
  * over the in-process transport to tally, whose handler applies it through its inbox in its own
  * transaction on its own database. An event counts once the relay has had tally's acknowledgement
  * and removed it from the outbox.
  */
 export async function measureDatabase(database: DatabaseConfig, options: OutboxRunOptions): Promise<DatabaseFigures> {
-  const app = await startNode({ hosted: ['ledger', 'tally'], database });
+  const app = await startNode({ hosted: ['ledger', 'tally'], database, relay: options.relay });
   try {
     const ledger = app.get(LedgerService);
     // A warm-up: the first transactions and deliveries pay for compiling the code paths.

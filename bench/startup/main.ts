@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@seam/testing';
-import { describeMachine, median, writeDocsSection } from '../transport/report.js';
+import { describeMachine, formatRate, median, writeDocsSection } from '../transport/report.js';
 import { measureStart, type StartFigures } from './measure-start.js';
 
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 5);
@@ -49,7 +49,7 @@ for (let run = 1; run <= RUNS; run++) {
 const row = (label: string, figures: StartFigures[]) => {
   const times = figures.map(({ healthyMs }) => healthyMs);
   const rss = figures.map(({ rssMiB }) => rssMiB);
-  return `| ${label} | ${Math.round(median(times))} | ${Math.round(Math.min(...times))}–${Math.round(Math.max(...times))} | ${median(rss).toFixed(0)} | ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} |`;
+  return `| ${label} | ${formatRate(median(times))} | ${formatRate(Math.min(...times))}–${formatRate(Math.max(...times))} | ${median(rss).toFixed(0)} | ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} |`;
 };
 const table = [
   '| Start | process start → /health 200, median (ms) | range (ms) | RSS after start, median (MiB) | range (MiB) |',
@@ -61,7 +61,7 @@ const coldMs = median(first.map(({ healthyMs }) => healthyMs));
 const startRssMiB = median(first.map(({ rssMiB }) => rssMiB));
 const verdict = (met: boolean, text: string) => `${met ? 'MET' : 'MISSED'} ${text}`;
 const verdicts = [
-  verdict(coldMs <= TARGET_START_MS, `cold start (first start): ${Math.round(coldMs)} ms (target ≤ 1,500 ms)`),
+  verdict(coldMs <= TARGET_START_MS, `cold start (first start): ${formatRate(coldMs)} ms (target ≤ 1,500 ms)`),
   verdict(startRssMiB <= TARGET_RSS_MIB, `RSS after start: ${startRssMiB.toFixed(0)} MiB (target ≤ 200 MiB)`),
 ];
 process.stdout.write(`\n${table}\n\nTargets:\n${verdicts.map((line) => `- ${line}`).join('\n')}\n`);

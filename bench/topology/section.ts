@@ -1,4 +1,5 @@
 import type { LoadOptions } from './load.js';
+import { HELLO_WORLD } from './hello-world.js';
 import { type Cell, summarize, type TopologyName } from './report.js';
 
 /** What the topology section of docs/benchmarks.md is made of. */
@@ -65,6 +66,8 @@ export function topologySection(input: SectionInput): string {
     ...input.verdicts.map((line) => `- ${line}`),
     '',
     ...findings(input.cells, options),
+    '',
+    ...ceilingAndNewRows(input.cells),
   ].join('\n');
 }
 
@@ -123,5 +126,30 @@ function findings(cells: Cell[], options: LoadOptions): string[] {
     'and cell (sampling makes every process slower: such a run does not write this file);',
     '`node --import @swc-node/register/esm-register bench/topology/profile-summary.ts <files>` sums them',
     'by package and function.',
+  ];
+}
+
+/** The ceiling and the rows added in December 2026 (replicas on PostgreSQL, split-redis), with this run's figures. */
+function ceilingAndNewRows(cells: Cell[]): string[] {
+  const of = (topology: Cell['topology'], flow: Cell['flow']['id']) =>
+    summarize(cells.find((cell) => cell.topology === topology && cell.flow.id === flow)!);
+  const hello = of(HELLO_WORLD, 'hello');
+  const read = of('monolith', 'read');
+  const place = of('monolith', 'place');
+  const [readPg, placePg] = [of('monolith-x2-pg', 'read'), of('monolith-x2-pg', 'place')];
+  const [readTcp, readRedis] = [of('split-tcp', 'read'), of('split-redis', 'read')];
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  return [
+    `**The ceiling.** The bare Nest endpoint costs ${hello.cpuMsPerRequest.toFixed(3)} ms of CPU per request; the monolith's read`,
+    `costs ${ratio(read.cpuMsPerRequest, hello.cpuMsPerRequest)}× that (the token, three contract calls with their validation at both ends,`,
+    "the modules' database reads, the edge's middleware, logging and metrics). Reaching 0.4× the ceiling's throughput",
+    'would take a read at 2.5× the cost of a request that does nothing: the target is out of reach by an order',
+    'of magnitude, whatever the transport.',
+    '',
+    `**Replicas on PostgreSQL and split-redis** (not profiled yet). Two monolith replicas on PostgreSQL spend`,
+    `${ratio(readPg.cpuMsPerRequest, read.cpuMsPerRequest)}× the single monolith's CPU per read on SQLite and ${ratio(placePg.cpuMsPerRequest, place.cpuMsPerRequest)}× per order, the PostgreSQL server's own CPU not counted:`,
+    'every statement is a round trip through the pg driver, and every order of the place flow reserves stock of',
+    "the same product (the replicas' transactions may wait on its row: not measured). `split-redis` costs",
+    `${ratio(readRedis.cpuMsPerRequest, readTcp.cpuMsPerRequest)}× \`split-tcp\`'s CPU per read, the Redis server's not counted.`,
   ];
 }
