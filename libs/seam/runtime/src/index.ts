@@ -32,6 +32,6 @@ export { currentModule, runAsModule } from './logging/module-scope.js';
 export { FRAMEWORK_CONTEXTS, nestLoggerFor, SeamNestLogger } from './logging/nest-logger.js';
 export { callFields, createSeamLogger, REDACT_PATHS, REDACTED, SECRET_FIELDS } from './logging/seam-logger.js';
 export { startLogging } from './logging/start-logging.js';
-export { type Tracing, startTracing } from './tracing/start-tracing.js';
-export { OtelSeamTracer, SeamIdGenerator } from './tracing/otel-seam-tracer.js';
-export { FileSpanExporter, type SpanLine } from './tracing/file-span-exporter.js';
+// Tracing is set up by its own entry (tracing/register.ts, `node --import`), never through this
+// index: an app that is not traced must not load the OpenTelemetry SDK.
+export type { SpanLine } from './tracing/file-span-exporter.js';

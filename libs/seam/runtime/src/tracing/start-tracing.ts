@@ -20,7 +20,7 @@ import {
   TraceIdRatioBasedSampler,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { installSeamTracer, SEAM_TRACER_KEY } from '@seam/transport';
+import type { SeamTracer } from '@seam/transport';
 import { FileSpanExporter } from './file-span-exporter.js';
 import { OtelSeamTracer, SeamIdGenerator } from './otel-seam-tracer.js';
 
@@ -71,8 +71,9 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env, service = ser
     ],
   });
   const tracer = new OtelSeamTracer(provider.getTracer('@seam/transport'), ids);
-  (globalThis as Record<symbol, unknown>)[SEAM_TRACER_KEY] = tracer;
-  installSeamTracer(tracer);
+  // What every copy of @seam/transport reads when it loads (SEAM_TRACER_KEY; not imported: this
+  // entry runs before the app and must not load the transport and Nest ahead of the loader hook).
+  (globalThis as Record<symbol, SeamTracer>)[Symbol.for('seam.tracer')] = tracer;
   flushOnSignals(provider);
   return { provider, tracer, shutdown: () => provider.shutdown() };
 }
