@@ -152,7 +152,7 @@ describe.each(TOPOLOGIES)(
       const call = orderTrace.find(CLIENT, 'orders.place-order', 'edge')!;
       expect(call).toBeDefined();
       const http = orderTrace.parentOf(call)!;
-      expect(http).toMatchObject({ kind: SERVER, service: 'monolith' });
+      expect(http).toMatchObject({ kind: SERVER, service: 'monolith', name: 'POST /api/orders' });
       expect(http.attributes['seam.entry']).toBeUndefined();
       expect(call.attributes['seam.transport']).toBe(transport);
     });
