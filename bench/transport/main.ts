@@ -14,6 +14,7 @@ import { describeMachine, markdownTable, median, type RowFigures, writeDocsSecti
 import { type RemoteAddresses, ROWS } from './rows.js';
 import { inProcessAnalysis } from './analysis.js';
 import { evaluateTargets } from './targets.js';
+import { PrivateRedis, redisUnavailableReason as redisServerMissing } from '../../test/support/redis-server.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2_000);
@@ -74,13 +75,16 @@ function units(rows: RowFigures[]): string[][] {
 }
 
 const hasRedis = await redisReachable();
+const privateRedis = hasRedis && !redisServerMissing() ? await PrivateRedis.start() : undefined;
 const addresses: RemoteAddresses = {
   stockTcpPort: await freePort(),
   seamTcpPort: await freePort(),
   seamAuthTcpPort: await freePort(),
   redisUrl: hasRedis ? redisUrl : undefined,
-  // Its own database: the authenticated callee must not share the unauthenticated one's stream.
-  redisAuthUrl: hasRedis ? `${redisUrl.replace(/\/\d*$/, '')}/1` : undefined,
+  // Its own server: the authenticated callee must not share the unauthenticated one's streams,
+  // nor its heartbeat and presence channels (Redis pub/sub ignores the database number, and a
+  // client seeing the other callee's replicas would route calls to streams nobody reads).
+  redisAuthUrl: privateRedis?.url,
 };
 const callee = (args: string[]) => spawnService({ entry: 'bench/transport/callee.main.ts', args });
 const callees: ServiceProcess[] = await Promise.all([
@@ -91,7 +95,7 @@ const callees: ServiceProcess[] = await Promise.all([
     ? [
         callee(['stock-redis', redisUrl]),
         callee(['seam-redis', redisUrl]),
-        callee(['seam-redis-auth', addresses.redisAuthUrl!]),
+        ...(addresses.redisAuthUrl ? [callee(['seam-redis-auth', addresses.redisAuthUrl])] : []),
       ]
     : []),
 ]);
@@ -106,7 +110,12 @@ const figures: RowFigures[] = chosen.map((row) => ({
   label: row.label,
   sequential: [],
   concurrent: [],
-  skipped: row.needsRedis && !hasRedis ? `no Redis at ${redisUrl}` : undefined,
+  skipped:
+    row.needsRedis && !hasRedis
+      ? `no Redis at ${redisUrl}`
+      : row.id === 'seam-redis-auth' && !privateRedis
+        ? 'redis-server is not installed (the authenticated row runs on a private server)'
+        : undefined,
 }));
 try {
   for (let run = 1; run <= RUNS; run++) {
@@ -123,6 +132,7 @@ try {
   }
 } finally {
   await Promise.all(callees.map((service) => service.stop()));
+  await privateRedis?.stop();
 }
 
 const table = markdownTable(figures, RUNS);
