@@ -9,7 +9,7 @@
  * BENCH_STARTUP_RUNS (5), BENCH_POLL_MS (10), BENCH_NOTE (a line under the date). Run
  * `npm run build` first (the npm script does).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@seam/testing';
@@ -25,6 +25,15 @@ const TARGET_RSS_MIB = 200;
 const load = loadavg()[0]!;
 const first: StartFigures[] = [];
 const restart: StartFigures[] = [];
+const floor: StartFigures[] = [];
+// The floor: Node itself starting a node:http server that answers /health, measured the same way.
+const floorDir = mkdtempSync(join(tmpdir(), 'seam-bench-startup-floor-'));
+const floorEntry = join(floorDir, 'health.mjs');
+writeFileSync(
+  floorEntry,
+  "import { createServer } from 'node:http';\n" +
+    "createServer((request, response) => response.end('ok')).listen(Number(process.env.PORT), '127.0.0.1');\n",
+);
 for (let run = 1; run <= RUNS; run++) {
   const dataDir = mkdtempSync(join(tmpdir(), 'seam-bench-startup-'));
   try {
@@ -37,6 +46,9 @@ for (let run = 1; run <= RUNS; run++) {
       measureStart({ entry: ENTRY, env, port: await freePort(), pollMs: POLL_MS, timeoutMs: 60_000 });
     first.push(await start());
     restart.push(await start());
+    floor.push(
+      await measureStart({ entry: floorEntry, env: {}, port: await freePort(), pollMs: POLL_MS, timeoutMs: 60_000 }),
+    );
     process.stderr.write(
       `run ${run}/${RUNS}: first start ${Math.round(first.at(-1)!.healthyMs)} ms (${first.at(-1)!.rssMiB.toFixed(0)} MiB), ` +
         `restart ${Math.round(restart.at(-1)!.healthyMs)} ms (${restart.at(-1)!.rssMiB.toFixed(0)} MiB)\n`,
@@ -45,6 +57,7 @@ for (let run = 1; run <= RUNS; run++) {
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
+rmSync(floorDir, { recursive: true, force: true });
 
 const row = (label: string, figures: StartFigures[]) => {
   const times = figures.map(({ healthyMs }) => healthyMs);
@@ -56,6 +69,7 @@ const table = [
   '| --- | ---: | ---: | ---: | ---: |',
   row('first start (empty DATA_DIR: databases created, migrations run)', first),
   row('restart (same DATA_DIR)', restart),
+  row('floor: `node` running a bare node:http server answering /health', floor),
 ].join('\n');
 const coldMs = median(first.map(({ healthyMs }) => healthyMs));
 const startRssMiB = median(first.map(({ rssMiB }) => rssMiB));
@@ -78,7 +92,8 @@ writeDocsSection(
     `The built monolith (\`node ${ENTRY}\`, every module in one process, SQLite, default log level), started`,
     `${RUNS} times, each on a fresh \`DATA_DIR\` and then once more on the same data. The clock starts at the`,
     `spawn (Node's own start-up included) and stops at the first \`GET /health\` answered 200, asked every ${POLL_MS} ms;`,
-    "RSS is the process's `VmRSS` (`/proc/<pid>/status`) right after that answer.",
+    "RSS is the process's `VmRSS` (`/proc/<pid>/status`) right after that answer. The floor is what any Node",
+    'service pays: `node` starting a bare node:http server, measured the same way, once per run.',
     '',
     table,
     '',
