@@ -140,10 +140,15 @@ function samplerFrom(env: NodeJS.ProcessEnv): Sampler {
   }
 }
 
-/** `OTEL_SERVICE_NAME` wins (through the env detector); else the app: `dist/apps/<app>/main.js`. */
+/**
+ * `OTEL_SERVICE_NAME` wins (through the env detector); else the app: `dist/apps/<app>/main.js`,
+ * or the app the image's entrypoint (`deploy/entrypoint.mjs <app>`, `SEAM_APP`) is about to run.
+ */
 function serviceName(env: NodeJS.ProcessEnv): string {
-  const entry = process.argv[1];
-  return env.OTEL_SERVICE_NAME ?? (entry ? basename(dirname(entry)) : 'seam');
+  if (env.OTEL_SERVICE_NAME) return env.OTEL_SERVICE_NAME;
+  const [, entry, app] = process.argv;
+  if (entry?.endsWith('main.js')) return basename(dirname(entry));
+  return app?.trim() || env.SEAM_APP || 'seam';
 }
 
 /**
