@@ -82,7 +82,8 @@ class InProcessExchange {
  * The in-process transport's server: a Nest custom transport strategy that answers calls from
  * in-process clients with the same semantics as TCP or Redis — payloads arrive as private JSON
  * copies, responses leave as copies, errors take their wire form, handlers run asynchronously
- * through Nest's full pipeline (guards, pipes, interceptors, filters). One process may host any
+ * through Nest's pipeline (guards, pipes, interceptors, filters), or directly when a handler has
+ * nothing of it but Seam's door (see `fastHandlers`). One process may host any
  * number of modules, each registered once on the bus.
  */
 export class InProcessServer extends Server implements CustomTransportStrategy {
