@@ -47,9 +47,8 @@ export type Reply = (error: WireError | undefined, response?: unknown, auth?: st
 const logger = new Logger('SeamServer');
 
 /**
- * One request being answered: runs the handler (Nest's pipeline, or Seam's direct composition of it)
- * and replies exactly once
- * with its last emitted value or the wire form of its error. A class rather than closures: this
+ * One request being answered: runs the handler (Nest's pipeline, or Seam's direct composition of
+ * it) and replies exactly once with its last emitted value or the wire form of its error. A class rather than closures: this
  * is the hot path of every transport, and one object per call is cheaper than five closures.
  */
 export class RequestExchange {
