@@ -40,10 +40,12 @@ const FINDINGS = [
   'the pool.',
   '',
   'A probe of the tuning on PostgreSQL (2026-12-05, 5,000 events, the machine loaded by other programs: load',
-  'average about 6 on 2 cores): `batchSize` 200 took the backlog drain from 975 to 1,367 events/s, and 40',
-  'connections per module on top to 2,112 (end to end: 585 → 917 → 1,267). The benchmark process used about a',
-  'third of a core over those runs: the relay waits on PostgreSQL, not on JavaScript. Completing a batch in one',
-  'statement instead of one transaction per event would halve the commits the relay adds.',
+  'average about 9 on 2 cores; default and tuned runs in turns, twice): `batchSize` 200 with 40 connections per',
+  'module gave 728 and 1,326 events/s end to end against 525 and 977 with the defaults, and drained the backlog',
+  'at 1,481 and 2,018 against 1,096 and 1,983. The same settings varied by 2× from one round to the next: on',
+  'such a machine only paired runs compare. The benchmark process used 0.3 to 0.5 of a core: the relay waits on',
+  'PostgreSQL more than it computes. Completing a batch in one statement instead of one transaction per event',
+  'would halve the commits the relay adds.',
 ];
 
 const load = loadavg()[0]!;
