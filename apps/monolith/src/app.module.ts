@@ -3,6 +3,7 @@ import { SeamPersistenceModule } from '@seam/persistence';
 import { SeamResilienceModule } from '@seam/resilience';
 import { SeamHealthModule } from '@seam/runtime';
 import { SeamTransportModule, type SeamTransportOptions } from '@seam/transport';
+import { DashboardModule } from './edge/dashboard/dashboard.module.js';
 import { EdgeModule } from './edge/edge.module.js';
 import type { LocalModule } from './modules.js';
 import { SeedModule } from './seed/seed.module.js';
@@ -13,7 +14,7 @@ export interface AppOptions {
   modules: readonly LocalModule[];
   /** Where each module is served and reached (see `transportOptionsFor` of `@seam/runtime`). */
   transport: Pick<SeamTransportOptions, 'hosted' | 'endpoints'>;
-  /** `/metrics` is served by the internal listener (`SEAM_INTERNAL_PORT`), not on this app's port. */
+  /** `/metrics` and the dashboard (`/_seam`) are served by the internal listener (`SEAM_INTERNAL_PORT`), not on this app's port. */
   internalMetrics?: boolean;
 }
 
@@ -38,6 +39,7 @@ export class AppModule {
           { metrics: !internalMetrics },
         ),
         SeedModule,
+        ...(internalMetrics ? [] : [DashboardModule]),
       ],
     };
   }

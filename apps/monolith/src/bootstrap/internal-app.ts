@@ -4,16 +4,18 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { MetricsController } from '@seam/runtime';
 import { TransportRouter } from '@seam/transport';
+import { DashboardModule } from '../edge/dashboard/dashboard.module.js';
 import { securityHeaders } from '../edge/security/security-headers.js';
 import type { InternalListener } from './internal-listener.js';
 import { serveApiDocs } from './swagger.js';
 
-/** The internal app: `/metrics` over the edge's own router, nothing else of the edge. */
+/** The internal app: `/metrics` over the edge's own router and the dashboard (`/_seam`), nothing else of the edge. */
 @Module({})
 class InternalRoutesModule {
   static for(router: TransportRouter): DynamicModule {
     return {
       module: InternalRoutesModule,
+      imports: [DashboardModule],
       controllers: [MetricsController],
       providers: [{ provide: TransportRouter, useValue: router }],
     };
