@@ -5,6 +5,8 @@
  * autocannon with a fixed number of connections for a fixed time after a warm-up, and reads the
  * CPU time of every process of the topology around the measured window and their peak RSS. The
  * table is printed, checked against the targets and written to its section of docs/benchmarks.md.
+ * `monolith-x2-pg` needs PostgreSQL (SEAM_TEST_POSTGRES_URL, default 127.0.0.1:5432) and
+ * `split-redis` the redis-server program: either is left out, with the reason, when missing.
  *
  * BENCH_NOTE: a line written under the date in docs/benchmarks.md (what was measured).
  * BENCH_CONNECTIONS (32), BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_ROUNDS (3: medians of
@@ -25,7 +27,7 @@ import { waitForQuietMachine } from './process-cpu.js';
 import { type Cell, evaluateTargets, perProcessTable, resultsTable, TOPOLOGIES, type TopologyName } from './report.js';
 import { WindowProfiles } from './profiles.js';
 import { topologySection } from './section.js';
-import { type RunningSystem, startSystem } from './systems.js';
+import { type RunningSystem, startSystem, unavailableReason } from './systems.js';
 
 const options: LoadOptions = {
   connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
@@ -35,11 +37,19 @@ const options: LoadOptions = {
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MAX_OTHER_LOAD = Number(process.env.BENCH_MAX_OTHER_LOAD ?? 0.3);
 const ATTEMPTS = 3;
-const topologies = (process.env.BENCH_TOPOLOGIES?.split(',') ?? [...TOPOLOGIES]).map((name) => {
+const requested = (process.env.BENCH_TOPOLOGIES?.split(',') ?? [...TOPOLOGIES]).map((name) => {
   if (!(TOPOLOGIES as readonly string[]).includes(name))
     throw new Error(`BENCH_TOPOLOGIES: unknown topology ${name} (one of ${TOPOLOGIES.join(', ')})`);
   return name as TopologyName;
 });
+/** Topologies this machine cannot run (no PostgreSQL, no redis-server), with the reason: left out. */
+const skipped = new Map<TopologyName, string>();
+for (const topology of requested) {
+  const reason = await unavailableReason(topology);
+  if (reason) skipped.set(topology, reason);
+}
+for (const [topology, reason] of skipped) process.stderr.write(`${topology}: skipped: ${reason}\n`);
+const topologies = requested.filter((topology) => !skipped.has(topology));
 const profiles = process.env.BENCH_CPU_PROF_DIR
   ? new WindowProfiles(resolve(process.env.BENCH_CPU_PROF_DIR))
   : undefined;
@@ -111,7 +121,7 @@ const table = resultsTable(cells);
 const perProcess = perProcessTable(cells);
 process.stdout.write(`\n${table}\n\n${perProcess}\n`);
 if (profiles) process.stdout.write(`\nCPU profiles: ${profiles.dir}/<topology>-<flow>-<round>-<process>.cpuprofile\n`);
-if (topologies.length === TOPOLOGIES.length && !profiles) {
+if (!process.env.BENCH_TOPOLOGIES && !profiles) {
   const verdicts = evaluateTargets(cells);
   process.stdout.write(`\nTargets:\n${verdicts.map((line) => `- ${line}`).join('\n')}\n`);
   writeDocsSection(
@@ -127,6 +137,7 @@ if (topologies.length === TOPOLOGIES.length && !profiles) {
       perProcess,
       verdicts,
       cells,
+      skipped,
     }),
   );
 }

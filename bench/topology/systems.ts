@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TemporaryPostgres, TopologyProcesses } from '@seam/testing';
-import { PrivateRedis } from '../../test/support/redis-server.js';
+import { postgresUnavailableReason, TemporaryPostgres, TopologyProcesses } from '@seam/testing';
+import { PrivateRedis, redisUnavailableReason } from '../../test/support/redis-server.js';
 import type { TopologyName } from './report.js';
 import { BENCH_ADMIN, prepareShop, type ShopFixture } from './shop-fixture.js';
 
@@ -29,6 +29,13 @@ const COMMON_ENV = {
   // Shared by every copy of payments (deploy/compose.monolith-replicas.yaml requires it).
   PAYMENTS_CARD_FINGERPRINT_KEY: 'seam-topology-benchmark-fingerprint-key-0123',
 };
+
+/** Why `topology` cannot run on this machine (no PostgreSQL, no redis-server), or undefined. */
+export async function unavailableReason(topology: TopologyName): Promise<string | undefined> {
+  if (topology === 'monolith-x2-pg') return postgresUnavailableReason();
+  if (topology === 'split-redis') return redisUnavailableReason();
+  return undefined;
+}
 
 const labelsOf = (system: TopologyProcesses, copy = '') =>
   system.processes.map(({ name, replica, process: child }) => ({
