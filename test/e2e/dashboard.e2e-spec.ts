@@ -113,3 +113,50 @@ suite(`the live dashboard at /_seam${skip ? ` — skipped: ${skip}` : ''}`, () =
     if (process.env.SEAM_UPDATE_SCREENSHOT === '1') copyFileSync(screenshot, README_SCREENSHOT);
   }, 120_000);
 });
+
+describe('the dashboard in production', () => {
+  const INTERNAL = /API docs: (http:\/\/[^/\s]+)\//;
+  let dataDir: string;
+  let monolith: ServiceProcess;
+
+  beforeAll(async () => {
+    await ensureBuilt(['monolith']);
+    dataDir = mkdtempSync(join(tmpdir(), 'seam-dashboard-prod-'));
+    monolith = await spawnService({
+      entry: 'dist/apps/monolith/main.js',
+      env: {
+        NODE_ENV: 'production',
+        PORT: '0',
+        SEAM_INTERNAL_PORT: '0',
+        SEAM_INTERNAL_HOST: '',
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        JWT_SECRET: 'dashboard-production-secret-that-is-long-enough-0123456789',
+        JWT_SECRET_FILE: '',
+        JWT_PREVIOUS_SECRET: '',
+        SEAM_ADMIN_PASSWORD: 'a long admin password for the dashboard test',
+        SEED_DEMO_DATA: 'false',
+      },
+      readyLine: LISTENING,
+      readyTimeoutMs: 90_000,
+    });
+  }, 240_000);
+
+  afterAll(async () => {
+    await monolith?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is served on the internal port, like /metrics, and not on the public one', async () => {
+    await eventually(() => expect(monolith.output()).toMatch(INTERNAL), { timeoutMs: 10_000, intervalMs: 50 });
+    const internal = INTERNAL.exec(monolith.output())![1]!;
+    const publicUrl = `http://localhost:${LISTENING.exec(monolith.output())![1]}`;
+    for (const path of ['/_seam', '/_seam/data', '/_seam/app.js'])
+      expect({ path, status: (await fetch(`${publicUrl}${path}`)).status }).toEqual({ path, status: 404 });
+    const page = await fetch(`${internal}/_seam`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const data = (await (await fetch(`${internal}/_seam/data`)).json()) as { modules: Array<{ name: string }> };
+    expect(data.modules.map(({ name }) => name)).toContain('orders');
+  }, 60_000);
+});

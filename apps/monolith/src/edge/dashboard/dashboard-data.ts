@@ -49,15 +49,20 @@ export interface DashboardSnapshot {
  */
 @Injectable()
 export class DashboardData {
-  private readonly topology: Topology = loadTopology(process.env);
   private readonly entries = contractEntries();
-  private readonly modules = modulePlacements(this.topology, (module) => {
-    const placement = this.topology.services.find((service) => service.module === module);
-    const address = placement?.address ?? this.topology.monolith.address;
-    return address && address.transport !== 'in-process' ? redact(formatAddress(address)) : undefined;
-  });
+  private readonly modules: readonly MapModule[];
 
-  constructor(private readonly spans: RecentSpans = recentSpans) {}
+  /** @param topology where the modules run (default: the one `SEAM_TOPOLOGY` names, as the monolith reads it). */
+  constructor(
+    private readonly topology: Topology = loadTopology(process.env),
+    private readonly spans: RecentSpans = recentSpans,
+  ) {
+    this.modules = modulePlacements(topology, (module) => {
+      const placement = topology.services.find((service) => service.module === module);
+      const address = placement?.address ?? topology.monolith.address;
+      return address && address.transport !== 'in-process' ? redact(formatAddress(address)) : undefined;
+    });
+  }
 
   /** One reading; a service that does not answer is reported in `sources`, never fails it. */
   async snapshot(): Promise<DashboardSnapshot> {
@@ -80,7 +85,12 @@ export class DashboardData {
     return {
       at: Date.now(),
       topology: this.topology.name,
-      modules: this.modules.map((module) => ({ ...module, ...moduleFigures(module.name, samples) })),
+      modules: this.modules.map((module) => {
+        const figures = moduleFigures(module.name, samples);
+        // A service whose metrics this edge cannot read: its live replicas are unknown, not 0.
+        const known = module.runs === 'edge' || (module.metricsUrl !== undefined && figures.liveReplicas > 0);
+        return { ...module, ...figures, liveReplicas: known ? figures.liveReplicas : undefined };
+      }),
       entries: this.entries,
       links: linkFigures(samples.flat()),
       sources: scrapes.map((scrape) =>

@@ -55,7 +55,7 @@ export const DASHBOARD_SCRIPT = `'use strict';
       return el('tr', { 'data-module': module.name },
         el('td', {}, el('strong', {}, module.name)),
         el('td', {}, module.runs === 'edge' ? 'here (edge process)' : module.runs + (module.address ? ' ' + module.address : '')),
-        el('td', { class: 'n' }, (module.liveReplicas || 0) + ' / ' + module.replicas),
+        el('td', { class: 'n' }, (module.liveReplicas === undefined ? '?' : module.liveReplicas) + ' / ' + module.replicas),
         el('td', { class: 'n' }, module.outboxPending === undefined ? '–' : module.outboxPending),
         el('td', { class: 'n' + (module.deadLetters > 0 ? ' bad' : '') }, module.deadLetters === undefined ? '–' : module.deadLetters),
         el('td', {}, ...entries));
