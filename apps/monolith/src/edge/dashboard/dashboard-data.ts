@@ -186,7 +186,11 @@ export function linkFigures(samples: readonly Sample[]): LinkFigures[] {
  */
 export function traceTrees(spans: readonly RecentSpan[], shown = TRACES_SHOWN): DashboardSnapshot['traces'] {
   const byTrace = new Map<string, RecentSpan[]>();
-  for (const span of spans) byTrace.set(span.traceId, [...(byTrace.get(span.traceId) ?? []), span]);
+  for (const span of spans) {
+    const members = byTrace.get(span.traceId);
+    if (members) members.push(span);
+    else byTrace.set(span.traceId, [span]);
+  }
   return [...byTrace]
     .filter(([, members]) => !members.every(({ name }) => isBookkeeping(name)))
     .map(([traceId, members]) => {

@@ -27,6 +27,15 @@ export interface RecentSpan {
   readonly outcome: string;
 }
 
+// A server span's id when no other tracer gave it one: a random prefix per process and a counter,
+// unique like a random id without paying for randomness on every handled call.
+const SPAN_ID_PREFIX = randomBytes(4).toString('hex');
+let spanCounter = 0;
+function nextSpanId(): string {
+  spanCounter = (spanCounter + 1) >>> 0;
+  return SPAN_ID_PREFIX + spanCounter.toString(16).padStart(8, '0');
+}
+
 /** How many settled spans the buffer keeps: a few dozen orders' worth, a few hundred kilobytes at most. */
 export const RECENT_SPANS_CAPACITY = 2000;
 
@@ -115,7 +124,7 @@ export class RecentSpans implements SeamTracer {
     const inner = this.inner && open(this.inner);
     // The inner tracer moved the call onto its own span when it recorded one; otherwise this
     // one does, so that calls made by the handler are drawn as its children.
-    if (call.trace.spanId === parentId) call.enterSpan(randomBytes(8).toString('hex'));
+    if (call.trace.spanId === parentId) call.enterSpan(nextSpanId());
     const module = call.module ?? pattern.slice(0, Math.max(0, pattern.indexOf('.')));
     const span = { traceId, spanId: call.trace.spanId, parentId, kind, name: pattern, caller: call.caller, module };
     return this.settleInto(span, inner);
