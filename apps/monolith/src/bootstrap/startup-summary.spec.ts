@@ -29,6 +29,7 @@ describe('startupSummary', () => {
       'module orders: in this process, also served at tcp://0.0.0.0:4010; data: SQLite file /srv/seam/data/orders.sqlite',
       'API docs: http://localhost:3000/docs (OpenAPI document: http://localhost:3000/docs-json)',
       'Health: http://localhost:3000/health · Metrics: http://localhost:3000/metrics',
+      'Dashboard: http://localhost:3000/_seam',
     ]);
   });
 
@@ -48,6 +49,7 @@ describe('startupSummary', () => {
       'module catalog: in this process (in-process transport); data: SQLite file /srv/seam/data/catalog.sqlite',
       'API docs: http://127.0.0.1:9464/docs (OpenAPI document: http://127.0.0.1:9464/docs-json)',
       'Health: http://localhost:3000/health · Metrics: http://127.0.0.1:9464/metrics (internal listener, not on the public port)',
+      'Dashboard: http://127.0.0.1:9464/_seam (internal listener, not on the public port)',
       'Call policies from defaults: calls to catalog: deadline 5000 ms',
     ]);
   });

@@ -21,17 +21,19 @@ export interface SummaryInput {
 /**
  * The lines the monolith prints once it listens — its whole start-up summary: where to reach it,
  * the topology, for each module where it runs and where its data is (never credentials), where
- * the docs, health and metrics are, and the call policies.
+ * the docs, health, metrics and dashboard are, and the call policies.
  */
 export function startupSummary(input: SummaryInput): string[] {
   const { url, docsUrl = url, topology, callPolicies = [] } = input;
-  const metrics = docsUrl === url ? `${url}/metrics` : `${docsUrl}/metrics (internal listener, not on the public port)`;
+  const internal = docsUrl === url ? '' : ' (internal listener, not on the public port)';
+  const metrics = `${docsUrl}/metrics${internal}`;
   return [
     `Listening on ${url}`,
     ...(topology ? [topology] : []),
     ...moduleLines(input),
     `API docs: ${docsUrl}/${DOCS_PATH} (OpenAPI document: ${docsUrl}/${DOCS_PATH}-json)`,
     `Health: ${url}/health · Metrics: ${metrics}`,
+    `Dashboard: ${docsUrl}/_seam${internal}`,
     ...callPolicies,
   ];
 }
