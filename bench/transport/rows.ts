@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_MESSAGE_BYTES,
   type Endpoint,
   InProcessBus,
+  installSeamMeters,
   SeamClient,
   startSeamServers,
 } from '@seam/transport';
@@ -69,6 +70,23 @@ async function inProcessSession(validate: boolean, propagation: boolean): Promis
   const client = caller.get(SeamClient);
   const entry = validate ? BenchContract.echoValidated : BenchContract.echo;
   return { call: () => client.send(entry, SAMPLE), close: () => closeAll(caller, callee) };
+}
+
+/**
+ * A session whose calls run with this process's seam meters installed or not. Loading
+ * `@seam/runtime` installs them for the whole process, so each call sets what its row measures
+ * (both rows of the group pay the same assignment).
+ */
+async function metered(session: RowSession, on: boolean): Promise<RowSession> {
+  const { seamMeters } = await import('@seam/runtime');
+  const meters = on ? seamMeters : undefined;
+  return {
+    call: () => {
+      installSeamMeters(meters);
+      return session.call();
+    },
+    close: session.close,
+  };
 }
 
 async function remoteSeamSession(endpoint: Endpoint, validate: boolean, auth?: EnvelopeAuth): Promise<RowSession> {
@@ -166,6 +184,18 @@ export const ROWS: Row[] = [
     id: 'seam-in-process',
     label: 'Seam in-process, validation off (default: implicit context propagation)',
     open: () => inProcessSession(false, true),
+  },
+  {
+    id: 'seam-in-process-unmetered',
+    group: 'in-process-metrics',
+    label: 'Seam in-process, validation off, default propagation, `@seam/runtime` loaded, no metrics recorded',
+    open: async () => metered(await inProcessSession(false, true), false),
+  },
+  {
+    id: 'seam-in-process-metered',
+    group: 'in-process-metrics',
+    label: 'Seam in-process, validation off, default propagation, `@seam/runtime` loaded, RED metrics recorded',
+    open: async () => metered(await inProcessSession(false, true), true),
   },
   {
     id: 'seam-in-process-explicit',

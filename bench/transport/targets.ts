@@ -42,6 +42,14 @@ export function evaluateTargets(rows: Map<string, RowFigures>, median: (values: 
       );
     }
   }
+  for (const mode of MODES) {
+    const plain = rate('seam-in-process-unmetered', mode);
+    const metered = rate('seam-in-process-metered', mode);
+    if (plain !== undefined && metered !== undefined)
+      lines.push(
+        `${verdict(metered >= 0.9 * plain)} RED metrics recorded, in-process (${MODE_NAMES[mode]}): ${(metered / plain).toFixed(2)}× the same row without them (target ≥ 0.9×, i.e. at most 10% off)`,
+      );
+  }
   const signing = rate('auth-alone', 'sequential');
   if (signing !== undefined)
     lines.push(
