@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { LISTENING, startBuiltMonolith } from './support/built-monolith.js';
 import { ensureBuilt, eventually, type ServiceProcess, spawnService } from '@seam/testing';
 import { type Browser, launch, type Page } from 'puppeteer-core';
 
@@ -9,7 +10,6 @@ import { type Browser, launch, type Page } from 'puppeteer-core';
 // opens `/_seam` of the built monolith; an order placed through the API must move the edge →
 // orders counter and appear as a trace whose tree nests the payments calls under the order.
 
-const LISTENING = /Listening on http:\/\/localhost:(\d+)/;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Where the screenshot goes (ignored by git); `SEAM_UPDATE_SCREENSHOT=1` also refreshes the README's. */
 const OUTPUT_DIR = join('test-output', 'e2e');
@@ -47,20 +47,7 @@ suite(`the live dashboard at /_seam${skip ? ` — skipped: ${skip}` : ''}`, () =
     await ensureBuilt(['monolith']);
     dataDir = mkdtempSync(join(tmpdir(), 'seam-dashboard-'));
     // Development defaults: the dashboard on the app's own port.
-    monolith = await spawnService({
-      entry: 'dist/apps/monolith/main.js',
-      env: {
-        PORT: '0',
-        DATA_DIR: dataDir,
-        DATABASE_URL: '',
-        JWT_SECRET: '',
-        SEAM_ADMIN_PASSWORD: '',
-        SEED_DEMO_DATA: '',
-      },
-      readyLine: LISTENING,
-      readyTimeoutMs: 60_000,
-    });
-    baseUrl = `http://localhost:${LISTENING.exec(monolith.output())![1]}`;
+    ({ monolith, baseUrl } = await startBuiltMonolith(dataDir));
     browser = await launch({
       executablePath: CHROMIUM,
       headless: true,

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ensureBuilt, type ServiceProcess, spawnService } from '@seam/testing';
+import { startBuiltMonolith } from './support/built-monolith.js';
+import { ensureBuilt, type ServiceProcess } from '@seam/testing';
 import { parse } from 'yaml';
 import { MONOLITH_INTERNAL_PORT } from '../../tools/deploy/cluster-plan.js';
 
@@ -10,7 +11,6 @@ import { MONOLITH_INTERNAL_PORT } from '../../tools/deploy/cluster-plan.js';
 // exposes: this suite parses both and checks them against a scrape of the built monolith, after
 // the README's walkthrough (browse, register, log in, order, a declined order).
 
-const LISTENING = /Listening on http:\/\/localhost:(\d+)/;
 const DASHBOARD = 'deploy/grafana/seam-dashboard.json';
 
 interface Panel {
@@ -91,20 +91,7 @@ describe('the Grafana dashboard and the Prometheus scrape config', () => {
     await ensureBuilt(['monolith']);
     dataDir = mkdtempSync(join(tmpdir(), 'seam-metrics-'));
     // Development defaults: /metrics on the app's own port (production moves it to SEAM_INTERNAL_PORT).
-    monolith = await spawnService({
-      entry: 'dist/apps/monolith/main.js',
-      env: {
-        PORT: '0',
-        DATA_DIR: dataDir,
-        DATABASE_URL: '',
-        JWT_SECRET: '',
-        SEAM_ADMIN_PASSWORD: '',
-        SEED_DEMO_DATA: '',
-      },
-      readyLine: LISTENING,
-      readyTimeoutMs: 60_000,
-    });
-    baseUrl = `http://localhost:${LISTENING.exec(monolith.output())![1]}`;
+    ({ monolith, baseUrl } = await startBuiltMonolith(dataDir));
 
     // The README's walkthrough: what each step answered, checked below.
     walkthrough.push((await api('/api/products?pageSize=3')).status);
