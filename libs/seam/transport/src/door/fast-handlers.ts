@@ -90,10 +90,9 @@ function directHandler(
   // Without parameter decorators Nest passes the payload alone, as its first argument.
   const order = argumentOrder(params ?? { [`${PAYLOAD_PARAM}:0`]: { index: 0 } });
   if (!order) return undefined;
-  const validate = dto;
   const handler = ((data: unknown, context: object) => {
     try {
-      const payload = validate ? validatePayload(validate as DtoClass, data) : data;
+      const payload = dto ? validatePayload(dto as DtoClass, data) : data;
       // Positions no parameter decorator names get null, as Nest gives them.
       const args = Array.from(order, (kind) => (kind === 'payload' ? payload : kind === 'context' ? context : null));
       const result = method.apply(instance, args);

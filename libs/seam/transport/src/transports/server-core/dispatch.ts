@@ -12,7 +12,7 @@ import { type AuthenticatedLink, refuseUnlinked } from '../../auth/link-auth.js'
 import { toWireError } from '../../door/to-wire-error.js';
 import { DeadlineExceededError } from '../../errors/seam-error.js';
 import { unknownPatternError } from '../../errors/wire-errors.js';
-import type { HandlerTable } from './handler-table.js';
+import { type HandlerTable, moduleOfPattern } from './handler-table.js';
 import { type DispatchOptions, isWire, type Reply, RequestExchange } from './request-exchange.js';
 
 export type { DispatchOptions, Reply } from './request-exchange.js';
@@ -63,7 +63,7 @@ export function prepareRequest(
   if (auth && link && call.wireMetadata?.[AUTH_METADATA_KEY] === undefined) {
     // The connection proved who speaks on it: the reply goes back on it, unsigned.
     const caller = call.wireMetadata?.['seam-caller'];
-    if (!link.admits(caller, pattern.slice(0, Math.max(0, pattern.indexOf('.'))))) {
+    if (!link.admits(caller, moduleOfPattern(pattern))) {
       reply(toWireError(refuseUnlinked(pattern, caller)).wire);
       return undefined;
     }
