@@ -26,15 +26,18 @@ describe('redis-acl', () => {
 
     it("grants the server's commands on its own request stream and the events it consumes only", () => {
       expect(orders.rules).toContain(
-        '(~seam:rq:orders ~seam:ev:payments.payment.captured +xgroup|create +xreadgroup +xack)',
+        '(~seam:rq:orders ~seam:rq:orders:* ~seam:ev:payments.payment.captured +xgroup|create +xreadgroup +xack)',
       );
-      expect(orders.rules).toContain('(~seam:rq:orders +xdel)');
+      expect(orders.rules).toContain('(~seam:rq:orders ~seam:rq:orders:* +xdel)');
       expect(orders.rules).toContain('(&seam:rp:* &seam:hb:orders +publish)');
       expect(orders.rules).toContain('(~seam:ev:orders.* +xadd)');
     });
 
     it("grants the client's commands on the request streams of the modules it calls only", () => {
-      expect(orders.rules).toContain('(~seam:rq:payments +xadd +xdel +xinfo|consumers +xpending +xgroup|delconsumer)');
+      // The shared stream, and its own stream of payments (ACL identities): no other caller's.
+      expect(orders.rules).toContain(
+        '(~seam:rq:payments ~seam:rq:payments:orders +xadd +xdel +xinfo|consumers +xpending +xgroup|delconsumer)',
+      );
       expect(orders.rules).toContain(
         '(&seam:rp:* &seam:hb:payments &seam:pr:m:orders &seam:pr:r:* +subscribe +unsubscribe)',
       );
@@ -43,7 +46,7 @@ describe('redis-acl', () => {
 
     it('quotes selectors in the redis-cli command', () => {
       expect(orders.command).toMatch(/^ACL SETUSER seam-orders reset on #[0-9a-f]{64} -@all /);
-      expect(orders.command).toContain('"(~seam:rq:orders +xdel)"');
+      expect(orders.command).toContain('"(~seam:rq:orders ~seam:rq:orders:* +xdel)"');
     });
 
     it('writes no empty selector for a process that hosts or calls nothing', () => {
@@ -54,7 +57,22 @@ describe('redis-acl', () => {
       ]);
     });
 
+    it('lets a process append to its own stream of each callee for every identity it speaks as, and to no stream of its own modules', () => {
+      const edge = redisAclFor({
+        username: 'seam-edge',
+        password: PASSWORD,
+        hosts: ['catalog'],
+        calls: ['orders'],
+        speaksAs: ['edge', 'catalog'],
+      });
+      const appending = edge.rules.filter((rule) => rule.includes('+xadd')).join(' ');
+      expect(appending).toContain('~seam:rq:orders:edge ~seam:rq:orders:catalog');
+      // It reads its callers' streams of catalog but may not write them: that is what vouches.
+      expect(appending).not.toMatch(/seam:rq:catalog|seam:rq:orders:\*/);
+    });
+
     it.each([
+      [{ speaksAs: ['edge*'] }, /not a module name/],
       [{ hosts: ['orders*'] }, /not a module name/],
       [{ hosts: ['Orders'] }, /not a module name/],
       [{ calls: ['a b'] }, /not a module name/],

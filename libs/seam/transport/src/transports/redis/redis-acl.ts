@@ -15,6 +15,12 @@ export interface RedisAclSubject {
   subscribes?: readonly string[];
   /** The event patterns it publishes (default: each hosted module's own, `<module>.*`). */
   publishes?: readonly string[];
+  /**
+   * The identities it calls as (default: `hosts`; add e.g. `edge` for a process serving the HTTP
+   * edge): under ACL identities (`SeamRedisSecurity.aclIdentities`) it may append to its own
+   * stream of each module it calls, `seam:rq:<module>:<identity>`, and to no one else's.
+   */
+  speaksAs?: readonly string[];
 }
 
 /** An ACL user as rules ({@link RedisAclUser.args} for a client library) and as a `redis-cli` command line. */
@@ -36,10 +42,12 @@ const MIN_PASSWORD_LENGTH = 16;
  * The least-privileged Redis 7 ACL user of a process on Seam's streams transport, derived from the
  * names in `redis-keys.ts`. The user may only:
  * - as the server of `hosts`: create its group on, read, acknowledge and delete entries of its
- *   own request streams (`seam:rq:<hosted>`) and the event streams of `subscribes`; publish
+ *   own request streams (`seam:rq:<hosted>` and each caller's `seam:rq:<hosted>:*`, never append) and the event streams of `subscribes`; publish
  *   replies (`seam:rp:*`, whose names carry 128 random bits) and its heartbeats
  *   (`seam:hb:<hosted>`); hold its presence subscriptions (`seam:pr:m:<hosted>`, `seam:pr:r:*`);
- * - as a client of `calls`: append to, inspect and clean up their request streams, subscribe to
+ * - as a client of `calls`: append to, inspect and clean up their shared request streams and,
+ *   for each identity of `speaksAs`, its own stream of each (`seam:rq:<callee>:<identity>`, what
+ *   ACL identities rest on: no other user may write it); subscribe to
  *   their heartbeats and to reply channels, and count presence subscribers (`PUBSUB NUMSUB`
  *   only: `PUBSUB CHANNELS` would list every caller's reply channel);
  * - append the events of `publishes`;
@@ -52,9 +60,9 @@ const MIN_PASSWORD_LENGTH = 16;
  * @throws Error for a name that is not plain (it would widen or break a rule) or a short password.
  */
 export function redisAclFor(subject: RedisAclSubject): RedisAclUser {
-  const { username, hosts, calls = [], subscribes = [] } = subject;
+  const { username, hosts, calls = [], subscribes = [], speaksAs = hosts } = subject;
   const publishes = subject.publishes ?? hosts.map((module) => `${module}.*`);
-  for (const name of [...hosts, ...calls])
+  for (const name of [...hosts, ...calls, ...speaksAs])
     if (!MODULE_NAME.test(name)) throw new Error(`redisAclFor: "${name}" is not a module name`);
   for (const text of [username, ...subscribes, ...publishes.map((pattern) => pattern.replace(/\.\*$/, ''))])
     if (!LITERAL.test(text)) throw new Error(`redisAclFor: "${text}" holds characters Redis would read as a glob`);
@@ -63,7 +71,13 @@ export function redisAclFor(subject: RedisAclSubject): RedisAclUser {
       `redisAclFor: the password must be at least ${MIN_PASSWORD_LENGTH} characters (openssl rand -hex 32)`,
     );
   const hash = createHash('sha256').update(subject.password).digest('hex');
+  // A hosted module's own request streams: the shared one and each caller's (`*` cannot reach
+  // another module's: module names hold no `:`).
   const requests = (modules: readonly string[]) => modules.map((module) => `~${redisKeys.requests(module)}`);
+  const served = [...requests(hosts), ...hosts.map((module) => `~${redisKeys.callerRequests(module, '*')}`)];
+  const ownStreams = calls.flatMap((module) =>
+    speaksAs.map((identity) => `~${redisKeys.callerRequests(module, identity)}`),
+  );
   const rules = [
     'reset',
     'on',
@@ -77,10 +91,10 @@ export function redisAclFor(subject: RedisAclSubject): RedisAclUser {
     '+client|setname',
     '+pubsub|numsub',
     ...selector(
-      [...requests(hosts), ...subscribes.map((pattern) => `~${redisKeys.events(pattern)}`)],
+      [...served, ...subscribes.map((pattern) => `~${redisKeys.events(pattern)}`)],
       ['+xgroup|create', '+xreadgroup', '+xack'],
     ),
-    ...selector(requests(hosts), ['+xdel']),
+    ...selector(served, ['+xdel']),
     ...selector(
       hosts.length === 0
         ? []
@@ -91,7 +105,10 @@ export function redisAclFor(subject: RedisAclSubject): RedisAclUser {
       publishes.map((pattern) => `~${redisKeys.events(pattern)}`),
       ['+xadd'],
     ),
-    ...selector(requests(calls), ['+xadd', '+xdel', '+xinfo|consumers', '+xpending', '+xgroup|delconsumer']),
+    ...selector(
+      [...requests(calls), ...ownStreams],
+      ['+xadd', '+xdel', '+xinfo|consumers', '+xpending', '+xgroup|delconsumer'],
+    ),
     ...selector(
       [
         ...(calls.length === 0 ? [] : [`&${redisKeys.replies('*')}`]),

@@ -60,6 +60,11 @@ export function unavailableAt(endpoint: string, reason: unknown): UnavailableErr
   return new UnavailableError(`${endpoint} is unavailable: ${text}`, { endpoint });
 }
 
+/** The error of a call to `module` when no replica of it is alive behind `endpoint`. */
+export function noReplicaAt(endpoint: string, module: string): UnavailableError {
+  return new UnavailableError(`No replica of "${module}" is alive (${endpoint})`, { module, endpoint });
+}
+
 /**
  * Closes `redis` for good: politely (`QUIT`, which lets queued replies leave) when it is
  * connected, at once otherwise. `QUIT` alone is refused while disconnected (no offline queue),

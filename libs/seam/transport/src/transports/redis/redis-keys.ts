@@ -5,6 +5,12 @@
 export const redisKeys = {
   /** Stream of requests to a module; its consumer group is named after the module. */
   requests: (module: string) => `seam:rq:${module}`,
+  /**
+   * Stream of the requests one caller identity sends a module, when Redis ACL users vouch for
+   * callers (`SeamRedisSecurity.aclIdentities`): only that caller's user may append to it. Module
+   * names hold no `:`, so the name cannot be mistaken for another module's stream.
+   */
+  callerRequests: (module: string, caller: string) => `seam:rq:${module}:${caller}`,
   /** Stream of one event pattern; each subscribing module reads it through its own group. */
   events: (pattern: string) => `seam:ev:${pattern}`,
   /** Pub/sub channel on which one client instance receives its replies. */

@@ -2,15 +2,26 @@ import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microser
 import type { Redis } from 'ioredis';
 import type { CallMetadata } from '../../context/call-metadata.js';
 import { randomHex } from '../../context/random-ids.js';
-import { type SeamError, UnavailableError } from '../../errors/seam-error.js';
+import type { SeamError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { moduleOfPattern } from '../server-core/handler-table.js';
-import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../transport-client.js';
-import { refuseUnsendable } from '../transport-client.js';
+import {
+  type OutgoingPacket,
+  type ReplyCallback,
+  refuseUnsendable,
+  type SeamTransportClient,
+} from '../transport-client.js';
 import { numsubProbe } from './heartbeat.js';
 import { Liveness } from './liveness.js';
-import { closeRedis, createRedisConnection, describeRedisUrl, unavailableAt, whenReady } from './redis-connection.js';
+import {
+  closeRedis,
+  createRedisConnection,
+  describeRedisUrl,
+  noReplicaAt,
+  unavailableAt,
+  whenReady,
+} from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
 import {
   BATCH_FIELD,
@@ -26,6 +37,8 @@ import type { RedisStreamsClientOptions } from './redis-streams.options.js';
 import { TickBatcher } from './tick-batcher.js';
 import { signEvent, signRequest } from '../../auth/outgoing-auth.js';
 import { isAuthenticHeartbeat } from '../../auth/heartbeat-auth.js';
+import { assertAclVouches } from './acl-identity-check.js';
+import { streamOfCall } from './request-streams.js';
 
 export type { RedisStreamsClientOptions } from './redis-streams.options.js';
 
@@ -44,6 +57,9 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private readonly replyChannel = redisKeys.replies(this.clientId);
   private readonly pending = new Map<string, PendingCall>();
   private readonly watched = new Set<string>();
+  /** The request streams this client has appended to, per module (more than one with ACL identities). */
+  private readonly streams = new Map<string, Set<string>>();
+  private readonly aclIdentities: boolean;
   private readonly liveness: Liveness;
   private commands?: Redis;
   private subscriber?: Redis;
@@ -51,7 +67,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   /** Why the last connection attempt or connection failed, for the Unavailable of the calls it fails. */
   private lastRedisError?: string;
   private readonly outbox = new TickBatcher<QueuedCall>(
-    (module, calls) => this.appendEntry(module, calls),
+    (stream, calls) => this.appendEntry(stream, calls),
     MAX_REQUESTS_PER_ENTRY,
   );
 
@@ -59,6 +75,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     super();
     this.endpoint = `redis-streams+${describeRedisUrl(options.url)}`;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.aclIdentities = options.security?.aclIdentities === true;
     this.liveness = new Liveness(
       {
         replicaDied: (module, replica) => void this.replicaDied(module, replica),
@@ -73,7 +90,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   override connect(): Promise<void> {
     this.connecting ??= this.open().catch((error: unknown) => {
       this.connecting = undefined;
-      throw this.unavailable(error);
+      throw unavailableAt(this.endpoint, error);
     });
     return this.connecting;
   }
@@ -85,12 +102,15 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   request(outgoing: OutgoingPacket, unsignedReply: ReplyCallback): () => void {
     const refused = refuseUnsendable(outgoing, this.maxMessageBytes, unsignedReply);
     if (refused) return refused;
-    const signed = signRequest(this.options.auth, outgoing, unsignedReply);
+    const module = moduleOfPattern(outgoing.pattern);
+    const { stream, vouched } = streamOfCall(module, outgoing.metadata['seam-caller'], this.aclIdentities);
+    const signed = vouched
+      ? { packet: outgoing, reply: unsignedReply }
+      : signRequest(this.options.auth, outgoing, unsignedReply);
     if (!signed) return () => undefined;
     const { packet, reply } = signed;
-    const module = moduleOfPattern(packet.pattern);
     const id = randomHex(16); // 128 random bits, not a counter: nobody can predict the next call's id
-    const call: PendingCall = { module, reply };
+    const call: PendingCall = { module, stream, reply };
     this.pending.set(id, call);
     this.connect().then(
       () => this.append(id, call, packet),
@@ -101,14 +121,15 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
 
   async publishEvent(event: OutgoingPacket): Promise<void> {
     assertTransmittable(event.data, this.maxMessageBytes);
-    const packet = signEvent(this.options.auth, event);
+    // With ACL identities only the owning module's user may append to an event's stream.
+    const packet = this.aclIdentities ? event : signEvent(this.options.auth, event);
     await this.connect();
     const entry = JSON.stringify({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata });
     const stream = redisKeys.events(packet.pattern);
     try {
       await this.commands!.xadd(stream, 'MAXLEN', '~', MAX_EVENT_STREAM_LENGTH, '*', PACKET_FIELD, entry);
     } catch (error) {
-      throw this.unavailable(error);
+      throw unavailableAt(this.endpoint, error);
     }
   }
 
@@ -156,14 +177,15 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     }
     this.subscriber.on('message', (channel: string, message: string) => this.receive(channel, message));
     await Promise.all([whenReady(this.commands), whenReady(this.subscriber)]);
+    if (this.aclIdentities) await assertAclVouches(this.commands, this.options, 'client');
     await this.subscriber.subscribe(this.replyChannel);
   }
 
   private append(id: string, call: PendingCall, packet: OutgoingPacket): void {
     if (!this.pending.has(id)) return;
-    if (this.commands?.status !== 'ready') return this.fail(id, this.unavailable('not connected to Redis'));
-    this.watch(call.module);
-    if (this.liveness.isDown(call.module)) return this.fail(id, this.noReplica(call.module));
+    if (this.commands?.status !== 'ready') return this.fail(id, unavailableAt(this.endpoint, 'not connected to Redis'));
+    this.watch(call.module, call.stream);
+    if (this.liveness.isDown(call.module)) return this.fail(id, noReplicaAt(this.endpoint, call.module));
     const body = JSON.stringify({
       id,
       pattern: packet.pattern,
@@ -171,24 +193,23 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
       metadata: packet.metadata,
       replyTo: this.replyChannel,
     });
-    this.outbox.add(call.module, { id, call, body });
+    this.outbox.add(call.stream, { id, call, body });
   }
 
-  /** Appends the calls to one module queued during a tick as one stream entry. */
-  private appendEntry(module: string, queued: QueuedCall[]): void {
+  /** Appends the calls to one request stream queued during a tick as one stream entry. */
+  private appendEntry(stream: string, queued: QueuedCall[]): void {
     const live = queued.filter(({ id }) => this.pending.has(id));
     if (live.length === 0) return;
     const entry: Entry = { open: live.length, dropped: 0 };
     for (const { call } of live) call.entry = entry;
     const fields =
       live.length === 1 ? [PACKET_FIELD, live[0]!.body] : [BATCH_FIELD, `[${live.map(({ body }) => body).join(',')}]`];
-    const stream = redisKeys.requests(module);
     this.commands!.xadd(stream, 'MAXLEN', '~', MAX_REQUEST_STREAM_LENGTH, '*', ...fields).then(
       (entryId) => {
         entry.id = entryId ?? undefined;
-        if (entry.open === 0 && entry.dropped > 0) this.deleteEntry(module, entry);
+        if (entry.open === 0 && entry.dropped > 0) this.deleteEntry(stream, entry);
       },
-      (error: unknown) => live.forEach(({ id }) => this.fail(id, this.unavailable(error))),
+      (error: unknown) => live.forEach(({ id }) => this.fail(id, unavailableAt(this.endpoint, error))),
     );
   }
 
@@ -214,13 +235,16 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
    * already read its request stream (its group's consumers), which may take this client's calls
    * before their next heartbeat arrives.
    */
-  private watch(module: string): void {
+  private watch(module: string, stream: string): void {
+    let streams = this.streams.get(module);
+    if (!streams) this.streams.set(module, (streams = new Set()));
+    streams.add(stream);
     if (this.watched.has(module)) return;
     this.watched.add(module);
     this.subscriber?.subscribe(redisKeys.heartbeats(module)).then(
       () => {
         this.liveness.watch(module);
-        void streamConsumers(this.commands!, module).then((replicas) => this.liveness.seed(module, replicas));
+        void streamConsumers(this.commands!, stream, module).then((replicas) => this.liveness.seed(module, replicas));
       },
       () => this.watched.delete(module),
     );
@@ -228,17 +252,14 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
 
   /** Fails the calls the dead replica had taken; if no replica is left, every call to the module. */
   private async replicaDied(module: string, replica: string): Promise<void> {
-    const stream = redisKeys.requests(module);
-    if (this.liveness.isDown(module)) {
-      this.failAll((call) => call.module === module, `no replica of "${module}" is alive`);
-    } else {
-      const held = await entriesHeldBy(this.commands!, module, replica);
-      this.failAll(
-        (call) => call.module === module && call.entry?.id !== undefined && held.has(call.entry.id),
-        `replica ${replica} of "${module}" died`,
-      );
-    }
-    this.commands?.xgroup('DELCONSUMER', stream, module, replica).catch(() => undefined);
+    const streams = [...(this.streams.get(module) ?? [])];
+    const everyCall = this.liveness.isDown(module);
+    const held = everyCall ? undefined : await entriesHeldBy(this.commands!, streams, module, replica);
+    this.failAll(
+      (call) => call.module === module && (everyCall || held!.has(`${call.stream} ${call.entry?.id}`)),
+      everyCall ? `no replica of "${module}" is alive` : `replica ${replica} of "${module}" died`,
+    );
+    for (const stream of streams) this.commands?.xgroup('DELCONSUMER', stream, module, replica).catch(() => undefined);
   }
 
   private connectionLost(): void {
@@ -252,7 +273,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
 
   private failAll(which: (call: PendingCall) => boolean, reason: string): void {
     for (const [id, call] of this.pending) {
-      if (which(call)) this.fail(id, this.unavailable(reason));
+      if (which(call)) this.fail(id, unavailableAt(this.endpoint, reason));
     }
   }
 
@@ -272,25 +293,13 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     if (entry) {
       entry.open--;
       entry.dropped++;
-      if (entry.open === 0 && entry.id) this.deleteEntry(call.module, entry);
+      if (entry.open === 0 && entry.id) this.deleteEntry(call.stream, entry);
     }
     return call;
   }
 
   /** Removes a request entry from its stream; harmless if a replica already took it. */
-  private deleteEntry(module: string, entry: Entry): void {
-    if (entry.id && this.commands?.status === 'ready')
-      this.commands.xdel(redisKeys.requests(module), entry.id).catch(() => undefined);
-  }
-
-  private noReplica(module: string): UnavailableError {
-    return new UnavailableError(`No replica of "${module}" is alive (${this.endpoint})`, {
-      module,
-      endpoint: this.endpoint,
-    });
-  }
-
-  private unavailable(reason: unknown): UnavailableError {
-    return unavailableAt(this.endpoint, reason);
+  private deleteEntry(stream: string, entry: Entry): void {
+    if (entry.id && this.commands?.status === 'ready') this.commands.xdel(stream, entry.id).catch(() => undefined);
   }
 }

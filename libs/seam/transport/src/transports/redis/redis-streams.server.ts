@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { CallContext } from '../../context/call-context.js';
 import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
 import { randomHex } from '../../context/random-ids.js';
-import { type DispatchOptions, dispatchEvent, dispatchRequest } from '../server-core/dispatch.js';
+import { type DispatchOptions, dispatchEvent, dispatchRequest, type Reply } from '../server-core/dispatch.js';
 import { HandlerTable } from '../server-core/handler-table.js';
 import { type RemoteServerOptions, remoteDispatchOptions } from '../server-core/server-options.js';
 import { HeartbeatPublisher } from './heartbeat.js';
@@ -15,6 +15,9 @@ import { RedisStreamsContext } from './redis-streams.context.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, ENVELOPE_ALLOWANCE_BYTES } from '../../wire/limits.js';
 import { readMetadata, readPackets, type StreamReply } from './stream-packets.js';
 import { TickBatcher } from './tick-batcher.js';
+import type { AuthenticatedLink } from '../../auth/link-auth.js';
+import { RequestStreams } from './request-streams.js';
+import { assertAclVouches } from './acl-identity-check.js';
 
 /** Options of {@link RedisStreamsServer}. */
 export interface RedisStreamsServerOptions extends RemoteServerOptions {
@@ -62,6 +65,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     (stream, entries) => this.acknowledge(stream, entries),
     256,
   );
+  private readonly aclIdentities: boolean;
+  private requestStreams = new RequestStreams([], undefined);
   private readonly belowLimit: Array<() => void> = [];
   private readonly drained: Array<() => void> = [];
 
@@ -73,6 +78,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     // Clients refuse larger payloads before sending; anything larger was written by someone else.
     this.maxEntryLength = (options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) + ENVELOPE_ALLOWANCE_BYTES;
     this.maxInFlight = options.maxInFlight ?? 1_000;
+    this.aclIdentities = options.security?.aclIdentities === true;
   }
 
   /** Answers the requests of `direct` with those handlers (see `fastHandlers`): Nest's pipeline, composed once. */
@@ -96,6 +102,9 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         enableAutoPipelining: true,
       });
       await whenReady(this.commands);
+      // Mesh keys name the callers whose streams to read (and heartbeats stay signed).
+      if (this.aclIdentities) await assertAclVouches(this.commands, this.options, this.dispatch.auth);
+      this.requestStreams = new RequestStreams(this.hosted, this.aclIdentities ? this.dispatch.auth : undefined);
       // Announced before reading, so that no call is taken by a replica no client has heard of.
       this.presence = createRedisConnection(this.options, `seam:${this.replica}:presence`);
       await whenReady(this.presence);
@@ -146,7 +155,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
 
   private streamsOf(module: string): string[] {
     const patterns = this.table.subscriptionsByModule().get(module) ?? [];
-    return [redisKeys.requests(module), ...patterns.map(redisKeys.events)];
+    return [...this.requestStreams.of(module), ...patterns.map(redisKeys.events)];
   }
 
   private async ensureGroups(module: string): Promise<void> {
@@ -207,7 +216,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       this.acks.add(stream, { module, entryId });
       return;
     }
-    const isRequest = stream === redisKeys.requests(module);
+    const request = this.requestStreams.get(stream);
     let open = packets.length;
     this.inFlight += open;
     const done = () => {
@@ -217,12 +226,18 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       if (this.inFlight === 0) this.drained.splice(0).forEach((resolve) => resolve());
     };
     for (const packet of packets) {
-      if (isRequest) this.answerRequest(stream, entryId, packet, done);
+      if (request) this.answerRequest(stream, entryId, packet, done, request.vouched);
       else this.deliverEvent(module, stream, entryId, packet, done);
     }
   }
 
-  private answerRequest(stream: string, entryId: string, packet: Record<string, unknown>, done: () => void): void {
+  private answerRequest(
+    stream: string,
+    entryId: string,
+    packet: Record<string, unknown>,
+    done: () => void,
+    vouched: AuthenticatedLink | undefined,
+  ): void {
     const { id, pattern, replyTo } = packet;
     if (
       typeof id !== 'string' ||
@@ -236,10 +251,11 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const metadata = readMetadata(packet.metadata);
     const context = new RedisStreamsContext([pattern, metadata, stream, entryId]);
     const call = CallContext.fromMetadata(metadata, DEFAULT_BUDGET_MS);
-    dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, (err, response, auth) => {
+    const reply: Reply = (err, response, auth) => {
       this.replies.add(replyTo, err === undefined ? { id, response, auth } : { id, err, auth });
       done();
-    });
+    };
+    dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, reply, vouched);
   }
 
   private deliverEvent(
@@ -262,6 +278,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       new Set([module]),
       this.dispatch,
       (data) => data,
+      this.requestStreams.eventLink(module, pattern),
     ).finally(done);
   }
 
@@ -275,7 +292,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private acknowledge(stream: string, entries: Array<{ module: string; entryId: string }>): void {
     const ids = entries.map((entry) => entry.entryId);
     this.commands!.xack(stream, entries[0]!.module, ...ids).catch(() => undefined);
-    if (stream.startsWith(redisKeys.requests(''))) this.commands!.xdel(stream, ...ids).catch(() => undefined);
+    if (this.requestStreams.get(stream)) this.commands!.xdel(stream, ...ids).catch(() => undefined);
   }
 }
 

@@ -14,6 +14,16 @@ export interface SeamRedisSecurity {
   password?: string;
   /** TLS settings used by `rediss://` URLs; TLS itself is chosen by the scheme. */
   tls?: SeamRedisTlsOptions;
+  /**
+   * Redis ACL users vouch for callers (streams transport): each caller appends its requests to a
+   * stream only its own user may write (`seam:rq:<module>:<caller>`, rules from `redisAclFor`), so
+   * the stream names the caller and requests, replies and events travel without a per-envelope
+   * signature; heartbeats stay signed. Needs `username` (a least-privileged user per process) and
+   * mesh keys; each process checks at start that its user cannot write outside its rules and that
+   * Redis refuses a connection without credentials, and refuses to start otherwise. See
+   * docs/security.md, "Redis: callers vouched for by ACL users".
+   */
+  aclIdentities?: boolean;
 }
 
 /** TLS towards Redis (PEM texts, not file names). */

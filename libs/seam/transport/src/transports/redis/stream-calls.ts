@@ -12,6 +12,8 @@ export interface Entry {
 /** A call waiting for its answer. */
 export interface PendingCall {
   module: string;
+  /** The request stream the call was appended to. */
+  stream: string;
   /** Takes the reply's signature too: it is checked before the caller sees the answer. */
   reply: SignedReplyCallback;
   entry?: Entry;

@@ -1,27 +1,38 @@
 import type { Redis } from 'ioredis';
-import { redisKeys } from './redis-keys.js';
 
 /**
- * The replicas that have read `module`'s request stream: the consumers of its group. Empty when
- * no replica has read it yet (no stream or no group).
+ * The replicas that have read a request stream of `module`: the consumers of its group. Empty
+ * when no replica has read it yet (no stream or no group).
  */
-export async function streamConsumers(redis: Redis, module: string): Promise<string[]> {
+export async function streamConsumers(redis: Redis, stream: string, module: string): Promise<string[]> {
   try {
-    const consumers = (await redis.xinfo('CONSUMERS', redisKeys.requests(module), module)) as unknown[][];
+    const consumers = (await redis.xinfo('CONSUMERS', stream, module)) as unknown[][];
     return consumers.map((fields) => String(fields[fields.indexOf('name') + 1]));
   } catch {
     return []; // no stream or group yet: no replica has read it
   }
 }
 
-/** The ids of the request entries of `module` that `replica` has taken and not acknowledged. */
-export async function entriesHeldBy(redis: Redis, module: string, replica: string): Promise<Set<string>> {
-  try {
-    const entries = (await redis.xpending(redisKeys.requests(module), module, '-', '+', 10_000, replica)) as Array<
-      [string, ...unknown[]]
-    >;
-    return new Set(entries.map(([entryId]) => entryId));
-  } catch {
-    return new Set();
-  }
+/**
+ * The entries of `module`'s request `streams` that `replica` has taken and not acknowledged, each
+ * as `<stream> <entry id>`.
+ */
+export async function entriesHeldBy(
+  redis: Redis,
+  streams: readonly string[],
+  module: string,
+  replica: string,
+): Promise<Set<string>> {
+  const held = new Set<string>();
+  await Promise.all(
+    streams.map(async (stream) => {
+      try {
+        const entries = (await redis.xpending(stream, module, '-', '+', 10_000, replica)) as Array<[string]>;
+        for (const [entryId] of entries) held.add(`${stream} ${entryId}`);
+      } catch {
+        // no stream or group yet: nothing held there
+      }
+    }),
+  );
+  return held;
 }
