@@ -63,6 +63,18 @@ suite(`transportSecurityFromEnv${haveOpenssl ? '' : ' — skipped: openssl is no
     });
   });
 
+  it('lets ACL users vouch for callers with SEAM_REDIS_ACL_IDENTITIES=1, and not with 0', () => {
+    const user = { SEAM_REDIS_USERNAME: 'seam-orders', SEAM_REDIS_PASSWORD: 'pw' };
+    expect(transportSecurityFromEnv({ ...user, SEAM_REDIS_ACL_IDENTITIES: '1' }).redis).toEqual({
+      username: 'seam-orders',
+      password: 'pw',
+      aclIdentities: true,
+    });
+    expect(transportSecurityFromEnv({ ...user, SEAM_REDIS_ACL_IDENTITIES: '0' }).redis).not.toHaveProperty(
+      'aclIdentities',
+    );
+  });
+
   it('reads the Redis CA and ACL user, the password from a file without its newline', () => {
     const env = {
       SEAM_REDIS_CA_FILE: file('ca.crt'),
@@ -123,6 +135,11 @@ suite(`transportSecurityFromEnv${haveOpenssl ? '' : ' — skipped: openssl is no
     [{ SEAM_REDIS_USERNAME: 'seam-orders' }, /^SEAM_REDIS_PASSWORD: \(or SEAM_REDIS_PASSWORD_FILE\) must be set/],
     [{ SEAM_REDIS_USERNAME: 'u', SEAM_REDIS_PASSWORD: 'a', SEAM_REDIS_PASSWORD_FILE: 'b' }, /not both/],
     [{ SEAM_REDIS_CERT_FILE: 'leaf.crt' }, /^SEAM_REDIS_KEY_FILE: a Redis client certificate and its key/],
+    [{ SEAM_REDIS_ACL_IDENTITIES: '1' }, /^SEAM_REDIS_USERNAME: must be set with SEAM_REDIS_ACL_IDENTITIES/],
+    [
+      { SEAM_REDIS_USERNAME: 'u', SEAM_REDIS_PASSWORD: 'pw', SEAM_REDIS_ACL_IDENTITIES: 'yes please' },
+      /^SEAM_REDIS_ACL_IDENTITIES: must be 1 or 0/,
+    ],
   ])('refuses the Redis settings %j', (env, message) => {
     const resolved = Object.fromEntries(
       Object.entries(env).map(([name, value]) => [name, name.endsWith('CERT_FILE') ? file(value) : value]),

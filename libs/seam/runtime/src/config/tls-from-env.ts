@@ -28,7 +28,9 @@ const readText: ReadText = (path) => readFileSync(path, 'utf8');
  * - `SEAM_REDIS_CA_FILE`, and `SEAM_REDIS_CERT_FILE` with `SEAM_REDIS_KEY_FILE` when Redis asks
  *   for client certificates: the TLS settings of `rediss://` addresses;
  * - `SEAM_REDIS_USERNAME` with `SEAM_REDIS_PASSWORD` or `SEAM_REDIS_PASSWORD_FILE`: the ACL user
- *   of this service on every Redis connection (overrides credentials in the topology's URLs).
+ *   of this service on every Redis connection (overrides credentials in the topology's URLs);
+ * - `SEAM_REDIS_ACL_IDENTITIES=1` (with that user): Redis ACL users vouch for callers on the
+ *   streams transport instead of a signature per envelope (`SeamRedisSecurity.aclIdentities`).
  * Nothing set: plain TCP and the URLs as written.
  *
  * @throws TransportSecurityConfigError naming the variable when a file is missing, unreadable,
@@ -74,9 +76,21 @@ function redisSecurity(env: NodeJS.ProcessEnv, read: ReadText): Pick<SeamTranspo
       'SEAM_REDIS_PASSWORD',
       `(or SEAM_REDIS_PASSWORD_FILE) must be set with SEAM_REDIS_USERNAME`,
     );
+  const aclIdentities = flag(env, 'SEAM_REDIS_ACL_IDENTITIES');
+  if (aclIdentities && username === undefined)
+    throw new TransportSecurityConfigError(
+      'SEAM_REDIS_USERNAME',
+      'must be set with SEAM_REDIS_ACL_IDENTITIES: an ACL user per process is what vouches for it',
+    );
   const tls = ca || cert ? { ...(ca && { ca }), ...(cert && { cert, key }) } : undefined;
   if (!tls && username === undefined) return {};
-  return { redis: { ...(tls && { tls }), ...(username !== undefined && { username, password }) } };
+  return {
+    redis: {
+      ...(tls && { tls }),
+      ...(username !== undefined && { username, password }),
+      ...(aclIdentities && { aclIdentities }),
+    },
+  };
 }
 
 function redisPassword(env: NodeJS.ProcessEnv, read: ReadText): string | undefined {
@@ -89,6 +103,13 @@ function redisPassword(env: NodeJS.ProcessEnv, read: ReadText): string | undefin
   const password = readVariableFile(env, 'SEAM_REDIS_PASSWORD_FILE', read).replace(/\r?\n$/, '');
   if (password === '') throw new TransportSecurityConfigError('SEAM_REDIS_PASSWORD_FILE', `"${file}" is empty`);
   return password;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = value(env, name);
+  if (raw === undefined || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new TransportSecurityConfigError(name, `must be 1 or 0 (true or false), not "${raw.slice(0, 20)}"`);
 }
 
 function value(env: NodeJS.ProcessEnv, name: string): string | undefined {
