@@ -16,6 +16,8 @@ export interface SectionInput {
   perProcess: string;
   verdicts: string[];
   cells: Cell[];
+  /** The tracing comparison's table (observability-report.ts), when it was measured. */
+  tracing?: string;
 }
 
 /** The `## Topology` section of docs/benchmarks.md. */
@@ -64,6 +66,17 @@ export function topologySection(input: SectionInput): string {
     '',
     input.perProcess,
     '',
+    ...(input.tracing
+      ? [
+          'Tracing on without an exporter against tracing off (`OTEL_SDK_DISABLED=true`), in the monolith: both load the',
+          'register module as the image does (`NODE_OPTIONS=--import=…/tracing.js`), run side by side and are measured',
+          "back to back in each round, the order swapped every round; ratios are medians of the rounds' own ratios. RED",
+          'metrics are on in both (every app installs them; nothing turns them off).',
+          '',
+          input.tracing,
+          '',
+        ]
+      : []),
     '### Targets',
     '',
     ...input.verdicts.map((line) => `- ${line}`),

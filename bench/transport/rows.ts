@@ -19,6 +19,7 @@ import { BenchContract, SAMPLE, STOCK_PATTERN } from './bench.contract.js';
 import { echoTriple } from './bench.controllers.js';
 import { CaptureServer } from './capture.server.js';
 import { benchAuth } from './bench-mesh.js';
+import { tracingRows } from './observability-rows.js';
 
 /** Where the callee processes of the remote rows listen. */
 export interface RemoteAddresses {
@@ -197,6 +198,7 @@ export const ROWS: Row[] = [
     label: 'Seam in-process, validation off, default propagation, `@seam/runtime` loaded, RED metrics recorded',
     open: async () => metered(await inProcessSession(false, true), true),
   },
+  ...tracingRows(() => inProcessSession(false, true)),
   {
     id: 'seam-in-process-explicit',
     label: 'Seam in-process, validation off, `propagation: false` (no AsyncLocalStorage)',

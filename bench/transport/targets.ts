@@ -28,6 +28,7 @@ export function evaluateTargets(rows: Map<string, RowFigures>, median: (values: 
     for (const [seamId, stockId, name, stockName, isTarget] of [
       ['seam-tcp-auth', 'nest-tcp', 'TCP, authenticated', 'TCP (no authentication)', true],
       ['seam-redis-auth', 'nest-redis', 'Redis, authenticated envelopes', 'Redis (no authentication)', true],
+      ['seam-redis-acl', 'nest-redis', 'Redis, callers vouched for by ACL users', 'Redis (no authentication)', true],
       ['seam-tcp', 'nest-tcp', 'TCP without authentication', 'TCP', false],
       ['seam-redis', 'nest-redis', 'Redis without authentication', 'Redis', false],
     ] as const) {
@@ -48,6 +49,18 @@ export function evaluateTargets(rows: Map<string, RowFigures>, median: (values: 
     if (plain !== undefined && metered !== undefined)
       lines.push(
         `${verdict(metered >= 0.9 * plain)} RED metrics recorded, in-process (${MODE_NAMES[mode]}): ${(metered / plain).toFixed(2)}× the same row without them (target ≥ 0.9×, i.e. at most 10% off)`,
+      );
+    // Separate processes (the register module's loader hook cannot be undone): medians of runs.
+    const untraced = rate('seam-in-process-untraced', mode);
+    const traced = rate('seam-in-process-traced', mode);
+    if (untraced !== undefined && traced !== undefined)
+      lines.push(
+        `${verdict(traced >= 0.9 * untraced)} Tracing on without an exporter, in-process (${MODE_NAMES[mode]}): ${(traced / untraced).toFixed(2)}× the same row without the register module (target ≥ 0.9×, i.e. at most 10% off)`,
+      );
+    const recording = rate('seam-in-process-traced-recording', mode);
+    if (traced !== undefined && recording !== undefined)
+      lines.push(
+        `For comparison, the tracing SDK recording every span with no exporter, in-process (${MODE_NAMES[mode]}): ${(recording / traced).toFixed(2)}× the traced row that records none (${(1e6 / recording - 1e6 / traced).toFixed(1)} µs more per call)`,
       );
   }
   const signing = rate('auth-alone', 'sequential');

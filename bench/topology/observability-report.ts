@@ -1,0 +1,63 @@
+import { formatRate, median } from '../transport/report.js';
+import type { CellFigures, Flow } from './load.js';
+
+/** The most an HTTP row may lose with tracing on and no exporter (issue 15): 5%. */
+export const TRACING_HTTP_TARGET = 0.95;
+
+/** One flow against the monolith with tracing off and on, measured in pairs, one pair per round. */
+export interface TracingComparison {
+  flow: Flow;
+  /** Per round, tracing off (`OTEL_SDK_DISABLED=true`) and on (no exporter), measured back to back. */
+  pairs: Array<{ off: CellFigures; on: CellFigures }>;
+}
+
+const cpuMsPerRequest = (figures: CellFigures) =>
+  ([...figures.cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0) * 1_000) / figures.requests;
+
+/**
+ * The comparison's figures: medians of each side, and the median of the rounds' own ratios (each
+ * pair shared its moment of the machine, so their ratio is steadier than a ratio of medians).
+ */
+export function summarizeComparison(comparison: TracingComparison) {
+  const { pairs } = comparison;
+  const of = (pick: (pair: TracingComparison['pairs'][number]) => number) => median(pairs.map(pick));
+  return {
+    offThroughput: of(({ off }) => off.throughput),
+    onThroughput: of(({ on }) => on.throughput),
+    throughputRatio: of(({ off, on }) => on.throughput / off.throughput),
+    offCpuMs: of(({ off }) => cpuMsPerRequest(off)),
+    onCpuMs: of(({ on }) => cpuMsPerRequest(on)),
+    cpuRatio: of(({ off, on }) => cpuMsPerRequest(on) / cpuMsPerRequest(off)),
+    failures: pairs.reduce((sum, { off, on }) => sum + off.failures + on.failures, 0),
+    otherLoadCores: of(({ off, on }) => Math.max(off.otherLoadCores, on.otherLoadCores)),
+  };
+}
+
+/** The comparison as a Markdown table, one row per HTTP flow. */
+export function tracingTable(comparisons: TracingComparison[]): string {
+  const lines = [
+    '| Flow | tracing off (req/s) | tracing on, no exporter (req/s) | on ÷ off, throughput | CPU ms / request off | on | on ÷ off, CPU / request | non-2xx + errors | other programs (cores) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const comparison of comparisons) {
+    const figures = summarizeComparison(comparison);
+    lines.push(
+      `| ${comparison.flow.id} | ${formatRate(figures.offThroughput)} | ${formatRate(figures.onThroughput)} | ${figures.throughputRatio.toFixed(3)} | ${figures.offCpuMs.toFixed(3)} | ${figures.onCpuMs.toFixed(3)} | ${figures.cpuRatio.toFixed(3)} | ${figures.failures} | ${figures.otherLoadCores.toFixed(1)} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The target per HTTP flow: with tracing on and no exporter, the monolith serves at least
+ * {@link TRACING_HTTP_TARGET} of its throughput with tracing off (median of the rounds' ratios).
+ * A flow with failed requests is missed whatever its rate: an error answers fast.
+ */
+export function tracingTargets(comparisons: TracingComparison[]): string[] {
+  return comparisons.map((comparison) => {
+    const figures = summarizeComparison(comparison);
+    const met = figures.throughputRatio >= TRACING_HTTP_TARGET && figures.failures === 0;
+    const failed = figures.failures > 0 ? `, ${figures.failures} requests failed` : '';
+    return `${met ? 'MET' : 'MISSED'} ${comparison.flow.id} flow in the monolith with tracing on and no exporter (RED metrics on in both): ${figures.throughputRatio.toFixed(3)}× its throughput with tracing off, CPU per request ${figures.cpuRatio.toFixed(3)}× (median of ${comparison.pairs.length} paired rounds${failed}; target ≥ ${TRACING_HTTP_TARGET}×, i.e. at most 5% off)`;
+  });
+}

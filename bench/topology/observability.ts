@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FLOWS, type LoadOptions, measureCell } from './load.js';
+import type { TracingComparison } from './observability-report.js';
+import { waitForQuietMachine } from './process-cpu.js';
+import { type RunningSystem, startSystem } from './systems.js';
+
+/**
+ * Short windows, many rounds: on a shared machine other programs come and go within seconds, so
+ * two 10-s windows back to back do not see the same machine; pairs of 3-s windows mostly do, and
+ * the median of many pairs' ratios leaves the unlucky ones out. BENCH_TRACING_ROUNDS (8) and
+ * BENCH_TRACING_WINDOW_S (3, after 1 s of warm-up) change them.
+ */
+const ROUNDS = Number(process.env.BENCH_TRACING_ROUNDS ?? 8);
+const WINDOW_S = Number(process.env.BENCH_TRACING_WINDOW_S ?? 3);
+
+/** The register module the build puts beside the monolith (docs/tracing.md). */
+const REGISTER = resolve('dist/apps/monolith/tracing.js');
+
+/**
+ * Both monoliths load the register module as the image does (`NODE_OPTIONS`); tracing off is
+ * `OTEL_SDK_DISABLED=true`, tracing on is no exporter configured (any inherited from the shell
+ * is cleared). RED metrics stay on in both: every app loads `@seam/runtime`, which installs its
+ * meters, and there is no switch to turn them off.
+ */
+function variantEnv(tracing: boolean): Record<string, string> {
+  const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --import=${REGISTER}`.trim();
+  const noExporter = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: '',
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    SEAM_TRACE_FILE: '',
+  };
+  return { NODE_OPTIONS: nodeOptions, ...noExporter, OTEL_SDK_DISABLED: tracing ? 'false' : 'true' };
+}
+
+/** Refuses to compare monoliths that did not start as asked (a stale build, an env that did not reach them). */
+function assertStartedWith(system: RunningSystem, tracing: boolean): void {
+  const [monolith] = system.processes;
+  const environ = readFileSync(`/proc/${monolith!.pid}/environ`, 'utf8').split('\0');
+  const expected = [
+    `OTEL_SDK_DISABLED=${tracing ? 'false' : 'true'}`,
+    `NODE_OPTIONS=${variantEnv(tracing).NODE_OPTIONS}`,
+  ];
+  for (const line of expected)
+    if (!environ.includes(line)) throw new Error(`The monolith (pid ${monolith!.pid}) was not started with ${line}`);
+}
+
+/**
+ * Every HTTP flow against the monolith with tracing off and with tracing on (no exporter), both
+ * running side by side, measured back to back in each round with `connections` — the order
+ * swapped every round, so that neither side always comes first after the other's load — once the
+ * machine is quiet (`maxOtherLoad` cores, waiting at most 10 s: the pair shares whatever the
+ * machine does, which is what makes its ratio worth reading, so it is not measured again alone).
+ */
+export async function compareTracing(connections: number, maxOtherLoad: number): Promise<TracingComparison[]> {
+  const options: LoadOptions = { connections, warmUpSeconds: 1, durationSeconds: WINDOW_S };
+  const rounds = ROUNDS;
+  if (!existsSync(REGISTER)) throw new Error(`${REGISTER} is missing: run npm run build first`);
+  const comparisons: TracingComparison[] = FLOWS.map((flow) => ({ flow, pairs: [] }));
+  const systems: RunningSystem[] = [];
+  try {
+    for (const tracing of [false, true]) {
+      const system = await startSystem('monolith', variantEnv(tracing));
+      systems.push(system);
+      assertStartedWith(system, tracing);
+    }
+    const [off, on] = systems as [RunningSystem, RunningSystem];
+    for (let round = 1; round <= rounds; round++) {
+      for (const comparison of comparisons) {
+        await waitForQuietMachine(maxOtherLoad, 10_000);
+        const measure = (system: RunningSystem) =>
+          measureCell(system.baseUrls, system.processes, comparison.flow, system.fixture, options);
+        const onFirst = round % 2 === 0;
+        const first = await measure(onFirst ? on : off);
+        const second = await measure(onFirst ? off : on);
+        const pair = onFirst ? { on: first, off: second } : { off: first, on: second };
+        comparison.pairs.push(pair);
+        process.stderr.write(
+          `tracing round ${round}/${rounds} ${comparison.flow.id}: off ${Math.round(pair.off.throughput)} req/s, on ${Math.round(pair.on.throughput)} req/s (${(pair.on.throughput / pair.off.throughput).toFixed(3)}×; other programs ${pair.off.otherLoadCores.toFixed(1)} / ${pair.on.otherLoadCores.toFixed(1)} cores)\n`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all(systems.map((system) => system.stop()));
+  }
+  return comparisons;
+}
