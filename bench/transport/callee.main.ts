@@ -1,7 +1,7 @@
 /**
  * A benchmark callee in its own process. Argument: `stock-tcp <port>`, `stock-redis <url>`,
  * `seam-tcp <port>`, `seam-redis <url>`, or `seam-tcp-auth <port>` / `seam-redis-auth <url>` (envelopes
- * authenticated). Prints READY once serving.
+ * authenticated), or `seam-redis-acl <url>` (callers vouched for by Redis ACL users, see acl-redis.ts). Prints READY once serving.
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
@@ -9,6 +9,7 @@ import { Transport } from '@nestjs/microservices';
 import { type Endpoint, startSeamServers } from '@seam/transport';
 import { SeamCalleeModule, StockCalleeModule } from './bench-apps.js';
 import { benchAuth } from './bench-mesh.js';
+import { benchAclSecurity } from './acl-redis.js';
 
 const [kind, address] = process.argv.slice(2);
 const quiet = { logger: ['error' as const] };
@@ -33,11 +34,13 @@ if (kind === 'stock-tcp') {
     kind === 'seam-tcp' || kind === 'seam-tcp-auth'
       ? { transport: 'tcp', host: '127.0.0.1', port: Number(address) }
       : { transport: 'redis', url: address! };
+  const acl = kind === 'seam-redis-acl';
   const app = await NestFactory.create(
     SeamCalleeModule.with({
       hosted: ['bench'],
       endpoints: { bench: endpoint },
-      ...(kind?.endsWith('-auth') && { auth: benchAuth('bench') }),
+      ...((kind?.endsWith('-auth') || acl) && { auth: benchAuth('bench') }),
+      ...(acl && { redis: benchAclSecurity('callee') }),
     }),
     quiet,
   );

@@ -14,6 +14,7 @@ import { describeMachine, markdownTable, median, type RowFigures, writeDocsSecti
 import { type RemoteAddresses, ROWS } from './rows.js';
 import { inProcessAnalysis } from './analysis.js';
 import { evaluateTargets } from './targets.js';
+import { startAclRedis } from './acl-redis.js';
 import { PrivateRedis, redisUnavailableReason as redisServerMissing } from '../../test/support/redis-server.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -76,6 +77,7 @@ function units(rows: RowFigures[]): string[][] {
 
 const hasRedis = await redisReachable();
 const privateRedis = hasRedis && !redisServerMissing() ? await PrivateRedis.start() : undefined;
+const aclRedis = privateRedis ? await startAclRedis() : undefined;
 const addresses: RemoteAddresses = {
   stockTcpPort: await freePort(),
   seamTcpPort: await freePort(),
@@ -85,6 +87,8 @@ const addresses: RemoteAddresses = {
   // nor its heartbeat and presence channels (Redis pub/sub ignores the database number, and a
   // client seeing the other callee's replicas would route calls to streams nobody reads).
   redisAuthUrl: privateRedis?.url,
+  // Its own server too, with one ACL user per process and no default user.
+  redisAclUrl: aclRedis?.url,
 };
 const callee = (args: string[]) => spawnService({ entry: 'bench/transport/callee.main.ts', args });
 const callees: ServiceProcess[] = await Promise.all([
@@ -96,6 +100,7 @@ const callees: ServiceProcess[] = await Promise.all([
         callee(['stock-redis', redisUrl]),
         callee(['seam-redis', redisUrl]),
         ...(addresses.redisAuthUrl ? [callee(['seam-redis-auth', addresses.redisAuthUrl])] : []),
+        ...(addresses.redisAclUrl ? [callee(['seam-redis-acl', addresses.redisAclUrl])] : []),
       ]
     : []),
 ]);
@@ -113,7 +118,7 @@ const figures: RowFigures[] = chosen.map((row) => ({
   skipped:
     row.needsRedis && !hasRedis
       ? `no Redis at ${redisUrl}`
-      : row.id === 'seam-redis-auth' && !privateRedis
+      : (row.id === 'seam-redis-auth' || row.id === 'seam-redis-acl') && !privateRedis
         ? 'redis-server is not installed (the authenticated row runs on a private server)'
         : undefined,
 }));
@@ -133,6 +138,7 @@ try {
 } finally {
   await Promise.all(callees.map((service) => service.stop()));
   await privateRedis?.stop();
+  await aclRedis?.stop();
 }
 
 const table = markdownTable(figures, RUNS);

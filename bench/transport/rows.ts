@@ -11,6 +11,7 @@ import {
   InProcessBus,
   installSeamMeters,
   SeamClient,
+  type SeamRedisSecurity,
   startSeamServers,
 } from '@seam/transport';
 import { lastValueFrom } from 'rxjs';
@@ -19,6 +20,7 @@ import { BenchContract, SAMPLE, STOCK_PATTERN } from './bench.contract.js';
 import { echoTriple } from './bench.controllers.js';
 import { CaptureServer } from './capture.server.js';
 import { benchAuth } from './bench-mesh.js';
+import { benchAclSecurity } from './acl-redis.js';
 import { tracingRows } from './observability-rows.js';
 
 /** Where the callee processes of the remote rows listen. */
@@ -30,6 +32,8 @@ export interface RemoteAddresses {
   redisUrl?: string;
   /** The authenticated Redis callee's database (its own streams). */
   redisAuthUrl?: string;
+  /** A private Redis with one ACL user per process and no default user (see acl-redis.ts). */
+  redisAclUrl?: string;
 }
 
 /** One measured way of making the same call. */
@@ -54,7 +58,7 @@ const quiet = { logger: false as const };
 
 async function seamCaller(
   endpoint: Endpoint | undefined,
-  options: { bus?: InProcessBus; propagation?: boolean; auth?: EnvelopeAuth } = {},
+  options: { bus?: InProcessBus; propagation?: boolean; auth?: EnvelopeAuth; redis?: SeamRedisSecurity } = {},
 ) {
   const endpoints: Record<string, Endpoint> = endpoint ? { bench: endpoint } : {};
   const app = await NestFactory.create(SeamCallerModule.with({ hosted: [], endpoints, ...options }), quiet);
@@ -90,8 +94,13 @@ async function metered(session: RowSession, on: boolean): Promise<RowSession> {
   };
 }
 
-async function remoteSeamSession(endpoint: Endpoint, validate: boolean, auth?: EnvelopeAuth): Promise<RowSession> {
-  const caller = await seamCaller(endpoint, { auth });
+async function remoteSeamSession(
+  endpoint: Endpoint,
+  validate: boolean,
+  auth?: EnvelopeAuth,
+  redis?: SeamRedisSecurity,
+): Promise<RowSession> {
+  const caller = await seamCaller(endpoint, { auth, redis });
   const client = caller.get(SeamClient);
   const entry = validate ? BenchContract.echoValidated : BenchContract.echo;
   await client.send(entry, SAMPLE);
@@ -264,6 +273,20 @@ export const ROWS: Row[] = [
     needsRedis: true,
     open: ({ redisAuthUrl }) =>
       remoteSeamSession({ transport: 'redis', url: redisAuthUrl! }, false, benchAuth('bench-caller')),
+  },
+  {
+    id: 'seam-redis-acl',
+    group: 'redis',
+    label:
+      'Seam Redis (load-balanced streams), validation off, callers vouched for by Redis ACL users (a stream per caller, heartbeats signed)',
+    needsRedis: true,
+    open: ({ redisAclUrl }) =>
+      remoteSeamSession(
+        { transport: 'redis', url: redisAclUrl! },
+        false,
+        benchAuth('bench-caller'),
+        benchAclSecurity('caller'),
+      ),
   },
   {
     id: 'auth-alone',

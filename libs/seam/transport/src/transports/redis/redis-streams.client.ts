@@ -167,7 +167,11 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
 
   private async open(): Promise<void> {
     const name = `seam:client:${this.clientId}`;
-    this.commands = createRedisConnection(this.options, `${name}:commands`, { enableAutoPipelining: true });
+    this.commands = createRedisConnection(this.options, `${name}:commands`, {
+      enableAutoPipelining: true,
+      // Requests are gathered per tick already (TickBatcher): they leave at its end, not a turn later.
+      autoPipeliningIgnoredCommands: ['xadd'],
+    });
     this.subscriber = createRedisConnection(this.options, `${name}:replies`);
     for (const redis of [this.commands, this.subscriber]) {
       // Reported through failed calls (with the last reason: WRONGPASS, a TLS refusal…); ioredis reconnects by itself.

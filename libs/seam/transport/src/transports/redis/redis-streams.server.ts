@@ -100,6 +100,9 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       this.table.assertHostedOnly(new Set(this.hosted), `Redis streams server (${describeRedisUrl(this.options.url)})`);
       this.commands = createRedisConnection(this.options, `seam:${this.replica}:commands`, {
         enableAutoPipelining: true,
+        // Replies leave at the end of the tick they were made in (the TickBatcher gathers them),
+        // not one event-loop turn later: on a sequential caller's path that turn is latency.
+        autoPipeliningIgnoredCommands: ['publish'],
       });
       await whenReady(this.commands);
       // Mesh keys name the callers whose streams to read (and heartbeats stay signed).
@@ -172,6 +175,9 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const streams = this.streamsOf(module);
     const cursors = streams.map(() => '>');
     while (!this.closing) {
+      // Let the replies of the entries just read leave first (they go out at the end of this
+      // tick): the next blocking read can wait for them, a waiting caller cannot.
+      await new Promise((resolve) => setImmediate(resolve));
       if (this.inFlight >= this.maxInFlight) {
         await new Promise<void>((resolve) => this.belowLimit.push(resolve));
         continue;
