@@ -22,7 +22,10 @@ export type AuthRejectionReason =
   | 'bad-reply-signature'
   /** A TCP link whose handshake proof does not verify, or that proved nothing (see `acceptLink`). */
   | 'link-refused'
-  /** An unsigned envelope on a TCP link that has not proven its caller → callee pair. */
+  /**
+   * An unsigned envelope on a TCP link that has not proven its caller → callee pair, or on a Redis
+   * caller stream (ACL identities) that vouches for another caller.
+   */
   | 'not-linked';
 
 /** Rejections are logged at most once per interval: a forger must not flood the log. */
