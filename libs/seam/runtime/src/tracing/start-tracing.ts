@@ -23,6 +23,7 @@ import {
 import type { SeamTracer } from '@seam/transport';
 import { FileSpanExporter } from './file-span-exporter.js';
 import { OtelSeamTracer, SeamIdGenerator } from './otel-seam-tracer.js';
+import { type TraceExporter, traceExporters } from './trace-exporters.js';
 
 /** HTTP paths that are probes and scrapes, not requests worth a trace. */
 const UNTRACED_PATHS = /^\/(metrics|health)(\/|\?|$)/;
@@ -37,11 +38,11 @@ export interface Tracing {
 
 /**
  * Sets up OpenTelemetry tracing for this process from the standard `OTEL_*` variables, once,
- * before the app loads (see `register.ts`): an OTLP/HTTP exporter when
- * `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`) is set, a JSON-lines file when
- * `SEAM_TRACE_FILE` is (`{service}` and `{pid}` in it are replaced), `console` when
- * `OTEL_TRACES_EXPORTER` names it. With no exporter nothing is set up and the process pays
- * nothing: a span no one will read is not worth its cost on every call.
+ * before the app loads (see `register.ts`), with the exporters `traceExporters` finds: OTLP/HTTP
+ * (batched), `console`, a JSON-lines file (`SEAM_TRACE_FILE`; `{service}` and `{pid}` in it are
+ * replaced). With none (or `OTEL_SDK_DISABLED=true`) nothing is set up and `undefined` returned:
+ * a span no one will read is not worth its cost on every call. The register module asks the
+ * same function first and then does not load this module at all.
  *
  * Sets up: the global tracer provider (sampler from `OTEL_TRACES_SAMPLER`, default parent-based
  * always-on), W3C propagation, the AsyncLocalStorage context manager, the http instrumentation
@@ -49,9 +50,9 @@ export interface Tracing {
  * one (database spans; SQLite has no maintained instrumentation), and Seam's tracer.
  */
 export function startTracing(env: NodeJS.ProcessEnv = process.env, service = serviceName(env)): Tracing | undefined {
-  if (env.OTEL_SDK_DISABLED === 'true') return undefined;
-  const spanProcessors = processorsFrom(env, service);
-  if (spanProcessors.length === 0) return undefined;
+  const exporters = traceExporters(env);
+  if (exporters.length === 0) return undefined;
+  const spanProcessors = exporters.map((exporter) => processorFor(exporter, env, service));
   const ids = new SeamIdGenerator();
   const resource = resourceFromAttributes({ 'service.name': service }).merge(
     detectResources({ detectors: [envDetector] }),
@@ -104,21 +105,18 @@ function nameByRoute(span: Span, request: unknown): void {
   span.updateName(`${request.method} ${route}`);
 }
 
-function processorsFrom(env: NodeJS.ProcessEnv, service: string): SpanProcessor[] {
-  const names = new Set((env.OTEL_TRACES_EXPORTER ?? 'otlp').split(',').map((name) => name.trim()));
-  const processors: SpanProcessor[] = [];
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  // The exporter reads the endpoint, headers, timeout and compression from OTEL_* itself.
-  if (names.has('otlp') && !names.has('none') && endpoint)
-    processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter() }));
-  if (names.has('console') && !names.has('none'))
-    processors.push(new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() }));
-  const file = env.SEAM_TRACE_FILE;
-  if (file) {
-    const path = file.replaceAll('{service}', service).replaceAll('{pid}', String(process.pid));
-    processors.push(new SimpleSpanProcessor({ exporter: new FileSpanExporter(path) }));
+function processorFor(exporter: TraceExporter, env: NodeJS.ProcessEnv, service: string): SpanProcessor {
+  switch (exporter) {
+    case 'otlp':
+      // The exporter reads the endpoint, headers, timeout and compression from OTEL_* itself.
+      return new BatchSpanProcessor({ exporter: new OTLPTraceExporter() });
+    case 'console':
+      return new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() });
+    case 'file': {
+      const path = env.SEAM_TRACE_FILE!.replaceAll('{service}', service).replaceAll('{pid}', String(process.pid));
+      return new SimpleSpanProcessor({ exporter: new FileSpanExporter(path) });
+    }
   }
-  return processors;
 }
 
 function samplerFrom(env: NodeJS.ProcessEnv): Sampler {
