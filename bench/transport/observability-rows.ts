@@ -3,11 +3,13 @@
  * turns it on (`node --import` of the register module, no exporter configured) against the same
  * call without it, and, for comparison, the same call recording SDK spans that no exporter reads.
  *
- * Why two processes for the target: the register module registers OpenTelemetry's loader hook
- * (import-in-the-middle), which wraps every ES module the process loads afterwards and cannot be
- * taken back, so "tracing off" cannot run in a process where it was loaded. The untraced row is
- * its own unit and the main loop alternates units run by run; the recording row needs no other
- * process flag, and shares the traced process with the row it is compared against, in turns.
+ * Why a process per row: what the register module sets up (OpenTelemetry's loader hook, which
+ * wraps every ES module loaded afterwards, when an exporter is configured) cannot be taken back,
+ * so "tracing off" cannot run in a process where it was loaded. Nor does the recording row share
+ * the traced row's process: measured there in turns, the SDK's spans (their garbage, the tracer
+ * calls made polymorphic) slowed the traced row's own turns to about a third of the untraced
+ * row, for tracing that did nothing. Each row is its own unit and the main loop alternates units
+ * run by run.
  */
 import { installSeamTracer, type SeamTracer, SEAM_TRACER_KEY, seamTracer } from '@seam/transport';
 import type { Row, RowSession } from './rows.js';
@@ -15,12 +17,12 @@ import type { Row, RowSession } from './rows.js';
 /** The register module production loads with `--import` (built as `dist/apps/<app>/tracing.js`). */
 const REGISTER_MODULE = './libs/seam/runtime/src/tracing/register.ts';
 
-/** The group whose rows share the traced process and are measured in turns there. */
+/** The name that selects the traced row (`BENCH_ROWS=in-process-tracing`); a group of one. */
 export const TRACING_GROUP = 'in-process-tracing';
 
 /**
- * The traced process's flags (on every row of the group: the first row measured sets them). The
- * TypeScript loader comes first so that the register module loads from source, as it runs built.
+ * The traced processes' flags. The TypeScript loader comes first so that the register module
+ * loads from source, as it runs built.
  */
 const TRACED_PROCESS = ['--import', '@swc-node/register/esm-register', '--import', REGISTER_MODULE];
 
@@ -101,7 +103,6 @@ export function tracingRows(inProcess: () => Promise<RowSession>): Row[] {
     },
     {
       id: 'seam-in-process-traced-recording',
-      group: TRACING_GROUP,
       label:
         'Seam in-process, validation off, `@seam/runtime` loaded, tracing SDK recording every span (client and server), no exporter',
       nodeFlags: TRACED_PROCESS,
