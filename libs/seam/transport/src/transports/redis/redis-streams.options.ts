@@ -1,5 +1,6 @@
 import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
 import type { SeamRedisSecurity } from './redis-tls.js';
+import type { RemoteServerOptions } from '../server-core/server-options.js';
 
 /** Options of {@link RedisStreamsClient}. */
 export interface RedisStreamsClientOptions {
@@ -17,4 +18,19 @@ export interface RedisStreamsClientOptions {
    * calls of a killed replica fail, not how long a stall may last.
    */
   suspectAfterMs?: number;
+}
+
+/** Options of {@link RedisStreamsServer}. */
+export interface RedisStreamsServerOptions extends RemoteServerOptions {
+  /** `redis://host:port/db`, or `rediss://` for TLS */
+  url: string;
+  /** ACL credentials and TLS settings of this process (see {@link SeamRedisSecurity}). */
+  security?: SeamRedisSecurity;
+  /**
+   * Entries read per round trip (default 16). Larger batches save round trips for fast handlers
+   * but let one replica take work its idle siblings could have done.
+   */
+  batchSize?: number;
+  /** Messages handled at once by this replica before it stops reading (default 1,000). */
+  maxInFlight?: number;
 }

@@ -6,10 +6,10 @@ import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
 import { randomHex } from '../../context/random-ids.js';
 import { type DispatchOptions, dispatchEvent, dispatchRequest, type Reply } from '../server-core/dispatch.js';
 import { HandlerTable } from '../server-core/handler-table.js';
-import { type RemoteServerOptions, remoteDispatchOptions } from '../server-core/server-options.js';
+import { remoteDispatchOptions } from '../server-core/server-options.js';
+import type { RedisStreamsServerOptions } from './redis-streams.options.js';
 import { HeartbeatPublisher } from './heartbeat.js';
 import { createRedisConnection, describeRedisUrl, whenReady } from './redis-connection.js';
-import type { SeamRedisSecurity } from './redis-tls.js';
 import { redisKeys } from './redis-keys.js';
 import { RedisStreamsContext } from './redis-streams.context.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, ENVELOPE_ALLOWANCE_BYTES } from '../../wire/limits.js';
@@ -19,20 +19,7 @@ import type { AuthenticatedLink } from '../../auth/link-auth.js';
 import { RequestStreams } from './request-streams.js';
 import { assertAclVouches } from './acl-identity-check.js';
 
-/** Options of {@link RedisStreamsServer}. */
-export interface RedisStreamsServerOptions extends RemoteServerOptions {
-  /** `redis://host:port/db`, or `rediss://` for TLS */
-  url: string;
-  /** ACL credentials and TLS settings of this process (see {@link SeamRedisSecurity}). */
-  security?: SeamRedisSecurity;
-  /**
-   * Entries read per round trip (default 16). Larger batches save round trips for fast handlers
-   * but let one replica take work its idle siblings could have done.
-   */
-  batchSize?: number;
-  /** Messages handled at once by this replica before it stops reading (default 1,000). */
-  maxInFlight?: number;
-}
+export type { RedisStreamsServerOptions } from './redis-streams.options.js';
 
 /**
  * Seam's load-balanced Redis transport, server side. Each hosted module reads its request stream
