@@ -8,9 +8,13 @@ export const LISTENING = /Listening on http:\/\/localhost:(\d+)/;
 /**
  * Starts the built monolith with development defaults on a free port and `dataDir` (settings a CI
  * environment may carry — PostgreSQL, a JWT secret, an admin password, demo data — cleared, so that
- * the embedded defaults are what runs), and returns it with its public base URL.
+ * the embedded defaults are what runs), and returns it with its public base URL. `env` adds to or
+ * overrides those settings.
  */
-export async function startBuiltMonolith(dataDir: string): Promise<{ monolith: ServiceProcess; baseUrl: string }> {
+export async function startBuiltMonolith(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ monolith: ServiceProcess; baseUrl: string }> {
   const monolith = await spawnService({
     entry: BUILT_MAIN,
     env: {
@@ -20,6 +24,7 @@ export async function startBuiltMonolith(dataDir: string): Promise<{ monolith: S
       JWT_SECRET: '',
       SEAM_ADMIN_PASSWORD: '',
       SEED_DEMO_DATA: '',
+      ...env,
     },
     readyLine: LISTENING,
     readyTimeoutMs: 60_000,

@@ -2,7 +2,7 @@ import { type DynamicModule, type INestApplication, Module } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { MetricsController } from '@seam/runtime';
+import { MetricsController, metricsFromEnv } from '@seam/runtime';
 import { TransportRouter } from '@seam/transport';
 import { DashboardModule } from '../edge/dashboard/dashboard.module.js';
 import { securityHeaders } from '../edge/security/security-headers.js';
@@ -16,7 +16,8 @@ class InternalRoutesModule {
     return {
       module: InternalRoutesModule,
       imports: [DashboardModule],
-      controllers: [MetricsController],
+      // SEAM_METRICS=off: no /metrics here either (404), as on a service's port.
+      controllers: metricsFromEnv() ? [MetricsController] : [],
       providers: [{ provide: TransportRouter, useValue: router }],
     };
   }

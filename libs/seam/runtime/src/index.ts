@@ -7,6 +7,7 @@ export { type ProcessRole, type ServicePlacement, type Topology, TopologyError }
 export { DEFAULT_PORT, portFromEnv } from './config/port.js';
 export { type ReadText, TransportSecurityConfigError, transportSecurityFromEnv } from './config/tls-from-env.js';
 export { INSECURE_TRANSPORT_FLAG, meshAuthFromEnv } from './config/mesh-auth-from-env.js';
+export { METRICS_FLAG, MetricsConfigError, metricsFromEnv } from './config/metrics-from-env.js';
 export { SeamHealthModule } from './health/health.module.js';
 export { HEALTH_DATABASES, HealthController } from './health/health.controller.js';
 export { MetricsController } from './health/metrics.controller.js';

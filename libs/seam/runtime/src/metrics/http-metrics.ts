@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Counter, Histogram } from 'prom-client';
+import { metricsFromEnv } from '../config/metrics-from-env.js';
 import { LATENCY_BUCKETS, metricsRegistry } from './registry.js';
 
 const LABELS = ['method', 'route', 'status'] as const;
@@ -10,7 +11,8 @@ export const UNMATCHED_ROUTE = 'unmatched';
 // Methods outside this set (Node's parser accepts a few dozen, e.g. PROPFIND) share `OTHER`.
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-const requests =
+// Made on the first httpMetrics() that records, so that with SEAM_METRICS=off the registry holds none.
+const requests = () =>
   (metricsRegistry.getSingleMetric('http_requests_total') as Counter<string> | undefined) ??
   new Counter({
     name: 'http_requests_total',
@@ -19,7 +21,7 @@ const requests =
     registers: [metricsRegistry],
   });
 
-const duration =
+const duration = () =>
   (metricsRegistry.getSingleMetric('http_request_duration_seconds') as Histogram<string> | undefined) ??
   new Histogram({
     name: 'http_request_duration_seconds',
@@ -49,15 +51,22 @@ export function routeLabel(request: RoutedRequest): string {
  * Express middleware counting and timing every request (`http_requests_total`,
  * `http_request_duration_seconds`), labelled when the response finishes — by then the router has
  * matched, so the template is known. Install it first, so that refused requests are counted too.
+ * With `SEAM_METRICS=off` in `env` it only passes requests on.
+ *
+ * @throws MetricsConfigError when `SEAM_METRICS` is neither on nor off.
  */
-export function httpMetrics(): (request: IncomingMessage, response: ServerResponse, next: () => void) => void {
+export function httpMetrics(
+  env: NodeJS.ProcessEnv = process.env,
+): (request: IncomingMessage, response: ServerResponse, next: () => void) => void {
+  if (!metricsFromEnv(env)) return (_request, _response, next) => next();
+  const [counter, histogram] = [requests(), duration()];
   return (request, response, next) => {
     const startedAt = performance.now();
     response.once('finish', () => {
       const method = request.method && METHODS.has(request.method) ? request.method : 'OTHER';
       const labels = { method, route: routeLabel(request as RoutedRequest), status: String(response.statusCode) };
-      requests.inc(labels);
-      duration.observe(labels, (performance.now() - startedAt) / 1000);
+      counter.inc(labels);
+      histogram.observe(labels, (performance.now() - startedAt) / 1000);
     });
     next();
   };

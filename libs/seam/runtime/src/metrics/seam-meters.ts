@@ -1,5 +1,6 @@
 import type { Metric } from 'prom-client';
 import { type CallLabels, type CallMeter, installSeamMeters, type SeamMeters } from '@seam/transport';
+import { metricsOnAtLoad } from '../config/metrics-from-env.js';
 import { LATENCY_BUCKETS, metricsRegistry } from './registry.js';
 
 type Labels = Record<string, string>;
@@ -154,6 +155,9 @@ export class PrometheusSeamMeters implements SeamMeters {
   }
 }
 
-/** This process's seam meters, installed when `@seam/runtime` is loaded: every process serving `/metrics` loads it. */
+/**
+ * This process's seam meters, installed when `@seam/runtime` is loaded (every process serving
+ * `/metrics` loads it) — unless `SEAM_METRICS=off`: then seam calls record nothing.
+ */
 export const seamMeters = new PrometheusSeamMeters();
-installSeamMeters(seamMeters);
+if (metricsOnAtLoad()) installSeamMeters(seamMeters);
