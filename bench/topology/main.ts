@@ -19,10 +19,11 @@
  * (summarize them with profile-summary.ts; profiling slows the processes, so such a run does not
  * write docs/benchmarks.md either).
  *
- * Tracing cost (issue 15: at most 5% off each HTTP row with tracing on and no exporter): two
- * monoliths side by side, both loading the register module as the image does, one with
- * `OTEL_SDK_DISABLED=true`, measured back to back every round (observability.ts; RED metrics stay
- * on in both, nothing turns them off). A full run measures it after the topologies and writes it
+ * Observability cost (issue 15: at most 5% off each HTTP row with metrics and tracing on, no
+ * exporter): two monoliths side by side, both loading the tracing register module as the image
+ * does — one as deployed (metrics recorded, tracing without an exporter), one with
+ * `SEAM_METRICS=off` and `OTEL_SDK_DISABLED=true` — measured back to back every round
+ * (observability.ts). A full run measures it after the topologies and writes it
  * to docs/benchmarks.md; BENCH_TRACING=only measures just that comparison (the table and target
  * lines, docs untouched), BENCH_TRACING=skip leaves it out (left out too with BENCH_TOPOLOGIES or
  * BENCH_CPU_PROF_DIR unless BENCH_TRACING=only); its rounds and windows: observability.ts. It needs
@@ -35,8 +36,8 @@ import { type CellFigures, FLOWS, type LoadOptions, measureCell } from './load.j
 import { waitForQuietMachine } from './process-cpu.js';
 import { type Cell, evaluateTargets, perProcessTable, resultsTable, TOPOLOGIES, type TopologyName } from './report.js';
 import { WindowProfiles } from './profiles.js';
-import { compareTracing } from './observability.js';
-import { type TracingComparison, tracingTable, tracingTargets } from './observability-report.js';
+import { compareObservability } from './observability.js';
+import { type ObservabilityComparison, observabilityTable, observabilityTargets } from './observability-report.js';
 import { topologySection } from './section.js';
 import { type RunningSystem, startSystem, unavailableReason } from './systems.js';
 
@@ -52,12 +53,12 @@ const TRACING =
   process.env.BENCH_TRACING ?? (process.env.BENCH_TOPOLOGIES || process.env.BENCH_CPU_PROF_DIR ? 'skip' : 'include');
 if (!['only', 'skip', 'include'].includes(TRACING))
   throw new Error(`BENCH_TRACING: only, skip or include (default), not ${TRACING}`);
-const tracingLines = (comparisons: TracingComparison[]) =>
-  `${tracingTable(comparisons)}\n\nTargets:\n${tracingTargets(comparisons)
+const tracingLines = (comparisons: ObservabilityComparison[]) =>
+  `${observabilityTable(comparisons)}\n\nTargets:\n${observabilityTargets(comparisons)
     .map((line) => `- ${line}`)
     .join('\n')}`;
 if (TRACING === 'only') {
-  process.stdout.write(`\n${tracingLines(await compareTracing(options.connections, MAX_OTHER_LOAD))}\n`);
+  process.stdout.write(`\n${tracingLines(await compareObservability(options.connections, MAX_OTHER_LOAD))}\n`);
   process.exit(0);
 }
 const requested = (process.env.BENCH_TOPOLOGIES?.split(',') ?? [...TOPOLOGIES]).map((name) => {
@@ -140,16 +141,18 @@ try {
   await Promise.all(running.map((system) => system.stop()));
 }
 // After the topologies, on their own: the two monoliths it starts would otherwise idle beside them.
-const tracing = TRACING === 'include' ? await compareTracing(options.connections, MAX_OTHER_LOAD) : undefined;
+const tracing = TRACING === 'include' ? await compareObservability(options.connections, MAX_OTHER_LOAD) : undefined;
 
 const table = resultsTable(cells);
 const perProcess = perProcessTable(cells);
 process.stdout.write(`\n${table}\n\n${perProcess}\n`);
 if (tracing)
-  process.stdout.write(`\nTracing on (no exporter) against off, the monolith:\n\n${tracingLines(tracing)}\n`);
+  process.stdout.write(
+    `\nMetrics and tracing on (no exporter) against both off, the monolith:\n\n${tracingLines(tracing)}\n`,
+  );
 if (profiles) process.stdout.write(`\nCPU profiles: ${profiles.dir}/<topology>-<flow>-<round>-<process>.cpuprofile\n`);
 if (!process.env.BENCH_TOPOLOGIES && !profiles) {
-  const verdicts = [...evaluateTargets(cells), ...(tracing ? tracingTargets(tracing) : [])];
+  const verdicts = [...evaluateTargets(cells), ...(tracing ? observabilityTargets(tracing) : [])];
   process.stdout.write(`\nTargets:\n${verdicts.map((line) => `- ${line}`).join('\n')}\n`);
   writeDocsSection(
     'docs/benchmarks.md',
@@ -165,7 +168,7 @@ if (!process.env.BENCH_TOPOLOGIES && !profiles) {
       verdicts,
       cells,
       skipped,
-      tracing: tracing && tracingTable(tracing),
+      tracing: tracing && observabilityTable(tracing),
     }),
   );
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FLOWS, type LoadOptions, measureCell } from './load.js';
-import type { TracingComparison } from './observability-report.js';
+import type { ObservabilityComparison } from './observability-report.js';
 import { waitForQuietMachine } from './process-cpu.js';
 import { type RunningSystem, startSystem } from './systems.js';
 
@@ -18,12 +18,13 @@ const WINDOW_S = Number(process.env.BENCH_TRACING_WINDOW_S ?? 3);
 const REGISTER = resolve('dist/apps/monolith/tracing.js');
 
 /**
- * Both monoliths load the register module as the image does (`NODE_OPTIONS`); tracing off is
- * `OTEL_SDK_DISABLED=true`, tracing on is no exporter configured (any inherited from the shell
- * is cleared). RED metrics stay on in both: every app loads `@seam/runtime`, which installs its
- * meters, and there is no switch to turn them off.
+ * Observability on is the monolith as deployed: RED metrics recorded (`SEAM_METRICS=on`: seam
+ * meters, HTTP metrics, prom-client's default collectors) and the tracing register module loaded
+ * (`NODE_OPTIONS`, as the image does) with no exporter configured (any inherited from the shell is
+ * cleared). Off is all of it turned off: `SEAM_METRICS=off` and `OTEL_SDK_DISABLED=true` (the
+ * register module is still loaded, and does nothing, so the two differ only by those two switches).
  */
-function variantEnv(tracing: boolean): Record<string, string> {
+function variantEnv(observed: boolean): Record<string, string> {
   const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --import=${REGISTER}`.trim();
   const noExporter = {
     OTEL_EXPORTER_OTLP_ENDPOINT: '',
@@ -31,39 +32,58 @@ function variantEnv(tracing: boolean): Record<string, string> {
     OTEL_TRACES_EXPORTER: 'otlp',
     SEAM_TRACE_FILE: '',
   };
-  return { NODE_OPTIONS: nodeOptions, ...noExporter, OTEL_SDK_DISABLED: tracing ? 'false' : 'true' };
-}
-
-/** Refuses to compare monoliths that did not start as asked (a stale build, an env that did not reach them). */
-function assertStartedWith(system: RunningSystem, tracing: boolean): void {
-  const [monolith] = system.processes;
-  const environ = readFileSync(`/proc/${monolith!.pid}/environ`, 'utf8').split('\0');
-  const expected = [
-    `OTEL_SDK_DISABLED=${tracing ? 'false' : 'true'}`,
-    `NODE_OPTIONS=${variantEnv(tracing).NODE_OPTIONS}`,
-  ];
-  for (const line of expected)
-    if (!environ.includes(line)) throw new Error(`The monolith (pid ${monolith!.pid}) was not started with ${line}`);
+  return {
+    NODE_OPTIONS: nodeOptions,
+    ...noExporter,
+    OTEL_SDK_DISABLED: observed ? 'false' : 'true',
+    SEAM_METRICS: observed ? 'on' : 'off',
+  };
 }
 
 /**
- * Every HTTP flow against the monolith with tracing off and with tracing on (no exporter), both
- * running side by side, measured back to back in each round with `connections` — the order
- * swapped every round, so that neither side always comes first after the other's load — once the
+ * Refuses to compare monoliths that did not start as asked (a stale build, an env that did not
+ * reach them): the environment of each, and whether it serves `/metrics` (a build from before
+ * `SEAM_METRICS` would serve it in both).
+ */
+async function assertStartedWith(system: RunningSystem, observed: boolean): Promise<void> {
+  const [monolith] = system.processes;
+  const environ = readFileSync(`/proc/${monolith!.pid}/environ`, 'utf8').split('\0');
+  const env = variantEnv(observed);
+  const expected = [
+    `OTEL_SDK_DISABLED=${env.OTEL_SDK_DISABLED}`,
+    `SEAM_METRICS=${env.SEAM_METRICS}`,
+    `NODE_OPTIONS=${env.NODE_OPTIONS}`,
+  ];
+  for (const line of expected)
+    if (!environ.includes(line)) throw new Error(`The monolith (pid ${monolith!.pid}) was not started with ${line}`);
+  const status = (await fetch(`${system.baseUrls[0]}/metrics`)).status;
+  if (status !== (observed ? 200 : 404))
+    throw new Error(
+      `The monolith (pid ${monolith!.pid}) answered ${status} for /metrics with SEAM_METRICS=${env.SEAM_METRICS}`,
+    );
+}
+
+/**
+ * Every HTTP flow against the monolith with observability off and on (metrics, tracing without
+ * an exporter), both running side by side, measured back to back in each round with
+ * `connections` — the order swapped every round, so that neither side always comes first after the other's load — once the
  * machine is quiet (`maxOtherLoad` cores, waiting at most 10 s: the pair shares whatever the
  * machine does, which is what makes its ratio worth reading, so it is not measured again alone).
  */
-export async function compareTracing(connections: number, maxOtherLoad: number): Promise<TracingComparison[]> {
+export async function compareObservability(
+  connections: number,
+  maxOtherLoad: number,
+): Promise<ObservabilityComparison[]> {
   const options: LoadOptions = { connections, warmUpSeconds: 1, durationSeconds: WINDOW_S };
   const rounds = ROUNDS;
   if (!existsSync(REGISTER)) throw new Error(`${REGISTER} is missing: run npm run build first`);
-  const comparisons: TracingComparison[] = FLOWS.map((flow) => ({ flow, pairs: [] }));
+  const comparisons: ObservabilityComparison[] = FLOWS.map((flow) => ({ flow, pairs: [] }));
   const systems: RunningSystem[] = [];
   try {
-    for (const tracing of [false, true]) {
-      const system = await startSystem('monolith', variantEnv(tracing));
+    for (const observed of [false, true]) {
+      const system = await startSystem('monolith', variantEnv(observed));
       systems.push(system);
-      assertStartedWith(system, tracing);
+      await assertStartedWith(system, observed);
     }
     const [off, on] = systems as [RunningSystem, RunningSystem];
     for (let round = 1; round <= rounds; round++) {
@@ -77,7 +97,7 @@ export async function compareTracing(connections: number, maxOtherLoad: number):
         const pair = onFirst ? { on: first, off: second } : { off: first, on: second };
         comparison.pairs.push(pair);
         process.stderr.write(
-          `tracing round ${round}/${rounds} ${comparison.flow.id}: off ${Math.round(pair.off.throughput)} req/s, on ${Math.round(pair.on.throughput)} req/s (${(pair.on.throughput / pair.off.throughput).toFixed(3)}×; other programs ${pair.off.otherLoadCores.toFixed(1)} / ${pair.on.otherLoadCores.toFixed(1)} cores)\n`,
+          `observability round ${round}/${rounds} ${comparison.flow.id}: off ${Math.round(pair.off.throughput)} req/s, on ${Math.round(pair.on.throughput)} req/s (${(pair.on.throughput / pair.off.throughput).toFixed(3)}×; other programs ${pair.off.otherLoadCores.toFixed(1)} / ${pair.on.otherLoadCores.toFixed(1)} cores)\n`,
         );
       }
     }

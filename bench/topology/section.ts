@@ -68,10 +68,10 @@ export function topologySection(input: SectionInput): string {
     '',
     ...(input.tracing
       ? [
-          'Tracing on without an exporter against tracing off (`OTEL_SDK_DISABLED=true`), in the monolith: both load the',
-          'register module as the image does (`NODE_OPTIONS=--import=…/tracing.js`), run side by side and are measured',
-          "back to back in each round, the order swapped every round; ratios are medians of the rounds' own ratios. RED",
-          'metrics are on in both (every app installs them; nothing turns them off).',
+          'Metrics and tracing as deployed (RED metrics recorded, tracing on without an exporter) against both off',
+          '(`SEAM_METRICS=off`, `OTEL_SDK_DISABLED=true`), in the monolith: both load the tracing register module as the',
+          'image does (`NODE_OPTIONS=--import=…/tracing.js`), run side by side and are measured back to back in each',
+          "round, the order swapped every round; ratios are medians of the rounds' own ratios.",
           '',
           input.tracing,
           '',

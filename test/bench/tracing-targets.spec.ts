@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CellFigures } from '../../bench/topology/load.js';
 import { FLOWS } from '../../bench/topology/load.js';
-import { summarizeComparison, tracingTargets } from '../../bench/topology/observability-report.js';
+import { summarizeComparison, observabilityTargets } from '../../bench/topology/observability-report.js';
 
 /** A cell of `throughput` req/s over 10 s, its process using `cpuSeconds`. */
 function cell(throughput: number, cpuSeconds = 1, failures = 0): CellFigures {
@@ -20,7 +20,7 @@ function cell(throughput: number, cpuSeconds = 1, failures = 0): CellFigures {
 
 const read = FLOWS.find((flow) => flow.id === 'read')!;
 
-describe('tracing comparison', () => {
+describe('observability comparison', () => {
   describe('summarizeComparison', () => {
     it("takes the median of the rounds' own ratios, not the ratio of the medians", () => {
       // Medians of each side: off 1000, on 950 (0.95); the rounds' ratios: 0.5, 0.9, 0.99 → 0.9.
@@ -46,16 +46,22 @@ describe('tracing comparison', () => {
     });
   });
 
-  describe('tracingTargets', () => {
+  describe('observabilityTargets', () => {
     it('meets the target at exactly 5% off and misses it below', () => {
-      const [met] = tracingTargets([{ flow: read, pairs: [{ off: cell(1_000), on: cell(950) }] }]);
-      const [missed] = tracingTargets([{ flow: read, pairs: [{ off: cell(1_000), on: cell(949) }] }]);
+      const [met] = observabilityTargets([{ flow: read, pairs: [{ off: cell(1_000), on: cell(950) }] }]);
+      const [missed] = observabilityTargets([{ flow: read, pairs: [{ off: cell(1_000), on: cell(949) }] }]);
       expect(met).toMatch(/^MET read flow .*0\.950×/);
       expect(missed).toMatch(/^MISSED read flow .*0\.949×/);
     });
 
+    it('names what was compared: metrics and tracing as deployed against both turned off', () => {
+      const [line] = observabilityTargets([{ flow: read, pairs: [{ off: cell(1_000), on: cell(990) }] }]);
+      expect(line).toContain('metrics on and tracing on without an exporter');
+      expect(line).toContain('both off (SEAM_METRICS=off, OTEL_SDK_DISABLED=true)');
+    });
+
     it('misses a flow whose requests failed, however fast it answered', () => {
-      const [line] = tracingTargets([{ flow: read, pairs: [{ off: cell(1_000), on: cell(2_000, 1, 3) }] }]);
+      const [line] = observabilityTargets([{ flow: read, pairs: [{ off: cell(1_000), on: cell(2_000, 1, 3) }] }]);
       expect(line).toMatch(/^MISSED .*3 requests failed/);
     });
   });
