@@ -5,10 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import {
   authRejections,
-  createTransportServers,
   deriveMeshKeys,
   type Endpoint,
   EnvelopeAuth,
@@ -17,15 +15,14 @@ import {
   redisAclFor,
   type RedisAclSubject,
   RedisStreamsServer,
-  type ResolvedSeamOptions,
-  SEAM_OPTIONS,
   SeamClient,
   type SeamRedisSecurity,
   TransportRouter,
 } from '@seam/transport';
 import { eventually } from '@seam/testing';
 import type { Redis } from 'ioredis';
-import { CALLEE_MODULES, CallerAppModule, ProbeAppModule } from '../parity/fixtures/probe-app.module.js';
+import { CALLEE_MODULES } from '../parity/fixtures/probe-app.module.js';
+import { startProbeApps } from './support/probe-apps.js';
 import { ListenerAContract } from '../parity/fixtures/listener.contract.js';
 import { ProbeContract } from '../parity/fixtures/probe.contract.js';
 import { redisUnavailableReason } from '../support/redis-server.js';
@@ -97,35 +94,22 @@ suite(`Redis ACL users vouching for callers${skipReason ? ` — skipped: ${skipR
       await admin.call('ACL', 'SETUSER', username, ...rules);
     }
     const endpoints = Object.fromEntries(CALLEE_MODULES.map((module) => [module, endpoint()]));
-    const calleeRef = await Test.createTestingModule({
-      imports: [
-        ProbeAppModule.with({
-          hosted: CALLEE_MODULES,
-          endpoints,
-          bus: new InProcessBus(),
-          redis: securityOf(CALLEE),
-          auth: authOf(CALLEE_MODULES),
-        }),
-      ],
-    }).compile();
-    callee = calleeRef.createNestApplication({ logger: false });
-    const servers = createTransportServers(callee.get<ResolvedSeamOptions>(SEAM_OPTIONS));
-    for (const strategy of servers) callee.connectMicroservice({ strategy }, { inheritAppConfig: true });
-    await callee.startAllMicroservices();
-    await callee.init();
-    const callerRef = await Test.createTestingModule({
-      imports: [
-        CallerAppModule.with({
-          hosted: [],
-          endpoints,
-          bus: new InProcessBus(),
-          redis: securityOf(CALLER),
-          auth: authOf(['caller-app']),
-        }),
-      ],
-    }).compile();
-    caller = callerRef.createNestApplication({ logger: false });
-    await caller.init();
+    ({ callee, caller } = await startProbeApps({
+      callee: {
+        hosted: CALLEE_MODULES,
+        endpoints,
+        bus: new InProcessBus(),
+        redis: securityOf(CALLEE),
+        auth: authOf(CALLEE_MODULES),
+      },
+      caller: {
+        hosted: [],
+        endpoints,
+        bus: new InProcessBus(),
+        redis: securityOf(CALLER),
+        auth: authOf(['caller-app']),
+      },
+    }));
   }, 60_000);
 
   afterAll(async () => {

@@ -4,18 +4,14 @@
 // modules are refused with a clear Unavailable that never quotes the password.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import {
   type CallMetadata,
-  createTransportServers,
   type Endpoint,
   InProcessBus,
   redisAclFor,
   redisConnectionOptions,
   type RedisAclSubject,
   RedisStreamsClient,
-  type ResolvedSeamOptions,
-  SEAM_OPTIONS,
   SeamClient,
   SeamRedisPubSubClient,
   SeamRedisPubSubServer,
@@ -25,7 +21,8 @@ import {
 } from '@seam/transport';
 import { eventually } from '@seam/testing';
 import { Redis } from 'ioredis';
-import { CALLEE_MODULES, CallerAppModule, ProbeAppModule } from '../parity/fixtures/probe-app.module.js';
+import { CALLEE_MODULES } from '../parity/fixtures/probe-app.module.js';
+import { startProbeApps } from './support/probe-apps.js';
 import { ListenerAContract } from '../parity/fixtures/listener.contract.js';
 import { ProbeContract } from '../parity/fixtures/probe.contract.js';
 import { redisUnavailableReason } from '../support/redis-server.js';
@@ -101,21 +98,10 @@ suite(`Seam Redis streams over TLS with ACL users${skipReason ? ` — skipped: $
     }
     const endpoint: Endpoint = { transport: 'redis', url: redis.url, mode: 'streams' };
     const endpoints = Object.fromEntries(CALLEE_MODULES.map((module) => [module, endpoint]));
-    const calleeRef = await Test.createTestingModule({
-      imports: [
-        ProbeAppModule.with({ hosted: CALLEE_MODULES, endpoints, bus: new InProcessBus(), redis: securityOf(CALLEE) }),
-      ],
-    }).compile();
-    callee = calleeRef.createNestApplication({ logger: false });
-    const servers = createTransportServers(callee.get<ResolvedSeamOptions>(SEAM_OPTIONS));
-    for (const strategy of servers) callee.connectMicroservice({ strategy }, { inheritAppConfig: true });
-    await callee.startAllMicroservices();
-    await callee.init();
-    const callerRef = await Test.createTestingModule({
-      imports: [CallerAppModule.with({ hosted: [], endpoints, bus: new InProcessBus(), redis: securityOf(CALLER) })],
-    }).compile();
-    caller = callerRef.createNestApplication({ logger: false });
-    await caller.init();
+    ({ callee, caller } = await startProbeApps({
+      callee: { hosted: CALLEE_MODULES, endpoints, bus: new InProcessBus(), redis: securityOf(CALLEE) },
+      caller: { hosted: [], endpoints, bus: new InProcessBus(), redis: securityOf(CALLER) },
+    }));
   }, 60_000);
 
   afterAll(async () => {
