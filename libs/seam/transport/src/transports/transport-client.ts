@@ -1,3 +1,4 @@
+import type { ReadPacket } from '@nestjs/microservices';
 import type { CallMetadata } from '../context/call-metadata.js';
 import type { SeamError, WireError } from '../errors/seam-error.js';
 import { assertTransmittable } from '../wire/json-copy.js';
@@ -57,4 +58,9 @@ export function refuseUnsendable(
     queueMicrotask(() => reply(error as SeamError));
     return () => undefined;
   }
+}
+
+/** The packet a Nest `ClientProxy` hands to `publish`/`dispatchEvent`, as a Seam transport sends it. */
+export function outgoingOf(packet: ReadPacket): OutgoingPacket {
+  return { pattern: String(packet.pattern), data: packet.data, metadata: (packet.metadata ?? {}) as CallMetadata };
 }

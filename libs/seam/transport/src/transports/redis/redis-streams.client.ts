@@ -1,6 +1,5 @@
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Redis } from 'ioredis';
-import type { CallMetadata } from '../../context/call-metadata.js';
 import { randomHex } from '../../context/random-ids.js';
 import type { SeamError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
@@ -8,6 +7,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { moduleOfPattern } from '../server-core/handler-table.js';
 import {
   type OutgoingPacket,
+  outgoingOf,
   type ReplyCallback,
   refuseUnsendable,
   type SeamTransportClient,
@@ -146,22 +146,13 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   }
 
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
-    const outgoing = {
-      pattern: String(packet.pattern),
-      data: packet.data,
-      metadata: (packet.metadata ?? {}) as CallMetadata,
-    };
-    return this.request(outgoing, (err, response) =>
+    return this.request(outgoingOf(packet), (err, response) =>
       err === undefined ? callback({ response, isDisposed: true }) : callback({ err, isDisposed: true }),
     );
   }
 
   protected async dispatchEvent<T = undefined>(packet: ReadPacket): Promise<T> {
-    await this.publishEvent({
-      pattern: String(packet.pattern),
-      data: packet.data,
-      metadata: (packet.metadata ?? {}) as CallMetadata,
-    });
+    await this.publishEvent(outgoingOf(packet));
     return undefined as T;
   }
 
