@@ -20,7 +20,10 @@ function storeOf(events: ClaimedEvent[]) {
   const outcomes: string[] = [];
   const store = {
     claim: async () => events.splice(0),
-    complete: async (row: ClaimedEvent) => (outcomes.push(`done ${row.eventId}`), true),
+    complete: async (rows: ClaimedEvent[]) => {
+      for (const row of rows) outcomes.push(`done ${row.eventId}`);
+      return new Set(rows.map((row) => row.seq));
+    },
     retryLater: async (row: ClaimedEvent, _relay: string, delivered: string[], error: string) =>
       void outcomes.push(`retry ${row.eventId} [${delivered.join(',')}] ${error}`),
     deadLetter: async (row: ClaimedEvent, _relay: string, delivered: string[], error: string) =>

@@ -90,10 +90,17 @@ export class OutboxRelay {
     return this.store.deadLetterCount();
   }
 
-  /** One round: claims due events and delivers them. Answers how many it claimed. */
+  /**
+   * One round: claims due events, delivers them, and removes those every subscriber acknowledged
+   * in one statement. Answers how many it claimed.
+   */
   async round(): Promise<number> {
     const claimed = await this.store.claim(this.id, this.options.batchSize, this.options.leaseMs);
-    await Promise.all(claimed.map((event) => this.deliver(event)));
+    const outcomes = await Promise.all(claimed.map((event) => this.deliver(event)));
+    const acknowledged = claimed.filter((_, index) => outcomes[index]);
+    // Should this fail (database down), the events stay claimed until their lease runs out and
+    // are delivered again: the subscribers' inboxes absorb the repeat.
+    this.stats.delivered += (await this.store.complete(acknowledged, this.id)).size;
     return claimed.length;
   }
 
@@ -147,7 +154,8 @@ export class OutboxRelay {
     });
   }
 
-  private async deliver(event: ClaimedEvent): Promise<void> {
+  /** Delivers `event` to every subscriber that has not acknowledged it; answers whether all have now (else its failure is recorded). */
+  private async deliver(event: ClaimedEvent): Promise<boolean> {
     const delivered = new Set(event.deliveredTo);
     const failures: string[] = [];
     let refused = false;
@@ -174,16 +182,14 @@ export class OutboxRelay {
             }
           }),
       );
-      if (failures.length === 0) {
-        if (await this.store.complete(event, this.id)) this.stats.delivered++;
-        return;
-      }
+      if (failures.length === 0) return true;
       await this.fail(event, [...delivered], failures.join('; '), refused);
     } catch (error) {
       // Recording the outcome failed (database down): the claim runs out and the event is
       // delivered again; consumers' inboxes absorb the repeat.
       this.logger.warn(`Event ${event.eventId} (${event.pattern}): outcome not recorded: ${(error as Error).message}`);
     }
+    return false;
   }
 
   private async fail(event: ClaimedEvent, delivered: string[], error: string, refused: boolean): Promise<void> {
