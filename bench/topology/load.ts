@@ -6,8 +6,10 @@ import { APPROVED_CARD, type ShopFixture } from './shop-fixture.js';
 
 /** One HTTP flow of the benchmark: the request every connection repeats. */
 export interface Flow {
-  id: 'read' | 'place' | 'hello';
+  id: 'read' | 'place' | 'hello' | 'read-1000';
   request(fixture: ShopFixture): { method: 'GET' | 'POST'; path: string; body?: object };
+  /** Requests per second over all connections, for a paced cell (default: as fast as answers come). */
+  ratePerSecond?: number;
 }
 
 export const FLOWS: Flow[] = [
@@ -24,6 +26,12 @@ export const FLOWS: Flow[] = [
     }),
   },
 ];
+
+/**
+ * The read flow paced at 1,000 requests per second (the latency target's load): what a caller sees
+ * when the system is busy but not saturated, where the unpaced cells measure saturation.
+ */
+export const PACED_READ: Flow = { ...FLOWS[0]!, id: 'read-1000', ratePerSecond: 1_000 };
 
 /** How a cell is measured. */
 export interface LoadOptions {
@@ -77,6 +85,7 @@ export async function measureCell(
       url: baseUrls.map((baseUrl) => `${baseUrl}${path}`) as unknown as string,
       method,
       connections: options.connections,
+      ...(flow.ratePerSecond && { overallRate: flow.ratePerSecond }),
       duration,
       headers: { authorization: `Bearer ${fixture.customerToken}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -32,7 +32,7 @@
 import { resolve } from 'node:path';
 import { describeMachine, writeDocsSection } from '../transport/report.js';
 import { HELLO_FLOW, HELLO_WORLD, type HelloWorld, startHelloWorld } from './hello-world.js';
-import { type CellFigures, FLOWS, type LoadOptions, measureCell } from './load.js';
+import { type CellFigures, FLOWS, type LoadOptions, measureCell, PACED_READ } from './load.js';
 import { waitForQuietMachine } from './process-cpu.js';
 import { type Cell, evaluateTargets, perProcessTable, resultsTable, TOPOLOGIES, type TopologyName } from './report.js';
 import { WindowProfiles } from './profiles.js';
@@ -112,6 +112,10 @@ const cells: Cell[] = [
   ...FLOWS.flatMap((flow) => topologies.map((topology) => ({ topology, flow, rounds: [] }))),
   // The ceiling: the same load against a bare Nest endpoint (not profiled: it has no profiler).
   ...(profiles ? [] : [{ topology: HELLO_WORLD, flow: HELLO_FLOW, rounds: [] } satisfies Cell]),
+  // The latency target's load: the monolith's read at a fixed rate (not profiled: bench:profile's table is read and place).
+  ...(profiles || !topologies.includes('monolith')
+    ? []
+    : [{ topology: 'monolith', flow: PACED_READ, rounds: [] } satisfies Cell]),
 ];
 try {
   hello = await startHelloWorld();
