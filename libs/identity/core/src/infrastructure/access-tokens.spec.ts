@@ -147,6 +147,29 @@ describe('AccessTokens', () => {
     });
   });
 
+  describe('verified tokens remembered', () => {
+    it('answers a token verified before, and refuses it once expired as a fresh verifier would', async () => {
+      let now = t0;
+      const verifier = new AccessTokens(secret, 60, () => now);
+      const token = await verifier.issue(subject);
+      await expect(verifier.verify(token)).resolves.toBe(subject.id);
+      now = later(64);
+      await expect(verifier.verify(token)).resolves.toBe(subject.id);
+      now = later(66);
+      expect(await rejection(token, verifier)).toBe('Token has expired');
+    });
+
+    it('still refuses an altered copy of a remembered token', async () => {
+      const token = await tokens.issue(subject);
+      await expect(tokens.verify(token)).resolves.toBe(subject.id);
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      const flipped = `${signature.slice(0, -2)}${signature.at(-2) === 'A' ? 'B' : 'A'}${signature.at(-1)}`;
+      expect(await rejection(`${header}.${payload}.${flipped}`)).toBe('Token signature is invalid');
+      const other = base64url({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), sub: randomUUID() });
+      expect(await rejection(`${header}.${other}.${signature}`)).toBe('Token signature is invalid');
+    });
+  });
+
   describe('rotation', () => {
     const previous = randomBytes(32);
     const rotated = new AccessTokens(secret, 3_600, at(t0), previous);

@@ -2,6 +2,7 @@ import type { Role } from '@contracts/identity';
 import { UnauthorizedError } from '@seam/transport';
 import { errors, jwtVerify, type JWTHeaderParameters, SignJWT } from 'jose';
 import { createHash } from 'node:crypto';
+import { VerifiedTokens } from './verified-tokens.js';
 
 /** The `iss` of every token this module issues. */
 export const TOKEN_ISSUER = 'seam-identity';
@@ -41,6 +42,7 @@ export class AccessTokens {
   private readonly key: Uint8Array;
   private readonly keyId: string;
   private readonly keys: ReadonlyMap<string, Uint8Array>;
+  private readonly verified: VerifiedTokens;
 
   constructor(
     secret: Uint8Array,
@@ -49,7 +51,10 @@ export class AccessTokens {
     private readonly now: () => Date = () => new Date(),
     /** The secret being rotated out, if any: verified, never used to sign. */
     previousSecret?: Uint8Array,
+    /** Verified tokens remembered (see {@link VerifiedTokens}); 0 verifies every token in full. */
+    rememberedTokens?: number,
   ) {
+    this.verified = new VerifiedTokens(CLOCK_TOLERANCE_SECONDS, rememberedTokens);
     // Private copies, as this realm's Uint8Array: jose checks keys with instanceof.
     this.key = new Uint8Array(secret);
     this.keyId = keyIdOf(this.key);
@@ -74,12 +79,16 @@ export class AccessTokens {
 
   /**
    * The user id a token speaks for. Only the signature and the claims are checked here; whether
-   * that user still exists is the caller's business.
+   * that user still exists is the caller's business. A token verified before is answered from
+   * memory while its time bounds hold (see {@link VerifiedTokens}).
    *
    * @throws UnauthorizedError saying what is wrong (expired, bad signature, algorithm, claim,
    * malformed), never anything about the key.
    */
   async verify(token: string): Promise<string> {
+    const now = this.now();
+    const remembered = this.verified.subjectOf(token, Math.floor(now.getTime() / 1_000));
+    if (remembered !== undefined) return remembered;
     try {
       const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
         algorithms: ['HS256'],
@@ -87,9 +96,14 @@ export class AccessTokens {
         audience: TOKEN_AUDIENCE,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['sub', 'iat', 'exp'],
-        currentDate: this.now(),
+        currentDate: now,
       });
       if (typeof payload.sub !== 'string' || payload.sub === '') throw new UnauthorizedError('Token has no subject');
+      this.verified.remember(token, {
+        subject: payload.sub,
+        expiresAt: payload.exp!,
+        ...(payload.nbf !== undefined && { notBefore: payload.nbf }),
+      });
       return payload.sub;
     } catch (error) {
       throw rejection(error);
