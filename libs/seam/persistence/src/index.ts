@@ -14,3 +14,4 @@ export { isUniqueViolation } from './unique-violation.js';
 export * from './data-move/index.js';
 export { DatabaseConfigError } from './database-config.error.js';
 export * from './roles/index.js';
+export { PreparedRead, type PreparedReadShape } from './prepared-read.js';

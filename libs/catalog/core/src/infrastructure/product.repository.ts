@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager, In, type Repository } from 'typeorm';
+import { type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { CatalogContract } from '@contracts/catalog';
 import { Outbox } from '@seam/messaging';
-import { inTransaction, isUniqueViolation } from '@seam/persistence';
+import { inTransaction, isUniqueViolation, PreparedRead } from '@seam/persistence';
 import type { Product } from '../domain/product.js';
 import { changedEvent } from '../product.views.js';
 import { ProductRecord } from './product.record.js';
@@ -20,11 +20,16 @@ export interface ProductSlice {
  */
 @Injectable()
 export class ProductRepository {
+  /** Prices are read by every order view and every order placed: the query is built once (see PreparedRead). */
+  private readonly bySkus: PreparedRead<ProductRecord>;
+
   constructor(
     @InjectRepository(ProductRecord, 'catalog') private readonly records: Repository<ProductRecord>,
     @InjectDataSource('catalog') private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.bySkus = new PreparedRead(records, { where: ['sku'] });
+  }
 
   async findBySku(sku: string): Promise<Product | undefined> {
     const record = await this.records.findOneBy({ sku });
@@ -32,7 +37,7 @@ export class ProductRepository {
   }
 
   async findBySkus(skus: string[]): Promise<Product[]> {
-    return (await this.records.findBy({ sku: In(skus) })).map(toProduct);
+    return (await this.bySkus.all([skus])).map(toProduct);
   }
 
   /** Products in sku order; `text` matches name, description or sku case-insensitively. */

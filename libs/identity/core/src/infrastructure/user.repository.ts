@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { IdentityContract } from '@contracts/identity';
 import { Outbox } from '@seam/messaging';
-import { inTransaction, isUniqueViolation } from '@seam/persistence';
+import { inTransaction, isUniqueViolation, PreparedRead } from '@seam/persistence';
 import { normaliseEmail } from '../domain/email.js';
 import { isRole } from '../domain/roles.js';
 import type { User } from '../domain/user.js';
@@ -13,14 +13,19 @@ import { UserRecord } from './user.record.js';
 /** The identity's accounts, in its own database. */
 @Injectable()
 export class UserRepository {
+  /** Every verified token reads its account: the query is built once (see PreparedRead). */
+  private readonly byId: PreparedRead<UserRecord>;
+
   constructor(
     @InjectRepository(UserRecord, 'identity') private readonly records: Repository<UserRecord>,
     @InjectDataSource('identity') private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.byId = new PreparedRead(records, { where: ['id'], limit: 1 });
+  }
 
   async findById(id: string): Promise<User | undefined> {
-    const record = await this.records.findOneBy({ id });
+    const record = await this.byId.first([id]);
     return record ? toUser(record) : undefined;
   }
 

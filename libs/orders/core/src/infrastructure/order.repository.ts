@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager, In, type Repository } from 'typeorm';
+import { type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { Outbox } from '@seam/messaging';
-import { inTransaction, isUniqueViolation } from '@seam/persistence';
+import { inTransaction, isUniqueViolation, PreparedRead } from '@seam/persistence';
 import type { Order, PaymentProgress, StockProgress } from '../domain/order.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import { type OrderEventName, orderEventEntry } from '../order-events.js';
@@ -24,16 +24,29 @@ export interface OrderSlice {
  */
 @Injectable()
 export class OrderRepository {
+  /** Reads of every order view, their queries built once (see PreparedRead). */
+  private readonly byId: PreparedRead<OrderRecord>;
+  private readonly linesOf: PreparedRead<OrderLineRecord>;
+
   constructor(
     @InjectRepository(OrderRecord, 'orders') private readonly orders: Repository<OrderRecord>,
-    @InjectRepository(OrderLineRecord, 'orders') private readonly lines: Repository<OrderLineRecord>,
+    @InjectRepository(OrderLineRecord, 'orders') lines: Repository<OrderLineRecord>,
     @InjectDataSource('orders') private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
     private readonly sagas: SagaStore,
-  ) {}
+  ) {
+    this.byId = new PreparedRead(orders, { where: ['orderId'], limit: 1 });
+    this.linesOf = new PreparedRead(lines, {
+      where: ['orderId'],
+      orderBy: [
+        ['orderId', 'ASC'],
+        ['lineNo', 'ASC'],
+      ],
+    });
+  }
 
   async findById(orderId: string): Promise<Order | undefined> {
-    const record = await this.orders.findOneBy({ orderId });
+    const record = await this.byId.first([orderId]);
     return record ? (await this.withLines([record]))[0] : undefined;
   }
 
@@ -107,10 +120,7 @@ export class OrderRepository {
 
   private async withLines(records: OrderRecord[]): Promise<Order[]> {
     if (records.length === 0) return [];
-    const lines = await this.lines.find({
-      where: { orderId: In(records.map((record) => record.orderId)) },
-      order: { orderId: 'ASC', lineNo: 'ASC' },
-    });
+    const lines = await this.linesOf.all([records.map((record) => record.orderId)]);
     return records.map((record) =>
       toOrder(
         record,
