@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { cpuBetween, cpuSnapshot, machineBusySeconds } from './process-cpu.js';
+import { pacedLoad } from './paced-load.js';
 import { peakRssMiB, resetPeakRss } from './process-memory.js';
 import { APPROVED_CARD, type ShopFixture } from './shop-fixture.js';
 
@@ -28,8 +29,9 @@ export const FLOWS: Flow[] = [
 ];
 
 /**
- * The read flow paced at 1,000 requests per second (the latency target's load): what a caller sees
- * when the system is busy but not saturated, where the unpaced cells measure saturation.
+ * The read flow paced at 1,000 requests per second (the latency target's load), evenly spaced
+ * (paced-load.ts): what a caller sees when the system is busy but not saturated, where the
+ * unpaced cells measure saturation.
  */
 export const PACED_READ: Flow = { ...FLOWS[0]!, id: 'read-1000', ratePerSecond: 1_000 };
 
@@ -78,18 +80,30 @@ export async function measureCell(
   hooks?: WindowHooks,
 ): Promise<CellFigures> {
   const { method, path, body } = flow.request(fixture);
+  const headers = { authorization: `Bearer ${fixture.customerToken}`, 'content-type': 'application/json' };
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const urls = baseUrls.map((baseUrl) => `${baseUrl}${path}`);
   const load = (duration: number) =>
-    autocannon({
-      // Several edges (replicas): autocannon gives its connections to them in turn (it takes an
-      // array, though its types say string).
-      url: baseUrls.map((baseUrl) => `${baseUrl}${path}`) as unknown as string,
-      method,
-      connections: options.connections,
-      ...(flow.ratePerSecond && { overallRate: flow.ratePerSecond }),
-      duration,
-      headers: { authorization: `Bearer ${fixture.customerToken}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    flow.ratePerSecond
+      ? pacedLoad({
+          urls,
+          method,
+          headers,
+          body: payload,
+          ratePerSecond: flow.ratePerSecond,
+          connections: options.connections,
+          durationSeconds: duration,
+        })
+      : autocannon({
+          // Several edges (replicas): autocannon gives its connections to them in turn (it takes an
+          // array, though its types say string).
+          url: urls as unknown as string,
+          method,
+          connections: options.connections,
+          duration,
+          headers,
+          body: payload,
+        });
   resetPeakRss(processes);
   await load(options.warmUpSeconds);
   hooks?.begin();
