@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pacedLoad } from '../../bench/topology/paced-load.js';
+
+describe('pacedLoad', () => {
+  let server: Server;
+  let url: string;
+  let answered = 0;
+  let stallFirstMs = 0;
+
+  beforeAll(async () => {
+    server = createServer((_request, response) => {
+      const index = answered++;
+      const answer = () => {
+        response.statusCode = index % 10 === 9 ? 503 : 200;
+        response.end('{}');
+      };
+      if (index === 0 && stallFirstMs > 0) setTimeout(answer, stallFirstMs);
+      else answer();
+    });
+    await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  afterAll(() => new Promise<void>((closed) => server.close(() => closed())));
+
+  const load = (connections: number, urls = [url]) =>
+    pacedLoad({ urls, method: 'GET', headers: {}, ratePerSecond: 200, connections, durationSeconds: 0.5 });
+
+  it('sends rate × duration requests and counts the answers that are not 2xx', async () => {
+    answered = 0;
+    const result = await load(4);
+    expect(result.requests.total).toBe(100);
+    expect(answered).toBe(100);
+    expect(result.non2xx).toBe(10);
+    expect(result.errors).toBe(0);
+    // Due over 0.5 s: not all at once.
+    expect(result.duration).toBeGreaterThanOrEqual(0.49);
+  });
+
+  it('counts latency from when a request was due, so a stall shows in the figures', async () => {
+    answered = 0;
+    stallFirstMs = 300;
+    // One connection: the requests due during the stall wait behind it.
+    const result = await load(1);
+    stallFirstMs = 0;
+    expect(result.latency.p99).toBeGreaterThanOrEqual(250);
+    expect(result.latency.p50).toBeGreaterThanOrEqual(20);
+  });
+
+  it('counts a refused connection as an error', async () => {
+    const closed = createServer();
+    await new Promise<void>((listening) => closed.listen(0, '127.0.0.1', listening));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((done) => closed.close(() => done()));
+    const result = await load(2, [`http://127.0.0.1:${port}/`]);
+    expect(result.errors).toBe(100);
+  });
+});
