@@ -80,23 +80,23 @@ export class OutboxStore {
 
   /**
    * Removes delivered events in one statement (one commit for a whole batch, where one per event
-   * made completion half of the relay's commits). Answers the seqs removed: an event `relay` no
+   * made completion half of the relay's commits). Answers how many it removed: an event `relay` no
    * longer held (another relay took it over after its lease ran out) is left alone.
    */
-  async complete(events: readonly ClaimedEvent[], relay: string): Promise<Set<number>> {
-    if (events.length === 0) return new Set();
+  async complete(events: readonly ClaimedEvent[], relay: string): Promise<number> {
+    if (events.length === 0) return 0;
     const seqs = events.map((event) => event.seq);
     const markers = seqs.map((_, index) => `:${index + 2}`).join(', ');
     // In a transaction although it is one statement: on SQLite that is what takes the module's
     // connection in turn (an autocommit statement could land inside another caller's transaction).
     const rows = await inTransaction(this.sql.dataSource, (manager) =>
-      this.sql.rows<Row>(
+      this.sql.rows(
         `DELETE FROM ${this.outbox} WHERE claimed_by = :1 AND seq IN (${markers}) RETURNING seq`,
         [relay, ...seqs],
         manager,
       ),
     );
-    return new Set(rows.map((row) => Number(row.seq)));
+    return rows.length;
   }
 
   /** Records a failed attempt: who got it so far, the error, and when to try again. */
