@@ -19,15 +19,22 @@ export function redisUnavailableReason(): string | undefined {
 export class PrivateRedis {
   private process?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly aclFile?: string,
+  ) {}
 
   /** `redis://127.0.0.1:<port>` */
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
+  /**
+   * @param options.aclFile an ACL file (`--aclfile`): its users, and no others. With the default
+   *   user off, the server counts as up once it answers at all (NOAUTH).
+   */
+  static async start(options: { aclFile?: string } = {}): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), options.aclFile);
     await redis.boot();
     return redis;
   }
@@ -49,14 +56,23 @@ export class PrivateRedis {
 
   private async boot(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    if (this.aclFile) args.push('--aclfile', this.aclFile);
     this.process = spawn('redis-server', args, { stdio: 'ignore' });
     process.once('exit', () => this.process?.kill('SIGKILL'));
     await eventually(
       async () => {
-        const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        // No ready check: its INFO would be refused (NOAUTH) with the default user off.
+        const probe = new Redis(this.url, {
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+          enableReadyCheck: false,
+        });
         try {
           await probe.connect();
-          await probe.ping();
+          await probe.ping().catch((error: Error) => {
+            if (!(this.aclFile && /^NOAUTH\b/.test(error.message))) throw error;
+          });
         } finally {
           probe.disconnect();
         }

@@ -16,6 +16,8 @@ export interface ContractAccess {
    * `apps/monolith/src/` (`seed`), as `npm run arch` names them.
    */
   readonly appParts: readonly string[];
+  /** event pattern → the modules its contract lets subscribe (`[ANY_CALLER]`: any module). */
+  readonly subscribers: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -34,7 +36,10 @@ export function contractAccess(root: string): ContractAccess {
         .map((entry) => entry.name)
         .toSorted()
     : [];
-  return { callers: contractCallers(contracts), appParts };
+  const subscribers = new Map<string, readonly string[]>();
+  for (const contract of contracts.values())
+    for (const entry of contract.values()) if (entry.kind === 'event') subscribers.set(entry.pattern, entry.allowed);
+  return { callers: contractCallers(contracts), appParts, subscribers };
 }
 
 /** A contract the generator cannot turn into a network rule: the manifests are not written. */

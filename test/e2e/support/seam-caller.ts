@@ -16,6 +16,7 @@ export interface SeamCaller {
 export async function seamCallerOf(processes: TopologyProcesses, module: string, as = 'orders'): Promise<SeamCaller> {
   const service = processes.topology.services.find((placement) => placement.module === module);
   if (!service) throw new Error(`${module} is not a service in topology "${processes.topology.name}"`);
+  const redisUser = processes.redisUserOf(as);
   const moduleRef = await Test.createTestingModule({
     imports: [
       SeamTransportModule.forRoot({
@@ -23,6 +24,8 @@ export async function seamCallerOf(processes: TopologyProcesses, module: string,
         endpoints: { [module]: service.address },
         // Signs as `as` would in the system: with the pair keys the run derived for it.
         auth: new EnvelopeAuth({ keys: processes.meshKeysAs(as) }),
+        // And logs in to Redis as `as`'s process does, when the run gave processes users of their own.
+        ...(redisUser && { redis: { ...redisUser, aclIdentities: true } }),
       }),
       SeamTransportModule.forModule(as),
     ],

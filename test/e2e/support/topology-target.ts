@@ -1,8 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatAddress, loadTopology, redact, type Topology } from '@seam/runtime';
-import { ensureBuilt, TopologyProcesses } from '@seam/testing';
+import { ensureBuilt, type RedisUserCredentials, TopologyProcesses } from '@seam/testing';
+import { contractAccess } from '../../../tools/deploy/contract-access.js';
+import { redisAclFile, redisUsersOf } from '../../../tools/deploy/redis-users.js';
+import { REPOSITORY_ROOT } from '../../deploy/support/shipped.js';
 import { PrivateRedis, redisUnavailableReason } from '../../support/redis-server.js';
 import { E2E_ADMIN, E2E_JWT_SECRET } from './e2e-accounts.js';
 import type { Outage, ShopSystem, ShopTarget } from './shop-target.js';
@@ -10,7 +14,10 @@ import type { Outage, ShopSystem, ShopTarget } from './shop-target.js';
 /** A topology running as OS processes, with what the topology-specific checks need. */
 export interface ProcessShopSystem extends ShopSystem {
   readonly processes: TopologyProcesses;
-  /** The private Redis the topology's `redis://` addresses were moved to, if it has any. */
+  /**
+   * The private Redis the topology's `redis://` addresses were moved to, if it has any; with
+   * Redis users, logged in as an administrator of the test's own, for inspection.
+   */
   readonly redisUrl?: string;
 }
 
@@ -21,6 +28,38 @@ export interface TopologyTargetOptions {
    * title): a deviation from the topology must say so where the results are read.
    */
   replicas?: { counts: Record<string, number>; reason: string };
+  /**
+   * Each process logs in to Redis as its own least-privileged ACL user (`redisUsersOf`, as the
+   * deploy tooling makes them), with the default user off: what a deployment does, and what turns
+   * on ACL identities. Without: Redis as installed, envelopes signed one by one.
+   */
+  redisUsers?: boolean;
+}
+
+/** The users of a private Redis for a topology: the processes', and an administrator for the test. */
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const withUser = (url: string, { username, password }: RedisUserCredentials) => {
+  const address = new URL(url);
+  address.username = username;
+  address.password = password;
+  return address.toString();
+};
+
+function redisUsersFor(
+  topology: Topology,
+  dataDir: string,
+): { aclFile: string; users: Record<string, RedisUserCredentials>; admin: RedisUserCredentials } {
+  const users = redisUsersOf(topology, contractAccess(REPOSITORY_ROOT));
+  const passwords = new Map(users.map(({ process }) => [process, randomBytes(24).toString('hex')]));
+  const admin = { username: 'seam-test-admin', password: randomBytes(24).toString('hex') };
+  const aclFile = join(dataDir, 'users.acl');
+  const adminLine = `user ${admin.username} on #${sha256(admin.password)} ~* &* +@all\n`;
+  writeFileSync(aclFile, redisAclFile(users, (process) => passwords.get(process)!) + adminLine, { mode: 0o600 });
+  const credentials = Object.fromEntries(
+    users.map(({ process, subject }) => [process, { username: subject.username, password: passwords.get(process)! }]),
+  );
+  return { aclFile, users: credentials, admin };
 }
 
 /** The module whose service the outage check kills: it is extracted in every split topology. */
@@ -40,7 +79,7 @@ export function topologyTarget(name: string, options: TopologyTargetOptions = {}
     (address) => address?.transport === 'redis',
   );
   return {
-    title: `topology "${name}" as OS processes (${topology.description}), on SQLite files${replicasNote(options.replicas)}`,
+    title: `topology "${name}" as OS processes (${topology.description}), on SQLite files${options.redisUsers ? ', each process its own Redis ACL user' : ''}${replicasNote(options.replicas)}`,
     skipReason: needsRedis ? redisUnavailableReason() : undefined,
     outage: outageOf(topology),
     // Every request crosses processes, and the restart check restarts them all.
@@ -52,13 +91,17 @@ export function topologyTarget(name: string, options: TopologyTargetOptions = {}
       const dataDir = mkdtempSync(join(tmpdir(), `seam-e2e-${name}-`));
       let redis: PrivateRedis | undefined;
       let processes: TopologyProcesses;
+      let redisUrl: string | undefined;
       try {
-        redis = needsRedis ? await PrivateRedis.start() : undefined;
+        const users = needsRedis && options.redisUsers ? redisUsersFor(topology, dataDir) : undefined;
+        redis = needsRedis ? await PrivateRedis.start({ aclFile: users?.aclFile }) : undefined;
+        redisUrl = redis && users ? withUser(redis.url, users.admin) : redis?.url;
         processes = await TopologyProcesses.start({
           topology: name,
           redisUrl: redis?.url,
           env: processEnv(dataDir),
           replicas: options.replicas?.counts,
+          redisUsers: users?.users,
         });
       } catch (error) {
         await redis?.stop();
@@ -67,7 +110,7 @@ export function topologyTarget(name: string, options: TopologyTargetOptions = {}
       }
       return {
         processes,
-        redisUrl: redis?.url,
+        redisUrl,
         get app() {
           return processes.baseUrl;
         },

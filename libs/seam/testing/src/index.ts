@@ -11,6 +11,7 @@ export { ensureBuilt } from './ensure-built.js';
 export { handledCallsAt } from './handled-calls-at.js';
 export {
   builtEntry,
+  type RedisUserCredentials,
   type TopologyProcess,
   TopologyProcesses,
   type TopologyProcessesOptions,

@@ -49,6 +49,18 @@ export interface TopologyProcessesOptions {
    * run. Ignored when `env` sets `SEAM_MESH_KEYS` or `SEAM_INSECURE_TRANSPORT`.
    */
   meshMaster?: Buffer;
+  /**
+   * The Redis ACL user of each process that has one, by process (`monolith` or a service's
+   * module; replicas share theirs): given as `SEAM_REDIS_USERNAME` and `SEAM_REDIS_PASSWORD`,
+   * which turn on ACL identities (docs/security.md). Without: no Redis credentials.
+   */
+  redisUsers?: Readonly<Record<string, RedisUserCredentials>>;
+}
+
+/** What a process logs in to Redis with. */
+export interface RedisUserCredentials {
+  readonly username: string;
+  readonly password: string;
 }
 
 /** One running process of a topology. */
@@ -70,6 +82,7 @@ export interface TopologyProcess {
 export class TopologyProcesses {
   /** The master the processes' mesh keys are derived from (see {@link TopologyProcessesOptions.meshMaster}). */
   meshMaster: Buffer = randomBytes(32);
+  private redisUsers: Readonly<Record<string, RedisUserCredentials>> = {};
 
   private constructor(
     readonly topology: Topology,
@@ -121,6 +134,7 @@ export class TopologyProcesses {
     }
     const run = new TopologyProcesses(topology, [], env, options.readyTimeoutMs ?? 60_000, { ...options.replicas });
     run.meshMaster = options.meshMaster ?? randomBytes(32);
+    run.redisUsers = { ...options.redisUsers };
     await run.startAll();
     return run;
   }
@@ -158,7 +172,7 @@ export class TopologyProcesses {
   async startService(module: string, replica = this.replicas(module).length): Promise<TopologyProcess> {
     const process = await spawnService({
       entry: builtEntry(`${module}-service`),
-      env: { ...this.env, ...this.meshKeysEnv({ kind: 'service', module }), PORT: '0' },
+      env: { ...this.env, ...this.credentialsEnv({ kind: 'service', module }), PORT: '0' },
       readyLine: new RegExp(`${serviceReadyLine(module)}\\b`),
       readyTimeoutMs: this.readyTimeoutMs,
     });
@@ -173,7 +187,7 @@ export class TopologyProcesses {
   private async startMonolith(): Promise<void> {
     const process = await spawnService({
       entry: builtEntry('monolith'),
-      env: { ...this.env, ...this.meshKeysEnv({ kind: 'monolith' }), PORT: '0' },
+      env: { ...this.env, ...this.credentialsEnv({ kind: 'monolith' }), PORT: '0' },
       readyLine: MONOLITH_LISTENING,
       readyTimeoutMs: this.readyTimeoutMs,
     });
@@ -183,6 +197,20 @@ export class TopologyProcesses {
       process,
       url: `http://localhost:${await portPrinted(process, MONOLITH_LISTENING)}`,
     });
+  }
+
+  /** The Redis user of a process (`monolith` or a service's module), when the run gave it one. */
+  redisUserOf(process: string): RedisUserCredentials | undefined {
+    return this.redisUsers[process];
+  }
+
+  /** What one process proves itself with: its mesh keys and, when it has one, its Redis user. */
+  private credentialsEnv(role: ProcessRole): Record<string, string> {
+    const user = this.redisUserOf(role.kind === 'monolith' ? 'monolith' : role.module);
+    return {
+      ...this.meshKeysEnv(role),
+      ...(user && { SEAM_REDIS_USERNAME: user.username, SEAM_REDIS_PASSWORD: user.password }),
+    };
   }
 
   /** The mesh keys of one process, derived from the run's master (none when the env brings its own, or opts out). */

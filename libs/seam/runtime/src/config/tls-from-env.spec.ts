@@ -63,16 +63,17 @@ suite(`transportSecurityFromEnv${haveOpenssl ? '' : ' — skipped: openssl is no
     });
   });
 
-  it('lets ACL users vouch for callers with SEAM_REDIS_ACL_IDENTITIES=1, and not with 0', () => {
+  it('lets ACL users vouch for callers by default with a user of its own, or with SEAM_REDIS_ACL_IDENTITIES=1; not with 0', () => {
     const user = { SEAM_REDIS_USERNAME: 'seam-orders', SEAM_REDIS_PASSWORD: 'pw' };
-    expect(transportSecurityFromEnv({ ...user, SEAM_REDIS_ACL_IDENTITIES: '1' }).redis).toEqual({
-      username: 'seam-orders',
-      password: 'pw',
-      aclIdentities: true,
-    });
-    expect(transportSecurityFromEnv({ ...user, SEAM_REDIS_ACL_IDENTITIES: '0' }).redis).not.toHaveProperty(
-      'aclIdentities',
-    );
+    const vouched = { username: 'seam-orders', password: 'pw', aclIdentities: true };
+    expect(transportSecurityFromEnv(user).redis).toEqual(vouched);
+    expect(transportSecurityFromEnv({ ...user, SEAM_REDIS_ACL_IDENTITIES: ' ' }).redis).toEqual(vouched);
+    expect(transportSecurityFromEnv({ ...user, SEAM_REDIS_ACL_IDENTITIES: '1' }).redis).toEqual(vouched);
+    for (const off of ['0', 'false'])
+      expect(transportSecurityFromEnv({ ...user, SEAM_REDIS_ACL_IDENTITIES: off }).redis).toEqual({
+        username: 'seam-orders',
+        password: 'pw',
+      });
   });
 
   it('reads the Redis CA and ACL user, the password from a file without its newline', () => {
@@ -86,6 +87,7 @@ suite(`transportSecurityFromEnv${haveOpenssl ? '' : ' — skipped: openssl is no
         tls: { ca: readFileSync(file('ca.crt'), 'utf8') },
         username: 'seam-orders',
         password: 'from-a-secret-file',
+        aclIdentities: true,
       },
     });
   });

@@ -29,8 +29,9 @@ const readText: ReadText = (path) => readFileSync(path, 'utf8');
  *   for client certificates: the TLS settings of `rediss://` addresses;
  * - `SEAM_REDIS_USERNAME` with `SEAM_REDIS_PASSWORD` or `SEAM_REDIS_PASSWORD_FILE`: the ACL user
  *   of this service on every Redis connection (overrides credentials in the topology's URLs);
- * - `SEAM_REDIS_ACL_IDENTITIES=1` (with that user): Redis ACL users vouch for callers on the
- *   streams transport instead of a signature per envelope (`SeamRedisSecurity.aclIdentities`).
+ * - `SEAM_REDIS_ACL_IDENTITIES`: whether Redis ACL users vouch for callers on the streams
+ *   transport instead of a signature per envelope (`SeamRedisSecurity.aclIdentities`); default on
+ *   with `SEAM_REDIS_USERNAME`, `0` signs every envelope instead, `1` without a user is refused.
  * Nothing set: plain TCP and the URLs as written.
  *
  * @throws TransportSecurityConfigError naming the variable when a file is missing, unreadable,
@@ -76,7 +77,13 @@ function redisSecurity(env: NodeJS.ProcessEnv, read: ReadText): Pick<SeamTranspo
       'SEAM_REDIS_PASSWORD',
       `(or SEAM_REDIS_PASSWORD_FILE) must be set with SEAM_REDIS_USERNAME`,
     );
-  const aclIdentities = flag(env, 'SEAM_REDIS_ACL_IDENTITIES');
+  // A user of its own per process is what lets Redis vouch for callers, and what a deployment
+  // sets up for it: with one, that is the default (four HMACs per call cost a sequential caller
+  // about a fifth of its calls, docs/security.md). `0` keeps a signature per envelope.
+  const aclIdentities =
+    value(env, 'SEAM_REDIS_ACL_IDENTITIES') === undefined
+      ? username !== undefined
+      : flag(env, 'SEAM_REDIS_ACL_IDENTITIES');
   if (aclIdentities && username === undefined)
     throw new TransportSecurityConfigError(
       'SEAM_REDIS_USERNAME',

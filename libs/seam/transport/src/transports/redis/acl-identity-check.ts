@@ -36,7 +36,7 @@ export async function assertAclVouches(
   const probe = `seam:acl-probe:${randomHex(8)}`;
   if (await mayAppend(commands, probe))
     throw new Error(
-      `Redis ACL identities: user "${username}" may write "${probe}", outside Seam's rules (redisAclFor), so it could write other modules' request streams; give it the rules of redisAclFor`,
+      `Redis ACL identities: user "${username}" may write "${probe}", outside Seam's rules (redisAclFor), so it could write other modules' request streams; give it the rules of redisAclFor, or sign every envelope instead (SEAM_REDIS_ACL_IDENTITIES=0)`,
     );
   // Same address and TLS settings (client certificate included), no user: what a process that
   // reaches Redis but holds no password gets.
@@ -52,7 +52,7 @@ export async function assertAclVouches(
     );
     if (connected && (await mayAppend(anonymous, probe)))
       throw new Error(
-        `Redis ACL identities: a connection without credentials may write "${probe}"; turn the default user off (user default off)`,
+        `Redis ACL identities: a connection without credentials may write "${probe}"; turn the default user off (user default off), or sign every envelope instead (SEAM_REDIS_ACL_IDENTITIES=0)`,
       );
   } finally {
     await closeRedis(anonymous);
