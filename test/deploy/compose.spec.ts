@@ -1,12 +1,21 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { loadTopology, meshAuthFromEnv, overrideName, parseAddress, transportOptionsFor } from '@seam/runtime';
+import {
+  loadTopology,
+  meshAuthFromEnv,
+  overrideName,
+  parseAddress,
+  transportOptionsFor,
+  transportSecurityFromEnv,
+} from '@seam/runtime';
 import { type Endpoint, MeshKeys } from '@seam/transport';
 import { DCLinter } from 'dclint';
 import { parse } from 'yaml';
 import { COMPOSE_MESH_KEYS_DIR, writeComposeMeshKeys } from '../../tools/deploy/compose-mesh-keys.js';
+import { writeComposeRedisUsers } from '../../tools/deploy/compose-redis-users.js';
 import { REPOSITORY_ROOT, repositoryFile, shippedTopology, TOPOLOGY_FILE } from './support/shipped.js';
 
 interface ComposeService {
@@ -15,6 +24,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  command?: string[];
   deploy?: { replicas?: number };
   secrets?: Array<string | { source: string; target?: string }>;
 }
@@ -86,6 +96,7 @@ describe('deploy/compose.yaml', () => {
     const topology = shippedTopology(topologyName);
     const services = compose.services;
     const seam = Object.entries(services).filter(([, service]) => service.environment?.SEAM_APP);
+    const overRedis = topology.services.some(({ address }) => address.transport === 'redis');
 
     it('runs every process of the topology, each as the compose service named after it', () => {
       const expected = [
@@ -147,8 +158,14 @@ describe('deploy/compose.yaml', () => {
         );
         const environment = definition.environment ?? {};
         const own = `mesh-keys-${service}`;
-        // postgres and redis hold no keys; each Seam process exactly its own.
-        expect({ service, mounted }).toEqual({ service, mounted: environment.SEAM_APP ? [own] : [] });
+        // postgres holds no keys; each Seam process exactly its own (and over Redis, its Redis
+        // password); Redis, over Redis, the users' file.
+        const expected = environment.SEAM_APP
+          ? [own, ...(overRedis ? [`redis-password-${service}`] : [])]
+          : service === 'redis' && overRedis
+            ? ['redis-users']
+            : [];
+        expect({ service, mounted }).toEqual({ service, mounted: expected });
         if (!environment.SEAM_APP) continue;
         expect({ service, secret: definition.secrets![0] }).toEqual({ service, secret: own });
         expect({ service, file: environment.SEAM_MESH_KEYS_FILE }).toEqual({ service, file: `${SECRETS_DIR}/${own}` });
@@ -164,7 +181,12 @@ describe('deploy/compose.yaml', () => {
         });
       }
       // No keys file defined for a process that is not there, and no two secrets naming one file.
-      expect(Object.keys(secrets).toSorted()).toEqual(seam.map(([service]) => `mesh-keys-${service}`).toSorted());
+      expect(Object.keys(secrets).toSorted()).toEqual(
+        [
+          ...seam.map(([service]) => `mesh-keys-${service}`),
+          ...(overRedis ? [...seam.map(([service]) => `redis-password-${service}`), 'redis-users'] : []),
+        ].toSorted(),
+      );
       const files = Object.values(secrets).map(({ file }) => file);
       expect(new Set(files).size).toBe(files.length);
     });
@@ -206,6 +228,35 @@ describe('deploy/compose.yaml', () => {
           key: undefined,
         });
       }
+    });
+
+    it('logs each process in to Redis as the user the generator writes (none without Redis), default user off', () => {
+      const dir = join(keysRoot, `${topologyName}-redis`);
+      writeComposeMeshKeys({ dir, topology: topologyName, cwd: REPOSITORY_ROOT, env: {} });
+      const written = writeComposeRedisUsers({ dir, topology: topologyName, cwd: REPOSITORY_ROOT, env: {} });
+      expect(written.processes.toSorted()).toEqual(overRedis ? seam.map(([service]) => service).toSorted() : []);
+      const acl = written.aclFile ? readFileSync(written.aclFile, 'utf8') : '';
+      expect(acl.split('\n')[0]).toBe(overRedis ? 'user default off' : '');
+      // The container's /run/secrets/<name> is the compose secret's file; here, the generated one.
+      const generatedFile = (path: string) => join(dir, basename(compose.secrets?.[basename(path)]?.file ?? 'none'));
+      for (const [service, { environment }] of seam) {
+        const security = transportSecurityFromEnv(environment!, (path) => readFileSync(generatedFile(path), 'utf8'));
+        expect({ service, username: security.redis?.username, vouched: security.redis?.aclIdentities }).toEqual({
+          service,
+          username: overRedis ? `seam-${service}` : undefined,
+          vouched: overRedis ? true : undefined,
+        });
+        const password = security.redis?.password ?? 'none';
+        const hash = createHash('sha256').update(password).digest('hex');
+        expect({ service, inAclFile: acl.includes(`user seam-${service} on #${hash} `) }).toEqual({
+          service,
+          inAclFile: overRedis,
+        });
+      }
+      expect(services.redis!.command?.slice(-2)).toEqual(
+        overRedis ? ['--aclfile', `${SECRETS_DIR}/redis-users`] : ['--appendonly', 'no'],
+      );
+      expect(generatedFile(`${SECRETS_DIR}/redis-users`)).toBe(written.aclFile ?? join(dir, 'none'));
     });
 
     it('runs as many copies as the topology says and listens for HTTP on its httpPort', () => {

@@ -71,15 +71,15 @@ describe('secretKeysOf', () => {
     ]);
   });
 
-  it('gives each process of a Redis topology its own optional Redis user', () => {
+  it('gives each process of a Redis topology its own Redis user, which it needs to start', () => {
     const plan = clusterPlan(shippedTopology('split-redis'));
     const payments = secretKeysOf(
       plan.deployables.find(({ name }) => name === 'payments')!,
       plan,
     );
     expect(payments.filter(({ key }) => key.startsWith('SEAM_REDIS_'))).toEqual([
-      expect.objectContaining({ key: 'SEAM_REDIS_USERNAME', optional: true }),
-      expect.objectContaining({ key: 'SEAM_REDIS_PASSWORD', optional: true }),
+      expect.objectContaining({ key: 'SEAM_REDIS_USERNAME', optional: false }),
+      expect.objectContaining({ key: 'SEAM_REDIS_PASSWORD', optional: false }),
     ]);
     expect(keysOf('split-tcp', 'payments').filter((key) => key.startsWith('SEAM_REDIS_'))).toEqual([]);
   });

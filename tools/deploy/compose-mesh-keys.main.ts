@@ -6,6 +6,7 @@ import {
   ComposeMeshKeysError,
   writeComposeMeshKeys,
 } from './compose-mesh-keys.js';
+import { writeComposeRedisUsers } from './compose-redis-users.js';
 
 /** The user deploy/Dockerfile runs as (`USER 1000:1000`). */
 const IMAGE_UID = 1000;
@@ -26,11 +27,22 @@ if (rest.length > 0 || topology.startsWith('-')) {
       `${master === 'created' ? 'Made a new master' : 'Kept the master'} in ${COMPOSE_MESH_KEYS_DIR}/master (keep it out of the containers);\n` +
         `wrote ${files.length} keys files (0600) for topology ${topology}: ${files.map((file) => file.split('/').at(-1)).join(', ')}\n`,
     );
+    const redis = writeComposeRedisUsers({
+      dir: COMPOSE_MESH_KEYS_DIR,
+      topology,
+      cwd: process.cwd(),
+      env: process.env,
+    });
+    if (redis.aclFile)
+      process.stdout.write(
+        `Redis: a user per process (${redis.processes.join(', ')}); passwords in ${COMPOSE_MESH_KEYS_DIR}/redis-<process>.password (0600, kept), ` +
+          `rules in ${COMPOSE_MESH_KEYS_DIR}/redis-users.acl (hashes only, default user off)\n`,
+      );
     // Compose bind-mounts a file secret with its owner and mode: 0600 files must be the image user's.
     const owner = statSync(files[0]!).uid;
     if (owner !== IMAGE_UID)
       process.stdout.write(
-        `The image runs as uid ${IMAGE_UID} and these files belong to uid ${owner}: on Linux, \`sudo chown ${IMAGE_UID} ${COMPOSE_MESH_KEYS_DIR}/*.json\` before \`docker compose up\`.\n`,
+        `The image runs as uid ${IMAGE_UID} and these files belong to uid ${owner}: on Linux, \`sudo chown ${IMAGE_UID} ${COMPOSE_MESH_KEYS_DIR}/*.json${redis.aclFile ? ` ${COMPOSE_MESH_KEYS_DIR}/*.password` : ''}\` before \`docker compose up\`.\n`,
       );
   } catch (error) {
     if (!(error instanceof ComposeMeshKeysError)) throw error;

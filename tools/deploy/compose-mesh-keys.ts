@@ -82,11 +82,15 @@ function meshKeys(args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
   return stdout;
 }
 
-function writePrivate(file: string, text: string): void {
+/**
+ * Writes `text` to `file` readable by its owner only (`mode`, default 0600): through a temporary
+ * name and a rename, so that the file is never half written nor readable with looser permissions.
+ */
+export function writePrivate(file: string, text: string, mode = 0o600): void {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, text, { mode: 0o600, flag: 'wx' });
-    chmodSync(temporary, 0o600);
+    writeFileSync(temporary, text, { mode, flag: 'wx' });
+    chmodSync(temporary, mode);
     renameSync(temporary, file);
   } finally {
     rmSync(temporary, { force: true });

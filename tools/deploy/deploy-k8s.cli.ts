@@ -1,9 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadTopology, TopologyError } from '@seam/runtime';
+import { loadTopology, type Topology, TopologyError } from '@seam/runtime';
 import { stringify } from 'yaml';
 import {
+  type ClusterPlan,
   clusterPlan,
   DEFAULT_MONOLITH_REPLICAS,
   DEFAULT_REDIS_URL,
@@ -12,6 +13,7 @@ import {
 } from './cluster-plan.js';
 import { contractAccess } from './contract-access.js';
 import { createSecretCommand } from './deployable-secrets.js';
+import { redisAclCommands, redisUsersOf } from './redis-users.js';
 import { type KubernetesObject, kubernetesManifests } from './k8s-manifests.js';
 import { DEFAULT_SCRAPER_NAMESPACE } from './network-policies.js';
 
@@ -72,9 +74,7 @@ export function runDeployK8s(args: readonly string[], io: CliIo): number {
     const topology = loadTopology({ SEAM_TOPOLOGY: options.topology, SEAM_TOPOLOGY_FILE: file });
     const plan = clusterPlan(topology, { redisUrl: options.redisUrl, monolithReplicas: options.monolithReplicas });
     if (options.printSecrets) {
-      io.stdout(
-        `${plan.deployables.map((deployable) => createSecretCommand(deployable, plan, options.namespace)).join('\n')}\n`,
-      );
+      io.stdout(`${secretCommands(topology, plan, options.namespace, io.root ?? REPOSITORY_ROOT).join('\n')}\n`);
       return 0;
     }
     const objects = kubernetesManifests(plan, {
@@ -103,6 +103,23 @@ export function runDeployK8s(args: readonly string[], io: CliIo): number {
     io.stderr(`deploy:k8s: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+}
+
+/**
+ * What `--print-secrets` prints: for a Redis topology first a password file per process and the
+ * Redis users made from them (`redisAclCommands`), then each process's `kubectl create secret`.
+ */
+function secretCommands(topology: Topology, plan: ClusterPlan, namespace: string | undefined, root: string): string[] {
+  const secrets = plan.deployables.map((deployable) => createSecretCommand(deployable, plan, namespace));
+  if (!plan.redis) return secrets;
+  const users = redisUsersOf(topology, contractAccess(root));
+  return [
+    '# A password per process, in the files the Secrets and the Redis users are made from:',
+    ...users.map(({ process }) => `openssl rand -hex 32 | tr -d '\\n' > ${process}.redis-password`),
+    '# Each process its own Redis user (REDIS_ADMIN_URL: an administrator of your Redis), then no default user:',
+    ...redisAclCommands(users),
+    ...secrets,
+  ];
 }
 
 /** Objects as one multi-document YAML stream. */

@@ -1,4 +1,5 @@
 import type { ClusterPlan, Deployable } from './cluster-plan.js';
+import { redisUsernameOf } from './redis-users.js';
 
 /** One key a process reads from its Secret, through `secretKeyRef`. */
 export interface SecretKey {
@@ -27,8 +28,9 @@ export const secretNameOf = (deployable: Pick<Deployable, 'name'>) => `seam-${de
  * - `SEAM_ADMIN_PASSWORD`: the monolith, whose seeder creates the first admin;
  * - `SEAM_MESH_KEYS`: every process of a plan with more than one, which authenticate the envelopes
  *   they send each other with it (each its own keys, as `npm run mesh:keys` derives them);
- * - optional `SEAM_REDIS_USERNAME` and `SEAM_REDIS_PASSWORD`: every process of a plan whose modules
- *   talk through Redis, each its own Redis ACL user.
+ * - `SEAM_REDIS_USERNAME` and `SEAM_REDIS_PASSWORD`: every process of a plan whose modules talk
+ *   through Redis, each its own Redis ACL user (`redisUsersOf`), which lets Redis vouch for its
+ *   calls (ACL identities, the default with a user).
  */
 export function secretKeysOf(deployable: Deployable, plan: Pick<ClusterPlan, 'deployables' | 'redis'>): SecretKey[] {
   const hosts = new Set(deployable.hosts);
@@ -44,8 +46,8 @@ export function secretKeysOf(deployable: Deployable, plan: Pick<ClusterPlan, 'de
   if (deployable.module === undefined) add('SEAM_ADMIN_PASSWORD', 'the seeder creates the first admin with it');
   if (plan.deployables.length > 1) add('SEAM_MESH_KEYS', 'authenticates the envelopes between processes');
   if (plan.redis) {
-    add('SEAM_REDIS_USERNAME', 'its own Redis ACL user', true);
-    add('SEAM_REDIS_PASSWORD', "that user's password", true);
+    add('SEAM_REDIS_USERNAME', 'its own Redis ACL user, which vouches for its calls');
+    add('SEAM_REDIS_PASSWORD', "that user's password");
   }
   return keys;
 }
@@ -66,6 +68,7 @@ export function createSecretCommand(deployable: Deployable, plan: ClusterPlan, n
     JWT_PREVIOUS_SECRET: '"$JWT_PREVIOUS_SECRET"',
     PAYMENTS_CARD_FINGERPRINT_KEY: '"$(openssl rand -base64 32)"',
     SEAM_ADMIN_PASSWORD: '"$(openssl rand -hex 16)"',
+    SEAM_REDIS_USERNAME: redisUsernameOf(deployable.name),
   };
   const lines = [
     `kubectl${namespace ? ` -n ${namespace}` : ''} create secret generic ${secretNameOf(deployable)}`,
@@ -75,7 +78,10 @@ export function createSecretCommand(deployable: Deployable, plan: ClusterPlan, n
         // The mesh keys are a JSON document: read from the file that holds this process's keys.
         secret.key === 'SEAM_MESH_KEYS'
           ? `--from-file=SEAM_MESH_KEYS=${deployable.name}.mesh-keys.json`
-          : `--from-literal=${secret.key}=${placeholder[secret.key] ?? '…'}`,
+          : // The file the Redis user is created from too (redisAclCommands).
+            secret.key === 'SEAM_REDIS_PASSWORD'
+            ? `--from-file=SEAM_REDIS_PASSWORD=${deployable.name}.redis-password`
+            : `--from-literal=${secret.key}=${placeholder[secret.key] ?? '…'}`,
       ),
   ];
   return lines.join(' \\\n  ');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { hostedBy, meshSelf, type ProcessRole, type Topology } from '@seam/runtime';
 import { type RedisAclSubject, type RedisAclUser, redisAclFor } from '@seam/transport';
 import { ANY_CALLER, type ContractAccess } from './contract-access.js';
@@ -86,4 +87,24 @@ export function redisAclFile(users: readonly RedisProcessUser[], passwordOf: (pr
  */
 function aclFileLine({ username, rules }: RedisAclUser): string {
   return ['user', username, ...rules.filter((rule) => rule !== 'reset')].join(' ');
+}
+
+/** A stand-in password: `redisAclFor` needs one to hash; the printed command swaps its hash out. */
+const STAND_IN = 'stand-in-password-never-used';
+
+/**
+ * `redis-cli` commands that create every user of `users` on a running Redis, each password read
+ * by the operator's shell from `<process>.redis-password` (the file its Secret is made from), so
+ * that no password is printed; then the default user is turned off. Printed by `deploy:k8s
+ * --print-secrets` for Redis topologies.
+ */
+export function redisAclCommands(users: readonly RedisProcessUser[]): string[] {
+  const standIn = `#${createHash('sha256').update(STAND_IN).digest('hex')}`;
+  const commands = users.map(({ process, subject }) => {
+    const { username, rules } = redisAclFor({ ...subject, password: STAND_IN });
+    // Single quotes: rules hold `|` and `*`, which a shell would read as a pipe and a glob.
+    const words = rules.map((rule) => (rule === standIn ? `">$(cat ${process}.redis-password)"` : `'${rule}'`));
+    return ['redis-cli -u "$REDIS_ADMIN_URL" ACL SETUSER', username, ...words].join(' ');
+  });
+  return [...commands, 'redis-cli -u "$REDIS_ADMIN_URL" ACL SETUSER default off'];
 }
