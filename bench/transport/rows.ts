@@ -269,7 +269,8 @@ export const ROWS: Row[] = [
   {
     id: 'seam-redis-auth',
     group: 'redis',
-    label: 'Seam Redis (load-balanced streams), validation off, envelopes authenticated (mesh keys)',
+    label:
+      'Seam Redis (load-balanced streams), validation off, a MAC per envelope (mesh keys; a Redis without a user per process)',
     needsRedis: true,
     open: ({ redisAuthUrl }) =>
       remoteSeamSession({ transport: 'redis', url: redisAuthUrl! }, false, benchAuth('bench-caller')),
@@ -278,7 +279,7 @@ export const ROWS: Row[] = [
     id: 'seam-redis-acl',
     group: 'redis',
     label:
-      'Seam Redis (load-balanced streams), validation off, callers vouched for by Redis ACL users (a stream per caller, heartbeats signed)',
+      'Seam Redis (load-balanced streams), validation off, authenticated as deployed: callers vouched for by their Redis ACL users (a stream per caller, heartbeats signed)',
     needsRedis: true,
     open: ({ redisAclUrl }) =>
       remoteSeamSession(

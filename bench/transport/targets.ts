@@ -27,8 +27,20 @@ export function evaluateTargets(rows: Map<string, RowFigures>, median: (values: 
     }
     for (const [seamId, stockId, name, stockName, isTarget] of [
       ['seam-tcp-auth', 'nest-tcp', 'TCP, authenticated', 'TCP (no authentication)', true],
-      ['seam-redis-auth', 'nest-redis', 'Redis, authenticated envelopes', 'Redis (no authentication)', true],
-      ['seam-redis-acl', 'nest-redis', 'Redis, callers vouched for by ACL users', 'Redis (no authentication)', true],
+      [
+        'seam-redis-acl',
+        'nest-redis',
+        'Redis, authenticated (callers vouched for by their ACL users, the default with a Redis user per process)',
+        'Redis (no authentication)',
+        true,
+      ],
+      [
+        'seam-redis-auth',
+        'nest-redis',
+        'Redis with a MAC per envelope (a Redis without a user per process, or SEAM_REDIS_ACL_IDENTITIES=0)',
+        'Redis (no authentication)',
+        false,
+      ],
       ['seam-tcp', 'nest-tcp', 'TCP without authentication', 'TCP', false],
       ['seam-redis', 'nest-redis', 'Redis without authentication', 'Redis', false],
     ] as const) {

@@ -1,63 +1,19 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import {
-  loadTopology,
-  meshAuthFromEnv,
-  overrideName,
-  parseAddress,
-  transportOptionsFor,
-  transportSecurityFromEnv,
-} from '@seam/runtime';
+import { loadTopology, meshAuthFromEnv, overrideName, parseAddress, transportOptionsFor } from '@seam/runtime';
 import { type Endpoint, MeshKeys } from '@seam/transport';
 import { DCLinter } from 'dclint';
-import { parse } from 'yaml';
 import { COMPOSE_MESH_KEYS_DIR, writeComposeMeshKeys } from '../../tools/deploy/compose-mesh-keys.js';
-import { writeComposeRedisUsers } from '../../tools/deploy/compose-redis-users.js';
+import { COMPOSE_FILES as FILES, composeVariants } from './support/compose-files.js';
 import { REPOSITORY_ROOT, repositoryFile, shippedTopology, TOPOLOGY_FILE } from './support/shipped.js';
 
-interface ComposeService {
-  image?: string;
-  build?: { context: string; dockerfile: string };
-  environment?: Record<string, string>;
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
-  command?: string[];
-  deploy?: { replicas?: number };
-  secrets?: Array<string | { source: string; target?: string }>;
-}
-interface ComposeFile {
-  services: Record<string, ComposeService>;
-  secrets?: Record<string, { file?: string; environment?: string }>;
-}
-
-const FILES = { base: 'deploy/compose.yaml', splitRedis: 'deploy/compose.split-redis.yaml' };
 /** Compose's `${VAR:?message}`: required, refused when unset or empty. */
 const REQUIRED = /\$\{(\w+):\?[^}]*\}/;
 const everyRequired = () => new RegExp(REQUIRED.source, 'g');
 
-const read = (path: string): ComposeFile => parse(repositoryFile(path), { merge: true }) as ComposeFile;
-
-/** Compose's merge of several files, for what these use: maps merge key by key, the rest is replaced. */
-function merged(base: unknown, override: unknown): unknown {
-  if (!isMap(base) || !isMap(override)) return override;
-  const result: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) result[key] = key in base ? merged(base[key], value) : value;
-  return result;
-}
-const isMap = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const variants: Array<[string, string, ComposeFile]> = [
-  ['compose.yaml', 'split-tcp', read(FILES.base)],
-  [
-    'compose.yaml + compose.split-redis.yaml',
-    'split-redis',
-    merged(read(FILES.base), read(FILES.splitRedis)) as ComposeFile,
-  ],
-];
+const variants = composeVariants();
 
 /** Where compose mounts a secret given by name (the short syntax, which these files use). */
 const SECRETS_DIR = '/run/secrets';
@@ -230,35 +186,6 @@ describe('deploy/compose.yaml', () => {
       }
     });
 
-    it('logs each process in to Redis as the user the generator writes (none without Redis), default user off', () => {
-      const dir = join(keysRoot, `${topologyName}-redis`);
-      writeComposeMeshKeys({ dir, topology: topologyName, cwd: REPOSITORY_ROOT, env: {} });
-      const written = writeComposeRedisUsers({ dir, topology: topologyName, cwd: REPOSITORY_ROOT, env: {} });
-      expect(written.processes.toSorted()).toEqual(overRedis ? seam.map(([service]) => service).toSorted() : []);
-      const acl = written.aclFile ? readFileSync(written.aclFile, 'utf8') : '';
-      expect(acl.split('\n')[0]).toBe(overRedis ? 'user default off' : '');
-      // The container's /run/secrets/<name> is the compose secret's file; here, the generated one.
-      const generatedFile = (path: string) => join(dir, basename(compose.secrets?.[basename(path)]?.file ?? 'none'));
-      for (const [service, { environment }] of seam) {
-        const security = transportSecurityFromEnv(environment!, (path) => readFileSync(generatedFile(path), 'utf8'));
-        expect({ service, username: security.redis?.username, vouched: security.redis?.aclIdentities }).toEqual({
-          service,
-          username: overRedis ? `seam-${service}` : undefined,
-          vouched: overRedis ? true : undefined,
-        });
-        const password = security.redis?.password ?? 'none';
-        const hash = createHash('sha256').update(password).digest('hex');
-        expect({ service, inAclFile: acl.includes(`user seam-${service} on #${hash} `) }).toEqual({
-          service,
-          inAclFile: overRedis,
-        });
-      }
-      expect(services.redis!.command?.slice(-2)).toEqual(
-        overRedis ? ['--aclfile', `${SECRETS_DIR}/redis-users`] : ['--appendonly', 'no'],
-      );
-      expect(generatedFile(`${SECRETS_DIR}/redis-users`)).toBe(written.aclFile ?? join(dir, 'none'));
-    });
-
     it('runs as many copies as the topology says and listens for HTTP on its httpPort', () => {
       const actual = topology.services.map(({ module }) => [
         module,
@@ -310,7 +237,7 @@ describe('deploy/compose.yaml', () => {
   });
 
   it('commits no secret: every secret is a required variable, and .env.example names each one, empty', () => {
-    const { services } = read(FILES.base);
+    const { services } = variants[0]![2]; // compose.yaml alone
     for (const [name, service] of Object.entries(services)) {
       for (const [key, value] of Object.entries(service.environment ?? {})) {
         if (!/SECRET|PASSWORD|TOKEN|DATABASE_URL/.test(key)) continue;

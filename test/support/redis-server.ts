@@ -68,6 +68,8 @@ export class PrivateRedis {
           retryStrategy: () => null,
           enableReadyCheck: false,
         });
+        // A refused connection before the server listens is expected: reported by connect(), not as an unhandled event.
+        probe.on('error', () => undefined);
         try {
           await probe.connect();
           await probe.ping().catch((error: Error) => {
