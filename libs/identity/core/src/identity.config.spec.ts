@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IdentityConfigError, identityConfigFromEnv } from './identity.config.js';
+import { scryptCostFor } from './infrastructure/password-hasher.js';
 
 const secret = 'k'.repeat(32);
 
@@ -57,6 +58,17 @@ describe('identityConfigFromEnv', () => {
     it('starts with JWT_SECRET, and says it is production', () => {
       expect(identityConfigFromEnv({ ...production, JWT_SECRET: secret }).production).toBe(true);
       expect(identityConfigFromEnv({ NODE_ENV: 'development', JWT_SECRET: secret }).production).toBe(false);
+    });
+
+    it("hashes new passwords at OWASP's scrypt minimum (N=2^17, r=8, p=1), and cheaper outside production", () => {
+      expect(scryptCostFor(identityConfigFromEnv({ ...production, JWT_SECRET: secret }))).toEqual({
+        N: 2 ** 17,
+        r: 8,
+        p: 1,
+      });
+      expect(scryptCostFor(identityConfigFromEnv({ NODE_ENV: 'development', JWT_SECRET: secret })).N).toBeLessThan(
+        2 ** 17,
+      );
     });
   });
 

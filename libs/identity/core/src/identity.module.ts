@@ -6,15 +6,10 @@ import { SeamTransportModule } from '@seam/transport';
 import { GetCustomerActivityController } from './get-customer-activity/get-customer-activity.controller.js';
 import { GetUserController } from './get-user/get-user.controller.js';
 import { GrantRolesController } from './grant-roles/grant-roles.controller.js';
-import { IDENTITY_CONFIG, type IdentityConfig, identityConfigFromEnv } from './identity.config.js';
+import { IDENTITY_CONFIG, identityConfigFromEnv } from './identity.config.js';
 import { identityData } from './identity.data.js';
 import { accessTokensProvider } from './infrastructure/access-tokens.provider.js';
-import {
-  DEVELOPMENT_SCRYPT_COST,
-  PasswordHasher,
-  PRODUCTION_SCRYPT_COST,
-  SCRYPT_COST,
-} from './infrastructure/password-hasher.js';
+import { PasswordHasher, SCRYPT_COST, scryptCostFor } from './infrastructure/password-hasher.js';
 import { SigningKeyRepository } from './infrastructure/signing-key.repository.js';
 import { UserRepository } from './infrastructure/user.repository.js';
 import { LogInController } from './log-in/log-in.controller.js';
@@ -50,7 +45,7 @@ import { VerifyTokenController } from './verify-token/verify-token.controller.js
     {
       provide: SCRYPT_COST,
       inject: [IDENTITY_CONFIG],
-      useFactory: (config: IdentityConfig) => (config.production ? PRODUCTION_SCRYPT_COST : DEVELOPMENT_SCRYPT_COST),
+      useFactory: scryptCostFor,
     },
     PasswordHasher,
     UserRepository,

@@ -23,6 +23,10 @@ export const PRODUCTION_SCRYPT_COST: ScryptCost = Object.freeze({ N: 2 ** 17, r:
  */
 export const DEVELOPMENT_SCRYPT_COST: ScryptCost = Object.freeze({ N: 2 ** 15, r: 8, p: 1 });
 
+/** The cost new hashes use: {@link PRODUCTION_SCRYPT_COST} in production, else {@link DEVELOPMENT_SCRYPT_COST}. */
+export const scryptCostFor = ({ production }: { production: boolean }): ScryptCost =>
+  production ? PRODUCTION_SCRYPT_COST : DEVELOPMENT_SCRYPT_COST;
+
 /** Injection token of the {@link ScryptCost} new hashes use (tests override it with a cheap one). */
 export const SCRYPT_COST = Symbol.for('identity.scrypt-cost');
 
