@@ -85,13 +85,21 @@ export async function startRogueSystem(address: 'tcp' | 'redis'): Promise<RogueS
 
 const REFUSED = /^seam_envelopes_refused_total\{reason="([^"]*)"\} (\d+)$/gm;
 const HANDLED = /^seam_calls_handled_total\{pattern="([^"]*)"\} (\d+)$/gm;
+const DENIED = /^seam_calls_denied_total\{pattern="([^"]*)"\} (\d+)$/gm;
 
-/** What a process's `/metrics` says it refused (by reason) and handled (by pattern), now. */
-export async function securityCounters(
-  url: string,
-): Promise<{ refused: (reason: string) => number; handled: (pattern: string) => number }> {
+/** What a process's `/metrics` says it refused (by reason), handled and denied (by pattern), now. */
+export async function securityCounters(url: string): Promise<{
+  refused: (reason: string) => number;
+  handled: (pattern: string) => number;
+  denied: (pattern: string) => number;
+}> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const refused = new Map([...text.matchAll(REFUSED)].map(([, reason, count]) => [reason!, Number(count)]));
-  const handled = new Map([...text.matchAll(HANDLED)].map(([, pattern, count]) => [pattern!, Number(count)]));
-  return { refused: (reason) => refused.get(reason) ?? 0, handled: (pattern) => handled.get(pattern) ?? 0 };
+  const counts = (sample: RegExp) =>
+    new Map([...text.matchAll(sample)].map(([, label, count]) => [label!, Number(count)]));
+  const [refused, handled, denied] = [counts(REFUSED), counts(HANDLED), counts(DENIED)];
+  return {
+    refused: (reason) => refused.get(reason) ?? 0,
+    handled: (pattern) => handled.get(pattern) ?? 0,
+    denied: (pattern) => denied.get(pattern) ?? 0,
+  };
 }

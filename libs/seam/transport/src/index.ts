@@ -34,7 +34,7 @@ export {
   seamTracer,
   withSpan,
 } from './context/seam-tracer.js';
-export { type HandledCalls, handledCalls } from './transports/server-core/handled-calls.js';
+export { deniedCalls, type HandledCalls, handledCalls } from './transports/server-core/handled-calls.js';
 export * from './module/endpoint.js';
 export * from './module/seam-options.js';
 export * from './module/seam-transport.module.js';

@@ -1,6 +1,6 @@
 import { Counter, Gauge } from 'prom-client';
 import { runningRelays, sagaStateSources } from '@seam/messaging';
-import { authRejections, handledCalls, type TransportRouter } from '@seam/transport';
+import { authRejections, deniedCalls, handledCalls, type TransportRouter } from '@seam/transport';
 import { metricsRegistry } from './registry.js';
 
 /** The routers whose figures `/metrics` reports (each app serving `/metrics` adds its own). */
@@ -108,6 +108,23 @@ family(
         setTotals(
           this,
           handledCalls.snapshot().map(([pattern, handled]) => [{ pattern }, handled] as const),
+        );
+      },
+    }),
+);
+
+family(
+  'seam_calls_denied_total',
+  () =>
+    new Counter({
+      name: 'seam_calls_denied_total',
+      help: 'Requests refused because their contract does not name the caller (PermissionDenied), per pattern, since the process started.',
+      labelNames: ['pattern'],
+      registers: [metricsRegistry],
+      collect() {
+        setTotals(
+          this,
+          deniedCalls.snapshot().map(([pattern, denied]) => [{ pattern }, denied] as const),
         );
       },
     }),

@@ -8,6 +8,7 @@ import {
   event,
   Handle,
   InProcessBus,
+  PermissionDeniedError,
   request,
   SeamClient,
   SeamTransportModule,
@@ -26,6 +27,7 @@ class Note {
 
 const ShelfContract = defineContract('shelf', {
   store: request({ pattern: 'shelf.store-note', callers: ['*'], request: Note, response: Note }),
+  burn: request({ pattern: 'shelf.burn-note', callers: ['archive'], request: Note, response: Note }),
   stored: event({ pattern: 'shelf.note.stored', subscribers: ['*'], payload: Note }),
 });
 
@@ -33,6 +35,11 @@ const ShelfContract = defineContract('shelf', {
 class ShelfController {
   @Handle(ShelfContract.store)
   store(@Payload() note: Note): Note {
+    return note;
+  }
+
+  @Handle(ShelfContract.burn)
+  burn(@Payload() note: Note): Note {
     return note;
   }
 }
@@ -109,6 +116,18 @@ describe('Seam metrics', () => {
       expect(
         find(samplesOf(text, 'seam_call_duration_seconds_sum'), { ...call, outcome: 'ok' })?.value,
       ).toBeGreaterThan(0);
+    });
+
+    it('counts a call the contract does not let its caller make, by pattern, without running its handler', async () => {
+      const seam = app.get(SeamClient);
+      await expect(seam.send(ShelfContract.burn, { text: 'hello' })).rejects.toBeInstanceOf(PermissionDeniedError);
+      await expect(seam.send(ShelfContract.burn, { text: 'again' })).rejects.toBeInstanceOf(PermissionDeniedError);
+      const text = await scrape();
+
+      expect(samplesOf(text, 'seam_calls_denied_total')).toEqual([
+        { labels: { pattern: 'shelf.burn-note' }, value: 2 },
+      ]);
+      expect(find(samplesOf(text, 'seam_calls_handled_total'), { pattern: 'shelf.burn-note' })).toBeUndefined();
     });
 
     it('counts and times each event publication per target transport', async () => {

@@ -10,7 +10,8 @@ import { seamExtrasOf } from '../../door/seam-extras.js';
 import { AUTH_METADATA_KEY, REPLY_AUTH_METADATA_KEY, type VerifiedEnvelope } from '../../auth/envelope-auth.js';
 import { type AuthenticatedLink, refuseUnlinked } from '../../auth/link-auth.js';
 import { toWireError } from '../../door/to-wire-error.js';
-import { DeadlineExceededError } from '../../errors/seam-error.js';
+import { DeadlineExceededError, PermissionDeniedError } from '../../errors/seam-error.js';
+import { deniedCalls } from './handled-calls.js';
 import { unknownPatternError } from '../../errors/wire-errors.js';
 import { type HandlerTable, moduleOfPattern } from './handler-table.js';
 import { type DispatchOptions, isWire, type Reply, RequestExchange } from './request-exchange.js';
@@ -100,6 +101,7 @@ export function prepareRequest(
     assertCallerAllowed(pattern, extras?.owner ?? '', extras?.access, call.caller, data);
     options.checkRequest?.(data);
   } catch (error) {
+    if (error instanceof PermissionDeniedError) deniedCalls.count(pattern);
     reply(toWireError(error).wire);
     return undefined;
   }

@@ -21,3 +21,11 @@ export class HandledCalls {
 
 /** This process's count of handled requests per pattern (see {@link HandledCalls}). */
 export const handledCalls = new HandledCalls();
+
+/**
+ * This process's count of requests its doors refused because the contract does not name the
+ * (authenticated) caller — `PermissionDeniedError` — per pattern, over every transport. Patterns
+ * are the process's own (an unknown one is refused earlier), so the count cannot be made to grow
+ * new series by a caller.
+ */
+export const deniedCalls = new HandledCalls();
