@@ -62,20 +62,20 @@ describe('Unguessable ids on the wire', () => {
   });
 
   const redisSkip = redisUnavailableReason();
-  (redisSkip ? it.skip : it)(
-    `RedisStreamsClient: request ids and reply channels are 128 random bits${redisSkip ? ` (skipped: ${redisSkip})` : ''}`,
-    async () => {
+  const overRedis = redisSkip ? describe.skip : describe;
+  overRedis(`over Redis${redisSkip ? ` (skipped: ${redisSkip})` : ''}`, () => {
+    it('RedisStreamsClient: request ids and reply channels are 128 random bits', async () => {
       const redis = await PrivateRedis.start();
       cleanups.push(() => redis.stop());
-      const REDIS_URL = redis.url;
-      const probe = new Redis(REDIS_URL, { maxRetriesPerRequest: 0 });
+      const url = redis.url;
+      const probe = new Redis(url, { maxRetriesPerRequest: 0 });
       cleanups.push(() => probe.quit());
       const module = `ids-${randomBytes(4).toString('hex')}`;
       const stream = `seam:rq:${module}`;
       const ids: string[] = [];
       const channels = new Set<string>();
       for (let round = 0; round < 3; round++) {
-        const client = new RedisStreamsClient({ url: REDIS_URL });
+        const client = new RedisStreamsClient({ url });
         cleanups.push(() => client.close());
         for (let call = 0; call < 2; call++) {
           client.request({ pattern: `${module}.do-thing`, data: { call }, metadata: METADATA }, () => undefined);
@@ -93,6 +93,6 @@ describe('Unguessable ids on the wire', () => {
       const clientIds = [...channels].map((channel) => channel.replace(/^seam:rp:/, ''));
       expect(clientIds).toHaveLength(3);
       expectUnrelated(clientIds);
-    },
-  );
+    });
+  });
 });
