@@ -46,6 +46,29 @@ describe('TCP link authentication', () => {
     expect(answer.check(forgedAnswer)).toBeUndefined();
   });
 
+  it('links through every step of a key rotation, old and new documents side by side, never across two steps', () => {
+    // The documents of docs/security.md's three steps: k1; k1 and k2 (k1 signs); k2 and k1 (k2
+    // signs); k2. During a roll-out a process of one step meets processes of the step before.
+    const steps = [['k1'], ['k1', 'k2'], ['k2', 'k1'], ['k2']];
+    const links = (client: string[], server: string[]) => {
+      const challenge = newChallenge(hosted);
+      const answer = proveLink(keysOf(['orders'], client), challenge, '');
+      const accepted =
+        answer && acceptLink(keysOf(['payments'], server), hosted, challenge.challenge, answer.proof, '');
+      return accepted !== undefined && answer!.check(accepted.accept)?.admits('orders', 'payments') === true;
+    };
+    for (let step = 1; step < steps.length; step++) {
+      const [before, after] = [steps[step - 1]!, steps[step]!];
+      expect({ before, after, links: [links(before, after), links(after, before)] }).toEqual({
+        before,
+        after,
+        links: [true, true],
+      });
+    }
+    // The old key alone against the new key alone: the rotation is over, k1 is refused.
+    expect([links(['k1'], ['k2']), links(['k2'], ['k1'])]).toEqual([false, false]);
+  });
+
   it('binds a proof to its challenge and to the TLS session', () => {
     const { answer } = handshake(['orders']);
     // The same proof against a new connection's challenge: a replay.
