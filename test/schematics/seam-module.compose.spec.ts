@@ -277,8 +277,20 @@ describe('seam-module schematic: the Compose files', () => {
       expect(base[LIVE_NAME]!.environment.SEAM_MESH_KEYS_FILE).toBe(`/run/secrets/${keys}`);
       const definitions = (parse(files[COMPOSE]!) as { secrets: Record<string, { file: string }> }).secrets;
       expect(definitions[keys]).toEqual({ file: `./mesh-keys/${LIVE_NAME}.json` });
-      const redis = (parse(files[SPLIT_REDIS]!, { merge: true }) as { services: Services }).services;
+      const split = parse(files[SPLIT_REDIS]!, { merge: true }) as {
+        services: Services;
+        secrets: Record<string, { file: string }>;
+      };
+      const redis = split.services;
       expect(redis[LIVE_NAME]!.environment[overrideName(LIVE_NAME)]).toBe('redis://redis:6379');
+      // Over Redis, its own Redis user, with the password file the generator writes for it.
+      const password = `redis-password-${LIVE_NAME}`;
+      expect(redis[LIVE_NAME]!.environment).toMatchObject({
+        SEAM_REDIS_USERNAME: `seam-${LIVE_NAME}`,
+        SEAM_REDIS_PASSWORD_FILE: `/run/secrets/${password}`,
+      });
+      expect((redis[LIVE_NAME] as { secrets?: unknown }).secrets).toEqual([password]);
+      expect(split.secrets[password]).toEqual({ file: `./mesh-keys/${LIVE_NAME}.redis-password` });
     });
 
     it('still pass dclint, as test/deploy/compose.spec.ts runs it', () => {

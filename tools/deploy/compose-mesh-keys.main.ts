@@ -35,14 +35,14 @@ if (rest.length > 0 || topology.startsWith('-')) {
     });
     if (redis.aclFile)
       process.stdout.write(
-        `Redis: a user per process (${redis.processes.join(', ')}); passwords in ${COMPOSE_MESH_KEYS_DIR}/redis-<process>.password (0600, kept), ` +
+        `Redis: a user per process (${redis.processes.join(', ')}); passwords in ${COMPOSE_MESH_KEYS_DIR}/<process>.redis-password (0600, kept), ` +
           `rules in ${COMPOSE_MESH_KEYS_DIR}/redis-users.acl (hashes only, default user off)\n`,
       );
     // Compose bind-mounts a file secret with its owner and mode: 0600 files must be the image user's.
     const owner = statSync(files[0]!).uid;
     if (owner !== IMAGE_UID)
       process.stdout.write(
-        `The image runs as uid ${IMAGE_UID} and these files belong to uid ${owner}: on Linux, \`sudo chown ${IMAGE_UID} ${COMPOSE_MESH_KEYS_DIR}/*.json${redis.aclFile ? ` ${COMPOSE_MESH_KEYS_DIR}/*.password` : ''}\` before \`docker compose up\`.\n`,
+        `The image runs as uid ${IMAGE_UID} and these files belong to uid ${owner}: on Linux, \`sudo chown ${IMAGE_UID} ${COMPOSE_MESH_KEYS_DIR}/*.json${redis.aclFile ? ` ${COMPOSE_MESH_KEYS_DIR}/*.redis-password` : ''}\` before \`docker compose up\`.\n`,
       );
   } catch (error) {
     if (!(error instanceof ComposeMeshKeysError)) throw error;

@@ -9,7 +9,7 @@ import { redisAclFile, redisUsersOf } from './redis-users.js';
 /** The ACL file compose.split-redis.yaml hands redis-server, in the keys folder. */
 export const COMPOSE_REDIS_ACL_FILE = 'redis-users.acl';
 /** The password file of one process, in the keys folder. */
-export const composeRedisPasswordFile = (process: string) => `redis-${process}.password`;
+export const composeRedisPasswordFile = (process: string) => `${process}.redis-password`;
 
 /** What {@link writeComposeRedisUsers} wrote. */
 export interface ComposeRedisUsers {
@@ -22,7 +22,7 @@ export interface ComposeRedisUsers {
 /**
  * Writes the Redis ACL users of a topology's processes for Docker Compose, in the folder of the
  * mesh keys (`dir`, which `writeComposeMeshKeys` made 0700):
- * - `redis-<process>.password` (0600): 32 random bytes in hex, made on the first run, then kept,
+ * - `<process>.redis-password` (0600): 32 random bytes in hex, made on the first run, then kept,
  *   so that running it again leaves running services their passwords;
  * - `redis-users.acl` (0644, rewritten each run): the users `redisUsersOf` derives from the
  *   topology and the contracts, with the SHA-256 of each password and the default user off — what

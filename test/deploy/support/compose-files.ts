@@ -24,11 +24,17 @@ export const COMPOSE_FILES = { base: 'deploy/compose.yaml', splitRedis: 'deploy/
 
 const read = (path: string): ComposeFile => parse(repositoryFile(path), { merge: true }) as ComposeFile;
 
-/** Compose's merge of several files, for what these use: maps merge key by key, the rest is replaced. */
-function merged(base: unknown, override: unknown): unknown {
+/**
+ * Compose's merge of several files, for what these use: maps merge key by key, a service's
+ * `secrets` lists are joined (Compose merges them by source), the rest is replaced.
+ */
+function merged(base: unknown, override: unknown, key?: string): unknown {
+  if (key === 'secrets' && Array.isArray(base) && Array.isArray(override))
+    return [...base, ...override.filter((secret) => !base.includes(secret))];
   if (!isMap(base) || !isMap(override)) return override;
   const result: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) result[key] = key in base ? merged(base[key], value) : value;
+  for (const [name, value] of Object.entries(override))
+    result[name] = name in base ? merged(base[name], value, name) : value;
   return result;
 }
 const isMap = (value: unknown): value is Record<string, unknown> =>

@@ -118,6 +118,8 @@ function addToCompose(text, name, modules, topologies) {
       if (key === 'key') return;
       if (node.value === `${model}-service`) node.value = `${name}-service`;
       else if (node.value === model) node.value = name;
+      // Its Redis user (`SEAM_REDIS_USERNAME`), named as the deploy tooling names it: seam-<module>.
+      else if (node.value === `seam-${model}`) node.value = `seam-${name}`;
       else if (typeof node.value === 'string') node.value = withSecretRenamed(node.value, renames);
     },
   });
