@@ -84,6 +84,30 @@ describe('redisUsersOf', () => {
   });
 });
 
+describe("redisUsersOf and Nest's pub/sub wire format", () => {
+  it('refuses a topology that reaches a module over redis-pubsub://, whose channels the rules do not cover', () => {
+    const document = {
+      modules: ['identity', 'catalog', 'inventory', 'payments', 'orders'],
+      topologies: {
+        pubsub: {
+          description: 'payments over Nest pub/sub',
+          monolith: { address: 'tcp://127.0.0.1:4100' },
+          modules: {
+            identity: 'monolith',
+            catalog: 'monolith',
+            inventory: 'monolith',
+            payments: { service: 'redis-pubsub://127.0.0.1:6379' },
+            orders: 'monolith',
+          },
+        },
+      },
+    };
+    expect(() => redisUsersOf(parseTopology(document, 'pubsub', {}, 'test'), access)).toThrow(
+      /reaches a module over redis-pubsub:\/\/: redisAclFor writes Redis users for the streams transport only/,
+    );
+  });
+});
+
 describe('redisAclFile', () => {
   const users = usersOf('split-redis');
   const password = (process: string) => `a-long-password-of-${process}`;

@@ -29,6 +29,8 @@ export const redisUsernameOf = (process: string) => `seam-${process}`;
  *
  * A process that neither serves nor calls anything over Redis gets no user.
  *
+ * @throws Error for a topology that uses Nest's pub/sub wire format (`redis-pubsub://`), whose
+ *   channels these rules do not cover.
  * @param access what the contracts allow (`contractAccess(root)`).
  */
 export function redisUsersOf(
@@ -39,6 +41,13 @@ export function redisUsersOf(
     { kind: 'monolith' },
     ...topology.services.map(({ module }): ProcessRole => ({ kind: 'service', module })),
   ];
+  const pubsub = [...topology.services.map(({ address }) => address), topology.monolith.address].some(
+    (address) => address?.transport === 'redis' && address.mode === 'pubsub',
+  );
+  if (pubsub)
+    throw new Error(
+      `topology "${topology.name}" reaches a module over redis-pubsub://: redisAclFor writes Redis users for the streams transport only (see docs/security.md, "Left out / limits")`,
+    );
   const overRedis = new Set(
     [
       ...topology.services.filter(({ address }) => address.transport === 'redis').map(({ module }) => module),
