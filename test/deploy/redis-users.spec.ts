@@ -6,6 +6,19 @@ import { redisAclFile, redisUsersOf } from '../../tools/deploy/redis-users.js';
 import { REPOSITORY_ROOT, shippedTopology } from './support/shipped.js';
 
 const access = contractAccess(REPOSITORY_ROOT);
+
+/** A topology of the shipped modules with payments its own service at `payments`, the rest in the monolith at `monolith`. */
+function paymentsExtracted(monolith: string, payments: string) {
+  const modules = ['identity', 'catalog', 'inventory', 'payments', 'orders'];
+  const placements = Object.fromEntries(
+    modules.map((module) => [module, module === 'payments' ? { service: payments } : 'monolith']),
+  );
+  const document = {
+    modules,
+    topologies: { custom: { description: 'payments extracted', monolith: { address: monolith }, modules: placements } },
+  };
+  return parseTopology(document, 'custom', {}, 'test');
+}
 const usersOf = (topology: string) => redisUsersOf(shippedTopology(topology), access);
 
 describe('redisUsersOf', () => {
@@ -60,49 +73,16 @@ describe('redisUsersOf', () => {
   });
 
   it('gives the monolith its modules when it serves them over Redis, and calls nothing it hosts', () => {
-    const document = {
-      modules: ['identity', 'catalog', 'inventory', 'payments', 'orders'],
-      topologies: {
-        'redis-monolith': {
-          description: 'payments extracted; the rest served by the monolith over Redis',
-          monolith: { address: 'redis://127.0.0.1:6379' },
-          modules: {
-            identity: 'monolith',
-            catalog: 'monolith',
-            inventory: 'monolith',
-            payments: { service: 'redis://127.0.0.1:6379' },
-            orders: 'monolith',
-          },
-        },
-      },
-    };
-    const users = redisUsersOf(parseTopology(document, 'redis-monolith', {}, 'test'), access);
-    const monolith = users.find(({ process }) => process === 'monolith')!.subject;
+    const topology = paymentsExtracted('redis://127.0.0.1:6379', 'redis://127.0.0.1:6379');
+    const monolith = redisUsersOf(topology, access).find(({ process }) => process === 'monolith')!.subject;
     expect(monolith.hosts).toEqual(['identity', 'catalog', 'inventory', 'orders']);
     expect(monolith.calls).toEqual(['payments']);
     expect(monolith.speaksAs).toEqual(['identity', 'catalog', 'inventory', 'orders', 'edge', 'seed']);
   });
-});
 
-describe("redisUsersOf and Nest's pub/sub wire format", () => {
   it('refuses a topology that reaches a module over redis-pubsub://, whose channels the rules do not cover', () => {
-    const document = {
-      modules: ['identity', 'catalog', 'inventory', 'payments', 'orders'],
-      topologies: {
-        pubsub: {
-          description: 'payments over Nest pub/sub',
-          monolith: { address: 'tcp://127.0.0.1:4100' },
-          modules: {
-            identity: 'monolith',
-            catalog: 'monolith',
-            inventory: 'monolith',
-            payments: { service: 'redis-pubsub://127.0.0.1:6379' },
-            orders: 'monolith',
-          },
-        },
-      },
-    };
-    expect(() => redisUsersOf(parseTopology(document, 'pubsub', {}, 'test'), access)).toThrow(
+    const topology = paymentsExtracted('tcp://127.0.0.1:4100', 'redis-pubsub://127.0.0.1:6379');
+    expect(() => redisUsersOf(topology, access)).toThrow(
       /reaches a module over redis-pubsub:\/\/: redisAclFor writes Redis users for the streams transport only/,
     );
   });
