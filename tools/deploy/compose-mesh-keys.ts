@@ -83,8 +83,8 @@ function meshKeys(args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * Writes `text` to `file` readable by its owner only (`mode`, default 0600): through a temporary
- * name and a rename, so that the file is never half written nor readable with looser permissions.
+ * Writes `text` to `file` with `mode` (default 0600, its owner only): through a temporary name and
+ * a rename, so that the file is never half written nor readable with looser permissions than `mode`.
  */
 export function writePrivate(file: string, text: string, mode = 0o600): void {
   const temporary = `${file}.${process.pid}.tmp`;

@@ -114,8 +114,9 @@ function secretCommands(topology: Topology, plan: ClusterPlan, namespace: string
   if (!plan.redis) return secrets;
   const users = redisUsersOf(topology, contractAccess(root));
   return [
+    // Every Secret of a Redis plan names its password file, so each deployable gets one.
     '# A password per process, in the files the Secrets and the Redis users are made from:',
-    ...users.map(({ process }) => `openssl rand -hex 32 | tr -d '\\n' > ${process}.redis-password`),
+    ...plan.deployables.map(({ name }) => `openssl rand -hex 32 | tr -d '\\n' > ${name}.redis-password`),
     '# Each process its own Redis user (REDIS_ADMIN_URL: an administrator of your Redis), then no default user:',
     ...redisAclCommands(users),
     ...secrets,

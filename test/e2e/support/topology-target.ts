@@ -36,7 +36,6 @@ export interface TopologyTargetOptions {
   redisUsers?: boolean;
 }
 
-/** The users of a private Redis for a topology: the processes', and an administrator for the test. */
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const withUser = (url: string, { username, password }: RedisUserCredentials) => {
@@ -46,6 +45,7 @@ const withUser = (url: string, { username, password }: RedisUserCredentials) => 
   return address.toString();
 };
 
+/** The users of a private Redis for a topology: the processes', and an administrator for the test. */
 function redisUsersFor(
   topology: Topology,
   dataDir: string,

@@ -1,8 +1,9 @@
 /**
- * How many requests this process has handed to a handler, per pattern, since it started — over
- * every transport it serves (in-process, TCP, Redis). Counted when the handler starts, whatever
- * its outcome; requests answered without running a handler (unknown pattern, deadline already
- * past, refused at the size check) are not counted. Process-wide on purpose: `/metrics` reports
+ * A count of requests per pattern since the process started, over every transport it serves
+ * (in-process, TCP, Redis): {@link handledCalls} counts those handed to a handler, when the
+ * handler starts and whatever its outcome (requests answered without running a handler — unknown
+ * pattern, deadline already past, refused at the size check — are not counted);
+ * {@link deniedCalls} those the allow-list refused. Process-wide on purpose: `/metrics` reports
  * the process, and with several replicas of a module it shows which replica did the work.
  */
 export class HandledCalls {
