@@ -47,6 +47,7 @@ const Shop = defineContract('shop', {
   guarded: request({ pattern: 'shop.guard-item', callers: ANY, request: Item, response: Item }),
   custom: request({ pattern: 'shop.shout-name', callers: ANY, request: Item, response: Item }),
   plain: request({ pattern: 'shop.plain-item', callers: ANY, request: Item, response: Item }),
+  reversed: request({ pattern: 'shop.reverse-args', callers: ANY, request: Item, response: Item }),
 });
 
 const guardRuns = { count: 0 };
@@ -99,6 +100,12 @@ class ShopController {
   plain(item: Item, ...rest: unknown[]): Item {
     // No parameter decorator: Nest passes the validated payload alone.
     return { name: `${item.name}:${rest.length}`, count: item.count };
+  }
+
+  @Handle(Shop.reversed)
+  reversed(@Ctx() context: object, @Payload() item: Item, ...rest: unknown[]): Item {
+    // The context first, the payload second: the order Seam composes must follow the decorators.
+    return { name: `${callContextOf(context).caller}:${item.name}:${rest.length}`, count: item.count };
   }
 
   @Handle(Shop.custom)
@@ -163,6 +170,7 @@ async function answers(app: INestApplication) {
     custom: await outcome(client.send(Shop.custom, { name: 'loud', count: 1 })),
     plain: await outcome(client.send(Shop.plain, { name: 'p', count: 2 })),
     plainInvalid: await outcome(client.send(Shop.plain, { name: 'p', count: 0 })),
+    reversed: await outcome(client.send(Shop.reversed, { name: 'r', count: 4 })),
   };
 }
 
@@ -186,6 +194,7 @@ describe('handlers Seam invokes directly', () => {
       'shop.name-caller',
       'shop.observe-item',
       'shop.plain-item',
+      'shop.reverse-args',
     ]);
   });
 
@@ -204,10 +213,11 @@ describe('handlers Seam invokes directly', () => {
     expect(direct.custom).toEqual({ value: { name: 'LOUD', count: 1 } });
     expect(direct.plain).toEqual({ value: { name: 'p:0', count: 2 } });
     expect(direct.plainInvalid).toMatchObject({ error: { code: 'VALIDATION' } });
+    expect(direct.reversed).toEqual({ value: { name: 'tester:r:0', count: 4 } });
   });
 
   it('keeps Nest pipeline for every handler under a global guard, unless the guard is HTTP-only', async () => {
     expect(fastHandlers(await start({ globalGuard: 'any' })).size).toBe(0);
-    expect(fastHandlers(await start({ globalGuard: 'http-only' })).size).toBe(6);
+    expect(fastHandlers(await start({ globalGuard: 'http-only' })).size).toBe(7);
   });
 });

@@ -62,7 +62,7 @@ export function transportKindOf(client: SeamTransportClient): TransportKind {
 /** A cached meter and what it was made for: it is made again if the route or the meters change. */
 interface CachedMeter {
   transport: SeamTransportClient;
-  meters: SeamMeters | undefined;
+  meters: SeamMeters;
   meter: CallMeter;
 }
 
@@ -76,11 +76,15 @@ export class CallerMeters {
 
   constructor(private readonly caller: string) {}
 
-  /** The meter of `entry` sent through `transport`. */
-  call(entry: RequestEntry, transport: SeamTransportClient): CallMeter {
+  /**
+   * The meter of `entry` sent through `transport`, or `undefined` when no meters are installed
+   * (the call then does not even read the clock to time itself).
+   */
+  call(entry: RequestEntry, transport: SeamTransportClient): CallMeter | undefined {
+    if (!installed) return undefined;
     const cached = this.calls.get(entry);
     if (cached && cached.transport === transport && cached.meters === installed) return cached.meter;
-    const meter = installed ? installed.call(this.labels(entry, transport)) : NO_METER;
+    const meter = installed.call(this.labels(entry, transport));
     this.calls.set(entry, { transport, meters: installed, meter });
     return meter;
   }

@@ -19,6 +19,15 @@ interface Lane {
   deferred?: boolean;
 }
 
+/** A deadline as scheduled: a class, not an object literal (see `OutgoingRequest` for why). */
+class Ticket implements DeadlineTicket {
+  constructor(
+    readonly at: number,
+    public target: Expirable | undefined,
+    readonly lane: Lane,
+  ) {}
+}
+
 /** Above this many dead slots at the front of a lane, the lane is compacted. */
 const COMPACT_AFTER = 1_024;
 
@@ -45,7 +54,7 @@ export class DeadlineScheduler {
   /** Calls `target.expire()` once `ms` milliseconds have passed, unless cancelled before. */
   schedule(ms: number, target: Expirable): DeadlineTicket {
     const lane = ms === this.lastMs ? this.lastLane! : this.laneFor(ms);
-    const ticket: DeadlineTicket = { at: performance.now() + ms, target, lane };
+    const ticket: DeadlineTicket = new Ticket(performance.now() + ms, target, lane);
     lane.slots.push(ticket);
     if (++lane.live === 1) {
       if (lane.timer) lane.timer.ref();

@@ -4,9 +4,9 @@ import { currentCallContext } from '../context/call-scope.js';
 import { seamTracer, withSpan } from '../context/seam-tracer.js';
 import { DeadlineExceededError } from '../errors/seam-error.js';
 import { errorFromWire } from '../errors/wire-errors.js';
-import { CallerMeters, transportKindOf } from './call-meters.js';
+import { type CallMeter, CallerMeters, transportKindOf } from './call-meters.js';
 import { OutgoingCall } from './outgoing-call.js';
-import type { OutgoingPacket, SeamTransportClient } from '../transports/transport-client.js';
+import { type OutgoingPacket, OutgoingRequest, type SeamTransportClient } from '../transports/transport-client.js';
 import type { TransportRouter } from './transport-router.js';
 
 /** Per-call options of {@link SeamClient.send}. */
@@ -82,15 +82,14 @@ export class SeamClient {
         new DeadlineExceededError(`No time left to call "${entry.pattern}"`, { pattern: entry.pattern }),
       );
     }
-    const packet = {
-      pattern: entry.pattern,
-      data: request,
-      metadata: CallContext.outgoing(parent, this.caller, budget),
-      module: entry.module,
-      deadline: 0,
-    };
+    const packet = new OutgoingRequest(
+      entry.pattern,
+      request,
+      CallContext.outgoing(parent, this.caller, budget),
+      entry.module,
+    );
     const transport = this.router.clientFor(entry.module);
-    let meter = this.meters.call(entry, transport);
+    let meter: CallMeter | undefined = this.meters.call(entry, transport);
     const tracer = seamTracer();
     if (tracer) {
       const labels = {

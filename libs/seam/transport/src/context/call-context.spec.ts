@@ -115,6 +115,12 @@ describe('CallContext', () => {
       expect(outgoing['seam-budget-ms']).toBe('1234');
     });
 
+    it('is exactly the three metadata fields, as a wire carries them', () => {
+      const outgoing = CallContext.outgoing(undefined, 'edge', 500);
+      expect(Object.keys(outgoing)).toEqual(['traceparent', 'seam-caller', 'seam-budget-ms']);
+      expect(JSON.parse(JSON.stringify(outgoing))).toEqual({ ...outgoing });
+    });
+
     it('starts a new valid trace without a parent', () => {
       const outgoing = CallContext.outgoing(undefined, 'edge', 500);
       expect(parseTraceparent(outgoing.traceparent)).toBeDefined();
@@ -141,6 +147,14 @@ describe('CallContext', () => {
     it('sanitises the caller', () => {
       expect(CallContext.root({ caller: 'edge', budgetMs: 100 }).caller).toBe('edge');
       expect(CallContext.root({ caller: 'Edge Server', budgetMs: 100 }).caller).toBe(UNKNOWN_CALLER);
+    });
+
+    it('still judges every caller name once it has seen more names than it remembers', () => {
+      const callerOf = (caller: string) => CallContext.root({ caller, budgetMs: 100 }).caller;
+      for (let i = 0; i < 1_000; i++) expect(callerOf(`module-${i}`)).toBe(`module-${i}`);
+      expect(callerOf('module-1000')).toBe('module-1000');
+      expect(callerOf('Module-1000')).toBe(UNKNOWN_CALLER);
+      expect(callerOf(`m${'x'.repeat(63)}`)).toBe(UNKNOWN_CALLER);
     });
   });
 

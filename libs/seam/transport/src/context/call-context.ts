@@ -124,12 +124,38 @@ export class CallContext {
     const traceparent = parent
       ? `00-${parent.trace.traceId}-${randomHex(8)}-${parent.trace.flags}`
       : `00-${randomHex(16)}-${randomHex(8)}-01`;
-    return { traceparent, 'seam-caller': caller, 'seam-budget-ms': String(Math.floor(budgetMs)) };
+    return new OutgoingMetadata(traceparent, caller, String(Math.floor(budgetMs)));
   }
 }
 
+/** The metadata of an outgoing call: a class, not an object literal (see `OutgoingRequest` for why). */
+class OutgoingMetadata implements CallMetadata {
+  [key: string]: string;
+  traceparent: string;
+  'seam-caller': string;
+  'seam-budget-ms': string;
+
+  constructor(traceparent: string, caller: string, budgetMs: string) {
+    this.traceparent = traceparent;
+    this['seam-caller'] = caller;
+    this['seam-budget-ms'] = budgetMs;
+  }
+}
+
+/**
+ * Caller names already found valid. A process hears from a handful of modules, so a set lookup
+ * (the string's hash is cached) replaces the regular expression on almost every call; the set is
+ * bounded, so names a hostile peer makes up cannot grow it.
+ */
+const validCallers = new Set<string>();
+const MAX_REMEMBERED_CALLERS = 256;
+
 function sanitizeCaller(value: unknown): string {
-  return typeof value === 'string' && CALLER_NAME.test(value) ? value : UNKNOWN_CALLER;
+  if (typeof value !== 'string') return UNKNOWN_CALLER;
+  if (validCallers.has(value)) return value;
+  if (!CALLER_NAME.test(value)) return UNKNOWN_CALLER;
+  if (validCallers.size < MAX_REMEMBERED_CALLERS) validCallers.add(value);
+  return value;
 }
 
 function sanitizeBudget(value: unknown, fallback: number): number {

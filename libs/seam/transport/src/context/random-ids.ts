@@ -5,6 +5,8 @@ import { randomFillSync } from 'node:crypto';
 // at tens of nanoseconds instead of a syscall and an encoding per id.
 const POOL_BYTES = 16 * 1024;
 let pool = '';
+/** The all-zero id of each length asked for, by length. */
+const zeros: string[] = [];
 let offset = 0;
 
 /** `bytes` cryptographically random bytes as lowercase hex; never all zeros (W3C forbids it). */
@@ -16,5 +18,7 @@ export function randomHex(bytes: number): string {
   }
   const hex = pool.slice(offset, offset + length);
   offset += length;
-  return /[^0]/.test(hex) ? hex : randomHex(bytes);
+  // An all-zero id (one in 2^64 for a span id) is drawn again; comparing with the zeros of its
+  // length costs a character, a regular expression ~40 ns.
+  return hex === (zeros[length] ??= '0'.repeat(length)) ? randomHex(bytes) : hex;
 }

@@ -65,12 +65,15 @@ export function seamTracer(): SeamTracer | undefined {
   return installed;
 }
 
-/** A meter that also ends `span` (a client call's span rides on its meter). */
-export function withSpan(meter: CallMeter, span: SeamSpan | undefined): CallMeter {
+/**
+ * A meter that also ends `span` (a client call's span rides on its meter); `meter` may be absent
+ * (no meters installed).
+ */
+export function withSpan(meter: CallMeter | undefined, span: SeamSpan | undefined): CallMeter | undefined {
   if (!span) return meter;
   return {
     settled(outcome, seconds) {
-      meter.settled(outcome, seconds);
+      meter?.settled(outcome, seconds);
       span.settled(outcome, seconds);
     },
   };

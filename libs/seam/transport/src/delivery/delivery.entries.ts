@@ -66,7 +66,8 @@ export function subscriptionsEntry(module: string): RequestEntry<Record<string, 
 /** The reserved request a pattern names, if it is one: its module and kind. */
 export function reservedRequest(pattern: string): { module: string; kind: 'deliver' | 'subscriptions' } | undefined {
   const dot = pattern.indexOf('.');
-  if (dot <= 0) return undefined;
+  // Contract entries cannot contain "$": most calls are answered without cutting the pattern.
+  if (dot <= 0 || pattern.charCodeAt(dot + 1) !== 36) return undefined;
   const suffix = pattern.slice(dot + 1);
   if (suffix === DELIVER) return { module: pattern.slice(0, dot), kind: 'deliver' };
   if (suffix === SUBSCRIPTIONS) return { module: pattern.slice(0, dot), kind: 'subscriptions' };

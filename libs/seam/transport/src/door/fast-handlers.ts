@@ -90,12 +90,11 @@ function directHandler(
   // Without parameter decorators Nest passes the payload alone, as its first argument.
   const order = argumentOrder(params ?? { [`${PAYLOAD_PARAM}:0`]: { index: 0 } });
   if (!order) return undefined;
+  const invoke = invoker(instance, method, order);
   const handler = ((data: unknown, context: object) => {
     try {
       const payload = dto ? validatePayload(dto as DtoClass, data) : data;
-      // Positions no parameter decorator names get null, as Nest gives them.
-      const args = Array.from(order, (kind) => (kind === 'payload' ? payload : kind === 'context' ? context : null));
-      const result = method.apply(instance, args);
+      const result = invoke(payload, context);
       return result instanceof Promise
         ? result.catch((error: unknown) => Promise.reject(handlerFailure(error, context)))
         : Promise.resolve(result);
@@ -104,6 +103,30 @@ function directHandler(
     }
   }) as MessageHandler;
   return handler;
+}
+
+/**
+ * Calls `method` with its arguments in `order`: the two shapes every contract handler has
+ * (the payload alone; payload and context) directly, any other through an argument list built
+ * per call. Positions no parameter decorator names get null, as Nest gives them.
+ */
+function invoker(
+  instance: object,
+  method: (...args: unknown[]) => unknown,
+  order: ReadonlyArray<'payload' | 'context' | undefined>,
+): (payload: unknown, context: object) => unknown {
+  if (order.length <= 1 && order[0] !== 'context') {
+    return order.length === 0 ? () => method.call(instance) : (payload) => method.call(instance, payload);
+  }
+  if (order.length === 2 && order[0] === 'payload' && order[1] === 'context') {
+    return (payload, context) => method.call(instance, payload, context);
+  }
+  const positions = Array.from(order);
+  return (payload, context) =>
+    method.apply(
+      instance,
+      positions.map((kind) => (kind === 'payload' ? payload : kind === 'context' ? context : null)),
+    );
 }
 
 /** What each argument position receives, or `undefined` for a parameter Seam does not compose. */

@@ -16,23 +16,43 @@ export interface ForbiddenKeyScan {
  */
 export function findForbiddenKeys(value: unknown): ForbiddenKeyScan {
   const scan: ForbiddenKeyScan = { paths: [], tooDeep: false };
-  walk(value, '', 0, scan);
+  walk(value, [], scan);
   return scan;
 }
 
-function walk(value: unknown, path: string, depth: number, scan: ForbiddenKeyScan): void {
+/**
+ * `trail` holds the keys and indexes leading to `value`. A path is spelled out only for a
+ * forbidden key: building one per visited key would cost a string per field of every payload
+ * that reaches a door, which almost never holds one.
+ */
+function walk(value: unknown, trail: Array<string | number>, scan: ForbiddenKeyScan): void {
   if (typeof value !== 'object' || value === null) return;
-  if (depth >= MAX_PAYLOAD_DEPTH) {
+  if (trail.length >= MAX_PAYLOAD_DEPTH) {
     scan.tooDeep = true;
     return;
   }
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) walk(value[i], `${path}[${i}]`, depth + 1, scan);
+    for (let i = 0; i < value.length; i++) {
+      trail.push(i);
+      walk(value[i], trail, scan);
+      trail.pop();
+    }
     return;
   }
   for (const key of Object.keys(value)) {
-    const childPath = path ? `${path}.${key}` : key;
-    if (FORBIDDEN.has(key)) scan.paths.push(childPath);
-    else walk((value as Record<string, unknown>)[key], childPath, depth + 1, scan);
+    trail.push(key);
+    if (FORBIDDEN.has(key)) scan.paths.push(pathOf(trail));
+    else walk((value as Record<string, unknown>)[key], trail, scan);
+    trail.pop();
   }
+}
+
+/** `lines[0].__proto__` for the trail `lines`, `0`, `__proto__`. */
+function pathOf(trail: ReadonlyArray<string | number>): string {
+  let path = '';
+  for (const step of trail) {
+    if (typeof step === 'number') path += `[${step}]`;
+    else path = path ? `${path}.${step}` : step;
+  }
+  return path;
 }

@@ -6,6 +6,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { moduleOfPattern } from '../server-core/handler-table.js';
 import type { OutgoingPacket, ReplyCallback, SeamTransportClient } from '../transport-client.js';
 import { defaultInProcessBus, type InProcessBus } from './in-process.bus.js';
+import type { InProcessPacket } from './in-process.server.js';
 
 /** Options of {@link InProcessClient}. */
 export interface InProcessClientOptions {
@@ -46,7 +47,7 @@ export class InProcessClient extends ClientProxy implements SeamTransportClient 
       return failLater(reply, new UnavailableError(`Module "${module}" does not run in this process`, { module }));
     }
     return server.receiveRequest(
-      { pattern: packet.pattern, data, metadata: packet.metadata, deadline: packet.deadline },
+      new InProcessRequest(packet.pattern, data, packet.metadata, packet.deadline),
       reply,
       this.counter,
     );
@@ -81,6 +82,16 @@ export class InProcessClient extends ClientProxy implements SeamTransportClient 
       server.receiveEvent({ pattern: packet.pattern, data, metadata: (packet.metadata ?? {}) as CallMetadata });
     }
   }
+}
+
+/** What the server receives: the caller's packet with its private copy of the payload (a class: see `OutgoingRequest`). */
+class InProcessRequest implements InProcessPacket {
+  constructor(
+    readonly pattern: string,
+    readonly data: unknown,
+    readonly metadata: CallMetadata,
+    readonly deadline: number | undefined,
+  ) {}
 }
 
 function failLater(reply: ReplyCallback, error: SeamError): () => void {

@@ -156,7 +156,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
 
   /** @internal The exchange answering `packet`, or `undefined` after replying at once. */
   prepare(packet: InProcessPacket, reply: Reply): RequestExchange | undefined {
-    const context = new InProcessContext([packet.pattern, packet.metadata]);
+    const context = new InProcessContext(packet.pattern, packet.metadata);
     const call =
       packet.deadline === undefined
         ? CallContext.fromMetadata(packet.metadata, DEFAULT_BUDGET_MS)
@@ -168,7 +168,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   receiveEvent(packet: InProcessPacket): void {
     if (this.table.subscriptions(packet.pattern).length === 0) return;
     queueMicrotask(() => {
-      const context = new InProcessContext([packet.pattern, packet.metadata]);
+      const context = new InProcessContext(packet.pattern, packet.metadata);
       const call = CallContext.fromMetadata(packet.metadata, DEFAULT_BUDGET_MS);
       dispatchEvent(this.table, packet.pattern, packet.data, context, call, this.intake, this.dispatch, (payload) =>
         copyAsJson(payload, Infinity),
