@@ -16,8 +16,8 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-/** What every process of every topology gets. */
-const COMMON_ENV = {
+/** What every process of every topology gets (and `bench:adapters`' edges). */
+export const COMMON_ENV = {
   // One key for every process: services verify the tokens the monolith's identity signs.
   JWT_SECRET: 'seam-topology-benchmark-signing-key-0123456789',
   SEAM_ADMIN_EMAIL: BENCH_ADMIN.email,
