@@ -2,12 +2,46 @@
 // decorator metadata, ES module output, node_modules and Node built-ins left external, and the
 // tsconfig path aliases (@seam/*, @contracts/*, @modules/*) bundled in. What it adds: every app
 // lands in dist/apps/<app>/, one file per entry, so that each app is `dist/apps/<app>/main.js`
-// and the monolith's commands sit beside it (migrate.js, data-move.js, dead-letters.js).
+// and the monolith's commands sit beside it (migrate.js, data-move.js, dead-letters.js); and the
+// code is compiled as the tests and tsconfig.json compile it (see withProjectSwcOptions).
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Entries besides main.ts, per app: the monolith's one-shot commands. */
 const EXTRA_ENTRIES = { monolith: ['migrate', 'data-move', 'dead-letters'] };
+
+/**
+ * The CLI's swc-loader compiles for ES2021 with class fields defined (`Object.defineProperty` for
+ * every field of every instance, through a helper), while tsconfig.json, jest and the SWC loader
+ * that runs sources (spawned test processes, benchmarks) compile for ES2023 with fields assigned (`useDefineForClassFields:
+ * false`). So the build shipped other semantics than the ones tested, and paid a helper call per
+ * field per object: the built monolith's read cost ~15% more CPU than the same code run from source
+ * (bench:adapters and bench:topology, 2026-12-05). Here the build gets the project's options.
+ */
+function withProjectSwcOptions(rules) {
+  return rules.map((rule) => {
+    if (!Array.isArray(rule.use)) return rule;
+    return {
+      ...rule,
+      use: rule.use.map((use) => {
+        if (use?.loader !== 'builtin:swc-loader') return use;
+        const { jsc = {} } = use.options ?? {};
+        return {
+          ...use,
+          options: {
+            ...use.options,
+            jsc: {
+              ...jsc,
+              target: 'es2023',
+              keepClassNames: true,
+              transform: { ...jsc.transform, useDefineForClassFields: false },
+            },
+          },
+        };
+      }),
+    };
+  });
+}
 
 export default function seamRspackConfig(defaults) {
   const sourceRoot = dirname(resolve(defaults.entry));
@@ -22,6 +56,7 @@ export default function seamRspackConfig(defaults) {
   }
   return {
     entry,
+    module: { ...defaults.module, rules: withProjectSwcOptions(defaults.module.rules) },
     output: { ...defaults.output, path: resolve('dist/apps', app), filename: '[name].js', clean: true },
     // Unminified, so that class names (TypeORM migration names, Nest provider tokens) survive.
     optimization: { ...defaults.optimization, minimize: false },
