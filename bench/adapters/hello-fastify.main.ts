@@ -4,21 +4,10 @@
  * Listens on PORT (0: any) and prints `Listening on http://localhost:<port>`.
  */
 import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AddressInfo } from 'node:net';
-
-@Controller()
-class HelloController {
-  @Get('hello')
-  hello(): { hello: string } {
-    return { hello: 'world' };
-  }
-}
-
-@Module({ controllers: [HelloController] })
-class HelloModule {}
+import { HelloModule } from '../topology/hello.module.js';
 
 const app = await NestFactory.create<NestFastifyApplication>(HelloModule, new FastifyAdapter(), { logger: false });
 app.enableShutdownHooks();

@@ -5,21 +5,10 @@
  * `TopologyProcesses` waits for from the monolith.
  */
 import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
-
-@Controller()
-class HelloController {
-  @Get('hello')
-  hello(): { hello: string } {
-    return { hello: 'world' };
-  }
-}
-
-@Module({ controllers: [HelloController] })
-class HelloModule {}
+import { HelloModule } from './hello.module.js';
 
 const app = await NestFactory.create<NestExpressApplication>(HelloModule, { logger: false });
 app.enableShutdownHooks();
