@@ -9,6 +9,7 @@ type InProcessContextArgs = [pattern: string, metadata: unknown];
  * generation (see `OutgoingRequest`).
  */
 export class InProcessContext extends BaseRpcContext<InProcessContextArgs> {
+  /** @param pattern the pattern of the call @param metadata the metadata its caller attached */
   constructor(
     private readonly pattern: string,
     private readonly metadata: unknown,
