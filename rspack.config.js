@@ -4,7 +4,7 @@
 // lands in dist/apps/<app>/, one file per entry, so that each app is `dist/apps/<app>/main.js`
 // and the monolith's commands sit beside it (migrate.js, data-move.js, dead-letters.js); and the
 // code is compiled as the tests and tsconfig.json compile it (see withProjectSwcOptions).
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Entries besides main.ts, per app: the monolith's one-shot commands. */
@@ -12,35 +12,18 @@ const EXTRA_ENTRIES = { monolith: ['migrate', 'data-move', 'dead-letters'] };
 
 /**
  * The CLI's swc-loader compiles for ES2021 with class fields defined (`Object.defineProperty` for
- * every field of every instance, through a helper), while tsconfig.json, jest and the SWC loader
- * that runs sources (spawned test processes, benchmarks) compile for ES2023 with fields assigned (`useDefineForClassFields:
- * false`). So the build shipped other semantics than the ones tested, and paid a helper call per
- * field per object: the built monolith's read cost ~15% more CPU than the same code run from source
- * (bench:adapters and bench:topology, 2026-12-05). Here the build gets the project's options.
+ * every field of every instance, through a helper), while .swcrc — what tsconfig.json, jest and
+ * the SWC loader that runs sources also say — compiles for ES2023 with fields assigned. So the
+ * build shipped other semantics than the ones tested, and paid a helper call per field per object:
+ * the built monolith's read cost ~15% more CPU than the same code run from source (bench:adapters
+ * and bench:topology, 2026-12-05). Here the loader gets .swcrc's compiler options.
  */
+const PROJECT_JSC = JSON.parse(readFileSync(new URL('.swcrc', import.meta.url), 'utf8')).jsc;
+
 function withProjectSwcOptions(rules) {
-  return rules.map((rule) => {
-    if (!Array.isArray(rule.use)) return rule;
-    return {
-      ...rule,
-      use: rule.use.map((use) => {
-        if (use?.loader !== 'builtin:swc-loader') return use;
-        const { jsc = {} } = use.options ?? {};
-        return {
-          ...use,
-          options: {
-            ...use.options,
-            jsc: {
-              ...jsc,
-              target: 'es2023',
-              keepClassNames: true,
-              transform: { ...jsc.transform, useDefineForClassFields: false },
-            },
-          },
-        };
-      }),
-    };
-  });
+  const project = (use) =>
+    use?.loader === 'builtin:swc-loader' ? { ...use, options: { ...use.options, jsc: PROJECT_JSC } } : use;
+  return rules.map((rule) => (Array.isArray(rule.use) ? { ...rule, use: rule.use.map(project) } : rule));
 }
 
 export default function seamRspackConfig(defaults) {

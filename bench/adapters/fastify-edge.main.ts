@@ -17,16 +17,14 @@
 import 'reflect-metadata';
 import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { httpMetrics, startLogging } from '@seam/runtime';
+import { startLogging } from '@seam/runtime';
 import { startSeamServers } from '@seam/transport';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from '../../apps/monolith/src/app.module.js';
+import { edgeMiddlewares } from '../../apps/monolith/src/bootstrap/configure-app.js';
 import { planMonolith } from '../../apps/monolith/src/bootstrap/monolith-topology.js';
-import { HttpDrain } from '../../apps/monolith/src/edge/lifecycle/http-drain.js';
 import { ProblemDetailsFilter } from '../../apps/monolith/src/edge/problems/problem-details.filter.js';
 import { RouteTable } from '../../apps/monolith/src/edge/problems/route-table.js';
-import { noStoreOnCredentials } from '../../apps/monolith/src/edge/security/no-store.middleware.js';
-import { securityHeaders } from '../../apps/monolith/src/edge/security/security-headers.js';
 
 /** The Express edge's JSON body limit (`JSON_BODY_LIMIT`, 100 kB), in bytes. */
 const BODY_LIMIT_BYTES = 100 * 1024;
@@ -38,10 +36,7 @@ const app = await NestFactory.create<NestFastifyApplication>(
   { abortOnError: false, logger: nestLogger },
 );
 app.enableShutdownHooks();
-app.use(httpMetrics());
-app.use(securityHeaders());
-app.use(noStoreOnCredentials);
-app.use(app.get(HttpDrain).middleware);
+for (const middleware of edgeMiddlewares(app)) app.use(middleware);
 app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost), app.get(RouteTable)));
 await startSeamServers(app);
 await app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');

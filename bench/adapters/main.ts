@@ -35,9 +35,9 @@ const FINDINGS = [
   '(the module middlewares run before Fastify parses the body, so the forbidden-key check sees none, and',
   'the metrics middleware finds no Express route to label). Porting the edge means re-doing what it',
   "takes from Express — the problem answers (the filter writes to Express's response), the JSON body",
-  'parser and its 413/415 problems, `trust proxy`, route labels for',
-  'metrics and traces, body checks that run after parsing, Swagger assets — and proving it again with the',
-  'e2e and hostile suites, for 5–10% of a request. The edge stays on Express; the Fastify edge stays here,',
+  'parser and its 413/415 problems, `trust proxy`, route labels for metrics and traces, body checks that',
+  'run after parsing, Swagger assets — and proving it again with the e2e and hostile suites, for 5–10% of',
+  'a request. The edge stays on Express; the Fastify edge stays here,',
   'so that the choice can be measured again (`test/bench/adapter-edges.int-spec.ts` checks that both',
   'edges answer the measured flows alike).',
 ];

@@ -40,11 +40,11 @@ export class OutgoingCall implements Expirable {
     this.settled = true;
     if (this.ticket) this.deadlines.cancel(this.ticket);
     if (error === undefined) {
-      if (this.meter) this.meter.settled('ok', (performance.now() - this.startedAt) / 1000);
+      this.meter?.settled('ok', (performance.now() - this.startedAt) / 1000);
       this.resolve(response);
     } else {
       const failure = errorFromWire(error);
-      if (this.meter) this.meter.settled(failure.code, (performance.now() - this.startedAt) / 1000);
+      this.meter?.settled(failure.code, (performance.now() - this.startedAt) / 1000);
       this.reject(failure);
     }
   };
