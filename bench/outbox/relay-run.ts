@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RelayOptions } from '@seam/messaging';
+import type { InboxOptions, RelayOptions } from '@seam/messaging';
 import type { DatabaseConfig } from '@seam/persistence';
 import { LedgerService, startNode, tallyBehaviour } from '../../test/messaging/fixtures/ledger.fixture.js';
 
@@ -15,6 +15,8 @@ export interface OutboxRunOptions {
   aggregates: number;
   /** Relay options other than the defaults (to see what tuning changes). */
   relay?: Partial<RelayOptions>;
+  /** The subscriber's inbox options other than the defaults. */
+  inbox?: Partial<InboxOptions>;
 }
 
 /** The figures of one mode on one database. */
@@ -46,7 +48,7 @@ export interface DatabaseFigures {
  * and removed it from the outbox.
  */
 export async function measureDatabase(database: DatabaseConfig, options: OutboxRunOptions): Promise<DatabaseFigures> {
-  const app = await startNode({ hosted: ['ledger', 'tally'], database, relay: options.relay });
+  const app = await startNode({ hosted: ['ledger', 'tally'], database, relay: options.relay, inbox: options.inbox });
   try {
     const ledger = app.get(LedgerService);
     // A warm-up: the first transactions and deliveries pay for compiling the code paths.

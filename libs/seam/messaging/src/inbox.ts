@@ -1,18 +1,72 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager } from 'typeorm';
-import { inTransaction } from '@seam/persistence';
+import { captureTransactionScope, inTransaction } from '@seam/persistence';
 import { MESSAGING_TABLES } from './messaging.tables.js';
 import type { Sql } from './sql.js';
 
+/** How an {@link Inbox} groups the events it applies. */
+export interface InboxOptions {
+  /**
+   * Most events applied in one transaction when several arrive at once (a relay delivers a
+   * claimed batch together); 1 gives every event its own transaction.
+   */
+  maxGroupSize: number;
+  /**
+   * On PostgreSQL, how long a grouped transaction waits for a row lock, in ms, before it gives up
+   * and its events are applied one by one (see {@link Inbox.once}).
+   */
+  groupLockTimeoutMs: number;
+}
+
+/** Defaults: groups of up to 16 events; a group waits at most 100 ms for a lock. */
+export const DEFAULT_INBOX_OPTIONS: InboxOptions = { maxGroupSize: 16, groupLockTimeoutMs: 100 };
+
 /**
- * A module's idempotent inbox. A consumer calls {@link Inbox.firstTime} in the transaction that
- * applies an event's effect: the `(consumer, event id)` row commits with the effect, so an event
- * delivered twice (a relay retried after a lost acknowledgement) is applied once.
+ * The defaults overridden by `overrides`, checked.
+ *
+ * @throws RangeError naming an option that is not a positive integer.
+ */
+export function inboxOptions(overrides: Partial<InboxOptions> = {}): InboxOptions {
+  const options = { ...DEFAULT_INBOX_OPTIONS, ...overrides };
+  for (const [name, value] of Object.entries(options)) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new RangeError(`Inbox option ${name} must be a positive integer, got ${value}`);
+  }
+  return options;
+}
+
+type Effect = (manager: EntityManager) => Promise<void>;
+
+/** A call of {@link Inbox.once} waiting for its group. */
+interface Waiting {
+  consumer: string;
+  eventId: string;
+  effect: Effect;
+  /** Runs code in the caller's async context: its trace, its deadline, its logging fields. */
+  inCallerContext: <T>(work: () => T) => T;
+  resolve(applied: boolean): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * A module's idempotent inbox. A consumer applies an event through {@link Inbox.once} (or calls
+ * {@link Inbox.firstTime} in its own transaction): the `(consumer, event id)` row commits with the
+ * effect, so an event delivered twice (a relay retried after a lost acknowledgement) is applied once.
  */
 export class Inbox {
   private readonly table: string;
+  private readonly options: InboxOptions;
+  private waiting: Waiting[] = [];
+  /** Runs code outside every caller's context: a group belongs to none of them. */
+  private readonly detached = AsyncLocalStorage.snapshot();
 
-  constructor(private readonly sql: Sql) {
+  /** @throws RangeError when an option is not a positive integer. */
+  constructor(
+    private readonly sql: Sql,
+    options: Partial<InboxOptions> = {},
+  ) {
     this.table = sql.table(MESSAGING_TABLES.inbox);
+    this.options = inboxOptions(options);
   }
 
   /**
@@ -21,7 +75,7 @@ export class Inbox {
    * waits for the first transaction and then gets false.
    */
   async firstTime(manager: EntityManager, consumer: string, eventId: string): Promise<boolean> {
-    if (!consumer || !eventId) throw new TypeError('An inbox entry needs a consumer and an event id');
+    assertEntry(consumer, eventId);
     // ON CONFLICT DO NOTHING rather than catching a unique violation: on PostgreSQL a failed
     // statement aborts the whole transaction, and the effect with it.
     const rows = await this.sql.rows(
@@ -33,14 +87,102 @@ export class Inbox {
   }
 
   /**
-   * Applies an event's effect once: in one transaction, records `(consumer, eventId)` and runs
-   * `effect` — or does nothing when the event was already applied. Answers whether it ran.
+   * Applies an event's effect once: records `(consumer, eventId)` and runs `effect` in one
+   * transaction — or does nothing when the event was already applied. Answers whether it ran.
+   *
+   * Calls made together (the deliveries of a relay's batch) share a transaction, up to
+   * `maxGroupSize` of them: one commit instead of one each, and one statement records all their
+   * entries. Each effect still runs in its caller's async context. Should any effect of a group
+   * fail — or the group wait past `groupLockTimeoutMs` for a lock another transaction holds —
+   * nothing of the group is kept, and each of its calls is applied again alone, in a transaction
+   * of its own, so that one failure fails only its own call. An effect may therefore run more
+   * than once: only what it writes through `manager` is applied, and exactly once.
    */
-  async once(consumer: string, eventId: string, effect: (manager: EntityManager) => Promise<void>): Promise<boolean> {
+  once(consumer: string, eventId: string, effect: Effect): Promise<boolean> {
+    try {
+      assertEntry(consumer, eventId);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.options.maxGroupSize === 1) return this.alone(consumer, eventId, effect);
+    return new Promise<boolean>((resolve, reject) => {
+      const inCallerContext = AsyncLocalStorage.snapshot();
+      this.waiting.push({ consumer, eventId, effect, inCallerContext, resolve, reject });
+      // The calls made in the same turn of the event loop (a batch's deliveries) gather first.
+      if (this.waiting.length === 1) this.detached(() => setImmediate(this.flush));
+    });
+  }
+
+  private readonly flush = (): void => {
+    const waiting = this.waiting;
+    this.waiting = [];
+    const size = this.options.maxGroupSize;
+    for (let start = 0; start < waiting.length; start += size) void this.applyGroup(waiting.slice(start, start + size));
+  };
+
+  private async applyGroup(group: Waiting[]): Promise<void> {
+    if (group.length === 1) return this.applyAlone(group[0]!);
+    let applied: boolean[];
+    try {
+      applied = await inTransaction(this.sql.dataSource, (manager) => this.applyTogether(manager, group));
+    } catch {
+      // An effect failed, or the group could not take a lock in time, or the database is down:
+      // nothing of the group was kept. Alone, each call gets its own outcome.
+      for (const call of group) void this.applyAlone(call);
+      return;
+    }
+    group.forEach((call, index) => call.resolve(applied[index]!));
+  }
+
+  private async applyTogether(manager: EntityManager, group: Waiting[]): Promise<boolean[]> {
+    if (this.sql.postgres) {
+      // Groups lock rows in no particular order: two may wait for each other. Giving up soon (and
+      // applying the events one by one) beats waiting a second for PostgreSQL's deadlock check.
+      await manager.query(`SET LOCAL lock_timeout = ${this.options.groupLockTimeoutMs}`);
+    }
+    const fresh = await this.recordAll(manager, group);
+    const inTransactionScope = captureTransactionScope();
+    const applied: boolean[] = [];
+    for (const call of group) {
+      // Deleted once taken: the same event twice in a group is applied for the first call only.
+      const first = fresh.delete(entryKey(call.consumer, call.eventId));
+      if (first) await call.inCallerContext(() => inTransactionScope(() => call.effect(manager)));
+      applied.push(first);
+    }
+    return applied;
+  }
+
+  /** Records every entry of `group` in one statement; answers the keys recorded for the first time. */
+  private async recordAll(manager: EntityManager, group: Waiting[]): Promise<Set<string>> {
+    const receivedAt = new Date().toISOString();
+    const rows = group.map((_, index) => `(:${3 * index + 1}, :${3 * index + 2}, :${3 * index + 3})`);
+    const recorded = await this.sql.rows<{ consumer: string; event_id: string }>(
+      `INSERT INTO ${this.table} (consumer, event_id, received_at) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING consumer, event_id`,
+      group.flatMap((call) => [call.consumer, call.eventId, receivedAt]),
+      manager,
+    );
+    return new Set(recorded.map((row) => entryKey(row.consumer, row.event_id)));
+  }
+
+  private applyAlone(call: Waiting): Promise<void> {
+    return call
+      .inCallerContext(() => this.alone(call.consumer, call.eventId, call.effect))
+      .then(call.resolve, call.reject);
+  }
+
+  private alone(consumer: string, eventId: string, effect: Effect): Promise<boolean> {
     return inTransaction(this.sql.dataSource, async (manager) => {
       if (!(await this.firstTime(manager, consumer, eventId))) return false;
       await effect(manager);
       return true;
     });
   }
+}
+
+function assertEntry(consumer: string, eventId: string): void {
+  if (!consumer || !eventId) throw new TypeError('An inbox entry needs a consumer and an event id');
+}
+
+function entryKey(consumer: string, eventId: string): string {
+  return `${consumer}\u0000${eventId}`;
 }

@@ -100,7 +100,8 @@ export class OutboxRelay {
     const acknowledged = claimed.filter((_, index) => outcomes[index]);
     // Should this fail (database down), the events stay claimed until their lease runs out and
     // are delivered again: the subscribers' inboxes absorb the repeat.
-    this.stats.delivered += await this.store.complete(acknowledged, this.id);
+    const completed = await this.store.complete(acknowledged, this.id);
+    this.stats.delivered += completed;
     return claimed.length;
   }
 

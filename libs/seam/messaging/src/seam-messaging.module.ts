@@ -9,7 +9,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { type ResolvedSeamOptions, SEAM_OPTIONS, SeamClient, SeamTransportModule } from '@seam/transport';
 import { EventSubscribers } from './event-subscribers.js';
-import { Inbox } from './inbox.js';
+import { Inbox, type InboxOptions, inboxOptions } from './inbox.js';
 import { Outbox } from './outbox.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxStore } from './outbox-store.js';
@@ -21,11 +21,14 @@ import { SubscriberDirectory } from './subscriber-directory.js';
 export interface MessagingModuleOptions {
   /** Relay tuning (see {@link RelayOptions}); defaults suit most modules. */
   relay?: Partial<RelayOptions>;
+  /** How the inbox groups the events it applies (see {@link InboxOptions}). */
+  inbox?: Partial<InboxOptions>;
 }
 
 const SQL = Symbol('seam.messaging.sql');
 const MODULE = Symbol('seam.messaging.module');
 const OPTIONS = Symbol('seam.messaging.options');
+const INBOX_OPTIONS = Symbol('seam.messaging.inbox-options');
 const SUBSCRIBERS = Symbol('seam.messaging.subscribers');
 
 /**
@@ -44,12 +47,14 @@ export class SeamMessagingModule {
    * must then be reachable for an event not to wait), as for a module without a contract.
    *
    * @throws Error when `contract` is neither a module name nor a `defineContract` value.
+   * @throws RangeError when a relay or inbox option is out of range.
    */
   static forModule(contract: object | string, options: MessagingModuleOptions = {}): DynamicModule {
     const subscribers =
       typeof contract === 'string' ? EventSubscribers.unlisted(contract) : EventSubscribers.of(contract);
     const module = subscribers.module;
     const relay = relayOptions(options.relay);
+    const inbox = inboxOptions(options.inbox);
     return {
       module: ModuleMessaging,
       imports: [SeamTransportModule.forModule(module)],
@@ -58,6 +63,7 @@ export class SeamMessagingModule {
         // and two modules' factories have the same source text.
         { provide: MODULE, useValue: module },
         { provide: OPTIONS, useValue: relay },
+        { provide: INBOX_OPTIONS, useValue: inbox },
         { provide: SUBSCRIBERS, useValue: subscribers },
         {
           provide: SQL,
@@ -95,7 +101,11 @@ export class SeamMessagingModule {
             new Outbox(name, sql, () => relayer.wake(), lists),
           inject: [MODULE, SQL, OutboxRelay, SUBSCRIBERS],
         },
-        { provide: Inbox, useFactory: (sql: Sql) => new Inbox(sql), inject: [SQL] },
+        {
+          provide: Inbox,
+          useFactory: (sql: Sql, tuning: InboxOptions) => new Inbox(sql, tuning),
+          inject: [SQL, INBOX_OPTIONS],
+        },
       ],
       exports: [Outbox, Inbox, OutboxStore, OutboxRelay],
     };

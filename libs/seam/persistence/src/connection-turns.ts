@@ -4,6 +4,17 @@ import type { DataSource, QueryRunner } from 'typeorm';
 /** The transactions whose work the running code is part of (a token each; one per DataSource at most). */
 const scope = new AsyncLocalStorage<ReadonlySet<object>>();
 
+/**
+ * Captures the transactions the calling code is part of, for code that must run in another async
+ * context (a caller's, restored with `AsyncLocalStorage.snapshot()`) and still use their connection:
+ * on SQLite a query from outside a transaction's async flow waits for its end, so such code would
+ * wait for the transaction it runs in. Answers a function that runs `work` as part of them.
+ */
+export function captureTransactionScope(): <T>(work: () => T) => T {
+  const tokens = scope.getStore();
+  return tokens ? (work) => scope.run(tokens, work) : (work) => work();
+}
+
 const turnsByDataSource = new WeakMap<DataSource, ConnectionTurns>();
 const prepared = new WeakSet<QueryRunner>();
 

@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ConnectionTurns } from './connection-turns.js';
 
+export { captureTransactionScope } from './connection-turns.js';
+
 /**
  * Runs `work` in a transaction of the module's DataSource and returns its result; any error
  * rolls it back. No query made outside `work` sees the transaction's rows before it commits:

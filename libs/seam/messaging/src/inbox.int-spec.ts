@@ -1,0 +1,240 @@
+import 'reflect-metadata';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  type DatabaseConfig,
+  dataSourceOptions,
+  defineModuleData,
+  inTransaction,
+  openDataSource,
+} from '@seam/persistence';
+import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
+import { type DataSource, type EntityManager, type MigrationInterface, type QueryRunner, Table } from 'typeorm';
+import { Inbox, inboxOptions } from './inbox.js';
+import { createMessagingTables } from './messaging.tables.js';
+import { Sql } from './sql.js';
+
+class CreateApplied1700000000000 implements MigrationInterface {
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createTable(
+      new Table({
+        name: 'applied',
+        columns: [
+          { name: 'event_id', type: 'varchar', length: '40', isPrimary: true },
+          { name: 'txid', type: 'varchar', length: '40', isNullable: true },
+        ],
+      }),
+    );
+    await createMessagingTables(runner);
+  }
+  async down(): Promise<void> {}
+}
+
+const data = defineModuleData({ module: 'inbox-test', entities: [], migrations: [CreateApplied1700000000000] });
+const postgresReason = await postgresUnavailableReason();
+
+interface Setup {
+  name: string;
+  skip?: string;
+  open(): Promise<{ dataSource: DataSource; close(): Promise<void> }>;
+}
+
+const SETUPS: Setup[] = [
+  {
+    name: 'SQLite',
+    open: async () => {
+      const dataSource = await openDataSource(dataSourceOptions(data, { kind: 'memory' }));
+      return { dataSource, close: () => dataSource.destroy() };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    skip: postgresReason,
+    open: async () => {
+      const database = await TemporaryPostgres.create();
+      const config: DatabaseConfig = { kind: 'postgres', url: database.url };
+      const dataSource = await openDataSource(dataSourceOptions(data, config));
+      return {
+        dataSource,
+        close: async () => {
+          await dataSource.destroy();
+          await database.drop();
+        },
+      };
+    },
+  },
+];
+
+describe('inboxOptions', () => {
+  it('fills in the defaults and refuses what is not a positive integer', () => {
+    expect(inboxOptions({ maxGroupSize: 4 })).toEqual({ maxGroupSize: 4, groupLockTimeoutMs: 100 });
+    expect(() => inboxOptions({ maxGroupSize: 0 })).toThrow(RangeError);
+    expect(() => inboxOptions({ groupLockTimeoutMs: 2.5 })).toThrow('groupLockTimeoutMs must be a positive integer');
+  });
+});
+
+for (const setup of SETUPS) {
+  const suite = setup.skip ? describe.skip : describe;
+  suite(`Inbox.once, calls made together — ${setup.name}${setup.skip ? ` — skipped: ${setup.skip}` : ''}`, () => {
+    let dataSource: DataSource;
+    let close: () => Promise<void>;
+    let sql: Sql;
+    let inbox: Inbox;
+
+    beforeAll(async () => {
+      ({ dataSource, close } = await setup.open());
+      sql = new Sql(dataSource);
+      inbox = new Inbox(sql, { maxGroupSize: 8 });
+    });
+    afterAll(() => close?.());
+
+    const table = () => sql.table('applied');
+    /** An effect that records its event (and, on PostgreSQL, the transaction it ran in). */
+    const record = (eventId: string) => async (manager: EntityManager) => {
+      const txid = sql.postgres ? 'txid_current()::text' : 'NULL';
+      await sql.rows(`INSERT INTO ${table()} (event_id, txid) VALUES (:1, ${txid})`, [eventId], manager);
+    };
+    const appliedRows = async (ids: string[]) => {
+      const rows = await sql.rows<{ event_id: string; txid: string | null }>(
+        `SELECT event_id, txid FROM ${table()}`,
+        [],
+      );
+      return rows.filter((row) => ids.includes(row.event_id));
+    };
+    const inboxRows = async (consumer: string) =>
+      (await sql.rows(`SELECT event_id FROM ${sql.table('seam_inbox')} WHERE consumer = :1`, [consumer])).length;
+
+    it('applies each of a burst once, and answers true for each', async () => {
+      const ids = Array.from({ length: 20 }, () => randomUUID());
+      const answers = await Promise.all(ids.map((id) => inbox.once('burst', id, record(id))));
+      expect(answers).toEqual(ids.map(() => true));
+      expect((await appliedRows(ids)).map((row) => row.event_id).sort()).toEqual([...ids].sort());
+      expect(await inboxRows('burst')).toBe(20);
+    });
+
+    if (setup.name === 'PostgreSQL') {
+      it('shares a transaction among up to maxGroupSize calls made together', async () => {
+        const ids = Array.from({ length: 20 }, () => randomUUID());
+        await Promise.all(ids.map((id) => inbox.once('grouped', id, record(id))));
+        const rows = await appliedRows(ids);
+        const perTransaction = new Map<string, number>();
+        for (const row of rows) perTransaction.set(row.txid!, (perTransaction.get(row.txid!) ?? 0) + 1);
+        // 20 calls in groups of at most 8: three transactions (8, 8, 4), not twenty.
+        expect([...perTransaction.values()].sort()).toEqual([4, 8, 8]);
+      });
+
+      it('gives each call its own transaction with maxGroupSize 1', async () => {
+        const alone = new Inbox(sql, { maxGroupSize: 1 });
+        const ids = Array.from({ length: 5 }, () => randomUUID());
+        await Promise.all(ids.map((id) => alone.once('alone', id, record(id))));
+        expect(new Set((await appliedRows(ids)).map((row) => row.txid)).size).toBe(5);
+      });
+
+      it('applies a group one call at a time when it waits past groupLockTimeoutMs for a lock', async () => {
+        const blocked = randomUUID();
+        await dataSource.query(`INSERT INTO ${table()} (event_id) VALUES ($1)`, [blocked]);
+        const impatient = new Inbox(sql, { maxGroupSize: 8, groupLockTimeoutMs: 50 });
+        const ids = Array.from({ length: 4 }, () => randomUUID());
+        const runs = new Map<string, number>();
+        const effect = (id: string) => async (manager: EntityManager) => {
+          runs.set(id, (runs.get(id) ?? 0) + 1);
+          if (id === ids[2]) await manager.query(`UPDATE ${table()} SET txid = 'x' WHERE event_id = $1`, [blocked]);
+          await record(id)(manager);
+        };
+        // Another transaction holds the row the third effect updates until that effect runs a second
+        // time: alone, once the group gave up.
+        let locked!: () => void;
+        const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+        const holder = inTransaction(dataSource, async (manager) => {
+          await manager.query(`SELECT event_id FROM ${table()} WHERE event_id = $1 FOR UPDATE`, [blocked]);
+          locked();
+          const started = Date.now();
+          while ((runs.get(ids[2]!) ?? 0) < 2 && Date.now() - started < 10_000)
+            await new Promise((resolve) => setTimeout(resolve, 10));
+        });
+        await lockTaken;
+        const answers = await Promise.all(ids.map((id) => impatient.once('impatient', id, effect(id))));
+        await holder;
+        expect(answers).toEqual([true, true, true, true]);
+        // The group gave up (its work undone), then each call ran alone: twice each for those before
+        // the blocked one, once for the one after it.
+        expect(ids.map((id) => runs.get(id))).toEqual([2, 2, 2, 1]);
+        expect(await appliedRows(ids)).toHaveLength(4);
+        expect(await inboxRows('impatient')).toBe(4);
+      });
+    }
+
+    it('fails only the call whose effect fails; the others are applied once', async () => {
+      const ids = Array.from({ length: 5 }, () => randomUUID());
+      const runs = new Map<string, number>();
+      const effect = (id: string) => async (manager: EntityManager) => {
+        runs.set(id, (runs.get(id) ?? 0) + 1);
+        await record(id)(manager);
+        if (id === ids[2]) throw new Error(`effect of ${id} failed`);
+      };
+      const outcomes = await Promise.allSettled(ids.map((id) => inbox.once('partial', id, effect(id))));
+      expect(outcomes.map((outcome) => outcome.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect((outcomes[2] as PromiseRejectedResult).reason).toEqual(new Error(`effect of ${ids[2]} failed`));
+      const applied = (await appliedRows(ids)).map((row) => row.event_id).sort();
+      expect(applied).toEqual([ids[0], ids[1], ids[3], ids[4]].sort());
+      expect(await inboxRows('partial')).toBe(4);
+      // The group stopped at the failure (its work undone), then each call ran alone: twice each up
+      // to the failing one, once for those after it.
+      expect(ids.map((id) => runs.get(id))).toEqual([2, 2, 2, 1, 1]);
+      // The failed one is still to be applied: a later delivery applies it.
+      await expect(inbox.once('partial', ids[2]!, record(ids[2]!))).resolves.toBe(true);
+    });
+
+    it('applies an event given twice in one burst once, and skips one applied before', async () => {
+      const before = randomUUID();
+      const twice = randomUUID();
+      await expect(inbox.once('dedupe', before, record(before))).resolves.toBe(true);
+      let runs = 0;
+      const counted = (id: string) => async (manager: EntityManager) => {
+        runs++;
+        await record(id)(manager);
+      };
+      const answers = await Promise.all([
+        inbox.once('dedupe', twice, counted(twice)),
+        inbox.once('dedupe', before, counted(before)),
+        inbox.once('dedupe', twice, counted(twice)),
+      ]);
+      expect(answers).toEqual([true, false, false]);
+      expect(runs).toBe(1);
+      // The same event id for two consumers is two entries.
+      await expect(inbox.once('dedupe-other', twice, async () => undefined)).resolves.toBe(true);
+    });
+
+    it("runs each effect in its caller's async context", async () => {
+      const callers = new AsyncLocalStorage<string>();
+      const seen = new Map<string, string | undefined>();
+      const ids = Array.from({ length: 6 }, () => randomUUID());
+      await Promise.all(
+        ids.map((id) =>
+          callers.run(`caller of ${id}`, () =>
+            inbox.once('context', id, async (manager) => {
+              seen.set(id, callers.getStore());
+              await record(id)(manager);
+            }),
+          ),
+        ),
+      );
+      expect(ids.map((id) => seen.get(id))).toEqual(ids.map((id) => `caller of ${id}`));
+    });
+
+    it('refuses an entry without a consumer or an event id, before touching the database', async () => {
+      await expect(inbox.once('', randomUUID(), async () => undefined)).rejects.toThrow(TypeError);
+      await expect(inbox.once('empty-id', '', async () => undefined)).rejects.toThrow(
+        'An inbox entry needs a consumer and an event id',
+      );
+      expect(await inboxRows('')).toBe(0);
+    });
+  });
+}
