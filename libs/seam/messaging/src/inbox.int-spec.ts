@@ -109,7 +109,7 @@ for (const setup of SETUPS) {
       const ids = Array.from({ length: 20 }, () => randomUUID());
       const answers = await Promise.all(ids.map((id) => inbox.once('burst', id, record(id))));
       expect(answers).toEqual(ids.map(() => true));
-      expect((await appliedRows(ids)).map((row) => row.event_id).sort()).toEqual([...ids].sort());
+      expect((await appliedRows(ids)).map((row) => row.event_id).toSorted()).toEqual([...ids].toSorted());
       expect(await inboxRows('burst')).toBe(20);
     });
 
@@ -121,7 +121,7 @@ for (const setup of SETUPS) {
         const perTransaction = new Map<string, number>();
         for (const row of rows) perTransaction.set(row.txid!, (perTransaction.get(row.txid!) ?? 0) + 1);
         // 20 calls in groups of at most 8: three transactions of even size (7, 7, 6), not twenty.
-        expect([...perTransaction.values()].sort()).toEqual([6, 7, 7]);
+        expect([...perTransaction.values()].toSorted()).toEqual([6, 7, 7]);
       });
 
       it('gives each call its own transaction with maxGroupSize 1', async () => {
@@ -182,8 +182,8 @@ for (const setup of SETUPS) {
         'fulfilled',
       ]);
       expect((outcomes[2] as PromiseRejectedResult).reason).toEqual(new Error(`effect of ${ids[2]} failed`));
-      const applied = (await appliedRows(ids)).map((row) => row.event_id).sort();
-      expect(applied).toEqual([ids[0], ids[1], ids[3], ids[4]].sort());
+      const applied = (await appliedRows(ids)).map((row) => row.event_id).toSorted();
+      expect(applied).toEqual([ids[0], ids[1], ids[3], ids[4]].toSorted());
       expect(await inboxRows('partial')).toBe(4);
       // The group stopped at the failure (its work undone), then each call ran alone: twice each up
       // to the failing one, once for those after it.
