@@ -71,6 +71,7 @@ describe('inboxOptions', () => {
     expect(inboxOptions({ maxGroupSize: 4 })).toEqual({ maxGroupSize: 4, groupLockTimeoutMs: 100 });
     expect(() => inboxOptions({ maxGroupSize: 0 })).toThrow(RangeError);
     expect(() => inboxOptions({ groupLockTimeoutMs: 2.5 })).toThrow('groupLockTimeoutMs must be a positive integer');
+    expect(() => inboxOptions({ maxGroupSize: 1_001 })).toThrow('maxGroupSize must be at most 1000');
   });
 });
 
@@ -212,22 +213,84 @@ for (const setup of SETUPS) {
       await expect(inbox.once('dedupe-other', twice, async () => undefined)).resolves.toBe(true);
     });
 
-    it("runs each effect in its caller's async context", async () => {
+    it("runs each effect in its caller's async context, in the group and alone", async () => {
       const callers = new AsyncLocalStorage<string>();
-      const seen = new Map<string, string | undefined>();
+      const seen = new Map<string, Array<string | undefined>>();
       const ids = Array.from({ length: 6 }, () => randomUUID());
+      let failedOnce = false;
       await Promise.all(
         ids.map((id) =>
           callers.run(`caller of ${id}`, () =>
             inbox.once('context', id, async (manager) => {
-              seen.set(id, callers.getStore());
+              seen.set(id, [...(seen.get(id) ?? []), callers.getStore()]);
+              // The last effect fails the first time: the group gives up and every call runs alone.
+              if (id === ids[5] && !failedOnce) {
+                failedOnce = true;
+                throw new Error('once only');
+              }
               await record(id)(manager);
             }),
           ),
         ),
-      );
-      expect(ids.map((id) => seen.get(id))).toEqual(ids.map((id) => `caller of ${id}`));
+      ).catch(() => undefined);
+      expect(ids.map((id) => seen.get(id))).toEqual(ids.map((id) => [`caller of ${id}`, `caller of ${id}`]));
+      expect(await appliedRows(ids)).toHaveLength(6);
     });
+
+    if (setup.name === 'SQLite') {
+      it('fails calls made inside a transaction of its own DataSource at once, as inTransaction does', async () => {
+        const inside = inTransaction(dataSource, () =>
+          Promise.allSettled([
+            inbox.once('inside', randomUUID(), async () => undefined),
+            inbox.once('inside', randomUUID(), async () => undefined),
+          ]),
+        );
+        const outcomes = await inside;
+        expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+        expect(String((outcomes[0] as PromiseRejectedResult).reason)).toContain('it would wait for itself');
+      });
+
+      it("keeps a caller's transaction of another DataSource usable from the effects of a group", async () => {
+        const other = await openDataSource(
+          dataSourceOptions(defineModuleData({ module: 'inbox-other', entities: [], migrations: [] }), {
+            kind: 'memory',
+          }),
+        );
+        try {
+          const answers = await inTransaction(other, (otherManager) =>
+            Promise.all(
+              Array.from({ length: 3 }, () => {
+                const id = randomUUID();
+                return inbox.once('across', id, async (manager) => {
+                  // The caller's own transaction of `other`: part of it, so it does not wait.
+                  await other.query('SELECT 1');
+                  await otherManager.query('SELECT 1');
+                  await record(id)(manager);
+                });
+              }),
+            ),
+          );
+          expect(answers).toEqual([true, true, true]);
+        } finally {
+          await other.destroy();
+        }
+      });
+    }
+
+    if (setup.name === 'PostgreSQL') {
+      it('does not report as applied an effect that caught the error of a failed statement', async () => {
+        const ids = Array.from({ length: 3 }, () => randomUUID());
+        const effect = (id: string) => async (manager: EntityManager) => {
+          await record(id)(manager);
+          if (id === ids[2]) await manager.query('SELECT * FROM no_such_table').catch(() => undefined);
+        };
+        const outcomes = await Promise.allSettled(ids.map((id) => inbox.once('swallowed', id, effect(id))));
+        expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+        expect(String((outcomes[2] as PromiseRejectedResult).reason)).toContain('the error was caught');
+        expect((await appliedRows(ids)).map((row) => row.event_id).toSorted()).toEqual([ids[0], ids[1]].toSorted());
+        expect(await inboxRows('swallowed')).toBe(2);
+      });
+    }
 
     it('refuses an entry without a consumer or an event id, before touching the database', async () => {
       await expect(inbox.once('', randomUUID(), async () => undefined)).rejects.toThrow(TypeError);

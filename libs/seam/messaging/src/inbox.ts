@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager } from 'typeorm';
-import { captureTransactionScope, inTransaction } from '@seam/persistence';
+import { captureTransactionScope, insideTransactionOf, inTransaction } from '@seam/persistence';
 import { MESSAGING_TABLES } from './messaging.tables.js';
 import type { Sql } from './sql.js';
 
@@ -21,6 +21,9 @@ export interface InboxOptions {
 /** Defaults: groups of up to 16 events; a group waits at most 100 ms for a lock. */
 export const DEFAULT_INBOX_OPTIONS: InboxOptions = { maxGroupSize: 16, groupLockTimeoutMs: 100 };
 
+/** Largest group: at three parameters per entry, its statement stays far below SQLite's limit of 32,766. */
+const MAX_GROUP_SIZE = 1_000;
+
 /**
  * The defaults overridden by `overrides`, checked.
  *
@@ -32,10 +35,18 @@ export function inboxOptions(overrides: Partial<InboxOptions> = {}): InboxOption
     if (!Number.isInteger(value) || value < 1)
       throw new RangeError(`Inbox option ${name} must be a positive integer, got ${value}`);
   }
+  if (options.maxGroupSize > MAX_GROUP_SIZE)
+    throw new RangeError(`Inbox option maxGroupSize must be at most ${MAX_GROUP_SIZE}, got ${options.maxGroupSize}`);
   return options;
 }
 
 type Effect = (manager: EntityManager) => Promise<void>;
+
+/**
+ * Runs code outside every caller's context (a group belongs to none of them): the context of this
+ * file's loading, captured once.
+ */
+const detached = AsyncLocalStorage.snapshot();
 
 /** A call of {@link Inbox.once} waiting for its group. */
 interface Waiting {
@@ -57,8 +68,6 @@ export class Inbox {
   private readonly table: string;
   private readonly options: InboxOptions;
   private waiting: Waiting[] = [];
-  /** Runs code outside every caller's context: a group belongs to none of them. */
-  private readonly detached = AsyncLocalStorage.snapshot();
 
   /** @throws RangeError when an option is not a positive integer. */
   constructor(
@@ -96,7 +105,12 @@ export class Inbox {
    * fail — or the group wait past `groupLockTimeoutMs` for a lock another transaction holds —
    * nothing of the group is kept, and each of its calls is applied again alone, in a transaction
    * of its own, so that one failure fails only its own call. An effect may therefore run more
-   * than once: only what it writes through `manager` is applied, and exactly once.
+   * than once: only what it writes through `manager` is applied, and exactly once. Effects of a
+   * group share its transaction's settings: one that needs a `SET LOCAL` (a tenant for row-level
+   * security…) sets it itself, or the module turns grouping off (`maxGroupSize: 1`).
+   *
+   * A call made inside a transaction of the inbox's own SQLite DataSource is not grouped: it fails
+   * at once, as `inTransaction` does there (the manager's transaction would wait for itself).
    */
   once(consumer: string, eventId: string, effect: Effect): Promise<boolean> {
     try {
@@ -104,12 +118,13 @@ export class Inbox {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.options.maxGroupSize === 1) return this.alone(consumer, eventId, effect);
+    if (this.options.maxGroupSize === 1 || insideTransactionOf(this.sql.dataSource))
+      return this.alone(consumer, eventId, effect);
     return new Promise<boolean>((resolve, reject) => {
       const inCallerContext = AsyncLocalStorage.snapshot();
       this.waiting.push({ consumer, eventId, effect, inCallerContext, resolve, reject });
       // The calls made in the same turn of the event loop (a batch's deliveries) gather first.
-      if (this.waiting.length === 1) this.detached(() => setImmediate(this.flush));
+      if (this.waiting.length === 1) detached(() => setImmediate(this.flush));
     });
   }
 
@@ -120,7 +135,11 @@ export class Inbox {
     // make four groups of 12 or 13, not 16, 16, 16 and 2).
     const groups = Math.ceil(waiting.length / this.options.maxGroupSize);
     const size = Math.ceil(waiting.length / groups);
-    for (let start = 0; start < waiting.length; start += size) void this.applyGroup(waiting.slice(start, start + size));
+    for (let start = 0; start < waiting.length; start += size) {
+      const group = waiting.slice(start, start + size);
+      // Every call settles, whatever fails: an outcome already given is kept.
+      this.applyGroup(group).catch((error: unknown) => group.forEach((call) => call.reject(error)));
+    }
   };
 
   private async applyGroup(group: Waiting[]): Promise<void> {
@@ -131,7 +150,7 @@ export class Inbox {
     } catch {
       // An effect failed, or the group could not take a lock in time, or the database is down:
       // nothing of the group was kept. Alone, each call gets its own outcome.
-      for (const call of group) void this.applyAlone(call);
+      await Promise.all(group.map((call) => this.applyAlone(call)));
       return;
     }
     group.forEach((call, index) => call.resolve(applied[index]!));
@@ -167,10 +186,12 @@ export class Inbox {
     return new Set(recorded.map((row) => entryKey(row.consumer, row.event_id)));
   }
 
-  private applyAlone(call: Waiting): Promise<void> {
-    return call
-      .inCallerContext(() => this.alone(call.consumer, call.eventId, call.effect))
-      .then(call.resolve, call.reject);
+  private async applyAlone(call: Waiting): Promise<void> {
+    try {
+      call.resolve(await call.inCallerContext(() => this.alone(call.consumer, call.eventId, call.effect)));
+    } catch (error) {
+      call.reject(error);
+    }
   }
 
   private alone(consumer: string, eventId: string, effect: Effect): Promise<boolean> {

@@ -12,7 +12,18 @@ const scope = new AsyncLocalStorage<ReadonlySet<object>>();
  */
 export function captureTransactionScope(): <T>(work: () => T) => T {
   const tokens = scope.getStore();
-  return tokens ? (work) => scope.run(tokens, work) : (work) => work();
+  if (!tokens) return (work) => work();
+  // Added to the running code's own: it may be part of transactions of other DataSources too.
+  return (work) => scope.run(new Set([...(scope.getStore() ?? []), ...tokens]), work);
+}
+
+/**
+ * Whether the calling code is part of a transaction of `dataSource` that `inTransaction` opened
+ * and that still holds its connection (SQLite only: on PostgreSQL every transaction has its own
+ * pooled connection, and code may always begin another).
+ */
+export function insideTransactionOf(dataSource: DataSource): boolean {
+  return turnsByDataSource.get(dataSource)?.isCurrent() === true;
 }
 
 const turnsByDataSource = new WeakMap<DataSource, ConnectionTurns>();
@@ -165,7 +176,8 @@ export class ConnectionTurns {
     this.tail = this.tail.then(() => turn).then(this.left);
   }
 
-  private isCurrent(): boolean {
+  /** Whether the calling code is part of the transaction whose turn it is. */
+  isCurrent(): boolean {
     return this.current !== undefined && scope.getStore()?.has(this.current) === true;
   }
 

@@ -2,7 +2,7 @@ export * from './database-config.js';
 export * from './module-data.js';
 export * from './data-source-options.js';
 export { openDataSource, prepareStorage, runMigrations } from './open-data-source.js';
-export { captureTransactionScope, inTransaction } from './transaction.js';
+export { captureTransactionScope, insideTransactionOf, inTransaction } from './transaction.js';
 export {
   DATABASE_CONFIG,
   dataSourceToken,

@@ -84,6 +84,25 @@ suite(`a module's data on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`,
     await expect(open).rejects.toThrow('rolled back');
   });
 
+  it('refuses to commit a transaction whose work caught the error of a failed statement, which kept nothing', async () => {
+    await expect(
+      inTransaction(first, async (manager) => {
+        await manager.query(`INSERT INTO note (id) VALUES ('swallowed')`);
+        await manager.query('SELECT * FROM no_such_table').catch(() => undefined);
+        return 'looked fine';
+      }),
+    ).rejects.toThrow('A statement failed inside the transaction and the error was caught');
+    await expect(first.query(`SELECT id FROM note WHERE id = 'swallowed'`)).resolves.toEqual([]);
+  });
+
+  it('commits a transaction that recovered from a failed statement through a savepoint', async () => {
+    await inTransaction(first, async (manager) => {
+      await manager.query(`INSERT INTO note (id) VALUES ('recovered')`);
+      await manager.transaction((inner) => inner.query('SELECT * FROM no_such_table')).catch(() => undefined);
+    });
+    await expect(first.query(`SELECT id FROM note WHERE id = 'recovered'`)).resolves.toEqual([{ id: 'recovered' }]);
+  });
+
   it('opens again without re-running migrations', async () => {
     const again = await openDataSource(
       dataSourceOptions(defineModuleData({ module: 'billing', entities: [], migrations: [CreateNote1700000000000] }), {

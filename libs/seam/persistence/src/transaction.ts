@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ConnectionTurns } from './connection-turns.js';
 
-export { captureTransactionScope } from './connection-turns.js';
+export { captureTransactionScope, insideTransactionOf } from './connection-turns.js';
 
 /**
  * Runs `work` in a transaction of the module's DataSource and returns its result; any error
@@ -25,11 +25,52 @@ export { captureTransactionScope } from './connection-turns.js';
  *
  * @throws Error, on SQLite, when called from `work` of a transaction of the same DataSource (it
  * would wait for itself): pass `manager` down instead.
+ * @throws Error, on PostgreSQL, when a statement failed inside `work` and `work` caught the error
+ * and went on: the database has already aborted the transaction, and a COMMIT would keep nothing.
  */
 export function inTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  if (dataSource.options.type === 'postgres')
+    return dataSource.transaction((manager) => refusingAborted(manager, work));
   if (dataSource.options.type !== 'better-sqlite3') return dataSource.transaction(work);
   const turns = ConnectionTurns.of(dataSource);
   return turns.transaction(() => immediateTransaction(turns.runner(), work));
+}
+
+/**
+ * Runs `work`, then refuses to commit a PostgreSQL transaction in which a statement failed and
+ * `work` caught the error and went on: PostgreSQL answers the COMMIT of such a transaction with a
+ * ROLLBACK and no error, and TypeORM does not look, so the work would seem to have committed while
+ * nothing was kept. Only a transaction in which a query failed pays for a look (one `SELECT 1`,
+ * which an aborted transaction refuses); one that recovered through a savepoint commits as usual.
+ */
+async function refusingAborted<T>(manager: EntityManager, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const runner = manager.queryRunner!;
+  const query = runner.query;
+  let failed = false;
+  // Every statement of the transaction, repositories' included, goes through the runner's query.
+  runner.query = ((...args: Parameters<QueryRunner['query']>) => {
+    const result = query.apply(runner, args);
+    result.catch(() => (failed = true));
+    return result;
+  }) as QueryRunner['query'];
+  try {
+    const result = await work(manager);
+    if (failed) await probe(runner);
+    return result;
+  } finally {
+    runner.query = query;
+  }
+}
+
+async function probe(runner: QueryRunner): Promise<void> {
+  try {
+    await runner.query('SELECT 1');
+  } catch (error) {
+    throw new Error(
+      `A statement failed inside the transaction and the error was caught: PostgreSQL has aborted the transaction, so nothing of it would be kept (${(error as Error).message})`,
+      { cause: error },
+    );
+  }
 }
 
 /**
