@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { inTransaction } from '@seam/persistence';
 import { MESSAGING_TABLES } from './messaging.tables.js';
 import type { Sql } from './sql.js';
@@ -62,7 +63,7 @@ export class OutboxStore {
     );
     if (due.length === 0) return [];
     const lock = this.sql.postgres ? 'FOR UPDATE SKIP LOCKED' : '';
-    const rows = await inTransaction(this.sql.dataSource, (manager) =>
+    const rows = await this.oneStatement((manager) =>
       this.sql.rows<Row>(
         `UPDATE ${this.outbox} SET claimed_by = :1, claimed_until = :2, attempts = attempts + 1
          WHERE seq IN (
@@ -87,9 +88,7 @@ export class OutboxStore {
     if (events.length === 0) return 0;
     const seqs = events.map((event) => event.seq);
     const markers = seqs.map((_, index) => `:${index + 2}`).join(', ');
-    // In a transaction although it is one statement: on SQLite that is what takes the module's
-    // connection in turn (an autocommit statement could land inside another caller's transaction).
-    const rows = await inTransaction(this.sql.dataSource, (manager) =>
+    const rows = await this.oneStatement((manager) =>
       this.sql.rows(
         `DELETE FROM ${this.outbox} WHERE claimed_by = :1 AND seq IN (${markers}) RETURNING seq`,
         [relay, ...seqs],
@@ -107,7 +106,7 @@ export class OutboxStore {
     error: string,
     nextAttemptAt: number,
   ): Promise<void> {
-    await inTransaction(this.sql.dataSource, (manager) =>
+    await this.oneStatement((manager) =>
       this.sql.rows(
         `UPDATE ${this.outbox} SET claimed_by = NULL, claimed_until = NULL, delivered_to = :1, last_error = :2, next_attempt_at = :3
          WHERE seq = :4 AND claimed_by = :5 RETURNING seq`,
@@ -144,6 +143,16 @@ export class OutboxStore {
         manager,
       );
     });
+  }
+
+  /**
+   * Runs one write statement atomically. On SQLite in a transaction although it is one statement:
+   * that is what takes the module's connection in turn (an autocommit statement could land inside
+   * another caller's transaction). On PostgreSQL a statement is atomic by itself, and `BEGIN` and
+   * `COMMIT` around it would cost two more round trips each time the relay claims or completes.
+   */
+  private oneStatement<T>(statement: (manager?: EntityManager) => Promise<T>): Promise<T> {
+    return this.sql.postgres ? statement() : inTransaction(this.sql.dataSource, statement);
   }
 
   /** Events not yet delivered to every subscriber (for metrics and tests). */
