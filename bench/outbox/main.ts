@@ -4,7 +4,8 @@
  * with the reason, when unreachable). See relay-run.ts for what one run does. The table is
  * printed, checked against the target and written to its section of docs/benchmarks.md.
  *
- * BENCH_OUTBOX_EVENTS (20,000 per mode), BENCH_OUTBOX_WRITERS (16 transactions in flight),
+ * BENCH_OUTBOX_ROUNDS (3: each configuration is measured that many times, in turns, and the
+ * median reported), BENCH_OUTBOX_EVENTS (20,000 per mode), BENCH_OUTBOX_WRITERS (16 transactions in flight),
  * BENCH_OUTBOX_AGGREGATES (1,000), BENCH_NOTE (a line under the date); to see what tuning
  * changes: BENCH_OUTBOX_BATCH (the relay's batchSize, default 50), BENCH_OUTBOX_POOL (PostgreSQL
  * connections per module, default 10).
@@ -15,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
 import { describeMachine, formatRate, writeDocsSection } from '../transport/report.js';
-import { type DatabaseFigures, measureDatabase, type ModeFigures, type OutboxRunOptions } from './relay-run.js';
+import { type DatabaseFigures, measureDatabase, type OutboxRunOptions } from './relay-run.js';
 
 const options: OutboxRunOptions = {
   events: Number(process.env.BENCH_OUTBOX_EVENTS ?? 20_000),
@@ -62,24 +63,43 @@ const FINDINGS = [
 ];
 
 const load = loadavg()[0]!;
-const results: Array<{ database: string; figures?: DatabaseFigures; skipped?: string }> = [];
+const rounds = Number(process.env.BENCH_OUTBOX_ROUNDS ?? 3);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'seam-bench-outbox-'));
-try {
-  results.push({ database: 'SQLite', figures: await measureDatabase({ kind: 'sqlite', dataDir }, options) });
-} finally {
-  rmSync(dataDir, { recursive: true, force: true });
+/** One configuration measured, a fresh database each time. */
+interface Variant {
+  database: string;
+  measure(): Promise<DatabaseFigures>;
 }
+
+const variants: Variant[] = [{ database: 'SQLite', measure: () => onTemporarySqlite(options) }];
 const unreachable = await postgresUnavailableReason();
-if (unreachable) results.push({ database: 'PostgreSQL', skipped: unreachable });
-else {
-  results.push({ database: 'PostgreSQL', figures: await onTemporaryPostgres(options) });
-  // The same with every event in a transaction of its own, on a database of its own: what grouping
-  // the inbox's transactions gains, measured in this run.
-  results.push({
-    database: 'PostgreSQL, inbox groups off (`maxGroupSize: 1`)',
-    figures: await onTemporaryPostgres({ ...options, inbox: { maxGroupSize: 1 } }),
-  });
+if (!unreachable) {
+  variants.push(
+    { database: 'PostgreSQL', measure: () => onTemporaryPostgres(options) },
+    // The same with every event in a transaction of its own: what grouping the inbox's
+    // transactions gains, measured in turns with it.
+    {
+      database: 'PostgreSQL, inbox groups off (`maxGroupSize: 1`)',
+      measure: () => onTemporaryPostgres({ ...options, inbox: { maxGroupSize: 1 } }),
+    },
+  );
+}
+const runs = new Map<string, DatabaseFigures[]>(variants.map(({ database }) => [database, []]));
+for (let round = 0; round < rounds; round++) {
+  // Each round in the other order, so that a drift of the machine falls on every variant alike.
+  for (const variant of round % 2 === 0 ? variants : variants.toReversed()) {
+    runs.get(variant.database)!.push(await variant.measure());
+    process.stdout.write(`round ${round + 1}/${rounds}: ${variant.database} measured\n`);
+  }
+}
+
+async function onTemporarySqlite(run: OutboxRunOptions): Promise<DatabaseFigures> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'seam-bench-outbox-'));
+  try {
+    return await measureDatabase({ kind: 'sqlite', dataDir }, run);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 async function onTemporaryPostgres(run: OutboxRunOptions): Promise<DatabaseFigures> {
@@ -91,26 +111,36 @@ async function onTemporaryPostgres(run: OutboxRunOptions): Promise<DatabaseFigur
   }
 }
 
-const seconds = (ms: number) => (ms / 1_000).toFixed(2);
-const cells = (mode: ModeFigures) =>
-  `${formatRate(mode.eventsPerSecond)} | ${seconds(mode.spanMs)} | ${seconds(mode.writeMs ?? 0)} | ${mode.duplicates}`;
-const lines = [
-  '| Database | Mode | events/s | span (s) | writing alone (s) | redeliveries |',
-  '| --- | --- | ---: | ---: | ---: | ---: |',
-];
-for (const { database, figures, skipped } of results) {
-  if (!figures) lines.push(`| ${database} | skipped: ${skipped} | | | | |`);
-  else
-    lines.push(
-      `| ${database} | end to end (writes and relay at once) | ${cells(figures.endToEnd)} |`,
-      `| ${database} | backlog drained by the relay | ${cells(figures.backlog)} |`,
-    );
+/** The run of median rate of one mode, with the range of all runs and every redelivery counted. */
+function summary(figures: DatabaseFigures[], mode: keyof DatabaseFigures) {
+  const sorted = figures.map((run) => run[mode]).toSorted((a, b) => a.eventsPerSecond - b.eventsPerSecond);
+  return {
+    median: sorted[Math.floor((sorted.length - 1) / 2)]!,
+    range: `${formatRate(sorted[0]!.eventsPerSecond)}–${formatRate(sorted.at(-1)!.eventsPerSecond)}`,
+    duplicates: sorted.reduce((sum, run) => sum + run.duplicates, 0),
+  };
 }
+
+const seconds = (ms: number) => (ms / 1_000).toFixed(2);
+const cells = ({ median, range, duplicates }: ReturnType<typeof summary>) =>
+  `${formatRate(median.eventsPerSecond)} | ${range} | ${seconds(median.spanMs)} | ${seconds(median.writeMs ?? 0)} | ${duplicates}`;
+const lines = [
+  `| Database | Mode | events/s, median of ${rounds} | range | span (s) | writing alone (s) | redeliveries (all runs) |`,
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+];
+for (const [database, figures] of runs) {
+  lines.push(
+    `| ${database} | end to end (writes and relay at once) | ${cells(summary(figures, 'endToEnd'))} |`,
+    `| ${database} | backlog drained by the relay | ${cells(summary(figures, 'backlog'))} |`,
+  );
+}
+if (unreachable) lines.push(`| PostgreSQL | skipped: ${unreachable} | | | | | |`);
 const table = lines.join('\n');
-const postgres = results.find(({ database }) => database === 'PostgreSQL')!;
-const verdict = postgres.figures
-  ? `${postgres.figures.endToEnd.eventsPerSecond >= TARGET_POSTGRES ? 'MET' : 'MISSED'} outbox relay on PostgreSQL, end to end: ${formatRate(postgres.figures.endToEnd.eventsPerSecond)} events/s (target ≥ 5,000); the relay alone, draining a backlog: ${formatRate(postgres.figures.backlog.eventsPerSecond)}`
-  : `NOT MEASURED outbox relay on PostgreSQL: ${postgres.skipped}`;
+const postgres = runs.get('PostgreSQL');
+const endToEnd = postgres && summary(postgres, 'endToEnd').median.eventsPerSecond;
+const verdict = postgres
+  ? `${endToEnd! >= TARGET_POSTGRES ? 'MET' : 'MISSED'} outbox relay on PostgreSQL, end to end: ${formatRate(endToEnd!)} events/s (target ≥ 5,000); the relay alone, draining a backlog: ${formatRate(summary(postgres, 'backlog').median.eventsPerSecond)}`
+  : `NOT MEASURED outbox relay on PostgreSQL: ${unreachable}`;
 process.stdout.write(`\n${table}\n\nTargets:\n- ${verdict}\n`);
 
 writeDocsSection(
@@ -137,7 +167,8 @@ writeDocsSection(
     `- **backlog**: ${formatRate(options.events)} events written with the relay stopped ("writing alone"), then the relay started: from`,
     '  its start to the last event handled.',
     '',
-    'A warm-up of 1,000 events runs first on each database.',
+    `A warm-up of 1,000 events runs first on each database. Each configuration runs ${rounds} times, in turns (each round in the`,
+    'other order), each time on a fresh database; the table gives the run of median rate and the range of all.',
     '',
     table,
     '',
