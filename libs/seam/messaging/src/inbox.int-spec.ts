@@ -11,7 +11,7 @@ import {
 } from '@seam/persistence';
 import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
 import { type DataSource, type EntityManager, type MigrationInterface, type QueryRunner, Table } from 'typeorm';
-import { Inbox, inboxOptions } from './inbox.js';
+import { Inbox } from './inbox.js';
 import { createMessagingTables } from './messaging.tables.js';
 import { Sql } from './sql.js';
 
@@ -65,15 +65,6 @@ const SETUPS: Setup[] = [
     },
   },
 ];
-
-describe('inboxOptions', () => {
-  it('fills in the defaults and refuses what is not a positive integer', () => {
-    expect(inboxOptions({ maxGroupSize: 4 })).toEqual({ maxGroupSize: 4, groupLockTimeoutMs: 100 });
-    expect(() => inboxOptions({ maxGroupSize: 0 })).toThrow(RangeError);
-    expect(() => inboxOptions({ groupLockTimeoutMs: 2.5 })).toThrow('groupLockTimeoutMs must be a positive integer');
-    expect(() => inboxOptions({ maxGroupSize: 1_001 })).toThrow('maxGroupSize must be at most 1000');
-  });
-});
 
 for (const setup of SETUPS) {
   const suite = setup.skip ? describe.skip : describe;
