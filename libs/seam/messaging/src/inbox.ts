@@ -85,14 +85,7 @@ export class Inbox {
    */
   async firstTime(manager: EntityManager, consumer: string, eventId: string): Promise<boolean> {
     assertEntry(consumer, eventId);
-    // ON CONFLICT DO NOTHING rather than catching a unique violation: on PostgreSQL a failed
-    // statement aborts the whole transaction, and the effect with it.
-    const rows = await this.sql.rows(
-      `INSERT INTO ${this.table} (consumer, event_id, received_at) VALUES (:1, :2, :3) ON CONFLICT DO NOTHING RETURNING event_id`,
-      [consumer, eventId, new Date().toISOString()],
-      manager,
-    );
-    return rows.length === 1;
+    return (await this.recordAll(manager, [{ consumer, eventId }])).size === 1;
   }
 
   /**
@@ -175,7 +168,12 @@ export class Inbox {
   }
 
   /** Records every entry of `group` in one statement; answers the keys recorded for the first time. */
-  private async recordAll(manager: EntityManager, group: Waiting[]): Promise<Set<string>> {
+  private async recordAll(
+    manager: EntityManager,
+    group: ReadonlyArray<Pick<Waiting, 'consumer' | 'eventId'>>,
+  ): Promise<Set<string>> {
+    // ON CONFLICT DO NOTHING rather than catching a unique violation: on PostgreSQL a failed
+    // statement aborts the whole transaction, and the effects with it.
     const receivedAt = new Date().toISOString();
     const rows = group.map((_, index) => `(:${3 * index + 1}, :${3 * index + 2}, :${3 * index + 3})`);
     const recorded = await this.sql.rows<{ consumer: string; event_id: string }>(
