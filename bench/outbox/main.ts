@@ -1,7 +1,9 @@
 /**
  * `npm run bench:outbox`: the outbox relay's throughput end to end, on SQLite and on PostgreSQL
  * (127.0.0.1:5432 or SEAM_TEST_POSTGRES_URL, a temporary database created and dropped; skipped,
- * with the reason, when unreachable). See relay-run.ts for what one run does. The table is
+ * with the reason, when unreachable). See relay-run.ts for what one run does. On PostgreSQL every
+ * round also measures what the database alone allows for the same statements, with pgbench
+ * (database-ceiling.ts; left out, with the reason, when pgbench is not installed). The tables are
  * printed, checked against the target and written to its section of docs/benchmarks.md.
  *
  * BENCH_OUTBOX_ROUNDS (3: each configuration is measured that many times, in turns, and the
@@ -16,6 +18,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
 import { describeMachine, formatRate, writeDocsSection } from '../transport/report.js';
+import { ceilingTable, endToEndCeiling, medianOf } from './ceiling-report.js';
+import { ceilingUnavailableReason, type DatabaseCeiling, measureCeiling } from './database-ceiling.js';
 import { type DatabaseFigures, measureDatabase, type OutboxRunOptions } from './relay-run.js';
 
 const options: OutboxRunOptions = {
@@ -56,10 +60,24 @@ const FINDINGS = [
   '- Two relay rounds at once (claims and completions overlapping deliveries) did not go faster: the',
   '  PostgreSQL CPU per event rose with the number of transactions side by side.',
   '',
-  "The target of 5,000 events/s on PostgreSQL is therefore out of reach on this machine: with the fixture's two",
-  'statements per event, one round trip each, the benchmark process and the database together spend about',
-  "400 µs of CPU per event on 2 cores. End to end, the producers' own transactions (four statements per",
-  'event) share the same two cores with the relay: writing the events alone takes about as long as draining them.',
+  'The target of 5,000 events/s end to end on PostgreSQL is out of reach on this machine, whatever the client:',
+  'with the same statements, PostgreSQL alone allows less than that (the ceiling above). Below the ceiling,',
+  'the benchmark process and the database share the two cores: about 400 µs of CPU per event together, one',
+  "round trip per statement. The widest gap is in draining a backlog, where PostgreSQL's ceiling is highest:",
+  'there a cheaper client (fewer round trips per event) could still gain.',
+];
+
+/** What the ceiling's table is (database-ceiling.ts). */
+const CEILING_INTRO = [
+  '### What PostgreSQL itself allows here',
+  '',
+  "The same statements per event, on the same schema (the fixture's migrations, indexes included), sent by",
+  '[pgbench](https://www.postgresql.org/docs/current/pgbench.html) — C, prepared statements: a client',
+  `that costs almost nothing — from ${options.writers} connections, 5 s per mix, once every round on a fresh database: the`,
+  "producer's transaction (the row and its outbox event); the subscriber's inbox group (its `lock_timeout`,",
+  `its inbox rows in one \`INSERT\`, the fixture's two statements per event; 16 events, the largest group); and`,
+  "both at once, one group for every 16 writes. It leaves out the relay's claim and completion, so it is an",
+  'upper bound of what any client could reach with these statements on this machine.',
 ];
 
 const load = loadavg()[0]!;
@@ -84,12 +102,19 @@ if (!unreachable) {
     },
   );
 }
+// What PostgreSQL alone allows for the same statements (pgbench): measured in every round too.
+const noCeiling = unreachable ?? (await ceilingUnavailableReason());
+const ceilings: DatabaseCeiling[] = [];
 const runs = new Map<string, DatabaseFigures[]>(variants.map(({ database }) => [database, []]));
 for (let round = 0; round < rounds; round++) {
   // Each round in the other order, so that a drift of the machine falls on every variant alike.
   for (const variant of round % 2 === 0 ? variants : variants.toReversed()) {
     runs.get(variant.database)!.push(await variant.measure());
     process.stdout.write(`round ${round + 1}/${rounds}: ${variant.database} measured\n`);
+  }
+  if (!noCeiling) {
+    ceilings.push(await measureCeiling({ writers: options.writers, aggregates: options.aggregates, seconds: 5 }));
+    process.stdout.write(`round ${round + 1}/${rounds}: the database alone (pgbench) measured\n`);
   }
 }
 
@@ -138,10 +163,20 @@ if (unreachable) lines.push(`| PostgreSQL | skipped: ${unreachable} | | | | | |`
 const table = lines.join('\n');
 const postgres = runs.get('PostgreSQL');
 const endToEnd = postgres && summary(postgres, 'endToEnd').median.eventsPerSecond;
+const ceiling = postgres && ceilings.length > 0 ? endToEndCeiling(ceilings) : undefined;
 const verdict = postgres
-  ? `${endToEnd! >= TARGET_POSTGRES ? 'MET' : 'MISSED'} outbox relay on PostgreSQL, end to end: ${formatRate(endToEnd!)} events/s (target ≥ 5,000); the relay alone, draining a backlog: ${formatRate(summary(postgres, 'backlog').median.eventsPerSecond)}`
+  ? `${endToEnd! >= TARGET_POSTGRES ? 'MET' : 'MISSED'} outbox relay on PostgreSQL, end to end: ${formatRate(endToEnd!)} events/s (target ≥ 5,000); the relay alone, draining a backlog: ${formatRate(summary(postgres, 'backlog').median.eventsPerSecond)}${ceiling ? `; PostgreSQL alone allows ${formatRate(ceiling)} end to end for the same statements on this machine (pgbench)` : ''}`
   : `NOT MEASURED outbox relay on PostgreSQL: ${unreachable}`;
-process.stdout.write(`\n${table}\n\nTargets:\n- ${verdict}\n`);
+const ceilingLines = postgres
+  ? noCeiling
+    ? `The database alone (pgbench) was not measured: ${noCeiling}.`
+    : ceilingTable(ceilings, {
+        writing: medianOf(postgres.map((run) => (options.events * 1_000) / run.backlog.writeMs!)),
+        backlog: summary(postgres, 'backlog').median.eventsPerSecond,
+        endToEnd: endToEnd!,
+      })
+  : undefined;
+process.stdout.write(`\n${table}\n${ceilingLines ? `\n${ceilingLines}\n` : ''}\nTargets:\n- ${verdict}\n`);
 
 writeDocsSection(
   'docs/benchmarks.md',
@@ -172,6 +207,7 @@ writeDocsSection(
     '',
     table,
     '',
+    ...(ceilingLines ? [...CEILING_INTRO, '', ceilingLines, ''] : []),
     '### Targets',
     '',
     `- ${verdict}`,
