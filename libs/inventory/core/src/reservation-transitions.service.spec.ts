@@ -29,7 +29,7 @@ describe('ReservationTransitions', () => {
       await expect(transitions.apply(orderId, 'commit')).resolves.toMatchObject({ status: 'committed' });
       await expect(transitions.apply(orderId, 'commit')).resolves.toMatchObject({ status: 'committed' });
       expect(await level('A')).toMatchObject({ available: 7, reserved: 0 });
-      expect(kit.published.map((event) => event.status)).toEqual(['reserved', 'committed']);
+      expect((await kit.published()).map((event) => event.status)).toEqual(['reserved', 'committed']);
     });
 
     it('release of a reserved order: the held units are available again; once', async () => {
@@ -37,7 +37,7 @@ describe('ReservationTransitions', () => {
       await transitions.apply(orderId, 'release');
       await expect(transitions.apply(orderId, 'release')).resolves.toMatchObject({ status: 'released' });
       expect(await level('A')).toMatchObject({ available: 10, reserved: 0 });
-      expect(kit.published.map((event) => event.status)).toEqual(['reserved', 'released']);
+      expect((await kit.published()).map((event) => event.status)).toEqual(['reserved', 'released']);
     });
 
     it('release of a committed order: the sold units come back', async () => {
@@ -69,7 +69,7 @@ describe('ReservationTransitions', () => {
       expect(first).toMatchObject({ orderId, status: 'released', lines: [] });
       await expect(transitions.apply(orderId, 'release')).resolves.toEqual(first);
       expect(await level('A')).toMatchObject({ available: 10, reserved: 0 });
-      expect(kit.published).toEqual([]);
+      expect(await kit.published()).toEqual([]);
     });
 
     it('refuses to commit an order released before it was reserved', async () => {
@@ -89,7 +89,7 @@ describe('ReservationTransitions', () => {
       );
       expect(released).toMatchObject({ status: 'released', lines: [{ sku: 'A', quantity: 3 }] });
       expect(await level('A')).toMatchObject({ available: 10, reserved: 0 });
-      expect(kit.published.map((event) => event.status)).toEqual(['reserved', 'released']);
+      expect((await kit.published()).map((event) => event.status)).toEqual(['reserved', 'released']);
     });
 
     it('decides again when a concurrent command moved the order after it was read', async () => {
@@ -99,7 +99,7 @@ describe('ReservationTransitions', () => {
       // It read "reserved", but the order is committed: releasing must restock the sold units, not unhold them.
       await new ReservationTransitions(racedRepository(kit.inventory, stale)).apply(orderId, 'release');
       expect(await level('A')).toMatchObject({ available: 10, reserved: 0 });
-      expect(kit.published.map((event) => event.status)).toEqual(['reserved', 'committed', 'released']);
+      expect((await kit.published()).map((event) => event.status)).toEqual(['reserved', 'committed', 'released']);
     });
 
     it('rolls the status back when the stock cannot move (data changed behind the module)', async () => {
@@ -111,7 +111,7 @@ describe('ReservationTransitions', () => {
       await expect(kit.inventory.transaction((tx) => tx.findReservation(orderId))).resolves.toMatchObject({
         status: 'reserved',
       });
-      expect(kit.published).toHaveLength(1);
+      expect(await kit.published()).toHaveLength(1);
     });
   });
 });

@@ -57,6 +57,10 @@ export class ReservationTransitions {
       // Compare-and-set: on PostgreSQL a concurrent command may have moved the order since the read
       // (on SQLite transactions are queued, so it never has); then decide again from its new status.
       if (!(await tx.changeStatus(orderId, current.status, next.to, at))) continue;
+      const changed = { ...current, status: next.to, updatedAt: at };
+      // The event before the stock, as in reserve: the stock rows stay locked only from their update
+      // to the commit, and a failed move rolls the event back with the rest.
+      await tx.announce(changed);
       for (const line of current.lines) {
         // The units are where the status says they are, unless the data was changed behind the module.
         if (!(await tx.moveStock(line.sku, stockMove(next.effect, line.quantity), at))) {
@@ -65,8 +69,6 @@ export class ReservationTransitions {
           );
         }
       }
-      const changed = { ...current, status: next.to, updatedAt: at };
-      await tx.announce(changed);
       return changed;
     }
     throw new Error(`Order ${orderId} kept changing while trying to ${command} it`);

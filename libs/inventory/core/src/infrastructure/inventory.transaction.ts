@@ -93,6 +93,10 @@ export class InventoryTransaction {
   /**
    * Applies `move` to a sku's counts in one statement, only if neither count goes negative.
    * False when it did not apply: the sku is unknown or has too few units.
+   *
+   * On PostgreSQL the sku's row stays locked until the transaction ends, and every order of that
+   * sku waits for it: callers move stock last, right before the commit, so that no other round
+   * trip to the database lengthens the wait.
    */
   async moveStock(sku: string, move: StockMove, at: string): Promise<boolean> {
     const result = await this.manager

@@ -38,7 +38,7 @@ describe('ReleaseStockController', () => {
       const answer = { orderId, status: 'released', lines: [] };
       await expect(controller.release({ orderId })).resolves.toEqual(answer);
       await expect(controller.release({ orderId })).resolves.toEqual(answer);
-      expect(kit.published).toEqual([]);
+      expect(await kit.published()).toEqual([]);
     });
   });
 });

@@ -39,7 +39,7 @@ describe('ReserveStockController', () => {
         ],
       });
       expect(await level('A')).toEqual({ sku: 'A', available: 2, reserved: 3 });
-      expect(kit.published).toEqual([
+      expect(await kit.published()).toEqual([
         expect.objectContaining({ orderId, status: 'reserved', lines: reservation.lines }),
       ]);
     });
@@ -57,7 +57,7 @@ describe('ReserveStockController', () => {
         }),
       ).resolves.toEqual(first);
       expect(await level('A')).toMatchObject({ available: 3, reserved: 2 });
-      expect(kit.published).toHaveLength(1);
+      expect(await kit.published()).toHaveLength(1);
     });
 
     it('refuses different lines for an order that already has a reservation', async () => {
@@ -82,7 +82,7 @@ describe('ReserveStockController', () => {
       );
       expect((error as ConflictError).details).toEqual({ orderId, status: 'released' });
       expect(await level('A')).toMatchObject({ available: 5, reserved: 0 });
-      expect(kit.published).toEqual([]);
+      expect(await kit.published()).toEqual([]);
     });
 
     it('holds nothing when one line cannot be covered, and says which', async () => {
@@ -98,7 +98,7 @@ describe('ReserveStockController', () => {
       expect(error).toBeInstanceOf(ConflictError);
       expect((error as ConflictError).details).toEqual({ sku: 'B', requested: 2, available: 1 });
       expect(await level('A')).toMatchObject({ available: 5, reserved: 0 });
-      expect(kit.published).toEqual([]);
+      expect(await kit.published()).toEqual([]);
     });
 
     it('answers NotFound for a sku never stocked, holding nothing', async () => {
@@ -164,7 +164,7 @@ describe('ReserveStockController, losing a race for the same order', () => {
     const loser = new ReserveStockController(racedRepository(kit.inventory, undefined));
     await expect(loser.reserve({ orderId, lines: [{ sku: 'A', quantity: 2 }] })).resolves.toEqual(winner);
     expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toMatchObject({ available: 3, reserved: 2 });
-    expect(kit.published).toHaveLength(1);
+    expect(await kit.published()).toHaveLength(1);
   });
 
   it('refuses different lines even when it learns of the winner only from the primary key', async () => {
@@ -186,6 +186,6 @@ describe('ReserveStockController, losing a race for the same order', () => {
       `The stock of order ${orderId} was already released; it cannot be reserved any more`,
     );
     expect(await kit.inventory.transaction((tx) => tx.findStock('A'))).toMatchObject({ available: 5, reserved: 0 });
-    expect(kit.published).toEqual([]);
+    expect(await kit.published()).toEqual([]);
   });
 });

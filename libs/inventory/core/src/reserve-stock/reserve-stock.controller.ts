@@ -58,6 +58,10 @@ export class ReserveStockController {
     const reservation = newReservation(orderId, lines, new Date());
     // The reservation row first: on PostgreSQL its primary key makes a concurrent duplicate wait here.
     await tx.insertReservation(reservation);
+    // The event before the stock: it commits only if every line is held (a refusal below rolls it
+    // back with the rest), and the stock rows, which every order of a popular sku updates, stay
+    // locked only from their update to the commit (see InventoryTransaction.moveStock).
+    await tx.announce(reservation);
     for (const line of reservation.lines) {
       if (await tx.moveStock(line.sku, stockMove('hold', line.quantity), reservation.updatedAt)) continue;
       const stock = await tx.findStock(line.sku);
@@ -71,7 +75,6 @@ export class ReserveStockController {
         },
       );
     }
-    await tx.announce(reservation);
     return reservation;
   }
 }

@@ -1,6 +1,6 @@
 import type { ReservationChanged } from '@contracts/inventory';
 import { dataSourceOptions, openDataSource } from '@seam/persistence';
-import type { Outbox } from '@seam/messaging';
+import { Outbox, Sql } from '@seam/messaging';
 import type { DataSource } from 'typeorm';
 import type { Reservation } from '../domain/reservation.js';
 import { InventoryRepository } from '../infrastructure/inventory.repository.js';
@@ -10,8 +10,8 @@ import { inventoryData } from '../inventory.data.js';
 /** What a use-case spec works with: the real repository on a private in-memory database, migrated. */
 export interface InventoryTestKit {
   inventory: InventoryRepository;
-  /** The `reservationChanged` payloads written to the outbox so far, in order. */
-  published: ReservationChanged[];
+  /** The `reservationChanged` payloads committed to the outbox so far, oldest first. */
+  published(): Promise<ReservationChanged[]>;
   /** Stocks a sku (outside any use case). */
   stock(sku: string, available: number): Promise<void>;
   close(): Promise<void>;
@@ -20,19 +20,17 @@ export interface InventoryTestKit {
 /** Opens a fresh in-memory inventory database for one spec. */
 export async function openInventoryTestKit(): Promise<InventoryTestKit> {
   const dataSource: DataSource = await openDataSource(dataSourceOptions(inventoryData, { kind: 'memory' }));
-  const published: ReservationChanged[] = [];
-  // Records what the use cases write to the outbox, when they write it (inside their transaction:
-  // nothing a use case does after it can fail, so a recorded event is a committed one).
-  const outbox = {
-    add: async (_manager: unknown, _entry: unknown, payload: ReservationChanged) => {
-      published.push(payload);
-      return payload.id;
-    },
-  } as unknown as Outbox;
-  const inventory = new InventoryRepository(dataSource, outbox);
+  // The real outbox, with no relay: an event counts once its transaction has committed (a use case
+  // writes its event before moving stock, and a failed move must take the event back with it).
+  const inventory = new InventoryRepository(dataSource, new Outbox('inventory', new Sql(dataSource), () => undefined));
   return {
     inventory,
-    published,
+    published: async () => {
+      const rows = (await dataSource.query('SELECT payload FROM seam_outbox ORDER BY seq')) as Array<{
+        payload: string;
+      }>;
+      return rows.map((row) => JSON.parse(row.payload) as ReservationChanged);
+    },
     stock: (sku, available) => inventory.transaction((tx) => tx.setAvailable(sku, available, new Date().toISOString())),
     close: () => dataSource.destroy(),
   };
