@@ -13,8 +13,9 @@ const run = promisify(execFile);
 /**
  * The events per second PostgreSQL itself allows for the statements the benchmark sends per event,
  * sent by pgbench (C, prepared statements: a client that costs almost nothing) instead of the app.
- * An upper bound: the relay's claim and completion are left out (they are shared by a batch), and
- * the subscriber's groups are always full.
+ * An upper bound on the statements: the relay's claim and completion (one each per batch) are left
+ * out, and the subscriber's groups are always full and run side by side, as many as pgbench has
+ * clients. pgbench shares the cores like the app does.
  */
 export interface DatabaseCeiling {
   /** The producer's transactions alone (a row and its event), as "writing alone" measures. */
@@ -35,11 +36,14 @@ export interface CeilingOptions {
 }
 
 /**
- * The time, as text in the app's varchar column (the app writes an ISO string). Computed by the
- * server: pgbench has no string variables. (The scripts hold no colon but their variables': pgbench
- * takes `:name` anywhere, even in a string literal or a `::` cast, for one.)
+ * pgbench reads `:name` anywhere in a script as one of its variables, even inside a string literal
+ * or a `::` cast, so the scripts hold no other colon. The time the app writes as an ISO string
+ * (`2026-12-05T15:04:05.123Z`) is a literal of the same length and type with dots for its colons.
  */
-const NOW_TEXT = 'CAST(now() AS text)';
+const TIME_TEXT = `'2026-12-05T15.04.05.123Z'`;
+
+/** pgbench's variable for a fresh id: its own random 63-bit integer (pgbench has no string variables). */
+const idVariable = (name: string) => `\\set ${name} random(1, 9223372036854775806)`;
 
 /** Events per subscriber transaction: the inbox's largest group (DEFAULT_INBOX_OPTIONS.maxGroupSize). */
 export const SUBSCRIBER_GROUP = DEFAULT_INBOX_OPTIONS.maxGroupSize;
@@ -88,12 +92,15 @@ export async function measureCeiling(options: CeilingOptions): Promise<DatabaseC
 export function producerScript(aggregates: number): string {
   return [
     `\\set account random(0, ${aggregates - 1})`,
+    idVariable('entry'),
     'BEGIN;',
-    `INSERT INTO ledger.ledger_entry (id, account, amount) VALUES (CAST(gen_random_uuid() AS text), 'account-' || :account, 1);`,
+    `INSERT INTO ledger.ledger_entry (id, account, amount) VALUES (:entry, 'account-' || :account, 1);`,
     'INSERT INTO ledger.seam_outbox (event_id, aggregate_id, pattern, payload, traceparent, created_at, attempts, delivered_to, next_attempt_at)',
-    `  VALUES (CAST(gen_random_uuid() AS text), 'account-' || :account, 'ledger.entry.posted',`,
-    `    CAST(json_build_object('id', gen_random_uuid(), 'account', 'account-' || :account, 'amount', 1, 'n', 1) AS text),`,
-    `    NULL, ${NOW_TEXT}, 0, '', 0);`,
+    // The event's id is its payload's, the entry's (Outbox.add).
+    `  VALUES (:entry, 'account-' || :account, 'ledger.entry.posted',`,
+    // The payload, built by the server (JSON is all colons): a few µs the app's statement does not cost.
+    `    CAST(json_build_object('id', CAST(:entry AS text), 'account', 'account-' || :account, 'amount', 1, 'n', 1) AS text),`,
+    `    NULL, ${TIME_TEXT}, 0, '', 0);`,
     'COMMIT;',
     '',
   ].join('\n');
@@ -107,16 +114,15 @@ export function producerScript(aggregates: number): string {
  */
 export function subscriberScript(aggregates: number, clients: number): string {
   // The fixture's consumer name, 'tally:totals', spelled without the colon pgbench would read as a variable.
-  const eventIds = Array.from(
-    { length: SUBSCRIBER_GROUP },
-    () => `('tally' || chr(58) || 'totals', CAST(gen_random_uuid() AS text), ${NOW_TEXT})`,
-  );
+  const events = Array.from({ length: SUBSCRIBER_GROUP }, (_, index) => `event${index}`);
+  const inboxRows = events.map((event) => `('tally' || chr(58) || 'totals', :${event}, ${TIME_TEXT})`);
   const lines = [
     // The account sets a client may use: those whose number modulo `clients` is its own.
     `\\set base :client_id + ${clients} * random(0, ${Math.max(1, Math.floor(aggregates / SUBSCRIBER_GROUP / clients)) - 1})`,
+    ...events.map(idVariable),
     'BEGIN;',
     'SET LOCAL lock_timeout = 100;',
-    `INSERT INTO tally.seam_inbox (consumer, event_id, received_at) VALUES ${eventIds.join(', ')}`,
+    `INSERT INTO tally.seam_inbox (consumer, event_id, received_at) VALUES ${inboxRows.join(', ')}`,
     '  ON CONFLICT DO NOTHING RETURNING consumer, event_id;',
   ];
   for (let index = 0; index < SUBSCRIBER_GROUP; index++) {
@@ -140,6 +146,8 @@ export async function pgbench(url: string, scripts: string[], options: PgbenchRu
   // A failed statement aborts its client and pgbench exits non-zero: execFile rejects with the output.
   const { stdout } = await run('pgbench', [...args, ...length, ...scripts.flatMap((script) => ['-f', script]), url], {
     maxBuffer: 4 * 1024 * 1024,
+    // pgbench prints its rates in the locale's format: a decimal comma would not parse.
+    env: { ...process.env, LC_ALL: 'C' },
   });
   if (scripts.length === 1) {
     const total = /^tps = ([\d.]+)/m.exec(stdout);

@@ -53,10 +53,12 @@ suite(`bench:outbox's pgbench scripts${reason ? ` — skipped: ${reason}` : ''}`
     expect(tps).toBeGreaterThan(0);
     expect(await count('SELECT COUNT(*) AS n FROM ledger.ledger_entry')).toBe(clients * transactions);
     expect(await count('SELECT COUNT(*) AS n FROM ledger.seam_outbox')).toBe(clients * transactions);
-    // Each event is the entry of its row's account, as Outbox.add is given it.
+    // Each event is its row's entry, as Outbox.add is given it: the entry's id is the event's and its
+    // payload's, its account the aggregate.
     const mismatched = `SELECT COUNT(*) AS n FROM ledger.seam_outbox o
       WHERE o.pattern <> 'ledger.entry.posted' OR (o.payload::json->>'account') <> o.aggregate_id
-         OR NOT EXISTS (SELECT 1 FROM ledger.ledger_entry e WHERE e.account = o.aggregate_id)`;
+         OR (o.payload::json->>'id') <> o.event_id
+         OR NOT EXISTS (SELECT 1 FROM ledger.ledger_entry e WHERE e.id = o.event_id AND e.account = o.aggregate_id)`;
     expect(await count(mismatched)).toBe(0);
   });
 
