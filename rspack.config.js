@@ -20,6 +20,63 @@ const EXTRA_ENTRIES = { monolith: ['migrate', 'data-move', 'dead-letters'] };
  */
 const PROJECT_JSC = JSON.parse(readFileSync(new URL('.swcrc', import.meta.url), 'utf8')).jsc;
 
+/**
+ * Packages bundled into each app instead of left in node_modules. A cold start spent most of its
+ * time loading ~2,700 modules one file at a time (resolve, stat, read package.json, compile), a
+ * fifth of them es-toolkit's, which @nestjs/swagger imports file by file. These packages are
+ * imported by the app's own code only (and by each other), never by a package left external, so
+ * the bundle holds the one copy there is: no class is loaded twice, no metadata store split.
+ * Nest's own packages, rxjs and TypeORM stay external: many external packages import them.
+ * class-transformer stays external: the door imports its CommonJS storage file by path, and a
+ * bundled copy would resolve its ES build instead, a second metadata store.
+ */
+export const BUNDLED_PACKAGES = [
+  '@nestjs/swagger',
+  'es-toolkit',
+  'class-validator',
+  'validator',
+  'libphonenumber-js',
+  'jose',
+  'cockatiel',
+];
+
+const isBundled = (request) => BUNDLED_PACKAGES.some((name) => request === name || request.startsWith(`${name}/`));
+
+/** `pkg`, `pkg/file`, `@scope/pkg`: not relative, not absolute, not a Node built-in. */
+const isBarePackage = (request) =>
+  /^(@[\w-][\w.-]*\/)?[\w-][\w.-]*(\/|$)/.test(request) && !request.startsWith('node:');
+
+/**
+ * The CLI's externals, except that a request for a bundled package is bundled. A bundled package
+ * may import an optional one that is not installed (@nestjs/swagger's `import('@fastify/static')`,
+ * for Fastify only): that stays an `import()` at run time, failing only if it runs, as it would
+ * unbundled, where the CLI's externals would make the build fail on it.
+ *
+ * Written here rather than with webpack-node-externals' `allowlist`: that bundles the listed
+ * packages but cannot make a bundled package's missing optional import external, nor turn a bundled
+ * CommonJS package's require() of an external package into a real require().
+ */
+export function withBundledPackages(externals) {
+  const fromBundledPackage = (data) => /[\\/]node_modules[\\/]/.test(data.context ?? '');
+  return externals.map((external) =>
+    typeof external === 'function'
+      ? (data, callback) => {
+          if (data.request && isBundled(data.request)) return callback();
+          return external(data, (error, result) => {
+            // A bundled CommonJS package's require() of an external one stays a real require():
+            // an ES import of it would see only what Node's export detection finds.
+            if (typeof result === 'string' && data.dependencyType === 'commonjs')
+              return callback(error, result.replace(/^module /, 'node-commonjs '));
+            if (error || result !== undefined) return callback(error, result);
+            const optional = data.request && fromBundledPackage(data) && isBarePackage(data.request);
+            const type = data.dependencyType === 'commonjs' ? 'node-commonjs' : 'import';
+            return optional ? callback(null, `${type} ${data.request}`) : callback();
+          });
+        }
+      : external,
+  );
+}
+
 function withProjectSwcOptions(rules) {
   const project = (use) =>
     use?.loader === 'builtin:swc-loader' ? { ...use, options: { ...use.options, jsc: PROJECT_JSC } } : use;
@@ -39,7 +96,17 @@ export default function seamRspackConfig(defaults) {
   }
   return {
     entry,
-    module: { ...defaults.module, rules: withProjectSwcOptions(defaults.module.rules) },
+    module: {
+      ...defaults.module,
+      rules: [
+        ...withProjectSwcOptions(defaults.module.rules),
+        // A bundled package's `createRequire(import.meta.url)` (Swagger UI's assets) resolves from
+        // the bundle at run time, as a require from the app would: by default rspack writes the
+        // package's build-time path in, which a moved or copied build would not have.
+        { test: /[\\/]node_modules[\\/]/, parser: { importMeta: false } },
+      ],
+    },
+    externals: withBundledPackages(defaults.externals),
     output: { ...defaults.output, path: resolve('dist/apps', app), filename: '[name].js', clean: true },
     // Unminified, so that class names (TypeORM migration names, Nest provider tokens) survive.
     optimization: { ...defaults.optimization, minimize: false },

@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform, ValidationPipe } from '@nestjs/common';
 import { type FieldViolation, invalidPayload } from '@seam/transport';
+import * as classValidator from 'class-validator';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
 
 type Part = ArgumentMetadata['type'];
@@ -40,6 +41,9 @@ export class EdgeValidationPipe implements PipeTransform {
         transform: true,
         transformOptions: { enableImplicitConversion: part !== 'body' },
         validationError: { target: false, value: false },
+        // The copy the DTOs' decorators use, which the build bundles: left to itself, the pipe
+        // would import a second one from node_modules (rspack.config.js, BUNDLED_PACKAGES).
+        validatorPackage: classValidator,
         exceptionFactory: (errors: ClassValidatorError[]) =>
           invalidPayload(`Invalid ${WHERE[part]}`, fieldViolations(errors)),
       });
