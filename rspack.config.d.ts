@@ -9,8 +9,8 @@ export type ExternalFunction = (
   callback: (error?: unknown, result?: string) => void,
 ) => void;
 
-/** The CLI's externals, except that a request for a bundled package is bundled. */
-export declare function withBundledPackages(externals: readonly unknown[]): unknown[];
+/** The CLI's externals, except that a request for a bundled package (or a copy nested in one, under `root`) is bundled. */
+export declare function withBundledPackages(externals: readonly unknown[], root?: string): unknown[];
 
 /** The Nest CLI's rspack hook: the CLI's defaults in, this project's configuration out. */
 export default function seamRspackConfig(defaults: Record<string, unknown>): Record<string, unknown>;

@@ -6,6 +6,7 @@
 // code is compiled as the tests and tsconfig.json compile it (see withProjectSwcOptions).
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Entries besides main.ts, per app: the monolith's one-shot commands. */
 const EXTRA_ENTRIES = { monolith: ['migrate', 'data-move', 'dead-letters'] };
@@ -42,6 +43,24 @@ export const BUNDLED_PACKAGES = [
 
 const isBundled = (request) => BUNDLED_PACKAGES.some((name) => request === name || request.startsWith(`${name}/`));
 
+const PROJECT_ROOT = dirname(fileURLToPath(import.meta.url));
+
+/** `pkg` of `pkg/file`, `@scope/pkg` of `@scope/pkg/file`. */
+const packageOf = (request) =>
+  request
+    .split('/')
+    .slice(0, request.startsWith('@') ? 2 : 1)
+    .join('/');
+
+/** Whether Node would find `request` from `context` in a node_modules below `root`'s own. */
+function resolvesToNestedCopy(request, context, root) {
+  if (!context || !isBarePackage(request)) return false;
+  for (let dir = context; dir.startsWith(root) && dir !== root; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules', packageOf(request)))) return true;
+  }
+  return false;
+}
+
 /** `pkg`, `pkg/file`, `@scope/pkg`: not relative, not absolute, not a Node built-in. */
 const isBarePackage = (request) =>
   /^(@[\w-][\w.-]*\/)?[\w-][\w.-]*(\/|$)/.test(request) && !request.startsWith('node:');
@@ -52,16 +71,21 @@ const isBarePackage = (request) =>
  * for Fastify only): that stays an `import()` at run time, failing only if it runs, as it would
  * unbundled, where the CLI's externals would make the build fail on it.
  *
+ * A bundled package's dependency installed in its own node_modules (@nestjs/swagger's js-yaml 5,
+ * where the project's is another major, or none once dev dependencies are pruned) is bundled too:
+ * left external, the bundle would import whichever copy the project root has.
+ *
  * Written here rather than with webpack-node-externals' `allowlist`: that bundles the listed
  * packages but cannot make a bundled package's missing optional import external, nor turn a bundled
  * CommonJS package's require() of an external package into a real require().
  */
-export function withBundledPackages(externals) {
+export function withBundledPackages(externals, root = PROJECT_ROOT) {
   const fromBundledPackage = (data) => /[\\/]node_modules[\\/]/.test(data.context ?? '');
   return externals.map((external) =>
     typeof external === 'function'
       ? (data, callback) => {
-          if (data.request && isBundled(data.request)) return callback();
+          if (data.request && (isBundled(data.request) || resolvesToNestedCopy(data.request, data.context, root)))
+            return callback();
           return external(data, (error, result) => {
             // A bundled CommonJS package's require() of an external one stays a real require():
             // an ES import of it would see only what Node's export detection finds.

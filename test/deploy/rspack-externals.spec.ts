@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { BUNDLED_PACKAGES, type ExternalFunction, withBundledPackages } from '../../rspack.config.js';
 
@@ -91,5 +94,29 @@ describe('rspack.config.js: which packages the apps bundle', () => {
     let seen: unknown;
     failing({ request: 'rxjs', context: APP, dependencyType: 'esm' }, (error) => (seen = error));
     expect(seen).toEqual(new Error('boom'));
+  });
+
+  it("bundles a bundled package's dependency nested in its own node_modules, not the project's copy", () => {
+    // root/node_modules/{yaml-user/node_modules/yaml, yaml}: yaml-user needs its own major.
+    const root = mkdtempSync(join(tmpdir(), 'seam-rspack-'));
+    try {
+      mkdirSync(join(root, 'node_modules', 'yaml-user', 'node_modules', 'yaml'), { recursive: true });
+      mkdirSync(join(root, 'node_modules', 'yaml-user', 'dist'), { recursive: true });
+      const [scoped] = withBundledPackages([cliExternal], root) as [ExternalFunction];
+      const answer = (request: string, context: string) => {
+        let result: string | undefined = 'no answer';
+        scoped({ request, context, dependencyType: 'esm' }, (_error, found) => (result = found));
+        return result;
+      };
+      const inUser = join(root, 'node_modules', 'yaml-user', 'dist');
+      expect(answer('yaml', inUser)).toBeUndefined();
+      expect(answer('yaml/lib/dump.js', inUser)).toBeUndefined();
+      // Not nested there: the CLI's externals decide, as for any package.
+      expect(answer('rxjs', inUser)).toBe('module rxjs');
+      // The same request from the app's own code is not affected by the nested copy.
+      expect(answer('rxjs', join(root, 'libs', 'seam'))).toBe('module rxjs');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
