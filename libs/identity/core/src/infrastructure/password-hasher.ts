@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 import { MemoryBudget } from './memory-budget.js';
 
@@ -48,22 +48,19 @@ export const HASHING_MEMORY_BUDGET_BYTES = 256 * 2 ** 20;
  * Passwords are NFKC-normalised first, so the same characters typed on another keyboard match.
  */
 @Injectable()
-export class PasswordHasher implements OnModuleInit {
+export class PasswordHasher {
   private dummy?: Promise<string>;
   private readonly memory = new MemoryBudget(HASHING_MEMORY_BUDGET_BYTES);
 
+  /**
+   * Also starts the dummy hash, so that even the first unknown-email log-in is not faster (it
+   * waits for the same hash). Started here and not awaited: it runs on libuv's thread pool while
+   * Nest opens the modules' databases on the main thread, instead of holding up the modules' init
+   * hooks or the seed's own hash (~0.1–0.2 s of a cold start, bench:startup).
+   */
   constructor(@Inject(SCRYPT_COST) private readonly cost: ScryptCost) {
     if (!sane(cost))
       throw new Error(`Invalid scrypt cost ${JSON.stringify(cost)}: N must be a power of two, memory at most 256 MiB`);
-  }
-
-  /**
-   * Starts the dummy hash at start-up, so that even the first unknown-email log-in is not faster
-   * (it waits for the same hash). Not awaited: Nest runs the modules' init hooks one after the
-   * other, and a scrypt hash on the thread pool would hold up every module after this one
-   * (~0.1–0.2 s of a cold start, bench:startup).
-   */
-  onModuleInit(): void {
     void this.dummyHash().catch(() => {
       // Nothing is lost: the next log-in of an unknown email derives it again.
       this.dummy = undefined;
