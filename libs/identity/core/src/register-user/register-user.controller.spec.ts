@@ -69,6 +69,25 @@ describe('RegisterUserController', () => {
       expect(await outboxOf(dataSource)).toHaveLength(before);
     });
 
+    it('refuses a taken email before hashing the password: a conflict costs no scrypt work', async () => {
+      let hashes = 0;
+      const counting = Object.assign(Object.create(hasher) as PasswordHasher, {
+        hash: (password: string) => {
+          hashes += 1;
+          return hasher.hash(password);
+        },
+      });
+      const guarded = new RegisterUserController(users, counting);
+      const error = await guarded
+        .register({ email: ' Grace@Example.com', password: 'yet-another-one', name: 'Grace' })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as ConflictError).details).toEqual({ email: 'grace@example.com' });
+      expect(hashes).toBe(0);
+      await guarded.register({ email: 'barbara@example.com', password: 'liskov-1987', name: 'Barbara' });
+      expect(hashes).toBe(1);
+    });
+
     it('refuses the email address as password, naming the field', async () => {
       const error = await controller
         .register({ email: 'alan@example.com', password: 'Alan@Example.com', name: 'Alan' })

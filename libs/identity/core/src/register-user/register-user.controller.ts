@@ -2,6 +2,7 @@ import { Payload } from '@nestjs/microservices';
 import { IdentityContract, type RegisterUser, type UserView } from '@contracts/identity';
 import { ConflictError, ContractController, Handle, ValidationError } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
+import { normaliseEmail } from '../domain/email.js';
 import { passwordProblems } from '../domain/password-policy.js';
 import { newUser } from '../domain/user.js';
 import { PasswordHasher } from '../infrastructure/password-hasher.js';
@@ -21,6 +22,10 @@ export class RegisterUserController {
     const problems = passwordProblems(request.password, request.email);
     if (problems.length > 0)
       throw new ValidationError('Invalid RegisterUser', [{ path: 'password', messages: problems }]);
+    // Checked before the hash: the answer says the address is taken anyway, so an early answer
+    // tells nothing more, and a conflict costs no scrypt work (a seed's restart, a retry, a flood).
+    if (await this.users.findByEmail(request.email))
+      throw new ConflictError('An account with this email already exists', { email: normaliseEmail(request.email) });
     const passwordHash = await this.passwords.hash(request.password);
     const user = newUser({ id: randomUUID(), email: request.email, name: request.name, passwordHash }, new Date());
     // The unique index decides, so two concurrent registrations of one address cannot both win;
