@@ -41,8 +41,6 @@ export const BUNDLED_PACKAGES = [
   'cockatiel',
 ];
 
-const isBundled = (request) => BUNDLED_PACKAGES.some((name) => request === name || request.startsWith(`${name}/`));
-
 const PROJECT_ROOT = dirname(fileURLToPath(import.meta.url));
 
 /** `pkg` of `pkg/file`, `@scope/pkg` of `@scope/pkg/file`. */
@@ -52,6 +50,12 @@ const packageOf = (request) =>
     .slice(0, request.startsWith('@') ? 2 : 1)
     .join('/');
 
+const isBundled = (request) => BUNDLED_PACKAGES.includes(packageOf(request));
+
+/** `pkg`, `pkg/file`, `@scope/pkg`: not relative, not absolute, not a Node built-in. */
+const isBarePackage = (request) =>
+  /^(@[\w-][\w.-]*\/)?[\w-][\w.-]*(\/|$)/.test(request) && !request.startsWith('node:');
+
 /** Whether Node would find `request` from `context` in a node_modules below `root`'s own. */
 function resolvesToNestedCopy(request, context, root) {
   if (!context || !isBarePackage(request)) return false;
@@ -60,10 +64,6 @@ function resolvesToNestedCopy(request, context, root) {
   }
   return false;
 }
-
-/** `pkg`, `pkg/file`, `@scope/pkg`: not relative, not absolute, not a Node built-in. */
-const isBarePackage = (request) =>
-  /^(@[\w-][\w.-]*\/)?[\w-][\w.-]*(\/|$)/.test(request) && !request.startsWith('node:');
 
 /**
  * The CLI's externals, except that a request for a bundled package is bundled. A bundled package
@@ -80,6 +80,7 @@ const isBarePackage = (request) =>
  * CommonJS package's require() of an external package into a real require().
  */
 export function withBundledPackages(externals, root = PROJECT_ROOT) {
+  // The only files under node_modules that rspack reads are the bundled packages'.
   const fromBundledPackage = (data) => /[\\/]node_modules[\\/]/.test(data.context ?? '');
   return externals.map((external) =>
     typeof external === 'function'

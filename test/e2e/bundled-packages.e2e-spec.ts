@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ensureBuilt, type ServiceProcess, spawnService } from '@seam/testing';
+import { ensureBuilt, type ServiceProcess } from '@seam/testing';
 import { BUNDLED_PACKAGES } from '../../rspack.config.js';
-
-const LISTENING = /Listening on http:\/\/localhost:(\d+)/;
+import { startBuiltMonolith } from './support/built-monolith.js';
 
 /**
  * Development dependencies the monolith may load: `debug` (under express and TypeORM) tries
@@ -23,21 +22,15 @@ describe('the built monolith and the packages rspack.config.js bundles', () => {
   beforeAll(async () => {
     await ensureBuilt(['monolith']);
     dir = mkdtempSync(join(tmpdir(), 'seam-bundled-'));
-    monolith = await spawnService({
-      entry: 'dist/apps/monolith/main.js',
-      env: {
-        PORT: '0',
-        DATA_DIR: join(dir, 'data'),
-        DATABASE_URL: '',
-        LOG_FORMAT: 'json',
-        NODE_OPTIONS: `--import ${pathToFileURL(resolve('test/e2e/support/load-recorder.mjs')).href}`,
-        LOADED_PACKAGES_FILE: join(dir, 'loaded.txt'),
-      },
-      readyLine: LISTENING,
-      readyTimeoutMs: 60_000,
-    });
-    baseUrl = `http://localhost:${LISTENING.exec(monolith.output())![1]}`;
+    ({ monolith, baseUrl } = await startBuiltMonolith(join(dir, 'data'), {
+      LOG_FORMAT: 'json',
+      NODE_OPTIONS: `--import ${pathToFileURL(resolve('test/e2e/support/load-recorder.mjs')).href}`,
+      LOADED_PACKAGES_FILE: join(dir, 'loaded.txt'),
+    }));
   }, 240_000);
+
+  /** The package folders the recorder saw the monolith load, once it has stopped. */
+  const loadedFolders = () => readFileSync(join(dir, 'loaded.txt'), 'utf8').split('\n').filter(Boolean);
 
   afterAll(async () => {
     await monolith?.stop();
@@ -82,7 +75,7 @@ describe('the built monolith and the packages rspack.config.js bundles', () => {
 
   it('never loads a bundled package from node_modules, so there is one copy of each', async () => {
     await monolith.stop();
-    const loaded = readFileSync(join(dir, 'loaded.txt'), 'utf8').split('\n').filter(Boolean);
+    const loaded = loadedFolders();
     // The recorder saw the packages left external: it works.
     expect(loaded).toEqual(expect.arrayContaining(['node_modules/@nestjs/core', 'node_modules/typeorm']));
     const inBundled = loaded.filter((folder) =>
@@ -92,7 +85,7 @@ describe('the built monolith and the packages rspack.config.js bundles', () => {
   });
 
   it('loads nothing a production image prunes (development dependencies) but what is optional', () => {
-    const loaded = readFileSync(join(dir, 'loaded.txt'), 'utf8').split('\n').filter(Boolean);
+    const loaded = loadedFolders();
     const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as {
       packages: Record<string, { dev?: boolean }>;
     };

@@ -36,8 +36,8 @@ export class DemoSeed implements OnApplicationBootstrap {
       return;
     }
     // Side by side: the admin's password hash runs on libuv's thread pool while the catalog is
-    // written on the main thread, which takes about 0.2 s off a cold start (bench:startup). The two
-    // touch different modules and each step logs and swallows its own failure.
+    // written on the main thread, so a start waits for the longer step, not both (bench:startup).
+    // The two touch different modules and each step logs and swallows its own failure.
     await runInCallScope(CallContext.root({ caller: SEED_CALLER, budgetMs: SEED_BUDGET_MS }), () =>
       Promise.all([
         this.step('the demo catalog', () => this.seedCatalog()),

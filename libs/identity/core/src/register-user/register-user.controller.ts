@@ -24,14 +24,17 @@ export class RegisterUserController {
       throw new ValidationError('Invalid RegisterUser', [{ path: 'password', messages: problems }]);
     // Checked before the hash: the answer says the address is taken anyway, so an early answer
     // tells nothing more, and a conflict costs no scrypt work (a seed's restart, a retry, a flood).
-    if (await this.users.findByEmail(request.email))
-      throw new ConflictError('An account with this email already exists', { email: normaliseEmail(request.email) });
+    if (await this.users.findByEmail(request.email)) throw emailTaken(normaliseEmail(request.email));
     const passwordHash = await this.passwords.hash(request.password);
     const user = newUser({ id: randomUUID(), email: request.email, name: request.name, passwordHash }, new Date());
     // The unique index decides, so two concurrent registrations of one address cannot both win;
     // the account's event is written with it (outbox).
-    if (!(await this.users.insert(user)))
-      throw new ConflictError('An account with this email already exists', { email: user.email });
+    if (!(await this.users.insert(user))) throw emailTaken(user.email);
     return toView(user);
   }
+}
+
+/** The answer to a registration of an address an account already has. */
+function emailTaken(email: string): ConflictError {
+  return new ConflictError('An account with this email already exists', { email });
 }
