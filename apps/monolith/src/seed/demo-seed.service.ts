@@ -15,6 +15,13 @@ export const SEED_CALLER = 'seed';
 const SEED_BUDGET_MS = 60_000;
 
 /**
+ * Each seed call may take the seed's whole budget, not the 5 s default of a request's calls: at the
+ * production cost a password hash takes ~0.4 s on an idle 2-core machine, and several seconds on a
+ * busy one while the identity module's own dummy hash runs beside it.
+ */
+const SEED_CALL = { timeoutMs: SEED_BUDGET_MS };
+
+/**
  * Seeds a fresh installation when the app starts, through the modules' contracts like any other
  * caller: the demo catalog with its stock, and an admin account. Idempotent: a product or account
  * that exists (`ConflictError`) is left as it is — in particular stock is set only for a product
@@ -49,8 +56,8 @@ export class DemoSeed implements OnApplicationBootstrap {
   private async seedCatalog(): Promise<void> {
     let created = 0;
     for (const { product, stock } of DEMO_CATALOG) {
-      if (!(await unlessConflict(this.seam.send(CatalogContract.createProduct, product)))) continue;
-      await this.seam.send(InventoryContract.setStock, { sku: product.sku, available: stock });
+      if (!(await unlessConflict(this.seam.send(CatalogContract.createProduct, product, SEED_CALL)))) continue;
+      await this.seam.send(InventoryContract.setStock, { sku: product.sku, available: stock }, SEED_CALL);
       created += 1;
     }
     this.logger.log(
@@ -66,14 +73,16 @@ export class DemoSeed implements OnApplicationBootstrap {
       );
     }
     let user: UserView | undefined = await unlessConflict(
-      this.seam.send(IdentityContract.registerUser, { email, password, name: 'Administrator' }),
+      this.seam.send(IdentityContract.registerUser, { email, password, name: 'Administrator' }, SEED_CALL),
     );
     if (!user) {
       // It exists: still make it an admin, in case an earlier start stopped between the two steps.
-      const session = await this.seam.send(IdentityContract.logIn, { email, password }).catch((error: unknown) => {
-        if (error instanceof UnauthorizedError) return undefined;
-        throw error;
-      });
+      const session = await this.seam
+        .send(IdentityContract.logIn, { email, password }, SEED_CALL)
+        .catch((error: unknown) => {
+          if (error instanceof UnauthorizedError) return undefined;
+          throw error;
+        });
       if (!session) {
         this.logger.warn(`The admin account ${email} exists with another password; left as it is`);
         return;
@@ -84,7 +93,7 @@ export class DemoSeed implements OnApplicationBootstrap {
       this.logger.log(`Admin account: ${email}, already there`);
       return;
     }
-    await this.seam.send(IdentityContract.grantRoles, { userId: user.id, roles: ['customer', 'admin'] });
+    await this.seam.send(IdentityContract.grantRoles, { userId: user.id, roles: ['customer', 'admin'] }, SEED_CALL);
     this.logger.log(`Admin account: ${email}, created`);
   }
 
