@@ -41,13 +41,21 @@ const FINDINGS = [
   '  while the databases open, and the two seed steps run side by side.',
   '- Together, in paired runs on the same machine (10 rounds, alternating): 1,877 ms before, 1,548 ms',
   '  after (medians).',
+  '- Later the same day: ioredis and pg are imported at their first use (a Redis transport or throttle',
+  '  store, a PostgreSQL schema to prepare), so a monolith on SQLite with in-process calls loads ~140',
+  '  modules fewer and holds ~11 MiB less; and the OpenAPI document is built at the first request for',
+  '  `/docs` or `/docs-json` instead of before listening (walking every route and DTO: ~60 ms of the main',
+  '  thread). Paired runs (14 rounds, alternating): 1,583 ms before, 1,471 ms after (medians).',
   '',
   "What is left is mostly Nest's own packages (about 580 ES module files), TypeORM and rxjs (about 520",
   'CommonJS files). They stay external: packages left in node_modules import them too, and a second copy',
   "would split Nest's injection tokens and metadata. Bundling every package fails: in the bundle",
   '@nestjs/common is an async module (top-level await) that a CommonJS package (@nestjs/throttler) cannot',
-  'require. After the code is loaded, creating the modules and opening their databases takes ~0.3 s and',
-  "the seed ~0.2–0.4 s (the admin's password hash, on the thread pool, is the longer step).",
+  'require. After the code is loaded, creating the modules and opening their databases takes ~0.3 s, and',
+  "the seed waits ~0.15 s for the admin's password hash (scrypt on the thread pool; the main thread is idle",
+  "meanwhile). Tried and left out: Node's compile cache (`NODE_COMPILE_CACHE`) took another ~75 ms off a",
+  'start whose cache was warm, but a new container starts with an empty one; compiling the bundle without',
+  'comments and whitespace (3.0 → 2.0 MB) saved ~20 ms, within the noise, for unreadable stack traces.',
 ];
 
 const load = loadavg()[0]!;

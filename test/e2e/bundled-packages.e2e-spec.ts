@@ -44,6 +44,10 @@ describe('the built monolith and the packages rspack.config.js bundles', () => {
     const asset = await fetch(`${baseUrl}/docs/swagger-ui-bundle.js`);
     expect(asset.status).toBe(200);
     expect((await asset.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+    // Built at its first request (swagger.ts), from the routes and DTOs the bundle holds.
+    const document = await fetch(`${baseUrl}/docs-json`);
+    expect(document.status).toBe(200);
+    expect(((await document.json()) as { paths: Record<string, unknown> }).paths).toHaveProperty(['/api/auth/login']);
   });
 
   it('validates with the bundled class-validator: a bad body gets the typed 400 with its fields', async () => {
@@ -82,6 +86,12 @@ describe('the built monolith and the packages rspack.config.js bundles', () => {
       BUNDLED_PACKAGES.some((name) => folder === `node_modules/${name}` || folder.startsWith(`node_modules/${name}/`)),
     );
     expect(inBundled).toEqual([]);
+  });
+
+  it('loads no Redis client and no PostgreSQL driver on SQLite with in-process calls: both are imported on first use', () => {
+    const loaded = loadedFolders();
+    expect(loaded).toEqual(expect.arrayContaining(['node_modules/better-sqlite3']));
+    expect(loaded.filter((folder) => ['node_modules/ioredis', 'node_modules/pg'].includes(folder))).toEqual([]);
   });
 
   it('loads nothing a production image prunes (development dependencies) but what is optional', () => {

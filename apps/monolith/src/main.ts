@@ -55,7 +55,9 @@ try {
   const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;
   // The document is read from the internal port there, so it names the public one as its server.
   const publicServer = { url, description: 'The public port of this edge (a gateway in front publishes its own URL)' };
-  if (internalListener) internal = await startInternalApp(app, apiDocument(app, publicServer), internalListener);
+  const edge = app;
+  if (internalListener)
+    internal = await startInternalApp(edge, () => apiDocument(edge, publicServer), internalListener);
   const internalUrl =
     internal && `http://${internalListener!.host}:${(internal.getHttpServer().address() as AddressInfo).port}`;
   const lines = startupSummary({

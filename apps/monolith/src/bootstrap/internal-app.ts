@@ -30,11 +30,11 @@ class InternalRoutesModule {
  * shutdown hooks of its own: it ends with the process, after the edge has drained.
  *
  * @param edge the monolith's app, configured (its routes are what the document describes).
- * @param document the edge's OpenAPI document (`apiDocument(edge)`).
+ * @param documentOf builds the edge's OpenAPI document (`apiDocument(edge)`), at its first request.
  */
 export async function startInternalApp(
   edge: INestApplication,
-  document: OpenAPIObject,
+  documentOf: () => OpenAPIObject,
   listener: InternalListener,
 ): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(InternalRoutesModule.for(edge.get(TransportRouter)), {
@@ -44,7 +44,7 @@ export async function startInternalApp(
   try {
     app.disable('x-powered-by');
     app.use(securityHeaders());
-    serveApiDocs(app, document);
+    serveApiDocs(app, documentOf);
     await app.listen(listener.port, listener.host);
     return app;
   } catch (error) {

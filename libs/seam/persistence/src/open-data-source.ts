@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { DataSource, type DataSourceOptions, type Migration } from 'typeorm';
 import { DatabaseConfigError } from './database-config.error.js';
 import { preparePrivateSqliteFile } from './private-files.js';
@@ -69,6 +69,8 @@ export async function prepareStorage(options: DataSourceOptions): Promise<void> 
     return;
   }
   if (options.type !== 'postgres' || !options.schema) return;
+  // Imported here, not at the top: a process on SQLite never loads the driver (bench:startup).
+  const { Client } = await import('pg');
   const client = new Client({ connectionString: options.url });
   await client.connect();
   try {

@@ -59,6 +59,7 @@ export {
   type SeamRedisSecurity,
   type SeamRedisTlsOptions,
 } from './transports/redis/redis-tls.js';
+export { type IoredisModule, loadIoredis } from './transports/redis/redis-connection.js';
 export { redisAclFor, type RedisAclSubject, type RedisAclUser } from './transports/redis/redis-acl.js';
 export { copyAsJson, assertTransmittable } from './wire/json-copy.js';
 export * from './wire/limits.js';

@@ -22,8 +22,8 @@ import { TrustProxySetting } from './trust-proxy.setting.js';
     {
       provide: EDGE_THROTTLE_STORE,
       inject: [THROTTLING_CONFIG],
-      useFactory: (config: ThrottlingConfig): EdgeThrottleStore =>
-        config.redisUrl ? new RedisThrottleStore(config.redisUrl) : new MemoryThrottleStore(),
+      useFactory: async (config: ThrottlingConfig): Promise<EdgeThrottleStore> =>
+        config.redisUrl ? RedisThrottleStore.open(config.redisUrl) : new MemoryThrottleStore(),
     },
     { provide: getStorageToken(), useExisting: EDGE_THROTTLE_STORE },
     { provide: getOptionsToken(), inject: [THROTTLING_CONFIG], useFactory: throttlerOptionsOf },

@@ -29,9 +29,9 @@ suite(`RedisThrottleStore${reason ? ` — skipped: ${reason}` : ''}`, () => {
   // Keys unique to this run: the shared Redis may hold other runs' counters.
   const name = () => `spec-${randomUUID()}`;
 
-  beforeAll(() => {
-    replicaA = new RedisThrottleStore(REDIS_URL);
-    replicaB = new RedisThrottleStore(REDIS_URL);
+  beforeAll(async () => {
+    replicaA = await RedisThrottleStore.open(REDIS_URL);
+    replicaB = await RedisThrottleStore.open(REDIS_URL);
   });
   afterAll(async () => {
     await Promise.all([replicaA?.onApplicationShutdown(), replicaB?.onApplicationShutdown()]);
@@ -96,7 +96,7 @@ suite(`RedisThrottleStore${reason ? ` — skipped: ${reason}` : ''}`, () => {
 
   describe('when Redis is unreachable', () => {
     it('fails closed with 503, quickly, instead of letting the request through or hanging', async () => {
-      const down = new RedisThrottleStore('redis://127.0.0.1:1');
+      const down = await RedisThrottleStore.open('redis://127.0.0.1:1');
       try {
         const started = performance.now();
         await expect(down.increment('client', 1_000, 1, 0, name())).rejects.toMatchObject({ status: 503 });

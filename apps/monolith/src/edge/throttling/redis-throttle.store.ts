@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadIoredis } from '@seam/transport';
 import { type EdgeThrottleStore, type ThrottleRecord, toSeconds } from './edge-throttle.store.js';
 
 // KEYS: the counter, its block. ARGV: ttl ms, limit, block duration ms.
@@ -46,16 +47,21 @@ const TIMEOUT_MS = 2_000;
  */
 export class RedisThrottleStore implements EdgeThrottleStore, OnApplicationShutdown {
   private readonly logger = new Logger('EdgeThrottling');
-  private readonly redis: Redis;
 
-  constructor(url: string) {
+  /**
+   * A store on the Redis at `url`. Connects in the background (the first requests wait for the
+   * connection); ioredis is imported here, so an edge without Redis never loads it.
+   */
+  static async open(url: string): Promise<RedisThrottleStore> {
+    const { Redis } = await loadIoredis();
     // One retry and a deadline per command: a request must not wait long on a Redis that is down
     // (the offline queue stays, so the first requests after start-up wait for the connection).
-    this.redis = new Redis(url, {
-      maxRetriesPerRequest: 1,
-      commandTimeout: TIMEOUT_MS,
-      connectTimeout: TIMEOUT_MS,
-    });
+    return new RedisThrottleStore(
+      new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: TIMEOUT_MS, connectTimeout: TIMEOUT_MS }),
+    );
+  }
+
+  private constructor(private readonly redis: Redis) {
     // One line per outage, not one per reconnection attempt.
     let reported = false;
     this.redis.on('error', (error: Error) => {

@@ -1,4 +1,4 @@
-import { Client, type ClientBase } from 'pg';
+import type { ClientBase } from 'pg';
 import { DatabaseConfigError } from '../database-config.error.js';
 import { schemaOf } from '../database-config.js';
 import { quoteIdentifier } from '../sql-identifier.js';
@@ -68,6 +68,8 @@ export async function provisionModuleRoles(
   roles: readonly ModuleRole[],
 ): Promise<ProvisionedModuleRole[]> {
   checkModuleRoles(roles, adminRoleOf(adminUrl));
+  // Imported here: the apps that bundle @seam/persistence start without the driver on SQLite.
+  const { Client } = await import('pg');
   const client = new Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();

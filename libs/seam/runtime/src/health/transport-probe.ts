@@ -1,7 +1,6 @@
 import { connect } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { Redis } from 'ioredis';
-import { type Endpoint, redisConnectionOptions, type SeamTransportOptions } from '@seam/transport';
+import { type Endpoint, loadIoredis, redisConnectionOptions, type SeamTransportOptions } from '@seam/transport';
 
 /** The transport security of the process probing its own servers (`SeamTransportOptions`). */
 export type ProbeSecurity = Pick<SeamTransportOptions, 'tls' | 'redis'>;
@@ -62,6 +61,7 @@ function probeTcp(host: string, port: number, tls: ProbeSecurity['tls'], timeout
 
 async function probeRedis(url: string, security: ProbeSecurity['redis'], timeoutMs: number): Promise<void> {
   // A short-lived connection: the transport's own connections are busy blocking on streams.
+  const { Redis } = await loadIoredis();
   const redis = new Redis({
     ...redisConnectionOptions(url, security),
     lazyConnect: true,

@@ -40,10 +40,14 @@ export async function assertAclVouches(
     );
   // Same address and TLS settings (client certificate included), no user: what a process that
   // reaches Redis but holds no password gets.
-  const anonymous = createRedisConnection({ url: target.url, security: { tls: security.tls } }, 'seam:acl-probe', {
-    enableReadyCheck: false,
-    retryStrategy: () => null,
-  });
+  const anonymous = await createRedisConnection(
+    { url: target.url, security: { tls: security.tls } },
+    'seam:acl-probe',
+    {
+      enableReadyCheck: false,
+      retryStrategy: () => null,
+    },
+  );
   anonymous.on('error', () => undefined);
   try {
     const connected = await anonymous.connect().then(

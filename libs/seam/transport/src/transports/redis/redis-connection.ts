@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { UnavailableError } from '../../errors/seam-error.js';
 import { redisConnectionOptions, type SeamRedisSecurity } from './redis-tls.js';
 
@@ -13,14 +13,35 @@ export interface RedisTarget {
 /** Longest wait between two reconnection attempts. */
 const MAX_RECONNECT_DELAY_MS = 1_000;
 
+/** The part of ioredis Seam uses: its client class. */
+export interface IoredisModule {
+  Redis: typeof Redis;
+}
+
+let ioredis: Promise<IoredisModule> | undefined;
+
+/**
+ * ioredis, imported at the first Redis connection rather than when the process starts: a process
+ * whose transports are all in-process or TCP never loads its ~50 modules (bench:startup).
+ */
+export function loadIoredis(): Promise<IoredisModule> {
+  return (ioredis ??= import('ioredis'));
+}
+
 /**
  * A Redis connection for Seam's transports: reconnects forever with a capped backoff (so a Redis
  * restart heals by itself), and refuses commands while disconnected instead of queueing them, so
  * that a call made during an outage fails at once as Unavailable rather than waiting blindly.
- * `target` is a URL, or a URL with the process's credentials and TLS settings.
+ * `target` is a URL, or a URL with the process's credentials and TLS settings. Not connected yet
+ * (`lazyConnect`): {@link whenReady} connects it.
  */
-export function createRedisConnection(target: string | RedisTarget, name: string, overrides: RedisOptions = {}): Redis {
+export async function createRedisConnection(
+  target: string | RedisTarget,
+  name: string,
+  overrides: RedisOptions = {},
+): Promise<Redis> {
   const { url, security } = typeof target === 'string' ? { url: target, security: undefined } : target;
+  const { Redis } = await loadIoredis();
   return new Redis({
     ...redisConnectionOptions(url, security),
     connectionName: name,

@@ -63,6 +63,8 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private readonly liveness: Liveness;
   private commands?: Redis;
   private subscriber?: Redis;
+  /** How many times {@link close} ran: an {@link open} that outlived one gives up. */
+  private closes = 0;
   private connecting?: Promise<void>;
   /** Why the last connection attempt or connection failed, for the Unavailable of the calls it fails. */
   private lastRedisError?: string;
@@ -134,6 +136,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   }
 
   override async close(): Promise<void> {
+    this.closes += 1;
     this.failAll(() => true, 'the client was closed');
     this.liveness.stop();
     const connections = [this.commands, this.subscriber];
@@ -158,12 +161,18 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
 
   private async open(): Promise<void> {
     const name = `seam:client:${this.clientId}`;
-    this.commands = createRedisConnection(this.options, `${name}:commands`, {
-      enableAutoPipelining: true,
-      // Requests are gathered per tick already (TickBatcher): they leave at its end, not a turn later.
-      autoPipeliningIgnoredCommands: ['xadd'],
-    });
-    this.subscriber = createRedisConnection(this.options, `${name}:replies`);
+    const closes = this.closes;
+    const connections = await Promise.all([
+      createRedisConnection(this.options, `${name}:commands`, {
+        enableAutoPipelining: true,
+        // Requests are gathered per tick already (TickBatcher): they leave at its end, not a turn later.
+        autoPipeliningIgnoredCommands: ['xadd'],
+      }),
+      createRedisConnection(this.options, `${name}:replies`),
+    ]);
+    // Closed while ioredis was being imported: these connections were never seen by close().
+    if (closes !== this.closes) throw new Error('the client was closed');
+    [this.commands, this.subscriber] = connections;
     for (const redis of [this.commands, this.subscriber]) {
       // Reported through failed calls (with the last reason: WRONGPASS, a TLS refusal…); ioredis reconnects by itself.
       redis.on('error', (error: Error) => (this.lastRedisError = error.message));

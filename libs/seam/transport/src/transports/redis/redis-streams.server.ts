@@ -85,7 +85,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       this.table.assertHostedOnly(new Set(this.hosted), `Redis streams server (${describeRedisUrl(this.options.url)})`);
-      this.commands = createRedisConnection(this.options, `seam:${this.replica}:commands`, {
+      this.commands = await createRedisConnection(this.options, `seam:${this.replica}:commands`, {
         enableAutoPipelining: true,
         // Replies leave at the end of the tick they were made in (the TickBatcher gathers them),
         // not one event-loop turn later: on a sequential caller's path that turn is latency.
@@ -96,7 +96,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       if (this.aclIdentities) await assertAclVouches(this.commands, this.options, this.dispatch.auth);
       this.requestStreams = new RequestStreams(this.hosted, this.aclIdentities ? this.dispatch.auth : undefined);
       // Announced before reading, so that no call is taken by a replica no client has heard of.
-      this.presence = createRedisConnection(this.options, `seam:${this.replica}:presence`);
+      this.presence = await createRedisConnection(this.options, `seam:${this.replica}:presence`);
       await whenReady(this.presence);
       this.heartbeat = new HeartbeatPublisher(
         this.commands,
@@ -108,7 +108,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       await this.heartbeat.start();
       for (const module of this.hosted) {
         await this.ensureGroups(module);
-        const reader = createRedisConnection(this.options, `seam:${this.replica}:${module}`);
+        const reader = await createRedisConnection(this.options, `seam:${this.replica}:${module}`);
         await whenReady(reader);
         this.readers.push(reader);
         void this.readLoop(module, reader);
