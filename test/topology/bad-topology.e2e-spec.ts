@@ -105,6 +105,19 @@ describe('a bad topology never half-starts (built apps as processes)', () => {
     expect(output).toMatch(/SEAM_MESH_KEYS: this process talks to others .*SEAM_INSECURE_TRANSPORT=1/);
   });
 
+  it('a SEAM_V8_PRETENURING that is neither on nor off: the monolith and a service refuse, naming it', async () => {
+    for (const [app, who] of [
+      ['monolith', 'The monolith'],
+      ['payments-service', 'The payments service'],
+    ] as const) {
+      const { output, files } = await refusal(app, { SEAM_TOPOLOGY: 'mixed', SEAM_V8_PRETENURING: 'auto' });
+      expect(output).toContain(
+        `${who} could not start: SEAM_V8_PRETENURING must be on or off (1 or 0, true or false); got "auto"`,
+      );
+      expect(files).toEqual([]);
+    }
+  });
+
   describe('an address another process already holds', () => {
     let squatter: Server;
     let port: number;

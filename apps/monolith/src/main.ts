@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DATABASE_CONFIG, type DatabaseConfig } from '@seam/persistence';
 import { SeamCallPolicies } from '@seam/resilience';
 import {
+  applyPretenuringSetting,
   bindHostFrom,
   describeTopology,
   exitWithin,
@@ -29,6 +30,8 @@ let app: NestExpressApplication | undefined;
 let internal: NestExpressApplication | undefined;
 
 try {
+  // Before the app allocates anything long-lived (see applyPretenuringSetting).
+  applyPretenuringSetting();
   const port = portFromEnv();
   // The public edge binds every interface unless SEAM_HTTP_HOST names one (a proxy on the same
   // machine, say): unlike a service's loopback default, `npm start` must answer on localhost:3000

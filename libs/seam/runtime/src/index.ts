@@ -8,6 +8,12 @@ export { DEFAULT_PORT, portFromEnv } from './config/port.js';
 export { type ReadText, TransportSecurityConfigError, transportSecurityFromEnv } from './config/tls-from-env.js';
 export { INSECURE_TRANSPORT_FLAG, meshAuthFromEnv } from './config/mesh-auth-from-env.js';
 export { METRICS_FLAG, MetricsConfigError, metricsFromEnv } from './config/metrics-from-env.js';
+export {
+  applyPretenuringSetting,
+  PRETENURING_FLAG,
+  PretenuringConfigError,
+  pretenuringFromEnv,
+} from './config/pretenuring-from-env.js';
 export { SeamHealthModule } from './health/health.module.js';
 export { HEALTH_DATABASES, HealthController } from './health/health.controller.js';
 export { MetricsController } from './health/metrics.controller.js';

@@ -9,6 +9,7 @@ import { startLogging } from '../logging/start-logging.js';
 import { portFromEnv } from '../config/port.js';
 import { transportSecurityFromEnv } from '../config/tls-from-env.js';
 import { meshAuthFromEnv } from '../config/mesh-auth-from-env.js';
+import { applyPretenuringSetting } from '../config/pretenuring-from-env.js';
 import { exitWithin, SHUTDOWN_DEADLINE_MS } from './exit-within.js';
 import { httpMetrics } from '../metrics/http-metrics.js';
 import { listenForHealth } from './http-listener.js';
@@ -46,6 +47,8 @@ export async function runService(
   const logger = new Logger(`${name}-service`);
   let app: INestApplication | undefined;
   try {
+    // Before the app allocates anything long-lived (pretenuring-from-env.ts says why).
+    applyPretenuringSetting(env);
     const topology = loadTopology(env);
     const role = { kind: 'service', module: name } as const;
     const security = transportSecurityFromEnv(env);
