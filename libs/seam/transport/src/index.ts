@@ -9,7 +9,7 @@ export { callContextOf } from './context/call-context.registry.js';
 export { currentCallContext, runInCallScope } from './context/call-scope.js';
 export { parseTraceparent, type TraceParent } from './context/traceparent.js';
 export * from './door/handler.decorators.js';
-export { invalidPayload, MAX_REPORTED_VIOLATIONS, validatePayload } from './door/validate-payload.js';
+export { acceptedInstance, invalidPayload, MAX_REPORTED_VIOLATIONS, validatePayload } from './door/validate-payload.js';
 export * from './door/field.decorators.js';
 export { findForbiddenKeys, MAX_PAYLOAD_DEPTH } from './door/forbidden-keys.js';
 export { handlerFailure, SeamExceptionFilter } from './door/seam-exception.filter.js';

@@ -1,8 +1,8 @@
-import { describe, expect, it } from '@jest/globals';
-import type { ArgumentMetadata } from '@nestjs/common';
+import { beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { ValidationError } from '@seam/transport';
 import { LoginRequest, RegisterRequest } from '../auth/auth.dto.js';
-import { OrderIdParams, PlaceOrderRequest } from '../orders/orders.dto.js';
+import { OrderIdParams, OrderLineRequest, PlaceOrderRequest } from '../orders/orders.dto.js';
 import {
   CreateProductRequest,
   ListProductsQuery,
@@ -127,6 +127,48 @@ describe('EdgeValidationPipe', () => {
       expect(error!.fields).toHaveLength(20);
       expect(error!.fields[0]).toEqual({ path: 'lines', messages: ['lines must contain no more than 20 elements'] });
       expect(error!.message).toBe('Invalid request body (20 of 801 invalid fields listed)');
+    });
+  });
+
+  describe("transform without Nest's ValidationPipe", () => {
+    const nestPipe = jest.spyOn(ValidationPipe.prototype, 'transform');
+    beforeEach(() => {
+      nestPipe.mockClear();
+    });
+    const ORDER_ID = '0b7e3c1a-5d2f-4a8e-9c6b-1f2e3d4c5b6a';
+
+    it('answers a body the compiled validator accepts as the same instances, nested DTOs included', async () => {
+      const order = (await pipe.transform(
+        { lines: [{ sku: 'MUG', quantity: 2 }], cardNumber: '4242424242424242' },
+        body(PlaceOrderRequest),
+      )) as PlaceOrderRequest;
+      expect(nestPipe).not.toHaveBeenCalled();
+      expect(order).toBeInstanceOf(PlaceOrderRequest);
+      expect(order.lines[0]).toBeInstanceOf(OrderLineRequest);
+      expect(order).toEqual({ lines: [{ sku: 'MUG', quantity: 2 }], cardNumber: '4242424242424242' });
+    });
+
+    it('answers path text for string fields without converting it', async () => {
+      const params = await pipe.transform({ id: ORDER_ID }, { type: 'param', metatype: OrderIdParams });
+      expect(nestPipe).not.toHaveBeenCalled();
+      expect(params).toBeInstanceOf(OrderIdParams);
+      expect(params).toEqual({ id: ORDER_ID });
+    });
+
+    it('leaves to the pipe what needs converting (numbers in a query) and every refusal', async () => {
+      await expect(pipe.transform({ page: '2' }, query(ListProductsQuery))).resolves.toEqual({ page: 2 });
+      expect(nestPipe).toHaveBeenCalledTimes(1);
+      expect(await refusedPaths({ id: ORDER_ID, extra: 'x' }, { type: 'param', metatype: OrderIdParams })).toEqual([
+        'extra',
+      ]);
+      expect(await refusedPaths({ email: 'ada@example.com' }, body(LoginRequest))).toEqual(['password']);
+      expect(nestPipe).toHaveBeenCalledTimes(3);
+    });
+
+    it('leaves to the pipe a body with a forbidden key, whatever the validator would say', async () => {
+      const sneaky = JSON.parse('{"email":"ada@example.com","password":"long enough secret","__proto__":{"x":1}}');
+      await pipe.transform(sneaky, body(LoginRequest)).catch(() => undefined);
+      expect(nestPipe).toHaveBeenCalledTimes(1);
     });
   });
 });

@@ -45,7 +45,7 @@ export function pretenuringFromEnv(env: NodeJS.ProcessEnv = process.env): boolea
  * request's short-lived objects in the old generation, which only a full collection frees. Measured
  * on the monolith serving 1,000 reads a second: the old generation grew ~4 MiB/s and a full
  * collection ran every ~6 s, each holding requests up to ~0.1 s (the p99); without pretenuring it
- * grew ~0.25 MiB/s, and placing an order took ~20% less CPU (bench/topology's findings).
+ * grew ~0.25 MiB/s, and the p99 of those reads went from 46 to 26 ms (docs/benchmarks.md, "Pretenuring").
  * The flag is process-wide and cannot be passed in NODE_OPTIONS, hence set from code here.
  *
  * `setFlags` is V8's own setter; tests pass a recorder (whether V8 pretenures an allocation depends

@@ -9,6 +9,7 @@ import { type FieldViolation, ValidationError } from '../errors/seam-error.js';
 import { findForbiddenKeys, MAX_PAYLOAD_DEPTH } from './forbidden-keys.js';
 import { compileValidator } from './compile-validator.js';
 import { toInstance } from './instantiate.js';
+import { shadowsMethods } from './shadowed-methods.js';
 
 const VALIDATOR_OPTIONS: ValidatorOptions = {
   whitelist: true,
@@ -47,6 +48,27 @@ export function validatePayload<T>(dto: DtoClass<T>, value: unknown): T {
   // constructor is left to it.
   if (check !== null && (instance as object).constructor === dto && check(instance as object)) return instance;
   return explained(dto, instance);
+}
+
+/**
+ * `value` as an instance of `dto` when the DTO's compiled validator accepts it as it is, with the
+ * options of {@link validatePayload} (unknown fields refused, not stripped); `undefined` when it
+ * refuses, cannot tell (a decorator the compiler does not know), or the value is no walkable object
+ * (forbidden keys, too deep). For a door that explains refusals with class-validator through its own
+ * pipe (the HTTP edge): it asks that pipe exactly when this answers `undefined`, so every refusal
+ * reads as before and only the accepted inputs skip class-validator's per-call metadata scan.
+ * Synchronous, no I/O; `value` is taken as the instance's fields, not copied (pass a private copy).
+ */
+export function acceptedInstance<T>(dto: DtoClass<T>, value: unknown): T | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const scan = findForbiddenKeys(value);
+  if (scan.tooDeep || scan.paths.length > 0) return undefined;
+  const { constrained, check } = compileValidator(dto);
+  if (!constrained || check === null) return undefined;
+  const instance = toInstance(dto, value);
+  if ((instance as object).constructor !== dto || !check(instance as object)) return undefined;
+  // What the caller's pipe would build (class-transformer's plainToInstance) leaves such keys out.
+  return shadowsMethods(instance) ? undefined : instance;
 }
 
 /**

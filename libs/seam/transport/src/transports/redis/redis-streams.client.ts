@@ -32,7 +32,7 @@ import {
   readReplies,
 } from './stream-packets.js';
 import { entriesHeldBy, streamConsumers } from './stream-group.js';
-import type { Entry, PendingCall, QueuedCall } from './stream-calls.js';
+import { type PendingCall, PendingCalls, type QueuedCall } from './stream-calls.js';
 import type { RedisStreamsClientOptions } from './redis-streams.options.js';
 import { TickBatcher } from './tick-batcher.js';
 import { signEvent, signRequest } from '../../auth/outgoing-auth.js';
@@ -55,7 +55,9 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   /** 128 random bits: the reply channel is named after it, so it must not be guessable. */
   private readonly clientId = randomHex(16);
   private readonly replyChannel = redisKeys.replies(this.clientId);
-  private readonly pending = new Map<string, PendingCall>();
+  private readonly pending = new PendingCalls((stream, entryId) => {
+    if (this.commands?.status === 'ready') this.commands.xdel(stream, entryId).catch(() => undefined);
+  });
   private readonly watched = new Set<string>();
   /** The request streams this client has appended to, per module (more than one with ACL identities). */
   private readonly streams = new Map<string, Set<string>>();
@@ -113,12 +115,12 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     const { packet, reply } = signed;
     const id = randomHex(16); // 128 random bits, not a counter: nobody can predict the next call's id
     const call: PendingCall = { module, stream, reply };
-    this.pending.set(id, call);
+    this.pending.add(id, call);
     this.connect().then(
       () => this.append(id, call, packet),
       (error: unknown) => this.fail(id, error as SeamError),
     );
-    return () => void this.abandon(id);
+    return () => void this.pending.abandon(id);
   }
 
   async publishEvent(event: OutgoingPacket): Promise<void> {
@@ -202,17 +204,13 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
 
   /** Appends the calls to one request stream queued during a tick as one stream entry. */
   private appendEntry(stream: string, queued: QueuedCall[]): void {
-    const live = queued.filter(({ id }) => this.pending.has(id));
-    if (live.length === 0) return;
-    const entry: Entry = { open: live.length, dropped: 0 };
-    for (const { call } of live) call.entry = entry;
+    const bound = this.pending.entryOf(queued);
+    if (!bound) return;
+    const { live, entry } = bound;
     const fields =
       live.length === 1 ? [PACKET_FIELD, live[0]!.body] : [BATCH_FIELD, `[${live.map(({ body }) => body).join(',')}]`];
     this.commands!.xadd(stream, 'MAXLEN', '~', MAX_REQUEST_STREAM_LENGTH, '*', ...fields).then(
-      (entryId) => {
-        entry.id = entryId ?? undefined;
-        if (entry.open === 0 && entry.dropped > 0) this.deleteEntry(stream, entry);
-      },
+      (entryId) => this.pending.appended(stream, entry, entryId),
       (error: unknown) => live.forEach(({ id }) => this.fail(id, unavailableAt(this.endpoint, error))),
     );
   }
@@ -226,11 +224,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
 
   private settle(message: string): void {
     for (const reply of readReplies(message)) {
-      const call = this.pending.get(reply.id);
-      if (!call) continue;
-      this.pending.delete(reply.id);
-      if (call.entry) call.entry.open--;
-      call.reply(reply.err ?? undefined, reply.response, reply.auth);
+      this.pending.answered(reply.id)?.reply(reply.err ?? undefined, reply.response, reply.auth);
     }
   }
 
@@ -276,34 +270,10 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   }
 
   private failAll(which: (call: PendingCall) => boolean, reason: string): void {
-    for (const [id, call] of this.pending) {
-      if (which(call)) this.fail(id, unavailableAt(this.endpoint, reason));
-    }
+    for (const id of this.pending.idsOf(which)) this.fail(id, unavailableAt(this.endpoint, reason));
   }
 
   private fail(id: string, error: SeamError): void {
-    this.abandon(id)?.reply(error);
-  }
-
-  /**
-   * Stops waiting for a call. When every call of its entry has been given up, the entry is
-   * deleted from the stream so that a replica that has not taken it yet never runs it.
-   */
-  private abandon(id: string): PendingCall | undefined {
-    const call = this.pending.get(id);
-    if (!call) return undefined;
-    this.pending.delete(id);
-    const entry = call.entry;
-    if (entry) {
-      entry.open--;
-      entry.dropped++;
-      if (entry.open === 0 && entry.id) this.deleteEntry(call.stream, entry);
-    }
-    return call;
-  }
-
-  /** Removes a request entry from its stream; harmless if a replica already took it. */
-  private deleteEntry(stream: string, entry: Entry): void {
-    if (entry.id && this.commands?.status === 'ready') this.commands.xdel(stream, entry.id).catch(() => undefined);
+    this.pending.abandon(id)?.reply(error);
   }
 }
