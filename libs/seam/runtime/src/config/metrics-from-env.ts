@@ -1,3 +1,5 @@
+import { onOffFlag } from './on-off-flag.js';
+
 /** The variable that turns this process's metrics off (`off`) or on (the default). */
 export const METRICS_FLAG = 'SEAM_METRICS';
 
@@ -8,9 +10,6 @@ export class MetricsConfigError extends Error {
   readonly variable = METRICS_FLAG;
 }
 
-const ON = new Set(['on', '1', 'true']);
-const OFF = new Set(['off', '0', 'false']);
-
 /**
  * Whether this process records metrics, from `SEAM_METRICS`: `on`, `1` or `true` (the default,
  * also when unset or blank) or `off`, `0` or `false` (case-insensitive). Off: no seam meters are
@@ -20,14 +19,7 @@ const OFF = new Set(['off', '0', 'false']);
  * @throws MetricsConfigError naming `SEAM_METRICS` for any other value.
  */
 export function metricsFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const raw = env[METRICS_FLAG];
-  const value = raw?.trim().toLowerCase();
-  if (!value || ON.has(value)) return true;
-  if (OFF.has(value)) return false;
-  // Bounded and JSON-quoted: the message is written to a log line.
-  throw new MetricsConfigError(
-    `${METRICS_FLAG} must be on or off (1 or 0, true or false); got ${JSON.stringify(raw!.slice(0, 20))}`,
-  );
+  return onOffFlag(env, METRICS_FLAG, true, (message) => new MetricsConfigError(message));
 }
 
 /**

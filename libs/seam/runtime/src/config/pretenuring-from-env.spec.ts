@@ -9,37 +9,16 @@ import {
 } from './pretenuring-from-env.js';
 
 describe('pretenuringFromEnv', () => {
-  it('is off when SEAM_V8_PRETENURING is unset or blank', () => {
+  it('is off unless SEAM_V8_PRETENURING turns it on (on, 1 or true: onOffFlag)', () => {
     expect(pretenuringFromEnv({})).toBe(false);
-    expect(pretenuringFromEnv({ SEAM_V8_PRETENURING: ' ' })).toBe(false);
+    expect(pretenuringFromEnv({ SEAM_V8_PRETENURING: 'off' })).toBe(false);
+    expect(pretenuringFromEnv({ SEAM_V8_PRETENURING: ' On ' })).toBe(true);
   });
 
-  it.each(['off', '0', 'false', 'OFF', ' False '])('is off for SEAM_V8_PRETENURING=%p', (value) => {
-    expect(pretenuringFromEnv({ SEAM_V8_PRETENURING: value })).toBe(false);
-  });
-
-  it.each(['on', '1', 'true', 'ON', ' True '])('is on for SEAM_V8_PRETENURING=%p', (value) => {
-    expect(pretenuringFromEnv({ SEAM_V8_PRETENURING: value })).toBe(true);
-  });
-
-  it.each(['yes', '--pretenure', '2', 'o n'])('refuses SEAM_V8_PRETENURING=%p', (value) => {
-    expect(() => pretenuringFromEnv({ SEAM_V8_PRETENURING: value })).toThrow(PretenuringConfigError);
-    expect(() => pretenuringFromEnv({ SEAM_V8_PRETENURING: value })).toThrow(
-      `SEAM_V8_PRETENURING must be on or off (1 or 0, true or false); got "${value}"`,
-    );
-  });
-
-  it('quotes at most 20 characters of a refused value', () => {
-    const error = (() => {
-      try {
-        pretenuringFromEnv({ SEAM_V8_PRETENURING: `${'x'.repeat(100)}\n{"level":60}` });
-      } catch (caught) {
-        return caught as PretenuringConfigError;
-      }
-    })();
-    expect(error?.variable).toBe('SEAM_V8_PRETENURING');
-    expect(error?.message).toContain(`got "${'x'.repeat(20)}"`);
-    expect(error?.message).not.toContain('level');
+  it('refuses anything else with a PretenuringConfigError naming the variable', () => {
+    const refused = () => pretenuringFromEnv({ SEAM_V8_PRETENURING: '--pretenure' });
+    expect(refused).toThrow(PretenuringConfigError);
+    expect(refused).toThrow('SEAM_V8_PRETENURING must be on or off (1 or 0, true or false); got "--pretenure"');
   });
 });
 

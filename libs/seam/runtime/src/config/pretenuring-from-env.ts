@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { onOffFlag } from './on-off-flag.js';
 
 /** The variable that gives this process V8's allocation-site pretenuring back (`on`); off by default. */
 export const PRETENURING_FLAG = 'SEAM_V8_PRETENURING';
@@ -13,9 +14,6 @@ export class PretenuringConfigError extends Error {
 /** The V8 flag that turns allocation-site pretenuring off. */
 export const NO_PRETENURING = '--no-allocation-site-pretenuring';
 
-const ON = new Set(['on', '1', 'true']);
-const OFF = new Set(['off', '0', 'false']);
-
 /**
  * Whether this process keeps V8's allocation-site pretenuring, from `SEAM_V8_PRETENURING`: `off`,
  * `0` or `false` (the default, also when unset or blank) or `on`, `1` or `true` (case-insensitive).
@@ -23,14 +21,7 @@ const OFF = new Set(['off', '0', 'false']);
  * @throws PretenuringConfigError naming `SEAM_V8_PRETENURING` for any other value.
  */
 export function pretenuringFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  const raw = env[PRETENURING_FLAG];
-  const value = raw?.trim().toLowerCase();
-  if (!value || OFF.has(value)) return false;
-  if (ON.has(value)) return true;
-  // Bounded and JSON-quoted: the message is written to a log line.
-  throw new PretenuringConfigError(
-    `${PRETENURING_FLAG} must be on or off (1 or 0, true or false); got ${JSON.stringify(raw!.slice(0, 20))}`,
-  );
+  return onOffFlag(env, PRETENURING_FLAG, false, (message) => new PretenuringConfigError(message));
 }
 
 /**
