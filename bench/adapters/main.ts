@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServiceProcess, spawnService } from '@seam/testing';
 import { type CellFigures, FLOWS, type Flow, measureCell } from '../topology/load.js';
+import { withNeighboursPaused } from '../topology/paused-neighbours.js';
 import { HELLO_FLOW } from '../topology/hello-world.js';
 import { prepareShop, type ShopFixture } from '../topology/shop-fixture.js';
 import { COMMON_ENV } from '../topology/systems.js';
@@ -87,7 +88,11 @@ try {
     for (const cell of cells) {
       const { target } = cell;
       const processes = [{ label: target.adapter, pid: target.process.pid }];
-      const figures = await measureCell([target.baseUrl], processes, cell.flow, fixtures.get(cell.adapter)!, options);
+      // The other edges and endpoints are stopped meanwhile (paused-neighbours.ts).
+      const others = targets.filter((other) => other !== target).map((other) => other.process.pid);
+      const figures = await withNeighboursPaused(others, () =>
+        measureCell([target.baseUrl], processes, cell.flow, fixtures.get(cell.adapter)!, options),
+      );
       cell.rounds.push(figures);
       process.stderr.write(
         `round ${round}/${ROUNDS} ${cell.flow.id} ${cell.adapter}: ${Math.round(figures.throughput)} req/s, ` +

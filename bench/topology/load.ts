@@ -1,6 +1,6 @@
-import autocannon from 'autocannon';
-import { performance } from 'node:perf_hooks';
 import { cpuBetween, cpuSnapshot, machineBusySeconds } from './process-cpu.js';
+import { closedLoopLoad } from './closed-loop-load.js';
+import type { LoadWindow } from './load-window.js';
 import { pacedLoad } from './paced-load.js';
 import { peakRssMiB, resetPeakRss } from './process-memory.js';
 import { APPROVED_CARD, type ShopFixture } from './shop-fixture.js';
@@ -68,8 +68,9 @@ export interface CellFigures {
 }
 
 /**
- * Runs `flow` against `baseUrls` with a fixed number of connections: a warm-up (discarded), then
- * the measured window, with the CPU time of every process of the topology read before and after.
+ * Runs `flow` against `baseUrls` with a fixed number of connections, one load from the warm-up
+ * (discarded) through the measured window (load-window.ts says why not two), with the CPU time of
+ * every process of the topology read when the window opens and when it closes.
  */
 export async function measureCell(
   baseUrls: readonly string[],
@@ -83,53 +84,47 @@ export async function measureCell(
   const headers = { authorization: `Bearer ${fixture.customerToken}`, 'content-type': 'application/json' };
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const urls = baseUrls.map((baseUrl) => `${baseUrl}${path}`);
-  const load = (duration: number) =>
-    flow.ratePerSecond
-      ? pacedLoad({
-          urls,
-          method,
-          headers,
-          body: payload,
-          ratePerSecond: flow.ratePerSecond,
-          connections: options.connections,
-          durationSeconds: duration,
-        })
-      : autocannon({
-          // Several edges (replicas): autocannon gives its connections to them in turn (it takes an
-          // array, though its types say string).
-          url: urls as unknown as string,
-          method,
-          connections: options.connections,
-          duration,
-          headers,
-          body: payload,
-        });
+  let before = new Map<string, number>();
+  let machineBefore = 0;
+  let ownBefore = process.cpuUsage();
+  let cpuByProcess = new Map<string, number>();
+  let machine = 0;
+  let own = { user: 0, system: 0 };
+  const window: LoadWindow = {
+    warmUpSeconds: options.warmUpSeconds,
+    durationSeconds: options.durationSeconds,
+    opened: () => {
+      hooks?.begin();
+      before = cpuSnapshot(processes);
+      machineBefore = machineBusySeconds();
+      ownBefore = process.cpuUsage();
+    },
+    closed: () => {
+      own = process.cpuUsage(ownBefore);
+      machine = machineBusySeconds() - machineBefore;
+      cpuByProcess = cpuBetween(before, cpuSnapshot(processes));
+    },
+  };
   resetPeakRss(processes);
-  await load(options.warmUpSeconds);
-  hooks?.begin();
-  const before = cpuSnapshot(processes);
-  const machineBefore = machineBusySeconds();
-  const ownBefore = process.cpuUsage();
-  const started = performance.now();
-  const result = await load(options.durationSeconds);
-  const elapsedSeconds = (performance.now() - started) / 1_000;
-  const own = process.cpuUsage(ownBefore);
-  const machine = machineBusySeconds() - machineBefore;
-  const cpuByProcess = cpuBetween(before, cpuSnapshot(processes));
+  const figures = flow.ratePerSecond
+    ? await pacedLoad(
+        { urls, method, headers, body: payload, ratePerSecond: flow.ratePerSecond, connections: options.connections },
+        window,
+      )
+    : await closedLoopLoad({ urls, method, headers, body: payload, connections: options.connections }, window);
   const peakRssByProcess = peakRssMiB(processes);
   await hooks?.end();
   const loadGeneratorCpuSeconds = (own.user + own.system) / 1e6;
   const topologyCpuSeconds = [...cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);
   return {
-    // Over autocannon's own window (its counters' time base); the CPU window is a few ms wider.
-    throughput: result.requests.total / result.duration,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    failures: result.non2xx + result.errors,
-    requests: result.requests.total,
+    throughput: figures.requests / figures.seconds,
+    p50Ms: figures.p50Ms,
+    p99Ms: figures.p99Ms,
+    failures: figures.non2xx + figures.errors,
+    requests: figures.requests,
     cpuByProcess,
     peakRssByProcess,
     loadGeneratorCpuSeconds,
-    otherLoadCores: Math.max(0, machine - topologyCpuSeconds - loadGeneratorCpuSeconds) / elapsedSeconds,
+    otherLoadCores: Math.max(0, machine - topologyCpuSeconds - loadGeneratorCpuSeconds) / figures.seconds,
   };
 }

@@ -36,6 +36,7 @@ import { type CellFigures, FLOWS, type LoadOptions, measureCell, PACED_READ } fr
 import { waitForQuietMachine } from './process-cpu.js';
 import { type Cell, evaluateTargets, perProcessTable, resultsTable, TOPOLOGIES, type TopologyName } from './report.js';
 import { WindowProfiles } from './profiles.js';
+import { withNeighboursPaused } from './paused-neighbours.js';
 import { compareObservability } from './observability.js';
 import { type ObservabilityComparison, observabilityTable, observabilityTargets } from './observability-report.js';
 import { topologySection } from './section.js';
@@ -106,6 +107,12 @@ function targetOf(topology: Cell['topology']) {
   return running.find((candidate) => candidate.topology === topology)!;
 }
 
+/** The processes of every running system and of the ceiling that `measured` does not include. */
+function pidsOtherThan(measured: ReadonlyArray<{ pid: number }>): number[] {
+  const all = [...running.flatMap((system) => system.processes), ...(hello ? [{ pid: hello.process.pid }] : [])];
+  return all.map(({ pid }) => pid).filter((pid) => !measured.some((own) => own.pid === pid));
+}
+
 const running: RunningSystem[] = [];
 let hello: HelloWorld | undefined;
 const cells: Cell[] = [
@@ -131,7 +138,10 @@ try {
         begin: () => profiles.begin(processes),
         end: () => profiles.end(processes, `${cell.topology}-${cell.flow.id}-${round}`),
       };
-      const figures = await measureQuietly(() => measureCell(baseUrls, processes, cell.flow, fixture, options, hooks));
+      const neighbours = pidsOtherThan(processes);
+      const figures = await withNeighboursPaused(neighbours, () =>
+        measureQuietly(() => measureCell(baseUrls, processes, cell.flow, fixture, options, hooks)),
+      );
       cell.rounds.push(figures);
       const cpu = [...figures.cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);
       process.stderr.write(

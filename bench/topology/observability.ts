@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FLOWS, type LoadOptions, measureCell } from './load.js';
+import { withNeighboursPaused } from './paused-neighbours.js';
 import type { ObservabilityComparison } from './observability-report.js';
 import { waitForQuietMachine } from './process-cpu.js';
 import { type RunningSystem, startSystem } from './systems.js';
@@ -89,8 +90,12 @@ export async function compareObservability(
     for (let round = 1; round <= rounds; round++) {
       for (const comparison of comparisons) {
         await waitForQuietMachine(maxOtherLoad, 10_000);
+        // The other monolith is stopped meanwhile (paused-neighbours.ts).
         const measure = (system: RunningSystem) =>
-          measureCell(system.baseUrls, system.processes, comparison.flow, system.fixture, options);
+          withNeighboursPaused(
+            (system === on ? off : on).processes.map(({ pid }) => pid),
+            () => measureCell(system.baseUrls, system.processes, comparison.flow, system.fixture, options),
+          );
         const onFirst = round % 2 === 0;
         const first = await measure(onFirst ? on : off);
         const second = await measure(onFirst ? off : on);

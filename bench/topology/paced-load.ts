@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { type LoadWindow, type WindowFigures, windowFigures } from './load-window.js';
 
 /** A request repeated at a fixed rate. */
 export interface PacedRequest {
@@ -10,45 +11,38 @@ export interface PacedRequest {
   ratePerSecond: number;
   /** Keep-alive connections shared by the requests (at most this many in flight). */
   connections: number;
-  durationSeconds: number;
-}
-
-/** What {@link pacedLoad} measured, in the fields `measureCell` reads of autocannon's result. */
-export interface PacedResult {
-  requests: { total: number };
-  /** Seconds from the first scheduled request to the last answer. */
-  duration: number;
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
 }
 
 /**
  * An open-loop load: request k is due at `k / ratePerSecond` s, sent then whatever became of the
  * ones before, and its latency counts from when it was due — so a stall of the server (or of this
- * generator) shows in the figures instead of quietly lowering the rate.
+ * generator) shows in the figures instead of quietly lowering the rate. The requests due in the
+ * window are the window's; it opens when the first of them is due and closes with the last answer.
  *
  * Written here because autocannon's rate limit is a quota per second: each connection sends as
  * fast as it can until its share of the second is used, so "1,000 requests per second" arrives as
  * bursts at full speed at the top of each second, and its latencies measure those bursts.
  */
-export async function pacedLoad(options: PacedRequest): Promise<PacedResult> {
+export async function pacedLoad(options: PacedRequest, window: LoadWindow): Promise<WindowFigures> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const intervalMs = 1_000 / options.ratePerSecond;
-  const total = Math.round(options.ratePerSecond * options.durationSeconds);
+  const firstMeasured = Math.round(options.ratePerSecond * window.warmUpSeconds);
+  const total = firstMeasured + Math.round(options.ratePerSecond * window.durationSeconds);
   const latencies: number[] = [];
-  let non2xx = 0;
-  let errors = 0;
+  const counts = { requests: total - firstMeasured, seconds: 0, non2xx: 0, errors: 0 };
   const started = performance.now();
   let lastAnswer = started;
   const send = (index: number) =>
     new Promise<void>((done) => {
       const due = started + index * intervalMs;
+      const measured = index >= firstMeasured;
       const answered = (ok: boolean, status = 0) => {
         lastAnswer = performance.now();
-        latencies.push(lastAnswer - due);
-        if (!ok) errors++;
-        else if (status < 200 || status >= 300) non2xx++;
+        if (measured) {
+          if (!ok) counts.errors++;
+          else if (status < 200 || status >= 300) counts.non2xx++;
+          else latencies.push(lastAnswer - due);
+        }
         done();
       };
       const url = options.urls[index % options.urls.length]!;
@@ -64,22 +58,18 @@ export async function pacedLoad(options: PacedRequest): Promise<PacedResult> {
   await new Promise<void>((finished) => {
     const tick = () => {
       const now = performance.now();
-      while (sent.length < total && started + sent.length * intervalMs <= now) sent.push(send(sent.length));
+      while (sent.length < total && started + sent.length * intervalMs <= now) {
+        if (sent.length === firstMeasured) window.opened?.();
+        sent.push(send(sent.length));
+      }
       if (sent.length >= total) return finished();
       setTimeout(tick, Math.max(0, started + sent.length * intervalMs - performance.now()));
     };
     tick();
   });
   await Promise.all(sent);
+  counts.seconds = (lastAnswer - (started + firstMeasured * intervalMs)) / 1_000;
+  window.closed?.();
   agent.destroy();
-  const sorted = latencies.toSorted((a, b) => a - b);
-  const at = (quantile: number) =>
-    Math.round(sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))]!);
-  return {
-    requests: { total },
-    duration: (lastAnswer - started) / 1_000,
-    latency: { p50: at(0.5), p99: at(0.99) },
-    non2xx,
-    errors,
-  };
+  return windowFigures(latencies, counts);
 }

@@ -22,7 +22,7 @@ function ownCpuSeconds(pid: number): number {
 }
 
 /** Every live process descended from `root`, `root` first. */
-function processTree(root: number): number[] {
+export function processTree(root: number): number[] {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

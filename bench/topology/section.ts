@@ -49,9 +49,13 @@ export function topologySection(input: SectionInput): string {
     '(@nestjs/platform-express) with one GET endpoint answering a constant object — no guard, pipe,',
     'validation, logging or database — under the same load (bench/topology/hello-world.main.ts).',
     '',
-    `[autocannon](https://github.com/mcollina/autocannon) with ${options.connections} connections, ${options.warmUpSeconds} s of warm-up, then ${options.durationSeconds} s measured per cell;` +
+    `[autocannon](https://github.com/mcollina/autocannon) with ${options.connections} connections, ${options.warmUpSeconds} s of warm-up, then ${options.durationSeconds} s measured per cell,` +
+      ' in one run on the same connections (a measured run of its own would open new ones, which a saturated' +
+      ' Node server accepts one per turn of its event loop: bench/topology/load-window.ts);' +
       (input.rounds > 1 ? ` medians of ${input.rounds} rounds, the topologies measured in turns.` : ' one round.'),
-    "Latencies are those of 2xx answers, in whole milliseconds (autocannon's resolution). CPU is user + system",
+    'Every topology runs side by side, so that rounds can take turns; while a cell is measured, the processes of',
+    'the others are stopped (SIGSTOP, resumed after it): idle, they still took 0.15 cores of the two.',
+    'Latencies are those of 2xx answers answered in the window, in whole milliseconds. CPU is user + system',
     'time of every process of the topology, all threads (and any child), from `/proc/<pid>/stat` before and',
     "after the measured window. The load generator runs in the benchmark's own process on the same cores and",
     'is not counted; its CPU is shown beside. "Other programs" is the machine\'s busy time charged to neither',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LoadWindow } from '../../bench/topology/load-window.js';
 import { pacedLoad } from '../../bench/topology/paced-load.js';
 
 describe('pacedLoad', () => {
@@ -24,18 +25,47 @@ describe('pacedLoad', () => {
   });
   afterAll(() => new Promise<void>((closed) => server.close(() => closed())));
 
-  const load = (connections: number, urls = [url]) =>
-    pacedLoad({ urls, method: 'GET', headers: {}, ratePerSecond: 200, connections, durationSeconds: 0.5 });
+  const load = (connections: number, urls = [url], window: Partial<LoadWindow> = {}) =>
+    pacedLoad(
+      { urls, method: 'GET', headers: {}, ratePerSecond: 200, connections },
+      { warmUpSeconds: 0, durationSeconds: 0.5, ...window },
+    );
 
   it('sends rate × duration requests and counts the answers that are not 2xx', async () => {
     answered = 0;
     const result = await load(4);
-    expect(result.requests.total).toBe(100);
+    expect(result.requests).toBe(100);
     expect(answered).toBe(100);
     expect(result.non2xx).toBe(10);
     expect(result.errors).toBe(0);
     // Due over 0.5 s: not all at once.
-    expect(result.duration).toBeGreaterThanOrEqual(0.49);
+    expect(result.seconds).toBeGreaterThanOrEqual(0.49);
+  });
+
+  it('keeps its connections from the warm-up into the window, and counts only the window', async () => {
+    answered = 0;
+    let connections = 0;
+    const countConnection = () => connections++;
+    server.on('connection', countConnection);
+    const edges: string[] = [];
+    const started = performance.now();
+    let openedAfterMs = 0;
+    const result = await load(2, [url], {
+      warmUpSeconds: 0.25,
+      opened: () => {
+        openedAfterMs = performance.now() - started;
+        edges.push('opened');
+      },
+      closed: () => edges.push('closed'),
+    });
+    server.off('connection', countConnection);
+    expect(answered).toBe(150);
+    expect(result.requests).toBe(100);
+    // 10% of the server's answers are 503, whichever part of the load they fall in.
+    expect(result.non2xx).toBe(10);
+    expect(edges).toEqual(['opened', 'closed']);
+    expect(openedAfterMs).toBeGreaterThanOrEqual(240);
+    expect(connections).toBeLessThanOrEqual(2);
   });
 
   it('counts latency from when a request was due, so a stall shows in the figures', async () => {
@@ -44,8 +74,8 @@ describe('pacedLoad', () => {
     // One connection: the requests due during the stall wait behind it.
     const result = await load(1);
     stallFirstMs = 0;
-    expect(result.latency.p99).toBeGreaterThanOrEqual(250);
-    expect(result.latency.p50).toBeGreaterThanOrEqual(20);
+    expect(result.p99Ms).toBeGreaterThanOrEqual(250);
+    expect(result.p50Ms).toBeGreaterThanOrEqual(20);
   });
 
   it('counts a refused connection as an error', async () => {
