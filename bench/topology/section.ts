@@ -156,11 +156,26 @@ function findings(cells: Cell[], options: LoadOptions): string[] {
     "paired rounds the paced read's p99 went from 46 to 26 ms (medians of 5 rounds); an order's CPU did",
     'not move beyond the noise (young collections cost the same ~3% of its time either way).',
     '',
+    "**Measuring the steady state (2026-12-06).** The monolith's place p99 read about 1 s in earlier runs",
+    `against ~0.27 s for split-tcp; here it reads ${placeMonolith.p99Ms} ms (split-tcp ${placeSplit.p99Ms} ms). On one machine, the same build`,
+    'measured the old way (a warm-up run, then a measured run) read 340–400 ms, and 140–165 ms in one run',
+    'through both. The orders themselves were',
+    'never that slow: timed inside the monolith, an order took 3 ms at the median and 10 ms at p99 from its',
+    "request to its answer, and a connection's next request arrived at most ~190 ms after the previous answer.",
+    'The late answers were the first ones on the new connections a measured run opens: a saturated Node',
+    'server accepts one new connection per turn of its event loop (libuv accepts once per readiness event),',
+    "and the monolith placing orders turns its loop every ~100 ms, so the 32 connections' first requests",
+    'waited 0.5–2.3 s, in line. A cell is now one load from warm-up to the end of its window, on the same',
+    'connections, and the idle topologies beside it are stopped while it runs (they took 0.15 cores).',
+    'A deployment that sends bursts of new connections to a saturated process meets the same wait: a',
+    'balancer keeping connections open (or more replicas) is the remedy, not the transport.',
+    '',
     '**Why the CPU ratio stays above 0.5.** With 32 requests in flight, the hops of split-tcp cost little',
     "(corked writes, one system call for many frames), and a module's own work costs the same in either",
-    `topology: here a read costs the monolith ${readMonolith.cpuMsPerRequest.toFixed(2)} ms and split-tcp's six processes ${readSplit.cpuMsPerRequest.toFixed(2)} ms together, the`,
-    `difference (${(readSplit.cpuMsPerRequest - readMonolith.cpuMsPerRequest).toFixed(2)} ms) being about what the hops cost. A ratio of 0.5 would need the monolith's`,
-    "read to cost no more than the hops do: the transport alone cannot get there, the modules' own work must shrink.",
+    `topology: here a read costs the monolith ${readMonolith.cpuMsPerRequest.toFixed(2)} ms and split-tcp's six processes ${readSplit.cpuMsPerRequest.toFixed(2)} ms together,`,
+    ...hopsCost(readSplit.cpuMsPerRequest - readMonolith.cpuMsPerRequest),
+    "A ratio of 0.5 would need the monolith's read to cost no more than the hops do: the transport alone",
+    "cannot get there, the modules' own work must shrink.",
     '',
     `**Placing an order** costs \`split-tcp\` ${ratio(placeSplit.cpuMsPerRequest, placeMonolith.cpuMsPerRequest)}× the monolith's CPU and the monolith places`,
     `${ratio(placeMonolith.throughput, placeSplit.throughput)}× as many orders per second. Besides its seven round trips, each order writes six integration`,
@@ -173,6 +188,16 @@ function findings(cells: Cell[], options: LoadOptions): string[] {
     'and cell (sampling makes every process slower: such a run does not write this file);',
     '`node --import @swc-node/register/esm-register bench/topology/profile-summary.ts <files>` sums them',
     'by package and function.',
+  ];
+}
+
+/** What the difference between split-tcp's read and the monolith's says about the hops. */
+function hopsCost(differenceMs: number): string[] {
+  if (differenceMs > 0.01) return [`the difference (${differenceMs.toFixed(2)} ms) being about what the hops cost.`];
+  return [
+    'as much as the monolith or less: at this concurrency the hops cost less than the noise between rounds. CPU',
+    'profiles on this machine (2026-12-06, one round each) put the split-tcp edge at 0.24 ms per read and its',
+    'three module processes at 0.13 ms together, the monolith at 0.33 ms.',
   ];
 }
 
