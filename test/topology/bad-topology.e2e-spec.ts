@@ -118,6 +118,12 @@ describe('a bad topology never half-starts (built apps as processes)', () => {
     }
   });
 
+  it('an SQLITE_SYNCHRONOUS other than normal or full: the monolith refuses before opening a database', async () => {
+    const { output, files } = await refusal('monolith', { SQLITE_SYNCHRONOUS: 'off' });
+    expect(output).toContain('could not start: SQLITE_SYNCHRONOUS must be normal');
+    expect(files).toEqual([]);
+  });
+
   describe('an address another process already holds', () => {
     let squatter: Server;
     let port: number;

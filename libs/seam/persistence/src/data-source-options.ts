@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import { type DatabaseConfig, DEFAULT_POOL_SIZE, moduleDatabaseUrl, schemaOf } from './database-config.js';
+import {
+  type DatabaseConfig,
+  DEFAULT_POOL_SIZE,
+  DEFAULT_SQLITE_SYNCHRONOUS,
+  moduleDatabaseUrl,
+  schemaOf,
+} from './database-config.js';
 import type { ModuleData } from './module-data.js';
 
 /** Name of each module's migrations table (in its own SQLite file or PostgreSQL schema). */
@@ -9,7 +15,8 @@ export const MIGRATIONS_TABLE = 'migrations';
 /**
  * The TypeORM options of one module's own DataSource. Migrations run when it is initialised;
  * `synchronize` is never on. SQLite files run in WAL mode with a busy timeout, so that the
- * migration command and a running app can share them. On PostgreSQL the module connects with its
+ * migration command and a running app can share them, and with the config's `synchronous` setting
+ * (see {@link SqliteSynchronous}). On PostgreSQL the module connects with its
  * own URL (`DATABASE_URL_<MODULE>`, as its own role) when the config has one, else the shared one.
  *
  * @throws DatabaseConfigError when a PostgreSQL config has no URL for the module.
@@ -39,7 +46,10 @@ export function dataSourceOptions(data: ModuleData, config: DatabaseConfig): Dat
     type: 'better-sqlite3',
     database: config.kind === 'memory' ? ':memory:' : join(config.dataDir, `${data.module}.sqlite`),
     prepareDatabase: (db: { pragma(source: string): unknown }) => {
-      if (config.kind === 'sqlite') db.pragma('journal_mode = WAL');
+      if (config.kind === 'sqlite') {
+        db.pragma('journal_mode = WAL');
+        db.pragma(`synchronous = ${config.synchronous ?? DEFAULT_SQLITE_SYNCHRONOUS}`);
+      }
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
     },

@@ -21,6 +21,29 @@ describe('database-config', () => {
       expect(databaseConfigFromEnv({ DATA_DIR: '   ' })).toEqual({ kind: 'sqlite', dataDir: `${process.cwd()}/data` });
     });
 
+    it('takes when an SQLite commit reaches the disk from SQLITE_SYNCHRONOUS, and refuses any other setting', () => {
+      expect(databaseConfigFromEnv({ SQLITE_SYNCHRONOUS: 'full' })).toMatchObject({
+        kind: 'sqlite',
+        synchronous: 'full',
+      });
+      expect(databaseConfigFromEnv({ SQLITE_SYNCHRONOUS: ' Normal ' })).toMatchObject({ synchronous: 'normal' });
+      // Unset or empty: the default is dataSourceOptions' (DEFAULT_SQLITE_SYNCHRONOUS)…
+      expect(databaseConfigFromEnv({ SQLITE_SYNCHRONOUS: '' })).not.toHaveProperty('synchronous');
+      // …but production syncs every commit unless told otherwise.
+      expect(databaseConfigFromEnv({ NODE_ENV: 'production' })).toMatchObject({ synchronous: 'full' });
+      expect(databaseConfigFromEnv({ NODE_ENV: 'production', SQLITE_SYNCHRONOUS: 'normal' })).toMatchObject({
+        synchronous: 'normal',
+      });
+      for (const bad of ['off', 'extra', '1', 'fullest', 'normal;'])
+        expect(() => databaseConfigFromEnv({ SQLITE_SYNCHRONOUS: bad })).toThrow(
+          expect.objectContaining({
+            constructor: DatabaseConfigError,
+            variable: 'SQLITE_SYNCHRONOUS',
+            message: expect.stringMatching(/^SQLITE_SYNCHRONOUS must be normal .* or full /),
+          }),
+        );
+    });
+
     it('selects PostgreSQL with a postgres:// or postgresql:// DATABASE_URL', () => {
       expect(databaseConfigFromEnv({ DATABASE_URL: 'postgres://u:p@db:5432/shop' })).toEqual({
         kind: 'postgres',

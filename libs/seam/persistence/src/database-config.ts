@@ -4,7 +4,12 @@ import { DatabaseConfigError } from './database-config.error.js';
 /** Where every module's data lives in this process. */
 export type DatabaseConfig =
   /** One SQLite file per module under `dataDir` (the embedded default). */
-  | { kind: 'sqlite'; dataDir: string }
+  | {
+      kind: 'sqlite';
+      dataDir: string;
+      /** When a commit reaches the disk (`SQLITE_SYNCHRONOUS`, default {@link DEFAULT_SQLITE_SYNCHRONOUS}). */
+      synchronous?: SqliteSynchronous;
+    }
   /**
    * One schema per module in PostgreSQL. `moduleUrls` (keyed by schema, see {@link schemaOf}) gives
    * a module its own connection, as its own role; a module without one uses `url`, the shared one.
@@ -18,6 +23,26 @@ export type DatabaseConfig =
     }
   /** One private in-memory SQLite database per module (tests). */
   | { kind: 'memory' };
+
+/**
+ * SQLite's `synchronous` setting for the module files, which run in WAL mode:
+ * - `normal`: a commit is written to the write-ahead log, which is synced to the disk at checkpoints.
+ *   It survives the process being killed (kill -9, a crash): the log is in the operating system's
+ *   hands. After an operating-system crash or a power loss, the last commits before it may be
+ *   rolled back, each file on its own; no file is ever left corrupt.
+ * - `full`: the log is also synced at every commit, so a commit survives a power loss too, at the
+ *   price of a disk sync per transaction (an order takes about fourteen).
+ */
+export type SqliteSynchronous = 'normal' | 'full';
+
+/**
+ * Outside production: `normal`, what SQLite recommends for WAL mode and what the better-sqlite3
+ * driver compiles in (SQLITE_DEFAULT_WAL_SYNCHRONOUS=1) — set explicitly, so that the guarantee is
+ * ours, not a build option's. With `NODE_ENV=production` the config asks for `full` unless
+ * `SQLITE_SYNCHRONOUS` says otherwise. Measured on this project's machine (2026-12-06): a commit
+ * 56 µs with `normal`, 289 µs with `full`.
+ */
+export const DEFAULT_SQLITE_SYNCHRONOUS: SqliteSynchronous = 'normal';
 
 /**
  * Connections per module's pool by default. A process opens up to this many per module it hosts,
@@ -35,7 +60,8 @@ export const MODULE_URL_PREFIX = 'DATABASE_URL_';
  * `DATABASE_URL_<MODULE>` is set (each a `postgres://` URL; empty counts as unset):
  * `DATABASE_URL_<MODULE>` connects that module as its own role (production), `DATABASE_URL` is the
  * one connection of every other module (development: one role can read every schema). Otherwise
- * SQLite files under `DATA_DIR` (default `./data`).
+ * SQLite files under `DATA_DIR` (default `./data`), synced as `SQLITE_SYNCHRONOUS` says (`normal` or
+ * `full`; unset: `full` with `NODE_ENV=production`, else {@link DEFAULT_SQLITE_SYNCHRONOUS}).
  *
  * @throws DatabaseConfigError naming the variable (never its value) when a value cannot work.
  */
@@ -62,7 +88,14 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
     };
   }
   const dataDir = env.DATA_DIR?.trim() || 'data';
-  return { kind: 'sqlite', dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir) };
+  // In production a commit is synced unless the deployment says otherwise (a secure default).
+  const synchronous =
+    sqliteSynchronousFrom(env.SQLITE_SYNCHRONOUS) ?? (env.NODE_ENV === 'production' ? 'full' : undefined);
+  return {
+    kind: 'sqlite',
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
+    ...(synchronous ? { synchronous } : {}),
+  };
 }
 
 /** The PostgreSQL schema of a module: its name, with `-` as `_`. */
@@ -124,6 +157,16 @@ function checkPostgresUrl(url: string, variable: string): string {
     throw new DatabaseConfigError(`${variable} must be a postgres:// URL, got ${parsed.protocol}//…`, variable);
   }
   return url;
+}
+
+function sqliteSynchronousFrom(value: string | undefined): SqliteSynchronous | undefined {
+  const setting = value?.trim().toLowerCase();
+  if (!setting) return undefined;
+  if (setting === 'normal' || setting === 'full') return setting;
+  throw new DatabaseConfigError(
+    'SQLITE_SYNCHRONOUS must be normal (the default: a commit survives a crash of the process) or full (it survives a power loss too)',
+    'SQLITE_SYNCHRONOUS',
+  );
 }
 
 function poolSizeFrom(value: string | undefined): number {
