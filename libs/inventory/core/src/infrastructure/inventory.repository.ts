@@ -3,15 +3,20 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Outbox } from '@seam/messaging';
 import { inTransaction } from '@seam/persistence';
 import type { DataSource } from 'typeorm';
+import { InventoryReads } from './inventory.reads.js';
 import { InventoryTransaction } from './inventory.transaction.js';
 
 /** The inventory's stock and reservations, in its own database, and its outbox. */
 @Injectable()
 export class InventoryRepository {
+  private readonly reads: InventoryReads;
+
   constructor(
     @InjectDataSource('inventory') private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.reads = new InventoryReads(dataSource);
+  }
 
   /**
    * Runs `work` in one transaction and returns its result; any error it throws rolls everything
@@ -19,6 +24,8 @@ export class InventoryRepository {
    * data, and a use case's reads and writes share one consistent view.
    */
   transaction<T>(work: (tx: InventoryTransaction) => Promise<T>): Promise<T> {
-    return inTransaction(this.dataSource, (manager) => work(new InventoryTransaction(manager, this.outbox)));
+    return inTransaction(this.dataSource, (manager) =>
+      work(new InventoryTransaction(manager, this.outbox, this.reads)),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { isTombstone, type Reservation, type ReservationStatus } from '../domain/reservation.js';
 import type { StockCounts, StockMove } from '../domain/stock-move.js';
+import type { InventoryReads } from './inventory.reads.js';
 import { ReservationLineRecord } from './reservation-line.record.js';
 import { ReservationRecord } from './reservation.record.js';
 import { StockItemRecord } from './stock-item.record.js';
@@ -23,6 +24,7 @@ export class InventoryTransaction {
   constructor(
     private readonly manager: EntityManager,
     private readonly outbox: Outbox,
+    private readonly reads: InventoryReads,
   ) {}
 
   /** Writes `reservationChanged` for the reservation as it now is, to commit with this transaction. */
@@ -34,9 +36,9 @@ export class InventoryTransaction {
 
   /** The order's reservation with its lines in sku order, or `undefined`. */
   async findReservation(orderId: string): Promise<Reservation | undefined> {
-    const record = await this.manager.findOneBy(ReservationRecord, { orderId });
+    const record = await this.reads.reservation.first([orderId], this.manager);
     if (!record) return undefined;
-    const lines = await this.manager.find(ReservationLineRecord, { where: { orderId }, order: { sku: 'ASC' } });
+    const lines = await this.reads.linesOf.all([orderId], this.manager);
     return {
       orderId: record.orderId,
       status: record.status,
@@ -114,7 +116,7 @@ export class InventoryTransaction {
 
   /** A sku's stock, or `undefined` for a sku never stocked. */
   async findStock(sku: string): Promise<StockItem | undefined> {
-    const record = await this.manager.findOneBy(StockItemRecord, { sku });
+    const record = await this.reads.stock.first([sku], this.manager);
     return record ? { sku: record.sku, available: record.available, reserved: record.reserved } : undefined;
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Payment as PaymentView } from '@contracts/payments';
 import { Outbox } from '@seam/messaging';
-import { inTransaction, isUniqueViolation } from '@seam/persistence';
+import { inTransaction, isUniqueViolation, PreparedRead } from '@seam/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KeyedOperation, KeyUse } from '../domain/idempotency.js';
 import { nextStatus, type Payment, type PaymentCommand } from '../domain/payment.js';
@@ -49,10 +49,17 @@ class Rollback {
  */
 @Injectable()
 export class IdempotencyRepository {
+  /** The two reads every authorization and capture makes, their SQL built once (see `PreparedRead`). */
+  private readonly keyRecord: PreparedRead<IdempotencyRecord>;
+  private readonly paymentRecord: PreparedRead<PaymentRecord>;
+
   constructor(
     @InjectDataSource('payments') private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
-  ) {}
+  ) {
+    this.keyRecord = new PreparedRead(dataSource.getRepository(IdempotencyRecord), { where: ['key'], limit: 1 });
+    this.paymentRecord = new PreparedRead(dataSource.getRepository(PaymentRecord), { where: ['id'], limit: 1 });
+  }
 
   /** Claims a key for a request that creates a payment (authorize). */
   async claimNew(claim: KeyClaim, now: Date): Promise<Claimed | Taken> {
@@ -66,7 +73,7 @@ export class IdempotencyRepository {
    */
   claimFor(claim: KeyClaim, command: PaymentCommand, now: Date): Promise<Claimed | Taken | Refused> {
     return this.claim(claim, now, async (manager) => {
-      const record = await manager.getRepository(PaymentRecord).findOneBy({ id: claim.paymentId });
+      const record = await this.paymentRecord.first([claim.paymentId], manager);
       if (!record) throw new Rollback({ kind: 'not-found' });
       const payment = toPayment(record);
       if (!nextStatus(payment.status, command)) throw new Rollback({ kind: 'illegal', payment });
@@ -128,13 +135,12 @@ export class IdempotencyRepository {
   ): Promise<Claimed | Taken | Refused> {
     try {
       return await inTransaction(this.dataSource, async (manager): Promise<Claimed | Taken> => {
-        const keys = manager.getRepository(IdempotencyRecord);
-        const existing = await keys.findOneBy({ key: claim.key });
+        const existing = await this.keyRecord.first([claim.key], manager);
         if (existing && !isAbandoned(existing, now)) return { kind: 'taken', use: toKeyUse(existing) };
         // Its claimant died: free the key and the payment it locked, then claim afresh.
         if (existing) await releaseIfAbandoned(manager, claim.key, existing.paymentId, now);
         const payment = await lock(manager);
-        await keys.insert(newKeyRecord(claim, now));
+        await manager.getRepository(IdempotencyRecord).insert(newKeyRecord(claim, now));
         return payment ? { kind: 'claimed', payment } : { kind: 'claimed' };
       });
     } catch (error) {

@@ -1,0 +1,25 @@
+import { PreparedRead } from '@seam/persistence';
+import type { DataSource } from 'typeorm';
+import { ReservationLineRecord } from './reservation-line.record.js';
+import { ReservationRecord } from './reservation.record.js';
+import { StockItemRecord } from './stock-item.record.js';
+
+/**
+ * The inventory's reads by key, their SQL built once (see `PreparedRead`): every reservation and
+ * commit of an order reads its reservation, its lines and a sku's stock, and TypeORM's `findOneBy`
+ * rebuilt each of those queries per call (~45 µs each in the place flow's CPU profile).
+ */
+export class InventoryReads {
+  readonly reservation: PreparedRead<ReservationRecord>;
+  readonly linesOf: PreparedRead<ReservationLineRecord>;
+  readonly stock: PreparedRead<StockItemRecord>;
+
+  constructor(dataSource: DataSource) {
+    this.reservation = new PreparedRead(dataSource.getRepository(ReservationRecord), { where: ['orderId'], limit: 1 });
+    this.linesOf = new PreparedRead(dataSource.getRepository(ReservationLineRecord), {
+      where: ['orderId'],
+      orderBy: [['sku', 'ASC']],
+    });
+    this.stock = new PreparedRead(dataSource.getRepository(StockItemRecord), { where: ['sku'], limit: 1 });
+  }
+}
