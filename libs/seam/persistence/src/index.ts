@@ -15,3 +15,4 @@ export * from './data-move/index.js';
 export { DatabaseConfigError } from './database-config.error.js';
 export * from './roles/index.js';
 export { PreparedRead, type PreparedReadShape } from './prepared-read.js';
+export { PreparedUpdate, type PreparedUpdateShape } from './prepared-update.js';

@@ -83,13 +83,7 @@ export class InventoryTransaction {
 
   /** Moves the order from `from` to `to`; false when it was no longer in `from` (nothing changed). */
   async changeStatus(orderId: string, from: ReservationStatus, to: ReservationStatus, at: string): Promise<boolean> {
-    const result = await this.manager
-      .createQueryBuilder()
-      .update(ReservationRecord)
-      .set({ status: to, updatedAt: at })
-      .where('order_id = :orderId AND status = :from', { orderId, from })
-      .execute();
-    return affectedOne(result.affected);
+    return affectedOne(await this.reads.statusChange.run([orderId, from], { status: to, updatedAt: at }, this.manager));
   }
 
   /**

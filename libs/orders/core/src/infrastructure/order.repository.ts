@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { Outbox } from '@seam/messaging';
-import { inTransaction, isUniqueViolation, PreparedRead } from '@seam/persistence';
+import { inTransaction, isUniqueViolation, PreparedRead, PreparedUpdate } from '@seam/persistence';
 import type { Order, PaymentProgress, StockProgress } from '../domain/order.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import { type OrderEventName, orderEventEntry } from '../order-events.js';
@@ -27,6 +27,8 @@ export class OrderRepository {
   /** Reads of every order view, their queries built once (see PreparedRead). */
   private readonly byId: PreparedRead<OrderRecord>;
   private readonly linesOf: PreparedRead<OrderLineRecord>;
+  /** An order's status and progress, written at every step of its saga (see PreparedUpdate). */
+  private readonly progress: PreparedUpdate<OrderRecord>;
 
   constructor(
     @InjectRepository(OrderRecord, 'orders') private readonly orders: Repository<OrderRecord>,
@@ -36,6 +38,7 @@ export class OrderRepository {
     private readonly sagas: SagaStore,
   ) {
     this.byId = new PreparedRead(orders, { where: ['orderId'], limit: 1 });
+    this.progress = new PreparedUpdate(orders, { where: ['orderId', 'status'], set: CHANGING_FIELDS });
     this.linesOf = new PreparedRead(lines, {
       where: ['orderId'],
       orderBy: [
@@ -101,12 +104,8 @@ export class OrderRepository {
     steps: readonly SagaStepRecord[] = [],
   ): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
-      const result = await manager.update(
-        OrderRecord,
-        { orderId: order.orderId, status: expected },
-        changingFields(order),
-      );
-      if (result.affected !== 1) return false;
+      const affected = await this.progress.run([order.orderId, expected], changingFields(order), manager);
+      if (affected !== 1) return false;
       if (event) await this.announce(manager, order, event);
       await this.sagas.log(manager, order.orderId, steps);
       if (order.status !== 'pending' && !order.compensationPending) await this.sagas.close(manager, order.orderId);
@@ -170,7 +169,18 @@ function toRecord(order: Order): OrderRecord {
 }
 
 /** The columns that change after an order is stored: its status and the saga's progress. */
-function changingFields(order: Order) {
+/** The columns an order's update writes: {@link changingFields}'s. */
+const CHANGING_FIELDS = [
+  'status',
+  'reason',
+  'stockStatus',
+  'paymentId',
+  'paymentStatus',
+  'compensationPending',
+  'updatedAt',
+] as const satisfies ReadonlyArray<keyof OrderRecord>;
+
+function changingFields(order: Order): Pick<OrderRecord, (typeof CHANGING_FIELDS)[number]> {
   return {
     status: order.status,
     reason: order.reason ?? null,
@@ -179,7 +189,7 @@ function changingFields(order: Order) {
     paymentStatus: order.payment?.status ?? null,
     compensationPending: order.compensationPending,
     updatedAt: order.updatedAt,
-  } satisfies Partial<OrderRecord>;
+  };
 }
 
 function toLineRecords(order: Order): OrderLineRecord[] {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Payment as PaymentView } from '@contracts/payments';
 import { Outbox } from '@seam/messaging';
-import { inTransaction, isUniqueViolation, PreparedRead } from '@seam/persistence';
+import { inTransaction, isUniqueViolation, PreparedRead, PreparedUpdate } from '@seam/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KeyedOperation, KeyUse } from '../domain/idempotency.js';
 import { nextStatus, type Payment, type PaymentCommand } from '../domain/payment.js';
@@ -49,9 +49,11 @@ class Rollback {
  */
 @Injectable()
 export class IdempotencyRepository {
-  /** The two reads every authorization and capture makes, their SQL built once (see `PreparedRead`). */
+  /** The reads and writes every authorization and capture makes, their SQL built once (see `PreparedRead`). */
   private readonly keyRecord: PreparedRead<IdempotencyRecord>;
   private readonly paymentRecord: PreparedRead<PaymentRecord>;
+  private readonly keyAnswer: PreparedUpdate<IdempotencyRecord>;
+  private readonly commandOutcome: PreparedUpdate<PaymentRecord>;
 
   constructor(
     @InjectDataSource('payments') private readonly dataSource: DataSource,
@@ -59,6 +61,14 @@ export class IdempotencyRepository {
   ) {
     this.keyRecord = new PreparedRead(dataSource.getRepository(IdempotencyRecord), { where: ['key'], limit: 1 });
     this.paymentRecord = new PreparedRead(dataSource.getRepository(PaymentRecord), { where: ['id'], limit: 1 });
+    this.keyAnswer = new PreparedUpdate(dataSource.getRepository(IdempotencyRecord), {
+      where: ['key'],
+      set: ['state', 'response', 'updatedAt'],
+    });
+    this.commandOutcome = new PreparedUpdate(dataSource.getRepository(PaymentRecord), {
+      where: ['id', 'pendingKey'],
+      set: ['status', 'updatedAt', 'pendingKey'],
+    });
   }
 
   /** Claims a key for a request that creates a payment (authorize). */
@@ -103,7 +113,7 @@ export class IdempotencyRepository {
   async completeNew(key: string, payment: Payment, response: PaymentView): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
       await manager.getRepository(PaymentRecord).insert(toPaymentRecord(payment));
-      await complete(manager, key, response, payment.updatedAt);
+      await this.complete(manager, key, response, payment.updatedAt);
       await this.announce(manager, payment);
     });
   }
@@ -111,17 +121,21 @@ export class IdempotencyRepository {
   /** Stores a payment's new state after a command and its event (outbox), unlocks it, and stores the answer under the key. */
   async completeCommand(key: string, payment: Payment, response: PaymentView): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
-      const updated = await manager
-        .getRepository(PaymentRecord)
-        .update(
-          { id: payment.id, pendingKey: key },
-          { status: payment.status, updatedAt: payment.updatedAt, pendingKey: null },
-        );
+      const updated = await this.commandOutcome.run(
+        [payment.id, key],
+        { status: payment.status, updatedAt: payment.updatedAt, pendingKey: null },
+        manager,
+      );
       // Only the claim's own lock is released with its answer; anything else is a bug, kept in progress.
-      if (updated.affected !== 1) throw new Error(`Payment ${payment.id} is not locked by this key`);
-      await complete(manager, key, response, payment.updatedAt);
+      if (updated !== 1) throw new Error(`Payment ${payment.id} is not locked by this key`);
+      await this.complete(manager, key, response, payment.updatedAt);
       await this.announce(manager, payment);
     });
+  }
+
+  /** Stores the answer under its key: a retry of the same request gets it back. */
+  private async complete(manager: EntityManager, key: string, response: PaymentView, at: string): Promise<void> {
+    await this.keyAnswer.run([key], { state: 'completed', response: JSON.stringify(response), updatedAt: at }, manager);
   }
 
   private async announce(manager: EntityManager, payment: Payment): Promise<void> {
@@ -190,12 +204,6 @@ async function releaseIfAbandoned(manager: EntityManager, key: string, paymentId
 
 function isAbandoned(record: IdempotencyRecord, now: Date): boolean {
   return record.state === 'in_progress' && now.getTime() - Date.parse(record.updatedAt) > ABANDONED_CLAIM_MS;
-}
-
-async function complete(manager: EntityManager, key: string, response: PaymentView, at: string): Promise<void> {
-  await manager
-    .getRepository(IdempotencyRecord)
-    .update({ key }, { state: 'completed', response: JSON.stringify(response), updatedAt: at });
 }
 
 function newKeyRecord(claim: KeyClaim, now: Date): IdempotencyRecord {
