@@ -16,3 +16,4 @@ export { DatabaseConfigError } from './database-config.error.js';
 export * from './roles/index.js';
 export { PreparedRead, type PreparedReadShape } from './prepared-read.js';
 export { PreparedUpdate, type PreparedUpdateShape } from './prepared-update.js';
+export { PreparedInsert } from './prepared-insert.js';

@@ -1,6 +1,5 @@
-import type { EntityManager, ObjectLiteral, QueryRunner, Repository } from 'typeorm';
-
-type ColumnMetadata = Repository<ObjectLiteral>['metadata']['columns'][number];
+import type { EntityManager, ObjectLiteral, Repository } from 'typeorm';
+import { type ColumnMetadata, ParameterSlots, plainColumn, runWrite } from './prepared-write.js';
 
 /** Which rows a {@link PreparedUpdate} changes (equality on each `where` column) and which columns it sets. */
 export interface PreparedUpdateShape<T> {
@@ -41,13 +40,7 @@ export class PreparedUpdate<T extends ObjectLiteral> {
     if (metadata.ownListeners.length > 0 || metadata.embeddeds.length > 0) refuse('has listeners or embedded columns');
     if (metadata.versionColumn || metadata.updateDateColumn) refuse('has a version or update-date column');
     if (shape.set.length === 0 || shape.where.length === 0) refuse('needs columns to set and to compare');
-    const column = (property: string) => {
-      const found = metadata.findColumnWithPropertyName(property);
-      if (!found) return refuse(`has no column "${property}"`);
-      if (found.relationMetadata || /json/.test(String(found.type)))
-        refuse(`column "${property}" is a relation or JSON`);
-      return found;
-    };
+    const column = (property: string) => plainColumn(repository, property, 'PreparedUpdate');
     this.setColumns = shape.set.map((property) => {
       const found = column(property);
       if (!found.isUpdate) refuse(`column "${property}" is not updatable`);
@@ -78,54 +71,34 @@ export class PreparedUpdate<T extends ObjectLiteral> {
       ...this.whereColumns.map((column, index) => driver.preparePersistentValue(where[index], column)),
     ];
     const { sql, slots } = (this.compiled ??= this.compile());
-    const parameters = slots.map((slot) => values[slot]);
-    const given = manager?.queryRunner;
-    const runner: QueryRunner = given ?? this.repository.manager.connection.createQueryRunner();
-    try {
-      const { affected } = await runner.query(sql, parameters, true);
-      // A count the driver did not give must not read as "no row matched".
-      if (typeof affected !== 'number')
-        throw new Error('PreparedUpdate: the database driver did not report the rows changed');
-      return affected;
-    } finally {
-      if (!given) await runner.release();
-    }
+    return runWrite(
+      this.repository,
+      sql,
+      slots.map((slot) => values[slot]),
+      manager,
+    );
   }
 
   private compile(): { sql: string; slots: number[] } {
-    // Each value is a named parameter whose value is a marker naming its index among
-    // [...set, ...where] (text: SQLite's driver writes numbers into the SQL), so that the built
-    // query's parameter list says which value goes to each placeholder.
+    // Slots: the set values first, then the compared ones.
     const { driver } = this.repository.manager.connection;
-    const slotOf = new Map<string, number>();
-    const marker = (index: number) => {
-      const text = `\u0000seam-prepared-update:${index}`;
-      slotOf.set(text, index);
-      return text;
-    };
-    const named: Record<string, string> = {};
+    const parameters = new ParameterSlots();
     const set: Record<string, () => string> = {};
     this.setColumns.forEach((column, index) => {
-      named[`s${index}`] = marker(index);
-      set[column.propertyPath] = () => `:s${index}`;
+      const placeholder = parameters.placeholder(`s${index}`, index);
+      set[column.propertyPath] = () => placeholder;
     });
-    const conditions = this.whereColumns.map((column, index) => {
-      named[`w${index}`] = marker(this.setColumns.length + index);
-      return `${driver.escape(column.databaseName)} = :w${index}`;
-    });
-    const [sql, parameters] = this.repository
+    const conditions = this.whereColumns.map(
+      (column, index) =>
+        `${driver.escape(column.databaseName)} = ${parameters.placeholder(`w${index}`, this.setColumns.length + index)}`,
+    );
+    const [sql, built] = this.repository
       .createQueryBuilder()
       .update()
       .set(set as never)
       .where(conditions.join(' AND '))
-      .setParameters(named)
+      .setParameters(parameters.named)
       .getQueryAndParameters();
-    const slots = parameters.map((parameter) => {
-      const slot = typeof parameter === 'string' ? slotOf.get(parameter) : undefined;
-      if (slot === undefined)
-        throw new Error(`PreparedUpdate: the query of ${this.repository.metadata.name} has a parameter it did not set`);
-      return slot;
-    });
-    return { sql, slots };
+    return { sql, slots: parameters.slotsOf(built, this.repository.metadata.name) };
   }
 }

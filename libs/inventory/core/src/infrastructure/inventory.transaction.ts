@@ -2,7 +2,6 @@ import type { EntityManager } from 'typeorm';
 import { isTombstone, type Reservation, type ReservationStatus } from '../domain/reservation.js';
 import type { StockCounts, StockMove } from '../domain/stock-move.js';
 import type { InventoryReads } from './inventory.reads.js';
-import { ReservationLineRecord } from './reservation-line.record.js';
 import { ReservationRecord } from './reservation.record.js';
 import { StockItemRecord } from './stock-item.record.js';
 import { InventoryContract } from '@contracts/inventory';
@@ -56,10 +55,10 @@ export class InventoryTransaction {
    */
   async insertReservation(reservation: Reservation): Promise<void> {
     const { orderId, status, createdAt, updatedAt } = reservation;
-    await this.manager.insert(ReservationRecord, { orderId, status, createdAt, updatedAt });
-    await this.manager.insert(
-      ReservationLineRecord,
+    await this.reads.newReservation.run([{ orderId, status, createdAt, updatedAt }], this.manager);
+    await this.reads.newLines.run(
       reservation.lines.map((line) => ({ orderId, sku: line.sku, quantity: line.quantity })),
+      this.manager,
     );
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { Outbox } from '@seam/messaging';
-import { inTransaction, isUniqueViolation, PreparedRead, PreparedUpdate } from '@seam/persistence';
+import { inTransaction, isUniqueViolation, PreparedInsert, PreparedRead, PreparedUpdate } from '@seam/persistence';
 import type { Order, PaymentProgress, StockProgress } from '../domain/order.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import { type OrderEventName, orderEventEntry } from '../order-events.js';
@@ -29,6 +29,7 @@ export class OrderRepository {
   private readonly linesOf: PreparedRead<OrderLineRecord>;
   /** An order's status and progress, written at every step of its saga (see PreparedUpdate). */
   private readonly progress: PreparedUpdate<OrderRecord>;
+  private readonly newLines: PreparedInsert<OrderLineRecord>;
 
   constructor(
     @InjectRepository(OrderRecord, 'orders') private readonly orders: Repository<OrderRecord>,
@@ -38,6 +39,7 @@ export class OrderRepository {
     private readonly sagas: SagaStore,
   ) {
     this.byId = new PreparedRead(orders, { where: ['orderId'], limit: 1 });
+    this.newLines = new PreparedInsert(lines);
     this.progress = new PreparedUpdate(orders, { where: ['orderId', 'status'], set: CHANGING_FIELDS });
     this.linesOf = new PreparedRead(lines, {
       where: ['orderId'],
@@ -80,7 +82,7 @@ export class OrderRepository {
     try {
       await inTransaction(this.dataSource, async (manager) => {
         await manager.insert(OrderRecord, toRecord(order));
-        if (order.lines.length > 0) await manager.insert(OrderLineRecord, toLineRecords(order));
+        await this.newLines.run(toLineRecords(order), manager);
         await this.announce(manager, order, event);
         if (order.status === 'pending') await this.sagas.open(manager, order.orderId, sagaLeaseUntil);
       });

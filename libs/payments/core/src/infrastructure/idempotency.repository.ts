@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Payment as PaymentView } from '@contracts/payments';
 import { Outbox } from '@seam/messaging';
-import { inTransaction, isUniqueViolation, PreparedRead, PreparedUpdate } from '@seam/persistence';
+import { inTransaction, isUniqueViolation, PreparedInsert, PreparedRead, PreparedUpdate } from '@seam/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KeyedOperation, KeyUse } from '../domain/idempotency.js';
 import { nextStatus, type Payment, type PaymentCommand } from '../domain/payment.js';
@@ -54,6 +54,8 @@ export class IdempotencyRepository {
   private readonly paymentRecord: PreparedRead<PaymentRecord>;
   private readonly keyAnswer: PreparedUpdate<IdempotencyRecord>;
   private readonly commandOutcome: PreparedUpdate<PaymentRecord>;
+  private readonly newKey: PreparedInsert<IdempotencyRecord>;
+  private readonly newPayment: PreparedInsert<PaymentRecord>;
 
   constructor(
     @InjectDataSource('payments') private readonly dataSource: DataSource,
@@ -65,6 +67,8 @@ export class IdempotencyRepository {
       where: ['key'],
       set: ['state', 'response', 'updatedAt'],
     });
+    this.newKey = new PreparedInsert(dataSource.getRepository(IdempotencyRecord));
+    this.newPayment = new PreparedInsert(dataSource.getRepository(PaymentRecord));
     this.commandOutcome = new PreparedUpdate(dataSource.getRepository(PaymentRecord), {
       where: ['id', 'pendingKey'],
       set: ['status', 'updatedAt', 'pendingKey'],
@@ -112,7 +116,7 @@ export class IdempotencyRepository {
   /** Stores the payment an authorization created, its event (outbox), and the answer under its key. */
   async completeNew(key: string, payment: Payment, response: PaymentView): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
-      await manager.getRepository(PaymentRecord).insert(toPaymentRecord(payment));
+      await this.newPayment.run([toPaymentRecord(payment)], manager);
       await this.complete(manager, key, response, payment.updatedAt);
       await this.announce(manager, payment);
     });
@@ -154,7 +158,7 @@ export class IdempotencyRepository {
         // Its claimant died: free the key and the payment it locked, then claim afresh.
         if (existing) await releaseIfAbandoned(manager, claim.key, existing.paymentId, now);
         const payment = await lock(manager);
-        await manager.getRepository(IdempotencyRecord).insert(newKeyRecord(claim, now));
+        await this.newKey.run([newKeyRecord(claim, now)], manager);
         return payment ? { kind: 'claimed', payment } : { kind: 'claimed' };
       });
     } catch (error) {

@@ -1,0 +1,136 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
+import { Column, DataSource, Entity, type EntityManager, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { PreparedInsert } from './prepared-insert.js';
+import { isUniqueViolation } from './unique-violation.js';
+
+/** Stored as integer minor units, read back as a number (like the modules' money columns). */
+const CENTS = { to: (value: number) => Math.round(value * 100), from: (value: string | number) => Number(value) / 100 };
+
+@Entity({ name: 'gizmo' })
+class Gizmo {
+  @PrimaryColumn({ type: 'varchar', length: 60 }) sku!: string;
+  @PrimaryColumn({ name: 'line_no', type: 'integer' }) lineNo!: number;
+  @Column({ type: 'varchar', length: 200, nullable: true }) label!: string | null;
+  @Column({ type: 'boolean' }) fragile!: boolean;
+  @Column({ type: 'bigint', transformer: CENTS }) price!: number;
+  @Column({ type: 'integer', default: 3 }) shelf!: number;
+}
+
+@Entity({ name: 'numbered_gizmo' })
+class NumberedGizmo {
+  @PrimaryGeneratedColumn('increment') seq!: number;
+  @Column({ type: 'varchar', length: 40 }) sku!: string;
+}
+
+const HOSTILE = ["' OR 1=1 --", 'a"; DROP TABLE gizmo; --', 'seam-prepared-write:0', ':v0', '?', 'é'.repeat(40)];
+
+const gizmo = (sku: string, lineNo: number, fields: Partial<Gizmo> = {}): Gizmo =>
+  Object.assign(new Gizmo(), {
+    sku,
+    lineNo,
+    label: `Gizmo ${sku}`,
+    fragile: lineNo % 2 === 0,
+    price: 1.25,
+    shelf: 1,
+    ...fields,
+  });
+
+/** Inserts tried both ways: one row, several, nulls, a converted value, hostile text. */
+const BATCHES: Gizmo[][] = [
+  [gizmo('g-1', 0)],
+  [gizmo('g-2', 0, { label: null, price: 0 }), gizmo('g-2', 1, { price: 99.99 }), gizmo('g-2', 2)],
+  HOSTILE.map((sku, index) => gizmo(sku, index, { label: HOSTILE[(index + 1) % HOSTILE.length]! })),
+];
+
+/** The same inserts through manager.insert and through PreparedInsert, on `open()`'s database. */
+function sameAsManagerInsert(open: () => Promise<DataSource>) {
+  let dataSource: DataSource;
+  beforeAll(async () => {
+    dataSource = await open();
+    await dataSource.getRepository(Gizmo).insert(gizmo('seeded', 0));
+  });
+  afterAll(() => dataSource?.destroy());
+
+  /** The table after `apply`, and what it answered, rolled back afterwards. */
+  const outcome = async (apply: (manager: EntityManager) => Promise<unknown>) => {
+    let seen: { answered: unknown; rows: Gizmo[] } | undefined;
+    await dataSource
+      .transaction(async (manager) => {
+        const answered = await apply(manager);
+        seen = { answered, rows: await manager.getRepository(Gizmo).find({ order: { sku: 'ASC', lineNo: 'ASC' } }) };
+        throw new Error('roll back');
+      })
+      .catch((error: Error) => {
+        if (error.message !== 'roll back') throw error;
+      });
+    return seen!;
+  };
+
+  it('writes what manager.insert writes, one row or several, with nulls, conversions and hostile text', async () => {
+    const insert = new PreparedInsert(dataSource.getRepository(Gizmo));
+    for (const batch of BATCHES) {
+      const expected = await outcome((manager) => manager.insert(Gizmo, batch).then(() => batch.length));
+      const seen = await outcome((manager) => insert.run(batch, manager));
+      expect(seen).toEqual(expected);
+      expect(seen.rows).toHaveLength(1 + batch.length);
+    }
+    await expect(insert.run([])).resolves.toBe(0);
+  });
+
+  it('fails on a duplicate key as manager.insert does, and writes nothing of the batch', async () => {
+    const insert = new PreparedInsert(dataSource.getRepository(Gizmo));
+    const duplicate = [gizmo('new', 0), gizmo('seeded', 0)];
+    const ours = await insert.run(duplicate).catch((error: unknown) => error);
+    const theirs = await dataSource
+      .getRepository(Gizmo)
+      .insert(duplicate)
+      .catch((error: unknown) => error);
+    expect(isUniqueViolation(ours)).toBe(true);
+    expect(isUniqueViolation(theirs)).toBe(true);
+    expect(await dataSource.getRepository(Gizmo).findOneBy({ sku: 'new' })).toBeNull();
+  });
+
+  it('refuses a row without every value, and entities whose insert reads something back', async () => {
+    const insert = new PreparedInsert(dataSource.getRepository(Gizmo));
+    const { shelf: _shelf, ...withoutShelf } = gizmo('g-9', 0);
+    await expect(insert.run([withoutShelf])).rejects.toThrow('PreparedInsert: no value for "shelf"');
+    expect(() => new PreparedInsert(dataSource.getRepository(NumberedGizmo))).toThrow(
+      /NumberedGizmo has a generated, version, create-date or update-date column/,
+    );
+  });
+}
+
+describe('PreparedInsert on SQLite', () => {
+  sameAsManagerInsert(() =>
+    new DataSource({
+      type: 'better-sqlite3',
+      database: ':memory:',
+      entities: [Gizmo, NumberedGizmo],
+      synchronize: true,
+    }).initialize(),
+  );
+});
+
+const reason = await postgresUnavailableReason();
+(reason ? describe.skip : describe)(
+  `PreparedInsert on PostgreSQL, in a module's schema${reason ? ` — skipped: ${reason}` : ''}`,
+  () => {
+    let database: TemporaryPostgres | undefined;
+    afterAll(() => database?.drop());
+    sameAsManagerInsert(async () => {
+      database = await TemporaryPostgres.create();
+      const setup = await new DataSource({ type: 'postgres', url: database.url }).initialize();
+      await setup.query('CREATE SCHEMA gizmos');
+      await setup.destroy();
+      return new DataSource({
+        type: 'postgres',
+        url: database.url,
+        schema: 'gizmos',
+        entities: [Gizmo, NumberedGizmo],
+        synchronize: true,
+      }).initialize();
+    });
+  },
+);
