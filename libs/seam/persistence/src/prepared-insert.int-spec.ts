@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
+import { onSqliteAndPostgres } from './entity-test-databases.js';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { Column, DataSource, Entity, type EntityManager, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { PreparedInsert } from './prepared-insert.js';
 import { isUniqueViolation } from './unique-violation.js';
@@ -102,35 +102,4 @@ function sameAsManagerInsert(open: () => Promise<DataSource>) {
   });
 }
 
-describe('PreparedInsert on SQLite', () => {
-  sameAsManagerInsert(() =>
-    new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
-      entities: [Gizmo, NumberedGizmo],
-      synchronize: true,
-    }).initialize(),
-  );
-});
-
-const reason = await postgresUnavailableReason();
-(reason ? describe.skip : describe)(
-  `PreparedInsert on PostgreSQL, in a module's schema${reason ? ` — skipped: ${reason}` : ''}`,
-  () => {
-    let database: TemporaryPostgres | undefined;
-    afterAll(() => database?.drop());
-    sameAsManagerInsert(async () => {
-      database = await TemporaryPostgres.create();
-      const setup = await new DataSource({ type: 'postgres', url: database.url }).initialize();
-      await setup.query('CREATE SCHEMA gizmos');
-      await setup.destroy();
-      return new DataSource({
-        type: 'postgres',
-        url: database.url,
-        schema: 'gizmos',
-        entities: [Gizmo, NumberedGizmo],
-        synchronize: true,
-      }).initialize();
-    });
-  },
-);
+await onSqliteAndPostgres('PreparedInsert', [Gizmo, NumberedGizmo], 'gizmos', sameAsManagerInsert);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
+import { onSqliteAndPostgres } from './entity-test-databases.js';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { Column, DataSource, Entity, In, ManyToOne, PrimaryColumn, type Repository } from 'typeorm';
 import { PreparedRead } from './prepared-read.js';
 
@@ -99,35 +99,4 @@ function sameAsFindBy(open: () => Promise<DataSource>) {
   });
 }
 
-describe('PreparedRead on SQLite', () => {
-  sameAsFindBy(() =>
-    new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
-      entities: [Gadget, GadgetPart],
-      synchronize: true,
-    }).initialize(),
-  );
-});
-
-const reason = await postgresUnavailableReason();
-(reason ? describe.skip : describe)(
-  `PreparedRead on PostgreSQL, in a module's schema${reason ? ` — skipped: ${reason}` : ''}`,
-  () => {
-    let database: TemporaryPostgres | undefined;
-    afterAll(() => database?.drop());
-    sameAsFindBy(async () => {
-      database = await TemporaryPostgres.create();
-      const setup = await new DataSource({ type: 'postgres', url: database.url }).initialize();
-      await setup.query('CREATE SCHEMA gadgets');
-      await setup.destroy();
-      return new DataSource({
-        type: 'postgres',
-        url: database.url,
-        schema: 'gadgets',
-        entities: [Gadget, GadgetPart],
-        synchronize: true,
-      }).initialize();
-    });
-  },
-);
+await onSqliteAndPostgres('PreparedRead', [Gadget, GadgetPart], 'gadgets', sameAsFindBy);

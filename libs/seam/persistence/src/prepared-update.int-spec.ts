@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
+import { onSqliteAndPostgres } from './entity-test-databases.js';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { Column, DataSource, Entity, type EntityManager, PrimaryColumn, type Repository, VersionColumn } from 'typeorm';
 import { PreparedUpdate } from './prepared-update.js';
 
@@ -131,35 +131,4 @@ function sameAsManagerUpdate(open: () => Promise<DataSource>) {
   });
 }
 
-describe('PreparedUpdate on SQLite', () => {
-  sameAsManagerUpdate(() =>
-    new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
-      entities: [Widget, VersionedWidget],
-      synchronize: true,
-    }).initialize(),
-  );
-});
-
-const reason = await postgresUnavailableReason();
-(reason ? describe.skip : describe)(
-  `PreparedUpdate on PostgreSQL, in a module's schema${reason ? ` — skipped: ${reason}` : ''}`,
-  () => {
-    let database: TemporaryPostgres | undefined;
-    afterAll(() => database?.drop());
-    sameAsManagerUpdate(async () => {
-      database = await TemporaryPostgres.create();
-      const setup = await new DataSource({ type: 'postgres', url: database.url }).initialize();
-      await setup.query('CREATE SCHEMA widgets');
-      await setup.destroy();
-      return new DataSource({
-        type: 'postgres',
-        url: database.url,
-        schema: 'widgets',
-        entities: [Widget, VersionedWidget],
-        synchronize: true,
-      }).initialize();
-    });
-  },
-);
+await onSqliteAndPostgres('PreparedUpdate', [Widget, VersionedWidget], 'widgets', sameAsManagerUpdate);

@@ -1,0 +1,43 @@
+import { afterAll, describe } from '@jest/globals';
+import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
+import { DataSource } from 'typeorm';
+
+/**
+ * Declares `suite` twice, given a way to open a database with `entities`' tables: on a private
+ * in-memory SQLite database, and in schema `schema` of a temporary PostgreSQL database (as a module
+ * uses it) — skipped, with the reason in its name, when PostgreSQL is unreachable. For the
+ * int-specs of this package's TypeORM helpers, which must behave alike on both.
+ */
+export async function onSqliteAndPostgres(
+  title: string,
+  entities: Array<new () => object>,
+  schema: string,
+  suite: (open: () => Promise<DataSource>) => void,
+): Promise<void> {
+  describe(`${title} on SQLite`, () => {
+    suite(() =>
+      new DataSource({ type: 'better-sqlite3', database: ':memory:', entities, synchronize: true }).initialize(),
+    );
+  });
+  const reason = await postgresUnavailableReason();
+  (reason ? describe.skip : describe)(
+    `${title} on PostgreSQL, in a module's schema${reason ? ` — skipped: ${reason}` : ''}`,
+    () => {
+      let database: TemporaryPostgres | undefined;
+      afterAll(() => database?.drop());
+      suite(async () => {
+        database = await TemporaryPostgres.create();
+        const setup = await new DataSource({ type: 'postgres', url: database.url }).initialize();
+        await setup.query(`CREATE SCHEMA ${schema}`);
+        await setup.destroy();
+        return new DataSource({
+          type: 'postgres',
+          url: database.url,
+          schema,
+          entities,
+          synchronize: true,
+        }).initialize();
+      });
+    },
+  );
+}
