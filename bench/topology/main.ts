@@ -139,8 +139,10 @@ try {
         end: () => profiles.end(processes, `${cell.topology}-${cell.flow.id}-${round}`),
       };
       const neighbours = pidsOtherThan(processes);
-      const figures = await withNeighboursPaused(neighbours, () =>
-        measureQuietly(() => measureCell(baseUrls, processes, cell.flow, fixture, options, hooks)),
+      const figures = await withNeighboursPaused(
+        neighbours,
+        processes.map(({ pid }) => pid),
+        () => measureQuietly(() => measureCell(baseUrls, processes, cell.flow, fixture, options, hooks)),
       );
       cell.rounds.push(figures);
       const cpu = [...figures.cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);

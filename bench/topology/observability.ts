@@ -94,6 +94,7 @@ export async function compareObservability(
         const measure = (system: RunningSystem) =>
           withNeighboursPaused(
             (system === on ? off : on).processes.map(({ pid }) => pid),
+            system.processes.map(({ pid }) => pid),
             () => measureCell(system.baseUrls, system.processes, comparison.flow, system.fixture, options),
           );
         const onFirst = round % 2 === 0;

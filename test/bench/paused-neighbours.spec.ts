@@ -39,7 +39,7 @@ describe('withNeighboursPaused', () => {
 
   it('stops the neighbours while measuring and lets them go on after', async () => {
     const neighbour = await started();
-    const during = await withNeighboursPaused([neighbour.child.pid!], async () => {
+    const during = await withNeighboursPaused([neighbour.child.pid!], [], async () => {
       // Whatever was already in the pipe arrives (however late this loop runs), then nothing more.
       const quiet = await quietFor(neighbour, 100);
       const first = neighbour.ticks();
@@ -55,7 +55,7 @@ describe('withNeighboursPaused', () => {
   it('lets them go on when the measure fails', async () => {
     const neighbour = await started();
     await expect(
-      withNeighboursPaused([neighbour.child.pid!], () => Promise.reject(new Error('measure failed'))),
+      withNeighboursPaused([neighbour.child.pid!], [], () => Promise.reject(new Error('measure failed'))),
     ).rejects.toThrow('measure failed');
     const after = neighbour.ticks();
     await sleep(300);
@@ -66,6 +66,25 @@ describe('withNeighboursPaused', () => {
     const neighbour = await started();
     neighbour.child.kill('SIGKILL');
     await new Promise((exited) => neighbour.child.once('exit', exited));
-    await expect(withNeighboursPaused([neighbour.child.pid!], async () => 'measured')).resolves.toBe('measured');
+    await expect(withNeighboursPaused([neighbour.child.pid!], [], async () => 'measured')).resolves.toBe('measured');
+  });
+
+  it('lets a process it resumed settle before measuring it', async () => {
+    const neighbour = await started();
+    // Stopped while another is measured, then measured itself: not before it ran settleMs again.
+    await withNeighboursPaused([neighbour.child.pid!], [], () => sleep(50), 1_500);
+    const resumed = performance.now();
+    const waited = await withNeighboursPaused(
+      [],
+      [neighbour.child.pid!],
+      async () => performance.now() - resumed,
+      1_500,
+    );
+    expect(waited).toBeGreaterThanOrEqual(1_490);
+    // One it never stopped is measured at once.
+    const other = await started();
+    const at = performance.now();
+    const atOnce = await withNeighboursPaused([], [other.child.pid!], async () => performance.now() - at, 1_500);
+    expect(atOnce).toBeLessThan(1_000);
   });
 });
