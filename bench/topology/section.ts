@@ -54,7 +54,8 @@ export function topologySection(input: SectionInput): string {
       ' Node server accepts one per turn of its event loop: bench/topology/load-window.ts);' +
       (input.rounds > 1 ? ` medians of ${input.rounds} rounds, the topologies measured in turns.` : ' one round.'),
     'Every topology runs side by side, so that rounds can take turns; while a cell is measured, the processes of',
-    'the others are stopped (SIGSTOP, resumed after it): idle, they still took 0.15 cores of the two.',
+    'the others are stopped (SIGSTOP, resumed after it): idle, they still took 0.15 cores of the two. A',
+    'topology resumed runs 6 s before it is measured, its overdue timers caught up.',
     'Latencies are those of 2xx answers answered in the window, in whole milliseconds. CPU is user + system',
     'time of every process of the topology, all threads (and any child), from `/proc/<pid>/stat` before and',
     "after the measured window. The load generator runs in the benchmark's own process on the same cores and",
