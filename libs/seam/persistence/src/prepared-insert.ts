@@ -1,5 +1,5 @@
 import type { EntityManager, ObjectLiteral, Repository } from 'typeorm';
-import { type ColumnMetadata, ParameterSlots, plainColumn, runWrite } from './prepared-write.js';
+import { checkedPlain, type ColumnMetadata, ParameterSlots, runWrite } from './prepared-write.js';
 
 /**
  * An `INSERT` of whole rows of a TypeORM entity whose SQL is built once per number of rows — by
@@ -37,7 +37,7 @@ export class PreparedInsert<T extends ObjectLiteral> {
       refuse('has a generated, version, create-date or update-date column');
     this.columns = metadata.columns
       .filter((column) => column.isInsert)
-      .map((column) => plainColumn(repository, column.propertyName, 'PreparedInsert'));
+      .map((column) => checkedPlain(column, 'PreparedInsert'));
   }
 
   /**

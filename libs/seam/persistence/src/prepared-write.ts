@@ -66,7 +66,16 @@ export function plainColumn(repository: Repository<ObjectLiteral>, property: str
   const { metadata } = repository;
   const found = metadata.findColumnWithPropertyName(property);
   if (!found) throw new TypeError(`${user}: ${metadata.name} has no column "${property}"`);
-  if (found.relationMetadata || /json/.test(String(found.type)))
-    throw new TypeError(`${user}: ${metadata.name} column "${property}" is a relation or JSON`);
-  return found;
+  return checkedPlain(found, user);
+}
+
+/**
+ * `column`, when it is plain: neither a relation nor JSON (both written differently by TypeORM).
+ *
+ * @throws TypeError naming `user`, the API refusing, otherwise.
+ */
+export function checkedPlain(column: ColumnMetadata, user: string): ColumnMetadata {
+  if (column.relationMetadata || /json/.test(String(column.type)))
+    throw new TypeError(`${user}: ${column.entityMetadata.name} column "${column.propertyName}" is a relation or JSON`);
+  return column;
 }

@@ -3,19 +3,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Outbox } from '@seam/messaging';
 import { inTransaction } from '@seam/persistence';
 import type { DataSource } from 'typeorm';
-import { InventoryReads } from './inventory.reads.js';
+import { InventoryStatements } from './inventory.statements.js';
 import { InventoryTransaction } from './inventory.transaction.js';
 
 /** The inventory's stock and reservations, in its own database, and its outbox. */
 @Injectable()
 export class InventoryRepository {
-  private readonly reads: InventoryReads;
+  private readonly statements: InventoryStatements;
 
   constructor(
     @InjectDataSource('inventory') private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
   ) {
-    this.reads = new InventoryReads(dataSource);
+    this.statements = new InventoryStatements(dataSource);
   }
 
   /**
@@ -25,7 +25,7 @@ export class InventoryRepository {
    */
   transaction<T>(work: (tx: InventoryTransaction) => Promise<T>): Promise<T> {
     return inTransaction(this.dataSource, (manager) =>
-      work(new InventoryTransaction(manager, this.outbox, this.reads)),
+      work(new InventoryTransaction(manager, this.outbox, this.statements)),
     );
   }
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { isTombstone, type Reservation, type ReservationStatus } from '../domain/reservation.js';
 import type { StockCounts, StockMove } from '../domain/stock-move.js';
-import type { InventoryReads } from './inventory.reads.js';
+import type { InventoryStatements } from './inventory.statements.js';
 import { ReservationRecord } from './reservation.record.js';
 import { StockItemRecord } from './stock-item.record.js';
 import { InventoryContract } from '@contracts/inventory';
@@ -23,7 +23,7 @@ export class InventoryTransaction {
   constructor(
     private readonly manager: EntityManager,
     private readonly outbox: Outbox,
-    private readonly reads: InventoryReads,
+    private readonly statements: InventoryStatements,
   ) {}
 
   /** Writes `reservationChanged` for the reservation as it now is, to commit with this transaction. */
@@ -35,9 +35,9 @@ export class InventoryTransaction {
 
   /** The order's reservation with its lines in sku order, or `undefined`. */
   async findReservation(orderId: string): Promise<Reservation | undefined> {
-    const record = await this.reads.reservation.first([orderId], this.manager);
+    const record = await this.statements.reservation.first([orderId], this.manager);
     if (!record) return undefined;
-    const lines = await this.reads.linesOf.all([orderId], this.manager);
+    const lines = await this.statements.linesOf.all([orderId], this.manager);
     return {
       orderId: record.orderId,
       status: record.status,
@@ -55,8 +55,8 @@ export class InventoryTransaction {
    */
   async insertReservation(reservation: Reservation): Promise<void> {
     const { orderId, status, createdAt, updatedAt } = reservation;
-    await this.reads.newReservation.run([{ orderId, status, createdAt, updatedAt }], this.manager);
-    await this.reads.newLines.run(
+    await this.statements.newReservation.run([{ orderId, status, createdAt, updatedAt }], this.manager);
+    await this.statements.newLines.run(
       reservation.lines.map((line) => ({ orderId, sku: line.sku, quantity: line.quantity })),
       this.manager,
     );
@@ -82,7 +82,9 @@ export class InventoryTransaction {
 
   /** Moves the order from `from` to `to`; false when it was no longer in `from` (nothing changed). */
   async changeStatus(orderId: string, from: ReservationStatus, to: ReservationStatus, at: string): Promise<boolean> {
-    return affectedOne(await this.reads.statusChange.run([orderId, from], { status: to, updatedAt: at }, this.manager));
+    return affectedOne(
+      await this.statements.statusChange.run([orderId, from], { status: to, updatedAt: at }, this.manager),
+    );
   }
 
   /**
@@ -109,7 +111,7 @@ export class InventoryTransaction {
 
   /** A sku's stock, or `undefined` for a sku never stocked. */
   async findStock(sku: string): Promise<StockItem | undefined> {
-    const record = await this.reads.stock.first([sku], this.manager);
+    const record = await this.statements.stock.first([sku], this.manager);
     return record ? { sku: record.sku, available: record.available, reserved: record.reserved } : undefined;
   }
 

@@ -170,7 +170,6 @@ function toRecord(order: Order): OrderRecord {
   });
 }
 
-/** The columns that change after an order is stored: its status and the saga's progress. */
 /** The columns an order's update writes: {@link changingFields}'s. */
 const CHANGING_FIELDS = [
   'status',
@@ -182,6 +181,7 @@ const CHANGING_FIELDS = [
   'updatedAt',
 ] as const satisfies ReadonlyArray<keyof OrderRecord>;
 
+/** The columns that change after an order is stored: its status and the saga's progress. */
 function changingFields(order: Order): Pick<OrderRecord, (typeof CHANGING_FIELDS)[number]> {
   return {
     status: order.status,
