@@ -91,7 +91,7 @@ try {
       // The other edges and endpoints are stopped meanwhile (paused-neighbours.ts).
       const others = targets.filter((other) => other !== target).map((other) => other.process.pid);
       const figures = await withNeighboursPaused(others, [target.process.pid], () =>
-        measureCell([target.baseUrl], processes, cell.flow, fixtures.get(cell.adapter)!, options),
+        measureCell({ baseUrls: [target.baseUrl], processes }, cell.flow, fixtures.get(cell.adapter)!, options),
       );
       cell.rounds.push(figures);
       process.stderr.write(

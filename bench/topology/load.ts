@@ -3,7 +3,10 @@ import { closedLoopLoad } from './closed-loop-load.js';
 import type { LoadWindow } from './load-window.js';
 import { pacedLoad } from './paced-load.js';
 import { peakRssMiB, resetPeakRss } from './process-memory.js';
+import type { ServerProcess } from './server-processes.js';
 import { APPROVED_CARD, type ShopFixture } from './shop-fixture.js';
+
+const sum = (values: Iterable<number>) => [...values].reduce((total, value) => total + value, 0);
 
 /** One HTTP flow of the benchmark: the request every connection repeats. */
 export interface Flow {
@@ -48,6 +51,16 @@ export interface WindowHooks {
   end(): Promise<void>;
 }
 
+/** What a cell loads and measures: a topology's edges, its processes, and the servers it uses. */
+export interface MeasuredTarget {
+  /** The HTTP edges; the load is spread over them. */
+  baseUrls: readonly string[];
+  /** The topology's own processes: their CPU is the cell's. */
+  processes: ReadonlyArray<{ label: string; pid: number }>;
+  /** Servers it uses (PostgreSQL, a private Redis): their CPU is reported apart from the topology's and from other programs'. */
+  servers?: readonly ServerProcess[];
+}
+
 /** The figures of one flow against one topology. */
 export interface CellFigures {
   /** Answers per second (any status) over the measured window. */
@@ -61,6 +74,8 @@ export interface CellFigures {
   cpuByProcess: Map<string, number>;
   /** Peak resident memory of every process of the topology during the cell (warm-up and window), per process label, in MiB. */
   peakRssByProcess: Map<string, number>;
+  /** CPU seconds of the servers the topology uses (PostgreSQL, Redis) during the window; 0 without any. */
+  serverCpuSeconds: number;
   /** CPU seconds of this process (the load generator), for the record: not part of the topology's. */
   loadGeneratorCpuSeconds: number;
   /** Cores busy on average with anything else (other programs on the machine) during the window. */
@@ -73,8 +88,7 @@ export interface CellFigures {
  * every process of the topology read when the window opens and when it closes.
  */
 export async function measureCell(
-  baseUrls: readonly string[],
-  processes: ReadonlyArray<{ label: string; pid: number }>,
+  { baseUrls, processes, servers = [] }: MeasuredTarget,
   flow: Flow,
   fixture: ShopFixture,
   options: LoadOptions,
@@ -88,6 +102,8 @@ export async function measureCell(
   let machineBefore = 0;
   let ownBefore = process.cpuUsage();
   let cpuByProcess = new Map<string, number>();
+  let serversBefore = new Map<string, number>();
+  let serverCpuSeconds = 0;
   let machine = 0;
   let own = { user: 0, system: 0 };
   const window: LoadWindow = {
@@ -96,6 +112,7 @@ export async function measureCell(
     opened: () => {
       hooks?.begin();
       before = cpuSnapshot(processes);
+      serversBefore = cpuSnapshot(servers);
       machineBefore = machineBusySeconds();
       ownBefore = process.cpuUsage();
     },
@@ -103,6 +120,7 @@ export async function measureCell(
       own = process.cpuUsage(ownBefore);
       machine = machineBusySeconds() - machineBefore;
       cpuByProcess = cpuBetween(before, cpuSnapshot(processes));
+      serverCpuSeconds = sum(cpuBetween(serversBefore, cpuSnapshot(servers)).values());
     },
   };
   resetPeakRss(processes);
@@ -115,7 +133,7 @@ export async function measureCell(
   const peakRssByProcess = peakRssMiB(processes);
   await hooks?.end();
   const loadGeneratorCpuSeconds = (own.user + own.system) / 1e6;
-  const topologyCpuSeconds = [...cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);
+  const topologyCpuSeconds = sum(cpuByProcess.values());
   return {
     throughput: figures.requests / figures.seconds,
     p50Ms: figures.p50Ms,
@@ -124,7 +142,9 @@ export async function measureCell(
     requests: figures.requests,
     cpuByProcess,
     peakRssByProcess,
+    serverCpuSeconds,
     loadGeneratorCpuSeconds,
-    otherLoadCores: Math.max(0, machine - topologyCpuSeconds - loadGeneratorCpuSeconds) / figures.seconds,
+    otherLoadCores:
+      Math.max(0, machine - topologyCpuSeconds - serverCpuSeconds - loadGeneratorCpuSeconds) / figures.seconds,
   };
 }

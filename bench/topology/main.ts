@@ -102,6 +102,7 @@ function targetOf(topology: Cell['topology']) {
     return {
       baseUrls: [hello!.baseUrl],
       processes: [{ label: HELLO_WORLD, pid: hello!.process.pid }],
+      servers: [],
       fixture: running[0]!.fixture,
     };
   return running.find((candidate) => candidate.topology === topology)!;
@@ -133,7 +134,8 @@ try {
   }
   for (let round = 1; round <= ROUNDS; round++) {
     for (const cell of cells) {
-      const { baseUrls, processes, fixture } = targetOf(cell.topology);
+      const target = targetOf(cell.topology);
+      const { processes, fixture } = target;
       const hooks = profiles && {
         begin: () => profiles.begin(processes),
         end: () => profiles.end(processes, `${cell.topology}-${cell.flow.id}-${round}`),
@@ -142,7 +144,7 @@ try {
       const figures = await withNeighboursPaused(
         neighbours,
         processes.map(({ pid }) => pid),
-        () => measureQuietly(() => measureCell(baseUrls, processes, cell.flow, fixture, options, hooks)),
+        () => measureQuietly(() => measureCell(target, cell.flow, fixture, options, hooks)),
       );
       cell.rounds.push(figures);
       const cpu = [...figures.cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);

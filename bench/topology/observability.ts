@@ -95,7 +95,7 @@ export async function compareObservability(
           withNeighboursPaused(
             (system === on ? off : on).processes.map(({ pid }) => pid),
             system.processes.map(({ pid }) => pid),
-            () => measureCell(system.baseUrls, system.processes, comparison.flow, system.fixture, options),
+            () => measureCell(system, comparison.flow, system.fixture, options),
           );
         const onFirst = round % 2 === 0;
         const first = await measure(onFirst ? on : off);

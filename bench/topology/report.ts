@@ -24,6 +24,8 @@ export interface CellSummary {
   cpuMsPerRequest: number;
   /** CPU ms per request of each process of the topology. */
   cpuMsPerRequestByProcess: Map<string, number>;
+  /** CPU ms per request of the servers the topology uses (PostgreSQL, Redis), or undefined without any. */
+  serverCpuMsPerRequest: number | undefined;
   loadGeneratorCpuSeconds: number;
   otherLoadCores: number;
   /** Peak RSS of every process of the topology during the cell, summed, in MiB. */
@@ -51,6 +53,9 @@ export function summarize(cell: Cell): CellSummary {
         of((figures) => ((figures.cpuByProcess.get(label) ?? 0) * 1_000) / figures.requests),
       ]),
     ),
+    serverCpuMsPerRequest: cell.rounds.some((figures) => figures.serverCpuSeconds > 0)
+      ? of((figures) => (figures.serverCpuSeconds * 1_000) / figures.requests)
+      : undefined,
     loadGeneratorCpuSeconds: of((figures) => figures.loadGeneratorCpuSeconds),
     otherLoadCores: of((figures) => figures.otherLoadCores),
     peakRssMiB: of((figures) => [...figures.peakRssByProcess.values()].reduce((sum, mib) => sum + mib, 0)),
@@ -62,13 +67,13 @@ const ms = (value: number, digits = 2) => value.toFixed(digits);
 /** The main table: one row per flow and topology. */
 export function resultsTable(cells: Cell[]): string {
   const lines = [
-    '| Flow | Topology | req/s | p50 (ms) | p99 (ms) | non-2xx + errors | CPU s, all its processes | CPU ms / request | peak RSS, all its processes (MiB) | load generator CPU s | other programs (cores) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| Flow | Topology | req/s | p50 (ms) | p99 (ms) | non-2xx + errors | CPU s, all its processes | CPU ms / request | peak RSS, all its processes (MiB) | its database or broker server, CPU ms / request | load generator CPU s | other programs (cores) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const cell of cells) {
     const summary = summarize(cell);
     lines.push(
-      `| ${cell.flow.id} | ${cell.topology} | ${formatRate(summary.throughput)} | ${summary.p50Ms} | ${summary.p99Ms} | ${summary.failures} | ${ms(summary.cpuSeconds)} | ${ms(summary.cpuMsPerRequest)} | ${summary.peakRssMiB.toFixed(0)} | ${ms(summary.loadGeneratorCpuSeconds)} | ${ms(summary.otherLoadCores, 1)} |`,
+      `| ${cell.flow.id} | ${cell.topology} | ${formatRate(summary.throughput)} | ${summary.p50Ms} | ${summary.p99Ms} | ${summary.failures} | ${ms(summary.cpuSeconds)} | ${ms(summary.cpuMsPerRequest)} | ${summary.peakRssMiB.toFixed(0)} | ${summary.serverCpuMsPerRequest === undefined ? '' : ms(summary.serverCpuMsPerRequest)} | ${ms(summary.loadGeneratorCpuSeconds)} | ${ms(summary.otherLoadCores, 1)} |`,
     );
   }
   return lines.join('\n');

@@ -1,6 +1,6 @@
 import type { LoadOptions } from './load.js';
 import { HELLO_WORLD } from './hello-world.js';
-import { type Cell, summarize, type TopologyName } from './report.js';
+import { type Cell, type CellSummary, summarize, type TopologyName } from './report.js';
 
 /** What the topology section of docs/benchmarks.md is made of. */
 export interface SectionInput {
@@ -61,8 +61,10 @@ export function topologySection(input: SectionInput): string {
     "after the measured window. The load generator runs in the benchmark's own process on the same cores and",
     'is not counted; its CPU is shown beside. "Other programs" is the machine\'s busy time charged to neither',
     '(the machine is shared): a cell waits for the machine to be quiet and is measured again, up to three',
-    'times, when others took more than 0.3 cores during its window. The PostgreSQL and Redis servers are not',
-    "counted in CPU or memory (PostgreSQL's is shared with other programs). Peak RSS is the sum over the",
+    'times, when others took more than 0.3 cores during its window. The database or broker server a topology',
+    "uses (the PostgreSQL server of `monolith-x2-pg`, every process of it; `split-redis`'s private Redis) is not",
+    "one of its processes: its CPU is in a column of its own, neither the topology's nor other programs', and",
+    "not in the memory (PostgreSQL's server is shared: what else uses it meanwhile is charged to it). Peak RSS is the sum over the",
     "topology's processes of each one's peak resident memory (`VmHWM`) during the cell, warm-up included",
     '(reset before it through `/proc/<pid>/clear_refs`).',
     '',
@@ -210,6 +212,13 @@ function hopsCost(differenceMs: number): string[] {
   ];
 }
 
+/** What the server a topology uses cost per read and per order, said in words. */
+function serverCost(read: CellSummary, place: CellSummary): string {
+  if (read.serverCpuMsPerRequest === undefined || place.serverCpuMsPerRequest === undefined)
+    return 'was not measured (its processes are not visible to the benchmark)';
+  return `used ${read.serverCpuMsPerRequest.toFixed(2)} ms of CPU per read and ${place.serverCpuMsPerRequest.toFixed(2)} ms per order besides (its column)`;
+}
+
 /** The ceiling and the rows added in December 2026 (replicas on PostgreSQL, split-redis), with this run's figures. */
 function ceilingAndNewRows(cells: Cell[], skipped: ReadonlyMap<string, string>): string[] {
   const of = (topology: Cell['topology'], flow: Cell['flow']['id']) =>
@@ -232,7 +241,7 @@ function ceilingAndNewRows(cells: Cell[], skipped: ReadonlyMap<string, string>):
     ...ceiling,
     '',
     `**Replicas on PostgreSQL.** Two monolith replicas on PostgreSQL spend ${ratio(readPg.cpuMsPerRequest, read.cpuMsPerRequest)}× the single monolith's CPU`,
-    `per read on SQLite and ${ratio(placePg.cpuMsPerRequest, place.cpuMsPerRequest)}× per order, the PostgreSQL server's own CPU not counted. Probes of 2026-12-05`,
+    `per read on SQLite and ${ratio(placePg.cpuMsPerRequest, place.cpuMsPerRequest)}× per order; the PostgreSQL server ${serverCost(readPg, placePg)}. Probes of 2026-12-05`,
     "(the replicas' CPU profiles; the statements counted with PostgreSQL's `log_statement`; its",
     '`pg_stat_activity` sampled every 20 ms during the place cell):',
     '',
@@ -244,6 +253,6 @@ function ceilingAndNewRows(cells: Cell[], skipped: ReadonlyMap<string, string>):
     '  transactions, right before the commit: 7.5 were waiting after that change, measured in turns with the code',
     '  before it. The rate did not change: the replicas and PostgreSQL already kept both cores busy.',
     '',
-    `**split-redis** costs ${ratio(readRedis.cpuMsPerRequest, readTcp.cpuMsPerRequest)}× \`split-tcp\`'s CPU per read, the Redis server's not counted (not profiled yet).`,
+    `**split-redis** costs ${ratio(readRedis.cpuMsPerRequest, readTcp.cpuMsPerRequest)}× \`split-tcp\`'s CPU per read; its Redis server ${serverCost(readRedis, of('split-redis', 'place'))}.`,
   ];
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { postgresUnavailableReason, TemporaryPostgres, TopologyProcesses } from '@seam/testing';
 import { PrivateRedis, redisUnavailableReason } from '../../test/support/redis-server.js';
 import type { TopologyName } from './report.js';
+import { postgresServer, type ServerProcess } from './server-processes.js';
 import { BENCH_ADMIN, prepareShop, type ShopFixture } from './shop-fixture.js';
 
 /** A topology of the benchmark, running: where to send the load and which processes to measure. */
@@ -12,6 +13,8 @@ export interface RunningSystem {
   /** The HTTP edges; the load is spread over them (autocannon's connections in turn). */
   baseUrls: string[];
   processes: Array<{ label: string; pid: number }>;
+  /** The servers it relies on that are not its own processes (server-processes.ts). */
+  servers: ServerProcess[];
   fixture: ShopFixture;
   stop(): Promise<void>;
 }
@@ -74,6 +77,7 @@ export async function startSystem(
       topology,
       baseUrls: [system.baseUrl],
       processes: labelsOf(system),
+      servers: redis?.pid ? [{ label: 'redis', pid: redis.pid }] : [],
       fixture: await prepareShop(system.baseUrl),
       stop: async () => {
         await system.stop();
@@ -103,10 +107,14 @@ async function startReplicas(extraEnv: Record<string, string>): Promise<RunningS
     await stop();
     throw failed.reason;
   }
+  const server = await postgresServer(database.url).catch(() => undefined);
+  if (!server)
+    process.stderr.write(`monolith-x2-pg: PostgreSQL's processes are not visible here: its CPU is not measured\n`);
   return {
     topology: 'monolith-x2-pg',
     baseUrls: replicas.map((replica) => replica.baseUrl),
     processes: replicas.flatMap((replica, copy) => labelsOf(replica, `#${copy}`)),
+    servers: server ? [server] : [],
     fixture: await prepareShop(replicas[0]!.baseUrl),
     stop,
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { HELLO_FLOW, HELLO_WORLD } from '../../bench/topology/hello-world.js';
 import { type CellFigures, FLOWS, PACED_READ } from '../../bench/topology/load.js';
-import { type Cell, evaluateTargets } from '../../bench/topology/report.js';
+import { type Cell, evaluateTargets, resultsTable } from '../../bench/topology/report.js';
 
 /** One round of `throughput` req/s over 10 s, `cpuSeconds` spread over `processes`. */
 function round(throughput: number, cpuSeconds: number, processes = 1, p99Ms = 5, failures = 0): CellFigures {
@@ -14,6 +14,7 @@ function round(throughput: number, cpuSeconds: number, processes = 1, p99Ms = 5,
     requests: throughput * 10,
     cpuByProcess: new Map(labels.map((label) => [label, cpuSeconds / processes])),
     peakRssByProcess: new Map(labels.map((label) => [label, 100])),
+    serverCpuSeconds: 0,
     loadGeneratorCpuSeconds: 0.5,
     otherLoadCores: 0,
   };
@@ -68,5 +69,17 @@ describe('bench:topology targets', () => {
     );
     const withoutPaced = cells(0.5, 10).filter((cell) => cell.flow.id !== 'read-1000');
     expect(evaluateTargets(withoutPaced).some((line) => line.includes('at 1,000 req/s'))).toBe(false);
+  });
+
+  it("reports a topology's database server apart: not in its CPU, blank where it uses none", () => {
+    const withServer = { ...round(1_000, 10, 2), serverCpuSeconds: 5 };
+    const table = resultsTable([
+      { topology: 'monolith-x2-pg', flow: read, rounds: [withServer] },
+      { topology: 'monolith', flow: read, rounds: [round(1_000, 10)] },
+    ]);
+    const [, , pg, monolith] = table.split('\n').map((line) => line.split(' | '));
+    // CPU s, CPU ms / request, peak RSS, the server's CPU ms / request.
+    expect(pg!.slice(6, 10)).toEqual(['10.00', '1.00', '200', '0.50']);
+    expect(monolith!.slice(6, 10)).toEqual(['10.00', '1.00', '100', '']);
   });
 });

@@ -13,6 +13,7 @@ function cell(throughput: number, cpuSeconds = 1, failures = 0): CellFigures {
     requests: throughput * 10,
     cpuByProcess: new Map([['monolith', cpuSeconds]]),
     peakRssByProcess: new Map([['monolith', 100]]),
+    serverCpuSeconds: 0,
     loadGeneratorCpuSeconds: 0.5,
     otherLoadCores: 0,
   };

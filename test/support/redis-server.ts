@@ -29,6 +29,11 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** The server's process id while it runs (the benchmarks measure its CPU). */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
   /**
    * @param options.aclFile an ACL file (`--aclfile`): its users, and no others. With the default
    *   user off, the server counts as up once it answers at all (NOAUTH).
