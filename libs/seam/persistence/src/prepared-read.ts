@@ -34,6 +34,8 @@ interface Compiled {
  */
 export class PreparedRead<T extends ObjectLiteral> {
   private readonly columns: readonly ColumnMetadata[];
+  /** Each column's alias in the SQL (`c0`, `c1`…), made once: built per row, they were a string lookup each. */
+  private readonly aliases: readonly string[];
   private readonly compiled = new Map<string, Compiled>();
 
   constructor(
@@ -48,6 +50,7 @@ export class PreparedRead<T extends ObjectLiteral> {
         throw new TypeError(`PreparedRead: ${metadata.name} has no column "${property}"`);
     // What findBy selects: every selectable column.
     this.columns = metadata.columns.filter((column) => column.isSelect && !column.isVirtualProperty);
+    this.aliases = this.columns.map((_, index) => `c${index}`);
   }
 
   /** The entities matching `values` (one per `where` column, an array for `IN`). */
@@ -82,7 +85,7 @@ export class PreparedRead<T extends ObjectLiteral> {
 
   private build(values: readonly unknown[]): Compiled {
     const builder = this.repository.createQueryBuilder('row').select([]);
-    this.columns.forEach((column, index) => builder.addSelect(`row.${column.propertyPath}`, `c${index}`));
+    this.columns.forEach((column, index) => builder.addSelect(`row.${column.propertyPath}`, this.aliases[index]));
     // Each value is a marker first, so that its place among the built query's parameters is known.
     const markers = new Map<string, readonly [number, number]>();
     const marker = (value: number, item: number) => {
@@ -113,7 +116,7 @@ export class PreparedRead<T extends ObjectLiteral> {
     const entity = this.repository.metadata.create(undefined, { fromDeserializer: true }) as T;
     const { driver } = this.repository.manager.connection;
     this.columns.forEach((column, index) => {
-      const value = row[`c${index}`];
+      const value = row[this.aliases[index]!];
       if (value !== undefined) column.setEntityValue(entity, driver.prepareHydratedValue(value, column));
     });
     return entity;
