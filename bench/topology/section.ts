@@ -192,8 +192,17 @@ function findings(cells: Cell[], options: LoadOptions): string[] {
     "events to the outboxes of the modules it changes, in their transactions; each module's relay delivers",
     'them, acknowledged, only to the modules that subscribe (identity keeps order activity from the order',
     "events), so the other events never leave their module's process. In the monolith, SQLite's own work",
-    'is the largest item of an order: ~40% of its profile inside better-sqlite3 (2026-12-06), the commits',
-    'alone ~20% (56 µs each with `synchronous = NORMAL`, about fourteen per order).',
+    "is the largest item of an order: a third of its CPU under better-sqlite3 by `perf` (2026-12-06; V8's",
+    "profiles say ~46%, bench:profile's section says why they overstate it), over half of it the kernel's work",
+    'for the WAL writes and file locks; a commit takes 56 µs with `synchronous = NORMAL`, about fourteen per order.',
+    '',
+    '**How much one process varies (2026-12-06).** The same monolith process, measured six times in a row',
+    'under the read load (8 s each), used 0.37–0.50 ms of CPU per read (0.29–0.56 in another process). CPU',
+    'profiles of a cheap round and a dear one spent about the same in SQLite and differed everywhere else',
+    'alike — the app, Node, Express, TypeORM, the socket writes in the kernel: the same work run slower, the',
+    "machine's virtual cores and not the code. Differences of up to a fifth in CPU per request between two",
+    'cells are within what one process shows from round to round; the medians of three rounds taken in',
+    'turns are what this table compares.',
     '',
     'Profiles: `BENCH_CPU_PROF_DIR=/tmp/prof npm run bench:topology` writes one `.cpuprofile` per process',
     'and cell (sampling makes every process slower: such a run does not write this file);',
@@ -207,7 +216,7 @@ function hopsCost(differenceMs: number): string[] {
   if (differenceMs > 0.01) return [`the difference (${differenceMs.toFixed(2)} ms) being about what the hops cost.`];
   return [
     'as much as the monolith or less: at this concurrency the hops cost less than the noise between rounds. CPU',
-    'profiles on this machine (2026-12-06, one round each) put the split-tcp edge at 0.24 ms per read and its',
+    'profiles on an Intel Xeon machine (2026-12-06, one round each) put the split-tcp edge at 0.24 ms per read and its',
     'three module processes at 0.13 ms together, the monolith at 0.33 ms.',
   ];
 }

@@ -38,7 +38,9 @@ export function markdownTable(rows: RowFigures[], runs: number): string {
     '',
     `Medians of ${runs} runs. Each run measures a row in a fresh process for 2 s per mode after a warm-up; the rows of`,
     'one transport (stock Nest and Seam, over TCP or over Redis) are measured in the same process, in turns of 200 ms,',
-    'so that their ratio does not depend on how busy the machine happened to be during one of them.',
+    'so that their ratio does not depend on how busy the machine happened to be during one of them. The ratios',
+    "of the targets below are medians of the runs' own ratios (a run measures every row once), not ratios of the",
+    "table's medians, which may come from different runs.",
   );
   return lines.join('\n');
 }
