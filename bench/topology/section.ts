@@ -261,6 +261,12 @@ function ceilingAndNewRows(cells: Cell[], skipped: ReadonlyMap<string, string>):
     "  replicas' connections were waiting for that one row's lock. The inventory now updates stock last in its",
     '  transactions, right before the commit: 7.5 were waiting after that change, measured in turns with the code',
     '  before it. The rate did not change: the replicas and PostgreSQL already kept both cores busy.',
+    "- The PostgreSQL server's CPU per order (its column) is of the order of the two replicas' together.",
+    '  `perf` of its processes during the place cell (2026-12-06, AMD EPYC): parsing, analysing and planning',
+    '  statements took ~21% of it (node-postgres sends unnamed statements, parsed and planned at every call),',
+    '  executing them 26%, commits 15% (WAL flushes 11%), reading the next statement from the socket 16%.',
+    "  Named prepared statements for @seam/persistence's prepared reads and writes, and fewer round trips per",
+    '  order, are where that cost is; neither is done yet.',
     '',
     `**split-redis** costs ${ratio(readRedis.cpuMsPerRequest, readTcp.cpuMsPerRequest)}× \`split-tcp\`'s CPU per read; its Redis server ${serverCost(readRedis, of('split-redis', 'place'))}.`,
   ];
