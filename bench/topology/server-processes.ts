@@ -14,10 +14,16 @@ export interface ServerProcess {
   pid: number;
 }
 
-/** The parent of a process, from /proc/<pid>/stat, or undefined when it is not visible here. */
-function parentOf(pid: number): number | undefined {
+/**
+ * The parent of a PostgreSQL process, from /proc/<pid>/stat, or undefined when `pid` is not a
+ * PostgreSQL process of this machine: a server in a container reports pids of its own namespace,
+ * which may name an unrelated process here.
+ */
+export function postgresParentOf(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (!/^postgres|^postmaster/.test(command)) return undefined;
     return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   } catch {
     return undefined;
@@ -34,7 +40,7 @@ export async function postgresServer(url: string): Promise<ServerProcess | undef
   await client.connect();
   try {
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    const postmaster = parentOf(rows[0]!.pid);
+    const postmaster = postgresParentOf(rows[0]!.pid);
     return postmaster && postmaster > 1 ? { label: 'postgresql', pid: postmaster } : undefined;
   } finally {
     await client.end();

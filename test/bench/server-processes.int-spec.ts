@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
 import { Client } from 'pg';
 import { cpuBetween, cpuSnapshot, processTree } from '../../bench/topology/process-cpu.js';
-import { postgresServer } from '../../bench/topology/server-processes.js';
+import { postgresParentOf, postgresServer } from '../../bench/topology/server-processes.js';
 
 // bench:topology charges monolith-x2-pg's database to a column of its own: it must find that server's processes.
 const reason = await postgresUnavailableReason();
@@ -36,5 +36,13 @@ suite(`bench:topology's PostgreSQL server process${reason ? ` — skipped: ${rea
     await client.query('SELECT count(*) FROM generate_series(1, 5000000)');
     const used = cpuBetween(before, cpuSnapshot([server])).get('postgresql')!;
     expect(used).toBeGreaterThan(0.05);
+  });
+
+  it('takes no other process for a PostgreSQL one (a containerised server reports pids of its own namespace)', async () => {
+    const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    expect(postgresParentOf(rows[0]!.pid)).toBeGreaterThan(1);
+    // This process, and its parent, are not PostgreSQL: the pid of a backend elsewhere that lands on them is refused.
+    expect(postgresParentOf(process.pid)).toBeUndefined();
+    expect(postgresParentOf(process.ppid)).toBeUndefined();
   });
 });
