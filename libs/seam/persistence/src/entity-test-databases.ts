@@ -1,6 +1,6 @@
 import { afterAll, describe } from '@jest/globals';
 import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 
 /**
  * Declares `suite` twice, given a way to open a database with `entities`' tables: on a private
@@ -40,4 +40,26 @@ export async function onSqliteAndPostgres(
       });
     },
   );
+}
+
+/**
+ * What `apply` answered and the rows `read` then sees, in one transaction of `dataSource` that is
+ * rolled back afterwards: the same write tried two ways starts from the same table each time.
+ */
+export async function rolledBack<A, R>(
+  dataSource: DataSource,
+  apply: (manager: EntityManager) => Promise<A>,
+  read: (manager: EntityManager) => Promise<R[]>,
+): Promise<{ answered: A; rows: R[] }> {
+  let seen: { answered: A; rows: R[] } | undefined;
+  await dataSource
+    .transaction(async (manager) => {
+      const answered = await apply(manager);
+      seen = { answered, rows: await read(manager) };
+      throw new Error('roll back');
+    })
+    .catch((error: Error) => {
+      if (error.message !== 'roll back') throw error;
+    });
+  return seen!;
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { onSqliteAndPostgres } from './entity-test-databases.js';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { Column, DataSource, Entity, type EntityManager, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { onSqliteAndPostgres, rolledBack } from './entity-test-databases.js';
 import { PreparedInsert } from './prepared-insert.js';
 import { isUniqueViolation } from './unique-violation.js';
 
@@ -54,19 +54,10 @@ function sameAsManagerInsert(open: () => Promise<DataSource>) {
   afterAll(() => dataSource?.destroy());
 
   /** The table after `apply`, and what it answered, rolled back afterwards. */
-  const outcome = async (apply: (manager: EntityManager) => Promise<unknown>) => {
-    let seen: { answered: unknown; rows: Gizmo[] } | undefined;
-    await dataSource
-      .transaction(async (manager) => {
-        const answered = await apply(manager);
-        seen = { answered, rows: await manager.getRepository(Gizmo).find({ order: { sku: 'ASC', lineNo: 'ASC' } }) };
-        throw new Error('roll back');
-      })
-      .catch((error: Error) => {
-        if (error.message !== 'roll back') throw error;
-      });
-    return seen!;
-  };
+  const outcome = (apply: (manager: EntityManager) => Promise<unknown>) =>
+    rolledBack(dataSource, apply, (manager) =>
+      manager.getRepository(Gizmo).find({ order: { sku: 'ASC', lineNo: 'ASC' } }),
+    );
 
   it('writes what manager.insert writes, one row or several, with nulls, conversions and hostile text', async () => {
     const insert = new PreparedInsert(dataSource.getRepository(Gizmo));

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { onSqliteAndPostgres } from './entity-test-databases.js';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { Column, DataSource, Entity, In, ManyToOne, PrimaryColumn, type Repository } from 'typeorm';
+import { onSqliteAndPostgres } from './entity-test-databases.js';
 import { PreparedRead } from './prepared-read.js';
 
 @Entity({ name: 'gadget' })
