@@ -13,7 +13,7 @@ import {
   SHUTDOWN_DEADLINE_MS,
   startLogging,
 } from '@seam/runtime';
-import { type ResolvedSeamOptions, SEAM_OPTIONS, TransportRouter } from '@seam/transport';
+import { type ResolvedSeamOptions, SEAM_OPTIONS, stopTakingWork, TransportRouter } from '@seam/transport';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { configureApp } from './bootstrap/configure-app.js';
@@ -52,7 +52,8 @@ try {
   // On SIGTERM/SIGINT: drain HTTP (in-flight requests finish), stop the Seam servers, close every
   // module's DataSource, then exit by the same signal — forced out if that takes over 10 s.
   app.enableShutdownHooks();
-  exitWithin(SHUTDOWN_DEADLINE_MS, logger);
+  const started = app;
+  exitWithin(SHUTDOWN_DEADLINE_MS, logger, () => stopTakingWork(started));
   await configureApp(app, { docs: !internalListener });
   await (host === undefined ? app.listen(port) : app.listen(port, host));
   const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;

@@ -3,7 +3,7 @@ import { type INestApplication, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { dataSourceToken, describeDataLocation } from '@seam/persistence';
 import { SeamCallPolicies } from '@seam/resilience';
-import { startSeamServers, TransportRouter } from '@seam/transport';
+import { startSeamServers, stopTakingWork, TransportRouter } from '@seam/transport';
 import type { DataSource } from 'typeorm';
 import { startLogging } from '../logging/start-logging.js';
 import { portFromEnv } from '../config/port.js';
@@ -64,7 +64,8 @@ export async function runService(
     });
     app.use(httpMetrics());
     app.enableShutdownHooks();
-    exitWithin(SHUTDOWN_DEADLINE_MS, logger);
+    const started = app;
+    exitWithin(SHUTDOWN_DEADLINE_MS, logger, () => stopTakingWork(started));
     await startSeamServers(app);
     const bound = await listenForHealth(app, port, httpHost);
     for (const line of describeTopology(topology, role)) logger.log(line);

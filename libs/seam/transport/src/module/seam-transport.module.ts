@@ -56,6 +56,10 @@ export class SeamTransportModule {
 }
 
 type DirectCapable = { useDirectHandlers?(direct: ReadonlyMap<string, MessageHandler>): void };
+type WorkTaking = { stopTakingWork?(): void };
+
+/** The Seam servers {@link startSeamServers} started, per app. */
+const startedServers = new WeakMap<INestApplication, readonly object[]>();
 
 /**
  * Connects and starts the servers this process needs (in-process, plus TCP/Redis for hosted
@@ -66,6 +70,7 @@ type DirectCapable = { useDirectHandlers?(direct: ReadonlyMap<string, MessageHan
 export async function startSeamServers(app: INestApplication): Promise<void> {
   const options = app.get<ResolvedSeamOptions>(SEAM_OPTIONS);
   const servers = createTransportServers(options);
+  startedServers.set(app, servers);
   for (const strategy of servers) {
     app.connectMicroservice({ strategy }, { inheritAppConfig: true });
   }
@@ -74,4 +79,15 @@ export async function startSeamServers(app: INestApplication): Promise<void> {
   const direct = fastHandlers(app);
   for (const server of servers) (server as DirectCapable).useDirectHandlers?.(direct);
   new Logger('SeamServer').debug(`${direct.size} contract handlers invoked directly (no per-call Nest pipeline)`);
+}
+
+/**
+ * Makes the Seam servers of `app` refuse new work now, synchronously: call it from the signal
+ * handler that begins a shutdown. Nest closes the servers only after its asynchronous shutdown
+ * hooks, and a request arriving meanwhile would be taken; from this call on it is answered
+ * `UnavailableError` (reason `shutting-down`), so that its caller can go elsewhere. Calls in flight
+ * go on. Servers without remote callers (in-process) have nothing to refuse.
+ */
+export function stopTakingWork(app: INestApplication): void {
+  for (const server of startedServers.get(app) ?? []) (server as WorkTaking).stopTakingWork?.();
 }

@@ -195,14 +195,25 @@ export class SeamTcpServer extends ServerTCP {
   }
 
   /**
+   * Stops taking work at once, without waiting for anything: no new connections, and a request
+   * that arrives on an open connection from now on is answered `UnavailableError` (reason
+   * `shutting-down`). Requests in flight go on. Called when the process is asked to stop (see
+   * `stopTakingWork` of the module), before Nest's asynchronous shutdown reaches {@link close}.
+   */
+  stopTakingWork(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.server?.close();
+  }
+
+  /**
    * Stops taking work, then closes: no new connections, new requests on open connections are
    * answered `UnavailableError` (reason `shutting-down`), requests in flight are answered (for up
    * to `drainTimeoutMs`), and only then are the connections closed — Nest's own close destroys
    * them at once, failing every call in flight half-way through its handler.
    */
   override async close(): Promise<void> {
-    this.closing = true;
-    this.server?.close();
+    this.stopTakingWork();
     if (this.inFlight > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
