@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connect } from 'node:net';
 import { SeamTcpServer } from '@seam/transport';
 import { freePort } from '@seam/testing';
 import { expectNormalCallSucceeds, type HostileTarget, startTarget } from '../hostile/support/hostile-apps.js';
@@ -8,16 +7,14 @@ import { RawTcpPeer } from '../hostile/support/raw-tcp-peer.js';
 const echo = (id: string) => ({ id, pattern: 'probe.echo-message', data: { text: id, count: 1 } });
 
 /** Whether a new TCP connection to `port` is accepted (false once refused). */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+const accepts = (port: number): Promise<boolean> =>
+  RawTcpPeer.open(port).then(
+    (peer) => {
+      peer.destroy();
+      return true;
+    },
+    () => false,
+  );
 
 /**
  * `SeamTcpServer.stopTakingWork()` is what a process's SIGTERM handler calls before Nest's
