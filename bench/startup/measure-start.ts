@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuSnapshot, machineBusySeconds } from '../topology/process-cpu.js';
 
 /** What one start of a process measured. */
 export interface StartFigures {
@@ -9,6 +10,11 @@ export interface StartFigures {
   healthyMs: number;
   /** Resident memory right after that answer (VmRSS), in MiB. */
   rssMiB: number;
+  /**
+   * Cores the rest of the machine kept busy meanwhile: its busy time less the started process's
+   * and this one's (the poller), over the time to healthy (half a second at least).
+   */
+  otherLoadCores: number;
 }
 
 /** Options of {@link measureStart}. */
@@ -51,6 +57,8 @@ async function healthy(url: string, pollMs: number): Promise<boolean> {
  * @throws Error with the process output when it exits or stays unhealthy until `timeoutMs`.
  */
 export async function measureStart(options: StartOptions): Promise<StartFigures> {
+  const busyBefore = machineBusySeconds();
+  const ownBefore = process.cpuUsage();
   const started = performance.now();
   const child = spawn(process.execPath, [options.entry], {
     env: { ...process.env, ...options.env, PORT: String(options.port) },
@@ -72,7 +80,16 @@ export async function measureStart(options: StartOptions): Promise<StartFigures>
       await sleep(options.pollMs);
     }
     const healthyMs = performance.now() - started;
-    return { healthyMs, rssMiB: residentMiB(child.pid!) };
+    const startedCpu = cpuSnapshot([{ label: 'started', pid: child.pid! }]).get('started')!;
+    const own = process.cpuUsage(ownBefore);
+    const othersCpu = machineBusySeconds() - busyBefore - startedCpu - (own.user + own.system) / 1e6;
+    return {
+      healthyMs,
+      rssMiB: residentMiB(child.pid!),
+      // Over half a second at least: the kernel counts CPU time in 10 ms ticks, and over the 80 ms of
+      // a bare Node start one stray tick would read as an eighth of a core.
+      otherLoadCores: Math.max(0, othersCpu / Math.max(healthyMs / 1_000, 0.5)),
+    };
   } finally {
     if (!gone) {
       child.kill('SIGTERM');

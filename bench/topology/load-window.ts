@@ -31,6 +31,12 @@ export interface WindowFigures {
   non2xx: number;
   /** Requests that got no answer: refused or reset connections, timeouts. */
   errors: number;
+  /**
+   * A paced load only: how late the generator itself sent the window's requests, p99 in whole
+   * milliseconds — the part of the latencies the server had no hand in (a stall of the generator's
+   * own event loop delays every request due meanwhile).
+   */
+  lateSendP99Ms?: number;
 }
 
 /** The figures of the latencies (ms) of 2xx answers and the counts a window collected. */
@@ -38,8 +44,13 @@ export function windowFigures(
   latencies: number[],
   counts: { requests: number; seconds: number; non2xx: number; errors: number },
 ): WindowFigures {
-  const sorted = latencies.toSorted((a, b) => a - b);
-  const at = (quantile: number) =>
-    sorted.length === 0 ? 0 : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))]!);
-  return { ...counts, p50Ms: at(0.5), p99Ms: at(0.99) };
+  return { ...counts, p50Ms: quantileOf(latencies, 0.5), p99Ms: quantileOf(latencies, 0.99) };
+}
+
+/** The `quantile` of `values` (any order), rounded to a whole number; 0 of none. */
+export function quantileOf(values: readonly number[], quantile: number): number {
+  const sorted = values.toSorted((a, b) => a - b);
+  return sorted.length === 0
+    ? 0
+    : Math.round(sorted[Math.min(sorted.length - 1, Math.floor(quantile * sorted.length))]!);
 }

@@ -80,6 +80,8 @@ export interface CellFigures {
   loadGeneratorCpuSeconds: number;
   /** Cores busy on average with anything else (other programs on the machine) during the window. */
   otherLoadCores: number;
+  /** A paced flow only: how late the load generator sent its requests, p99 (load-window.ts). */
+  lateSendP99Ms?: number;
 }
 
 /**
@@ -138,6 +140,7 @@ export async function measureCell(
     throughput: figures.requests / figures.seconds,
     p50Ms: figures.p50Ms,
     p99Ms: figures.p99Ms,
+    ...(figures.lateSendP99Ms === undefined ? {} : { lateSendP99Ms: figures.lateSendP99Ms }),
     failures: figures.non2xx + figures.errors,
     requests: figures.requests,
     cpuByProcess,

@@ -32,8 +32,8 @@
 import { resolve } from 'node:path';
 import { describeMachine, writeDocsSection } from '../transport/report.js';
 import { HELLO_FLOW, HELLO_WORLD, type HelloWorld, startHelloWorld } from './hello-world.js';
-import { type CellFigures, FLOWS, type LoadOptions, measureCell, PACED_READ } from './load.js';
-import { waitForQuietMachine } from './process-cpu.js';
+import { FLOWS, type LoadOptions, measureCell, PACED_READ } from './load.js';
+import { measureQuietly } from './process-cpu.js';
 import { type Cell, evaluateTargets, perProcessTable, resultsTable, TOPOLOGIES, type TopologyName } from './report.js';
 import { WindowProfiles } from './profiles.js';
 import { withNeighboursPaused } from './paused-neighbours.js';
@@ -78,23 +78,6 @@ const topologies = requested.filter((topology) => !skipped.has(topology));
 const profiles = process.env.BENCH_CPU_PROF_DIR
   ? new WindowProfiles(resolve(process.env.BENCH_CPU_PROF_DIR))
   : undefined;
-
-/** A cell measured when the machine is quiet: the quietest of up to {@link ATTEMPTS} tries. */
-async function measureQuietly(measure: () => Promise<CellFigures>): Promise<CellFigures> {
-  let quietest: CellFigures | undefined;
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const busy = await waitForQuietMachine(MAX_OTHER_LOAD, 60_000);
-    if (busy >= MAX_OTHER_LOAD)
-      process.stderr.write(`the machine stayed busy (${busy.toFixed(1)} cores in use): measuring anyway\n`);
-    const figures = await measure();
-    if (!quietest || figures.otherLoadCores < quietest.otherLoadCores) quietest = figures;
-    if (figures.otherLoadCores <= MAX_OTHER_LOAD) break;
-    process.stderr.write(
-      `attempt ${attempt}: other programs used ${figures.otherLoadCores.toFixed(1)} cores during the window\n`,
-    );
-  }
-  return quietest!;
-}
 
 /** Where a cell sends its load, and which processes it measures. */
 function targetOf(topology: Cell['topology']) {
@@ -144,12 +127,17 @@ try {
       const figures = await withNeighboursPaused(
         neighbours,
         processes.map(({ pid }) => pid),
-        () => measureQuietly(() => measureCell(target, cell.flow, fixture, options, hooks)),
+        () =>
+          measureQuietly(() => measureCell(target, cell.flow, fixture, options, hooks), {
+            maxOtherCores: MAX_OTHER_LOAD,
+            attempts: ATTEMPTS,
+          }),
       );
       cell.rounds.push(figures);
       const cpu = [...figures.cpuByProcess.values()].reduce((sum, seconds) => sum + seconds, 0);
       process.stderr.write(
         `round ${round}/${ROUNDS} ${cell.flow.id} ${cell.topology}: ${Math.round(figures.throughput)} req/s, p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, ` +
+          (figures.lateSendP99Ms === undefined ? '' : `sent late by ${figures.lateSendP99Ms} ms at p99, `) +
           `${figures.failures} failed, CPU ${cpu.toFixed(2)} s, peak RSS ${[...figures.peakRssByProcess.values()].reduce((sum, mib) => sum + mib, 0).toFixed(0)} MiB (load generator ${figures.loadGeneratorCpuSeconds.toFixed(2)} s, other programs ${figures.otherLoadCores.toFixed(1)} cores)\n`,
       );
     }

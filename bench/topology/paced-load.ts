@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { type LoadWindow, type WindowFigures, windowFigures } from './load-window.js';
+import { type LoadWindow, quantileOf, type WindowFigures, windowFigures } from './load-window.js';
 
 /** A request repeated at a fixed rate. */
 export interface PacedRequest {
@@ -29,6 +29,7 @@ export async function pacedLoad(options: PacedRequest, window: LoadWindow): Prom
   const firstMeasured = Math.round(options.ratePerSecond * window.warmUpSeconds);
   const total = firstMeasured + Math.round(options.ratePerSecond * window.durationSeconds);
   const latencies: number[] = [];
+  const lateSends: number[] = [];
   const counts = { requests: total - firstMeasured, seconds: 0, non2xx: 0, errors: 0 };
   const started = performance.now();
   let lastAnswer = started;
@@ -45,6 +46,7 @@ export async function pacedLoad(options: PacedRequest, window: LoadWindow): Prom
         }
         done();
       };
+      if (measured) lateSends.push(performance.now() - due);
       const url = options.urls[index % options.urls.length]!;
       const outgoing = request(url, { method: options.method, headers: options.headers, agent }, (response) => {
         response.resume();
@@ -71,5 +73,5 @@ export async function pacedLoad(options: PacedRequest, window: LoadWindow): Prom
   counts.seconds = (lastAnswer - (started + firstMeasured * intervalMs)) / 1_000;
   window.closed?.();
   agent.destroy();
-  return windowFigures(latencies, counts);
+  return { ...windowFigures(latencies, counts), lateSendP99Ms: quantileOf(lateSends, 0.99) };
 }

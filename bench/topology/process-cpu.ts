@@ -77,3 +77,41 @@ export async function waitForQuietMachine(maxCores: number, timeoutMs: number): 
     if (cores < maxCores || Date.now() > deadline) return cores;
   }
 }
+
+/** How {@link measureQuietly} waits and retries. */
+export interface QuietOptions {
+  /** Cores other programs may keep busy before and during a measurement. */
+  maxOtherCores: number;
+  /** Measurements in all, at most (3). */
+  attempts?: number;
+  /** How long to wait for a quiet machine before each one (60 s; then it measures anyway). */
+  quietWaitMs?: number;
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs `measure` once the machine is quiet, and again — up to `attempts` times in all — while other
+ * programs kept more than `maxOtherCores` busy during the measurement itself (its
+ * `otherLoadCores`); answers the quietest. On a shared machine a figure taken while something else
+ * ran measures that something as much as the code.
+ */
+export async function measureQuietly<T extends { otherLoadCores: number }>(
+  measure: () => Promise<T>,
+  {
+    maxOtherCores,
+    attempts = 3,
+    quietWaitMs = 60_000,
+    log = (line) => process.stderr.write(`${line}\n`),
+  }: QuietOptions,
+): Promise<T> {
+  let quietest: T | undefined;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const busy = await waitForQuietMachine(maxOtherCores, quietWaitMs);
+    if (busy >= maxOtherCores) log(`the machine stayed busy (${busy.toFixed(1)} cores in use): measuring anyway`);
+    const figures = await measure();
+    if (!quietest || figures.otherLoadCores < quietest.otherLoadCores) quietest = figures;
+    if (figures.otherLoadCores <= maxOtherCores) break;
+    log(`attempt ${attempt}: other programs used ${figures.otherLoadCores.toFixed(1)} cores meanwhile`);
+  }
+  return quietest!;
+}

@@ -68,6 +68,20 @@ describe('pacedLoad', () => {
     expect(connections).toBeLessThanOrEqual(2);
   });
 
+  it("tells how late the generator itself sent the window's requests", async () => {
+    answered = 0;
+    // The generator's own event loop stalls 150 ms as the window opens: the requests due meanwhile
+    // go out late, whatever the server does.
+    const result = await load(4, [url], {
+      opened: () => {
+        const until = performance.now() + 150;
+        while (performance.now() < until);
+      },
+    });
+    expect(result.lateSendP99Ms).toBeGreaterThanOrEqual(100);
+    expect(result.p99Ms).toBeGreaterThanOrEqual(100);
+  });
+
   it('counts latency from when a request was due, so a stall shows in the figures', async () => {
     answered = 0;
     stallFirstMs = 300;
