@@ -1,3 +1,4 @@
+import { namedStatement } from '@seam/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
@@ -23,7 +24,8 @@ export class Sql {
   /**
    * Runs `text`, whose parameters are written `:1`, `:2`…, and answers the rows it returned
    * (write statements return rows only with `RETURNING`). Runs in `manager`'s transaction when
-   * it has one.
+   * it has one. On PostgreSQL the text is a named statement (`namedStatement`): the messaging
+   * statements are a fixed set, their lists' lengths bounded by the batch and group sizes.
    */
   async rows<T = Record<string, unknown>>(text: string, values: unknown[], manager?: EntityManager): Promise<T[]> {
     // SQLite's `?` is positional: values are repeated in the order their markers appear.
@@ -34,7 +36,9 @@ export class Sql {
     });
     const runner = manager?.queryRunner ?? this.dataSource.createQueryRunner();
     try {
-      const result = await runner.query(sql, this.postgres ? values : ordered, true);
+      const result = this.postgres
+        ? await runner.query(namedStatement(this.dataSource, sql), values, true)
+        : await runner.query(sql, ordered, true);
       return (result.records ?? []) as T[];
     } finally {
       if (runner !== manager?.queryRunner) await runner.release();

@@ -38,7 +38,12 @@ export function dataSourceOptions(data: ModuleData, config: DatabaseConfig): Dat
       type: 'postgres',
       url: moduleDatabaseUrl(config, data.module),
       schema,
-      extra: { options: `-c search_path=${schema}`, max: config.poolSize ?? DEFAULT_POOL_SIZE },
+      extra: {
+        options: `-c search_path=${schema}`,
+        max: config.poolSize ?? DEFAULT_POOL_SIZE,
+        // Read by namedStatement (node-postgres ignores a setting it does not know).
+        ...(config.preparedStatements === false ? { seamNamedStatements: false } : {}),
+      },
     };
   }
   return {

@@ -63,6 +63,21 @@ describe('database-config', () => {
         );
     });
 
+    it('names statements unless DATABASE_PREPARED_STATEMENTS=off, and refuses any other value', () => {
+      const url = 'postgres://db/shop';
+      for (const on of [undefined, '', 'on', ' ON '])
+        expect(databaseConfigFromEnv({ DATABASE_URL: url, DATABASE_PREPARED_STATEMENTS: on })).not.toHaveProperty(
+          'preparedStatements',
+        );
+      expect(databaseConfigFromEnv({ DATABASE_URL: url, DATABASE_PREPARED_STATEMENTS: ' Off' })).toMatchObject({
+        preparedStatements: false,
+      });
+      for (const bad of ['no', 'false', '0', 'off;on'])
+        expect(() => databaseConfigFromEnv({ DATABASE_URL: url, DATABASE_PREPARED_STATEMENTS: bad })).toThrow(
+          /^DATABASE_PREPARED_STATEMENTS must be on .* or off/,
+        );
+    });
+
     it('refuses a DATABASE_URL that is not a postgres URL, without echoing credentials', () => {
       expect(() => databaseConfigFromEnv({ DATABASE_URL: 'mysql://root:secret@db/shop' })).toThrow(
         /DATABASE_URL must be a postgres:\/\/ URL/,

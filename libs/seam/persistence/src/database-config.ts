@@ -20,6 +20,12 @@ export type DatabaseConfig =
       moduleUrls?: Readonly<Record<string, string>>;
       /** Connections each module's pool may open (`DATABASE_POOL_SIZE`, default {@link DEFAULT_POOL_SIZE}). */
       poolSize?: number;
+      /**
+       * `false` with `DATABASE_PREPARED_STATEMENTS=off`: no named (server-side prepared) statements —
+       * for a connection pooler that does not keep them, such as PgBouncer in transaction mode before
+       * 1.21. Named by default (see `namedStatement`).
+       */
+      preparedStatements?: false;
     }
   /** One private in-memory SQLite database per module (tests). */
   | { kind: 'memory' };
@@ -59,7 +65,8 @@ export const MODULE_URL_PREFIX = 'DATABASE_URL_';
  * Reads the database configuration from the environment. PostgreSQL when `DATABASE_URL` or any
  * `DATABASE_URL_<MODULE>` is set (each a `postgres://` URL; empty counts as unset):
  * `DATABASE_URL_<MODULE>` connects that module as its own role (production), `DATABASE_URL` is the
- * one connection of every other module (development: one role can read every schema). Otherwise
+ * one connection of every other module (development: one role can read every schema);
+ * `DATABASE_POOL_SIZE` and `DATABASE_PREPARED_STATEMENTS` (`on` or `off`) apply to each. Otherwise
  * SQLite files under `DATA_DIR` (default `./data`), synced as `SQLITE_SYNCHRONOUS` says (`normal` or
  * `full`; unset: `full` with `NODE_ENV=production`, else {@link DEFAULT_SQLITE_SYNCHRONOUS}).
  *
@@ -85,6 +92,7 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
       ...(url ? { url: checkPostgresUrl(url, 'DATABASE_URL') } : {}),
       ...(Object.keys(moduleUrls).length > 0 ? { moduleUrls: Object.freeze(moduleUrls) } : {}),
       poolSize: poolSizeFrom(env.DATABASE_POOL_SIZE),
+      ...(preparedStatementsFrom(env.DATABASE_PREPARED_STATEMENTS) ? {} : { preparedStatements: false as const }),
     };
   }
   const dataDir = env.DATA_DIR?.trim() || 'data';
@@ -166,6 +174,16 @@ function sqliteSynchronousFrom(value: string | undefined): SqliteSynchronous | u
   throw new DatabaseConfigError(
     'SQLITE_SYNCHRONOUS must be normal (the default: a commit survives a crash of the process) or full (it survives a power loss too)',
     'SQLITE_SYNCHRONOUS',
+  );
+}
+
+function preparedStatementsFrom(value: string | undefined): boolean {
+  const setting = value?.trim().toLowerCase();
+  if (!setting || setting === 'on') return true;
+  if (setting === 'off') return false;
+  throw new DatabaseConfigError(
+    'DATABASE_PREPARED_STATEMENTS must be on (the default: fixed statements are prepared once per connection) or off (for a pooler that does not keep them)',
+    'DATABASE_PREPARED_STATEMENTS',
   );
 }
 

@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import { DataSource, type DataSourceOptions, type Migration } from 'typeorm';
 import { DatabaseConfigError } from './database-config.error.js';
+import { watchForNamedStatements } from './named-statements.js';
 import { preparePrivateSqliteFile } from './private-files.js';
 import { quoteIdentifier } from './sql-identifier.js';
 
@@ -11,11 +12,17 @@ import { quoteIdentifier } from './sql-identifier.js';
  */
 export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
   await prepareStorage(options);
-  if (options.type !== 'postgres' || !options.migrationsRun) return new DataSource(options).initialize();
+  if (options.type !== 'postgres') return new DataSource(options).initialize();
+  if (!options.migrationsRun) {
+    const dataSource = await new DataSource(options).initialize();
+    watchForNamedStatements(dataSource);
+    return dataSource;
+  }
   // TypeORM takes no lock of its own: N replicas starting together on a fresh database each ran
   // the same migrations, and all but one crashed on a duplicate table. The others now wait, then
   // find nothing left to run.
   const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
+  watchForNamedStatements(dataSource);
   try {
     await runMigrations(dataSource);
   } catch (error) {

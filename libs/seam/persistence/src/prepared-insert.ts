@@ -1,5 +1,6 @@
 import type { EntityManager, ObjectLiteral, Repository } from 'typeorm';
 import { checkedPlain, type ColumnMetadata, ParameterSlots, runWrite } from './prepared-write.js';
+import { namedStatement } from './named-statements.js';
 
 /**
  * An `INSERT` of whole rows of a TypeORM entity whose SQL is built once per number of rows — by
@@ -86,6 +87,9 @@ export class PreparedInsert<T extends ObjectLiteral> {
       .values(valueSets as never)
       .setParameters(parameters.named)
       .getQueryAndParameters();
-    return { sql, slots: parameters.slotsOf(built, this.repository.metadata.name) };
+    return {
+      sql: namedStatement(this.repository.manager.connection, sql),
+      slots: parameters.slotsOf(built, this.repository.metadata.name),
+    };
   }
 }

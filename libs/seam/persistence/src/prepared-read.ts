@@ -1,4 +1,5 @@
 import type { EntityManager, ObjectLiteral, Repository } from 'typeorm';
+import { namedStatement } from './named-statements.js';
 
 type ColumnMetadata = Repository<ObjectLiteral>['metadata']['columns'][number];
 
@@ -109,7 +110,7 @@ export class PreparedRead<T extends ObjectLiteral> {
         throw new Error(`PreparedRead: the query of ${this.repository.metadata.name} has a parameter it did not set`);
       return slot;
     });
-    return { sql, slots };
+    return { sql: namedStatement(this.repository.manager.connection, sql), slots };
   }
 
   private hydrate(row: Record<string, unknown>): T {

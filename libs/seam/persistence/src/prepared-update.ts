@@ -1,5 +1,6 @@
 import type { EntityManager, ObjectLiteral, Repository } from 'typeorm';
 import { type ColumnMetadata, ParameterSlots, plainColumn, runWrite } from './prepared-write.js';
+import { namedStatement } from './named-statements.js';
 
 /** Which rows a {@link PreparedUpdate} changes (equality on each `where` column) and which columns it sets. */
 export interface PreparedUpdateShape<T> {
@@ -99,6 +100,9 @@ export class PreparedUpdate<T extends ObjectLiteral> {
       .where(conditions.join(' AND '))
       .setParameters(parameters.named)
       .getQueryAndParameters();
-    return { sql, slots: parameters.slotsOf(built, this.repository.metadata.name) };
+    return {
+      sql: namedStatement(this.repository.manager.connection, sql),
+      slots: parameters.slotsOf(built, this.repository.metadata.name),
+    };
   }
 }
