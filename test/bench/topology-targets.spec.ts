@@ -67,6 +67,14 @@ describe('bench:topology targets', () => {
     expect(evaluateTargets(cells(0.5, 20))).toContainEqual(
       expect.stringMatching(/^MISSED .* at 1,000 req\/s: p99 20 ms/),
     );
+    const lateSends = cells(0.5, 19).map((cell) =>
+      cell.flow.id === 'read-1000'
+        ? { ...cell, rounds: cell.rounds.map((figures) => ({ ...figures, lateSendP99Ms: 3 })) }
+        : cell,
+    );
+    expect(evaluateTargets(lateSends)).toContainEqual(
+      expect.stringMatching(/p99 19 ms .*; the load generator itself sent them up to 3 ms late at p99; target/),
+    );
     const withoutPaced = cells(0.5, 10).filter((cell) => cell.flow.id !== 'read-1000');
     expect(evaluateTargets(withoutPaced).some((line) => line.includes('at 1,000 req/s'))).toBe(false);
   });
