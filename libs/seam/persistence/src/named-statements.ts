@@ -28,7 +28,7 @@ const wrapped = new WeakSet<PgClient>();
  * @seam/persistence, the outbox and inbox statements of @seam/messaging — as one of `dataSource`'s
  * named statements, and answers it. On PostgreSQL it is then sent under its name: the server
  * parses and plans it once per connection instead of at every call. Elsewhere, or with
- * `DATABASE_PREPARED_STATEMENTS=off` (see {@link DatabaseConfig}), nothing changes.
+ * `DATABASE_PREPARED_STATEMENTS=off` (`DatabaseConfig.preparedStatements`), nothing changes.
  *
  * Why by hand: node-postgres names a statement only when each call says so (`{ name, text }`),
  * and TypeORM's query runner passes SQL and values only. The pool's clients are given a `query`
