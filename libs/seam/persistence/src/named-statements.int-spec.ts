@@ -90,6 +90,25 @@ suite(`named statements on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`
     await expect(named.query(namedStatement(named, insert), ['c', 3])).resolves.toEqual([{ id: 'c', n: 3 }]);
   });
 
+  it('prepares a statement again once a schema change altered what it returns', async () => {
+    // One connection, so that the statement prepared before the change is the one run after it.
+    const alone = await open('schema-change', { kind: 'postgres', url: database.url, poolSize: 1 });
+    try {
+      await alone.query('INSERT INTO tally (id, n) VALUES ($1, $2)', ['a', 1]);
+      expect(await alone.query(namedStatement(alone, read), ['a'])).toEqual([{ id: 'a', n: 1 }]);
+      await alone.query('ALTER TABLE tally ALTER COLUMN n TYPE bigint');
+      // PostgreSQL refuses the stale plan once…
+      const stale = await alone.query(namedStatement(alone, read), ['a']).catch((error: unknown) => error);
+      expect(stale).toBeInstanceOf(QueryFailedError);
+      expect((stale as QueryFailedError & { driverError: { code: string } }).driverError.code).toBe('0A000');
+      // …and the next call prepares it anew (bigint comes back as a string, as node-postgres reads it).
+      expect(await alone.query(namedStatement(alone, read), ['a'])).toEqual([{ id: 'a', n: '1' }]);
+      expect(await alone.query(namedStatement(alone, read), ['a'])).toEqual([{ id: 'a', n: '1' }]);
+    } finally {
+      await alone.destroy();
+    }
+  });
+
   it('names nothing with DATABASE_PREPARED_STATEMENTS=off', async () => {
     await inTransaction(unnamed, async (manager) => {
       expect(await manager.query(namedStatement(unnamed, insert), ['a', 1])).toEqual([{ id: 'a', n: 1 }]);

@@ -80,13 +80,29 @@ function createRegistry(dataSource: DataSource): Registry | null {
   return registry;
 }
 
+/**
+ * SQLSTATE of "cached plan must not change result type": a schema change (another replica's
+ * migration, say) altered the columns a prepared statement returns, and PostgreSQL refuses to run
+ * it again under that name on that connection.
+ */
+const STALE_PLAN = '0A000';
+
 function nameQueriesOf(client: PgClient, registry: Registry): void {
   if (wrapped.has(client)) return;
   wrapped.add(client);
-  const query = client.query.bind(client);
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  // A statement gone stale fails once on each connection that had prepared it; that connection then
+  // prepares it again under a new name (node-postgres keeps no way to forget one it has parsed).
+  const renamed = new Map<string, string>();
+  let renames = 0;
   client.query = (...args: unknown[]) => {
     const [text, values, callback] = args;
-    const name = typeof text === 'string' && callback === undefined ? registry.names.get(text) : undefined;
-    return name ? query({ name, text, values }) : query(...args);
+    if (typeof text !== 'string' || callback !== undefined) return query(...args);
+    const name = renamed.get(text) ?? registry.names.get(text);
+    if (!name) return query(...args);
+    return (query({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
+      if ((error as { code?: unknown } | null)?.code === STALE_PLAN) renamed.set(text, `${name}_${++renames}`);
+      throw error;
+    });
   };
 }

@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import { DataSource, type DataSourceOptions, type Migration } from 'typeorm';
+import { DataSource, type DataSourceOptions, type Migration, MigrationExecutor, type QueryRunner } from 'typeorm';
 import { DatabaseConfigError } from './database-config.error.js';
 import { watchForNamedStatements } from './named-statements.js';
 import { preparePrivateSqliteFile } from './private-files.js';
@@ -39,22 +39,31 @@ export async function openDataSource(options: DataSourceOptions): Promise<DataSo
  */
 export async function runMigrations(dataSource: DataSource): Promise<Migration[]> {
   const options = dataSource.options;
-  const run = () => dataSource.runMigrations({ transaction: options.migrationsTransactionMode });
-  if (options.type !== 'postgres') return run();
-  return withMigrationLock(dataSource, options.schema ?? 'public', run);
+  if (options.type !== 'postgres') return dataSource.runMigrations({ transaction: options.migrationsTransactionMode });
+  return withMigrationLock(dataSource, options.schema ?? 'public', (runner) => {
+    // On the connection that holds the lock: with a pool of one (DATABASE_POOL_SIZE=1), migrations
+    // waiting for a second connection would wait for ever.
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = options.migrationsTransactionMode ?? 'all';
+    return executor.executePendingMigrations();
+  });
 }
 
 /**
- * Runs `work` holding a session advisory lock named after `schema` on a connection of its own:
- * released when `work` ends, or by PostgreSQL when the process dies while holding it.
+ * Runs `work` on a connection of its own, holding a session advisory lock named after `schema` on
+ * it: released when `work` ends, or by PostgreSQL when the process dies while holding it.
  */
-async function withMigrationLock<T>(dataSource: DataSource, schema: string, work: () => Promise<T>): Promise<T> {
+async function withMigrationLock<T>(
+  dataSource: DataSource,
+  schema: string,
+  work: (runner: QueryRunner) => Promise<T>,
+): Promise<T> {
   const runner = dataSource.createQueryRunner();
   const key = `seam.migrate:${schema}`;
   try {
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
     try {
-      return await work();
+      return await work(runner);
     } finally {
       await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
     }

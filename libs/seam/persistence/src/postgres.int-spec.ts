@@ -113,4 +113,20 @@ suite(`a module's data on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`,
     expect(await again.query('SELECT count(*)::int AS runs FROM migrations')).toEqual([{ runs: 1 }]);
     await again.destroy();
   });
+
+  it('migrates with a pool of one connection (DATABASE_POOL_SIZE=1): on the connection that holds the lock', async () => {
+    const alone = await openDataSource(
+      dataSourceOptions(defineModuleData({ module: 'ledger', entities: [], migrations: [CreateNote1700000000000] }), {
+        kind: 'postgres',
+        url: database.url,
+        poolSize: 1,
+      }),
+    );
+    try {
+      expect(await alone.query('SELECT count(*)::int AS runs FROM migrations')).toEqual([{ runs: 1 }]);
+      expect(await alone.query('SELECT count(*)::int AS notes FROM note')).toEqual([{ notes: 0 }]);
+    } finally {
+      await alone.destroy();
+    }
+  });
 });
