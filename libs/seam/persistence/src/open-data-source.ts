@@ -13,16 +13,12 @@ import { quoteIdentifier } from './sql-identifier.js';
 export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
   await prepareStorage(options);
   if (options.type !== 'postgres') return new DataSource(options).initialize();
-  if (!options.migrationsRun) {
-    const dataSource = await new DataSource(options).initialize();
-    watchForNamedStatements(dataSource);
-    return dataSource;
-  }
   // TypeORM takes no lock of its own: N replicas starting together on a fresh database each ran
   // the same migrations, and all but one crashed on a duplicate table. The others now wait, then
   // find nothing left to run.
   const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
   watchForNamedStatements(dataSource);
+  if (!options.migrationsRun) return dataSource;
   try {
     await runMigrations(dataSource);
   } catch (error) {
