@@ -233,6 +233,26 @@ for (const setup of SETUPS) {
       expect(await store.pendingCount()).toBe(0);
     });
 
+    it('claims the same without the plain read first (a relay that expects events)', async () => {
+      await ledger.relay.stop();
+      try {
+        expect(await store.claim('eager', 10, 300, { eventsLikely: true })).toEqual([]);
+        await ledger.post(entry('acc-eager', 1));
+        await ledger.post(entry('acc-eager', 2));
+        const taken = await store.claim('eager', 10, 300, { eventsLikely: true });
+        // An aggregate's events go one at a time: the first only.
+        expect(taken.map((event) => (event.payload as EntryPosted).n)).toEqual([1]);
+      } finally {
+        ledger.relay.start();
+      }
+      // Once the claim's lease runs out, the relay delivers both.
+      await eventually(async () => expect((await tally.totals())['acc-eager']).toEqual({ total: 20, applied: 2 }), {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      });
+      await settled();
+    });
+
     it('a second relay on the same database never delivers an event the first is delivering', async () => {
       // Both relays of this producer run at once (as with two replicas of the module).
       // Built from the first relay's own parts (private fields, read for this test only).

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { defineContract, event, type RequestEntry, type SeamClient } from '@seam/transport';
 import { EventSubscribers } from './event-subscribers.js';
 import { OutboxRelay } from './outbox-relay.js';
-import type { ClaimedEvent, OutboxStore } from './outbox-store.js';
+import type { ClaimedEvent, ClaimOptions, OutboxStore } from './outbox-store.js';
 import { relayOptions } from './relay-options.js';
 import { SubscriberDirectory } from './subscriber-directory.js';
 
@@ -103,6 +103,50 @@ describe('OutboxRelay', () => {
       const last = relayOn({}, ['books'], [claimed('e-3', 'till.sale.paid', 2)]);
       await last.relay.round();
       expect(last.outcomes).toEqual(['dead e-3 [] books: could not learn its subscriptions (unreachable)']);
+    });
+  });
+
+  describe('claims', () => {
+    /** A relay over an outbox that answers each claim with the next of `batches`, recording how it was asked. */
+    function relayClaiming(batches: ClaimedEvent[][], batchSize: number) {
+      const asked: Array<boolean | undefined> = [];
+      const store = {
+        claim: async (_relay: string, _limit: number, _leaseMs: number, options?: ClaimOptions) => {
+          asked.push(options?.eventsLikely);
+          return batches.shift() ?? [];
+        },
+        complete: async (rows: ClaimedEvent[]) => rows.length,
+      } as unknown as OutboxStore;
+      const { seam } = mesh({ books: [] }, []);
+      const directory = new SubscriberDirectory(seam, {
+        refreshMs: 60_000,
+        askTimeoutMs: 100,
+        subscribers: EventSubscribers.of(Till),
+      });
+      const options = relayOptions({ batchSize, pollMs: 60_000 });
+      return { relay: new OutboxRelay('till', store, directory, seam, options), asked };
+    }
+
+    it('reads before claiming when polling, and claims at once after a full batch', async () => {
+      const opened = (id: string) => claimed(id, 'till.drawer.opened');
+      const { relay, asked } = relayClaiming([[opened('e-1'), opened('e-2')], [opened('e-3')], []], 2);
+      await relay.round();
+      await relay.round();
+      await relay.round();
+      expect(asked).toEqual([false, true, false]);
+    });
+
+    it('claims at once when an add wakes it', async () => {
+      const { relay, asked } = relayClaiming([], 10);
+      relay.start();
+      try {
+        while (asked.length < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+        relay.wake();
+        while (asked.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      } finally {
+        await relay.stop();
+      }
+      expect(asked.slice(0, 2)).toEqual([false, true]);
     });
   });
 });

@@ -46,6 +46,8 @@ export class OutboxRelay {
   private woken = false;
   /** The last sleep was cut short by an add: if its round finds nothing, the add's transaction may not have committed yet. */
   private afterWake = false;
+  /** The last round claimed a whole batch: more are likely waiting. */
+  private lastClaimFull = false;
 
   constructor(
     readonly module: string,
@@ -95,7 +97,9 @@ export class OutboxRelay {
    * in one statement. Answers how many it claimed.
    */
   async round(): Promise<number> {
-    const claimed = await this.store.claim(this.id, this.options.batchSize, this.options.leaseMs);
+    const eventsLikely = this.afterWake || this.lastClaimFull;
+    const claimed = await this.store.claim(this.id, this.options.batchSize, this.options.leaseMs, { eventsLikely });
+    this.lastClaimFull = claimed.length === this.options.batchSize;
     const outcomes = await Promise.all(claimed.map((event) => this.deliver(event)));
     const acknowledged = claimed.filter((_, index) => outcomes[index]);
     // Should this fail (database down), the events stay claimed until their lease runs out and

@@ -30,6 +30,18 @@ export interface DeadLetter {
   deliveredTo: string[];
 }
 
+/** Options of {@link OutboxStore.claim}. */
+export interface ClaimOptions {
+  /** The clock, in ms since the epoch (default now). */
+  now?: number;
+  /**
+   * The caller has reason to expect due events (an add woke it, or its last claim was full): the
+   * claim goes first, without the plain read that spares an idle outbox a write — one round trip
+   * less per round when the relay keeps up with a busy module.
+   */
+  eventsLikely?: boolean;
+}
+
 type Row = Record<string, unknown>;
 
 const COLUMNS = 'event_id, aggregate_id, pattern, payload, traceparent, created_at, attempts, delivered_to, last_error';
@@ -54,14 +66,17 @@ export class OutboxStore {
    * in order). PostgreSQL skips rows another relay is claiming (`FOR UPDATE SKIP LOCKED`); on
    * SQLite the claim runs under the database's write lock, which serializes relays.
    */
-  async claim(relay: string, limit: number, leaseMs: number, now = Date.now()): Promise<ClaimedEvent[]> {
-    // A plain read first: an idle outbox then costs no write transaction (on SQLite, the claim's
-    // write lock would make every poll contend with the module's own writes).
-    const due = await this.sql.rows(
-      `SELECT seq FROM ${this.outbox} WHERE next_attempt_at <= :1 AND (claimed_until IS NULL OR claimed_until < :1) LIMIT 1`,
-      [now],
-    );
-    if (due.length === 0) return [];
+  async claim(relay: string, limit: number, leaseMs: number, options: ClaimOptions = {}): Promise<ClaimedEvent[]> {
+    const now = options.now ?? Date.now();
+    // A plain read first when polling: an idle outbox then costs no write transaction (on SQLite,
+    // the claim's write lock would make every poll contend with the module's own writes).
+    if (!options.eventsLikely) {
+      const due = await this.sql.rows(
+        `SELECT seq FROM ${this.outbox} WHERE next_attempt_at <= :1 AND (claimed_until IS NULL OR claimed_until < :1) LIMIT 1`,
+        [now],
+      );
+      if (due.length === 0) return [];
+    }
     const lock = this.sql.postgres ? 'FOR UPDATE SKIP LOCKED' : '';
     const rows = await this.oneStatement((manager) =>
       this.sql.rows<Row>(

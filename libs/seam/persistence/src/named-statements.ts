@@ -1,3 +1,4 @@
+import { forgetHeldStart, type PgClient, watchQueriesOf } from './pg-client-queries.js';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -7,21 +8,19 @@ import type { DataSource } from 'typeorm';
  */
 export const MAX_NAMED_STATEMENTS = 500;
 
-/** The pg pool's client, as far as it is used here. */
-interface PgClient {
-  query(...args: unknown[]): unknown;
-}
 interface PgPool {
   on(event: 'acquire', listener: (client: PgClient) => void): unknown;
+  on(event: 'release', listener: (error: unknown, client: PgClient) => void): unknown;
 }
 
 /** Statement texts of one DataSource and their names. */
 interface Registry {
   readonly names: Map<string, string>;
+  /** False with `DATABASE_PREPARED_STATEMENTS=off`: nothing is named. */
+  readonly naming: boolean;
 }
 
 const registries = new WeakMap<DataSource, Registry | null>();
-const wrapped = new WeakSet<PgClient>();
 
 /**
  * Marks `sql` — fixed SQL a process runs over and over: the prepared reads and writes of
@@ -38,18 +37,19 @@ const wrapped = new WeakSet<PgClient>();
  */
 export function namedStatement(dataSource: DataSource, sql: string): string {
   const registry = registryOf(dataSource);
-  if (registry && !registry.names.has(sql) && registry.names.size < MAX_NAMED_STATEMENTS)
+  if (registry?.naming && !registry.names.has(sql) && registry.names.size < MAX_NAMED_STATEMENTS)
     registry.names.set(sql, `seam_${registry.names.size + 1}`);
   return sql;
 }
 
 /**
- * Gets `dataSource`'s pool ready to name statements (see {@link namedStatement}) from its next
- * checkout on: `openDataSource` calls it as soon as it is connected, so that no client is checked
- * out unwatched. (Marked first on a DataSource opened otherwise, a statement is named on the
- * connections checked out after that.)
+ * Gets a PostgreSQL `dataSource`'s pool ready from its next checkout on: statements named (see
+ * {@link namedStatement}), a transaction's start sent with its first statement (see
+ * `watchQueriesOf`). `openDataSource` calls it as soon as it is connected, so that no client is
+ * checked out unwatched. (Marked first on a DataSource opened otherwise, a statement is named on
+ * the connections checked out after that.)
  */
-export function watchForNamedStatements(dataSource: DataSource): void {
+export function watchPostgresQueries(dataSource: DataSource): void {
   registryOf(dataSource);
 }
 
@@ -71,38 +71,12 @@ function registryOf(dataSource: DataSource): Registry | undefined {
 function createRegistry(dataSource: DataSource): Registry | null {
   const { options } = dataSource;
   if (options.type !== 'postgres') return null;
-  if ((options.extra as { seamNamedStatements?: boolean } | undefined)?.seamNamedStatements === false) return null;
   const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
   if (!pool) return null;
-  const registry: Registry = { names: new Map() };
-  // Every checkout: a client already idle in the pool is named from its next use on.
-  pool.on('acquire', (client) => nameQueriesOf(client, registry));
+  const naming = (options.extra as { seamNamedStatements?: boolean } | undefined)?.seamNamedStatements !== false;
+  const registry: Registry = { names: new Map(), naming };
+  // Every checkout: a client already idle in the pool is watched from its next use on.
+  pool.on('acquire', (client) => watchQueriesOf(client, registry.names));
+  pool.on('release', (_error, client) => forgetHeldStart(client));
   return registry;
-}
-
-/**
- * SQLSTATE of "cached plan must not change result type": a schema change (another replica's
- * migration, say) altered the columns a prepared statement returns, and PostgreSQL refuses to run
- * it again under that name on that connection.
- */
-const STALE_PLAN = '0A000';
-
-function nameQueriesOf(client: PgClient, registry: Registry): void {
-  if (wrapped.has(client)) return;
-  wrapped.add(client);
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  // A statement gone stale fails once on each connection that had prepared it; that connection then
-  // prepares it again under a new name (node-postgres keeps no way to forget one it has parsed).
-  const renamed = new Map<string, string>();
-  let renames = 0;
-  client.query = (...args: unknown[]) => {
-    const [text, values, callback] = args;
-    if (typeof text !== 'string' || callback !== undefined) return query(...args);
-    const name = renamed.get(text) ?? registry.names.get(text);
-    if (!name) return query(...args);
-    return (query({ name, text, values }) as Promise<unknown>).catch((error: unknown) => {
-      if ((error as { code?: unknown } | null)?.code === STALE_PLAN) renamed.set(text, `${name}_${++renames}`);
-      throw error;
-    });
-  };
 }

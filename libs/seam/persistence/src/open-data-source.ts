@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import { DataSource, type DataSourceOptions, type Migration, MigrationExecutor, type QueryRunner } from 'typeorm';
 import { DatabaseConfigError } from './database-config.error.js';
-import { watchForNamedStatements } from './named-statements.js';
+import { watchPostgresQueries } from './named-statements.js';
 import { preparePrivateSqliteFile } from './private-files.js';
 import { quoteIdentifier } from './sql-identifier.js';
 
@@ -17,7 +17,7 @@ export async function openDataSource(options: DataSourceOptions): Promise<DataSo
   // the same migrations, and all but one crashed on a duplicate table. The others now wait, then
   // find nothing left to run.
   const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
-  watchForNamedStatements(dataSource);
+  watchPostgresQueries(dataSource);
   if (!options.migrationsRun) return dataSource;
   try {
     await runMigrations(dataSource);
