@@ -258,7 +258,11 @@ function ceilingAndNewRows(cells: Cell[], skipped: ReadonlyMap<string, string>):
     "- Since 2026-12-06 @seam/persistence's prepared reads and writes and @seam/messaging's outbox and inbox",
     '  statements are named statements, parsed and planned once per connection (`DATABASE_PREPARED_STATEMENTS`).',
     '  Paired runs of the place cell, named against unnamed (2 each, alternating): PostgreSQL 10.6–11.3 ms of',
-    '  CPU per order against 12.8–13.5, 77–80 orders/s against 71–75. Fewer round trips per order is not done.',
+    '  CPU per order against 12.8–13.5, 77–80 orders/s against 71–75.',
+    "- Later on 2026-12-06 each transaction's start went to PostgreSQL with its first statement (@seam/persistence),",
+    '  and a relay that expects events claims without a plain read first: one monolith on PostgreSQL, its',
+    "  connections' round trips counted over 10 orders (the relays' idle polls included), about 91 per order",
+    '  against 105 before.',
     '',
     `**split-redis** costs ${ratio(readRedis.cpuMsPerRequest, readTcp.cpuMsPerRequest)}× \`split-tcp\`'s CPU per read; its Redis server ${serverCost(readRedis, of('split-redis', 'place'))}.`,
   ];
