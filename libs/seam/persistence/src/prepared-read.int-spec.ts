@@ -89,6 +89,25 @@ function sameAsFindBy(open: () => Promise<DataSource>) {
     expect((await bySku.first(['g-1']))?.label).toBe('Gadget g-1');
   });
 
+  it('reads only the columns selected, as findOne with a select does', async () => {
+    const labels = new PreparedRead(gadgets, {
+      where: ['shelf'],
+      select: ['sku', 'label', 'tags'],
+      orderBy: [['sku', 'ASC']],
+    });
+    const read = await labels.all([0]);
+    const found = await gadgets.find({
+      where: { shelf: 0 },
+      select: { sku: true, label: true, tags: true },
+      order: { sku: 'ASC' },
+    });
+    expect(read).toEqual(found);
+    expect(read.map((gadget) => Object.keys(gadget).toSorted())).toEqual(found.map(() => ['label', 'sku', 'tags']));
+    expect(() => new PreparedRead(gadgets, { where: ['sku'], select: ['nope' as 'sku'] })).toThrow(
+      'Gadget has no column "nope"',
+    );
+  });
+
   it('refuses a wrong number of values, unknown columns and entities with relations', () => {
     const bySku = new PreparedRead(gadgets, { where: ['sku'] });
     return Promise.all([

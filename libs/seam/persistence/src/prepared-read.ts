@@ -4,9 +4,14 @@ import { namedStatement } from './named-statements.js';
 type ColumnMetadata = Repository<ObjectLiteral>['metadata']['columns'][number];
 
 /** How a {@link PreparedRead} filters and orders: equality on each `where` column (or `IN` for an array value). */
-export interface PreparedReadShape<T> {
+export interface PreparedReadShape<T, K extends keyof T & string = keyof T & string> {
   /** The columns compared, by property name; each call gives their values in this order. */
   readonly where: ReadonlyArray<keyof T & string>;
+  /**
+   * The columns read, by property name (default every column, as `findBy` reads): a read that needs
+   * a few columns leaves the others — a password hash, say — in the database.
+   */
+  readonly select?: readonly K[];
   /** Sort order, by property name. */
   readonly orderBy?: ReadonlyArray<readonly [keyof T & string, 'ASC' | 'DESC']>;
   /** At most this many rows. */
@@ -33,7 +38,7 @@ interface Compiled {
  * For plain entities only: columns, no relations (eager or not), no entity listeners — the
  * constructor refuses an entity that has any, rather than read it differently from `findBy`.
  */
-export class PreparedRead<T extends ObjectLiteral> {
+export class PreparedRead<T extends ObjectLiteral, K extends keyof T & string = keyof T & string> {
   private readonly columns: readonly ColumnMetadata[];
   /** Each column's alias in the SQL (`c0`, `c1`…), made once: built per row, they were a string lookup each. */
   private readonly aliases: readonly string[];
@@ -41,21 +46,24 @@ export class PreparedRead<T extends ObjectLiteral> {
 
   constructor(
     private readonly repository: Repository<T>,
-    private readonly shape: PreparedReadShape<T>,
+    private readonly shape: PreparedReadShape<T, K>,
   ) {
     const { metadata } = repository;
     if (metadata.relations.length > 0 || metadata.ownListeners.length > 0 || metadata.embeddeds.length > 0)
       throw new TypeError(`PreparedRead: ${metadata.name} has relations, embedded columns or listeners; use findBy`);
-    for (const property of [...shape.where, ...(shape.orderBy ?? []).map(([name]) => name)])
+    for (const property of [...shape.where, ...(shape.select ?? []), ...(shape.orderBy ?? []).map(([name]) => name)])
       if (!metadata.findColumnWithPropertyName(property))
         throw new TypeError(`PreparedRead: ${metadata.name} has no column "${property}"`);
-    // What findBy selects: every selectable column.
-    this.columns = metadata.columns.filter((column) => column.isSelect && !column.isVirtualProperty);
+    // What findBy selects (every selectable column), or the columns asked for.
+    const selected = shape.select && new Set<string>(shape.select);
+    this.columns = metadata.columns.filter(
+      (column) => column.isSelect && !column.isVirtualProperty && (!selected || selected.has(column.propertyName)),
+    );
     this.aliases = this.columns.map((_, index) => `c${index}`);
   }
 
   /** The entities matching `values` (one per `where` column, an array for `IN`). */
-  async all(values: readonly unknown[], manager?: EntityManager): Promise<T[]> {
+  async all(values: readonly unknown[], manager?: EntityManager): Promise<Array<Pick<T, K>>> {
     if (values.length !== this.shape.where.length)
       throw new TypeError(`PreparedRead: ${this.shape.where.length} values expected, got ${values.length}`);
     // `IN ()` is not SQL: an empty list matches nothing.
@@ -70,7 +78,7 @@ export class PreparedRead<T extends ObjectLiteral> {
   }
 
   /** The first entity matching `values`, if any. */
-  async first(values: readonly unknown[], manager?: EntityManager): Promise<T | undefined> {
+  async first(values: readonly unknown[], manager?: EntityManager): Promise<Pick<T, K> | undefined> {
     return (await this.all(values, manager))[0];
   }
 
@@ -113,7 +121,7 @@ export class PreparedRead<T extends ObjectLiteral> {
     return { sql: namedStatement(this.repository.manager.connection, sql), slots };
   }
 
-  private hydrate(row: Record<string, unknown>): T {
+  private hydrate(row: Record<string, unknown>): Pick<T, K> {
     const entity = this.repository.metadata.create(undefined, { fromDeserializer: true }) as T;
     const { driver } = this.repository.manager.connection;
     this.columns.forEach((column, index) => {

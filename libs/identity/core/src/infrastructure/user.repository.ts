@@ -13,8 +13,9 @@ import { UserRecord } from './user.record.js';
 /** The identity's accounts, in its own database. */
 @Injectable()
 export class UserRepository {
-  /** Every verified token reads its account: the query is built once (see PreparedRead). */
   private readonly byId: PreparedRead<UserRecord>;
+  /** Every verified token reads its account's access: the query is built once (see PreparedRead). */
+  private readonly accessById: PreparedRead<UserRecord, 'id' | 'email' | 'roles'>;
 
   constructor(
     @InjectRepository(UserRecord, 'identity') private readonly records: Repository<UserRecord>,
@@ -22,11 +23,22 @@ export class UserRepository {
     private readonly outbox: Outbox,
   ) {
     this.byId = new PreparedRead(records, { where: ['id'], limit: 1 });
+    this.accessById = new PreparedRead(records, { where: ['id'], select: ['id', 'email', 'roles'], limit: 1 });
   }
 
   async findById(id: string): Promise<User | undefined> {
     const record = await this.byId.first([id]);
     return record ? toUser(record) : undefined;
+  }
+
+  /**
+   * What a verified token speaks for: the account's id, email and roles as they are now, or
+   * `undefined`. Read on every authenticated request, so it reads those columns only: the password
+   * hash stays in the database.
+   */
+  async findAccess(id: string): Promise<Pick<User, 'id' | 'email' | 'roles'> | undefined> {
+    const record = await this.accessById.first([id]);
+    return record ? { id: record.id, email: record.email, roles: rolesOf(record.roles) } : undefined;
   }
 
   /** The account of `email`, in any case or spacing. */
@@ -75,8 +87,7 @@ function toUser(record: UserRecord): User {
     id: record.id,
     email: record.email,
     name: record.name,
-    // A role this version does not know (written by a newer one) grants nothing here.
-    roles: record.roles.split(',').filter(isRole),
+    roles: rolesOf(record.roles),
     passwordHash: record.passwordHash,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
@@ -93,4 +104,9 @@ function toRecord(user: User): UserRecord {
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   });
+}
+
+/** The roles stored as a list: one this version does not know (written by a newer one) grants nothing here. */
+function rolesOf(stored: string): User['roles'] {
+  return stored.split(',').filter(isRole);
 }

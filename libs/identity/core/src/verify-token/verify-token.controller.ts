@@ -15,7 +15,7 @@ export class VerifyTokenController {
   @Handle(IdentityContract.verifyToken)
   async verify(@Payload() request: VerifyToken): Promise<Principal> {
     const userId = await this.tokens.verify(request.token);
-    const user = await this.users.findById(userId);
+    const user = await this.users.findAccess(userId);
     if (!user) throw new UnauthorizedError('Token user no longer exists');
     // From the account as it is now, not the token's claims: roles granted or taken away since
     // the token was issued apply at once.
