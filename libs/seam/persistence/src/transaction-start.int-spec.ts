@@ -171,6 +171,26 @@ suite(
       expect(await ids(pool, 'e')).toEqual(['e1']);
     });
 
+    it('sends a start held back ahead of a call that cannot carry it (a callback, a stream)', async () => {
+      const runner = pool.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        const client = (await runner.connect()) as {
+          query(text: string, values: unknown[], callback: (error: Error | null) => void): void;
+        };
+        await new Promise<void>((resolve, reject) =>
+          client.query("INSERT INTO tally (id, n) VALUES ('g1', 1)", [], (error) =>
+            error ? reject(error) : resolve(),
+          ),
+        );
+        await runner.rollbackTransaction();
+      } finally {
+        await runner.release();
+      }
+      // Inside the transaction, so rolled back with it.
+      expect(await ids(pool, 'g')).toEqual([]);
+    });
+
     it('forgets a start left behind by a connection given back to the pool', async () => {
       const careless = alone.createQueryRunner();
       await careless.startTransaction();
