@@ -69,13 +69,14 @@ const FINDINGS = [
   '  Paired runs of this benchmark (2 rounds each, same machine), named against unnamed: end to end 1,491',
   '  events/s against 1,259 (13.4 s against 15.9 for 20,000 events); the backlog drained at 2,799 against',
   '  2,756, within the noise of a run.',
-  "- Later on 2026-12-06 a transaction's `START TRANSACTION` went to PostgreSQL in the same message batch as",
-  "  its first statement (@seam/persistence): the producer's transaction is three round trips where it was",
-  '  four, and every inbox group one fewer; and a relay woken by an add, or whose last claim was full, claims',
-  '  without the plain read first. The code before against after, in turns (5 pairs of one run each, a',
-  '  fresh database each time, medians): end to end 1,449 events/s against 1,541 (after ahead in 4 pairs of 5);',
-  '  the backlog drained at 2,984 against 3,810 and written alone in 7.3 s against 5.8 (after ahead in all',
-  "  5); the machine's busy CPU over a whole run 14% lower, the benchmark process's 10%.",
+  "- Later on 2026-12-06 a transaction's `START TRANSACTION` went to PostgreSQL in the same message batch",
+  "  as its first statement (@seam/persistence): the producer's transaction is three round trips where it",
+  '  was four, and every inbox group one fewer; and on PostgreSQL a relay woken by an add, or whose last',
+  '  claim was full, claims without the plain read first. The code before against after, in turns (5 pairs',
+  '  of one run each, a fresh database each time, medians): end to end 1,449 events/s against 1,541 (after',
+  '  ahead in 4 pairs of 5); the backlog drained at 2,984 against 3,810 and written alone in 7.3 s against',
+  "  5.8 (after ahead in all 5); the machine's busy CPU over a whole run 14% lower, the benchmark process's",
+  '  10%.',
 ];
 
 /** What the ceiling (if measured) says of the target, and where the app stays below it. */

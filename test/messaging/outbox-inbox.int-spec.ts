@@ -233,7 +233,7 @@ for (const setup of SETUPS) {
       expect(await store.pendingCount()).toBe(0);
     });
 
-    it('claims the same without the plain read first (a relay that expects events)', async () => {
+    it('claims the same when told events are likely (on PostgreSQL, without the plain read first)', async () => {
       await ledger.relay.stop();
       try {
         expect(await store.claim('eager', 10, 300, { eventsLikely: true })).toEqual([]);

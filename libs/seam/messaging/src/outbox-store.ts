@@ -35,9 +35,9 @@ export interface ClaimOptions {
   /** The clock, in ms since the epoch (default now). */
   now?: number;
   /**
-   * The caller has reason to expect due events (an add woke it, or its last claim was full): the
-   * claim goes first, without the plain read that spares an idle outbox a write — one round trip
-   * less per round when the relay keeps up with a busy module.
+   * The caller has reason to expect due events (an add woke it, or its last claim was full): on
+   * PostgreSQL the claim goes first, without the plain read that spares an idle outbox a write —
+   * one round trip less per round when the relay keeps up with a busy module.
    */
   eventsLikely?: boolean;
 }
@@ -68,9 +68,10 @@ export class OutboxStore {
    */
   async claim(relay: string, limit: number, leaseMs: number, options: ClaimOptions = {}): Promise<ClaimedEvent[]> {
     const now = options.now ?? Date.now();
-    // A plain read first when polling: an idle outbox then costs no write transaction (on SQLite,
-    // the claim's write lock would make every poll contend with the module's own writes).
-    if (!options.eventsLikely) {
+    // A plain read first: an idle outbox then costs no write transaction (on SQLite, the claim's
+    // write lock would make every poll contend with the module's own writes, so SQLite always reads
+    // first; there the read is a call into the process, not a round trip).
+    if (!options.eventsLikely || !this.sql.postgres) {
       const due = await this.sql.rows(
         `SELECT seq FROM ${this.outbox} WHERE next_attempt_at <= :1 AND (claimed_until IS NULL OR claimed_until < :1) LIMIT 1`,
         [now],
