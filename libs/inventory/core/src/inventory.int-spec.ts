@@ -2,11 +2,20 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { InventoryContract, type StockLine } from '@contracts/inventory';
-import { eventually, ModuleHarness } from '@seam/testing';
+import type { DatabaseConfig } from '@seam/persistence';
+import { eventually, ModuleHarness, postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
 import { ConflictError, NotFoundError, ValidationError } from '@seam/transport';
 import { InventoryModule } from './inventory.module.js';
 
-describe('inventory module, through its contract', () => {
+/** Where a suite's data lives, and how to dispose of it after the module is closed. */
+interface ContractDatabase {
+  config: DatabaseConfig;
+  dispose?: () => Promise<void>;
+}
+
+/** The module's behaviour through its contract, the same on every database. */
+function contractScenarios(open: () => Promise<ContractDatabase>): void {
+  let database: ContractDatabase | undefined;
   let harness: ModuleHarness;
   const stockOf = (sku: string) => harness.client.send(InventoryContract.getStock, { sku });
   const reserve = (orderId: string, lines: StockLine[]) =>
@@ -23,15 +32,20 @@ describe('inventory module, through its contract', () => {
       .map((event) => event.status);
 
   beforeAll(async () => {
+    database = await open();
     harness = await ModuleHarness.start({
       module: InventoryModule,
       name: 'inventory',
+      database: database.config,
       record: [InventoryContract.reservationChanged],
     });
     for (const sku of ['MUG', 'TEE', 'CAP'])
       await harness.client.send(InventoryContract.setStock, { sku, available: 5 });
   });
-  afterAll(() => harness?.close());
+  afterAll(async () => {
+    await harness?.close();
+    await database?.dispose?.();
+  });
 
   describe('setStock and getStock', () => {
     it('sets what is available, keeps what is reserved, and answers zeros for an unknown sku', async () => {
@@ -113,6 +127,23 @@ describe('inventory module, through its contract', () => {
       expect(error).toBeInstanceOf(NotFoundError);
       expect((error as NotFoundError).details).toEqual({ sku: 'GHOST' });
       await expect(stockOf('MUG')).resolves.toEqual(before);
+    });
+
+    it('answers NotFound for an unknown sku as the last line (the one whose move commits), publishing nothing', async () => {
+      const orderId = randomUUID();
+      const before = await stockOf('MUG');
+      const error = await failure(
+        reserve(orderId, [
+          { sku: 'MUG', quantity: 1 },
+          { sku: 'ZZ-GHOST', quantity: 1 },
+        ]),
+      );
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect((error as NotFoundError).details).toEqual({ sku: 'ZZ-GHOST' });
+      await expect(stockOf('MUG')).resolves.toEqual(before);
+      // A reservation of the order commits now, so none was left behind by the refused one.
+      await expect(reserve(orderId, [{ sku: 'MUG', quantity: 1 }])).resolves.toMatchObject({ status: 'reserved' });
+      await eventually(() => expect(statusesOf(orderId)).toEqual(['reserved']));
     });
 
     it('refuses different lines for an order that already has a reservation', async () => {
@@ -202,5 +233,19 @@ describe('inventory module, through its contract', () => {
       const negative = await failure(harness.client.send(InventoryContract.setStock, { sku: 'MUG', available: -1 }));
       expect((negative as ValidationError).fields.map((field) => field.path)).toEqual(['available']);
     });
+  });
+}
+
+describe('inventory module, through its contract, on SQLite', () => {
+  contractScenarios(async () => ({ config: { kind: 'memory' } }));
+});
+
+const reason = await postgresUnavailableReason();
+const postgresSuite = reason ? describe.skip : describe;
+
+postgresSuite(`inventory module, through its contract, on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`, () => {
+  contractScenarios(async () => {
+    const database = await TemporaryPostgres.create();
+    return { config: { kind: 'postgres', url: database.url }, dispose: () => database.drop() };
   });
 });

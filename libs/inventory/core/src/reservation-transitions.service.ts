@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '@seam/transport';
 import { type Reservation, tombstone } from './domain/reservation.js';
 import { type ReservationCommand, transition } from './domain/reservation-status.js';
-import { stockMove } from './domain/stock-move.js';
 import { InventoryRepository } from './infrastructure/inventory.repository.js';
-import type { InventoryTransaction } from './infrastructure/inventory.transaction.js';
+import { type InventoryTransaction, StockMoveRefused } from './infrastructure/inventory.transaction.js';
 
 // A reservation comes into being once and changes status at most twice, so a command can lose
 // the race at most three times (the fourth read finds it final).
@@ -61,13 +60,15 @@ export class ReservationTransitions {
       // The event before the stock, as in reserve: the stock rows stay locked only from their update
       // to the commit, and a failed move rolls the event back with the rest.
       await tx.announce(changed);
-      for (const line of current.lines) {
+      try {
+        await tx.moveAllAndCommit(current.lines, next.effect, at);
+      } catch (error) {
+        if (!(error instanceof StockMoveRefused)) throw error;
         // The units are where the status says they are, unless the data was changed behind the module.
-        if (!(await tx.moveStock(line.sku, stockMove(next.effect, line.quantity), at))) {
-          throw new Error(
-            `Stock of ${line.sku} cannot ${command} ${line.quantity} units of order ${orderId}: counts are inconsistent`,
-          );
-        }
+        throw new Error(
+          `Stock of ${error.sku} cannot ${command} ${error.quantity} units of order ${orderId}: counts are inconsistent`,
+          { cause: error },
+        );
       }
       return changed;
     }

@@ -1,4 +1,4 @@
-import { forgetHeldStart, type PgClient, watchQueriesOf } from './pg-client-queries.js';
+import { forgetHeldTransaction, type PgClient, watchQueriesOf } from './pg-client-queries.js';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -77,6 +77,6 @@ function createRegistry(dataSource: DataSource): Registry | null {
   const registry: Registry = { names: new Map(), naming };
   // Every checkout: a client already idle in the pool is watched from its next use on.
   pool.on('acquire', (client) => watchQueriesOf(client, registry.names));
-  pool.on('release', (_error, client) => forgetHeldStart(client));
+  pool.on('release', (_error, client) => forgetHeldTransaction(client));
   return registry;
 }

@@ -1,4 +1,4 @@
-import { PreparedInsert, PreparedRead, PreparedUpdate } from '@seam/persistence';
+import { namedStatement, PreparedInsert, PreparedRead, PreparedUpdate } from '@seam/persistence';
 import type { DataSource } from 'typeorm';
 import { ReservationLineRecord } from './reservation-line.record.js';
 import { ReservationRecord } from './reservation.record.js';
@@ -19,6 +19,15 @@ export class InventoryStatements {
   /** A new reservation and its lines. */
   readonly newReservation: PreparedInsert<ReservationRecord>;
   readonly newLines: PreparedInsert<ReservationLineRecord>;
+  /**
+   * PostgreSQL's stock move that ends a transaction (values: available change, reserved change,
+   * updated at, sku), or `undefined` elsewhere. Its commit goes with it (`queryAndCommit`), so a
+   * refusal must fail the statement: the UPDATE sits in a CTE and `1 / count(*)` of the rows it
+   * moved divides by zero when it moved none (SQLSTATE 22012, {@link REFUSED_MOVE}). PostgreSQL
+   * has no plain-SQL way to raise an error of one's own; a function would be schema of its own, on
+   * one of the two databases only.
+   */
+  readonly committingMove?: string;
 
   constructor(dataSource: DataSource) {
     this.reservation = new PreparedRead(dataSource.getRepository(ReservationRecord), { where: ['orderId'], limit: 1 });
@@ -33,5 +42,24 @@ export class InventoryStatements {
       where: ['orderId', 'status'],
       set: ['status', 'updatedAt'],
     });
+    if (dataSource.options.type === 'postgres') this.committingMove = committingMoveSql(dataSource);
   }
+}
+
+/** SQLSTATE of division by zero: how {@link InventoryStatements.committingMove} refuses a move. */
+export const REFUSED_MOVE = '22012';
+
+function committingMoveSql(dataSource: DataSource): string {
+  const { driver } = dataSource;
+  const table = dataSource
+    .getMetadata(StockItemRecord)
+    .tablePath.split('.')
+    .map((part) => driver.escape(part))
+    .join('.');
+  return namedStatement(
+    dataSource,
+    `WITH moved AS (UPDATE ${table} SET "available" = "available" + $1, "reserved" = "reserved" + $2, "updated_at" = $3 ` +
+      `WHERE "sku" = $4 AND "available" + $1 >= 0 AND "reserved" + $2 >= 0 RETURNING 1) ` +
+      `SELECT 1 / count(*) AS "moved" FROM moved`,
+  );
 }

@@ -1,16 +1,28 @@
 import type { EntityManager } from 'typeorm';
-import { isTombstone, type Reservation, type ReservationStatus } from '../domain/reservation.js';
-import type { StockCounts, StockMove } from '../domain/stock-move.js';
-import type { InventoryStatements } from './inventory.statements.js';
+import { isTombstone, type Reservation, type ReservationStatus, type StockLine } from '../domain/reservation.js';
+import { type StockCounts, type StockEffect, type StockMove, stockMove } from '../domain/stock-move.js';
+import { type InventoryStatements, REFUSED_MOVE } from './inventory.statements.js';
 import { ReservationRecord } from './reservation.record.js';
 import { StockItemRecord } from './stock-item.record.js';
 import { InventoryContract } from '@contracts/inventory';
 import { Outbox } from '@seam/messaging';
+import { queryAndCommit } from '@seam/persistence';
 import { changedEvent } from '../reservation.views.js';
 
 /** A sku's stock as stored. */
 export interface StockItem extends StockCounts {
   sku: string;
+}
+
+/** A line's stock could not move: its sku is unknown or has too few units. Its transaction keeps nothing. */
+export class StockMoveRefused extends Error {
+  constructor(
+    readonly sku: string,
+    readonly quantity: number,
+  ) {
+    super(`The stock of ${sku} cannot move ${quantity} units`);
+    this.name = 'StockMoveRefused';
+  }
 }
 
 /**
@@ -109,6 +121,36 @@ export class InventoryTransaction {
     return affectedOne(result.affected);
   }
 
+  /**
+   * Moves the stock of every line by `effect`, and ends the transaction: the work's last step. On
+   * PostgreSQL the last move carries the commit (see `queryAndCommit`), so that the last sku's row
+   * — the only one of a one-line order, the one every order of a popular sku waits for — is locked
+   * for the server's time only, not for this process's turn to read the answer and send COMMIT.
+   *
+   * @throws StockMoveRefused for the first line that cannot move; the transaction keeps nothing.
+   */
+  async moveAllAndCommit(lines: readonly StockLine[], effect: StockEffect, at: string): Promise<void> {
+    const last = lines.length - 1;
+    for (const [index, line] of lines.entries()) {
+      const move = stockMove(effect, line.quantity);
+      const moved =
+        index === last ? await this.moveAndCommit(line.sku, move, at) : await this.moveStock(line.sku, move, at);
+      if (!moved) throw new StockMoveRefused(line.sku, line.quantity);
+    }
+  }
+
+  private async moveAndCommit(sku: string, move: StockMove, at: string): Promise<boolean> {
+    const sql = this.statements.committingMove;
+    if (!sql) return this.moveStock(sku, move, at);
+    try {
+      await queryAndCommit(this.manager, sql, [move.available, move.reserved, at, sku]);
+      return true;
+    } catch (error) {
+      if (sqlStateOf(error) === REFUSED_MOVE) return false;
+      throw error;
+    }
+  }
+
   /** A sku's stock, or `undefined` for a sku never stocked. */
   async findStock(sku: string): Promise<StockItem | undefined> {
     const record = await this.statements.stock.first([sku], this.manager);
@@ -126,6 +168,11 @@ export class InventoryTransaction {
       .orUpdate(['available', 'updated_at'], ['sku'])
       .execute();
   }
+}
+
+/** The SQLSTATE of a failed PostgreSQL statement (TypeORM's QueryFailedError carries the driver's `code`). */
+function sqlStateOf(error: unknown): unknown {
+  return (error as { driverError?: { code?: unknown } } | null)?.driverError?.code;
 }
 
 /**

@@ -12,9 +12,8 @@ import {
   sameLines,
   type StockLine,
 } from '../domain/reservation.js';
-import { stockMove } from '../domain/stock-move.js';
 import { InventoryRepository } from '../infrastructure/inventory.repository.js';
-import type { InventoryTransaction } from '../infrastructure/inventory.transaction.js';
+import { type InventoryTransaction, StockMoveRefused } from '../infrastructure/inventory.transaction.js';
 import { toView } from '../reservation.views.js';
 
 /** `inventory.reserve-stock` */
@@ -41,6 +40,7 @@ export class ReserveStockController {
     try {
       reservation = await this.inventory.transaction((tx) => this.reserveIn(tx, request.orderId, lines));
     } catch (error) {
+      if (error instanceof StockMoveRefused) throw await this.refusal(error);
       if (!isUniqueViolation(error)) throw error;
       // A concurrent request for the same order — a reserve, or a release leaving a tombstone —
       // inserted its reservation first and committed (PostgreSQL; on SQLite transactions are
@@ -52,29 +52,28 @@ export class ReserveStockController {
     return toView(reservation);
   }
 
+  /** Why a line could not be held, from its sku's stock as it is now (the refused transaction kept nothing). */
+  private async refusal({ sku, quantity }: StockMoveRefused): Promise<Error> {
+    const stock = await this.inventory.transaction((tx) => tx.findStock(sku));
+    if (!stock) return new NotFoundError(`No stock item ${sku}`, { sku });
+    return new ConflictError(`Not enough stock of ${sku}: ${quantity} requested, ${stock.available} available`, {
+      sku,
+      requested: quantity,
+      available: stock.available,
+    });
+  }
+
   private async reserveIn(tx: InventoryTransaction, orderId: string, lines: StockLine[]): Promise<Reservation> {
     const existing = await tx.findReservation(orderId);
     if (existing) return sameOrRefused(existing, lines);
     const reservation = newReservation(orderId, lines, new Date());
     // The reservation row first: on PostgreSQL its primary key makes a concurrent duplicate wait here.
     await tx.insertReservation(reservation);
-    // The event before the stock: it commits only if every line is held (a refusal below rolls it
-    // back with the rest), and the stock rows, which every order of a popular sku updates, stay
-    // locked only from their update to the commit (see InventoryTransaction.moveStock).
+    // The event before the stock: it commits only if every line is held (a refusal rolls it back
+    // with the rest), and the stock rows, which every order of a popular sku updates, stay locked
+    // only from their update to the commit (see InventoryTransaction.moveAllAndCommit).
     await tx.announce(reservation);
-    for (const line of reservation.lines) {
-      if (await tx.moveStock(line.sku, stockMove('hold', line.quantity), reservation.updatedAt)) continue;
-      const stock = await tx.findStock(line.sku);
-      if (!stock) throw new NotFoundError(`No stock item ${line.sku}`, { sku: line.sku });
-      throw new ConflictError(
-        `Not enough stock of ${line.sku}: ${line.quantity} requested, ${stock.available} available`,
-        {
-          sku: line.sku,
-          requested: line.quantity,
-          available: stock.available,
-        },
-      );
-    }
+    await tx.moveAllAndCommit(reservation.lines, 'hold', reservation.updatedAt);
     return reservation;
   }
 }
