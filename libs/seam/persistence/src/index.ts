@@ -3,7 +3,7 @@ export * from './module-data.js';
 export * from './data-source-options.js';
 export { openDataSource, prepareStorage, runMigrations } from './open-data-source.js';
 export { captureTransactionScope, insideTransactionOf, inTransaction } from './transaction.js';
-export { queryAndCommit } from './last-statement.js';
+export { commitWith } from './last-statement.js';
 export {
   DATABASE_CONFIG,
   dataSourceToken,

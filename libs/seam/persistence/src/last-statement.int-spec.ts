@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
-import { type DataSource, QueryFailedError, type QueryRunner } from 'typeorm';
-import { queryAndCommit } from './last-statement.js';
+import { type DataSource, type EntityManager, QueryFailedError, type QueryRunner } from 'typeorm';
+import { commitWith } from './last-statement.js';
 import { namedStatement } from './named-statements.js';
 import { countingRoundTrips, ids, insert, open } from './statement-batch.testing.js';
 import { inTransaction } from './transaction.js';
@@ -12,6 +12,9 @@ const bump = 'UPDATE tally SET n = n + $2 WHERE id = $1 RETURNING id, n';
 /** Refuses by failing, as a last statement must: divides by zero when no row was bumped. */
 const bumpOrFail =
   'WITH bumped AS (UPDATE tally SET n = n + 1 WHERE id = $1 RETURNING 1) SELECT 1 / count(*) AS ok FROM bumped';
+
+const queryAndCommit = (manager: EntityManager, sql: string, values: unknown[]) =>
+  commitWith(manager, () => manager.query(sql, values));
 
 /** Runs `work` in a transaction on `runner` as `inTransaction` does: committed when it returns, rolled back if it throws. */
 async function transaction<T>(runner: QueryRunner, work: () => Promise<T>): Promise<T> {
@@ -115,6 +118,36 @@ suite(
       // Given back to the pool, the connection carries nothing over.
       await inTransaction(alone, (manager) => manager.query(insert, ['d3', 1]));
       expect(await ids(alone, 'd')).toEqual(['d1', 'd3']);
+    });
+
+    it('leaves the commit to TypeORM when the statement makes none, and refuses a second one', async () => {
+      const [, roundTrips] = await (async () => {
+        const runner = pool.createQueryRunner();
+        try {
+          return await countingRoundTrips(runner, () =>
+            transaction(runner, async () => {
+              await runner.query(insert, ['g1', 1]);
+              // An empty batch of rows, say: nothing is sent, and nothing is committed early.
+              await commitWith(runner.manager, async () => undefined);
+              await runner.query(insert, ['g2', 1]);
+            }),
+          );
+        } finally {
+          await runner.release();
+        }
+      })();
+      // The start with g1, g2, the commit.
+      expect(roundTrips).toBe(3);
+      expect(await ids(pool, 'g')).toEqual(['g1', 'g2']);
+
+      const twice = inTransaction(pool, (manager) =>
+        commitWith(manager, async () => {
+          await manager.query(insert, ['h1', 1]);
+          await manager.query(insert, ['h2', 1]);
+        }),
+      );
+      await expect(twice).rejects.toThrow(/no statement may follow it/);
+      expect(await ids(pool, 'h')).toEqual(['h1']);
     });
 
     it('commits nothing early inside a savepoint: the outer transaction still decides', async () => {

@@ -119,9 +119,7 @@ export function watchQueriesOf(client: PgClient, names: ReadonlyMap<string, stri
       return Promise.resolve(emptyResult(text as string));
     }
     return Promise.reject(
-      new Error(
-        'The transaction was committed with its last statement (commitWithNextStatement); no statement may follow it',
-      ),
+      new Error('The transaction was committed with its last statement (commitWith); no statement may follow it'),
     );
   }
 
@@ -146,6 +144,12 @@ export function commitWithNextStatement(client: PgClient): boolean {
   if (!state?.batches) return false;
   state.commitNext = true;
   return true;
+}
+
+/** Withdraws a {@link commitWithNextStatement} not used yet; a commit already made stays made. */
+export function forgetCommitRequest(client: PgClient): void {
+  const state = states.get(client);
+  if (state) state.commitNext = false;
 }
 
 /**

@@ -21,7 +21,7 @@ export class InventoryStatements {
   readonly newLines: PreparedInsert<ReservationLineRecord>;
   /**
    * PostgreSQL's stock move that ends a transaction (values: available change, reserved change,
-   * updated at, sku), or `undefined` elsewhere. Its commit goes with it (`queryAndCommit`), so a
+   * updated at, sku), or `undefined` elsewhere. Its commit goes with it (`commitWith`), so a
    * refusal must fail the statement: the UPDATE sits in a CTE and `1 / count(*)` of the rows it
    * moved divides by zero when it moved none (SQLSTATE 22012, {@link REFUSED_MOVE}). PostgreSQL
    * has no plain-SQL way to raise an error of one's own; a function would be schema of its own, on

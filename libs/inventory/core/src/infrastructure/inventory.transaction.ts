@@ -6,7 +6,7 @@ import { ReservationRecord } from './reservation.record.js';
 import { StockItemRecord } from './stock-item.record.js';
 import { InventoryContract } from '@contracts/inventory';
 import { Outbox } from '@seam/messaging';
-import { queryAndCommit } from '@seam/persistence';
+import { commitWith } from '@seam/persistence';
 import { changedEvent } from '../reservation.views.js';
 
 /** A sku's stock as stored. */
@@ -123,7 +123,7 @@ export class InventoryTransaction {
 
   /**
    * Moves the stock of every line by `effect`, and ends the transaction: the work's last step. On
-   * PostgreSQL the last move carries the commit (see `queryAndCommit`), so that the last sku's row
+   * PostgreSQL the last move carries the commit (see `commitWith`), so that the last sku's row
    * — the only one of a one-line order, the one every order of a popular sku waits for — is locked
    * for the server's time only, not for this process's turn to read the answer and send COMMIT.
    *
@@ -143,7 +143,7 @@ export class InventoryTransaction {
     const sql = this.statements.committingMove;
     if (!sql) return this.moveStock(sku, move, at);
     try {
-      await queryAndCommit(this.manager, sql, [move.available, move.reserved, at, sku]);
+      await commitWith(this.manager, () => this.manager.query(sql, [move.available, move.reserved, at, sku]));
       return true;
     } catch (error) {
       if (sqlStateOf(error) === REFUSED_MOVE) return false;

@@ -50,16 +50,23 @@ export class SagaStore {
     await this.sql.rows(`DELETE FROM ${this.sagas} WHERE order_id = :1 RETURNING order_id`, [orderId], manager);
   }
 
-  /** Appends to a saga's log. */
+  /**
+   * Appends to a saga's log, in one statement (none for no records): an order's transactions end
+   * with it, and it can carry their commit (see `commitWith`).
+   */
   async log(manager: EntityManager, orderId: string, records: readonly SagaStepRecord[]): Promise<void> {
-    const at = new Date().toISOString();
-    for (const record of records) {
-      await this.sql.rows(
-        `INSERT INTO ${this.steps} (order_id, step, outcome, detail, at) VALUES (:1, :2, :3, :4, :5)`,
-        [orderId, record.step, record.outcome, record.detail ?? null, at],
-        manager,
-      );
-    }
+    if (records.length === 0) return;
+    // Rows take their `seq` in the order of the VALUES list: the log reads back in this order.
+    const rows = records.map((_, index) => `(:1, :${3 * index + 3}, :${3 * index + 4}, :${3 * index + 5}, :2)`);
+    await this.sql.rows(
+      `INSERT INTO ${this.steps} (order_id, step, outcome, detail, at) VALUES ${rows.join(', ')}`,
+      [
+        orderId,
+        new Date().toISOString(),
+        ...records.flatMap((record) => [record.step, record.outcome, record.detail ?? null]),
+      ],
+      manager,
+    );
   }
 
   /** A saga's log, in order. */

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Payment as PaymentView } from '@contracts/payments';
 import { Outbox } from '@seam/messaging';
-import { inTransaction, isUniqueViolation, PreparedInsert, PreparedRead, PreparedUpdate } from '@seam/persistence';
+import {
+  commitWith,
+  inTransaction,
+  isUniqueViolation,
+  PreparedInsert,
+  PreparedRead,
+  PreparedUpdate,
+} from '@seam/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KeyedOperation, KeyUse } from '../domain/idempotency.js';
 import { nextStatus, type Payment, type PaymentCommand } from '../domain/payment.js';
@@ -118,7 +125,7 @@ export class IdempotencyRepository {
     await inTransaction(this.dataSource, async (manager) => {
       await this.newPayment.run([toPaymentRecord(payment)], manager);
       await this.complete(manager, key, response, payment.updatedAt);
-      await this.announce(manager, payment);
+      await commitWith(manager, () => this.announce(manager, payment));
     });
   }
 
@@ -133,7 +140,7 @@ export class IdempotencyRepository {
       // Only the claim's own lock is released with its answer; anything else is a bug, kept in progress.
       if (updated !== 1) throw new Error(`Payment ${payment.id} is not locked by this key`);
       await this.complete(manager, key, response, payment.updatedAt);
-      await this.announce(manager, payment);
+      await commitWith(manager, () => this.announce(manager, payment));
     });
   }
 
@@ -158,7 +165,9 @@ export class IdempotencyRepository {
         // Its claimant died: free the key and the payment it locked, then claim afresh.
         if (existing) await releaseIfAbandoned(manager, claim.key, existing.paymentId, now);
         const payment = await lock(manager);
-        await this.newKey.run([newKeyRecord(claim, now)], manager);
+        // A concurrent claim of the key makes this insert fail (unique violation): a refusal by error,
+        // so it can carry the commit (see commitWith).
+        await commitWith(manager, () => this.newKey.run([newKeyRecord(claim, now)], manager));
         return payment ? { kind: 'claimed', payment } : { kind: 'claimed' };
       });
     } catch (error) {
