@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { commitWith, type DatabaseConfig, dataSourceOptions, inTransaction, openDataSource } from '@seam/persistence';
+import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
+import type { DataSource } from 'typeorm';
+import { ordersData } from '../orders.data.js';
+import { SagaStore } from './saga.store.js';
+
+/** The saga log's writes, the same on every database. */
+function logScenarios(open: () => Promise<{ config: DatabaseConfig; dispose?: () => Promise<void> }>): void {
+  let dataSource: DataSource;
+  let sagas: SagaStore;
+  let dispose: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    const database = await open();
+    dispose = database.dispose;
+    dataSource = await openDataSource(dataSourceOptions(ordersData, database.config));
+    sagas = new SagaStore(dataSource);
+  });
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await dispose?.();
+  });
+
+  it('appends several steps in one statement that reads back in their order, and commits with it', async () => {
+    const orderId = randomUUID();
+    await inTransaction(dataSource, (manager) => sagas.log(manager, orderId, [{ step: 'first', outcome: 'done' }]));
+    await inTransaction(dataSource, (manager) =>
+      commitWith(manager, () =>
+        sagas.log(manager, orderId, [
+          { step: 'recover', outcome: 'resumed' },
+          { step: 'release-stock', outcome: 'undone', detail: 'held 2 units' },
+          { step: 'refund-payment', outcome: 'undo-failed', detail: 'provider down' },
+        ]),
+      ),
+    );
+    const logged = await sagas.logOf(orderId);
+    expect(logged.map(({ step, outcome, detail }) => ({ step, outcome, detail }))).toEqual([
+      { step: 'first', outcome: 'done', detail: undefined },
+      { step: 'recover', outcome: 'resumed', detail: undefined },
+      { step: 'release-stock', outcome: 'undone', detail: 'held 2 units' },
+      { step: 'refund-payment', outcome: 'undo-failed', detail: 'provider down' },
+    ]);
+    // The steps of one call share their time.
+    expect(new Set(logged.slice(1).map((step) => step.at)).size).toBe(1);
+  });
+
+  it('writes nothing for no steps, and leaves the transaction to commit as usual', async () => {
+    const orderId = randomUUID();
+    await inTransaction(dataSource, async (manager) => {
+      await commitWith(manager, () => sagas.log(manager, orderId, []));
+      await sagas.log(manager, orderId, [{ step: 'after', outcome: 'done' }]);
+    });
+    expect((await sagas.logOf(orderId)).map((step) => step.step)).toEqual(['after']);
+  });
+}
+
+describe('the saga log, on SQLite', () => {
+  logScenarios(async () => ({ config: { kind: 'memory' } }));
+});
+
+const reason = await postgresUnavailableReason();
+const postgresSuite = reason ? describe.skip : describe;
+
+postgresSuite(`the saga log, on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`, () => {
+  logScenarios(async () => {
+    const database = await TemporaryPostgres.create();
+    return { config: { kind: 'postgres', url: database.url }, dispose: () => database.drop() };
+  });
+});
