@@ -104,6 +104,25 @@ suite(
       expect(await alone.query('SELECT id, n FROM tally WHERE id LIKE $1', ['c%'])).toEqual([{ id: 'c2', n: 2 }]);
     });
 
+    it("fails with the commit's own error when the commit fails (a deferred constraint), keeping nothing", async () => {
+      await pool.query(
+        'CREATE TABLE starts.deferred_unique (id integer, CONSTRAINT deferred_unique_id UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)',
+      );
+      const failing = inTransaction(alone, async (manager) => {
+        await manager.query('INSERT INTO starts.deferred_unique (id) VALUES (1)');
+        // Accepted by the statement, checked at COMMIT: the error comes from the commit in its batch.
+        return commitWith(manager, () => manager.query('INSERT INTO starts.deferred_unique (id) VALUES (1)'));
+      });
+      await expect(failing).rejects.toBeInstanceOf(QueryFailedError);
+      await expect(failing).rejects.toMatchObject({ driverError: { code: '23505', constraint: 'deferred_unique_id' } });
+      expect(await alone.query('SELECT count(*)::int AS n FROM starts.deferred_unique')).toEqual([{ n: 0 }]);
+      // The one connection goes on: the server had ended the transaction with the failed commit.
+      await inTransaction(alone, (manager) =>
+        commitWith(manager, () => manager.query('INSERT INTO starts.deferred_unique (id) VALUES (2)')),
+      );
+      expect(await alone.query('SELECT id FROM starts.deferred_unique')).toEqual([{ id: 2 }]);
+    });
+
     it('refuses a statement after it unsent, and what it committed stays', async () => {
       const runner = alone.createQueryRunner();
       try {
