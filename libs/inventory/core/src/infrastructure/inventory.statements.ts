@@ -28,6 +28,15 @@ export class InventoryStatements {
    * one of the two databases only.
    */
   readonly committingMove?: string;
+  /**
+   * A stock move that answers how many rows it changed (values: available change, reserved change,
+   * updated at, sku — in that order on both databases): one when it applied, none when the sku is
+   * unknown or a count would go negative.
+   */
+  readonly move: {
+    readonly sql: string;
+    values(available: number, reserved: number, at: string, sku: string): unknown[];
+  };
 
   constructor(dataSource: DataSource) {
     this.reservation = new PreparedRead(dataSource.getRepository(ReservationRecord), { where: ['orderId'], limit: 1 });
@@ -42,24 +51,40 @@ export class InventoryStatements {
       where: ['orderId', 'status'],
       set: ['status', 'updatedAt'],
     });
-    if (dataSource.options.type === 'postgres') this.committingMove = committingMoveSql(dataSource);
+    const table = stockTable(dataSource);
+    if (dataSource.options.type === 'postgres') {
+      this.committingMove = namedStatement(
+        dataSource,
+        `WITH moved AS (${moveSql(table, '$')} RETURNING 1) SELECT 1 / count(*) AS "moved" FROM moved`,
+      );
+      this.move = { sql: namedStatement(dataSource, moveSql(table, '$')), values: (...values) => values };
+    } else {
+      // SQLite's `?` is positional: the two changes are given again for the conditions.
+      this.move = {
+        sql: moveSql(table, '?'),
+        values: (available, reserved, at, sku) => [available, reserved, at, sku, available, reserved],
+      };
+    }
   }
 }
 
 /** SQLSTATE of division by zero: how {@link InventoryStatements.committingMove} refuses a move. */
 export const REFUSED_MOVE = '22012';
 
-function committingMoveSql(dataSource: DataSource): string {
+function stockTable(dataSource: DataSource): string {
   const { driver } = dataSource;
-  const table = dataSource
+  return dataSource
     .getMetadata(StockItemRecord)
     .tablePath.split('.')
     .map((part) => driver.escape(part))
     .join('.');
-  return namedStatement(
-    dataSource,
-    `WITH moved AS (UPDATE ${table} SET "available" = "available" + $1, "reserved" = "reserved" + $2, "updated_at" = $3 ` +
-      `WHERE "sku" = $4 AND "available" + $1 >= 0 AND "reserved" + $2 >= 0 RETURNING 1) ` +
-      `SELECT 1 / count(*) AS "moved" FROM moved`,
+}
+
+/** The conditional UPDATE of a stock move, with PostgreSQL's numbered (`$`) or SQLite's positional (`?`) markers. */
+function moveSql(table: string, markers: '$' | '?'): string {
+  const [available, reserved, at, sku] = markers === '$' ? ['$1', '$2', '$3', '$4'] : ['?', '?', '?', '?'];
+  return (
+    `UPDATE ${table} SET "available" = "available" + ${available}, "reserved" = "reserved" + ${reserved}, "updated_at" = ${at} ` +
+    `WHERE "sku" = ${sku} AND "available" + ${available} >= 0 AND "reserved" + ${reserved} >= 0`
   );
 }

@@ -108,16 +108,8 @@ export class InventoryTransaction {
    * trip to the database lengthens the wait.
    */
   async moveStock(sku: string, move: StockMove, at: string): Promise<boolean> {
-    const result = await this.manager
-      .createQueryBuilder()
-      .update(StockItemRecord)
-      .set({ available: () => 'available + :available', reserved: () => 'reserved + :reserved', updatedAt: at })
-      .where('sku = :sku AND available + :available >= 0 AND reserved + :reserved >= 0', {
-        sku,
-        available: move.available,
-        reserved: move.reserved,
-      })
-      .execute();
+    const { sql, values } = this.statements.move;
+    const result = await this.manager.queryRunner!.query(sql, values(move.available, move.reserved, at, sku), true);
     return affectedOne(result.affected);
   }
 
