@@ -29,7 +29,9 @@ export class StockMoveRefused extends Error {
  * The inventory's data, inside one transaction (see `InventoryRepository.transaction`). Every
  * write is a conditional statement whose affected row count tells whether it applied, so that
  * the decision and the change are one atomic step even between concurrent transactions on
- * PostgreSQL: a row lock makes the second writer wait, then re-check the condition.
+ * PostgreSQL: a row lock makes the second writer wait, then re-check the condition. (The move that
+ * ends a transaction on PostgreSQL carries its commit, and refuses by failing instead: see
+ * `moveAllAndCommit`.)
  */
 export class InventoryTransaction {
   constructor(
