@@ -73,7 +73,7 @@ export function watchQueriesOf(client: PgClient, names: ReadonlyMap<string, stri
       return query(...args);
     }
     const noValues = values === undefined || values.length === 0;
-    const ends = noValues && (text === TRANSACTION_COMMIT || text === 'ROLLBACK');
+    const ends = endsTransaction(text, values);
     if (Batch && text === TRANSACTION_START && noValues && !state.startPending) {
       state.startPending = true;
       return Promise.resolve(emptyResult('START'));
@@ -113,8 +113,7 @@ export function watchQueriesOf(client: PgClient, names: ReadonlyMap<string, stri
    * any other statement is refused unsent, as it would run outside the transaction it was written for.
    */
   function afterCommit(text: unknown, values: unknown): Promise<unknown> {
-    const noValues = values === undefined || (Array.isArray(values) && values.length === 0);
-    if (noValues && (text === TRANSACTION_COMMIT || text === 'ROLLBACK')) {
+    if (endsTransaction(text, values)) {
       state.committed = false;
       return Promise.resolve(emptyResult(text as string));
     }
@@ -163,6 +162,12 @@ export function forgetHeldTransaction(client: PgClient): void {
   state.startPending = false;
   state.commitNext = false;
   state.committed = false;
+}
+
+/** Whether a call is TypeORM's `COMMIT` or `ROLLBACK` of a transaction (not of a savepoint). */
+function endsTransaction(text: unknown, values: unknown): boolean {
+  const noValues = values === undefined || (Array.isArray(values) && values.length === 0);
+  return noValues && (text === TRANSACTION_COMMIT || text === 'ROLLBACK');
 }
 
 /** What node-postgres answers for a statement that returns no rows. */

@@ -90,13 +90,12 @@ export class OrderRepository {
       await inTransaction(this.dataSource, async (manager) => {
         await manager.insert(OrderRecord, toRecord(order));
         await this.newLines.run(toLineRecords(order), manager);
+        const pending = order.status === 'pending';
+        if (pending) await this.announce(manager, order, event);
         // The last write carries the commit (see commitWith): one round trip less.
-        if (order.status === 'pending') {
-          await this.announce(manager, order, event);
-          await commitWith(manager, () => this.sagas.open(manager, order.orderId, sagaLeaseUntil));
-        } else {
-          await commitWith(manager, () => this.announce(manager, order, event));
-        }
+        await commitWith(manager, () =>
+          pending ? this.sagas.open(manager, order.orderId, sagaLeaseUntil) : this.announce(manager, order, event),
+        );
       });
       return true;
     } catch (error) {
@@ -121,13 +120,12 @@ export class OrderRepository {
       const affected = await this.progress.run([order.orderId, expected], changingFields(order), manager);
       if (affected !== 1) return false;
       if (event) await this.announce(manager, order, event);
+      const closes = order.status !== 'pending' && !order.compensationPending;
+      if (closes) await this.sagas.log(manager, order.orderId, steps);
       // The last write carries the commit (see commitWith): one round trip less per transaction.
-      if (order.status !== 'pending' && !order.compensationPending) {
-        await this.sagas.log(manager, order.orderId, steps);
-        await commitWith(manager, () => this.sagas.close(manager, order.orderId));
-      } else {
-        await commitWith(manager, () => this.sagas.log(manager, order.orderId, steps));
-      }
+      await commitWith(manager, () =>
+        closes ? this.sagas.close(manager, order.orderId) : this.sagas.log(manager, order.orderId, steps),
+      );
       return true;
     });
   }
