@@ -17,5 +17,5 @@ export { DatabaseConfigError } from './database-config.error.js';
 export * from './roles/index.js';
 export { PreparedRead, type PreparedReadShape } from './prepared-read.js';
 export { PreparedUpdate, type PreparedUpdateShape } from './prepared-update.js';
-export { PreparedInsert } from './prepared-insert.js';
+export { PreparedInsert, type PreparedInsertOptions } from './prepared-insert.js';
 export { MAX_NAMED_STATEMENTS, namedStatement, namedStatementCount } from './named-statements.js';

@@ -24,6 +24,12 @@ class NumberedGizmo {
   @Column({ type: 'varchar', length: 40 }) sku!: string;
 }
 
+@Entity({ name: 'tagged_gizmo' })
+class TaggedGizmo {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column({ type: 'varchar', length: 40 }) sku!: string;
+}
+
 const HOSTILE = ["' OR 1=1 --", 'a"; DROP TABLE gizmo; --', 'seam-prepared-write:0', ':v0', '?', 'é'.repeat(40)];
 
 const gizmo = (sku: string, lineNo: number, fields: Partial<Gizmo> = {}): Gizmo =>
@@ -90,7 +96,44 @@ function sameAsManagerInsert(open: () => Promise<DataSource>) {
     expect(() => new PreparedInsert(dataSource.getRepository(NumberedGizmo))).toThrow(
       /NumberedGizmo has a generated, version, create-date or update-date column/,
     );
+    expect(() => new PreparedInsert(dataSource.getRepository(TaggedGizmo), { generatedByDatabase: true })).toThrow(
+      /TaggedGizmo has a generated, version, create-date or update-date column/,
+    );
+  });
+
+  it('leaves increment columns to the database when asked, numbering rows as manager.insert does', async () => {
+    const insert = new PreparedInsert(dataSource.getRepository(NumberedGizmo), { generatedByDatabase: true });
+    const numbered = (skus: string[]) => skus.map((sku) => Object.assign(new NumberedGizmo(), { sku }));
+    const table = (manager: EntityManager) => manager.getRepository(NumberedGizmo).find({ order: { seq: 'ASC' } });
+    const expected = await rolledBack(
+      dataSource,
+      async (manager) => {
+        await manager.insert(NumberedGizmo, numbered(['a']));
+        await manager.insert(NumberedGizmo, numbered(['b', 'c']));
+      },
+      table,
+    );
+    const given = numbered(['b', 'c']);
+    const seen = await rolledBack(
+      dataSource,
+      async (manager) => {
+        await insert.run(numbered(['a']), manager);
+        return insert.run(given, manager);
+      },
+      table,
+    );
+    // PostgreSQL's sequence is not rolled back: the numbers go on, in the same order.
+    const skus = (rows: NumberedGizmo[]) => rows.map((row) => row.sku);
+    expect(skus(seen.rows)).toEqual(skus(expected.rows));
+    expect(skus(seen.rows)).toEqual(['a', 'b', 'c']);
+    const numbers = seen.rows.map((row) => Number(row.seq));
+    expect(numbers.every((seq, index) => Number.isInteger(seq) && (index === 0 || seq > numbers[index - 1]!))).toBe(
+      true,
+    );
+    expect(seen.answered).toBe(2);
+    // Nothing is read back into the rows given.
+    expect(given.map((row) => row.seq)).toEqual([undefined, undefined]);
   });
 }
 
-await onSqliteAndPostgres('PreparedInsert', [Gizmo, NumberedGizmo], 'gizmos', sameAsManagerInsert);
+await onSqliteAndPostgres('PreparedInsert', [Gizmo, NumberedGizmo, TaggedGizmo], 'gizmos', sameAsManagerInsert);

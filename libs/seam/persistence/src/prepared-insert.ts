@@ -2,6 +2,16 @@ import type { EntityManager, ObjectLiteral, Repository } from 'typeorm';
 import { checkedPlain, type ColumnMetadata, ParameterSlots, runWrite } from './prepared-write.js';
 import { namedStatement } from './named-statements.js';
 
+/** How a {@link PreparedInsert} treats the entity's columns. */
+export interface PreparedInsertOptions {
+  /**
+   * Leave the entity's `increment` columns to the database (an auto-increment or identity
+   * column): every row gets the next number, which the insert does not read back — the rows
+   * given keep theirs unset. Off by default: `manager.insert` would read the number back.
+   */
+  readonly generatedByDatabase?: boolean;
+}
+
 /**
  * An `INSERT` of whole rows of a TypeORM entity whose SQL is built once per number of rows — by
  * TypeORM's own query builder, so quoting, the module's schema and the dialect stay TypeORM's —
@@ -15,29 +25,41 @@ import { namedStatement } from './named-statements.js';
  * Every row gives a value for every column (null writes NULL): no database default is relied on,
  * so there is nothing to read back. Plain entities only — the constructor refuses generated,
  * version, create- or update-date, relation, embedded and JSON columns and entity listeners, what
- * `manager.insert` would write or read back differently. A duplicate key fails as with
- * `manager.insert` (see `isUniqueViolation`).
+ * `manager.insert` would write or read back differently — except, when asked
+ * (`{ generatedByDatabase: true }`), columns the database numbers itself (`increment`): they are
+ * left to it and not read back. A duplicate key fails as with `manager.insert` (see
+ * `isUniqueViolation`).
  */
 export class PreparedInsert<T extends ObjectLiteral> {
   private readonly columns: readonly ColumnMetadata[];
   /** Built SQL and slots by number of rows. */
   private readonly compiled = new Map<number, { readonly sql: string; readonly slots: readonly number[] }>();
 
-  constructor(private readonly repository: Repository<T>) {
+  constructor(
+    private readonly repository: Repository<T>,
+    options: PreparedInsertOptions = {},
+  ) {
     const { metadata } = repository;
     const refuse = (why: string) => {
       throw new TypeError(`PreparedInsert: ${metadata.name} ${why}; use manager.insert`);
     };
     if (metadata.ownListeners.length > 0 || metadata.embeddeds.length > 0) refuse('has listeners or embedded columns');
     if (metadata.relations.length > 0) refuse('has relations');
+    const numberedByDatabase = (column: ColumnMetadata) =>
+      options.generatedByDatabase === true && column.isGenerated && column.generationStrategy === 'increment';
     if (
       metadata.columns.some(
-        (column) => column.isGenerated || column.isVersion || column.isCreateDate || column.isUpdateDate,
+        (column) =>
+          (column.isGenerated && !numberedByDatabase(column)) ||
+          column.isVersion ||
+          column.isCreateDate ||
+          column.isUpdateDate,
       )
     )
       refuse('has a generated, version, create-date or update-date column');
+    // TypeORM's builder writes what the dialect needs for the columns left out (NULL, DEFAULT).
     this.columns = metadata.columns
-      .filter((column) => column.isInsert)
+      .filter((column) => column.isInsert && !numberedByDatabase(column))
       .map((column) => checkedPlain(column, 'PreparedInsert'));
   }
 

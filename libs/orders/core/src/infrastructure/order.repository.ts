@@ -36,6 +36,8 @@ export class OrderRepository {
   private readonly linesOf: PreparedRead<OrderLineRecord>;
   /** An order's status and progress, written at every step of its saga (see PreparedUpdate). */
   private readonly progress: PreparedUpdate<OrderRecord>;
+  /** A placed order and its lines (see PreparedInsert). */
+  private readonly newOrder: PreparedInsert<OrderRecord>;
   private readonly newLines: PreparedInsert<OrderLineRecord>;
 
   constructor(
@@ -46,6 +48,8 @@ export class OrderRepository {
     private readonly sagas: SagaStore,
   ) {
     this.byId = new PreparedRead(orders, { where: ['orderId'], limit: 1 });
+    // `seq` numbers the orders in the database; nothing here reads it back.
+    this.newOrder = new PreparedInsert(orders, { generatedByDatabase: true });
     this.newLines = new PreparedInsert(lines);
     this.progress = new PreparedUpdate(orders, { where: ['orderId', 'status'], set: CHANGING_FIELDS });
     this.linesOf = new PreparedRead(lines, {
@@ -88,7 +92,7 @@ export class OrderRepository {
   async insert(order: Order, event: OrderEventName, sagaLeaseUntil = 0): Promise<boolean> {
     try {
       await inTransaction(this.dataSource, async (manager) => {
-        await manager.insert(OrderRecord, toRecord(order));
+        await this.newOrder.run([toRecord(order)], manager);
         await this.newLines.run(toLineRecords(order), manager);
         const pending = order.status === 'pending';
         if (pending) await this.announce(manager, order, event);

@@ -27,7 +27,7 @@ import { runStep, type SagaStep, StepFailed } from './step-failure.js';
  * `pending`, reserve stock (inventory), authorize then capture the payment (payments), commit the
  * stock, confirm. When a step fails, what was done is undone and the order is rejected with the
  * reason. Each step's outcome is stored on the order before the next starts, so the row always
- * says how far it got.
+ * says how far it got (the stock's commit is stored with the confirmation: nothing starts between them).
  *
  * If storing itself fails half-way, the error reaches the caller and the order stays `pending`
  * with its progress stored. Its saga stays open, as it does for an order whose undo failed
@@ -127,11 +127,13 @@ export class PlaceOrderSaga {
       );
 
       await runStep('commit', () => this.calls.commitStock(order.orderId, budget.forStep('commit')));
-      order = await this.progress(recordStock(order, 'committed', new Date()), undefined, [
+      // The commit's outcome and the confirmation in one write: no call comes between them, and an
+      // order stored captured and reserved is confirmed the same way by the recovery (resumePlacement).
+      const now = new Date();
+      return await this.progress(confirm(recordStock(order, 'committed', now), now), 'orderConfirmed', [
         { step: 'commit-stock', outcome: 'done' },
+        { step: 'confirm', outcome: 'done' },
       ]);
-
-      return await this.progress(confirm(order, new Date()), 'orderConfirmed', [{ step: 'confirm', outcome: 'done' }]);
     } catch (error) {
       if (!(error instanceof StepFailed)) throw error;
       if (!error.uncertain) forget(undo, error.step);
