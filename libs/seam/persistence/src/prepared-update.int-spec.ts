@@ -1,6 +1,15 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { Column, DataSource, Entity, type EntityManager, PrimaryColumn, type Repository, VersionColumn } from 'typeorm';
+import {
+  Column,
+  DataSource,
+  Entity,
+  type EntityManager,
+  IsNull,
+  PrimaryColumn,
+  type Repository,
+  VersionColumn,
+} from 'typeorm';
 import { onSqliteAndPostgres, rolledBack } from './entity-test-databases.js';
 import { PreparedUpdate } from './prepared-update.js';
 
@@ -90,6 +99,23 @@ function sameAsManagerUpdate(open: () => Promise<DataSource>) {
     const seen = await outcome((manager) => byFragility.run([true], { label: 'fragile' }, manager));
     expect(seen).toEqual(expected);
     expect(seen.answered).toBeGreaterThan(1);
+  });
+
+  it('changes only rows whose whereNull columns are NULL, as manager.update with IsNull()', async () => {
+    const claim = new PreparedUpdate(widgets, { where: ['status'], whereNull: ['label'], set: ['label'] });
+    // w-1 and w-3 are status a; only w-3's label is NULL when the update runs.
+    const unlabel = (manager: EntityManager) => manager.update(Widget, { sku: 'w-3' }, { label: null });
+    const expected = await outcome(async (manager) => {
+      await unlabel(manager);
+      return (await manager.update(Widget, { status: 'a', label: IsNull() }, { label: 'claimed' })).affected ?? 0;
+    });
+    const seen = await outcome(async (manager) => {
+      await unlabel(manager);
+      return claim.run(['a'], { label: 'claimed' }, manager);
+    });
+    expect(seen).toEqual(expected);
+    expect(seen.answered).toBe(1);
+    expect(seen.rows.filter((row) => row.label === 'claimed').map((row) => row.sku)).toEqual(['w-3']);
   });
 
   it('runs outside a transaction, and inside the one of the manager it is given', async () => {

@@ -8,6 +8,8 @@ export interface PreparedUpdateShape<T> {
   readonly where: ReadonlyArray<keyof T & string>;
   /** The columns written, by property name; each call gives a value for every one of them. */
   readonly set: ReadonlyArray<keyof T & string>;
+  /** Columns that must also be NULL for a row to change (`IS NULL`, what `= null` never matches). */
+  readonly whereNull?: ReadonlyArray<keyof T & string>;
 }
 
 /**
@@ -28,6 +30,7 @@ export interface PreparedUpdateShape<T> {
 export class PreparedUpdate<T extends ObjectLiteral> {
   private readonly setColumns: readonly ColumnMetadata[];
   private readonly whereColumns: readonly ColumnMetadata[];
+  private readonly nullColumns: readonly ColumnMetadata[];
   private compiled?: { readonly sql: string; readonly slots: readonly number[] };
 
   constructor(
@@ -48,6 +51,7 @@ export class PreparedUpdate<T extends ObjectLiteral> {
       return found;
     });
     this.whereColumns = shape.where.map(column);
+    this.nullColumns = (shape.whereNull ?? []).map(column);
   }
 
   /**
@@ -89,10 +93,13 @@ export class PreparedUpdate<T extends ObjectLiteral> {
       const placeholder = parameters.placeholder(`s${index}`, index);
       set[column.propertyPath] = () => placeholder;
     });
-    const conditions = this.whereColumns.map(
-      (column, index) =>
-        `${driver.escape(column.databaseName)} = ${parameters.placeholder(`w${index}`, this.setColumns.length + index)}`,
-    );
+    const conditions = [
+      ...this.whereColumns.map(
+        (column, index) =>
+          `${driver.escape(column.databaseName)} = ${parameters.placeholder(`w${index}`, this.setColumns.length + index)}`,
+      ),
+      ...this.nullColumns.map((column) => `${driver.escape(column.databaseName)} IS NULL`),
+    ];
     const [sql, built] = this.repository
       .createQueryBuilder()
       .update()

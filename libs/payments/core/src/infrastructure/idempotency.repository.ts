@@ -61,6 +61,7 @@ export class IdempotencyRepository {
   private readonly paymentRecord: PreparedRead<PaymentRecord>;
   private readonly keyAnswer: PreparedUpdate<IdempotencyRecord>;
   private readonly commandOutcome: PreparedUpdate<PaymentRecord>;
+  private readonly paymentLock: PreparedUpdate<PaymentRecord>;
   private readonly newKey: PreparedInsert<IdempotencyRecord>;
   private readonly newPayment: PreparedInsert<PaymentRecord>;
 
@@ -79,6 +80,11 @@ export class IdempotencyRepository {
     this.commandOutcome = new PreparedUpdate(dataSource.getRepository(PaymentRecord), {
       where: ['id', 'pendingKey'],
       set: ['status', 'updatedAt', 'pendingKey'],
+    });
+    this.paymentLock = new PreparedUpdate(dataSource.getRepository(PaymentRecord), {
+      where: ['id', 'status'],
+      whereNull: ['pendingKey'],
+      set: ['pendingKey'],
     });
   }
 
@@ -101,13 +107,8 @@ export class IdempotencyRepository {
       if (record.pendingKey && record.pendingKey !== claim.key)
         await releaseIfAbandoned(manager, record.pendingKey, claim.paymentId, now);
       // Conditional on what was read: on PostgreSQL a concurrent locker commits first or waits here.
-      const locked = await manager
-        .createQueryBuilder()
-        .update(PaymentRecord)
-        .set({ pendingKey: claim.key })
-        .where('id = :id AND pending_key IS NULL AND status = :status', { id: claim.paymentId, status: record.status })
-        .execute();
-      if (locked.affected !== 1) throw new Rollback({ kind: 'busy' });
+      const locked = await this.paymentLock.run([claim.paymentId, record.status], { pendingKey: claim.key }, manager);
+      if (locked !== 1) throw new Rollback({ kind: 'busy' });
       return payment;
     });
   }

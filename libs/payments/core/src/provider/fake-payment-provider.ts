@@ -1,4 +1,4 @@
-import { inTransaction } from '@seam/persistence';
+import { inTransaction, PreparedInsert, PreparedRead } from '@seam/persistence';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Money } from '../domain/payment.js';
@@ -71,6 +71,10 @@ const ENTRY_OF_STATE: Readonly<Partial<Record<FakeHoldState, LedgerEntry['type']
 export class FakePaymentProvider implements PaymentProvider {
   private readonly received: ProviderCall[] = [];
   private readonly slowMs: number;
+  /** Every placed order writes a hold and two ledger entries and reads its hold: SQL built once. */
+  private readonly newHold: PreparedInsert<FakeProviderHoldRecord>;
+  private readonly newEntry: PreparedInsert<FakeProviderLedgerRecord>;
+  private readonly holdOf: PreparedRead<FakeProviderHoldRecord>;
 
   /** @param dataSource the payments module's own DataSource (migrated with `paymentsData`). */
   constructor(
@@ -78,6 +82,14 @@ export class FakePaymentProvider implements PaymentProvider {
     options: FakePaymentProviderOptions = {},
   ) {
     this.slowMs = options.slowMs ?? 1_500;
+    this.newHold = new PreparedInsert(dataSource.getRepository(FakeProviderHoldRecord));
+    this.newEntry = new PreparedInsert(dataSource.getRepository(FakeProviderLedgerRecord), {
+      generatedByDatabase: true,
+    });
+    this.holdOf = new PreparedRead(dataSource.getRepository(FakeProviderHoldRecord), {
+      where: ['authorizationId'],
+      limit: 1,
+    });
   }
 
   /** Every effect so far, through any instance on the same database, in order. */
@@ -135,8 +147,8 @@ export class FakePaymentProvider implements PaymentProvider {
       state: 'held',
     });
     await inTransaction(this.dataSource, async (manager) => {
-      await manager.getRepository(FakeProviderHoldRecord).insert(hold);
-      await manager.getRepository(FakeProviderLedgerRecord).insert(entryOf('authorization', hold));
+      await this.newHold.run([hold], manager);
+      await this.newEntry.run([entryOf('authorization', hold)], manager);
     });
     return { outcome: 'approved', authorizationId: hold.authorizationId, cardToken };
   }
@@ -162,9 +174,9 @@ export class FakePaymentProvider implements PaymentProvider {
           },
         )
         .execute();
-      const hold = await manager.getRepository(FakeProviderHoldRecord).findOneBy({ authorizationId });
+      const hold = (await this.holdOf.first([authorizationId], manager)) ?? null;
       if (moved.affected !== 1 || !hold) throw refusal(operation, authorizationId, hold, amount);
-      await manager.getRepository(FakeProviderLedgerRecord).insert(entryOf(ENTRY_OF_STATE[hold.state]!, hold));
+      await this.newEntry.run([entryOf(ENTRY_OF_STATE[hold.state]!, hold)], manager);
     });
   }
 }
