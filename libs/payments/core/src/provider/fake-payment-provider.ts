@@ -1,6 +1,6 @@
-import { inTransaction, PreparedInsert, PreparedRead } from '@seam/persistence';
+import { inTransaction, PreparedInsert, PreparedRead, PreparedUpdate } from '@seam/persistence';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Money } from '../domain/payment.js';
 import { type FakeHoldState, FakeProviderHoldRecord } from '../infrastructure/fake-provider-hold.record.js';
 import { FakeProviderLedgerRecord } from '../infrastructure/fake-provider-ledger.record.js';
@@ -40,14 +40,14 @@ export interface FakePaymentProviderOptions {
 
 type Settlement = 'capture' | 'refund';
 
-/**
- * How each settlement moves a hold: the states it may start from, and the new state as SQL
- * evaluated on the row (a refund of a hold never captured is a void).
- */
-const MOVES: Readonly<Record<Settlement, { from: readonly FakeHoldState[]; to: string }>> = {
-  capture: { from: ['held'], to: `'captured'` },
-  refund: { from: ['held', 'captured'], to: `CASE state WHEN 'held' THEN 'voided' ELSE 'refunded' END` },
+/** The states each settlement may move a hold from: a capture to `captured`, a refund as {@link REFUNDED}. */
+const MOVABLE: Readonly<Record<Settlement, readonly FakeHoldState[]>> = {
+  capture: ['held'],
+  refund: ['held', 'captured'],
 };
+
+/** A refund's new state, as SQL evaluated on the row: a refund of a hold never captured is a void. */
+const REFUNDED = `CASE state WHEN 'held' THEN 'voided' ELSE 'refunded' END`;
 
 const ENTRY_OF_STATE: Readonly<Partial<Record<FakeHoldState, LedgerEntry['type']>>> = {
   captured: 'capture',
@@ -75,6 +75,8 @@ export class FakePaymentProvider implements PaymentProvider {
   private readonly newHold: PreparedInsert<FakeProviderHoldRecord>;
   private readonly newEntry: PreparedInsert<FakeProviderLedgerRecord>;
   private readonly holdOf: PreparedRead<FakeProviderHoldRecord>;
+  /** A capture's move of a hold (held → captured); refunds, rare, build theirs on each call. */
+  private readonly capturedHold: PreparedUpdate<FakeProviderHoldRecord>;
 
   /** @param dataSource the payments module's own DataSource (migrated with `paymentsData`). */
   constructor(
@@ -89,6 +91,10 @@ export class FakePaymentProvider implements PaymentProvider {
     this.holdOf = new PreparedRead(dataSource.getRepository(FakeProviderHoldRecord), {
       where: ['authorizationId'],
       limit: 1,
+    });
+    this.capturedHold = new PreparedUpdate(dataSource.getRepository(FakeProviderHoldRecord), {
+      where: ['authorizationId', 'state', 'amount', 'currency'],
+      set: ['state'],
     });
   }
 
@@ -155,29 +161,42 @@ export class FakePaymentProvider implements PaymentProvider {
 
   private async settle(operation: Settlement, authorizationId: string, amount: Money): Promise<void> {
     this.received.push({ method: operation, subject: authorizationId });
-    const move = MOVES[operation];
     await inTransaction(this.dataSource, async (manager) => {
       // The UPDATE is the decision: of two replicas settling one hold at once, the database lets
       // exactly one match it (SQLite: one writer at a time; PostgreSQL: the second waits for the
       // row, then re-checks the condition on the row as the first left it).
-      const moved = await manager
-        .createQueryBuilder()
-        .update(FakeProviderHoldRecord)
-        .set({ state: () => move.to })
-        .where(
-          'authorization_id = :authorizationId AND state IN (:...from) AND amount = :amount AND currency = :currency',
-          {
-            authorizationId,
-            from: [...move.from],
-            amount: amount.amount,
-            currency: amount.currency,
-          },
-        )
-        .execute();
+      const moved = await this.moveHold(manager, operation, authorizationId, amount);
       const hold = (await this.holdOf.first([authorizationId], manager)) ?? null;
-      if (moved.affected !== 1 || !hold) throw refusal(operation, authorizationId, hold, amount);
+      if (moved !== 1 || !hold) throw refusal(operation, authorizationId, hold, amount);
       await this.newEntry.run([entryOf(ENTRY_OF_STATE[hold.state]!, hold)], manager);
     });
+  }
+
+  /** Moves the hold as `operation` does, if it matches; answers how many rows moved. */
+  private async moveHold(
+    manager: EntityManager,
+    operation: Settlement,
+    authorizationId: string,
+    { amount, currency }: Money,
+  ): Promise<number | undefined> {
+    // Every placed order captures: that statement is built once. Refunds are rare.
+    if (operation === 'capture')
+      return this.capturedHold.run([authorizationId, 'held', amount, currency], { state: 'captured' }, manager);
+    const moved = await manager
+      .createQueryBuilder()
+      .update(FakeProviderHoldRecord)
+      .set({ state: () => REFUNDED })
+      .where(
+        'authorization_id = :authorizationId AND state IN (:...from) AND amount = :amount AND currency = :currency',
+        {
+          authorizationId,
+          from: [...MOVABLE.refund],
+          amount,
+          currency,
+        },
+      )
+      .execute();
+    return moved.affected;
   }
 }
 
@@ -203,7 +222,7 @@ function refusal(
   amount: Money,
 ): Error {
   if (!hold) return new Error(`cannot ${operation} unknown authorization ${authorizationId}`);
-  if (!MOVES[operation].from.includes(hold.state)) {
+  if (!MOVABLE[operation].includes(hold.state)) {
     return new Error(
       operation === 'capture'
         ? `authorization ${authorizationId} is ${hold.state}, it cannot be captured`
