@@ -76,6 +76,24 @@ describe('bench:topology targets', () => {
     expect(evaluateTargets(withoutPaced).some((line) => line.includes('at 1,000 req/s'))).toBe(false);
   });
 
+  it("shows the rounds' lowest and highest beside each median the verdicts compare", () => {
+    const spread = cells(0.5, 10);
+    const monolithPlace = spread.find((cell) => cell.topology === 'monolith' && cell.flow.id === 'place')!;
+    // 3, 5 and 6 CPU s for 10,000 requests: 0.30, 0.50 and 0.60 ms; the median 0.50.
+    monolithPlace.rounds = [round(1_000, 3), round(1_000, 6), round(1_000, 5)];
+    const paced = spread.find((cell) => cell.flow.id === 'read-1000')!;
+    paced.rounds = [round(1_000, 5, 1, 4), round(1_000, 5, 1, 21), round(1_000, 5, 1, 12)];
+    const lines = evaluateTargets(spread);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^MET place flow CPU per request: monolith 0\.50 ms \(rounds 0\.30–0\.60\) ÷ split-tcp 1\.00 ms \(/,
+      ),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^MET .* at 1,000 req\/s: p99 12 ms \(rounds 4–21\)/));
+    // A single round has no spread to show.
+    expect(lines).toContainEqual(expect.stringMatching(/^MET read flow CPU per request: monolith 0\.50 ms ÷/));
+  });
+
   it("reports a topology's database server apart: not in its CPU, blank where it uses none", () => {
     const withServer = { ...round(1_000, 10, 2), serverCpuSeconds: 5 };
     const table = resultsTable([

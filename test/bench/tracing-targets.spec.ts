@@ -61,6 +61,22 @@ describe('observability comparison', () => {
       expect(line).toContain('both off (SEAM_METRICS=off, OTEL_SDK_DISABLED=true)');
     });
 
+    it("gives the rounds' lowest and highest ratio beside the median, none for a single round", () => {
+      const [line] = observabilityTargets([
+        {
+          flow: read,
+          pairs: [
+            { off: cell(1_000), on: cell(900) },
+            { off: cell(1_000), on: cell(990) },
+            { off: cell(1_000), on: cell(960) },
+          ],
+        },
+      ]);
+      expect(line).toMatch(/^MET .*0\.960×.*median of 3 paired rounds, their throughput ratios 0\.900–0\.990;/);
+      const [single] = observabilityTargets([{ flow: read, pairs: [{ off: cell(1_000), on: cell(960) }] }]);
+      expect(single).toMatch(/median of 1 paired rounds; target/);
+    });
+
     it('misses a flow whose requests failed, however fast it answered', () => {
       const [line] = observabilityTargets([{ flow: read, pairs: [{ off: cell(1_000), on: cell(2_000, 1, 3) }] }]);
       expect(line).toMatch(/^MISSED .*3 requests failed/);
