@@ -25,10 +25,21 @@ const ZERO_CONFIG = {
   SEED_DEMO_DATA: '',
 };
 
+/**
+ * Node writes a diagnostic report there on SIGUSR2 (`--report-on-signal`), as an operator would
+ * ask a live process for one.
+ */
+const reportDir = mkdtempSync(join(tmpdir(), 'seam-reports-'));
+
 function startMonolith(dataDir: string): Promise<ServiceProcess> {
   return spawnService({
     entry: BUILT_MAIN,
-    env: { ...ZERO_CONFIG, PORT: '0', DATA_DIR: dataDir },
+    env: {
+      ...ZERO_CONFIG,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --report-on-signal --report-directory=${reportDir}`.trim(),
+    },
     readyLine: LISTENING,
     readyTimeoutMs: 60_000,
   });
@@ -53,6 +64,7 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
   afterAll(async () => {
     await monolith?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(reportDir, { recursive: true, force: true });
   });
 
   it('prints the URL, the docs URL, and where each module runs and keeps its data', async () => {
@@ -115,6 +127,13 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
     });
     expect(login.status).toBe(200);
     expect(monolith.output()).toContain('uses the default password');
+  });
+
+  it('writes a diagnostic report on SIGUSR2 and keeps serving: only SIGTERM, SIGINT and SIGHUP shut it down', async () => {
+    monolith.signal('SIGUSR2');
+    await eventually(() => expect(readdirSync(reportDir).filter((name) => name.endsWith('.json'))).toHaveLength(1));
+    expect((await fetch(`${baseUrl}/health`)).status).toBe(200);
+    expect(monolith.output()).not.toContain('SIGUSR2');
   });
 
   it('shuts down on SIGTERM well before it would be killed, and starts again on the same data without seeding twice', async () => {

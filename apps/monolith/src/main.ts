@@ -11,6 +11,7 @@ import {
   exitWithin,
   portFromEnv,
   SHUTDOWN_DEADLINE_MS,
+  SHUTDOWN_SIGNALS,
   startLogging,
 } from '@seam/runtime';
 import { type ResolvedSeamOptions, SEAM_OPTIONS, stopTakingWork, TransportRouter } from '@seam/transport';
@@ -49,9 +50,10 @@ try {
       logger: nestLogger,
     },
   );
-  // On SIGTERM/SIGINT: drain HTTP (in-flight requests finish), stop the Seam servers, close every
-  // module's DataSource, then exit by the same signal — forced out if that takes over 10 s.
-  app.enableShutdownHooks();
+  // On SIGTERM, SIGINT or SIGHUP (and no other: see SHUTDOWN_SIGNALS): drain HTTP (in-flight
+  // requests finish), stop the Seam servers, close every module's DataSource, then exit by the
+  // same signal — forced out if that takes over 10 s.
+  app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
   const started = app;
   exitWithin(SHUTDOWN_DEADLINE_MS, logger, () => stopTakingWork(started));
   await configureApp(app, { docs: !internalListener });

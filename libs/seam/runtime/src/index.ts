@@ -22,7 +22,7 @@ export { LATENCY_BUCKETS, metricsRegistry } from './metrics/registry.js';
 export { PrometheusSeamMeters, seamMeters } from './metrics/seam-meters.js';
 export { watchRouter } from './metrics/seam-gauges.js';
 export { httpMetrics, routeLabel, UNMATCHED_ROUTE } from './metrics/http-metrics.js';
-export { exitWithin, SHUTDOWN_DEADLINE_MS } from './service/exit-within.js';
+export { exitWithin, SHUTDOWN_DEADLINE_MS, SHUTDOWN_SIGNALS } from './service/exit-within.js';
 export { bindHostedOn, bindHostFrom, DEFAULT_SERVICE_HTTP_HOST, serviceHttpHost } from './service/listen-host.js';
 export { runService, type RunServiceOptions, serviceReadyLine } from './service/run-service.js';
 export { ServiceAppModule, type ServiceAppOptions } from './service/service-app.module.js';

@@ -6,11 +6,12 @@ import { exitWithin } from './exit-within.js';
 const NEVER_MS = 2_000_000_000;
 
 describe('exitWithin', () => {
-  const before = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
+  const watched = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2', 'SIGQUIT', 'SIGSEGV'] as const;
+  const before = new Map(watched.map((signal) => [signal, process.listeners(signal)]));
   afterEach(() => {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    for (const signal of watched)
       for (const listener of process.listeners(signal))
-        if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+        if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
   });
 
   const recorder = (events: string[]): LoggerService => ({
@@ -40,5 +41,18 @@ describe('exitWithin', () => {
     process.emit('SIGINT', 'SIGINT');
 
     expect(events).toEqual([`log: SIGINT: no new work; finishing what is in flight (at most ${NEVER_MS / 1_000} s)`]);
+  });
+
+  it('arms on SIGHUP too, and listens to no diagnostic or fault signal', () => {
+    const events: string[] = [];
+    exitWithin(NEVER_MS, recorder(events));
+    // SIGUSR2 is Node's diagnostic-report and heap-snapshot signal; SIGQUIT dumps core; a listener
+    // on SIGSEGV would keep a faulting process alive.
+    for (const signal of ['SIGUSR2', 'SIGQUIT', 'SIGSEGV'] as const)
+      expect(process.listeners(signal)).toEqual(before.get(signal));
+
+    process.emit('SIGHUP', 'SIGHUP');
+
+    expect(events).toEqual([`log: SIGHUP: no new work; finishing what is in flight (at most ${NEVER_MS / 1_000} s)`]);
   });
 });

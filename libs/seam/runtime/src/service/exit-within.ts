@@ -4,7 +4,19 @@ import type { LoggerService } from '@nestjs/common';
 export const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /**
- * Forces the process out `deadlineMs` after SIGTERM or SIGINT if a graceful close (Nest's
+ * The signals that shut a Seam process down gracefully: an orchestrator's or `docker stop`'s
+ * SIGTERM, Ctrl-C's SIGINT, a closed terminal's SIGHUP. Pass them to `app.enableShutdownHooks`:
+ * with no list, Nest listens to every signal it knows, and that takes from operators and from
+ * Node what the others are for — SIGUSR2 asks Node for a diagnostic report (`--report-on-signal`)
+ * or a heap snapshot (`--heapsnapshot-signal`), and would shut the process down instead;
+ * SIGQUIT and SIGABRT would no longer dump core; and a JavaScript listener on SIGSEGV, SIGBUS,
+ * SIGFPE or SIGILL turns a real fault of native code into a process that hangs instead of dying
+ * (Node's docs: not safe to handle), which a supervisor only notices when probes fail.
+ */
+export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+/**
+ * Forces the process out `deadlineMs` after one of {@link SHUTDOWN_SIGNALS} if a graceful close (Nest's
  * shutdown hooks) hangs on a stuck call or connection: an orchestrator would SIGKILL it anyway,
  * and saying so in the log is better than vanishing. `stopTakingWork` runs first, synchronously,
  * when the signal arrives (e.g. `stopTakingWork(app)` of @seam/transport), so that the log line
@@ -19,6 +31,5 @@ export function exitWithin(deadlineMs: number, logger: LoggerService, stopTaking
       process.exit(1);
     }, deadlineMs).unref();
   };
-  process.once('SIGTERM', arm);
-  process.once('SIGINT', arm);
+  for (const signal of SHUTDOWN_SIGNALS) process.once(signal, arm);
 }

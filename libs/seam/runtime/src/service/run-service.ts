@@ -10,7 +10,7 @@ import { portFromEnv } from '../config/port.js';
 import { transportSecurityFromEnv } from '../config/tls-from-env.js';
 import { meshAuthFromEnv } from '../config/mesh-auth-from-env.js';
 import { applyPretenuringSetting } from '../config/pretenuring-from-env.js';
-import { exitWithin, SHUTDOWN_DEADLINE_MS } from './exit-within.js';
+import { exitWithin, SHUTDOWN_DEADLINE_MS, SHUTDOWN_SIGNALS } from './exit-within.js';
 import { httpMetrics } from '../metrics/http-metrics.js';
 import { listenForHealth } from './http-listener.js';
 import { bindHostedOn, serviceHttpHost } from './listen-host.js';
@@ -63,7 +63,7 @@ export async function runService(
       logger: nestLogger,
     });
     app.use(httpMetrics());
-    app.enableShutdownHooks();
+    app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
     const started = app;
     exitWithin(SHUTDOWN_DEADLINE_MS, logger, () => stopTakingWork(started));
     await startSeamServers(app);
