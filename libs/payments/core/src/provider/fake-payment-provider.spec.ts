@@ -3,7 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { dataSourceOptions, openDataSource } from '@seam/persistence';
 import type { DataSource } from 'typeorm';
 import { paymentsData } from '../payments.data.js';
-import { FAKE_CARDS, FakePaymentProvider, type FakePaymentProviderOptions } from './fake-payment-provider.js';
+import {
+  FAKE_CARDS,
+  FAKE_PROVIDER_CALLS_KEPT,
+  FakePaymentProvider,
+  type FakePaymentProviderOptions,
+} from './fake-payment-provider.js';
 import { withinTimeout } from './bounded-payment-provider.js';
 
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
@@ -53,6 +58,21 @@ describe('FakePaymentProvider', () => {
       });
       expect(await provider.ledger()).toEqual([]);
       expect(provider.calls().map((call) => call.subject)).toEqual(['0002', '9995']);
+    });
+
+    it('keeps its latest calls only, so that a long-running process does not grow with every order', async () => {
+      const provider = fake();
+      const made = FAKE_PROVIDER_CALLS_KEPT + 1_500;
+      // Refused card numbers: recorded, then refused before any database work.
+      for (let call = 0; call < made; call++)
+        await expect(provider.authorize(`x${String(call).padStart(5, '0')}`, eur(1))).rejects.toThrow(
+          '12 to 19 digits',
+        );
+      const kept = provider.calls();
+      expect(kept).toHaveLength(FAKE_PROVIDER_CALLS_KEPT);
+      // The oldest dropped, in order: the last four digits of the 1,501st and of the last number.
+      expect(kept[0]!.subject).toBe(String(1_500).slice(-4).padStart(4, '0'));
+      expect(kept.at(-1)!.subject).toBe(String(made - 1).slice(-4));
     });
 
     it('answers the slow card after slowMs, approved', async () => {

@@ -25,6 +25,9 @@ export interface LedgerEntry {
   cardLast4: string;
 }
 
+/** How many of its latest calls a {@link FakePaymentProvider} keeps for `calls()`. */
+export const FAKE_PROVIDER_CALLS_KEPT = 10_000;
+
 /** One call the fake received (whatever came of it): to prove that a retry did not reach it. */
 export interface ProviderCall {
   method: 'authorize' | 'capture' | 'refund';
@@ -111,13 +114,23 @@ export class FakePaymentProvider implements PaymentProvider {
     }));
   }
 
-  /** Every call this instance received so far, in order (a copy): what one replica asked. */
+  /**
+   * The calls this instance received, in order (a copy): what one replica asked. The last
+   * {@link FAKE_PROVIDER_CALLS_KEPT} only: the fake runs in every `npm start`, and a list of every
+   * call would grow by two per order for the life of the process.
+   */
   calls(): ProviderCall[] {
-    return this.received.map((call) => ({ ...call }));
+    return this.received.slice(-FAKE_PROVIDER_CALLS_KEPT).map(({ method, subject }) => ({ method, subject }));
+  }
+
+  private record(call: ProviderCall): void {
+    // Dropped a thousand at a time: one splice per thousand calls, not one shift per call.
+    if (this.received.length >= FAKE_PROVIDER_CALLS_KEPT + 1_000) this.received.splice(0, 1_000);
+    this.received.push(call);
   }
 
   async authorize(cardNumber: string, amount: Money): Promise<AuthorizationResult> {
-    this.received.push({ method: 'authorize', subject: cardNumber.slice(-4) });
+    this.record({ method: 'authorize', subject: cardNumber.slice(-4) });
     if (!/^\d{12,19}$/.test(cardNumber)) throw new Error('card number must be 12 to 19 digits');
     const cardToken = newCardToken();
     switch (cardNumber) {
@@ -160,7 +173,7 @@ export class FakePaymentProvider implements PaymentProvider {
   }
 
   private async settle(operation: Settlement, authorizationId: string, amount: Money): Promise<void> {
-    this.received.push({ method: operation, subject: authorizationId });
+    this.record({ method: operation, subject: authorizationId });
     await inTransaction(this.dataSource, async (manager) => {
       // The UPDATE is the decision: of two replicas settling one hold at once, the database lets
       // exactly one match it (SQLite: one writer at a time; PostgreSQL: the second waits for the

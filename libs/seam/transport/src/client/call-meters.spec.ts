@@ -44,6 +44,20 @@ describe('CallerMeters', () => {
       expect(meters.call).toHaveBeenCalledTimes(1);
     });
 
+    it('keeps one meter per pattern, whatever object the entry is: an entry built per call adds nothing', () => {
+      const { meters } = recordingMeters();
+      installSeamMeters(meters);
+      const callers = new CallerMeters('orders');
+      const transport = clientAt('in-process');
+      const first = callers.call({ ...Shelf.store }, transport);
+      for (let call = 0; call < 1_000; call++) expect(callers.call({ ...Shelf.store }, transport)).toBe(first);
+      expect(meters.call).toHaveBeenCalledTimes(1);
+      // The same pattern declared by another module is another meter (its labels name that module).
+      callers.call({ ...Shelf.store, module: 'other' }, transport);
+      expect(meters.call).toHaveBeenCalledTimes(2);
+      expect(meters.call.mock.calls[1]![0].callee).toBe('other');
+    });
+
     it('asks again when the route or the installed meters change', () => {
       const first = recordingMeters();
       installSeamMeters(first.meters);

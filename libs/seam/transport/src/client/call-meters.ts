@@ -61,18 +61,22 @@ export function transportKindOf(client: SeamTransportClient): TransportKind {
 
 /** A cached meter and what it was made for: it is made again if the route or the meters change. */
 interface CachedMeter {
+  callee: string;
   transport: SeamTransportClient;
   meters: SeamMeters;
   meter: CallMeter;
 }
 
 /**
- * The meters of one caller. A request's meter is cached per entry (a module is reached through
- * one transport client), so a warm call costs one map lookup — never a label lookup in the
- * metrics library. Events, far rarer and sent to several transports, ask the installed meters.
+ * The meters of one caller. A request's meter is cached per entry's pattern (a module is reached
+ * through one transport client), so a warm call costs one map lookup — never a label lookup in
+ * the metrics library. Keyed by the pattern, not the entry object: a caller that builds its entry
+ * per call (as the relays' reserved `$deliver` entries once were) would otherwise add a cache
+ * entry per call, without end. Events, far rarer and sent to several transports, ask the
+ * installed meters.
  */
 export class CallerMeters {
-  private readonly calls = new Map<RequestEntry, CachedMeter>();
+  private readonly calls = new Map<string, CachedMeter>();
 
   constructor(private readonly caller: string) {}
 
@@ -82,10 +86,11 @@ export class CallerMeters {
    */
   call(entry: RequestEntry, transport: SeamTransportClient): CallMeter | undefined {
     if (!installed) return undefined;
-    const cached = this.calls.get(entry);
-    if (cached && cached.transport === transport && cached.meters === installed) return cached.meter;
+    const cached = this.calls.get(entry.pattern);
+    if (cached && cached.transport === transport && cached.meters === installed && cached.callee === entry.module)
+      return cached.meter;
     const meter = installed.call(this.labels(entry, transport));
-    this.calls.set(entry, { transport, meters: installed, meter });
+    this.calls.set(entry.pattern, { callee: entry.module, transport, meters: installed, meter });
     return meter;
   }
 

@@ -36,31 +36,44 @@ const SUBSCRIPTIONS = '$subscriptions';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const Untyped = class {} as new () => any;
 
-/** The reserved request through which `module` takes an event and acknowledges it once handled. */
-export function deliveryEntry(module: string): RequestEntry<EventDelivery, DeliveryReceipt> {
-  return {
-    kind: 'request',
-    module,
-    pattern: `${module}.${DELIVER}`,
-    request: Untyped,
-    response: Untyped,
-    idempotent: false,
-    // The door admits only the relay of the delivered event's publisher (door/caller-permission.ts).
-    callers: [ANY_CALLER],
-  };
+/**
+ * The reserved entries made so far, one per module and kind. A relay asks for one per delivery,
+ * and whatever caches per entry (a client's call meters) must see the same object each time, not a
+ * new one per event: made afresh, each delivery left an entry behind in such a cache. Module names
+ * come from the topology, a bounded set.
+ */
+const reserved = new Map<string, RequestEntry>();
+
+function reservedEntry(module: string, suffix: string, idempotent: boolean): RequestEntry {
+  const pattern = `${module}.${suffix}`;
+  let entry = reserved.get(pattern);
+  if (!entry) {
+    entry = Object.freeze({
+      kind: 'request',
+      module,
+      pattern,
+      request: Untyped,
+      response: Untyped,
+      idempotent,
+      // `$deliver`: the door admits only the relay of the delivered event's publisher (door/caller-permission.ts).
+      callers: Object.freeze([ANY_CALLER]),
+    } satisfies RequestEntry);
+    reserved.set(pattern, entry);
+  }
+  return entry;
 }
 
-/** The reserved request answering which events `module` subscribes to. */
+/**
+ * The reserved request through which `module` takes an event and acknowledges it once handled
+ * (the same frozen object on every call for a module).
+ */
+export function deliveryEntry(module: string): RequestEntry<EventDelivery, DeliveryReceipt> {
+  return reservedEntry(module, DELIVER, false) as RequestEntry<EventDelivery, DeliveryReceipt>;
+}
+
+/** The reserved request answering which events `module` subscribes to (the same frozen object on every call). */
 export function subscriptionsEntry(module: string): RequestEntry<Record<string, never>, SubscriptionList> {
-  return {
-    kind: 'request',
-    module,
-    pattern: `${module}.${SUBSCRIPTIONS}`,
-    request: Untyped,
-    response: Untyped,
-    idempotent: true,
-    callers: [ANY_CALLER],
-  };
+  return reservedEntry(module, SUBSCRIPTIONS, true) as RequestEntry<Record<string, never>, SubscriptionList>;
 }
 
 /** The reserved request a pattern names, if it is one: its module and kind. */
