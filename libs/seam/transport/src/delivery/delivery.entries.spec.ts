@@ -26,4 +26,11 @@ describe('reserved entries', () => {
     expect(deliveryEntry('catalog')).not.toBe(deliveryEntry('identity'));
     expect(reservedRequest(deliveryEntry('catalog').pattern)).toEqual({ module: 'catalog', kind: 'deliver' });
   });
+
+  it('still answers correct entries past the names it keeps, and keeps the ones it had', () => {
+    const orders = deliveryEntry('orders');
+    for (let name = 0; name < 1_500; name++) expect(deliveryEntry(`m${name}`).pattern).toBe(`m${name}.$deliver`);
+    expect(deliveryEntry('orders')).toBe(orders);
+    expect(deliveryEntry('m1499')).toMatchObject({ module: 'm1499', pattern: 'm1499.$deliver' });
+  });
 });

@@ -40,9 +40,11 @@ const Untyped = class {} as new () => any;
  * The reserved entries made so far, one per module and kind. A relay asks for one per delivery,
  * and whatever caches per entry (a client's call meters) must see the same object each time, not a
  * new one per event: made afresh, each delivery left an entry behind in such a cache. Module names
- * come from the topology, a bounded set.
+ * come from the topology, a bounded set; past {@link MAX_RESERVED} names (a caller inventing them),
+ * entries are made without being kept.
  */
 const reserved = new Map<string, RequestEntry>();
+const MAX_RESERVED = 1_000;
 
 function reservedEntry(module: string, suffix: string, idempotent: boolean): RequestEntry {
   const pattern = `${module}.${suffix}`;
@@ -58,7 +60,7 @@ function reservedEntry(module: string, suffix: string, idempotent: boolean): Req
       // `$deliver`: the door admits only the relay of the delivered event's publisher (door/caller-permission.ts).
       callers: Object.freeze([ANY_CALLER]),
     } satisfies RequestEntry);
-    reserved.set(pattern, entry);
+    if (reserved.size < MAX_RESERVED) reserved.set(pattern, entry);
   }
   return entry;
 }
