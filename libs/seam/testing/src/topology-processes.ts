@@ -172,7 +172,10 @@ export class TopologyProcesses {
   async startService(module: string, replica = this.replicas(module).length): Promise<TopologyProcess> {
     const process = await spawnService({
       entry: builtEntry(`${module}-service`),
-      env: { ...this.env, ...this.credentialsEnv({ kind: 'service', module }), PORT: '0' },
+      // A port below the kernel's ephemeral range (freePort), not PORT=0: once the process is
+      // killed, no other process can be handed its port by the kernel, so a test that checks that
+      // nothing answers there any more cannot reach someone else's server.
+      env: { ...this.env, ...this.credentialsEnv({ kind: 'service', module }), PORT: String(await freePort()) },
       readyLine: new RegExp(`${serviceReadyLine(module)}\\b`),
       readyTimeoutMs: this.readyTimeoutMs,
     });
@@ -187,7 +190,7 @@ export class TopologyProcesses {
   private async startMonolith(): Promise<void> {
     const process = await spawnService({
       entry: builtEntry('monolith'),
-      env: { ...this.env, ...this.credentialsEnv({ kind: 'monolith' }), PORT: '0' },
+      env: { ...this.env, ...this.credentialsEnv({ kind: 'monolith' }), PORT: String(await freePort()) },
       readyLine: MONOLITH_LISTENING,
       readyTimeoutMs: this.readyTimeoutMs,
     });
