@@ -1,4 +1,4 @@
-import { formatRate, median } from '../transport/report.js';
+import { extent, formatRate, median } from '../transport/report.js';
 import type { CellFigures, Flow } from './load.js';
 
 /** The most an HTTP row may lose to metrics and tracing on without an exporter (issue 15): 5%. */
@@ -24,15 +24,13 @@ const cpuMsPerRequest = (figures: CellFigures) =>
 export function summarizeComparison(comparison: ObservabilityComparison) {
   const { pairs } = comparison;
   const of = (pick: (pair: ObservabilityComparison['pairs'][number]) => number) => median(pairs.map(pick));
+  const throughputRatios = pairs.map(({ off, on }) => on.throughput / off.throughput);
   return {
     offThroughput: of(({ off }) => off.throughput),
     onThroughput: of(({ on }) => on.throughput),
-    throughputRatio: of(({ off, on }) => on.throughput / off.throughput),
+    throughputRatio: median(throughputRatios),
     /** The lowest and highest of the rounds' own throughput ratios. */
-    throughputRatioRange: [
-      Math.min(...pairs.map(({ off, on }) => on.throughput / off.throughput)),
-      Math.max(...pairs.map(({ off, on }) => on.throughput / off.throughput)),
-    ] as const,
+    throughputRatioRange: extent(throughputRatios),
     offCpuMs: of(({ off }) => cpuMsPerRequest(off)),
     onCpuMs: of(({ on }) => cpuMsPerRequest(on)),
     cpuRatio: of(({ off, on }) => cpuMsPerRequest(on) / cpuMsPerRequest(off)),

@@ -1,4 +1,4 @@
-import { formatRate, median } from '../transport/report.js';
+import { extent, formatRate, median } from '../transport/report.js';
 import { HELLO_WORLD } from './hello-world.js';
 import type { CellFigures, Flow } from './load.js';
 
@@ -77,8 +77,8 @@ const ms = (value: number, digits = 2) => value.toFixed(digits);
  */
 function roundsRange(cell: Cell, pick: (figures: CellFigures) => number, format: (value: number) => string): string {
   if (cell.rounds.length < 2) return '';
-  const values = cell.rounds.map(pick);
-  return ` (rounds ${format(Math.min(...values))}–${format(Math.max(...values))})`;
+  const [low, high] = extent(cell.rounds.map(pick));
+  return ` (rounds ${format(low)}–${format(high)})`;
 }
 
 /** The main table: one row per flow and topology. */
@@ -122,8 +122,7 @@ export function evaluateTargets(cells: Cell[]): string[] {
   const cellOf = (topology: Cell['topology'], flow: Flow['id']) =>
     cells.find((cell) => cell.topology === topology && cell.flow.id === flow)!;
   const find = (topology: Cell['topology'], flow: Flow['id']) => summarize(cellOf(topology, flow));
-  const cpuRange = (topology: Cell['topology'], flow: Flow['id']) =>
-    roundsRange(cellOf(topology, flow), cpuMsOf, (value) => ms(value));
+  const cpuRange = (topology: Cell['topology'], flow: Flow['id']) => roundsRange(cellOf(topology, flow), cpuMsOf, ms);
   const verdict = (met: boolean, text: string) => `${met ? 'MET' : 'MISSED'} ${text}`;
   const lines: string[] = [];
   for (const flow of ['read', 'place'] as const) {

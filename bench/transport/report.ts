@@ -23,6 +23,11 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** The lowest and highest of `values` (a cell's rounds, say: the spread around their median). */
+export function extent(values: readonly number[]): readonly [number, number] {
+  return [Math.min(...values), Math.max(...values)];
+}
+
 export function formatRate(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
