@@ -1,4 +1,4 @@
-import type { LoadOptions } from './load.js';
+import { type LoadOptions, PACED_WINDOW_S } from './load.js';
 import { HELLO_WORLD } from './hello-world.js';
 import { MEASUREMENT_NOTES } from './measurement-notes.js';
 import { type Cell, type CellSummary, summarize, type TopologyName } from './report.js';
@@ -44,13 +44,13 @@ export function topologySection(input: SectionInput): string {
     '  prices (catalog), reserve and commit stock (inventory), authorize and capture (payments), six events.',
     '- **read-1000**: the read flow against the monolith at a fixed 1,000 requests per second over the same',
     '  keep-alive connections, one request every millisecond (an open-loop generator of its own, paced-load.ts;',
-    '  latency counted from when each request was due): the latency a caller sees below saturation.',
+    `  latency counted from when each request was due), measured over ${PACED_WINDOW_S} s: the latency a caller sees below saturation.`,
     '',
     'The ceiling, `nest-hello-world`: a bare Nest app on the same HTTP adapter as the edge',
     '(@nestjs/platform-express) with one GET endpoint answering a constant object — no guard, pipe,',
     'validation, logging or database — under the same load (bench/topology/hello-world.main.ts).',
     '',
-    `[autocannon](https://github.com/mcollina/autocannon) with ${options.connections} connections, ${options.warmUpSeconds} s of warm-up, then ${options.durationSeconds} s measured per cell,` +
+    `[autocannon](https://github.com/mcollina/autocannon) with ${options.connections} connections, ${options.warmUpSeconds} s of warm-up, then ${options.durationSeconds} s measured per cell (the paced cell: ${PACED_WINDOW_S} s),` +
       ' in one run on the same connections (a measured run of its own would open new ones, which a saturated' +
       ' Node server accepts one per turn of its event loop: bench/topology/load-window.ts);' +
       (input.rounds > 1 ? ` medians of ${input.rounds} rounds, the topologies measured in turns.` : ' one round.'),
