@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SEAM_NODE_FLAGS } from '@seam/runtime';
 import { cpuSnapshot, machineBusySeconds } from '../topology/process-cpu.js';
 
 /** What one start of a process measured. */
@@ -60,7 +61,8 @@ export async function measureStart(options: StartOptions): Promise<StartFigures>
   const busyBefore = machineBusySeconds();
   const ownBefore = process.cpuUsage();
   const started = performance.now();
-  const child = spawn(process.execPath, [options.entry], {
+  // Started as the image and `npm start` start it (SEAM_NODE_FLAGS).
+  const child = spawn(process.execPath, [...SEAM_NODE_FLAGS, options.entry], {
     env: { ...process.env, ...options.env, PORT: String(options.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

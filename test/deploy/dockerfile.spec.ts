@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { SEAM_NODE_FLAGS } from '@seam/runtime';
 import { type Copy, DockerfileParser, type Healthcheck, type Instruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { clusterPlan } from '../../tools/deploy/cluster-plan.js';
@@ -132,7 +133,13 @@ describe('deploy/Dockerfile', () => {
     expect(withKeyword(finalStage, 'STOPSIGNAL').map(content)).toEqual(['SIGTERM']);
     const entrypoints = withKeyword(finalStage, 'ENTRYPOINT').map(content);
     expect(entrypoints).toHaveLength(1);
-    expect(JSON.parse(entrypoints[0]!)).toEqual(['/usr/bin/tini', '--', 'node', 'deploy/entrypoint.mjs']);
+    expect(JSON.parse(entrypoints[0]!)).toEqual([
+      '/usr/bin/tini',
+      '--',
+      'node',
+      ...SEAM_NODE_FLAGS,
+      'deploy/entrypoint.mjs',
+    ]);
     expect(runs.some((run) => /apt-get install .*\btini\b/.test(run))).toBe(true);
     expect(finalName).toBe('runtime');
   });

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SEAM_NODE_FLAGS } from '@seam/runtime';
 import { ensureBuilt, eventually, type ServiceProcess, spawnService } from '@seam/testing';
 import { LOCAL_MODULES } from '../../apps/monolith/src/modules.js';
 
@@ -34,6 +35,7 @@ const reportDir = mkdtempSync(join(tmpdir(), 'seam-reports-'));
 function startMonolith(dataDir: string): Promise<ServiceProcess> {
   return spawnService({
     entry: BUILT_MAIN,
+    nodeFlags: SEAM_NODE_FLAGS,
     env: {
       ...ZERO_CONFIG,
       PORT: '0',
@@ -46,6 +48,16 @@ function startMonolith(dataDir: string): Promise<ServiceProcess> {
 }
 
 const baseUrlOf = (service: ServiceProcess) => `http://localhost:${LISTENING.exec(service.output())![1]}`;
+
+describe('npm start', () => {
+  it("runs the built monolith with Node's flags for a Seam app (SEAM_NODE_FLAGS), before the entry file", () => {
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    const run = scripts.start!.split('&&').at(-1)!.trim().split(/\s+/);
+    expect(run[0]).toBe('node');
+    expect(run.at(-1)).toBe(BUILT_MAIN);
+    expect(run.slice(1, -1)).toEqual(expect.arrayContaining([...SEAM_NODE_FLAGS]));
+  });
+});
 
 describe('the built monolith as an OS process (what npm start runs)', () => {
   let dataDir: string;

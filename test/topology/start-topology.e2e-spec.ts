@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SEAM_NODE_FLAGS } from '@seam/runtime';
 import { ensureBuilt, eventually, freePort, type ServiceProcess, spawnService } from '@seam/testing';
 import { movedTopologyFile } from './support/moved-topology-file.js';
 
@@ -19,6 +20,9 @@ function alive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** The command line a process was started with (`node`, its flags, the entry file, …). */
+const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 
 /** The pids the summary lists, one per process of the topology. */
 const pidsIn = (output: string) => [...output.matchAll(/^ {2}\S+ +pid (\d+) /gm)].map((match) => Number(match[1]));
@@ -68,6 +72,13 @@ describe('npm run start:topology (the tool as a process, on the built apps)', ()
       const output = tool.output();
 
       expect(pids).toHaveLength(6);
+      // Node's flags for a Seam app (SEAM_NODE_FLAGS), before the entry file: what the image passes.
+      for (const pid of pids) {
+        const argv = commandLine(pid);
+        const entry = argv.findIndex((argument) => /dist\/apps\/[\w-]+\/main\.js$/.test(argument));
+        expect(entry).toBeGreaterThan(0);
+        expect(argv.slice(1, entry)).toEqual(expect.arrayContaining([...SEAM_NODE_FLAGS]));
+      }
       expect(output).toContain(`the edge: http://localhost:${edgePort}`);
       expect((await fetch(`http://127.0.0.1:${edgePort}/health`)).status).toBe(200);
       expect(output).toMatch(/^\[orders\] +.*Service orders ready/m);

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { SEAM_NODE_FLAGS } from '@seam/runtime';
 import { LineSplitter, plain } from './prefixed-output.js';
 
 /** How a process ended: its exit code, or the signal that ended it. */
@@ -53,7 +54,7 @@ export class SupervisedProcess {
    * process at once, and the tool mistaking their exits for crashes.
    */
   static start(options: SupervisedProcessOptions): SupervisedProcess {
-    const child = spawn(process.execPath, ['--enable-source-maps', options.entry], {
+    const child = spawn(process.execPath, ['--enable-source-maps', ...SEAM_NODE_FLAGS, options.entry], {
       cwd: options.cwd,
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe'],

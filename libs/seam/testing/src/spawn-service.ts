@@ -6,6 +6,8 @@ export interface SpawnServiceOptions {
   entry: string;
   /** Command-line arguments after the entry file. */
   args?: string[];
+  /** Node's own flags, before the entry file (a Seam app's: `SEAM_NODE_FLAGS` of @seam/runtime). */
+  nodeFlags?: readonly string[];
   env?: Record<string, string>;
   /** The line the process prints when it is ready (default `READY`), or a pattern such a line matches. */
   readyLine?: string | RegExp;
@@ -40,11 +42,15 @@ process.once('exit', () => {
  */
 export async function spawnService(options: SpawnServiceOptions): Promise<ServiceProcess> {
   const loader = options.entry.endsWith('.ts') ? ['--import', '@swc-node/register/esm-register'] : [];
-  const child = spawn(process.execPath, [...loader, options.entry, ...(options.args ?? [])], {
-    cwd: options.cwd ?? process.cwd(),
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeFlags ?? []), ...loader, options.entry, ...(options.args ?? [])],
+    {
+      cwd: options.cwd ?? process.cwd(),
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   running.add(child);
   let output = '';
   const exited = new Promise<number | string>((resolve) =>

@@ -8,6 +8,7 @@ import {
   overrideName,
   parseTopology,
   type ProcessRole,
+  SEAM_NODE_FLAGS,
   serviceReadyLine,
   type Topology,
 } from '@seam/runtime';
@@ -172,6 +173,7 @@ export class TopologyProcesses {
   async startService(module: string, replica = this.replicas(module).length): Promise<TopologyProcess> {
     const process = await spawnService({
       entry: builtEntry(`${module}-service`),
+      nodeFlags: SEAM_NODE_FLAGS,
       // A port below the kernel's ephemeral range (freePort), not PORT=0: once the process is
       // killed, no other process can be handed its port by the kernel, so a test that checks that
       // nothing answers there any more cannot reach someone else's server.
@@ -190,6 +192,7 @@ export class TopologyProcesses {
   private async startMonolith(): Promise<void> {
     const process = await spawnService({
       entry: builtEntry('monolith'),
+      nodeFlags: SEAM_NODE_FLAGS,
       env: { ...this.env, ...this.credentialsEnv({ kind: 'monolith' }), PORT: String(await freePort()) },
       readyLine: MONOLITH_LISTENING,
       readyTimeoutMs: this.readyTimeoutMs,

@@ -1,0 +1,19 @@
+/**
+ * The flags every Seam app is started with, before its entry file: `node <flags> main.js`. The
+ * image's entrypoint (deploy/Dockerfile), `npm start`, `npm run start:topology` and the test and
+ * benchmark launchers (`TopologyProcesses`, bench:startup) pass them, and tests check that the
+ * Dockerfile, `npm start` and start:topology's processes carry them. `nest start <app>` (development,
+ * the Nest CLI's own `node`) does not.
+ *
+ * `--min-semi-space-size=16` (MiB): V8 sizes the young generation by the allocation rate it
+ * sees, and after a quiet spell — or when a process stopped for a while goes on — it shrinks it to
+ * 1 MiB per semi-space. Load arriving then fills it every few milliseconds, and with requests in
+ * flight each young collection copies much of what it finds and promotes the rest: once, ~100 young
+ * collections in 2.5 s after a full collection had shrunk it from 128 to 4 MiB. With the floor at
+ * 16 MiB, the paced read's p99 in bench:topology's later rounds read 9–10 ms where it had read 60–165
+ * (docs/benchmarks.md, 2026-12-07). It costs ~5 MiB of RSS after start (157 → 162 MiB).
+ *
+ * On the command line because it cannot be anywhere else: Node refuses it in NODE_OPTIONS, and V8
+ * sizes its heap once, before any code runs.
+ */
+export const SEAM_NODE_FLAGS: readonly string[] = ['--min-semi-space-size=16'];
