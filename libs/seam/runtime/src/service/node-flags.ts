@@ -10,8 +10,9 @@
  * 1 MiB per semi-space. Load arriving then fills it every few milliseconds, and with requests in
  * flight each young collection copies much of what it finds and promotes the rest: once, ~100 young
  * collections in 2.5 s after a full collection had shrunk it from 128 to 4 MiB. With the floor at
- * 16 MiB, the paced read's p99 in bench:topology's later rounds read 8–10 ms where it had read 60–165
- * (docs/benchmarks.md, 2026-12-07). It costs ~5 MiB of RSS after start (157 → 161 MiB).
+ * 16 MiB, the paced read's later rounds in bench:topology read p99 8–10 ms (four rounds); without it,
+ * 6–165 ms, and 165 and 110 in the full run just before (docs/benchmarks.md, 2026-12-07). It costs
+ * ~5 MiB of RSS after start (157 → 161 MiB).
  *
  * On the command line because it cannot be anywhere else: Node refuses it in NODE_OPTIONS, and V8
  * sizes its heap once, before any code runs.
