@@ -10,8 +10,8 @@
  *
  * BENCH_NOTE: a line written under the date in docs/benchmarks.md (what was measured).
  * BENCH_CONNECTIONS (32), BENCH_DURATION_S (10; the paced cell's window is BENCH_PACED_S, 30 s: load.ts),
- * BENCH_WARMUP_S (2), BENCH_ROUNDS (3: medians of
- * the rounds, the topologies measured in turns so that a noisy moment does not hit one alone);
+ * BENCH_WARMUP_S (2), BENCH_ROUNDS (3: medians of the rounds, the topologies measured in turns so
+ * that a noisy moment does not hit one alone);
  * BENCH_MAX_OTHER_LOAD (0.3 cores): a cell starts once the machine is that quiet (waiting up to a
  * minute), and is measured again (up to 3 times in all, the quietest kept) when other programs
  * used more than that during its window — on a shared machine the numbers are otherwise noise; BENCH_TOPOLOGIES (a comma-separated subset, for
