@@ -22,10 +22,12 @@ export async function freePort(): Promise<number> {
   for (let tried = 0; tried < size; tried++) {
     const port = low + ((offset + tried) % size);
     if (handedOut.has(port)) continue;
-    if (await canListen(port)) {
-      handedOut.add(port);
-      return port;
-    }
+    // Claimed before the check, not after: calls made at once (Promise.all) interleave at the await,
+    // and one that found the port free and closed its probe would otherwise leave a moment in which
+    // another call probes the same port, finds it free too, and both hand it out.
+    handedOut.add(port);
+    if (await canListen(port)) return port;
+    handedOut.delete(port);
   }
   throw new Error(`No free TCP port between ${low} and ${high} on 127.0.0.1`);
 }
