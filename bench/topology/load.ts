@@ -1,4 +1,5 @@
 import { cpuBetween, cpuSnapshot, machineBusySeconds } from './process-cpu.js';
+import { benchSetting } from './bench-setting.js';
 import { closedLoopLoad } from './closed-loop-load.js';
 import type { LoadWindow } from './load-window.js';
 import { pacedLoad } from './paced-load.js';
@@ -43,10 +44,7 @@ export const PACED_WINDOW_S = pacedWindowSeconds(process.env.BENCH_PACED_S);
 
 /** BENCH_PACED_S read: 30 when unset; anything but a finite number of seconds above 0 is refused. */
 export function pacedWindowSeconds(raw: string | undefined): number {
-  const seconds = Number(raw ?? 30);
-  if (!(seconds > 0 && Number.isFinite(seconds)))
-    throw new Error(`BENCH_PACED_S: the paced cell's window in seconds, above 0 (default 30), not "${raw}"`);
-  return seconds;
+  return benchSetting('BENCH_PACED_S', raw, 30, { what: "the paced cell's window in seconds" });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { benchSetting } from './bench-setting.js';
 import { FLOWS, type LoadOptions, measureCell } from './load.js';
 import { withNeighboursPaused } from './paused-neighbours.js';
 import type { ObservabilityComparison } from './observability-report.js';
@@ -7,15 +8,22 @@ import { waitForQuietMachine } from './process-cpu.js';
 import { type RunningSystem, startSystem } from './systems.js';
 
 /**
- * Short windows, many rounds: on a shared machine other programs come and go within seconds, so
- * two 10-s windows back to back do not see the same machine; pairs of 3-s windows mostly do, and
- * the median of many pairs' ratios leaves the unlucky ones out. Twelve rounds, not eight as until
- * 2026-12-06: one pair's ratio moved by ±10% from round to round on a quiet machine, so the median
- * of eight could miss a 5% target for a cost within that spread (the target lines now give it).
- * BENCH_TRACING_ROUNDS (12) and BENCH_TRACING_WINDOW_S (3, after 1 s of warm-up) change them.
+ * Pairs of windows measured back to back, and the median of the pairs' ratios: on a shared machine
+ * other programs come and go, and a pair mostly sees one machine, where two separate runs do not.
+ * Each window is 10 s (after 1 s of warm-up), eight rounds — until 2026-12-07 they were 3 s, twelve
+ * rounds. Under the read the monolith runs a full collection about every 30 s, and each slows ~100 ms
+ * of answers (docs/benchmarks.md, "Why the paced cell is measured over 30 s"): a 3-s window held one
+ * or none, and the read's pairs swung from 0.65× to 1.32× in one run (median 0.915×, under the 5%
+ * target); eight 10-s pairs on 2026-12-07 read 0.885–1.018× (median 0.959×).
+ * BENCH_TRACING_ROUNDS (8) and BENCH_TRACING_WINDOW_S (10) change them.
  */
-const ROUNDS = Number(process.env.BENCH_TRACING_ROUNDS ?? 12);
-const WINDOW_S = Number(process.env.BENCH_TRACING_WINDOW_S ?? 3);
+const ROUNDS = benchSetting('BENCH_TRACING_ROUNDS', process.env.BENCH_TRACING_ROUNDS, 8, {
+  what: 'paired rounds of the observability comparison',
+  whole: true,
+});
+const WINDOW_S = benchSetting('BENCH_TRACING_WINDOW_S', process.env.BENCH_TRACING_WINDOW_S, 10, {
+  what: "the observability comparison's window in seconds",
+});
 
 /** The register module the build puts beside the monolith (docs/tracing.md). */
 const REGISTER = resolve('dist/apps/monolith/tracing.js');
