@@ -1,9 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Counter, Histogram } from 'prom-client';
 import { metricsFromEnv } from '../config/metrics-from-env.js';
-import { LATENCY_BUCKETS, metricsRegistry } from './registry.js';
-
-const LABELS = ['method', 'route', 'status'] as const;
+import { RedFamily, type Series } from './red-family.js';
 
 /** The route label of a request no route matched: one series, however many paths are tried. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -11,25 +8,30 @@ export const UNMATCHED_ROUTE = 'unmatched';
 // Methods outside this set (Node's parser accepts a few dozen, e.g. PROPFIND) share `OTHER`.
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-// Made on the first httpMetrics() that records, so that with SEAM_METRICS=off the registry holds none.
-const requests = () =>
-  (metricsRegistry.getSingleMetric('http_requests_total') as Counter<string> | undefined) ??
-  new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests this process answered, by method, route template (or "unmatched") and status.',
-    labelNames: LABELS,
-    registers: [metricsRegistry],
-  });
+// Made on the first httpMetrics() that records, so that with SEAM_METRICS=off the registry holds
+// none; one for the process, however many apps it serves.
+let family: RedFamily | undefined;
+const httpFamily = () =>
+  (family ??= new RedFamily(
+    {
+      name: 'http_requests_total',
+      help: 'HTTP requests this process answered, by method, route template (or "unmatched") and status.',
+    },
+    {
+      name: 'http_request_duration_seconds',
+      help: 'Time from receiving an HTTP request to finishing its response, in seconds, by method, route template and status.',
+    },
+  ));
 
-const duration = () =>
-  (metricsRegistry.getSingleMetric('http_request_duration_seconds') as Histogram<string> | undefined) ??
-  new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time from receiving an HTTP request to finishing its response, in seconds, by method, route template and status.',
-    labelNames: LABELS,
-    buckets: [...LATENCY_BUCKETS],
-    registers: [metricsRegistry],
-  });
+/** The series of each method, route and status seen, made on the first request of each. */
+const seriesByKey = new Map<string, Series>();
+
+function seriesOf(method: string, route: string, status: string): Series {
+  const key = `${method} ${status} ${route}`;
+  let series = seriesByKey.get(key);
+  if (!series) seriesByKey.set(key, (series = httpFamily().add({ method, route, status })));
+  return series;
+}
 
 /** What Express leaves on a request it routed: the matched route's template and its router's mount path. */
 interface RoutedRequest extends IncomingMessage {
@@ -59,14 +61,14 @@ export function httpMetrics(
   env: NodeJS.ProcessEnv = process.env,
 ): (request: IncomingMessage, response: ServerResponse, next: () => void) => void {
   if (!metricsFromEnv(env)) return (_request, _response, next) => next();
-  const [counter, histogram] = [requests(), duration()];
+  httpFamily();
   return (request, response, next) => {
     const startedAt = performance.now();
     response.once('finish', () => {
       const method = request.method && METHODS.has(request.method) ? request.method : 'OTHER';
-      const labels = { method, route: routeLabel(request as RoutedRequest), status: String(response.statusCode) };
-      counter.inc(labels);
-      histogram.observe(labels, (performance.now() - startedAt) / 1000);
+      seriesOf(method, routeLabel(request as RoutedRequest), String(response.statusCode)).observe(
+        (performance.now() - startedAt) / 1000,
+      );
     });
     next();
   };

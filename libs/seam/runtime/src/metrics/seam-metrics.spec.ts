@@ -166,6 +166,24 @@ describe('Seam metrics', () => {
       expect(requests.some((sample) => sample.labels.route?.includes('42'))).toBe(false);
     });
 
+    it('times each request into a histogram whose buckets add up to its count', async () => {
+      for (let index = 0; index < 3; index++) await request_(app.getHttpServer()).get('/items/7').expect(200);
+      const text = await scrape();
+      const route = { method: 'GET', route: '/items/:id', status: '200' };
+      const count = find(samplesOf(text, 'http_request_duration_seconds_count'), route)?.value;
+      const buckets = samplesOf(text, 'http_request_duration_seconds_bucket').filter(
+        (sample) => sample.labels.route === '/items/:id' && sample.labels.status === '200',
+      );
+
+      expect(text).toMatch(/^# TYPE http_request_duration_seconds histogram$/m);
+      expect(count).toBe(find(samplesOf(text, 'http_requests_total'), route)?.value);
+      expect(count).toBeGreaterThanOrEqual(3);
+      expect(buckets.at(-1)).toEqual({ labels: { le: '+Inf', ...route }, value: count });
+      const cumulative = buckets.map(({ value }) => value);
+      expect(cumulative).toEqual([...cumulative].sort((a, b) => a - b));
+      expect(find(samplesOf(text, 'http_request_duration_seconds_sum'), route)?.value).toBeGreaterThan(0);
+    });
+
     it('cannot be grown by unknown paths: every one of them is the same "unmatched" series', async () => {
       await request_(app.getHttpServer()).get('/nowhere/first').expect(404);
       const before = await scrape();
