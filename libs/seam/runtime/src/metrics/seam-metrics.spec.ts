@@ -180,7 +180,7 @@ describe('Seam metrics', () => {
       expect(count).toBeGreaterThanOrEqual(3);
       expect(buckets.at(-1)).toEqual({ labels: { le: '+Inf', ...route }, value: count });
       const cumulative = buckets.map(({ value }) => value);
-      expect(cumulative).toEqual([...cumulative].sort((a, b) => a - b));
+      expect(cumulative).toEqual(cumulative.toSorted((a, b) => a - b));
       expect(find(samplesOf(text, 'http_request_duration_seconds_sum'), route)?.value).toBeGreaterThan(0);
     });
 
