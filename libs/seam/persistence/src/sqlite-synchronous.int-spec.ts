@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { dataSourceOptions } from './data-source-options.js';
+import { dataSourceOptions, SQLITE_WAL_AUTOCHECKPOINT_PAGES } from './data-source-options.js';
 import type { SqliteSynchronous } from './database-config.js';
 import { defineModuleData } from './module-data.js';
 import { openDataSource } from './open-data-source.js';
@@ -22,19 +22,27 @@ describe('a module SQLite file, as opened', () => {
     try {
       const [{ synchronous: level }] = (await dataSource.query('PRAGMA synchronous')) as [{ synchronous: number }];
       const [{ journal_mode: journal }] = (await dataSource.query('PRAGMA journal_mode')) as [{ journal_mode: string }];
-      return { level, journal };
+      const [{ wal_autocheckpoint: checkpointEvery }] = (await dataSource.query('PRAGMA wal_autocheckpoint')) as [
+        { wal_autocheckpoint: number },
+      ];
+      return { level, journal, checkpointEvery };
     } finally {
       await dataSource.destroy();
     }
   };
 
-  it('runs in WAL mode with synchronous NORMAL unless told otherwise', async () => {
+  it('runs in WAL mode, checkpointed every 4,000 pages, with synchronous NORMAL unless told otherwise', async () => {
     // SQLite's levels: 1 = NORMAL, 2 = FULL.
-    expect(await settingsWith()).toEqual({ level: 1, journal: 'wal' });
-    expect(await settingsWith('normal')).toEqual({ level: 1, journal: 'wal' });
+    const wal = { journal: 'wal', checkpointEvery: SQLITE_WAL_AUTOCHECKPOINT_PAGES };
+    expect(await settingsWith()).toEqual({ level: 1, ...wal });
+    expect(await settingsWith('normal')).toEqual({ level: 1, ...wal });
   });
 
   it('syncs every commit with synchronous FULL when the config says full', async () => {
-    expect(await settingsWith('full')).toEqual({ level: 2, journal: 'wal' });
+    expect(await settingsWith('full')).toEqual({
+      level: 2,
+      journal: 'wal',
+      checkpointEvery: SQLITE_WAL_AUTOCHECKPOINT_PAGES,
+    });
   });
 });
