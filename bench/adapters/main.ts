@@ -12,18 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServiceProcess, spawnService } from '@seam/testing';
 import { type CellFigures, FLOWS, type Flow, measureCell } from '../topology/load.js';
+import { loadSettings } from '../topology/bench-setting.js';
 import { withNeighboursPaused } from '../topology/paused-neighbours.js';
 import { HELLO_FLOW } from '../topology/hello-world.js';
 import { prepareShop, type ShopFixture } from '../topology/shop-fixture.js';
 import { COMMON_ENV } from '../topology/systems.js';
 import { describeMachine, formatRate, median, writeDocsSection } from '../transport/report.js';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const options = {
-  connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
-  durationSeconds: Number(process.env.BENCH_DURATION_S ?? 10),
-  warmUpSeconds: Number(process.env.BENCH_WARMUP_S ?? 2),
-};
+const { rounds: ROUNDS, ...options } = loadSettings();
 const LISTENING = /Listening on http:\/\/localhost:(\d+)/;
 
 /** What the figures decided (first run 2026-12-05), kept with the table. */

@@ -32,8 +32,9 @@
  */
 import { resolve } from 'node:path';
 import { describeMachine, writeDocsSection } from '../transport/report.js';
+import { loadSettings } from './bench-setting.js';
 import { HELLO_FLOW, HELLO_WORLD, type HelloWorld, startHelloWorld } from './hello-world.js';
-import { FLOWS, type LoadOptions, measureCell, PACED_READ } from './load.js';
+import { FLOWS, measureCell, PACED_READ } from './load.js';
 import { measureQuietly } from './process-cpu.js';
 import { type Cell, evaluateTargets, perProcessTable, resultsTable, TOPOLOGIES, type TopologyName } from './report.js';
 import { WindowProfiles } from './profiles.js';
@@ -43,12 +44,7 @@ import { type ObservabilityComparison, observabilityTable, observabilityTargets 
 import { topologySection } from './section.js';
 import { type RunningSystem, startSystem, unavailableReason } from './systems.js';
 
-const options: LoadOptions = {
-  connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
-  durationSeconds: Number(process.env.BENCH_DURATION_S ?? 10),
-  warmUpSeconds: Number(process.env.BENCH_WARMUP_S ?? 2),
-};
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const { rounds: ROUNDS, ...options } = loadSettings();
 const MAX_OTHER_LOAD = Number(process.env.BENCH_MAX_OTHER_LOAD ?? 0.3);
 const ATTEMPTS = 3;
 const TRACING =

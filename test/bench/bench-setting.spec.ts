@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { benchSetting } from '../../bench/topology/bench-setting.js';
+import { benchSetting, loadSettings } from '../../bench/topology/bench-setting.js';
 
 describe('benchSetting', () => {
   it('is the fallback unless set, and what is set otherwise', () => {
@@ -18,5 +18,31 @@ describe('benchSetting', () => {
     expect(() => benchSetting('BENCH_X', '2.5', 8, { what: 'rounds', whole: true })).toThrow(
       'BENCH_X: rounds, a whole number above 0 (default 8), not "2.5"',
     );
+  });
+
+  it('takes 0 where zero is allowed, and still refuses an empty setting there', () => {
+    expect(benchSetting('BENCH_W', '0', 2, { what: 'warm-up', zero: true })).toBe(0);
+    expect(() => benchSetting('BENCH_W', ' ', 2, { what: 'warm-up', zero: true })).toThrow(
+      'BENCH_W: warm-up, 0 or more (default 2), not " "',
+    );
+  });
+});
+
+describe('loadSettings', () => {
+  it("is bench:topology's defaults unless set", () => {
+    expect(loadSettings({})).toEqual({ connections: 32, durationSeconds: 10, warmUpSeconds: 2, rounds: 3 });
+    expect(
+      loadSettings({ BENCH_CONNECTIONS: '8', BENCH_DURATION_S: '1.5', BENCH_WARMUP_S: '0', BENCH_ROUNDS: '1' }),
+    ).toEqual({ connections: 8, durationSeconds: 1.5, warmUpSeconds: 0, rounds: 1 });
+  });
+
+  it.each([
+    ['BENCH_CONNECTIONS', '2.5', /^BENCH_CONNECTIONS: connections per cell, a whole number above 0/],
+    ['BENCH_CONNECTIONS', '0', /^BENCH_CONNECTIONS: /],
+    ['BENCH_DURATION_S', 'ten', /^BENCH_DURATION_S: a cell's measured window in seconds, above 0/],
+    ['BENCH_WARMUP_S', '-1', /^BENCH_WARMUP_S: a cell's warm-up in seconds, 0 or more/],
+    ['BENCH_ROUNDS', 'three', /^BENCH_ROUNDS: rounds, a whole number above 0 \(default 3\), not "three"/],
+  ])('refuses %s=%p, naming it', (name, raw, message) => {
+    expect(() => loadSettings({ [name]: raw })).toThrow(message);
   });
 });
