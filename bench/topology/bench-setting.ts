@@ -1,7 +1,8 @@
 /**
  * A number the benchmark reads from the environment: `fallback` when unset; anything but a finite
- * number above 0 (a whole one when `whole`; 0 too when `zero`) is refused with an error naming the variable, so that a
- * typo stops the run at once rather than measuring nothing (a NaN round count runs no round).
+ * number above 0 (a whole one when `whole`; 0 too when `zero`) is refused with an error naming the
+ * variable, so that a typo stops the run at once rather than measuring nothing (a NaN round count
+ * runs no round).
  */
 export function benchSetting(
   name: string,

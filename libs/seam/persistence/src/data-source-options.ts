@@ -27,8 +27,9 @@ export const SQLITE_WAL_AUTOCHECKPOINT_PAGES = 4_000;
  * The TypeORM options of one module's own DataSource. Migrations run when it is initialised;
  * `synchronize` is never on. SQLite files run in WAL mode with a busy timeout, so that the
  * migration command and a running app can share them, with the config's `synchronous` setting
- * (see {@link SqliteSynchronous}) and a checkpoint every {@link SQLITE_WAL_AUTOCHECKPOINT_PAGES} pages. On PostgreSQL the module connects with its
- * own URL (`DATABASE_URL_<MODULE>`, as its own role) when the config has one, else the shared one.
+ * (see {@link SqliteSynchronous}) and a checkpoint every {@link SQLITE_WAL_AUTOCHECKPOINT_PAGES}
+ * pages. On PostgreSQL the module connects with its own URL (`DATABASE_URL_<MODULE>`, as its own
+ * role) when the config has one, else the shared one.
  *
  * @throws DatabaseConfigError when a PostgreSQL config has no URL for the module.
  */
