@@ -42,6 +42,17 @@ export function platformChecks(shop: ShopClient, outage: Outage, system: () => S
       expect(ui.text).toContain('swagger');
     });
 
+    it('puts a weak ETag on a public answer, and answers 304 Not Modified to a request that holds it', async () => {
+      const first = await shop.unchecked().get('/api/products');
+      expect(first.status).toBe(200);
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^W\/"[0-9a-f]+-[A-Za-z0-9+/]{27}"$/);
+      expect((await shop.unchecked().get('/api/products').set('If-None-Match', etag)).status).toBe(304);
+      // Another representation's tag does not match: the list is sent again.
+      const other = etag.replace(/-./, (dash) => (dash === '-A' ? '-B' : '-A'));
+      expect((await shop.unchecked().get('/api/products').set('If-None-Match', other)).status).toBe(200);
+    });
+
     it('continues the caller’s trace: traceparent and x-correlation-id on answers and problems', async () => {
       const ok = await shop.http().get('/api/products?pageSize=1').set('traceparent', TRACEPARENT);
       expect(ok.headers['x-correlation-id']).toBe(TRACE_ID);

@@ -38,6 +38,14 @@ export class ShopClient {
   }
 
   /**
+   * A supertest request builder whose responses are never checked against the OpenAPI document: for
+   * what HTTP itself answers and no operation declares (a `304 Not Modified`).
+   */
+  unchecked(): ReturnType<typeof request> {
+    return request(this.app());
+  }
+
+  /**
    * From now on, every response this client receives must be what the app's own OpenAPI document
    * (`/docs-json`, fetched now) declares for its operation and status ({@link ResponseContract}):
    * awaiting a response that is not rejects with what differs.

@@ -10,6 +10,7 @@ import { noStoreOnCredentials } from '../edge/security/no-store.middleware.js';
 import { type HttpMiddleware, securityHeaders } from '../edge/security/security-headers.js';
 import { assertProductionReady } from './production-checks.js';
 import { setUpSwagger } from './swagger.js';
+import { weakEtag } from './weak-etag.js';
 
 /** Options of {@link configureApp}. */
 export interface ConfigureOptions {
@@ -49,6 +50,8 @@ export async function configureApp(app: NestExpressApplication, options: Configu
   assertProductionReady();
   // Nothing to gain from announcing the framework to every client.
   app.disable('x-powered-by');
+  // Express's own weak ETags, computed for less (see weakEtag).
+  app.set('etag', weakEtag);
   for (const middleware of edgeMiddlewares(app)) app.use(middleware);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost), app.get(RouteTable)));
