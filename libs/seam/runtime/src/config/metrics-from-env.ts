@@ -3,7 +3,10 @@ import { onOffFlag } from './on-off-flag.js';
 /** The variable that turns this process's metrics off (`off`) or on (the default). */
 export const METRICS_FLAG = 'SEAM_METRICS';
 
-/** A `SEAM_METRICS` the process cannot use; it refuses to start with this message. */
+/**
+ * A `SEAM_METRICS` the process cannot use, or a metric name of Seam's that something else already
+ * registered with prom-client's registry; the process refuses to start with this message.
+ */
 export class MetricsConfigError extends Error {
   override readonly name = 'MetricsConfigError';
   /** The environment variable at fault. */

@@ -1,4 +1,6 @@
 import type { Metric } from 'prom-client';
+import { METRICS_FLAG, MetricsConfigError } from '../config/metrics-from-env.js';
+import { processWide } from './process-wide.js';
 import { LATENCY_BUCKETS, metricsRegistry } from './registry.js';
 
 /** A series' label names and values. */
@@ -22,6 +24,11 @@ export class Series {
   }
 }
 
+/** Each family's series by counter name, for the whole process. */
+const familySeries = processWide('red-family-series', () => new Map<string, Series[]>());
+// Marks the metrics a RedFamily registered, whichever copy of this file did.
+const MARK = Symbol.for('@seam/runtime.red-family-metric');
+
 /**
  * A counter and a latency histogram fed by the same observations (seam calls and events, HTTP
  * requests), exposed through prom-client's registry (as objects with `get()`, what the registry
@@ -30,20 +37,31 @@ export class Series {
  * third of an in-process call, and measured at ~4 µs of an HTTP read in the monolith (2026-12-07).
  */
 export class RedFamily {
-  private readonly series: Series[] = [];
+  private readonly series: Series[];
 
+  /**
+   * @throws MetricsConfigError when prom-client's registry already holds a metric of either name
+   *   that is not a {@link RedFamily}'s (the application's own `http_requests_total`, say): its
+   *   figures and Seam's cannot be told apart, so the process refuses to start rather than expose
+   *   one and silently drop the other.
+   */
   constructor(counter: { name: string; help: string }, histogram: { name: string; help: string }) {
-    const series = this.series;
+    // One family per name in the process: a second family of the same name (from a second copy of
+    // this package, say) adds its series to the first's list, which the registered metrics read.
+    let series = familySeries.get(counter.name);
+    if (!series) familySeries.set(counter.name, (series = []));
+    this.series = series;
+    const seriesList = series;
     register({
       ...counter,
       type: 'counter',
-      values: () => series.map(({ labels, count }) => ({ labels, value: count })),
+      values: () => seriesList.map(({ labels, count }) => ({ labels, value: count })),
     });
     register({
       ...histogram,
       type: 'histogram',
       values: () =>
-        series.flatMap(({ labels, count, sum, buckets }) => {
+        seriesList.flatMap(({ labels, count, sum, buckets }) => {
           let cumulative = 0;
           const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> =
             LATENCY_BUCKETS.map((bound, index) => {
@@ -75,10 +93,17 @@ interface Exposed {
   values(): Array<{ metricName?: string; labels: Record<string, string | number>; value: number }>;
 }
 
-/** Registers a family with prom-client's registry, once per process (a second copy of this file reuses the first). */
+/** Registers a family's metric with prom-client's registry, unless a family of that name did already. */
 function register({ name, help, type, values }: Exposed): void {
-  if (metricsRegistry.getSingleMetric(name)) return;
+  const existing = metricsRegistry.getSingleMetric(name) as { [MARK]?: true } | undefined;
+  if (existing?.[MARK]) return;
+  if (existing)
+    throw new MetricsConfigError(
+      `The metric name "${name}" is already registered with prom-client's registry by something other than Seam; ` +
+        `rename that metric, or set ${METRICS_FLAG}=off to turn Seam's metrics off`,
+    );
   const metric = {
+    [MARK]: true,
     name,
     help,
     type,

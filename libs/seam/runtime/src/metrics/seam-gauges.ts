@@ -1,10 +1,14 @@
 import { Counter, Gauge } from 'prom-client';
 import { runningRelays, sagaStateSources } from '@seam/messaging';
 import { authRejections, deniedCalls, handledCalls, type TransportRouter } from '@seam/transport';
+import { processWide } from './process-wide.js';
 import { metricsRegistry } from './registry.js';
 
-/** The routers whose figures `/metrics` reports (each app serving `/metrics` adds its own). */
-const routers = new Set<TransportRouter>();
+/**
+ * The routers whose figures `/metrics` reports (each app serving `/metrics` adds its own), one set
+ * for the process: the gauges below are registered by the first copy of this file to load.
+ */
+const routers = processWide('watched-routers', () => new Set<TransportRouter>());
 
 /** Reports `router`'s pending calls and circuits in `/metrics` until the returned function is called. */
 export function watchRouter(router: TransportRouter): () => void {
@@ -16,7 +20,8 @@ const CIRCUIT_STATES = ['closed', 'open', 'half-open'] as const;
 
 /**
  * Registers a family whose samples are read from their source at each scrape (`collect`), once
- * per process: a second copy of this file (another bundle, a test's module registry) finds it.
+ * per process: a second copy of this file (another bundle, a test's module registry) finds it, and
+ * its routers are in the same set.
  */
 function family<M>(name: string, create: () => M): void {
   if (!metricsRegistry.getSingleMetric(name)) create();
