@@ -34,12 +34,14 @@ describe('RedFamily', () => {
   });
 
   it("refuses a name the application's own metric holds, rather than hide either's figures", () => {
-    new Counter({ name: 'red_family_taken_total', help: 'the application’s', registers: [metricsRegistry] });
+    const applications = new Counter({ name: 'red_family_taken_total', help: 'the application’s', registers: [] });
+    metricsRegistry.registerMetric(applications);
 
     expect(() => family('red_family_taken')).toThrow(MetricsConfigError);
     expect(() => family('red_family_taken')).toThrow(
       /"red_family_taken_total" is already registered .* SEAM_METRICS=off/,
     );
+    expect(metricsRegistry.getSingleMetric('red_family_taken_total')).toBe(applications);
     expect(metricsRegistry.getSingleMetric('red_family_taken_duration_seconds')).toBeUndefined();
   });
 
