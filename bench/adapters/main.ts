@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServiceProcess, spawnService } from '@seam/testing';
 import { type CellFigures, FLOWS, type Flow, measureCell } from '../topology/load.js';
-import { loadSettings } from '../topology/bench-setting.js';
+import { loadSettings } from '../bench-setting.js';
 import { withNeighboursPaused } from '../topology/paused-neighbours.js';
 import { HELLO_FLOW } from '../topology/hello-world.js';
 import { prepareShop, type ShopFixture } from '../topology/shop-fixture.js';

@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
+import { benchSetting, optionalBenchSetting } from '../bench-setting.js';
 import { describeMachine, formatRate, writeDocsSection } from '../transport/report.js';
 import { ceilingTable, endToEndCeiling, medianOf } from './ceiling-report.js';
 import {
@@ -27,13 +28,32 @@ import {
 } from './database-ceiling.js';
 import { type DatabaseFigures, measureDatabase, type OutboxRunOptions } from './relay-run.js';
 
+const env = process.env;
+const batchSize = optionalBenchSetting('BENCH_OUTBOX_BATCH', env.BENCH_OUTBOX_BATCH, {
+  what: "the relay's batchSize",
+  whole: true,
+  unset: "the relay's, 50",
+});
 const options: OutboxRunOptions = {
-  events: Number(process.env.BENCH_OUTBOX_EVENTS ?? 20_000),
-  writers: Number(process.env.BENCH_OUTBOX_WRITERS ?? 16),
-  aggregates: Number(process.env.BENCH_OUTBOX_AGGREGATES ?? 1_000),
-  ...(process.env.BENCH_OUTBOX_BATCH ? { relay: { batchSize: Number(process.env.BENCH_OUTBOX_BATCH) } } : {}),
+  events: benchSetting('BENCH_OUTBOX_EVENTS', env.BENCH_OUTBOX_EVENTS, 20_000, {
+    what: 'events per mode',
+    whole: true,
+  }),
+  writers: benchSetting('BENCH_OUTBOX_WRITERS', env.BENCH_OUTBOX_WRITERS, 16, {
+    what: 'transactions in flight',
+    whole: true,
+  }),
+  aggregates: benchSetting('BENCH_OUTBOX_AGGREGATES', env.BENCH_OUTBOX_AGGREGATES, 1_000, {
+    what: 'aggregates the events are spread over',
+    whole: true,
+  }),
+  ...(batchSize !== undefined ? { relay: { batchSize } } : {}),
 };
-const poolSize = process.env.BENCH_OUTBOX_POOL ? Number(process.env.BENCH_OUTBOX_POOL) : undefined;
+const poolSize = optionalBenchSetting('BENCH_OUTBOX_POOL', env.BENCH_OUTBOX_POOL, {
+  what: 'PostgreSQL connections per module',
+  whole: true,
+  unset: "the module's, 10",
+});
 const tuned = options.relay !== undefined || poolSize !== undefined;
 const TARGET_POSTGRES = 5_000;
 
@@ -121,7 +141,7 @@ const CEILING_INTRO = [
 ];
 
 const load = loadavg()[0]!;
-const rounds = Number(process.env.BENCH_OUTBOX_ROUNDS ?? 3);
+const rounds = benchSetting('BENCH_OUTBOX_ROUNDS', env.BENCH_OUTBOX_ROUNDS, 3, { what: 'rounds', whole: true });
 
 /** One configuration measured, a fresh database each time. */
 interface Variant {

@@ -17,13 +17,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@seam/testing';
+import { benchSetting, maxOtherLoad } from '../bench-setting.js';
 import { measureQuietly } from '../topology/process-cpu.js';
 import { describeMachine, formatRate, median, writeDocsSection } from '../transport/report.js';
 import { measureStart, type StartFigures } from './measure-start.js';
 
-const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 5);
-const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 10);
-const MAX_OTHER_LOAD = Number(process.env.BENCH_MAX_OTHER_LOAD ?? 0.3);
+const RUNS = benchSetting('BENCH_STARTUP_RUNS', process.env.BENCH_STARTUP_RUNS, 5, {
+  what: 'starts measured, each of a new install and a restart',
+  whole: true,
+});
+const POLL_MS = benchSetting('BENCH_POLL_MS', process.env.BENCH_POLL_MS, 10, {
+  what: 'milliseconds between two polls of /health',
+});
+const MAX_OTHER_LOAD = maxOtherLoad();
 const ENTRY = 'dist/apps/monolith/main.js';
 const TARGET_START_MS = 1_500;
 const TARGET_RSS_MIB = 200;

@@ -1,5 +1,5 @@
 import { cpuBetween, cpuSnapshot, machineBusySeconds } from './process-cpu.js';
-import { benchSetting } from './bench-setting.js';
+import { benchSetting } from '../bench-setting.js';
 import { closedLoopLoad } from './closed-loop-load.js';
 import type { LoadWindow } from './load-window.js';
 import { pacedLoad } from './paced-load.js';

@@ -32,7 +32,7 @@
  */
 import { resolve } from 'node:path';
 import { describeMachine, writeDocsSection } from '../transport/report.js';
-import { loadSettings } from './bench-setting.js';
+import { loadSettings, maxOtherLoad } from '../bench-setting.js';
 import { HELLO_FLOW, HELLO_WORLD, type HelloWorld, startHelloWorld } from './hello-world.js';
 import { FLOWS, measureCell, PACED_READ } from './load.js';
 import { measureQuietly } from './process-cpu.js';
@@ -45,7 +45,7 @@ import { topologySection } from './section.js';
 import { type RunningSystem, startSystem, unavailableReason } from './systems.js';
 
 const { rounds: ROUNDS, ...options } = loadSettings();
-const MAX_OTHER_LOAD = Number(process.env.BENCH_MAX_OTHER_LOAD ?? 0.3);
+const MAX_OTHER_LOAD = maxOtherLoad();
 const ATTEMPTS = 3;
 const TRACING =
   process.env.BENCH_TRACING ?? (process.env.BENCH_TOPOLOGIES || process.env.BENCH_CPU_PROF_DIR ? 'skip' : 'include');

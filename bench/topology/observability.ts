@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { benchSetting } from './bench-setting.js';
+import { benchSetting } from '../bench-setting.js';
 import { FLOWS, type LoadOptions, measureCell } from './load.js';
 import { withNeighboursPaused } from './paused-neighbours.js';
 import type { ObservabilityComparison } from './observability-report.js';

@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { freePort, type ServiceProcess, spawnService } from '@seam/testing';
+import { benchSetting } from '../bench-setting.js';
 import { describeMachine, markdownTable, median, type RowFigures, writeDocsSection } from './report.js';
 import { type RemoteAddresses, ROWS } from './rows.js';
 import { inProcessAnalysis } from './analysis.js';
@@ -17,8 +18,10 @@ import { evaluateTargets } from './targets.js';
 import { startAclRedis } from './acl-redis.js';
 import { PrivateRedis, redisUnavailableReason as redisServerMissing } from '../../test/support/redis-server.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 2_000);
+const RUNS = benchSetting('BENCH_RUNS', process.env.BENCH_RUNS, 5, { what: 'runs of each row', whole: true });
+const DURATION_MS = benchSetting('BENCH_DURATION_MS', process.env.BENCH_DURATION_MS, 2_000, {
+  what: "a run's window in milliseconds",
+});
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function redisReachable(): Promise<boolean> {

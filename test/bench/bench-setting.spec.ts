@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { benchSetting, loadSettings } from '../../bench/topology/bench-setting.js';
+import { benchSetting, loadSettings, maxOtherLoad, optionalBenchSetting } from '../../bench/bench-setting.js';
 
 describe('benchSetting', () => {
   it('is the fallback unless set, and what is set otherwise', () => {
@@ -44,5 +44,33 @@ describe('loadSettings', () => {
     ['BENCH_ROUNDS', 'three', /^BENCH_ROUNDS: rounds, a whole number above 0 \(default 3\), not "three"/],
   ])('refuses %s=%p, naming it', (name, raw, message) => {
     expect(() => loadSettings({ [name]: raw })).toThrow(message);
+  });
+});
+
+describe('optionalBenchSetting', () => {
+  it('is undefined unless set, so that the library keeps its own default', () => {
+    const rule = { what: "the relay's batchSize", whole: true, unset: "the relay's, 50" };
+    expect(optionalBenchSetting('BENCH_OUTBOX_BATCH', undefined, rule)).toBeUndefined();
+    expect(optionalBenchSetting('BENCH_OUTBOX_BATCH', '100', rule)).toBe(100);
+  });
+
+  it.each(['', '0', '12.5', 'fifty'])('refuses %p, saying what applies when it is left out', (raw) => {
+    expect(() =>
+      optionalBenchSetting('BENCH_OUTBOX_BATCH', raw, { what: 'batch', whole: true, unset: "the relay's, 50" }),
+    ).toThrow(`BENCH_OUTBOX_BATCH: batch, a whole number above 0 (default the relay's, 50), not "${raw}"`);
+  });
+});
+
+describe('maxOtherLoad (BENCH_MAX_OTHER_LOAD)', () => {
+  it('is 0.3 cores unless set, and a fraction of a core may be set', () => {
+    expect(maxOtherLoad({})).toBe(0.3);
+    expect(maxOtherLoad({ BENCH_MAX_OTHER_LOAD: '0.5' })).toBe(0.5);
+  });
+
+  // 0 would never be quiet enough: every measurement would wait its minute and be taken again.
+  it.each(['0', '', 'half', '-0.2'])('refuses %p', (raw) => {
+    expect(() => maxOtherLoad({ BENCH_MAX_OTHER_LOAD: raw })).toThrow(
+      /^BENCH_MAX_OTHER_LOAD: cores other programs may keep busy while a benchmark measures, above 0 \(default 0.3\)/,
+    );
   });
 });
