@@ -2,13 +2,15 @@ import 'reflect-metadata';
 import { OutboxStore, Sql } from '@seam/messaging';
 import { databaseConfigFromEnv, dataSourceOptions, openDataSource } from '@seam/persistence';
 import { DEAD_LETTERS_USAGE, DeadLettersUsageError, parseDeadLettersArgs } from './dead-letters/dead-letters.args.js';
+import { staleReplayWarning } from './dead-letters/stale-replays.js';
 import { LOCAL_MODULES } from './modules.js';
 
 /**
  * `npm run dead-letters -- <module> list | replay <event-id>… | --all`: lists the events a
  * module's relay gave up on (oldest first: id, pattern, aggregate, attempts, last error), or puts
  * them back in its outbox with fresh attempts — same event ids, so consumers that already applied
- * one skip it. Works on the module's database as the app finds it (`DATABASE_URL`, else
+ * one skip it (for as long as their inbox keeps its entry: a replay of events older than that is
+ * warned about on stderr). Works on the module's database as the app finds it (`DATABASE_URL`, else
  * `DATA_DIR`); a running relay picks replayed events up within its poll interval. Exit 0 on
  * success, 2 on a usage error, 1 on any other failure.
  */
@@ -41,11 +43,14 @@ async function deadLetters(argv: readonly string[]): Promise<void> {
       }
       return;
     }
+    const letters = await store.deadLetters();
     const replayed = await store.replay(args.eventIds ? [...args.eventIds] : undefined);
     const missing = (args.eventIds ?? []).filter((id) => !replayed.includes(id));
     console.log(
       `${args.module}: ${replayed.length} event(s) back in the outbox${replayed.length > 0 ? `: ${replayed.join(', ')}` : ''}`,
     );
+    const warning = staleReplayWarning(letters, replayed, Date.now());
+    if (warning) console.error(`dead-letters: warning: ${warning}`);
     if (missing.length > 0) throw new Error(`no dead letter ${missing.join(', ')} in ${args.module}`);
   } finally {
     await dataSource.destroy();

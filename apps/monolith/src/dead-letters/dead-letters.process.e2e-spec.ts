@@ -39,11 +39,13 @@ describe('npm run dead-letters, the built script as a process', () => {
     // Two events the relay gave up on, as it leaves them.
     const dataSource = await openDataSource(dataSourceOptions(ORDERS.data, { kind: 'sqlite', dataDir }));
     try {
+      // The first written a minute ago; the second long before any inbox still remembers it.
+      const writtenAt = [new Date(Date.now() - 60_000).toISOString(), '2001-01-01T00:00:00.000Z'];
       for (const [index, id] of ids.entries()) {
         await dataSource.query(
           `INSERT INTO seam_outbox_dead (seq, event_id, aggregate_id, pattern, payload, traceparent, created_at, attempts, delivered_to, last_error, failed_at)
-           VALUES (?, ?, ?, 'orders.order.confirmed', '{}', NULL, '2026-11-26T00:00:00.000Z', 12, 'catalog', 'identity: UNAVAILABLE: identity is down', '2026-11-26T00:05:00.000Z')`,
-          [index + 1, id, `order-${index}`],
+           VALUES (?, ?, ?, 'orders.order.confirmed', '{}', NULL, ?, 12, 'catalog', 'identity: UNAVAILABLE: identity is down', '2026-11-26T00:05:00.000Z')`,
+          [index + 1, id, `order-${index}`, writtenAt[index]],
         );
       }
     } finally {
@@ -64,13 +66,16 @@ describe('npm run dead-letters, the built script as a process', () => {
     expect(lines[2]).toContain(ids[1]);
   });
 
-  it('replays one event by id, then the rest with --all, back into the outbox with the same ids', async () => {
+  it('replays one event by id, then the rest with --all, back into the outbox with the same ids; warns of one older than inboxes remember', async () => {
     const one = deadLetters(['orders', 'replay', ids[0]!], env);
-    expect(one).toMatchObject({ status: 0, stdout: `orders: 1 event(s) back in the outbox: ${ids[0]}\n` });
+    expect(one).toMatchObject({ status: 0, stdout: `orders: 1 event(s) back in the outbox: ${ids[0]}\n`, stderr: '' });
     expect(await rowsOf('seam_outbox')).toEqual([ids[0]]);
     expect(await rowsOf('seam_outbox_dead')).toEqual([ids[1]]);
     const rest = deadLetters(['orders', 'replay', '--all'], env);
     expect(rest).toMatchObject({ status: 0, stdout: `orders: 1 event(s) back in the outbox: ${ids[1]}\n` });
+    expect(rest.stderr).toBe(
+      `dead-letters: warning: 1 replayed event(s) were written more than 14 days ago (${ids[1]}), longer than an inbox keeps its entries by default: a module that applied one but whose acknowledgement was lost will apply it again\n`,
+    );
     expect(await rowsOf('seam_outbox')).toEqual(ids);
     expect(await rowsOf('seam_outbox_dead')).toEqual([]);
   });

@@ -283,6 +283,59 @@ for (const setup of SETUPS) {
       });
     }
 
+    describe('forget', () => {
+      const DAY_MS = 86_400_000;
+      const now = Date.parse('2026-06-15T12:00:00.000Z');
+      /** Writes entries as if received `ageDays` before `now`, in one statement. */
+      const receivedAgo = async (consumer: string, ids: string[], ageDays: number) => {
+        const receivedAt = new Date(now - ageDays * DAY_MS).toISOString();
+        const rows = ids.map((_, index) => `(:1, :${index + 3}, :2)`);
+        await sql.rows(
+          `INSERT INTO ${sql.table('seam_inbox')} (consumer, event_id, received_at) VALUES ${rows.join(', ')}`,
+          [consumer, receivedAt, ...ids],
+        );
+      };
+      const ids = (count: number) => Array.from({ length: count }, () => randomUUID());
+
+      it('deletes every entry received before the cutoff, over many slices, and keeps the others', async () => {
+        // 2,600 entries over three consumers: more than two slices of 1,000 keys, old and new interleaved in key order.
+        const old = { a: ids(700), b: ids(600) };
+        const kept = { a: ids(500), c: ids(800) };
+        await receivedAgo('forget-a', old.a, 20);
+        await receivedAgo('forget-b', old.b, 15);
+        await receivedAgo('forget-a', kept.a, 13);
+        await receivedAgo('forget-c', kept.c, 1);
+
+        expect(await inbox.forget(new Date(now - 14 * DAY_MS))).toBe(1_300);
+
+        expect(await inboxRows('forget-a')).toBe(500);
+        expect(await inboxRows('forget-b')).toBe(0);
+        expect(await inboxRows('forget-c')).toBe(800);
+        expect(await inbox.forget(new Date(now - 14 * DAY_MS))).toBe(0);
+      });
+
+      it('lets an event whose entry was forgotten be applied again, and still skips one remembered', async () => {
+        const [forgotten, remembered] = ids(2);
+        await receivedAgo('forget-again', [forgotten!], 30);
+        await receivedAgo('forget-again', [remembered!], 2);
+        await inbox.forget(new Date(now - 14 * DAY_MS));
+
+        expect(await inbox.once('forget-again', forgotten!, record(forgotten!))).toBe(true);
+        expect(await inbox.once('forget-again', remembered!, record(remembered!))).toBe(false);
+        expect((await appliedRows([forgotten!, remembered!])).map((row) => row.event_id)).toEqual([forgotten]);
+      });
+
+      it('deletes each entry once when two prunes run at once (two replicas)', async () => {
+        await receivedAgo('forget-twice', ids(1_500), 40);
+        const counts = await Promise.all([
+          inbox.forget(new Date(now - 14 * DAY_MS)),
+          new Inbox(sql).forget(new Date(now - 14 * DAY_MS)),
+        ]);
+        expect(counts[0]! + counts[1]!).toBe(1_500);
+        expect(await inboxRows('forget-twice')).toBe(0);
+      });
+    });
+
     it('refuses an entry without a consumer or an event id, before touching the database', async () => {
       await expect(inbox.once('', randomUUID(), async () => undefined)).rejects.toThrow(TypeError);
       await expect(inbox.once('empty-id', '', async () => undefined)).rejects.toThrow(

@@ -16,18 +16,47 @@ export interface InboxOptions {
    * and its events are applied one by one (see {@link Inbox.once}).
    */
   groupLockTimeoutMs: number;
+  /**
+   * How long an entry is kept, in ms: an event delivered again after that would be applied again.
+   * Keep it longer than any producer's relay retries an event (about 5 minutes by default) and
+   * than a dead letter may wait before it is replayed (`npm run dead-letters`): a replay skips the
+   * modules that acknowledged the event, but a consumer that applied it and whose acknowledgement
+   * was lost is only protected by its entry.
+   */
+  retentionMs: number;
+  /** How often entries older than `retentionMs` are deleted, in ms (while the app runs). */
+  pruneEveryMs: number;
 }
 
-/** Defaults: groups of up to 16 events; a group waits at most 100 ms for a lock. */
-export const DEFAULT_INBOX_OPTIONS: InboxOptions = { maxGroupSize: 16, groupLockTimeoutMs: 100 };
+const HOUR_MS = 3_600_000;
+
+/**
+ * Defaults: groups of up to 16 events; a group waits at most 100 ms for a lock; entries are kept
+ * 14 days, and the older ones deleted every hour.
+ */
+export const DEFAULT_INBOX_OPTIONS: InboxOptions = {
+  maxGroupSize: 16,
+  groupLockTimeoutMs: 100,
+  retentionMs: 14 * 24 * HOUR_MS,
+  pruneEveryMs: HOUR_MS,
+};
 
 /** Largest group: at three parameters per entry, its statement stays far below SQLite's limit of 32,766. */
 const MAX_GROUP_SIZE = 1_000;
 
+/** Shortest retention: well past the relay's default retry horizon (about 5 minutes). */
+const MIN_RETENTION_MS = HOUR_MS;
+
+/** Longest prune interval: what a Node.js timer can wait (about 24.8 days). */
+const MAX_PRUNE_EVERY_MS = 2 ** 31 - 1;
+
+/** Rows of the inbox one pruning statement looks at: each holds SQLite's write lock briefly. */
+const PRUNE_SLICE = 1_000;
+
 /**
  * The defaults overridden by `overrides`, checked.
  *
- * @throws RangeError naming an option that is not a positive integer.
+ * @throws RangeError naming an option that is not a positive integer, or out of its range.
  */
 export function inboxOptions(overrides: Partial<InboxOptions> = {}): InboxOptions {
   const options = { ...DEFAULT_INBOX_OPTIONS, ...overrides };
@@ -37,6 +66,14 @@ export function inboxOptions(overrides: Partial<InboxOptions> = {}): InboxOption
   }
   if (options.maxGroupSize > MAX_GROUP_SIZE)
     throw new RangeError(`Inbox option maxGroupSize must be at most ${MAX_GROUP_SIZE}, got ${options.maxGroupSize}`);
+  if (options.retentionMs < MIN_RETENTION_MS)
+    throw new RangeError(
+      `Inbox option retentionMs must be at least ${MIN_RETENTION_MS} (an hour: events are redelivered for minutes after a lost acknowledgement), got ${options.retentionMs}`,
+    );
+  if (options.pruneEveryMs > MAX_PRUNE_EVERY_MS)
+    throw new RangeError(
+      `Inbox option pruneEveryMs must be at most ${MAX_PRUNE_EVERY_MS}, got ${options.pruneEveryMs}`,
+    );
   return options;
 }
 
@@ -63,13 +100,15 @@ interface Waiting {
  * A module's idempotent inbox. A consumer applies an event through {@link Inbox.once} (or calls
  * {@link Inbox.firstTime} in its own transaction): the `(consumer, event id)` row commits with the
  * effect, so an event delivered twice (a relay retried after a lost acknowledgement) is applied once.
+ * Entries are kept for `retentionMs` ({@link Inbox.forget} deletes older ones; the module's
+ * messaging calls it every `pruneEveryMs`).
  */
 export class Inbox {
   private readonly table: string;
   private readonly options: InboxOptions;
   private waiting: Waiting[] = [];
 
-  /** @throws RangeError when an option is not a positive integer. */
+  /** @throws RangeError when an option is not a positive integer, or out of its range. */
   constructor(
     private readonly sql: Sql,
     options: Partial<InboxOptions> = {},
@@ -119,6 +158,45 @@ export class Inbox {
       // The calls made in the same turn of the event loop (a batch's deliveries) gather first.
       if (this.waiting.length === 1) detached(() => setImmediate(this.flush));
     });
+  }
+
+  /** How long this inbox keeps an entry, and how often it prunes (the options it was given). */
+  get retention(): Pick<InboxOptions, 'retentionMs' | 'pruneEveryMs'> {
+    return { retentionMs: this.options.retentionMs, pruneEveryMs: this.options.pruneEveryMs };
+  }
+
+  /**
+   * Deletes the entries recorded before `before` and answers how many it deleted. It walks the
+   * table in key order, a slice of rows per statement, so that no statement holds the database's
+   * write lock (or, on SQLite, the event loop) for long, and each row is read once. An event
+   * delivered again after its entry is gone would be applied again: see `retentionMs`. Safe to run
+   * from several replicas at once (a row is deleted once).
+   */
+  async forget(before: Date): Promise<number> {
+    // Slices of the primary key rather than an index on received_at: such an index would cost every
+    // event consumed a second index entry (its commit more pages written), for a walk once an hour.
+    const cutoff = before.toISOString();
+    let after: [string, string] = ['', ''];
+    let forgotten = 0;
+    for (;;) {
+      // The slice's last key: none when fewer rows are left, and then the slice is all of them.
+      const [last] = await this.sql.rows<{ consumer: string; event_id: string }>(
+        `SELECT consumer, event_id FROM ${this.table} WHERE (consumer, event_id) > (:1, :2) ORDER BY consumer, event_id LIMIT 1 OFFSET :3`,
+        [...after, PRUNE_SLICE - 1],
+      );
+      const deleted = last
+        ? await this.sql.rows(
+            `DELETE FROM ${this.table} WHERE (consumer, event_id) > (:1, :2) AND (consumer, event_id) <= (:3, :4) AND received_at < :5 RETURNING consumer`,
+            [...after, last.consumer, last.event_id, cutoff],
+          )
+        : await this.sql.rows(
+            `DELETE FROM ${this.table} WHERE (consumer, event_id) > (:1, :2) AND received_at < :3 RETURNING consumer`,
+            [...after, cutoff],
+          );
+      forgotten += deleted.length;
+      if (!last) return forgotten;
+      after = [last.consumer, last.event_id];
+    }
   }
 
   private readonly flush = (): void => {

@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm';
 import { type ResolvedSeamOptions, SEAM_OPTIONS, SeamClient, SeamTransportModule } from '@seam/transport';
 import { EventSubscribers } from './event-subscribers.js';
 import { Inbox, type InboxOptions, inboxOptions } from './inbox.js';
+import { InboxRetention } from './inbox-retention.js';
 import { Outbox } from './outbox.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxStore } from './outbox-store.js';
@@ -21,7 +22,7 @@ import { SubscriberDirectory } from './subscriber-directory.js';
 export interface MessagingModuleOptions {
   /** Relay tuning (see {@link RelayOptions}); defaults suit most modules. */
   relay?: Partial<RelayOptions>;
-  /** How the inbox groups the events it applies (see {@link InboxOptions}). */
+  /** How the inbox groups the events it applies, and how long it keeps its entries (see {@link InboxOptions}). */
   inbox?: Partial<InboxOptions>;
 }
 
@@ -33,8 +34,8 @@ const SUBSCRIBERS = Symbol('seam.messaging.subscribers');
 
 /**
  * A module's messaging: its {@link Outbox}, {@link Inbox} and {@link OutboxStore} (dead letters)
- * on its own DataSource, and its {@link OutboxRelay}, which runs while the app runs (started at
- * bootstrap, stopped before the DataSource closes). The module's migrations must create the
+ * on its own DataSource, and its {@link OutboxRelay} and {@link InboxRetention}, which run while
+ * the app runs (started at bootstrap, stopped before the DataSource closes). The module's migrations must create the
  * tables (`createMessagingTables`).
  */
 @Module({})
@@ -106,22 +107,31 @@ export class SeamMessagingModule {
           useFactory: (sql: Sql, tuning: InboxOptions) => new Inbox(sql, tuning),
           inject: [SQL, INBOX_OPTIONS],
         },
+        {
+          provide: InboxRetention,
+          useFactory: (moduleInbox: Inbox, name: string) => new InboxRetention(moduleInbox, name),
+          inject: [Inbox, MODULE],
+        },
       ],
       exports: [Outbox, Inbox, OutboxStore, OutboxRelay],
     };
   }
 }
 
-/** The Nest module holding one module's messaging; runs its relay with the app. */
+/** The Nest module holding one module's messaging; runs its relay and its inbox's pruning with the app. */
 @Module({})
 export class ModuleMessaging implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(@Inject(OutboxRelay) private readonly relay: OutboxRelay) {}
+  constructor(
+    @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(InboxRetention) private readonly retention: InboxRetention,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.relay.start();
+    this.retention.start();
   }
 
-  beforeApplicationShutdown(): Promise<void> {
-    return this.relay.stop();
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([this.relay.stop(), this.retention.stop()]);
   }
 }

@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { dataSourceOptions, defineModuleData, openDataSource } from '@seam/persistence';
+import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { Inbox } from './inbox.js';
+import { InboxRetention } from './inbox-retention.js';
+import { createMessagingTables } from './messaging.tables.js';
+import { Sql } from './sql.js';
+
+class CreateMessaging1700000000000 implements MigrationInterface {
+  async up(runner: QueryRunner): Promise<void> {
+    await createMessagingTables(runner);
+  }
+  async down(): Promise<void> {}
+}
+
+const data = defineModuleData({ module: 'retention-test', entities: [], migrations: [CreateMessaging1700000000000] });
+const HOUR_MS = 3_600_000;
+
+async function inboxWith(entries: Array<[eventId: string, receivedAt: string]>) {
+  const dataSource = await openDataSource(dataSourceOptions(data, { kind: 'memory' }));
+  for (const [eventId, receivedAt] of entries)
+    await dataSource.query('INSERT INTO seam_inbox (consumer, event_id, received_at) VALUES (?, ?, ?)', [
+      'consumer',
+      eventId,
+      receivedAt,
+    ]);
+  const inbox = new Inbox(new Sql(dataSource), { retentionMs: 2 * HOUR_MS, pruneEveryMs: 60_000 });
+  return { dataSource, inbox };
+}
+
+const eventIds = async (dataSource: DataSource) =>
+  ((await dataSource.query('SELECT event_id FROM seam_inbox ORDER BY event_id')) as Array<{ event_id: string }>).map(
+    (row) => row.event_id,
+  );
+
+describe('InboxRetention', () => {
+  const opened: DataSource[] = [];
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    for (const dataSource of opened.splice(0)) if (dataSource.isInitialized) await dataSource.destroy();
+  });
+
+  it("prunes as soon as it starts, by the inbox's retention and its clock", async () => {
+    const now = Date.parse('2026-03-01T12:00:00.000Z');
+    const { dataSource, inbox } = await inboxWith([
+      ['a-three-hours', '2026-03-01T09:00:00.000Z'],
+      ['b-two-hours-and-a-bit', '2026-03-01T09:59:59.999Z'],
+      ['c-one-hour', '2026-03-01T11:00:00.000Z'],
+    ]);
+    opened.push(dataSource);
+    const retention = new InboxRetention(inbox, 'retention-test', () => now);
+
+    retention.start();
+    await retention.stop();
+
+    expect(await eventIds(dataSource)).toEqual(['c-one-hour']);
+  });
+
+  it('logs a prune that failed and leaves it to the next interval, without rejecting', async () => {
+    const { dataSource, inbox } = await inboxWith([[randomUUID(), '2000-01-01T00:00:00.000Z']]);
+    const warnings: string[] = [];
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
+    await dataSource.destroy();
+
+    await expect(new InboxRetention(inbox, 'retention-test').prune()).resolves.toBeUndefined();
+
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^Inbox entries not pruned, will try again: /);
+  });
+
+  it('runs one prune at a time: a second asked meanwhile is the same', async () => {
+    const { dataSource, inbox } = await inboxWith([['old', '2000-01-01T00:00:00.000Z']]);
+    opened.push(dataSource);
+    const retention = new InboxRetention(inbox, 'retention-test');
+    const forget = jest.spyOn(inbox, 'forget');
+
+    const first = retention.prune();
+    expect(retention.prune()).toBe(first);
+    await first;
+
+    expect(forget).toHaveBeenCalledTimes(1);
+    expect(await eventIds(dataSource)).toEqual([]);
+  });
+});

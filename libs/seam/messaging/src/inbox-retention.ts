@@ -1,0 +1,53 @@
+import { Logger } from '@nestjs/common';
+import type { Inbox } from './inbox.js';
+
+/**
+ * Keeps a module's inbox to its retention while the app runs: every `pruneEveryMs` it deletes the
+ * entries older than `retentionMs` ({@link Inbox.forget}). Without it the inbox keeps a row per
+ * event the module ever consumed. A failed prune (the database away) is logged and tried again at
+ * the next interval; the app goes on.
+ */
+export class InboxRetention {
+  private readonly logger: Logger;
+  private timer?: NodeJS.Timeout;
+  private pruning?: Promise<void>;
+
+  constructor(
+    private readonly inbox: Inbox,
+    module: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.logger = new Logger(`${module} inbox`);
+  }
+
+  /** Prunes now and then every `pruneEveryMs`, until {@link stop}. */
+  start(): void {
+    if (this.timer) return;
+    // Unref'd: a prune pending never keeps a process alive that has nothing else to do.
+    this.timer = setInterval(() => void this.prune(), this.inbox.retention.pruneEveryMs).unref();
+    void this.prune();
+  }
+
+  /** Stops pruning; waits for a prune under way (the database must still be open for it). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.pruning;
+  }
+
+  /** One prune, unless one is already under way; answers when it is done (never rejects). */
+  prune(): Promise<void> {
+    this.pruning ??= this.forgetOld().finally(() => (this.pruning = undefined));
+    return this.pruning;
+  }
+
+  private async forgetOld(): Promise<void> {
+    const { retentionMs } = this.inbox.retention;
+    try {
+      const forgotten = await this.inbox.forget(new Date(this.now() - retentionMs));
+      if (forgotten > 0) this.logger.log(`Forgot ${forgotten} inbox entries older than ${retentionMs} ms`);
+    } catch (error) {
+      this.logger.warn(`Inbox entries not pruned, will try again: ${(error as Error).message}`);
+    }
+  }
+}
