@@ -52,11 +52,14 @@ describe('InboxRetention', () => {
     ]);
     opened.push(dataSource);
     const retention = new InboxRetention(inbox, 'retention-test', () => now);
+    const logged: string[] = [];
+    jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => void logged.push(String(message)));
 
     retention.start();
     await retention.stop();
 
     expect(await eventIds(dataSource)).toEqual(['c-one-hour']);
+    expect(logged).toEqual(['Forgot 2 inbox entries received before 2026-03-01T10:00:00.000Z']);
   });
 
   it('logs a prune that failed and leaves it to the next interval, without rejecting', async () => {

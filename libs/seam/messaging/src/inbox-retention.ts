@@ -42,10 +42,10 @@ export class InboxRetention {
   }
 
   private async forgetOld(): Promise<void> {
-    const { retentionMs } = this.inbox.retention;
+    const before = new Date(this.now() - this.inbox.retention.retentionMs);
     try {
-      const forgotten = await this.inbox.forget(new Date(this.now() - retentionMs));
-      if (forgotten > 0) this.logger.log(`Forgot ${forgotten} inbox entries older than ${retentionMs} ms`);
+      const forgotten = await this.inbox.forget(before);
+      if (forgotten > 0) this.logger.log(`Forgot ${forgotten} inbox entries received before ${before.toISOString()}`);
     } catch (error) {
       this.logger.warn(`Inbox entries not pruned, will try again: ${(error as Error).message}`);
     }
