@@ -325,6 +325,21 @@ for (const setup of SETUPS) {
         expect((await appliedRows([forgotten!, remembered!])).map((row) => row.event_id)).toEqual([forgotten]);
       });
 
+      it('lets the event loop turn between slices (SQLite answers synchronously)', async () => {
+        await receivedAgo('forget-turns', ids(3_500), 1);
+        let turns = 0;
+        let walking = true;
+        const turn = () => {
+          turns++;
+          if (walking) setImmediate(turn);
+        };
+        setImmediate(turn);
+        await inbox.forget(new Date(now - 14 * DAY_MS));
+        walking = false;
+        // Four slices or more (the table holds entries of the other tests too): a turn after each but the last.
+        expect(turns).toBeGreaterThanOrEqual(3);
+      });
+
       it('deletes each entry once when two prunes run at once (two replicas)', async () => {
         await receivedAgo('forget-twice', ids(1_500), 40);
         const counts = await Promise.all([

@@ -196,6 +196,10 @@ export class Inbox {
       forgotten += deleted.length;
       if (!last) return forgotten;
       after = [last.consumer, last.event_id];
+      // SQLite's driver is synchronous: without a turn of the event loop between slices, the walk
+      // would hold it from start to end (6 s for a million entries, measured) — requests, timers
+      // and the relay all waiting.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
