@@ -40,4 +40,11 @@ describe('staleReplayWarning', () => {
     );
     expect(warning).toMatch(/^7 replayed event\(s\) were written more than 2 days ago \(e0, e1, e2, e3, e4, …\)/);
   });
+
+  it('gives a retention of part of a day in hours', () => {
+    expect(staleReplayWarning([letter('old', 1)], ['old'], NOW, 36 * 3_600_000)).toBeUndefined();
+    expect(staleReplayWarning([letter('old', 2)], ['old'], NOW, 36 * 3_600_000)).toMatch(
+      /^1 replayed event\(s\) were written more than 36 hours ago \(old\)/,
+    );
+  });
 });

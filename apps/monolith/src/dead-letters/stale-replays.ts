@@ -1,6 +1,7 @@
 import { DEFAULT_INBOX_OPTIONS, type DeadLetter } from '@seam/messaging';
 
-const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 const IDS_SHOWN = 5;
 
 /**
@@ -21,8 +22,10 @@ export function staleReplayWarning(
     .map((letter) => letter.eventId);
   if (stale.length === 0) return undefined;
   const shown = stale.slice(0, IDS_SHOWN).join(', ') + (stale.length > IDS_SHOWN ? ', …' : '');
+  const window =
+    retentionMs % DAY_MS === 0 ? `${retentionMs / DAY_MS} days` : `${Math.round(retentionMs / HOUR_MS)} hours`;
   return (
-    `${stale.length} replayed event(s) were written more than ${retentionMs / DAY_MS} days ago (${shown}), ` +
+    `${stale.length} replayed event(s) were written more than ${window} ago (${shown}), ` +
     'longer than an inbox keeps its entries by default: a module that applied one but whose acknowledgement ' +
     'was lost will apply it again'
   );

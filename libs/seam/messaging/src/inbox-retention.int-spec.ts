@@ -27,8 +27,9 @@ async function inboxWith(entries: Array<[eventId: string, receivedAt: string]>) 
       eventId,
       receivedAt,
     ]);
-  const inbox = new Inbox(new Sql(dataSource), { retentionMs: 2 * HOUR_MS, pruneEveryMs: 60_000 });
-  return { dataSource, inbox };
+  const sql = new Sql(dataSource);
+  const inbox = new Inbox(sql, { retentionMs: 2 * HOUR_MS, pruneEveryMs: 60_000 });
+  return { dataSource, sql, inbox };
 }
 
 const eventIds = async (dataSource: DataSource) =>
@@ -56,10 +57,36 @@ describe('InboxRetention', () => {
     jest.spyOn(Logger.prototype, 'log').mockImplementation((message: unknown) => void logged.push(String(message)));
 
     retention.start();
+    await retention.prune(); // the prune start() began, still under way
     await retention.stop();
 
     expect(await eventIds(dataSource)).toEqual(['c-one-hour']);
     expect(logged).toEqual(['Forgot 2 inbox entries received before 2026-03-01T10:00:00.000Z']);
+  });
+
+  it('stops a prune under way after its current slice when the app stops', async () => {
+    const { dataSource, sql, inbox } = await inboxWith([]);
+    opened.push(dataSource);
+    const old = Array.from({ length: 5_000 }, (_, index) => `old-${String(index).padStart(5, '0')}`);
+    const rows = old.map(() => "('consumer', ?, '2000-01-01T00:00:00.000Z')");
+    await dataSource.query(`INSERT INTO seam_inbox (consumer, event_id, received_at) VALUES ${rows.join(', ')}`, old);
+    const retention = new InboxRetention(inbox, 'retention-test');
+    // The app stops while the walk deletes its first slice.
+    let stopped: Promise<void> | undefined;
+    const run = sql.rows.bind(sql);
+    jest.spyOn(sql, 'rows').mockImplementation(async (text, values, manager) => {
+      const answer = await run(text, values, manager);
+      if (text.startsWith('DELETE')) stopped ??= retention.stop();
+      return answer;
+    });
+
+    retention.start();
+    await retention.prune();
+    await stopped;
+
+    // Five slices of a thousand to walk: the stop let the first one finish, and no more.
+    expect(stopped).toBeDefined();
+    expect((await eventIds(dataSource)).length).toBe(4_000);
   });
 
   it('logs a prune that failed and leaves it to the next interval, without rejecting', async () => {

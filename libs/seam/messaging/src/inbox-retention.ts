@@ -11,6 +11,7 @@ export class InboxRetention {
   private readonly logger: Logger;
   private timer?: NodeJS.Timeout;
   private pruning?: Promise<void>;
+  private stopping = new AbortController();
 
   constructor(
     private readonly inbox: Inbox,
@@ -23,15 +24,20 @@ export class InboxRetention {
   /** Prunes now and then every `pruneEveryMs`, until {@link stop}. */
   start(): void {
     if (this.timer) return;
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     // Unref'd: a prune pending never keeps a process alive that has nothing else to do.
     this.timer = setInterval(() => void this.prune(), this.inbox.retention.pruneEveryMs).unref();
     void this.prune();
   }
 
-  /** Stops pruning; waits for a prune under way (the database must still be open for it). */
+  /**
+   * Stops pruning: a prune under way stops after its current slice (a walk of a large inbox must
+   * not hold up a shutdown), and is waited for — the database must still be open for it.
+   */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.stopping.abort();
     await this.pruning;
   }
 
@@ -44,7 +50,7 @@ export class InboxRetention {
   private async forgetOld(): Promise<void> {
     const before = new Date(this.now() - this.inbox.retention.retentionMs);
     try {
-      const forgotten = await this.inbox.forget(before);
+      const forgotten = await this.inbox.forget(before, this.stopping.signal);
       if (forgotten > 0) this.logger.log(`Forgot ${forgotten} inbox entries received before ${before.toISOString()}`);
     } catch (error) {
       this.logger.warn(`Inbox entries not pruned, will try again: ${(error as Error).message}`);

@@ -336,7 +336,7 @@ for (const setup of SETUPS) {
         setImmediate(turn);
         await inbox.forget(new Date(now - 14 * DAY_MS));
         walking = false;
-        // Four slices or more (the table holds entries of the other tests too): a turn after each but the last.
+        // Four slices or more (the table holds entries of the other tests too), a turn after each.
         expect(turns).toBeGreaterThanOrEqual(3);
       });
 

@@ -168,11 +168,12 @@ export class Inbox {
   /**
    * Deletes the entries recorded before `before` and answers how many it deleted. It walks the
    * table in key order — consumer by consumer, a slice of entries per statement — so that no
-   * statement holds the database's write lock (or, on SQLite, the event loop) for long, and each
-   * entry is read once. An event delivered again after its entry is gone would be applied again:
-   * see `retentionMs`. Safe to run from several replicas at once (a row is deleted once).
+   * statement holds the database's write lock (or, on SQLite, the event loop) for long, and the
+   * walk passes each slice once. An event delivered again after its entry is gone would be applied
+   * again: see `retentionMs`. Safe to run from several replicas at once (a row is deleted once).
+   * Once `signal` is aborted it stops after the slice under way (what it deleted stays deleted).
    */
-  async forget(before: Date): Promise<number> {
+  async forget(before: Date, signal?: AbortSignal): Promise<number> {
     // Slices of the primary key rather than an index on received_at: such an index would cost every
     // event consumed a second index entry (its commit more pages written), for a walk once an hour.
     // Consumer by consumer, because a range over both key columns at once — (consumer, event_id) >
@@ -186,14 +187,14 @@ export class Inbox {
         `SELECT consumer FROM ${this.table} WHERE consumer > :1 ORDER BY consumer LIMIT 1`,
         [consumer],
       );
-      if (!next) return forgotten;
+      if (!next || signal?.aborted) return forgotten;
       consumer = next.consumer;
-      forgotten += await this.forgetOf(consumer, cutoff);
+      forgotten += await this.forgetOf(consumer, cutoff, signal);
     }
   }
 
   /** {@link forget} for one consumer's entries. */
-  private async forgetOf(consumer: string, cutoff: string): Promise<number> {
+  private async forgetOf(consumer: string, cutoff: string, signal?: AbortSignal): Promise<number> {
     let after = '';
     let forgotten = 0;
     for (;;) {
@@ -216,7 +217,7 @@ export class Inbox {
       // would hold it from start to end (6 s for a million entries, measured) — requests, timers
       // and the relay all waiting.
       await new Promise((resolve) => setImmediate(resolve));
-      if (!last) return forgotten;
+      if (!last || signal?.aborted) return forgotten;
       after = last.event_id;
     }
   }

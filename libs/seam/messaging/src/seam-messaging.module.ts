@@ -132,6 +132,8 @@ export class ModuleMessaging implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([this.relay.stop(), this.retention.stop()]);
+    // Both stopped before the DataSource closes, even if one of them fails to stop cleanly.
+    const [relay] = await Promise.allSettled([this.relay.stop(), this.retention.stop()]);
+    if (relay.status === 'rejected') throw relay.reason;
   }
 }

@@ -1,5 +1,5 @@
 import type { Metric } from 'prom-client';
-import { METRICS_FLAG, MetricsConfigError } from '../config/metrics-from-env.js';
+import { MetricsConfigError } from '../config/metrics-from-env.js';
 import { processWide } from './process-wide.js';
 import { LATENCY_BUCKETS, metricsRegistry } from './registry.js';
 
@@ -24,8 +24,18 @@ export class Series {
   }
 }
 
-/** Each family's series by counter name, for the whole process. */
-const familySeries = processWide('red-family-series', () => new Map<string, Series[]>());
+/** A family's series: in the order they were made (for the exposition) and by label set. */
+interface FamilySeries {
+  readonly list: Series[];
+  readonly byLabels: Map<string, Series>;
+}
+
+/**
+ * Each family's series by counter name, for the whole process: a second family of the same name
+ * (from a second copy of this package, say) records into the first's series, which the registered
+ * metrics read — the same label set is one series, whichever copy asks for it.
+ */
+const families = processWide('red-families', () => new Map<string, FamilySeries>());
 // Marks the metrics a RedFamily registered, whichever copy of this file did.
 const MARK = Symbol.for('@seam/runtime.red-family-metric');
 
@@ -37,31 +47,31 @@ const MARK = Symbol.for('@seam/runtime.red-family-metric');
  * third of an in-process call, and measured at ~4 µs of an HTTP read in the monolith (2026-12-07).
  */
 export class RedFamily {
-  private readonly series: Series[];
+  private readonly series: FamilySeries;
 
   /**
    * @throws MetricsConfigError when prom-client's registry already holds a metric of either name
    *   that is not a {@link RedFamily}'s (the application's own `http_requests_total`, say): its
    *   figures and Seam's cannot be told apart, so the process refuses to start rather than expose
-   *   one and silently drop the other.
+   *   one and silently drop the other. Neither metric is registered then.
    */
   constructor(counter: { name: string; help: string }, histogram: { name: string; help: string }) {
-    // One family per name in the process: a second family of the same name (from a second copy of
-    // this package, say) adds its series to the first's list, which the registered metrics read.
-    let series = familySeries.get(counter.name);
-    if (!series) familySeries.set(counter.name, (series = []));
+    assertNotTaken(counter.name);
+    assertNotTaken(histogram.name);
+    let series = families.get(counter.name);
+    if (!series) families.set(counter.name, (series = { list: [], byLabels: new Map() }));
     this.series = series;
-    const seriesList = series;
+    const { list } = series;
     register({
       ...counter,
       type: 'counter',
-      values: () => seriesList.map(({ labels, count }) => ({ labels, value: count })),
+      values: () => list.map(({ labels, count }) => ({ labels, value: count })),
     });
     register({
       ...histogram,
       type: 'histogram',
       values: () =>
-        seriesList.flatMap(({ labels, count, sum, buckets }) => {
+        list.flatMap(({ labels, count, sum, buckets }) => {
           let cumulative = 0;
           const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> =
             LATENCY_BUCKETS.map((bound, index) => {
@@ -78,10 +88,15 @@ export class RedFamily {
     });
   }
 
-  /** A new series (the caller caches it: a label set is asked for once). */
+  /** The series of `labels`, made on the first call (the caller caches it: a label set is asked for once). */
   add(labels: Labels): Series {
-    const series = new Series(labels);
-    this.series.push(series);
+    const key = JSON.stringify(labels);
+    let series = this.series.byLabels.get(key);
+    if (!series) {
+      series = new Series(labels);
+      this.series.byLabels.set(key, series);
+      this.series.list.push(series);
+    }
     return series;
   }
 }
@@ -93,15 +108,17 @@ interface Exposed {
   values(): Array<{ metricName?: string; labels: Record<string, string | number>; value: number }>;
 }
 
+function assertNotTaken(name: string): void {
+  const existing = metricsRegistry.getSingleMetric(name) as { [MARK]?: true } | undefined;
+  if (existing && !existing[MARK])
+    throw new MetricsConfigError(
+      `The metric name "${name}" is already registered with prom-client's registry by something other than Seam; rename that metric`,
+    );
+}
+
 /** Registers a family's metric with prom-client's registry, unless a family of that name did already. */
 function register({ name, help, type, values }: Exposed): void {
-  const existing = metricsRegistry.getSingleMetric(name) as { [MARK]?: true } | undefined;
-  if (existing?.[MARK]) return;
-  if (existing)
-    throw new MetricsConfigError(
-      `The metric name "${name}" is already registered with prom-client's registry by something other than Seam; ` +
-        `rename that metric, or set ${METRICS_FLAG}=off to turn Seam's metrics off`,
-    );
+  if (metricsRegistry.getSingleMetric(name)) return;
   const metric = {
     [MARK]: true,
     name,
