@@ -1,6 +1,7 @@
 export { createMessagingTables, dropMessagingTables, MESSAGING_TABLES } from './messaging.tables.js';
 export { Outbox, type OutboxAddOptions } from './outbox.js';
-export { DEFAULT_INBOX_OPTIONS, Inbox, type InboxOptions, inboxOptions } from './inbox.js';
+export { Inbox } from './inbox.js';
+export { DEFAULT_INBOX_OPTIONS, type InboxOptions, inboxOptions } from './inbox-options.js';
 export { InboxRetention } from './inbox-retention.js';
 export { OutboxStore, type ClaimedEvent, type ClaimOptions, type DeadLetter } from './outbox-store.js';
 export { OutboxRelay, type RelayStats, runningRelays } from './outbox-relay.js';

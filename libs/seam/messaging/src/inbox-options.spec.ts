@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_INBOX_OPTIONS, inboxOptions } from './inbox.js';
+import { DEFAULT_INBOX_OPTIONS, inboxOptions } from './inbox-options.js';
 
 describe('inboxOptions', () => {
   it('fills in the defaults and refuses what is not a positive integer', () => {
