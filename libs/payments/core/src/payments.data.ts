@@ -6,6 +6,7 @@ import { CreatePayments1764100000000 } from './infrastructure/migrations/1764100
 import { CreateFakeProvider1764800000000 } from './infrastructure/migrations/1764800000000-create-fake-provider.js';
 import { CreatePaymentsMessaging1764800000001 } from './infrastructure/migrations/1764800000001-create-payments-messaging.js';
 import { StoreCardToken1764900000000 } from './infrastructure/migrations/1764900000000-store-card-token.js';
+import { IndexPaymentsInbox1796600000000 } from './infrastructure/migrations/1796600000000-index-payments-inbox.js';
 import { PaymentRecord } from './infrastructure/payment.record.js';
 
 /** The payments module's own data: its entities and its migrations, in order. */
@@ -17,5 +18,6 @@ export const paymentsData = defineModuleData({
     CreateFakeProvider1764800000000,
     CreatePaymentsMessaging1764800000001,
     StoreCardToken1764900000000,
+    IndexPaymentsInbox1796600000000,
   ],
 });

@@ -6,7 +6,7 @@ import { dataSourceOptions, defineModuleData, openDataSource } from '@seam/persi
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { Inbox } from './inbox.js';
 import { InboxRetention } from './inbox-retention.js';
-import { createMessagingTables } from './messaging.tables.js';
+import { createInboxReceivedAtIndex, createMessagingTables } from './messaging.tables.js';
 import { Sql } from './sql.js';
 
 class CreateMessaging1700000000000 implements MigrationInterface {
@@ -16,11 +16,23 @@ class CreateMessaging1700000000000 implements MigrationInterface {
   async down(): Promise<void> {}
 }
 
-const data = defineModuleData({ module: 'retention-test', entities: [], migrations: [CreateMessaging1700000000000] });
+class IndexInbox1700000000001 implements MigrationInterface {
+  async up(runner: QueryRunner): Promise<void> {
+    await createInboxReceivedAtIndex(runner);
+  }
+  async down(): Promise<void> {}
+}
+
+const data = (indexed: boolean) =>
+  defineModuleData({
+    module: 'retention-test',
+    entities: [],
+    migrations: indexed ? [CreateMessaging1700000000000, IndexInbox1700000000001] : [CreateMessaging1700000000000],
+  });
 const HOUR_MS = 3_600_000;
 
-async function inboxWith(entries: Array<[eventId: string, receivedAt: string]>) {
-  const dataSource = await openDataSource(dataSourceOptions(data, { kind: 'memory' }));
+async function inboxWith(entries: Array<[eventId: string, receivedAt: string]>, { indexed = true } = {}) {
+  const dataSource = await openDataSource(dataSourceOptions(data(indexed), { kind: 'memory' }));
   for (const [eventId, receivedAt] of entries)
     await dataSource.query('INSERT INTO seam_inbox (consumer, event_id, received_at) VALUES (?, ?, ?)', [
       'consumer',
@@ -71,7 +83,7 @@ describe('InboxRetention', () => {
     const rows = old.map(() => "('consumer', ?, '2000-01-01T00:00:00.000Z')");
     await dataSource.query(`INSERT INTO seam_inbox (consumer, event_id, received_at) VALUES ${rows.join(', ')}`, old);
     const retention = new InboxRetention(inbox, 'retention-test');
-    // The app stops while the walk deletes its first slice.
+    // The app stops while the prune deletes its first slice.
     let stopped: Promise<void> | undefined;
     const run = sql.rows.bind(sql);
     jest.spyOn(sql, 'rows').mockImplementation(async (text, values, manager) => {
@@ -84,9 +96,26 @@ describe('InboxRetention', () => {
     await retention.prune();
     await stopped;
 
-    // Five slices of a thousand to walk: the stop let the first one finish, and no more.
+    // Five slices of a thousand: the stop let the first one finish, and no more.
     expect(stopped).toBeDefined();
     expect((await eventIds(dataSource)).length).toBe(4_000);
+  });
+
+  it('warns once, at its first prune, of an inbox without its received_at index', async () => {
+    const warnings: string[] = [];
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
+    for (const indexed of [true, false]) {
+      const { dataSource, inbox } = await inboxWith([['old', '2000-01-01T00:00:00.000Z']], { indexed });
+      opened.push(dataSource);
+      const retention = new InboxRetention(inbox, 'retention-test');
+      await retention.prune();
+      await retention.prune();
+      expect(await eventIds(dataSource)).toEqual([]);
+    }
+
+    expect(warnings).toEqual([
+      'The inbox has no index on received_at: every prune reads all of it. Add a migration that calls createInboxReceivedAtIndex (@seam/messaging).',
+    ]);
   });
 
   it('logs a prune that failed and leaves it to the next interval, without rejecting', async () => {

@@ -12,6 +12,7 @@ export class InboxRetention {
   private timer?: NodeJS.Timeout;
   private pruning?: Promise<void>;
   private stopping = new AbortController();
+  private indexChecked = false;
 
   constructor(
     private readonly inbox: Inbox,
@@ -50,6 +51,15 @@ export class InboxRetention {
   private async forgetOld(): Promise<void> {
     const before = new Date(this.now() - this.inbox.retention.retentionMs);
     try {
+      if (!this.indexChecked) {
+        const indexed = await this.inbox.prunesByIndex();
+        this.indexChecked = true;
+        if (!indexed) {
+          this.logger.warn(
+            'The inbox has no index on received_at: every prune reads all of it. Add a migration that calls createInboxReceivedAtIndex (@seam/messaging).',
+          );
+        }
+      }
       const forgotten = await this.inbox.forget(before, this.stopping.signal);
       if (forgotten > 0) this.logger.log(`Forgot ${forgotten} inbox entries received before ${before.toISOString()}`);
     } catch (error) {

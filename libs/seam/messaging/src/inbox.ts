@@ -3,10 +3,8 @@ import type { EntityManager } from 'typeorm';
 import { captureTransactionScope, insideTransactionOf, inTransaction } from '@seam/persistence';
 import { MESSAGING_TABLES } from './messaging.tables.js';
 import { type InboxOptions, inboxOptions } from './inbox-options.js';
+import { InboxPruning } from './inbox-pruning.js';
 import type { Sql } from './sql.js';
-
-/** Rows of the inbox one pruning statement looks at: each holds SQLite's write lock briefly. */
-const PRUNE_SLICE = 1_000;
 
 type Effect = (manager: EntityManager) => Promise<void>;
 
@@ -37,6 +35,7 @@ interface Waiting {
 export class Inbox {
   private readonly table: string;
   private readonly options: InboxOptions;
+  private readonly pruning: InboxPruning;
   private waiting: Waiting[] = [];
 
   /** @throws RangeError when an option is not a positive integer, or out of its range. */
@@ -46,6 +45,7 @@ export class Inbox {
   ) {
     this.table = sql.table(MESSAGING_TABLES.inbox);
     this.options = inboxOptions(options);
+    this.pruning = new InboxPruning(sql);
   }
 
   /**
@@ -97,72 +97,22 @@ export class Inbox {
   }
 
   /**
-   * Deletes the entries recorded before `before` and answers how many it deleted. It walks the
-   * table in key order — consumer by consumer, a slice of entries per statement — so that no
-   * statement holds the database's write lock (or, on SQLite, the event loop) for long, and the
-   * walk passes each slice once. An event delivered again after its entry is gone would be applied
-   * again: see `retentionMs`. Safe to run from several replicas at once (a row is deleted once).
-   * Once `signal` is aborted it stops after the slice under way (what it deleted stays deleted).
+   * Deletes the entries recorded before `before` and answers how many it deleted, a slice of
+   * entries per statement with a turn of the event loop between slices, so that no statement holds
+   * the database's write lock (or, on SQLite, the event loop) for long. With the inbox's
+   * `received_at` index (`createInboxReceivedAtIndex`) it reads only what it deletes; without
+   * it, it walks the whole inbox ({@link prunesByIndex} tells which). An event delivered again
+   * after its entry is gone would be applied again: see `retentionMs`. Safe to run from several
+   * replicas at once (a row is deleted once). Once `signal` is aborted it stops after the slice
+   * under way (what it deleted stays deleted).
    */
-  async forget(before: Date, signal?: AbortSignal): Promise<number> {
-    // Slices of the primary key rather than an index on received_at: such an index would cost every
-    // event consumed a second index entry (its commit more pages written), for a walk once an hour.
-    // Consumer by consumer, because a range over both key columns at once — (consumer, event_id) >
-    // (…) — made PostgreSQL scan a consumer's whole range for every slice (100 ms a slice with a
-    // million entries); an equal consumer and a range of event ids is a plain index range everywhere.
-    const cutoff = before.toISOString();
-    let forgotten = 0;
-    let consumer = '';
-    for (;;) {
-      const [next] = await this.sql.rows<{ consumer: string }>(
-        `SELECT consumer FROM ${this.table} WHERE consumer > :1 ORDER BY consumer LIMIT 1`,
-        [consumer],
-      );
-      if (!next || signal?.aborted) return forgotten;
-      consumer = next.consumer;
-      forgotten += await this.forgetOf(consumer, cutoff, signal);
-    }
+  forget(before: Date, signal?: AbortSignal): Promise<number> {
+    return this.pruning.forget(before, signal);
   }
 
-  /** {@link forget} for one consumer's entries. */
-  private async forgetOf(consumer: string, cutoff: string, signal?: AbortSignal): Promise<number> {
-    let after = '';
-    let forgotten = 0;
-    for (;;) {
-      // The slice's last key: none when fewer entries are left, and then the slice is all of them.
-      const [last] = await this.sql.rows<{ event_id: string }>(
-        `SELECT event_id FROM ${this.table} WHERE consumer = :1 AND event_id > :2 ORDER BY event_id LIMIT 1 OFFSET :3`,
-        [consumer, after, PRUNE_SLICE - 1],
-      );
-      const deleted = last
-        ? await this.deleteOld(`consumer = :1 AND event_id > :2 AND event_id <= :3 AND received_at < :4`, [
-            consumer,
-            after,
-            last.event_id,
-            cutoff,
-          ])
-        : await this.deleteOld(`consumer = :1 AND event_id > :2 AND received_at < :3`, [consumer, after, cutoff]);
-      forgotten += deleted.length;
-      // SQLite's driver is synchronous: without a turn of the event loop between slices, the walk
-      // would hold it from start to end (6 s for a million entries, measured) — requests, timers
-      // and the relay all waiting.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (!last || signal?.aborted) return forgotten;
-      after = last.event_id;
-    }
-  }
-
-  /** Deletes the entries `where` selects; answers one row per entry deleted. */
-  private deleteOld(where: string, values: unknown[]): Promise<unknown[]> {
-    // On PostgreSQL, entries another replica's prune is deleting are skipped, not waited for: two
-    // DELETEs over overlapping slices (each walk cuts its own) lock rows in the order of their
-    // plans, and deadlocked in the test of two prunes at once. Its commit deletes them anyway.
-    return this.sql.rows(
-      this.sql.postgres
-        ? `DELETE FROM ${this.table} WHERE (consumer, event_id) IN (SELECT consumer, event_id FROM ${this.table} WHERE ${where} FOR UPDATE SKIP LOCKED) RETURNING consumer`
-        : `DELETE FROM ${this.table} WHERE ${where} RETURNING consumer`,
-      values,
-    );
+  /** Whether {@link forget} finds old entries by the `received_at` index (false: it walks the whole inbox). */
+  prunesByIndex(): Promise<boolean> {
+    return this.pruning.byIndex();
   }
 
   private readonly flush = (): void => {

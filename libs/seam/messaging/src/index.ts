@@ -1,4 +1,11 @@
-export { createMessagingTables, dropMessagingTables, MESSAGING_TABLES } from './messaging.tables.js';
+export {
+  createInboxReceivedAtIndex,
+  createMessagingTables,
+  dropInboxReceivedAtIndex,
+  dropMessagingTables,
+  INBOX_RECEIVED_AT_INDEX,
+  MESSAGING_TABLES,
+} from './messaging.tables.js';
 export { Outbox, type OutboxAddOptions } from './outbox.js';
 export { Inbox } from './inbox.js';
 export { DEFAULT_INBOX_OPTIONS, type InboxOptions, inboxOptions } from './inbox-options.js';

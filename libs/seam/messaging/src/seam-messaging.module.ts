@@ -37,7 +37,8 @@ const SUBSCRIBERS = Symbol('seam.messaging.subscribers');
  * A module's messaging: its {@link Outbox}, {@link Inbox} and {@link OutboxStore} (dead letters)
  * on its own DataSource, and its {@link OutboxRelay} and {@link InboxRetention}, which run while
  * the app runs (started at bootstrap, stopped before the DataSource closes). The module's
- * migrations must create the tables (`createMessagingTables`).
+ * migrations must create the tables (`createMessagingTables`) and the index its inbox is pruned by
+ * (`createInboxReceivedAtIndex`).
  */
 @Module({})
 export class SeamMessagingModule {

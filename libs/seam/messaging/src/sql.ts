@@ -27,6 +27,16 @@ export class Sql {
     return this.schema ? `"${this.schema}"."${name}"` : `"${name}"`;
   }
 
+  /** Whether the database has an index of that name, in the module's schema on PostgreSQL. */
+  async hasIndex(name: string): Promise<boolean> {
+    const found = this.postgres
+      ? this.schema
+        ? await this.rows(`SELECT 1 FROM pg_indexes WHERE schemaname = :1 AND indexname = :2`, [this.schema, name])
+        : await this.rows(`SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = :1`, [name])
+      : await this.rows(`SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :1`, [name]);
+    return found.length > 0;
+  }
+
   /**
    * Runs `text`, whose parameters are written `:1`, `:2`…, and answers the rows it returned
    * (write statements return rows only with `RETURNING`). Runs in `manager`'s transaction when
