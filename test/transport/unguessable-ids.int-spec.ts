@@ -75,7 +75,9 @@ describe('Unguessable ids on the wire', () => {
       const ids: string[] = [];
       const channels = new Set<string>();
       for (let round = 0; round < 3; round++) {
-        const client = new RedisStreamsClient({ url });
+        // No server reads the stream: with the default window (600 ms) the client would judge the
+        // module down and delete its calls' entries before the test has read them, on a loaded machine.
+        const client = new RedisStreamsClient({ url, suspectAfterMs: 60_000 });
         cleanups.push(() => client.close());
         for (let call = 0; call < 2; call++) {
           client.request({ pattern: `${module}.do-thing`, data: { call }, metadata: METADATA }, () => undefined);

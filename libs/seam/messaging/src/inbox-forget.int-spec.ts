@@ -89,6 +89,11 @@ for (const setup of INBOX_TEST_SETUPS) {
         });
 
         if (indexed) {
+          it('keeps an index of that name already there (built beforehand, CONCURRENTLY on a large inbox)', async () => {
+            await onRunner(createInboxReceivedAtIndex);
+            expect(await sql.hasIndex(INBOX_RECEIVED_AT_INDEX)).toBe(true);
+          });
+
           it('finds the old entries through the index (the plan of its DELETE)', async () => {
             await receivedAgo('forget-plan', ids(10), 30);
             const statements = jest.spyOn(sql, 'rows');

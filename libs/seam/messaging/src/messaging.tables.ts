@@ -77,9 +77,14 @@ export async function createMessagingTables(queryRunner: QueryRunner): Promise<v
  * only the entries it deletes. Without the index a prune walks the whole inbox — per million
  * entries, with nothing to delete, 3.4 s of CPU on SQLite and 4 s on PostgreSQL (measured) — and
  * an inbox holds every event its module consumed in the last 14 days. Call it from a migration of the
- * module's, after {@link createMessagingTables} (a new module: in the same migration).
+ * module's, after {@link createMessagingTables} (a new module: in the same migration). Does nothing
+ * when the inbox has an index of that name already.
  */
 export async function createInboxReceivedAtIndex(queryRunner: QueryRunner): Promise<void> {
+  // An index of that name already there is kept: an operator with a large PostgreSQL inbox builds it
+  // beforehand with CREATE INDEX CONCURRENTLY, which a migration's transaction cannot run.
+  const inbox = await queryRunner.getTable(MESSAGING_TABLES.inbox);
+  if (inbox?.indices.some((index) => index.name === INBOX_RECEIVED_AT_INDEX)) return;
   await queryRunner.createIndex(
     MESSAGING_TABLES.inbox,
     new TableIndex({ name: INBOX_RECEIVED_AT_INDEX, columnNames: ['received_at'] }),
