@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe } from '@jest/globals';
 import { PrivateRedis, redisUnavailableReason } from '../support/redis-server.js';
 import { coreScenarios } from './support/core-scenarios.js';
 import { type ParityTarget, remoteTarget } from './support/parity-target.js';
-import { redisRestartScenario, replicaFailoverScenario, replicaScenarios } from './support/redis-scenarios.js';
+import {
+  burstSpreadScenario,
+  redisRestartScenario,
+  replicaFailoverScenario,
+  replicaScenarios,
+} from './support/redis-scenarios.js';
 import { remoteScenarios } from './support/remote-scenarios.js';
 
 const skipReason = redisUnavailableReason();
@@ -43,5 +48,9 @@ suite(title('Parity: Redis transport, load-balanced streams, 2 replicas'), () =>
   });
 
   replicaScenarios(() => target);
+  burstSpreadScenario(
+    () => target,
+    () => redis,
+  );
   replicaFailoverScenario(() => target);
 });

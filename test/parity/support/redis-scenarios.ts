@@ -1,5 +1,7 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { expect, it } from '@jest/globals';
 import { eventually } from '@seam/testing';
+import { Redis } from 'ioredis';
 import { ProbeContract } from '../fixtures/probe.contract.js';
 import type { PrivateRedis } from '../../support/redis-server.js';
 import type { ParityTarget } from './parity-target.js';
@@ -60,6 +62,45 @@ export function replicaScenarios(target: () => ParityTarget): void {
         return received;
       });
       expect(lines.toSorted()).toEqual(ids.map((id) => `${module}:${id}`).toSorted());
+    }
+  });
+}
+
+/** Connections blocked in XREADGROUP for `module` (each replica has one reader per module it serves). */
+async function readersWaiting(admin: Redis, module: string): Promise<number> {
+  const clients = String(await admin.client('LIST')).split('\n');
+  return clients.filter(
+    (line) => line.includes(`:${module} `) && line.includes(' cmd=xreadgroup ') && / flags=\S*b/.test(line),
+  ).length;
+}
+
+/**
+ * A burst sent in one tick while both replicas wait for work: the client cuts it into one entry
+ * per replica it knows, and Redis hands each entry as it arrives to the replica that has waited
+ * longest — so each replica gets half, not one replica the whole burst (an entry goes to one
+ * replica). Run after a scenario that called the module, so the client has heard both replicas.
+ */
+export function burstSpreadScenario(target: () => ParityTarget, redis: () => PrivateRedis): void {
+  it('splits a burst sent in one tick between the 2 replicas waiting for work', async () => {
+    const admin = new Redis(redis().url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await admin.connect();
+    try {
+      await target().client.send(ProbeContract.sleep, { ms: 0, id: 'spread-warm-up' });
+      await delay(500); // a few heartbeats: the client has heard both replicas since the last scenario
+      await eventually(async () => expect(await readersWaiting(admin, 'probe')).toBe(2), { timeoutMs: 10_000 });
+      const ids = Array.from({ length: 8 }, (_, index) => `spread-${index}`);
+      const answers = await Promise.all(ids.map((id) => target().client.send(ProbeContract.sleep, { ms: 20, id })));
+      expect(answers.map((answer) => answer.id)).toEqual(ids);
+      const handled = [0, 1].map(
+        (replica) =>
+          target()
+            .handledBy(replica)
+            .filter((line) => line.startsWith('probe:spread-') && line !== 'probe:spread-warm-up').length,
+      );
+      process.stdout.write(`a burst of 8 in one tick: ${handled[0]} + ${handled[1]}\n`);
+      expect(handled).toEqual([4, 4]);
+    } finally {
+      admin.disconnect();
     }
   });
 }

@@ -211,6 +211,25 @@ describe('Liveness', () => {
     });
   });
 
+  describe('replicaCount', () => {
+    it('counts the replicas heard or seeded per module, once each, and drops one Redis lost', async () => {
+      const subject = liveness();
+      expect(subject.replicaCount('orders')).toBe(0);
+      redis.connect('orders', 'r1');
+      redis.connect('orders', 'r2');
+      subject.seed('orders', ['r1']);
+      subject.observe('orders', up('r1'));
+      subject.observe('orders', up('r2'));
+      subject.observe('orders', 'not json');
+      subject.observe('catalog', up('c1'));
+      expect([subject.replicaCount('orders'), subject.replicaCount('catalog')]).toEqual([2, 1]);
+      redis.disconnect('r1');
+      subject.observe('catalog', up('c1'));
+      await advance(JUDGED_MS);
+      expect(subject.replicaCount('orders')).toBe(1);
+    });
+  });
+
   describe('isDown', () => {
     it('is false for a module never heard of', () => {
       const subject = liveness();

@@ -120,6 +120,14 @@ export class Liveness {
     this.startSweeping();
   }
 
+  /**
+   * How many replicas of `module` this client believes alive (0 while none is known): those heard
+   * or seeded and not yet confirmed gone.
+   */
+  replicaCount(module: string): number {
+    return this.replicas.get(module)?.size ?? 0;
+  }
+
   /** Whether Redis confirmed that `module` has no live replica (false while nothing is known). */
   isDown(module: string): boolean {
     return this.down.has(module);

@@ -71,7 +71,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   /** Why the last connection attempt or connection failed, for the Unavailable of the calls it fails. */
   private lastRedisError?: string;
   private readonly outbox = new TickBatcher<QueuedCall>(
-    (stream, calls) => this.appendEntry(stream, calls),
+    (stream, calls) => this.appendEntries(stream, calls),
     MAX_REQUESTS_PER_ENTRY,
   );
 
@@ -202,7 +202,24 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     this.outbox.add(call.stream, { id, call, body });
   }
 
-  /** Appends the calls to one request stream queued during a tick as one stream entry. */
+  /**
+   * Appends the calls to one request stream queued during a tick as one entry per live replica of
+   * the module, at most (an entry goes to one replica): Redis hands each entry, as it is added, to
+   * the replica that has waited longest, so a burst is shared by the replicas that are waiting
+   * instead of going whole to the first. A replica that is busy reads what is left when it is back.
+   * Until the replicas are known (a module's first calls: they are learnt in the background), each
+   * call is an entry of its own.
+   */
+  private appendEntries(stream: string, queued: QueuedCall[]): void {
+    const replicas = this.liveness.replicaCount(queued[0]!.call.module);
+    const entries = replicas === 0 ? queued.length : Math.min(queued.length, replicas);
+    const perEntry = Math.ceil(queued.length / entries);
+    for (let first = 0; first < queued.length; first += perEntry) {
+      this.appendEntry(stream, queued.slice(first, first + perEntry));
+    }
+  }
+
+  /** Appends calls to one request stream as one stream entry. */
   private appendEntry(stream: string, queued: QueuedCall[]): void {
     const bound = this.pending.entryOf(queued);
     if (!bound) return;

@@ -33,7 +33,8 @@ export const BATCH_FIELD = 'b';
 
 /**
  * Most requests one entry may carry. An entry goes to one replica, so smaller batches spread
- * a burst over replicas; larger ones save Redis work.
+ * a burst over replicas (a client also splits a tick's requests over the replicas it knows);
+ * larger ones save Redis work.
  */
 export const MAX_REQUESTS_PER_ENTRY = 16;
 
