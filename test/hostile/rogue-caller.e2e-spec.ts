@@ -24,6 +24,8 @@ import { type RogueSystem, securityCounters, startRogueSystem } from './support/
 // database), /metrics counts it by reason, and the service answers the next honest call.
 
 const AUTHORIZE = PaymentsContract.authorizePayment.pattern;
+/** What a client dialling the payments service proves pairs for. */
+const PAYMENTS = new Set(['payments']);
 
 function authorization(): AuthorizePayment {
   return {
@@ -188,7 +190,7 @@ describe.each([
         const first = await RawTcpPeer.open(port);
         const copy = await RawTcpPeer.open(port);
         try {
-          const answer = proveLink(system.processes.meshKeysAs('orders'), await first.linkFrame(0), '')!;
+          const answer = proveLink(system.processes.meshKeysAs('orders'), await first.linkFrame(0), '', PAYMENTS)!;
           await first.send({ [LINK_FRAME_KEY]: answer.proof });
           expect(answer.check(await first.linkFrame(1))).toBeDefined();
           await copy.linkFrame(0);
@@ -209,7 +211,7 @@ describe.each([
         const { port } = system.payments as { port: number };
         const peer = await RawTcpPeer.open(port);
         try {
-          const answer = proveLink(system.processes.meshKeysAs('orders'), await peer.linkFrame(0), '')!;
+          const answer = proveLink(system.processes.meshKeysAs('orders'), await peer.linkFrame(0), '', PAYMENTS)!;
           await peer.send({ [LINK_FRAME_KEY]: answer.proof });
           await peer.linkFrame(1);
           const before = await securityCounters(system.paymentsUrl);

@@ -2,6 +2,7 @@
 // TLS: a Seam client with the pair keys proves them once per connection and is served; with other
 // keys its calls fail as UNAUTHENTICATED (link-refused) before a frame is handled; a client
 // without keys is refused each envelope (missing). Over TLS the proof is bound to the session.
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -22,6 +23,7 @@ import {
 } from '@seam/transport';
 import { freePort } from '@seam/testing';
 import { CALLEE_MODULES, ProbeAppModule } from '../parity/fixtures/probe-app.module.js';
+import { frame, RawTcpPeer } from '../hostile/support/raw-tcp-peer.js';
 import { opensslUnavailableReason, TestPki } from '../support/test-pki.js';
 
 const METADATA = { traceparent: '', 'seam-caller': 'link-test', 'seam-budget-ms': '5000' } as CallMetadata;
@@ -60,7 +62,7 @@ describe.each([
     let server: SeamTcpServer;
     const clients: SeamTcpClient[] = [];
     const clientWith = (auth?: EnvelopeAuth) => {
-      const client = new SeamTcpClient({ host: '127.0.0.1', port, tls: tls.client, auth });
+      const client = new SeamTcpClient({ host: '127.0.0.1', port, tls: tls.client, auth, modules: CALLEE_MODULES });
       clients.push(client);
       return client;
     };
@@ -116,6 +118,40 @@ describe.each([
       // Both ends live in this process: the server's refusal and the client's are both counted.
       expect(authRejections.count('link-refused')).toBeGreaterThan(before);
     });
+
+    // A peer the client dials for "elsewhere" (a module placed at the peer's address) passes the
+    // real server's challenge on, hoping to relay the client's proof back and speak on the server
+    // as the client. Over TLS the session binding stops this anyway (and the peer would need a
+    // certificate); over plain TCP only the client's knowledge of what it dialled for does.
+    if (!withTls)
+      it('gives a peer that relays this server’s challenge to a client dialling another module no proof to relay', async () => {
+        const upstream = await RawTcpPeer.open(port);
+        const fromClient: string[] = [];
+        const relay = createServer((socket) => {
+          socket.on('error', () => undefined);
+          socket.on('data', (chunk) => fromClient.push(chunk.toString('utf8')));
+          void upstream
+            .linkFrame(0)
+            .then((challenge) => socket.write(frame(JSON.stringify({ 'seam-link': challenge }))));
+        });
+        await new Promise<void>((listening) => relay.listen(0, '127.0.0.1', listening));
+        const client = new SeamTcpClient({
+          host: '127.0.0.1',
+          port: (relay.address() as AddressInfo).port,
+          auth: authOf(['link-test']),
+          modules: ['elsewhere'],
+        });
+        try {
+          const error = await failure(call(client, 'relayed'));
+          expect(error).toMatchObject({ code: 'UNAUTHENTICATED', details: { reason: 'link-refused' } });
+          expect((error as Error).message).toMatch(/does not host what the topology places there \(elsewhere\)/);
+          expect(fromClient.join('')).not.toContain('seam-link');
+        } finally {
+          await client.close();
+          upstream.destroy();
+          await new Promise((closed) => relay.close(closed));
+        }
+      });
 
     it('refuses each envelope of a client without keys (missing), and keeps serving', async () => {
       const error = await failure(call(clientWith(), 'bare'));

@@ -15,7 +15,7 @@ const hosted = new Set(['payments']);
 /** A handshake from a process speaking as `self`, against payments; `binding` on each side. */
 function handshake(self: string[], clientBinding = '', serverBinding = clientBinding, clientKeys = keysOf(self)) {
   const challenge = newChallenge(hosted);
-  const answer = proveLink(clientKeys, challenge, clientBinding);
+  const answer = proveLink(clientKeys, challenge, clientBinding, hosted);
   const accepted = answer && acceptLink(payments, hosted, challenge.challenge, answer.proof, serverBinding);
   return { challenge, answer, accepted, link: accepted && answer.check(accepted.accept) };
 }
@@ -33,7 +33,7 @@ describe('TCP link authentication', () => {
   it('refuses a proof made with other keys, and a client refuses a server without the keys', () => {
     expect(handshake(['orders'], '', '', keysOf(['orders'], ['k1'], Buffer.alloc(32, 8))).accepted).toBeUndefined();
     const challenge = newChallenge(hosted);
-    const answer = proveLink(keysOf(['orders']), challenge, '')!;
+    const answer = proveLink(keysOf(['orders']), challenge, '', hosted)!;
     const impostor = acceptLink(
       keysOf(['payments'], ['k1'], Buffer.alloc(32, 9)),
       hosted,
@@ -52,7 +52,7 @@ describe('TCP link authentication', () => {
     const steps = [['k1'], ['k1', 'k2'], ['k2', 'k1'], ['k2']];
     const links = (client: string[], server: string[]) => {
       const challenge = newChallenge(hosted);
-      const answer = proveLink(keysOf(['orders'], client), challenge, '');
+      const answer = proveLink(keysOf(['orders'], client), challenge, '', hosted);
       const accepted =
         answer && acceptLink(keysOf(['payments'], server), hosted, challenge.challenge, answer.proof, '');
       return accepted !== undefined && answer!.check(accepted.accept)?.admits('orders', 'payments') === true;
@@ -80,7 +80,7 @@ describe('TCP link authentication', () => {
 
   it('leaves out pairs for modules the server does not host, and proves nothing without a shared key', () => {
     const challenge = newChallenge(hosted);
-    const answer = proveLink(keysOf(['orders']), challenge, '')!;
+    const answer = proveLink(keysOf(['orders']), challenge, '', hosted)!;
     const elsewhere = acceptLink(
       keysOf(['payments', 'catalog']),
       new Set(['catalog']),
@@ -90,7 +90,20 @@ describe('TCP link authentication', () => {
     );
     expect(elsewhere).toBeUndefined();
     const strangers = MeshKeys.from({ current: 'k1', keys: { k1: { 'catalog~edge': 'x'.repeat(43) } } });
-    expect(proveLink(strangers, challenge, '')).toBeUndefined();
+    expect(proveLink(strangers, challenge, '', hosted)).toBeUndefined();
+  });
+
+  it('proves only for the modules placed at the dialled address: a challenge passed on from another server gets nothing', () => {
+    // An orders process dialling payments, handed the challenge of an orders server (its peers'
+    // keys name orders too): proving them would let the peer relay the proof back as catalog's or edge's.
+    const ordersServer = new Set(['orders']);
+    const relayed = newChallenge(ordersServer);
+    expect(proveLink(keysOf(['orders']), relayed, '', hosted)).toBeUndefined();
+    // The edge dialling payments, handed a challenge listing orders as well: only edge>payments.
+    const mixed = newChallenge(['orders', 'payments']);
+    const answer = proveLink(keysOf(['edge']), mixed, '', hosted)!;
+    expect(Object.keys(answer.proof.proofs)).toEqual(['edge>payments']);
+    expect(acceptLink(keysOf(['orders']), ordersServer, mixed.challenge, answer.proof, '')).toBeUndefined();
   });
 
   it.each([
@@ -120,7 +133,7 @@ describe('TCP link authentication', () => {
     ['module names that are no module names', { challenge: 'a'.repeat(32), modules: ['../etc'] }],
     ['no list of modules', { challenge: 'a'.repeat(32), modules: 'payments' }],
   ])('a client proves nothing against a hostile challenge: %s', (_case, challenge) => {
-    expect(proveLink(keysOf(['orders']), challenge, '')).toBeUndefined();
+    expect(proveLink(keysOf(['orders']), challenge, '', hosted)).toBeUndefined();
   });
 
   it('counts and types the refusal of an envelope for a pair the link did not prove', () => {

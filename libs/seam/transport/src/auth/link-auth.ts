@@ -52,11 +52,19 @@ export function newChallenge(modules: Iterable<string>): LinkChallenge {
 }
 
 /**
- * The client's side of a link handshake: proves, for every module the server hosts, each pair
- * this process holds a current key for, bound to the server's challenge, a nonce of its own and —
- * over TLS — the TLS session (`binding`, RFC 5705 exported keying material), so a proof cannot
- * be replayed on another connection nor relayed through another TLS session. Returns the proof
- * to send and the check of the server's answer, which proves the server holds the same keys.
+ * The client's side of a link handshake: proves, for every module the server hosts that this
+ * process routes to it (`routedHere`), each pair this process holds a current key for, bound to
+ * the server's challenge, a nonce of its own and — over TLS — the TLS session (`binding`, RFC 5705
+ * exported keying material), so a proof cannot be replayed on another connection nor relayed
+ * through another TLS session. Returns the proof to send and the check of the server's answer,
+ * which proves the server holds the same keys.
+ *
+ * `routedHere` is what makes a proof useless elsewhere on plain TCP: the challenge names what the
+ * server says it hosts, and a peer this process dials for one module could otherwise pass on
+ * another server's challenge (say orders') and relay the proof back to that server, speaking on
+ * it as this process. Proving only for the modules the topology places at the dialled address
+ * leaves such a peer nothing to relay. Leave this process's own modules out of it: it calls them
+ * in process, and keys naming them are its peers', not its own voice.
  *
  * @returns `undefined` when the challenge does not parse or no pair is shared: there is nothing to prove
  */
@@ -64,6 +72,7 @@ export function proveLink(
   keys: MeshKeys,
   challenge: unknown,
   binding: string,
+  routedHere: ReadonlySet<string>,
 ): { proof: LinkProof; check: (accept: unknown) => AuthenticatedLink | undefined } | undefined {
   if (!isChallenge(challenge)) return undefined;
   const kid = keys.current;
@@ -71,6 +80,7 @@ export function proveLink(
   const proofs: Record<string, string> = {};
   const pairs: Array<[string, string, KeyObject]> = [];
   for (const to of challenge.modules) {
+    if (!routedHere.has(to)) continue;
     for (const from of keys.peersOf(to)) {
       const key = keys.key(kid, from, to)!;
       pairs.push([from, to, key]);

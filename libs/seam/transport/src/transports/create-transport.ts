@@ -27,6 +27,7 @@ export function createTransportClient(endpoint: Endpoint, options: ResolvedSeamO
         ...limits,
         tls: options.tls,
         auth: options.auth,
+        modules: modulesAt(endpoint, options),
       });
     case 'redis': {
       const redis = {
@@ -39,6 +40,14 @@ export function createTransportClient(endpoint: Endpoint, options: ResolvedSeamO
       return endpoint.mode === 'pubsub' ? new SeamRedisPubSubClient(redis) : new RedisStreamsClient(redis);
     }
   }
+}
+
+/** The modules the topology places at `endpoint`, other than this process's own. */
+function modulesAt(endpoint: Endpoint, options: ResolvedSeamOptions): string[] {
+  const key = endpointKey(endpoint);
+  return Object.entries(options.endpoints)
+    .filter(([module, at]) => !options.hosted.includes(module) && endpointKey(at) === key)
+    .map(([module]) => module);
 }
 
 /**

@@ -33,6 +33,11 @@ export interface SeamTcpClientOptions extends TcpLimits {
    * ({@link TcpLinkClient}); the envelopes sent on it then carry no signature of their own.
    */
   auth?: EnvelopeAuth;
+  /**
+   * The modules the topology places at this address (required with `auth`): the link proves
+   * pairs for these only, so a server cannot get a proof for modules it was not dialled for.
+   */
+  modules?: readonly string[];
 }
 
 /**
@@ -59,7 +64,11 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
     });
     this.endpoint = `tcp://${options.host}:${options.port}`;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    if (options.auth) this.links = new TcpLinkClient(options.auth, this.endpoint);
+    if (options.auth) {
+      if (!options.modules?.length)
+        throw new Error(`A TCP client with mesh keys needs the modules placed at ${this.endpoint} (options.modules)`);
+      this.links = new TcpLinkClient(options.auth, this.endpoint, new Set(options.modules));
+    }
   }
 
   /** Nest's connection, then — with mesh keys — the link handshake, before anything is sent. */

@@ -32,9 +32,14 @@ export function isLinkFrame(frame: unknown): frame is Record<typeof LINK_FRAME_K
 export class TcpLinkClient {
   private current?: Handshake;
 
+  /**
+   * @param modules the modules the topology places at `endpoint` (and not in this process): the
+   *   only ones this client proves pairs for, whatever the server's challenge lists (see `proveLink`)
+   */
   constructor(
     private readonly auth: EnvelopeAuth,
     private readonly endpoint: string,
+    private readonly modules: ReadonlySet<string>,
     private readonly timeoutMs = DEFAULT_LINK_TIMEOUT_MS,
   ) {}
 
@@ -58,8 +63,8 @@ export class TcpLinkClient {
     const body = frame[LINK_FRAME_KEY] as { challenge?: unknown; proofs?: unknown; refused?: unknown } | null;
     if (handshake.link) return; // the link is settled: a late or repeated frame changes nothing
     if (!handshake.check && typeof body?.challenge === 'string') {
-      const answer = proveLink(this.auth.keys, body, tlsBinding(socket.netSocket as Socket));
-      if (!answer) return this.fail(handshake, `this process shares no mesh key with the modules at ${this.endpoint}`);
+      const answer = proveLink(this.auth.keys, body, tlsBinding(socket.netSocket as Socket), this.modules);
+      if (!answer) return this.fail(handshake, this.nothingToProve(body));
       handshake.check = answer.check;
       socket.sendMessage({ [LINK_FRAME_KEY]: answer.proof });
       return;
@@ -80,6 +85,15 @@ export class TcpLinkClient {
     done.catch(() => undefined);
     this.current = { socket, done, resolve, reject };
     return this.current;
+  }
+
+  private nothingToProve(challenge: object): string {
+    const { modules } = challenge as { modules?: unknown };
+    const offered: unknown[] = Array.isArray(modules) ? modules : [];
+    const expected = [...this.modules].toSorted().join(', ');
+    return offered.some((module) => this.modules.has(module as string))
+      ? `this process shares no mesh key with the modules at ${this.endpoint}`
+      : `${this.endpoint} does not host what the topology places there (${expected || 'nothing'})`;
   }
 
   private fail(handshake: Handshake, reason: string): void {
