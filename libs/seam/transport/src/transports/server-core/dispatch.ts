@@ -9,6 +9,7 @@ import { assertCallerAllowed, assertPublisherAllowed } from '../../door/caller-p
 import { seamExtrasOf } from '../../door/seam-extras.js';
 import { AUTH_METADATA_KEY, REPLY_AUTH_METADATA_KEY, type VerifiedEnvelope } from '../../auth/envelope-auth.js';
 import { type AuthenticatedLink, refuseUnlinked } from '../../auth/link-auth.js';
+import { verifiedReceivers } from './verified-receivers.js';
 import { toWireError } from '../../door/to-wire-error.js';
 import { DeadlineExceededError, PermissionDeniedError } from '../../errors/seam-error.js';
 import { deniedCalls } from './handled-calls.js';
@@ -135,13 +136,9 @@ export function dispatchEvent(
       refuseUnlinked(pattern, caller);
       return Promise.resolve();
     }
-  } else {
-    try {
-      // Refused envelopes are counted and logged (rate-limited) by the authenticator itself.
-      options.auth?.verify({ pattern, data, metadata: call.wireMetadata ?? {} }, (module) => intake.has(module));
-    } catch {
-      return Promise.resolve();
-    }
+  } else if (options.auth) {
+    receivers = verifiedReceivers(options.auth, table, { pattern, data, metadata: call.wireMetadata ?? {} }, intake);
+    if (receivers.size === 0) return Promise.resolve();
   }
   try {
     assertPublisherAllowed(pattern, call.caller);
