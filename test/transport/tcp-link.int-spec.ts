@@ -160,3 +160,37 @@ describe.each([
     });
   });
 });
+
+describe('Seam TCP link authentication, a connection closed before the link is settled', () => {
+  it('fails the call at once as UNAVAILABLE, not after the link timer as UNAUTHENTICATED', async () => {
+    const port = await freePort();
+    const server = new SeamTcpServer({
+      host: '127.0.0.1',
+      port,
+      hosted: ['probe'],
+      auth: authOf(['probe']),
+      maxConnections: 1,
+    });
+    await new Promise<void>((listening, failed) =>
+      server.listen((error?: unknown) => (error ? failed(error) : listening())),
+    );
+    // The one connection the server takes; Node closes any other as soon as it is accepted.
+    const hog = await RawTcpPeer.open(port);
+    await hog.linkFrame(0);
+    const client = new SeamTcpClient({ host: '127.0.0.1', port, auth: authOf(['link-test']), modules: ['probe'] });
+    try {
+      const started = performance.now();
+      const error = await failure(call(client, 'refused'));
+      expect(error).toMatchObject({
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(/closed while authenticating/),
+      });
+      // The link timer is 10 s; a closed connection is known within a turn or two of the loop.
+      expect(performance.now() - started).toBeLessThan(5_000);
+    } finally {
+      await client.close();
+      hog.destroy();
+      await server.close();
+    }
+  });
+});

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { TcpSocket } from '@nestjs/microservices';
 import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
 import { type AuthenticatedLink, LINK_FRAME_KEY, proveLink } from '../../auth/link-auth.js';
-import { UnauthenticatedError } from '../../errors/seam-error.js';
+import { UnauthenticatedError, UnavailableError } from '../../errors/seam-error.js';
 import { tlsBinding } from './tcp-link-binding.js';
 
 /** How long a new connection may take to be challenged and accepted (generous: loaded machines stall). */
@@ -83,8 +83,24 @@ export class TcpLinkClient {
     const done = new Promise<void>((ok, fail) => ((resolve = ok), (reject = fail)));
     // Nobody may be waiting yet (the challenge can arrive first): a failure must not go unhandled.
     done.catch(() => undefined);
-    this.current = { socket, done, resolve, reject };
-    return this.current;
+    const handshake: Handshake = { socket, done, resolve, reject };
+    // A connection closed before the link is settled (the server full, restarting, or gone) is
+    // unavailable, not unauthenticated, and the calls waiting on it must learn so now rather
+    // than when the link timer runs out.
+    const closed = () => {
+      if (handshake.link) return;
+      clearTimeout(handshake.timer);
+      handshake.reject(
+        new UnavailableError(`${this.endpoint} is unavailable: connection closed while authenticating`, {
+          endpoint: this.endpoint,
+        }),
+      );
+    };
+    const netSocket = socket.netSocket as Socket | undefined;
+    if (netSocket?.destroyed) closed();
+    else netSocket?.once('close', closed);
+    this.current = handshake;
+    return handshake;
   }
 
   private nothingToProve(challenge: object): string {
