@@ -53,7 +53,9 @@ export class AuthRejections {
     const more = this.unlogged > 0 ? ` (+${this.unlogged} more refused since the last line)` : '';
     this.lastLog = now;
     this.unlogged = 0;
-    this.logger.warn(`Refused an envelope claiming to be from "${caller}" for "${pattern}": ${reason}${more}`);
+    this.logger.warn(
+      `Refused an envelope claiming to be from ${quoted(caller)} for ${quoted(pattern)}: ${reason}${more}`,
+    );
   }
 
   /** Rejections so far by reason, sorted: a snapshot. */
@@ -65,6 +67,14 @@ export class AuthRejections {
   count(reason: AuthRejectionReason): number {
     return this.counts.get(reason) ?? 0;
   }
+}
+
+/**
+ * Text a refused peer chose, fit for one log line: quoted as JSON (a line break or a quote of its
+ * own cannot end the line or the field and forge another entry) and cut to 100 characters.
+ */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
 }
 
 /** This process's count of refused envelopes (see {@link AuthRejections}). */

@@ -146,7 +146,9 @@ export function dispatchEvent(
     const now = performance.now();
     if (now - lastRefusedEventLog >= REFUSED_EVENT_LOG_INTERVAL_MS) {
       lastRefusedEventLog = now;
-      logger.warn(`Event dropped: ${(error as Error).message} (only its own module publishes an event)`);
+      // One line whatever the sender put in the pattern: it is the sender's text.
+      const reason = (error as Error).message.replaceAll(/\s+/g, ' ');
+      logger.warn(`Event dropped: ${reason} (only its own module publishes an event)`);
     }
     return Promise.resolve();
   }
