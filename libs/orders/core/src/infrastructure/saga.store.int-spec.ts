@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { ordersData } from '../orders.data.js';
 import { SagaStore } from './saga.store.js';
 
-/** The saga log's writes, the same on every database. */
+/** The saga log's writes and its claims, the same on every database. */
 function logScenarios(open: () => Promise<{ config: DatabaseConfig; dispose?: () => Promise<void> }>): void {
   let dataSource: DataSource;
   let sagas: SagaStore;
@@ -55,16 +55,33 @@ function logScenarios(open: () => Promise<{ config: DatabaseConfig; dispose?: ()
     });
     expect((await sagas.logOf(orderId)).map((step) => step.step)).toEqual(['after']);
   });
+
+  it('renews a claim only for its holder while its lease runs: not once it ran out, was taken, or the saga closed', async () => {
+    const orderId = randomUUID();
+    const t = Date.now();
+    await inTransaction(dataSource, (manager) => sagas.open(manager, orderId, t - 1));
+    expect(await sagas.claimStale('replica-1', 10, 1_000, t)).toEqual([{ orderId, recoveries: 1 }]);
+    expect(await sagas.renew(orderId, 'replica-2', 1_000, t + 500)).toBe(false);
+    expect(await sagas.renew(orderId, 'replica-1', 1_000, t + 500)).toBe(true);
+    // Renewed until t + 1500: still unclaimable at t + 1400, its holder's claim has run out at t + 1600.
+    expect(await sagas.claimStale('replica-2', 10, 1_000, t + 1_400)).toEqual([]);
+    expect(await sagas.renew(orderId, 'replica-1', 1_000, t + 1_600)).toBe(false);
+    expect(await sagas.claimStale('replica-2', 10, 1_000, t + 1_600)).toEqual([{ orderId, recoveries: 2 }]);
+    expect(await sagas.renew(orderId, 'replica-1', 1_000, t + 1_700)).toBe(false);
+    expect(await sagas.renew(orderId, 'replica-2', 1_000, t + 1_700)).toBe(true);
+    await inTransaction(dataSource, (manager) => sagas.close(manager, orderId));
+    expect(await sagas.renew(orderId, 'replica-2', 1_000, t + 1_800)).toBe(false);
+  });
 }
 
-describe('the saga log, on SQLite', () => {
+describe('the saga store, on SQLite', () => {
   logScenarios(async () => ({ config: { kind: 'memory' } }));
 });
 
 const reason = await postgresUnavailableReason();
 const postgresSuite = reason ? describe.skip : describe;
 
-postgresSuite(`the saga log, on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`, () => {
+postgresSuite(`the saga store, on PostgreSQL${reason ? ` — skipped: ${reason}` : ''}`, () => {
   logScenarios(async () => {
     const database = await TemporaryPostgres.create();
     return { config: { kind: 'postgres', url: database.url }, dispose: () => database.drop() };

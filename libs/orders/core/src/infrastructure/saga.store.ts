@@ -51,6 +51,18 @@ export class SagaStore {
   }
 
   /**
+   * Ends the saga of an order already final, with its last log lines, in a transaction of its
+   * own: the order's row is left as it is (writing back a copy read earlier could undo a change
+   * made since, such as a cancellation's).
+   */
+  async closeFinished(orderId: string, records: readonly SagaStepRecord[]): Promise<void> {
+    await inTransaction(this.sql.dataSource, async (manager) => {
+      await this.log(manager, orderId, records);
+      await this.close(manager, orderId);
+    });
+  }
+
+  /**
    * Appends to a saga's log, in one statement (none for no records): an order's transactions end
    * with it, and it can carry their commit (see `commitWith`).
    */
@@ -114,6 +126,25 @@ export class SagaStore {
       ),
     );
     return rows.map((row) => ({ orderId: String(row.order_id), recoveries: Number(row.recoveries) }));
+  }
+
+  /**
+   * Extends `owner`'s claim on a saga to `now + leaseMs`, if it still has it: the saga is open,
+   * held by `owner`, and its lease has not run out. False otherwise — the saga was finished, or
+   * its lease ran out and another recovery may have claimed it — and then `owner` must leave it
+   * alone. A recovery renews each saga just before resuming it, so that one claim of many sagas
+   * never has to last for all their recoveries in a row.
+   */
+  async renew(orderId: string, owner: string, leaseMs: number, now = Date.now()): Promise<boolean> {
+    const rows = await inTransaction(this.sql.dataSource, (manager) =>
+      this.sql.rows(
+        `UPDATE ${this.sagas} SET lease_until = :1 WHERE order_id = :2 AND held_by = :3 AND lease_until >= :4
+         RETURNING order_id`,
+        [now + leaseMs, orderId, owner, now],
+        manager,
+      ),
+    );
+    return rows.length === 1;
   }
 
   /** Hands a saga back after a failed recovery, to be claimed again from `retryAt`. */

@@ -22,7 +22,9 @@ const logger = new Logger('orders');
  * Undoes what a placement did — voids or refunds the payment, releases the stock — side by side,
  * and answers the order with the outcome recorded. A failed undo step does not stop the other:
  * it is logged and the order is flagged `compensationPending`, with its `stock` and `payment`
- * saying what is still held; its saga stays open and `SagaRecovery` retries them.
+ * saying what is still held; its saga stays open and `SagaRecovery` retries them. Nothing here
+ * is stored: the caller stores the order rejected and owing the undo before calling this, so
+ * that a process dying mid-undo leaves a row that only goes backward.
  */
 export async function compensate(calls: OrderCalls, order: Order, undo: Undo, options: CallOptions): Promise<Order> {
   let next = order;

@@ -4,6 +4,7 @@ import type { PlaceOrder } from '@contracts/orders';
 import type { CallContext } from '@seam/transport';
 import {
   confirm,
+  flagCompensationPending,
   newOrder,
   type Order,
   type OrderIdentity,
@@ -12,6 +13,7 @@ import {
   refusedOrder,
   reject,
 } from '../domain/order.js';
+import type { OrderStatus } from '../domain/order-status.js';
 import { type LineRequest, mergeLines, type Pricing, priceLines } from '../domain/order-lines.js';
 import { OrderRepository } from '../infrastructure/order.repository.js';
 import { OrderCalls } from '../order.calls.js';
@@ -25,14 +27,15 @@ import { runStep, type SagaStep, StepFailed } from './step-failure.js';
 /**
  * Places an order, orchestrating the other modules synchronously: price (catalog), store it
  * `pending`, reserve stock (inventory), authorize then capture the payment (payments), commit the
- * stock, confirm. When a step fails, what was done is undone and the order is rejected with the
- * reason. Each step's outcome is stored on the order before the next starts, so the row always
- * says how far it got (the stock's commit is stored with the confirmation: nothing starts between them).
+ * stock, confirm. When a step fails, the order is rejected with the reason and what was done is
+ * undone; the rejection is stored first, owing the undo (`compensationPending`) until it is done.
+ * Each step's outcome is stored on the order before the next starts, so the row always says how
+ * far it got (the stock's commit is stored with the confirmation: nothing starts between them).
  *
- * If storing itself fails half-way, the error reaches the caller and the order stays `pending`
- * with its progress stored. Its saga stays open, as it does for an order whose undo failed
- * (`compensationPending`): once this call's lease runs out, `SagaRecovery` finishes or undoes
- * the placement and retries the failed undo steps.
+ * If storing itself fails half-way, the error reaches the caller and the order stays as last
+ * stored: `pending` with its progress, or rejected and still owing its undo. Its saga stays open,
+ * as it does for an order whose undo failed: once this call's lease runs out, `SagaRecovery`
+ * finishes or undoes the placement and retries the undo steps still owed.
  */
 @Injectable()
 export class PlaceOrderSaga {
@@ -143,7 +146,12 @@ export class PlaceOrderSaga {
     }
   }
 
-  /** Undoes what was done, then rejects the order with `reason`. */
+  /**
+   * Rejects the order with `reason`, then undoes what was done. The rejection is stored before
+   * any undo call, flagged `compensationPending` until the undo is done: a process that dies
+   * half-way through the undo leaves an order the recovery can only undo further — never one
+   * still `pending`, captured and reserved, that it would confirm although its payment was refunded.
+   */
   private async abandon(
     order: Order,
     reason: string,
@@ -151,19 +159,25 @@ export class PlaceOrderSaga {
     budget: StepBudget,
     steps: SagaStepRecord[] = [],
   ): Promise<Order> {
-    const undone = await compensate(this.calls, order, undo, budget.forCompensation());
-    return this.progress(reject(undone, reason, new Date()), 'orderRejected', [
-      ...steps,
-      ...compensationSteps(order, undone),
-    ]);
+    const rejected = reject(order, reason, new Date());
+    if (!undo.stock && !undo.payment) return this.progress(rejected, 'orderRejected', steps);
+    await this.progress(flagCompensationPending(rejected, new Date()), 'orderRejected', steps);
+    const undone = await compensate(this.calls, rejected, undo, budget.forCompensation());
+    return this.progress(undone, undefined, compensationSteps(rejected, undone), 'rejected');
   }
 
   /**
    * Stores the order as it now is, with its event when it reached a final state; only this
-   * placement moves a pending order, so anything else is a bug.
+   * placement moves its order while it is `expected` (pending, or rejected while it undoes), so
+   * anything else is a bug.
    */
-  private async progress(order: Order, event?: OrderEventName, steps: SagaStepRecord[] = []): Promise<Order> {
-    if (!(await this.orders.update(order, 'pending', event, steps)))
+  private async progress(
+    order: Order,
+    event?: OrderEventName,
+    steps: SagaStepRecord[] = [],
+    expected: OrderStatus = 'pending',
+  ): Promise<Order> {
+    if (!(await this.orders.update(order, expected, event, steps)))
       throw new Error(`Order ${order.orderId} was moved by someone else while being placed`);
     return order;
   }

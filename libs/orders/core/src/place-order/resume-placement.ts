@@ -14,30 +14,32 @@ export interface Resumption {
   expected: Order['status'];
   event?: OrderEventName;
   steps: SagaStepRecord[];
+  /** The order was already final, owing nothing: close its saga, leave its row as it is. */
+  closeOnly?: true;
 }
 
 /**
- * Finishes a placement whose driver died, from what the order row says was done. Forward when
- * nothing is missing but the end (captured and reserved: commit, then confirm); otherwise
- * backward: release the stock, void or refund whatever payment the order has — found through
- * payments when the authorization's answer was never stored — and reject. An order already final
- * but still owing an undo gets only the undo. Every call is idempotent (keys per order), so
- * resuming twice does no harm; a failed call throws and the recovery tries again later.
+ * Finishes a placement whose driver died, from what the order row says was done. A pending order
+ * goes forward when nothing is missing but the end (captured and reserved: commit, then confirm);
+ * otherwise backward: release the stock, void or refund whatever payment the order has — found
+ * through payments when the authorization's answer was never stored — and reject. A rejected
+ * order still owing an undo (`compensationPending`) gets only the undo. An order already final
+ * with nothing owed gets no call at all: its saga only closes (whoever made it final did all
+ * there was to do, and undoing it now would refund a confirmed order). Every call is idempotent
+ * (keys per order), so resuming twice does no harm; a failed call throws and the recovery tries
+ * again later.
  */
 export async function resumePlacement(calls: OrderCalls, stored: Order, options: CallOptions): Promise<Resumption> {
-  if (
-    stored.status === 'pending' &&
-    stored.payment?.status === 'captured' &&
-    (stored.stock === 'reserved' || stored.stock === 'committed')
-  ) {
-    let order = stored;
+  if (stored.status === 'rejected' && stored.compensationPending) return retryUndo(calls, stored, options);
+  if (stored.status !== 'pending') return alreadyFinal(stored);
+  if (stored.payment?.status === 'captured' && (stored.stock === 'reserved' || stored.stock === 'committed')) {
     const steps: SagaStepRecord[] = [{ step: 'recover', outcome: 'resumed', detail: 'forward: payment captured' }];
-    const committed = order.stock === 'committed' || (await commitIfStillReserved(calls, order.orderId, options));
+    const committed = stored.stock === 'committed' || (await commitIfStillReserved(calls, stored.orderId, options));
     if (committed) {
-      if (order.stock === 'reserved') steps.push({ step: 'commit-stock', outcome: 'done' });
+      if (stored.stock === 'reserved') steps.push({ step: 'commit-stock', outcome: 'done' });
       steps.push({ step: 'confirm', outcome: 'done' });
       return {
-        order: confirm(recordStock(order, 'committed', new Date()), new Date()),
+        order: confirm(recordStock(stored, 'committed', new Date()), new Date()),
         expected: 'pending',
         event: 'orderConfirmed',
         steps,
@@ -45,22 +47,32 @@ export async function resumePlacement(calls: OrderCalls, stored: Order, options:
     }
   }
   const undone = await undoAll(calls, stored, options);
-  const steps: SagaStepRecord[] = [
-    {
-      step: 'recover',
-      outcome: 'resumed',
-      detail: stored.status === 'pending' ? 'backward: undo and reject' : 'retry the undo',
-    },
-    ...undone.steps,
-  ];
-  if (stored.status === 'pending')
-    return {
-      order: reject(undone.order, INTERRUPTED_REASON, new Date()),
-      expected: 'pending',
-      event: 'orderRejected',
-      steps,
-    };
-  return { order: clearCompensationPending(undone.order, new Date()), expected: stored.status, steps };
+  return {
+    order: reject(undone.order, INTERRUPTED_REASON, new Date()),
+    expected: 'pending',
+    event: 'orderRejected',
+    steps: [{ step: 'recover', outcome: 'resumed', detail: 'backward: undo and reject' }, ...undone.steps],
+  };
+}
+
+/** A rejected order whose undo failed (or was cut short): the undo again, and the flag cleared. */
+async function retryUndo(calls: OrderCalls, stored: Order, options: CallOptions): Promise<Resumption> {
+  const undone = await undoAll(calls, stored, options);
+  return {
+    order: clearCompensationPending(undone.order, new Date()),
+    expected: stored.status,
+    steps: [{ step: 'recover', outcome: 'resumed', detail: 'retry the undo' }, ...undone.steps],
+  };
+}
+
+/** An order final with nothing owed: its saga only closes. */
+function alreadyFinal(stored: Order): Resumption {
+  return {
+    order: stored,
+    expected: stored.status,
+    steps: [{ step: 'recover', outcome: 'resumed', detail: `already ${stored.status}: nothing to do` }],
+    closeOnly: true,
+  };
 }
 
 /** Commits the order's reservation; false when inventory refuses for good (it is gone: go backward). */

@@ -1,10 +1,21 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { OrdersContract } from '@contracts/orders';
 import { eventually, ModuleHarness } from '@seam/testing';
 import { UnavailableError } from '@seam/transport';
-import { newOrder, type Order, recordPayment, recordStock, flagCompensationPending, reject } from '../domain/order.js';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { inTransaction } from '@seam/persistence';
+import {
+  confirm,
+  flagCompensationPending,
+  newOrder,
+  type Order,
+  recordPayment,
+  recordStock,
+  reject,
+} from '../domain/order.js';
 import { OrderRepository } from '../infrastructure/order.repository.js';
 import { SagaStore } from '../infrastructure/saga.store.js';
 import { OrdersModule } from '../orders.module.js';
@@ -49,6 +60,12 @@ describe('place-order saga recovery: placements whose process died', () => {
       },
       { timeoutMs: 10_000, intervalMs: 20 },
     );
+
+  /**
+   * Every open saga's lease run out now, as the placing call's does some 11 s past its deadline:
+   * claimed with a lease that ended a minute ago, for the recovery to claim next.
+   */
+  const expireLeases = () => sagas.claimStale('test: lease ran out', 100, -120_000, Date.now() + 60_000);
 
   beforeAll(async () => {
     harness = await ModuleHarness.start({
@@ -150,6 +167,72 @@ describe('place-order saga recovery: placements whose process died', () => {
       stock: 'released',
       compensationPending: false,
     });
+  });
+
+  it('undoes, never confirms, a placement that died mid-undo after refunding its captured payment', async () => {
+    // Inventory is down for the placement's commit, and back for the recovery.
+    neighbours.inventory.respond('commitStock', (request) => {
+      neighbours.note('commitStock', request);
+      if (neighbours.callsNamed('commitStock').length === 1) throw new UnavailableError('inventory is down');
+      return { orderId: request.orderId, status: 'committed', lines: [] };
+    });
+    // The process dies as soon as payments has refunded: nothing it stores afterwards reaches the row.
+    const update = orders.update.bind(orders);
+    const store = jest.spyOn(orders, 'update').mockImplementation(async (...args) => {
+      if (neighbours.callsNamed('refundPayment').length > 0) throw new Error('the process died');
+      return update(...args);
+    });
+    try {
+      await expect(
+        harness.client.send(OrdersContract.placeOrder, {
+          customerId: randomUUID(),
+          lines: [{ sku: 'MUG-1', quantity: 1 }],
+          cardNumber: CARD,
+        }),
+      ).rejects.toBeDefined();
+    } finally {
+      store.mockRestore();
+    }
+    const { orderId } = neighbours.callsNamed('reserveStock')[0] as { orderId: string };
+    await expireLeases();
+
+    expect(await finalState(orderId)).toMatchObject({
+      status: 'rejected',
+      reason: 'commit failed: UNAVAILABLE',
+      stock: 'released',
+      payment: { status: 'refunded' },
+    });
+    expect(neighbours.callsNamed('commitStock')).toHaveLength(1);
+    await eventually(() =>
+      expect(harness.events(OrdersContract.orderRejected).filter((event) => event.orderId === orderId)).toHaveLength(1),
+    );
+    expect(harness.events(OrdersContract.orderConfirmed).filter((event) => event.orderId === orderId)).toEqual([]);
+  });
+
+  it('closes the saga of an order already confirmed, calling no neighbour and leaving its row as it is', async () => {
+    const placed = await crashedPlacement(orders, (order) =>
+      recordStock(
+        recordPayment(order, { paymentId: randomUUID(), status: 'captured' }, new Date()),
+        'committed',
+        new Date(),
+      ),
+    );
+    expect(await orders.update(confirm(placed, new Date()), 'pending', 'orderConfirmed')).toBe(true);
+    const before = await stored(placed.orderId);
+    // A saga left open for a final order: what a recovery that lost its claim would have found.
+    await inTransaction(harness.app.get<DataSource>(getDataSourceToken('orders')), (manager) =>
+      sagas.open(manager, placed.orderId, Date.now() - 60_000),
+    );
+    await eventually(
+      async () =>
+        expect((await sagas.logOf(placed.orderId)).map((step) => step.detail)).toContain(
+          'already confirmed: nothing to do',
+        ),
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
+    expect(await stored(placed.orderId)).toEqual(before);
+    expect(neighbours.journal).toEqual([]);
+    expect(await sagas.claimStale('test: still open?', 100, 60_000)).toEqual([]);
   });
 
   it('leaves a live placement alone: its saga is held until the caller’s deadline has passed', async () => {

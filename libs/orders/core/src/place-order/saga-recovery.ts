@@ -66,7 +66,10 @@ export class SagaRecovery implements OnApplicationBootstrap, OnApplicationShutdo
     await this.running;
   }
 
-  /** One pass: claims abandoned sagas and resumes each. Answers how many it finished. */
+  /**
+   * One pass: claims abandoned sagas and resumes each in turn, renewing its claim just before (a
+   * saga whose claim ran out meanwhile is skipped). Answers how many it finished.
+   */
   async sweep(): Promise<number> {
     const claimed = await this.sagas.claimStale(this.id, 20, this.options.leaseMs);
     let finished = 0;
@@ -86,11 +89,18 @@ export class SagaRecovery implements OnApplicationBootstrap, OnApplicationShutdo
 
   private async recover(orderId: string, recoveries: number): Promise<boolean> {
     try {
+      // The sweep's claim may have run out while the sagas before this one were recovered, and
+      // another recovery claimed and finished this one since: act only on a saga still ours.
+      if (!(await this.sagas.renew(orderId, this.id, this.options.leaseMs))) {
+        this.logger.log(`Order ${orderId}: no longer held by this recovery; left to its holder`);
+        return false;
+      }
       const stored = await this.orders.findById(orderId);
       if (!stored) throw new Error(`Order ${orderId} has a saga but no row`);
       const parent = CallContext.root({ caller: 'orders', budgetMs: this.options.callTimeoutMs * 4 });
       const next = await resumePlacement(this.calls, stored, { parent, timeoutMs: this.options.callTimeoutMs });
-      if (!(await this.orders.update(next.order, next.expected, next.event, next.steps)))
+      if (next.closeOnly) await this.sagas.closeFinished(orderId, next.steps);
+      else if (!(await this.orders.update(next.order, next.expected, next.event, next.steps)))
         throw new Error(`Order ${orderId} moved while being recovered`);
       this.logger.log(
         `Order ${orderId}: recovered as ${next.order.status} (${next.steps.map((step) => step.step).join(', ')})`,
