@@ -18,6 +18,10 @@ import { Money } from './money.dto.js';
 export const SKU = /^[A-Z0-9][A-Z0-9-]{0,39}$/;
 const SKU_MESSAGE = { message: 'sku must be 1 to 40 upper-case letters, digits or dashes' };
 const SKU_MAX = 40;
+/** Free text holds no U+0000: PostgreSQL refuses it in every text value (a 500, counted against the module's breaker). */
+// oxlint-disable-next-line no-control-regex -- U+0000 is the very character refused
+const NO_NUL = /^[^\u0000]*$/;
+const NO_NUL_MESSAGE = { message: '$property must not contain U+0000 (NUL)' };
 
 /** A product as the catalog shows it. */
 export class ProductView {
@@ -36,7 +40,7 @@ export class ListProducts {
   /** 1 to 100 (default 20). */
   @Optional() @IsInt() @Min(1) @Max(100) pageSize?: number;
   /** Matches name, description or sku, case-insensitively. */
-  @Optional() @IsString() @MaxLength(100) q?: string;
+  @Optional() @IsString() @MaxLength(100) @Matches(NO_NUL, NO_NUL_MESSAGE) q?: string;
   /** Include inactive products (for admins; default false). */
   @Optional() @IsBoolean() includeInactive?: boolean;
 }
@@ -81,8 +85,8 @@ export class PriceList {
 /** `catalog.create-product` (admin). */
 export class CreateProduct {
   @MaxLength(SKU_MAX) @Matches(SKU, SKU_MESSAGE) sku!: string;
-  @IsString() @MinLength(1) @MaxLength(120) name!: string;
-  @IsString() @MaxLength(2_000) description!: string;
+  @IsString() @MinLength(1) @MaxLength(120) @Matches(NO_NUL, NO_NUL_MESSAGE) name!: string;
+  @IsString() @MaxLength(2_000) @Matches(NO_NUL, NO_NUL_MESSAGE) description!: string;
   @Nested(() => Money) price!: Money;
   @IsBoolean() active!: boolean;
 }
@@ -90,8 +94,8 @@ export class CreateProduct {
 /** `catalog.update-product` (admin): the fields to change. */
 export class UpdateProduct {
   @MaxLength(SKU_MAX) @Matches(SKU, SKU_MESSAGE) sku!: string;
-  @Optional() @IsString() @MinLength(1) @MaxLength(120) name?: string;
-  @Optional() @IsString() @MaxLength(2_000) description?: string;
+  @Optional() @IsString() @MinLength(1) @MaxLength(120) @Matches(NO_NUL, NO_NUL_MESSAGE) name?: string;
+  @Optional() @IsString() @MaxLength(2_000) @Matches(NO_NUL, NO_NUL_MESSAGE) description?: string;
   @Optional() @Nested(() => Money) price?: Money;
   @Optional() @IsBoolean() active?: boolean;
 }

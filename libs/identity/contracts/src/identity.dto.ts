@@ -22,7 +22,14 @@ export class RegisterUser {
   @IsEmail() @MaxLength(200) email!: string;
   /** 8 to 128 characters; stored only as a slow (scrypt) hash. */
   @IsString() @MinLength(8) @MaxLength(128) password!: string;
-  @IsString() @MinLength(1) @MaxLength(100) @Matches(/\S/, { message: 'name must not be blank' }) name!: string;
+  /** Not blank; no U+0000, which PostgreSQL refuses in every text value. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(/\S/, { message: 'name must not be blank' })
+  // oxlint-disable-next-line no-control-regex -- U+0000 is the very character refused
+  @Matches(/^[^\u0000]*$/, { message: 'name must not contain U+0000 (NUL)' })
+  name!: string;
 }
 
 /** A user as other modules see it: never the password hash. */

@@ -11,7 +11,7 @@ export { parseTraceparent, type TraceParent } from './context/traceparent.js';
 export * from './door/handler.decorators.js';
 export { acceptedInstance, invalidPayload, MAX_REPORTED_VIOLATIONS, validatePayload } from './door/validate-payload.js';
 export * from './door/field.decorators.js';
-export { findForbiddenKeys, MAX_PAYLOAD_DEPTH } from './door/forbidden-keys.js';
+export { fieldPath, findForbiddenKeys, MAX_PAYLOAD_DEPTH } from './door/forbidden-keys.js';
 export { handlerFailure, SeamExceptionFilter } from './door/seam-exception.filter.js';
 export { fastHandlers, HTTP_ONLY_ENHANCER, HttpOnlyEnhancer } from './door/fast-handlers.js';
 export * from './client/seam-client.js';

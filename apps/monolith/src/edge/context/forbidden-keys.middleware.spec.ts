@@ -36,6 +36,20 @@ describe('ForbiddenKeysMiddleware', () => {
       expect(paths({ query: parse('page=1&__proto__=x') })).toEqual(['__proto__']);
     });
 
+    it('refuses U+0000 in any string of the body or the query, keys included, naming each field', () => {
+      const body = { name: 'A\u0000', lines: [{ sku: 'MUG' }, { sku: 'CUP\u0000' }], 'x\u0000': 1, note: 'no nul' };
+      expect(paths({ body })).toEqual(['name', 'lines[1].sku', 'x\u0000']);
+      expect(paths({ query: parse('q=%00&page=1') })).toEqual(['q']);
+      expect(paths({ query: parse('q=MUG&q=a%00b') })).toEqual(['q[1]']);
+      // Other control characters are text like any other: fields judge them.
+      expect(paths({ body: { name: 'A\u0001\t\n' }, query: parse('q=%01') })).toEqual([]);
+    });
+
+    it('answers at most 20 of them, however many the body holds', () => {
+      const body = Object.fromEntries(Array.from({ length: 500 }, (_, index) => [`field${index}`, '\u0000']));
+      expect(paths({ body })).toHaveLength(20);
+    });
+
     it('refuses a body nested deeper than the doors accept', () => {
       let deep: unknown = {};
       for (let level = 0; level < 70; level++) deep = { next: deep };

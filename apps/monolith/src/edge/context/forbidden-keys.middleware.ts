@@ -1,28 +1,39 @@
 import type { ServerResponse } from 'node:http';
 import { Injectable, type NestMiddleware } from '@nestjs/common';
-import { type FieldViolation, findForbiddenKeys, MAX_PAYLOAD_DEPTH, ValidationError } from '@seam/transport';
+import { type FieldViolation, findForbiddenKeys, invalidPayload, MAX_PAYLOAD_DEPTH } from '@seam/transport';
 import type { EdgeRequest } from './edge-request.js';
+import { findNulText } from './nul-text.js';
 
 /**
  * Refuses, for every route, a JSON body or query string holding a `__proto__`, `constructor` or
- * `prototype` key at any depth (or nested deeper than the door allows). Nest's ValidationPipe
- * would silently strip such keys; the edge refuses them out loud, as the module doors do, and
- * also on routes that take no body at all.
+ * `prototype` key at any depth (or nested deeper than the door allows), or text holding U+0000.
+ * Nest's ValidationPipe would silently strip such keys; the edge refuses them out loud, as the
+ * module doors do, and also on routes that take no body at all. U+0000 is refused here, once for
+ * every field, because PostgreSQL refuses it: each such request was a 500, counted as the
+ * module's failure by its circuit breaker, so a few anonymous ones cut the module off for all.
  *
- * @throws ValidationError naming each offending path within the body or query (`lines[0].__proto__`).
+ * @throws ValidationError naming each offending path within the body or query (`lines[0].__proto__`,
+ * `q`), capped as every refusal of input is (`invalidPayload`): the edge answers it 400.
  */
 @Injectable()
 export class ForbiddenKeysMiddleware implements NestMiddleware<EdgeRequest, ServerResponse> {
   use(request: EdgeRequest, _response: ServerResponse, next: (error?: unknown) => void): void {
-    const fields = [...violations(request.body), ...violations(request.query)];
-    if (fields.length > 0) throw new ValidationError('The request holds keys that are never accepted', fields);
+    const keys = [...violations(request.body), ...violations(request.query)];
+    if (keys.length > 0) throw invalidPayload('The request holds keys that are never accepted', keys);
+    const nul = [...findNulText(request.body), ...findNulText(request.query)];
+    if (nul.length > 0) {
+      const fields = nul.map((path) => ({ path, messages: [`${lastStep(path)} must not contain U+0000 (NUL)`] }));
+      throw invalidPayload('The request holds text with U+0000 (NUL), which no field accepts', fields);
+    }
     next();
   }
 }
 
 function violations(value: unknown): FieldViolation[] {
   const scan = findForbiddenKeys(value);
-  const fields = scan.paths.map((path) => ({ path, messages: [`${path.split('.').pop()} is a forbidden key`] }));
+  const fields = scan.paths.map((path) => ({ path, messages: [`${lastStep(path)} is a forbidden key`] }));
   if (scan.tooDeep) fields.push({ path: '', messages: [`must not be nested deeper than ${MAX_PAYLOAD_DEPTH} levels`] });
   return fields;
 }
+
+const lastStep = (path: string): string => path.split('.').pop()!;

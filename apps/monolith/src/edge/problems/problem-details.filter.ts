@@ -4,6 +4,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { SeamExceptionFilter } from '@seam/transport';
 import { edgeCallOf, exposeCall } from '../context/edge-call.js';
 import type { EdgeRequest } from '../context/edge-request.js';
+import { requestPathOf } from '../context/request-path.js';
 import { type ProblemDocument, problemOf } from './problem-details.js';
 import { RouteTable } from './route-table.js';
 
@@ -71,9 +72,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-/** The request's path without its query string (which may hold what the client typed). */
+/**
+ * The request's path as Express routed it, without its query string (which may hold what the
+ * client typed) — nor, for an absolute-form target, the scheme and host the client wrote.
+ */
 function pathOf(request: EdgeRequest): string {
-  const url = request.originalUrl ?? request.url ?? '/';
-  const end = url.indexOf('?');
-  return end === -1 ? url : url.slice(0, end);
+  return requestPathOf(request.originalUrl ?? request.url ?? '/');
 }

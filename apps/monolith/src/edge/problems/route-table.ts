@@ -21,7 +21,7 @@ export class RouteTable {
     private readonly scanner: MetadataScanner,
   ) {}
 
-  /** The methods some route allows on `path` (with HEAD wherever GET is), sorted; empty for an unknown path. */
+  /** The methods some route allows on `path` (matched as Express matches it; with HEAD wherever GET is), sorted; empty for an unknown path. */
   allowedMethods(path: string): string[] {
     const methods = new Set(
       this.all()
@@ -56,11 +56,14 @@ function paths(metadata: unknown): string[] {
   return [typeof metadata === 'string' ? metadata : '/'];
 }
 
-/** `api/products` + `:sku/stock` → /^\/api\/products\/[^/]+\/stock\/?$/ (Express is not strict about a trailing slash). */
+/**
+ * `api/products` + `:sku/stock` → /^\/api\/products\/[^/]+\/stock\/?$/i: Express is strict neither
+ * about a trailing slash nor about case (`/API/ORDERS` is routed to `api/orders`).
+ */
 function patternOf(prefix: string, suffix: string): RegExp {
   const segments = `${prefix}/${suffix}`.split('/').filter((segment) => segment.length > 0);
   const source = segments.map((segment) =>
     segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`),
   );
-  return new RegExp(`^/${source.join('/')}/?$`);
+  return new RegExp(`^/${source.join('/')}/?$`, 'i');
 }

@@ -21,6 +21,8 @@ describe('noStoreOnCredentials', () => {
     '/API/Auth/Login',
     '/api/auth/login?x=1',
     '/api/auth/login#f',
+    'http://127.0.0.1:3000/api/auth/login',
+    'http://shop.example/API/Auth/Login?x=1',
   ])('marks %p no-store', (url) => {
     expect(cacheControlFor(url)).toEqual({ value: 'no-store', next: true });
   });
@@ -29,10 +31,15 @@ describe('noStoreOnCredentials', () => {
     expect(cacheControlFor('/api/products', { authorization: 'Bearer x' })).toEqual({ value: 'no-store', next: true });
   });
 
-  it.each(['/api/products', '/api/authority', '/api/authx/login', '/docs', '/', '/x?next=/api/auth/login'])(
-    'leaves %p alone without credentials',
-    (url) => {
-      expect(cacheControlFor(url)).toEqual({ value: undefined, next: true });
-    },
-  );
+  it.each([
+    '/api/products',
+    '/api/authority',
+    '/api/authx/login',
+    '/docs',
+    '/',
+    '/x?next=/api/auth/login',
+    'http://shop.example/api/products',
+  ])('leaves %p alone without credentials', (url) => {
+    expect(cacheControlFor(url)).toEqual({ value: undefined, next: true });
+  });
 });

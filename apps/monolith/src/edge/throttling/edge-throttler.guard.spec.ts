@@ -1,17 +1,35 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { ExecutionContext } from '@nestjs/common';
+import { Controller, type ExecutionContext, Get, Post } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AUTH_ATTEMPTS } from './auth-attempts.decorator.js';
+import { AuthAttempts } from './auth-attempts.decorator.js';
 import { EdgeThrottlerGuard, throttlerOptionsOf } from './edge-throttler.guard.js';
 import { MemoryThrottleStore } from './memory-throttle.store.js';
 import { DEFAULT_THROTTLING, type ThrottlingConfig } from './throttling.config.js';
 import { TooManyRequestsException } from './too-many-requests.js';
 
-class Routes {
-  list(): void {}
-  logIn(): void {}
+@Controller('api')
+class ApiRoutes {
+  @Get('products') list(): void {}
+  @Post('auth/login') @AuthAttempts() logIn(): void {}
 }
-Reflect.defineMetadata(AUTH_ATTEMPTS, true, Routes.prototype.logIn);
+
+@Controller('health')
+class HealthRoutes {
+  @Get() check(): void {}
+}
+
+@Controller('apiary')
+class ApiaryRoutes {
+  @Get() list(): void {}
+}
+
+/** The handlers a request can reach, as Express would have matched them. */
+const ROUTES = {
+  list: [ApiRoutes, ApiRoutes.prototype.list],
+  logIn: [ApiRoutes, ApiRoutes.prototype.logIn],
+  health: [HealthRoutes, HealthRoutes.prototype.check],
+  apiary: [ApiaryRoutes, ApiaryRoutes.prototype.list],
+} as const;
 
 const config: ThrottlingConfig = {
   ...DEFAULT_THROTTLING,
@@ -30,13 +48,20 @@ describe('EdgeThrottlerGuard', () => {
     return created;
   }
 
-  /** A request to `url` from `ip`, handled by `Routes[handler]`; answers whether it passed and the headers set. */
-  async function pass(subject: EdgeThrottlerGuard, url: string, ip: string, handler: keyof Routes, body?: unknown) {
+  /** A request to `url` from `ip`, handled by `ROUTES[route]`; answers whether it passed and the headers set. */
+  async function pass(
+    subject: EdgeThrottlerGuard,
+    url: string,
+    ip: string,
+    route: keyof typeof ROUTES,
+    body?: unknown,
+  ) {
+    const [routes, handler] = ROUTES[route];
     const headers: Record<string, string> = {};
     const context = {
       getType: () => 'http',
-      getHandler: () => Routes.prototype[handler],
-      getClass: () => Routes,
+      getHandler: () => handler,
+      getClass: () => routes,
       switchToHttp: () => ({
         getRequest: () => ({ originalUrl: url, ip, body, headers: {} }),
         getResponse: () => ({ setHeader: (name: string, value: string) => (headers[name] = value) }),
@@ -63,11 +88,20 @@ describe('EdgeThrottlerGuard', () => {
       expect((await pass(subject, '/api/products', '192.0.2.2', 'list')).passed).toBe(true);
     });
 
+    it('counts an /api route however the request spelt its path: any case, absolute form', async () => {
+      const subject = await guard();
+      const urls = ['/API/PRODUCTS', 'http://shop.example/api/products', 'http://shop.example/Api/Products?page=2'];
+      const results = [];
+      for (let index = 0; index < 7; index++)
+        results.push((await pass(subject, urls[index % 3]!, '192.0.2.4', 'list')).passed);
+      expect(results).toEqual([true, true, true, true, true, true, false]);
+    });
+
     it('leaves what is not the API alone: health, metrics, docs', async () => {
       const subject = await guard();
       for (let index = 0; index < 20; index++) {
-        expect((await pass(subject, '/health', '192.0.2.3', 'list')).passed).toBe(true);
-        expect((await pass(subject, '/apiary', '192.0.2.3', 'list')).passed).toBe(true);
+        expect((await pass(subject, '/health', '192.0.2.3', 'health')).passed).toBe(true);
+        expect((await pass(subject, '/apiary', '192.0.2.3', 'apiary')).passed).toBe(true);
       }
     });
 

@@ -1,4 +1,5 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
 import type { ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
 import { HttpOnlyEnhancer } from '@seam/transport';
 import { ThrottlerGuard } from './nest-throttler.js';
@@ -7,23 +8,24 @@ import { AUTH_ATTEMPTS } from './auth-attempts.decorator.js';
 import type { ThrottlingConfig } from './throttling.config.js';
 import { setRetryAfter, TooManyRequestsException } from './too-many-requests.js';
 
-/** The prefix of the routes the edge throttles: the API. Health, metrics and docs are left alone. */
-const API_PREFIX = '/api';
+/** The first segment of the routes the edge throttles: the API. Health, metrics and docs are left alone. */
+const API_SEGMENT = 'api';
 
 /**
  * `@nestjs/throttler`'s guard on every `/api` route, answering `429` problems with `Retry-After`.
  * Not on health and metrics: probes and scrapers come from a few addresses at their own pace and
  * must never be refused. Not on Seam message handlers (they inherit the app's guards): marked
  * HTTP-only, so Seam need not run Nest's per-call pipeline for them on its account.
+ *
+ * Which route is an `/api` one is read off the route Express matched (its controller's and
+ * handler's declared paths), never off the request's spelling of it: Express also routes
+ * `/API/auth/login` and `POST http://host/api/auth/login`, which a prefix test on the URL missed.
  */
 @HttpOnlyEnhancer()
 @Injectable()
 export class EdgeThrottlerGuard extends ThrottlerGuard {
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
-    const { originalUrl, url } = context.switchToHttp().getRequest<{ originalUrl?: string; url?: string }>();
-    const path = originalUrl ?? url ?? '/';
-    return !(path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) || path.startsWith(`${API_PREFIX}?`));
+    return context.getType() !== 'http' || !isApiRoute(context);
   }
 
   protected override async throwThrottlingException(
@@ -36,6 +38,21 @@ export class EdgeThrottlerGuard extends ThrottlerGuard {
     );
   }
 }
+
+/** Whether the handler's route, as declared (`@Controller('api')` + `@Post('auth/login')`), lies under `/api`. */
+function isApiRoute(context: ExecutionContext): boolean {
+  const prefixes = declaredPaths(Reflect.getMetadata(PATH_METADATA, context.getClass()));
+  const suffixes = declaredPaths(Reflect.getMetadata(PATH_METADATA, context.getHandler()));
+  return prefixes.some((prefix) =>
+    suffixes.some((suffix) => {
+      const first = `${prefix}/${suffix}`.split('/').find((segment) => segment.length > 0);
+      return first?.toLowerCase() === API_SEGMENT;
+    }),
+  );
+}
+
+const declaredPaths = (metadata: unknown): string[] =>
+  Array.isArray(metadata) ? metadata.map(String) : [typeof metadata === 'string' ? metadata : ''];
 
 const isAuthRoute = (context: ExecutionContext): boolean =>
   Reflect.getMetadata(AUTH_ATTEMPTS, context.getHandler()) === true;

@@ -46,6 +46,21 @@ describe('EdgeValidationPipe', () => {
       expect(await refusedPaths(order, body(PlaceOrderRequest))).toEqual(['customerId', 'lines[0].discount']);
     });
 
+    it('refuses unknown keys named like Object.prototype methods too, which the pipe alone dropped in silence', async () => {
+      const order = JSON.parse(
+        '{"lines":[{"sku":"MUG","quantity":1,"valueOf":1}],"cardNumber":"4242424242424242","toString":1,"__defineGetter__":1}',
+      ) as unknown;
+      expect(await refusedPaths(order, body(PlaceOrderRequest))).toEqual([
+        'lines[0].valueOf',
+        'toString',
+        '__defineGetter__',
+      ]);
+      expect(await refusedPaths({ hasOwnProperty: '1' }, query(ListProductsQuery))).toEqual(['hasOwnProperty']);
+      expect(await refusedPaths({ isPrototypeOf: '1' }, query(ListProductsQuery))).toEqual(['isPrototypeOf']);
+      // As values they are text like any other.
+      await expect(pipe.transform({ q: 'toString' }, query(ListProductsQuery))).resolves.toEqual({ q: 'toString' });
+    });
+
     it('refuses wrong types in a body, naming nested paths; a JSON body is never converted', async () => {
       const order = {
         lines: [

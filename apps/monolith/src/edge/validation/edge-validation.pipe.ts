@@ -1,5 +1,5 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform, ValidationPipe } from '@nestjs/common';
-import { acceptedInstance, type FieldViolation, invalidPayload } from '@seam/transport';
+import { acceptedInstance, type FieldViolation, fieldPath, invalidPayload, MAX_PAYLOAD_DEPTH } from '@seam/transport';
 import * as classValidator from 'class-validator';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
 
@@ -12,9 +12,10 @@ const WHERE: Record<Part, string> = { body: 'request body', query: 'query string
 
 /**
  * Validates what HTTP requests bring (body, query, path parameters) against the edge's DTO
- * classes: unknown fields are refused, not stripped; values that are not what the class says are
- * refused. Query and path values are text, so they are converted to the declared type first
- * (`?page=2` → 2); a JSON body is not converted: `"quantity": "2"` is a wrong type.
+ * classes: unknown fields are refused, not stripped (those named like `Object.prototype`'s
+ * methods too, which the pipe cannot see); values that are not what the class says are refused.
+ * Query and path values are text, so they are converted to the declared type first (`?page=2` →
+ * 2); a JSON body is not converted: `"quantity": "2"` is a wrong type.
  *
  * An input the DTO's compiled validator accepts as it is (a body, or path and query text for
  * `string` fields: nothing to convert) is answered without Nest's ValidationPipe, whose
@@ -36,6 +37,10 @@ export class EdgeValidationPipe implements PipeTransform {
       if (unconvertible.length > 0)
         return Promise.reject(invalidPayload(`Invalid ${WHERE[metadata.type]}`, unconvertible));
     }
+    if (metadata.type !== 'custom' && isDto(metadata.metatype)) {
+      const shadowing = shadowingFields(value);
+      if (shadowing.length > 0) return Promise.reject(invalidPayload(`Invalid ${WHERE[metadata.type]}`, shadowing));
+    }
     const accepted = this.acceptedAsIs(value, metadata);
     if (accepted !== undefined) return Promise.resolve(accepted);
     return this.pipeFor(metadata.type).transform(value, metadata);
@@ -48,7 +53,7 @@ export class EdgeValidationPipe implements PipeTransform {
    * with the pipe alone.)
    */
   protected acceptedAsIs(value: unknown, { type, metatype }: ArgumentMetadata): unknown {
-    if (type === 'custom' || typeof metatype !== 'function' || NOT_DTOS.has(metatype)) return undefined;
+    if (type === 'custom' || !isDto(metatype)) return undefined;
     if (type !== 'body') {
       if (typeof value !== 'object' || value === null) return undefined;
       for (const [key, item] of Object.entries(value)) {
@@ -79,6 +84,42 @@ export class EdgeValidationPipe implements PipeTransform {
     }
     return pipe;
   }
+}
+
+const isDto = (metatype: unknown): metatype is new () => object =>
+  typeof metatype === 'function' && !NOT_DTOS.has(metatype);
+
+/**
+ * Names of `Object.prototype`'s methods and accessors (`toString`, `hasOwnProperty`,
+ * `__defineGetter__`), but `__proto__` and `constructor`: the forbidden-key check refuses those
+ * before any pipe runs, and this pipe leaves them to Nest's as it always has.
+ */
+const OBJECT_METHODS = new Set(
+  Object.getOwnPropertyNames(Object.prototype).filter((name) => name !== '__proto__' && name !== 'constructor'),
+);
+
+/**
+ * Own keys, at any depth, named like a method of `Object.prototype`, refused as class-validator
+ * refuses any other unknown key. No DTO declares such a field, and the pipe would not see them:
+ * class-transformer leaves them out of the instance it builds, so `"toString": 1` was dropped in
+ * silence where `"extra": 1` is refused.
+ */
+function shadowingFields(
+  value: unknown,
+  trail: Array<string | number> = [],
+  found: FieldViolation[] = [],
+): FieldViolation[] {
+  if (typeof value !== 'object' || value === null || trail.length >= MAX_PAYLOAD_DEPTH) return found;
+  // The path is spelt out only for a finding: one string per visited field would cost every request.
+  const keys: Array<string | number> = Array.isArray(value) ? value.map((_, index) => index) : Object.keys(value);
+  for (const key of keys) {
+    trail.push(key);
+    if (typeof key === 'string' && OBJECT_METHODS.has(key))
+      found.push({ path: fieldPath(trail), messages: [`property ${key} should not exist`] });
+    else shadowingFields((value as Record<string | number, unknown>)[key], trail, found);
+    trail.pop();
+  }
+  return found;
 }
 
 /** Query or path values that are objects (or lists holding objects): text is all they can be. */

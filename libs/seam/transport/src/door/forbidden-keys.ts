@@ -41,14 +41,17 @@ function walk(value: unknown, trail: Array<string | number>, scan: ForbiddenKeyS
   }
   for (const key of Object.keys(value)) {
     trail.push(key);
-    if (FORBIDDEN.has(key)) scan.paths.push(pathOf(trail));
+    if (FORBIDDEN.has(key)) scan.paths.push(fieldPath(trail));
     else walk((value as Record<string, unknown>)[key], trail, scan);
     trail.pop();
   }
 }
 
-/** `lines[0].__proto__` for the trail `lines`, `0`, `__proto__`. */
-function pathOf(trail: ReadonlyArray<string | number>): string {
+/**
+ * The path of a field in a payload as the doors' errors name it: `lines[0].sku` for the trail
+ * `lines`, `0`, `sku` (keys and list indexes from the top down).
+ */
+export function fieldPath(trail: ReadonlyArray<string | number>): string {
   let path = '';
   for (const step of trail) {
     if (typeof step === 'number') path += `[${step}]`;
