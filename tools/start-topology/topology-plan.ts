@@ -9,6 +9,7 @@ import {
   overrideName,
   portFromEnv,
   type ProcessRole,
+  redact,
   serviceHttpHost,
   serviceReadyLine,
   type Topology,
@@ -37,7 +38,10 @@ export interface PlannedProcess {
   readonly readyLine: RegExp;
   /** A line it prints with its HTTP port in the first group. */
   readonly httpLine: RegExp;
-  /** Its transport address, for the summary (none for a monolith that is only the edge). */
+  /**
+   * Its transport address with any password masked, for the summary, which is printed (none for a
+   * monolith that is only the edge).
+   */
   readonly address?: string;
   readonly listeners: readonly PlannedListener[];
 }
@@ -97,7 +101,7 @@ export function planTopology(name: string, env: NodeJS.ProcessEnv, cwd: string, 
         env: { ...shared, ...keysOf(role), PORT: undefined },
         readyLine: new RegExp(`${serviceReadyLine(service.module)}\\b`),
         httpLine: SERVICE_HEALTH_AT,
-        address: formatAddress(address),
+        address: redact(formatAddress(address)),
         listeners:
           copy > 0
             ? []
@@ -127,7 +131,7 @@ export function planTopology(name: string, env: NodeJS.ProcessEnv, cwd: string, 
     env: { ...shared, ...keysOf({ kind: 'monolith' }) },
     readyLine: MONOLITH_LISTENING,
     httpLine: MONOLITH_LISTENING,
-    ...(served ? { address: formatAddress(served) } : {}),
+    ...(served ? { address: redact(formatAddress(served)) } : {}),
     listeners: [
       ...(edgePort !== 0
         ? [

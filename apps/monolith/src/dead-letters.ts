@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { OutboxStore, Sql } from '@seam/messaging';
 import { databaseConfigFromEnv, dataSourceOptions, openDataSource } from '@seam/persistence';
 import { DEAD_LETTERS_USAGE, DeadLettersUsageError, parseDeadLettersArgs } from './dead-letters/dead-letters.args.js';
@@ -11,8 +12,9 @@ import { LOCAL_MODULES } from './modules.js';
  * them back in its outbox with fresh attempts — same event ids, so consumers that already applied
  * one skip it (for as long as their inbox keeps its entry: a replay of events older than that is
  * warned about on stderr). Works on the module's database as the app finds it (`DATABASE_URL`, else
- * `DATA_DIR`); a running relay picks replayed events up within its poll interval. Exit 0 on
- * success, 2 on a usage error, 1 on any other failure.
+ * `DATA_DIR`); a running relay picks replayed events up within its poll interval. On SQLite the
+ * module's file must exist: a wrong `DATA_DIR` is refused, not answered with a new, empty database
+ * and "0 dead letter(s)". Exit 0 on success, 2 on a usage error, 1 on any other failure.
  */
 async function deadLetters(argv: readonly string[]): Promise<void> {
   const args = parseDeadLettersArgs(
@@ -30,7 +32,11 @@ async function deadLetters(argv: readonly string[]): Promise<void> {
   } catch (error) {
     throw new DeadLettersUsageError((error as Error).message);
   }
-  const dataSource = await openDataSource(dataSourceOptions(data, database));
+  const options = dataSourceOptions(data, database);
+  // As data:move refuses a missing source: opening it would create and migrate an empty file.
+  if (database.kind === 'sqlite' && typeof options.database === 'string' && !existsSync(options.database))
+    throw new Error(`no database for ${args.module} at ${options.database}: is DATA_DIR the directory the app uses?`);
+  const dataSource = await openDataSource(options);
   try {
     const store = new OutboxStore(new Sql(dataSource));
     if (args.action === 'list') {

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { isProduction } from '@seam/runtime';
 
 /** The port of the internal listener in production when `SEAM_INTERNAL_PORT` is unset (Prometheus exporters' 9464). */
 export const DEFAULT_INTERNAL_PORT = 9464;
@@ -38,11 +39,12 @@ const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?(?:\.[a-z0-9
  * @returns undefined when the routes stay on the public port.
  * @throws InternalListenerConfigError naming the variable, for a port that is not 0–65535 or
  *   `off`, the public port itself, or a host that is neither an IP address nor a host name.
+ * @throws NodeEnvironmentError for a `NODE_ENV` other than production, development or test.
  */
 export function internalListenerFromEnv(env: NodeJS.ProcessEnv, publicPort: number): InternalListener | undefined {
   const raw = env.SEAM_INTERNAL_PORT?.trim().toLowerCase() ?? '';
   if (raw === 'off') return undefined;
-  if (raw === '' && env.NODE_ENV !== 'production') return undefined;
+  if (raw === '' && !isProduction(env)) return undefined;
   const port = raw === '' ? DEFAULT_INTERNAL_PORT : /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;
   if (!(port >= 0 && port <= 65_535))
     throw new InternalListenerConfigError('SEAM_INTERNAL_PORT', 'must be a TCP port from 0 to 65535, or off');

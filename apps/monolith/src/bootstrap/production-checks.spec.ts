@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { NodeEnvironmentError } from '@seam/runtime';
 import { DEFAULT_ADMIN_PASSWORD } from '../seed/seed-options.js';
 import { assertProductionReady, ProductionConfigError } from './production-checks.js';
 
@@ -14,9 +15,13 @@ describe('assertProductionReady', () => {
     },
   );
 
-  it.each(['Production', ' PRODUCTION\n'])('reads NODE_ENV=%p as production too', (NODE_ENV) => {
-    expect(() => assertProductionReady({ NODE_ENV })).toThrow(ProductionConfigError);
-  });
+  it.each(['Production', ' PRODUCTION\n', 'productionish'])(
+    'refuses NODE_ENV=%p rather than reading it as production or as development',
+    (NODE_ENV) => {
+      expect(() => assertProductionReady({ NODE_ENV })).toThrow(NodeEnvironmentError);
+      expect(() => assertProductionReady({ NODE_ENV })).toThrow(/^NODE_ENV must be exactly one of/);
+    },
+  );
 
   it('accepts another password, and no seeding at all, in production', () => {
     expect(() => assertProductionReady({ ...production, SEAM_ADMIN_PASSWORD: 'a long random one' })).not.toThrow();
@@ -28,7 +33,7 @@ describe('assertProductionReady', () => {
     expect(attempt).not.toThrow(DEFAULT_ADMIN_PASSWORD);
   });
 
-  it.each([{}, { NODE_ENV: 'development' }, { NODE_ENV: 'test' }, { NODE_ENV: 'productionish' }])(
+  it.each([{}, { NODE_ENV: 'development' }, { NODE_ENV: 'test' }])(
     'lets the default through outside production (%p): the seed warns instead',
     (env) => {
       expect(() => assertProductionReady(env)).not.toThrow();

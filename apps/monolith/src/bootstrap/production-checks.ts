@@ -1,3 +1,4 @@
+import { isProduction } from '@seam/runtime';
 import { DEFAULT_ADMIN_PASSWORD, seedOptionsFromEnv } from '../seed/seed-options.js';
 
 /** A setting the monolith refuses to run with in production; names the variable, never its value. */
@@ -19,9 +20,10 @@ export class ProductionConfigError extends Error {
  * refuses a missing `JWT_SECRET` itself, wherever it runs.
  *
  * @throws ProductionConfigError naming the variable.
+ * @throws NodeEnvironmentError for a `NODE_ENV` other than production, development or test.
  */
 export function assertProductionReady(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.NODE_ENV?.trim().toLowerCase() !== 'production') return;
+  if (!isProduction(env)) return;
   const seed = seedOptionsFromEnv(env);
   if (seed.enabled && seed.adminPassword === DEFAULT_ADMIN_PASSWORD) {
     throw new ProductionConfigError(

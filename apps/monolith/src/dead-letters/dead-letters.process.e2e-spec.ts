@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataSourceOptions, openDataSource } from '@seam/persistence';
@@ -98,5 +98,14 @@ describe('npm run dead-letters, the built script as a process', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('DATABASE_URL must be a postgres:// URL');
     expect(run.stderr).not.toContain('hunter2');
+  });
+
+  it('refuses a DATA_DIR that holds no database for the module (exit 1), creating none', () => {
+    const wrong = join(dataDir, 'not-the-data-dir');
+    const run = deadLetters(['orders', 'list'], { DATA_DIR: wrong });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`dead-letters: no database for orders at ${join(wrong, 'orders.sqlite')}:`);
+    expect(run.stdout).toBe('');
+    expect(existsSync(wrong)).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import * as fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NodeEnvironmentError } from '@seam/persistence';
 import { IdentityConfigError, identityConfigFromEnv } from './identity.config.js';
 import { scryptCostFor } from './infrastructure/password-hasher.js';
 
@@ -51,8 +52,8 @@ describe('identityConfigFromEnv', () => {
       },
     );
 
-    it.each(['Production', ' PRODUCTION '])('reads NODE_ENV=%p as production too', (NODE_ENV) => {
-      expect(() => identityConfigFromEnv({ NODE_ENV })).toThrow(/^JWT_SECRET is required in production/);
+    it.each(['Production', ' PRODUCTION '])('refuses NODE_ENV=%p instead of guessing what it means', (NODE_ENV) => {
+      expect(() => identityConfigFromEnv({ NODE_ENV, JWT_SECRET: secret })).toThrow(NodeEnvironmentError);
     });
 
     it('starts with JWT_SECRET, and says it is production', () => {

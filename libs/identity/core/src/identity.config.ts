@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isProduction } from '@seam/persistence';
 
 /** How the identity module signs tokens and hashes passwords, read once at start-up. */
 export interface IdentityConfig {
@@ -41,11 +42,6 @@ export class IdentityConfigError extends Error {
   }
 }
 
-/** Whether the environment says production (`NODE_ENV=production`, any case, spaces ignored). */
-export function isProduction(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.NODE_ENV?.trim().toLowerCase() === 'production';
-}
-
 /**
  * Reads the identity configuration from the environment.
  *
@@ -53,6 +49,7 @@ export function isProduction(env: NodeJS.ProcessEnv = process.env): boolean {
  * refuses to start): a secret shorter than 32 bytes, a secret given both inline and as a file, a
  * key file that cannot be read, no secret at all in production, a `JWT_TTL_SECONDS` that is not a
  * whole number of seconds between 1 and 7 days. The message never contains a secret.
+ * @throws NodeEnvironmentError for a `NODE_ENV` other than production, development or test.
  */
 export function identityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IdentityConfig {
   const production = isProduction(env);

@@ -1,7 +1,7 @@
 import { type DynamicModule, type FactoryProvider, Logger, Module, type Type } from '@nestjs/common';
 import { PaymentsContract } from '@contracts/payments';
 import { SeamMessagingModule } from '@seam/messaging';
-import { dataSourceToken, SeamPersistenceModule } from '@seam/persistence';
+import { dataSourceToken, isProduction, SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
 import type { DataSource } from 'typeorm';
 import { AuthorizePaymentController } from './authorize-payment/authorize-payment.controller.js';
@@ -38,7 +38,7 @@ const cardFingerprints: FactoryProvider<CardFingerprints> = {
   provide: CardFingerprints,
   useFactory: (config: PaymentsConfig) => {
     if (config.cardFingerprintKey) return new CardFingerprints(config.cardFingerprintKey);
-    if (process.env.NODE_ENV === 'production') {
+    if (isProduction()) {
       new Logger('Payments').warn(
         'PAYMENTS_CARD_FINGERPRINT_KEY is not set: card fingerprints use a key of this process only, so an idempotency key reused with another card is not told apart across replicas or restarts',
       );

@@ -34,6 +34,13 @@ describe('database-config', () => {
       expect(databaseConfigFromEnv({ NODE_ENV: 'production', SQLITE_SYNCHRONOUS: 'normal' })).toMatchObject({
         synchronous: 'normal',
       });
+      // A near miss of production is refused, not read as development (which would sync less).
+      expect(() => databaseConfigFromEnv({ NODE_ENV: 'Production' })).toThrow(
+        expect.objectContaining({ constructor: DatabaseConfigError, variable: 'NODE_ENV' }),
+      );
+      expect(() => databaseConfigFromEnv({ NODE_ENV: ' production', DATABASE_URL: 'postgres://h/db' })).toThrow(
+        /^NODE_ENV must be exactly one of/,
+      );
       for (const bad of ['off', 'extra', '1', 'fullest', 'normal;'])
         expect(() => databaseConfigFromEnv({ SQLITE_SYNCHRONOUS: bad })).toThrow(
           expect.objectContaining({

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { DatabaseConfigError } from './database-config.error.js';
+import { isProduction, NodeEnvironmentError } from './node-environment.js';
 
 /** Where every module's data lives in this process. */
 export type DatabaseConfig =
@@ -70,9 +71,11 @@ export const MODULE_URL_PREFIX = 'DATABASE_URL_';
  * SQLite files under `DATA_DIR` (default `./data`), synced as `SQLITE_SYNCHRONOUS` says (`normal` or
  * `full`; unset: `full` with `NODE_ENV=production`, else {@link DEFAULT_SQLITE_SYNCHRONOUS}).
  *
- * @throws DatabaseConfigError naming the variable (never its value) when a value cannot work.
+ * @throws DatabaseConfigError naming the variable (never its value) when a value cannot work —
+ * `NODE_ENV` included, whatever the database (see `nodeEnvironment`).
  */
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const production = productionFrom(env);
   const url = env.DATABASE_URL?.trim();
   const moduleUrls: Record<string, string> = {};
   for (const [variable, value] of Object.entries(env)) {
@@ -97,8 +100,7 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
   }
   const dataDir = env.DATA_DIR?.trim() || 'data';
   // In production a commit is synced unless the deployment says otherwise (a secure default).
-  const synchronous =
-    sqliteSynchronousFrom(env.SQLITE_SYNCHRONOUS) ?? (env.NODE_ENV === 'production' ? 'full' : undefined);
+  const synchronous = sqliteSynchronousFrom(env.SQLITE_SYNCHRONOUS) ?? (production ? 'full' : undefined);
   return {
     kind: 'sqlite',
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
@@ -165,6 +167,16 @@ function checkPostgresUrl(url: string, variable: string): string {
     throw new DatabaseConfigError(`${variable} must be a postgres:// URL, got ${parsed.protocol}//…`, variable);
   }
   return url;
+}
+
+function productionFrom(env: NodeJS.ProcessEnv): boolean {
+  try {
+    return isProduction(env);
+  } catch (error) {
+    // As DatabaseConfigError, the error migrate, data:move and dead-letters report as a setting.
+    if (error instanceof NodeEnvironmentError) throw new DatabaseConfigError(error.message, error.variable);
+    throw error;
+  }
 }
 
 function sqliteSynchronousFrom(value: string | undefined): SqliteSynchronous | undefined {

@@ -1,4 +1,11 @@
 export * from './database-config.js';
+export {
+  isProduction,
+  NODE_ENVIRONMENTS,
+  type NodeEnvironment,
+  NodeEnvironmentError,
+  nodeEnvironment,
+} from './node-environment.js';
 export * from './module-data.js';
 export * from './data-source-options.js';
 export { openDataSource, prepareStorage, runMigrations } from './open-data-source.js';

@@ -5,6 +5,15 @@ export { describeTopology, hostedBy, transportOptionsFor } from './topology/proc
 export { MONOLITH_CALLERS, meshIdentities, meshSelf } from './topology/mesh-identities.js';
 export { type ProcessRole, type ServicePlacement, type Topology, TopologyError } from './topology/topology.js';
 export { DEFAULT_PORT, portFromEnv } from './config/port.js';
+// NODE_ENV's one reading lives in @seam/persistence (the lowest library that reads it: importing
+// @seam/runtime from there would be a cycle); this is its door for everything above.
+export {
+  isProduction,
+  NODE_ENVIRONMENTS,
+  type NodeEnvironment,
+  NodeEnvironmentError,
+  nodeEnvironment,
+} from '@seam/persistence';
 export { type ReadText, TransportSecurityConfigError, transportSecurityFromEnv } from './config/tls-from-env.js';
 export { INSECURE_TRANSPORT_FLAG, meshAuthFromEnv } from './config/mesh-auth-from-env.js';
 export { METRICS_FLAG, MetricsConfigError, metricsFromEnv } from './config/metrics-from-env.js';
@@ -38,7 +47,14 @@ export {
 } from './logging/log-config.js';
 export { currentModule, runAsModule } from './logging/module-scope.js';
 export { FRAMEWORK_CONTEXTS, nestLoggerFor, SeamNestLogger } from './logging/nest-logger.js';
-export { callFields, createSeamLogger, REDACT_PATHS, REDACTED, SECRET_FIELDS } from './logging/seam-logger.js';
+export {
+  callFields,
+  createSeamLogger,
+  REDACT_PATHS,
+  REDACTED,
+  SECRET_FIELD_PATTERN,
+  SECRET_FIELDS,
+} from './logging/seam-logger.js';
 export { startLogging } from './logging/start-logging.js';
 // Tracing is set up by its own entry (tracing/register.ts, `node --import`), never through this
 // index: an app that is not traced must not load the OpenTelemetry SDK.

@@ -127,4 +127,20 @@ describe('redactUrl and scrubSecrets', () => {
       'auth failed for *** at postgres://x:***@z/db',
     );
   });
+
+  it.each([
+    ['postgres://shop:pa/ss@h/db', 'postgres://shop:***@h/db'],
+    ['postgres://shop:p@ss@h/db', 'postgres://shop:***@h/db'],
+    ['postgres://shop:a@b/c@d@h:5432/db', 'postgres://shop:***@h:5432/db'],
+    ['postgres://shop@h/db', 'postgres://shop@h/db'],
+    ['postgres://h:5432/db', 'postgres://h:5432/db'],
+  ])('masks the whole password of %j, / and @ included', (url, redacted) => {
+    expect(redactUrl(url)).toBe(redacted);
+  });
+
+  it('masks a password holding / or @ in a driver message too', () => {
+    expect(scrubSecrets('cannot connect to postgres://shop:p@s/s@h/db: refused', [])).toBe(
+      'cannot connect to postgres://shop:***@h/db: refused',
+    );
+  });
 });

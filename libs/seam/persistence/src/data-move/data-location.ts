@@ -102,9 +102,15 @@ export function sameDataLocation(a: DataLocation, b: DataLocation): boolean {
   return false;
 }
 
-/** A URL with its password replaced by `***` (for messages). */
+/**
+ * A URL with its password replaced by `***` (for messages), as written, parsable or not: the
+ * password runs to the *last* `@`, since one written unencoded may hold `/` or `@` itself (a `@`
+ * later in the query only masks more than needed).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+  const userColon = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:/i.exec(url)?.[0];
+  const at = url.lastIndexOf('@');
+  return userColon && at >= userColon.length ? `${userColon}***${url.slice(at)}` : url;
 }
 
 /**
@@ -112,7 +118,8 @@ export function redactUrl(url: string): string {
  * driver messages are passed on to people, and some quote what they were given.
  */
 export function scrubSecrets(text: string, locations: readonly DataLocation[]): string {
-  let scrubbed = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/gi, '$1:***@');
+  // Up to the last `@` of the word: a password may hold `/` or `@` (see redactUrl).
+  let scrubbed = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):\S*@/gi, '$1:***@');
   for (const location of locations) {
     if (location.kind !== 'postgres') continue;
     const password = safeUrl(location.url)?.password;

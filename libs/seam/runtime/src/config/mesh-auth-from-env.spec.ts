@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { NodeEnvironmentError } from '@seam/persistence';
 import { deriveMeshKeys, EnvelopeAuth, type SeamTransportOptions } from '@seam/transport';
 import { meshAuthFromEnv } from './mesh-auth-from-env.js';
 import { TransportSecurityConfigError } from './tls-from-env.js';
@@ -49,6 +50,11 @@ describe('meshAuthFromEnv', () => {
     expect(result).toEqual({});
     expect(warnings).toEqual([expect.stringMatching(/NOT authenticated.*Development only/)]);
     expect(refusal({ SEAM_INSECURE_TRANSPORT: '1', NODE_ENV: 'production' }).variable).toBe('SEAM_INSECURE_TRANSPORT');
+  });
+
+  it('does not read a near miss of NODE_ENV=production as development: it refuses it', () => {
+    for (const NODE_ENV of ['Production', ' PRODUCTION '])
+      expect(() => run({ SEAM_INSECURE_TRANSPORT: '1', NODE_ENV })).toThrow(NodeEnvironmentError);
   });
 
   it('refuses both variables at once, an unreadable file, and a bad document without quoting it', () => {

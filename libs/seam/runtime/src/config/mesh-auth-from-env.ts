@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
+import { isProduction } from '@seam/persistence';
 import { EnvelopeAuth, MeshKeys, MeshKeysError, type SeamTransportOptions } from '@seam/transport';
 import { TransportSecurityConfigError } from './tls-from-env.js';
 
@@ -17,6 +18,8 @@ export const INSECURE_TRANSPORT_FLAG = 'SEAM_INSECURE_TRANSPORT';
  *   and believes the caller every envelope names.
  *
  * @throws TransportSecurityConfigError naming the variable, never a key.
+ * @throws NodeEnvironmentError when it has to ask whether this is production and `NODE_ENV` is
+ * none of production, development or test.
  */
 export function meshAuthFromEnv(
   env: NodeJS.ProcessEnv,
@@ -50,7 +53,7 @@ export function meshAuthFromEnv(
       `this process talks to others over TCP or Redis and has no mesh keys: set SEAM_MESH_KEYS or SEAM_MESH_KEYS_FILE (npm run mesh:keys), or ${INSECURE_TRANSPORT_FLAG}=1 for development without authentication`,
     );
   }
-  if (env.NODE_ENV === 'production')
+  if (isProduction(env))
     throw new TransportSecurityConfigError(
       INSECURE_TRANSPORT_FLAG,
       'is refused in production: give this process its mesh keys',

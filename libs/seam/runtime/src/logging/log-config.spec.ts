@@ -25,4 +25,13 @@ describe('logConfigFromEnv', () => {
   it('refuses a format it does not know', () => {
     expect(() => logConfigFromEnv({ LOG_FORMAT: 'xml' })).toThrow('LOG_FORMAT must be one of json, pretty; got "xml"');
   });
+
+  it('refuses a NODE_ENV that is none of production, development or test, instead of logging pretty lines', () => {
+    for (const NODE_ENV of ['Production', ' production ', 'prod'])
+      expect(() => logConfigFromEnv({ NODE_ENV })).toThrow(
+        expect.objectContaining({ constructor: LogConfigError, message: expect.stringMatching(/^NODE_ENV must be/) }),
+      );
+    // Even with LOG_FORMAT set: the process must not start half production.
+    expect(() => logConfigFromEnv({ NODE_ENV: 'Production', LOG_FORMAT: 'json' })).toThrow(LogConfigError);
+  });
 });

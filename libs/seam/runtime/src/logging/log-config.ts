@@ -1,3 +1,5 @@
+import { isProduction, NodeEnvironmentError } from '@seam/persistence';
+
 /** The levels `LOG_LEVEL` accepts, most to least severe (pino's names; `silent` logs nothing). */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -26,14 +28,25 @@ export class LogConfigError extends Error {
  * (log collectors parse it) and to `pretty` otherwise (a developer reads it); the level to
  * `info`. Values are case-insensitive; an empty value counts as unset.
  *
- * @throws LogConfigError for a value outside {@link LOG_FORMATS} or {@link LOG_LEVELS}, naming the variable.
+ * @throws LogConfigError for a value outside {@link LOG_FORMATS} or {@link LOG_LEVELS}, or a
+ * `NODE_ENV` that is none of production, development or test (see `nodeEnvironment`), naming the
+ * variable. Every process reads this first, so that is where a bad `NODE_ENV` stops it.
  */
 export function logConfigFromEnv(env: NodeJS.ProcessEnv = process.env): LogConfig {
-  const fallbackFormat: LogFormat = env.NODE_ENV === 'production' ? 'json' : 'pretty';
+  const fallbackFormat: LogFormat = productionFrom(env) ? 'json' : 'pretty';
   return {
     format: oneOf('LOG_FORMAT', env.LOG_FORMAT, LOG_FORMATS, fallbackFormat),
     level: oneOf('LOG_LEVEL', env.LOG_LEVEL, LOG_LEVELS, 'info'),
   };
+}
+
+function productionFrom(env: NodeJS.ProcessEnv): boolean {
+  try {
+    return isProduction(env);
+  } catch (error) {
+    if (error instanceof NodeEnvironmentError) throw new LogConfigError(error.message);
+    throw error;
+  }
 }
 
 function oneOf<T extends string>(name: string, raw: string | undefined, allowed: readonly T[], fallback: T): T {

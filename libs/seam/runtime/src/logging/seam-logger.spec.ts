@@ -106,6 +106,31 @@ describe('createSeamLogger', () => {
       });
     });
 
+    it('redacts every secret setting of the project, the per-module ones by their family name', async () => {
+      const out = capture();
+      const logger = await createSeamLogger(JSON_INFO, out.stream);
+      const env = {
+        DATABASE_URL: 'postgres://seam:s1@db/shop',
+        DATABASE_URL_PAYMENTS: 'postgres://seam_payments:s2@db/shop',
+        DATABASE_URL_ORDER_HISTORY: 'postgres://seam_order_history:s3@db/shop',
+        DATABASE_ADMIN_URL: 'postgres://admin:s4@db/shop',
+        JWT_PREVIOUS_SECRET: 's5',
+        PAYMENTS_CARD_FINGERPRINT_KEY: 's6',
+        SEAM_THROTTLE_REDIS_URL: 'redis://:s7@r:6379',
+        SEAM_PAYMENTS_ADDRESS: 'redis://seam:s8@r:6379',
+        SEAM_REDIS_PASSWORD: 's9',
+        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer s10',
+      };
+      const kept = { JWT_SECRET_FILE: '/run/secrets/jwt', SEAM_TLS_KEY_FILE: '/tls/key.pem', DATA_DIR: '/data' };
+      const logged = { ...env, ...kept };
+      logger.info({ ...logged, config: { env: logged } }, 'env');
+      const redacted = Object.fromEntries(Object.keys(env).map((name) => [name, REDACTED]));
+      expect(out.json()[0]).toMatchObject({ ...redacted, ...kept, config: { env: { ...redacted, ...kept } } });
+      expect(out.lines()[0]).not.toMatch(/\bs\d+\b/);
+      // The caller's object is left as it was.
+      expect(logged.DATABASE_URL_PAYMENTS).toBe('postgres://seam_payments:s2@db/shop');
+    });
+
     it('redacts in the pretty format too', async () => {
       const out = capture();
       const logger = await createSeamLogger({ format: 'pretty', level: 'info' }, out.stream);

@@ -36,8 +36,23 @@ export const SECRET_FIELDS = [
   'SEAM_REDIS_PASSWORD',
   'SEAM_EXTRAS_KEY',
   'DATABASE_URL',
+  'DATABASE_ADMIN_URL',
+  'JWT_PREVIOUS_SECRET',
+  'PAYMENTS_CARD_FINGERPRINT_KEY',
   'REDIS_URL',
+  'SEAM_THROTTLE_REDIS_URL',
+  'SEAM_TEST_POSTGRES_URL',
 ] as const;
+
+/**
+ * Names of environment variables that hold a secret, by family, for the names no list can hold:
+ * `DATABASE_URL_<MODULE>` (one per module, which this toolkit does not know), `SEAM_<MODULE>_ADDRESS`
+ * (a `redis://` address may carry a password), and any `…_SECRET`, `…_PASSWORD`, `…_TOKEN`,
+ * `…_KEY`, `…_KEYS` or `…_URL` of a database or Redis — but not their `…_FILE` variants, which are
+ * paths. Values under such a field are redacted like {@link SECRET_FIELDS}, at the same depths.
+ */
+export const SECRET_FIELD_PATTERN =
+  /^(?:DATABASE_(?:ADMIN_)?URL(?:_[A-Z0-9_]+)?|[A-Z0-9_]*(?:SECRET|PASSWORD|TOKEN|_KEYS?|REDIS_URL|POSTGRES_URL)|SEAM_[A-Z0-9_]+_ADDRESS|OTEL_EXPORTER_OTLP_(?:[A-Z]+_)?HEADERS)$/;
 
 /** Header paths redacted wherever a request or response is logged (pino-http's `req`/`res`, or bare `headers`). */
 const SECRET_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-api-key', 'proxy-authorization'].flatMap((header) =>
@@ -66,8 +81,8 @@ export function callFields(): { traceId?: string; module?: string } {
 /**
  * A pino logger configured as Seam processes log: `config.level`; JSON lines (`time` in ISO 8601)
  * or, for `pretty`, one human-readable line per entry (pino-pretty, a development dependency,
- * loaded only then); {@link REDACT_PATHS} redacted; `traceId` and `module` on every line made
- * inside a call (see {@link callFields}). Writes synchronously to `destination` (default stdout),
+ * loaded only then); {@link REDACT_PATHS} and fields named by {@link SECRET_FIELD_PATTERN}
+ * redacted; `traceId` and `module` on every line made inside a call (see {@link callFields}). Writes synchronously to `destination` (default stdout),
  * so that a line logged just before `process.exit` is not lost.
  *
  * @throws Error when `pretty` is asked for where pino-pretty is not installed (a production image,
@@ -77,11 +92,40 @@ export async function createSeamLogger(config: LogConfig, destination?: Destinat
   const options = {
     level: config.level,
     redact: { paths: [...REDACT_PATHS], censor: REDACTED },
+    // pino's paths take no pattern: the families of SECRET_FIELD_PATTERN are censored before them.
+    formatters: { log: censorSecretNames },
     mixin: callFields,
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (config.format === 'json') return pino(options, destination ?? pino.destination({ fd: 1, sync: true }));
   return pino(options, await prettyStream(destination));
+}
+
+/**
+ * `object` with the value of every field named by {@link SECRET_FIELD_PATTERN} replaced, at the
+ * top and up to two levels down in plain objects; a copy only where something was replaced (the
+ * caller's object is never changed, and a line with no such field costs one test per key).
+ */
+function censorSecretNames(object: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(object)) {
+    const value = object[key];
+    const censored = SECRET_FIELD_PATTERN.test(key)
+      ? REDACTED
+      : depth < 2 && isPlainObject(value)
+        ? censorSecretNames(value, depth + 1)
+        : value;
+    if (censored === value) continue;
+    copy ??= { ...object };
+    copy[key] = censored;
+  }
+  return copy ?? object;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }
 
 async function prettyStream(destination: DestinationStream | undefined): Promise<DestinationStream> {

@@ -1,4 +1,5 @@
 import { Logger, type LoggerService } from '@nestjs/common';
+import { isProduction } from '@seam/persistence';
 import { logConfigFromEnv } from './log-config.js';
 import { nestLoggerFor } from './nest-logger.js';
 import { createSeamLogger } from './seam-logger.js';
@@ -18,9 +19,18 @@ export async function startLogging(what: string, env: NodeJS.ProcessEnv = proces
   } catch (error) {
     const msg = `${what} could not start: ${error instanceof Error ? error.message : String(error)}`;
     // JSON when that is what a log collector would otherwise get (see logConfigFromEnv's defaults).
-    const format = env.LOG_FORMAT?.trim().toLowerCase() || (env.NODE_ENV === 'production' ? 'json' : 'pretty');
-    const json = format === 'json';
+    const json = (env.LOG_FORMAT?.trim().toLowerCase() || (productionOrUnsure(env) ? 'json' : 'pretty')) === 'json';
     process.stderr.write(json ? `${JSON.stringify({ level: 60, time: new Date().toISOString(), msg })}\n` : `${msg}\n`);
     process.exit(1);
+  }
+}
+
+/** Whether the refusal should be JSON: yes for production, and for a `NODE_ENV` that is none of the three. */
+function productionOrUnsure(env: NodeJS.ProcessEnv): boolean {
+  try {
+    return isProduction(env);
+  } catch {
+    // A near miss such as `Production` most likely means production, where a collector reads stderr.
+    return true;
   }
 }

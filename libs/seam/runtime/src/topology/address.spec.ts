@@ -62,4 +62,29 @@ describe('parseAddress', () => {
     expect(() => parseAddress('redis://user:hunter2@redis:6379/x')).not.toThrow(/hunter2/);
     expect(redact('redis://:hunter2@redis:6379')).toBe('redis://:***@redis:6379');
   });
+
+  it.each([
+    ['redis://user:pa/ss@redis:6379/1', 'redis://user:***@redis:6379/1'],
+    ['redis://:a/b/c@redis:6379', 'redis://:***@redis:6379'],
+    ['redis://user:p@ss@redis:6379', 'redis://user:***@redis:6379'],
+    ['rediss://user:p@s/s@w?rd#x@redis:6380/2', 'rediss://user:***@redis:6380/2'],
+    ['redis://token/with@slash@redis:6379', 'redis://***@redis:6379'],
+    ['redis:user:hunter2@redis:6379', 'redis:***@redis:6379'],
+    ['user:hunter2@redis:6379', 'user:***@redis:6379'],
+    ['redis://redis:6379/0', 'redis://redis:6379/0'],
+    ['tcp://payments:4104', 'tcp://payments:4104'],
+  ])('redacts the password of %j whatever it holds', (address, redacted) => {
+    expect(redact(address)).toBe(redacted);
+  });
+
+  it('never repeats a password holding / in the error that refuses its address', () => {
+    expect(() => parseAddress('redis://user:pa/ss@redis:6379')).toThrow(/^"redis:\/\/user:\*\*\*@redis:6379"/);
+    expect(() => parseAddress('redis://user:pa/ss@redis:6379')).not.toThrow(/pa\/|\/ss/);
+  });
+
+  it('keeps a password holding @ whole when it parses, and masks it whole when redacted', () => {
+    const address = formatAddress(parseAddress('redis://user:p@ss@redis:6379'));
+    expect(address).toBe('redis://user:p%40ss@redis:6379');
+    expect(redact(address)).toBe('redis://user:***@redis:6379');
+  });
 });

@@ -50,12 +50,21 @@ export function formatAddress(endpoint: Endpoint): string {
   }
 }
 
-/** An address with any password replaced, fit for logs and error messages. */
+/**
+ * An address with any password replaced (`redis://user:***@host:6379`; credentials without a `:`
+ * become `***`), fit for logs and error messages. Works on any string, parsable or not, as it
+ * was written: the credentials run from the `//` (or the start, when there is none) to the
+ * *last* `@`, because a password written unencoded may itself hold `/`, `@`, `?` or `#`. A `@`
+ * further on, in a path or query, only masks more than needed — never less.
+ */
 export function redact(address: string): string {
-  return address.replace(
-    /\/\/([^/@]*)@/,
-    (_match, credentials: string) => `//${credentials.includes(':') ? `${credentials.split(':')[0]}:***` : '***'}@`,
-  );
+  const at = address.lastIndexOf('@');
+  if (at === -1) return address;
+  const slashes = address.indexOf('//');
+  const start = slashes !== -1 && slashes < at ? slashes + 2 : 0;
+  const credentials = address.slice(start, at);
+  const colon = credentials.indexOf(':');
+  return `${address.slice(0, start)}${colon === -1 ? '***' : `${credentials.slice(0, colon)}:***`}${address.slice(at)}`;
 }
 
 function hostOf(url: URL, address: string): string {

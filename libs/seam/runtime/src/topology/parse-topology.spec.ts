@@ -135,6 +135,18 @@ describe('parseTopology', () => {
     ]);
   });
 
+  it('names a refused replicated Redis address without its password', () => {
+    const found = problems(
+      file({ t: { modules: { catalog: { service: 'redis-pubsub://seam:hunter2@127.0.0.1:6379', replicas: 2 } } } }, [
+        'catalog',
+      ]),
+    );
+    expect(found).toEqual([
+      'module "catalog": 2 replicas need a load-balanced address (redis://): redis-pubsub://seam:***@127.0.0.1:6379 delivers every request to every replica',
+    ]);
+    expect(found.join('\n')).not.toContain('hunter2');
+  });
+
   it.each([
     [null, 'the file must hold a JSON object'],
     [{ modules: [], topologies: {} }, '"modules" must list the system\'s modules'],

@@ -1,5 +1,5 @@
 import type { Endpoint } from '@seam/transport';
-import { formatAddress, parseAddress } from './address.js';
+import { formatAddress, parseAddress, redact } from './address.js';
 import { type ServicePlacement, type Topology, TopologyError } from './topology.js';
 
 /** Names of modules and topologies: kebab-case, as module folders and patterns use them. */
@@ -151,7 +151,7 @@ function servicePlacement(
   if (!address || replicas === undefined || httpPort === undefined) return undefined;
   if (replicas > 1 && !(address.transport === 'redis' && address.mode !== 'pubsub')) {
     problems.push(
-      `module "${module}": ${replicas} replicas need a load-balanced address (redis://): ${formatAddress(address)} ` +
+      `module "${module}": ${replicas} replicas need a load-balanced address (redis://): ${redact(formatAddress(address))} ` +
         (address.transport === 'tcp'
           ? 'is one listener (put a load balancer in front and give its address, with 1 replica here)'
           : 'delivers every request to every replica'),
