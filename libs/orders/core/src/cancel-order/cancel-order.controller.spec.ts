@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CallContext, UnavailableError } from '@seam/transport';
+import { CallContext, ConflictError, UnavailableError } from '@seam/transport';
 import { cancel, confirm, newOrder, type Order, recordPayment, recordStock } from '../domain/order.js';
 import type { OrderStatus } from '../domain/order-status.js';
 import type { OrderRepository } from '../infrastructure/order.repository.js';
@@ -40,11 +40,11 @@ function oneOrderRepository(initial: Order, beforeUpdate: (stored: Order) => Ord
   return { repository, updates, events, stored: () => stored };
 }
 
-function recordingCalls(log: string[], failRefund = false): OrderCalls {
+function recordingCalls(log: string[], failRefund: false | Error = false): OrderCalls {
   return {
     refundPayment: async () => {
       log.push('refund');
-      if (failRefund) throw new UnavailableError('provider down');
+      if (failRefund) throw failRefund;
     },
     releaseStock: async () => void log.push('release'),
   } as unknown as OrderCalls;
@@ -70,10 +70,33 @@ describe('CancelOrderController', () => {
     it('changes nothing and releases nothing when the refund fails', async () => {
       const log: string[] = [];
       const store = oneOrderRepository(confirmedOrder());
-      const controller = new CancelOrderController(store.repository, recordingCalls(log, true));
+      const controller = new CancelOrderController(
+        store.repository,
+        recordingCalls(log, new UnavailableError('provider down')),
+      );
       await expect(controller.cancel({ orderId: ORDER_ID }, call())).rejects.toBeInstanceOf(UnavailableError);
       expect(log).toEqual(['refund']);
       expect(store.updates).toEqual([]);
+    });
+
+    it('answers a refund still in flight for a concurrent cancel in the order’s terms, retryable, and changes nothing', async () => {
+      const store = oneOrderRepository(confirmedOrder());
+      const busy = new ConflictError('a request with this key is in progress', {
+        idempotencyKey: `order-${ORDER_ID}-refund`,
+        retryable: true,
+      });
+      const controller = new CancelOrderController(store.repository, recordingCalls([], busy));
+      const error = await controller.cancel({ orderId: ORDER_ID }, call()).catch((failure: unknown) => failure);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(error).toMatchObject({
+        message: `Order ${ORDER_ID} is being cancelled by another request: try again`,
+        details: { orderId: ORDER_ID, retryable: true },
+      });
+      expect(store.updates).toEqual([]);
+      // A conflict that is no key in flight (a payment that cannot be refunded) passes as it came.
+      const final = new ConflictError('Payment p-1 is voided: it cannot be refunded');
+      const other = new CancelOrderController(store.repository, recordingCalls([], final));
+      await expect(other.cancel({ orderId: ORDER_ID }, call())).rejects.toBe(final);
     });
 
     it('answers the stored order without announcing it again when a concurrent cancel stored it first', async () => {

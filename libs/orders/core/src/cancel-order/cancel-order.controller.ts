@@ -1,6 +1,13 @@
 import { Payload } from '@nestjs/microservices';
 import { type OrderRef, OrdersContract, type OrderView } from '@contracts/orders';
-import { type CallContext, ContractController, CurrentCall, Handle, InternalError } from '@seam/transport';
+import {
+  type CallContext,
+  ConflictError,
+  ContractController,
+  CurrentCall,
+  Handle,
+  InternalError,
+} from '@seam/transport';
 import { cancel, recordPayment, recordStock } from '../domain/order.js';
 import { OrderRepository } from '../infrastructure/order.repository.js';
 import { assertMayMove, findVisibleOrder } from '../order.access.js';
@@ -30,7 +37,9 @@ export class CancelOrderController {
     const options = { parent: call, timeoutMs: STEP_TIMEOUT_MS };
     // Refund first: if it fails nothing changed; if the release then fails, the stock stays sold
     // (never sold twice) until the call is retried.
-    await this.calls.refundPayment(order.orderId, order.payment.paymentId, options);
+    await this.calls
+      .refundPayment(order.orderId, order.payment.paymentId, options)
+      .catch((error: unknown) => Promise.reject(refundInProgress(error, order.orderId)));
     order = recordPayment(order, { paymentId: order.payment.paymentId, status: 'refunded' }, new Date());
     await this.orders.update(order, 'confirmed');
     await this.calls.releaseStock(order.orderId, options);
@@ -41,4 +50,17 @@ export class CancelOrderController {
       return toView(await findVisibleOrder(this.orders, request));
     return toView(cancelled);
   }
+}
+
+/**
+ * Payments' answer while another request refunds the same payment under the same key (another
+ * cancel of this order, in flight) speaks of a key the caller never sent: say it in the order's
+ * terms, still retryable. Any other error passes as it came.
+ */
+function refundInProgress(error: unknown, orderId: string): unknown {
+  if (!(error instanceof ConflictError) || error.details?.retryable !== true) return error;
+  return new ConflictError(`Order ${orderId} is being cancelled by another request: try again`, {
+    orderId,
+    retryable: true,
+  });
 }
