@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { LoopStalls } from '@seam/testing';
-import { CircuitOpenError, NotFoundError, OverloadedError, type RequestEntry, UnavailableError } from '@seam/transport';
+import {
+  CircuitOpenError,
+  DeadlineExceededError,
+  NotFoundError,
+  OverloadedError,
+  type RequestEntry,
+  UnavailableError,
+} from '@seam/transport';
 import { DEFAULT_CALL_POLICY, type ModuleCallPolicy } from './call-policies.config.js';
 import { ModulePolicy } from './module-policy.js';
 
@@ -134,6 +141,19 @@ describe('ModulePolicy', () => {
       expect(probes).toBe(10);
     });
 
+    it('closes with a fresh window when the probe is answered with a business error', async () => {
+      const policy = new ModulePolicy('payments', settings());
+      for (let index = 0; index < 4; index++) await policy.execute(entry(false), later(), down).catch(() => undefined);
+      await sleep(220);
+      const notFound = () => Promise.reject(new NotFoundError('no such payment'));
+      await expect(policy.execute(entry(false), later(), notFound)).rejects.toBeInstanceOf(NotFoundError);
+      expect(policy.circuit).toBe('closed');
+      // The callee answered: the failures that opened the circuit are behind it, and one more
+      // does not open it again (the window needs 4 calls, half failing).
+      await policy.execute(entry(false), later(), down).catch(() => undefined);
+      expect(policy.circuit).toBe('closed');
+    });
+
     it('re-opens when the probe fails, and the callee saw only that one probe', async () => {
       const policy = new ModulePolicy('payments', settings());
       for (let index = 0; index < 4; index++) await policy.execute(entry(false), later(), down).catch(() => undefined);
@@ -148,6 +168,82 @@ describe('ModulePolicy', () => {
       expect(
         results.filter((result) => result.status === 'rejected' && result.reason instanceof CircuitOpenError),
       ).toHaveLength(9);
+    });
+  });
+
+  describe('deadlines that pass on this side', () => {
+    /** A callee answering after `ms`; records every budget it was handed. */
+    const answeringAfter = (ms: number, budgets: number[] = []) => ({
+      budgets,
+      call: (timeoutMs: number) => (budgets.push(timeoutMs), sleep(ms).then(() => 'ok')),
+    });
+    /** When `call` settled, in ms after `started`. */
+    const settledAfter = (call: Promise<unknown>, started: number) =>
+      call.then(
+        () => ({ error: undefined, ms: performance.now() - started }),
+        (error: unknown) => ({ error, ms: performance.now() - started }),
+      );
+
+    it('holds callers behind a slow probe no longer than their deadlines, and a good probe closes the circuit', async () => {
+      const policy = new ModulePolicy('payments', settings());
+      for (let index = 0; index < 4; index++) await policy.execute(entry(false), later(), down).catch(() => undefined);
+      await sleep(220);
+      const callee = answeringAfter(300);
+      const probe = policy.execute(entry(false), later(), callee.call);
+      const started = performance.now();
+      const waiters = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          settledAfter(policy.execute(entry(false), started + 100, callee.call), started),
+        ),
+      );
+      await expect(probe).resolves.toBe('ok');
+      for (const { error, ms } of waiters) {
+        expect(error).toBeInstanceOf(DeadlineExceededError);
+        // 100 ms is their deadline; the probe took 300. A loaded machine may be late by a stall.
+        expect(ms).toBeLessThan(280);
+      }
+      expect(callee.budgets).toHaveLength(1); // only the probe reached the callee
+      // Their deadlines passed here, not at the callee: nothing counts against it.
+      expect(policy.circuit).toBe('closed');
+      await expect(policy.execute(entry(false), later(), callee.call)).resolves.toBe('ok');
+    });
+
+    it('fails a call queued for the bulkhead at its deadline, unsent, without counting it against the callee', async () => {
+      const policy = new ModulePolicy(
+        'payments',
+        settings({ bulkhead: { maxConcurrent: 2, maxQueue: 10 }, breaker: { ...settings().breaker, minimumCalls: 2 } }),
+      );
+      const callee = answeringAfter(400);
+      const busy = [0, 1].map(() => policy.execute(entry(false), later(), callee.call));
+      const started = performance.now();
+      const queued = await Promise.all(
+        Array.from({ length: 6 }, () => settledAfter(policy.execute(entry(false), started + 60, callee.call), started)),
+      );
+      for (const { error, ms } of queued) {
+        expect(error).toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+        expect(ms).toBeLessThan(350);
+      }
+      await Promise.all(busy);
+      await sleep(20); // the queued calls get their turn now, find their deadlines gone, and are not sent
+      expect(callee.budgets).toHaveLength(2);
+      expect(policy.circuit).toBe('closed');
+    });
+
+    it('never sends a retry whose pause ran into the deadline, nor counts it against the callee', async () => {
+      const policy = new ModulePolicy(
+        'payments',
+        settings({
+          retry: { maxAttempts: 3, initialDelayMs: 40, maxDelayMs: 400, budgetRatio: 1 },
+          breaker: { failureRatio: 0.99, minimumCalls: 1_000, windowCalls: 1_000, halfOpenAfterMs: 1_000 },
+        }),
+      );
+      const budgets: number[] = [];
+      const failing = (timeoutMs: number) => (budgets.push(timeoutMs), down());
+      for (let call = 0; call < 30; call++) {
+        const error = await policy.execute(entry(true), performance.now() + 70, failing).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UnavailableError);
+      }
+      expect(Math.min(...budgets)).toBeGreaterThanOrEqual(1);
     });
   });
 

@@ -8,6 +8,7 @@ import {
   circuitBreaker,
   CountBreaker,
   ExponentialBackoff,
+  fullJitterGenerator,
   handleWhen,
   IsolatedCircuitError,
   retry,
@@ -34,9 +35,39 @@ export interface PolicyStats {
 }
 
 /** Failures that say the callee is unwell (they trip the breaker); business answers do not. */
-function isCalleeFailure(error: Error): boolean {
+function isCalleeFailure(error: unknown): boolean {
   if (error instanceof CircuitOpenError || error instanceof OverloadedError) return false;
   return error instanceof UnavailableError || error instanceof DeadlineExceededError || error instanceof InternalError;
+}
+
+/**
+ * A call whose deadline passed on this side, before it was sent (waiting for a bulkhead slot, or
+ * for a retry): the callee never saw it, so the breaker must not count it for or against the
+ * callee. Thrown inside the breaker, it is none of the errors the breaker handles.
+ */
+class DeadlinePassedHere extends Error {}
+
+/**
+ * The callee's answer was an error that says nothing against its health (not found, invalid, a
+ * conflict…). Returned through the breaker as a value, so that it counts as the success it is
+ * (cockatiel lets an error it does not handle pass uncounted, and a probe answered so would close
+ * the circuit with the failures that opened it still in its window); thrown again outside.
+ */
+class CalleeAnswered {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * `waiting`, or {@link DeadlinePassedHere} once `deadlineAt` has passed. Whatever `waiting` does
+ * later (a held call finds its deadline gone and is not sent) is left to settle unobserved.
+ */
+function withinDeadline<T>(waiting: Promise<T>, deadlineAt: number): Promise<T> {
+  waiting.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlinePassedHere()), Math.max(0, deadlineAt - performance.now()));
+  });
+  return Promise.race([waiting, deadline]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -87,7 +118,7 @@ export class ModulePolicy {
   async execute<T>(entry: RequestEntry, deadlineAt: number, attempt: (timeoutMs: number) => Promise<T>): Promise<T> {
     this.stats.calls++;
     this.budget.earn();
-    const once = () => this.once(() => attempt(Math.floor(deadlineAt - performance.now())));
+    const once = () => this.once(deadlineAt, attempt);
     const { maxAttempts, initialDelayMs, maxDelayMs } = this.settings.retry;
     if (!entry.idempotent || maxAttempts <= 1) return once();
     let attempts = 0;
@@ -108,15 +139,31 @@ export class ModulePolicy {
     };
     const policy = retry(handleWhen(shouldRetry), {
       maxAttempts: maxAttempts - 1,
-      backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: maxDelayMs }),
+      // Full jitter: each pause is below the bound `shouldRetry` checks against the deadline
+      // (cockatiel's default, decorrelated jitter, goes up to ~1.4× and ~2.8× of it).
+      backoff: new ExponentialBackoff({
+        initialDelay: initialDelayMs,
+        maxDelay: maxDelayMs,
+        generator: fullJitterGenerator,
+      }),
     });
     return policy.execute(once);
   }
 
-  private async once<T>(call: () => Promise<T>): Promise<T> {
+  private async once<T>(deadlineAt: number, attempt: (timeoutMs: number) => Promise<T>): Promise<T> {
     try {
-      return await this.breaker.execute(() => this.bulkhead.execute(call));
+      if (deadlineAt - performance.now() < 1) throw new DeadlinePassedHere();
+      const call = this.breaker.execute(() => this.throughBulkhead(deadlineAt, attempt));
+      // While one probe tests the callee, cockatiel holds the other calls until it ends, with no
+      // regard for their deadlines: they wait no longer than their own.
+      const outcome = await (this.breaker.state === CircuitState.HalfOpen ? withinDeadline(call, deadlineAt) : call);
+      if (outcome instanceof CalleeAnswered) throw outcome.error;
+      return outcome;
     } catch (error) {
+      if (error instanceof DeadlinePassedHere)
+        throw new DeadlineExceededError(`The deadline of a call to ${this.module} passed before it could be sent`, {
+          module: this.module,
+        });
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
         this.stats.circuitOpenRejections++;
         throw new CircuitOpenError(`Calls to ${this.module} fail fast: its circuit is open after repeated failures`, {
@@ -133,6 +180,29 @@ export class ModulePolicy {
       }
       throw error;
     }
+  }
+
+  /**
+   * The attempt, through the bulkhead. A call that must queue waits no longer than its deadline
+   * (cockatiel's queue has no timer of its own); if its turn comes after that, it is not sent.
+   */
+  private throughBulkhead<T>(
+    deadlineAt: number,
+    attempt: (timeoutMs: number) => Promise<T>,
+  ): Promise<T | CalleeAnswered> {
+    const run = async (): Promise<T | CalleeAnswered> => {
+      const budget = Math.floor(deadlineAt - performance.now());
+      if (budget < 1) throw new DeadlinePassedHere();
+      try {
+        return await attempt(budget);
+      } catch (error) {
+        if (isCalleeFailure(error)) throw error;
+        return new CalleeAnswered(error);
+      }
+    };
+    return this.bulkhead.executionSlots > 0
+      ? this.bulkhead.execute(run)
+      : withinDeadline(this.bulkhead.execute(run), deadlineAt);
   }
 
   /** One line describing this policy, for the start-up log. */
