@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { MeshKeys } from '@seam/transport';
+import { runComposeMeshKeys, USAGE_ERROR } from '../../tools/deploy/compose-mesh-keys.cli.js';
 import {
   COMPOSE_MESH_KEYS_DIR,
   ComposeMeshKeysError,
@@ -85,6 +86,35 @@ describe('writeComposeMeshKeys', () => {
     const attempt = () => write('split-tcp', dir);
     expect(attempt).toThrow(/must hold base64url text/);
     expect(attempt).not.toThrow(/s3cr3t/);
+  });
+
+  it('refuses a topology it cannot give Redis users (redis-pubsub://) in one line, exit status 2, writing nothing', () => {
+    const file = join(root, 'pubsub.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        modules: ['catalog', 'payments'],
+        topologies: {
+          p: {
+            monolith: { address: 'redis://127.0.0.1:6379' },
+            modules: { catalog: 'monolith', payments: { service: 'redis-pubsub://127.0.0.1:6379' } },
+          },
+        },
+      }),
+    );
+    const dir = join(root, 'pubsub-keys');
+    let stdout = '';
+    let stderr = '';
+    const status = runComposeMeshKeys(['p'], {
+      stdout: (text) => (stdout += text),
+      stderr: (text) => (stderr += text),
+      cwd: REPOSITORY_ROOT,
+      env: { SEAM_TOPOLOGY_FILE: file },
+      dir,
+    });
+    expect({ status, stdout }).toEqual({ status: USAGE_ERROR, stdout: '' });
+    expect(stderr).toMatch(/^mesh:keys:compose: topology "p" reaches a module over redis-pubsub:\/\/[^\n]*\n$/);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('is the npm script mesh:keys:compose, which refuses stray arguments with exit status 2', () => {

@@ -137,6 +137,28 @@ describe('runDeployK8s', () => {
     expect(stderr).toContain('unknown transport "udp"');
   });
 
+  it.each([
+    ['p8080', { address: 'tcp://127.0.0.1:9464' }, /the monolith would listen on 9464 twice/],
+    [
+      'Payments Split (v2)',
+      { address: 'tcp://127.0.0.1:4100' },
+      /topology name "Payments Split \(v2\)" must be kebab-case/,
+    ],
+  ])('refuses topology %j, whose manifests Kubernetes would reject, with exit status 2', (name, monolith, reason) => {
+    writeFileSync(
+      join(scratch, 'unfit.json'),
+      JSON.stringify({
+        modules: ['catalog', 'payments'],
+        topologies: {
+          [name]: { monolith, modules: { catalog: 'monolith', payments: { service: 'tcp://127.0.0.1:4104' } } },
+        },
+      }),
+    );
+    const { status, stdout, stderr } = run([name], { SEAM_TOPOLOGY_FILE: 'unfit.json' });
+    expect({ status, stdout }).toEqual({ status: USAGE_ERROR, stdout: '' });
+    expect(stderr).toMatch(reason);
+  });
+
   it('prints its usage with --help', () => {
     const { status, stdout } = run(['--help']);
     expect(status).toBe(0);

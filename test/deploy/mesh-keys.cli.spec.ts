@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -78,6 +78,47 @@ describe('npm run mesh:keys', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(reason);
     expect(stderr).toContain('Usage: npm run mesh:keys');
+  });
+
+  it('writes a master and keys with --out readable by their owner only (0600), printing neither', () => {
+    const mode = (file: string) => statSync(file).mode & 0o777;
+    const newMaster = join(dir, 'out.master');
+    const made = run(['--new-master', '--out', newMaster]);
+    expect({ status: made.status, stdout: made.stdout, mode: mode(newMaster) }).toEqual({
+      status: 0,
+      stdout: '',
+      mode: 0o600,
+    });
+    expect(Buffer.from(readFileSync(newMaster, 'utf8').trim(), 'base64url')).toHaveLength(32);
+    // A file a shell's > left world-readable: --out replaces it, so its old mode goes too.
+    const keysFile = join(dir, 'payments.json');
+    writeFileSync(keysFile, 'stale', { mode: 0o644 });
+    const keys = run([
+      '--master-file',
+      newMaster,
+      '--process',
+      'payments',
+      '--topology',
+      'split-tcp',
+      '--out',
+      keysFile,
+    ]);
+    expect({ status: keys.status, stdout: keys.stdout, mode: mode(keysFile) }).toEqual({
+      status: 0,
+      stdout: '',
+      mode: 0o600,
+    });
+    expect(keys.stderr).toBe(`mesh:keys: wrote ${keysFile} (0600)\n`);
+    expect(MeshKeys.parse(readFileSync(keysFile, 'utf8')).peersOf('payments')).toContain('orders');
+  });
+
+  it('never replaces an existing file with a new master, which would orphan its keys', () => {
+    const existing = join(dir, 'kept.master');
+    writeFileSync(existing, master);
+    const { status, stderr } = run(['--new-master', '--out', existing]);
+    expect(status).toBe(USAGE_ERROR);
+    expect(stderr).toContain(`--out ${existing} exists: a new master never replaces a file`);
+    expect(readFileSync(existing, 'utf8')).toBe(master);
   });
 
   it('refuses a master that is too short or not base64url, printing neither', () => {

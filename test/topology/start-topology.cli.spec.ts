@@ -44,6 +44,18 @@ describe('npm run start:topology', () => {
       expect(stderr).toContain('unknown topology "split-tpc": choose one of monolith, split-tcp, split-redis, mixed');
     });
 
+    it.each(['3000000', 'Infinity', '1e400', '0', 'soon'])(
+      'refuses --ready-timeout %s, which setTimeout could not wait for, before checking anything',
+      async (seconds) => {
+        // A Redis that is not there: were the flag taken, the run would stop at the preflight instead.
+        const { status, stderr } = await run(['split-redis', '--ready-timeout', seconds], {
+          REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+        });
+        expect(status).toBe(USAGE_ERROR);
+        expect(stderr).toContain('--ready-timeout must be a number of seconds above 0 and at most 86400');
+      },
+    );
+
     it('asks for a topology when given none, naming them', async () => {
       const { status, stderr } = await run([]);
       expect(status).toBe(USAGE_ERROR);

@@ -1,5 +1,5 @@
 import type { Endpoint } from '@seam/transport';
-import { formatAddress, overrideName, parseAddress, type Topology } from '@seam/runtime';
+import { formatAddress, overrideName, parseAddress, type Topology, TopologyError } from '@seam/runtime';
 
 /** The monolith's HTTP port (the image's default `PORT`). */
 export const MONOLITH_HTTP_PORT = 3000;
@@ -8,7 +8,10 @@ export const MONOLITH_HTTP_PORT = 3000;
  * `/docs-json`, off the public port. 9464 is the port Prometheus exporters of OpenTelemetry use.
  */
 export const MONOLITH_INTERNAL_PORT = 9464;
-/** The HTTP port of a service whose topology leaves it to chance (`httpPort: 0`): a pod has its own network, so any fixed port does. */
+/**
+ * The HTTP port of a service whose topology leaves it to chance (`httpPort: 0`): a pod has its own
+ * network, so any fixed port does — the next one up when the service's own TCP port is 8080.
+ */
 export const DEFAULT_SERVICE_HTTP_PORT = 8080;
 /** Where Redis-transport topologies find Redis when `--redis-url` is not given; Redis itself is not deployed. */
 export const DEFAULT_REDIS_URL = 'redis://redis:6379';
@@ -79,6 +82,8 @@ export interface ClusterPlan {
  * @throws Error when `redisUrl` is not a `redis://host:port` address or carries credentials
  *   (addresses live in a ConfigMap, which is not secret), or `monolithReplicas` is not a whole
  *   number from 1 to {@link MAX_DEPLOYABLE_REPLICAS}.
+ * @throws TopologyError naming every deployable that would listen twice on one port of its pod
+ *   (its HTTP, internal and TCP ports), which Kubernetes refuses.
  */
 export function clusterPlan(topology: Topology, options: string | ClusterPlanOptions = {}): ClusterPlan {
   const { redisUrl = DEFAULT_REDIS_URL, monolithReplicas } =
@@ -116,13 +121,18 @@ export function clusterPlan(topology: Topology, options: string | ClusterPlanOpt
       app: `${service.module}-service`,
       module: service.module,
       hosts: [service.module],
-      httpPort: service.httpPort || DEFAULT_SERVICE_HTTP_PORT,
+      httpPort: serviceHttpPort(
+        service.httpPort,
+        service.address.transport === 'tcp' ? service.address.port : undefined,
+      ),
       ...(service.address.transport === 'tcp' ? { tcpPort: service.address.port } : {}),
       replicas: service.replicas,
       scalable: !(service.address.transport === 'redis' && service.address.mode === 'pubsub'),
     });
     addresses[overrideName(service.module)] = clusterAddress(service.address, service.module, redis);
   }
+  const clashes = deployables.flatMap(portClashes);
+  if (clashes.length > 0) throw new TopologyError(`topology "${topology.name}" on a cluster`, clashes);
   const usesRedis = [topology.monolith.address, ...topology.services.map((service) => service.address)].some(
     (endpoint) => endpoint?.transport === 'redis',
   );
@@ -132,6 +142,39 @@ export function clusterPlan(topology: Topology, options: string | ClusterPlanOpt
     addresses,
     ...(usesRedis ? { redis: { host: redis.hostname, port: Number(redis.port) } } : {}),
   };
+}
+
+/** A service's HTTP port: the topology's, or the default unless its own TCP server has that port. */
+function serviceHttpPort(httpPort: number, tcpPort: number | undefined): number {
+  if (httpPort !== 0) return httpPort;
+  return tcpPort === DEFAULT_SERVICE_HTTP_PORT ? DEFAULT_SERVICE_HTTP_PORT + 1 : DEFAULT_SERVICE_HTTP_PORT;
+}
+
+/**
+ * Ports a deployable's pod would open twice: its container ports and its Service's ports must
+ * differ, and the monolith's HTTP and internal ports are fixed here, not in the topology file.
+ */
+function portClashes(deployable: Deployable): string[] {
+  const who = deployable.module === undefined ? 'the monolith' : `module "${deployable.module}"`;
+  const uses: Array<readonly [string, number | undefined]> = [
+    [deployable.module === undefined ? 'its HTTP port (PORT)' : 'its "httpPort"', deployable.httpPort],
+    ...(deployable.module === undefined
+      ? [['its internal port (SEAM_INTERNAL_PORT: /metrics, /docs)', MONOLITH_INTERNAL_PORT] as const]
+      : []),
+    ['the TCP port of its address', deployable.tcpPort],
+  ];
+  const clashes: string[] = [];
+  const seen = new Map<number, string>();
+  for (const [use, port] of uses) {
+    if (port === undefined) continue;
+    const first = seen.get(port);
+    if (first === undefined) seen.set(port, use);
+    else
+      clashes.push(
+        `port clash on a cluster: ${who} would listen on ${port} twice, as ${first} and as ${use}; give its address another port`,
+      );
+  }
+  return clashes;
 }
 
 function clusterAddress(endpoint: Endpoint, dnsName: string, redis: URL): string {

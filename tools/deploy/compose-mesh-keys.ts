@@ -1,7 +1,8 @@
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadTopology, TopologyError } from '@seam/runtime';
 import { runMeshKeys } from '../mesh-keys/mesh-keys.cli.js';
+import { writePrivate } from '../mesh-keys/private-file.js';
 
 /** Where the Compose files expect the keys, from the repository root. */
 export const COMPOSE_MESH_KEYS_DIR = 'deploy/mesh-keys';
@@ -80,19 +81,4 @@ function meshKeys(args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
   });
   if (status !== 0) throw new ComposeMeshKeysError(stderr.split('\n\n')[0]!.trim());
   return stdout;
-}
-
-/**
- * Writes `text` to `file` with `mode` (default 0600, its owner only): through a temporary name and
- * a rename, so that the file is never half written nor readable with looser permissions than `mode`.
- */
-export function writePrivate(file: string, text: string, mode = 0o600): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, text, { mode, flag: 'wx' });
-    chmodSync(temporary, mode);
-    renameSync(temporary, file);
-  } finally {
-    rmSync(temporary, { force: true });
-  }
 }

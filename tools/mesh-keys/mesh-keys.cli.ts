@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTopology, meshIdentities, meshSelf, type ProcessRole, TopologyError } from '@seam/runtime';
 import { deriveMeshKeys, MeshKeysError, MIN_MESH_KEY_BYTES } from '@seam/transport';
+import { writePrivate } from './private-file.js';
 
 /** Exit status of a bad command line, master or topology. */
 export const USAGE_ERROR = 2;
@@ -12,14 +13,14 @@ export const USAGE_ERROR = 2;
 export interface MeshKeysIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Base of a relative `--master-file` and of `SEAM_TOPOLOGY_FILE`. */
+  /** Base of a relative `--master-file`, `--out` and `SEAM_TOPOLOGY_FILE`. */
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
 }
 
 /** What `--help` prints, and what follows a usage error. */
-export const USAGE = `Usage: npm run mesh:keys -- --new-master
-       npm run mesh:keys -- --master-file <file> --process <monolith|module> [--key-id <id>]… [--topology <name>]
+export const USAGE = `Usage: npm run mesh:keys -- --new-master [--out <file>]
+       npm run mesh:keys -- --master-file <file> --process <monolith|module> [--key-id <id>]… [--topology <name>] [--out <file>]
 
 Envelopes between processes are signed with a key per pair of modules, derived from one master
 secret that only the deploy tooling holds. This prints:
@@ -32,6 +33,9 @@ secret that only the deploy tooling holds. This prints:
                            one first: every process accepts both, signs with the first
   --topology <name>        the topology (default SEAM_TOPOLOGY, else "monolith"); SEAM_TOPOLOGY_FILE
                            names the file as for the apps
+  --out <file>             write to <file>, readable by its owner only (0600), instead of stdout
+                           (a shell's > leaves it as the umask says, often world-readable); a new
+                           master never replaces an existing file
 
 The output is the JSON document to hand the process as SEAM_MESH_KEYS (or in the file named by
 SEAM_MESH_KEYS_FILE). See docs/security.md, "Envelope authentication".
@@ -42,8 +46,9 @@ class UsageError extends Error {}
 /**
  * Runs `mesh:keys` with the given arguments (without `node` and the script).
  *
- * @returns 0 when it printed the keys or a master, {@link USAGE_ERROR} for a bad flag, master,
- *   process or topology (with the reason on stderr; never a secret).
+ * @returns 0 when it printed (or wrote, with `--out`) the keys or a master, {@link USAGE_ERROR}
+ *   for a bad flag, master, process or topology, or an `--out` file it cannot write (with the
+ *   reason on stderr; never a secret).
  */
 export function runMeshKeys(args: readonly string[], io: MeshKeysIo): number {
   try {
@@ -58,14 +63,19 @@ export function runMeshKeys(args: readonly string[], io: MeshKeysIo): number {
         process: { type: 'string' },
         'key-id': { type: 'string', multiple: true },
         topology: { type: 'string' },
+        out: { type: 'string' },
       },
     });
     if (values.help) {
       io.stdout(USAGE);
       return 0;
     }
+    const out = outFile(values.out, io.cwd);
     if (values['new-master']) {
-      io.stdout(`${randomBytes(MIN_MESH_KEY_BYTES).toString('base64url')}\n`);
+      // Replacing a master would orphan every key derived from it.
+      if (out && existsSync(out))
+        throw new UsageError(`--out ${values.out} exists: a new master never replaces a file`);
+      emit(`${randomBytes(MIN_MESH_KEY_BYTES).toString('base64url')}\n`, out, io);
       return 0;
     }
     if (!values['master-file']) throw new UsageError('--master-file is required (or --new-master to make one)');
@@ -86,7 +96,7 @@ export function runMeshKeys(args: readonly string[], io: MeshKeysIo): number {
       self: meshSelf(topology, role),
       identities: meshIdentities(topology),
     });
-    io.stdout(`${JSON.stringify(document)}\n`);
+    emit(`${JSON.stringify(document)}\n`, out, io);
     return 0;
   } catch (error) {
     if (error instanceof UsageError || error instanceof MeshKeysError || error instanceof TopologyError) {
@@ -99,6 +109,23 @@ export function runMeshKeys(args: readonly string[], io: MeshKeysIo): number {
     }
     throw error;
   }
+}
+
+function outFile(value: string | undefined, cwd: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UsageError('--out needs a file');
+  return resolve(cwd, value);
+}
+
+/** Prints `text`, or writes it to `out` (0600): it is a secret either way. */
+function emit(text: string, out: string | undefined, io: MeshKeysIo): void {
+  if (out === undefined) return io.stdout(text);
+  try {
+    writePrivate(out, text);
+  } catch (error) {
+    throw new UsageError(`cannot write --out ${out}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  io.stderr(`mesh:keys: wrote ${out} (0600)\n`);
 }
 
 function readMaster(file: string): Buffer {

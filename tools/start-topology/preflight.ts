@@ -7,10 +7,16 @@ import type { PlannedListener, TopologyPlan } from './topology-plan.js';
 /** How long Redis may take to answer PING before the run is refused. */
 const REDIS_PROBE_MS = 3_000;
 
+/** Hosts a listener binds every interface of the machine on (undefined: Node's default, `::`). */
+const EVERY_INTERFACE = new Set<string | undefined>([undefined, '', '0.0.0.0', '::']);
+/** What `localhost` may resolve to. */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);
+
 /**
  * Everything that would make the run fail half-way, found before any process starts: a built
- * entry missing, a port of the topology already taken, a Redis the topology needs that does not
- * answer. Resolves with one line per problem (none: go ahead), all of them at once.
+ * entry missing, two processes of the run on one port, a port of the topology already taken, a
+ * Redis the topology needs that does not answer. Resolves with one line per problem (none: go
+ * ahead), all of them at once.
  */
 export async function preflightProblems(plan: TopologyPlan, env: NodeJS.ProcessEnv, cwd: string): Promise<string[]> {
   const problems: string[] = [];
@@ -19,7 +25,9 @@ export async function preflightProblems(plan: TopologyPlan, env: NodeJS.ProcessE
   );
   if (missing.length > 0)
     problems.push(`not built: ${missing.join(', ')} — run \`npm run build\` first (npm run start:topology does)`);
-  for (const listener of plan.processes.flatMap(({ listeners }) => listeners)) {
+  const listeners = plan.processes.flatMap((planned) => planned.listeners);
+  problems.push(...clashes(listeners));
+  for (const listener of listeners) {
     const reason = await cannotListen(listener);
     if (reason) problems.push(reason);
   }
@@ -41,17 +49,43 @@ export async function preflightProblems(plan: TopologyPlan, env: NodeJS.ProcessE
   return problems;
 }
 
+/**
+ * Listeners of the run that share a port on an interface: each is free on the machine, so only
+ * the second process to start would find out (EADDRINUSE), with the first one already running.
+ * The topology file's own ports are checked against each other when it is read; PORT and
+ * SEAM_LISTEN_HOST come in only here.
+ */
+function clashes(listeners: readonly PlannedListener[]): string[] {
+  const overlap = (a: string | undefined, b: string | undefined) =>
+    EVERY_INTERFACE.has(a) ||
+    EVERY_INTERFACE.has(b) ||
+    a === b ||
+    ((a === 'localhost' || b === 'localhost') && LOOPBACK.has(a!) && LOOPBACK.has(b!));
+  return listeners.flatMap((listener, index) => {
+    const first = listeners
+      .slice(0, index)
+      .find((other) => other.port === listener.port && overlap(other.host, listener.host));
+    return first
+      ? [
+          `port clash: ${first.owner} (${where(first)}) and ${listener.owner} (${where(listener)}) both need port ${listener.port}: ` +
+            'move one (PORT, SEAM_<MODULE>_ADDRESS, or the topology file)',
+        ]
+      : [];
+  });
+}
+
+const where = (listener: PlannedListener) => `${listener.host ?? '*'}:${listener.port}`;
+
 /** Why `listener` could not be listened on right now, or undefined when it can. */
 function cannotListen(listener: PlannedListener): Promise<string | undefined> {
-  const where = `${listener.host ?? '*'}:${listener.port}`;
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why =
         error.code === 'EADDRINUSE'
-          ? `port ${listener.port} is already in use (${where}), but ${listener.owner} needs it: ` +
+          ? `port ${listener.port} is already in use (${where(listener)}), but ${listener.owner} needs it: ` +
             `stop what holds it (\`lsof -i :${listener.port}\`) or move it (SEAM_<MODULE>_ADDRESS, PORT, or the topology file)`
-          : `${listener.owner} cannot listen on ${where}: ${error.code ?? error.message}`;
+          : `${listener.owner} cannot listen on ${where(listener)}: ${error.code ?? error.message}`;
       resolve(why);
     });
     // exclusive: a port that another process of this machine holds must count as taken.

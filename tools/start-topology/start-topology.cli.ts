@@ -14,6 +14,8 @@ export const USAGE_ERROR = 2;
 export const RUN_FAILED = 1;
 
 const DEFAULT_READY_TIMEOUT_S = 180;
+/** A day: far beyond any start-up, and far below setTimeout's ceiling (2^31 - 1 ms), past which it fires at once. */
+const MAX_READY_TIMEOUT_S = 86_400;
 /** Above the apps' own 10 s shutdown deadline: a process still there after it is stuck. */
 const GRACE_MS = 15_000;
 
@@ -26,7 +28,7 @@ each line a process prints is prefixed with its name; once every process answers
 summary says where each one is. Ctrl-C stops them all (the edge first, SIGKILL after 15 s).
 
   <topology>               monolith, split-tcp, … — any topology of the file
-  --ready-timeout <s>      how long every process together may take to answer /health (default ${DEFAULT_READY_TIMEOUT_S})
+  --ready-timeout <s>      how long every process together may take to answer /health (default ${DEFAULT_READY_TIMEOUT_S}, at most ${MAX_READY_TIMEOUT_S})
 
 Ports are the topology's own (PORT for the edge, default 3000; SEAM_<MODULE>_ADDRESS moves a
 module), checked free before anything starts. Redis topologies need Redis at REDIS_URL (default:
@@ -63,7 +65,8 @@ export async function startTopology(args: readonly string[], io: RunIo): Promise
     if (known.length > 0 && !known.includes(name))
       throw new UsageError(`unknown topology "${name}": choose one of ${known.join(', ')}`);
     const readyTimeoutS = Number(values['ready-timeout'] ?? DEFAULT_READY_TIMEOUT_S);
-    if (!(readyTimeoutS > 0)) throw new UsageError('--ready-timeout must be a number of seconds above 0');
+    if (!(readyTimeoutS > 0 && readyTimeoutS <= MAX_READY_TIMEOUT_S))
+      throw new UsageError(`--ready-timeout must be a number of seconds above 0 and at most ${MAX_READY_TIMEOUT_S}`);
     const plan = planTopology(name, io.env, io.cwd, randomBytes(MIN_MESH_KEY_BYTES));
     const problems = await preflightProblems(plan, io.env, io.cwd);
     if (problems.length > 0) {

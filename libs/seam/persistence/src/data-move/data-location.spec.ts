@@ -69,11 +69,29 @@ describe('parseDataLocation', () => {
       'usage',
       expect.stringMatching(/^--from is not a valid URL/),
     ]);
+    expect(usage(() => parseDataLocation('mysql:/h/db', 'payments', '--to'))).toEqual([
+      'usage',
+      expect.stringMatching(/^--to: unsupported URL scheme mysql: /),
+    ]);
     const [, noDatabase] = usage(() => parseDataLocation('postgres://u:secret@host:5432', 'payments', '--to'));
     expect(noDatabase).toBe(
       '--to must name a host and a database: postgres://user:password@host:5432/database, got postgres://u:***@host:5432',
     );
   });
+
+  it.each(['postgres:/db.internal:5432/shop', 'postgresql:db.internal/shop', 'POSTGRES:/u:secret@db/shop'])(
+    'refuses %j, a PostgreSQL URL missing its //, rather than making a SQLite directory of it',
+    (value) => {
+      const [code, message] = usage(() => parseDataLocation(value, 'payments', '--to'));
+      expect(code).toBe('usage');
+      expect(message).toMatch(
+        /^--to: postgres(ql)?: must be followed by \/\/ \(postgres:\/\/user:password@host:5432\/database\)/,
+      );
+      expect(message).not.toContain('secret');
+      // The way out the message offers, for a directory that really is named so.
+      expect(parseDataLocation(`./${value}`, 'payments')).toMatchObject({ kind: 'sqlite' });
+    },
+  );
 });
 
 describe('dataLocationFromConfig', () => {

@@ -16,12 +16,14 @@ const SQLITE_EXTENSIONS = new Set(['.sqlite', '.sqlite3', '.db']);
 /**
  * Reads a location given on a command line for `module`'s data:
  * - `postgres://…` / `postgresql://…`: the module's schema in that database (a database name is required);
+ *   any other `scheme:` prefix, with or without `//`, is refused rather than read as a path;
  * - an existing directory, or a path without a SQLite extension: `<dir>/<module>.sqlite`;
  * - an existing file, or a path ending in `.sqlite`, `.sqlite3` or `.db`: that file.
  *
  * Synchronous; touches nothing but `stat`.
  * @param label how the message names the value (`--to`), for the error.
- * @throws DataMoveError `usage` for an empty value, another URL scheme or a malformed URL.
+ * @throws DataMoveError `usage` for an empty value, another URL scheme, `postgres:` without `//`
+ *   or a malformed URL.
  */
 export function parseDataLocation(text: string, module: string, label = 'location'): DataLocation {
   const value = text.trim();
@@ -30,12 +32,20 @@ export function parseDataLocation(text: string, module: string, label = 'locatio
       'usage',
       `${label} is empty (expected postgres://host:5432/database or a SQLite directory or file)`,
     );
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1]?.toLowerCase();
+  // Any `scheme:` is taken for a URL, `//` or not: `postgres:/host/db` is a typo, not a directory to create.
+  const [prefix, written] = /^([a-z][a-z0-9+.-]*):(?:\/\/)?/i.exec(value) ?? [];
+  const scheme = written?.toLowerCase();
   if (scheme === undefined) return { kind: 'sqlite', file: sqliteFile(value, module) };
   if (scheme !== 'postgres' && scheme !== 'postgresql') {
     throw new DataMoveError(
       'usage',
-      `${label}: unsupported URL scheme ${scheme}:// (expected postgres://… or a SQLite directory or file)`,
+      `${label}: unsupported URL scheme ${prefix} (expected postgres://… or a SQLite directory or file; write a path that starts with "${written}:" as ./${written}:…)`,
+    );
+  }
+  if (!prefix!.endsWith('//')) {
+    throw new DataMoveError(
+      'usage',
+      `${label}: ${scheme}: must be followed by // (postgres://user:password@host:5432/database); write a SQLite path that starts with "${written}:" as ./${written}:…`,
     );
   }
   let url: URL;

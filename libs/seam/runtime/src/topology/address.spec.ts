@@ -50,6 +50,8 @@ describe('parseAddress', () => {
     ['nats://nats:4222', 'unknown transport "nats"'],
     ['tcp://payments', 'has no port'],
     ['tcp://payments:99999', 'not a valid tcp:// address'],
+    ['tcp://payments:0', 'has port 0'],
+    ['tcp://payments:00', 'has port 0'],
     ['tcp://:4104', 'not a valid tcp:// address'],
     ['redis://redis:6379/zero', 'database must be a number'],
     ['', 'is not an address'],

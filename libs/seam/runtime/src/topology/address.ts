@@ -6,7 +6,7 @@ export const ADDRESS_SCHEMES = Object.freeze(['tcp', 'redis', 'redis-pubsub', 'r
 /**
  * Parses a module address written as a URL — the one format of topology files and of the
  * `SEAM_<MODULE>_ADDRESS` overrides:
- * - `tcp://host:port` — Nest's TCP transport;
+ * - `tcp://host:port` — Nest's TCP transport (port 1-65535: callers dial it as written);
  * - `redis://host:port[/db]` — Seam's load-balanced Redis streams (replicas compete);
  * - `redis-pubsub://host:port[/db]` — Nest's stock Redis pub/sub wire format (one replica only);
  * - `rediss://…`, `rediss-pubsub://…` — the same over TLS.
@@ -75,6 +75,11 @@ function hostOf(url: URL, address: string): string {
 function portOf(url: URL, address: string): number {
   // URL drops a port it finds out of range only by throwing; an absent port is '' (tcp has no default).
   if (!url.port) throw new Error(`"${redact(address)}" has no port: a TCP address needs one (tcp://host:port)`);
+  // A listener on 0 gets a port chosen at start-up that no caller could know, so callers would dial port 0.
+  if (Number(url.port) === 0)
+    throw new Error(
+      `"${redact(address)}" has port 0: callers dial the address as written, so give a fixed port (1-65535)`,
+    );
   return Number(url.port);
 }
 

@@ -51,6 +51,15 @@ describe('parseTopology', () => {
     expect(problems(file({ mixed }), 'split')).toEqual(['unknown topology "split": this file has "mixed"']);
   });
 
+  it.each(['Payments Split (v2)', 'split_tcp', '-split', `t${'x'.repeat(63)}`])(
+    'refuses the topology name %j, which cannot label its Kubernetes objects',
+    (name) => {
+      expect(problems(file({ [name]: mixed }), name)).toEqual([
+        expect.stringMatching(new RegExp(`^topology name ".+" must be kebab-case .* at most 63 characters`)),
+      ]);
+    },
+  );
+
   it('refuses an unknown module and a module placed nowhere', () => {
     const found = problems(
       file({ t: { modules: { identity: 'monolith', catalog: 'monolith', payment: 'monolith' } } }),

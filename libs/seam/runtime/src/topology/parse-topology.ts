@@ -4,6 +4,8 @@ import { type ServicePlacement, type Topology, TopologyError } from './topology.
 
 /** Names of modules and topologies: kebab-case, as module folders and patterns use them. */
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+/** A topology's name becomes a Kubernetes label value (`seam.topology`), which holds at most 63 characters. */
+const MAX_TOPOLOGY_NAME_LENGTH = 63;
 const SERVICE_KEYS = new Set(['service', 'replicas', 'httpPort']);
 const MAX_REPLICAS = 20;
 /** Hosts that all mean "this machine" when two listeners are compared for a clash. */
@@ -52,6 +54,10 @@ export function parseTopology(document: unknown, name: string, env: NodeJS.Proce
       }`,
     ]);
   }
+  if (!NAME.test(name) || name.length > MAX_TOPOLOGY_NAME_LENGTH)
+    problems.push(
+      `topology name "${name}" must be kebab-case (e.g. "payments-split-v2") and at most ${MAX_TOPOLOGY_NAME_LENGTH} characters: it labels every process and Kubernetes object`,
+    );
   const topology = placeModules(name, raw, modules, env, problems);
   checkPorts(topology, problems);
   if (problems.length > 0) throw new TopologyError(`${source}, topology "${name}"`, problems);
