@@ -93,6 +93,17 @@ describe('catalog module, through its contract', () => {
         (await harness.client.send(CatalogContract.listProducts, { q: '100_ cotton', includeInactive: true })).total,
       ).toBe(0);
     });
+
+    it('matches letters beyond ASCII whatever their case', async () => {
+      await harness.client.send(
+        CatalogContract.createProduct,
+        product('ECLAIR-1', { name: 'Éclair', description: 'Pâtisserie' }),
+      );
+      for (const q of ['Éclair', 'éclair', 'ÉCLAIR', 'pâtisserie', 'PÂTISSERIE']) {
+        const page = await harness.client.send(CatalogContract.listProducts, { q });
+        expect({ q, skus: page.items.map((item) => item.sku) }).toEqual({ q, skus: ['ECLAIR-1'] });
+      }
+    });
   });
 
   describe('getPrices', () => {
@@ -118,6 +129,24 @@ describe('catalog module, through its contract', () => {
       await eventually(() => {
         const events = harness.events(CatalogContract.productChanged).filter((event) => event.sku === 'B-1');
         expect(events.at(-1)).toMatchObject({ price: { amount: 1_500, currency: 'EUR' } });
+      });
+    });
+
+    it('keeps both of two concurrent updates of different fields', async () => {
+      await harness.client.send(CatalogContract.createProduct, product('RACE-1'));
+      await Promise.all([
+        harness.client.send(CatalogContract.updateProduct, {
+          sku: 'RACE-1',
+          price: { amount: 1_500, currency: 'EUR' },
+        }),
+        harness.client.send(CatalogContract.updateProduct, { sku: 'RACE-1', active: false }),
+      ]);
+      const stored = { price: { amount: 1_500, currency: 'EUR' }, active: false };
+      await expect(harness.client.send(CatalogContract.getProduct, { sku: 'RACE-1' })).resolves.toMatchObject(stored);
+      await eventually(() => {
+        const events = harness.events(CatalogContract.productChanged).filter((event) => event.sku === 'RACE-1');
+        expect(events).toHaveLength(3);
+        expect(events.at(-1)).toMatchObject(stored);
       });
     });
 

@@ -7,6 +7,7 @@ import { inTransaction, isUniqueViolation, PreparedRead } from '@seam/persistenc
 import type { Product } from '../domain/product.js';
 import { changedEvent } from '../product.views.js';
 import { ProductRecord } from './product.record.js';
+import { unicodeLower } from './unicode-lower.js';
 
 /** A page of products and how many match in all. */
 export interface ProductSlice {
@@ -22,6 +23,8 @@ export interface ProductSlice {
 export class ProductRepository {
   /** Prices are read by every order view and every order placed: the query is built once (see PreparedRead). */
   private readonly bySkus: PreparedRead<ProductRecord>;
+  /** The SQL function searches lower-case with: Unicode-aware on both databases. */
+  private readonly lower: string;
 
   constructor(
     @InjectRepository(ProductRecord, 'catalog') private readonly records: Repository<ProductRecord>,
@@ -29,6 +32,7 @@ export class ProductRepository {
     private readonly outbox: Outbox,
   ) {
     this.bySkus = new PreparedRead(records, { where: ['sku'] });
+    this.lower = unicodeLower(dataSource);
   }
 
   async findBySku(sku: string): Promise<Product | undefined> {
@@ -54,10 +58,11 @@ export class ProductRepository {
       .take(options.limit);
     if (!options.includeInactive) query.andWhere('product.active = :active', { active: true });
     if (options.text) {
-      // LOWER … LIKE behaves alike on SQLite and PostgreSQL; the pattern's wildcards are escaped.
+      // Lower-cased … LIKE behaves alike on SQLite and PostgreSQL (see unicodeLower); the pattern's wildcards are escaped.
       const pattern = `%${options.text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      const lower = this.lower;
       query.andWhere(
-        "(LOWER(product.name) LIKE :pattern ESCAPE '\\' OR LOWER(product.description) LIKE :pattern ESCAPE '\\' OR LOWER(product.sku) LIKE :pattern ESCAPE '\\')",
+        `(${lower}(product.name) LIKE :pattern ESCAPE '\\' OR ${lower}(product.description) LIKE :pattern ESCAPE '\\' OR ${lower}(product.sku) LIKE :pattern ESCAPE '\\')`,
         { pattern },
       );
     }
@@ -79,11 +84,27 @@ export class ProductRepository {
     }
   }
 
-  /** Stores a product's new state (and its event). */
-  async save(product: Product): Promise<void> {
-    await inTransaction(this.dataSource, async (manager) => {
-      await manager.save(ProductRecord, toRecord(product));
-      await this.announce(manager, product);
+  /**
+   * Changes the stored product `sku` by `change` and answers it as stored, or `undefined` when there
+   * is none. The read, the write and the event are one transaction holding the row's write lock
+   * (FOR UPDATE on PostgreSQL; on SQLite `inTransaction` begins IMMEDIATE, which takes the database's
+   * write lock): two concurrent updates each see the other's change instead of saving over it.
+   * `change` answers the same product when nothing changes: nothing is written, no event published.
+   */
+  async update(sku: string, change: (product: Product) => Product): Promise<Product | undefined> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const record = await manager.findOne(ProductRecord, {
+        where: { sku },
+        // TypeORM refuses a pessimistic lock on SQLite, whose whole database is locked already.
+        ...(this.dataSource.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+      });
+      if (!record) return undefined;
+      const product = toProduct(record);
+      const next = change(product);
+      if (next === product) return product;
+      await manager.update(ProductRecord, { sku }, toRecord(next));
+      await this.announce(manager, next);
+      return next;
     });
   }
 

@@ -12,18 +12,14 @@ export class UpdateProductController {
 
   @Handle(CatalogContract.updateProduct)
   async update(@Payload() request: UpdateProduct): Promise<ProductView> {
-    const product = await this.products.findBySku(request.sku);
-    if (!product) throw new NotFoundError(`No product ${request.sku}`, { sku: request.sku });
     const changes = {
       name: request.name,
       description: request.description,
       price: request.price,
       active: request.active,
     };
-    const next = applyChanges(product, changes, new Date());
-    if (next !== product) {
-      await this.products.save(next);
-    }
+    const next = await this.products.update(request.sku, (product) => applyChanges(product, changes, new Date()));
+    if (!next) throw new NotFoundError(`No product ${request.sku}`, { sku: request.sku });
     return toView(next);
   }
 }
