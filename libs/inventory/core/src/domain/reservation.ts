@@ -23,16 +23,21 @@ export interface Reservation {
 }
 
 /**
- * One line per sku, quantities of a repeated sku added up, in sku order. The order matters
- * beyond display: stock rows are always updated in it, so that two transactions on PostgreSQL
- * take their row locks in the same order and cannot deadlock.
+ * The sku order: by UTF-16 code unit, whatever the database's collation. Stock rows are always
+ * updated in it, so that two transactions on PostgreSQL take their row locks in the same order and
+ * cannot deadlock. Lines read back from the database are sorted by it too, never by `ORDER BY sku`:
+ * a database with a linguistic collation (en_US.UTF-8, ICU) orders `MUG-B` after `MUGA`, and a
+ * commit would then lock rows in the reverse of its reserve's order.
  */
+export function compareSkus(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** One line per sku, quantities of a repeated sku added up, in sku order (see {@link compareSkus}). */
 export function mergeLines(lines: readonly StockLine[]): StockLine[] {
   const totals = new Map<string, number>();
   for (const line of lines) totals.set(line.sku, (totals.get(line.sku) ?? 0) + line.quantity);
-  return [...totals.entries()]
-    .toSorted(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([sku, quantity]) => ({ sku, quantity }));
+  return [...totals.entries()].toSorted(([a], [b]) => compareSkus(a, b)).map(([sku, quantity]) => ({ sku, quantity }));
 }
 
 /** The merged lines over {@link MAX_UNITS_PER_SKU}. */

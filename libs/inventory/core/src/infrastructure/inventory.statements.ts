@@ -40,10 +40,8 @@ export class InventoryStatements {
 
   constructor(dataSource: DataSource) {
     this.reservation = new PreparedRead(dataSource.getRepository(ReservationRecord), { where: ['orderId'], limit: 1 });
-    this.linesOf = new PreparedRead(dataSource.getRepository(ReservationLineRecord), {
-      where: ['orderId'],
-      orderBy: [['sku', 'ASC']],
-    });
+    // Unordered: the database's collation is not the sku order (see compareSkus); the caller sorts.
+    this.linesOf = new PreparedRead(dataSource.getRepository(ReservationLineRecord), { where: ['orderId'] });
     this.stock = new PreparedRead(dataSource.getRepository(StockItemRecord), { where: ['sku'], limit: 1 });
     this.newReservation = new PreparedInsert(dataSource.getRepository(ReservationRecord));
     this.newLines = new PreparedInsert(dataSource.getRepository(ReservationLineRecord));

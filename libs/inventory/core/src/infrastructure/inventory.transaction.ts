@@ -1,5 +1,11 @@
 import type { EntityManager } from 'typeorm';
-import { isTombstone, type Reservation, type ReservationStatus, type StockLine } from '../domain/reservation.js';
+import {
+  compareSkus,
+  isTombstone,
+  type Reservation,
+  type ReservationStatus,
+  type StockLine,
+} from '../domain/reservation.js';
 import { type StockCounts, type StockEffect, type StockMove, stockMove } from '../domain/stock-move.js';
 import { type InventoryStatements, REFUSED_MOVE } from './inventory.statements.js';
 import { ReservationRecord } from './reservation.record.js';
@@ -55,7 +61,10 @@ export class InventoryTransaction {
     return {
       orderId: record.orderId,
       status: record.status,
-      lines: lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
+      // Sorted here, not by the database: its collation may order skus otherwise (see compareSkus).
+      lines: lines
+        .map((line) => ({ sku: line.sku, quantity: line.quantity }))
+        .toSorted((a, b) => compareSkus(a.sku, b.sku)),
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
     };
