@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
+import { MemoryBudget } from './memory-budget.js';
 import { DEVELOPMENT_SCRYPT_COST, PasswordHasher, PRODUCTION_SCRYPT_COST } from './password-hasher.js';
 
 // Cheap parameters keep the suite fast; the format and the checks are the same.
@@ -128,6 +129,27 @@ describe('PasswordHasher', () => {
         '',
       ];
       for (const candidate of tampered) await expect(hasher.verify(password, candidate)).resolves.toBe(false);
+    });
+
+    it('refuses a wrong password against a cheaper stored hash after the work of an unknown email too', async () => {
+      const configured = { N: 2 ** 11, r: 8, p: 1 };
+      const current = new PasswordHasher(configured);
+      const weak = await hasher.hash(password);
+      await current.verify(password, undefined); // the dummy hash exists: only checks are counted below
+      // Every scrypt run reserves its memory first: 128·N·r + 128·r·p bytes tells which cost ran.
+      const memoryOf = ({ N, r, p }: typeof configured) => 128 * N * r + 128 * r * p;
+      const runs = jest.spyOn(MemoryBudget.prototype, 'run');
+      try {
+        await expect(current.verify('wrong password', weak)).resolves.toBe(false);
+        const wrongPassword = runs.mock.calls.map(([bytes]) => bytes);
+        runs.mockClear();
+        await current.verify('wrong password', undefined);
+        const unknownEmail = runs.mock.calls.map(([bytes]) => bytes);
+        expect(unknownEmail).toEqual([memoryOf(configured)]);
+        expect(wrongPassword).toEqual([memoryOf({ N: 2 ** 10, r: 8, p: 1 }), memoryOf(configured)]);
+      } finally {
+        runs.mockRestore();
+      }
     });
 
     it('answers false, after a check as slow as a real one, when there is no stored hash', async () => {

@@ -78,14 +78,19 @@ export class PasswordHasher {
   /**
    * Whether `password` matches `stored`. A malformed or tampered `stored` never matches. When
    * `stored` is undefined (no such account), a dummy hash is checked instead and the answer is
-   * false: it takes as long as a real check, so timing does not tell which accounts exist.
+   * false: it takes as long as a real check, so timing does not tell which accounts exist. A
+   * wrong password against a hash cheaper than the configured cost (see {@link needsRehash}) is
+   * also checked against the dummy hash: else it would be refused sooner than an unknown email.
    */
   async verify(password: string, stored: string | undefined): Promise<boolean> {
     if (stored === undefined) {
       await this.check(password, await this.dummyHash());
       return false;
     }
-    return this.check(password, stored);
+    const matches = await this.check(password, stored);
+    // Only when refused: a match on a weak hash is rehashed at the configured cost by the caller.
+    if (!matches && this.needsRehash(stored)) await this.check(password, await this.dummyHash());
+    return matches;
   }
 
   /**

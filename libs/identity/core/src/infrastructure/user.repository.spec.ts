@@ -47,6 +47,25 @@ describe('UserRepository', () => {
     });
   });
 
+  describe('findByEmail', () => {
+    it('finds an account stored with a Unicode domain (before domains were stored in ASCII) by either spelling', async () => {
+      const id = '00000000-0000-4000-8000-000000000011';
+      await users.insert(user(id, 'lin@example.com'));
+      await dataSource.getRepository(UserRecord).update({ id }, { email: 'lin@bücher.de' });
+      for (const email of ['lin@bücher.de', 'Lin@BÜCHER.de', 'lin@xn--bcher-kva.de'])
+        await expect(users.findByEmail(email)).resolves.toMatchObject({ id });
+    });
+
+    it('answers the account stored under the normalised spelling when both spellings have one', async () => {
+      const legacy = '00000000-0000-4000-8000-000000000012';
+      await users.insert(user(legacy, 'ming@example.com'));
+      await dataSource.getRepository(UserRecord).update({ id: legacy }, { email: 'ming@bücher.de' });
+      const current = user('00000000-0000-4000-8000-000000000013', 'ming@bücher.de');
+      await expect(users.insert(current)).resolves.toBe(true);
+      await expect(users.findByEmail('ming@bücher.de')).resolves.toMatchObject({ id: current.id });
+    });
+  });
+
   describe('findById', () => {
     it('answers undefined for an unknown id', async () => {
       await expect(users.findById('00000000-0000-4000-8000-00000000dead')).resolves.toBeUndefined();

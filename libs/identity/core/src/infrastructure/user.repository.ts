@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
+import { type DataSource, In, type Repository } from 'typeorm';
 import { IdentityContract } from '@contracts/identity';
 import { Outbox } from '@seam/messaging';
 import { inTransaction, isUniqueViolation, PreparedRead } from '@seam/persistence';
-import { normaliseEmail } from '../domain/email.js';
+import { legacyEmailSpelling, normaliseEmail } from '../domain/email.js';
 import { isRole } from '../domain/roles.js';
 import type { User } from '../domain/user.js';
 import { registeredEvent } from '../user.views.js';
@@ -41,9 +41,16 @@ export class UserRepository {
     return record ? { id: record.id, email: record.email, roles: rolesOf(record.roles) } : undefined;
   }
 
-  /** The account of `email`, in any case or spacing. */
+  /**
+   * The account of `email`, in any case or spacing, its domain in Unicode or ASCII. An account
+   * stored before domains were stored in ASCII is found under its old spelling (see
+   * `legacyEmailSpelling`); should both spellings have an account, the normalised one answers.
+   */
   async findByEmail(email: string): Promise<User | undefined> {
-    const record = await this.records.findOneBy({ email: normaliseEmail(email) });
+    const normalised = normaliseEmail(email);
+    const legacy = legacyEmailSpelling(email);
+    const records = await this.records.findBy({ email: legacy ? In([normalised, legacy]) : normalised });
+    const record = records.find((found) => found.email === normalised) ?? records[0];
     return record ? toUser(record) : undefined;
   }
 

@@ -69,6 +69,15 @@ describe('RegisterUserController', () => {
       expect(await outboxOf(dataSource)).toHaveLength(before);
     });
 
+    it("refuses a mailbox that is taken under its domain's other spelling (Unicode or punycode)", async () => {
+      const view = await controller.register({ email: 'ada@Bücher.de', password: 'difference-engine', name: 'Ada' });
+      expect(view.email).toBe('ada@xn--bcher-kva.de');
+      for (const email of ['ada@xn--bcher-kva.de', 'ADA@BÜCHER.DE', 'ada@bu\u0308cher.de'])
+        await expect(controller.register({ email, password: 'difference-engine', name: 'Eve' })).rejects.toBeInstanceOf(
+          ConflictError,
+        );
+    });
+
     it('refuses a taken email before hashing the password: a conflict costs no scrypt work', async () => {
       let hashes = 0;
       const counting = Object.assign(Object.create(hasher) as PasswordHasher, {
