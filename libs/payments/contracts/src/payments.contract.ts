@@ -16,7 +16,8 @@ import { PaymentEvent } from './payments.events.js';
  * is a `ConflictError`. While the first request with a key is still running, the same request
  * again is a `ConflictError` with `details.retryable: true` (retry it later, with the same key).
  * When the provider does not answer in time, a command fails with `UnavailableError` and its key
- * is released: retry with the same key.
+ * is released: retry with the same key. The provider may have acted after the timeout; the retry
+ * then completes the command without acting twice.
  */
 export const PaymentsContract = defineContract('payments', {
   /**

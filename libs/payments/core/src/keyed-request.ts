@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Payment as PaymentView } from '@contracts/payments';
 import { ConflictError, NotFoundError } from '@seam/transport';
 import { type KeyedOperation, replayOf } from './domain/idempotency.js';
-import type { IdempotencyRepository, Taken } from './infrastructure/idempotency.repository.js';
+import type { IdempotencyRepository, KeyHold, Taken } from './infrastructure/idempotency.repository.js';
 
 const logger = new Logger('Payments');
 
@@ -34,13 +34,14 @@ export function paymentNotFound(paymentId: string): NotFoundError {
 }
 
 /**
- * Calls the provider for the request holding `key`. When the call fails, nothing was stored for
+ * Calls the provider for the request holding `hold`. When the call fails, nothing was stored for
  * the key: the claim (and the payment's lock) is released so that a retry with the same key
- * calls the provider again, and the call's error is rethrown.
+ * calls the provider again, and the call's error is rethrown. A claim taken over meanwhile is
+ * not this request's to release, and stays.
  */
 export async function callReleasingOnFailure<T>(
   keys: IdempotencyRepository,
-  key: string,
+  hold: KeyHold,
   paymentId: string,
   call: () => Promise<T>,
 ): Promise<T> {
@@ -48,9 +49,22 @@ export async function callReleasingOnFailure<T>(
     return await call();
   } catch (error) {
     // The provider's error is the one the caller needs; a failed release is only logged (the key then stays claimed).
-    await keys.release(key, paymentId).catch((releaseError: unknown) => {
-      logger.error(`Could not release idempotency key ${key}: ${(releaseError as Error).message}`);
+    await keys.release(hold, paymentId).catch((releaseError: unknown) => {
+      logger.error(`Could not release idempotency key ${hold.key}: ${(releaseError as Error).message}`);
     });
     throw error;
   }
+}
+
+/**
+ * Waits for the answer to be stored under `key`.
+ *
+ * @throws ConflictError (`details.retryable`) when it was not, because another request took the
+ * key over as abandoned while this one ran: the answer to give is that request's, which the
+ * retry (same key) gets.
+ */
+export async function completeOrLose(storing: Promise<boolean>, key: string): Promise<void> {
+  if (await storing) return;
+  logger.warn(`Idempotency key ${key} was taken over while its request ran: its answer is not stored`);
+  throw new ConflictError('a later request with this key took it over', { idempotencyKey: key, retryable: true });
 }

@@ -4,7 +4,9 @@ import { MIN_FINGERPRINT_KEY_BYTES } from './domain/card-fingerprint.js';
 export interface PaymentsConfig {
   /**
    * Longest wait for one provider call, in ms (default 2,000). Past it the call fails with
-   * `UnavailableError` and its idempotency key is released for a retry.
+   * `UnavailableError` and its idempotency key is released for a retry. An unanswered claim is
+   * taken over as abandoned only 28 s past it (30 s at least), so a longer timeout also keeps a
+   * dead process's claim longer.
    */
   providerTimeoutMs: number;
   /** How long the fake provider's slow card takes to answer, in ms (default 1,500). */

@@ -7,6 +7,7 @@ import { CreateFakeProvider1764800000000 } from './infrastructure/migrations/176
 import { CreatePaymentsMessaging1764800000001 } from './infrastructure/migrations/1764800000001-create-payments-messaging.js';
 import { StoreCardToken1764900000000 } from './infrastructure/migrations/1764900000000-store-card-token.js';
 import { IndexPaymentsInbox1796600000000 } from './infrastructure/migrations/1796600000000-index-payments-inbox.js';
+import { FencePaymentRetries1797000000000 } from './infrastructure/migrations/1797000000000-fence-payment-retries.js';
 import { PaymentRecord } from './infrastructure/payment.record.js';
 
 /** The payments module's own data: its entities and its migrations, in order. */
@@ -19,5 +20,6 @@ export const paymentsData = defineModuleData({
     CreatePaymentsMessaging1764800000001,
     StoreCardToken1764900000000,
     IndexPaymentsInbox1796600000000,
+    FencePaymentRetries1797000000000,
   ],
 });

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { FAKE_CARDS, FakePaymentProvider, PAYMENT_PROVIDER, PAYMENTS_CONFIG, PaymentsModule } from './index.js';
-import { ABANDONED_CLAIM_MS } from './infrastructure/idempotency.repository.js';
+import { ABANDONED_CLAIM_MS } from './infrastructure/abandoned-claim.js';
 import { IdempotencyRecord } from './infrastructure/idempotency.record.js';
 import { PaymentRecord } from './infrastructure/payment.record.js';
 

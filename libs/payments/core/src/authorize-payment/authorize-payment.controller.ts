@@ -6,7 +6,7 @@ import { CardFingerprints } from '../domain/card-fingerprint.js';
 import { requestHash } from '../domain/idempotency.js';
 import { authorizedPayment, cardLast4, declinedPayment, type PaymentFields } from '../domain/payment.js';
 import { IdempotencyRepository } from '../infrastructure/idempotency.repository.js';
-import { answerTaken, callReleasingOnFailure } from '../keyed-request.js';
+import { answerTaken, callReleasingOnFailure, completeOrLose } from '../keyed-request.js';
 import { toView } from '../payment.views.js';
 import { BoundedPaymentProvider } from '../provider/bounded-payment-provider.js';
 
@@ -47,7 +47,7 @@ export class AuthorizePaymentController {
       new Date(),
     );
     if (claim.kind === 'taken') return answerTaken(claim, 'authorize', hash, key, cardFingerprint);
-    const result = await callReleasingOnFailure(this.keys, key, fields.id, () =>
+    const result = await callReleasingOnFailure(this.keys, claim.hold, fields.id, () =>
       this.provider.authorize(request.cardNumber, fields.amount),
     );
     const now = new Date();
@@ -57,7 +57,7 @@ export class AuthorizePaymentController {
         ? authorizedPayment(tokenized, result.authorizationId, now)
         : declinedPayment(tokenized, result.reason, now);
     const view = toView(payment);
-    await this.keys.completeNew(key, payment, view);
+    await completeOrLose(this.keys.completeNew(claim.hold, payment, view), key);
     return view;
   }
 }

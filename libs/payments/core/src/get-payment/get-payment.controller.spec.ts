@@ -23,11 +23,12 @@ describe('GetPaymentController', () => {
   beforeAll(async () => {
     dataSource = await openDataSource(dataSourceOptions(paymentsData, { kind: 'memory' }));
     const keys = keysOn(dataSource);
-    await keys.claimNew(
+    const claimed = await keys.claimNew(
       { key: 'key-get-1', operation: 'authorize', requestHash: 'h', paymentId: payment.id },
       new Date(),
     );
-    await keys.completeNew('key-get-1', payment, toView(payment));
+    if (claimed.kind !== 'claimed') throw new Error('key-get-1 should have been free');
+    await keys.completeNew(claimed.hold, payment, toView(payment));
     controller = new GetPaymentController(new PaymentRepository(dataSource));
   });
   afterAll(() => dataSource?.destroy());

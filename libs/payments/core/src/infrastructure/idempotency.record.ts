@@ -19,6 +19,11 @@ export class IdempotencyRecord {
   @Column({ name: 'card_fingerprint', type: 'varchar', length: 80, nullable: true }) cardFingerprint!: string | null;
   /** `in_progress` from the claim until the answer is stored, then `completed`. */
   @Column({ name: 'state', type: 'varchar', length: 12 }) state!: string;
+  /**
+   * A random id of this claim (null for claims older than it): a claimant releases or answers
+   * only the claim it made, never one that took its key over after it was thought dead.
+   */
+  @Column({ name: 'claim_token', type: 'varchar', length: 36, nullable: true }) claimToken!: string | null;
   /** The payment the key created (authorize) or acted on (capture, refund). */
   @Column({ name: 'payment_id', type: 'varchar', length: 36 }) paymentId!: string;
   /** The answer as JSON, once completed: replayed as is to the same request. */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Payment as PaymentView } from '@contracts/payments';
 import { Outbox } from '@seam/messaging';
@@ -10,11 +10,14 @@ import {
   PreparedRead,
   PreparedUpdate,
 } from '@seam/persistence';
+import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { KeyedOperation, KeyUse } from '../domain/idempotency.js';
 import { nextStatus, type Payment, type PaymentCommand } from '../domain/payment.js';
+import { abandonedAfterMs } from './abandoned-claim.js';
 import { IdempotencyRecord } from './idempotency.record.js';
 import { eventEntryOf, eventOf } from '../payment.views.js';
+import { DEFAULT_PAYMENTS_CONFIG, PAYMENTS_CONFIG, type PaymentsConfig } from '../payments.config.js';
 import { PaymentRecord } from './payment.record.js';
 import { toPayment, toPaymentRecord } from './payment.repository.js';
 
@@ -29,20 +32,21 @@ export interface KeyClaim {
   paymentId: string;
 }
 
+/**
+ * A request's hold on its key: `token` tells this claim from a later one of the same key (one that
+ * took it over when this request was thought dead). Releasing and answering are fenced by it.
+ */
+export interface KeyHold {
+  key: string;
+  token: string;
+}
+
 /** The key was free and is now this request's; for a command, the payment is locked for it. */
-export type Claimed = { kind: 'claimed'; payment?: Payment };
+export type Claimed = { kind: 'claimed'; hold: KeyHold; payment?: Payment };
 /** The key was claimed before, by this request or another. */
 export type Taken = { kind: 'taken'; use: KeyUse<PaymentView> };
 /** Why a command could not claim its key (nothing was written). */
 export type Refused = { kind: 'not-found' } | { kind: 'illegal'; payment: Payment } | { kind: 'busy' };
-
-/**
- * How long a claim may stay unanswered before it counts as abandoned: its process died between
- * the claim and the answer. Far above the provider's timeout (2 s by default), so a live claim
- * is never taken over. The provider call of an abandoned authorization may have left a hold at
- * the provider; it is never captured (holds lapse at real providers).
- */
-export const ABANDONED_CLAIM_MS = 30_000;
 
 /** Leaves a transaction with an answer, rolling back what it wrote. */
 class Rollback {
@@ -65,14 +69,19 @@ export class IdempotencyRepository {
   private readonly newKey: PreparedInsert<IdempotencyRecord>;
   private readonly newPayment: PreparedInsert<PaymentRecord>;
 
+  /** After how long an unanswered claim counts as abandoned (see {@link abandonedAfterMs}). */
+  private readonly abandonedMs: number;
+
   constructor(
     @InjectDataSource('payments') private readonly dataSource: DataSource,
     private readonly outbox: Outbox,
+    @Inject(PAYMENTS_CONFIG) config: Pick<PaymentsConfig, 'providerTimeoutMs'> = DEFAULT_PAYMENTS_CONFIG,
   ) {
+    this.abandonedMs = abandonedAfterMs(config.providerTimeoutMs);
     this.keyRecord = new PreparedRead(dataSource.getRepository(IdempotencyRecord), { where: ['key'], limit: 1 });
     this.paymentRecord = new PreparedRead(dataSource.getRepository(PaymentRecord), { where: ['id'], limit: 1 });
     this.keyAnswer = new PreparedUpdate(dataSource.getRepository(IdempotencyRecord), {
-      where: ['key'],
+      where: ['key', 'claimToken', 'state'],
       set: ['state', 'response', 'updatedAt'],
     });
     this.newKey = new PreparedInsert(dataSource.getRepository(IdempotencyRecord));
@@ -105,7 +114,7 @@ export class IdempotencyRepository {
       const payment = toPayment(record);
       if (!nextStatus(payment.status, command)) throw new Rollback({ kind: 'illegal', payment });
       if (record.pendingKey && record.pendingKey !== claim.key)
-        await releaseIfAbandoned(manager, record.pendingKey, claim.paymentId, now);
+        await this.releaseIfAbandoned(manager, record.pendingKey, claim.paymentId, now);
       // Conditional on what was read: on PostgreSQL a concurrent locker commits first or waits here.
       const locked = await this.paymentLock.run([claim.paymentId, record.status], { pendingKey: claim.key }, manager);
       if (locked !== 1) throw new Rollback({ kind: 'busy' });
@@ -113,41 +122,76 @@ export class IdempotencyRepository {
     });
   }
 
-  /** Forgets an unanswered claim (the provider failed), and unlocks its payment: a retry starts afresh. */
-  async release(key: string, paymentId: string): Promise<void> {
+  /**
+   * Forgets an unanswered claim (the provider failed), and unlocks its payment: a retry starts
+   * afresh. Only `hold`'s own claim: one that took the key over since is left as it is.
+   */
+  async release(hold: KeyHold, paymentId: string): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
-      await manager.getRepository(IdempotencyRecord).delete({ key, state: 'in_progress' });
-      await manager.getRepository(PaymentRecord).update({ id: paymentId, pendingKey: key }, { pendingKey: null });
+      const { affected } = await manager
+        .getRepository(IdempotencyRecord)
+        .delete({ key: hold.key, claimToken: hold.token, state: 'in_progress' });
+      // The payment's lock names the key, not the claim: after a takeover it is the new claimant's.
+      if (affected !== 1) return;
+      await manager.getRepository(PaymentRecord).update({ id: paymentId, pendingKey: hold.key }, { pendingKey: null });
     });
   }
 
-  /** Stores the payment an authorization created, its event (outbox), and the answer under its key. */
-  async completeNew(key: string, payment: Payment, response: PaymentView): Promise<void> {
-    await inTransaction(this.dataSource, async (manager) => {
+  /**
+   * Stores the payment an authorization created, its event (outbox), and the answer under its key.
+   * Answers `false`, storing nothing, when `hold` lost its claim (taken over as abandoned).
+   */
+  async completeNew(hold: KeyHold, payment: Payment, response: PaymentView): Promise<boolean> {
+    return this.completing(async (manager) => {
       await this.newPayment.run([toPaymentRecord(payment)], manager);
-      await this.complete(manager, key, response, payment.updatedAt);
+      await this.complete(manager, hold, response, payment.updatedAt);
       await commitWith(manager, () => this.announce(manager, payment));
     });
   }
 
-  /** Stores a payment's new state after a command and its event (outbox), unlocks it, and stores the answer under the key. */
-  async completeCommand(key: string, payment: Payment, response: PaymentView): Promise<void> {
-    await inTransaction(this.dataSource, async (manager) => {
+  /**
+   * Stores a payment's new state after a command and its event (outbox), unlocks it, and stores
+   * the answer under the key. Answers `false`, storing nothing, when `hold` lost its claim.
+   */
+  async completeCommand(hold: KeyHold, payment: Payment, response: PaymentView): Promise<boolean> {
+    return this.completing(async (manager) => {
+      // The claim first: a claimant that lost it must not touch the lock its successor holds.
+      await this.complete(manager, hold, response, payment.updatedAt);
       const updated = await this.commandOutcome.run(
-        [payment.id, key],
+        [payment.id, hold.key],
         { status: payment.status, updatedAt: payment.updatedAt, pendingKey: null },
         manager,
       );
       // Only the claim's own lock is released with its answer; anything else is a bug, kept in progress.
       if (updated !== 1) throw new Error(`Payment ${payment.id} is not locked by this key`);
-      await this.complete(manager, key, response, payment.updatedAt);
       await commitWith(manager, () => this.announce(manager, payment));
     });
   }
 
-  /** Stores the answer under its key: a retry of the same request gets it back. */
-  private async complete(manager: EntityManager, key: string, response: PaymentView, at: string): Promise<void> {
-    await this.keyAnswer.run([key], { state: 'completed', response: JSON.stringify(response), updatedAt: at }, manager);
+  /** Runs `store` in a transaction; `false` when it found its claim lost (and rolled back). */
+  private async completing(store: (manager: EntityManager) => Promise<void>): Promise<boolean> {
+    try {
+      await inTransaction(this.dataSource, store);
+      return true;
+    } catch (error) {
+      if (error instanceof ClaimLost) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Stores the answer under its key, if the claim is still `hold`'s: a retry of the same request
+   * gets it back.
+   *
+   * @throws ClaimLost when another claim took the key over (or it is no longer in progress).
+   */
+  private async complete(manager: EntityManager, hold: KeyHold, response: PaymentView, at: string): Promise<void> {
+    const updated = await this.keyAnswer.run(
+      [hold.key, hold.token, 'in_progress'],
+      { state: 'completed', response: JSON.stringify(response), updatedAt: at },
+      manager,
+    );
+    if (updated !== 1) throw new ClaimLost();
   }
 
   private async announce(manager: EntityManager, payment: Payment): Promise<void> {
@@ -162,14 +206,15 @@ export class IdempotencyRepository {
     try {
       return await inTransaction(this.dataSource, async (manager): Promise<Claimed | Taken> => {
         const existing = await this.keyRecord.first([claim.key], manager);
-        if (existing && !isAbandoned(existing, now)) return { kind: 'taken', use: toKeyUse(existing) };
+        if (existing && !this.isAbandoned(existing, now)) return { kind: 'taken', use: toKeyUse(existing) };
         // Its claimant died: free the key and the payment it locked, then claim afresh.
-        if (existing) await releaseIfAbandoned(manager, claim.key, existing.paymentId, now);
+        if (existing) await this.releaseIfAbandoned(manager, claim.key, existing.paymentId, now);
         const payment = await lock(manager);
+        const hold = { key: claim.key, token: randomUUID() };
         // A concurrent claim of the key makes this insert fail (unique violation): a refusal by error,
         // so it can carry the commit (see commitWith).
-        await commitWith(manager, () => this.newKey.run([newKeyRecord(claim, now)], manager));
-        return payment ? { kind: 'claimed', payment } : { kind: 'claimed' };
+        await commitWith(manager, () => this.newKey.run([newKeyRecord(claim, hold.token, now)], manager));
+        return payment ? { kind: 'claimed', hold, payment } : { kind: 'claimed', hold };
       });
     } catch (error) {
       if (error instanceof Rollback)
@@ -201,29 +246,34 @@ export class IdempotencyRepository {
     );
     return winner ? { kind: 'taken', use: toKeyUse(winner) } : undefined;
   }
+
+  /**
+   * Frees a payment locked by another key whose claimant died (its claim abandoned): the key is
+   * forgotten, so that its own request starts afresh if it ever comes again. The provider call the
+   * dead claimant may have made is harmless to what follows: a refund settles a hold whether it was
+   * captured or not. Should the claimant be alive after all, its claim token no longer matches:
+   * it can neither answer nor release what comes next.
+   */
+  private async releaseIfAbandoned(manager: EntityManager, key: string, paymentId: string, now: Date): Promise<void> {
+    const holder = await manager.getRepository(IdempotencyRecord).findOneBy({ key });
+    if (holder && !this.isAbandoned(holder, now)) return;
+    await manager.getRepository(IdempotencyRecord).delete({ key, state: 'in_progress' });
+    await manager.getRepository(PaymentRecord).update({ id: paymentId, pendingKey: key }, { pendingKey: null });
+  }
+
+  private isAbandoned(record: IdempotencyRecord, now: Date): boolean {
+    return record.state === 'in_progress' && now.getTime() - Date.parse(record.updatedAt) > this.abandonedMs;
+  }
 }
 
-/**
- * Frees a payment locked by another key whose claimant died (its claim abandoned): the key is
- * forgotten, so that its own request starts afresh if it ever comes again. The provider call the
- * dead claimant may have made is harmless to what follows: a refund settles a hold whether it was
- * captured or not.
- */
-async function releaseIfAbandoned(manager: EntityManager, key: string, paymentId: string, now: Date): Promise<void> {
-  const holder = await manager.getRepository(IdempotencyRecord).findOneBy({ key });
-  if (holder && !isAbandoned(holder, now)) return;
-  await manager.getRepository(IdempotencyRecord).delete({ key, state: 'in_progress' });
-  await manager.getRepository(PaymentRecord).update({ id: paymentId, pendingKey: key }, { pendingKey: null });
-}
+/** Leaves a completing transaction whose claim was taken over, rolling back what it wrote. */
+class ClaimLost {}
 
-function isAbandoned(record: IdempotencyRecord, now: Date): boolean {
-  return record.state === 'in_progress' && now.getTime() - Date.parse(record.updatedAt) > ABANDONED_CLAIM_MS;
-}
-
-function newKeyRecord(claim: KeyClaim, now: Date): IdempotencyRecord {
+function newKeyRecord(claim: KeyClaim, claimToken: string, now: Date): IdempotencyRecord {
   const at = now.toISOString();
   return Object.assign(new IdempotencyRecord(), {
     ...claim,
+    claimToken,
     cardFingerprint: claim.cardFingerprint ?? null,
     state: 'in_progress',
     response: null,

@@ -35,8 +35,9 @@ describe('PaymentRepository', () => {
         new Date('2026-11-25T10:00:00.000Z'),
       );
       const claim = { key: 'key-1', operation: 'authorize', requestHash: 'h', paymentId: payment.id } as const;
-      await keys.claimNew(claim, new Date());
-      const storing = keys.completeNew(claim.key, payment, toView(payment));
+      const claimed = await keys.claimNew(claim, new Date());
+      if (claimed.kind !== 'claimed') throw new Error('key-1 should have been free');
+      const storing = keys.completeNew(claimed.hold, payment, toView(payment));
       await expect(readRacingRollback(hold, storing, () => payments.findById(payment.id))).resolves.toBeUndefined();
     });
   });

@@ -19,16 +19,20 @@ export class BoundedPaymentProvider implements PaymentProvider {
     return withinTimeout(() => this.provider.authorize(cardNumber, amount), this.config.providerTimeoutMs, 'authorize');
   }
 
-  capture(authorizationId: string, amount: Money): Promise<void> {
+  capture(authorizationId: string, amount: Money, idempotencyKey?: string): Promise<void> {
     return withinTimeout(
-      () => this.provider.capture(authorizationId, amount),
+      () => this.provider.capture(authorizationId, amount, idempotencyKey),
       this.config.providerTimeoutMs,
       'capture',
     );
   }
 
-  refund(authorizationId: string, amount: Money): Promise<void> {
-    return withinTimeout(() => this.provider.refund(authorizationId, amount), this.config.providerTimeoutMs, 'refund');
+  refund(authorizationId: string, amount: Money, idempotencyKey?: string): Promise<void> {
+    return withinTimeout(
+      () => this.provider.refund(authorizationId, amount, idempotencyKey),
+      this.config.providerTimeoutMs,
+      'refund',
+    );
   }
 }
 

@@ -10,6 +10,7 @@ import {
   type FakePaymentProviderOptions,
 } from './fake-payment-provider.js';
 import { withinTimeout } from './bounded-payment-provider.js';
+import { SettlementRefusedError } from './payment-provider.js';
 
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
 
@@ -117,6 +118,32 @@ describe('FakePaymentProvider', () => {
       await provider.capture(authorizationId, eur(1_000));
       expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization', 'capture']);
     });
+
+    it('answers a repeat of its idempotency key as the success it was, and charges nothing again', async () => {
+      const provider = fake();
+      const authorizationId = await approvedHold(provider);
+      await provider.capture(authorizationId, eur(1_000), 'settle-1');
+      await expect(provider.capture(authorizationId, eur(1_000), 'settle-1')).resolves.toBeUndefined();
+      // Another key is another capture, and the key is for this settlement only.
+      await expect(provider.capture(authorizationId, eur(1_000), 'settle-2')).rejects.toThrow('cannot be captured');
+      await expect(provider.capture(authorizationId, eur(999), 'settle-1')).rejects.toThrow(
+        'settle-1 was used for another settlement',
+      );
+      await expect(provider.refund(authorizationId, eur(1_000), 'settle-1')).rejects.toThrow(
+        'settle-1 was used for another settlement',
+      );
+      expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization', 'capture']);
+    });
+
+    it('says in its refusal where the hold stands', async () => {
+      const provider = fake();
+      const authorizationId = await approvedHold(provider);
+      await provider.capture(authorizationId, eur(1_000));
+      const again = await provider.capture(authorizationId, eur(1_000)).catch((error: unknown) => error);
+      expect(again).toBeInstanceOf(SettlementRefusedError);
+      expect(again).toMatchObject({ state: 'captured' });
+      await expect(provider.capture('auth_nope', eur(1_000))).rejects.toMatchObject({ state: undefined });
+    });
   });
 
   describe('refund', () => {
@@ -140,6 +167,27 @@ describe('FakePaymentProvider', () => {
 
     it('refuses an unknown authorization', async () => {
       await expect(fake().refund('auth_nope', eur(1_000))).rejects.toThrow('unknown authorization');
+    });
+
+    it('answers a repeat of its idempotency key as the success it was, a refund or a void', async () => {
+      const provider = fake();
+      const voided = await approvedHold(provider);
+      await provider.refund(voided, eur(1_000), 'void-1');
+      await expect(provider.refund(voided, eur(1_000), 'void-1')).resolves.toBeUndefined();
+      const refunded = await approvedHold(provider);
+      await provider.capture(refunded, eur(1_000));
+      await provider.refund(refunded, eur(1_000), 'refund-1');
+      await expect(provider.refund(refunded, eur(1_000), 'refund-1')).resolves.toBeUndefined();
+      await expect(provider.refund(refunded, eur(1_000), 'void-1')).rejects.toThrow(
+        'void-1 was used for another settlement',
+      );
+      expect((await provider.ledger()).map((entry) => entry.type)).toEqual([
+        'authorization',
+        'void',
+        'authorization',
+        'capture',
+        'refund',
+      ]);
     });
   });
 });

@@ -1,10 +1,10 @@
-import { inTransaction, PreparedInsert, PreparedRead, PreparedUpdate } from '@seam/persistence';
+import { inTransaction, isUniqueViolation, PreparedInsert, PreparedRead, PreparedUpdate } from '@seam/persistence';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Money } from '../domain/payment.js';
 import { type FakeHoldState, FakeProviderHoldRecord } from '../infrastructure/fake-provider-hold.record.js';
 import { FakeProviderLedgerRecord } from '../infrastructure/fake-provider-ledger.record.js';
-import type { AuthorizationResult, PaymentProvider } from './payment-provider.js';
+import { type AuthorizationResult, type PaymentProvider, SettlementRefusedError } from './payment-provider.js';
 
 /** Card numbers that make the fake take each of its paths; any other 12–19 digits is approved. */
 export const FAKE_CARDS = Object.freeze({
@@ -69,7 +69,9 @@ const ENTRY_OF_STATE: Readonly<Partial<Record<FakeHoldState, LedgerEntry['type']
  * `fake_provider_ledger`), so a hold made through one replica can be captured through another.
  * It refuses (rejects) to capture or refund an authorization it does not know, or twice: each
  * settlement is one conditional UPDATE, so of two replicas settling one hold at once exactly one
- * succeeds. Every effect is recorded in the ledger in the same transaction.
+ * succeeds. Every effect is recorded in the ledger in the same transaction, with the settlement's
+ * idempotency key: a repeat of the key (same authorization, amount and operation) is answered as
+ * the success it was, and moves nothing; a key reused for another settlement is refused.
  */
 export class FakePaymentProvider implements PaymentProvider {
   private readonly received: ProviderCall[] = [];
@@ -80,6 +82,8 @@ export class FakePaymentProvider implements PaymentProvider {
   private readonly holdOf: PreparedRead<FakeProviderHoldRecord>;
   /** A capture's move of a hold (held → captured); refunds, rare, build theirs on each call. */
   private readonly capturedHold: PreparedUpdate<FakeProviderHoldRecord>;
+  /** Read only when a settlement moved nothing: a repeat of its key is the rare case. */
+  private readonly entryOfKey: PreparedRead<FakeProviderLedgerRecord>;
 
   /** @param dataSource the payments module's own DataSource (migrated with `paymentsData`). */
   constructor(
@@ -98,6 +102,10 @@ export class FakePaymentProvider implements PaymentProvider {
     this.capturedHold = new PreparedUpdate(dataSource.getRepository(FakeProviderHoldRecord), {
       where: ['authorizationId', 'state', 'amount', 'currency'],
       set: ['state'],
+    });
+    this.entryOfKey = new PreparedRead(dataSource.getRepository(FakeProviderLedgerRecord), {
+      where: ['idempotencyKey'],
+      limit: 1,
     });
   }
 
@@ -149,12 +157,12 @@ export class FakePaymentProvider implements PaymentProvider {
     }
   }
 
-  capture(authorizationId: string, amount: Money): Promise<void> {
-    return this.settle('capture', authorizationId, amount);
+  capture(authorizationId: string, amount: Money, idempotencyKey?: string): Promise<void> {
+    return this.settle('capture', authorizationId, amount, idempotencyKey);
   }
 
-  refund(authorizationId: string, amount: Money): Promise<void> {
-    return this.settle('refund', authorizationId, amount);
+  refund(authorizationId: string, amount: Money, idempotencyKey?: string): Promise<void> {
+    return this.settle('refund', authorizationId, amount, idempotencyKey);
   }
 
   private async approve(cardNumber: string, amount: Money, cardToken: string): Promise<AuthorizationResult> {
@@ -167,12 +175,17 @@ export class FakePaymentProvider implements PaymentProvider {
     });
     await inTransaction(this.dataSource, async (manager) => {
       await this.newHold.run([hold], manager);
-      await this.newEntry.run([entryOf('authorization', hold)], manager);
+      await this.newEntry.run([entryOf('authorization', hold, null)], manager);
     });
     return { outcome: 'approved', authorizationId: hold.authorizationId, cardToken };
   }
 
-  private async settle(operation: Settlement, authorizationId: string, amount: Money): Promise<void> {
+  private async settle(
+    operation: Settlement,
+    authorizationId: string,
+    amount: Money,
+    idempotencyKey: string | undefined,
+  ): Promise<void> {
     this.record({ method: operation, subject: authorizationId });
     await inTransaction(this.dataSource, async (manager) => {
       // The UPDATE is the decision: of two replicas settling one hold at once, the database lets
@@ -180,8 +193,20 @@ export class FakePaymentProvider implements PaymentProvider {
       // row, then re-checks the condition on the row as the first left it).
       const moved = await this.moveHold(manager, operation, authorizationId, amount);
       const hold = (await this.holdOf.first([authorizationId], manager)) ?? null;
-      if (moved !== 1 || !hold) throw refusal(operation, authorizationId, hold, amount);
-      await this.newEntry.run([entryOf(ENTRY_OF_STATE[hold.state]!, hold)], manager);
+      if (moved === 1 && hold) {
+        await this.newEntry
+          .run([entryOf(ENTRY_OF_STATE[hold.state]!, hold, idempotencyKey ?? null)], manager)
+          .catch((error: unknown) => {
+            // The key already names another settlement (a refund under a capture's key): nothing moves.
+            throw isUniqueViolation(error) ? keyReused(idempotencyKey!) : error;
+          });
+        return;
+      }
+      // Read after the UPDATE: a same-key settlement that won the row just before is committed by now.
+      const earlier = idempotencyKey ? await this.entryOfKey.first([idempotencyKey], manager) : undefined;
+      if (earlier && sameSettlement(earlier, operation, authorizationId, amount)) return;
+      if (earlier) throw keyReused(idempotencyKey!);
+      throw refusal(operation, authorizationId, hold, amount);
     });
   }
 
@@ -222,27 +247,60 @@ function newCardToken(): string {
   return `tok_${randomBytes(16).toString('hex')}`;
 }
 
-function entryOf(type: LedgerEntry['type'], hold: FakeProviderHoldRecord): FakeProviderLedgerRecord {
+function entryOf(
+  type: LedgerEntry['type'],
+  hold: FakeProviderHoldRecord,
+  idempotencyKey: string | null,
+): FakeProviderLedgerRecord {
   const { authorizationId, amount, currency, cardLast4 } = hold;
-  return Object.assign(new FakeProviderLedgerRecord(), { type, authorizationId, amount, currency, cardLast4 });
+  return Object.assign(new FakeProviderLedgerRecord(), {
+    type,
+    authorizationId,
+    amount,
+    currency,
+    cardLast4,
+    idempotencyKey,
+  });
 }
 
-/** Why a settlement matched no hold, as the provider would say it. */
+function keyReused(idempotencyKey: string): Error {
+  return new Error(`idempotency key ${idempotencyKey} was used for another settlement`);
+}
+
+/** Whether a ledger entry is what `operation` on the authorization, for `amount`, would have written. */
+function sameSettlement(
+  entry: FakeProviderLedgerRecord,
+  operation: Settlement,
+  authorizationId: string,
+  amount: Money,
+): boolean {
+  const types: readonly string[] = operation === 'capture' ? ['capture'] : ['refund', 'void'];
+  return (
+    types.includes(entry.type) &&
+    entry.authorizationId === authorizationId &&
+    entry.amount === amount.amount &&
+    entry.currency === amount.currency
+  );
+}
+
+/** Why a settlement matched no hold, as the provider would say it, with where the hold stands. */
 function refusal(
   operation: Settlement,
   authorizationId: string,
   hold: FakeProviderHoldRecord | null,
   amount: Money,
-): Error {
-  if (!hold) return new Error(`cannot ${operation} unknown authorization ${authorizationId}`);
+): SettlementRefusedError {
+  if (!hold) return new SettlementRefusedError(`cannot ${operation} unknown authorization ${authorizationId}`);
   if (!MOVABLE[operation].includes(hold.state)) {
-    return new Error(
+    return new SettlementRefusedError(
       operation === 'capture'
         ? `authorization ${authorizationId} is ${hold.state}, it cannot be captured`
         : `authorization ${authorizationId} is already ${hold.state}`,
+      hold.state,
     );
   }
-  return new Error(
+  return new SettlementRefusedError(
     `authorization ${authorizationId} holds ${hold.amount} ${hold.currency}, not ${amount.amount} ${amount.currency}`,
+    hold.state,
   );
 }

@@ -9,11 +9,35 @@ export type AuthorizationResult = { cardToken: string } & (
   { outcome: 'approved'; authorizationId: string } | { outcome: 'declined'; reason: string }
 );
 
+/** Where an authorization stands at the provider: held, charged, given back, or released uncharged. */
+export type HoldState = 'held' | 'captured' | 'refunded' | 'voided';
+
+/**
+ * The provider refused to capture or refund: the authorization is unknown, holds another amount,
+ * or is already settled. `state` is where the authorization stands when the provider said so
+ * (absent when it does not know it): a capture refused because it is already `captured` tells
+ * its caller that an earlier capture, whose answer was lost, went through.
+ */
+export class SettlementRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly state?: HoldState,
+  ) {
+    super(message);
+    this.name = 'SettlementRefusedError';
+  }
+}
+
 /**
  * The card payment provider: a system outside Seam, reached over a network. Every method is
  * asynchronous and may be slow or never answer; the payments module bounds each call with its
  * own timeout. A method rejects when the provider refuses the operation (an unknown or already
- * settled authorization); a declined card is an answer, not a rejection.
+ * settled authorization: a {@link SettlementRefusedError}); a declined card is an answer, not a
+ * rejection.
+ *
+ * Capture and refund take an idempotency key, as real providers do (Stripe's `Idempotency-Key`):
+ * the same key again, after an answer that was lost or came too late, answers the first call's
+ * success and moves no money. Without a key, each call is a new request.
  */
 export interface PaymentProvider {
   /**
@@ -21,10 +45,13 @@ export interface PaymentProvider {
    * the hold by its authorization id.
    */
   authorize(cardNumber: string, amount: Money): Promise<AuthorizationResult>;
-  /** Charges a held amount (in full). */
-  capture(authorizationId: string, amount: Money): Promise<void>;
-  /** Gives a charged amount back, or releases (voids) a hold that was never captured. */
-  refund(authorizationId: string, amount: Money): Promise<void>;
+  /** Charges a held amount (in full). Idempotent by `idempotencyKey`. */
+  capture(authorizationId: string, amount: Money, idempotencyKey?: string): Promise<void>;
+  /**
+   * Gives a charged amount back, or releases (voids) a hold that was never captured. Idempotent
+   * by `idempotencyKey`.
+   */
+  refund(authorizationId: string, amount: Money, idempotencyKey?: string): Promise<void>;
 }
 
 /**
