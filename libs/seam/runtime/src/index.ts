@@ -1,4 +1,4 @@
-export { ADDRESS_SCHEMES, formatAddress, parseAddress, redact } from './topology/address.js';
+export { ADDRESS_SCHEMES, formatAddress, parseAddress, redact, urlHost } from './topology/address.js';
 export { DEFAULT_TOPOLOGY, DEFAULT_TOPOLOGY_FILE, loadTopology } from './topology/load-topology.js';
 export { overrideName, parseTopology } from './topology/parse-topology.js';
 export { describeTopology, hostedBy, transportOptionsFor } from './topology/process-options.js';

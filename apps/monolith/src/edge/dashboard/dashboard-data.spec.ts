@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { linkFigures, traceTrees } from './dashboard-data.js';
-import { contractEntries } from './module-map.js';
+import { loadTopology } from '@seam/runtime';
+import { contractEntries, modulePlacements } from './module-map.js';
 import { histogramQuantile, parsePrometheusText } from './prometheus-text.js';
 import type { RecentSpan } from './recent-spans.js';
 
@@ -84,6 +85,21 @@ describe('dashboard data', () => {
         { ...span('b', undefined, 2, 'delivery'), name: 'identity.$deliver' },
       ]);
       expect(traces.map(({ traceId }) => traceId)).toEqual(['delivery']);
+    });
+  });
+
+  describe('modulePlacements', () => {
+    it('scrapes a service on an IPv6 address at a URL that parses', () => {
+      const topology = loadTopology({
+        SEAM_TOPOLOGY: 'mixed',
+        SEAM_PAYMENTS_ADDRESS: 'tcp://[::1]:47103',
+        SEAM_INVENTORY_ADDRESS: 'tcp://127.0.0.1:47104',
+      });
+      const byName = new Map(modulePlacements(topology, () => undefined).map((module) => [module.name, module]));
+      const ipv6 = byName.get('payments')?.metricsUrl;
+      expect(ipv6).toMatch(/^http:\/\/\[::1\]:\d+\/metrics$/);
+      expect(new URL(ipv6!).hostname).toBe('[::1]');
+      expect(byName.get('inventory')?.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     });
   });
 

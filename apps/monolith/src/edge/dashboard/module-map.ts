@@ -4,7 +4,7 @@ import * as inventory from '@contracts/inventory';
 import * as orders from '@contracts/orders';
 import * as payments from '@contracts/payments';
 import type { ContractEntry } from '@seam/transport';
-import type { Topology } from '@seam/runtime';
+import { type Topology, urlHost } from '@seam/runtime';
 
 /** The contract packages the map is drawn from: every module this binary carries (see `modules.ts`). */
 const CONTRACT_PACKAGES: readonly Record<string, unknown>[] = [identity, catalog, inventory, payments, orders];
@@ -73,7 +73,7 @@ export function modulePlacements(
       runs: 'service',
       replicas: service.replicas,
       ...(address ? { address } : {}),
-      ...(service.httpPort ? { metricsUrl: `http://${host}:${service.httpPort}/metrics` } : {}),
+      ...(service.httpPort ? { metricsUrl: `http://${urlHost(host)}:${service.httpPort}/metrics` } : {}),
     };
   });
 }

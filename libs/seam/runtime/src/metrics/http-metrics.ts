@@ -50,9 +50,16 @@ export function routeLabel(request: RoutedRequest): string {
 }
 
 /**
+ * The status label of a request whose client closed the connection before the answer was written
+ * (nginx's convention): the work was done, or is being done, and it is the latency tail.
+ */
+export const CLIENT_CLOSED = '499';
+
+/**
  * Express middleware counting and timing every request (`http_requests_total`,
- * `http_request_duration_seconds`), labelled when the response finishes — by then the router has
- * matched, so the template is known. Install it first, so that refused requests are counted too.
+ * `http_request_duration_seconds`), labelled when the response closes — by then the router has
+ * matched, so the template is known; a request whose client went away first is labelled
+ * {@link CLIENT_CLOSED}. Install it first, so that refused requests are counted too.
  * With `SEAM_METRICS=off` in `env` it only passes requests on.
  *
  * @throws MetricsConfigError when `SEAM_METRICS` is neither on nor off.
@@ -64,11 +71,12 @@ export function httpMetrics(
   httpFamily();
   return (request, response, next) => {
     const startedAt = performance.now();
-    response.once('finish', () => {
+    // 'close', not 'finish': a response always closes, right after it finished or when the
+    // client went away first — and those, the slowest requests, must be counted too.
+    response.once('close', () => {
       const method = request.method && METHODS.has(request.method) ? request.method : 'OTHER';
-      seriesOf(method, routeLabel(request as RoutedRequest), String(response.statusCode)).observe(
-        (performance.now() - startedAt) / 1000,
-      );
+      const status = response.writableFinished ? String(response.statusCode) : CLIENT_CLOSED;
+      seriesOf(method, routeLabel(request as RoutedRequest), status).observe((performance.now() - startedAt) / 1000);
     });
     next();
   };

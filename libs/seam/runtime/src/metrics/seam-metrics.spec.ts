@@ -17,6 +17,7 @@ import {
   ValidationError,
 } from '@seam/transport';
 import { IsString } from 'class-validator';
+import { eventually } from '@seam/testing';
 import request_ from 'supertest';
 import { MetricsController } from '../health/metrics.controller.js';
 import { httpMetrics } from './http-metrics.js';
@@ -49,6 +50,12 @@ class ItemsController {
   @Get(':id')
   item(@Param('id') id: string): { id: string } {
     return { id };
+  }
+
+  @Get('slow/:ms')
+  async slow(@Param('ms') ms: string): Promise<{ waited: number }> {
+    await new Promise((resolve) => setTimeout(resolve, Number(ms)));
+    return { waited: Number(ms) };
   }
 }
 
@@ -182,6 +189,26 @@ describe('Seam metrics', () => {
       const cumulative = buckets.map(({ value }) => value);
       expect(cumulative).toEqual(cumulative.toSorted((a, b) => a - b));
       expect(find(samplesOf(text, 'http_request_duration_seconds_sum'), route)?.value).toBeGreaterThan(0);
+    });
+
+    it('counts a request whose client went away before the answer, as 499 (client closed)', async () => {
+      const aborted = await request_(app.getHttpServer())
+        .get('/items/slow/400')
+        .timeout(50)
+        .then(
+          () => false,
+          () => true,
+        );
+      expect(aborted).toBe(true);
+      const closed = { method: 'GET', route: '/items/slow/:ms', status: '499' };
+      await eventually(async () =>
+        expect(find(samplesOf(await scrape(), 'http_requests_total'), closed)?.value).toBe(1),
+      );
+      // The handler ends later, writing to no one: counted once, not again when it does.
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      const text = await scrape();
+      expect(find(samplesOf(text, 'http_requests_total'), closed)?.value).toBe(1);
+      expect(find(samplesOf(text, 'http_requests_total'), { route: '/items/slow/:ms', status: '200' })).toBeUndefined();
     });
 
     it('cannot be grown by unknown paths: every one of them is the same "unmatched" series', async () => {

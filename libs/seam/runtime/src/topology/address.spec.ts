@@ -39,7 +39,13 @@ describe('parseAddress', () => {
   });
 
   it('formats what it reads back to the same address', () => {
-    for (const address of ['tcp://payments:4104', 'redis://127.0.0.1:6379/2', 'redis-pubsub://redis:6379']) {
+    for (const address of [
+      'tcp://payments:4104',
+      'tcp://[::1]:4104',
+      'tcp://[fd00::2]:4104',
+      'redis://127.0.0.1:6379/2',
+      'redis-pubsub://redis:6379',
+    ]) {
       expect(formatAddress(parseAddress(address))).toBe(address);
     }
   });

@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { Endpoint } from '@seam/transport';
 
 /** Transports a topology address may name, by URL scheme. */
@@ -38,11 +39,19 @@ export function parseAddress(address: string): Endpoint {
   }
 }
 
+/**
+ * A host as it must be written in a URL or `host:port`: an IPv6 address in brackets (`[::1]`),
+ * anything else as it is — unbracketed, `::1:8080` is no address a parser can read.
+ */
+export function urlHost(host: string): string {
+  return isIPv6(host) ? `[${host}]` : host;
+}
+
 /** The address of an endpoint, as {@link parseAddress} reads it. */
 export function formatAddress(endpoint: Endpoint): string {
   switch (endpoint.transport) {
     case 'tcp':
-      return `tcp://${endpoint.host}:${endpoint.port}`;
+      return `tcp://${urlHost(endpoint.host)}:${endpoint.port}`;
     case 'redis':
       return endpoint.mode === 'pubsub' ? endpoint.url.replace(/^(rediss?):/, '$1-pubsub:') : endpoint.url;
     case 'in-process':

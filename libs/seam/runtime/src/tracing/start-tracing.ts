@@ -25,8 +25,16 @@ import { FileSpanExporter } from './file-span-exporter.js';
 import { OtelSeamTracer, SeamIdGenerator } from './otel-seam-tracer.js';
 import { type TraceExporter, traceExporters } from './trace-exporters.js';
 
-/** HTTP paths that are probes and scrapes, not requests worth a trace. */
-const UNTRACED_PATHS = /^\/(metrics|health)(\/|\?|$)/;
+/**
+ * HTTP paths that are probes, scrapes and the dashboard's own polling, not requests worth a trace
+ * (an open dashboard polls every 1.5 s). Any case: Express routes `/HEALTH` to `/health`.
+ */
+const UNTRACED_PATHS = /^\/(metrics|health|_seam)(\/|\?|$)/i;
+
+/** Whether an incoming request to `url` is left untraced (see {@link UNTRACED_PATHS}). */
+export function isUntracedPath(url: string): boolean {
+  return UNTRACED_PATHS.test(url);
+}
 
 /** What `startTracing` set up. */
 export interface Tracing {
@@ -65,7 +73,7 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env, service = ser
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.test(request.url ?? ''),
+        ignoreIncomingRequestHook: (request) => isUntracedPath(request.url ?? ''),
         requestHook: handOverToSeam,
         applyCustomAttributesOnSpan: nameByRoute,
       }),
