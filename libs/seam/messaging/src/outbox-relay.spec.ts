@@ -1,5 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
-import { defineContract, event, type RequestEntry, type SeamClient } from '@seam/transport';
+import { describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { currentCallContext, defineContract, event, type RequestEntry, type SeamClient } from '@seam/transport';
 import { EventSubscribers } from './event-subscribers.js';
 import { OutboxRelay } from './outbox-relay.js';
 import type { ClaimedEvent, ClaimOptions, OutboxStore } from './outbox-store.js';
@@ -103,6 +104,25 @@ describe('OutboxRelay', () => {
       const last = relayOn({}, ['books'], [claimed('e-3', 'till.sale.paid', 2)]);
       await last.relay.round();
       expect(last.outcomes).toEqual(['dead e-3 [] books: could not learn its subscriptions (unreachable)']);
+    });
+
+    it('logs a retry and a dead letter in the trace of the request that raised the event', async () => {
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
+      const seen: Array<string | undefined> = [];
+      const record = () => void seen.push(currentCallContext()?.correlationId);
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(record);
+      const error = jest.spyOn(Logger.prototype, 'error').mockImplementation(record);
+      try {
+        for (const attempts of [1, 2]) {
+          const { relay } = relayOn({}, ['books'], [{ ...claimed('e-4', 'till.sale.paid', attempts), traceparent }]);
+          await relay.round();
+        }
+        expect(seen).toEqual([traceId, traceId]);
+      } finally {
+        warn.mockRestore();
+        error.mockRestore();
+      }
     });
   });
 

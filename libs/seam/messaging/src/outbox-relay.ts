@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
-import { CallContext, deliveryEntry, ErrorCode, type SeamClient } from '@seam/transport';
+import { CallContext, deliveryEntry, ErrorCode, runInCallScope, type SeamClient } from '@seam/transport';
 import { backoffDelay } from './backoff.js';
 import type { ClaimedEvent, OutboxStore } from './outbox-store.js';
 import type { RelayOptions } from './relay-options.js';
@@ -201,8 +201,10 @@ export class OutboxRelay {
     if (refused || event.attempts >= this.options.maxAttempts) {
       await this.store.deadLetter(event, this.id, delivered, error);
       this.stats.deadLettered++;
-      this.logger.error(
-        `Event ${event.eventId} (${event.pattern}, aggregate ${event.aggregateId}) dead-lettered after ${event.attempts} attempt(s): ${error}`,
+      this.inEventTrace(event, () =>
+        this.logger.error(
+          `Event ${event.eventId} (${event.pattern}, aggregate ${event.aggregateId}) dead-lettered after ${event.attempts} attempt(s): ${error}`,
+        ),
       );
       return;
     }
@@ -215,7 +217,17 @@ export class OutboxRelay {
     );
     this.stats.retried++;
     if (event.attempts === 1)
-      this.logger.warn(`Event ${event.eventId} (${event.pattern}) not delivered yet, will retry: ${error}`);
+      this.inEventTrace(event, () =>
+        this.logger.warn(`Event ${event.eventId} (${event.pattern}) not delivered yet, will retry: ${error}`),
+      );
+  }
+
+  /**
+   * Runs `log` in the event's own trace, so that its line carries the trace id (and module) of the
+   * request that raised the event: a failed delivery is found by the request's id.
+   */
+  private inEventTrace(event: ClaimedEvent, log: () => void): void {
+    runInCallScope(CallContext.root({ traceparent: event.traceparent, caller: this.module, budgetMs: 0 }), log);
   }
 
   private envelope(event: ClaimedEvent) {

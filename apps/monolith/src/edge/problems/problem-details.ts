@@ -64,7 +64,10 @@ function fromSeamError(error: SeamError, context: ProblemContext): Problem {
   if (error instanceof ValidationError) problem.errors = error.fields;
   if (type.code === ErrorCode.Unauthorized)
     problem.headers['WWW-Authenticate'] = bearerChallenge(context.presentedCredentials);
-  if (hidden) problem.log = type.code === ErrorCode.Internal ? 'error' : 'warn';
+  // A neighbour's failure, an internal one included: the module that failed logged it as an error
+  // with its cause (the door's "Unexpected error in handler"); here it is a warning, so that one
+  // bug is one ERROR line, the one with the stack that explains it.
+  if (hidden) problem.log = 'warn';
   return problem;
 }
 

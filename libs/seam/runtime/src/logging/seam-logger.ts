@@ -82,8 +82,9 @@ export function callFields(): { traceId?: string; module?: string } {
  * A pino logger configured as Seam processes log: `config.level`; JSON lines (`time` in ISO 8601)
  * or, for `pretty`, one human-readable line per entry (pino-pretty, a development dependency,
  * loaded only then); {@link REDACT_PATHS} and fields named by {@link SECRET_FIELD_PATTERN}
- * redacted; `traceId` and `module` on every line made inside a call (see {@link callFields}). Writes synchronously to `destination` (default stdout),
- * so that a line logged just before `process.exit` is not lost.
+ * redacted; `traceId` and `module` on every line made inside a call (see {@link callFields}).
+ * Writes synchronously to `destination` (default stdout), so that a line logged just before
+ * `process.exit` is not lost.
  *
  * @throws Error when `pretty` is asked for where pino-pretty is not installed (a production image,
  *   which has no development dependencies): use `LOG_FORMAT=json` there.
