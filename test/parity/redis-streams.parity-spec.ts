@@ -4,8 +4,10 @@ import { coreScenarios } from './support/core-scenarios.js';
 import { type ParityTarget, remoteTarget } from './support/parity-target.js';
 import {
   burstSpreadScenario,
+  redisRestartDeliveryScenario,
   redisRestartScenario,
   replicaFailoverScenario,
+  replyConnectionLossScenario,
   replicaScenarios,
 } from './support/redis-scenarios.js';
 import { remoteScenarios } from './support/remote-scenarios.js';
@@ -28,6 +30,14 @@ suite(title('Parity: Redis transport, load-balanced streams (callee in its own p
 
   coreScenarios(() => target);
   redisRestartScenario(
+    () => target,
+    () => redis,
+  );
+  redisRestartDeliveryScenario(
+    () => target,
+    () => redis,
+  );
+  replyConnectionLossScenario(
     () => target,
     () => redis,
   );

@@ -187,6 +187,25 @@ suite(`Redis ACL users vouching for callers${skipReason ? ` — skipped: ${skipR
     }
   });
 
+  it("refuses billing's user a presence subscription of probe's replicas, which would keep dead ones counted alive", async () => {
+    const channels = (await admin.call('PUBSUB', 'CHANNELS', 'seam:pr:r:*')) as string[];
+    expect(channels.length).toBeGreaterThan(0); // the callee's replicas hold theirs
+    for (const channel of channels) {
+      const billing = await as(BILLING);
+      try {
+        await expect(billing.subscribe(channel)).rejects.toThrow(/NOPERM/);
+      } finally {
+        billing.disconnect();
+      }
+    }
+    const billing = await as(BILLING);
+    try {
+      await expect(billing.subscribe('seam:pr:r:billing:replica-1')).resolves.toBe(1); // its own module's
+    } finally {
+      billing.disconnect();
+    }
+  });
+
   it('refuses to start a server whose Redis user may write outside its rules, or when Redis lets anyone in', async () => {
     const loose = { username: 'seam-loose', password: 'loose-password-0123456789abcdef' };
     await admin.call('ACL', 'SETUSER', loose.username, 'reset', 'on', `>${loose.password}`, '~*', '&*', '+@all');

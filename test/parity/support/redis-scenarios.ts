@@ -29,6 +29,103 @@ export function redisRestartScenario(target: () => ParityTarget, redis: () => Pr
   });
 }
 
+/**
+ * Calls made while Redis comes back from a restart: each is answered or refused as Unavailable at
+ * once, none is lost. The caller and the callee reconnect on their own schedules; a caller that
+ * is back first appends calls before the callee has recreated its consumer group, and a group
+ * created at the stream's end would skip them, leaving their callers to wait out their deadlines.
+ * Calls are sent every 20 ms from the restart until 10 are answered, so some land in that window.
+ */
+export function redisRestartDeliveryScenario(target: () => ParityTarget, redis: () => PrivateRedis): void {
+  it('answers or refuses every call made while Redis comes back from a restart, losing none', async () => {
+    await target().client.send(ProbeContract.echo, { text: 'before', count: 1 });
+    await redis().restart();
+    const outcomes: Array<Promise<string>> = [];
+    const answered = { count: 0 }; // modified by the answers, which the loop waits for
+    const giveUpAt = performance.now() + 20_000;
+    while (answered.count < 10 && performance.now() < giveUpAt) {
+      const count = outcomes.length;
+      outcomes.push(
+        target()
+          .client.send(ProbeContract.echo, { text: 'after', count }, { timeoutMs: 5_000 })
+          .then(
+            (answer) => {
+              answered.count++;
+              return answer.count === count ? 'answered' : 'wrong answer';
+            },
+            (error: Error) => error.name,
+          ),
+      );
+      await delay(20);
+    }
+    const settled = await Promise.all(outcomes);
+    const tally = Object.fromEntries(
+      [...new Set(settled)].map((name) => [name, settled.filter((x) => x === name).length]),
+    );
+    process.stdout.write(`calls during a Redis restart: ${JSON.stringify(tally)}\n`);
+    expect(answered.count).toBeGreaterThanOrEqual(10);
+    expect(settled.filter((outcome) => outcome !== 'answered' && outcome !== 'UnavailableError')).toEqual([]);
+  }, 60_000); // 20 s of calls at most, then their 5 s deadlines, on a loaded machine
+}
+
+/** Closes, from Redis's side, every connection on which a Seam client receives its replies. */
+async function killReplyConnections(admin: Redis): Promise<number> {
+  const lines = String(await admin.client('LIST')).split('\n');
+  const ids = lines
+    .filter((line) => / name=seam:client:\w+:replies /.test(line))
+    .map((line) => /^id=(\d+)/.exec(line)![1]!);
+  for (const id of ids) await admin.client('KILL', 'ID', id);
+  return ids.length;
+}
+
+/**
+ * Only the caller's reply connection drops (CLIENT KILL here; an output-buffer limit in
+ * production) while its command connection stays up: each call is answered or refused as
+ * Unavailable at once, none waits out its deadline. A call appended before the reply channel is
+ * subscribed again would be answered to nobody. Calls are sent every 10 ms until 10 are answered
+ * after the kill, so some are sent while the connection is back but not yet subscribed.
+ */
+export function replyConnectionLossScenario(target: () => ParityTarget, redis: () => PrivateRedis): void {
+  it('answers or refuses every call made while its reply connection reconnects, losing none', async () => {
+    const admin = new Redis(redis().url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await admin.connect();
+    try {
+      await target().client.send(ProbeContract.echo, { text: 'before', count: 1 });
+      const outcomes: Array<Promise<string>> = [];
+      const answeredAfterKill = { count: 0 }; // modified by the answers, which the loop waits for
+      let killed = 0;
+      const giveUpAt = performance.now() + 20_000;
+      while (answeredAfterKill.count < 10 && performance.now() < giveUpAt) {
+        const count = outcomes.length;
+        const sentAfterKill = killed > 0;
+        outcomes.push(
+          target()
+            .client.send(ProbeContract.echo, { text: 'around the kill', count }, { timeoutMs: 5_000 })
+            .then(
+              (answer) => {
+                if (sentAfterKill) answeredAfterKill.count++;
+                return answer.count === count ? 'answered' : 'wrong answer';
+              },
+              (error: Error) => error.name,
+            ),
+        );
+        if (count === 5) killed = await killReplyConnections(admin); // with calls in flight
+        await delay(10);
+      }
+      const settled = await Promise.all(outcomes);
+      const tally = Object.fromEntries(
+        [...new Set(settled)].map((name) => [name, settled.filter((x) => x === name).length]),
+      );
+      process.stdout.write(`calls around a reply connection's loss: ${JSON.stringify(tally)}\n`);
+      expect(killed).toBeGreaterThan(0);
+      expect(answeredAfterKill.count).toBeGreaterThanOrEqual(10);
+      expect(settled.filter((outcome) => outcome !== 'answered' && outcome !== 'UnavailableError')).toEqual([]);
+    } finally {
+      admin.disconnect();
+    }
+  }, 60_000); // 20 s of calls at most, then their 5 s deadlines, on a loaded machine
+}
+
 /** With 2 replicas of every callee module behind the load-balanced channel. */
 export function replicaScenarios(target: () => ParityTarget): void {
   it('handles each request on exactly one of 2 replicas, and uses both', async () => {

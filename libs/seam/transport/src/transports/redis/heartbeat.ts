@@ -27,7 +27,10 @@ export class HeartbeatPublisher {
     /** Signs every beat for the modules that call this one (see `heartbeatMessage`). */
     private readonly auth?: EnvelopeAuth,
   ) {
-    this.presenceChannels = [redisKeys.replicaPresence(replica), ...modules.map(redisKeys.modulePresence)];
+    this.presenceChannels = modules.flatMap((module) => [
+      redisKeys.replicaPresence(module, replica),
+      redisKeys.modulePresence(module),
+    ]);
   }
 
   /** Subscribes the presence channels, then starts beating. */

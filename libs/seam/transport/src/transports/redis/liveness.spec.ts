@@ -20,13 +20,13 @@ class FakePresence {
   failing = false;
 
   connect(module: string, replica: string): void {
-    this.subscribed.add(redisKeys.replicaPresence(replica));
+    this.subscribed.add(redisKeys.replicaPresence(module, replica));
     this.subscribed.add(`${redisKeys.modulePresence(module)}#${replica}`);
   }
 
   disconnect(replica: string): void {
-    this.subscribed.delete(redisKeys.replicaPresence(replica));
-    for (const channel of this.subscribed) if (channel.endsWith(`#${replica}`)) this.subscribed.delete(channel);
+    for (const channel of this.subscribed)
+      if (channel.endsWith(`:${replica}`) || channel.endsWith(`#${replica}`)) this.subscribed.delete(channel);
   }
 
   readonly probe = (channels: readonly string[]): Promise<readonly number[]> => {
@@ -331,7 +331,7 @@ describe('Liveness', () => {
       subject.observe('orders', up('r1'));
       subject.seed('orders', ['', 'r'.repeat(201), 'r1']);
       await advance(JUDGED_MS);
-      expect(redis.probes.flat()).toEqual([redisKeys.replicaPresence('r1')]);
+      expect(redis.probes.flat()).toEqual([redisKeys.replicaPresence('orders', 'r1')]);
       expect(listener.replicaDied).not.toHaveBeenCalled();
     });
   });

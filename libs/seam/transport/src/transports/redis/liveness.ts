@@ -179,7 +179,7 @@ export class Liveness {
     for (const { state } of suspects) state.checking = true;
     for (const [, state] of silentModules) state.checking = true;
     const channels = [
-      ...suspects.map(({ replica }) => redisKeys.replicaPresence(replica)),
+      ...suspects.map(({ module, replica }) => redisKeys.replicaPresence(module, replica)),
       ...silentModules.map(([module]) => redisKeys.modulePresence(module)),
     ];
     const epoch = this.epoch;
@@ -230,7 +230,7 @@ export class Liveness {
     state.checking = true;
     const asked = performance.now();
     const epoch = this.epoch;
-    this.probe([redisKeys.replicaPresence(replica)]).then(
+    this.probe([redisKeys.replicaPresence(module, replica)]).then(
       ([count]) => {
         if (epoch === this.epoch) this.judgeReplica(module, replica, state, asked, count);
       },

@@ -39,9 +39,15 @@ describe('redis-acl', () => {
         '(~seam:rq:payments ~seam:rq:payments:orders +xadd +xdel +xinfo|consumers +xpending +xgroup|delconsumer)',
       );
       expect(orders.rules).toContain(
-        '(&seam:rp:* &seam:hb:payments &seam:pr:m:orders &seam:pr:r:* +subscribe +unsubscribe)',
+        '(&seam:rp:* &seam:hb:payments &seam:pr:m:orders &seam:pr:r:orders:* +subscribe +unsubscribe)',
       );
       expect(orders.rules.join(' ')).not.toMatch(/~\*|&\*|\+@all|\+keys|\+scan|pubsub\|channels|\+eval/);
+    });
+
+    it("lets a process hold the presence channels of its own modules' replicas only", () => {
+      // Holding another module's would keep that module's dead replicas counted alive.
+      const presence = orders.rules.join(' ').match(/&seam:pr:\S+/g);
+      expect(presence).toEqual(['&seam:pr:m:orders', '&seam:pr:r:orders:*']);
     });
 
     it('quotes selectors in the redis-cli command', () => {

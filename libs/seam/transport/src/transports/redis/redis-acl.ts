@@ -44,7 +44,8 @@ const MIN_PASSWORD_LENGTH = 16;
  * - as the server of `hosts`: create its group on, read, acknowledge and delete entries of its
  *   own request streams (`seam:rq:<hosted>` and each caller's `seam:rq:<hosted>:*`, never append) and the event streams of `subscribes`; publish
  *   replies (`seam:rp:*`, whose names carry 128 random bits) and its heartbeats
- *   (`seam:hb:<hosted>`); hold its presence subscriptions (`seam:pr:m:<hosted>`, `seam:pr:r:*`);
+ *   (`seam:hb:<hosted>`); hold its presence subscriptions (`seam:pr:m:<hosted>`, `seam:pr:r:<hosted>:*`:
+ *   no other module's, which it could hold to keep that module's dead replicas counted alive);
  * - as a client of `calls`: append to, inspect and clean up their shared request streams and,
  *   for each identity of `speaksAs`, its own stream of each (`seam:rq:<callee>:<identity>`, what
  *   ACL identities rest on: no other user may write it); subscribe to
@@ -52,7 +53,7 @@ const MIN_PASSWORD_LENGTH = 16;
  *   only: `PUBSUB CHANNELS` would list every caller's reply channel);
  * - append the events of `publishes`;
  * - run what ioredis sends on connecting (`PING`, `INFO` ready check, `CLIENT SETNAME`,
- *   `SELECT`).
+ *   `SELECT`), and read Redis's clock (`TIME`: a server measures how long requests waited).
  * Nothing else: no other module's request stream, no `KEYS`/`SCAN`/`FLUSHALL`, no scripting or
  * administration. Redis checks each command against the root rules and then each selector in
  * turn, so a command is allowed only on the keys and channels its own selector lists.
@@ -90,6 +91,7 @@ export function redisAclFor(subject: RedisAclSubject): RedisAclUser {
     '+quit',
     '+client|setname',
     '+pubsub|numsub',
+    '+time',
     ...selector(
       [...served, ...subscribes.map((pattern) => `~${redisKeys.events(pattern)}`)],
       ['+xgroup|create', '+xreadgroup', '+xack'],
@@ -114,7 +116,7 @@ export function redisAclFor(subject: RedisAclSubject): RedisAclUser {
         ...(calls.length === 0 ? [] : [`&${redisKeys.replies('*')}`]),
         ...calls.map((module) => `&${redisKeys.heartbeats(module)}`),
         ...hosts.map((module) => `&${redisKeys.modulePresence(module)}`),
-        ...(hosts.length === 0 ? [] : [`&${redisKeys.replicaPresence('*')}`]),
+        ...hosts.map((module) => `&${redisKeys.replicaPresence(module, '*')}`),
       ],
       ['+subscribe', '+unsubscribe'],
     ),

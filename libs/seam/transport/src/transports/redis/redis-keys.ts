@@ -23,8 +23,13 @@ export const redisKeys = {
    * of replicas still connected, whatever their event loops are doing. Nothing is published on it.
    */
   modulePresence: (module: string) => `seam:pr:m:${module}`,
-  /** Pub/sub channel one replica stays subscribed to while it is connected; see {@link redisKeys.modulePresence}. */
-  replicaPresence: (replica: string) => `seam:pr:r:${replica}`,
+  /**
+   * Pub/sub channel one replica of `module` stays subscribed to while it is connected; see
+   * {@link redisKeys.modulePresence}. Named after the module too, so that ACL rules can let only
+   * the module's own users hold it (`seam:pr:r:<module>:*`): anyone else subscribing would keep a
+   * dead replica counted alive. Module names hold no `:`, so no module's pattern reaches another's.
+   */
+  replicaPresence: (module: string, replica: string) => `seam:pr:r:${module}:${replica}`,
 };
 
 /** Whether `channel` is a presence channel ({@link redisKeys.modulePresence}, {@link redisKeys.replicaPresence}). */

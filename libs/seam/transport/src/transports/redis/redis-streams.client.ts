@@ -65,6 +65,14 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private readonly liveness: Liveness;
   private commands?: Redis;
   private subscriber?: Redis;
+  /**
+   * Whether the reply channel is subscribed on the subscriber's current connection. Cleared when
+   * that connection closes; set again once SUBSCRIBE has answered after it reconnects. A call
+   * appended meanwhile would be answered to nobody.
+   */
+  private repliesReady = false;
+  /** Bumped when the subscriber's connection closes: a SUBSCRIBE answered from before is stale. */
+  private subscriberDrops = 0;
   /** How many times {@link close} ran: an {@link open} that outlived one gives up. */
   private closes = 0;
   private connecting?: Promise<void>;
@@ -143,6 +151,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     this.liveness.stop();
     const connections = [this.commands, this.subscriber];
     this.commands = this.subscriber = this.connecting = undefined;
+    this.repliesReady = false;
     await Promise.allSettled(connections.map(closeRedis));
   }
 
@@ -175,6 +184,14 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     // Closed while ioredis was being imported: these connections were never seen by close().
     if (closes !== this.closes) throw new Error('the client was closed');
     [this.commands, this.subscriber] = connections;
+    const subscriber = this.subscriber;
+    // Registered before the listeners below, so that calls failed on a close are refused after it.
+    subscriber.on('close', () => {
+      this.subscriberDrops++;
+      this.repliesReady = false;
+    });
+    // ioredis subscribes again by itself after a reconnection, but says nothing when it is done.
+    subscriber.on('ready', () => void this.subscribeReplies(subscriber).catch(() => undefined));
     for (const redis of [this.commands, this.subscriber]) {
       // Reported through failed calls (with the last reason: WRONGPASS, a TLS refusal…); ioredis reconnects by itself.
       redis.on('error', (error: Error) => (this.lastRedisError = error.message));
@@ -184,12 +201,28 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     this.subscriber.on('message', (channel: string, message: string) => this.receive(channel, message));
     await Promise.all([whenReady(this.commands), whenReady(this.subscriber)]);
     if (this.aclIdentities) await assertAclVouches(this.commands, this.options, 'client');
-    await this.subscriber.subscribe(this.replyChannel);
+    await this.subscribeReplies(subscriber);
+  }
+
+  /** Subscribes the reply channel on `subscriber`'s current connection, then lets calls be appended. */
+  private async subscribeReplies(subscriber: Redis): Promise<void> {
+    const drops = this.subscriberDrops;
+    try {
+      await subscriber.subscribe(this.replyChannel);
+    } catch (error) {
+      this.lastRedisError = (error as Error).message;
+      throw error;
+    }
+    if (drops === this.subscriberDrops && subscriber === this.subscriber) this.repliesReady = true;
   }
 
   private append(id: string, call: PendingCall, packet: OutgoingPacket): void {
     if (!this.pending.has(id)) return;
     if (this.commands?.status !== 'ready') return this.fail(id, unavailableAt(this.endpoint, 'not connected to Redis'));
+    if (!this.repliesReady) {
+      const reason = this.lastRedisError ? ` (${this.lastRedisError})` : '';
+      return this.fail(id, unavailableAt(this.endpoint, `not subscribed to its reply channel${reason}`));
+    }
     this.watch(call.module, call.stream);
     if (this.liveness.isDown(call.module)) return this.fail(id, noReplicaAt(this.endpoint, call.module));
     const body = JSON.stringify({

@@ -17,6 +17,8 @@ import { readMetadata, readPackets, type StreamReply } from './stream-packets.js
 import { TickBatcher } from './tick-batcher.js';
 import type { AuthenticatedLink } from '../../auth/link-auth.js';
 import { RequestStreams } from './request-streams.js';
+import { RedisClock } from './redis-clock.js';
+import { DeadlineExceededError } from '../../errors/seam-error.js';
 import { assertAclVouches } from './acl-identity-check.js';
 
 export type { RedisStreamsServerOptions } from './redis-streams.options.js';
@@ -56,6 +58,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private requestStreams = new RequestStreams([], undefined);
   private readonly belowLimit: Array<() => void> = [];
   private readonly drained: Array<() => void> = [];
+  private readonly clock = new RedisClock();
 
   constructor(private readonly options: RedisStreamsServerOptions) {
     super();
@@ -92,6 +95,10 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         autoPipeliningIgnoredCommands: ['publish'],
       });
       await whenReady(this.commands);
+      // Measured again after each reconnection: the Redis that answers may be another machine.
+      const commands = this.commands;
+      await this.clock.sync(commands);
+      commands.on('ready', () => void this.clock.sync(commands));
       // Mesh keys name the callers whose streams to read (and heartbeats stay signed).
       if (this.aclIdentities) await assertAclVouches(this.commands, this.options, this.dispatch.auth);
       this.requestStreams = new RequestStreams(this.hosted, this.aclIdentities ? this.dispatch.auth : undefined);
@@ -148,10 +155,19 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     return [...this.requestStreams.of(module), ...patterns.map(redisKeys.events)];
   }
 
-  private async ensureGroups(module: string): Promise<void> {
+  /**
+   * Creates the module's missing groups. A request stream's group starts at its first entry: an
+   * entry leaves the stream once answered (`acknowledge`) or given up by its caller, so what is
+   * left is still waited for — after a Redis restart, the calls of callers that reconnected before
+   * this replica recreated the group. An event stream's group starts at the end when the module
+   * first subscribes (no history), but at the first entry when recreated after a restart
+   * (`recreated`): what the stream holds then was published since.
+   */
+  private async ensureGroups(module: string, recreated = false): Promise<void> {
     for (const stream of this.streamsOf(module)) {
+      const start = recreated || this.requestStreams.get(stream) ? '0' : '$';
       try {
-        await this.commands!.xgroup('CREATE', stream, module, '$', 'MKSTREAM');
+        await this.commands!.xgroup('CREATE', stream, module, start, 'MKSTREAM');
       } catch (error) {
         if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
       }
@@ -199,7 +215,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     await delay(100);
     if (this.closing) return;
     await Promise.all([whenReady(reader), whenReady(this.commands!)]).catch(() => undefined);
-    if (error.message.includes('NOGROUP')) await this.ensureGroups(module).catch(() => undefined);
+    if (error.message.includes('NOGROUP')) await this.ensureGroups(module, true).catch(() => undefined);
   }
 
   private handleEntry(module: string, stream: string, entryId: string, fields: string[]): void {
@@ -244,6 +260,13 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     const metadata = readMetadata(packet.metadata);
     const context = new RedisStreamsContext([pattern, metadata, stream, entryId]);
     const call = CallContext.fromMetadata(metadata, DEFAULT_BUDGET_MS);
+    // Read after its caller's budget ran out while it waited in the stream (this replica was
+    // stalled or busy): its caller has given up, and must not have it run behind its back.
+    if (this.clock.ageOf(entryId) >= call.remainingMs()) {
+      const late = new DeadlineExceededError(`Deadline passed before "${pattern}" was read`, { pattern });
+      this.replies.add(replyTo, { id, err: late.toJSON() });
+      return done();
+    }
     const reply: Reply = (err, response, auth) => {
       this.replies.add(replyTo, err === undefined ? { id, response, auth } : { id, err, auth });
       done();
