@@ -62,6 +62,21 @@ describe('DeadlineScheduler', () => {
       expect(performance.now() - before).toBe(1_234);
     });
 
+    it('waits out a deadline longer than a timer can (30 days) in timers Node honours, firing it once on time', () => {
+      const armed = jest.spyOn(globalThis, 'setTimeout');
+      const days30 = 30 * 24 * HOUR;
+      scheduler.schedule(days30, recorder.target('month'));
+      jest.advanceTimersByTime(days30 - 1);
+      expect(recorder.firings).toEqual([]);
+      jest.advanceTimersByTime(days30 * 0.01 + 1);
+      expect(recorder.names()).toEqual(['month']);
+      // Node fires a timer of more than 2^31 - 1 ms after 1 ms: every one armed must be shorter.
+      const delays = armed.mock.calls.map(([, delay]) => delay as number);
+      expect(Math.max(...delays)).toBeLessThanOrEqual(2 ** 31 - 1);
+      expect(delays.length).toBeLessThan(5);
+      armed.mockRestore();
+    });
+
     it('fires a deadline once, not before its time', () => {
       scheduler.schedule(1_000, recorder.target('a'));
       jest.advanceTimersByTime(999);

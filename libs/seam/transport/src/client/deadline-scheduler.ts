@@ -1,3 +1,6 @@
+/** The longest delay `setTimeout` honours (2^31 − 1 ms, ~24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Something that gives up when its deadline passes. */
 export interface Expirable {
   expire(): void;
@@ -94,7 +97,8 @@ export class DeadlineScheduler {
   }
 
   private arm(lane: Lane, delay: number): void {
-    lane.timer = setTimeout(() => this.fire(lane), Math.max(0, delay));
+    // Node fires a longer timer after 1 ms (and warns): the lane would re-arm in a loop.
+    lane.timer = setTimeout(() => this.fire(lane), Math.min(Math.max(0, delay), MAX_TIMER_MS));
   }
 
   private fire(lane: Lane, deferred = false): void {

@@ -1,5 +1,5 @@
 import type { EventEntry, RequestEntry } from '../contracts/contract.types.js';
-import { CallContext } from '../context/call-context.js';
+import { CallContext, MAX_BUDGET_MS } from '../context/call-context.js';
 import { currentCallContext } from '../context/call-scope.js';
 import { seamTracer, withSpan } from '../context/seam-tracer.js';
 import { DeadlineExceededError } from '../errors/seam-error.js';
@@ -56,7 +56,9 @@ export class SeamClient {
     if (entry?.kind !== 'request') return Promise.reject(new TypeError('send() takes a request entry of a contract'));
     const parent = options?.parent ?? (this.router.propagation ? currentCallContext() : undefined);
     const policy = this.router.callPolicy;
-    const own = options?.timeoutMs ?? policy?.deadlineFor(entry.module) ?? this.router.defaultDeadlineMs;
+    const asked = options?.timeoutMs ?? policy?.deadlineFor(entry.module) ?? this.router.defaultDeadlineMs;
+    // Within a day (MAX_BUDGET_MS): what a wire carries, and what a timer can wait for.
+    const own = Math.min(asked, MAX_BUDGET_MS);
     // A nested call gets what is left of its parent's budget, never more.
     const budget = parent ? Math.min(own, parent.remainingMs()) : own;
     if (!(budget > 0)) {

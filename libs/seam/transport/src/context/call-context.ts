@@ -4,8 +4,12 @@ import { formatTraceparent, newTrace, parseTraceparent, type TraceParent } from 
 
 const CALLER_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const BUDGET = /^-?\d{1,9}$/;
-/** Budgets above a day are treated as hostile input, not as a deadline. */
-const MAX_BUDGET_MS = 24 * 60 * 60 * 1000;
+/**
+ * The longest budget a call may have: a day. Arriving over a wire, a larger one is treated as
+ * hostile input, not as a deadline; asked for by a caller (`timeoutMs: Infinity` for "no
+ * deadline"), it is cut to this, so that both sides of every transport read the same budget.
+ */
+export const MAX_BUDGET_MS = 24 * 60 * 60 * 1000;
 
 /** The caller recorded when metadata names none (e.g. a stock Nest client). */
 export const UNKNOWN_CALLER = 'unknown';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as fc from 'fast-check';
 import { ValidationError } from '../errors/seam-error.js';
-import { assertTransmittable, copyAsJson } from './json-copy.js';
+import { assertTransmittable, copyAsJson, MAX_MESSAGE_DEPTH } from './json-copy.js';
 
 const NO_LIMIT = Number.POSITIVE_INFINITY;
 
@@ -39,6 +39,13 @@ function objectsIn(value: unknown, found = new Set<object>()): Set<object> {
   found.add(value);
   for (const key of Reflect.ownKeys(value)) objectsIn(Object.getOwnPropertyDescriptor(value, key)!.value, found);
   return found;
+}
+
+/** An array holding an array … `levels` deep, a number at the bottom. */
+function nested(levels: number): unknown {
+  let value: unknown = 1;
+  for (let level = 0; level < levels; level++) value = [value];
+  return value;
 }
 
 /** What the real round trip gives: the shape of its result, or not-serialisable when it throws. */
@@ -134,8 +141,16 @@ function describeRefusals(check: Check): void {
     ['a toJSON returning a BigInt', { a: { toJSON: () => 2n } }],
     ['a cyclic object', cyclicObject()],
     ['a cyclic array', cyclicArray()],
+    // Deeper than MAX_MESSAGE_DEPTH yet shallow enough for V8's own stringify: refused the same
+    // way whatever the JIT and the stack, so that no transport sends what another refuses.
+    ['an array 257 levels deep', nested(257)],
+    ['an array 5,000 levels deep', nested(5_000)],
   ])('refuses %s as not-serialisable', (_, value) => {
     expect(outcomeOf(() => check(value, NO_LIMIT))).toEqual({ reason: 'not-serialisable' });
+  });
+
+  it('lets a message nested exactly MAX_MESSAGE_DEPTH levels deep through', () => {
+    expect(() => check(nested(MAX_MESSAGE_DEPTH), NO_LIMIT)).not.toThrow();
   });
 
   it.each([

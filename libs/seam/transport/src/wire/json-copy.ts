@@ -13,7 +13,7 @@ import { ValidationError } from '../errors/seam-error.js';
  * `maxBytes` once encoded as UTF-8 JSON.
  */
 export function copyAsJson<T>(value: T, maxBytes: number): T {
-  const state: SizeState = { estimate: 0 };
+  const state: SizeState = { estimate: 0, depth: 0 };
   let copy: unknown;
   try {
     copy = copyProperty(value, '', state);
@@ -31,7 +31,7 @@ export function copyAsJson<T>(value: T, maxBytes: number): T {
  * @throws ValidationError as {@link copyAsJson} does.
  */
 export function assertTransmittable(value: unknown, maxBytes: number): void {
-  const state: SizeState = { estimate: 0 };
+  const state: SizeState = { estimate: 0, depth: 0 };
   try {
     estimateProperty(value, '', state);
   } catch (error) {
@@ -49,6 +49,26 @@ const WORST_CASE_GROWTH = 8;
 
 interface SizeState {
   estimate: number;
+  /** How many objects and arrays deep the walk is. */
+  depth: number;
+}
+
+/**
+ * The deepest nesting of objects and arrays a message may have. Far below what V8's own
+ * `JSON.stringify` survives (~4,500 levels, less on a deeper stack): without a limit of its own the
+ * copy found too deep only when its recursion ran out of stack, which depends on the JIT and the
+ * caller's stack — so a response the check let through could make the TCP send throw, and the
+ * two transports disagreed. Requests stop far earlier, at the door (`MAX_PAYLOAD_DEPTH`).
+ */
+export const MAX_MESSAGE_DEPTH = 256;
+
+function enter(state: SizeState): void {
+  if (++state.depth > MAX_MESSAGE_DEPTH)
+    throw new ValidationError(
+      `Message cannot be encoded as JSON: it is circular or nested deeper than ${MAX_MESSAGE_DEPTH} levels`,
+      [],
+      { reason: 'not-serialisable', maxDepth: MAX_MESSAGE_DEPTH },
+    );
 }
 
 function assertEncodedSize(value: unknown, maxBytes: number): void {
@@ -112,6 +132,7 @@ function copyProperty(raw: unknown, key: string | number, state: SizeState): unk
 }
 
 function copyArray(source: unknown[], state: SizeState): unknown[] {
+  enter(state);
   const length = source.length;
   const target = new Array<unknown>(length);
   state.estimate += 2 + length;
@@ -119,10 +140,12 @@ function copyArray(source: unknown[], state: SizeState): unknown[] {
     const item = copyProperty(source[i], i, state);
     target[i] = item === undefined ? null : item;
   }
+  state.depth--;
   return target;
 }
 
 function copyObject(source: Record<string, unknown>, state: SizeState): Record<string, unknown> {
+  enter(state);
   const target: Record<string, unknown> = {};
   const keys = Object.keys(source);
   state.estimate += 2;
@@ -138,6 +161,7 @@ function copyObject(source: Record<string, unknown>, state: SizeState): Record<s
       target[key] = item;
     }
   }
+  state.depth--;
   return target;
 }
 
@@ -155,14 +179,18 @@ function estimateProperty(raw: unknown, key: string | number, state: SizeState):
       if (value === null) {
         state.estimate += 4;
       } else if (Array.isArray(value)) {
+        enter(state);
         state.estimate += 2 + value.length;
         for (let i = 0; i < value.length; i++) estimateProperty(value[i], i, state);
+        state.depth--;
       } else {
+        enter(state);
         state.estimate += 2;
         for (const entryKey of Object.keys(value)) {
           state.estimate += entryKey.length + 4;
           estimateProperty((value as Record<string, unknown>)[entryKey], entryKey, state);
         }
+        state.depth--;
       }
       return;
     case 'bigint':

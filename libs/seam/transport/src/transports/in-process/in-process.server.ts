@@ -7,6 +7,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { type DispatchOptions, dispatchEvent, prepareRequest, type Reply } from '../server-core/dispatch.js';
 import type { RequestExchange } from '../server-core/request-exchange.js';
 import { HandlerTable } from '../server-core/handler-table.js';
+import { sendableError } from '../server-core/server-options.js';
 import { defaultInProcessBus, type InProcessBus } from './in-process.bus.js';
 import { InProcessContext } from './in-process.context.js';
 
@@ -105,7 +106,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
       defaultBudgetMs: DEFAULT_BUDGET_MS,
       propagation: options.propagation ?? true,
       prepareResponse: (value) => copyAsJson(value, this.maxMessageBytes),
-      prepareError: (error) => copyAsJson(error, Number.POSITIVE_INFINITY),
+      prepareError: sendableError(this.maxMessageBytes, true),
     };
   }
 

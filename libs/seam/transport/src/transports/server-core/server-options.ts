@@ -1,6 +1,8 @@
+import { Logger } from '@nestjs/common';
 import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
+import { InternalError, type WireError } from '../../errors/seam-error.js';
 import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
-import { assertTransmittable } from '../../wire/json-copy.js';
+import { assertTransmittable, copyAsJson } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import type { DispatchOptions } from './dispatch.js';
 
@@ -30,8 +32,30 @@ export function remoteDispatchOptions(options: RemoteServerOptions): DispatchOpt
       assertTransmittable(value, maxBytes);
       return value;
     },
+    prepareError: sendableError(maxBytes, false),
     checkRequest: (data) => assertTransmittable(data, maxBytes),
     auth: options.auth,
+  };
+}
+
+const logger = new Logger('SeamHandler');
+
+/**
+ * What a server sends for a handler's error: the error itself (copied, in process) when it can
+ * travel within `maxBytes`, else an internal error saying it could not, the error logged. Errors
+ * are held to the limit responses are: one larger than the peer's frame limit closed the whole
+ * TCP connection, failing every call on it as Unavailable, where in process it was delivered.
+ */
+export function sendableError(maxBytes: number, copy: boolean): (error: WireError) => WireError {
+  return (error) => {
+    try {
+      if (copy) return copyAsJson(error, maxBytes);
+      assertTransmittable(error, maxBytes);
+      return error;
+    } catch (refusal) {
+      logger.error(`An error (${error.code}: ${error.message}) cannot be sent: ${(refusal as Error).message}`);
+      return new InternalError('Internal error', { reason: 'error-not-sendable' }).toJSON();
+    }
   };
 }
 

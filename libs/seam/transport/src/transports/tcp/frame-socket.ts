@@ -97,7 +97,16 @@ export class FrameSocket extends TcpSocket {
       callback?.(new NetSocketClosedException());
       return;
     }
-    const json = JSON.stringify(message);
+    let json: string;
+    try {
+      json = JSON.stringify(message);
+    } catch (error) {
+      // What the senders check before (size, depth) should make this unreachable; if it is not,
+      // the one message fails, not the process (this runs in a promise's continuation: an
+      // uncaught throw is an unhandled rejection, which ends Node).
+      callback?.(error);
+      return;
+    }
     if (!this.socket.write(`${json.length}#${json}`, 'utf-8', callback)) this.pauseReading();
     const queued = this.socket.writableLength;
     if (queued > this.options.maxSendBufferBytes) {

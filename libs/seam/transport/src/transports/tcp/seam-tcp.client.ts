@@ -12,6 +12,7 @@ import {
   type SeamTransportClient,
 } from '../transport-client.js';
 import { corkUntilNextTick } from './cork.js';
+import { structuredCopy } from '../server-core/server-options.js';
 import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
 import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
 import { type SeamTlsOptions, tlsClientOptions } from './tcp-tls.js';
@@ -128,15 +129,19 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
       if (response !== undefined) last = response;
       if (isDisposed) finish(undefined, last);
     };
+    let data = packet.data;
     const send = () => {
       if (cancelled) return;
       // Frames sent while others are pending go out together at the end of the tick.
       if (this.routingMap.size > 0) corkUntilNextTick(this.socket?.netSocket as Socket | undefined);
-      teardown = this.publish({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata }, onPacket);
+      teardown = this.publish({ pattern: packet.pattern, data, metadata: packet.metadata }, onPacket);
     };
     if (this.socket !== null && this.socket === this.readySocket) {
       send(); // connected: no promise hop on the hot path
     } else {
+      // Sent once connected: what the caller passed now, not what it has made of it by then (as
+      // in process, and as on a connected socket, which encodes it before this returns).
+      data = structuredCopy(data);
       this.connect().then(
         () => {
           this.readySocket = this.socket;
@@ -153,14 +158,20 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
 
   async publishEvent(event: OutgoingPacket): Promise<void> {
     assertTransmittable(event.data, this.maxMessageBytes);
-    try {
-      await this.connect();
-    } catch (error) {
-      throw error instanceof SeamError ? error : this.unavailable(error);
+    let data = event.data;
+    if (this.socket === null || this.socket !== this.readySocket) {
+      // As for a request: the event as emitted, whatever the emitter changes while this connects.
+      data = structuredCopy(data);
+      try {
+        await this.connect();
+        this.readySocket = this.socket;
+      } catch (error) {
+        throw error instanceof SeamError ? error : this.unavailable(error);
+      }
     }
     // Events emitted in one tick leave in one write, as requests do.
     corkUntilNextTick(this.socket?.netSocket as Socket | undefined);
-    await this.dispatchEvent({ pattern: event.pattern, data: event.data, metadata: event.metadata });
+    await this.dispatchEvent({ pattern: event.pattern, data, metadata: event.metadata });
   }
 
   override async close(): Promise<void> {
