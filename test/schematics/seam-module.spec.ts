@@ -51,6 +51,7 @@ const RESERVED = [
   'libs',
   'shared',
   'shipping-service',
+  'constructor',
 ];
 const PARTLY_EXISTING: Array<[string, Record<string, string>, string]> = [
   ['a folder under libs/', { 'libs/ghost/README.md': 'notes' }, 'libs/ghost'],
@@ -155,6 +156,7 @@ const CASES: SchematicCase[] = [
     live: true,
   })),
   { id: 'more modules', options: { name: 'gift-cards' }, files: { 'topologies.json': withModules(MORE_MODULES) } },
+  { id: 'twin of gift1', options: { name: 'gift-1' }, files: { 'topologies.json': withModules(['gift1']) } },
 ];
 
 let results: Map<string, SchematicResult>;
@@ -387,6 +389,14 @@ describe('seam-module schematic', () => {
         error:
           'Module "catalog" already exists: libs/catalog, apps/catalog-service, topologies.json, nest-cli.json (project catalog-service), apps/monolith/src/modules.ts. ' +
           'Nothing was written; this generator never overwrites, so choose another name.',
+        unchanged: true,
+      });
+    });
+
+    it('refuses a name whose classes another module already has (gift-1 after gift1: Gift1Module)', () => {
+      expect(refusal('twin of gift1')).toEqual({
+        error:
+          'Module name "gift-1" would make the same class names as module "gift1" (Gift1Module): nothing was written; choose another name.',
         unchanged: true,
       });
     });

@@ -15,7 +15,7 @@ const {
   move,
   url,
 } = require('@angular-devkit/schematics');
-const { existingTraces, nameProblem } = require('./module-name.js');
+const { existingTraces, nameProblem, sameClassNameAs } = require('./module-name.js');
 const { addToCompose } = require('./compose.js');
 const { formatWithPrettier } = require('./format.js');
 const { addModule, formatTopologies } = require('./topologies.js');
@@ -56,6 +56,12 @@ function main(options) {
     if (traces.length > 0) {
       throw new SchematicsException(
         `Module "${name}" already exists: ${traces.join(', ')}. Nothing was written; this generator never overwrites, so choose another name.`,
+      );
+    }
+    const twin = sameClassNameAs(name, topologies.modules ?? []);
+    if (twin) {
+      throw new SchematicsException(
+        `Module name "${name}" would make the same class names as module "${twin}" (${strings.classify(name)}Module): nothing was written; choose another name.`,
       );
     }
 

@@ -1,5 +1,6 @@
 // @ts-check
 // Whether a name can become a new module, checked before anything is generated.
+const { strings } = require('@angular-devkit/core');
 
 /** Kebab-case, as module folders, patterns and topologies spell module names (see @seam/transport). */
 const KEBAB_CASE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -14,6 +15,10 @@ const MAX_LENGTH = 40;
 const RESERVED = [
   { names: ['seam'], why: 'it is the toolkit (libs/seam, @seam/*)' },
   { names: ['monolith'], why: 'it is the one binary (apps/monolith) and the placement "monolith" in topologies.json' },
+  {
+    names: ['constructor'],
+    why: 'every JavaScript object has a property of that name, so a table of modules would find one where there is none',
+  },
   {
     names: ['edge', 'seed', 'test', 'unknown'],
     why: 'it is a caller name the platform already uses (the HTTP edge, the demo seed, the module harness, a caller that did not say who it is)',
@@ -110,4 +115,16 @@ function existingTraces(tree, name, { topologies, nestCli, modulesTs }) {
   return traces;
 }
 
-module.exports = { KEBAB_CASE, MAX_LENGTH, existingTraces, nameProblem };
+/**
+ * The existing module whose generated names (`<Name>Module`, `<name>Data`) `name` would repeat —
+ * `gift1` and `gift-1` both make `Gift1Module` — or `undefined`.
+ * @param {string} name a well-formed module name
+ * @param {readonly string[]} modules the modules of topologies.json
+ * @returns {string | undefined}
+ */
+function sameClassNameAs(name, modules) {
+  const named = (/** @type {string} */ module) => `${strings.classify(module)} ${strings.camelize(module)}`;
+  return modules.find((module) => module !== name && named(module) === named(name));
+}
+
+module.exports = { KEBAB_CASE, MAX_LENGTH, existingTraces, nameProblem, sameClassNameAs };

@@ -160,6 +160,10 @@ describe('parseTopology', () => {
     [null, 'the file must hold a JSON object'],
     [{ modules: [], topologies: {} }, '"modules" must list the system\'s modules'],
     [{ modules: ['Payments'], topologies: {} }, '"modules": "Payments" is not a kebab-case module name'],
+    [
+      { modules: ['constructor'], topologies: {} },
+      '"modules": "constructor" is the name of a property of every JavaScript object: choose another',
+    ],
     [{ modules: ['a', 'a'], topologies: {} }, '"modules": "a" is listed twice'],
     [{ modules: ['a'], topologies: [] }, '"topologies" must be an object'],
     [

@@ -73,6 +73,9 @@ function moduleList(value: unknown, problems: string[]): string[] {
   for (const module of value) {
     if (typeof module !== 'string' || !NAME.test(module))
       problems.push(`"modules": ${JSON.stringify(module)} is not a kebab-case module name`);
+    else if (module in Object.prototype)
+      // Every table keyed by module would find one under this name where there is none.
+      problems.push(`"modules": "${module}" is the name of a property of every JavaScript object: choose another`);
     else if (seen.has(module)) problems.push(`"modules": "${module}" is listed twice`);
     else seen.add(module);
   }
