@@ -3,7 +3,11 @@ import { clusterPlan } from '../../tools/deploy/cluster-plan.js';
 import { runDeployK8s, USAGE_ERROR } from '../../tools/deploy/deploy-k8s.cli.js';
 import { secretKeysOf, secretNameOf } from '../../tools/deploy/deployable-secrets.js';
 import { databaseConfigFromEnv } from '../../libs/seam/persistence/src/database-config.js';
-import { REPOSITORY_ROOT, shippedTopology } from './support/shipped.js';
+import { monolithModules, REPOSITORY_ROOT, shippedModules, shippedTopology } from './support/shipped.js';
+
+/** `DATABASE_URL_<MODULE>`, the connection of each module a process hosts: `DATABASE_URL_GIFT_CARDS` for `gift-cards`. */
+const databaseUrls = (modules: string[]) =>
+  modules.map((module) => `DATABASE_URL_${module.toUpperCase().replaceAll('-', '_')}`);
 
 /** The keys one process of a shipped topology reads from its Secret. */
 function keysOf(topology: string, deployable: string): string[] {
@@ -42,10 +46,9 @@ describe('secretKeysOf', () => {
       'JWT_PREVIOUS_SECRET',
       'SEAM_MESH_KEYS',
     ]);
+    // identity, catalog and orders, and any module added since (it starts in the monolith there).
     expect(keysOf('mixed', 'monolith')).toEqual([
-      'DATABASE_URL_IDENTITY',
-      'DATABASE_URL_CATALOG',
-      'DATABASE_URL_ORDERS',
+      ...databaseUrls(monolithModules('mixed')),
       'JWT_SECRET',
       'JWT_PREVIOUS_SECRET',
       'SEAM_ADMIN_PASSWORD',
@@ -59,11 +62,7 @@ describe('secretKeysOf', () => {
 
   it('gives a lone monolith every key it reads but no mesh key (it talks to no other process)', () => {
     expect(keysOf('monolith', 'monolith')).toEqual([
-      'DATABASE_URL_IDENTITY',
-      'DATABASE_URL_CATALOG',
-      'DATABASE_URL_INVENTORY',
-      'DATABASE_URL_PAYMENTS',
-      'DATABASE_URL_ORDERS',
+      ...databaseUrls(shippedModules()),
       'JWT_SECRET',
       'JWT_PREVIOUS_SECRET',
       'PAYMENTS_CARD_FINGERPRINT_KEY',
@@ -93,9 +92,10 @@ describe('secretKeysOf', () => {
           .map(({ key }) => [key, 'postgres://role:pw@db:5432/seam']),
       );
       const config = databaseConfigFromEnv(env);
+      // Keyed by the module's schema, which has `_` where its name has `-`: `gift_cards` for `gift-cards`.
       expect(config.kind === 'postgres' && config).toEqual({
         kind: 'postgres',
-        moduleUrls: { [deployable.module!]: 'postgres://role:pw@db:5432/seam' },
+        moduleUrls: { [deployable.module!.replaceAll('-', '_')]: 'postgres://role:pw@db:5432/seam' },
         poolSize: 10,
       });
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { parseTopology } from '@seam/runtime';
 import { contractAccess } from '../../tools/deploy/contract-access.js';
 import { redisAclFile, redisUsersOf } from '../../tools/deploy/redis-users.js';
-import { REPOSITORY_ROOT, shippedTopology } from './support/shipped.js';
+import { REPOSITORY_ROOT, shippedModules, shippedTopology } from './support/shipped.js';
 
 const access = contractAccess(REPOSITORY_ROOT);
 
@@ -30,11 +30,8 @@ describe('redisUsersOf', () => {
     const users = usersOf('split-redis');
     expect(users.map(({ process, subject }) => [process, subject.username, subject.hosts, subject.speaksAs])).toEqual([
       ['monolith', 'seam-monolith', [], ['edge', 'seed']],
-      ['identity', 'seam-identity', ['identity'], ['identity']],
-      ['catalog', 'seam-catalog', ['catalog'], ['catalog']],
-      ['inventory', 'seam-inventory', ['inventory'], ['inventory']],
-      ['payments', 'seam-payments', ['payments'], ['payments']],
-      ['orders', 'seam-orders', ['orders'], ['orders']],
+      // identity, catalog, inventory, payments, orders, then any module added since, in topologies.json order.
+      ...shippedModules().map((module) => [module, `seam-${module}`, [module], [module]]),
     ]);
   });
 

@@ -5,9 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SEAM_NODE_FLAGS } from '@seam/runtime';
 import { ensureBuilt, eventually, freePort, type ServiceProcess, spawnService } from '@seam/testing';
 import { movedTopologyFile } from './support/moved-topology-file.js';
+import { serviceInstancesOf, shippedModules } from './support/shipped-topology.js';
 
 const TOOL = 'tools/start-topology/main.ts';
-const APPS = ['monolith', ...['identity', 'catalog', 'inventory', 'payments', 'orders'].map((m) => `${m}-service`)];
+/** The shop's five modules and any added since (`npm run add:module`): the suite runs what the repository ships. */
+const APPS = ['monolith', ...shippedModules().map((module) => `${module}-service`)];
+/** split-tcp's processes: a service per module, and the edge (six for the shop). */
+const SPLIT_TCP_PROCESSES = serviceInstancesOf('split-tcp').length + 1;
 /** A loaded 2-core machine starts six Node processes slowly: the margins are wide on purpose. */
 const START_MS = 240_000;
 
@@ -71,7 +75,7 @@ describe('npm run start:topology (the tool as a process, on the built apps)', ()
       const { tool, pids, edgePort } = await startTool('split-tcp');
       const output = tool.output();
 
-      expect(pids).toHaveLength(6);
+      expect(pids).toHaveLength(SPLIT_TCP_PROCESSES);
       // Node's flags for a Seam app (SEAM_NODE_FLAGS), before the entry file: what the image passes.
       for (const pid of pids) {
         const argv = commandLine(pid);
@@ -89,7 +93,7 @@ describe('npm run start:topology (the tool as a process, on the built apps)', ()
       tool.signal('SIGINT');
 
       expect(await tool.exited).toBe(0);
-      expect(tool.output()).toContain('SIGINT received; stopping 6 process(es)');
+      expect(tool.output()).toContain(`SIGINT received; stopping ${SPLIT_TCP_PROCESSES} process(es)`);
       expect(tool.output()).toContain('every process has exited');
       expect(pids.filter(alive)).toEqual([]);
     },

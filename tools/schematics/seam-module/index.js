@@ -15,9 +15,11 @@ const {
   move,
   url,
 } = require('@angular-devkit/schematics');
+const { RunSchematicTask } = require('@angular-devkit/schematics/tasks');
 const { existingTraces, nameProblem, sameClassNameAs } = require('./module-name.js');
 const { addToCompose } = require('./compose.js');
 const { formatWithPrettier } = require('./format.js');
+const { addToScrapeConfig } = require('./prometheus.js');
 const { addModule, formatTopologies } = require('./topologies.js');
 const { MODULES_TS, addServiceProject, addToModulesTs, formatNestCli, modulesTsProblem } = require('./wiring.js');
 
@@ -96,7 +98,21 @@ function main(options) {
       }
     }
 
-    const handled = new Set(compose.map(({ path }) => path));
+    const scrapes = yamlEdits(tree, 'deploy', (text) => addToScrapeConfig(text, name, topologies.modules, document));
+    for (const { path, result } of scrapes) {
+      if ('text' in result) {
+        tree.overwrite(path, result.text);
+        context.logger.info(`${path}: ${result.summary}`);
+      } else if ('skipped' in result) {
+        context.logger.info(`${path}: unchanged, ${result.skipped}`);
+      } else {
+        context.logger.warn(
+          `Not generated: ${path} scrapes modules, but ${result.problem}; add ${name} there by hand when it should be scraped.`,
+        );
+      }
+    }
+
+    const handled = new Set([...compose, ...scrapes].map(({ path }) => path));
     const lists = moduleLists(tree, 'deploy', topologies.modules).filter((path) => !handled.has(path));
     if (lists.length > 0) {
       context.logger.warn(
@@ -111,6 +127,8 @@ function main(options) {
     // MergeStrategy.Default fails on any file that exists: a second safety net behind the checks above.
     // The templates are written as Prettier formats them for a name of ordinary length; a longer
     // name moves where Prettier breaks their lines, so what they produce goes through Prettier.
+    // docs/modules.md describes the module from its contract, which exists once the files are written.
+    context.addTask(new RunSchematicTask('seam-modules-doc', {}));
     return chain([
       mergeWith(templates, MergeStrategy.Default),
       formatWithPrettier([`libs/${name}`, `apps/${name}-service`]),
@@ -128,12 +146,24 @@ function main(options) {
  * @returns {Array<{ path: string, result: NonNullable<ReturnType<typeof addToCompose>> }>}
  */
 function composeEdits(tree, dir, name, modules, topologies) {
-  /** @type {Array<{ path: string, result: NonNullable<ReturnType<typeof addToCompose>> }>} */
+  return yamlEdits(tree, dir, (text) => addToCompose(text, name, modules, topologies));
+}
+
+/**
+ * What `edit` makes of each YAML file under `dir`, for the files it concerns (a result that is not `undefined`).
+ * @template T
+ * @param {import('@angular-devkit/schematics').Tree} tree
+ * @param {string} dir
+ * @param {(text: string) => T | undefined} edit
+ * @returns {Array<{ path: string, result: T }>}
+ */
+function yamlEdits(tree, dir, edit) {
+  /** @type {Array<{ path: string, result: T }>} */
   const edits = [];
   tree.getDir(dir).visit((path) => {
     if (!/\.ya?ml$/.test(path)) return;
-    const result = addToCompose(tree.readText(path), name, modules, topologies);
-    if (result) edits.push({ path: path.slice(1), result });
+    const result = edit(tree.readText(path));
+    if (result !== undefined) edits.push({ path: path.slice(1), result });
   });
   return edits.toSorted((a, b) => a.path.localeCompare(b.path));
 }
