@@ -2,9 +2,19 @@ import { inTransaction, isUniqueViolation, PreparedInsert, PreparedRead, Prepare
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Money } from '../domain/payment.js';
-import { type FakeHoldState, FakeProviderHoldRecord } from '../infrastructure/fake-provider-hold.record.js';
+import { FakeProviderHoldRecord } from '../infrastructure/fake-provider-hold.record.js';
 import { FakeProviderLedgerRecord } from '../infrastructure/fake-provider-ledger.record.js';
-import { type AuthorizationResult, type PaymentProvider, SettlementRefusedError } from './payment-provider.js';
+import type { AuthorizationResult, PaymentProvider } from './payment-provider.js';
+import {
+  ENTRY_OF_STATE,
+  entryOf,
+  keyReused,
+  MOVABLE,
+  refusal,
+  REFUNDED,
+  sameSettlement,
+  type Settlement,
+} from './fake-provider-settlement.js';
 
 /** Card numbers that make the fake take each of its paths; any other 12–19 digits is approved. */
 export const FAKE_CARDS = Object.freeze({
@@ -40,23 +50,6 @@ export interface FakePaymentProviderOptions {
   /** How long the slow card takes (default 1,500 ms). */
   slowMs?: number;
 }
-
-type Settlement = 'capture' | 'refund';
-
-/** The states each settlement may move a hold from: a capture to `captured`, a refund as {@link REFUNDED}. */
-const MOVABLE: Readonly<Record<Settlement, readonly FakeHoldState[]>> = {
-  capture: ['held'],
-  refund: ['held', 'captured'],
-};
-
-/** A refund's new state, as SQL evaluated on the row: a refund of a hold never captured is a void. */
-const REFUNDED = `CASE state WHEN 'held' THEN 'voided' ELSE 'refunded' END`;
-
-const ENTRY_OF_STATE: Readonly<Partial<Record<FakeHoldState, LedgerEntry['type']>>> = {
-  captured: 'capture',
-  refunded: 'refund',
-  voided: 'void',
-};
 
 /**
  * A payment provider whose behaviour is chosen by the card number (see {@link FAKE_CARDS}), so
@@ -245,62 +238,4 @@ export class FakePaymentProvider implements PaymentProvider {
  */
 function newCardToken(): string {
   return `tok_${randomBytes(16).toString('hex')}`;
-}
-
-function entryOf(
-  type: LedgerEntry['type'],
-  hold: FakeProviderHoldRecord,
-  idempotencyKey: string | null,
-): FakeProviderLedgerRecord {
-  const { authorizationId, amount, currency, cardLast4 } = hold;
-  return Object.assign(new FakeProviderLedgerRecord(), {
-    type,
-    authorizationId,
-    amount,
-    currency,
-    cardLast4,
-    idempotencyKey,
-  });
-}
-
-function keyReused(idempotencyKey: string): Error {
-  return new Error(`idempotency key ${idempotencyKey} was used for another settlement`);
-}
-
-/** Whether a ledger entry is what `operation` on the authorization, for `amount`, would have written. */
-function sameSettlement(
-  entry: FakeProviderLedgerRecord,
-  operation: Settlement,
-  authorizationId: string,
-  amount: Money,
-): boolean {
-  const types: readonly string[] = operation === 'capture' ? ['capture'] : ['refund', 'void'];
-  return (
-    types.includes(entry.type) &&
-    entry.authorizationId === authorizationId &&
-    entry.amount === amount.amount &&
-    entry.currency === amount.currency
-  );
-}
-
-/** Why a settlement matched no hold, as the provider would say it, with where the hold stands. */
-function refusal(
-  operation: Settlement,
-  authorizationId: string,
-  hold: FakeProviderHoldRecord | null,
-  amount: Money,
-): SettlementRefusedError {
-  if (!hold) return new SettlementRefusedError(`cannot ${operation} unknown authorization ${authorizationId}`);
-  if (!MOVABLE[operation].includes(hold.state)) {
-    return new SettlementRefusedError(
-      operation === 'capture'
-        ? `authorization ${authorizationId} is ${hold.state}, it cannot be captured`
-        : `authorization ${authorizationId} is already ${hold.state}`,
-      hold.state,
-    );
-  }
-  return new SettlementRefusedError(
-    `authorization ${authorizationId} holds ${hold.amount} ${hold.currency}, not ${amount.amount} ${amount.currency}`,
-    hold.state,
-  );
 }

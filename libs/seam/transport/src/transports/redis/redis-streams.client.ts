@@ -34,6 +34,7 @@ import {
 import { entriesHeldBy, streamConsumers } from './stream-group.js';
 import { type PendingCall, PendingCalls, type QueuedCall } from './stream-calls.js';
 import type { RedisStreamsClientOptions } from './redis-streams.options.js';
+import { ReplySubscription } from './reply-subscription.js';
 import { TickBatcher } from './tick-batcher.js';
 import { signEvent, signRequest } from '../../auth/outgoing-auth.js';
 import { isAuthenticHeartbeat } from '../../auth/heartbeat-auth.js';
@@ -54,7 +55,10 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private readonly maxMessageBytes: number;
   /** 128 random bits: the reply channel is named after it, so it must not be guessable. */
   private readonly clientId = randomHex(16);
-  private readonly replyChannel = redisKeys.replies(this.clientId);
+  private readonly replies = new ReplySubscription(
+    redisKeys.replies(this.clientId),
+    (reason) => (this.lastRedisError = reason),
+  );
   private readonly pending = new PendingCalls((stream, entryId) => {
     if (this.commands?.status === 'ready') this.commands.xdel(stream, entryId).catch(() => undefined);
   });
@@ -65,14 +69,6 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private readonly liveness: Liveness;
   private commands?: Redis;
   private subscriber?: Redis;
-  /**
-   * Whether the reply channel is subscribed on the subscriber's current connection. Cleared when
-   * that connection closes; set again once SUBSCRIBE has answered after it reconnects. A call
-   * appended meanwhile would be answered to nobody.
-   */
-  private repliesReady = false;
-  /** Bumped when the subscriber's connection closes: a SUBSCRIBE answered from before is stale. */
-  private subscriberDrops = 0;
   /** How many times {@link close} ran: an {@link open} that outlived one gives up. */
   private closes = 0;
   private connecting?: Promise<void>;
@@ -151,7 +147,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     this.liveness.stop();
     const connections = [this.commands, this.subscriber];
     this.commands = this.subscriber = this.connecting = undefined;
-    this.repliesReady = false;
+    this.replies.stop();
     await Promise.allSettled(connections.map(closeRedis));
   }
 
@@ -184,14 +180,8 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     // Closed while ioredis was being imported: these connections were never seen by close().
     if (closes !== this.closes) throw new Error('the client was closed');
     [this.commands, this.subscriber] = connections;
-    const subscriber = this.subscriber;
-    // Registered before the listeners below, so that calls failed on a close are refused after it.
-    subscriber.on('close', () => {
-      this.subscriberDrops++;
-      this.repliesReady = false;
-    });
-    // ioredis subscribes again by itself after a reconnection, but says nothing when it is done.
-    subscriber.on('ready', () => void this.subscribeReplies(subscriber).catch(() => undefined));
+    // Before the listeners below, so that calls failed on a close are refused after it.
+    this.replies.follow(this.subscriber);
     for (const redis of [this.commands, this.subscriber]) {
       // Reported through failed calls (with the last reason: WRONGPASS, a TLS refusal…); ioredis reconnects by itself.
       redis.on('error', (error: Error) => (this.lastRedisError = error.message));
@@ -201,25 +191,13 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     this.subscriber.on('message', (channel: string, message: string) => this.receive(channel, message));
     await Promise.all([whenReady(this.commands), whenReady(this.subscriber)]);
     if (this.aclIdentities) await assertAclVouches(this.commands, this.options, 'client');
-    await this.subscribeReplies(subscriber);
-  }
-
-  /** Subscribes the reply channel on `subscriber`'s current connection, then lets calls be appended. */
-  private async subscribeReplies(subscriber: Redis): Promise<void> {
-    const drops = this.subscriberDrops;
-    try {
-      await subscriber.subscribe(this.replyChannel);
-    } catch (error) {
-      this.lastRedisError = (error as Error).message;
-      throw error;
-    }
-    if (drops === this.subscriberDrops && subscriber === this.subscriber) this.repliesReady = true;
+    await this.replies.subscribe();
   }
 
   private append(id: string, call: PendingCall, packet: OutgoingPacket): void {
     if (!this.pending.has(id)) return;
     if (this.commands?.status !== 'ready') return this.fail(id, unavailableAt(this.endpoint, 'not connected to Redis'));
-    if (!this.repliesReady) {
+    if (!this.replies.ready) {
       const reason = this.lastRedisError ? ` (${this.lastRedisError})` : '';
       return this.fail(id, unavailableAt(this.endpoint, `not subscribed to its reply channel${reason}`));
     }
@@ -230,7 +208,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
       pattern: packet.pattern,
       data: packet.data,
       metadata: packet.metadata,
-      replyTo: this.replyChannel,
+      replyTo: this.replies.channel,
     });
     this.outbox.add(call.stream, { id, call, body });
   }
@@ -266,7 +244,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   }
 
   private receive(channel: string, message: string): void {
-    if (channel === this.replyChannel) return this.settle(message);
+    if (channel === this.replies.channel) return this.settle(message);
     const module = channel.slice(redisKeys.heartbeats('').length);
     if (this.watched.has(module) && isAuthenticHeartbeat(this.options.auth, module, message))
       this.liveness.observe(module, message);

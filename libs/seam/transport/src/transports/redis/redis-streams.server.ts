@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
 import type { Redis } from 'ioredis';
 import { CallContext } from '../../context/call-context.js';
@@ -17,6 +18,7 @@ import { readMetadata, readPackets, type StreamReply } from './stream-packets.js
 import { TickBatcher } from './tick-batcher.js';
 import type { AuthenticatedLink } from '../../auth/link-auth.js';
 import { RequestStreams } from './request-streams.js';
+import { createGroup } from './stream-group.js';
 import { RedisClock } from './redis-clock.js';
 import { DeadlineExceededError } from '../../errors/seam-error.js';
 import { assertAclVouches } from './acl-identity-check.js';
@@ -135,7 +137,10 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     for (const reader of this.readers) reader.disconnect();
     this.belowLimit.splice(0).forEach((resolve) => resolve());
     if (this.inFlight > 0) {
-      await Promise.race([new Promise<void>((resolve) => this.drained.push(resolve)), delay(graceMs)]);
+      await Promise.race([
+        new Promise<void>((resolve) => this.drained.push(resolve)),
+        delay(graceMs, undefined, { ref: false }),
+      ]);
     }
     await this.heartbeat?.stop();
     this.presence?.disconnect();
@@ -164,14 +169,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
    * (`recreated`): what the stream holds then was published since.
    */
   private async ensureGroups(module: string, recreated = false): Promise<void> {
-    for (const stream of this.streamsOf(module)) {
-      const start = recreated || this.requestStreams.get(stream) ? '0' : '$';
-      try {
-        await this.commands!.xgroup('CREATE', stream, module, start, 'MKSTREAM');
-      } catch (error) {
-        if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
-      }
-    }
+    for (const stream of this.streamsOf(module))
+      await createGroup(this.commands!, stream, module, recreated || this.requestStreams.get(stream) ? '0' : '$');
   }
 
   private async readLoop(module: string, reader: Redis): Promise<void> {
@@ -212,7 +211,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
 
   /** After a Redis restart the streams and groups are gone: wait for the connection, recreate them. */
   private async recover(module: string, reader: Redis, error: Error): Promise<void> {
-    await delay(100);
+    await delay(100, undefined, { ref: false });
     if (this.closing) return;
     await Promise.all([whenReady(reader), whenReady(this.commands!)]).catch(() => undefined);
     if (error.message.includes('NOGROUP')) await this.ensureGroups(module, true).catch(() => undefined);
@@ -310,8 +309,4 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     this.commands!.xack(stream, entries[0]!.module, ...ids).catch(() => undefined);
     if (this.requestStreams.get(stream)) this.commands!.xdel(stream, ...ids).catch(() => undefined);
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

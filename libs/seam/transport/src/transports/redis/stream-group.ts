@@ -36,3 +36,15 @@ export async function entriesHeldBy(
   );
   return held;
 }
+
+/**
+ * Creates `group` on `stream` (and the stream) at `start` — `0`, its first entry, or `$`, its
+ * end — unless it exists already.
+ */
+export async function createGroup(redis: Redis, stream: string, group: string, start: '0' | '$'): Promise<void> {
+  try {
+    await redis.xgroup('CREATE', stream, group, start, 'MKSTREAM');
+  } catch (error) {
+    if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
+  }
+}
