@@ -39,10 +39,23 @@ export class EdgeThrottlerGuard extends ThrottlerGuard {
   }
 }
 
+/** Per controller class, per handler: whether its route lies under `/api` (decorators never change). */
+const apiRoutes = new WeakMap<object, WeakMap<object, boolean>>();
+
 /** Whether the handler's route, as declared (`@Controller('api')` + `@Post('auth/login')`), lies under `/api`. */
 function isApiRoute(context: ExecutionContext): boolean {
-  const prefixes = declaredPaths(Reflect.getMetadata(PATH_METADATA, context.getClass()));
-  const suffixes = declaredPaths(Reflect.getMetadata(PATH_METADATA, context.getHandler()));
+  const controller = context.getClass();
+  const handler = context.getHandler();
+  let handlers = apiRoutes.get(controller);
+  if (!handlers) apiRoutes.set(controller, (handlers = new WeakMap()));
+  let known = handlers.get(handler);
+  if (known === undefined) handlers.set(handler, (known = declaredUnderApi(controller, handler)));
+  return known;
+}
+
+function declaredUnderApi(controller: object, handler: object): boolean {
+  const prefixes = declaredPaths(Reflect.getMetadata(PATH_METADATA, controller));
+  const suffixes = declaredPaths(Reflect.getMetadata(PATH_METADATA, handler));
   return prefixes.some((prefix) =>
     suffixes.some((suffix) => {
       const first = `${prefix}/${suffix}`.split('/').find((segment) => segment.length > 0);
