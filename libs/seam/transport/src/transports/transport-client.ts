@@ -61,6 +61,22 @@ export interface SeamTransportClient {
 }
 
 /**
+ * The metadata to put on the wire for `packet` at `now`. A transport that sends a request later
+ * than it was handed over — once connected, authenticated or subscribed — must state the time
+ * that is left, not the budget the caller started with: the callee sets its own deadline (and its
+ * nested calls' budgets) from this figure, and would otherwise work on after the caller gave up.
+ * Returns `packet.metadata` itself when the time left (rounded down) is not below the stated budget.
+ */
+export function metadataSentAt(packet: OutgoingPacket, now: number): CallMetadata {
+  const { deadline, metadata } = packet;
+  if (!deadline) return metadata;
+  const left = Math.floor(deadline - now);
+  if (!(left < Number(metadata['seam-budget-ms']))) return metadata;
+  // At least 1 ms: a call whose deadline has passed is given up by its caller before it is sent.
+  return { ...metadata, 'seam-budget-ms': String(Math.max(1, left)) };
+}
+
+/**
  * Checks that a request can be sent (encodable, within `maxBytes`). When it cannot, replies with
  * the `ValidationError` on the next microtask (replies are never synchronous) and returns the
  * no-op teardown to hand back; otherwise returns `undefined`.

@@ -7,6 +7,7 @@ import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import {
   type OutgoingPacket,
+  metadataSentAt,
   type ReplyCallback,
   refuseUnsendable,
   type SeamTransportClient,
@@ -130,11 +131,12 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
       if (isDisposed) finish(undefined, last);
     };
     let data = packet.data;
+    let metadata = packet.metadata;
     const send = () => {
       if (cancelled) return;
       // Frames sent while others are pending go out together at the end of the tick.
       if (this.routingMap.size > 0) corkUntilNextTick(this.socket?.netSocket as Socket | undefined);
-      teardown = this.publish({ pattern: packet.pattern, data, metadata: packet.metadata }, onPacket);
+      teardown = this.publish({ pattern: packet.pattern, data, metadata }, onPacket);
     };
     if (this.socket !== null && this.socket === this.readySocket) {
       send(); // connected: no promise hop on the hot path
@@ -145,6 +147,8 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
       this.connect().then(
         () => {
           this.readySocket = this.socket;
+          // Connecting and the link handshake took part of the budget: the callee gets the rest.
+          metadata = metadataSentAt(packet, performance.now());
           send();
         },
         (error: unknown) => finish(error instanceof SeamError ? error : this.unavailable(error)),
