@@ -3,6 +3,7 @@ import { CreateUserAccount1795600000000 } from './infrastructure/migrations/1795
 import { CreateSigningKey1795600000001 } from './infrastructure/migrations/1795600000001-create-signing-key.js';
 import { CreateCustomerActivity1795600000002 } from './infrastructure/migrations/1795600000002-create-customer-activity.js';
 import { IndexIdentityInbox1796600000000 } from './infrastructure/migrations/1796600000000-index-identity-inbox.js';
+import { AsciiEmailDomains1797100000000 } from './infrastructure/migrations/1797100000000-ascii-email-domains.js';
 import { SigningKeyRecord } from './infrastructure/signing-key.record.js';
 import { UserRecord } from './infrastructure/user.record.js';
 
@@ -15,5 +16,6 @@ export const identityData = defineModuleData({
     CreateSigningKey1795600000001,
     CreateCustomerActivity1795600000002,
     IndexIdentityInbox1796600000000,
+    AsciiEmailDomains1797100000000,
   ],
 });

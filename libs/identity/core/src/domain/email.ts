@@ -16,8 +16,9 @@ export function normaliseEmail(email: string): string {
 /**
  * The spelling under which an account of `email` was stored before domains were stored in ASCII
  * (when its domain is internationalised): lower-case and NFC with the domain in Unicode, as
- * `ada@bücher.de` was. `undefined` when it is the same as `normaliseEmail`'s. Look-ups try it too,
- * so that such an account can still log in until its stored address is rewritten.
+ * `ada@bücher.de` was. `undefined` when it is the same as `normaliseEmail`'s. Look-ups try it too:
+ * migration `AsciiEmailDomains1797100000000` rewrites such addresses, but leaves one whose ASCII
+ * spelling another account already has, and that account must still be able to log in.
  */
 export function legacyEmailSpelling(email: string): string | undefined {
   const normalised = normaliseEmail(email);
