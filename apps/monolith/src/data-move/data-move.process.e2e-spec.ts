@@ -80,7 +80,7 @@ describe('npm run data:move, the built script as a process', () => {
     expect([run.status, run.stderr]).toEqual([0, '']);
     const output = lines(run.stdout);
     expect(output).toEqual([
-      'payments: target migrated: CreatePayments1764100000000, CreateFakeProvider1764800000000, CreatePaymentsMessaging1764800000001, StoreCardToken1764900000000, IndexPaymentsInbox1796600000000, FencePaymentRetries1797000000000',
+      'payments: target migrated: CreatePayments1764100000000, CreateFakeProvider1764800000000, CreatePaymentsMessaging1764800000001, StoreCardToken1764900000000, IndexPaymentsInbox1796600000000, FencePaymentRetries1797000000000, IndexIdempotencyKeyAge1797200000000',
       'table                 source rows  target rows',
       'fake_provider_hold              2            2',
       'fake_provider_ledger            4            4',

@@ -31,4 +31,17 @@ describe('paymentsConfigFromEnv', () => {
     expect(short).toThrow(/PAYMENTS_CARD_FINGERPRINT_KEY must be at least 32 bytes/);
     expect(short).not.toThrow(/secret-but/);
   });
+
+  it('reads the idempotency retention in whole days, refusing one out of range', () => {
+    expect(paymentsConfigFromEnv({ PAYMENTS_IDEMPOTENCY_RETENTION_DAYS: ' 7 ' })).toMatchObject({
+      idempotencyRetentionMs: 7 * 86_400_000,
+    });
+    expect(paymentsConfigFromEnv({ PAYMENTS_IDEMPOTENCY_RETENTION_DAYS: '' })).not.toHaveProperty(
+      'idempotencyRetentionMs',
+    );
+    for (const hostile of ['0', '1', '-30', '1.5', '1e3', '3651', '30d', '0x1e'])
+      expect(() => paymentsConfigFromEnv({ PAYMENTS_IDEMPOTENCY_RETENTION_DAYS: hostile })).toThrow(
+        `PAYMENTS_IDEMPOTENCY_RETENTION_DAYS must be a whole number of days from 2 to 3650, got "${hostile}"`,
+      );
+  });
 });

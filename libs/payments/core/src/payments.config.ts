@@ -1,6 +1,7 @@
 import { MIN_FINGERPRINT_KEY_BYTES } from './domain/card-fingerprint.js';
+import { DAY_MS, MAX_IDEMPOTENCY_RETENTION_MS, MIN_IDEMPOTENCY_RETENTION_MS } from './idempotency-retention.js';
 
-/** How the payments module talks to its provider. */
+/** How the payments module talks to its provider, and how long it remembers idempotency keys. */
 export interface PaymentsConfig {
   /**
    * Longest wait for one provider call, in ms (default 2,000). Past it the call fails with
@@ -19,6 +20,12 @@ export interface PaymentsConfig {
    * restart) is compared on everything but the card's other digits.
    */
   cardFingerprintKey?: string;
+  /**
+   * How long an idempotency key is kept after its last write, in ms (default 30 days, at least 2;
+   * see `DEFAULT_IDEMPOTENCY_RETENTION_MS` for why that is safe). Within it a repeated request gets the first
+   * answer; after it the key is forgotten and a request reusing it is a new one.
+   */
+  idempotencyRetentionMs?: number;
 }
 
 /**
@@ -35,11 +42,12 @@ export const DEFAULT_PAYMENTS_CONFIG: Readonly<PaymentsConfig> = Object.freeze({
 
 /**
  * Reads the configuration from `PAYMENTS_PROVIDER_TIMEOUT_MS` and `PAYMENTS_FAKE_SLOW_MS`,
- * each falling back to its default when unset or blank, and `PAYMENTS_CARD_FINGERPRINT_KEY`
- * (left out when unset or blank).
+ * each falling back to its default when unset or blank, and `PAYMENTS_CARD_FINGERPRINT_KEY` and
+ * `PAYMENTS_IDEMPOTENCY_RETENTION_DAYS` (left out when unset or blank).
  *
- * @throws Error naming the variable when a value is not a whole number of milliseconds, or when
- * the fingerprint key is shorter than 32 bytes.
+ * @throws Error naming the variable when a value is not a whole number of milliseconds, when
+ * the fingerprint key is shorter than 32 bytes, or when the retention is not a whole number of
+ * days from 2 to 3650.
  */
 export function paymentsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentsConfig {
   const key = env.PAYMENTS_CARD_FINGERPRINT_KEY?.trim();
@@ -51,7 +59,19 @@ export function paymentsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Pay
     providerTimeoutMs: milliseconds(env, 'PAYMENTS_PROVIDER_TIMEOUT_MS', DEFAULT_PAYMENTS_CONFIG.providerTimeoutMs, 1),
     slowMs: milliseconds(env, 'PAYMENTS_FAKE_SLOW_MS', DEFAULT_PAYMENTS_CONFIG.slowMs, 0),
     ...(key ? { cardFingerprintKey: key } : {}),
+    ...retentionFromEnv(env),
   };
+}
+
+function retentionFromEnv(env: NodeJS.ProcessEnv): Pick<PaymentsConfig, 'idempotencyRetentionMs'> {
+  const name = 'PAYMENTS_IDEMPOTENCY_RETENTION_DAYS';
+  const raw = env[name]?.trim();
+  if (!raw) return {};
+  const [min, max] = [MIN_IDEMPOTENCY_RETENTION_MS / DAY_MS, MAX_IDEMPOTENCY_RETENTION_MS / DAY_MS];
+  const days = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(days >= min && days <= max))
+    throw new Error(`${name} must be a whole number of days from ${min} to ${max}, got "${raw}"`);
+  return { idempotencyRetentionMs: days * DAY_MS };
 }
 
 function milliseconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {

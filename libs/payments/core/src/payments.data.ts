@@ -8,6 +8,7 @@ import { CreatePaymentsMessaging1764800000001 } from './infrastructure/migration
 import { StoreCardToken1764900000000 } from './infrastructure/migrations/1764900000000-store-card-token.js';
 import { IndexPaymentsInbox1796600000000 } from './infrastructure/migrations/1796600000000-index-payments-inbox.js';
 import { FencePaymentRetries1797000000000 } from './infrastructure/migrations/1797000000000-fence-payment-retries.js';
+import { IndexIdempotencyKeyAge1797200000000 } from './infrastructure/migrations/1797200000000-index-idempotency-key-age.js';
 import { PaymentRecord } from './infrastructure/payment.record.js';
 
 /** The payments module's own data: its entities and its migrations, in order. */
@@ -21,5 +22,6 @@ export const paymentsData = defineModuleData({
     StoreCardToken1764900000000,
     IndexPaymentsInbox1796600000000,
     FencePaymentRetries1797000000000,
+    IndexIdempotencyKeyAge1797200000000,
   ],
 });

@@ -9,6 +9,7 @@ import { CardFingerprints } from './domain/card-fingerprint.js';
 import { CapturePaymentController } from './capture-payment/capture-payment.controller.js';
 import { FindOrderPaymentsController } from './find-order-payments/find-order-payments.controller.js';
 import { GetPaymentController } from './get-payment/get-payment.controller.js';
+import { IdempotencyRetention } from './infrastructure/idempotency-pruning.js';
 import { IdempotencyRepository } from './infrastructure/idempotency.repository.js';
 import { PaymentRepository } from './infrastructure/payment.repository.js';
 import { PaymentCommandHandler } from './payment-command.handler.js';
@@ -74,6 +75,7 @@ const cardFingerprints: FactoryProvider<CardFingerprints> = {
     BoundedPaymentProvider,
     PaymentRepository,
     IdempotencyRepository,
+    IdempotencyRetention,
     PaymentCommandHandler,
   ],
 })

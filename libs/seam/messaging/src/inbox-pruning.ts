@@ -1,4 +1,5 @@
 import { INBOX_RECEIVED_AT_INDEX, MESSAGING_TABLES } from './messaging.tables.js';
+import { forgetInSlices } from './periodic-prune.js';
 import type { Sql } from './sql.js';
 
 /** Entries one pruning statement deletes (or, walking, looks at): each holds SQLite's write lock briefly. */
@@ -42,13 +43,7 @@ export class InboxPruning {
     const text = this.sql.postgres
       ? `DELETE FROM ${this.table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${this.table} WHERE received_at < :1 LIMIT ${PRUNE_SLICE} FOR UPDATE SKIP LOCKED)) RETURNING consumer`
       : `DELETE FROM ${this.table} WHERE rowid IN (SELECT rowid FROM ${this.table} WHERE received_at < :1 LIMIT ${PRUNE_SLICE}) RETURNING consumer`;
-    let forgotten = 0;
-    for (;;) {
-      const deleted = (await this.sql.rows(text, [cutoff])).length;
-      forgotten += deleted;
-      await nextTurn();
-      if (deleted < PRUNE_SLICE || signal?.aborted) return forgotten;
-    }
+    return forgetInSlices(async () => (await this.sql.rows(text, [cutoff])).length, PRUNE_SLICE, signal);
   }
 
   /**

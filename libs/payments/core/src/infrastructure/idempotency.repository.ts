@@ -113,8 +113,9 @@ export class IdempotencyRepository {
       if (!record) throw new Rollback({ kind: 'not-found' });
       const payment = toPayment(record);
       if (!nextStatus(payment.status, command)) throw new Rollback({ kind: 'illegal', payment });
-      if (record.pendingKey && record.pendingKey !== claim.key)
-        await this.releaseIfAbandoned(manager, record.pendingKey, claim.paymentId, now);
+      // This claim's own key too: its row is gone by now (it was free, or abandoned and just
+      // released), so a lock in its name is one whose row was pruned (see IdempotencyPruning).
+      if (record.pendingKey) await this.releaseIfAbandoned(manager, record.pendingKey, claim.paymentId, now);
       // Conditional on what was read: on PostgreSQL a concurrent locker commits first or waits here.
       const locked = await this.paymentLock.run([claim.paymentId, record.status], { pendingKey: claim.key }, manager);
       if (locked !== 1) throw new Rollback({ kind: 'busy' });
@@ -248,8 +249,8 @@ export class IdempotencyRepository {
   }
 
   /**
-   * Frees a payment locked by another key whose claimant died (its claim abandoned): the key is
-   * forgotten, so that its own request starts afresh if it ever comes again. The provider call the
+   * Frees a payment locked by a key whose claimant died (its claim abandoned, or its row pruned
+   * since): the key is forgotten, so that its own request starts afresh if it ever comes again. The provider call the
    * dead claimant may have made is harmless to what follows: a refund settles a hold whether it was
    * captured or not. Should the claimant be alive after all, its claim token no longer matches:
    * it can neither answer nor release what comes next.
