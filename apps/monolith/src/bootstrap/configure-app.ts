@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { HttpAdapterHost } from '@nestjs/core';
 import { httpMetrics } from '@seam/runtime';
 import { startSeamServers } from '@seam/transport';
+import { JSON_MEDIA_TYPES } from '../edge/context/json-content.middleware.js';
 import { HttpDrain } from '../edge/lifecycle/http-drain.js';
 import { ProblemDetailsFilter } from '../edge/problems/problem-details.filter.js';
 import { RouteTable } from '../edge/problems/route-table.js';
@@ -53,7 +54,7 @@ export async function configureApp(app: NestExpressApplication, options: Configu
   // Express's own weak ETags, computed for less (see weakEtag).
   app.set('etag', weakEtag);
   for (const middleware of edgeMiddlewares(app)) app.use(middleware);
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: JSON_MEDIA_TYPES });
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost), app.get(RouteTable)));
   if (options.docs !== false) setUpSwagger(app);
   // Before init: the seed calls the modules on application bootstrap, so their handlers must be listening.

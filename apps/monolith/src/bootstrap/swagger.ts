@@ -7,6 +7,7 @@ import {
   SwaggerModule,
 } from '@nestjs/swagger';
 import { BEARER_SCHEME } from '../edge/auth/auth.decorators.js';
+import { CONTENT_METHODS } from '../edge/context/json-content.middleware.js';
 import { problemResponse } from '../edge/docs/api-problems.decorator.js';
 
 /** Where the Swagger UI is served; the OpenAPI document is at `<path>-json`. */
@@ -49,7 +50,7 @@ export function apiDocument(app: INestApplication, server: ServerObject = SAME_O
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  for (const operation of operationsOf(document)) completeOperation(operation);
+  for (const [method, operation] of operationsOf(document)) completeOperation(method, operation);
   return document;
 }
 
@@ -58,9 +59,9 @@ const SAME_ORIGIN: ServerObject = { url: '/', description: 'The edge that serves
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
-function operationsOf(document: OpenAPIObject): OperationObject[] {
+function operationsOf(document: OpenAPIObject): Array<[string, OperationObject]> {
   return Object.values(document.paths).flatMap((item) =>
-    METHODS.flatMap((method) => (item[method] ? [item[method]] : [])),
+    METHODS.flatMap((method): Array<[string, OperationObject]> => (item[method] ? [[method, item[method]]] : [])),
   );
 }
 
@@ -70,10 +71,16 @@ function operationsOf(document: OpenAPIObject): OperationObject[] {
  * guard only comes with `@Authenticated()` / `@Roles()`, which declare the scheme, so every other
  * operation is public: `security: []`. And the responses the app gives on routes it did not write:
  * the forbidden-keys middleware refuses a query (or body) on every route (400), the problem filter
- * answers a bug anywhere (500), and the JSON parser refuses a body over its limit (413).
+ * answers a bug anywhere (500), the JSON parser refuses a body over its limit (413), and a POST,
+ * PUT or PATCH with content that is not JSON is refused (415, `JsonContentMiddleware`).
  */
-function completeOperation(operation: OperationObject): void {
+function completeOperation(method: string, operation: OperationObject): void {
   operation.security ??= [];
-  const statuses = [400, 500, ...(operation.requestBody ? [413] : [])];
+  const statuses = [
+    400,
+    500,
+    ...(operation.requestBody ? [413] : []),
+    ...(CONTENT_METHODS.has(method.toUpperCase()) ? [415] : []),
+  ];
   for (const status of statuses) operation.responses[status] ??= problemResponse(status);
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import type { ServerResponse } from 'node:http';
 import { parse } from 'node:querystring';
 import { ValidationError } from '@seam/transport';
+import { PlaceOrderRequest } from '../orders/orders.dto.js';
+import { EdgeValidationPipe } from '../validation/edge-validation.pipe.js';
 import type { EdgeRequest } from './edge-request.js';
 import { ForbiddenKeysMiddleware } from './forbidden-keys.middleware.js';
 
@@ -54,6 +56,21 @@ describe('ForbiddenKeysMiddleware', () => {
       let deep: unknown = {};
       for (let level = 0; level < 70; level++) deep = { next: deep };
       expect(paths({ body: deep })).toEqual(['']);
+    });
+
+    it('walks the body once, for its own checks and for those of the validation pipe', async () => {
+      let walks = 0;
+      // Every walk lists the keys of each object it visits: this one counts how often it is listed.
+      const line = new Proxy({ sku: 'MUG', quantity: 1 }, { ownKeys: (target) => (walks++, Reflect.ownKeys(target)) });
+      const body = { lines: [line], cardNumber: '4242424242424242', toString: 1 };
+      expect(paths({ body })).toEqual([]);
+      const refusal = await new EdgeValidationPipe()
+        .transform(body, { type: 'body', metatype: PlaceOrderRequest })
+        .catch((error: unknown) => error);
+      expect((refusal as ValidationError).fields).toEqual([
+        { path: 'toString', messages: ['property toString should not exist'] },
+      ]);
+      expect(walks).toBe(1);
     });
   });
 });

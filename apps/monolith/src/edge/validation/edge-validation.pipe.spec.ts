@@ -110,6 +110,27 @@ describe('EdgeValidationPipe', () => {
       expect(await refusedPaths({ id: '42' }, { type: 'param', metatype: OrderIdParams })).toEqual(['id']);
     });
 
+    it('reads a UUID in upper or mixed case as the same UUID, in lower case', async () => {
+      const id = '0B7E3C1A-5d2f-4A8E-9C6B-1F2E3D4C5B6A';
+      await expect(pipe.transform({ id }, { type: 'param', metatype: OrderIdParams })).resolves.toEqual({
+        id: id.toLowerCase(),
+      });
+    });
+
+    it('reads an integer of a query from decimal digits only, refused with every other field', async () => {
+      for (const page of ['0x10', '1e1', ' 2', '+3', '1.0', '-1', '']) {
+        const error = await pipe.transform({ page, sort: 'price' }, query(ListProductsQuery)).catch((e: unknown) => e);
+        expect([page, (error as ValidationError).fields]).toEqual([
+          page,
+          [
+            { path: 'sort', messages: ['property sort should not exist'] },
+            { path: 'page', messages: ['page must be a whole number in decimal digits (0-9)'] },
+          ],
+        ]);
+      }
+      await expect(pipe.transform({ page: '007' }, query(ListProductsQuery))).resolves.toEqual({ page: 7 });
+    });
+
     it('leaves custom parameters (the principal) alone', async () => {
       const principal = { userId: 'u', email: 'e', roles: [] };
       await expect(pipe.transform(principal, { type: 'custom', metatype: Object })).resolves.toBe(principal);

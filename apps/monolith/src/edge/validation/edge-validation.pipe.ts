@@ -1,7 +1,9 @@
 import { type ArgumentMetadata, Injectable, type PipeTransform, ValidationPipe } from '@nestjs/common';
-import { acceptedInstance, type FieldViolation, fieldPath, invalidPayload, MAX_PAYLOAD_DEPTH } from '@seam/transport';
+import { acceptedInstance, type FieldViolation, invalidPayload } from '@seam/transport';
 import * as classValidator from 'class-validator';
 import type { ValidationError as ClassValidatorError } from 'class-validator';
+import { type PayloadScan, scanBody, scanPayload } from '../context/payload-scan.js';
+import { describeTextErrors, readPathOrQueryText } from './path-and-query-text.js';
 
 type Part = ArgumentMetadata['type'];
 
@@ -15,7 +17,8 @@ const WHERE: Record<Part, string> = { body: 'request body', query: 'query string
  * classes: unknown fields are refused, not stripped (those named like `Object.prototype`'s
  * methods too, which the pipe cannot see); values that are not what the class says are refused.
  * Query and path values are text, so they are converted to the declared type first (`?page=2` →
- * 2); a JSON body is not converted: `"quantity": "2"` is a wrong type.
+ * 2; an integer only from plain decimal digits, a UUID lower-cased: `readPathOrQueryText`); a JSON
+ * body is not converted: `"quantity": "2"` is a wrong type.
  *
  * An input the DTO's compiled validator accepts as it is (a body, or path and query text for
  * `string` fields: nothing to convert) is answered without Nest's ValidationPipe, whose
@@ -36,9 +39,10 @@ export class EdgeValidationPipe implements PipeTransform {
       const unconvertible = unconvertibleFields(value);
       if (unconvertible.length > 0)
         return Promise.reject(invalidPayload(`Invalid ${WHERE[metadata.type]}`, unconvertible));
+      if (isDto(metadata.metatype)) value = readPathOrQueryText(value, metadata.metatype);
     }
     if (metadata.type !== 'custom' && isDto(metadata.metatype)) {
-      const shadowing = shadowingFields(value);
+      const shadowing = shadowingFields(metadata.type === 'body' ? scanBody(value) : scanPayload(value));
       if (shadowing.length > 0) return Promise.reject(invalidPayload(`Invalid ${WHERE[metadata.type]}`, shadowing));
     }
     const accepted = this.acceptedAsIs(value, metadata);
@@ -78,7 +82,10 @@ export class EdgeValidationPipe implements PipeTransform {
         // would import a second one from node_modules (rspack.config.js, BUNDLED_PACKAGES).
         validatorPackage: classValidator,
         exceptionFactory: (errors: ClassValidatorError[]) =>
-          invalidPayload(`Invalid ${WHERE[part]}`, fieldViolations(errors)),
+          invalidPayload(
+            `Invalid ${WHERE[part]}`,
+            fieldViolations(part === 'body' ? errors : describeTextErrors(errors)),
+          ),
       });
       this.pipes.set(part, pipe);
     }
@@ -90,36 +97,17 @@ const isDto = (metatype: unknown): metatype is new () => object =>
   typeof metatype === 'function' && !NOT_DTOS.has(metatype);
 
 /**
- * Names of `Object.prototype`'s methods and accessors (`toString`, `hasOwnProperty`,
- * `__defineGetter__`), but `__proto__` and `constructor`: the forbidden-key check refuses those
- * before any pipe runs, and this pipe leaves them to Nest's as it always has.
- */
-const OBJECT_METHODS = new Set(
-  Object.getOwnPropertyNames(Object.prototype).filter((name) => name !== '__proto__' && name !== 'constructor'),
-);
-
-/**
  * Own keys, at any depth, named like a method of `Object.prototype`, refused as class-validator
  * refuses any other unknown key. No DTO declares such a field, and the pipe would not see them:
  * class-transformer leaves them out of the instance it builds, so `"toString": 1` was dropped in
- * silence where `"extra": 1` is refused.
+ * silence where `"extra": 1` is refused. In a body, found by its one walk (`scanBody`, done by the
+ * forbidden-keys middleware before any pipe runs).
  */
-function shadowingFields(
-  value: unknown,
-  trail: Array<string | number> = [],
-  found: FieldViolation[] = [],
-): FieldViolation[] {
-  if (typeof value !== 'object' || value === null || trail.length >= MAX_PAYLOAD_DEPTH) return found;
-  // The path is spelt out only for a finding: one string per visited field would cost every request.
-  const keys: Array<string | number> = Array.isArray(value) ? value.map((_, index) => index) : Object.keys(value);
-  for (const key of keys) {
-    trail.push(key);
-    if (typeof key === 'string' && OBJECT_METHODS.has(key))
-      found.push({ path: fieldPath(trail), messages: [`property ${key} should not exist`] });
-    else shadowingFields((value as Record<string | number, unknown>)[key], trail, found);
-    trail.pop();
-  }
-  return found;
+function shadowingFields(scan: PayloadScan): FieldViolation[] {
+  return scan.shadowing.map((path) => ({
+    path,
+    messages: [`property ${path.split('.').pop()!} should not exist`],
+  }));
 }
 
 /** Query or path values that are objects (or lists holding objects): text is all they can be. */
