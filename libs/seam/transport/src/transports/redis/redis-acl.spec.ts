@@ -26,7 +26,7 @@ describe('redis-acl', () => {
 
     it("grants the server's commands on its own request stream and the events it consumes only", () => {
       expect(orders.rules).toContain(
-        '(~seam:rq:orders ~seam:rq:orders:* ~seam:ev:payments.payment.captured +xgroup|create +xreadgroup +xack)',
+        '(~seam:rq:orders ~seam:rq:orders:* ~seam:ev:payments.payment.captured +xgroup|create +xreadgroup +xack +xinfo|consumers +xgroup|delconsumer)',
       );
       expect(orders.rules).toContain('(~seam:rq:orders ~seam:rq:orders:* +xdel)');
       expect(orders.rules).toContain('(&seam:rp:* &seam:hb:orders +publish)');

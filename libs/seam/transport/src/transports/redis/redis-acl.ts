@@ -42,7 +42,8 @@ const MIN_PASSWORD_LENGTH = 16;
  * The least-privileged Redis 7 ACL user of a process on Seam's streams transport, derived from the
  * names in `redis-keys.ts`. The user may only:
  * - as the server of `hosts`: create its group on, read, acknowledge and delete entries of its
- *   own request streams (`seam:rq:<hosted>` and each caller's `seam:rq:<hosted>:*`, never append) and the event streams of `subscribes`; publish
+ *   own request streams (`seam:rq:<hosted>` and each caller's `seam:rq:<hosted>:*`, never append) and the event streams of `subscribes`,
+ *   and list and delete the consumers of gone replicas there; publish
  *   replies (`seam:rp:*`, whose names carry 128 random bits) and its heartbeats
  *   (`seam:hb:<hosted>`); hold its presence subscriptions (`seam:pr:m:<hosted>`, `seam:pr:r:<hosted>:*`:
  *   no other module's, which it could hold to keep that module's dead replicas counted alive);
@@ -94,7 +95,8 @@ export function redisAclFor(subject: RedisAclSubject): RedisAclUser {
     '+time',
     ...selector(
       [...served, ...subscribes.map((pattern) => `~${redisKeys.events(pattern)}`)],
-      ['+xgroup|create', '+xreadgroup', '+xack'],
+      // XINFO CONSUMERS and XGROUP DELCONSUMER: a server deletes the idle consumers of gone replicas.
+      ['+xgroup|create', '+xreadgroup', '+xack', '+xinfo|consumers', '+xgroup|delconsumer'],
     ),
     ...selector(served, ['+xdel']),
     ...selector(

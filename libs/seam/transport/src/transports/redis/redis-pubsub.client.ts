@@ -1,10 +1,12 @@
 import { ClientRedis, type PacketId, type ReadPacket, type WritePacket } from '@nestjs/microservices';
+import type { Redis } from 'ioredis';
 import { randomHex } from '../../context/random-ids.js';
 import { type SeamError, UnavailableError, type WireError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { moduleOfPattern } from '../server-core/handler-table.js';
 import {
+  metadataSentAt,
   type OutgoingPacket,
   type ReplyCallback,
   refuseUnsendable,
@@ -19,6 +21,7 @@ import { NEST_REDIS_RECONNECT } from './redis-url.js';
 import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
 import { signEvent, signRequest, type SignedReplyCallback } from '../../auth/outgoing-auth.js';
 import { isAuthenticHeartbeat } from '../../auth/heartbeat-auth.js';
+import { RedisOutageLog } from './redis-outage-log.js';
 
 /** Options of {@link SeamRedisPubSubClient}. */
 export interface SeamRedisPubSubClientOptions {
@@ -57,6 +60,7 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   private readonly liveness: Liveness;
   private sequence = 0;
   private readonly auth?: EnvelopeAuth;
+  private readonly outages: RedisOutageLog;
 
   constructor(options: SeamRedisPubSubClientOptions) {
     super({ ...redisConnectionOptions(options.url, options.security), ...NEST_REDIS_RECONNECT });
@@ -68,6 +72,12 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
       numsubProbe(() => this.pubClient),
       { suspectAfterMs: options.suspectAfterMs },
     );
+    this.outages = new RedisOutageLog(`Redis pub/sub client (${describeRedisUrl(options.url)})`, this.logger);
+  }
+
+  /** Once per outage, not once per reconnection attempt as Nest's listener does (see {@link RedisOutageLog}). */
+  override registerErrorListener(client: Redis): void {
+    this.outages.watch(client);
   }
 
   /**
@@ -85,11 +95,10 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   request(outgoing: OutgoingPacket, unsignedReply: ReplyCallback): () => void {
     const refused = refuseUnsendable(outgoing, this.maxMessageBytes, unsignedReply);
     if (refused) return refused;
-    const signed = signRequest(this.auth, outgoing, unsignedReply);
-    if (!signed) return () => undefined;
-    const { packet, reply } = signed;
     const key = ++this.sequence;
-    const module = moduleOfPattern(packet.pattern);
+    const module = moduleOfPattern(outgoing.pattern);
+    // Until the request is signed as it leaves (below): errors raised here need no signature.
+    let reply: SignedReplyCallback = unsignedReply;
     let teardown: (() => void) | undefined;
     const finish: SignedReplyCallback = (error, response, auth) => {
       if (!this.calls.delete(key)) return;
@@ -107,6 +116,16 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
         if (!this.calls.has(key)) return;
         this.watch(module);
         if (this.liveness.isDown(module)) return finish(this.unavailable(`no replica of "${module}" is alive`));
+        // Connecting took part of the budget: the callee is told what is left, which the signature covers.
+        const metadata = metadataSentAt(outgoing, performance.now());
+        const signed = signRequest(
+          this.auth,
+          metadata === outgoing.metadata ? outgoing : { ...outgoing, metadata },
+          reply,
+        );
+        if (!signed) return void this.calls.delete(key); // signRequest answers the caller itself
+        reply = signed.reply;
+        const { packet } = signed;
         teardown = this.publish({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata }, onPacket);
       },
       (error: unknown) => finish(this.unavailable(error)),

@@ -10,6 +10,8 @@ import { HeartbeatPublisher } from './heartbeat.js';
 import { isPresenceChannel } from './redis-keys.js';
 import { redisConnectionOptions, type SeamRedisSecurity } from './redis-tls.js';
 import { NEST_REDIS_RECONNECT } from './redis-url.js';
+import { describeRedisUrl } from './redis-connection.js';
+import { RedisOutageLog } from './redis-outage-log.js';
 import { readMetadata } from './stream-packets.js';
 
 /** Options of {@link SeamRedisPubSubServer}. */
@@ -31,11 +33,18 @@ export class SeamRedisPubSubServer extends ServerRedis {
   private readonly hosted: ReadonlySet<string>;
   private readonly dispatch: DispatchOptions;
   private heartbeat?: HeartbeatPublisher;
+  private readonly outages: RedisOutageLog;
 
   constructor(options: SeamRedisPubSubServerOptions) {
     super({ ...redisConnectionOptions(options.url, options.security), ...NEST_REDIS_RECONNECT });
     this.hosted = new Set(options.hosted);
     this.dispatch = remoteDispatchOptions(options);
+    this.outages = new RedisOutageLog(`Redis pub/sub server (${describeRedisUrl(options.url)})`, this.logger);
+  }
+
+  /** Once per outage, not once per reconnection attempt as Nest's listener does (see {@link RedisOutageLog}). */
+  override registerErrorListener(client: Redis): void {
+    this.outages.watch(client);
   }
 
   /** Answers the requests of `direct` with those handlers (see `fastHandlers`): Nest's pipeline, composed once. */

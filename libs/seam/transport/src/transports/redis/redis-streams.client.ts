@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import type { Redis } from 'ioredis';
 import { randomHex } from '../../context/random-ids.js';
@@ -6,14 +7,14 @@ import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { moduleOfPattern } from '../server-core/handler-table.js';
 import {
+  metadataSentAt,
   type OutgoingPacket,
   outgoingOf,
   type ReplyCallback,
   refuseUnsendable,
   type SeamTransportClient,
 } from '../transport-client.js';
-import { numsubProbe } from './heartbeat.js';
-import { Liveness } from './liveness.js';
+import { CalleeWatch } from './callee-watch.js';
 import {
   closeRedis,
   createRedisConnection,
@@ -31,15 +32,14 @@ import {
   PACKET_FIELD,
   readReplies,
 } from './stream-packets.js';
-import { entriesHeldBy, streamConsumers } from './stream-group.js';
 import { type PendingCall, PendingCalls, type QueuedCall } from './stream-calls.js';
 import type { RedisStreamsClientOptions } from './redis-streams.options.js';
 import { ReplySubscription } from './reply-subscription.js';
 import { TickBatcher } from './tick-batcher.js';
 import { signEvent, signRequest } from '../../auth/outgoing-auth.js';
-import { isAuthenticHeartbeat } from '../../auth/heartbeat-auth.js';
 import { assertAclVouches } from './acl-identity-check.js';
 import { streamOfCall } from './request-streams.js';
+import { RedisOutageLog } from './redis-outage-log.js';
 
 export type { RedisStreamsClientOptions } from './redis-streams.options.js';
 
@@ -62,11 +62,9 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   private readonly pending = new PendingCalls((stream, entryId) => {
     if (this.commands?.status === 'ready') this.commands.xdel(stream, entryId).catch(() => undefined);
   });
-  private readonly watched = new Set<string>();
-  /** The request streams this client has appended to, per module (more than one with ACL identities). */
-  private readonly streams = new Map<string, Set<string>>();
   private readonly aclIdentities: boolean;
-  private readonly liveness: Liveness;
+  private readonly callees: CalleeWatch;
+  private readonly outages: RedisOutageLog;
   private commands?: Redis;
   private subscriber?: Redis;
   /** How many times {@link close} ran: an {@link open} that outlived one gives up. */
@@ -84,14 +82,15 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     this.endpoint = `redis-streams+${describeRedisUrl(options.url)}`;
     this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.aclIdentities = options.security?.aclIdentities === true;
-    this.liveness = new Liveness(
-      {
-        replicaDied: (module, replica) => void this.replicaDied(module, replica),
-        moduleSilent: (module) =>
-          this.failAll((call) => call.module === module, `no replica of "${module}" is connected`),
-      },
-      numsubProbe(() => this.commands),
-      { expectHeartbeats: true, suspectAfterMs: options.suspectAfterMs },
+    this.callees = new CalleeWatch(
+      () => ({ commands: this.commands, subscriber: this.subscriber }),
+      (which, reason) => this.failAll(which, reason),
+      options.auth,
+      options.suspectAfterMs,
+    );
+    this.outages = new RedisOutageLog(
+      `Redis streams client (${describeRedisUrl(options.url)})`,
+      new Logger(RedisStreamsClient.name),
     );
   }
 
@@ -107,21 +106,17 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     return this.pending.size;
   }
 
-  request(outgoing: OutgoingPacket, unsignedReply: ReplyCallback): () => void {
-    const refused = refuseUnsendable(outgoing, this.maxMessageBytes, unsignedReply);
+  request(outgoing: OutgoingPacket, reply: ReplyCallback): () => void {
+    const refused = refuseUnsendable(outgoing, this.maxMessageBytes, reply);
     if (refused) return refused;
     const module = moduleOfPattern(outgoing.pattern);
     const { stream, vouched } = streamOfCall(module, outgoing.metadata['seam-caller'], this.aclIdentities);
-    const signed = vouched
-      ? { packet: outgoing, reply: unsignedReply }
-      : signRequest(this.options.auth, outgoing, unsignedReply);
-    if (!signed) return () => undefined;
-    const { packet, reply } = signed;
     const id = randomHex(16); // 128 random bits, not a counter: nobody can predict the next call's id
+    // Signed as it leaves (see append), when the budget it states — which the signature covers — is known.
     const call: PendingCall = { module, stream, reply };
     this.pending.add(id, call);
     this.connect().then(
-      () => this.append(id, call, packet),
+      () => this.append(id, call, outgoing, vouched),
       (error: unknown) => this.fail(id, error as SeamError),
     );
     return () => void this.pending.abandon(id);
@@ -144,7 +139,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   override async close(): Promise<void> {
     this.closes += 1;
     this.failAll(() => true, 'the client was closed');
-    this.liveness.stop();
+    this.callees.stop();
     const connections = [this.commands, this.subscriber];
     this.commands = this.subscriber = this.connecting = undefined;
     this.replies.stop();
@@ -182,8 +177,13 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     [this.commands, this.subscriber] = connections;
     // Before the listeners below, so that calls failed on a close are refused after it.
     this.replies.follow(this.subscriber);
-    for (const redis of [this.commands, this.subscriber]) {
-      // Reported through failed calls (with the last reason: WRONGPASS, a TLS refusal…); ioredis reconnects by itself.
+    for (const [redis, purpose] of [
+      [this.commands, 'commands'],
+      [this.subscriber, 'replies'],
+    ] as const) {
+      // Reported through failed calls (with the last reason: WRONGPASS, a TLS refusal…) and, once
+      // per outage, logged; ioredis reconnects by itself.
+      this.outages.watch(redis, purpose);
       redis.on('error', (error: Error) => (this.lastRedisError = error.message));
       redis.on('ready', () => (this.lastRedisError = undefined));
       redis.on('close', () => this.connectionLost());
@@ -194,15 +194,22 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     await this.replies.subscribe();
   }
 
-  private append(id: string, call: PendingCall, packet: OutgoingPacket): void {
+  private append(id: string, call: PendingCall, outgoing: OutgoingPacket, vouched: boolean): void {
     if (!this.pending.has(id)) return;
     if (this.commands?.status !== 'ready') return this.fail(id, unavailableAt(this.endpoint, 'not connected to Redis'));
     if (!this.replies.ready) {
       const reason = this.lastRedisError ? ` (${this.lastRedisError})` : '';
       return this.fail(id, unavailableAt(this.endpoint, `not subscribed to its reply channel${reason}`));
     }
-    this.watch(call.module, call.stream);
-    if (this.liveness.isDown(call.module)) return this.fail(id, noReplicaAt(this.endpoint, call.module));
+    this.callees.watch(call.module, call.stream);
+    if (this.callees.isDown(call.module)) return this.fail(id, noReplicaAt(this.endpoint, call.module));
+    // Connecting and subscribing took part of the budget: the callee is told what is left.
+    const metadata = metadataSentAt(outgoing, performance.now());
+    const timed = metadata === outgoing.metadata ? outgoing : { ...outgoing, metadata };
+    const signed = vouched ? { packet: timed, reply: call.reply } : signRequest(this.options.auth, timed, call.reply);
+    if (!signed) return void this.pending.abandon(id); // signRequest answers the caller itself
+    call.reply = signed.reply;
+    const { packet } = signed;
     const body = JSON.stringify({
       id,
       pattern: packet.pattern,
@@ -222,7 +229,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
    * call is an entry of its own.
    */
   private appendEntries(stream: string, queued: QueuedCall[]): void {
-    const replicas = this.liveness.replicaCount(queued[0]!.call.module);
+    const replicas = this.callees.replicaCount(queued[0]!.call.module);
     const entries = replicas === 0 ? queued.length : Math.min(queued.length, replicas);
     const perEntry = Math.ceil(queued.length / entries);
     for (let first = 0; first < queued.length; first += perEntry) {
@@ -245,9 +252,7 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
 
   private receive(channel: string, message: string): void {
     if (channel === this.replies.channel) return this.settle(message);
-    const module = channel.slice(redisKeys.heartbeats('').length);
-    if (this.watched.has(module) && isAuthenticHeartbeat(this.options.auth, module, message))
-      this.liveness.observe(module, message);
+    this.callees.heard(channel, message);
   }
 
   private settle(message: string): void {
@@ -256,43 +261,10 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     }
   }
 
-  /**
-   * The first time a module is called: subscribes to its heartbeats, and learns the replicas that
-   * already read its request stream (its group's consumers), which may take this client's calls
-   * before their next heartbeat arrives.
-   */
-  private watch(module: string, stream: string): void {
-    let streams = this.streams.get(module);
-    if (!streams) this.streams.set(module, (streams = new Set()));
-    streams.add(stream);
-    if (this.watched.has(module)) return;
-    this.watched.add(module);
-    this.subscriber?.subscribe(redisKeys.heartbeats(module)).then(
-      () => {
-        this.liveness.watch(module);
-        void streamConsumers(this.commands!, stream, module).then((replicas) => this.liveness.seed(module, replicas));
-      },
-      () => this.watched.delete(module),
-    );
-  }
-
-  /** Fails the calls the dead replica had taken; if no replica is left, every call to the module. */
-  private async replicaDied(module: string, replica: string): Promise<void> {
-    const streams = [...(this.streams.get(module) ?? [])];
-    const everyCall = this.liveness.isDown(module);
-    const held = everyCall ? undefined : await entriesHeldBy(this.commands!, streams, module, replica);
-    this.failAll(
-      (call) => call.module === module && (everyCall || held!.has(`${call.stream} ${call.entry?.id}`)),
-      everyCall ? `no replica of "${module}" is alive` : `replica ${replica} of "${module}" died`,
-    );
-    for (const stream of streams) this.commands?.xgroup('DELCONSUMER', stream, module, replica).catch(() => undefined);
-  }
-
   private connectionLost(): void {
     // Everything is learnt again from each module's next call: heartbeat subscription, the
     // stream's consumers, the silence clock.
-    this.watched.clear();
-    this.liveness.reset();
+    this.callees.reset();
     const reason = this.lastRedisError ? ` (${this.lastRedisError})` : '';
     this.failAll(() => true, `the connection to Redis was lost${reason}`);
   }

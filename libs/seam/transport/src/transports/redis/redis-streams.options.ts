@@ -33,4 +33,14 @@ export interface RedisStreamsServerOptions extends RemoteServerOptions {
   batchSize?: number;
   /** Messages handled at once by this replica before it stops reading (default 1,000). */
   maxInFlight?: number;
+  /**
+   * How long a consumer in this module's groups whose replica is gone (it keeps no presence in
+   * Redis) may stay idle, holding no pending entry, before this replica deletes it (default 10
+   * minutes; checked at start and every minute). Each process start adds a consumer named after
+   * its replica, which nothing else removes once the replica is gone. Consumers holding pending
+   * entries, and those of live replicas, are kept.
+   *
+   * @throws RangeError from the server's constructor for a negative or non-numeric value.
+   */
+  staleConsumerAfterMs?: number;
 }

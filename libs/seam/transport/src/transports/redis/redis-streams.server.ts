@@ -1,27 +1,23 @@
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type CustomTransportStrategy, type MessageHandler, Server } from '@nestjs/microservices';
-import type { Redis } from 'ioredis';
-import { CallContext } from '../../context/call-context.js';
-import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
+import type { Redis, RedisOptions } from 'ioredis';
 import { randomHex } from '../../context/random-ids.js';
-import { type DispatchOptions, dispatchEvent, dispatchRequest, type Reply } from '../server-core/dispatch.js';
+import type { DispatchOptions } from '../server-core/dispatch.js';
 import { HandlerTable } from '../server-core/handler-table.js';
 import { remoteDispatchOptions } from '../server-core/server-options.js';
 import type { RedisStreamsServerOptions } from './redis-streams.options.js';
 import { HeartbeatPublisher } from './heartbeat.js';
 import { createRedisConnection, describeRedisUrl, whenReady } from './redis-connection.js';
 import { redisKeys } from './redis-keys.js';
-import { RedisStreamsContext } from './redis-streams.context.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, ENVELOPE_ALLOWANCE_BYTES } from '../../wire/limits.js';
-import { readMetadata, readPackets, type StreamReply } from './stream-packets.js';
-import { TickBatcher } from './tick-batcher.js';
-import type { AuthenticatedLink } from '../../auth/link-auth.js';
 import { RequestStreams } from './request-streams.js';
 import { createGroup } from './stream-group.js';
 import { RedisClock } from './redis-clock.js';
-import { DeadlineExceededError } from '../../errors/seam-error.js';
 import { assertAclVouches } from './acl-identity-check.js';
+import { RedisOutageLog } from './redis-outage-log.js';
+import { StreamEntries } from './stream-entries.js';
+import { STALE_CONSUMER_AFTER_MS, StaleConsumerSweeper } from './stale-consumers.js';
 
 export type { RedisStreamsServerOptions } from './redis-streams.options.js';
 
@@ -42,25 +38,18 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private readonly batchSize: number;
   private readonly maxEntryLength: number;
   private readonly maxInFlight: number;
+  private readonly staleConsumerAfterMs: number;
   private commands?: Redis;
   private presence?: Redis;
   private readonly readers: Redis[] = [];
   private heartbeat?: HeartbeatPublisher;
+  private entries?: StreamEntries;
+  private sweeper?: StaleConsumerSweeper;
   private closing = false;
-  private inFlight = 0;
-  private readonly replies = new TickBatcher<StreamReply>(
-    (channel, replies) => this.publishReplies(channel, replies),
-    256,
-  );
-  private readonly acks = new TickBatcher<{ module: string; entryId: string }>(
-    (stream, entries) => this.acknowledge(stream, entries),
-    256,
-  );
   private readonly aclIdentities: boolean;
   private requestStreams = new RequestStreams([], undefined);
-  private readonly belowLimit: Array<() => void> = [];
-  private readonly drained: Array<() => void> = [];
   private readonly clock = new RedisClock();
+  private readonly outages: RedisOutageLog;
 
   constructor(private readonly options: RedisStreamsServerOptions) {
     super();
@@ -71,6 +60,13 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     this.maxEntryLength = (options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES) + ENVELOPE_ALLOWANCE_BYTES;
     this.maxInFlight = options.maxInFlight ?? 1_000;
     this.aclIdentities = options.security?.aclIdentities === true;
+    this.staleConsumerAfterMs = options.staleConsumerAfterMs ?? STALE_CONSUMER_AFTER_MS;
+    if (!(this.staleConsumerAfterMs >= 0))
+      throw new RangeError(`staleConsumerAfterMs must be 0 or more, got ${this.staleConsumerAfterMs}`);
+    this.outages = new RedisOutageLog(
+      `Redis streams server ${this.replica} (${describeRedisUrl(options.url)})`,
+      this.logger,
+    );
   }
 
   /** Answers the requests of `direct` with those handlers (see `fastHandlers`): Nest's pipeline, composed once. */
@@ -90,38 +86,47 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       this.table.assertHostedOnly(new Set(this.hosted), `Redis streams server (${describeRedisUrl(this.options.url)})`);
-      this.commands = await createRedisConnection(this.options, `seam:${this.replica}:commands`, {
+      const commands = await this.connection('commands', {
         enableAutoPipelining: true,
-        // Replies leave at the end of the tick they were made in (the TickBatcher gathers them),
+        // Replies leave at the end of the tick they were made in (StreamEntries gathers them),
         // not one event-loop turn later: on a sequential caller's path that turn is latency.
         autoPipeliningIgnoredCommands: ['publish'],
       });
-      await whenReady(this.commands);
+      this.commands = commands;
       // Measured again after each reconnection: the Redis that answers may be another machine.
-      const commands = this.commands;
       await this.clock.sync(commands);
       commands.on('ready', () => void this.clock.sync(commands));
       // Mesh keys name the callers whose streams to read (and heartbeats stay signed).
-      if (this.aclIdentities) await assertAclVouches(this.commands, this.options, this.dispatch.auth);
+      if (this.aclIdentities) await assertAclVouches(commands, this.options, this.dispatch.auth);
       this.requestStreams = new RequestStreams(this.hosted, this.aclIdentities ? this.dispatch.auth : undefined);
+      this.entries = new StreamEntries({
+        table: this.table,
+        dispatch: this.dispatch,
+        requestStreams: this.requestStreams,
+        clock: this.clock,
+        commands,
+        maxEntryLength: this.maxEntryLength,
+        maxInFlight: this.maxInFlight,
+        logger: this.logger,
+      });
       // Announced before reading, so that no call is taken by a replica no client has heard of.
-      this.presence = await createRedisConnection(this.options, `seam:${this.replica}:presence`);
-      await whenReady(this.presence);
-      this.heartbeat = new HeartbeatPublisher(
-        this.commands,
-        this.presence,
-        this.replica,
-        this.hosted,
-        this.dispatch.auth,
-      );
+      this.presence = await this.connection('presence');
+      this.heartbeat = new HeartbeatPublisher(commands, this.presence, this.replica, this.hosted, this.dispatch.auth);
       await this.heartbeat.start();
       for (const module of this.hosted) {
         await this.ensureGroups(module);
-        const reader = await createRedisConnection(this.options, `seam:${this.replica}:${module}`);
-        await whenReady(reader);
+        const reader = await this.connection(module);
         this.readers.push(reader);
-        void this.readLoop(module, reader);
+        void this.readLoop(module, reader, this.entries);
       }
+      this.sweeper = new StaleConsumerSweeper(
+        commands,
+        () => this.hosted.flatMap((module) => this.streamsOf(module).map((stream) => ({ stream, group: module }))),
+        this.replica,
+        this.staleConsumerAfterMs,
+        this.logger,
+      );
+      this.sweeper.start();
       callback();
     } catch (error) {
       callback(error);
@@ -134,14 +139,10 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
    */
   async close(graceMs = 10_000): Promise<void> {
     this.closing = true;
+    this.sweeper?.stop();
     for (const reader of this.readers) reader.disconnect();
-    this.belowLimit.splice(0).forEach((resolve) => resolve());
-    if (this.inFlight > 0) {
-      await Promise.race([
-        new Promise<void>((resolve) => this.drained.push(resolve)),
-        delay(graceMs, undefined, { ref: false }),
-      ]);
-    }
+    this.entries?.stopWaiting();
+    await this.entries?.drained(graceMs);
     await this.heartbeat?.stop();
     this.presence?.disconnect();
     await this.commands?.quit().catch(() => this.commands?.disconnect()); // quit flushes queued replies
@@ -153,6 +154,14 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
 
   unwrap<T>(): T {
     return this.commands as T;
+  }
+
+  /** A ready connection of this replica, its failures reported through {@link outages}. */
+  private async connection(purpose: string, overrides?: RedisOptions): Promise<Redis> {
+    const redis = await createRedisConnection(this.options, `seam:${this.replica}:${purpose}`, overrides);
+    this.outages.watch(redis, purpose);
+    await whenReady(redis);
+    return redis;
   }
 
   private streamsOf(module: string): string[] {
@@ -173,15 +182,15 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       await createGroup(this.commands!, stream, module, recreated || this.requestStreams.get(stream) ? '0' : '$');
   }
 
-  private async readLoop(module: string, reader: Redis): Promise<void> {
+  private async readLoop(module: string, reader: Redis, entries: StreamEntries): Promise<void> {
     const streams = this.streamsOf(module);
     const cursors = streams.map(() => '>');
     while (!this.closing) {
       // Let the replies of the entries just read leave first (they go out at the end of this
       // tick): the next blocking read can wait for them, a waiting caller cannot.
       await new Promise((resolve) => setImmediate(resolve));
-      if (this.inFlight >= this.maxInFlight) {
-        await new Promise<void>((resolve) => this.belowLimit.push(resolve));
+      if (entries.saturated) {
+        await entries.belowLimit();
         continue;
       }
       let batch: Array<[string, Array<[string, string[]]>]> | null;
@@ -203,8 +212,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         await this.recover(module, reader, error as Error);
         continue;
       }
-      for (const [stream, entries] of batch ?? []) {
-        for (const [entryId, fields] of entries) this.handleEntry(module, stream, entryId, fields);
+      for (const [stream, read] of batch ?? []) {
+        for (const [entryId, fields] of read) entries.handle(module, stream, entryId, fields);
       }
     }
   }
@@ -215,98 +224,5 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     if (this.closing) return;
     await Promise.all([whenReady(reader), whenReady(this.commands!)]).catch(() => undefined);
     if (error.message.includes('NOGROUP')) await this.ensureGroups(module, true).catch(() => undefined);
-  }
-
-  private handleEntry(module: string, stream: string, entryId: string, fields: string[]): void {
-    const packets = readPackets(fields, this.maxEntryLength);
-    if (packets.length === 0) {
-      this.logger.warn(`Dropped malformed entry ${entryId} of ${stream}`);
-      this.acks.add(stream, { module, entryId });
-      return;
-    }
-    const request = this.requestStreams.get(stream);
-    let open = packets.length;
-    this.inFlight += open;
-    const done = () => {
-      this.inFlight--;
-      if (--open === 0) this.acks.add(stream, { module, entryId });
-      if (this.inFlight < this.maxInFlight) this.belowLimit.splice(0).forEach((resolve) => resolve());
-      if (this.inFlight === 0) this.drained.splice(0).forEach((resolve) => resolve());
-    };
-    for (const packet of packets) {
-      if (request) this.answerRequest(stream, entryId, packet, done, request.vouched);
-      else this.deliverEvent(module, stream, entryId, packet, done);
-    }
-  }
-
-  private answerRequest(
-    stream: string,
-    entryId: string,
-    packet: Record<string, unknown>,
-    done: () => void,
-    vouched: AuthenticatedLink | undefined,
-  ): void {
-    const { id, pattern, replyTo } = packet;
-    if (
-      typeof id !== 'string' ||
-      typeof pattern !== 'string' ||
-      typeof replyTo !== 'string' ||
-      !replyTo.startsWith(redisKeys.replies(''))
-    ) {
-      this.logger.warn(`Dropped a malformed request in entry ${entryId} of ${stream}`);
-      return done();
-    }
-    const metadata = readMetadata(packet.metadata);
-    const context = new RedisStreamsContext([pattern, metadata, stream, entryId]);
-    const call = CallContext.fromMetadata(metadata, DEFAULT_BUDGET_MS);
-    // Read after its caller's budget ran out while it waited in the stream (this replica was
-    // stalled or busy): its caller has given up, and must not have it run behind its back.
-    if (this.clock.ageOf(entryId) >= call.remainingMs()) {
-      const late = new DeadlineExceededError(`Deadline passed before "${pattern}" was read`, { pattern });
-      this.replies.add(replyTo, { id, err: late.toJSON() });
-      return done();
-    }
-    const reply: Reply = (err, response, auth) => {
-      this.replies.add(replyTo, err === undefined ? { id, response, auth } : { id, err, auth });
-      done();
-    };
-    dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, reply, vouched);
-  }
-
-  private deliverEvent(
-    module: string,
-    stream: string,
-    entryId: string,
-    packet: Record<string, unknown>,
-    done: () => void,
-  ): void {
-    const pattern = stream.slice(redisKeys.events('').length);
-    const metadata = readMetadata(packet.metadata);
-    const context = new RedisStreamsContext([pattern, metadata, stream, entryId]);
-    const call = CallContext.fromMetadata(metadata, DEFAULT_BUDGET_MS);
-    void dispatchEvent(
-      this.table,
-      pattern,
-      packet.data,
-      context,
-      call,
-      new Set([module]),
-      this.dispatch,
-      (data) => data,
-      this.requestStreams.eventLink(module, pattern),
-    ).finally(done);
-  }
-
-  /** Publishes the replies for one caller gathered during a tick: one message per caller. */
-  private publishReplies(channel: string, replies: StreamReply[]): void {
-    const message = JSON.stringify(replies.length === 1 ? replies[0] : replies);
-    this.commands!.publish(channel, message).catch(() => undefined);
-  }
-
-  /** Acknowledges entries of a stream gathered during a tick; request entries are deleted too. */
-  private acknowledge(stream: string, entries: Array<{ module: string; entryId: string }>): void {
-    const ids = entries.map((entry) => entry.entryId);
-    this.commands!.xack(stream, entries[0]!.module, ...ids).catch(() => undefined);
-    if (this.requestStreams.get(stream)) this.commands!.xdel(stream, ...ids).catch(() => undefined);
   }
 }

@@ -48,3 +48,20 @@ export async function createGroup(redis: Redis, stream: string, group: string, s
     if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
   }
 }
+
+/**
+ * The consumers of `group` on `stream` that hold no pending entry and have been idle for at least
+ * `idleMs`: deleting one loses nothing (a replica that reads again is made a consumer again).
+ */
+export async function idleConsumers(redis: Redis, stream: string, group: string, idleMs: number): Promise<string[]> {
+  const consumers = (await redis.xinfo('CONSUMERS', stream, group)) as unknown[][];
+  const idle: string[] = [];
+  for (const fields of consumers) {
+    // Field names sit at even positions: a consumer could be named "pending".
+    const consumer = new Map<unknown, unknown>();
+    for (let index = 0; index + 1 < fields.length; index += 2) consumer.set(fields[index], fields[index + 1]);
+    if (Number(consumer.get('pending')) === 0 && Number(consumer.get('idle')) >= idleMs)
+      idle.push(String(consumer.get('name')));
+  }
+  return idle;
+}
