@@ -1,3 +1,4 @@
+import { checkAcquireOptions } from './acquire-options.js';
 import { Lease } from './lease.js';
 import {
   type AcquireOptions,
@@ -31,11 +32,12 @@ export class InProcessLockService implements LockService {
   private readonly resources = new Map<string, ResourceState>();
 
   async acquire(resource: string, options: AcquireOptions): Promise<Lock> {
+    checkAcquireOptions(options);
     options.signal?.throwIfAborted();
     const state = this.stateOf(resource);
     if (!state.holder && state.queue.length === 0) return this.grant(resource, state, options);
     const waitMs = options.waitMs ?? 0;
-    if (waitMs <= 0) throw new LockUnavailableError(resource, 0);
+    if (waitMs === 0) throw new LockUnavailableError(resource, 0);
 
     return new Promise<Lock>((resolve, reject) => {
       const { signal } = options;

@@ -1,4 +1,4 @@
-import { ConflictError } from '@seam/transport';
+import { ConflictError, ValidationError } from '@seam/transport';
 
 /**
  * A fencing token: a positive safe integer, strictly increasing per resource across every
@@ -11,11 +11,12 @@ export type FencingToken = number;
 /** Options of {@link LockService.acquire}. */
 export interface AcquireOptions {
   /**
-   * Lease length in ms. A holder that is not renewed within it loses the lock, and the next
-   * acquirer gets it with a larger token. It bounds how long a crashed or frozen holder blocks others.
+   * Lease length in ms, an integer from 1 to 2^31 − 1 (`MAX_LOCK_DURATION_MS`, about 24.8 days:
+   * what a Node.js timer can wait). A holder that is not renewed within it loses the lock, and the
+   * next acquirer gets it with a larger token. It bounds how long a crashed or frozen holder blocks others.
    */
   ttlMs: number;
-  /** How long to wait for a held lock before giving up (default 0: try once). */
+  /** How long to wait for a held lock before giving up: integer ms, 0 to 2^31 − 1 (default 0: try once). */
   waitMs?: number;
   /** Aborts the wait: `acquire` rejects with the signal's reason. No effect once acquired. */
   signal?: AbortSignal;
@@ -58,6 +59,8 @@ export interface Lock {
 export interface LockService {
   /**
    * Acquires `resource`, waiting up to `options.waitMs`.
+   * @throws InvalidLockOptionError (a `ValidationError`) when `ttlMs` or `waitMs` is out of range,
+   *   before anything is asked of the store.
    * @throws LockUnavailableError (a `ConflictError`) when still held by someone else after the wait.
    * @throws the signal's reason when `options.signal` aborts first.
    * @throws `UnavailableError`-like transport errors of the store (Redis down) as they come.
@@ -69,5 +72,20 @@ export interface LockService {
 export class LockUnavailableError extends ConflictError {
   constructor(resource: string, waitedMs: number) {
     super(`Lock on "${resource}" is held by someone else`, { resource, waitedMs });
+  }
+}
+
+/**
+ * An option of `acquire` is out of range (`ttlMs` or `waitMs` not an integer in its range: 0,
+ * fractions, negatives, NaN, or beyond what a timer can wait). Names the option and the value it
+ * got. Not retryable: the caller's code is wrong.
+ */
+export class InvalidLockOptionError extends ValidationError {
+  constructor(option: string, value: unknown, rule: string) {
+    const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+    super(`Lock option ${option} must be ${rule}, got ${shown}`, [{ path: option, messages: [rule] }], {
+      option,
+      value: shown,
+    });
   }
 }

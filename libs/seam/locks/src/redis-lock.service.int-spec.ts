@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { eventually, spawnService } from '@seam/testing';
 import { Redis } from 'ioredis';
 import { FencedMemoryStore, StaleTokenError } from './fenced-resource.js';
+import { InvalidLockOptionError } from './lock.service.js';
 import { RedisLockService, redisLockKeys } from './redis-lock.service.js';
 import { lockServiceProperties } from './testing/lock-service-properties.js';
 import { redisUnavailableReason, TEST_REDIS_URL } from './testing/redis-unavailable-reason.js';
@@ -32,6 +33,22 @@ redisSuite(`RedisLockService${reason ? ` — skipped: ${reason}` : ''}`, () => {
 
   // Two services on two connections: the store is shared, the processes could as well be two.
   lockServiceProperties(() => [one, two]);
+
+  describe('options', () => {
+    it('refuses bad lease lengths before asking Redis anything: no lease key, no fence counter', async () => {
+      for (const ttlMs of [0, 1.5, -5, Number.NaN, 2 ** 31, 3e9])
+        await expect(one.acquire('refused', { ttlMs })).rejects.toBeInstanceOf(InvalidLockOptionError);
+      const keys = redisLockKeys('refused', keyPrefix);
+      expect(await first.exists(keys.lock, keys.fence)).toBe(0);
+    });
+
+    it('sets the longest lease in Redis as asked', async () => {
+      const lock = await one.acquire('longest', { ttlMs: 2 ** 31 - 1 });
+      // Lower bound only: the lease has started to run down since it was set.
+      expect(await first.pttl(redisLockKeys('longest', keyPrefix).lock)).toBeGreaterThan(2 ** 31 - 1 - 60_000);
+      await lock.release();
+    });
+  });
 
   describe('release', () => {
     it('does not delete a lease that is no longer its own', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { checkAcquireOptions } from './acquire-options.js';
 import { Lease, sleep } from './lease.js';
 import { type AcquireOptions, type Lock, type LockService, LockUnavailableError } from './lock.service.js';
 import { ACQUIRE, RELEASE, RENEW } from './redis-lock.scripts.js';
@@ -48,6 +49,7 @@ export class RedisLockService implements LockService {
   }
 
   async acquire(resource: string, options: AcquireOptions): Promise<Lock> {
+    checkAcquireOptions(options);
     const keys = redisLockKeys(resource, this.keyPrefix);
     const owner = randomBytes(16).toString('hex');
     const waitMs = options.waitMs ?? 0;

@@ -72,6 +72,26 @@ function logScenarios(open: () => Promise<{ config: DatabaseConfig; dispose?: ()
     await inTransaction(dataSource, (manager) => sagas.close(manager, orderId));
     expect(await sagas.renew(orderId, 'replica-2', 1_000, t + 1_800)).toBe(false);
   });
+
+  it('gives back only claims its holder still has, claimable at once, and a late give-back leaves the next holder alone', async () => {
+    const [given, kept] = [randomUUID(), randomUUID()];
+    const t = Date.now();
+    await inTransaction(dataSource, async (manager) => {
+      await sagas.open(manager, given, t - 2);
+      await sagas.open(manager, kept, t - 1);
+    });
+    expect(await sagas.claimStale('replica-1', 10, 60_000, t)).toEqual([
+      { orderId: given, recoveries: 1 },
+      { orderId: kept, recoveries: 1 },
+    ]);
+    expect(await sagas.giveBack([given], 'replica-2', t + 10)).toEqual([]);
+    expect(await sagas.giveBack([given], 'replica-1', t + 10)).toEqual([given]);
+    expect(await sagas.renew(given, 'replica-1', 60_000, t + 10)).toBe(false);
+    // Claimable in the same millisecond, and the claim that never ran is not counted as a recovery.
+    expect(await sagas.claimStale('replica-2', 10, 60_000, t + 10)).toEqual([{ orderId: given, recoveries: 1 }]);
+    expect(await sagas.giveBack([given, kept], 'replica-1', t + 20)).toEqual([kept]);
+    expect(await sagas.renew(given, 'replica-2', 60_000, t + 20)).toBe(true);
+  });
 }
 
 describe('the saga store, on SQLite', () => {

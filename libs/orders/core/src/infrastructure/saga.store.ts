@@ -147,6 +147,28 @@ export class SagaStore {
     return rows.length === 1;
   }
 
+  /**
+   * Gives back `owner`'s claims on sagas it has not started (a stopping recovery), for any
+   * recovery to claim at once, and answers the order ids given back. As with {@link renew}, only a
+   * claim `owner` still has is touched: one that ran out may be another recovery's by now. The
+   * claim's count of recoveries is taken back too, since none ran: it paces the retries' backoff.
+   */
+  async giveBack(orderIds: readonly string[], owner: string, now = Date.now()): Promise<string[]> {
+    if (orderIds.length === 0) return [];
+    const list = orderIds.map((_, index) => `:${index + 4}`).join(', ');
+    const rows = await inTransaction(this.sql.dataSource, (manager) =>
+      this.sql.rows<Row>(
+        // A lease ending just before `now`: `claimStale` takes leases that ended strictly before its own now.
+        `UPDATE ${this.sagas} SET lease_until = :1, recoveries = recoveries - 1
+         WHERE held_by = :2 AND lease_until >= :3 AND order_id IN (${list})
+         RETURNING order_id`,
+        [now - 1, owner, now, ...orderIds],
+        manager,
+      ),
+    );
+    return rows.map((row) => String(row.order_id));
+  }
+
   /** Hands a saga back after a failed recovery, to be claimed again from `retryAt`. */
   async retryLater(orderId: string, owner: string, error: string, retryAt: number): Promise<void> {
     await inTransaction(this.sql.dataSource, (manager) =>

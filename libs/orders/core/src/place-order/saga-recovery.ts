@@ -38,8 +38,12 @@ export class SagaRecovery implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly logger = new Logger('orders saga recovery');
   private options = DEFAULT_SAGA_RECOVERY;
   private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  /** Sweeps under way, scheduled or called: stopping waits for each to end its saga in progress. */
+  private readonly sweeps = new Set<Promise<number>>();
+  /** Not scheduling sweeps: before start, and after stop. */
   private stopped = true;
+  /** Set by stop: sweeps under way start no further saga, and new ones claim none. */
+  private stopping = false;
   private unreport?: () => void;
 
   constructor(
@@ -55,33 +59,68 @@ export class SagaRecovery implements OnApplicationBootstrap, OnApplicationShutdo
 
   onApplicationBootstrap(): void {
     this.stopped = false;
+    this.stopping = false;
     this.unreport = reportSagaStates({ module: 'orders', saga: 'place-order', count: () => this.sagas.countByState() });
     this.schedule();
   }
 
+  /**
+   * Stops: no further sweep, and a sweep under way ends with its saga in progress, giving back
+   * the claims of the sagas it has not started (see {@link sweep}). Resolves once that is done, so
+   * a process stopping waits for at most one saga's recovery (its budget: `callTimeoutMs` × 4),
+   * not for a whole sweep's.
+   */
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     this.unreport?.();
     clearTimeout(this.timer);
-    await this.running;
+    await Promise.allSettled(this.sweeps);
   }
 
   /**
    * One pass: claims abandoned sagas and resumes each in turn, renewing its claim just before (a
-   * saga whose claim ran out meanwhile is skipped). Answers how many it finished.
+   * saga whose claim ran out meanwhile is skipped). Answers how many it finished. Once the
+   * recovery is stopping it starts no further saga and gives back the claims of those it has not
+   * started, for another replica to claim at once rather than after `leaseMs`.
    */
-  async sweep(): Promise<number> {
+  sweep(): Promise<number> {
+    const sweep = this.sweepClaimed();
+    this.sweeps.add(sweep);
+    const forget = (): void => void this.sweeps.delete(sweep);
+    sweep.then(forget, forget);
+    return sweep;
+  }
+
+  private async sweepClaimed(): Promise<number> {
+    if (this.stopping) return 0;
     const claimed = await this.sagas.claimStale(this.id, 20, this.options.leaseMs);
     let finished = 0;
-    for (const { orderId, recoveries } of claimed) if (await this.recover(orderId, recoveries)) finished++;
+    for (const [index, { orderId, recoveries }] of claimed.entries()) {
+      if (this.stopping) {
+        await this.giveBack(claimed.slice(index).map((saga) => saga.orderId));
+        break;
+      }
+      if (await this.recover(orderId, recoveries)) finished++;
+    }
     this.recovered += finished;
     return finished;
+  }
+
+  private async giveBack(orderIds: string[]): Promise<void> {
+    try {
+      const givenBack = await this.sagas.giveBack(orderIds, this.id);
+      this.logger.log(`Stopping: gave back ${givenBack.length} claimed saga(s) not started`);
+    } catch (error) {
+      // Nothing is lost: the claims run out after `leaseMs`, and then any recovery takes them.
+      this.logger.warn(`Stopping: could not give back ${orderIds.length} claimed saga(s): ${(error as Error).message}`);
+    }
   }
 
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.sweep()
+      void this.sweep()
         .catch((error: unknown) => this.logger.warn(`Sweep failed: ${(error as Error).message}`))
         .then(() => this.schedule());
     }, this.options.pollMs);

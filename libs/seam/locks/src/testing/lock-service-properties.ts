@@ -1,8 +1,35 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { eventually } from '@seam/testing';
+import { ValidationError } from '@seam/transport';
+import { MAX_LOCK_DURATION_MS } from '../acquire-options.js';
 import { FencedMemoryStore, StaleTokenError } from '../fenced-resource.js';
-import { type Lock, type LockService, LockUnavailableError } from '../lock.service.js';
+import {
+  type AcquireOptions,
+  InvalidLockOptionError,
+  type Lock,
+  type LockService,
+  LockUnavailableError,
+} from '../lock.service.js';
+
+/**
+ * Durations `acquire` must refuse, with how the error shows each: Redis refuses some with a raw
+ * error, and Node.js runs a timer longer than 2^31 − 1 ms after 1 ms.
+ */
+const HOSTILE_DURATIONS: Array<[option: 'ttlMs' | 'waitMs', value: unknown, shown: string]> = [
+  ['ttlMs', 0, '0'],
+  ['ttlMs', 1.5, '1.5'],
+  ['ttlMs', -5, '-5'],
+  ['ttlMs', Number.NaN, 'NaN'],
+  ['ttlMs', Number.POSITIVE_INFINITY, 'Infinity'],
+  ['ttlMs', 2 ** 31, '2147483648'],
+  ['ttlMs', 3e9, '3000000000'],
+  ['ttlMs', '1000', '"1000"'],
+  ['waitMs', -1, '-1'],
+  ['waitMs', 0.5, '0.5'],
+  ['waitMs', Number.NaN, 'NaN'],
+  ['waitMs', 2 ** 31, '2147483648'],
+];
 
 /**
  * The behaviour every {@link LockService} implementation must show, as one jest block:
@@ -69,6 +96,26 @@ export function lockServiceProperties(services: () => [LockService, LockService]
     });
   });
 
+  describe('options', () => {
+    it.each(HOSTILE_DURATIONS)(
+      'refuses %s %p with an InvalidLockOptionError naming it, and takes nothing',
+      async (option, value, shown) => {
+        const [one, two] = services();
+        const name = resource();
+        const options = { ttlMs: 5_000, [option]: value } as AcquireOptions;
+        const error = await one.acquire(name, options).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(InvalidLockOptionError);
+        expect(error).toBeInstanceOf(ValidationError);
+        expect(error).toMatchObject({
+          message: `Lock option ${option} must be an integer from ${option === 'ttlMs' ? 1 : 0} to ${MAX_LOCK_DURATION_MS} (ms), got ${shown}`,
+          details: { option, value: shown },
+        });
+        const next = await two.acquire(name, { ttlMs: 5_000 });
+        await next.release();
+      },
+    );
+  });
+
   describe('ttl', () => {
     it('hands an unrenewed lock to the next acquirer with a larger token, and the fenced resource refuses the stale holder', async () => {
       const [one, two] = services();
@@ -100,6 +147,18 @@ export function lockServiceProperties(services: () => [LockService, LockService]
       await expect(one.acquire(name, { ttlMs: 5_000 })).rejects.toBeInstanceOf(LockUnavailableError);
       expect(fresh.lost).toBe(false);
       await fresh.release();
+    });
+
+    it('holds a lease of the longest ttl, 2^31 − 1 ms, without renewal', async () => {
+      const [one, two] = services();
+      const name = resource();
+      const lock = await one.acquire(name, { ttlMs: MAX_LOCK_DURATION_MS, renew: false });
+      // Not a wait for an outcome: a lease timer that overflowed would fire 1 ms after it was set,
+      // so before this later and longer one.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(lock.lost).toBe(false);
+      await expect(two.acquire(name, { ttlMs: 5_000 })).rejects.toBeInstanceOf(LockUnavailableError);
+      await lock.release();
     });
 
     // A ttl of 1 s, not 90 ms: renewal runs every ttl / 3, and on a loaded 2-core CI machine a
