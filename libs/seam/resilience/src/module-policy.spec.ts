@@ -6,6 +6,7 @@ import {
   NotFoundError,
   OverloadedError,
   type RequestEntry,
+  shuttingDownError,
   UnavailableError,
 } from '@seam/transport';
 import { DEFAULT_CALL_POLICY, type ModuleCallPolicy } from './call-policies.config.js';
@@ -124,6 +125,17 @@ describe('ModulePolicy', () => {
       expect(error).toBeInstanceOf(CircuitOpenError);
       expect(error).toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'circuit-open', module: 'payments' } });
       expect(reached).toBe(4);
+    });
+
+    it('does not count the refusals of a replica shutting down: it ran nothing, and its successor is not unwell', async () => {
+      const policy = new ModulePolicy('payments', settings());
+      const refused = () => Promise.reject(shuttingDownError('tcp://10.0.0.7:4001'));
+      for (let index = 0; index < 8; index++) {
+        const error = await policy.execute(entry(false), later(), refused).catch((thrown: unknown) => thrown);
+        expect(error).toMatchObject({ code: 'UNAVAILABLE', details: { reason: 'shutting-down' } });
+      }
+      expect(policy.circuit).toBe('closed');
+      await expect(policy.execute(entry(false), later(), () => Promise.resolve('ok'))).resolves.toBe('ok');
     });
 
     it('lets one probe through after halfOpenAfterMs, and closes when it succeeds', async () => {

@@ -17,6 +17,7 @@ import {
   CircuitOpenError,
   DeadlineExceededError,
   InternalError,
+  isShuttingDownRefusal,
   OverloadedError,
   type RequestEntry,
   UnavailableError,
@@ -34,9 +35,13 @@ export interface PolicyStats {
   overloadRejections: number;
 }
 
-/** Failures that say the callee is unwell (they trip the breaker); business answers do not. */
+/**
+ * Failures that say the callee is unwell (they trip the breaker); business answers do not, nor
+ * does a replica's refusal while it shuts down (it ran nothing, and its successor is not unwell).
+ */
 function isCalleeFailure(error: unknown): boolean {
   if (error instanceof CircuitOpenError || error instanceof OverloadedError) return false;
+  if (isShuttingDownRefusal(error)) return false;
   return error instanceof UnavailableError || error instanceof DeadlineExceededError || error instanceof InternalError;
 }
 

@@ -3,6 +3,7 @@ export * from './contracts/define-contract.js';
 export * from './errors/error-codes.js';
 export * from './errors/seam-error.js';
 export { errorFromWire, isWireError, unknownPatternError } from './errors/wire-errors.js';
+export { isShuttingDownRefusal, shuttingDownError } from './errors/shutting-down.js';
 export * from './context/call-context.js';
 export type { CallMetadata } from './context/call-metadata.js';
 export { callContextOf } from './context/call-context.registry.js';

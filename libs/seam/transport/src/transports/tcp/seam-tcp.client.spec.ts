@@ -2,11 +2,13 @@
 // with mesh keys, the link handshake) is ready: the callee must be told the time left by then.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { eventually, freePort } from '@seam/testing';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CallMetadata } from '../../context/call-metadata.js';
 import { metadataSentAt, type OutgoingPacket } from '../transport-client.js';
 import { SeamTcpClient } from './seam-tcp.client.js';
+import { GOAWAY_FRAME } from './tcp-goaway.js';
+import { shuttingDownError } from '../../errors/shutting-down.js';
 
 const BUDGET_MS = 1_000;
 const CONNECTING_MS = 300;
@@ -53,6 +55,100 @@ describe('SeamTcpClient: the budget a request states on the wire', () => {
     // At least CONNECTING_MS went by before the frame left, however loaded the machine.
     expect(stated).toBeLessThanOrEqual(BUDGET_MS - CONNECTING_MS);
     expect(stated).toBeGreaterThanOrEqual(1);
+  });
+});
+
+/** A request frame as the fake server reads it. */
+interface Request {
+  id: string;
+}
+
+/**
+ * A fake Nest TCP server: `answer` decides, per connection (numbered from 0), what each request
+ * gets, by writing frames itself. Frames are Nest's `<length>#<json>`.
+ */
+async function fakeServer(answer: (connection: number, request: Request, write: (frame: unknown) => void) => void) {
+  const ended: boolean[] = [];
+  const sockets: Socket[] = [];
+  const server: Server = createServer((socket: Socket) => {
+    const connection = ended.push(false) - 1;
+    sockets.push(socket);
+    socket.on('end', () => (ended[connection] = true));
+    socket.on('error', () => undefined);
+    const write = (frame: unknown) => {
+      const json = JSON.stringify(frame);
+      socket.write(`${json.length}#${json}`);
+    };
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let hash = buffer.indexOf('#'); hash > 0; hash = buffer.indexOf('#')) {
+        const length = Number(buffer.slice(0, hash));
+        if (buffer.length < hash + 1 + length) return;
+        const request = JSON.parse(buffer.slice(hash + 1, hash + 1 + length)) as Request;
+        buffer = buffer.slice(hash + 1 + length);
+        answer(connection, request, write);
+      }
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const close = () => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise((resolve) => server.close(resolve));
+  };
+  return { close, port, ended, connections: () => ended.length };
+}
+
+describe('SeamTcpClient: a server that is stopping', () => {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).toReversed()) await cleanup();
+  });
+
+  /** One request through `client`: its response, or its error. */
+  function call(client: SeamTcpClient): Promise<unknown> {
+    return new Promise((resolve, reject) =>
+      client.request(packetDueIn(5_000, performance.now()), (error, response) =>
+        error ? reject(error as Error) : resolve(response),
+      ),
+    );
+  }
+
+  it('sends a call it refused as shutting-down once more, on a new connection, and ends the old one', async () => {
+    const fake = await fakeServer((connection, request, write) =>
+      write(
+        connection === 0
+          ? { id: request.id, err: shuttingDownError('tcp://fake').toJSON(), isDisposed: true }
+          : { id: request.id, response: { served: connection }, isDisposed: true },
+      ),
+    );
+    const client = new SeamTcpClient({ host: '127.0.0.1', port: fake.port });
+    cleanups.push(fake.close, () => client.close());
+    await expect(call(client)).resolves.toEqual({ served: 1 });
+    expect(fake.connections()).toBe(2);
+    await eventually(() => expect(fake.ended[0]).toBe(true));
+  });
+
+  it('moves to a new connection when told to go away, ending the old one once it has its answers', async () => {
+    let held: (() => void) | undefined;
+    const fake = await fakeServer((connection, request, write) => {
+      const reply = () => write({ id: request.id, response: { served: connection }, isDisposed: true });
+      if (connection > 0) return reply();
+      // The first call is answered only after the go-away: the old connection still owes it.
+      write(GOAWAY_FRAME);
+      held = reply;
+    });
+    const client = new SeamTcpClient({ host: '127.0.0.1', port: fake.port });
+    cleanups.push(fake.close, () => client.close());
+    const first = call(client);
+    await eventually(() => expect(held).toBeDefined());
+    await expect(call(client)).resolves.toEqual({ served: 1 });
+    expect(fake.ended[0]).toBe(false);
+    held!();
+    await expect(first).resolves.toEqual({ served: 0 });
+    await eventually(() => expect(fake.ended[0]).toBe(true));
   });
 });
 

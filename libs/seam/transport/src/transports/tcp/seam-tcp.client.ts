@@ -1,8 +1,9 @@
 import type { Socket } from 'node:net';
-import type { PacketId, ReadPacket, WritePacket } from '@nestjs/microservices';
+import type { PacketId, ReadPacket, TcpSocket, WritePacket } from '@nestjs/microservices';
 import { ClientTCP } from '@nestjs/microservices';
 import { randomHex } from '../../context/random-ids.js';
 import { SeamError, UnavailableError, type WireError } from '../../errors/seam-error.js';
+import { isShuttingDownRefusal } from '../../errors/shutting-down.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import {
@@ -18,6 +19,7 @@ import type { EnvelopeAuth } from '../../auth/envelope-auth.js';
 import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
 import { type SeamTlsOptions, tlsClientOptions } from './tcp-tls.js';
 import { isLinkFrame, TcpLinkClient } from './tcp-link-client.js';
+import { isGoAwayFrame } from './tcp-goaway.js';
 
 const RESOLVED = Promise.resolve();
 
@@ -52,6 +54,8 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
   private readonly maxMessageBytes: number;
   /** The socket known to be connected (Nest nulls `socket` when a connection closes). */
   private readySocket: unknown = null;
+  /** Connections whose server is stopping: nothing new is sent on them; they close when it has answered. */
+  private readonly retired = new Set<TcpSocket>();
   private readonly links?: TcpLinkClient;
 
   constructor(options: SeamTcpClientOptions) {
@@ -75,7 +79,13 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
 
   /** Nest's connection, then — with mesh keys — the link handshake, before anything is sent. */
   override connect(): Promise<unknown> {
+    const before = this.socket;
     const connected = super.connect();
+    const socket = this.socket;
+    if (socket !== null && socket !== before)
+      socket.on('message', (frame: unknown) => {
+        if (isGoAwayFrame(frame)) this.retire(socket);
+      });
     const links = this.links;
     if (!links) return connected;
     return connected.then(() => {
@@ -106,6 +116,7 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
       this.links?.receive(this.socket, buffer);
       return RESOLVED;
     }
+    if (isGoAwayFrame(buffer)) return RESOLVED; // handled by the socket's own listener (see connect)
     const decoded = this.deserializer.deserialize(buffer) as ReplyPacket | Promise<ReplyPacket>;
     if (decoded instanceof Promise) return decoded.then((packet) => this.route(packet));
     this.route(decoded);
@@ -125,26 +136,32 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
       teardown?.(); // drops the routing entry; Nest only does it when an Observable unsubscribes
       reply(error, response);
     };
+    let data = packet.data;
+    let metadata = packet.metadata;
+    let sentOn: TcpSocket | null = null;
+    let resent = false;
     const onPacket = ({ err, response, isDisposed }: ReplyPacket) => {
-      if (err !== undefined && err !== null) return finish(this.toSeamError(err), undefined);
+      if (err !== undefined && err !== null) {
+        if (resent || cancelled || !isShuttingDownRefusal(err)) return finish(this.toSeamError(err), undefined);
+        // Its server is stopping and did not run it: once more, on a new connection. As for the
+        // call policy's retries, what is sent is the caller's object as it is now.
+        resent = true;
+        teardown?.();
+        this.retire(sentOn);
+        return sendOnceConnected();
+      }
       if (response !== undefined) last = response;
       if (isDisposed) finish(undefined, last);
     };
-    let data = packet.data;
-    let metadata = packet.metadata;
     const send = () => {
       if (cancelled) return;
       // Frames sent while others are pending go out together at the end of the tick.
       if (this.routingMap.size > 0) corkUntilNextTick(this.socket?.netSocket as Socket | undefined);
+      sentOn = this.socket;
       teardown = this.publish({ pattern: packet.pattern, data, metadata }, onPacket);
     };
-    if (this.socket !== null && this.socket === this.readySocket) {
-      send(); // connected: no promise hop on the hot path
-    } else {
-      // Sent once connected: what the caller passed now, not what it has made of it by then (as
-      // in process, and as on a connected socket, which encodes it before this returns).
-      data = structuredCopy(data);
-      this.connect().then(
+    const sendOnceConnected = () =>
+      void this.connect().then(
         () => {
           this.readySocket = this.socket;
           // Connecting and the link handshake took part of the budget: the callee gets the rest.
@@ -153,6 +170,13 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
         },
         (error: unknown) => finish(error instanceof SeamError ? error : this.unavailable(error)),
       );
+    if (this.socket !== null && this.socket === this.readySocket) {
+      send(); // connected: no promise hop on the hot path
+    } else {
+      // Sent once connected: what the caller passed now, not what it has made of it by then (as
+      // in process, and as on a connected socket, which encodes it before this returns).
+      data = structuredCopy(data);
+      sendOnceConnected();
     }
     return () => {
       cancelled = true;
@@ -179,7 +203,47 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
   }
 
   override async close(): Promise<void> {
+    for (const socket of this.retired) socket.end();
+    this.retired.clear();
     super.close();
+  }
+
+  /**
+   * Sends nothing more on `socket`, whose server said it is stopping (a go-away frame, or a
+   * `shutting-down` refusal): the next call opens a new connection, while the answers this one
+   * owes still arrive on it (its message listener stays), and it is ended once they have. Calls
+   * still waiting on it when it closes fail Unavailable, as they would on a current socket (Nest's
+   * own close handling looks after the current socket only). A socket still authenticating is
+   * left alone: its server refuses what is sent on it, and that refusal retires it.
+   */
+  private retire(socket: TcpSocket | null): void {
+    if (socket === null || socket !== this.socket || socket !== this.readySocket) return;
+    this.retired.add(socket);
+    this.socket = null;
+    this.connectionPromise = null;
+    this.readySocket = null;
+    const owed = new Set(this.routingMap.keys());
+    const settled = (id: string) => {
+      owed.delete(id);
+      if (owed.size === 0) socket.end();
+    };
+    for (const id of owed) {
+      const callback = this.routingMap.get(id)!;
+      this.routingMap.set(id, (packet: WritePacket) => {
+        callback(packet);
+        if (packet.isDisposed || packet.err) settled(id);
+      });
+    }
+    if (owed.size === 0) socket.end();
+    socket.on('close', () => {
+      this.retired.delete(socket);
+      const closed = new Error('Connection closed');
+      for (const id of owed) {
+        const callback = this.routingMap.get(id);
+        this.routingMap.delete(id);
+        callback?.({ err: closed } as WritePacket);
+      }
+    });
   }
 
   private route({ err, response, isDisposed, id }: ReplyPacket): void {

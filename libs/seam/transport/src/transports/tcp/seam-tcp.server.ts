@@ -2,13 +2,14 @@ import type { Socket } from 'node:net';
 import { type MessageHandler, ServerTCP, TcpContext, type TcpSocket } from '@nestjs/microservices';
 import { CallContext } from '../../context/call-context.js';
 import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
-import { UnavailableError } from '../../errors/seam-error.js';
+import { shuttingDownError } from '../../errors/shutting-down.js';
 import { type DispatchOptions, dispatchEvent, dispatchRequest } from '../server-core/dispatch.js';
 import { HandlerTable } from '../server-core/handler-table.js';
 import { type RemoteServerOptions, remoteDispatchOptions, structuredCopy } from '../server-core/server-options.js';
 import { DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS } from '../../wire/limits.js';
 import { BufferBudget } from './buffer-budget.js';
 import { corkUntilNextTick } from './cork.js';
+import { GOAWAY_FRAME } from './tcp-goaway.js';
 import { DEFAULT_MAX_SEND_BUFFER_BYTES, FrameSocket, type FrameSocketOptions } from './frame-socket.js';
 import { maxFrameChars, resolveTcpServerLimits, type TcpLimits, type TcpServerLimits } from './tcp-limits.js';
 import { type TcpRejectionCounts, TcpRejections } from './tcp-rejections.js';
@@ -55,6 +56,8 @@ export class SeamTcpServer extends ServerTCP {
   private readonly dispatch: DispatchOptions;
   private readonly drainTimeoutMs: number;
   private inFlight = 0;
+  /** The open connections, framed: a stopping server tells each to go away. */
+  private readonly connections = new Set<TcpSocket>();
   private closing = false;
   private onDrained?: () => void;
   private readonly framing: Omit<FrameSocketOptions, 'onReject'>;
@@ -140,6 +143,8 @@ export class SeamTcpServer extends ServerTCP {
     this.trackOpenSocket(socket);
     const peer = peerOf(socket);
     const framed = this.getSocketInstance(socket);
+    this.connections.add(framed);
+    socket.once('close', () => this.connections.delete(framed));
     framed.on(
       'message',
       (message) => void this.handleMessage(framed, message).catch((error) => this.handleError(error)),
@@ -179,10 +184,8 @@ export class SeamTcpServer extends ServerTCP {
       socket.sendMessage(this.serializer.serialize(reply));
     };
     if (this.closing) {
-      // Typed, so that a caller can retry elsewhere: this process takes no new work.
-      send(
-        new UnavailableError(`tcp://${this.host}:${this.port} is shutting down`, { reason: 'shutting-down' }).toJSON(),
-      );
+      // Typed, so that the caller sends it again elsewhere: this process did not run it.
+      send(shuttingDownError(`tcp://${this.host}:${this.port}`).toJSON());
       return;
     }
     this.inFlight += 1;
@@ -195,15 +198,19 @@ export class SeamTcpServer extends ServerTCP {
   }
 
   /**
-   * Stops taking work at once, without waiting for anything: no new connections, and a request
-   * that arrives on an open connection from now on is answered `UnavailableError` (reason
-   * `shutting-down`). Requests in flight go on. Called when the process is asked to stop (see
-   * `stopTakingWork` of the module), before Nest's asynchronous shutdown reaches {@link close}.
+   * Stops taking work at once, without waiting for anything: no new connections; each open
+   * connection is told to go away (`GOAWAY_FRAME`), so that a Seam client connects again for its
+   * next calls — through a balancer, to a replica that is not stopping — and ends this connection
+   * once answered; a request that arrives on it meanwhile is answered `UnavailableError` (reason
+   * `shutting-down`, see `shuttingDownError`), which such a client sends again elsewhere. Requests
+   * in flight go on. Called when the process is asked to stop (see `stopTakingWork` of the
+   * module), before Nest's asynchronous shutdown reaches {@link close}.
    */
   stopTakingWork(): void {
     if (this.closing) return;
     this.closing = true;
     this.server?.close();
+    for (const connection of this.connections) connection.sendMessage(GOAWAY_FRAME);
   }
 
   /**
