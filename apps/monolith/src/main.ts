@@ -6,6 +6,7 @@ import { DATABASE_CONFIG, type DatabaseConfig } from '@seam/persistence';
 import { SeamCallPolicies } from '@seam/resilience';
 import {
   applyPretenuringSetting,
+  beginShutdown,
   bindHostFrom,
   describeTopology,
   exitWithin,
@@ -14,7 +15,8 @@ import {
   SHUTDOWN_SIGNALS,
   startLogging,
 } from '@seam/runtime';
-import { type ResolvedSeamOptions, SEAM_OPTIONS, stopTakingWork, TransportRouter } from '@seam/transport';
+import { type ResolvedSeamOptions, SEAM_OPTIONS, TransportRouter } from '@seam/transport';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
 import { configureApp } from './bootstrap/configure-app.js';
@@ -23,6 +25,7 @@ import { internalListenerFromEnv } from './bootstrap/internal-listener.js';
 import { planMonolith } from './bootstrap/monolith-topology.js';
 import { startupSummary } from './bootstrap/startup-summary.js';
 import { apiDocument } from './bootstrap/swagger.js';
+import { HttpDrain } from './edge/lifecycle/http-drain.js';
 
 // First: every line after this one, Nest's included, goes through it (LOG_FORMAT, LOG_LEVEL).
 const nestLogger = await startLogging('The monolith');
@@ -51,11 +54,15 @@ try {
     },
   );
   // On SIGTERM, SIGINT or SIGHUP (and no other: see SHUTDOWN_SIGNALS): drain HTTP (in-flight
-  // requests finish), stop the Seam servers, close every module's DataSource, then exit by the
-  // same signal — forced out if that takes over 10 s.
+  // requests finish) and the relays' rounds, then the Seam servers, each within its share of the
+  // 10-s budget (beginShutdown), close every module's DataSource, then exit by the same signal —
+  // forced out (status 1) only if closing hangs past the budget.
   app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
   const started = app;
-  exitWithin(SHUTDOWN_DEADLINE_MS, logger, () => stopTakingWork(started));
+  exitWithin(SHUTDOWN_DEADLINE_MS, logger, (budget) => {
+    started.get(HttpDrain).begin(started.getHttpServer() as Server, budget.remainingFor('work'));
+    beginShutdown(started, budget, logger);
+  });
   await configureApp(app, { docs: !internalListener });
   await (host === undefined ? app.listen(port) : app.listen(port, host));
   const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;

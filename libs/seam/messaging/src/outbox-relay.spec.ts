@@ -169,4 +169,76 @@ describe('OutboxRelay', () => {
       expect(asked.slice(0, 2)).toEqual([false, true]);
     });
   });
+
+  describe('stop', () => {
+    /**
+     * A relay with one event to deliver to `books`, whose delivery waits until `fail` is called
+     * and then fails (as a call does when the process closes its clients under it).
+     */
+    function relayWithHeldDelivery() {
+      const { store, outcomes } = storeOf([claimed('e-9', 'till.sale.paid')]);
+      let roundEnded!: () => void;
+      const ended = new Promise<void>((resolve) => (roundEnded = resolve));
+      const complete = store.complete.bind(store);
+      store.complete = async (rows, relay) => {
+        const done = await complete(rows, relay);
+        roundEnded();
+        return done;
+      };
+      let sent!: () => void;
+      const delivering = new Promise<void>((resolve) => (sent = resolve));
+      let fail!: (error: Error) => void;
+      const seam = {
+        reachableModules: () => ['books'],
+        send: async (entry: RequestEntry) => {
+          if (entry.pattern.endsWith('.$subscriptions')) return { patterns: ['till.sale.paid'] };
+          sent();
+          return new Promise((_, reject) => (fail = reject));
+        },
+      } as unknown as SeamClient;
+      const directory = new SubscriberDirectory(seam, {
+        refreshMs: 60_000,
+        askTimeoutMs: 100,
+        subscribers: EventSubscribers.of(Till),
+      });
+      const relay = new OutboxRelay('till', store, directory, seam, relayOptions({ maxAttempts: 2 }));
+      return { relay, outcomes, delivering, ended, fail: (message: string) => fail(new Error(message)) };
+    }
+
+    /** Resolves 'stopped' when `stop` does, or 'still waiting' long after any limit given here. */
+    const settled = (stop: Promise<void>) =>
+      Promise.race([
+        stop.then(() => 'stopped'),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5_000).unref()),
+      ]);
+
+    it('without a limit, waits for the round in progress and records its outcome', async () => {
+      const { relay, outcomes, delivering, fail } = relayWithHeldDelivery();
+      relay.start();
+      await delivering;
+      const stopped = relay.stop();
+      fail('payments is slow');
+      await stopped;
+      expect(outcomes).toEqual(['retry e-9 [] books: ERROR: payments is slow']);
+    });
+
+    it('waits for the round in progress at most withinMs, then records none of its failures', async () => {
+      const { relay, outcomes, delivering, ended, fail } = relayWithHeldDelivery();
+      relay.start();
+      await delivering;
+      await expect(settled(relay.stop(20))).resolves.toBe('stopped');
+      fail('client closed');
+      await ended;
+      // The event stays claimed, for the lease to hand it to the next relay: not a failed attempt.
+      expect(outcomes).toEqual([]);
+    });
+
+    it('keeps an earlier limit for a later stop that gives none', async () => {
+      const { relay, delivering } = relayWithHeldDelivery();
+      relay.start();
+      await delivering;
+      void relay.stop(20);
+      await expect(settled(relay.stop())).resolves.toBe('stopped');
+    });
+  });
 });

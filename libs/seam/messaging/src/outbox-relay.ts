@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import { CallContext, deliveryEntry, ErrorCode, runInCallScope, type SeamClient } from '@seam/transport';
 import { backoffDelay } from './backoff.js';
+import { settlesBy } from './settles-by.js';
 import type { ClaimedEvent, OutboxStore } from './outbox-store.js';
 import type { RelayOptions } from './relay-options.js';
 import type { SubscriberDirectory } from './subscriber-directory.js';
@@ -42,6 +43,10 @@ export class OutboxRelay {
   private readonly logger: Logger;
   private running?: Promise<void>;
   private stopping = false;
+  /** When (`performance.now()`) a stop waits no longer for the round in progress, if a limit was given. */
+  private stopBy?: number;
+  /** A stop gave up waiting for the round in progress: what that round fails to record is expected. */
+  private cutShort = false;
   private wakeUp?: () => void;
   private woken = false;
   /** The last sleep was cut short by an add: if its round finds nothing, the add's transaction may not have committed yet. */
@@ -61,19 +66,43 @@ export class OutboxRelay {
 
   /** Starts delivering in the background. */
   start(): void {
-    if (this.running) return;
+    if (this.running && !this.stopping) return;
     this.stopping = false;
+    this.stopBy = undefined;
+    this.cutShort = false;
     running.add(this);
-    this.running = this.loop();
+    // A loop still in the round a stop gave up on goes on (it sees `stopping` cleared), or, if it
+    // was already leaving, a new one follows it: one loop either way.
+    const ending = this.running;
+    this.running = ending ? ending.then(() => (this.stopping ? undefined : this.loop())) : this.loop();
   }
 
-  /** Stops after the round in progress (its deliveries finish or fail, and are recorded). */
-  async stop(): Promise<void> {
+  /**
+   * Stops: no round starts after this call, and the round in progress ends — its deliveries finish
+   * or fail, and are recorded. Resolves once it has, or once `withinMs` have passed if given (the
+   * earliest limit of overlapping calls holds for all of them: a process gives its relays the time
+   * its shutdown can spare, then its modules stop them without a limit of their own).
+   *
+   * A round cut short loses nothing and applies nothing twice: its events stay in the outbox, held
+   * by their claim until its lease (`leaseMs`) runs out; then a relay — of another replica, or of
+   * this module's next start — claims and delivers them again, and a subscriber that had already
+   * taken one answers it done without applying it again (its inbox knows the event id).
+   */
+  async stop(withinMs?: number): Promise<void> {
     this.stopping = true;
     running.delete(this);
     this.wake();
-    await this.running;
-    this.running = undefined;
+    const loop = this.running;
+    if (!loop) return;
+    if (withinMs !== undefined) this.stopBy = Math.min(this.stopBy ?? Infinity, performance.now() + withinMs);
+    if (await settlesBy(loop, this.stopBy)) {
+      if (this.running === loop) this.running = undefined;
+    } else if (!this.cutShort) {
+      this.cutShort = true;
+      this.logger.warn(
+        `Stopped during a round: its events stay in the outbox and are delivered again once their claim runs out (${this.options.leaseMs} ms)`,
+      );
+    }
   }
 
   /** Asks for a round soon (an event was just added). */
@@ -120,7 +149,7 @@ export class OutboxRelay {
         // The database is unreachable or failing: nothing is lost (the events stay in the
         // outbox), so wait longer each time and go on.
         failures++;
-        if (failures === 1 || failures % 50 === 0)
+        if (!this.cutShort && (failures === 1 || failures % 50 === 0))
           this.logger.warn(`Outbox round failed (${failures}×): ${(error as Error).message}`);
         await this.sleep(backoffDelay(failures, { baseMs: this.options.pollMs, maxMs: 5_000 }));
         continue;
@@ -188,11 +217,18 @@ export class OutboxRelay {
           }),
       );
       if (failures.length === 0) return true;
+      // Failures after a stop gave up on the round may be the process's own closing (its clients
+      // are closed under it): recorded, they would count against the event, even dead-letter it.
+      // Left to the claim's lease instead, like those of a relay that died.
+      if (this.cutShort) return false;
       await this.fail(event, [...delivered], failures.join('; '), refused);
     } catch (error) {
-      // Recording the outcome failed (database down): the claim runs out and the event is
-      // delivered again; consumers' inboxes absorb the repeat.
-      this.logger.warn(`Event ${event.eventId} (${event.pattern}): outcome not recorded: ${(error as Error).message}`);
+      // Recording the outcome failed (database down, or closed under a round a stop gave up on):
+      // the claim runs out and the event is delivered again; consumers' inboxes absorb the repeat.
+      if (!this.cutShort)
+        this.logger.warn(
+          `Event ${event.eventId} (${event.pattern}): outcome not recorded: ${(error as Error).message}`,
+        );
     }
     return false;
   }

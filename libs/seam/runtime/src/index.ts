@@ -32,6 +32,8 @@ export { PrometheusSeamMeters, seamMeters } from './metrics/seam-meters.js';
 export { watchRouter } from './metrics/seam-gauges.js';
 export { httpMetrics, routeLabel, UNMATCHED_ROUTE } from './metrics/http-metrics.js';
 export { exitWithin, SHUTDOWN_DEADLINE_MS, SHUTDOWN_SIGNALS } from './service/exit-within.js';
+export { beginShutdown } from './service/begin-shutdown.js';
+export { SHUTDOWN_STAGES, ShutdownBudget, type ShutdownStage } from './service/shutdown-budget.js';
 export { SEAM_NODE_FLAGS } from './service/node-flags.js';
 export { bindHostedOn, bindHostFrom, DEFAULT_SERVICE_HTTP_HOST, serviceHttpHost } from './service/listen-host.js';
 export { runService, type RunServiceOptions, serviceReadyLine } from './service/run-service.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Agent, createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { UnavailableError } from '@seam/transport';
 import { HttpDrain } from './http-drain.js';
@@ -11,10 +11,14 @@ interface Reply {
   body: string;
 }
 
-/** A server whose `/slow` requests wait until released, behind the drain middleware. */
+/**
+ * A server whose `/slow` requests wait until released and whose `/upload` requests read their
+ * body before answering, behind the drain middleware.
+ */
 function serverWithDrain() {
   const drain = new HttpDrain({} as HttpAdapterHost);
   const waiting: Array<() => void> = [];
+  const reading: IncomingMessage[] = [];
   const refusals: unknown[] = [];
   const server = createServer((incoming: IncomingMessage, response: ServerResponse) =>
     drain.middleware(incoming, response, (error?: unknown) => {
@@ -23,11 +27,28 @@ function serverWithDrain() {
         response.statusCode = 503;
         response.end('draining');
       } else if (incoming.url === '/slow') waiting.push(() => response.end('slow done'));
-      else response.end('ok');
+      else if (incoming.url === '/upload') {
+        reading.push(incoming);
+        incoming.resume().once('end', () => response.end('uploaded'));
+      } else response.end('ok');
     }),
   );
-  return { drain, server, waiting, refusals };
+  return { drain, server, waiting, reading, refusals };
 }
+
+/** A POST to `/upload` that announces 100 bytes and sends 10; resolves once sent, with its connection's close. */
+async function unfinishedUpload(port: number): Promise<{ closed: Promise<void> }> {
+  const socket = connect(port, '127.0.0.1');
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', () => undefined); // a reset is as good as a close here
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  socket.write('POST /upload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n0123456789');
+  return { closed };
+}
+
+/** What a test that would hang gets instead, long after anything here should have happened. */
+const stillWaitingAfter = (ms: number) =>
+  new Promise<string>((resolve) => setTimeout(() => resolve('still waiting'), ms).unref());
 
 function request(port: number, path: string, agent: Agent): Promise<Reply> {
   return new Promise((resolve, reject) =>
@@ -102,6 +123,22 @@ describe('HttpDrain', () => {
       expect(refusals).toEqual([expect.any(UnavailableError)]);
       waiting[0]!();
       await expect(slow).resolves.toMatchObject({ status: 200, body: 'slow done' });
+    });
+
+    it('closes at once the connection of a request still receiving its body, and lets one that has it finish', async () => {
+      const { drain, server, waiting, reading, port } = await listening();
+      const slow = request(port, '/slow', keepAliveAgent());
+      const upload = await unfinishedUpload(port);
+      await until(() => waiting.length === 1 && reading.length === 1);
+
+      drain.begin(server, 60_000);
+
+      // Without the cut-off it would hold the drain for the whole grace period (60 s here).
+      await expect(Promise.race([upload.closed.then(() => 'closed'), stillWaitingAfter(5_000)])).resolves.toBe(
+        'closed',
+      );
+      waiting[0]!();
+      await expect(slow).resolves.toEqual({ status: 200, connection: 'close', body: 'slow done' });
     });
 
     it('destroys what is still open once the grace period is over', async () => {

@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { SHUTDOWN_DEADLINE_MS, ShutdownBudget } from '@seam/runtime';
 import { UnavailableError } from '@seam/transport';
-import { REQUEST_BUDGET_MS } from '../context/edge-call.js';
 
 /**
  * Stops the HTTP server gracefully: requests in flight finish, nothing new starts, and the
@@ -14,11 +14,14 @@ import { REQUEST_BUDGET_MS } from '../context/edge-call.js';
  * for a Node client) — or Nest's `forceCloseConnections` destroys every connection at once, in
  * flight or not. So, when shutdown begins, responses not yet sent get `Connection: close`, each
  * connection is closed as soon as it is idle, and requests that arrive on a kept-alive connection
- * meanwhile get a 503. After {@link REQUEST_BUDGET_MS} — when every request has run out of
- * time anyway — whatever is left is closed.
+ * meanwhile get a 503. A request still receiving its body then has its connection closed at once:
+ * a client that has not finished sending by now cannot be answered in time, and would hold the
+ * drain to its end. After the grace period — the `work` share of the process's shutdown budget,
+ * which leaves the rest for closing the modules and their databases — whatever is left is closed.
  */
 @Injectable()
 export class HttpDrain implements BeforeApplicationShutdown {
+  private readonly logger = new Logger('HttpDrain');
   private readonly inFlight = new Set<ServerResponse>();
   private draining?: Server;
 
@@ -45,16 +48,30 @@ export class HttpDrain implements BeforeApplicationShutdown {
     next();
   };
 
-  /** Nest calls this before closing the HTTP server (it then waits for open connections). */
+  /**
+   * Nest calls this before closing the HTTP server (it then waits for open connections). A signal
+   * has usually begun the drain already (main.ts, with the time its shutdown budget gives).
+   */
   beforeApplicationShutdown(): void {
     this.begin(this.adapterHost.httpAdapter.getHttpServer() as Server);
   }
 
-  /** Starts draining `server`; connections left after `graceMs` are destroyed. */
-  begin(server: Server, graceMs = REQUEST_BUDGET_MS): void {
+  /**
+   * Starts draining `server` (once; later calls do nothing): requests still receiving their body
+   * are cut off now, connections left after `graceMs` are destroyed (default: the `work` share of
+   * {@link SHUTDOWN_DEADLINE_MS}, as if the shutdown began now).
+   */
+  begin(server: Server, graceMs = new ShutdownBudget(SHUTDOWN_DEADLINE_MS).remainingFor('work')): void {
     if (this.draining) return;
     this.draining = server;
-    for (const response of this.inFlight) if (!response.headersSent) response.setHeader('Connection', 'close');
+    let cutOff = 0;
+    for (const response of this.inFlight) {
+      if (!response.req.complete) {
+        response.req.socket.destroy();
+        cutOff++;
+      } else if (!response.headersSent) response.setHeader('Connection', 'close');
+    }
+    if (cutOff > 0) this.logger.log(`Closed ${cutOff} connection(s) still sending a request body`);
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), graceMs).unref();
   }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
 import { exitWithin } from './exit-within.js';
+import type { ShutdownBudget } from './shutdown-budget.js';
 
 /** Far enough that the forced exit it arms never fires in a test run (the timer is unref'd). */
 const NEVER_MS = 2_000_000_000;
@@ -32,6 +33,16 @@ describe('exitWithin', () => {
     ]);
     process.emit('SIGTERM', 'SIGTERM');
     expect(events).toHaveLength(2);
+  });
+
+  it('hands the stop function the whole deadline as the budget of the shutdown, from the signal on', () => {
+    let budget: ShutdownBudget | undefined;
+    exitWithin(NEVER_MS, recorder([]), (given) => (budget = given));
+
+    process.emit('SIGTERM', 'SIGTERM');
+
+    expect(budget?.totalMs).toBe(NEVER_MS);
+    expect(budget!.remainingMs()).toBeGreaterThan(NEVER_MS - 60_000);
   });
 
   it('logs without a stop function, as before', () => {

@@ -1,6 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
+import { ShutdownBudget } from './shutdown-budget.js';
 
-/** How long a process may take to shut down once asked before it is forced out. */
+/**
+ * How long a process may take to shut down once asked before it is forced out: the budget every
+ * stage of the shutdown is cut from (see {@link ShutdownBudget}). Deployments give a process at
+ * least 15 s between SIGTERM and SIGKILL, which this leaves room within.
+ */
 export const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /**
@@ -19,12 +24,17 @@ export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT',
  * Forces the process out `deadlineMs` after one of {@link SHUTDOWN_SIGNALS} if a graceful close (Nest's
  * shutdown hooks) hangs on a stuck call or connection: an orchestrator would SIGKILL it anyway,
  * and saying so in the log is better than vanishing. `stopTakingWork` runs first, synchronously,
- * when the signal arrives (e.g. `stopTakingWork(app)` of @seam/transport), so that the log line
- * saying "no new work" is already true when it is written.
+ * when the signal arrives (e.g. `beginShutdown`), so that the log line saying "no new work" is
+ * already true when it is written; it is given the shutdown's budget, which ends with the forced
+ * exit, to bound each stage of the close by.
  */
-export function exitWithin(deadlineMs: number, logger: LoggerService, stopTakingWork?: () => void): void {
+export function exitWithin(
+  deadlineMs: number,
+  logger: LoggerService,
+  stopTakingWork?: (budget: ShutdownBudget) => void,
+): void {
   const arm = (signal: NodeJS.Signals) => {
-    stopTakingWork?.();
+    stopTakingWork?.(new ShutdownBudget(deadlineMs));
     logger.log(`${signal}: no new work; finishing what is in flight (at most ${deadlineMs / 1_000} s)`);
     setTimeout(() => {
       logger.error(`Still not closed ${deadlineMs / 1_000} s after ${signal}: exiting now`);

@@ -3,13 +3,14 @@ import { type INestApplication, Logger, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { dataSourceToken, describeDataLocation } from '@seam/persistence';
 import { SeamCallPolicies } from '@seam/resilience';
-import { startSeamServers, stopTakingWork, TransportRouter } from '@seam/transport';
+import { startSeamServers, TransportRouter } from '@seam/transport';
 import type { DataSource } from 'typeorm';
 import { startLogging } from '../logging/start-logging.js';
 import { portFromEnv } from '../config/port.js';
 import { transportSecurityFromEnv } from '../config/tls-from-env.js';
 import { meshAuthFromEnv } from '../config/mesh-auth-from-env.js';
 import { applyPretenuringSetting } from '../config/pretenuring-from-env.js';
+import { beginShutdown } from './begin-shutdown.js';
 import { exitWithin, SHUTDOWN_DEADLINE_MS, SHUTDOWN_SIGNALS } from './exit-within.js';
 import { httpMetrics } from '../metrics/http-metrics.js';
 import { listenForHealth } from './http-listener.js';
@@ -33,8 +34,10 @@ export const serviceReadyLine = (name: string) => `Service ${name} ready`;
  * Runs one module as its own service, as the topology (`SEAM_TOPOLOGY`) places it: the module
  * behind its address, calling the others where they run, plus an HTTP port (`PORT`, else the
  * topology's `httpPort`) for `/health` and `/metrics`, bound on `SEAM_HTTP_HOST` (default
- * `127.0.0.1`; `0.0.0.0` where probes or a scraper come from another host). On SIGTERM or SIGINT
- * it stops taking work, lets calls in flight finish, closes its database and exits — within 10 s, or it is forced out.
+ * `127.0.0.1`; `0.0.0.0` where probes or a scraper come from another host). On SIGTERM, SIGINT or
+ * SIGHUP it stops taking work, lets relay rounds and calls in flight finish — each within its share
+ * of `SHUTDOWN_DEADLINE_MS` (see `beginShutdown`) — closes its database and exits by the signal;
+ * only a close that hangs past the deadline is forced out (status 1).
  * A bad topology or configuration is reported and the process exits with status 1 before it
  * serves anything.
  */
@@ -65,7 +68,7 @@ export async function runService(
     app.use(httpMetrics());
     app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
     const started = app;
-    exitWithin(SHUTDOWN_DEADLINE_MS, logger, () => stopTakingWork(started));
+    exitWithin(SHUTDOWN_DEADLINE_MS, logger, (budget) => beginShutdown(started, budget, logger));
     await startSeamServers(app);
     const bound = await listenForHealth(app, port, httpHost);
     for (const line of describeTopology(topology, role)) logger.log(line);
