@@ -98,7 +98,8 @@ async function fakeServer(answer: (connection: number, request: Request, write: 
     for (const socket of sockets) socket.destroy();
     return new Promise((resolve) => server.close(resolve));
   };
-  return { close, port, ended, connections: () => ended.length };
+  const stopListening = () => server.close();
+  return { close, stopListening, port, ended, connections: () => ended.length };
 }
 
 describe('SeamTcpClient: a server that is stopping', () => {
@@ -149,6 +150,22 @@ describe('SeamTcpClient: a server that is stopping', () => {
     held!();
     await expect(first).resolves.toEqual({ served: 0 });
     await eventually(() => expect(fake.ended[0]).toBe(true));
+  });
+  it('still takes the answers a retired connection owes when no new connection can be made', async () => {
+    let held: (() => void) | undefined;
+    const fake = await fakeServer((connection, request, write) => {
+      write(GOAWAY_FRAME);
+      held = () => write({ id: request.id, response: { served: connection }, isDisposed: true });
+    });
+    const client = new SeamTcpClient({ host: '127.0.0.1', port: fake.port });
+    cleanups.push(fake.close, () => client.close());
+    const first = call(client);
+    await eventually(() => expect(held).toBeDefined());
+    // The only replica: it accepts no new connection, as a stopping process does.
+    fake.stopListening();
+    await expect(call(client)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    held!();
+    await expect(first).resolves.toEqual({ served: 0 });
   });
 });
 

@@ -20,6 +20,7 @@ import { jsonSocketOptions, type TcpLimits } from './tcp-limits.js';
 import { type SeamTlsOptions, tlsClientOptions } from './tcp-tls.js';
 import { isLinkFrame, TcpLinkClient } from './tcp-link-client.js';
 import { isGoAwayFrame } from './tcp-goaway.js';
+import { RetiredConnections, type RoutingMap } from './retired-connections.js';
 
 const RESOLVED = Promise.resolve();
 
@@ -55,7 +56,7 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
   /** The socket known to be connected (Nest nulls `socket` when a connection closes). */
   private readySocket: unknown = null;
   /** Connections whose server is stopping: nothing new is sent on them; they close when it has answered. */
-  private readonly retired = new Set<TcpSocket>();
+  private readonly retired = new RetiredConnections(this.routingMap as RoutingMap);
   private readonly links?: TcpLinkClient;
 
   constructor(options: SeamTcpClientOptions) {
@@ -203,47 +204,30 @@ export class SeamTcpClient extends ClientTCP implements SeamTransportClient {
   }
 
   override async close(): Promise<void> {
-    for (const socket of this.retired) socket.end();
-    this.retired.clear();
+    this.retired.endAll();
     super.close();
+  }
+
+  /**
+   * Nest's handling of the current socket's close (every call waiting fails Unavailable), sparing
+   * the calls that retired connections still owe: they fail only if their own connection closes.
+   */
+  override handleClose(): void {
+    this.retired.sparing(() => super.handleClose());
   }
 
   /**
    * Sends nothing more on `socket`, whose server said it is stopping (a go-away frame, or a
    * `shutting-down` refusal): the next call opens a new connection, while the answers this one
-   * owes still arrive on it (its message listener stays), and it is ended once they have. Calls
-   * still waiting on it when it closes fail Unavailable, as they would on a current socket (Nest's
-   * own close handling looks after the current socket only). A socket still authenticating is
-   * left alone: its server refuses what is sent on it, and that refusal retires it.
+   * owes still arrive on it ({@link RetiredConnections}). A socket still authenticating is left
+   * alone: its server refuses what is sent on it, and that refusal retires it.
    */
   private retire(socket: TcpSocket | null): void {
     if (socket === null || socket !== this.socket || socket !== this.readySocket) return;
-    this.retired.add(socket);
     this.socket = null;
     this.connectionPromise = null;
     this.readySocket = null;
-    const owed = new Set(this.routingMap.keys());
-    const settled = (id: string) => {
-      owed.delete(id);
-      if (owed.size === 0) socket.end();
-    };
-    for (const id of owed) {
-      const callback = this.routingMap.get(id)!;
-      this.routingMap.set(id, (packet: WritePacket) => {
-        callback(packet);
-        if (packet.isDisposed || packet.err) settled(id);
-      });
-    }
-    if (owed.size === 0) socket.end();
-    socket.on('close', () => {
-      this.retired.delete(socket);
-      const closed = new Error('Connection closed');
-      for (const id of owed) {
-        const callback = this.routingMap.get(id);
-        this.routingMap.delete(id);
-        callback?.({ err: closed } as WritePacket);
-      }
-    });
+    this.retired.add(socket);
   }
 
   private route({ err, response, isDisposed, id }: ReplyPacket): void {
