@@ -15,10 +15,13 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { MeshKeys } from '@seam/transport';
 import { runComposeMeshKeys, USAGE_ERROR } from '../../tools/deploy/compose-mesh-keys.cli.js';
 import {
+  COMPOSE_DIR,
   COMPOSE_MESH_KEYS_DIR,
   ComposeMeshKeysError,
+  composeTopologies,
   writeComposeMeshKeys,
 } from '../../tools/deploy/compose-mesh-keys.js';
+import { composeRedisUsersOf } from '../../tools/deploy/compose-redis-users.js';
 import { REPOSITORY_ROOT, repositoryFile, shippedModules } from './support/shipped.js';
 
 const root = mkdtempSync(join(tmpdir(), 'compose-mesh-keys-spec-'));
@@ -87,7 +90,7 @@ describe('writeComposeMeshKeys', () => {
     expect(attempt).not.toThrow(/s3cr3t/);
   });
 
-  it('refuses a topology it cannot give Redis users (redis-pubsub://) in one line, exit status 2, writing nothing', () => {
+  it('refuses a topology it cannot give Redis users (redis-pubsub://) in one line, before anything is written', () => {
     const file = join(root, 'pubsub.json');
     writeFileSync(
       file,
@@ -101,19 +104,66 @@ describe('writeComposeMeshKeys', () => {
         },
       }),
     );
-    const dir = join(root, 'pubsub-keys');
-    let stdout = '';
-    let stderr = '';
-    const status = runComposeMeshKeys(['p'], {
-      stdout: (text) => (stdout += text),
-      stderr: (text) => (stderr += text),
-      cwd: REPOSITORY_ROOT,
-      env: { SEAM_TOPOLOGY_FILE: file },
-      dir,
+    const attempt = () =>
+      composeRedisUsersOf({ topology: 'p', cwd: REPOSITORY_ROOT, env: { SEAM_TOPOLOGY_FILE: file } });
+    expect(attempt).toThrow(ComposeMeshKeysError);
+    expect(attempt).toThrow(/^mesh:keys:compose: topology "p" reaches a module over redis-pubsub:\/\/[^\n]*$/);
+  });
+
+  it('reads the topologies the compose files run from the files themselves', () => {
+    expect([...composeTopologies(join(REPOSITORY_ROOT, COMPOSE_DIR))]).toEqual([
+      ['monolith', ['compose.monolith-replicas.yaml']],
+      ['split-redis', ['compose.split-redis.yaml']],
+      ['split-tcp', ['compose.yaml']],
+    ]);
+  });
+
+  describe('the command', () => {
+    /** Runs it in this process, writing into a folder of the test's own. */
+    function runInto(dir: string, args: string[]) {
+      let stdout = '';
+      let stderr = '';
+      const status = runComposeMeshKeys(args, {
+        stdout: (text) => (stdout += text),
+        stderr: (text) => (stderr += text),
+        cwd: REPOSITORY_ROOT,
+        env: {},
+        dir,
+      });
+      return { status, stdout, stderr };
+    }
+
+    it('writes the keys and Redis users of a topology a compose file runs', () => {
+      const dir = join(root, 'cli-split-redis');
+      expect(runInto(dir, ['split-redis']).status).toBe(0);
+      expect(readdirSync(dir)).toEqual(
+        expect.arrayContaining(['monolith.json', 'payments.redis-password', 'redis-users.acl']),
+      );
     });
-    expect({ status, stdout }).toEqual({ status: USAGE_ERROR, stdout: '' });
-    expect(stderr).toMatch(/^mesh:keys:compose: topology "p" reaches a module over redis-pubsub:\/\/[^\n]*\n$/);
-    expect(existsSync(dir)).toBe(false);
+
+    it('refuses a topology no compose file runs (exit status 2), naming those that do, writing nothing', () => {
+      const dir = join(root, 'cli-mixed');
+      const { status, stdout, stderr } = runInto(dir, ['mixed']);
+      expect({ status, stdout }).toEqual({ status: USAGE_ERROR, stdout: '' });
+      expect(stderr).toBe(
+        'mesh:keys:compose: no compose file in deploy/ runs topology "mixed"; these do: monolith (compose.monolith-replicas.yaml), ' +
+          'split-redis (compose.split-redis.yaml), split-tcp (compose.yaml)\n',
+      );
+      expect(existsSync(dir)).toBe(false);
+    });
+
+    it("refuses topology monolith, whose one process needs no keys, and keeps a split topology's monolith.json", () => {
+      const dir = join(root, 'cli-monolith');
+      expect(runInto(dir, ['split-tcp']).status).toBe(0);
+      const before = contents(dir);
+      const { status, stderr } = runInto(dir, ['monolith']);
+      expect(status).toBe(USAGE_ERROR);
+      expect(stderr).toBe(
+        'mesh:keys:compose: topology "monolith" runs one process, which sends no envelope to another: it needs no mesh keys\n',
+      );
+      expect(contents(dir)).toEqual(before);
+      expect(MeshKeys.parse(before['monolith.json']!).peersOf('edge').length).toBeGreaterThan(0);
+    });
   });
 
   it('is the npm script mesh:keys:compose, which refuses stray arguments with exit status 2', () => {

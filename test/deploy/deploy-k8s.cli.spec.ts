@@ -3,8 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { parseAllDocuments } from 'yaml';
 import { runDeployK8s, USAGE_ERROR } from '../../tools/deploy/deploy-k8s.cli.js';
+import type { KubernetesObject } from '../../tools/deploy/k8s-manifests.js';
 import { schemaErrors } from './support/kubernetes-schema.js';
 import { REPOSITORY_ROOT, repositoryFile, shippedTopology } from './support/shipped.js';
 
@@ -48,10 +51,12 @@ describe('runDeployK8s', () => {
       'Deployment monolith',
       'Service monolith',
       'HorizontalPodAutoscaler monolith',
+      'PodDisruptionBudget monolith',
       ...modules.flatMap((module) => [
         `Deployment ${module}`,
         `Service ${module}`,
         `HorizontalPodAutoscaler ${module}`,
+        `PodDisruptionBudget ${module}`,
       ]),
     ]);
     expect(objects.flatMap(schemaErrors)).toEqual([]);
@@ -70,12 +75,18 @@ describe('runDeployK8s', () => {
       'payments.yaml',
     ]);
     const payments = documents(readFileSync(join(dir, 'payments.yaml'), 'utf8'));
-    expect(payments.map(({ kind }) => kind)).toEqual(['Deployment', 'Service', 'HorizontalPodAutoscaler']);
+    expect(payments.map(({ kind }) => kind)).toEqual([
+      'Deployment',
+      'Service',
+      'HorizontalPodAutoscaler',
+      'PodDisruptionBudget',
+    ]);
     expect(payments.every((object) => (object.metadata as { namespace?: string }).namespace === 'shop')).toBe(true);
   });
 
   it('runs the monolith as --monolith-replicas copies at least, under its autoscaler', () => {
-    const { status, stdout } = run(['monolith', '--monolith-replicas', '3']);
+    // Up to 9 copies (and a rollout's 10th) of five modules' pools: more than a stock PostgreSQL holds.
+    const { status, stdout } = run(['monolith', '--monolith-replicas', '3', '--pg-max-connections', '1000']);
     expect(status).toBe(0);
     const objects = documents(stdout);
     expect(objects.map(({ kind, metadata }) => `${kind} ${metadata.name}`)).toEqual([
@@ -85,11 +96,51 @@ describe('runDeployK8s', () => {
       'Deployment monolith',
       'Service monolith',
       'HorizontalPodAutoscaler monolith',
+      'PodDisruptionBudget monolith',
     ]);
     expect(objects.find(({ kind }) => kind === 'HorizontalPodAutoscaler')).toMatchObject({
       spec: { minReplicas: 3, maxReplicas: 9 },
     });
     expect(objects.flatMap(schemaErrors)).toEqual([]);
+  });
+
+  it('writes rediss:// addresses for --redis-url rediss://, and a pool size per process that fits --pg-max-connections', () => {
+    writeFileSync(
+      join(scratch, 'redis.json'),
+      JSON.stringify({
+        modules: ['catalog', 'payments'],
+        topologies: {
+          r: {
+            modules: {
+              catalog: { service: 'redis://127.0.0.1:6379/1', replicas: 2 },
+              payments: { service: 'redis://127.0.0.1:6379/1' },
+            },
+          },
+        },
+      }),
+    );
+    const { status, stdout } = run(['r', '--redis-url', 'rediss://redis:6380', '--pg-max-connections', '60'], {
+      SEAM_TOPOLOGY_FILE: 'redis.json',
+    });
+    expect(status).toBe(0);
+    const objects = documents(stdout) as unknown as KubernetesObject[];
+    const config = objects.find(({ kind }) => kind === 'ConfigMap') as IConfigMap;
+    expect(config.data).toMatchObject({
+      SEAM_CATALOG_ADDRESS: 'rediss://redis:6380/1',
+      SEAM_PAYMENTS_ADDRESS: 'rediss://redis:6380/1',
+    });
+    const pools = objects
+      .filter((object): object is IDeployment => object.kind === 'Deployment')
+      .map((deployment) => [
+        deployment.metadata!.name,
+        deployment.spec!.template.spec!.containers[0]!.env!.find(({ name }) => name === 'DATABASE_POOL_SIZE')?.value,
+      ]);
+    // (60 − 10) / (catalog 6 copies and a rollout's 7th + payments 3 and a 4th) = 4; the edge hosts no module.
+    expect(pools).toEqual([
+      ['monolith', undefined],
+      ['catalog', '4'],
+      ['payments', '4'],
+    ]);
   });
 
   it('reads the topology file SEAM_TOPOLOGY_FILE names', () => {
@@ -117,6 +168,10 @@ describe('runDeployK8s', () => {
     [['split-tcp', '--namespace', 'Shop_1'], /not a Kubernetes namespace name/],
     [['split-tcp', '--out', ''], /--out needs a directory/],
     [['split-redis', '--redis-url', 'redis://:hunter2@redis:6379'], /must not carry credentials/],
+    [['split-redis', '--redis-url', 'redis://redis:6379/5'], /--redis-url must be only a scheme, host and port/],
+    [['monolith', '--pg-max-connections', '0'], /--pg-max-connections must be a whole number from 1 to 262143/],
+    [['monolith', '--pg-max-connections', '1e3'], /--pg-max-connections must be a whole number/],
+    [['monolith', '--monolith-replicas', '3'], /max_connections 100 \(--pg-max-connections\) is too few.* need \d+;/],
     [['monolith', '--monolith-replicas', '0'], /--monolith-replicas must be a whole number from 1 to 20, got "0"/],
     [['monolith', '--monolith-replicas', '2x'], /--monolith-replicas must be a whole number/],
     [['monolith', '--monolith-replicas', '21'], /--monolith-replicas must be a whole number/],

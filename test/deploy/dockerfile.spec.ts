@@ -53,27 +53,19 @@ describe('deploy/Dockerfile', () => {
     expect(runs.some((run) => /\bnpm prune --omit=dev\b|\bnpm ci\b[^&]*--omit=dev/.test(run))).toBe(true);
   });
 
-  it('copies into the build stage every configuration file the build reads', () => {
-    const copied = new Set(
-      withKeyword(stages.get('build')!, 'COPY').flatMap((copy) =>
-        copy
-          .getArguments()
-          .slice(0, -1)
-          .map((argument) => argument.getValue()),
-      ),
+  it('copies into the build stage every file the build reads from the repository', () => {
+    const copied = withKeyword(stages.get('build')!, 'COPY').flatMap((copy) =>
+      copy
+        .getArguments()
+        .slice(0, -1)
+        .map((argument) => argument.getValue()),
     );
-    for (const file of [
-      'package.json',
-      'package-lock.json',
-      'nest-cli.json',
-      'rspack.config.js',
-      'tsconfig.json',
-      'tsconfig.build.json',
-      'apps',
-      'libs',
-    ]) {
-      expect({ file, copied: copied.has(file) }).toEqual({ file, copied: true });
-    }
+    const isCopied = (file: string) =>
+      copied.some((source) => file === source || file.startsWith(`${source.replace(/\/$/, '')}/`));
+    const read = filesTheBuildReads();
+    // The reader finds what rspack.config.js loads besides sources: at least its compiler options.
+    expect(read).toEqual(expect.arrayContaining(['.swcrc', 'rspack.config.js', 'tsconfig.json']));
+    expect(read.filter((file) => !isCopied(file))).toEqual([]);
   });
 
   it('builds every deployable: every app of nest-cli.json, which are the monolith and a service per module, each a Nest app that exists', () => {
@@ -208,6 +200,38 @@ describe('deploy/Dockerfile', () => {
       expect({ secret, ignored: ignored(secret) }).toEqual({ secret, ignored: true });
   });
 });
+
+/**
+ * The repository files `npx nest build --all` reads, from the files that say so: the lockfile and
+ * manifest `npm ci` installs from; nest-cli.json, each project's sources and tsconfig (and what it
+ * extends); rspack.config.js (which the CLI loads from the root) and every path it names with
+ * `new URL('…', import.meta.url)` or `resolve('…')` — a file it reads at load (.swcrc) is as needed
+ * as a source.
+ */
+function filesTheBuildReads(): string[] {
+  const nest = JSON.parse(repositoryFile('nest-cli.json')) as {
+    compilerOptions?: { tsConfigPath?: string };
+    projects: Record<string, { sourceRoot: string; compilerOptions?: { tsConfigPath?: string } }>;
+  };
+  const files = new Set(['package.json', 'package-lock.json', 'nest-cli.json', 'rspack.config.js']);
+  const withExtends = (tsconfig: string): void => {
+    if (files.has(tsconfig)) return;
+    files.add(tsconfig);
+    const parent = (JSON.parse(repositoryFile(tsconfig)) as { extends?: string }).extends;
+    if (parent?.startsWith('.')) withExtends(posix.join(posix.dirname(tsconfig), parent));
+  };
+  for (const project of [nest, ...Object.values(nest.projects)]) {
+    if (project.compilerOptions?.tsConfigPath) withExtends(project.compilerOptions.tsConfigPath);
+    if ('sourceRoot' in project) files.add(project.sourceRoot);
+  }
+  const rspack = repositoryFile('rspack.config.js');
+  for (const [, path] of [
+    ...rspack.matchAll(/new URL\(\s*'([^']+)',\s*import\.meta\.url\s*\)/g),
+    ...rspack.matchAll(/\bresolve\(\s*'([^']+)'\s*\)/g),
+  ])
+    files.add(posix.normalize(path!));
+  return [...files];
+}
 
 /** Whether `.dockerignore` keeps a path out of the build context (its last matching line decides, `!` lets back in). */
 function dockerignore(file: string): (path: string) => boolean {

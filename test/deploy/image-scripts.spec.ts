@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { eventually, freePort } from '@seam/testing';
-import { REPOSITORY_ROOT } from './support/shipped.js';
+import { REPOSITORY_ROOT, repositoryFile } from './support/shipped.js';
 
 const image = mkdtempSync(join(tmpdir(), 'seam-image-'));
 afterAll(() => rmSync(image, { recursive: true, force: true }));
@@ -29,16 +29,39 @@ for (const app of ['monolith', 'payments-service']) {
   );
 }
 
+/**
+ * The monolith's commands, as the npm scripts run them from the build (`npm run migrate`:
+ * `node … dist/apps/monolith/migrate.js`): the files the image must run too, without npm or nest.
+ */
+const COMMANDS = Object.values(
+  (JSON.parse(repositoryFile('package.json')) as { scripts: Record<string, string> }).scripts,
+)
+  .flatMap((script) => [...script.matchAll(/\bdist\/apps\/monolith\/([\w-]+)\.js\b/g)].map((match) => match[1]!))
+  .filter((file) => file !== 'main');
+for (const command of COMMANDS)
+  // Stands in for a built command: says what it was given, and exits as the real ones do on a usage error.
+  writeFileSync(
+    join(image, 'dist/apps/monolith', `${command}.js`),
+    `console.log('${command} got ' + JSON.stringify(process.argv.slice(2)));
+     process.exitCode = process.argv.includes('--bad') ? 2 : 0;`,
+  );
+
 /** Runs one of the scripts to its end; asynchronously, so that a server in this process can answer it. */
-function node(script: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [join(image, 'deploy', script)], {
+function node(
+  script: string,
+  env: NodeJS.ProcessEnv = {},
+  args: string[] = [],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(image, 'deploy', script), ...args], {
     cwd: image,
     env: { PATH: process.env.PATH, ...env },
     timeout: 10_000,
   });
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stderr })));
+  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
 }
 
 describe('deploy/entrypoint.mjs', () => {
@@ -74,14 +97,44 @@ describe('deploy/entrypoint.mjs', () => {
     }
   });
 
-  it('refuses an app the image does not have with exit status 2, naming those it has', async () => {
+  it('refuses an app the image does not have with exit status 2, naming the apps and commands it has', async () => {
     for (const app of ['orders-service', '../../etc/passwd']) {
       const result = await node('entrypoint.mjs', { SEAM_APP: app });
       expect(result.status).toBe(2);
       expect(result.stderr).toContain(
-        `unknown app "${app}" (first argument or SEAM_APP): this image has monolith, payments-service`,
+        `unknown app "${app}" (first argument or SEAM_APP): this image has monolith, payments-service, and the commands ${COMMANDS.toSorted().join(', ')} (first argument)`,
       );
     }
+  });
+
+  it('runs each command the npm scripts run from the build (migrate, dead-letters, data-move), with the arguments after its name', async () => {
+    expect(COMMANDS.toSorted()).toEqual(['data-move', 'dead-letters', 'migrate']);
+    for (const command of COMMANDS) {
+      // The first argument wins over SEAM_APP, as for an app: a Job may copy a Deployment's environment.
+      const result = await node('entrypoint.mjs', { SEAM_APP: 'monolith' }, [command, 'orders', 'list']);
+      expect({ command, ...result }).toEqual({
+        command,
+        status: 0,
+        stdout: `${command} got ["orders","list"]\n`,
+        stderr: '',
+      });
+    }
+    const plain = await node('entrypoint.mjs', {}, ['migrate']);
+    expect(plain.stdout).toBe('migrate got []\n');
+  });
+
+  it("ends with the command's own exit status", async () => {
+    const result = await node('entrypoint.mjs', {}, ['dead-letters', '--bad']);
+    expect({ status: result.status, stdout: result.stdout }).toEqual({
+      status: 2,
+      stdout: 'dead-letters got ["--bad"]\n',
+    });
+  });
+
+  it('refuses a command name it does not know with exit status 2, as an unknown app', async () => {
+    const result = await node('entrypoint.mjs', {}, ['migrations']);
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 2, stdout: '' });
+    expect(result.stderr).toContain('unknown app "migrations"');
   });
 });
 

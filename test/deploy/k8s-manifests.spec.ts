@@ -205,9 +205,11 @@ describe('kubernetesManifests', () => {
   });
 
   it('scales the monolith from --monolith-replicas on CPU, unless services reach it over redis-pubsub://', () => {
+    // Up to 12 copies of five modules' pools: more than a stock PostgreSQL's 100 connections hold.
     const objects = kubernetesManifests(clusterPlan(shippedTopology('monolith'), { monolithReplicas: 4 }), {
       image: IMAGE,
       access,
+      pgMaxConnections: 1_000,
     });
     expect(objects.flatMap(schemaErrors)).toEqual([]);
     const [autoscaler] = ofKind<IHorizontalPodAutoscaler>(objects, 'HorizontalPodAutoscaler');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
@@ -76,12 +76,33 @@ describe('npm run mesh:keys', () => {
     [['--master-file', masterFile, '--process', 'payments', '--topology', 'split-tcp', '--key-id', 'k 1'], /key id/],
     [['--process', 'payments'], /--master-file is required/],
     [['--bogus'], /Unknown option/],
+    [
+      ['--master-file', masterFile, '--process', 'payments', '--topology', 'split-tcp', '--new-master'],
+      /--new-master makes a master and derives no keys: drop --master-file, --process, --topology/,
+    ],
+    [['--new-master', '--key-id', 'k2'], /drop --key-id/],
+    [
+      ['--master-file', masterFile, '--process', 'orders', '--process', 'payments', '--topology', 'split-tcp'],
+      /--process given more than once/,
+    ],
+    [
+      ['--master-file', masterFile, '--process', 'payments', '--topology', 'split-tcp', '--topology', 'mixed'],
+      /--topology given more than once/,
+    ],
+    [['--new-master', '--new-master'], /--new-master given more than once/],
+    [['--new-master', '--out', join(dir, 'a'), '--out', join(dir, 'b')], /--out given more than once/],
   ])('refuses %p with a reason and the usage, exit 2', (args, reason) => {
     const { status, stdout, stderr } = run(args);
     expect(status).toBe(USAGE_ERROR);
     expect(stdout).toBe('');
     expect(stderr).toMatch(reason);
     expect(stderr).toContain('Usage: npm run mesh:keys');
+  });
+
+  it('writes nothing when it refuses --new-master with other options', () => {
+    const out = join(dir, 'refused.json');
+    const { status } = run(['--master-file', masterFile, '--process', 'payments', '--new-master', '--out', out]);
+    expect({ status, written: existsSync(out) }).toEqual({ status: USAGE_ERROR, written: false });
   });
 
   it('writes a master and keys with --out readable by their owner only (0600), printing neither', () => {

@@ -1,5 +1,5 @@
 import type { Endpoint } from '@seam/transport';
-import { formatAddress, overrideName, parseAddress, type Topology, TopologyError } from '@seam/runtime';
+import { formatAddress, overrideName, parseAddress, redact, type Topology, TopologyError } from '@seam/runtime';
 
 /** The monolith's HTTP port (the image's default `PORT`). */
 export const MONOLITH_HTTP_PORT = 3000;
@@ -70,7 +70,8 @@ export interface ClusterPlan {
 /**
  * Works out the processes of a topology and the addresses they reach each other by on a cluster:
  * a TCP address becomes `tcp://<deployable>:<port>` (the Service's DNS name), a Redis address
- * keeps its scheme and database but points at `redisUrl`.
+ * keeps its mode (`redis-pubsub://`) and database but points at `redisUrl`'s host and port, over
+ * TLS (`rediss://`) when either `redisUrl` or the topology's address says so.
  *
  * The monolith runs `monolithReplicas` copies and may run more: on a cluster every module keeps
  * its data in PostgreSQL, where copies share the work safely — the outbox relays and the saga
@@ -79,7 +80,8 @@ export interface ClusterPlan {
  * when services reach its modules over Nest's pub/sub Redis wire, which hands every request to
  * every copy.
  *
- * @throws Error when `redisUrl` is not a `redis://host:port` address or carries credentials
+ * @throws Error when `redisUrl` is not a `redis://host:port` (or `rediss://`) address, names a
+ *   database or carries credentials
  *   (addresses live in a ConfigMap, which is not secret), or `monolithReplicas` is not a whole
  *   number from 1 to {@link MAX_DEPLOYABLE_REPLICAS}.
  * @throws TopologyError naming every deployable that would listen twice on one port of its pod
@@ -144,6 +146,15 @@ export function clusterPlan(topology: Topology, options: string | ClusterPlanOpt
   };
 }
 
+/**
+ * The most copies a deployable runs: its autoscaler's ceiling (three times its floor, at least 3,
+ * at most {@link MAX_DEPLOYABLE_REPLICAS}) when its copies can share its work, else its count.
+ */
+export function maxReplicasOf(deployable: Deployable): number {
+  if (!deployable.scalable) return deployable.replicas;
+  return Math.min(MAX_DEPLOYABLE_REPLICAS, Math.max(3, deployable.replicas * 3));
+}
+
 /** A service's HTTP port: the topology's, or the default unless its own TCP server has that port. */
 function serviceHttpPort(httpPort: number, tcpPort: number | undefined): number {
   if (httpPort !== 0) return httpPort;
@@ -182,8 +193,11 @@ function clusterAddress(endpoint: Endpoint, dnsName: string, redis: URL): string
     case 'tcp':
       return `tcp://${dnsName}:${endpoint.port}`;
     case 'redis': {
-      const database = new URL(endpoint.url).pathname.replace(/^\/$/, '');
-      return formatAddress({ ...endpoint, url: `redis://${redis.host}${database}` });
+      const written = new URL(endpoint.url);
+      const database = written.pathname.replace(/^\/$/, '');
+      // TLS when either side asks for it: a plan never turns off the TLS its topology asks for.
+      const tls = redis.protocol === 'rediss:' || written.protocol === 'rediss:';
+      return formatAddress({ ...endpoint, url: `${tls ? 'rediss' : 'redis'}://${redis.host}${database}` });
     }
     case 'in-process':
       throw new Error(`"${dnsName}" has an in-process address, which no other process can reach`);
@@ -191,9 +205,11 @@ function clusterAddress(endpoint: Endpoint, dnsName: string, redis: URL): string
 }
 
 /**
- * Reads the address of the Redis that Redis-transport modules use on the cluster.
+ * Reads the address of the Redis that Redis-transport modules use on the cluster:
+ * `redis://host:port`, or `rediss://host:port` for TLS.
  *
- * @throws Error when it is not `redis://host:port`, or carries credentials (addresses go into a
+ * @throws Error when it is neither, names a database (`/5`: each module's database number is its
+ *   topology address's, which the plan keeps), or carries credentials (addresses go into a
  *   ConfigMap, which is not secret).
  */
 export function parseRedisUrl(redisUrl: string): URL {
@@ -204,13 +220,18 @@ export function parseRedisUrl(redisUrl: string): URL {
     throw new Error(`--redis-url: ${(error as Error).message}`, { cause: error });
   }
   if (endpoint.transport !== 'redis' || endpoint.mode !== 'streams')
-    throw new Error(`--redis-url must be redis://host:port, got "${redisUrl}"`);
+    throw new Error(`--redis-url must be redis://host:port or rediss://host:port (TLS), got "${redact(redisUrl)}"`);
   const url = new URL(endpoint.url);
   if (url.username || url.password) {
     throw new Error(
       '--redis-url must not carry credentials: addresses go into a ConfigMap; put an authenticated address in the Secret "seam-address-overrides" instead (see docs/deploy.md)',
     );
   }
+  const written = new URL(redisUrl); // parseAddress drops a query or fragment; refused, not dropped
+  if (url.pathname.replace(/^\/$/, '') !== '' || written.search || written.hash)
+    throw new Error(
+      `--redis-url must be only a scheme, host and port, got "${redact(redisUrl)}": each module's database number comes from its topology address (redis://…/2), which the manifests keep`,
+    );
   if (!url.port) throw new Error(`--redis-url needs a port (redis://host:6379), got "${redisUrl}"`);
   return url;
 }

@@ -1,8 +1,11 @@
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   COMPOSE_DEFAULT_TOPOLOGY,
+  COMPOSE_DIR,
   COMPOSE_MESH_KEYS_DIR,
   ComposeMeshKeysError,
+  composeTopologies,
   writeComposeMeshKeys,
 } from './compose-mesh-keys.js';
 import { composeRedisUsersOf, writeComposeRedisUsers } from './compose-redis-users.js';
@@ -23,10 +26,21 @@ export interface ComposeMeshKeysIo {
   readonly dir?: string;
 }
 
+/** A topology no compose file runs would get keys no container mounts, over those one does. */
+function refuseWithoutComposeFile(topology: string, composeDir: string): void {
+  const topologies = composeTopologies(composeDir);
+  if (topologies.has(topology)) return;
+  const known = [...topologies].map(([name, files]) => `${name} (${files.join(', ')})`).join(', ');
+  throw new ComposeMeshKeysError(
+    `mesh:keys:compose: no compose file in ${COMPOSE_DIR}/ runs topology ${JSON.stringify(topology.slice(0, 64))}; these do: ${known || 'none'}`,
+  );
+}
+
 /**
  * Runs `mesh:keys:compose [<topology>]`: the mesh keys (`writeComposeMeshKeys`), then the Redis
- * users (`writeComposeRedisUsers`) of a topology for Docker Compose. The topology is checked for
- * both before anything is written, so a refused one leaves no keys behind.
+ * users (`writeComposeRedisUsers`) of a topology for Docker Compose — one that a compose file in
+ * `deploy/` runs (`composeTopologies`). The topology is checked for both before anything is
+ * written, so a refused one leaves no keys behind.
  *
  * @returns 0 when the files were written, {@link USAGE_ERROR} for stray arguments, or a topology
  *   or master it refuses (one line on stderr, never a secret).
@@ -40,6 +54,7 @@ export function runComposeMeshKeys(args: readonly string[], io: ComposeMeshKeysI
   const dir = io.dir ?? COMPOSE_MESH_KEYS_DIR;
   const { cwd, env } = io;
   try {
+    refuseWithoutComposeFile(topology, resolve(cwd, COMPOSE_DIR));
     const users = composeRedisUsersOf({ topology, cwd, env });
     const { master, files } = writeComposeMeshKeys({ dir, topology, cwd, env });
     io.stdout(

@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadTopology, TopologyError } from '@seam/runtime';
+import { parse } from 'yaml';
 import { runMeshKeys } from '../mesh-keys/mesh-keys.cli.js';
 import { writePrivate } from '../mesh-keys/private-file.js';
 
@@ -8,6 +9,32 @@ import { writePrivate } from '../mesh-keys/private-file.js';
 export const COMPOSE_MESH_KEYS_DIR = 'deploy/mesh-keys';
 /** The topology the keys are derived for when none is given: compose.yaml's. */
 export const COMPOSE_DEFAULT_TOPOLOGY = 'split-tcp';
+/** Where the compose files are, from the repository root. */
+export const COMPOSE_DIR = 'deploy';
+
+/**
+ * The topologies the compose files in `dir` run — the `SEAM_TOPOLOGY` of their services — each
+ * with the files that name it (`split-redis` → `compose.split-redis.yaml`). Read from the files,
+ * so that a compose file added for another topology needs no edit here.
+ */
+export function composeTopologies(dir: string): Map<string, string[]> {
+  const topologies = new Map<string, string[]>();
+  const files = readdirSync(dir)
+    .filter((name) => /^compose(\.[\w-]+)?\.ya?ml$/.test(name))
+    .toSorted();
+  for (const file of files) {
+    const { services = {} } = (parse(readFileSync(join(dir, file), 'utf8'), { merge: true }) ?? {}) as {
+      services?: Record<string, { environment?: Record<string, unknown> } | null>;
+    };
+    for (const service of Object.values(services)) {
+      const topology = service?.environment?.SEAM_TOPOLOGY;
+      if (typeof topology !== 'string') continue;
+      const named = topologies.get(topology) ?? [];
+      if (!named.includes(file)) topologies.set(topology, [...named, file]);
+    }
+  }
+  return topologies;
+}
 
 /** What {@link writeComposeMeshKeys} needs. */
 export interface ComposeMeshKeysOptions {
@@ -40,7 +67,8 @@ export class ComposeMeshKeysError extends Error {
  * to a temporary name and renamed, so a file is never readable with looser permissions or half
  * written.
  *
- * @throws ComposeMeshKeysError for a topology or master that mesh:keys refuses.
+ * @throws ComposeMeshKeysError for a topology or master that mesh:keys refuses, or a topology of
+ *   one process (no pair, no key; writing would empty the `monolith.json` of another topology).
  */
 export function writeComposeMeshKeys({ dir, topology, cwd, env }: ComposeMeshKeysOptions): ComposeMeshKeys {
   const topologyEnv = {
@@ -55,6 +83,11 @@ export function writeComposeMeshKeys({ dir, topology, cwd, env }: ComposeMeshKey
     if (!(error instanceof TopologyError)) throw error;
     throw new ComposeMeshKeysError(`mesh:keys:compose: ${error.message}`);
   }
+  // Its monolith.json would hold no key and replace the one a split topology's edge needs.
+  if (processes.length === 1)
+    throw new ComposeMeshKeysError(
+      `mesh:keys:compose: topology "${topology}" runs one process, which sends no envelope to another: it needs no mesh keys`,
+    );
   // Only a topology that loads gets a folder and a master.
   const folder = resolve(cwd, dir);
   mkdirSync(folder, { recursive: true, mode: 0o700 });

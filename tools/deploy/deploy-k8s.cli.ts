@@ -11,6 +11,7 @@ import {
   MAX_DEPLOYABLE_REPLICAS,
   parseRedisUrl,
 } from './cluster-plan.js';
+import { ConnectionBudgetError, DEFAULT_PG_MAX_CONNECTIONS, PG_MAX_CONNECTIONS_LIMIT } from './connection-budget.js';
 import { contractAccess } from './contract-access.js';
 import { createSecretCommand } from './deployable-secrets.js';
 import { redisAclCommands, redisUsersOf } from './redis-users.js';
@@ -36,8 +37,8 @@ export interface CliIo {
 }
 
 /** What `--help` prints, and what follows a usage error. */
-export const USAGE = `Usage: npm run deploy:k8s -- <topology> [--out <dir>] [--image <ref>] [--namespace <ns>] [--redis-url <redis://host:port>]
-       [--monolith-replicas <n>] [--scraper-namespace <ns>] [--redis-selector <key=value,…>] [--print-secrets]
+export const USAGE = `Usage: npm run deploy:k8s -- <topology> [--out <dir>] [--image <ref>] [--namespace <ns>] [--redis-url <redis[s]://host:port>]
+       [--monolith-replicas <n>] [--pg-max-connections <n>] [--scraper-namespace <ns>] [--redis-selector <key=value,…>] [--print-secrets]
 
 Generates Kubernetes manifests for a topology of topologies.json (SEAM_TOPOLOGY_FILE to read
 another file): a Deployment and a Service per process, an HPA per process that can share its work, a ConfigMap,
@@ -47,8 +48,11 @@ create one Secret per process, "seam-<process>-secrets" (--print-secrets shows t
   --out <dir>                write one YAML file per process (and config.yaml, network-policies.yaml)
   --image <ref>              image with a tag or digest (default seam:<package version>)
   --namespace <ns>           namespace of every object (default: none, kubectl's current one)
-  --redis-url <url>          Redis of Redis-transport topologies, not deployed here (default ${DEFAULT_REDIS_URL})
+  --redis-url <url>          Redis of Redis-transport topologies, not deployed here (default ${DEFAULT_REDIS_URL});
+                             rediss:// for TLS; no database number (each module keeps its topology's)
   --monolith-replicas <n>    copies of the monolith, its autoscaler's floor (default ${DEFAULT_MONOLITH_REPLICAS}, at most ${MAX_DEPLOYABLE_REPLICAS})
+  --pg-max-connections <n>   max_connections of your PostgreSQL (default ${DEFAULT_PG_MAX_CONNECTIONS}): every process's
+                             DATABASE_POOL_SIZE is cut so that all pods at their most fit in it
   --scraper-namespace <ns>   namespace of the Prometheus that may scrape /metrics (default ${DEFAULT_SCRAPER_NAMESPACE})
   --redis-selector <labels>  labels of your Redis pods, which only the app's pods may reach (default app.kubernetes.io/name=redis)
   --print-secrets            print the kubectl commands that create each process's Secret, not the manifests
@@ -79,6 +83,7 @@ export function runDeployK8s(args: readonly string[], io: CliIo): number {
     }
     const objects = kubernetesManifests(plan, {
       image: options.image,
+      pgMaxConnections: options.pgMaxConnections,
       namespace: options.namespace,
       access: contractAccess(io.root ?? REPOSITORY_ROOT),
       scraperNamespace: options.scraperNamespace,
@@ -96,7 +101,7 @@ export function runDeployK8s(args: readonly string[], io: CliIo): number {
     io.stderr(`deploy:k8s: wrote ${[...files.keys()].join(', ')} to ${dir}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TopologyError) {
+    if (error instanceof UsageError || error instanceof TopologyError || error instanceof ConnectionBudgetError) {
       io.stderr(`deploy:k8s: ${error.message}\n${error instanceof UsageError ? `\n${USAGE}` : ''}`);
       return USAGE_ERROR;
     }
@@ -149,6 +154,7 @@ interface CliOptions {
   namespace?: string;
   redisUrl?: string;
   monolithReplicas?: number;
+  pgMaxConnections?: number;
   scraperNamespace?: string;
   redisSelector?: Record<string, string>;
   printSecrets: boolean;
@@ -178,6 +184,7 @@ function parseOptions(args: readonly string[]): CliOptions {
         namespace: { type: 'string' },
         'redis-url': { type: 'string' },
         'monolith-replicas': { type: 'string' },
+        'pg-max-connections': { type: 'string' },
         'scraper-namespace': { type: 'string' },
         'redis-selector': { type: 'string' },
         'print-secrets': { type: 'boolean' },
@@ -219,15 +226,13 @@ function parseOptions(args: readonly string[]): CliOptions {
   } catch (error) {
     throw new UsageError((error as Error).message, { cause: error });
   }
-  const replicas = values['monolith-replicas'];
-  const monolithReplicas = replicas === undefined ? undefined : Number(replicas);
-  if (
-    monolithReplicas !== undefined &&
-    !(/^\d+$/.test(replicas!) && monolithReplicas >= 1 && monolithReplicas <= MAX_DEPLOYABLE_REPLICAS)
-  )
-    throw new UsageError(
-      `--monolith-replicas must be a whole number from 1 to ${MAX_DEPLOYABLE_REPLICAS}, got "${replicas}"`,
-    );
+  const monolithReplicas = wholeNumber('--monolith-replicas', values['monolith-replicas'], MAX_DEPLOYABLE_REPLICAS);
+  const pgMaxConnections = wholeNumber(
+    '--pg-max-connections',
+    values['pg-max-connections'],
+    PG_MAX_CONNECTIONS_LIMIT,
+    " (PostgreSQL's max_connections)",
+  );
   return {
     topology: positionals[0]!,
     out: values.out,
@@ -235,11 +240,21 @@ function parseOptions(args: readonly string[]): CliOptions {
     namespace: values.namespace,
     redisUrl: values['redis-url'],
     monolithReplicas,
+    pgMaxConnections,
     scraperNamespace,
     redisSelector: values['redis-selector'] === undefined ? undefined : parseSelector(values['redis-selector']),
     printSecrets: values['print-secrets'] ?? false,
     help: false,
   };
+}
+
+/** A flag's whole number from 1 to `max`, or undefined when the flag is not given. */
+function wholeNumber(flag: string, text: string | undefined, max: number, what = ''): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > max)
+    throw new UsageError(`${flag} must be a whole number from 1 to ${max}${what}, got "${text}"`);
+  return value;
 }
 
 /** `key=value,key=value` → labels, each key and value as Kubernetes accepts them. */

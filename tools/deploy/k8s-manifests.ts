@@ -6,10 +6,19 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import type { IService } from 'kubernetes-models/v1/Service';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { type ClusterPlan, type Deployable, MAX_DEPLOYABLE_REPLICAS, MONOLITH_INTERNAL_PORT } from './cluster-plan.js';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { type ClusterPlan, type Deployable, maxReplicasOf, MONOLITH_INTERNAL_PORT } from './cluster-plan.js';
+import { databasePoolSize, DEFAULT_PG_MAX_CONNECTIONS } from './connection-budget.js';
 import { secretKeysOf, secretNameOf } from './deployable-secrets.js';
 import type { ContractAccess } from './contract-access.js';
 import { DEFAULT_REDIS_SELECTOR, DEFAULT_SCRAPER_NAMESPACE, networkPolicies } from './network-policies.js';
+import {
+  disruptionBudget,
+  PRE_STOP_SLEEP,
+  ROLLING_UPDATE,
+  spreadOverNodes,
+  TERMINATION_GRACE_PERIOD_SECONDS,
+} from './rollout.js';
 
 /** The ConfigMap every process reads its topology settings from. */
 export const CONFIG_MAP_NAME = 'seam-config';
@@ -20,8 +29,6 @@ export const CONFIG_MAP_NAME = 'seam-config';
 export const ADDRESS_OVERRIDES_SECRET = 'seam-address-overrides';
 /** The UID and GID of the image's `node` user. */
 const APP_USER = 1000;
-/** HPA ceiling; the topology file and `--monolith-replicas` cap replicas at 20 too. */
-const MAX_REPLICAS = MAX_DEPLOYABLE_REPLICAS;
 
 /** What a cluster needs besides the topology. */
 export interface ManifestOptions {
@@ -35,24 +42,38 @@ export interface ManifestOptions {
   readonly scraperNamespace?: string;
   /** Labels of the Redis pods, for Redis-transport topologies (default `app.kubernetes.io/name=redis`). */
   readonly redisSelector?: Readonly<Record<string, string>>;
+  /**
+   * `max_connections` of the PostgreSQL server every module's schema is on (default
+   * {@link DEFAULT_PG_MAX_CONNECTIONS}): each process's `DATABASE_POOL_SIZE` is cut to fit it
+   * (`databasePoolSize`).
+   */
+  readonly pgMaxConnections?: number;
 }
 
 type ObjectMeta = NonNullable<IDeployment['metadata']>;
 
 /** One object of the output. */
-export type KubernetesObject = IConfigMap | IDeployment | IService | IHorizontalPodAutoscaler | INetworkPolicy;
+export type KubernetesObject =
+  IConfigMap | IDeployment | IService | IHorizontalPodAutoscaler | IPodDisruptionBudget | INetworkPolicy;
 
 /**
  * The Kubernetes objects of a topology, in the order to apply them: the ConfigMap, the
  * NetworkPolicies (see `networkPolicies`), then for each deployable its Deployment, its Service
  * and, when its copies can share its work (the monolith and extracted modules, unless reached
- * over Nest's pub/sub Redis wire), a HorizontalPodAutoscaler (autoscaling/v2, on CPU). Pure: the same plan and options give the same output.
+ * over Nest's pub/sub Redis wire), a HorizontalPodAutoscaler (autoscaling/v2, on CPU); and when it
+ * may run copies, a PodDisruptionBudget and a spread of its pods over nodes (`rollout.ts`). A
+ * stopping pod pauses before its SIGTERM (`PRE_STOP_SLEEP`), so that no request reaches a stopped
+ * process. Each process that hosts a module gets a `DATABASE_POOL_SIZE` that fits `pgMaxConnections`.
+ * Pure: the same plan and options give the same output.
  *
  * No Secret is generated: each pod reads only its own keys (`secretKeysOf`) from its own Secret
  * `seam-<deployable>-secrets`, by reference. A Deployment under an HPA has no `replicas`, so that re-applying the manifests does
  * not undo the autoscaler's decision; its HPA's `minReplicas` is the topology's replica count.
+ *
+ * @throws ConnectionBudgetError when `pgMaxConnections` cannot give every pool its minimum.
  */
 export function kubernetesManifests(plan: ClusterPlan, options: ManifestOptions): KubernetesObject[] {
+  const poolSize = databasePoolSize(plan, options.pgMaxConnections ?? DEFAULT_PG_MAX_CONNECTIONS);
   const configMap: IConfigMap = {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -78,10 +99,16 @@ export function kubernetesManifests(plan: ClusterPlan, options: ManifestOptions)
   for (const deployable of plan.deployables) {
     const autoscaled = deployable.scalable;
     objects.push(
-      deployment(deployable, plan, options, configHash, autoscaled),
+      deployment(deployable, plan, options, configHash, autoscaled, poolSize),
       service(deployable, plan.topology, options),
     );
     if (autoscaled) objects.push(autoscaler(deployable, plan.topology, options));
+    const budget = disruptionBudget(
+      deployable,
+      metadata(deployable.name, options, labels(deployable, plan.topology)),
+      selector(deployable),
+    );
+    if (budget) objects.push(budget);
   }
   return objects;
 }
@@ -112,6 +139,7 @@ function deployment(
   options: ManifestOptions,
   configHash: string,
   autoscaled: boolean,
+  poolSize: number | undefined,
 ): IDeployment {
   return {
     apiVersion: 'apps/v1',
@@ -120,8 +148,7 @@ function deployment(
     spec: {
       ...(autoscaled ? {} : { replicas: deployable.replicas }),
       selector: { matchLabels: selector(deployable) },
-      // One new pod ready before an old one goes: no capacity is lost during a rollout.
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      strategy: ROLLING_UPDATE,
       template: {
         metadata: {
           labels: labels(deployable, plan.topology),
@@ -129,8 +156,8 @@ function deployment(
         },
         spec: {
           automountServiceAccountToken: false,
-          // The app exits within 10 s of SIGTERM; the rest is slack before SIGKILL.
-          terminationGracePeriodSeconds: 15,
+          // The preStop pause, the app's 10 s after SIGTERM (SHUTDOWN_DEADLINE_MS), then slack before SIGKILL.
+          terminationGracePeriodSeconds: TERMINATION_GRACE_PERIOD_SECONDS,
           securityContext: {
             runAsNonRoot: true,
             runAsUser: APP_USER,
@@ -138,7 +165,8 @@ function deployment(
             fsGroup: APP_USER,
             seccompProfile: { type: 'RuntimeDefault' },
           },
-          containers: [container(deployable, plan, options.image)],
+          containers: [container(deployable, plan, options.image, poolSize)],
+          topologySpreadConstraints: spreadOverNodes(deployable, selector(deployable)),
           // The root filesystem is read-only; node and its libraries may still want a /tmp.
           volumes: [{ name: 'tmp', emptyDir: {} }],
         },
@@ -147,7 +175,7 @@ function deployment(
   };
 }
 
-function container(deployable: Deployable, plan: ClusterPlan, image: string): IContainer {
+function container(deployable: Deployable, plan: ClusterPlan, image: string, poolSize: number | undefined): IContainer {
   const probe = (path: string, overrides: Partial<IProbe>): IProbe => ({
     httpGet: { path, port: 'http' },
     timeoutSeconds: 3,
@@ -172,6 +200,10 @@ function container(deployable: Deployable, plan: ClusterPlan, image: string): IC
             { name: 'SEAM_INTERNAL_HOST', value: '0.0.0.0' },
           ]
         : []),
+      // Its share of PostgreSQL's connections, per module it hosts (connection-budget.ts).
+      ...(poolSize === undefined || deployable.hosts.length === 0
+        ? []
+        : [{ name: 'DATABASE_POOL_SIZE', value: String(poolSize) }]),
       ...secretKeysOf(deployable, plan).map(({ key, optional }) => ({
         name: key,
         valueFrom: { secretKeyRef: { name: secretNameOf(deployable), key, ...(optional ? { optional } : {}) } },
@@ -197,6 +229,8 @@ function container(deployable: Deployable, plan: ClusterPlan, image: string): IC
     // Liveness asks only whether the process answers: /health also fails while the database is
     // down, and restarting every pod would not bring the database back.
     livenessProbe: probe('/health/live', { periodSeconds: 10, failureThreshold: 3 }),
+    // Serving on while Services and callers learn that the pod is going: SIGTERM comes after.
+    lifecycle: PRE_STOP_SLEEP,
     // Identity hashes passwords with scrypt at up to 256 MiB at once (HASHING_MEMORY_BUDGET_BYTES)
     // on top of a process's usual memory: hence the higher limits of identity's service and of the
     // edge (which hosts identity unless the topology extracts it).
@@ -243,7 +277,7 @@ function autoscaler(deployable: Deployable, topology: string, options: ManifestO
     spec: {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployable.name },
       minReplicas: deployable.replicas,
-      maxReplicas: Math.min(MAX_REPLICAS, Math.max(3, deployable.replicas * 3)),
+      maxReplicas: maxReplicasOf(deployable),
       metrics: [
         { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
       ],

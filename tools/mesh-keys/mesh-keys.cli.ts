@@ -37,6 +37,8 @@ secret that only the deploy tooling holds. This prints:
                            (a shell's > leaves it as the umask says, often world-readable); a new
                            master never replaces an existing file
 
+Each option once (--key-id once per key id); --new-master takes only --out.
+
 The output is the JSON document to hand the process as SEAM_MESH_KEYS (or in the file named by
 SEAM_MESH_KEYS_FILE). See docs/security.md, "Envelope authentication".
 `;
@@ -52,10 +54,11 @@ class UsageError extends Error {}
  */
 export function runMeshKeys(args: readonly string[], io: MeshKeysIo): number {
   try {
-    const { values } = parseArgs({
+    const { values, tokens } = parseArgs({
       args: [...args],
       strict: true,
       allowPositionals: false,
+      tokens: true,
       options: {
         help: { type: 'boolean' },
         'new-master': { type: 'boolean' },
@@ -70,6 +73,7 @@ export function runMeshKeys(args: readonly string[], io: MeshKeysIo): number {
       io.stdout(USAGE);
       return 0;
     }
+    refuseAmbiguous(tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])));
     const out = outFile(values.out, io.cwd);
     if (values['new-master']) {
       // Replacing a master would orphan every key derived from it.
@@ -109,6 +113,28 @@ export function runMeshKeys(args: readonly string[], io: MeshKeysIo): number {
     }
     throw error;
   }
+}
+
+/** Options that say what to derive keys for, which a new master has no use for. */
+const DERIVATION_OPTIONS = ['master-file', 'process', 'key-id', 'topology'];
+
+/**
+ * Refuses a command line whose meaning is a guess: an option given twice (only `--key-id` may be,
+ * once per key id), and `--new-master` with options that derive keys (the master would be
+ * printed and they ignored).
+ */
+function refuseAmbiguous(options: readonly string[]): void {
+  const repeated = options.filter(
+    (option, index) =>
+      option !== 'key-id' && options.indexOf(option) !== index && options.lastIndexOf(option) === index,
+  );
+  if (repeated.length > 0)
+    throw new UsageError(`${repeated.map((option) => `--${option}`).join(', ')} given more than once: give each once`);
+  const withMaster = DERIVATION_OPTIONS.filter((option) => options.includes(option));
+  if (options.includes('new-master') && withMaster.length > 0)
+    throw new UsageError(
+      `--new-master makes a master and derives no keys: drop ${withMaster.map((option) => `--${option}`).join(', ')}, or drop --new-master to derive keys`,
+    );
 }
 
 function outFile(value: string | undefined, cwd: string): string | undefined {
