@@ -90,6 +90,30 @@ describe('place-order saga recovery: stopping', () => {
     expect(await sagas.openCount()).toBe(0);
   });
 
+  it('stops starting sagas as soon as the app begins to close (before its servers drain), without waiting', async () => {
+    const crashed = await Promise.all(Array.from({ length: 3 }, () => crashedPlacement(orders)));
+    let answerHungRelease: () => void = () => undefined;
+    const hungReleaseAnswered = new Promise<void>((resolve) => (answerHungRelease = resolve));
+    neighbours.inventory.respond('releaseStock', async (request) => {
+      neighbours.note('releaseStock', request);
+      if (neighbours.callsNamed('releaseStock').length === 1) await hungReleaseAnswered;
+      return { orderId: request.orderId, status: 'released', lines: [] } satisfies Reservation;
+    });
+    const closing = replica();
+    closing.configure({ callTimeoutMs: 60_000 });
+    const sweep = closing.sweep();
+    await eventually(() => expect(releasedOrderIds()).toHaveLength(1));
+
+    // Nest's first shutdown hook: synchronous, so the HTTP and Seam servers' drains run meanwhile.
+    expect(closing.beforeApplicationShutdown()).toBeUndefined();
+    answerHungRelease();
+    expect(await sweep).toBe(1);
+    expect(await sagas.countByState()).toEqual({ running: 0, recovering: 0, stalled: 2 });
+    expect(await replica().sweep()).toBe(2);
+    for (const { orderId } of crashed)
+      expect(await orders.findById(orderId)).toMatchObject({ status: 'rejected', stock: 'released' });
+  });
+
   it('claims nothing in a sweep started once stopped, and leaves the saga to another replica', async () => {
     const crashed = await crashedPlacement(orders);
     const stopped = replica();

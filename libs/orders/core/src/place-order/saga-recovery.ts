@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { backoffDelay, reportSagaStates } from '@seam/messaging';
 import { CallContext } from '@seam/transport';
 import { OrderRepository } from '../infrastructure/order.repository.js';
@@ -30,7 +36,7 @@ export const DEFAULT_SAGA_RECOVERY: SagaRecoveryOptions = { pollMs: 1_000, lease
  * with nothing left held.
  */
 @Injectable()
-export class SagaRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SagaRecovery implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   /** This recovery's name in claims. */
   readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   /** Sagas finished by this recovery since start. */
@@ -62,6 +68,17 @@ export class SagaRecovery implements OnApplicationBootstrap, OnApplicationShutdo
     this.stopping = false;
     this.unreport = reportSagaStates({ module: 'orders', saga: 'place-order', count: () => this.sagas.countByState() });
     this.schedule();
+  }
+
+  /**
+   * Stops sweeping as soon as the app starts closing — before Nest drains its HTTP server and its
+   * Seam servers, which may take most of the shutdown budget — so that the saga in progress has
+   * that time to finish, and the claims of the rest go back at once (see {@link onApplicationShutdown}).
+   */
+  beforeApplicationShutdown(): void {
+    this.stopped = true;
+    this.stopping = true;
+    clearTimeout(this.timer);
   }
 
   /**
