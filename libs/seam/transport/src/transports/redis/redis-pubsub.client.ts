@@ -5,6 +5,7 @@ import { type SeamError, UnavailableError, type WireError } from '../../errors/s
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { moduleOfPattern } from '../server-core/handler-table.js';
+import { structuredCopy } from '../server-core/server-options.js';
 import {
   metadataSentAt,
   type OutgoingPacket,
@@ -111,25 +112,31 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
         finish(err instanceof Error ? this.unavailable(err) : (err as WireError), undefined, auth);
       else if (isDisposed) finish(undefined, response, auth);
     };
-    this.connect().then(
-      () => {
-        if (!this.calls.has(key)) return;
-        this.watch(module);
-        if (this.liveness.isDown(module)) return finish(this.unavailable(`no replica of "${module}" is alive`));
-        // Connecting took part of the budget: the callee is told what is left, which the signature covers.
-        const metadata = metadataSentAt(outgoing, performance.now());
-        const signed = signRequest(
-          this.auth,
-          metadata === outgoing.metadata ? outgoing : { ...outgoing, metadata },
-          reply,
-        );
-        if (!signed) return void this.calls.delete(key); // signRequest answers the caller itself
-        reply = signed.reply;
-        const { packet } = signed;
-        teardown = this.publish({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata }, onPacket);
-      },
-      (error: unknown) => finish(this.unavailable(error)),
-    );
+    const send = (packet: OutgoingPacket) => {
+      // Connecting took part of the budget: the callee is told what is left, which the signature covers.
+      const metadata = metadataSentAt(packet, performance.now());
+      const signed = signRequest(this.auth, metadata === packet.metadata ? packet : { ...packet, metadata }, reply);
+      if (!signed) return void this.calls.delete(key); // signRequest answers the caller itself
+      reply = signed.reply;
+      const { pattern, data, metadata: sent } = signed.packet;
+      teardown = this.publish({ pattern, data, metadata: sent }, onPacket);
+    };
+    if (this.canSendNow(module, outgoing.pattern)) {
+      send(outgoing); // encoded before this returns: no promise hop, no copy
+    } else {
+      // Sent once connected: what the caller passed now, not what it has made of it by then (as
+      // in process, and as when connected, where it is encoded before this returns).
+      const snapshot = { ...outgoing, data: structuredCopy(outgoing.data) };
+      this.connect().then(
+        () => {
+          if (!this.calls.has(key)) return;
+          this.watch(module);
+          if (this.liveness.isDown(module)) return finish(this.unavailable(`no replica of "${module}" is alive`));
+          send(snapshot);
+        },
+        (error: unknown) => finish(this.unavailable(error)),
+      );
+    }
     return () => {
       this.calls.delete(key);
       teardown?.();
@@ -138,9 +145,11 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
 
   async publishEvent(event: OutgoingPacket): Promise<void> {
     assertTransmittable(event.data, this.maxMessageBytes);
-    const packet = signEvent(this.auth, event);
+    const connected = this.isConnected();
+    // As for a request: the event as emitted, whatever the emitter changes while this connects.
+    const packet = signEvent(this.auth, connected ? event : { ...event, data: structuredCopy(event.data) });
     try {
-      await this.connect();
+      if (!connected) await this.connect();
       await this.dispatchEvent({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata });
     } catch (error) {
       throw this.unavailable(error);
@@ -190,6 +199,22 @@ export class SeamRedisPubSubClient extends ClientRedis implements SeamTransportC
   /** Keeps reply channels subscribed: Nest would unsubscribe whenever no call is in flight. */
   protected override unsubscribeFromChannel(channel: string): void {
     this.subscriptionsCount.set(channel, Math.max(1, (this.subscriptionsCount.get(channel) ?? 1) - 1));
+  }
+
+  /** Whether both connections of the current pair are up and were set up by {@link connect}. */
+  private isConnected(): boolean {
+    const subscriber = this.subClient;
+    return subscriber?.status === 'ready' && this.pubClient?.status === 'ready' && this.listening.has(subscriber);
+  }
+
+  /**
+   * Whether a request to `pattern` can be published before `request` returns: connected, its
+   * callee watched and alive (else it fails, never synchronously), and its reply channel
+   * subscribed (else Nest publishes it once SUBSCRIBE has answered).
+   */
+  private canSendNow(module: string, pattern: string): boolean {
+    if (!this.isConnected() || !this.watched.has(module) || this.liveness.isDown(module)) return false;
+    return (this.subscriptionsCount.get(this.getReplyPattern(this.normalizePattern(pattern))) ?? 0) > 0;
   }
 
   private watch(module: string): void {

@@ -3,10 +3,12 @@ import type { Redis } from 'ioredis';
 import { CallContext } from '../../context/call-context.js';
 import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
 import { randomHex } from '../../context/random-ids.js';
+import { shuttingDownError } from '../../errors/shutting-down.js';
 import { type DispatchOptions, dispatchEvent, dispatchRequest } from '../server-core/dispatch.js';
 import { HandlerTable } from '../server-core/handler-table.js';
 import { type RemoteServerOptions, remoteDispatchOptions, structuredCopy } from '../server-core/server-options.js';
 import { HeartbeatPublisher } from './heartbeat.js';
+import { InFlightRequests } from './in-flight-requests.js';
 import { isPresenceChannel } from './redis-keys.js';
 import { redisConnectionOptions, type SeamRedisSecurity } from './redis-tls.js';
 import { NEST_REDIS_RECONNECT } from './redis-url.js';
@@ -20,7 +22,12 @@ export interface SeamRedisPubSubServerOptions extends RemoteServerOptions {
   url: string;
   /** ACL credentials and TLS settings of this process (see {@link SeamRedisSecurity}). */
   security?: SeamRedisSecurity;
+  /** How long `close()` waits for requests in flight to be answered (default 8,000 ms). */
+  drainTimeoutMs?: number;
 }
+
+/** Below the 10 s a deployable has to exit after SIGTERM, leaving time to close the rest. */
+const DEFAULT_DRAIN_TIMEOUT_MS = 8_000;
 
 /**
  * Nest's stock Redis transport (pub/sub, Nest's wire format: stock Nest Redis clients can call it)
@@ -34,11 +41,20 @@ export class SeamRedisPubSubServer extends ServerRedis {
   private readonly dispatch: DispatchOptions;
   private heartbeat?: HeartbeatPublisher;
   private readonly outages: RedisOutageLog;
+  private readonly endpoint: string;
+  private readonly drainTimeoutMs: number;
+  private readonly inFlight = new InFlightRequests();
+  /** The channels requests arrive on, once subscribed (see {@link bindEvents}). */
+  private requestChannels: string[] = [];
+  private closing = false;
+  private closed?: Promise<void>;
 
   constructor(options: SeamRedisPubSubServerOptions) {
     super({ ...redisConnectionOptions(options.url, options.security), ...NEST_REDIS_RECONNECT });
     this.hosted = new Set(options.hosted);
     this.dispatch = remoteDispatchOptions(options);
+    this.endpoint = `redis-pubsub+${describeRedisUrl(options.url)}`;
+    this.drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
     this.outages = new RedisOutageLog(`Redis pub/sub server (${describeRedisUrl(options.url)})`, this.logger);
   }
 
@@ -86,7 +102,39 @@ export class SeamRedisPubSubServer extends ServerRedis {
     callback();
   }
 
-  override async close(): Promise<void> {
+  /**
+   * Stops taking requests at once, without waiting for anything: the request channels are
+   * unsubscribed, so that a request published from now on reaches only the other replicas (with
+   * none, its caller fails it once this replica announces it is gone, see {@link close}); one that
+   * Redis delivered before the unsubscription is answered `UnavailableError` (reason
+   * `shutting-down`, see `shuttingDownError`): it was not run, so its caller may send it again.
+   * Requests in flight go on; events are still delivered until {@link close}. Called when the
+   * process is asked to stop (see `stopTakingWork` of the module), before Nest's asynchronous
+   * shutdown reaches {@link close}.
+   */
+  stopTakingWork(): void {
+    if (this.closing) return;
+    this.closing = true;
+    // Not awaited by close: a request that arrives before Redis has taken the unsubscription is refused anyway.
+    if (this.requestChannels.length > 0) this.subClient?.unsubscribe(...this.requestChannels).catch(() => undefined);
+  }
+
+  /**
+   * Stops taking requests, answers those in flight (for up to `drainTimeoutMs`), and only then
+   * announces that the replica is gone and quits Redis: callers fail their pending calls on that
+   * announcement, and Nest's own close quits at once, so either one first would fail calls whose
+   * handlers are running — and leave the caller not knowing whether they took effect. Closing
+   * again waits for the first close.
+   */
+  override close(): Promise<void> {
+    this.closed ??= this.drainThenQuit();
+    return this.closed;
+  }
+
+  private async drainThenQuit(): Promise<void> {
+    this.stopTakingWork();
+    await this.inFlight.drained(this.drainTimeoutMs);
+    // The replies were published on the connection the announcement goes out on: they arrive first.
     await this.heartbeat?.stop();
     await super.close();
   }
@@ -99,7 +147,8 @@ export class SeamRedisPubSubServer extends ServerRedis {
     const events = [...this.table.subscriptionsByModule()]
       .filter(([module]) => this.hosted.has(module))
       .flatMap(([, patterns]) => patterns);
-    const channels = new Set([...this.table.requestPatterns(this.hosted), ...events]);
+    this.requestChannels = [...this.table.requestPatterns(this.hosted)];
+    const channels = new Set([...this.requestChannels, ...events]);
     if (channels.size > 0) void subClient.subscribe(...channels);
   }
 
@@ -114,12 +163,19 @@ export class SeamRedisPubSubServer extends ServerRedis {
       return;
     }
     const id = packet.id;
-    dispatchRequest(this.table, channel, packet.data, context, call, this.dispatch, (err, response, auth) => {
+    const send = (err: unknown, response?: unknown, auth?: string) => {
       const reply =
         err === undefined
           ? { id, response, isDisposed: true, auth }
           : { id, err, status: 'error', isDisposed: true, auth };
       pub.publish(this.getReplyPattern(channel), JSON.stringify(reply)).catch(() => undefined);
+    };
+    // Delivered before the request channels were unsubscribed: refused, typed, so that the caller may resend it.
+    if (this.closing) return send(shuttingDownError(this.endpoint).toJSON());
+    this.inFlight.begin();
+    dispatchRequest(this.table, channel, packet.data, context, call, this.dispatch, (err, response, auth) => {
+      send(err, response, auth);
+      this.inFlight.end();
     });
   }
 }

@@ -6,6 +6,7 @@ import type { SeamError } from '../../errors/seam-error.js';
 import { assertTransmittable } from '../../wire/json-copy.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../wire/limits.js';
 import { moduleOfPattern } from '../server-core/handler-table.js';
+import { structuredCopy } from '../server-core/server-options.js';
 import {
   metadataSentAt,
   type OutgoingPacket,
@@ -115,18 +116,29 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
     // Signed as it leaves (see append), when the budget it states — which the signature covers — is known.
     const call: PendingCall = { module, stream, reply };
     this.pending.add(id, call);
-    this.connect().then(
-      () => this.append(id, call, outgoing, vouched),
-      (error: unknown) => this.fail(id, error as SeamError),
-    );
+    // Not with its callee down: that call fails, and a reply is never synchronous.
+    if (this.isConnected() && !this.callees.isDown(module)) {
+      this.append(id, call, outgoing, vouched); // encoded before this returns: no promise hop, no copy
+    } else {
+      // Sent once connected: what the caller passed now, not what it has made of it by then (as
+      // in process, and as when connected, where it is encoded before this returns).
+      const snapshot = { ...outgoing, data: structuredCopy(outgoing.data) };
+      this.connect().then(
+        () => this.append(id, call, snapshot, vouched),
+        (error: unknown) => this.fail(id, error as SeamError),
+      );
+    }
     return () => void this.pending.abandon(id);
   }
 
   async publishEvent(event: OutgoingPacket): Promise<void> {
     assertTransmittable(event.data, this.maxMessageBytes);
+    const connected = this.isConnected();
+    // As for a request: the event as emitted, whatever the emitter changes while this connects.
+    const emitted = connected ? event : { ...event, data: structuredCopy(event.data) };
     // With ACL identities only the owning module's user may append to an event's stream.
-    const packet = this.aclIdentities ? event : signEvent(this.options.auth, event);
-    await this.connect();
+    const packet = this.aclIdentities ? emitted : signEvent(this.options.auth, emitted);
+    if (!connected) await this.connect();
     const entry = JSON.stringify({ pattern: packet.pattern, data: packet.data, metadata: packet.metadata });
     const stream = redisKeys.events(packet.pattern);
     try {
@@ -159,6 +171,11 @@ export class RedisStreamsClient extends ClientProxy implements SeamTransportClie
   protected async dispatchEvent<T = undefined>(packet: ReadPacket): Promise<T> {
     await this.publishEvent(outgoingOf(packet));
     return undefined as T;
+  }
+
+  /** Whether both connections are up and the reply channel subscribed on the current one. */
+  private isConnected(): boolean {
+    return this.commands?.status === 'ready' && this.replies.ready;
   }
 
   private async open(): Promise<void> {
