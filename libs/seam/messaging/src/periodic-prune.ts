@@ -1,4 +1,4 @@
-import type { Logger } from '@nestjs/common';
+import type { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
 
 /** What a {@link PeriodicPrune} keeps to its retention. */
 export interface PruneJob {
@@ -71,6 +71,32 @@ export class PeriodicPrune {
       const what = rows.charAt(0).toUpperCase() + rows.slice(1);
       this.logger.warn(`${what} not pruned, will try again: ${(error as Error).message}`);
     }
+  }
+}
+
+/**
+ * One table of a module kept to its retention, as a Nest provider: its {@link PeriodicPrune}
+ * starts once the app has started and stops before the app shuts down, while the database is
+ * still open. A module's provider extends it with the job (its injected data source and config).
+ */
+export abstract class RetainedTable implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly schedule: PeriodicPrune;
+
+  protected constructor(job: PruneJob, logger: Logger) {
+    this.schedule = new PeriodicPrune(job, logger);
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
+  }
+
+  /** One prune, or the one under way; answers when it is done (never rejects). */
+  prune(): Promise<void> {
+    return this.schedule.prune();
   }
 }
 

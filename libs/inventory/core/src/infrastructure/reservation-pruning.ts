@@ -1,12 +1,6 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { forgetInSlices, PeriodicPrune, Sql } from '@seam/messaging';
+import { forgetInSlices, RetainedTable, Sql } from '@seam/messaging';
 import { inTransaction } from '@seam/persistence';
 import type { DataSource } from 'typeorm';
 import { INVENTORY_CONFIG, type InventoryConfig, releasedRetentionMs } from '../inventory.config.js';
@@ -78,9 +72,7 @@ export class ReservationPruning {
  * before the DataSource closes.
  */
 @Injectable()
-export class ReleasedReservationRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly schedule: PeriodicPrune;
-
+export class ReleasedReservationRetention extends RetainedTable {
   /** @throws RangeError when the configured retention is out of range (see `releasedRetentionMs`). */
   constructor(
     @InjectDataSource('inventory') dataSource: DataSource,
@@ -88,7 +80,7 @@ export class ReleasedReservationRetention implements OnApplicationBootstrap, Bef
   ) {
     const retentionMs = releasedRetentionMs(config);
     const pruning = new ReservationPruning(new Sql(dataSource));
-    this.schedule = new PeriodicPrune(
+    super(
       {
         rows: 'reservations',
         age: 'released',
@@ -98,18 +90,5 @@ export class ReleasedReservationRetention implements OnApplicationBootstrap, Bef
       },
       new Logger('Inventory'),
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.schedule.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.schedule.stop();
-  }
-
-  /** One prune, or the one under way; answers when it is done (never rejects). */
-  prune(): Promise<void> {
-    return this.schedule.prune();
   }
 }

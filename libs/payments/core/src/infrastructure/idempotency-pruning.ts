@@ -1,12 +1,6 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { forgetInSlices, PeriodicPrune, Sql } from '@seam/messaging';
+import { forgetInSlices, RetainedTable, Sql } from '@seam/messaging';
 import type { DataSource } from 'typeorm';
 import { IDEMPOTENCY_PRUNE_EVERY_MS, idempotencyRetentionMs } from '../idempotency-retention.js';
 import { DEFAULT_PAYMENTS_CONFIG, PAYMENTS_CONFIG, type PaymentsConfig } from '../payments.config.js';
@@ -49,9 +43,7 @@ export class IdempotencyPruning {
  * before the DataSource closes.
  */
 @Injectable()
-export class IdempotencyRetention implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly schedule: PeriodicPrune;
-
+export class IdempotencyRetention extends RetainedTable {
   /** @throws RangeError when the configured retention is out of range (see `idempotencyRetentionMs`). */
   constructor(
     @InjectDataSource('payments') dataSource: DataSource,
@@ -59,7 +51,7 @@ export class IdempotencyRetention implements OnApplicationBootstrap, BeforeAppli
   ) {
     const retentionMs = idempotencyRetentionMs(config);
     const pruning = new IdempotencyPruning(new Sql(dataSource));
-    this.schedule = new PeriodicPrune(
+    super(
       {
         rows: 'idempotency keys',
         age: 'last written',
@@ -69,18 +61,5 @@ export class IdempotencyRetention implements OnApplicationBootstrap, BeforeAppli
       },
       new Logger('Payments'),
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.schedule.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.schedule.stop();
-  }
-
-  /** One prune, or the one under way; answers when it is done (never rejects). */
-  prune(): Promise<void> {
-    return this.schedule.prune();
   }
 }
