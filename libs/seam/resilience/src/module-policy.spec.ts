@@ -259,6 +259,27 @@ describe('ModulePolicy', () => {
     });
   });
 
+  it('fails a retry its pause overslept (a stalled loop) with the failure that called for it, unsent', async () => {
+    const policy = new ModulePolicy(
+      'payments',
+      settings({ retry: { maxAttempts: 3, initialDelayMs: 40, maxDelayMs: 400, budgetRatio: 1 } }),
+    );
+    let attempts = 0;
+    const failing = () => {
+      attempts++;
+      // The loop stalls past the deadline while the retry waits out its pause.
+      setTimeout(() => {
+        const until = performance.now() + 150;
+        while (performance.now() < until);
+      }, 0);
+      return Promise.reject(new UnavailableError('callee is down', { endpoint: 'tcp://10.0.0.7:4001' }));
+    };
+    const error = await policy.execute(entry(true), performance.now() + 100, failing).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(error).toMatchObject({ message: 'callee is down' });
+    expect(attempts).toBe(1);
+  });
+
   describe('bulkhead', () => {
     it('runs maxConcurrent at once, queues maxQueue, and refuses the rest with a typed OverloadedError', async () => {
       const policy = new ModulePolicy('payments', settings({ bulkhead: { maxConcurrent: 2, maxQueue: 1 } }));

@@ -123,9 +123,16 @@ export class ModulePolicy {
   async execute<T>(entry: RequestEntry, deadlineAt: number, attempt: (timeoutMs: number) => Promise<T>): Promise<T> {
     this.stats.calls++;
     this.budget.earn();
-    const once = () => this.once(deadlineAt, attempt);
     const { maxAttempts, initialDelayMs, maxDelayMs } = this.settings.retry;
-    if (!entry.idempotent || maxAttempts <= 1) return once();
+    if (!entry.idempotent || maxAttempts <= 1) return this.once(deadlineAt, attempt);
+    // A retry whose deadline passed during its pause (a stalled event loop overslept it) is not
+    // sent, and fails with the failure that called for it: that says why the call failed.
+    let failure: unknown;
+    const once = () =>
+      this.once(deadlineAt, attempt, failure).catch((error: unknown) => {
+        failure = error;
+        throw error;
+      });
     let attempts = 0;
     const shouldRetry = (error: Error): boolean => {
       attempts++;
@@ -155,7 +162,12 @@ export class ModulePolicy {
     return policy.execute(once);
   }
 
-  private async once<T>(deadlineAt: number, attempt: (timeoutMs: number) => Promise<T>): Promise<T> {
+  /** One attempt; `previous` is the failure of the attempt before it, if any (see {@link execute}). */
+  private async once<T>(
+    deadlineAt: number,
+    attempt: (timeoutMs: number) => Promise<T>,
+    previous?: unknown,
+  ): Promise<T> {
     try {
       if (deadlineAt - performance.now() < 1) throw new DeadlinePassedHere();
       const call = this.breaker.execute(() => this.throughBulkhead(deadlineAt, attempt));
@@ -166,9 +178,12 @@ export class ModulePolicy {
       return outcome;
     } catch (error) {
       if (error instanceof DeadlinePassedHere)
-        throw new DeadlineExceededError(`The deadline of a call to ${this.module} passed before it could be sent`, {
-          module: this.module,
-        });
+        throw (
+          previous ??
+          new DeadlineExceededError(`The deadline of a call to ${this.module} passed before it could be sent`, {
+            module: this.module,
+          })
+        );
       if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
         this.stats.circuitOpenRejections++;
         throw new CircuitOpenError(`Calls to ${this.module} fail fast: its circuit is open after repeated failures`, {
