@@ -134,14 +134,26 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   /**
-   * Stops reading, finishes what is in flight (up to `graceMs`) and only then announces that the
-   * replica is gone, so callers get the answers of the calls it had taken.
+   * Stops reading at once: what its module's streams receive from now on is read by the other
+   * replicas of its group (or waits for the next one to start). Calls in flight go on, and the
+   * replica stays announced until {@link close} has answered them. Called when the process is
+   * asked to stop (`stopTakingWork` of the module), before Nest's asynchronous shutdown reaches
+   * {@link close}, which may be seconds later (the HTTP server drains first).
    */
-  async close(graceMs = 10_000): Promise<void> {
+  stopTakingWork(): void {
+    if (this.closing) return;
     this.closing = true;
     this.sweeper?.stop();
     for (const reader of this.readers) reader.disconnect();
     this.entries?.stopWaiting();
+  }
+
+  /**
+   * Stops reading, finishes what is in flight (up to `graceMs`) and only then announces that the
+   * replica is gone, so callers get the answers of the calls it had taken.
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    this.stopTakingWork();
     await this.entries?.drained(graceMs);
     await this.heartbeat?.stop();
     this.presence?.disconnect();
