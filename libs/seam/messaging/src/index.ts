@@ -11,6 +11,7 @@ export { Inbox } from './inbox.js';
 export { DEFAULT_INBOX_OPTIONS, type InboxOptions, inboxOptions } from './inbox-options.js';
 export { InboxRetention } from './inbox-retention.js';
 export { forgetInSlices, PeriodicPrune, type PruneJob, RetainedTable } from './periodic-prune.js';
+export { settlesBy } from './settles-by.js';
 export { OutboxStore, type ClaimedEvent, type ClaimOptions, type DeadLetter } from './outbox-store.js';
 export { OutboxRelay, type RelayStats, runningRelays } from './outbox-relay.js';
 export { DEFAULT_RELAY_OPTIONS, relayOptions, type RelayOptions } from './relay-options.js';

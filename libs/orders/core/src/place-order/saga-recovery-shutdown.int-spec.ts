@@ -29,6 +29,21 @@ async function crashedPlacement(orders: OrderRepository): Promise<Order> {
   return stored;
 }
 
+/**
+ * Makes the inventory hang on the first release until the returned function is called; later
+ * releases are answered at once.
+ */
+function hangFirstRelease(): () => void {
+  let answer: () => void = () => undefined;
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  neighbours.inventory.respond('releaseStock', async (request) => {
+    neighbours.note('releaseStock', request);
+    if (neighbours.callsNamed('releaseStock').length === 1) await answered;
+    return { orderId: request.orderId, status: 'released', lines: [] } satisfies Reservation;
+  });
+  return () => answer();
+}
+
 describe('place-order saga recovery: stopping', () => {
   let harness: ModuleHarness;
   let orders: OrderRepository;
@@ -50,13 +65,7 @@ describe('place-order saga recovery: stopping', () => {
   it('ends a sweep with the saga in progress when a neighbour hangs, and another replica finishes the rest at once', async () => {
     const crashed = await Promise.all(Array.from({ length: 5 }, () => crashedPlacement(orders)));
     // The inventory hangs on the first release until the test answers it; later ones are answered at once.
-    let answerHungRelease: () => void = () => undefined;
-    const hungReleaseAnswered = new Promise<void>((resolve) => (answerHungRelease = resolve));
-    neighbours.inventory.respond('releaseStock', async (request) => {
-      neighbours.note('releaseStock', request);
-      if (neighbours.callsNamed('releaseStock').length === 1) await hungReleaseAnswered;
-      return { orderId: request.orderId, status: 'released', lines: [] } satisfies Reservation;
-    });
+    const answerHungRelease = hangFirstRelease();
 
     const stopped = replica();
     // Call deadlines far beyond the test: the hang ends when the test answers it, not by timing out.
@@ -92,13 +101,7 @@ describe('place-order saga recovery: stopping', () => {
 
   it('stops starting sagas as soon as the app begins to close (before its servers drain), without waiting', async () => {
     const crashed = await Promise.all(Array.from({ length: 3 }, () => crashedPlacement(orders)));
-    let answerHungRelease: () => void = () => undefined;
-    const hungReleaseAnswered = new Promise<void>((resolve) => (answerHungRelease = resolve));
-    neighbours.inventory.respond('releaseStock', async (request) => {
-      neighbours.note('releaseStock', request);
-      if (neighbours.callsNamed('releaseStock').length === 1) await hungReleaseAnswered;
-      return { orderId: request.orderId, status: 'released', lines: [] } satisfies Reservation;
-    });
+    const answerHungRelease = hangFirstRelease();
     const closing = replica();
     closing.configure({ callTimeoutMs: 60_000 });
     const sweep = closing.sweep();

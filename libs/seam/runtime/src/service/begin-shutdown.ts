@@ -1,5 +1,5 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
-import { runningRelays } from '@seam/messaging';
+import { runningRelays, settlesBy } from '@seam/messaging';
 import { stopTakingWork } from '@seam/transport';
 import type { ShutdownBudget } from './shutdown-budget.js';
 
@@ -27,19 +27,8 @@ export function beginShutdown(app: INestApplication, budget: ShutdownBudget, log
     const close = server.close.bind(server);
     server.close = async () => {
       const limitMs = budget.remainingFor('servers');
-      if (!(await settlesWithin(close(), limitMs)))
+      if (!(await settlesBy(close(), performance.now() + limitMs)))
         logger.warn(`A Seam server was still draining its calls after ${limitMs} ms: closing the databases anyway`);
     };
-  }
-}
-
-/** Whether `work` settles within `ms` (its rejection is passed on when it does). */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([work.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -8,7 +8,7 @@ import { type DispatchOptions, dispatchEvent, dispatchRequest } from '../server-
 import { HandlerTable } from '../server-core/handler-table.js';
 import { type RemoteServerOptions, remoteDispatchOptions, structuredCopy } from '../server-core/server-options.js';
 import { HeartbeatPublisher } from './heartbeat.js';
-import { InFlightRequests } from './in-flight-requests.js';
+import { InFlightRequests } from '../server-core/in-flight-requests.js';
 import { isPresenceChannel } from './redis-keys.js';
 import { redisConnectionOptions, type SeamRedisSecurity } from './redis-tls.js';
 import { NEST_REDIS_RECONNECT } from './redis-url.js';

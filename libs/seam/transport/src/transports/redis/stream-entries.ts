@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { LoggerService } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { AuthenticatedLink } from '../../auth/link-auth.js';
@@ -13,6 +12,7 @@ import { RedisStreamsContext } from './redis-streams.context.js';
 import type { RequestStreams } from './request-streams.js';
 import { readMetadata, readPackets, type StreamReply } from './stream-packets.js';
 import { TickBatcher } from './tick-batcher.js';
+import { InFlightRequests } from '../server-core/in-flight-requests.js';
 
 /** What a {@link StreamEntries} works with. */
 export interface StreamEntriesOptions {
@@ -37,9 +37,8 @@ export interface StreamEntriesOptions {
  * server stops reading at `maxInFlight` and can finish what it took before it goes.
  */
 export class StreamEntries {
-  private inFlight = 0;
+  private readonly inFlight = new InFlightRequests();
   private readonly belowLimitWaiters: Array<() => void> = [];
-  private readonly drainedWaiters: Array<() => void> = [];
   private readonly replies = new TickBatcher<StreamReply>(
     (channel, replies) => this.publishReplies(channel, replies),
     256,
@@ -53,7 +52,7 @@ export class StreamEntries {
 
   /** Whether `maxInFlight` messages are being handled: read nothing more until {@link belowLimit}. */
   get saturated(): boolean {
-    return this.inFlight >= this.options.maxInFlight;
+    return this.inFlight.size >= this.options.maxInFlight;
   }
 
   /** Resolves once fewer than `maxInFlight` messages are in flight (or {@link stopWaiting}). */
@@ -67,12 +66,8 @@ export class StreamEntries {
   }
 
   /** Resolves once nothing is in flight, or after `graceMs`. */
-  async drained(graceMs: number): Promise<void> {
-    if (this.inFlight === 0) return;
-    await Promise.race([
-      new Promise<void>((resolve) => this.drainedWaiters.push(resolve)),
-      delay(graceMs, undefined, { ref: false }),
-    ]);
+  drained(graceMs: number): Promise<void> {
+    return this.inFlight.drained(graceMs);
   }
 
   /** Handles one entry `module` read from `stream`. */
@@ -85,12 +80,12 @@ export class StreamEntries {
     }
     const request = this.options.requestStreams.get(stream);
     let open = packets.length;
-    this.inFlight += open;
+    this.inFlight.begin(open);
     const done = () => {
-      this.inFlight--;
+      this.inFlight.end();
       if (--open === 0) this.acks.add(stream, { module, entryId });
-      if (this.inFlight < this.options.maxInFlight) this.belowLimitWaiters.splice(0).forEach((resolve) => resolve());
-      if (this.inFlight === 0) this.drainedWaiters.splice(0).forEach((resolve) => resolve());
+      if (this.inFlight.size < this.options.maxInFlight)
+        this.belowLimitWaiters.splice(0).forEach((resolve) => resolve());
     };
     for (const packet of packets) {
       if (request) this.answerRequest(stream, entryId, packet, done, request.vouched);

@@ -5,6 +5,7 @@ import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
 import { shuttingDownError } from '../../errors/shutting-down.js';
 import { type DispatchOptions, dispatchEvent, dispatchRequest } from '../server-core/dispatch.js';
 import { HandlerTable } from '../server-core/handler-table.js';
+import { InFlightRequests } from '../server-core/in-flight-requests.js';
 import { type RemoteServerOptions, remoteDispatchOptions, structuredCopy } from '../server-core/server-options.js';
 import { DEFAULT_INCOMPLETE_FRAME_TIMEOUT_MS } from '../../wire/limits.js';
 import { BufferBudget } from './buffer-budget.js';
@@ -55,11 +56,10 @@ export class SeamTcpServer extends ServerTCP {
   private readonly hosted: ReadonlySet<string>;
   private readonly dispatch: DispatchOptions;
   private readonly drainTimeoutMs: number;
-  private inFlight = 0;
+  private readonly inFlight = new InFlightRequests();
   /** The open connections, framed: a stopping server tells each to go away. */
   private readonly connections = new Set<TcpSocket>();
   private closing = false;
-  private onDrained?: () => void;
   private readonly framing: Omit<FrameSocketOptions, 'onReject'>;
   private readonly rejected: TcpRejections;
   /** With mesh keys: the link handshake of each connection (see {@link TcpLinkGate}). */
@@ -188,11 +188,10 @@ export class SeamTcpServer extends ServerTCP {
       send(shuttingDownError(`tcp://${this.host}:${this.port}`).toJSON());
       return;
     }
-    this.inFlight += 1;
+    this.inFlight.begin();
     const done = (err: unknown, response?: unknown, auth?: string) => {
       send(err, response, auth);
-      this.inFlight -= 1;
-      if (this.inFlight === 0) this.onDrained?.();
+      this.inFlight.end();
     };
     dispatchRequest(this.table, pattern, packet.data, context, call, this.dispatch, done, link);
   }
@@ -221,14 +220,7 @@ export class SeamTcpServer extends ServerTCP {
    */
   override async close(): Promise<void> {
     this.stopTakingWork();
-    if (this.inFlight > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => (this.onDrained = resolve)),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, this.drainTimeoutMs))),
-      ]);
-      clearTimeout(timer);
-    }
+    await this.inFlight.drained(this.drainTimeoutMs);
     // Let the last answers leave (they are corked until the next tick) before the sockets go.
     await new Promise((resolve) => setImmediate(resolve));
     super.close();

@@ -1,8 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
 /**
- * Counts the requests a server has taken and not yet answered, so that a stopping server can
- * answer them before it tells its callers it is gone.
+ * Counts the requests (or messages) a server has taken and not yet answered, so that a stopping
+ * server can answer them before it closes its connections or tells its callers it is gone. Shared
+ * by the TCP, Redis streams and Redis pub/sub servers.
  */
 export class InFlightRequests {
   private count = 0;
@@ -13,9 +14,9 @@ export class InFlightRequests {
     return this.count;
   }
 
-  /** A request was taken. */
-  begin(): void {
-    this.count += 1;
+  /** `count` requests were taken (one by default). */
+  begin(count = 1): void {
+    this.count += count;
   }
 
   /** A request taken with {@link begin} was answered. */
