@@ -1,9 +1,15 @@
 import { Nested } from '@seam/transport';
 import { IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
+/**
+ * The largest amount one payment may be for, in minor units (100,000,000.00 of a currency with
+ * cents): callers refuse a larger one before asking, in their own terms.
+ */
+export const MAX_PAYMENT_AMOUNT = 100_000_000_00;
+
 /** An amount of money in integer minor units (cents) of an ISO 4217 currency. Never a float. */
 export class Money {
-  @IsInt() @Min(1) @Max(100_000_000_00) amount!: number;
+  @IsInt() @Min(1) @Max(MAX_PAYMENT_AMOUNT) amount!: number;
   @MaxLength(3) @Matches(/^[A-Z]{3}$/, { message: 'currency must be a 3-letter ISO 4217 code' }) currency!: string;
 }
 

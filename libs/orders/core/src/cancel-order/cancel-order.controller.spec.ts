@@ -28,6 +28,11 @@ function oneOrderRepository(initial: Order, beforeUpdate: (stored: Order) => Ord
   const events: string[] = [];
   const repository = {
     findById: async () => stored,
+    beginCancellation: async (order: Order) => {
+      if (stored.status !== 'confirmed') return false;
+      stored = order;
+      return true;
+    },
     update: async (order: Order, expected: OrderStatus, event?: string) => {
       stored = beforeUpdate(stored);
       if (stored.status !== expected) return false;
@@ -67,7 +72,7 @@ describe('CancelOrderController', () => {
       expect(store.events).toEqual(['orderCancelled']);
     });
 
-    it('changes nothing and releases nothing when the refund fails', async () => {
+    it('releases nothing and leaves the cancellation owed when the refund may have been done', async () => {
       const log: string[] = [];
       const store = oneOrderRepository(confirmedOrder());
       const controller = new CancelOrderController(
@@ -77,9 +82,25 @@ describe('CancelOrderController', () => {
       await expect(controller.cancel({ orderId: ORDER_ID }, call())).rejects.toBeInstanceOf(UnavailableError);
       expect(log).toEqual(['refund']);
       expect(store.updates).toEqual([]);
+      expect(store.stored()).toMatchObject({ status: 'confirmed', compensationPending: true });
     });
 
-    it('answers a refund still in flight for a concurrent cancel in the order’s terms, retryable, and changes nothing', async () => {
+    it('gives the cancellation up, owing nothing, when the refund is refused outright', async () => {
+      const log: string[] = [];
+      const store = oneOrderRepository(confirmedOrder());
+      const refused = new ConflictError('Payment p-1 is voided: it cannot be refunded');
+      const controller = new CancelOrderController(store.repository, recordingCalls(log, refused));
+      await expect(controller.cancel({ orderId: ORDER_ID }, call())).rejects.toBe(refused);
+      expect(log).toEqual(['refund']);
+      expect(store.stored()).toMatchObject({
+        status: 'confirmed',
+        payment: { status: 'captured' },
+        compensationPending: false,
+      });
+      expect(store.events).toEqual([]);
+    });
+
+    it('answers a refund still in flight for a concurrent cancel in the order’s terms, retryable, and stores no cancellation', async () => {
       const store = oneOrderRepository(confirmedOrder());
       const busy = new ConflictError('a request with this key is in progress', {
         idempotencyKey: `order-${ORDER_ID}-refund`,
@@ -102,8 +123,8 @@ describe('CancelOrderController', () => {
     it('answers the stored order without announcing it again when a concurrent cancel stored it first', async () => {
       // The other call cancels between this call's refund and its own final write.
       const concurrently = (stored: Order) =>
-        stored.status === 'confirmed' && stored.payment?.status === 'refunded'
-          ? cancel(recordStock(stored, 'released', t0), t0)
+        stored.status === 'confirmed' && stored.compensationPending
+          ? cancel(recordStock(recordPayment(stored, { paymentId: 'p-1', status: 'refunded' }, t0), 'released', t0), t0)
           : stored;
       const store = oneOrderRepository(confirmedOrder(), concurrently);
       const view = await new CancelOrderController(store.repository, recordingCalls([])).cancel(

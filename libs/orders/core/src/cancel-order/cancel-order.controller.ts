@@ -8,19 +8,25 @@ import {
   Handle,
   InternalError,
 } from '@seam/transport';
-import { cancel, recordPayment, recordStock } from '../domain/order.js';
+import { clearCompensationPending, flagCompensationPending, type Order } from '../domain/order.js';
 import { OrderRepository } from '../infrastructure/order.repository.js';
 import { assertMayMove, findVisibleOrder } from '../order.access.js';
 import { OrderCalls } from '../order.calls.js';
 import { toView } from '../order.views.js';
+import { sagaLeaseUntil } from '../place-order/step-budget.js';
+import { finishCancellation, mayHaveRefunded, refundForCancellation } from './finish-cancellation.js';
 
 /** The longest the refund or the release may take (the caller's own deadline may cut it shorter). */
 const STEP_TIMEOUT_MS = 2_000;
 
 /**
- * `orders.cancel-order`: refunds a confirmed order, puts its stock back, and cancels it. When the
- * refund or the release fails, the order stays `confirmed` and the call fails with the callee's
- * error; calling again is safe, since both steps are idempotent (the refund's key is the order's).
+ * `orders.cancel-order`: refunds a confirmed order, puts its stock back, and cancels it. The
+ * cancellation is stored as begun (`compensationPending`, with a saga) before the refund is asked
+ * for. When the refund is refused outright, nothing changed: the order stays `confirmed` and the
+ * call fails with the callee's error. When a call fails otherwise (a refund that may have been
+ * done, a release that failed) the call fails too, and the order — still shown `confirmed` —
+ * is cancelled by a retry of the call or, once the call's lease runs out, by the saga recovery:
+ * never left confirmed with its money given back.
  */
 @ContractController(OrdersContract)
 export class CancelOrderController {
@@ -31,24 +37,42 @@ export class CancelOrderController {
 
   @Handle(OrdersContract.cancelOrder)
   async cancel(@Payload() request: OrderRef, @CurrentCall() call: CallContext): Promise<OrderView> {
-    let order = await findVisibleOrder(this.orders, request);
+    const order = await findVisibleOrder(this.orders, request);
     assertMayMove(order, 'cancelled');
     if (!order.payment) throw new InternalError(`Confirmed order ${order.orderId} has no payment`);
+    const begun = order.compensationPending ? order : await this.begin(order, request, call);
     const options = { parent: call, timeoutMs: STEP_TIMEOUT_MS };
-    // Refund first: if it fails nothing changed; if the release then fails, the stock stays sold
-    // (never sold twice) until the call is retried.
-    await this.calls
-      .refundPayment(order.orderId, order.payment.paymentId, options)
-      .catch((error: unknown) => Promise.reject(refundInProgress(error, order.orderId)));
-    order = recordPayment(order, { paymentId: order.payment.paymentId, status: 'refunded' }, new Date());
-    await this.orders.update(order, 'confirmed');
-    await this.calls.releaseStock(order.orderId, options);
-    const cancelled = cancel(recordStock(order, 'released', new Date()), new Date());
+    const refunded = await refundForCancellation(this.calls, begun, options).catch((error: unknown) =>
+      this.refundFailed(begun, error),
+    );
+    const finished = await finishCancellation(this.calls, refunded.order, options, refunded.steps);
     // Two cancels at once both refund and release (idempotently); only the one that stores the
     // cancellation announces it, and the other answers the order as stored.
-    if (!(await this.orders.update(cancelled, 'confirmed', 'orderCancelled')))
+    if (!(await this.orders.update(finished.order, 'confirmed', 'orderCancelled', finished.steps)))
       return toView(await findVisibleOrder(this.orders, request));
-    return toView(cancelled);
+    return toView(finished.order);
+  }
+
+  /**
+   * A refund refused outright did nothing: the cancellation is given up and the order stays
+   * confirmed, owing nothing. One that may have been done stays owed, to a retry or the recovery.
+   */
+  private async refundFailed(begun: Order, error: unknown): Promise<never> {
+    if (mayHaveRefunded(error)) throw refundInProgress(error, begun.orderId);
+    const detail = error instanceof Error ? error.message.slice(0, 200) : String(error);
+    await this.orders.update(clearCompensationPending(begun, new Date()), 'confirmed', undefined, [
+      { step: 'refund-payment', outcome: 'failed', detail },
+    ]);
+    throw error;
+  }
+
+  /** Stores the cancellation as begun, owed until done (see `OrderRepository.beginCancellation`). */
+  private async begin(order: Order, request: OrderRef, call: CallContext): Promise<Order> {
+    const begun = flagCompensationPending(order, new Date());
+    if (await this.orders.beginCancellation(begun, sagaLeaseUntil(call))) return begun;
+    // Moved since it was read: a concurrent cancel finished first.
+    assertMayMove(await findVisibleOrder(this.orders, request), 'cancelled');
+    throw new InternalError(`Order ${order.orderId} changed while its cancellation began`);
   }
 }
 

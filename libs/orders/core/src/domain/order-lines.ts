@@ -47,9 +47,14 @@ export function lineTotal(line: OrderLine): Money {
 /**
  * Prices the (merged) lines from the catalog's quotes. Refused, with the first offending line:
  * an unknown sku (`unknown product: <sku>`), a product no longer on sale (`not for sale: <sku>`),
- * or lines in more than one currency (one order is paid in one currency).
+ * lines in more than one currency (one order is paid in one currency), or a total above
+ * `maxTotal` minor units (more than one payment may take: refused before any stock is held).
  */
-export function priceLines(requested: readonly LineRequest[], quotes: readonly PriceQuote[]): Pricing {
+export function priceLines(
+  requested: readonly LineRequest[],
+  quotes: readonly PriceQuote[],
+  maxTotal = Number.MAX_SAFE_INTEGER,
+): Pricing {
   if (requested.length === 0) return { ok: false, reason: 'no lines' };
   const bySku = new Map(quotes.map((quote) => [quote.sku, quote]));
   const unknown = requested.find((line) => !bySku.has(line.sku));
@@ -62,7 +67,10 @@ export function priceLines(requested: readonly LineRequest[], quotes: readonly P
   if (inactive) return { ok: false, reason: `not for sale: ${inactive.sku}` };
   const currencies = [...new Set(lines.map((line) => line.unitPrice.currency))];
   if (currencies.length > 1) return { ok: false, reason: `mixed currencies: ${currencies.join(', ')}` };
-  return { ok: true, lines, total: totalOf(lines, currencies[0]!) };
+  const total = totalOf(lines, currencies[0]!);
+  if (total.amount > maxTotal)
+    return { ok: false, reason: `order total too large: at most ${maxTotal} minor units of ${total.currency}` };
+  return { ok: true, lines, total };
 }
 
 /** The sum of the line totals, in `currency` (every line must be in it). */

@@ -28,7 +28,11 @@ export interface Order {
   reason?: string;
   stock?: StockProgress;
   payment?: PaymentProgress;
-  /** An undo step failed: stock may still be held or money still taken (see `stock` and `payment`). */
+  /**
+   * Something is owed: on a rejected order an undo step failed, and stock may still be held or
+   * money still taken (see `stock` and `payment`); on a confirmed one its cancellation began and
+   * is not finished. Its saga stays open until it is cleared.
+   */
   compensationPending: boolean;
   createdAt: string;
   updatedAt: string;

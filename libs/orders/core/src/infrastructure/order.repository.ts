@@ -134,6 +134,22 @@ export class OrderRepository {
     });
   }
 
+  /**
+   * Stores a confirmed order as being cancelled (`compensationPending`) and opens its saga, held by
+   * the cancelling call until `sagaLeaseUntil` (epoch ms), before any refund is asked for: from
+   * then on, a cancel cut short by a failure or a crash is finished by the saga recovery rather
+   * than leaving a confirmed order whose money may have gone back. False when the order is no
+   * longer `confirmed`.
+   */
+  async beginCancellation(order: Order, sagaLeaseUntil: number): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const affected = await this.progress.run([order.orderId, 'confirmed'], changingFields(order), manager);
+      if (affected !== 1) return false;
+      await commitWith(manager, () => this.sagas.openIfAbsent(manager, order.orderId, sagaLeaseUntil));
+      return true;
+    });
+  }
+
   private async announce(manager: EntityManager, order: Order, event: OrderEventName): Promise<void> {
     await this.outbox.add(manager, orderEventEntry(event), orderEvent(order), { aggregateId: order.orderId });
   }

@@ -45,6 +45,20 @@ export class SagaStore {
     );
   }
 
+  /**
+   * Opens a saga for an order that already has its row — a cancellation under way — held by the
+   * cancelling call until `leaseUntil`; a saga already open (another cancel of the same order, or
+   * one left to the recovery) is kept as it is.
+   */
+  async openIfAbsent(manager: EntityManager, orderId: string, leaseUntil: number): Promise<void> {
+    await this.sql.rows(
+      `INSERT INTO ${this.sagas} (order_id, lease_until, recoveries, created_at) VALUES (:1, :2, 0, :3)
+       ON CONFLICT (order_id) DO NOTHING`,
+      [orderId, leaseUntil, new Date().toISOString()],
+      manager,
+    );
+  }
+
   /** Ends a saga: nothing is left to do for its order. */
   async close(manager: EntityManager, orderId: string): Promise<void> {
     await this.sql.rows(`DELETE FROM ${this.sagas} WHERE order_id = :1 RETURNING order_id`, [orderId], manager);

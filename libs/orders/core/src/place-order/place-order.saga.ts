@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { PlaceOrder } from '@contracts/orders';
+import { MAX_PAYMENT_AMOUNT } from '@contracts/payments';
 import type { CallContext } from '@seam/transport';
 import {
   confirm,
@@ -82,7 +83,8 @@ export class PlaceOrderSaga {
 
   private async price(lines: LineRequest[], budget: StepBudget): Promise<Pricing> {
     try {
-      return priceLines(lines, await runStep('price', () => this.calls.prices(lines, budget.forStep('price'))));
+      const quotes = await runStep('price', () => this.calls.prices(lines, budget.forStep('price')));
+      return priceLines(lines, quotes, MAX_PAYMENT_AMOUNT);
     } catch (error) {
       if (error instanceof StepFailed) return { ok: false, reason: error.reason };
       throw error;

@@ -4,6 +4,7 @@ import { clearCompensationPending, confirm, type Order, recordPayment, recordSto
 import type { SagaStepRecord } from '../infrastructure/saga.store.js';
 import type { OrderEventName } from '../order-events.js';
 import type { OrderCalls } from '../order.calls.js';
+import { finishCancellation } from '../cancel-order/finish-cancellation.js';
 
 /** Why an order whose placement was interrupted ends rejected. */
 export const INTERRUPTED_REASON = 'placement interrupted; everything it held was released';
@@ -23,7 +24,9 @@ export interface Resumption {
  * goes forward when nothing is missing but the end (captured and reserved: commit, then confirm);
  * otherwise backward: release the stock, void or refund whatever payment the order has — found
  * through payments when the authorization's answer was never stored — and reject. A rejected
- * order still owing an undo (`compensationPending`) gets only the undo. An order already final
+ * order still owing an undo (`compensationPending`) gets only the undo, and a confirmed one
+ * whose cancellation began (flagged the same way) gets the cancellation finished — refunded,
+ * released, cancelled and announced (see `finishCancellation`). An order already final
  * with nothing owed gets no call at all: its saga only closes (whoever made it final did all
  * there was to do, and undoing it now would refund a confirmed order). Every call is idempotent
  * (keys per order), so resuming twice does no harm; a failed call throws and the recovery tries
@@ -31,6 +34,7 @@ export interface Resumption {
  */
 export async function resumePlacement(calls: OrderCalls, stored: Order, options: CallOptions): Promise<Resumption> {
   if (stored.status === 'rejected' && stored.compensationPending) return retryUndo(calls, stored, options);
+  if (stored.status === 'confirmed' && stored.compensationPending) return resumeCancellation(calls, stored, options);
   if (stored.status !== 'pending') return alreadyFinal(stored);
   if (stored.payment?.status === 'captured' && (stored.stock === 'reserved' || stored.stock === 'committed')) {
     const steps: SagaStepRecord[] = [{ step: 'recover', outcome: 'resumed', detail: 'forward: payment captured' }];
@@ -63,6 +67,14 @@ async function retryUndo(calls: OrderCalls, stored: Order, options: CallOptions)
     expected: stored.status,
     steps: [{ step: 'recover', outcome: 'resumed', detail: 'retry the undo' }, ...undone.steps],
   };
+}
+
+/** A confirmed order whose cancellation began and was cut short: the cancellation finished. */
+async function resumeCancellation(calls: OrderCalls, stored: Order, options: CallOptions): Promise<Resumption> {
+  const finished = await finishCancellation(calls, stored, options, [
+    { step: 'recover', outcome: 'resumed', detail: 'finish the cancellation' },
+  ]);
+  return { order: finished.order, expected: 'confirmed', event: 'orderCancelled', steps: finished.steps };
 }
 
 /** An order final with nothing owed: its saga only closes. */
