@@ -71,15 +71,19 @@ async function probeRedis(url: string, security: ProbeSecurity['redis'], timeout
     enableOfflineQueue: false,
   });
   redis.on('error', () => undefined);
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await redis.connect();
-    const timer = new Promise<never>((_resolve, reject) =>
-      setTimeout(() => reject(new Error(`Redis did not answer PING within ${timeoutMs} ms`)), timeoutMs).unref(),
-    );
-    await Promise.race([redis.ping(), timer]);
+    // One deadline for the connection and the PING: connectTimeout only covers the TCP handshake,
+    // and ioredis' ready check (INFO) then waits without limit on a broker that accepts
+    // connections but answers nothing (stopped, or wedged), which would hang `/health` with it.
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer PING within ${timeoutMs} ms`)), timeoutMs);
+    });
+    await Promise.race([redis.connect().then(() => redis.ping()), deadline]);
   } catch (error) {
     throw new Error(`Redis: ${(error as Error).message}`, { cause: error });
   } finally {
+    clearTimeout(timer);
     redis.disconnect();
   }
 }

@@ -1,6 +1,7 @@
 import { Counter, Gauge } from 'prom-client';
 import { runningRelays, sagaStateSources } from '@seam/messaging';
 import { authRejections, deniedCalls, handledCalls, type TransportRouter } from '@seam/transport';
+import { boundedRead } from './bounded-read.js';
 import { processWide } from './process-wide.js';
 import { metricsRegistry } from './registry.js';
 
@@ -32,9 +33,6 @@ function setTotals(counter: Counter<string>, samples: Iterable<readonly [Record<
   counter.reset();
   for (const [labels, value] of samples) counter.inc(labels, value);
 }
-
-/** A module's figure read from its database: a module whose database does not answer is left out rather than failing the scrape. */
-const orNothing = <T>(read: Promise<T>) => read.catch(() => undefined);
 
 // Kept from the hand-written exposition (scrapers and tests read it); prom-client's own default
 // is \`process_start_time_seconds\`, which is there too.
@@ -162,7 +160,10 @@ family(
       registers: [metricsRegistry],
       async collect() {
         const relays = runningRelays();
-        const counts = await Promise.all(relays.map((relay) => orNothing(relay.pendingCount())));
+        // A module whose database does not answer in time (or fails) is left out, not the scrape.
+        const counts = await Promise.all(
+          relays.map((relay) => boundedRead(relay, 'pending', () => relay.pendingCount())),
+        );
         this.reset();
         relays.forEach(
           (relay, index) => counts[index] !== undefined && this.set({ module: relay.module }, counts[index]),
@@ -181,7 +182,9 @@ family(
       registers: [metricsRegistry],
       async collect() {
         const relays = runningRelays();
-        const counts = await Promise.all(relays.map((relay) => orNothing(relay.deadLetterCount())));
+        const counts = await Promise.all(
+          relays.map((relay) => boundedRead(relay, 'dead-letters', () => relay.deadLetterCount())),
+        );
         this.reset();
         relays.forEach(
           (relay, index) => counts[index] !== undefined && this.set({ module: relay.module }, counts[index]),
@@ -228,7 +231,7 @@ family(
       registers: [metricsRegistry],
       async collect() {
         const sources = sagaStateSources();
-        const counts = await Promise.all(sources.map((source) => orNothing(source.count())));
+        const counts = await Promise.all(sources.map((source) => boundedRead(source, 'states', () => source.count())));
         this.reset();
         sources.forEach(({ module, saga }, index) => {
           for (const [state, value] of Object.entries(counts[index] ?? {})) this.set({ module, saga, state }, value);
