@@ -163,8 +163,17 @@ function readMaster(file: string): Buffer {
   }
   if (!/^[A-Za-z0-9_-]+$/.test(text))
     throw new UsageError('the master file must hold base64url text (as --new-master prints)');
-  return Buffer.from(text, 'base64url');
+  const master = Buffer.from(text, 'base64url');
+  // Every pair key of the deployment follows from the master: one typed by hand ("AAAA…", a word
+  // repeated) lets anyone who guesses it derive them all. 32 random bytes hold about 30 distinct
+  // values; fewer than MIN_DISTINCT_MASTER_BYTES is no random master.
+  if (master.length >= MIN_MESH_KEY_BYTES && new Set(master).size < MIN_DISTINCT_MASTER_BYTES)
+    throw new UsageError('the master file does not hold random bytes: make one with --new-master');
+  return master;
 }
+
+/** Distinct byte values a master must hold (a random one of 32 bytes has fewer with odds of about 1e-15). */
+const MIN_DISTINCT_MASTER_BYTES = 16;
 
 function roleOf(name: string, services: readonly string[]): ProcessRole {
   if (name === 'monolith') return { kind: 'monolith' };

@@ -113,8 +113,10 @@ export function prepareRequest(
  * Delivers an event to every subscribing module in `intake`, each with its own copy of the
  * payload (`copy`), so that modules sharing a process never share an object. Failures are logged
  * with the correlation id (events have no reply); the promise settles when every handler is done
- * and never rejects. An event whose caller is not the module that owns it is dropped unseen by
- * any subscriber (and logged at most once per 10 s): only orders may publish `orders.*`.
+ * and never rejects. It resolves `false` when the event was refused as unauthenticated (no valid
+ * signature, or a link that has not proven the pair), `true` otherwise. An event whose caller is
+ * not the module that owns it is dropped unseen by any subscriber (and logged at most once per
+ * 10 s): only orders may publish `orders.*`.
  */
 export function dispatchEvent(
   table: HandlerTable,
@@ -126,7 +128,7 @@ export function dispatchEvent(
   options: Pick<DispatchOptions, 'propagation' | 'auth'>,
   copy: (payload: unknown) => unknown,
   link?: AuthenticatedLink,
-): Promise<void> {
+): Promise<boolean> {
   let receivers = intake;
   if (options.auth && link && call.wireMetadata?.[AUTH_METADATA_KEY] === undefined) {
     // On a proven link, each subscriber gets the event only if the publisher proved its pair with it.
@@ -134,11 +136,18 @@ export function dispatchEvent(
     receivers = new Set([...intake].filter((module) => link.admits(caller, module)));
     if (receivers.size === 0) {
       refuseUnlinked(pattern, caller);
-      return Promise.resolve();
+      return Promise.resolve(false);
     }
   } else if (options.auth) {
-    receivers = verifiedReceivers(options.auth, table, { pattern, data, metadata: call.wireMetadata ?? {} }, intake);
-    if (receivers.size === 0) return Promise.resolve();
+    const verified = verifiedReceivers(
+      options.auth,
+      table,
+      { pattern, data, metadata: call.wireMetadata ?? {} },
+      intake,
+    );
+    if (!verified) return Promise.resolve(false);
+    if (verified.size === 0) return Promise.resolve(true);
+    receivers = verified;
   }
   try {
     assertPublisherAllowed(pattern, call.caller);
@@ -150,7 +159,7 @@ export function dispatchEvent(
       const reason = (error as Error).message.replaceAll(/\s+/g, ' ');
       logger.warn(`Event dropped: ${reason} (only its own module publishes an event)`);
     }
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
   attachCallContext(rpcContext, call);
   const deliveries = table
@@ -176,7 +185,7 @@ export function dispatchEvent(
         ),
       );
     });
-  return Promise.all(deliveries).then(() => undefined);
+  return Promise.all(deliveries).then(() => true);
 }
 
 /** Whether `pattern` (`<module>.<entry>`) is an entry of `module`. */

@@ -3,7 +3,9 @@ import type { HandlerTable } from './handler-table.js';
 
 /**
  * The subscribers of a signed event that may have it: each one whose own MAC in the envelope
- * verifies and whose own replay check passes. Checking one MAC for all would let a copy of the
+ * verifies and whose own replay check passes; `undefined` when the envelope is authentic for none
+ * of this process's modules (a TCP server closes a connection that has proven nothing on such a
+ * refusal). Checking one MAC for all would let a copy of the
  * envelope, its MAC list trimmed or reordered, pass again under another subscriber's pair (a fresh
  * replay key) and reach every subscriber a second time. Refusals are counted and logged
  * (rate-limited) by the authenticator. With no subscriber here, the envelope is still checked once,
@@ -14,7 +16,7 @@ export function verifiedReceivers(
   table: HandlerTable,
   fields: SignedFields,
   intake: ReadonlySet<string>,
-): ReadonlySet<string> {
+): ReadonlySet<string> | undefined {
   const subscribers = table
     .subscriptions(fields.pattern)
     .map(({ subscriber }) => subscriber)
@@ -22,10 +24,10 @@ export function verifiedReceivers(
   if (subscribers.length === 0) {
     try {
       auth.verify(fields, (module) => intake.has(module));
+      return new Set();
     } catch {
-      // counted by the authenticator
+      return undefined; // counted by the authenticator
     }
-    return new Set();
   }
   const receivers = new Set<string>();
   for (const module of subscribers) {
@@ -36,5 +38,5 @@ export function verifiedReceivers(
       // counted by the authenticator; the others may still be addressed
     }
   }
-  return receivers;
+  return receivers.size > 0 ? receivers : undefined;
 }

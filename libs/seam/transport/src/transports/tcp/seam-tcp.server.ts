@@ -172,7 +172,22 @@ export class SeamTcpServer extends ServerTCP {
     const call = CallContext.fromMetadata(packet.metadata, DEFAULT_BUDGET_MS);
     const id = (packet as { id?: string }).id;
     if (id === undefined) {
-      dispatchEvent(this.table, pattern, packet.data, context, call, this.hosted, this.dispatch, structuredCopy, link);
+      const authenticated = dispatchEvent(
+        this.table,
+        pattern,
+        packet.data,
+        context,
+        call,
+        this.hosted,
+        this.dispatch,
+        structuredCopy,
+        link,
+      );
+      if (this.links && !link)
+        void authenticated.then(
+          (ok) => ok || this.links!.refusedUnproven(socket),
+          () => undefined,
+        );
       return;
     }
     const send = (err: unknown, response?: unknown, auth?: string) => {
@@ -182,6 +197,9 @@ export class SeamTcpServer extends ServerTCP {
           : { id, err, status: 'error', isDisposed: true, auth };
       corkUntilNextTick(socket.netSocket as Socket);
       socket.sendMessage(this.serializer.serialize(reply));
+      // Authentication comes first, so UNAUTHENTICATED means the peer proved nothing with this envelope.
+      if (this.links && !link && (err as { code?: unknown } | undefined)?.code === 'UNAUTHENTICATED')
+        this.links.refusedUnproven(socket);
     };
     if (this.closing) {
       // Typed, so that the caller sends it again elsewhere: this process did not run it.

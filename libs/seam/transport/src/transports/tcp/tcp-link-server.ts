@@ -59,8 +59,7 @@ export class TcpLinkGate {
       );
       // Said before closing, so that a Seam client with the wrong keys fails as UNAUTHENTICATED, not UNAVAILABLE.
       socket.sendMessage({ [LINK_FRAME_KEY]: { v: 1, refused: true } });
-      netSocket.end();
-      setTimeout(() => netSocket.destroy(), 1_000).unref();
+      hangUp(netSocket);
       return true;
     }
     state!.link = accepted.link;
@@ -72,4 +71,23 @@ export class TcpLinkGate {
   linkOf(socket: TcpSocket): AuthenticatedLink | undefined {
     return this.states.get(socket)?.link;
   }
+
+  /**
+   * Closes a connection that has proven no link once one of its envelopes is refused as
+   * unauthenticated (after the refusal it was sent). Without this, a peer holding no key kept its
+   * connection for good by sending one frame (the first-frame timeout stops only silent peers):
+   * a thousand such connections filled `maxConnections` and shut every honest caller out. A stock
+   * Nest client signing with `seamCredentials` loses its connection only when an envelope of its
+   * own is refused, and connects again for its next call.
+   */
+  refusedUnproven(socket: TcpSocket): void {
+    if (this.linkOf(socket)) return;
+    hangUp(socket.netSocket as Socket);
+  }
+}
+
+/** Ends a connection, letting what was written to it leave first, and destroys it if the peer lingers. */
+function hangUp(netSocket: Socket): void {
+  netSocket.end();
+  setTimeout(() => netSocket.destroy(), 1_000).unref();
 }
