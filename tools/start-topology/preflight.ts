@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { probeEndpoint, redact, transportSecurityFromEnv } from '@seam/runtime';
 import type { PlannedListener, TopologyPlan } from './topology-plan.js';
 
@@ -23,8 +23,16 @@ export async function preflightProblems(plan: TopologyPlan, env: NodeJS.ProcessE
   const missing = [...new Set(plan.processes.map(({ entry }) => entry))].filter(
     (entry) => !existsSync(join(cwd, entry)),
   );
-  if (missing.length > 0)
-    problems.push(`not built: ${missing.join(', ')} — run \`npm run build\` first (npm run start:topology does)`);
+  // Building cannot make an app that does not exist: a misspelt module in the file, say.
+  const withoutApp = missing.filter((entry) => !existsSync(join(cwd, 'apps', appOf(entry))));
+  for (const entry of withoutApp)
+    problems.push(
+      `the topology file lists a module this repository has no app for: apps/${appOf(entry)} does not exist ` +
+        `(a misspelt module name? a new module is made with npm run add:module -- <name>)`,
+    );
+  const unbuilt = missing.filter((entry) => !withoutApp.includes(entry));
+  if (unbuilt.length > 0)
+    problems.push(`not built: ${unbuilt.join(', ')} — run \`npm run build\` first (npm run start:topology does)`);
   const listeners = plan.processes.flatMap((planned) => planned.listeners);
   problems.push(...clashes(listeners));
   for (const listener of listeners) {
@@ -73,6 +81,9 @@ function clashes(listeners: readonly PlannedListener[]): string[] {
       : [];
   });
 }
+
+/** The app a built entry belongs to: `dist/apps/orders-service/main.js` → `orders-service`. */
+const appOf = (entry: string) => basename(dirname(entry));
 
 const where = (listener: PlannedListener) => `${listener.host ?? '*'}:${listener.port}`;
 

@@ -66,6 +66,27 @@ describe('planMonolith', () => {
     ).toThrow(/SEAM_MESH_KEYS: .*no mesh keys.*SEAM_INSECURE_TRANSPORT=1/);
   });
 
+  it("refuses a service's keys: the monolith would report itself ready and fail every call", () => {
+    const paymentsKeys = JSON.stringify(
+      deriveMeshKeys({
+        master: Buffer.alloc(32, 1),
+        keyIds: ['k1'],
+        self: ['payments'],
+        identities: ['catalog', 'edge', 'payments', 'orders'],
+      }),
+    );
+    expect(() =>
+      planMonolith(
+        {
+          SEAM_TOPOLOGY: 'mixed',
+          SEAM_TOPOLOGY_FILE: topologyFile(['catalog', 'payments']),
+          SEAM_MESH_KEYS: paymentsKeys,
+        },
+        carried('catalog', 'payments'),
+      ),
+    ).toThrow(/^SEAM_MESH_KEYS: holds the keys of 1 pair this process is not part of \(orders~payments\)/);
+  });
+
   it('binds its own servers on SEAM_LISTEN_HOST, leaving the addresses others dial alone', () => {
     const plan = planMonolith(
       {

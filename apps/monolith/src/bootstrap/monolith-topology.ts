@@ -2,6 +2,7 @@ import {
   bindHostedOn,
   loadTopology,
   meshAuthFromEnv,
+  meshSelf,
   type Topology,
   transportOptionsFor,
   transportSecurityFromEnv,
@@ -39,8 +40,10 @@ export function planMonolith(
           .join('; '),
     );
   }
-  const placed = transportOptionsFor(topology, { kind: 'monolith' });
-  const options = { ...placed, ...transportSecurityFromEnv(env), ...meshAuthFromEnv(env, placed) };
+  const role = { kind: 'monolith' } as const;
+  const placed = transportOptionsFor(topology, role);
+  const auth = meshAuthFromEnv(env, { ...placed, speaksAs: meshSelf(topology, role) });
+  const options = { ...placed, ...transportSecurityFromEnv(env), ...auth };
   const transport = bindHostedOn(options, env.SEAM_LISTEN_HOST);
   return { topology, transport, modules: modules.filter(({ name }) => topology.monolith.modules.includes(name)) };
 }

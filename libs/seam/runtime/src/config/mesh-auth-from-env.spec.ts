@@ -12,7 +12,11 @@ const split: Pick<SeamTransportOptions, 'endpoints'> = {
 };
 const embedded: Pick<SeamTransportOptions, 'endpoints'> = { endpoints: {} };
 
-function run(env: NodeJS.ProcessEnv, transport = split, read?: (path: string) => string) {
+function run(
+  env: NodeJS.ProcessEnv,
+  transport: Parameters<typeof meshAuthFromEnv>[1] = split,
+  read?: (path: string) => string,
+) {
   const warnings: string[] = [];
   const result = meshAuthFromEnv(env, transport, { warn: (line: string) => warnings.push(line) }, read);
   return { result, warnings };
@@ -55,6 +59,28 @@ describe('meshAuthFromEnv', () => {
   it('does not read a near miss of NODE_ENV=production as development: it refuses it', () => {
     for (const NODE_ENV of ['Production', ' PRODUCTION '])
       expect(() => run({ SEAM_INSECURE_TRANSPORT: '1', NODE_ENV })).toThrow(NodeEnvironmentError);
+  });
+
+  it("refuses another process's keys, naming the pairs it has no part in and never a key", () => {
+    const ordersKeys = JSON.stringify(
+      deriveMeshKeys({
+        master: Buffer.alloc(32, 3),
+        keyIds: ['k1'],
+        self: ['orders'],
+        identities: ['identity', 'catalog', 'orders', 'payments'],
+      }),
+    );
+    const asPayments = { ...split, speaksAs: ['payments'] };
+    const refused = () => run({ SEAM_MESH_KEYS_FILE: '/run/secrets/mesh' }, asPayments, () => ordersKeys);
+    expect(refused).toThrow(TransportSecurityConfigError);
+    expect(refused).toThrow(
+      /^SEAM_MESH_KEYS_FILE: holds the keys of 2 pairs this process is not part of \(catalog~orders, identity~orders\): they are another process's keys; this one speaks as payments/,
+    );
+    const secret = Object.values(JSON.parse(ordersKeys).keys.k1 as Record<string, string>)[0]!;
+    expect(refused).not.toThrow(secret);
+    expect(run({ SEAM_MESH_KEYS: ordersKeys }, { ...split, speaksAs: ['orders'] }).result.auth).toBeInstanceOf(
+      EnvelopeAuth,
+    );
   });
 
   it('refuses both variables at once, an unreadable file, and a bad document without quoting it', () => {

@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { isProduction } from '@seam/persistence';
-import { EnvelopeAuth, MeshKeys, MeshKeysError, type SeamTransportOptions } from '@seam/transport';
+import {
+  EnvelopeAuth,
+  MeshKeys,
+  type MeshKeysDocument,
+  MeshKeysError,
+  type SeamTransportOptions,
+} from '@seam/transport';
 import { TransportSecurityConfigError } from './tls-from-env.js';
 
 /** The variable that lets a split topology run with unauthenticated envelopes (development only). */
@@ -17,13 +23,18 @@ export const INSECURE_TRANSPORT_FLAG = 'SEAM_INSECURE_TRANSPORT';
  *   `SEAM_INSECURE_TRANSPORT=1` (refused in production), in which case it logs a loud warning
  *   and believes the caller every envelope names.
  *
+ * Given `speaksAs` (the identities of this process, `meshSelf`), keys that hold a pair none of them
+ * belongs to are refused: `npm run mesh:keys` gives a process its own pairs only, so those are
+ * another process's keys, with which every call would fail at run time while the process reports
+ * itself ready.
+ *
  * @throws TransportSecurityConfigError naming the variable, never a key.
  * @throws NodeEnvironmentError when it has to ask whether this is production and `NODE_ENV` is
  * none of production, development or test.
  */
 export function meshAuthFromEnv(
   env: NodeJS.ProcessEnv,
-  transport: Pick<SeamTransportOptions, 'endpoints'>,
+  transport: Pick<SeamTransportOptions, 'endpoints'> & { readonly speaksAs?: readonly string[] },
   logger: Pick<Logger, 'warn'> = new Logger('SeamAuth'),
   read: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): Pick<SeamTransportOptions, 'auth'> {
@@ -31,7 +42,7 @@ export function meshAuthFromEnv(
   const file = env.SEAM_MESH_KEYS_FILE?.trim();
   if (inline && file)
     throw new TransportSecurityConfigError('SEAM_MESH_KEYS', 'set either it or SEAM_MESH_KEYS_FILE, not both');
-  if (inline) return { auth: new EnvelopeAuth({ keys: parse('SEAM_MESH_KEYS', inline) }) };
+  if (inline) return { auth: new EnvelopeAuth({ keys: parse('SEAM_MESH_KEYS', inline, transport.speaksAs) }) };
   if (file) {
     let text: string;
     try {
@@ -42,7 +53,7 @@ export function meshAuthFromEnv(
         `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       );
     }
-    return { auth: new EnvelopeAuth({ keys: parse('SEAM_MESH_KEYS_FILE', text) }) };
+    return { auth: new EnvelopeAuth({ keys: parse('SEAM_MESH_KEYS_FILE', text, transport.speaksAs) }) };
   }
   const remote = Object.values(transport.endpoints ?? {}).some((endpoint) => endpoint.transport !== 'in-process');
   if (!remote) return {};
@@ -64,11 +75,28 @@ export function meshAuthFromEnv(
   return {};
 }
 
-function parse(variable: string, text: string): MeshKeys {
+function parse(variable: string, text: string, speaksAs: readonly string[] | undefined): MeshKeys {
+  let keys: MeshKeys;
   try {
-    return MeshKeys.parse(text, variable);
+    keys = MeshKeys.parse(text, variable);
   } catch (error) {
     if (error instanceof MeshKeysError) throw new TransportSecurityConfigError(variable, error.message);
     throw error;
   }
+  const foreign = speaksAs ? foreignPairs(text, speaksAs) : [];
+  if (foreign.length > 0)
+    throw new TransportSecurityConfigError(
+      variable,
+      `holds the keys of ${foreign.length} pair${foreign.length === 1 ? '' : 's'} this process is not part of ` +
+        `(${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}): they are another process's keys; ` +
+        `this one speaks as ${speaksAs!.join(', ')} (npm run mesh:keys -- --process <its module, or monolith>)`,
+    );
+  return keys;
+}
+
+/** The pairs of a valid document (every key id) that none of `speaksAs` belongs to, sorted. Names only, never a key. */
+function foreignPairs(text: string, speaksAs: readonly string[]): string[] {
+  const { keys } = JSON.parse(text) as MeshKeysDocument;
+  const pairs = new Set(Object.values(keys).flatMap((byPair) => Object.keys(byPair)));
+  return [...pairs].filter((pair) => !pair.split('~').some((name) => speaksAs.includes(name))).toSorted();
 }

@@ -17,6 +17,7 @@ import { listenForHealth } from './http-listener.js';
 import { bindHostedOn, serviceHttpHost } from './listen-host.js';
 import { loadTopology } from '../topology/load-topology.js';
 import { describeTopology, transportOptionsFor } from '../topology/process-options.js';
+import { meshSelf } from '../topology/mesh-identities.js';
 import { ServiceAppModule } from './service-app.module.js';
 
 /** What `apps/<module>-service` runs. */
@@ -56,7 +57,7 @@ export async function runService(
     const role = { kind: 'service', module: name } as const;
     const security = transportSecurityFromEnv(env);
     const placed = transportOptionsFor(topology, role);
-    const auth = meshAuthFromEnv(env, placed, logger);
+    const auth = meshAuthFromEnv(env, { ...placed, speaksAs: meshSelf(topology, role) }, logger);
     const transport = bindHostedOn({ ...placed, ...security, ...auth }, env.SEAM_LISTEN_HOST);
     const placement = topology.services.find((service) => service.module === name)!;
     const port = portFromEnv(env, placement.httpPort);

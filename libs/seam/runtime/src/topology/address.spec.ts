@@ -65,6 +65,24 @@ describe('parseAddress', () => {
     expect(() => parseAddress(address)).toThrow(message);
   });
 
+  it.each([
+    ['redis://127.0.0.1:6379?db=3', 'has a query'],
+    ['redis://127.0.0.1:6379/2?db=3', 'has a query'],
+    ['rediss://redis:6380?tls=false', 'has a query'],
+    ['redis-pubsub://redis:6379#3', 'has a fragment'],
+    ['tcp://payments:4104?tls=true', 'has a query'],
+    ['tcp://payments:4104/payments', 'has a path'],
+    ['tcp://admin:s3cret@payments:4104', 'has credentials'],
+    ['tcp://admin@payments:4104', 'has credentials'],
+  ])('refuses %j, whose extra part no transport reads (%s), rather than dropping it', (address, message) => {
+    expect(() => parseAddress(address)).toThrow(message);
+  });
+
+  it('names no password when it refuses the credentials of a TCP address', () => {
+    expect(() => parseAddress('tcp://admin:s3cret@payments:4104')).toThrow(/^"tcp:\/\/admin:\*\*\*@payments:4104"/);
+    expect(() => parseAddress('tcp://admin:s3cret@payments:4104')).not.toThrow(/s3cret/);
+  });
+
   it('never repeats a password in an error', () => {
     expect(() => parseAddress('redis://user:hunter2@redis:6379/x')).toThrow(/redis:\/\/user:\*\*\*@redis/);
     expect(() => parseAddress('redis://user:hunter2@redis:6379/x')).not.toThrow(/hunter2/);

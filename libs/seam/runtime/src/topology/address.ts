@@ -23,8 +23,16 @@ export function parseAddress(address: string): Endpoint {
   } catch {
     throw new Error(`"${redact(address)}" is not a valid ${scheme}:// address`);
   }
+  // Nothing reads a query or a fragment: `redis://host:6379?db=3` would silently run on database 0.
+  if (url.search || url.hash)
+    throw new Error(
+      `"${redact(address)}" has a ${url.search ? 'query' : 'fragment'}, which no transport reads: an address must be ` +
+        'only a scheme, host and port (a Redis one may add user:password@ and its database as the path, ' +
+        'redis://host:6379/3); TLS is rediss://, TLS files and Redis users are SEAM_TLS_* and SEAM_REDIS_* variables',
+    );
   switch (scheme) {
     case 'tcp':
+      tcpHasNoExtras(url, address);
       return { transport: 'tcp', host: hostOf(url, address), port: portOf(url, address) };
     case 'redis':
     case 'rediss':
@@ -79,6 +87,17 @@ export function redact(address: string): string {
 function hostOf(url: URL, address: string): string {
   if (!url.hostname) throw new Error(`"${redact(address)}" has no host`);
   return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
+/** A TCP address is a host and a port: credentials or a path would be dropped without a word. */
+function tcpHasNoExtras(url: URL, address: string): void {
+  if (url.username || url.password)
+    throw new Error(
+      `"${redact(address)}" has credentials, which TCP does not carry: processes authenticate with mesh keys ` +
+        '(SEAM_MESH_KEYS_FILE) and encrypt with SEAM_TLS_*; write tcp://host:port',
+    );
+  if (url.pathname !== '' && url.pathname !== '/')
+    throw new Error(`"${redact(address)}" has a path, which TCP does not read: write tcp://host:port`);
 }
 
 function portOf(url: URL, address: string): number {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { duplicateKeys } from './duplicate-keys.js';
 import { parseTopology } from './parse-topology.js';
 import { type Topology, TopologyError } from './topology.js';
 
@@ -25,11 +26,19 @@ export function loadTopology(env: NodeJS.ProcessEnv = process.env): Topology {
       `cannot read the topology file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (set SEAM_TOPOLOGY_FILE to its path)`,
     ]);
   }
+  // Editors on some systems save a byte order mark, which JSON.parse refuses as an unexpected token.
+  text = text.replace(/^\uFEFF/, '');
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
     throw new TopologyError(file, [`not valid JSON: ${(error as Error).message}`]);
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0)
+    throw new TopologyError(
+      file,
+      duplicates.map((path) => `"${path}" is written twice, and JSON keeps only the last: rename or remove one`),
+    );
   return parseTopology(document, name, env, file);
 }

@@ -211,6 +211,23 @@ describe('parseTopology', () => {
     ]);
   });
 
+  it('refuses an override that names no module (a misspelt one would leave the module on the file address)', () => {
+    expect(
+      problems(file({ mixed }), 'mixed', {
+        SEAM_PAYMENT_ADDRESS: 'tcp://payments.internal:4104',
+        SEAM_MONOLIT_ADDRESS: 'tcp://edge.internal:4100',
+      }),
+    ).toEqual([
+      'SEAM_MONOLIT_ADDRESS is set, but names no module of this system: the address variables are SEAM_IDENTITY_ADDRESS, SEAM_CATALOG_ADDRESS, SEAM_PAYMENTS_ADDRESS, SEAM_MONOLITH_ADDRESS',
+      'SEAM_PAYMENT_ADDRESS is set, but names no module of this system: the address variables are SEAM_IDENTITY_ADDRESS, SEAM_CATALOG_ADDRESS, SEAM_PAYMENTS_ADDRESS, SEAM_MONOLITH_ADDRESS',
+    ]);
+  });
+
+  it('takes an override set to the empty string for unset, whatever module it names', () => {
+    const topology = parseTopology(file({ mixed }), 'mixed', { SEAM_SHIPPING_ADDRESS: '' }, 'test.json');
+    expect(topology.services.map(({ module }) => module)).toEqual(['payments']);
+  });
+
   it('reports every problem at once, naming the file and the topology', () => {
     const document = file({ t: { modules: { identity: { service: 'tcp://h' }, catalog: { service: 'ftp://h:1' } } } });
     expect(() => parseTopology(document, 't', {}, 'test.json')).toThrow(

@@ -1,6 +1,9 @@
 import type { Endpoint } from '@seam/transport';
 import { formatAddress, parseAddress, redact } from './address.js';
+import { overrideName, strayOverrides } from './address-overrides.js';
 import { type ServicePlacement, type Topology, TopologyError } from './topology.js';
+
+export { overrideName } from './address-overrides.js';
 
 /** Names of modules and topologies: kebab-case, as module folders and patterns use them. */
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -59,6 +62,7 @@ export function parseTopology(document: unknown, name: string, env: NodeJS.Proce
       `topology name "${name}" must be kebab-case (e.g. "payments-split-v2") and at most ${MAX_TOPOLOGY_NAME_LENGTH} characters: it labels every process and Kubernetes object`,
     );
   const topology = placeModules(name, raw, modules, env, problems);
+  problems.push(...strayOverrides(modules, env));
   checkPorts(topology, problems);
   if (problems.length > 0) throw new TopologyError(`${source}, topology "${name}"`, problems);
   return topology;
@@ -209,9 +213,6 @@ function checkPorts(topology: Topology, problems: string[]): void {
     else seen.set(key, listener.who);
   }
 }
-
-/** The environment variable that overrides a module's address: `SEAM_PAYMENTS_ADDRESS`. */
-export const overrideName = (module: string) => `SEAM_${module.toUpperCase().replaceAll('-', '_')}_ADDRESS`;
 
 function parsed(address: string, who: string, problems: string[]): Endpoint | undefined {
   try {
