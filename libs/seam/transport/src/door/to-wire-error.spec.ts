@@ -125,5 +125,25 @@ describe('to-wire-error', () => {
       expect(mapped).toEqual({ wire: INTERNAL, unexpected: true });
       expect(JSON.stringify(mapped)).not.toContain('hunter2');
     });
+
+    it('turns a transient database failure into UNAVAILABLE, marked transient and not unexpected, saying nothing of it', () => {
+      const busy = Object.assign(new Error('database is locked: UPDATE hunter2'), { name: 'QueryFailedError' });
+      const mapped = toWireError(Object.assign(busy, { driverError: { code: 'SQLITE_BUSY' } }));
+      expect(mapped).toEqual({
+        wire: {
+          code: 'UNAVAILABLE',
+          message: 'The database is busy or unreachable; try again',
+          details: { reason: 'database-unavailable' },
+        },
+        unexpected: false,
+        transient: true,
+      });
+      expect(JSON.stringify(mapped)).not.toContain('hunter2');
+    });
+
+    it('leaves a unique violation INTERNAL and unexpected, as before', () => {
+      const duplicate = Object.assign(new Error('duplicate key'), { driverError: { code: '23505' } });
+      expect(toWireError(duplicate)).toEqual({ wire: INTERNAL, unexpected: true });
+    });
   });
 });

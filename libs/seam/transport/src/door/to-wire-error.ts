@@ -2,12 +2,23 @@ import { HttpException } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { ErrorCode } from '../errors/error-codes.js';
 import { type WireError, SeamError } from '../errors/seam-error.js';
+import { isTransientDatabaseError } from '../errors/transient-database-errors.js';
 import { isWireError } from '../errors/wire-errors.js';
 
 /** What Nest's guards throw when `canActivate` returns false. */
 const NEST_FORBIDDEN_MESSAGE = 'Forbidden resource';
 
 const INTERNAL: WireError = { code: ErrorCode.Internal, message: 'Internal error', details: {} };
+
+/** `details.reason` of the Unavailable error a transient database failure becomes. */
+export const DATABASE_UNAVAILABLE = 'database-unavailable';
+
+/** Says nothing of the database (no driver message, no SQL): it may name internals. */
+const TRANSIENT_DATABASE: WireError = {
+  code: ErrorCode.Unavailable,
+  message: 'The database is busy or unreachable; try again',
+  details: { reason: DATABASE_UNAVAILABLE },
+};
 
 const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
   400: ErrorCode.Validation,
@@ -24,12 +35,17 @@ const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
 export interface MappedError {
   wire: WireError;
   unexpected: boolean;
+  /** Set when a transient database failure became Unavailable: logged as a warning, not as a bug. */
+  transient?: true;
 }
 
 /**
  * Maps anything a handler threw to the wire form its caller receives. Seam errors pass unchanged;
  * Nest's guard refusal becomes Forbidden; an `HttpException` keeps its meaning (mapped statuses keep
- * their message, others are masked); everything else becomes a generic Internal error — no message, no stack.
+ * their message, others are masked); a transient database failure (busy, locked, deadlocked,
+ * unreachable: see `isTransientDatabaseError`) becomes Unavailable with reason
+ * {@link DATABASE_UNAVAILABLE} — retryable, a 503 at the HTTP edge, the same call may succeed;
+ * everything else becomes a generic Internal error — no message, no stack.
  */
 export function toWireError(exception: unknown): MappedError {
   if (exception instanceof SeamError) return { wire: exception.toJSON(), unexpected: false };
@@ -49,5 +65,6 @@ export function toWireError(exception: unknown): MappedError {
     const code = HTTP_STATUS_CODES[exception.getStatus()];
     if (code) return { wire: { code, message: exception.message, details: {} }, unexpected: false };
   }
+  if (isTransientDatabaseError(exception)) return { wire: TRANSIENT_DATABASE, unexpected: false, transient: true };
   return { wire: INTERNAL, unexpected: true };
 }
