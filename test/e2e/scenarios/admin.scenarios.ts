@@ -30,6 +30,24 @@ export function adminJourneys(shop: ShopClient): void {
       expect((await shop.http().get(`/api/products/${sku}`)).body).toMatchObject({ price: { amount: 3_500 } });
     });
 
+    it('takes a product off sale: anyone gets 404 for it, as for an unknown sku; its stock is still managed', async () => {
+      const admin = bearer(await shop.admin());
+      const sku = unique('OFF');
+      const created = await shop
+        .http()
+        .post('/api/products')
+        .set(admin)
+        .send({ sku, name: 'Old lamp', price: { amount: 900, currency: 'EUR' }, active: false });
+      expect(created.body).toMatchObject({ sku, active: false });
+      expectProblem(await shop.http().get(`/api/products/${sku}`), 404, 'NOT_FOUND', `/api/products/${sku}`);
+      expectProblem(await shop.http().get(`/api/products/${sku}`).set(admin), 404, 'NOT_FOUND', `/api/products/${sku}`);
+      const stocked = await shop.http().put(`/api/products/${sku}/stock`).set(admin).send({ available: 4 });
+      expect(stocked.body).toEqual({ sku, available: 4, reserved: 0 });
+      expect((await shop.http().get(`/api/products/${sku}/stock`).set(admin)).status).toBe(200);
+      await shop.http().patch(`/api/products/${sku}`).set(admin).send({ active: true });
+      expect((await shop.http().get(`/api/products/${sku}`)).body).toMatchObject({ sku, active: true });
+    });
+
     it('gets 409 for a sku that exists, 404 for the stock of an unknown product, and 400 with the field for a bad one', async () => {
       const admin = bearer(await shop.admin());
       const existing = await shop

@@ -92,6 +92,24 @@ export function hostileInputs(shop: ShopClient): void {
       await stillServes();
     });
 
+    it('a product repeated over many lines is held to 100 in all: 400 naming the sku, nothing held', async () => {
+      const lines = Array.from({ length: 20 }, () => ({ sku, quantity: 100 }));
+      const problem = expectProblem(
+        await postOrder(JSON.stringify({ lines, cardNumber: CARD })),
+        400,
+        'VALIDATION',
+        '/api/orders',
+      );
+      expect(problem.errors).toEqual([
+        {
+          path: 'lines[1].quantity',
+          messages: [`quantity of ${sku} must not be greater than 100 in all: its lines add up to 2000`],
+        },
+      ]);
+      expect(await shop.available(sku)).toBe(50);
+      await stillServes();
+    });
+
     it('a bad Idempotency-Key header is refused under its own name', async () => {
       const response = await shop.placeOrder(
         ada,

@@ -197,6 +197,22 @@ export function shoppingJourneys(shop: ShopClient): void {
       expect(second.status).toBe(201);
       expect((second.body as Order).orderId).toBe((first.body as Order).orderId);
       expect(await shop.available(sku)).toBe(8);
+      // The same order written otherwise (lines in another order, a sku split in two) is the same request.
+      const other = await shop.newProduct({ price: 300, stock: 10 });
+      const lines = [
+        { sku, quantity: 1 },
+        { sku: other, quantity: 1 },
+      ];
+      const placed = await shop.placeOrder(ada, { lines, cardNumber: APPROVED_CARD }, 'checkout-attempt-0002');
+      const reordered = [{ sku: other, quantity: 1 }, ...lines.slice(0, 1)];
+      const again = await shop.placeOrder(
+        ada,
+        { lines: reordered, cardNumber: APPROVED_CARD },
+        'checkout-attempt-0002',
+      );
+      expect(again.status).toBe(201);
+      expect((again.body as Order).orderId).toBe((placed.body as Order).orderId);
+      expect(await shop.available(other)).toBe(9);
     });
 
     it('sees another customer’s order as if it did not exist (404), and cannot cancel it', async () => {

@@ -25,7 +25,12 @@ export const CatalogContract = defineContract('catalog', {
     idempotent: true,
   }),
 
-  /** One product. Idempotent. Fails with `NotFoundError`. */
+  /**
+   * One product of the active catalog (an inactive one too with `includeInactive`, as for
+   * `listProducts`). Idempotent. Fails with `NotFoundError` for an unknown sku and, without
+   * `includeInactive`, for an inactive product: the same answer, so a product taken off sale is
+   * not shown to customers.
+   */
   getProduct: request({
     pattern: 'catalog.get-product',
     callers: [EDGE],

@@ -56,6 +56,8 @@ export class ProductPage {
 /** `catalog.get-product` */
 export class GetProduct {
   @MaxLength(SKU_MAX) @Matches(SKU, SKU_MESSAGE) sku!: string;
+  /** Answer an inactive product too (for admins; default false: it is not found, as an unknown sku). */
+  @Optional() @IsBoolean() includeInactive?: boolean;
 }
 
 /** `catalog.get-prices`: the current prices of several products at once (for ordering). */

@@ -76,6 +76,20 @@ describe('catalog module, through its contract', () => {
         NotFoundError,
       );
     });
+
+    it('answers an inactive product as not found, as an unknown sku, unless asked to include it', async () => {
+      const hidden = await harness.client
+        .send(CatalogContract.getProduct, { sku: 'Z-9' })
+        .catch((caught: unknown) => caught);
+      expect(hidden).toBeInstanceOf(NotFoundError);
+      expect(hidden).toMatchObject({ message: 'No product Z-9', details: { sku: 'Z-9' } });
+      await expect(
+        harness.client.send(CatalogContract.getProduct, { sku: 'Z-9', includeInactive: true }),
+      ).resolves.toMatchObject({ sku: 'Z-9', active: false });
+      await expect(
+        harness.client.send(CatalogContract.getProduct, { sku: 'A-2', includeInactive: false }),
+      ).resolves.toMatchObject({ sku: 'A-2', active: true });
+    });
   });
 
   describe('listProducts', () => {
@@ -142,7 +156,9 @@ describe('catalog module, through its contract', () => {
         harness.client.send(CatalogContract.updateProduct, { sku: 'RACE-1', active: false }),
       ]);
       const stored = { price: { amount: 1_500, currency: 'EUR' }, active: false };
-      await expect(harness.client.send(CatalogContract.getProduct, { sku: 'RACE-1' })).resolves.toMatchObject(stored);
+      await expect(
+        harness.client.send(CatalogContract.getProduct, { sku: 'RACE-1', includeInactive: true }),
+      ).resolves.toMatchObject(stored);
       await eventually(() => {
         const events = harness.events(CatalogContract.productChanged).filter((event) => event.sku === 'RACE-1');
         expect(events).toHaveLength(3);

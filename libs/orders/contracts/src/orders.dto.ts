@@ -9,16 +9,26 @@ export class Money {
 
 const SKU = /^[A-Z0-9][A-Z0-9-]{0,39}$/;
 
+/**
+ * At most this many units of one product in one order: per line, and for the lines of the same
+ * sku added up (an order places one line per sku).
+ */
+export const MAX_QUANTITY_PER_PRODUCT = 100;
+
 /** One line of an order to place. */
 export class OrderLineRequest {
   @MaxLength(40) @Matches(SKU, { message: 'sku must be 1 to 40 upper-case letters, digits or dashes' }) sku!: string;
-  @IsInt() @Min(1) @Max(100) quantity!: number;
+  @IsInt() @Min(1) @Max(MAX_QUANTITY_PER_PRODUCT) quantity!: number;
 }
 
 /** `orders.place-order`: buy some products for a customer, paying by card. */
 export class PlaceOrder {
   /** The customer placing it (the edge takes it from the verified token, never from the body). */
   @MaxLength(36) @IsUUID('4') customerId!: string;
+  /**
+   * 1 to 20 lines. Lines of the same sku are added up into one: their total is held to
+   * {@link MAX_QUANTITY_PER_PRODUCT} too (`ValidationError` naming the sku).
+   */
   @ArrayMinSize(1)
   @Nested(() => OrderLineRequest, { maxItems: 20 })
   lines!: OrderLineRequest[];

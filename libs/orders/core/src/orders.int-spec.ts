@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import type { Reservation } from '@contracts/inventory';
 import { type OrderEvent, OrdersContract, type OrderView, type PlaceOrder } from '@contracts/orders';
 import { eventually, ModuleHarness } from '@seam/testing';
@@ -12,7 +13,10 @@ import {
   UnavailableError,
   ValidationError,
 } from '@seam/transport';
+import type { DataSource } from 'typeorm';
+import { OrderRecord } from './infrastructure/order.record.js';
 import { OrderRepository } from './infrastructure/order.repository.js';
+import { legacyRequestFingerprintOf } from './place-order/request-fingerprint.js';
 import { OrdersModule } from './orders.module.js';
 import { CARD, DECLINED_CARD, FakeNeighbours } from './testing/fake-neighbours.js';
 
@@ -319,6 +323,43 @@ describe('orders module, through its contract: placing orders', () => {
       await expect(place(request)).resolves.toEqual(first);
     });
 
+    it('answers the first order again for the same lines in another order, or a sku split over two lines', async () => {
+      const lines = [
+        { sku: 'MUG-1', quantity: 2 },
+        { sku: 'TEE-1', quantity: 1 },
+      ];
+      const request = order({ idempotencyKey: `reorder-${randomUUID()}`, lines });
+      const first = await place(request);
+      journal.length = 0;
+      await expect(place({ ...request, lines: lines.toReversed() })).resolves.toEqual(first);
+      const split = [
+        { sku: 'TEE-1', quantity: 1 },
+        { sku: 'MUG-1', quantity: 1 },
+        { sku: 'MUG-1', quantity: 1 },
+      ];
+      await expect(place({ ...request, lines: split })).resolves.toEqual(first);
+      expect(journal).toEqual([]);
+    });
+
+    it('recognises the original body of an order stored with the fingerprint of before', async () => {
+      const lines = [
+        { sku: 'TEE-1', quantity: 1 },
+        { sku: 'MUG-1', quantity: 1 },
+      ];
+      const request = order({ idempotencyKey: `legacy-${randomUUID()}`, lines });
+      const first = await place(request);
+      await harness.app
+        .get<DataSource>(getDataSourceToken('orders'))
+        .getRepository(OrderRecord)
+        .update({ orderId: first.orderId }, { requestFingerprint: legacyRequestFingerprintOf(request) });
+      journal.length = 0;
+      await expect(place(request)).resolves.toEqual(first);
+      await expect(place({ ...request, lines: [{ sku: 'MUG-1', quantity: 1 }] })).rejects.toMatchObject({
+        details: { reason: 'idempotency-key-reused' },
+      });
+      expect(journal).toEqual([]);
+    });
+
     it('places one order when the same key races with two different requests: the other is refused', async () => {
       const request = order({ idempotencyKey: `race-diff-${randomUUID()}` });
       const outcomes = await Promise.allSettled([
@@ -344,6 +385,27 @@ describe('orders module, through its contract: placing orders', () => {
       // The loser may have answered while the winner was still placing it.
       await expect(harness.client.send(OrdersContract.getOrder, { orderId: one.orderId })).resolves.toMatchObject({
         status: 'confirmed',
+      });
+    });
+
+    it('refuses more than 100 of a product over several lines, naming the sku, placing nothing', async () => {
+      const lines = Array.from({ length: 20 }, () => ({ sku: 'MUG-1', quantity: 100 }));
+      const error = await place(order({ lines })).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).fields).toEqual([
+        {
+          path: 'lines[1].quantity',
+          messages: ['quantity of MUG-1 must not be greater than 100 in all: its lines add up to 2000'],
+        },
+      ]);
+      expect(journal).toEqual([]);
+      const fits = [
+        { sku: 'MUG-1', quantity: 60 },
+        { sku: 'MUG-1', quantity: 40 },
+      ];
+      await expect(place(order({ lines: fits }))).resolves.toMatchObject({
+        status: 'confirmed',
+        lines: [expect.objectContaining({ sku: 'MUG-1', quantity: 100 })],
       });
     });
 

@@ -33,7 +33,7 @@ export class OrdersController {
     name: 'Idempotency-Key',
     required: false,
     description:
-      'The same key with the same body again answers the order it first placed; with a different body it is a 422',
+      'The same key with the same order again (the same products, quantities and card, lines in any order) answers the order it first placed; with a different one it is a 422',
   })
   @ApiCreatedResponse({
     type: OrderResponse,

@@ -10,12 +10,25 @@ import { MoneyDto } from '../money.dto.js';
 /** One line of an order to place. */
 export class OrderLineRequest {
   @ApiProperty({ example: 'MUG-SEAM' }) @IsString() @MaxLength(40) sku!: string;
-  @ApiProperty({ minimum: 1, maximum: 100, example: 2 }) @IsInt() quantity!: number;
+  @ApiProperty({
+    minimum: 1,
+    maximum: 100,
+    example: 2,
+    description:
+      'At most 100 of a product per order: lines of the same sku are added up, and their total too is at most 100',
+  })
+  @IsInt()
+  quantity!: number;
 }
 
 /** `POST /api/orders`: the customer is whoever the access token belongs to, never a field. */
 export class PlaceOrderRequest {
-  @ApiProperty({ type: [OrderLineRequest], minItems: 1, maxItems: 20 })
+  @ApiProperty({
+    type: [OrderLineRequest],
+    minItems: 1,
+    maxItems: 20,
+    description: 'Lines of the same sku are placed as one line, their quantities added up (at most 100 per product)',
+  })
   @Nested(() => OrderLineRequest, { maxItems: 20 })
   lines!: OrderLineRequest[];
 

@@ -22,7 +22,9 @@ export class ProductAdminController {
   constructor(private readonly seam: SeamClient) {}
 
   @Post()
-  @ApiOperation({ summary: 'Add a product (inactive products are not listed)' })
+  @ApiOperation({
+    summary: 'Add a product (an inactive product is neither listed nor shown by GET /api/products/:sku)',
+  })
   @ApiCreatedResponse({ type: ProductResponse })
   @ApiProblems(409)
   async create(@Body() body: CreateProductRequest): Promise<ProductResponse> {
@@ -63,8 +65,11 @@ export class ProductAdminController {
     return StockResponse.from(await this.seam.send(InventoryContract.getStock, { sku: params.sku }));
   }
 
-  /** The stock resource lives under its product: an unknown product is a 404 here, as for `GET /api/products/:sku`. */
+  /**
+   * The stock resource lives under its product: an unknown product is a 404 here, as for
+   * `GET /api/products/:sku`; an inactive one is still managed (its stock is set before it goes on sale).
+   */
   private async productMustExist(sku: string): Promise<void> {
-    await this.seam.send(CatalogContract.getProduct, { sku });
+    await this.seam.send(CatalogContract.getProduct, { sku, includeInactive: true });
   }
 }

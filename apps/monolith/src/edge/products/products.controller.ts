@@ -6,7 +6,10 @@ import { ApiProblems } from '../docs/api-problems.decorator.js';
 import { EdgeController } from '../edge-controller.decorator.js';
 import { ListProductsQuery, ProductPageResponse, ProductResponse, SkuParams } from './products.dto.js';
 
-/** Browsing the catalog (no account needed), through `CatalogContract`. */
+/**
+ * Browsing the active catalog (no account needed), through `CatalogContract`: a product taken off
+ * sale is neither listed nor shown; admins manage it through the admin routes.
+ */
 @EdgeController('api/products', 'products')
 export class ProductsController {
   constructor(private readonly seam: SeamClient) {}
@@ -21,7 +24,7 @@ export class ProductsController {
   }
 
   @Get(':sku')
-  @ApiOperation({ summary: 'One product' })
+  @ApiOperation({ summary: 'One product on sale (an inactive product is a 404, as an unknown sku)' })
   @ApiOkResponse({ type: ProductResponse })
   @ApiProblems(404)
   async get(@Param() params: SkuParams): Promise<ProductResponse> {

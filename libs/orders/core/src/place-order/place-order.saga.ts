@@ -51,7 +51,8 @@ export class PlaceOrderSaga {
    * that call is running).
    *
    * @throws ConflictError with `details.reason` `idempotency-key-reused` when the key was used
-   * for a different request (other lines, or another card) — see `requestFingerprintOf`.
+   * for a different request (other products or quantities, or another card; the same lines in
+   * another order are the same request) — see `requestFingerprintOf`.
    */
   async place(request: PlaceOrder, call: CallContext): Promise<Order> {
     const fingerprint = request.idempotencyKey ? requestFingerprintOf(request) : undefined;
@@ -77,7 +78,7 @@ export class PlaceOrderSaga {
   private async firstPlaced(request: PlaceOrder, fingerprint: string | undefined): Promise<Order | undefined> {
     if (!request.idempotencyKey || fingerprint === undefined) return undefined;
     const first = await this.orders.findByKey(request.customerId, request.idempotencyKey);
-    if (first) assertSameRequest(request.idempotencyKey, first.requestFingerprint, fingerprint);
+    if (first) assertSameRequest(request.idempotencyKey, first.requestFingerprint, fingerprint, request);
     return first;
   }
 
