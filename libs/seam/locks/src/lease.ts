@@ -7,6 +7,8 @@ import type { FencingToken, Lock } from './lock.service.js';
 export class Lease implements Lock {
   private state: 'held' | 'released' | 'lost' = 'held';
   private readonly listeners: Array<() => void> = [];
+  /** `performance.now()` at which the lease ends unless renewed; none for a lease without one. */
+  private endsAt = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly resource: string,
@@ -15,11 +17,22 @@ export class Lease implements Lock {
   ) {}
 
   get lost(): boolean {
+    this.checkClock();
     return this.state === 'lost';
   }
 
   get held(): boolean {
+    this.checkClock();
     return this.state === 'held';
+  }
+
+  /**
+   * Sets when the lease ends unless renewed again (a `performance.now()` time). Read by `lost` and
+   * `held` themselves: a holder whose event loop was busy past it must see the loss at once, not when
+   * the expiry timer gets its turn — another process may hold the lock by then.
+   */
+  endAt(at: number): void {
+    this.endsAt = at;
   }
 
   onLost(listener: () => void): void {
@@ -32,6 +45,10 @@ export class Lease implements Lock {
     this.state = 'released';
     this.listeners.length = 0;
     await this.doRelease();
+  }
+
+  private checkClock(): void {
+    if (this.state === 'held' && performance.now() >= this.endsAt) this.markLost();
   }
 
   /** Marks the lease lost and tells the listeners; no-op unless held. */

@@ -50,6 +50,21 @@ redisSuite(`RedisLockService${reason ? ` — skipped: ${reason}` : ''}`, () => {
     });
   });
 
+  describe('lost', () => {
+    it('says the lease is lost as soon as its ttl has passed, even when the event loop was busy through it', async () => {
+      const lock = await one.acquire('busy-holder', { ttlMs: 100 });
+      // A long synchronous step: neither the renewal nor the expiry timer gets a turn during it.
+      const until = performance.now() + 300;
+      while (performance.now() < until);
+      const lostRightAfter = lock.lost;
+      const successor = await two.acquire('busy-holder', { ttlMs: 5_000 });
+
+      expect(lostRightAfter).toBe(true);
+      expect(successor.token).toBeGreaterThan(lock.token);
+      await successor.release();
+    });
+  });
+
   describe('release', () => {
     it('does not delete a lease that is no longer its own', async () => {
       const lock = await one.acquire('taken-over', { ttlMs: 5_000 });

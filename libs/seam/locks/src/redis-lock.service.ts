@@ -80,7 +80,10 @@ export class RedisLockService implements LockService {
       await this.redis.eval(RELEASE, 1, key, owner);
     });
     // Lease time is counted from when each command was sent: Redis may have started it any time after.
-    const expireAt = (at: number): NodeJS.Timeout => setTimeout(() => lease.markLost(), at - performance.now()).unref();
+    const expireAt = (at: number): NodeJS.Timeout => {
+      lease.endAt(at);
+      return setTimeout(() => lease.markLost(), at - performance.now()).unref();
+    };
     let expiry = expireAt(acquiredAt + ttlMs);
     const renewal =
       options.renew === false

@@ -3,6 +3,7 @@ import type { DataSourceOptions } from 'typeorm';
 import {
   type DatabaseConfig,
   DEFAULT_POOL_SIZE,
+  DEFAULT_POOL_WAIT_MS,
   DEFAULT_SQLITE_SYNCHRONOUS,
   moduleDatabaseUrl,
   schemaOf,
@@ -30,8 +31,9 @@ export const SQLITE_WAL_AUTOCHECKPOINT_PAGES = 4_000;
  * `synchronize` is never on. SQLite files run in WAL mode with a busy timeout, so that the
  * migration command and a running app can share them, with the config's `synchronous` setting
  * (see {@link SqliteSynchronous}) and a checkpoint every {@link SQLITE_WAL_AUTOCHECKPOINT_PAGES}
- * pages. On PostgreSQL the module connects with its own URL (`DATABASE_URL_<MODULE>`, as its own
- * role) when the config has one, else the shared one.
+ * pages. On PostgreSQL a query waits at most {@link DEFAULT_POOL_WAIT_MS} for a pooled connection;
+ * the module connects with its own URL (`DATABASE_URL_<MODULE>`, as its own role) when the config
+ * has one, else the shared one.
  *
  * @throws DatabaseConfigError when a PostgreSQL config has no URL for the module.
  */
@@ -55,6 +57,8 @@ export function dataSourceOptions(data: ModuleData, config: DatabaseConfig): Dat
       extra: {
         options: `-c search_path=${schema}`,
         max: config.poolSize ?? DEFAULT_POOL_SIZE,
+        // Bounds both the wait for a busy pool and a connect the server never answers (see the constant).
+        connectionTimeoutMillis: DEFAULT_POOL_WAIT_MS,
         // Read by namedStatement (node-postgres ignores a setting it does not know).
         ...(config.preparedStatements === false ? { seamNamedStatements: false } : {}),
       },

@@ -59,6 +59,16 @@ export const DEFAULT_SQLITE_SYNCHRONOUS: SqliteSynchronous = 'normal';
 export const DEFAULT_POOL_SIZE = 10;
 const MAX_POOL_SIZE = 100;
 
+/**
+ * How long a query may wait for a connection of its module's pool — every connection busy, or a new
+ * one not yet accepted by the server — before it fails with node-postgres's "timeout exceeded when
+ * trying to connect", which reaches the caller as `UNAVAILABLE` (reason `database-unavailable`,
+ * retryable). The default deadline of a call: a caller has given up by then. Without a bound, waiters
+ * queued behind a full pool (a slow query, a lock held elsewhere) or a server that accepts TCP but
+ * never answers waited for as long as that lasted, and the pool then ran the work of callers long gone.
+ */
+export const DEFAULT_POOL_WAIT_MS = 5_000;
+
 /** Prefix of the per-module URL variables: `DATABASE_URL_PAYMENTS`, `DATABASE_URL_ORDER_HISTORY`. */
 export const MODULE_URL_PREFIX = 'DATABASE_URL_';
 

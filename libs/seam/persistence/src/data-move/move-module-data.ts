@@ -104,6 +104,8 @@ async function move(
         force,
         batchSize,
       });
+      await source.rollback();
+      await checkSourceUnchanged(module, source, sourceCounts);
       await target.commit();
       return report;
     } catch (error) {
@@ -113,6 +115,29 @@ async function move(
   } finally {
     await source.rollback().catch(() => undefined);
   }
+}
+
+/**
+ * The copy is of the source's snapshot: rows a module still running wrote since are not in it, and
+ * the counts of the copy agree with the snapshot all the same. Counted again outside the snapshot
+ * just before the target commits, a table whose count moved means a writer was at work (inserted or
+ * deleted rows; an update alone changes no count), and nothing is committed.
+ */
+async function checkSourceUnchanged(
+  module: string,
+  source: SqlSide,
+  snapshotCounts: ReadonlyMap<string, number>,
+): Promise<void> {
+  const changed: string[] = [];
+  for (const [table, rows] of snapshotCounts) {
+    const now = await source.count(table);
+    if (now !== rows) changed.push(`${table}: ${rows} → ${now} rows`);
+  }
+  if (changed.length > 0)
+    throw new DataMoveError(
+      'failed',
+      `${module}: the source changed during the move (${changed.join(', ')}); nothing was committed: stop whatever writes the module's data, then move again`,
+    );
 }
 
 interface CopyPlan {
