@@ -7,7 +7,8 @@ import { NodeEnvironmentError } from '@seam/persistence';
 import { IdentityConfigError, identityConfigFromEnv } from './identity.config.js';
 import { scryptCostFor } from './infrastructure/password-hasher.js';
 
-const secret = 'k'.repeat(32);
+// Shaped like `openssl rand -base64 24`: production refuses a secret typed by hand.
+const secret = 'q3Vx9LmZp0Rt7YwBc2Nd5Hj8Kf1Gs4Ua';
 
 describe('identityConfigFromEnv', () => {
   it('defaults to no secret (generated and stored) and one hour', () => {
@@ -51,6 +52,32 @@ describe('identityConfigFromEnv', () => {
         expect(attempt).not.toThrow(secret);
       },
     );
+
+    it.each([
+      ['JWT_SECRET', 'a'.repeat(48)],
+      ['JWT_SECRET', 'changeme'.repeat(4)],
+      ['JWT_SECRET', 'password-password-password-password'],
+      ['JWT_PREVIOUS_SECRET', 'changeme'.repeat(4)],
+    ])('refuses %s typed by hand (%p): a guessed key forges any account', (variable, value) => {
+      const attempt = () => identityConfigFromEnv({ ...production, JWT_SECRET: secret, [variable]: value });
+      expect(attempt).toThrow(IdentityConfigError);
+      expect(attempt).toThrow(`${variable} holds fewer than 10 distinct byte values`);
+      expect(attempt).not.toThrow(value);
+    });
+
+    it('refuses a key file typed by hand, naming JWT_SECRET_FILE', () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'identity-weak-')), 'jwt.key');
+      writeFileSync(path, `${'changeme'.repeat(4)}\n`, { mode: 0o600 });
+      expect(() => identityConfigFromEnv({ ...production, JWT_SECRET_FILE: path })).toThrow(
+        'JWT_SECRET_FILE holds fewer than 10 distinct byte values',
+      );
+    });
+
+    it('takes a key as `openssl rand -hex 32` prints it (16 symbols), and any long value outside production', () => {
+      const hex = '3f9a0c7be14d2856a9f07c3e1b5d2a846e0f9c1b7a3d5e28f4c60b9a1d7e3c52';
+      expect(Buffer.from(identityConfigFromEnv({ ...production, JWT_SECRET: hex }).jwtSecret!).toString()).toBe(hex);
+      expect(identityConfigFromEnv({ NODE_ENV: 'development', JWT_SECRET: 'a'.repeat(32) }).jwtSecret).toHaveLength(32);
+    });
 
     it.each(['Production', ' PRODUCTION '])('refuses NODE_ENV=%p instead of guessing what it means', (NODE_ENV) => {
       expect(() => identityConfigFromEnv({ NODE_ENV, JWT_SECRET: secret })).toThrow(NodeEnvironmentError);

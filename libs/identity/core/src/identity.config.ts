@@ -24,6 +24,14 @@ export const IDENTITY_CONFIG = Symbol.for('identity.config');
 
 /** HS256 needs a key at least as long as its 256-bit output (RFC 7518 §3.2). */
 export const MIN_SECRET_BYTES = 32;
+/**
+ * Distinct byte values a production secret must hold. Anyone who guesses the secret forges
+ * tokens for any account, admins included, so a value typed by hand (`aaaa…`, `changeme`
+ * repeated, a word padded to length) must not pass for a key. Random keys clear it with room:
+ * `openssl rand -hex 32` (64 characters over 16 symbols) holds fewer than 10 distinct values
+ * with odds below 1e-14, base64 output far more.
+ */
+export const MIN_DISTINCT_SECRET_BYTES = 10;
 const DEFAULT_TTL_SECONDS = 3_600;
 const MAX_TTL_SECONDS = 7 * 24 * 3_600;
 
@@ -53,7 +61,7 @@ export class IdentityConfigError extends Error {
  */
 export function identityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): IdentityConfig {
   const production = isProduction(env);
-  const jwtSecret = secretFrom(env, 'JWT_SECRET');
+  const jwtSecret = secretFrom(env, 'JWT_SECRET', production);
   if (production && !jwtSecret) {
     throw new IdentityConfigError(
       'JWT_SECRET',
@@ -63,22 +71,22 @@ export function identityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ide
   }
   return {
     jwtSecret,
-    previousJwtSecret: secretFrom(env, 'JWT_PREVIOUS_SECRET'),
+    previousJwtSecret: secretFrom(env, 'JWT_PREVIOUS_SECRET', production),
     tokenTtlSeconds: ttlFrom(env.JWT_TTL_SECONDS),
     production,
   };
 }
 
-function secretFrom(env: NodeJS.ProcessEnv, variable: string): Uint8Array | undefined {
+function secretFrom(env: NodeJS.ProcessEnv, variable: string, production: boolean): Uint8Array | undefined {
   const fileVariable = `${variable}_FILE`;
   // An empty variable (`JWT_SECRET=` in a compose file) means "not set".
   const inline = env[variable] || undefined;
   const file = env[fileVariable] || undefined;
   if (inline !== undefined && file !== undefined)
     throw new IdentityConfigError(variable, `and ${fileVariable} are both set: set only one`);
-  if (file !== undefined) return checked(fileVariable, readKeyFile(fileVariable, file));
+  if (file !== undefined) return checked(fileVariable, readKeyFile(fileVariable, file), production);
   // Any other value is used byte for byte, untrimmed: trimming would silently change the key.
-  return inline === undefined ? undefined : checked(variable, new TextEncoder().encode(inline));
+  return inline === undefined ? undefined : checked(variable, new TextEncoder().encode(inline), production);
 }
 
 function readKeyFile(variable: string, path: string): Uint8Array {
@@ -94,12 +102,21 @@ function readKeyFile(variable: string, path: string): Uint8Array {
   return new Uint8Array(bytes.subarray(0, end));
 }
 
-function checked(variable: string, bytes: Uint8Array): Uint8Array {
+function checked(variable: string, bytes: Uint8Array, production: boolean): Uint8Array {
   if (bytes.length < MIN_SECRET_BYTES) {
     throw new IdentityConfigError(
       variable,
       `must be at least ${MIN_SECRET_BYTES} bytes, got ${bytes.length}: ` +
         'use a longer random value (e.g. `openssl rand -base64 48`)',
+    );
+  }
+  // Development keeps any long value (tests and local setups use fixed ones); production, where a
+  // guessed key forges every account's tokens, does not.
+  if (production && new Set(bytes).size < MIN_DISTINCT_SECRET_BYTES) {
+    throw new IdentityConfigError(
+      variable,
+      `holds fewer than ${MIN_DISTINCT_SECRET_BYTES} distinct byte values, which no random key does: ` +
+        'a value typed by hand can be guessed (use e.g. `openssl rand -base64 48`)',
     );
   }
   return bytes;
