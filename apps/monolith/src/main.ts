@@ -10,10 +10,13 @@ import {
   bindHostFrom,
   describeTopology,
   exitWithin,
+  explainListenError,
   portFromEnv,
+  reportStartFailure,
   SHUTDOWN_DEADLINE_MS,
   SHUTDOWN_SIGNALS,
   startLogging,
+  withStartFailuresReportedOnce,
 } from '@seam/runtime';
 import { type ResolvedSeamOptions, SEAM_OPTIONS, TransportRouter } from '@seam/transport';
 import type { Server } from 'node:http';
@@ -50,7 +53,7 @@ try {
     {
       bodyParser: false,
       abortOnError: false,
-      logger: nestLogger,
+      logger: withStartFailuresReportedOnce(nestLogger),
     },
   );
   // On SIGTERM, SIGINT or SIGHUP (and no other: see SHUTDOWN_SIGNALS): drain HTTP (in-flight
@@ -63,14 +66,30 @@ try {
     started.get(HttpDrain).begin(started.getHttpServer() as Server, budget.remainingFor('work'));
     beginShutdown(started, budget, logger);
   });
-  await configureApp(app, { docs: !internalListener });
-  await (host === undefined ? app.listen(port) : app.listen(port, host));
+  await configureApp(app, { docs: !internalListener }).catch((error: unknown) => {
+    throw explainListenError(error, {
+      what: 'The TCP server of the modules it hosts',
+      port: 'the port of its address (topology file, or SEAM_MONOLITH_ADDRESS)',
+      host: 'SEAM_LISTEN_HOST',
+    });
+  });
+  await (host === undefined ? app.listen(port) : app.listen(port, host)).catch((error: unknown) => {
+    throw explainListenError(error, { what: 'The HTTP port', port: 'PORT', host: 'SEAM_HTTP_HOST' });
+  });
   const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;
   // The document is read from the internal port there, so it names the public one as its server.
   const publicServer = { url, description: 'The public port of this edge (a gateway in front publishes its own URL)' };
   const edge = app;
   if (internalListener)
-    internal = await startInternalApp(edge, () => apiDocument(edge, publicServer), internalListener);
+    internal = await startInternalApp(edge, () => apiDocument(edge, publicServer), internalListener).catch(
+      (error: unknown) => {
+        throw explainListenError(error, {
+          what: 'The internal port (/metrics, /docs)',
+          port: 'SEAM_INTERNAL_PORT',
+          host: 'SEAM_INTERNAL_HOST',
+        });
+      },
+    );
   const internalUrl =
     internal && `http://${internalListener!.host}:${(internal.getHttpServer().address() as AddressInfo).port}`;
   const lines = startupSummary({
@@ -84,10 +103,7 @@ try {
   });
   for (const line of lines) logger.log(line);
 } catch (error) {
-  logger.error(
-    `The monolith could not start: ${error instanceof Error ? error.message : String(error)}`,
-    error instanceof Error ? error.stack : undefined,
-  );
+  reportStartFailure(logger, 'The monolith', error);
   // Close what did open (databases, servers) and exit: a half-started monolith must not linger.
   await internal?.close().catch(() => undefined);
   await app?.close().catch(() => undefined);

@@ -4,7 +4,7 @@ import type { DataSource, DataSourceOptions } from 'typeorm';
 import { type DatabaseConfig, databaseConfigFromEnv } from './database-config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import type { ModuleData } from './module-data.js';
-import { openDataSource } from './open-data-source.js';
+import { openWithRetries } from './open-with-retries.js';
 
 /** Injection token of the process's {@link DatabaseConfig}. */
 export const DATABASE_CONFIG = Symbol.for('seam.database-config');
@@ -38,11 +38,12 @@ export class SeamPersistenceModule {
           inject: [DATABASE_CONFIG],
           useFactory: (config: DatabaseConfig) => ({
             ...dataSourceOptions(data, config),
-            retryAttempts: 3,
-            retryDelay: 1_000,
+            // Retried by openWithRetries, not by TypeOrmModule: it logs every try as an error with a
+            // stack, and tries again a refused password or a failing migration as well.
+            toRetry: () => false,
           }),
           dataSourceFactory: async (options) => {
-            const dataSource = await openDataSource(options!);
+            const dataSource = await openWithRetries(data.module, options!, describeDataLocation(options!), logger);
             // Debug: the process's start-up summary says where each module's data is.
             logger.debug(`Module ${data.module}: ${describeDataLocation(options!)}, migrations applied`);
             return dataSource;

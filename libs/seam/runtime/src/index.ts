@@ -37,6 +37,13 @@ export { SHUTDOWN_STAGES, ShutdownBudget, type ShutdownStage } from './service/s
 export { SEAM_NODE_FLAGS } from './service/node-flags.js';
 export { bindHostedOn, bindHostFrom, DEFAULT_SERVICE_HTTP_HOST, serviceHttpHost } from './service/listen-host.js';
 export { runService, type RunServiceOptions, serviceReadyLine } from './service/run-service.js';
+export {
+  explainListenError,
+  ListenError,
+  type ListenSettings,
+  reportStartFailure,
+  withStartFailuresReportedOnce,
+} from './service/start-failure.js';
 export { ServiceAppModule, type ServiceAppOptions } from './service/service-app.module.js';
 export {
   LOG_FORMATS,

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type ArgumentsHost, Logger } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
-import { NotFoundError, UnauthorizedError } from '@seam/transport';
+import { NotFoundError, UnauthorizedError, UnavailableError } from '@seam/transport';
 import { lastValueFrom, type Observable } from 'rxjs';
 import { ProblemDetailsFilter } from './problem-details.filter.js';
 import type { RouteTable } from './route-table.js';
@@ -78,6 +78,16 @@ describe('ProblemDetailsFilter', () => {
       );
       expect(replied?.status).toBe(401);
       expect(response.headers['www-authenticate']).toBe('Bearer realm="seam", error="invalid_token"');
+    });
+
+    it('answers a module or database that is unavailable 503 with Retry-After', () => {
+      const response = new FakeResponse();
+      filter.catch(
+        new UnavailableError('database is locked', { reason: 'database-unavailable' }),
+        httpHost({ method: 'POST', url: '/api/orders', headers: {} }, response),
+      );
+      expect(replied?.status).toBe(503);
+      expect(response.headers['retry-after']).toBe('1');
     });
 
     it('ends the response instead when its headers are already sent', () => {

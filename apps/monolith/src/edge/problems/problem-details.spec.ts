@@ -66,6 +66,19 @@ describe('problemOf', () => {
       expect(problem.log).toBe(log);
     });
 
+    it.each([
+      new UnavailableError('orders is down'),
+      new UnavailableError('database is locked', { reason: 'database-unavailable' }),
+      new HttpException('Service Unavailable', 503),
+    ])('tells the client when to try again after a 503 (%p): Retry-After, as a 429 does', (error) => {
+      expect(problemOf(error, context)).toMatchObject({ type: { status: 503 }, headers: { 'Retry-After': '1' } });
+    });
+
+    it('sends no Retry-After with other failures (a 504 may still complete)', () => {
+      expect(problemOf(new DeadlineExceededError('No answer'), context).headers).toEqual({});
+      expect(problemOf(new InternalError('bug'), context).headers).toEqual({});
+    });
+
     it('challenges for a bearer token, saying invalid_token only when one was presented', () => {
       expect(problemOf(new UnauthorizedError('missing'), context).headers).toEqual({
         'WWW-Authenticate': 'Bearer realm="seam"',

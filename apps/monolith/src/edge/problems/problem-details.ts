@@ -38,6 +38,13 @@ export interface Problem {
   log?: 'warn' | 'error';
 }
 
+/**
+ * `Retry-After` of every `503` problem (`unavailable`: a module, its database or a neighbour is
+ * down or shutting down), in seconds: short, since the edge cannot know when it comes back, and the
+ * caller's next try may reach another replica; a client with its own backoff keeps it.
+ */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
 /** Server-side failures never show their message: it may name internals (patterns, hosts, SQL). */
 const HIDDEN_DETAIL: Partial<Record<ErrorCode, string>> = {
   [ErrorCode.Unavailable]: 'A service needed for this request is unavailable; try again later',
@@ -64,6 +71,7 @@ function fromSeamError(error: SeamError, context: ProblemContext): Problem {
   if (error instanceof ValidationError) problem.errors = error.fields;
   if (type.code === ErrorCode.Unauthorized)
     problem.headers['WWW-Authenticate'] = bearerChallenge(context.presentedCredentials);
+  if (type.status === 503) problem.headers['Retry-After'] = String(UNAVAILABLE_RETRY_AFTER_SECONDS);
   // A neighbour's failure, an internal one included: the module that failed logged it as an error
   // with its cause (the door's "Unexpected error in handler"); here it is a warning, so that one
   // bug is one ERROR line, the one with the stack that explains it.
@@ -103,6 +111,7 @@ function fromHttpException(error: HttpException): Problem {
   const hidden = HIDDEN_DETAIL[type.code];
   const problem: Problem = { type, detail: hidden ?? error.message, headers: {} };
   if (type.code === ErrorCode.Unauthorized) problem.headers['WWW-Authenticate'] = bearerChallenge(false);
+  if (type.status === 503) problem.headers['Retry-After'] = String(UNAVAILABLE_RETRY_AFTER_SECONDS);
   if (hidden) problem.log = status === 503 || status === 504 ? 'warn' : 'error';
   return problem;
 }

@@ -18,6 +18,9 @@ const type = (slug: string, status: number, code: ErrorCode, title: string): Pro
  * from HTTP itself: a body that is not JSON, a body over the limit, a route that does not exist,
  * a method the route does not allow, and a client refused by throttling (429, with
  * `Retry-After`; code `UNAVAILABLE`, the one that tells a client to try again later).
+ * Every `unavailable` problem (503: a module, its database — `details.reason`
+ * `database-unavailable` in the module's log — or a neighbour is down or shutting down) carries
+ * `Retry-After: 1` too (see `UNAVAILABLE_RETRY_AFTER_SECONDS`).
  */
 export const PROBLEM_TYPES = Object.freeze({
   validation: type('validation', 400, ErrorCode.Validation, 'The request is invalid'),

@@ -19,6 +19,8 @@ import { loadTopology } from '../topology/load-topology.js';
 import { describeTopology, transportOptionsFor } from '../topology/process-options.js';
 import { meshSelf } from '../topology/mesh-identities.js';
 import { ServiceAppModule } from './service-app.module.js';
+import { explainListenError, reportStartFailure, withStartFailuresReportedOnce } from './start-failure.js';
+import { overrideName } from '../topology/parse-topology.js';
 
 /** What `apps/<module>-service` runs. */
 export interface RunServiceOptions {
@@ -64,14 +66,26 @@ export async function runService(
     const httpHost = serviceHttpHost(env);
     app = await NestFactory.create(ServiceAppModule.for({ name, module, transport }), {
       abortOnError: false,
-      logger: nestLogger,
+      logger: withStartFailuresReportedOnce(nestLogger),
     });
     app.use(httpMetrics());
     app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
     const started = app;
     exitWithin(SHUTDOWN_DEADLINE_MS, logger, (budget) => beginShutdown(started, budget, logger));
-    await startSeamServers(app);
-    const bound = await listenForHealth(app, port, httpHost);
+    await startSeamServers(app).catch((error: unknown) => {
+      throw explainListenError(error, {
+        what: `The TCP server of ${name}`,
+        port: `the port of its address (topology file, or ${overrideName(name)})`,
+        host: 'SEAM_LISTEN_HOST',
+      });
+    });
+    const bound = await listenForHealth(app, port, httpHost).catch((error: unknown) => {
+      throw explainListenError(error, {
+        what: 'The HTTP port (/health, /metrics)',
+        port: 'PORT',
+        host: 'SEAM_HTTP_HOST',
+      });
+    });
     for (const line of describeTopology(topology, role)) logger.log(line);
     logger.log(`Data of ${name}: ${dataLocationOf(app, name)}`);
     logger.log(`Health: http://localhost:${bound.port}/health (HTTP bound on ${bound.address})`);
@@ -79,7 +93,7 @@ export async function runService(
     logger.log(serviceReadyLine(name));
     return app;
   } catch (error) {
-    logger.error(`The ${name} service could not start: ${error instanceof Error ? error.message : String(error)}`);
+    reportStartFailure(logger, `The ${name} service`, error);
     await app?.close().catch(() => undefined);
     process.exit(1);
   }

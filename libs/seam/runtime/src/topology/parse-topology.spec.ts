@@ -47,6 +47,22 @@ describe('parseTopology', () => {
     expect(topology.monolith.address).toEqual({ transport: 'tcp', host: 'edge', port: 4000 });
   });
 
+  it.each(['', ' ', '\t '])('counts an address variable set to %j as unset: the file’s addresses stand', (blank) => {
+    const topology = parseTopology(
+      file({ mixed }),
+      'mixed',
+      {
+        SEAM_PAYMENTS_ADDRESS: blank,
+        SEAM_MONOLITH_ADDRESS: blank,
+        SEAM_IDENTITY_ADDRESS: blank,
+        SEAM_NOPE_ADDRESS: blank,
+      },
+      'test.json',
+    );
+    expect(topology.services[0]!.address).toEqual({ transport: 'tcp', host: '127.0.0.1', port: 4104 });
+    expect(topology.monolith.address).toEqual({ transport: 'tcp', host: '127.0.0.1', port: 4100 });
+  });
+
   it('names the topologies a file has when asked for another', () => {
     expect(problems(file({ mixed }), 'split')).toEqual(['unknown topology "split": this file has "mixed"']);
   });

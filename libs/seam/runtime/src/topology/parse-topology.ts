@@ -1,6 +1,6 @@
 import type { Endpoint } from '@seam/transport';
 import { formatAddress, parseAddress, redact } from './address.js';
-import { overrideName, strayOverrides } from './address-overrides.js';
+import { addressFrom, MONOLITH_OVERRIDE, overrideName, strayOverrides } from './address-overrides.js';
 import { type ServicePlacement, type Topology, TopologyError } from './topology.js';
 
 export { overrideName } from './address-overrides.js';
@@ -114,7 +114,7 @@ function placeModules(
       );
     } else if (placement === 'monolith') {
       inMonolith.push(module);
-      if (env[overrideName(module)])
+      if (addressFrom(env, overrideName(module)))
         problems.push(`${overrideName(module)} is set, but "${module}" runs in the monolith in this topology`);
     } else {
       const service = servicePlacement(module, placement, env, problems);
@@ -150,8 +150,8 @@ function servicePlacement(
         `module "${module}": unknown setting "${key}" (expected ${[...SERVICE_KEYS].map((known) => `"${known}"`).join(', ')})`,
       );
   }
-  const override = env[overrideName(module)];
-  const written = override || placement.service;
+  const override = addressFrom(env, overrideName(module));
+  const written = override ?? placement.service;
   if (typeof written !== 'string' || written.trim() === '') {
     problems.push(
       `missing address for module "${module}": set "service": "tcp://host:port" (or redis://host:port) or ${overrideName(module)}`,
@@ -183,13 +183,14 @@ function monolithAddress(raw: unknown, env: NodeJS.ProcessEnv, problems: string[
   const settings = isObject(raw) ? raw : {};
   for (const key of Object.keys(settings))
     if (key !== 'address') problems.push(`"monolith": unknown setting "${key}" (expected "address")`);
-  const written = env.SEAM_MONOLITH_ADDRESS || settings.address;
+  const override = addressFrom(env, MONOLITH_OVERRIDE);
+  const written = override ?? settings.address;
   if (written === undefined) return undefined;
   if (typeof written !== 'string') {
     problems.push(`"monolith": "address" must be a string such as "tcp://127.0.0.1:4100"`);
     return undefined;
   }
-  return parsed(written, `the monolith${env.SEAM_MONOLITH_ADDRESS ? ' (SEAM_MONOLITH_ADDRESS)' : ''}`, problems);
+  return parsed(written, `the monolith${override ? ` (${MONOLITH_OVERRIDE})` : ''}`, problems);
 }
 
 /** Two listeners on one port of one machine: TCP module servers and the services' HTTP ports. */

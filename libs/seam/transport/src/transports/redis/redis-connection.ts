@@ -1,5 +1,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import { UnavailableError } from '../../errors/seam-error.js';
+import { redisConnectFailure } from './redis-connect-failure.js';
 import { redisConnectionOptions, type SeamRedisSecurity } from './redis-tls.js';
 
 /** Where a Seam Redis connection goes and how it authenticates. */
@@ -53,14 +54,28 @@ export async function createRedisConnection(
   });
 }
 
-/** Waits until `redis` is ready (connecting it if needed). */
-export async function whenReady(redis: Redis): Promise<void> {
+/**
+ * Waits until `redis` is ready (connecting it if needed).
+ *
+ * @param where who connects where, for the error (no credentials); default Redis's host and port.
+ * @throws Error with the reason Redis closed the connection (WRONGPASS, NOAUTH, ECONNREFUSED…; see
+ *   `redisConnectFailure`), not ioredis's bare "Connection is closed."
+ */
+export async function whenReady(redis: Redis, where?: string): Promise<void> {
   if (redis.status === 'ready') return;
-  if (redis.status === 'wait') {
-    await redis.connect();
-    return;
+  let last: Error | undefined;
+  const remember = (error: Error) => {
+    last = error;
+  };
+  redis.on('error', remember);
+  try {
+    if (redis.status === 'wait') await redis.connect();
+    else await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+  } catch (error) {
+    throw redisConnectFailure(error, last, where ?? `Redis ${redis.options.host}:${redis.options.port}`);
+  } finally {
+    redis.off('error', remember);
   }
-  await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
 }
 
 /** Redact credentials from a Redis URL for logs and errors. */

@@ -13,6 +13,7 @@ import { isPresenceChannel } from './redis-keys.js';
 import { redisConnectionOptions, type SeamRedisSecurity } from './redis-tls.js';
 import { NEST_REDIS_RECONNECT } from './redis-url.js';
 import { describeRedisUrl } from './redis-connection.js';
+import { redisConnectFailure } from './redis-connect-failure.js';
 import { RedisOutageLog } from './redis-outage-log.js';
 import { readMetadata } from './stream-packets.js';
 
@@ -48,6 +49,10 @@ export class SeamRedisPubSubServer extends ServerRedis {
   private requestChannels: string[] = [];
   private closing = false;
   private closed?: Promise<void>;
+  /** Who this is, for messages: `Redis pub/sub server (redis://host:port)`, no credentials. */
+  private readonly where: string;
+  /** The last failure of a connection not ready again since (see {@link registerErrorListener}). */
+  private lastRedisError?: Error;
 
   constructor(options: SeamRedisPubSubServerOptions) {
     super({ ...redisConnectionOptions(options.url, options.security), ...NEST_REDIS_RECONNECT });
@@ -55,12 +60,16 @@ export class SeamRedisPubSubServer extends ServerRedis {
     this.dispatch = remoteDispatchOptions(options);
     this.endpoint = `redis-pubsub+${describeRedisUrl(options.url)}`;
     this.drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
-    this.outages = new RedisOutageLog(`Redis pub/sub server (${describeRedisUrl(options.url)})`, this.logger);
+    this.where = `Redis pub/sub server (${describeRedisUrl(options.url)})`;
+    this.outages = new RedisOutageLog(this.where, this.logger);
   }
 
   /** Once per outage, not once per reconnection attempt as Nest's listener does (see {@link RedisOutageLog}). */
   override registerErrorListener(client: Redis): void {
     this.outages.watch(client);
+    // The reason a connect fails with: ioredis's own rejection says only "Connection is closed."
+    client.on('error', (error: Error) => (this.lastRedisError = error));
+    client.on('ready', () => (this.lastRedisError = undefined));
   }
 
   /** Answers the requests of `direct` with those handlers (see `fastHandlers`): Nest's pipeline, composed once. */
@@ -85,7 +94,9 @@ export class SeamRedisPubSubServer extends ServerRedis {
     }
     try {
       await new Promise<void>((resolve, reject) => {
-        void super.listen((error?: unknown) => (error ? reject(error as Error) : resolve()));
+        void super.listen((error?: unknown) =>
+          error ? reject(redisConnectFailure(error, this.lastRedisError, this.where)) : resolve(),
+        );
       });
       const replica = `${process.pid}-${randomHex(3)}`;
       this.heartbeat = new HeartbeatPublisher(

@@ -172,7 +172,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private async connection(purpose: string, overrides?: RedisOptions): Promise<Redis> {
     const redis = await createRedisConnection(this.options, `seam:${this.replica}:${purpose}`, overrides);
     this.outages.watch(redis, purpose);
-    await whenReady(redis);
+    await whenReady(redis, `Redis streams server (${describeRedisUrl(this.options.url)})`);
     return redis;
   }
 

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { type MessageHandler, ServerTCP, TcpContext, type TcpSocket } from '@nestjs/microservices';
 import { CallContext } from '../../context/call-context.js';
 import { DEFAULT_BUDGET_MS } from '../../context/call-context.registry.js';
@@ -60,6 +60,8 @@ export class SeamTcpServer extends ServerTCP {
   /** The open connections, framed: a stopping server tells each to go away. */
   private readonly connections = new Set<TcpSocket>();
   private closing = false;
+  /** Between {@link listen} and the outcome of its listen. */
+  private starting = false;
   private readonly framing: Omit<FrameSocketOptions, 'onReject'>;
   private readonly rejected: TcpRejections;
   /** With mesh keys: the link handshake of each connection (see {@link TcpLinkGate}). */
@@ -126,13 +128,39 @@ export class SeamTcpServer extends ServerTCP {
     this.table.register(this.normalizePattern(pattern), callback, isEventHandler, extras);
   }
 
+  /**
+   * Starts listening; `callback` gets the error of a listen that fails, whatever it is. Nest's
+   * version hands back only EADDRINUSE and ECONNREFUSED: any other (an address not of this machine:
+   * EADDRNOTAVAIL; a port below 1024 without the right: EACCES) was logged with a stack and the
+   * start never completed, so the process neither served nor said it could not start.
+   */
   override listen(callback: (error?: unknown) => void): void {
     try {
       this.table.assertHostedOnly(this.hosted, `TCP server on port ${this.port}`);
     } catch (error) {
       return callback(error);
     }
-    super.listen(callback);
+    const failed = (error: Error) => {
+      this.starting = false;
+      callback(error);
+    };
+    this.starting = true;
+    this.server.once('error', failed);
+    this.server.listen(this.port, this.host, () => {
+      this.starting = false;
+      this.server.off('error', failed);
+      callback();
+    });
+  }
+
+  /**
+   * In place of Nest's listener (which logs a stack): one line, and none while starting — a failed
+   * listen is the start's error (see {@link listen}), reported once by whoever started it.
+   */
+  protected override registerErrorListener(server: Server): void {
+    server.on('error', (error) => {
+      if (!this.starting) this.logger.error(`TCP server ${this.host}:${this.port}: ${error.message}`);
+    });
   }
 
   /**
