@@ -23,6 +23,17 @@ describe('assertProductionReady', () => {
     },
   );
 
+  it.each(['password', '12345678901', 'fifteen chars!!'])(
+    'refuses an admin password shorter than 16 characters in production (%p), never showing it',
+    (password) => {
+      const attempt = () => assertProductionReady({ ...production, SEAM_ADMIN_PASSWORD: password });
+      expect(attempt).toThrow(ProductionConfigError);
+      expect(attempt).toThrow(/^SEAM_ADMIN_PASSWORD must be at least 16 characters in production/);
+      expect(attempt).not.toThrow(password);
+      expect(() => assertProductionReady({ SEAM_ADMIN_PASSWORD: password })).not.toThrow();
+    },
+  );
+
   it('accepts another password, and no seeding at all, in production', () => {
     expect(() => assertProductionReady({ ...production, SEAM_ADMIN_PASSWORD: 'a long random one' })).not.toThrow();
     expect(() => assertProductionReady({ ...production, SEED_DEMO_DATA: 'false' })).not.toThrow();
