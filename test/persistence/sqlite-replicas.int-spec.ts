@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import 'reflect-metadata';
@@ -12,6 +12,32 @@ const TIMES = 300;
 describe('two processes on one SQLite file (replicas of a module)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'seam-sqlite-replicas-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('start at once on a fresh file: each opens it, and its migrations run once', async () => {
+    const fresh = mkdtempSync(join(dataDir, 'fresh-'));
+    const go = join(fresh, 'go');
+    const replicas = await Promise.all(
+      [0, 1, 2, 3].map(() =>
+        spawnService({
+          entry: 'test/persistence/fixtures/open-at-once.ts',
+          args: [fresh, go],
+          readyLine: /^WAITING$/,
+          readyTimeoutMs: 60_000,
+        }),
+      ),
+    );
+    // Every replica has loaded its code: they open the file within a millisecond of each other.
+    writeFileSync(go, '');
+    const outputs = await Promise.all(replicas.map(async (replica) => (await replica.exited, replica.output())));
+    for (const output of outputs) expect(output).toMatch(/^OPENED after \d+ retries$/m);
+    const data = defineModuleData({ module: 'counter', entities: [], migrations: [CreateCounter1700000000000] });
+    const check = await openDataSource(dataSourceOptions(data, { kind: 'sqlite', dataDir: fresh }));
+    try {
+      expect(await check.query('SELECT COUNT(*) AS n FROM migrations')).toEqual([{ n: 1 }]);
+    } finally {
+      await check.destroy();
+    }
+  }, 90_000);
 
   it('run read-then-write transactions without "database is locked" and without losing an update', async () => {
     const data = defineModuleData({ module: 'counter', entities: [], migrations: [CreateCounter1700000000000] });

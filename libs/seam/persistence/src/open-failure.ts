@@ -31,14 +31,27 @@ const POSTGRES_PASSING = new Set(['57P03', '57P01', '53300']);
 const PASSING_MESSAGES = [/^Connection terminated/, /^timeout exceeded when trying to connect/];
 
 /**
- * Whether trying again in a moment may succeed: the server is down, starting or out of
- * connections. A refused password, a missing database or role, a data directory that cannot be
- * written, a migration that fails: no — those fail the start at once.
+ * SQLite's word for a table created under a process that found it missing a moment before: two
+ * replicas opening one file at once both create TypeORM's `migrations` table, or both run the same
+ * migration, and the later one fails so. PostgreSQL migrates under an advisory lock (see
+ * `runMigrations`); SQLite has no such lock, and a second try finds the migrations committed.
  */
-export function mayPass(error: unknown): boolean {
+const SQLITE_MIGRATION_RACE = /^SQLITE_ERROR$/;
+const ALREADY_EXISTS = /\balready exists\b/;
+
+/**
+ * Whether trying again in a moment may succeed: the server is down, starting or out of
+ * connections, or (SQLite) another process was migrating the same file. A refused password, a
+ * missing database or role, a data directory that cannot be written: no — those fail the start at
+ * once. (A migration that fails on its own fails every try, with the same message.)
+ */
+export function mayPass(error: unknown, options?: DataSourceOptions): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (CONNECTION_CODES.has(code) || POSTGRES_PASSING.has(code))) return true;
-  return typeof message === 'string' && PASSING_MESSAGES.some((words) => words.test(message));
+  if (typeof message !== 'string') return false;
+  if (options?.type === 'better-sqlite3' && typeof code === 'string' && SQLITE_MIGRATION_RACE.test(code))
+    return ALREADY_EXISTS.test(message);
+  return PASSING_MESSAGES.some((words) => words.test(message));
 }
 
 /**

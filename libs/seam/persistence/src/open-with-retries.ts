@@ -14,7 +14,8 @@ export interface OpenRetries {
 
 /**
  * Opens `module`'s DataSource (see `openDataSource`), trying again while the failure may pass — the
- * server is down, starting or out of connections — with one warning line per failed try, no stack.
+ * server is down, starting or out of connections, or another replica is migrating the same SQLite
+ * file — with one warning line per failed try, no stack.
  * Any other failure (a refused password, a missing database, a data directory that cannot be
  * written, a failing migration) ends the start at the first try, as does the last try.
  *
@@ -35,7 +36,7 @@ export async function openWithRetries(
     } catch (error) {
       if (error instanceof DatabaseConfigError) throw error;
       const failure = openFailure(module, where, options, error);
-      if (attempt >= attempts || !mayPass(error)) throw failure;
+      if (attempt >= attempts || !mayPass(error, options)) throw failure;
       logger.warn(`${failure.message}; trying again in ${delayMs} ms (${attempt} of ${attempts})`);
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }

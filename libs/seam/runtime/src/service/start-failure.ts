@@ -55,12 +55,15 @@ function adviceFor(code: string | undefined, { port, host }: ListenSettings): st
 
 /**
  * Reports that `who` could not start, in one error line that carries the cause (and, where known,
- * the remedy): what an operator reads in a crash loop. The stack goes out at debug level only
+ * the remedy) and the error's type: what an operator reads in a crash loop. The stack goes out at debug level only
  * (`LOG_LEVEL=debug`): a start-up failure is a setting or a dependency far more often than a bug,
  * and a stack from inside the framework buries the line that says which.
  */
 export function reportStartFailure(logger: Pick<LoggerService, 'error' | 'debug'>, who: string, error: unknown): void {
-  logger.error(`${who} could not start: ${error instanceof Error ? error.message : String(error)}`);
+  // The error's type, when it has one of its own (`IdentityConfigError`), says which part refused:
+  // what to search the docs and the code for.
+  const type = error instanceof Error && error.name !== 'Error' ? ` (${error.name})` : '';
+  logger.error(`${who} could not start: ${error instanceof Error ? error.message : String(error)}${type}`);
   if (error instanceof Error && error.stack) logger.debug?.(error.stack);
 }
 
