@@ -35,6 +35,11 @@ const TOPOLOGIES = {
       monolith: { address: 'tcp://127.0.0.1:4100' },
       modules: { alpha: { service: 'tcp://127.0.0.1:4101', httpPort: 9101 }, beta: 'monolith' },
     },
+    scaled: {
+      description: 'alpha alone, three copies',
+      monolith: { address: 'redis://127.0.0.1:6379' },
+      modules: { alpha: { service: 'redis://127.0.0.1:6379', replicas: 3 }, beta: 'monolith' },
+    },
   },
 };
 
@@ -56,9 +61,12 @@ describe('loadModulesDocInput', () => {
       expect.objectContaining({ pattern: 'alpha.it.happened', allowed: ['beta'], name: 'itHappened' }),
     ]);
     expect(input.placements).toEqual([
-      { topology: 'monolith', app: 'monolith', hosts: ['alpha', 'beta'], replicas: 2 },
-      { topology: 'split', app: 'monolith', hosts: ['beta'], replicas: 2 },
+      // The copies each topology asks for: one monolith (not deploy:k8s's default of two).
+      { topology: 'monolith', app: 'monolith', hosts: ['alpha', 'beta'], replicas: 1 },
+      { topology: 'split', app: 'monolith', hosts: ['beta'], replicas: 1 },
       { topology: 'split', app: 'alpha-service', hosts: ['alpha'], replicas: 1 },
+      { topology: 'scaled', app: 'monolith', hosts: ['beta'], replicas: 1 },
+      { topology: 'scaled', app: 'alpha-service', hosts: ['alpha'], replicas: 3 },
     ]);
     expect(input.projects).toEqual({ monolith: 'apps/monolith' });
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { DEFAULT_MONOLITH_REPLICAS } from '../../tools/deploy/cluster-plan.js';
 import { markdownTable } from '../../tools/docs-modules/markdown.js';
 import { MermaidIds, mermaidGraph, mermaidLabel } from '../../tools/docs-modules/mermaid.js';
 import { MODULE_TABLE_HEADER, moduleRows } from '../../tools/docs-modules/module-section.js';
@@ -179,6 +180,12 @@ describe('renderModulesDoc', () => {
         ['deployable', '`monolith`', '`apps/monolith`; topologies `monolith`, `split`'],
       ]);
       expect(text.endsWith('\n')).toBe(true);
+    });
+
+    it("says deploy:k8s's default monolith copies in words, apart from what the topologies ask for", () => {
+      expect(renderModulesDoc(tiny).replaceAll('\n', ' ')).toContain(
+        `\`npm run deploy:k8s\` runs ${DEFAULT_MONOLITH_REPLICAS} copies of the monolith unless \`--monolith-replicas\` says otherwise.`,
+      );
     });
   });
 

@@ -18,7 +18,7 @@ export class ModulesDocError extends Error {
 /**
  * Reads the contracts under `libs/`, each module's tables, `topologies.json` and `nest-cli.json`
  * of the repository at `root`. Address overrides of the environment are not applied: the document
- * describes the shipped topologies.
+ * describes the shipped topologies, with the copies each asks for (the monolith: one).
  *
  * @throws ModulesDocError when no contract is found or an allow-list names a constant the contract
  *   reader could not resolve; TopologyError for an invalid topology; OwnedTablesError as
@@ -31,7 +31,10 @@ export function loadModulesDocInput(root: string): ModulesDocInput {
   const placements: DocPlacement[] = [];
   for (const name of Object.keys(document.topologies ?? {})) {
     const topology = parseTopology(document, name, {}, topologyFile);
-    for (const deployable of clusterPlan(topology).deployables)
+    // One monolith, as the topology has it: left to itself, clusterPlan gives the monolith
+    // deploy:k8s's default copies (DEFAULT_MONOLITH_REPLICAS), which no topology asks for; the
+    // document says that default in words. A service's copies are the topology's own.
+    for (const deployable of clusterPlan(topology, { monolithReplicas: 1 }).deployables)
       placements.push({ topology: name, app: deployable.app, hosts: deployable.hosts, replicas: deployable.replicas });
   }
   const listed = Array.isArray(document.modules) ? document.modules.filter((m) => typeof m === 'string') : [];

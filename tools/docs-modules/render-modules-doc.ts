@@ -1,3 +1,4 @@
+import { DEFAULT_MONOLITH_REPLICAS } from '../deploy/cluster-plan.js';
 import { mermaidGraph } from './mermaid.js';
 import { moduleSection } from './module-section.js';
 import { byText, type ModulesDocInput } from './modules-doc.types.js';
@@ -30,7 +31,9 @@ export function renderModulesDoc(input: ModulesDocInput): string {
     [
       'Each table lists the entries of the module (with their allowed callers), the events it',
       'publishes and those it may consume, the tables of its own database (from its TypeORM entities',
-      'and migrations) and the deployables that run it, per topology of `topologies.json`.',
+      'and migrations) and the deployables that run it, per topology of `topologies.json`, with the',
+      'copies the topology asks for: one unless it says more. `npm run deploy:k8s` runs',
+      `${DEFAULT_MONOLITH_REPLICAS} copies of the monolith unless \`--monolith-replicas\` says otherwise.`,
     ].join('\n'),
     ...modules.map((module) => moduleSection(input, module).trimEnd()),
   ]

@@ -85,6 +85,38 @@ describe('database-config', () => {
         );
     });
 
+    it('refuses a bad database setting whatever the database, naming the variable', () => {
+      // On SQLite the PostgreSQL settings go unused, but a bad one still stops the start: it would
+      // otherwise wait for the move to PostgreSQL to be found.
+      expect(() => databaseConfigFromEnv({ DATABASE_POOL_SIZE: '0' })).toThrow(
+        expect.objectContaining({
+          constructor: DatabaseConfigError,
+          variable: 'DATABASE_POOL_SIZE',
+          message: expect.stringMatching(/^DATABASE_POOL_SIZE must be a whole number from 1 to 100/),
+        }),
+      );
+      expect(() => databaseConfigFromEnv({ DATA_DIR: '/srv/seam', DATABASE_PREPARED_STATEMENTS: 'maybe' })).toThrow(
+        expect.objectContaining({
+          constructor: DatabaseConfigError,
+          variable: 'DATABASE_PREPARED_STATEMENTS',
+          message: expect.stringMatching(/^DATABASE_PREPARED_STATEMENTS must be on .* or off/),
+        }),
+      );
+      // And the SQLite setting on PostgreSQL.
+      expect(() => databaseConfigFromEnv({ DATABASE_URL: 'postgres://db/shop', SQLITE_SYNCHRONOUS: 'off' })).toThrow(
+        expect.objectContaining({ constructor: DatabaseConfigError, variable: 'SQLITE_SYNCHRONOUS' }),
+      );
+      // Good values of the other database's settings change nothing.
+      expect(
+        databaseConfigFromEnv({ DATA_DIR: '/srv/seam', DATABASE_POOL_SIZE: '4', DATABASE_PREPARED_STATEMENTS: 'off' }),
+      ).toEqual({ kind: 'sqlite', dataDir: '/srv/seam' });
+      expect(databaseConfigFromEnv({ DATABASE_URL: 'postgres://db/shop', SQLITE_SYNCHRONOUS: 'full' })).toEqual({
+        kind: 'postgres',
+        url: 'postgres://db/shop',
+        poolSize: 10,
+      });
+    });
+
     it('refuses a DATABASE_URL that is not a postgres URL, without echoing credentials', () => {
       expect(() => databaseConfigFromEnv({ DATABASE_URL: 'mysql://root:secret@db/shop' })).toThrow(
         /DATABASE_URL must be a postgres:\/\/ URL/,

@@ -81,11 +81,17 @@ export const MODULE_URL_PREFIX = 'DATABASE_URL_';
  * SQLite files under `DATA_DIR` (default `./data`), synced as `SQLITE_SYNCHRONOUS` says (`normal` or
  * `full`; unset: `full` with `NODE_ENV=production`, else {@link DEFAULT_SQLITE_SYNCHRONOUS}).
  *
- * @throws DatabaseConfigError naming the variable (never its value) when a value cannot work —
- * `NODE_ENV` included, whatever the database (see `nodeEnvironment`).
+ * @throws DatabaseConfigError naming the variable (never its value) when a value cannot work,
+ * whatever the database: a PostgreSQL setting is checked on SQLite too, and `SQLITE_SYNCHRONOUS` and
+ * `NODE_ENV` (see `nodeEnvironment`) on PostgreSQL.
  */
 export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   const production = productionFrom(env);
+  // Every setting is read whatever the database, so that a bad value stops the start on SQLite too
+  // (a pool size of 0 there would otherwise lie in wait for the move to PostgreSQL).
+  const poolSize = poolSizeFrom(env.DATABASE_POOL_SIZE);
+  const preparedStatements = preparedStatementsFrom(env.DATABASE_PREPARED_STATEMENTS);
+  const sqliteSynchronous = sqliteSynchronousFrom(env.SQLITE_SYNCHRONOUS);
   const url = env.DATABASE_URL?.trim();
   const moduleUrls: Record<string, string> = {};
   for (const [variable, value] of Object.entries(env)) {
@@ -104,13 +110,13 @@ export function databaseConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Dat
       kind: 'postgres',
       ...(url ? { url: checkPostgresUrl(url, 'DATABASE_URL') } : {}),
       ...(Object.keys(moduleUrls).length > 0 ? { moduleUrls: Object.freeze(moduleUrls) } : {}),
-      poolSize: poolSizeFrom(env.DATABASE_POOL_SIZE),
-      ...(preparedStatementsFrom(env.DATABASE_PREPARED_STATEMENTS) ? {} : { preparedStatements: false as const }),
+      poolSize,
+      ...(preparedStatements ? {} : { preparedStatements: false as const }),
     };
   }
   const dataDir = env.DATA_DIR?.trim() || 'data';
   // In production a commit is synced unless the deployment says otherwise (a secure default).
-  const synchronous = sqliteSynchronousFrom(env.SQLITE_SYNCHRONOUS) ?? (production ? 'full' : undefined);
+  const synchronous = sqliteSynchronous ?? (production ? 'full' : undefined);
   return {
     kind: 'sqlite',
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),

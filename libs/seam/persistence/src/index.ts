@@ -10,6 +10,7 @@ export * from './module-data.js';
 export * from './data-source-options.js';
 export { openDataSource, prepareStorage, runMigrations } from './open-data-source.js';
 export { DataSourceOpenError } from './open-failure.js';
+export { MigrationFailedError } from './migration-failure.js';
 export { type OpenRetries, openWithRetries } from './open-with-retries.js';
 export { captureTransactionScope, insideTransactionOf, inTransaction } from './transaction.js';
 export { commitWith } from './last-statement.js';

@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import { DataSource, type DataSourceOptions, type Migration, MigrationExecutor, type QueryRunner } from 'typeorm';
 import { DatabaseConfigError } from './database-config.error.js';
+import { migrationFailure, nameFailingMigrations } from './migration-failure.js';
 import { watchPostgresQueries } from './named-statements.js';
 import { preparePrivateSqliteFile } from './private-files.js';
 import { quoteIdentifier } from './sql-identifier.js';
@@ -9,15 +10,17 @@ import { quoteIdentifier } from './sql-identifier.js';
  * Opens a module's DataSource: creates its SQLite directory or PostgreSQL schema if needed (TypeORM
  * creates neither), connects, and runs its pending migrations. On PostgreSQL the migrations run
  * under an advisory lock per schema, so that replicas starting at once migrate one after the other.
+ *
+ * @throws MigrationFailedError naming the migration that failed (the DataSource is closed).
  */
 export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
   await prepareStorage(options);
-  if (options.type !== 'postgres') return new DataSource(options).initialize();
-  // TypeORM takes no lock of its own: N replicas starting together on a fresh database each ran
-  // the same migrations, and all but one crashed on a duplicate table. The others now wait, then
-  // find nothing left to run.
+  // Migrations run here, not in initialize: on PostgreSQL under a lock (TypeORM takes none of its
+  // own: N replicas starting together on a fresh database each ran the same migrations, and all but
+  // one crashed on a duplicate table; the others now wait, then find nothing left to run), and on
+  // either database with a failure that names its migration (see runMigrations).
   const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
-  watchPostgresQueries(dataSource);
+  if (options.type === 'postgres') watchPostgresQueries(dataSource);
   if (!options.migrationsRun) return dataSource;
   try {
     await runMigrations(dataSource);
@@ -32,8 +35,19 @@ export async function openDataSource(options: DataSourceOptions): Promise<DataSo
  * Runs a module's pending migrations and answers those it ran. On PostgreSQL it first takes an
  * advisory lock named after the module's schema (waiting while another process — a replica
  * starting, `npm run migrate` — holds it), so that two processes never run the same migration.
+ *
+ * @throws MigrationFailedError naming the migration whose `up` failed, the driver's error as its cause.
  */
 export async function runMigrations(dataSource: DataSource): Promise<Migration[]> {
+  nameFailingMigrations(dataSource);
+  try {
+    return await runPendingMigrations(dataSource);
+  } catch (error) {
+    throw migrationFailure(error);
+  }
+}
+
+async function runPendingMigrations(dataSource: DataSource): Promise<Migration[]> {
   const options = dataSource.options;
   if (options.type !== 'postgres') return dataSource.runMigrations({ transaction: options.migrationsTransactionMode });
   return withMigrationLock(dataSource, options.schema ?? 'public', (runner) => {

@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { MigrationFailedError } from './migration-failure.js';
 
 /**
  * A module's database that could not be opened at start-up: where it is (never a password), the
@@ -46,6 +47,8 @@ const ALREADY_EXISTS = /\balready exists\b/;
  * once. (A migration that fails on its own fails every try, with the same message.)
  */
 export function mayPass(error: unknown, options?: DataSourceOptions): boolean {
+  // A migration's failure is judged by the driver's error it carries ("Connection terminated"…).
+  if (error instanceof MigrationFailedError) return mayPass(error.cause, options);
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (CONNECTION_CODES.has(code) || POSTGRES_PASSING.has(code))) return true;
   if (typeof message !== 'string') return false;
@@ -56,7 +59,8 @@ export function mayPass(error: unknown, options?: DataSourceOptions): boolean {
 
 /**
  * The error a failed open of `module`'s database becomes: one line naming the module, where its
- * data is (`where`, without credentials), the driver's reason, and the remedy for a known cause.
+ * data is (`where`, without credentials), the driver's reason — after the name of the migration
+ * that failed, if one did — and the remedy for a known cause.
  * The URL's password is masked should the driver have echoed it.
  */
 export function openFailure(

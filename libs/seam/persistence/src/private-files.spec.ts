@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineModuleData } from './module-data.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { openDataSource } from './open-data-source.js';
@@ -9,6 +11,42 @@ import { preparePrivateSqliteFile } from './private-files.js';
 
 const root = mkdtempSync(join(tmpdir(), 'private-files-'));
 const modeOf = (path: string) => statSync(path).mode & 0o777;
+const here = dirname(fileURLToPath(import.meta.url));
+const noProc = existsSync('/proc/self') ? '' : ' — skipped: /proc is absent (not Linux)';
+
+/**
+ * Opens a module's SQLite database under `dataDir` the way a start does (openWithRetries), in a
+ * child process: a mkdir that never returns blocks its thread, so only a process can be given up
+ * on. Answers what it printed and how it ended.
+ */
+async function openInChild(dataDir: string): Promise<{ output: string; code: number | null; killed: boolean }> {
+  const script = join(root, 'open.mjs');
+  writeFileSync(
+    script,
+    `const { dataSourceOptions } = await import(${JSON.stringify(join(here, 'data-source-options.ts'))});
+     const { defineModuleData } = await import(${JSON.stringify(join(here, 'module-data.ts'))});
+     const { openWithRetries } = await import(${JSON.stringify(join(here, 'open-with-retries.ts'))});
+     const data = defineModuleData({ module: 'probe', entities: [], migrations: [] });
+     const options = dataSourceOptions(data, { kind: 'sqlite', dataDir: process.argv[2] });
+     await openWithRetries('probe', options, 'here', console, { delayMs: 10 }).then(
+       () => console.log('opened'),
+       (error) => { console.log(error.message); process.exitCode = 1; },
+     );`,
+  );
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', '@swc-node/register/esm-register', script, dataDir],
+      { timeout: 15_000 },
+      (error, stdout, stderr) =>
+        resolve({
+          output: `${stdout}${stderr}`.trim(),
+          code: error ? ((error as { code?: number }).code ?? null) : 0,
+          killed: error?.killed ?? false,
+        }),
+    );
+  });
+}
 
 describe('preparePrivateSqliteFile', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -57,5 +95,18 @@ describe('preparePrivateSqliteFile', () => {
     } finally {
       await dataSource.destroy();
     }
+  });
+
+  (noProc ? describe.skip : describe)(`on a filesystem that refuses a mkdir (/proc)${noProc}`, () => {
+    it("fails the start with the mkdir's error, instead of hanging", async () => {
+      // /proc answers ENOENT to a mkdir of /proc/seam; Node's recursive mkdir tried /proc, found it
+      // there, and tried /proc/seam again, for ever.
+      expect(await openInChild('/proc/seam/data')).toEqual({
+        output:
+          "the database of probe (here) could not be opened: ENOENT: no such file or directory, mkdir '/proc/seam' — set DATA_DIR to a directory this process may create and write",
+        code: 1,
+        killed: false,
+      });
+    });
   });
 });

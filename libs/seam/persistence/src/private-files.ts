@@ -1,5 +1,6 @@
-import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirectories } from './make-directories.js';
 
 /** Mode of a data directory Seam creates: its owner only (the modules' files hold secrets). */
 export const PRIVATE_DIRECTORY_MODE = 0o700;
@@ -16,7 +17,8 @@ export const PRIVATE_FILE_MODE = 0o600;
  * mounted, and is the operator's to choose.
  */
 export function preparePrivateSqliteFile(file: string): void {
-  mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIRECTORY_MODE });
+  // One mkdir per missing part: Node's recursive mkdir never returned on /proc (see makeDirectories).
+  makeDirectories(dirname(file), PRIVATE_DIRECTORY_MODE);
   // 'a' creates the file when missing and never truncates one that exists.
   closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
   for (const path of [file, `${file}-wal`, `${file}-shm`]) withoutOthersAccess(path);

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions, type QueryRunner } from 'typeorm';
 import { dataSourceOptions } from '../data-source-options.js';
+import { makeDirectories } from '../make-directories.js';
 import type { ModuleData } from '../module-data.js';
 import { DataMoveError } from './data-move.error.js';
 import { type DataLocation, describeDataLocation, sqliteFileIdentity } from './data-location.js';
@@ -35,7 +36,7 @@ export async function openSqliteSide(
   if (role === 'source' && !existed)
     throw new DataMoveError('failed', `no ${describeDataLocation(location)}: nothing to move`);
   const identity = sqliteFileIdentity(file) ?? `new:${file}`;
-  const createdDirectory = role === 'target' ? mkdirSync(dirname(file), { recursive: true }) : undefined;
+  const createdDirectory = role === 'target' ? makeDirectories(dirname(file)) : undefined;
   const options = {
     ...dataSourceOptions(data, { kind: 'sqlite', dataDir: dirname(file) }),
     database: file,
