@@ -1,10 +1,18 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CatalogContract } from '@contracts/catalog';
 import { IdentityContract, type UserView } from '@contracts/identity';
 import { InventoryContract } from '@contracts/inventory';
-import { CallContext, ConflictError, runInCallScope, SeamClient, UnauthorizedError } from '@seam/transport';
+import {
+  CallContext,
+  ConflictError,
+  type RequestEntry,
+  runInCallScope,
+  SeamClient,
+  UnauthorizedError,
+} from '@seam/transport';
 import { DEMO_CATALOG } from './demo-catalog.js';
 import type { SeedOptions } from './seed-options.js';
+import { SeedRetries } from './seed-retries.js';
 
 /** Injection token of the {@link SeedOptions}. */
 export const SEED_OPTIONS = Symbol.for('monolith.seed-options');
@@ -25,12 +33,25 @@ const SEED_CALL = { timeoutMs: SEED_BUDGET_MS };
  * Seeds a fresh installation when the app starts, through the modules' contracts like any other
  * caller: the demo catalog with its stock, and an admin account. Idempotent: a product or account
  * that exists (`ConflictError`) is left as it is — in particular stock is set only for a product
- * created just now, so a restart never resets what was sold. A failed step is logged and the app
- * still starts.
+ * created by this process, so a restart never resets what was sold.
+ *
+ * Each step is tried once as the app starts, and the start waits for it. A step that failed on a
+ * neighbour (not up yet, or too slow: a split topology whose services start after the edge) is
+ * tried again in the background until it succeeds, with a warning per failed try (see
+ * {@link SeedRetries}); any other failure is logged and left. Either way the app starts. Shutdown
+ * stops the tries.
  */
 @Injectable()
-export class DemoSeed implements OnApplicationBootstrap {
+export class DemoSeed implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Seed');
+  // Each try is a call flow of its own, with the whole budget; its lines, the warning included, name its trace.
+  private readonly retries = new SeedRetries(this.logger, (work) =>
+    runInCallScope(CallContext.root({ caller: SEED_CALLER, budgetMs: SEED_BUDGET_MS }), work),
+  );
+  private warnedDefaultPassword = false;
+  /** Products this process created whose stock is not set yet (inventory failed after catalog): set on the next try. */
+  private readonly unstocked = new Set<string>();
+  private created = 0;
 
   constructor(
     private readonly seam: SeamClient,
@@ -44,45 +65,56 @@ export class DemoSeed implements OnApplicationBootstrap {
     }
     // Side by side: the admin's password hash runs on libuv's thread pool while the catalog is
     // written on the main thread, so a start waits for the longer step, not both (bench:startup).
-    // The two touch different modules and each step logs and swallows its own failure.
-    await runInCallScope(CallContext.root({ caller: SEED_CALLER, budgetMs: SEED_BUDGET_MS }), () =>
-      Promise.all([
-        this.step('the demo catalog', () => this.seedCatalog()),
-        this.step('the admin account', () => this.seedAdmin()),
-      ]),
-    );
+    // The two touch different modules.
+    await Promise.all([
+      this.retries.run('the demo catalog', () => this.seedCatalog()),
+      this.retries.run('the admin account', () => this.seedAdmin()),
+    ]);
+  }
+
+  /** Stops trying before the transports close, so that no seed call is made on a closing app. */
+  onModuleDestroy(): void {
+    this.retries.stop();
+  }
+
+  /** A call to a neighbour, unless the app is shutting down. */
+  private send<Req, Res>(entry: RequestEntry<Req, Res>, request: Req): Promise<Res> {
+    this.retries.checkRunning();
+    return this.seam.send(entry, request, SEED_CALL);
   }
 
   private async seedCatalog(): Promise<void> {
-    let created = 0;
     for (const { product, stock } of DEMO_CATALOG) {
-      if (!(await unlessConflict(this.seam.send(CatalogContract.createProduct, product, SEED_CALL)))) continue;
-      await this.seam.send(InventoryContract.setStock, { sku: product.sku, available: stock }, SEED_CALL);
-      created += 1;
+      if (!this.unstocked.has(product.sku)) {
+        if (!(await unlessConflict(this.send(CatalogContract.createProduct, product)))) continue;
+        this.unstocked.add(product.sku);
+        this.created += 1;
+      }
+      await this.send(InventoryContract.setStock, { sku: product.sku, available: stock });
+      this.unstocked.delete(product.sku);
     }
     this.logger.log(
-      `Demo catalog: ${created} products created and stocked, ${DEMO_CATALOG.length - created} already there`,
+      `Demo catalog: ${this.created} products created and stocked, ${DEMO_CATALOG.length - this.created} already there`,
     );
   }
 
   private async seedAdmin(): Promise<void> {
     const { adminEmail: email, adminPassword: password } = this.options;
-    if (this.options.defaultPassword) {
+    if (this.options.defaultPassword && !this.warnedDefaultPassword) {
+      this.warnedDefaultPassword = true;
       this.logger.warn(
         `The admin account ${email} uses the default password: set SEAM_ADMIN_PASSWORD anywhere but on your own machine`,
       );
     }
     let user: UserView | undefined = await unlessConflict(
-      this.seam.send(IdentityContract.registerUser, { email, password, name: 'Administrator' }, SEED_CALL),
+      this.send(IdentityContract.registerUser, { email, password, name: 'Administrator' }),
     );
     if (!user) {
       // It exists: still make it an admin, in case an earlier start stopped between the two steps.
-      const session = await this.seam
-        .send(IdentityContract.logIn, { email, password }, SEED_CALL)
-        .catch((error: unknown) => {
-          if (error instanceof UnauthorizedError) return undefined;
-          throw error;
-        });
+      const session = await this.send(IdentityContract.logIn, { email, password }).catch((error: unknown) => {
+        if (error instanceof UnauthorizedError) return undefined;
+        throw error;
+      });
       if (!session) {
         this.logger.warn(`The admin account ${email} exists with another password; left as it is`);
         return;
@@ -93,18 +125,8 @@ export class DemoSeed implements OnApplicationBootstrap {
       this.logger.log(`Admin account: ${email}, already there`);
       return;
     }
-    await this.seam.send(IdentityContract.grantRoles, { userId: user.id, roles: ['customer', 'admin'] }, SEED_CALL);
+    await this.send(IdentityContract.grantRoles, { userId: user.id, roles: ['customer', 'admin'] });
     this.logger.log(`Admin account: ${email}, created`);
-  }
-
-  private async step(what: string, work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      this.logger.error(
-        `Could not seed ${what}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-      );
-    }
   }
 }
 
