@@ -12,7 +12,10 @@ import { eventually, ModuleHarness, postgresUnavailableReason, TemporaryPostgres
 import type { DataSource } from 'typeorm';
 import { DAY_MS, DEFAULT_IDEMPOTENCY_RETENTION_MS } from './idempotency-retention.js';
 import { FAKE_CARDS, type FakePaymentProvider, PAYMENT_PROVIDER, PAYMENTS_CONFIG, PaymentsModule } from './index.js';
+import { authorizationKey } from './authorize-payment/authorize-payment.controller.js';
+import { FakeProviderLedgerRecord } from './infrastructure/fake-provider-ledger.record.js';
 import { IdempotencyPruning, IdempotencyRetention } from './infrastructure/idempotency-pruning.js';
+import { AUTHORIZATION_KEY_WINDOW_MS } from './provider/fake-payment-provider.js';
 import { IdempotencyRecord } from './infrastructure/idempotency.record.js';
 import { IDEMPOTENCY_KEY_UPDATED_AT_INDEX } from './infrastructure/migrations/1797200000000-index-idempotency-key-age.js';
 import { PaymentRecord } from './infrastructure/payment.record.js';
@@ -76,8 +79,17 @@ for (const setup of SETUPS) {
       };
       const keys = () => dataSource.getRepository(IdempotencyRecord);
       const keyExists = async (key: string) => (await keys().findOneBy({ key })) !== null;
-      /** Makes a key look last written `days` ago, as time passing would. */
-      const age = (key: string, days: number) => keys().update({ key }, { updatedAt: daysAgo(days) });
+      /**
+       * Makes a key look last written `days` ago, as time passing would — at the provider too, which
+       * forgets an authorization's key after a day (AUTHORIZATION_KEY_WINDOW_MS).
+       */
+      const age = async (key: string, days: number) => {
+        await keys().update({ key }, { updatedAt: daysAgo(days) });
+        if (days * DAY_MS > AUTHORIZATION_KEY_WINDOW_MS)
+          await dataSource
+            .getRepository(FakeProviderLedgerRecord)
+            .update({ idempotencyKey: authorizationKey(key) }, { idempotencyKey: null });
+      };
       const ledgerMark = async () => (await provider.ledger()).length;
       const ledgerSince = async (mark: number) => (await provider.ledger()).slice(mark).map((entry) => entry.type);
 

@@ -133,6 +133,49 @@ describe('payments module, each path of the card provider', () => {
     });
   });
 
+  // The provider decides, then answers too late: the hold exists though the call failed.
+  describe('with the slow card slower than the provider timeout', () => {
+    const config = { providerTimeoutMs: 300, slowMs: 600 };
+    let harness: ModuleHarness;
+    let provider: FakePaymentProvider;
+    beforeAll(async () => {
+      harness = await ModuleHarness.start({
+        module: PaymentsModule,
+        name: 'payments',
+        overrides: [{ provide: PAYMENTS_CONFIG, useValue: config }],
+      });
+      provider = harness.app.get<FakePaymentProvider>(PAYMENT_PROVIDER);
+    });
+    afterAll(() => harness?.close());
+
+    it('answers the retry with the key with the hold the timed-out call made, never a second hold', async () => {
+      const request = authorization(FAKE_CARDS.slow);
+      const mark = (await provider.ledger()).length;
+      await expect(harness.client.send(PaymentsContract.authorizePayment, request)).rejects.toBeInstanceOf(
+        UnavailableError,
+      );
+      const answer = await eventually(() => harness.client.send(PaymentsContract.authorizePayment, request), {
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
+      // A retry that started before the first hold landed is still at the provider: it ends within slowMs.
+      await new Promise((resolve) => setTimeout(resolve, config.slowMs + 100));
+      const holds = (await provider.ledger()).slice(mark);
+      expect(holds.map((entry) => [entry.type, entry.authorizationId])).toEqual([
+        ['authorization', expect.any(String)],
+      ]);
+      expect(answer).toMatchObject({ status: 'authorized', orderId: request.orderId });
+      await harness.client.send(PaymentsContract.capturePayment, {
+        idempotencyKey: `key-${randomUUID()}`,
+        paymentId: answer.paymentId,
+      });
+      expect((await provider.ledger()).slice(mark).map((entry) => entry.authorizationId)).toEqual([
+        holds[0].authorizationId,
+        holds[0].authorizationId,
+      ]);
+    });
+  });
+
   describe('PaymentsModule.withProvider', () => {
     it('puts the given provider in place of the default one', async () => {
       const asked: string[] = [];

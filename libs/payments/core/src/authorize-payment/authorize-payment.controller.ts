@@ -1,7 +1,7 @@
 import { Payload } from '@nestjs/microservices';
 import { type AuthorizePayment, PaymentsContract, type Payment as PaymentView } from '@contracts/payments';
 import { ContractController, Handle } from '@seam/transport';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { CardFingerprints } from '../domain/card-fingerprint.js';
 import { requestHash } from '../domain/idempotency.js';
 import { authorizedPayment, cardLast4, declinedPayment, type PaymentFields } from '../domain/payment.js';
@@ -47,8 +47,11 @@ export class AuthorizePaymentController {
       new Date(),
     );
     if (claim.kind === 'taken') return answerTaken(claim, 'authorize', hash, key, cardFingerprint);
+    // The provider's key comes from the request's: a retry after a timeout (or a takeover of an
+    // abandoned claim) gets the hold the provider may have made after this process stopped waiting,
+    // instead of a second hold that nothing would ever void.
     const result = await callReleasingOnFailure(this.keys, claim.hold, fields.id, () =>
-      this.provider.authorize(request.cardNumber, fields.amount),
+      this.provider.authorize(request.cardNumber, fields.amount, authorizationKey(key)),
     );
     const now = new Date();
     const tokenized: PaymentFields = { ...fields, cardToken: result.cardToken };
@@ -60,4 +63,12 @@ export class AuthorizePaymentController {
     await completeOrLose(this.keys.completeNew(claim.hold, payment, view), key);
     return view;
   }
+}
+
+/**
+ * The idempotency key of an authorization's call to the provider: the request's key, hashed so
+ * that it has a fixed length and can never equal a settlement key (see `settlementKey`).
+ */
+export function authorizationKey(idempotencyKey: string): string {
+  return `authorize-${createHash('sha256').update(idempotencyKey).digest('hex')}`;
 }

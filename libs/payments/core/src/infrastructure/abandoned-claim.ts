@@ -2,8 +2,8 @@
  * How long a claim may stay unanswered before it counts as abandoned (its process died between
  * the claim and the answer), at the default provider timeout: far above it, so a live claim is
  * never taken over. A longer timeout lengthens it (see {@link abandonedAfterMs}). The provider
- * call of an abandoned authorization may have left a hold at the provider; it is never captured
- * (holds lapse at real providers).
+ * call of an abandoned authorization may have left a hold at the provider: the takeover asks with
+ * the same provider key (see `authorizationKey`) and gets that hold back, not a second one.
  */
 export const ABANDONED_CLAIM_MS = 30_000;
 

@@ -13,9 +13,8 @@ export class FakeProviderLedgerRecord {
   @Column({ name: 'currency', type: 'varchar', length: 3 }) currency!: string;
   @Column({ name: 'card_last4', type: 'varchar', length: 4 }) cardLast4!: string;
   /**
-   * The idempotency key the capture or refund came with (null without one, and for
-   * authorizations): a repeat of the key is answered from this entry, as a success, and moves
-   * nothing.
+   * The idempotency key the call came with (null without one): a repeat of the key is answered
+   * from this entry, as a success, and moves nothing (an authorization's, within a day).
    */
   @Column({ name: 'idempotency_key', type: 'varchar', length: 100, nullable: true }) idempotencyKey!: string | null;
 }

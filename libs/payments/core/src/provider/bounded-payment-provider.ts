@@ -15,8 +15,12 @@ export class BoundedPaymentProvider implements PaymentProvider {
     @Inject(PAYMENTS_CONFIG) private readonly config: PaymentsConfig,
   ) {}
 
-  authorize(cardNumber: string, amount: Money): Promise<AuthorizationResult> {
-    return withinTimeout(() => this.provider.authorize(cardNumber, amount), this.config.providerTimeoutMs, 'authorize');
+  authorize(cardNumber: string, amount: Money, idempotencyKey?: string): Promise<AuthorizationResult> {
+    return withinTimeout(
+      () => this.provider.authorize(cardNumber, amount, idempotencyKey),
+      this.config.providerTimeoutMs,
+      'authorize',
+    );
   }
 
   capture(authorizationId: string, amount: Money, idempotencyKey?: string): Promise<void> {

@@ -29,6 +29,23 @@ describe('FakePaymentProvider', () => {
   afterEach(() => dataSource?.destroy());
 
   describe('authorize', () => {
+    it('answers a repeated key with its first hold, and refuses the key with another amount or card', async () => {
+      const provider = fake();
+      const first = await provider.authorize(FAKE_CARDS.approved, eur(1_000), 'authorize-k1');
+      const again = await provider.authorize(FAKE_CARDS.approved, eur(1_000), 'authorize-k1');
+      expect(again).toMatchObject({
+        outcome: 'approved',
+        authorizationId: (first as { authorizationId: string }).authorizationId,
+      });
+      await expect(provider.authorize(FAKE_CARDS.approved, eur(999), 'authorize-k1')).rejects.toThrow(
+        'was used for another',
+      );
+      await expect(provider.authorize('5555555555554444', eur(1_000), 'authorize-k1')).rejects.toThrow(
+        'was used for another',
+      );
+      expect((await provider.ledger()).map((entry) => entry.type)).toEqual(['authorization']);
+    });
+
     it('approves any other 12 to 19 digit number and records the hold', async () => {
       const provider = fake();
       const authorizationId = await approvedHold(provider, '123456789012');

@@ -27,6 +27,14 @@ export const FAKE_CARDS = Object.freeze({
   hung: '4000000000000119',
 });
 
+/**
+ * How long the fake answers a repeated authorization key with its first hold: a day, as Stripe
+ * keeps its keys. Payments keeps its own keys longer (two days at least), so a request repeated
+ * after that is answered by payments itself and never reaches the provider; only a retry of a
+ * request that never got its answer does, within its budget (a day at most).
+ */
+export const AUTHORIZATION_KEY_WINDOW_MS = 86_400_000;
+
 /** One thing the fake provider did to money: the ledger a test inspects to count charges. */
 export interface LedgerEntry {
   type: 'authorization' | 'capture' | 'refund' | 'void';
@@ -62,9 +70,11 @@ export interface FakePaymentProviderOptions {
  * `fake_provider_ledger`), so a hold made through one replica can be captured through another.
  * It refuses (rejects) to capture or refund an authorization it does not know, or twice: each
  * settlement is one conditional UPDATE, so of two replicas settling one hold at once exactly one
- * succeeds. Every effect is recorded in the ledger in the same transaction, with the settlement's
+ * succeeds. Every effect is recorded in the ledger in the same transaction, with the call's
  * idempotency key: a repeat of the key (same authorization, amount and operation) is answered as
- * the success it was, and moves nothing; a key reused for another settlement is refused.
+ * the success it was, and moves nothing; a key reused for another settlement is refused. An
+ * authorization's key is kept a day ({@link AUTHORIZATION_KEY_WINDOW_MS}): a repeat with the same
+ * amount and card answers its hold, even one made after its caller stopped waiting.
  */
 export class FakePaymentProvider implements PaymentProvider {
   private readonly received: ProviderCall[] = [];
@@ -75,7 +85,7 @@ export class FakePaymentProvider implements PaymentProvider {
   private readonly holdOf: PreparedRead<FakeProviderHoldRecord>;
   /** A capture's move of a hold (held → captured); refunds, rare, build theirs on each call. */
   private readonly capturedHold: PreparedUpdate<FakeProviderHoldRecord>;
-  /** Read only when a settlement moved nothing: a repeat of its key is the rare case. */
+  /** Read by every keyed authorization, and by a settlement that moved nothing (a repeat of its key). */
   private readonly entryOfKey: PreparedRead<FakeProviderLedgerRecord>;
 
   /** @param dataSource the payments module's own DataSource (migrated with `paymentsData`). */
@@ -130,9 +140,12 @@ export class FakePaymentProvider implements PaymentProvider {
     this.received.push(call);
   }
 
-  async authorize(cardNumber: string, amount: Money): Promise<AuthorizationResult> {
+  async authorize(cardNumber: string, amount: Money, idempotencyKey?: string): Promise<AuthorizationResult> {
     this.record({ method: 'authorize', subject: cardNumber.slice(-4) });
     if (!/^\d{12,19}$/.test(cardNumber)) throw new Error('card number must be 12 to 19 digits');
+    // A repeat is answered at once, whatever the card: the provider decided the first time.
+    const earlier = idempotencyKey ? await this.earlierHold(idempotencyKey, cardNumber, amount) : undefined;
+    if (earlier) return earlier;
     const cardToken = newCardToken();
     switch (cardNumber) {
       case FAKE_CARDS.declined:
@@ -144,9 +157,9 @@ export class FakePaymentProvider implements PaymentProvider {
         return new Promise<never>(() => undefined);
       case FAKE_CARDS.slow:
         await new Promise((resolve) => setTimeout(resolve, this.slowMs));
-        return this.approve(cardNumber, amount, cardToken);
+        return this.approve(cardNumber, amount, cardToken, idempotencyKey);
       default:
-        return this.approve(cardNumber, amount, cardToken);
+        return this.approve(cardNumber, amount, cardToken, idempotencyKey);
     }
   }
 
@@ -158,19 +171,65 @@ export class FakePaymentProvider implements PaymentProvider {
     return this.settle('refund', authorizationId, amount, idempotencyKey);
   }
 
-  private async approve(cardNumber: string, amount: Money, cardToken: string): Promise<AuthorizationResult> {
+  private async approve(
+    cardNumber: string,
+    amount: Money,
+    cardToken: string,
+    idempotencyKey: string | undefined,
+  ): Promise<AuthorizationResult> {
     const hold = Object.assign(new FakeProviderHoldRecord(), {
-      authorizationId: `auth_${randomUUID()}`,
+      authorizationId: newAuthorizationId(new Date()),
       amount: amount.amount,
       currency: amount.currency,
       cardLast4: cardNumber.slice(-4),
       state: 'held',
     });
-    await inTransaction(this.dataSource, async (manager) => {
-      await this.newHold.run([hold], manager);
-      await this.newEntry.run([entryOf('authorization', hold, null)], manager);
-    });
+    try {
+      await inTransaction(this.dataSource, async (manager) => {
+        await this.newHold.run([hold], manager);
+        await this.newEntry.run([entryOf('authorization', hold, idempotencyKey ?? null)], manager);
+      });
+    } catch (error) {
+      // A call with the same key held first (this one was slow, and its caller retried): its hold
+      // is the answer, and this one's was rolled back.
+      const earlier = isUniqueViolation(error)
+        ? await this.earlierHold(idempotencyKey!, cardNumber, amount)
+        : undefined;
+      if (earlier) return earlier;
+      throw error;
+    }
     return { outcome: 'approved', authorizationId: hold.authorizationId, cardToken };
+  }
+
+  /**
+   * The hold an earlier authorization with `idempotencyKey` made, if it is still inside the key's
+   * window ({@link AUTHORIZATION_KEY_WINDOW_MS}); a key past it is forgotten, free for a new hold.
+   *
+   * @throws Error when the key was used for another amount or card, or for a settlement.
+   */
+  private async earlierHold(
+    idempotencyKey: string,
+    cardNumber: string,
+    amount: Money,
+  ): Promise<AuthorizationResult | undefined> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const entry = await this.entryOfKey.first([idempotencyKey], manager);
+      if (!entry) return undefined;
+      if (entry.type !== 'authorization') throw keyReused(idempotencyKey);
+      const madeAt = authorizationTime(entry.authorizationId);
+      if (madeAt === undefined || Date.now() - madeAt > AUTHORIZATION_KEY_WINDOW_MS) {
+        await manager
+          .getRepository(FakeProviderLedgerRecord)
+          .update({ seq: entry.seq, idempotencyKey }, { idempotencyKey: null });
+        return undefined;
+      }
+      const same =
+        entry.amount === amount.amount &&
+        entry.currency === amount.currency &&
+        entry.cardLast4 === cardNumber.slice(-4);
+      if (!same) throw keyReused(idempotencyKey);
+      return { outcome: 'approved', authorizationId: entry.authorizationId, cardToken: newCardToken() };
+    });
   }
 
   private async settle(
@@ -238,4 +297,18 @@ export class FakePaymentProvider implements PaymentProvider {
  */
 function newCardToken(): string {
   return `tok_${randomBytes(16).toString('hex')}`;
+}
+
+/**
+ * A new authorization id, stamped with when it was made (`auth_<ms, base 36>_<uuid>`): the fake's
+ * ledger keeps no time, and its key window ({@link AUTHORIZATION_KEY_WINDOW_MS}) needs one.
+ */
+function newAuthorizationId(now: Date): string {
+  return `auth_${now.getTime().toString(36)}_${randomUUID()}`;
+}
+
+/** When {@link newAuthorizationId} made `authorizationId`; `undefined` for ids made before it stamped them. */
+function authorizationTime(authorizationId: string): number | undefined {
+  const stamp = /^auth_([0-9a-z]+)_/.exec(authorizationId)?.[1];
+  return stamp === undefined ? undefined : Number.parseInt(stamp, 36);
 }

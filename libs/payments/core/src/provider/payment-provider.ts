@@ -35,16 +35,18 @@ export class SettlementRefusedError extends Error {
  * settled authorization: a {@link SettlementRefusedError}); a declined card is an answer, not a
  * rejection.
  *
- * Capture and refund take an idempotency key, as real providers do (Stripe's `Idempotency-Key`):
- * the same key again, after an answer that was lost or came too late, answers the first call's
- * success and moves no money. Without a key, each call is a new request.
+ * Every call takes an idempotency key, as real providers do (Stripe's `Idempotency-Key`): the
+ * same key again, after an answer that was lost or came too late, answers the first call's
+ * success and moves no money (an authorization: the first hold, not a second one). Without a key,
+ * each call is a new request.
  */
 export interface PaymentProvider {
   /**
    * Holds `amount` on the card. The only call that sees the card number: capture and refund name
-   * the hold by its authorization id.
+   * the hold by its authorization id. Idempotent by `idempotencyKey` for as long as the provider
+   * keeps its keys (a day at least): a repeat answers the first hold.
    */
-  authorize(cardNumber: string, amount: Money): Promise<AuthorizationResult>;
+  authorize(cardNumber: string, amount: Money, idempotencyKey?: string): Promise<AuthorizationResult>;
   /** Charges a held amount (in full). Idempotent by `idempotencyKey`. */
   capture(authorizationId: string, amount: Money, idempotencyKey?: string): Promise<void>;
   /**
