@@ -3,6 +3,7 @@ import { eventually } from '@seam/testing';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '@seam/transport';
 import { Redis } from 'ioredis';
 import { ProbeContract } from '../parity/fixtures/probe.contract.js';
+import { openMonitor } from '../support/redis-monitor.js';
 import { PrivateRedis, redisUnavailableReason } from '../support/redis-server.js';
 import {
   expectNormalCallSucceeds,
@@ -226,25 +227,6 @@ suite(title('Hostile input: Redis streams wire (Seam server in this process)'), 
     expect(tap.replyIds(OURS).filter((id) => String(id).startsWith('batch-'))).toHaveLength(3);
   });
 });
-
-/**
- * A connection in MONITOR mode, once it is. Not `raw.monitor()`: ioredis switches a connection to
- * monitoring one microtask after MONITOR's OK, so when a busy Redis (heartbeats every few ms, more
- * so on a loaded 2-core CI machine) sends the first monitored commands in the same packet as that
- * OK, ioredis takes them for replies to no command and emits "Command queue state error", which
- * `monitor()` turns into its rejection or leaves unhandled. Those lines come before this resolves,
- * so they cannot be anything a test waits for; any other error is thrown as ioredis would.
- */
-async function openMonitor(url: string): Promise<Redis> {
-  const monitor = new Redis(url, { monitor: true });
-  monitor.on('error', (error: Error) => {
-    // (ioredis's RedisStatus type leaves out the "monitoring" status it sets.)
-    if ((monitor.status as string) !== 'monitoring' && error.message.startsWith('Command queue state error')) return;
-    throw error;
-  });
-  await new Promise((resolve) => monitor.once('monitoring', resolve));
-  return monitor;
-}
 
 function pairs(flat: unknown[]): Array<[unknown, unknown]> {
   return Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);

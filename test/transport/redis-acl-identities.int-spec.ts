@@ -28,6 +28,7 @@ import { ProbeContract } from '../parity/fixtures/probe.contract.js';
 import { redisUnavailableReason } from '../support/redis-server.js';
 import { PrivateTlsRedis } from '../support/private-tls-redis.js';
 import { opensslUnavailableReason, TestPki } from '../support/test-pki.js';
+import { openMonitor } from '../support/redis-monitor.js';
 
 const skipReason = redisUnavailableReason() ?? opensslUnavailableReason();
 const suite = skipReason ? describe.skip : describe;
@@ -123,7 +124,7 @@ suite(`Redis ACL users vouching for callers${skipReason ? ` — skipped: ${skipR
   it("serves a call on the caller's own stream, unsigned both ways, and delivers an event on the owner's stream", async () => {
     const seen: string[] = [];
     const adminForMonitor = await redis.admin();
-    const monitor = await adminForMonitor.monitor();
+    const monitor = await openMonitor(adminForMonitor);
     monitor.on('monitor', (_time: string, args: string[]) => seen.push(args.join(' ')));
     try {
       const client = caller!.get(SeamClient);
