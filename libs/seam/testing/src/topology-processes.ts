@@ -45,6 +45,12 @@ export interface TopologyProcessesOptions {
    */
   replicas?: Record<string, number>;
   /**
+   * Whether {@link TopologyProcesses.start} starts the services before the monolith (default true).
+   * False starts the monolith alone, as a scheduler may (Kubernetes starts every pod at once):
+   * start its neighbours later with {@link TopologyProcesses.startService}.
+   */
+  servicesAtStart?: boolean;
+  /**
    * The deployment's mesh master secret: each process gets the pair keys of its own modules
    * derived from it (`SEAM_MESH_KEYS`), as `npm run mesh:keys` would. Default: a random one per
    * run. Ignored when `env` sets `SEAM_MESH_KEYS` or `SEAM_INSECURE_TRANSPORT`.
@@ -77,7 +83,8 @@ export interface TopologyProcess {
 
 /**
  * A topology of the system started as real OS processes from the built apps (`nest build --all`):
- * every service (each replica its own process) first, then the monolith. Every process is killed
+ * every service (each replica its own process) first, then the monolith (or the monolith alone:
+ * {@link TopologyProcessesOptions.servicesAtStart}). Every process is killed
  * when the test process exits, even after a failure; call {@link stop} in `afterAll`.
  */
 export class TopologyProcesses {
@@ -91,6 +98,7 @@ export class TopologyProcesses {
     private readonly env: Record<string, string>,
     private readonly readyTimeoutMs: number,
     private readonly replicaCounts: Readonly<Record<string, number>>,
+    private readonly servicesAtStart: boolean,
   ) {}
 
   /** The monolith's base URL: the HTTP API of the system. */
@@ -133,7 +141,14 @@ export class TopologyProcesses {
       if (!Number.isInteger(count) || count < 1)
         throw new Error(`replicas: ${module} needs a whole number of copies from 1, got ${count}`);
     }
-    const run = new TopologyProcesses(topology, [], env, options.readyTimeoutMs ?? 60_000, { ...options.replicas });
+    const run = new TopologyProcesses(
+      topology,
+      [],
+      env,
+      options.readyTimeoutMs ?? 60_000,
+      { ...options.replicas },
+      options.servicesAtStart ?? true,
+    );
     run.meshMaster = options.meshMaster ?? randomBytes(32);
     run.redisUsers = { ...options.redisUsers };
     await run.startAll();
@@ -155,8 +170,9 @@ export class TopologyProcesses {
   private async startAll(): Promise<void> {
     try {
       const copies = (module: string, planned: number) => this.replicaCounts[module] ?? planned;
+      const services = this.servicesAtStart ? this.topology.services : [];
       await Promise.all(
-        this.topology.services.flatMap((service) =>
+        services.flatMap((service) =>
           Array.from({ length: copies(service.module, service.replicas) }, (_unused, replica) =>
             this.startService(service.module, replica),
           ),
