@@ -32,6 +32,25 @@ describe('paymentsConfigFromEnv', () => {
     expect(short).not.toThrow(/secret-but/);
   });
 
+  it.each(['a'.repeat(40), 'changeme'.repeat(5), 'ab'.repeat(20)])(
+    'refuses a fingerprint key typed by hand in production (%p), without echoing it; development keeps it',
+    (key) => {
+      const production = () => paymentsConfigFromEnv({ NODE_ENV: 'production', PAYMENTS_CARD_FINGERPRINT_KEY: key });
+      expect(production).toThrow(/^PAYMENTS_CARD_FINGERPRINT_KEY holds fewer than 10 distinct byte values/);
+      expect(production).not.toThrow(key);
+      expect(paymentsConfigFromEnv({ NODE_ENV: 'development', PAYMENTS_CARD_FINGERPRINT_KEY: key })).toMatchObject({
+        cardFingerprintKey: key,
+      });
+    },
+  );
+
+  it('takes a random fingerprint key in production', () => {
+    const key = 'Qm9yZWFsaXMtNzQ5MjEtZmluZ2VycHJpbnQta2V5LXJhbmRvbQ';
+    expect(
+      paymentsConfigFromEnv({ NODE_ENV: 'production', PAYMENTS_CARD_FINGERPRINT_KEY: key }).cardFingerprintKey,
+    ).toBe(key);
+  });
+
   it('reads the idempotency retention in whole days, refusing one out of range', () => {
     expect(paymentsConfigFromEnv({ PAYMENTS_IDEMPOTENCY_RETENTION_DAYS: ' 7 ' })).toMatchObject({
       idempotencyRetentionMs: 7 * 86_400_000,

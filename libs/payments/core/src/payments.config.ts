@@ -1,3 +1,4 @@
+import { isProduction } from '@seam/persistence';
 import { MIN_FINGERPRINT_KEY_BYTES } from './domain/card-fingerprint.js';
 import { DAY_MS, MAX_IDEMPOTENCY_RETENTION_MS, MIN_IDEMPOTENCY_RETENTION_MS } from './idempotency-retention.js';
 
@@ -41,12 +42,21 @@ export const DEFAULT_PAYMENTS_CONFIG: Readonly<PaymentsConfig> = Object.freeze({
 });
 
 /**
+ * Distinct byte values a production fingerprint key must hold: `openssl rand -hex 32` (64
+ * characters over 16 symbols) has fewer with odds below 1e-14, base64 output far more.
+ */
+const MIN_DISTINCT_KEY_BYTES = 10;
+
+/**
  * Reads the configuration from `PAYMENTS_PROVIDER_TIMEOUT_MS` and `PAYMENTS_FAKE_SLOW_MS`,
  * each falling back to its default when unset or blank, and `PAYMENTS_CARD_FINGERPRINT_KEY` and
  * `PAYMENTS_IDEMPOTENCY_RETENTION_DAYS` (left out when unset or blank).
  *
+ * @throws NodeEnvironmentError when a fingerprint key is set and `NODE_ENV` is none of production,
+ * development or test.
+ *
  * @throws Error naming the variable when a value is not a whole number of milliseconds, when
- * the fingerprint key is shorter than 32 bytes, or when the retention is not a whole number of
+ * the fingerprint key is shorter than 32 bytes (or, in production, not random), or when the retention is not a whole number of
  * days from 2 to 3650.
  */
 export function paymentsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentsConfig {
@@ -54,6 +64,13 @@ export function paymentsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Pay
   if (key && Buffer.byteLength(key, 'utf8') < MIN_FINGERPRINT_KEY_BYTES) {
     // The value itself is a secret: never in the message.
     throw new Error(`PAYMENTS_CARD_FINGERPRINT_KEY must be at least ${MIN_FINGERPRINT_KEY_BYTES} bytes`);
+  }
+  // A key typed by hand (`aaaa…`, a word repeated) can be guessed, and with it every stored
+  // fingerprint searched back to its card number. Development keeps fixed keys (tests use them).
+  if (key && isProduction(env) && new Set(Buffer.from(key, 'utf8')).size < MIN_DISTINCT_KEY_BYTES) {
+    throw new Error(
+      `PAYMENTS_CARD_FINGERPRINT_KEY holds fewer than ${MIN_DISTINCT_KEY_BYTES} distinct byte values, which no random key does: use e.g. \`openssl rand -base64 32\``,
+    );
   }
   return {
     providerTimeoutMs: milliseconds(env, 'PAYMENTS_PROVIDER_TIMEOUT_MS', DEFAULT_PAYMENTS_CONFIG.providerTimeoutMs, 1),
