@@ -2,10 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  formatAddress,
   meshIdentities,
   meshSelf,
-  overrideName,
   parseTopology,
   type ProcessRole,
   SEAM_NODE_FLAGS,
@@ -15,6 +13,7 @@ import {
 import { deriveMeshKeys, MeshKeys } from '@seam/transport';
 import { freePort } from './free-port.js';
 import { type ServiceProcess, spawnService } from './spawn-service.js';
+import { movedAddresses, portPrinted } from './topology-addresses.js';
 
 /** Where the build writes each app's entry file (`nest build --all`, rspack.config.js). */
 export const builtEntry = (app: string) => `dist/apps/${app}/main.js`;
@@ -276,28 +275,4 @@ export class TopologyProcesses {
       this.processes.filter(({ name }) => name !== 'monolith').map(({ process }) => process.stop(graceMs)),
     );
   }
-}
-
-/** The address overrides that move the topology's TCP listeners to free ports, and its Redis to `redisUrl`. */
-async function movedAddresses(topology: Topology, redisUrl: string | undefined): Promise<Record<string, string>> {
-  const env: Record<string, string> = {};
-  const move = async (address: ReturnType<typeof formatAddress>, name: string) => {
-    if (address.startsWith('tcp://')) env[name] = `tcp://127.0.0.1:${await freePort()}`;
-    else if (redisUrl && address.startsWith('redis://')) env[name] = redisUrl;
-    else if (redisUrl && address.startsWith('redis-pubsub://'))
-      env[name] = redisUrl.replace(/^redis:/, 'redis-pubsub:');
-  };
-  for (const service of topology.services) await move(formatAddress(service.address), overrideName(service.module));
-  if (topology.monolith.address) await move(formatAddress(topology.monolith.address), 'SEAM_MONOLITH_ADDRESS');
-  return env;
-}
-
-/** The port a process printed in a line matching `pattern` (it prints it right after its ready line, or in it). */
-async function portPrinted(process: ServiceProcess, pattern: RegExp): Promise<number> {
-  for (let waited = 0; waited < 5_000; waited += 20) {
-    const match = pattern.exec(process.output());
-    if (match) return Number(match[1]);
-    await new Promise((done) => setTimeout(done, 20));
-  }
-  throw new Error(`pid ${process.pid} never printed ${pattern}:\n${process.output()}`);
 }

@@ -1,10 +1,15 @@
 import { inTransaction, isUniqueViolation, PreparedInsert, PreparedRead, PreparedUpdate } from '@seam/persistence';
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Money } from '../domain/payment.js';
 import { FakeProviderHoldRecord } from '../infrastructure/fake-provider-hold.record.js';
 import { FakeProviderLedgerRecord } from '../infrastructure/fake-provider-ledger.record.js';
 import type { AuthorizationResult, PaymentProvider } from './payment-provider.js';
+import {
+  AUTHORIZATION_KEY_WINDOW_MS,
+  authorizationTime,
+  newAuthorizationId,
+  newCardToken,
+} from './fake-authorization-ids.js';
 import {
   ENTRY_OF_STATE,
   entryOf,
@@ -16,6 +21,8 @@ import {
   type Settlement,
 } from './fake-provider-settlement.js';
 
+export { AUTHORIZATION_KEY_WINDOW_MS } from './fake-authorization-ids.js';
+
 /** Card numbers that make the fake take each of its paths; any other 12–19 digits is approved. */
 export const FAKE_CARDS = Object.freeze({
   approved: '4242424242424242',
@@ -26,14 +33,6 @@ export const FAKE_CARDS = Object.freeze({
   /** Never answers: a hung provider. */
   hung: '4000000000000119',
 });
-
-/**
- * How long the fake answers a repeated authorization key with its first hold: a day, as Stripe
- * keeps its keys. Payments keeps its own keys longer (two days at least), so a request repeated
- * after that is answered by payments itself and never reaches the provider; only a retry of a
- * request that never got its answer does, within its budget (a day at most).
- */
-export const AUTHORIZATION_KEY_WINDOW_MS = 86_400_000;
 
 /** One thing the fake provider did to money: the ledger a test inspects to count charges. */
 export interface LedgerEntry {
@@ -288,27 +287,4 @@ export class FakePaymentProvider implements PaymentProvider {
       .execute();
     return moved.affected;
   }
-}
-
-/**
- * A new opaque token for a card: random, so it says nothing about the number. The fake keeps no
- * table of tokens (and no card number): nothing it offers takes a token back, and its tables
- * live in the payments module's database, which holds no card number.
- */
-function newCardToken(): string {
-  return `tok_${randomBytes(16).toString('hex')}`;
-}
-
-/**
- * A new authorization id, stamped with when it was made (`auth_<ms, base 36>_<uuid>`): the fake's
- * ledger keeps no time, and its key window ({@link AUTHORIZATION_KEY_WINDOW_MS}) needs one.
- */
-function newAuthorizationId(now: Date): string {
-  return `auth_${now.getTime().toString(36)}_${randomUUID()}`;
-}
-
-/** When {@link newAuthorizationId} made `authorizationId`; `undefined` for ids made before it stamped them. */
-function authorizationTime(authorizationId: string): number | undefined {
-  const stamp = /^auth_([0-9a-z]+)_/.exec(authorizationId)?.[1];
-  return stamp === undefined ? undefined : Number.parseInt(stamp, 36);
 }
