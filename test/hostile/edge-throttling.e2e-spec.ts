@@ -37,7 +37,7 @@ function withLongFirstDelay(config: ThrottlingConfig): ThrottlingConfig {
 describe('edge throttling: log-in and register', () => {
   let database: Database;
   let monolith: E2eMonolith;
-  const calls = { logIn: 0, register: 0 };
+  const calls = { logIn: 0, register: 0, changePassword: 0 };
 
   beforeAll(async () => {
     database = await sqliteTarget().create();
@@ -49,6 +49,7 @@ describe('edge throttling: log-in and register', () => {
     jest.spyOn(SeamClient.prototype, 'send').mockImplementation(function (this: SeamClient, entry, ...rest) {
       if (entry.pattern === IdentityContract.logIn.pattern) calls.logIn++;
       if (entry.pattern === IdentityContract.registerUser.pattern) calls.register++;
+      if (entry.pattern === IdentityContract.changePassword.pattern) calls.changePassword++;
       return send.call(this, entry, ...rest);
     });
   }, 60_000);
@@ -70,6 +71,12 @@ describe('edge throttling: log-in and register', () => {
           .post('/api/auth/register')
           .set('X-Forwarded-For', address)
           .send({ email, password, name: 'Probe' }),
+      changePassword: (token: string, currentPassword: string) =>
+        request(monolith.server)
+          .post('/api/auth/password')
+          .set('X-Forwarded-For', address)
+          .set('Authorization', `Bearer ${token}`)
+          .send({ currentPassword, newPassword: 'a brand new password' }),
     };
   };
   const newEmail = () => `${unique('victim').toLowerCase()}@example.com`;
@@ -151,6 +158,28 @@ describe('edge throttling: log-in and register', () => {
     expect(refused).toHaveLength(40 - reached);
     for (const response of refused) expectRefused(response, '/api/auth/login', 60);
   }, 60_000);
+
+  it('makes a stolen token no key to the password: wrong current passwords count against the account, from any address', async () => {
+    const email = newEmail();
+    const owner = client();
+    expect((await owner.register(email, 'the right password')).status).toBe(201);
+    const token = ((await owner.logIn(email, 'the right password')).body as { accessToken: string }).accessToken;
+    const before = calls.changePassword;
+    // Each guess from an address of its own: only the account's counter can stop them.
+    for (let guess = 0; guess < 5; guess++)
+      expect((await client().changePassword(token, `guess ${guess}`)).status).toBe(403);
+    expect(calls.changePassword - before).toBe(5);
+    expectRefused(
+      await client().changePassword(token, 'the right password'),
+      '/api/auth/password',
+      FIRST_DELAY_MS / 1_000,
+    );
+    expect(calls.changePassword - before).toBe(5);
+    // The same counters as log-in's: guessing here delays the account's log-in too.
+    const logInsBefore = calls.logIn;
+    expectRefused(await client().logIn(email, 'the right password'), '/api/auth/login', FIRST_DELAY_MS / 1_000);
+    expect(calls.logIn).toBe(logInsBefore);
+  });
 
   it('lets a person who mistyped a few times log in, and forgets those failures once they do', async () => {
     const person = client();

@@ -3,6 +3,7 @@ import { adminJourneys } from '../scenarios/admin.scenarios.js';
 import { hostileInputs } from '../scenarios/hostile.scenarios.js';
 import { platformChecks } from '../scenarios/platform.scenarios.js';
 import { restartChecks } from '../scenarios/restart.scenarios.js';
+import { sessionJourneys } from '../scenarios/sessions.scenarios.js';
 import { shoppingJourneys } from '../scenarios/shopping.scenarios.js';
 import { ShopClient } from './shop-client.js';
 import type { ShopSystem, ShopTarget } from './shop-target.js';
@@ -35,6 +36,7 @@ export function shopSuite<S extends ShopSystem>(target: ShopTarget<S>, more?: (s
     }, 30_000);
 
     shoppingJourneys(shop);
+    sessionJourneys(shop);
     adminJourneys(shop);
     hostileInputs(shop);
     restartChecks(shop, () => system!.restart());

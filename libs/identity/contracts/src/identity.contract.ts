@@ -1,5 +1,6 @@
 import { defineContract, EDGE, event, request } from '@seam/transport';
 import {
+  ChangePassword,
   CustomerActivity,
   GetCustomerActivity,
   GetUser,
@@ -8,6 +9,8 @@ import {
   Principal,
   RegisterUser,
   Session,
+  SignedOut,
+  SignOut,
   UserView,
   VerifyToken,
 } from './identity.dto.js';
@@ -40,8 +43,8 @@ export const IdentityContract = defineContract('identity', {
 
   /**
    * Returns who a token speaks for. Idempotent. Fails with `UnauthorizedError` for a token that
-   * is malformed, forged, expired, signed with another algorithm (including `none`), or whose
-   * user no longer exists.
+   * is malformed, forged, expired, signed with another algorithm (including `none`), whose user
+   * no longer exists, or issued before the account's last sign-out or password change.
    */
   verifyToken: request({
     pattern: 'identity.verify-token',
@@ -49,6 +52,33 @@ export const IdentityContract = defineContract('identity', {
     request: VerifyToken,
     response: Principal,
     idempotent: true,
+  }),
+
+  /**
+   * Signs the account out everywhere: every token issued to it before stops verifying (the
+   * edge has checked the caller's own token). Idempotent: repeated, it revokes again what was
+   * issued before it. Fails with `NotFoundError`.
+   */
+  signOut: request({
+    pattern: 'identity.sign-out',
+    callers: [EDGE],
+    request: SignOut,
+    response: SignedOut,
+    idempotent: true,
+  }),
+
+  /**
+   * Replaces the account's password, proven by the current one, and signs it out everywhere
+   * else: every token issued before stops verifying, and the answer carries a new one. Not
+   * idempotent. Fails with `ForbiddenError` when the current password is wrong (or the account is
+   * gone), `ValidationError` for a new password the policy refuses, `ConflictError` when the
+   * password or the sessions changed meanwhile (another change won; try again).
+   */
+  changePassword: request({
+    pattern: 'identity.change-password',
+    callers: [EDGE],
+    request: ChangePassword,
+    response: Session,
   }),
 
   /** A user by id. Idempotent. Fails with `NotFoundError`. */

@@ -70,6 +70,30 @@ export class Principal {
   roles!: Role[];
 }
 
+/**
+ * `identity.sign-out`: every access token issued to the account so far stops working, on every
+ * device (tokens are not kept server-side, so one token cannot be singled out).
+ */
+export class SignOut {
+  @MaxLength(36) @IsUUID('4') userId!: string;
+}
+
+/** What `identity.sign-out` did. */
+export class SignedOut {
+  userId!: string;
+}
+
+/**
+ * `identity.change-password`: the account's new password, proven by its current one. Every token
+ * issued before stops working; the answer carries a new one.
+ */
+export class ChangePassword {
+  @MaxLength(36) @IsUUID('4') userId!: string;
+  @IsString() @MinLength(1) @MaxLength(128) currentPassword!: string;
+  /** 8 to 128 characters, not the email address (the same policy as registration). */
+  @IsString() @MinLength(8) @MaxLength(128) newPassword!: string;
+}
+
 /** `identity.get-user` */
 export class GetUser {
   @MaxLength(36) @IsUUID('4') userId!: string;

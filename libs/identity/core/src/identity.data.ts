@@ -4,6 +4,7 @@ import { CreateSigningKey1795600000001 } from './infrastructure/migrations/17956
 import { CreateCustomerActivity1795600000002 } from './infrastructure/migrations/1795600000002-create-customer-activity.js';
 import { IndexIdentityInbox1796600000000 } from './infrastructure/migrations/1796600000000-index-identity-inbox.js';
 import { AsciiEmailDomains1797100000000 } from './infrastructure/migrations/1797100000000-ascii-email-domains.js';
+import { AddTokenVersion1797200000000 } from './infrastructure/migrations/1797200000000-add-token-version.js';
 import { SigningKeyRecord } from './infrastructure/signing-key.record.js';
 import { UserRecord } from './infrastructure/user.record.js';
 
@@ -17,5 +18,6 @@ export const identityData = defineModuleData({
     CreateCustomerActivity1795600000002,
     IndexIdentityInbox1796600000000,
     AsciiEmailDomains1797100000000,
+    AddTokenVersion1797200000000,
   ],
 });

@@ -3,6 +3,7 @@ import { IdentityContract } from '@contracts/identity';
 import { SeamMessagingModule } from '@seam/messaging';
 import { SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
+import { ChangePasswordController } from './change-password/change-password.controller.js';
 import { GetCustomerActivityController } from './get-customer-activity/get-customer-activity.controller.js';
 import { GetUserController } from './get-user/get-user.controller.js';
 import { GrantRolesController } from './grant-roles/grant-roles.controller.js';
@@ -16,6 +17,7 @@ import { LogInController } from './log-in/log-in.controller.js';
 import { CustomerActivityRepository } from './order-activity/customer-activity.repository.js';
 import { OrderActivitySubscriber } from './order-activity/order-activity.subscriber.js';
 import { RegisterUserController } from './register-user/register-user.controller.js';
+import { SignOutController } from './sign-out/sign-out.controller.js';
 import { VerifyTokenController } from './verify-token/verify-token.controller.js';
 
 /**
@@ -35,6 +37,8 @@ import { VerifyTokenController } from './verify-token/verify-token.controller.js
     RegisterUserController,
     LogInController,
     VerifyTokenController,
+    SignOutController,
+    ChangePasswordController,
     GetUserController,
     GrantRolesController,
     GetCustomerActivityController,

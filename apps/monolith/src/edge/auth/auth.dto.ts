@@ -37,6 +37,19 @@ export class LoginRequest {
   password!: string;
 }
 
+/** `POST /api/auth/password` */
+export class ChangePasswordRequest {
+  @ApiProperty({ example: 'correct horse battery' })
+  @IsString()
+  @MaxLength(128)
+  currentPassword!: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 128, example: 'battery staple horse correct' })
+  @IsString()
+  @MaxLength(128)
+  newPassword!: string;
+}
+
 /** A user account as the HTTP API shows it. */
 export class UserResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;

@@ -17,8 +17,11 @@ import { setRetryAfter, TooManyRequestsException } from './too-many-requests.js'
 /** The throttler name the failure counters are kept under. */
 export const AUTH_FAILURES = 'auth-failures';
 
-/** What answers count as failures: wrong credentials (log-in) and an e-mail already taken (register, 409). */
-const FAILURES: ReadonlySet<ErrorCode> = new Set([ErrorCode.Unauthorized, ErrorCode.Conflict]);
+/**
+ * What answers count as failures: wrong credentials (log-in, 401), an e-mail already taken
+ * (register, 409) and a wrong current password (password change, 403).
+ */
+const FAILURES: ReadonlySet<ErrorCode> = new Set([ErrorCode.Unauthorized, ErrorCode.Conflict, ErrorCode.Forbidden]);
 
 /**
  * Progressive delay on log-in and register, per account and per client address. Before the

@@ -13,6 +13,8 @@ export interface AuthSubjects {
 export interface AttemptRequest {
   ip?: string;
   body?: unknown;
+  /** Set by the bearer guard on a route that needs a token (a password change): its account is the one attempted. */
+  principal?: { email: string };
 }
 
 /** The tracker of a client address, as `ThrottlerGuard`'s default one (with `trust proxy` applied by Express). */
@@ -21,12 +23,12 @@ export function addressOf(request: AttemptRequest): string {
 }
 
 /**
- * The account an attempt names. The e-mail is normalised as identity stores it (trimmed, NFC,
- * lower-case — identity's `normaliseEmail`, which the edge cannot import), so `Ada@x` and
- * `ada@x` are one account; it is hashed so that throttling keys (in Redis too) hold no e-mail.
+ * The account an attempt names: the signed-in one (a password change), else the body's e-mail.
+ * The e-mail is normalised as identity stores it (trimmed, NFC, lower-case — identity's
+ * `normaliseEmail`, which the edge cannot import), so `Ada@x` and `ada@x` are one account; it is hashed so that throttling keys (in Redis too) hold no e-mail.
  */
 export function accountOf(request: AttemptRequest): string | undefined {
-  const email = (request.body as { email?: unknown } | undefined)?.email;
+  const email = request.principal?.email ?? (request.body as { email?: unknown } | undefined)?.email;
   if (typeof email !== 'string') return undefined;
   const normalised = email.trim().normalize('NFC').toLowerCase();
   return `account:${createHash('sha256').update(normalised).digest('base64url')}`;

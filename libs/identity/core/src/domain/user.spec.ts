@@ -15,6 +15,7 @@ describe('user', () => {
         name: 'Ada',
         roles: ['customer'],
         passwordHash: 'scrypt$…',
+        tokenVersion: 0,
         createdAt: t0.toISOString(),
         updatedAt: t0.toISOString(),
       });

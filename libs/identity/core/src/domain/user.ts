@@ -12,6 +12,8 @@ export interface User {
   roles: Role[];
   /** A self-describing slow hash; never leaves the module. */
   passwordHash: string;
+  /** Raised by every sign-out and password change: tokens issued at an older version are refused. */
+  tokenVersion: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -25,6 +27,7 @@ export function newUser(fields: { id: string; email: string; name: string; passw
     name: fields.name.trim(),
     roles: [DEFAULT_ROLE],
     passwordHash: fields.passwordHash,
+    tokenVersion: 0,
     createdAt: at,
     updatedAt: at,
   };

@@ -8,7 +8,7 @@ const secret = randomBytes(32);
 const t0 = new Date('2026-11-25T10:00:00.000Z');
 const at = (date: Date) => () => date;
 const later = (seconds: number) => new Date(t0.getTime() + seconds * 1_000);
-const subject: TokenSubject = { id: randomUUID(), email: 'ada@example.com', roles: ['customer'] };
+const subject: TokenSubject = { id: randomUUID(), email: 'ada@example.com', roles: ['customer'], tokenVersion: 2 };
 const tokens = new AccessTokens(secret, 3_600, at(t0));
 
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -38,7 +38,7 @@ async function rejection(token: string, verifier = tokens): Promise<string> {
 
 describe('AccessTokens', () => {
   describe('issue', () => {
-    it('signs HS256 with sub, email, roles, iss, aud, iat and exp, naming its key in kid', async () => {
+    it('signs HS256 with sub, email, roles, the token version, iss, aud, iat and exp, naming its key in kid', async () => {
       const [header, payload] = (await tokens.issue(subject))
         .split('.')
         .slice(0, 2)
@@ -49,6 +49,7 @@ describe('AccessTokens', () => {
         sub: subject.id,
         email: 'ada@example.com',
         roles: ['customer'],
+        tv: 2,
         iss: 'seam-identity',
         aud: 'seam',
         iat,
@@ -57,16 +58,34 @@ describe('AccessTokens', () => {
     });
   });
 
+  describe('token version', () => {
+    it('answers the version the token was issued at, and 0 for a token issued before versions', async () => {
+      await expect(tokens.verify(await tokens.issue(subject))).resolves.toEqual({ subject: subject.id, version: 2 });
+      await expect(tokens.verify(await signed(claims()))).resolves.toEqual({ subject: subject.id, version: 0 });
+    });
+
+    it.each([['2'], [-1], [1.5], [null], [Number.MAX_SAFE_INTEGER + 1]])(
+      'refuses a token whose version claim is %p, signed with the right key',
+      async (tv) => {
+        expect(await rejection(await signed({ ...claims(), tv }))).toBe('Token claim "tv" is missing or invalid');
+      },
+    );
+  });
+
   describe('verify', () => {
     it('answers the subject of a valid token, also from another instance with the same secret', async () => {
       const token = await tokens.issue(subject);
-      await expect(tokens.verify(token)).resolves.toBe(subject.id);
-      await expect(new AccessTokens(secret, 60, at(later(3_000))).verify(token)).resolves.toBe(subject.id);
+      await expect(tokens.verify(token)).resolves.toMatchObject({ subject: subject.id });
+      await expect(new AccessTokens(secret, 60, at(later(3_000))).verify(token)).resolves.toMatchObject({
+        subject: subject.id,
+      });
     });
 
     it('refuses an expired token, with 5 s of tolerance', async () => {
       const token = await tokens.issue(subject);
-      await expect(new AccessTokens(secret, 3_600, at(later(3_604))).verify(token)).resolves.toBe(subject.id);
+      await expect(new AccessTokens(secret, 3_600, at(later(3_604))).verify(token)).resolves.toMatchObject({
+        subject: subject.id,
+      });
       expect(await rejection(token, new AccessTokens(secret, 3_600, at(later(3_606))))).toBe('Token has expired');
     });
 
@@ -112,7 +131,7 @@ describe('AccessTokens', () => {
     });
 
     it('accepts a token the tests craft with the right claims (the crafting above is sound)', async () => {
-      await expect(tokens.verify(await signed(claims()))).resolves.toBe(subject.id);
+      await expect(tokens.verify(await signed(claims()))).resolves.toMatchObject({ subject: subject.id });
     });
 
     it.each(['', 'garbage', 'a.b.c', '..', 'a.b', '😀.😀.😀', 'a.b.c.d.e'])(
@@ -152,16 +171,16 @@ describe('AccessTokens', () => {
       let now = t0;
       const verifier = new AccessTokens(secret, 60, () => now);
       const token = await verifier.issue(subject);
-      await expect(verifier.verify(token)).resolves.toBe(subject.id);
+      await expect(verifier.verify(token)).resolves.toMatchObject({ subject: subject.id });
       now = later(64);
-      await expect(verifier.verify(token)).resolves.toBe(subject.id);
+      await expect(verifier.verify(token)).resolves.toMatchObject({ subject: subject.id });
       now = later(66);
       expect(await rejection(token, verifier)).toBe('Token has expired');
     });
 
     it('still refuses an altered copy of a remembered token', async () => {
       const token = await tokens.issue(subject);
-      await expect(tokens.verify(token)).resolves.toBe(subject.id);
+      await expect(tokens.verify(token)).resolves.toMatchObject({ subject: subject.id });
       const [header, payload, signature] = token.split('.') as [string, string, string];
       const flipped = `${signature.slice(0, -2)}${signature.at(-2) === 'A' ? 'B' : 'A'}${signature.at(-1)}`;
       expect(await rejection(`${header}.${payload}.${flipped}`)).toBe('Token signature is invalid');
@@ -176,9 +195,9 @@ describe('AccessTokens', () => {
 
     it('signs with the current secret and verifies tokens of the previous one until they expire', async () => {
       const old = await new AccessTokens(previous, 3_600, at(t0)).issue(subject);
-      await expect(rotated.verify(old)).resolves.toBe(subject.id);
+      await expect(rotated.verify(old)).resolves.toMatchObject({ subject: subject.id });
       const fresh = await rotated.issue(subject);
-      await expect(tokens.verify(fresh)).resolves.toBe(subject.id);
+      await expect(tokens.verify(fresh)).resolves.toMatchObject({ subject: subject.id });
       expect(await rejection(old, new AccessTokens(previous, 3_600, at(later(3_606))))).toBe('Token has expired');
     });
 
@@ -190,7 +209,7 @@ describe('AccessTokens', () => {
     it('checks a token without kid against the current secret only', async () => {
       const unnamed = (key: Uint8Array) =>
         new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new Uint8Array(key));
-      await expect(rotated.verify(await unnamed(secret))).resolves.toBe(subject.id);
+      await expect(rotated.verify(await unnamed(secret))).resolves.toMatchObject({ subject: subject.id });
       expect(await rejection(await unnamed(previous), rotated)).toBe('Token signature is invalid');
     });
   });

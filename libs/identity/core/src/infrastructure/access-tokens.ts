@@ -2,7 +2,7 @@ import type { Role } from '@contracts/identity';
 import { UnauthorizedError } from '@seam/transport';
 import { errors, jwtVerify, type JWTHeaderParameters, SignJWT } from 'jose';
 import { createHash } from 'node:crypto';
-import { VerifiedTokens } from './verified-tokens.js';
+import { type TokenIdentity, VerifiedTokens } from './verified-tokens.js';
 
 /** The `iss` of every token this module issues. */
 export const TOKEN_ISSUER = 'seam-identity';
@@ -11,11 +11,20 @@ export const TOKEN_AUDIENCE = 'seam';
 /** How far a verifier's clock may be behind the issuer's. */
 export const CLOCK_TOLERANCE_SECONDS = 5;
 
+/** The claim carrying the account's token version (see {@link TokenSubject.tokenVersion}). */
+export const TOKEN_VERSION_CLAIM = 'tv';
+
 /** What a token is issued for. */
 export interface TokenSubject {
   id: string;
   email: string;
   roles: Role[];
+  /**
+   * The account's token version, raised by every sign-out and password change: a token issued
+   * at an older version no longer verifies. Tokens issued before versions existed carry none and
+   * count as version 0.
+   */
+  tokenVersion: number;
 }
 
 /**
@@ -67,7 +76,7 @@ export class AccessTokens {
   /** A signed token for `subject`, valid for `ttlSeconds` from now. */
   async issue(subject: TokenSubject): Promise<string> {
     const issuedAt = Math.floor(this.now().getTime() / 1_000);
-    return new SignJWT({ email: subject.email, roles: subject.roles })
+    return new SignJWT({ email: subject.email, roles: subject.roles, [TOKEN_VERSION_CLAIM]: subject.tokenVersion })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: this.keyId })
       .setSubject(subject.id)
       .setIssuer(TOKEN_ISSUER)
@@ -78,16 +87,17 @@ export class AccessTokens {
   }
 
   /**
-   * The user id a token speaks for. Only the signature and the claims are checked here; whether
-   * that user still exists is the caller's business. A token verified before is answered from
-   * memory while its time bounds hold (see {@link VerifiedTokens}).
+   * The user id a token speaks for and the token version it was issued at. Only the signature and
+   * the claims are checked here; whether that user still exists, and still has that version, is
+   * the caller's business. A token verified before is answered from memory while its time bounds
+   * hold (see {@link VerifiedTokens}).
    *
    * @throws UnauthorizedError saying what is wrong (expired, bad signature, algorithm, claim,
    * malformed), never anything about the key.
    */
-  async verify(token: string): Promise<string> {
+  async verify(token: string): Promise<TokenIdentity> {
     const now = this.now();
-    const remembered = this.verified.subjectOf(token, Math.floor(now.getTime() / 1_000));
+    const remembered = this.verified.identityOf(token, Math.floor(now.getTime() / 1_000));
     if (remembered !== undefined) return remembered;
     try {
       const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
@@ -99,12 +109,13 @@ export class AccessTokens {
         currentDate: now,
       });
       if (typeof payload.sub !== 'string' || payload.sub === '') throw new UnauthorizedError('Token has no subject');
+      const identity = { subject: payload.sub, version: versionOf(payload[TOKEN_VERSION_CLAIM]) };
       this.verified.remember(token, {
-        subject: payload.sub,
+        ...identity,
         expiresAt: payload.exp!,
         ...(payload.nbf !== undefined && { notBefore: payload.nbf }),
       });
-      return payload.sub;
+      return identity;
     } catch (error) {
       throw rejection(error);
     }
@@ -116,6 +127,13 @@ export class AccessTokens {
     if (!key) throw new UnauthorizedError('Token key id is unknown (the key may have been rotated out)');
     return key;
   }
+}
+
+/** A token's version claim: absent is 0 (issued before versions); anything but a whole number ≥ 0 is refused. */
+function versionOf(claim: unknown): number {
+  if (claim === undefined) return 0;
+  if (typeof claim === 'number' && Number.isSafeInteger(claim) && claim >= 0) return claim;
+  throw new UnauthorizedError(`Token claim "${TOKEN_VERSION_CLAIM}" is missing or invalid`);
 }
 
 function rejection(error: unknown): unknown {

@@ -13,6 +13,8 @@ export class UserRecord {
   /** Comma-separated, canonical order (`customer,admin`): roles are identifiers without commas. */
   @Column({ type: 'varchar', length: 100 }) roles!: string;
   @Column({ name: 'password_hash', type: 'varchar', length: 200 }) passwordHash!: string;
+  /** See `User.tokenVersion`. No default here, though the column has one: TypeORM would read every insert back for it. */
+  @Column({ name: 'token_version', type: 'integer' }) tokenVersion!: number;
   /** ISO-8601 UTC strings: they sort as text and mean the same on SQLite and PostgreSQL. */
   @Column({ name: 'created_at', type: 'varchar', length: 30 }) createdAt!: string;
   @Column({ name: 'updated_at', type: 'varchar', length: 30 }) updatedAt!: string;

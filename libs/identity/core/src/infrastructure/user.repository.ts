@@ -15,7 +15,7 @@ import { UserRecord } from './user.record.js';
 export class UserRepository {
   private readonly byId: PreparedRead<UserRecord>;
   /** Every verified token reads its account's access: the query is built once (see PreparedRead). */
-  private readonly accessById: PreparedRead<UserRecord, 'id' | 'email' | 'roles'>;
+  private readonly accessById: PreparedRead<UserRecord, 'id' | 'email' | 'roles' | 'tokenVersion'>;
 
   constructor(
     @InjectRepository(UserRecord, 'identity') private readonly records: Repository<UserRecord>,
@@ -23,7 +23,11 @@ export class UserRepository {
     private readonly outbox: Outbox,
   ) {
     this.byId = new PreparedRead(records, { where: ['id'], limit: 1 });
-    this.accessById = new PreparedRead(records, { where: ['id'], select: ['id', 'email', 'roles'], limit: 1 });
+    this.accessById = new PreparedRead(records, {
+      where: ['id'],
+      select: ['id', 'email', 'roles', 'tokenVersion'],
+      limit: 1,
+    });
   }
 
   async findById(id: string): Promise<User | undefined> {
@@ -32,13 +36,15 @@ export class UserRepository {
   }
 
   /**
-   * What a verified token speaks for: the account's id, email and roles as they are now, or
-   * `undefined`. Read on every authenticated request, so it reads those columns only: the password
-   * hash stays in the database.
+   * What a verified token speaks for: the account's id, email, roles and token version as they are
+   * now, or `undefined`. Read on every authenticated request, so it reads those columns only: the
+   * password hash stays in the database.
    */
-  async findAccess(id: string): Promise<Pick<User, 'id' | 'email' | 'roles'> | undefined> {
+  async findAccess(id: string): Promise<Pick<User, 'id' | 'email' | 'roles' | 'tokenVersion'> | undefined> {
     const record = await this.accessById.first([id]);
-    return record ? { id: record.id, email: record.email, roles: rolesOf(record.roles) } : undefined;
+    return record
+      ? { id: record.id, email: record.email, roles: rolesOf(record.roles), tokenVersion: record.tokenVersion }
+      : undefined;
   }
 
   /**
@@ -83,6 +89,33 @@ export class UserRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /**
+   * Raises the account's token version, so that every token issued before stops verifying.
+   * Whether the account exists. `updatedAt` stays: nothing the account shows has changed.
+   */
+  async revokeTokens(id: string): Promise<boolean> {
+    const result = await this.records
+      .createQueryBuilder()
+      .update()
+      .set({ tokenVersion: () => 'token_version + 1' })
+      .where('id = :id', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Stores `newHash` as the password of `user` and raises its token version by one, only if
+   * neither changed since `user` was read: of two concurrent changes, one wins and the other is
+   * told (false), never silently overwritten.
+   */
+  async changePassword(user: User, newHash: string, now: Date): Promise<boolean> {
+    const result = await this.records.update(
+      { id: user.id, passwordHash: user.passwordHash, tokenVersion: user.tokenVersion },
+      { passwordHash: newHash, tokenVersion: user.tokenVersion + 1, updatedAt: now.toISOString() },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Stores the roles of an existing account. */
   async saveRoles(user: User): Promise<void> {
     await this.records.update({ id: user.id }, { roles: user.roles.join(','), updatedAt: user.updatedAt });
@@ -96,6 +129,7 @@ function toUser(record: UserRecord): User {
     name: record.name,
     roles: rolesOf(record.roles),
     passwordHash: record.passwordHash,
+    tokenVersion: record.tokenVersion,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
@@ -108,6 +142,7 @@ function toRecord(user: User): UserRecord {
     name: user.name,
     roles: user.roles.join(','),
     passwordHash: user.passwordHash,
+    tokenVersion: user.tokenVersion,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   });

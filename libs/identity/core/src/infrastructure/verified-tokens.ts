@@ -1,6 +1,12 @@
-/** What a verified token proved, as long as it stays valid. */
-interface Verified {
+/** Who a verified token speaks for, and the account's token version it was issued at. */
+export interface TokenIdentity {
   readonly subject: string;
+  /** The `tv` claim (0 when absent): compared with the account's current version on every use. */
+  readonly version: number;
+}
+
+/** What a verified token proved, as long as it stays valid. */
+interface Verified extends TokenIdentity {
   /** `exp`, in seconds since the epoch. */
   readonly expiresAt: number;
   /** `nbf` when the token had one, in seconds since the epoch. */
@@ -20,7 +26,9 @@ export const DEFAULT_VERIFIED_TOKENS = 10_000;
  * time bounds are checked again on every use with the same tolerance as jose's, so a remembered
  * token expires when it would have. What it does not follow is the verifier's keys changing:
  * they are fixed for the life of an `AccessTokens` (a rotation restarts the process), and a new
- * instance starts empty. Bounded: past `limit`, the oldest entries go first.
+ * instance starts empty. Nor does it follow sign-outs: a remembered token still answers with its
+ * version, and the account's current one is read on every use (see `VerifyTokenController`).
+ * Bounded: past `limit`, the oldest entries go first.
  *
  * Written here rather than taken from a cache library: it needs only insertion-order eviction,
  * which a `Map` gives, and an expiry check against the verifier's own clock.
@@ -36,13 +44,13 @@ export class VerifiedTokens {
       throw new RangeError(`limit must be a whole number ≥ 0, got ${limit}`);
   }
 
-  /** The subject of `token` if it was verified and is still valid at `nowSeconds`; else forgets it. */
-  subjectOf(token: string, nowSeconds: number): string | undefined {
+  /** What `token` proved if it was verified and is still valid at `nowSeconds`; else forgets it. */
+  identityOf(token: string, nowSeconds: number): TokenIdentity | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
     const expired = entry.expiresAt <= nowSeconds - this.toleranceSeconds;
     const early = entry.notBefore !== undefined && entry.notBefore > nowSeconds + this.toleranceSeconds;
-    if (!expired && !early) return entry.subject;
+    if (!expired && !early) return entry;
     this.entries.delete(token);
     return undefined;
   }

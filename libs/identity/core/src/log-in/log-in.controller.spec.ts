@@ -50,7 +50,7 @@ describe('LogInController', () => {
         expiresIn: 900,
         user: { id: ada.id, email: 'ada@example.com', roles: ['customer'] },
       });
-      await expect(tokens.verify(session.accessToken)).resolves.toBe(ada.id);
+      await expect(tokens.verify(session.accessToken)).resolves.toEqual({ subject: ada.id, version: 0 });
     });
 
     it('refuses a wrong password and an unknown email with the same error', async () => {

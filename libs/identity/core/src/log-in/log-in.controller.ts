@@ -5,7 +5,7 @@ import { ContractController, Handle, UnauthorizedError } from '@seam/transport';
 import { AccessTokens } from '../infrastructure/access-tokens.js';
 import { PasswordHasher } from '../infrastructure/password-hasher.js';
 import { UserRepository } from '../infrastructure/user.repository.js';
-import { toView } from '../user.views.js';
+import { sessionFor } from '../session.js';
 
 /** One answer for an unknown email and a wrong password: it must not tell which accounts exist. */
 export const INVALID_CREDENTIALS = 'Invalid email or password';
@@ -32,8 +32,7 @@ export class LogInController {
     const matches = await this.passwords.verify(request.password, user?.passwordHash);
     if (!user || !matches) throw new UnauthorizedError(INVALID_CREDENTIALS);
     if (this.passwords.needsRehash(user.passwordHash)) await this.upgrade(user.id, user.passwordHash, request.password);
-    const accessToken = await this.tokens.issue(user);
-    return { accessToken, tokenType: 'Bearer', expiresIn: this.tokens.ttlSeconds, user: toView(user) };
+    return sessionFor(user, this.tokens);
   }
 
   private async upgrade(userId: string, previousHash: string, password: string): Promise<void> {

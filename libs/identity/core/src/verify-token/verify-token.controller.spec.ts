@@ -45,8 +45,27 @@ describe('VerifyTokenController', () => {
     });
 
     it('refuses a valid token of a user that does not exist', async () => {
-      const token = await tokens.issue({ id: randomUUID(), email: 'ghost@example.com', roles: ['admin'] });
+      const token = await tokens.issue({
+        id: randomUUID(),
+        email: 'ghost@example.com',
+        roles: ['admin'],
+        tokenVersion: 0,
+      });
       await expect(controller.verify({ token })).rejects.toThrow(new UnauthorizedError('Token user no longer exists'));
+    });
+
+    it('refuses every token issued before a sign-out, and accepts one issued after', async () => {
+      const before = await tokens.issue(ada);
+      await expect(controller.verify({ token: before })).resolves.toMatchObject({ userId: ada.id });
+      await expect(users.revokeTokens(ada.id)).resolves.toBe(true);
+      const revoked = new UnauthorizedError('Token was revoked: the account signed out or changed its password');
+      // Remembered by the verifier as it is: the account's version is read at every use.
+      await expect(controller.verify({ token: before })).rejects.toThrow(revoked);
+      const after = await tokens.issue((await users.findById(ada.id))!);
+      await expect(controller.verify({ token: after })).resolves.toMatchObject({ userId: ada.id });
+      // A version the account never had (a forged claim cannot be signed; a restored database can lag).
+      const ahead = await tokens.issue({ ...ada, tokenVersion: 7 });
+      await expect(controller.verify({ token: ahead })).rejects.toThrow(revoked);
     });
 
     it('refuses a token it cannot verify', async () => {

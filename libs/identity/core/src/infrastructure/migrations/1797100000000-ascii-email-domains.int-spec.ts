@@ -22,7 +22,16 @@ const releaseBefore = {
 function account(index: number, email: string): UserRecord {
   const at = '2026-11-25T10:00:00.000Z';
   const id = `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`;
-  return { id, email, name: 'Ada', roles: 'customer', passwordHash: 'scrypt$1$2$3$4$5', createdAt: at, updatedAt: at };
+  return {
+    id,
+    email,
+    name: 'Ada',
+    roles: 'customer',
+    passwordHash: 'scrypt$1$2$3$4$5',
+    tokenVersion: 0,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 async function emailsAfterUpgrade(config: DatabaseConfig): Promise<Map<string, string>> {
