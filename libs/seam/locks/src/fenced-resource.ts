@@ -13,6 +13,7 @@ export class StaleTokenError extends ConflictError {
  * it has accepted for `resource` (equal = the same holder writing again). Do the check and the
  * write atomically in the resource itself, e.g. in SQL:
  * `UPDATE stock SET qty = $1, fence = $2 WHERE sku = $3 AND fence <= $2` and treat 0 rows as stale.
+ * Keep the token in a 64-bit column (`bigint` in PostgreSQL): tokens are µs-clock sized.
  * @throws StaleTokenError when `token < highest`.
  */
 export function assertFreshToken(resource: string, token: FencingToken, highest: FencingToken | undefined): void {

@@ -4,7 +4,8 @@ import { ConflictError, ValidationError } from '@seam/transport';
  * A fencing token: a positive safe integer, strictly increasing per resource across every
  * acquisition, every holder and every {@link LockService} instance that shares the same store.
  * A `number` rather than a `bigint` so that it stays JSON-safe and can travel in contract DTOs to
- * the resource it protects (2^53 acquisitions of one resource will not happen).
+ * the resource it protects. Do not assume small values: Redis tokens start from its clock in µs,
+ * so that they keep increasing after Redis loses its data (see {@link RedisLockService}).
  */
 export type FencingToken = number;
 

@@ -33,8 +33,10 @@ const MAX_RETRY_MS = 100;
  *
  * A lease is reported lost when a renewal finds another value or no key, and also when no renewal
  * has succeeded for `ttlMs` (Redis unreachable): the holder cannot prove it still owns the lock.
- * The fence counter lives in Redis; a Redis that loses its data (no persistence, failover to a
- * lagging replica) restarts tokens, which the fenced resource would then refuse.
+ * The fence counter lives in Redis and never goes below Redis's clock in µs (see `ACQUIRE`): a
+ * Redis that loses its data (no persistence, failover to a lagging replica) goes on with tokens
+ * above every earlier one, provided its clock did not go back by more than the outage lasted.
+ * Tokens are therefore large (about 1.8e15 in 2026), still safe integers until the year 2255.
  *
  * The caller owns `redis` (connects and quits it). Commands fail as the client fails them.
  */

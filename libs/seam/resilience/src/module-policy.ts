@@ -63,6 +63,17 @@ class CalleeAnswered {
 }
 
 /**
+ * The half-open probe was not sent: its deadline passed here (waiting for a bulkhead slot) or the
+ * bulkhead refused it. Nothing was learned of the callee, yet cockatiel closes the circuit on any
+ * error it does not handle ("task failed successfully"), releasing every held caller to a callee
+ * that may still be down. Handled by the breaker as a failure instead: the circuit stays open
+ * for another `halfOpenAfterMs`. Unwrapped outside.
+ */
+class ProbeNotSent {
+  constructor(readonly error: unknown) {}
+}
+
+/**
  * `waiting`, or {@link DeadlinePassedHere} once `deadlineAt` has passed. Whatever `waiting` does
  * later (a held call finds its deadline gone and is not sent) is left to settle unobserved.
  */
@@ -94,20 +105,27 @@ export class ModulePolicy {
   readonly budget: RetryBudget;
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
+  /** Set when the breaker lets a probe through, taken by that probe's attempt (see {@link ProbeNotSent}). */
+  private probing = false;
 
   constructor(
     readonly module: string,
     readonly settings: ModuleCallPolicy,
   ) {
     const { breaker, bulkhead: limits } = settings;
-    this.breaker = circuitBreaker(handleWhen(isCalleeFailure), {
-      halfOpenAfter: breaker.halfOpenAfterMs,
-      breaker: new CountBreaker({
-        threshold: breaker.failureRatio,
-        size: breaker.windowCalls,
-        minimumNumberOfCalls: breaker.minimumCalls,
-      }),
-    });
+    this.breaker = circuitBreaker(
+      handleWhen((error) => error instanceof ProbeNotSent || isCalleeFailure(error)),
+      {
+        halfOpenAfter: breaker.halfOpenAfterMs,
+        breaker: new CountBreaker({
+          threshold: breaker.failureRatio,
+          size: breaker.windowCalls,
+          minimumNumberOfCalls: breaker.minimumCalls,
+        }),
+      },
+    );
+    // cockatiel announces the probe synchronously before it runs it: the next attempt is the probe.
+    this.breaker.onHalfOpen(() => (this.probing = true));
     this.bulkhead = bulkhead(limits.maxConcurrent, limits.maxQueue);
     this.budget = new RetryBudget(settings.retry.budgetRatio);
   }
@@ -170,13 +188,18 @@ export class ModulePolicy {
   ): Promise<T> {
     try {
       if (deadlineAt - performance.now() < 1) throw new DeadlinePassedHere();
-      const call = this.breaker.execute(() => this.throughBulkhead(deadlineAt, attempt));
+      const call = this.breaker.execute(() => {
+        const probe = this.probing;
+        this.probing = false;
+        return probe ? this.probe(deadlineAt, attempt) : this.throughBulkhead(deadlineAt, attempt);
+      });
       // While one probe tests the callee, cockatiel holds the other calls until it ends, with no
       // regard for their deadlines: they wait no longer than their own.
       const outcome = await (this.breaker.state === CircuitState.HalfOpen ? withinDeadline(call, deadlineAt) : call);
       if (outcome instanceof CalleeAnswered) throw outcome.error;
       return outcome;
-    } catch (error) {
+    } catch (caught) {
+      const error = caught instanceof ProbeNotSent ? caught.error : caught;
       if (error instanceof DeadlinePassedHere)
         throw (
           previous ??
@@ -198,6 +221,16 @@ export class ModulePolicy {
           { module: this.module },
         );
       }
+      throw error;
+    }
+  }
+
+  /** The half-open probe: {@link throughBulkhead}, its unsent outcomes marked (see {@link ProbeNotSent}). */
+  private async probe<T>(deadlineAt: number, attempt: (timeoutMs: number) => Promise<T>): Promise<T | CalleeAnswered> {
+    try {
+      return await this.throughBulkhead(deadlineAt, attempt);
+    } catch (error) {
+      if (error instanceof DeadlinePassedHere || error instanceof BulkheadRejectedError) throw new ProbeNotSent(error);
       throw error;
     }
   }

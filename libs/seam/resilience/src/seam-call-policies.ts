@@ -53,6 +53,7 @@ export class SeamCallPolicies implements CallPolicy {
   }
 
   private settingsOf(module: string) {
-    return this.config.modules[module] ?? this.config.default;
+    // Own keys only: `constructor` is a valid module name, and every object has one.
+    return Object.hasOwn(this.config.modules, module) ? this.config.modules[module]! : this.config.default;
   }
 }
