@@ -106,6 +106,20 @@ describe('OutboxRelay', () => {
       expect(last.outcomes).toEqual(['dead e-3 [] books: could not learn its subscriptions (unreachable)']);
     });
 
+    it('dead-letters, sending nothing, an event claimed more often than it may be attempted (its relays died delivering it)', async () => {
+      const { relay, sent, outcomes } = relayOn(
+        { books: ['till.sale.paid'] },
+        [],
+        [claimed('e-9', 'till.sale.paid', 3)],
+      );
+      await relay.round();
+      expect(sent).toEqual([]);
+      expect(outcomes).toEqual([
+        'dead e-9 [] claimed 3 times for 2 attempts: the relays that claimed it last stopped or died before recording an outcome',
+      ]);
+      expect(relay.stats.deadLettered).toBe(1);
+    });
+
     it('logs a retry and a dead letter in the trace of the request that raised the event', async () => {
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
       const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;

@@ -194,6 +194,19 @@ export class OutboxRelay {
     const failures: string[] = [];
     let refused = false;
     try {
+      if (event.attempts > this.options.maxAttempts) {
+        // Claimed more often than it may be attempted, so claims ended without an outcome: their
+        // relays stopped or died while delivering it. One that kills its process (a subscriber in
+        // it running out of memory…) would otherwise be claimed again after every lease, for ever,
+        // taking each replica down in turn. Its attempts are spent: it waits for an operator.
+        await this.fail(
+          event,
+          [...delivered],
+          `claimed ${event.attempts} times for ${this.options.maxAttempts} attempts: the relays that claimed it last stopped or died before recording an outcome`,
+          true,
+        );
+        return false;
+      }
       const subscribers = await this.directory.subscribersOf(event.pattern);
       for (const module of subscribers.unknown)
         failures.push(`${module}: could not learn its subscriptions (unreachable)`);
@@ -244,13 +257,7 @@ export class OutboxRelay {
       );
       return;
     }
-    await this.store.retryLater(
-      event,
-      this.id,
-      delivered,
-      error,
-      Date.now() + backoffDelay(event.attempts, this.options.backoff),
-    );
+    await this.store.retryLater(event, this.id, delivered, error, backoffDelay(event.attempts, this.options.backoff));
     this.stats.retried++;
     if (event.attempts === 1)
       this.inEventTrace(event, () =>

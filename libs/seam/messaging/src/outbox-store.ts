@@ -32,7 +32,10 @@ export interface DeadLetter {
 
 /** Options of {@link OutboxStore.claim}. */
 export interface ClaimOptions {
-  /** The clock, in ms since the epoch (default now). */
+  /**
+   * The clock, in ms since the epoch (default: now — on PostgreSQL, the database's clock, which all
+   * replicas share).
+   */
   now?: number;
   /**
    * The caller has reason to expect due events (an add woke it, or its last claim was full): on
@@ -46,10 +49,19 @@ type Row = Record<string, unknown>;
 
 const COLUMNS = 'event_id, aggregate_id, pattern, payload, traceparent, created_at, attempts, delivered_to, last_error';
 
+/** PostgreSQL's clock at the statement's start, in ms since the epoch (as `Date.now()` reads it). */
+const DATABASE_MS = `(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::bigint`;
+
 /**
  * The outbox's rows, as the relay and the dead-letter command see them. Every write is one
  * transaction, and every step of a delivery is guarded by the claim, so that a relay that lost
  * its lease cannot overwrite what another relay did since.
+ *
+ * On PostgreSQL, leases and retry times are read and written on the database's clock: replicas
+ * whose clocks disagree by more than a lease would otherwise take over each other's live claims
+ * (delivering an event twice at once), and a relay whose clock runs behind another's would set
+ * retries the other finds due at once (a failing event dead-lettered in seconds, not minutes).
+ * SQLite's replicas share a host, and so a clock.
  */
 export class OutboxStore {
   private readonly outbox: string;
@@ -61,34 +73,49 @@ export class OutboxStore {
   }
 
   /**
+   * The SQL of "now" taken from parameter `marker`: on PostgreSQL the database's clock when the
+   * parameter is null (see the class).
+   */
+  private clock(marker: string): string {
+    return this.sql.postgres ? `COALESCE(CAST(${marker} AS bigint), ${DATABASE_MS})` : marker;
+  }
+
+  /** The value of a {@link clock} parameter: `now` if given, else the database's clock (PostgreSQL) or this process's. */
+  private nowValue(now?: number): number | null {
+    return now ?? (this.sql.postgres ? null : Date.now());
+  }
+
+  /**
    * Claims up to `limit` events for `relay` until `now + leaseMs`: due, not claimed by a live
    * lease, and each the oldest left of its aggregate (so an aggregate's events go one at a time,
    * in order). PostgreSQL skips rows another relay is claiming (`FOR UPDATE SKIP LOCKED`); on
    * SQLite the claim runs under the database's write lock, which serializes relays.
    */
   async claim(relay: string, limit: number, leaseMs: number, options: ClaimOptions = {}): Promise<ClaimedEvent[]> {
-    const now = options.now ?? Date.now();
+    const now = this.nowValue(options.now);
+    const clock = this.clock(':1');
     // A plain read first: an idle outbox then costs no write transaction (on SQLite, the claim's
     // write lock would make every poll contend with the module's own writes, so SQLite always reads
     // first; there the read is a call into the process, not a round trip).
     if (!options.eventsLikely || !this.sql.postgres) {
       const due = await this.sql.rows(
-        `SELECT seq FROM ${this.outbox} WHERE next_attempt_at <= :1 AND (claimed_until IS NULL OR claimed_until < :1) LIMIT 1`,
+        `SELECT seq FROM ${this.outbox} WHERE next_attempt_at <= ${clock} AND (claimed_until IS NULL OR claimed_until < ${clock}) LIMIT 1`,
         [now],
       );
       if (due.length === 0) return [];
     }
     const lock = this.sql.postgres ? 'FOR UPDATE SKIP LOCKED' : '';
+    const at = this.clock(':3');
     const rows = await this.oneStatement((manager) =>
       this.sql.rows<Row>(
-        `UPDATE ${this.outbox} SET claimed_by = :1, claimed_until = :2, attempts = attempts + 1
+        `UPDATE ${this.outbox} SET claimed_by = :1, claimed_until = ${at} + :2, attempts = attempts + 1
          WHERE seq IN (
            SELECT c.seq FROM ${this.outbox} c
-           WHERE c.next_attempt_at <= :3 AND (c.claimed_until IS NULL OR c.claimed_until < :3)
+           WHERE c.next_attempt_at <= ${at} AND (c.claimed_until IS NULL OR c.claimed_until < ${at})
              AND NOT EXISTS (SELECT 1 FROM ${this.outbox} p WHERE p.aggregate_id = c.aggregate_id AND p.seq < c.seq)
            ORDER BY c.seq LIMIT :4 ${lock})
          RETURNING seq, ${COLUMNS}`,
-        [relay, now + leaseMs, now, limit],
+        [relay, leaseMs, now, limit],
         manager,
       ),
     );
@@ -114,19 +141,22 @@ export class OutboxStore {
     return rows.length;
   }
 
-  /** Records a failed attempt: who got it so far, the error, and when to try again. */
+  /**
+   * Records a failed attempt: who got it so far, the error, and when to try again — in `retryInMs`,
+   * on the clock claims are taken by (see the class).
+   */
   async retryLater(
     event: ClaimedEvent,
     relay: string,
     deliveredTo: string[],
     error: string,
-    nextAttemptAt: number,
+    retryInMs: number,
   ): Promise<void> {
     await this.oneStatement((manager) =>
       this.sql.rows(
-        `UPDATE ${this.outbox} SET claimed_by = NULL, claimed_until = NULL, delivered_to = :1, last_error = :2, next_attempt_at = :3
+        `UPDATE ${this.outbox} SET claimed_by = NULL, claimed_until = NULL, delivered_to = :1, last_error = :2, next_attempt_at = ${this.clock(':6')} + :3
          WHERE seq = :4 AND claimed_by = :5 RETURNING seq`,
-        [deliveredTo.join(','), error.slice(0, 2_000), nextAttemptAt, event.seq, relay],
+        [deliveredTo.join(','), error.slice(0, 2_000), retryInMs, event.seq, relay, this.nowValue()],
         manager,
       ),
     );
@@ -200,9 +230,11 @@ export class OutboxStore {
 
   /**
    * Puts dead letters back in the outbox with fresh attempts (all of them when `eventIds` is
-   * undefined), keeping their event ids — consumers that already applied one skip it — and the
-   * modules they already reached. Answers the ids replayed; unknown ids are ignored. Two replays
-   * at once (two operators, or the command run against two replicas) put each letter back once.
+   * undefined), keeping their event ids — a consumer that already applied one skips it while its
+   * inbox still holds the entry (`retentionMs`, 14 days by default; after that it would apply it
+   * again) — and the modules they already reached, which it is not sent to again. Answers the ids
+   * replayed; unknown ids are ignored. Two replays at once (two operators, or the command run
+   * against two replicas) put each letter back once.
    */
   async replay(eventIds?: string[]): Promise<string[]> {
     return inTransaction(this.sql.dataSource, async (manager) => {
