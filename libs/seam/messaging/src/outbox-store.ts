@@ -49,19 +49,15 @@ type Row = Record<string, unknown>;
 
 const COLUMNS = 'event_id, aggregate_id, pattern, payload, traceparent, created_at, attempts, delivered_to, last_error';
 
-/** PostgreSQL's clock at the statement's start, in ms since the epoch (as `Date.now()` reads it). */
-const DATABASE_MS = `(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::bigint`;
-
 /**
  * The outbox's rows, as the relay and the dead-letter command see them. Every write is one
  * transaction, and every step of a delivery is guarded by the claim, so that a relay that lost
  * its lease cannot overwrite what another relay did since.
  *
- * On PostgreSQL, leases and retry times are read and written on the database's clock: replicas
- * whose clocks disagree by more than a lease would otherwise take over each other's live claims
- * (delivering an event twice at once), and a relay whose clock runs behind another's would set
- * retries the other finds due at once (a failing event dead-lettered in seconds, not minutes).
- * SQLite's replicas share a host, and so a clock.
+ * On PostgreSQL, leases and retry times are read and written on the database's clock (`Sql.clock`):
+ * replicas whose clocks disagree by more than a lease would otherwise take over each other's live
+ * claims (delivering an event twice at once), and a relay whose clock runs behind another's would
+ * set retries the other finds due at once (a failing event dead-lettered in seconds, not minutes).
  */
 export class OutboxStore {
   private readonly outbox: string;
@@ -73,27 +69,14 @@ export class OutboxStore {
   }
 
   /**
-   * The SQL of "now" taken from parameter `marker`: on PostgreSQL the database's clock when the
-   * parameter is null (see the class).
-   */
-  private clock(marker: string): string {
-    return this.sql.postgres ? `COALESCE(CAST(${marker} AS bigint), ${DATABASE_MS})` : marker;
-  }
-
-  /** The value of a {@link clock} parameter: `now` if given, else the database's clock (PostgreSQL) or this process's. */
-  private nowValue(now?: number): number | null {
-    return now ?? (this.sql.postgres ? null : Date.now());
-  }
-
-  /**
    * Claims up to `limit` events for `relay` until `now + leaseMs`: due, not claimed by a live
    * lease, and each the oldest left of its aggregate (so an aggregate's events go one at a time,
    * in order). PostgreSQL skips rows another relay is claiming (`FOR UPDATE SKIP LOCKED`); on
    * SQLite the claim runs under the database's write lock, which serializes relays.
    */
   async claim(relay: string, limit: number, leaseMs: number, options: ClaimOptions = {}): Promise<ClaimedEvent[]> {
-    const now = this.nowValue(options.now);
-    const clock = this.clock(':1');
+    const now = this.sql.clockValue(options.now);
+    const clock = this.sql.clock(':1');
     // A plain read first: an idle outbox then costs no write transaction (on SQLite, the claim's
     // write lock would make every poll contend with the module's own writes, so SQLite always reads
     // first; there the read is a call into the process, not a round trip).
@@ -105,7 +88,7 @@ export class OutboxStore {
       if (due.length === 0) return [];
     }
     const lock = this.sql.postgres ? 'FOR UPDATE SKIP LOCKED' : '';
-    const at = this.clock(':3');
+    const at = this.sql.clock(':3');
     const rows = await this.oneStatement((manager) =>
       this.sql.rows<Row>(
         `UPDATE ${this.outbox} SET claimed_by = :1, claimed_until = ${at} + :2, attempts = attempts + 1
@@ -154,9 +137,9 @@ export class OutboxStore {
   ): Promise<void> {
     await this.oneStatement((manager) =>
       this.sql.rows(
-        `UPDATE ${this.outbox} SET claimed_by = NULL, claimed_until = NULL, delivered_to = :1, last_error = :2, next_attempt_at = ${this.clock(':6')} + :3
+        `UPDATE ${this.outbox} SET claimed_by = NULL, claimed_until = NULL, delivered_to = :1, last_error = :2, next_attempt_at = ${this.sql.clock(':6')} + :3
          WHERE seq = :4 AND claimed_by = :5 RETURNING seq`,
-        [deliveredTo.join(','), error.slice(0, 2_000), retryInMs, event.seq, relay, this.nowValue()],
+        [deliveredTo.join(','), error.slice(0, 2_000), retryInMs, event.seq, relay, this.sql.clockValue()],
         manager,
       ),
     );

@@ -22,6 +22,22 @@ export class Sql {
     this.schema = this.postgres ? (dataSource.options as { schema?: string }).schema : undefined;
   }
 
+  /**
+   * The SQL of "now" (ms since the epoch) read from parameter `marker`, whose value is
+   * {@link clockValue}: on PostgreSQL the database's clock when the parameter is null. Leases and
+   * retry times shared by replicas are taken on it, the one clock every replica shares: replicas
+   * whose clocks disagree by more than a lease would otherwise take over each other's live claims.
+   * SQLite's replicas share a host, and so a clock.
+   */
+  clock(marker: string): string {
+    return this.postgres ? `COALESCE(CAST(${marker} AS bigint), ${DATABASE_MS})` : marker;
+  }
+
+  /** The value of a {@link clock} parameter: `now` if given, else null on PostgreSQL (its clock) or this process's clock. */
+  clockValue(now?: number): number | null {
+    return now ?? (this.postgres ? null : Date.now());
+  }
+
   /** A table name, schema-qualified and quoted. */
   table(name: string): string {
     return this.schema ? `"${this.schema}"."${name}"` : `"${name}"`;
@@ -82,6 +98,9 @@ interface Dialect {
   readonly sql: string;
   readonly order: readonly number[];
 }
+
+/** PostgreSQL's clock at the statement's start, in ms since the epoch (as `Date.now()` reads it). */
+const DATABASE_MS = `(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::bigint`;
 
 /** More texts than the messaging statements make, batch and group sizes included. */
 const MAX_DIALECTS = 2_000;

@@ -13,7 +13,7 @@ import { OrderRepository } from '../infrastructure/order.repository.js';
 import { assertMayMove, findVisibleOrder } from '../order.access.js';
 import { OrderCalls } from '../order.calls.js';
 import { toView } from '../order.views.js';
-import { sagaLeaseUntil } from '../place-order/step-budget.js';
+import { sagaLeaseMs } from '../place-order/step-budget.js';
 import { finishCancellation, mayHaveRefunded, refundForCancellation } from './finish-cancellation.js';
 
 /** The longest the refund or the release may take (the caller's own deadline may cut it shorter). */
@@ -69,7 +69,7 @@ export class CancelOrderController {
   /** Stores the cancellation as begun, owed until done (see `OrderRepository.beginCancellation`). */
   private async begin(order: Order, request: OrderRef, call: CallContext): Promise<Order> {
     const begun = flagCompensationPending(order, new Date());
-    if (await this.orders.beginCancellation(begun, sagaLeaseUntil(call))) return begun;
+    if (await this.orders.beginCancellation(begun, sagaLeaseMs(call))) return begun;
     // Moved since it was read: a concurrent cancel finished first.
     assertMayMove(await findVisibleOrder(this.orders, request), 'cancelled');
     throw new InternalError(`Order ${order.orderId} changed while its cancellation began`);

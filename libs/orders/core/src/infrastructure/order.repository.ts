@@ -85,11 +85,11 @@ export class OrderRepository {
 
   /**
    * Stores a new order, its lines and its `event`, all or nothing; a pending order's saga opens
-   * with it, held by the caller until `sagaLeaseUntil` (epoch ms). False when the customer
+   * with it, held by the caller for `sagaLeaseMs`. False when the customer
    * already placed an order with the same idempotency key (also when a concurrent call stored it
    * first).
    */
-  async insert(order: Order, event: OrderEventName, sagaLeaseUntil = 0): Promise<boolean> {
+  async insert(order: Order, event: OrderEventName, sagaLeaseMs = 0): Promise<boolean> {
     try {
       await inTransaction(this.dataSource, async (manager) => {
         await this.newOrder.run([toRecord(order)], manager);
@@ -98,7 +98,7 @@ export class OrderRepository {
         if (pending) await this.announce(manager, order, event);
         // The last write carries the commit (see commitWith): one round trip less.
         await commitWith(manager, () =>
-          pending ? this.sagas.open(manager, order.orderId, sagaLeaseUntil) : this.announce(manager, order, event),
+          pending ? this.sagas.open(manager, order.orderId, sagaLeaseMs) : this.announce(manager, order, event),
         );
       });
       return true;
@@ -136,16 +136,16 @@ export class OrderRepository {
 
   /**
    * Stores a confirmed order as being cancelled (`compensationPending`) and opens its saga, held by
-   * the cancelling call until `sagaLeaseUntil` (epoch ms), before any refund is asked for: from
+   * the cancelling call for `sagaLeaseMs`, before any refund is asked for: from
    * then on, a cancel cut short by a failure or a crash is finished by the saga recovery rather
    * than leaving a confirmed order whose money may have gone back. False when the order is no
    * longer `confirmed`.
    */
-  async beginCancellation(order: Order, sagaLeaseUntil: number): Promise<boolean> {
+  async beginCancellation(order: Order, sagaLeaseMs: number): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
       const affected = await this.progress.run([order.orderId, 'confirmed'], changingFields(order), manager);
       if (affected !== 1) return false;
-      await commitWith(manager, () => this.sagas.openIfAbsent(manager, order.orderId, sagaLeaseUntil));
+      await commitWith(manager, () => this.sagas.openIfAbsent(manager, order.orderId, sagaLeaseMs));
       return true;
     });
   }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { commitWith, type DatabaseConfig, dataSourceOptions, inTransaction, openDataSource } from '@seam/persistence';
 import { postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
@@ -7,8 +7,14 @@ import type { DataSource } from 'typeorm';
 import { ordersData } from '../orders.data.js';
 import { SagaStore } from './saga.store.js';
 
-/** The saga log's writes and its claims, and a cancellation's saga, the same on every database. */
-function logScenarios(open: () => Promise<{ config: DatabaseConfig; dispose?: () => Promise<void> }>): void {
+/**
+ * The saga log's writes and its claims, and a cancellation's saga, the same on every database;
+ * with `sharedClock`, the checks of a database whose clock the replicas share (PostgreSQL).
+ */
+function logScenarios(
+  open: () => Promise<{ config: DatabaseConfig; dispose?: () => Promise<void> }>,
+  sharedClock = false,
+): void {
   let dataSource: DataSource;
   let sagas: SagaStore;
   let dispose: (() => Promise<void>) | undefined;
@@ -59,7 +65,7 @@ function logScenarios(open: () => Promise<{ config: DatabaseConfig; dispose?: ()
   it('renews a claim only for its holder while its lease runs: not once it ran out, was taken, or the saga closed', async () => {
     const orderId = randomUUID();
     const t = Date.now();
-    await inTransaction(dataSource, (manager) => sagas.open(manager, orderId, t - 1));
+    await inTransaction(dataSource, (manager) => sagas.open(manager, orderId, -1, t));
     expect(await sagas.claimStale('replica-1', 10, 1_000, t)).toEqual([{ orderId, recoveries: 1 }]);
     expect(await sagas.renew(orderId, 'replica-2', 1_000, t + 500)).toBe(false);
     expect(await sagas.renew(orderId, 'replica-1', 1_000, t + 500)).toBe(true);
@@ -77,8 +83,8 @@ function logScenarios(open: () => Promise<{ config: DatabaseConfig; dispose?: ()
     const [given, kept] = [randomUUID(), randomUUID()];
     const t = Date.now();
     await inTransaction(dataSource, async (manager) => {
-      await sagas.open(manager, given, t - 2);
-      await sagas.open(manager, kept, t - 1);
+      await sagas.open(manager, given, -2, t);
+      await sagas.open(manager, kept, -1, t);
     });
     expect(await sagas.claimStale('replica-1', 10, 60_000, t)).toEqual([
       { orderId: given, recoveries: 1 },
@@ -93,15 +99,37 @@ function logScenarios(open: () => Promise<{ config: DatabaseConfig; dispose?: ()
     expect(await sagas.renew(given, 'replica-2', 60_000, t + 20)).toBe(true);
   });
 
+  if (sharedClock)
+    it('takes leases on the database clock: a replica whose clock runs a minute ahead claims no saga still driven', async () => {
+      const orderId = randomUUID();
+      await inTransaction(dataSource, (manager) => sagas.open(manager, orderId, 30_000));
+      const realNow = Date.now();
+      const ahead = jest.spyOn(Date, 'now').mockReturnValue(realNow + 60_000);
+      try {
+        // Before: the lease, written as this replica's time + 30 s, read as run out — claimed and
+        // resumed while its placing call still drove it.
+        const claimed = await sagas.claimStale('replica-ahead', 100, 30_000);
+        expect(claimed.map((saga) => saga.orderId)).not.toContain(orderId);
+        expect(await sagas.renew(orderId, 'replica-ahead', 30_000)).toBe(false);
+      } finally {
+        ahead.mockRestore();
+      }
+      // Run out on the database's clock, it is claimable as ever.
+      expect(await sagas.claimStale('replica-1', 100, 30_000, realNow + 60_000)).toContainEqual({
+        orderId,
+        recoveries: 1,
+      });
+    });
+
   it('opens a saga once: a second open keeps the first lease, and commits with it', async () => {
     const orderId = randomUUID();
     const t = Date.now();
     const before = await sagas.openCount();
     await inTransaction(dataSource, (manager) =>
-      commitWith(manager, () => sagas.openIfAbsent(manager, orderId, t - 1_000)),
+      commitWith(manager, () => sagas.openIfAbsent(manager, orderId, -1_000, t)),
     );
     await inTransaction(dataSource, (manager) =>
-      commitWith(manager, () => sagas.openIfAbsent(manager, orderId, t + 60_000)),
+      commitWith(manager, () => sagas.openIfAbsent(manager, orderId, 60_000, t)),
     );
     expect(await sagas.openCount()).toBe(before + 1);
     // Still the first lease, run out: claimable now.
@@ -120,5 +148,5 @@ postgresSuite(`the saga store, on PostgreSQL${reason ? ` — skipped: ${reason}`
   logScenarios(async () => {
     const database = await TemporaryPostgres.create();
     return { config: { kind: 'postgres', url: database.url }, dispose: () => database.drop() };
-  });
+  }, true);
 });

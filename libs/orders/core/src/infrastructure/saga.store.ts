@@ -23,6 +23,10 @@ type Row = Record<string, unknown>;
  * while a placement runs or owes an undo, and is written in the same transactions as the order
  * (see `OrderRepository`), so the two never disagree. Its lease says who drives it: the placing
  * call first, then — when that call's process died — whichever recovery claims it.
+ *
+ * Leases are given as durations and taken on the database's clock on PostgreSQL (`Sql.clock`):
+ * with each replica's own clock, a replica running ahead by more than a lease claimed sagas
+ * another was still driving, and both resumed them at once. An explicit `now` (tests) is honoured.
  */
 @Injectable()
 export class SagaStore {
@@ -36,25 +40,25 @@ export class SagaStore {
     this.steps = this.sql.table('order_saga_step');
   }
 
-  /** Opens the saga of a new placement, held by the placing call until `leaseUntil`. */
-  async open(manager: EntityManager, orderId: string, leaseUntil: number): Promise<void> {
+  /** Opens the saga of a new placement, held by the placing call for `leaseMs`. */
+  async open(manager: EntityManager, orderId: string, leaseMs: number, now?: number): Promise<void> {
     await this.sql.rows(
-      `INSERT INTO ${this.sagas} (order_id, lease_until, recoveries, created_at) VALUES (:1, :2, 0, :3)`,
-      [orderId, leaseUntil, new Date().toISOString()],
+      `INSERT INTO ${this.sagas} (order_id, lease_until, recoveries, created_at) VALUES (:1, ${this.sql.clock(':4')} + :2, 0, :3)`,
+      [orderId, leaseMs, new Date().toISOString(), this.sql.clockValue(now)],
       manager,
     );
   }
 
   /**
    * Opens a saga for an order that already has its row — a cancellation under way — held by the
-   * cancelling call until `leaseUntil`; a saga already open (another cancel of the same order, or
-   * one left to the recovery) is kept as it is.
+   * cancelling call for `leaseMs`; a saga already open (another cancel of the same order, or one
+   * left to the recovery) is kept as it is.
    */
-  async openIfAbsent(manager: EntityManager, orderId: string, leaseUntil: number): Promise<void> {
+  async openIfAbsent(manager: EntityManager, orderId: string, leaseMs: number, now?: number): Promise<void> {
     await this.sql.rows(
-      `INSERT INTO ${this.sagas} (order_id, lease_until, recoveries, created_at) VALUES (:1, :2, 0, :3)
+      `INSERT INTO ${this.sagas} (order_id, lease_until, recoveries, created_at) VALUES (:1, ${this.sql.clock(':4')} + :2, 0, :3)
        ON CONFLICT (order_id) DO NOTHING`,
-      [orderId, leaseUntil, new Date().toISOString()],
+      [orderId, leaseMs, new Date().toISOString(), this.sql.clockValue(now)],
       manager,
     );
   }
@@ -117,25 +121,30 @@ export class SagaStore {
 
   /**
    * Claims up to `limit` sagas whose lease ran out (their driver died or gave up) for `owner`
-   * until `now + leaseMs`, and answers their order ids and how many recoveries each has had. PostgreSQL skips rows another recovery is
-   * claiming; SQLite serializes claims under its write lock.
+   * for `leaseMs`, and answers their order ids and how many recoveries each has had. PostgreSQL
+   * skips rows another recovery is claiming; SQLite serializes claims under its write lock.
    */
   async claimStale(
     owner: string,
     limit: number,
     leaseMs: number,
-    now = Date.now(),
+    now?: number,
   ): Promise<Array<{ orderId: string; recoveries: number }>> {
+    const at = this.sql.clockValue(now);
     // A plain read first, so that a quiet poll takes no write lock (see OutboxStore.claim).
-    const stale = await this.sql.rows(`SELECT order_id FROM ${this.sagas} WHERE lease_until < :1 LIMIT 1`, [now]);
+    const stale = await this.sql.rows(
+      `SELECT order_id FROM ${this.sagas} WHERE lease_until < ${this.sql.clock(':1')} LIMIT 1`,
+      [at],
+    );
     if (stale.length === 0) return [];
     const lock = this.sql.postgres ? 'FOR UPDATE SKIP LOCKED' : '';
+    const clock = this.sql.clock(':3');
     const rows = await inTransaction(this.sql.dataSource, (manager) =>
       this.sql.rows<Row>(
-        `UPDATE ${this.sagas} SET lease_until = :1, held_by = :2, recoveries = recoveries + 1
-         WHERE order_id IN (SELECT order_id FROM ${this.sagas} WHERE lease_until < :3 ORDER BY lease_until LIMIT :4 ${lock})
+        `UPDATE ${this.sagas} SET lease_until = ${clock} + :1, held_by = :2, recoveries = recoveries + 1
+         WHERE order_id IN (SELECT order_id FROM ${this.sagas} WHERE lease_until < ${clock} ORDER BY lease_until LIMIT :4 ${lock})
          RETURNING order_id, recoveries`,
-        [now + leaseMs, owner, now, limit],
+        [leaseMs, owner, at, limit],
         manager,
       ),
     );
@@ -143,18 +152,19 @@ export class SagaStore {
   }
 
   /**
-   * Extends `owner`'s claim on a saga to `now + leaseMs`, if it still has it: the saga is open,
+   * Extends `owner`'s claim on a saga to `leaseMs` from now, if it still has it: the saga is open,
    * held by `owner`, and its lease has not run out. False otherwise — the saga was finished, or
    * its lease ran out and another recovery may have claimed it — and then `owner` must leave it
    * alone. A recovery renews each saga just before resuming it, so that one claim of many sagas
    * never has to last for all their recoveries in a row.
    */
-  async renew(orderId: string, owner: string, leaseMs: number, now = Date.now()): Promise<boolean> {
+  async renew(orderId: string, owner: string, leaseMs: number, now?: number): Promise<boolean> {
+    const clock = this.sql.clock(':4');
     const rows = await inTransaction(this.sql.dataSource, (manager) =>
       this.sql.rows(
-        `UPDATE ${this.sagas} SET lease_until = :1 WHERE order_id = :2 AND held_by = :3 AND lease_until >= :4
+        `UPDATE ${this.sagas} SET lease_until = ${clock} + :1 WHERE order_id = :2 AND held_by = :3 AND lease_until >= ${clock}
          RETURNING order_id`,
-        [now + leaseMs, orderId, owner, now],
+        [leaseMs, orderId, owner, this.sql.clockValue(now)],
         manager,
       ),
     );
@@ -167,28 +177,30 @@ export class SagaStore {
    * claim `owner` still has is touched: one that ran out may be another recovery's by now. The
    * claim's count of recoveries is taken back too, since none ran: it paces the retries' backoff.
    */
-  async giveBack(orderIds: readonly string[], owner: string, now = Date.now()): Promise<string[]> {
+  async giveBack(orderIds: readonly string[], owner: string, now?: number): Promise<string[]> {
     if (orderIds.length === 0) return [];
-    const list = orderIds.map((_, index) => `:${index + 4}`).join(', ');
+    const list = orderIds.map((_, index) => `:${index + 3}`).join(', ');
+    const clock = this.sql.clock(':1');
     const rows = await inTransaction(this.sql.dataSource, (manager) =>
       this.sql.rows<Row>(
-        // A lease ending just before `now`: `claimStale` takes leases that ended strictly before its own now.
-        `UPDATE ${this.sagas} SET lease_until = :1, recoveries = recoveries - 1
-         WHERE held_by = :2 AND lease_until >= :3 AND order_id IN (${list})
+        // A lease ending just before now: `claimStale` takes leases that ended strictly before its own now.
+        `UPDATE ${this.sagas} SET lease_until = ${clock} - 1, recoveries = recoveries - 1
+         WHERE held_by = :2 AND lease_until >= ${clock} AND order_id IN (${list})
          RETURNING order_id`,
-        [now - 1, owner, now, ...orderIds],
+        [this.sql.clockValue(now), owner, ...orderIds],
         manager,
       ),
     );
     return rows.map((row) => String(row.order_id));
   }
 
-  /** Hands a saga back after a failed recovery, to be claimed again from `retryAt`. */
-  async retryLater(orderId: string, owner: string, error: string, retryAt: number): Promise<void> {
+  /** Hands a saga back after a failed recovery, to be claimed again in `retryInMs`. */
+  async retryLater(orderId: string, owner: string, error: string, retryInMs: number): Promise<void> {
     await inTransaction(this.sql.dataSource, (manager) =>
       this.sql.rows(
-        `UPDATE ${this.sagas} SET lease_until = :1, last_error = :2 WHERE order_id = :3 AND held_by = :4 RETURNING order_id`,
-        [retryAt, error.slice(0, 2_000), orderId, owner],
+        `UPDATE ${this.sagas} SET lease_until = ${this.sql.clock(':5')} + :1, last_error = :2
+         WHERE order_id = :3 AND held_by = :4 RETURNING order_id`,
+        [retryInMs, error.slice(0, 2_000), orderId, owner, this.sql.clockValue()],
         manager,
       ),
     );
@@ -199,13 +211,14 @@ export class SagaStore {
    * by a recovery, or waiting for its next try after a failed one) and `stalled` (its lease ran
    * out: its driver is gone and no recovery has claimed it yet).
    */
-  async countByState(now = Date.now()): Promise<Record<'running' | 'recovering' | 'stalled', number>> {
+  async countByState(now?: number): Promise<Record<'running' | 'recovering' | 'stalled', number>> {
+    const clock = this.sql.clock(':1');
     const [row] = await this.sql.rows<Row>(
-      `SELECT COALESCE(SUM(CASE WHEN lease_until >= :1 AND recoveries = 0 THEN 1 ELSE 0 END), 0) AS running,
-              COALESCE(SUM(CASE WHEN lease_until >= :1 AND recoveries > 0 THEN 1 ELSE 0 END), 0) AS recovering,
-              COALESCE(SUM(CASE WHEN lease_until < :1 THEN 1 ELSE 0 END), 0) AS stalled
+      `SELECT COALESCE(SUM(CASE WHEN lease_until >= ${clock} AND recoveries = 0 THEN 1 ELSE 0 END), 0) AS running,
+              COALESCE(SUM(CASE WHEN lease_until >= ${clock} AND recoveries > 0 THEN 1 ELSE 0 END), 0) AS recovering,
+              COALESCE(SUM(CASE WHEN lease_until < ${clock} THEN 1 ELSE 0 END), 0) AS stalled
        FROM ${this.sagas}`,
-      [now],
+      [this.sql.clockValue(now)],
     );
     return {
       running: Number(row?.running ?? 0),

@@ -22,7 +22,7 @@ import type { SagaStepRecord } from '../infrastructure/saga.store.js';
 import type { OrderEventName } from '../order-events.js';
 import { compensate, type Undo } from './compensation.js';
 import { assertSameRequest, requestFingerprintOf } from './request-fingerprint.js';
-import { sagaLeaseUntil, StepBudget } from './step-budget.js';
+import { sagaLeaseMs, StepBudget } from './step-budget.js';
 import { runStep, type SagaStep, StepFailed } from './step-failure.js';
 
 /**
@@ -69,7 +69,7 @@ export class PlaceOrderSaga {
       ? newOrder(identity, pricing, new Date())
       : refusedOrder(identity, pricing.reason, new Date());
     // The unique (customer, key) index decides between concurrent calls: the loser answers the winner's order.
-    if (!(await this.orders.insert(order, pricing.ok ? 'orderPlaced' : 'orderRejected', sagaLeaseUntil(call))))
+    if (!(await this.orders.insert(order, pricing.ok ? 'orderPlaced' : 'orderRejected', sagaLeaseMs(call))))
       return (await this.firstPlaced(request, fingerprint))!;
     if (!pricing.ok) return order;
     return this.settle(order, request.cardNumber, budget);

@@ -19,7 +19,7 @@ const neighbours = new FakeNeighbours();
  */
 async function crashedPlacement(
   orders: OrderRepository,
-  leaseUntil: number,
+  leaseMs: number,
   progress: (order: Order) => Order,
 ): Promise<Order> {
   const placed = newOrder(
@@ -30,7 +30,7 @@ async function crashedPlacement(
     },
     new Date(),
   );
-  expect(await orders.insert(placed, 'orderPlaced', leaseUntil)).toBe(true);
+  expect(await orders.insert(placed, 'orderPlaced', leaseMs)).toBe(true);
   const stored = progress(placed);
   expect(await orders.update(stored, 'pending')).toBe(true);
   return stored;
@@ -52,11 +52,9 @@ describe('place-order saga recovery: two replicas', () => {
     const sagas = harness.app.get(SagaStore);
     const replica = () => new SagaRecovery(sagas, orders, harness.app.get(OrderCalls));
     // Recovered first: died holding stock only, so it is undone — slowly, on replica 1.
-    const slow = await crashedPlacement(orders, Date.now() - 2_000, (order) =>
-      recordStock(order, 'reserved', new Date()),
-    );
+    const slow = await crashedPlacement(orders, -2_000, (order) => recordStock(order, 'reserved', new Date()));
     // Recovered second: died after capturing, so it is finished forward.
-    const captured = await crashedPlacement(orders, Date.now() - 1_000, (order) =>
+    const captured = await crashedPlacement(orders, -1_000, (order) =>
       recordPayment(
         recordStock(order, 'reserved', new Date()),
         { paymentId: neighbours.authorize(neighbours.authorizationFor(order)).paymentId, status: 'captured' },

@@ -23,7 +23,7 @@ async function crashedPlacement(orders: OrderRepository): Promise<Order> {
     },
     new Date(),
   );
-  expect(await orders.insert(placed, 'orderPlaced', Date.now() - 1)).toBe(true);
+  expect(await orders.insert(placed, 'orderPlaced', -1)).toBe(true);
   const stored = recordStock(placed, 'reserved', new Date());
   expect(await orders.update(stored, 'pending')).toBe(true);
   return stored;

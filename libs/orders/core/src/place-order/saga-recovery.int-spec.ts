@@ -38,7 +38,7 @@ async function crashedPlacement(orders: OrderRepository, progress: (order: Order
     },
     new Date(),
   );
-  expect(await orders.insert(placed, 'orderPlaced', Date.now() - 1)).toBe(true);
+  expect(await orders.insert(placed, 'orderPlaced', -1)).toBe(true);
   const stored = progress(placed);
   // Storing an unchanged order again is harmless: the update is conditional on `pending` only.
   expect(await orders.update(stored, 'pending')).toBe(true);
@@ -221,7 +221,7 @@ describe('place-order saga recovery: placements whose process died', () => {
     const before = await stored(placed.orderId);
     // A saga left open for a final order: what a recovery that lost its claim would have found.
     await inTransaction(harness.app.get<DataSource>(getDataSourceToken('orders')), (manager) =>
-      sagas.open(manager, placed.orderId, Date.now() - 60_000),
+      sagas.open(manager, placed.orderId, -60_000),
     );
     await eventually(
       async () =>

@@ -166,12 +166,7 @@ export class SagaRecovery implements OnApplicationBootstrap, BeforeApplicationSh
       const message = `${(error as { code?: string }).code ?? (error as Error).name}: ${(error as Error).message}`;
       this.logger.warn(`Order ${orderId}: recovery failed, will retry (${message})`);
       await this.sagas
-        .retryLater(
-          orderId,
-          this.id,
-          message,
-          Date.now() + backoffDelay(recoveries, { baseMs: this.options.pollMs, maxMs: 60_000 }),
-        )
+        .retryLater(orderId, this.id, message, backoffDelay(recoveries, { baseMs: this.options.pollMs, maxMs: 60_000 }))
         .catch(() => undefined);
       return false;
     }

@@ -48,9 +48,10 @@ export class StepBudget {
 export const SAGA_LEASE_MARGIN_MS = 10_000;
 
 /**
- * Until when the placing call holds its saga (epoch ms): its caller's budget, the undo's, and a
- * margin. Past it, the call's process is taken to have died and a recovery finishes the order.
+ * How long the placing (or cancelling) call holds its saga, in ms: its caller's budget, the
+ * undo's, and a margin. Past it, the call's process is taken to have died and a recovery finishes
+ * the order.
  */
-export function sagaLeaseUntil(call: CallContext, now = Date.now()): number {
-  return now + Math.max(0, Math.floor(call.remainingMs())) + COMPENSATION_BUDGET_MS + SAGA_LEASE_MARGIN_MS;
+export function sagaLeaseMs(call: CallContext): number {
+  return Math.max(0, Math.floor(call.remainingMs())) + COMPENSATION_BUDGET_MS + SAGA_LEASE_MARGIN_MS;
 }
