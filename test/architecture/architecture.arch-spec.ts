@@ -40,6 +40,20 @@ const brokenFixtures: BrokenFixture[] = [
     ],
   },
   {
+    // A path into @seam/transport or beta's contracts reaches what their entry points do not export.
+    fixture: 'core-imports-through-entry-points',
+    rule: 'core-imports-through-entry-points',
+    edges: [
+      ['libs/alpha/core/src/alpha.service.ts', 'libs/seam/transport/src/contract-id.ts'],
+      ['libs/alpha/core/src/alpha.service.ts', 'libs/beta/contracts/src/beta.dto.ts'],
+    ],
+  },
+  {
+    fixture: 'contracts-import-transport-internals',
+    rule: 'contracts-import-only-transport-and-validation',
+    edges: [['libs/alpha/contracts/src/alpha.contract.ts', 'libs/seam/transport/src/contract-id.ts']],
+  },
+  {
     fixture: 'only-apps-import-core',
     rule: 'only-apps-import-core',
     edges: [['libs/shared/src/index.ts', 'libs/alpha/core/src/index.ts']],

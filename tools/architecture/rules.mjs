@@ -6,6 +6,9 @@ import { join } from 'node:path';
 /** Packages a contract may import besides `@seam/transport`: DTO validation only. */
 const VALIDATION_PACKAGES = ['class-validator', 'class-transformer'];
 
+/** The one file of a toolkit package or a module's contracts that others may import (`@seam/*`, `@contracts/*`). */
+const ENTRY_POINTS = [String.raw`^libs/seam/[^/]+/src/index\.ts$`, String.raw`^libs/[^/]+/contracts/src/index\.ts$`];
+
 /** Top-level folders that hold code; whichever exist under the root are cruised. */
 export const SOURCE_ROOTS = ['apps', 'libs', 'test', 'bench', 'tools'];
 
@@ -19,6 +22,8 @@ const SPEC_FILE = String.raw`\.(spec|int-spec)\.ts$`;
 export const RULE_COMMENTS = Object.freeze({
   'core-imports-other-core':
     "a module's core talks to another module only through its contract (@contracts/<module>), never its core",
+  'core-imports-through-entry-points':
+    "a module's core imports its own module's files, and other code only through an entry point (@seam/<package>, @contracts/<module>): a path into one reaches what it does not export",
   'contracts-import-only-transport-and-validation':
     'contracts are the public door: they import only @seam/transport, their own files and class-validator/class-transformer',
   'only-apps-import-core':
@@ -70,13 +75,22 @@ function moduleRules(module, modules) {
   const others = modules.filter((other) => other !== module);
   const allowedForContracts = [
     `^libs/${own}/contracts/`,
-    '^libs/seam/transport/',
+    String.raw`^libs/seam/transport/src/index\.ts$`,
     `(^|/)node_modules/(${VALIDATION_PACKAGES.join('|')})/`,
   ];
   return [
     ...(others.length > 0
       ? [rule('core-imports-other-core', { path: `^libs/${own}/core/` }, { path: inModules(others, 'core') })]
       : []),
+    // Our own files only (packages and Node's built-ins are free); another core is the rule above's.
+    rule(
+      'core-imports-through-entry-points',
+      { path: `^libs/${own}/core/` },
+      {
+        path: `^(${SOURCE_ROOTS.join('|')})/`,
+        pathNot: [`^libs/${own}/`, ...ENTRY_POINTS, ...(others.length > 0 ? [inModules(others, 'core')] : [])],
+      },
+    ),
     rule(
       'contracts-import-only-transport-and-validation',
       { path: `^libs/${own}/contracts/`, pathNot: SPEC_FILE },

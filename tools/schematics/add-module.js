@@ -14,7 +14,10 @@ if (name === undefined || name.startsWith('-')) {
 
 // Resolved from the repository, as the Nest CLI resolves it.
 const engine = require.resolve('@angular-devkit/schematics-cli/bin/schematics.js', { paths: [process.cwd()] });
-const run = spawnSync(process.execPath, [engine, '@seam/schematics:seam-module', `--name=${name}`, ...rest], {
+// The name goes in as the first argument after `--`, which the schema takes for `name`: the engine
+// reads option values as numbers or booleans where they look like one (`--name=` became 0, `--name=123`
+// 123, `--name=true` true, each refused as "must be string"), but leaves arguments as typed.
+const run = spawnSync(process.execPath, [engine, '@seam/schematics:seam-module', ...rest, '--', name], {
   stdio: 'inherit',
 });
 process.exit(run.status ?? 1);

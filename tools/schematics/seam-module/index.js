@@ -19,6 +19,7 @@ const { RunSchematicTask } = require('@angular-devkit/schematics/tasks');
 const { existingTraces, nameProblem, sameClassNameAs } = require('./module-name.js');
 const { addToCompose } = require('./compose.js');
 const { formatWithPrettier } = require('./format.js');
+const { identifierClash, templateSources } = require('./identifiers.js');
 const { addToScrapeConfig } = require('./prometheus.js');
 const { addModule, formatTopologies } = require('./topologies.js');
 const { MODULES_TS, addServiceProject, addToModulesTs, formatNestCli, modulesTsProblem } = require('./wiring.js');
@@ -66,6 +67,8 @@ function main(options) {
         `Module name "${name}" would make the same class names as module "${twin}" (${strings.classify(name)}Module): nothing was written; choose another name.`,
       );
     }
+    const clash = identifierClash(name, templateSources(name), [{ path: MODULES_TS, text: modulesTs }]);
+    if (clash) throw new SchematicsException(clash);
 
     const { document, placements } = addModule(topologies, name);
     // Computed before anything is written: a Compose service of the new name refuses the module.

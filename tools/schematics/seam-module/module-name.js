@@ -20,6 +20,18 @@ const RESERVED = [
     why: 'every JavaScript object has a property of that name, so a table of modules would find one where there is none',
   },
   {
+    // Windows refuses a file or folder of these names, with any extension (libs/con, con.module.ts):
+    // the repository could no longer be checked out there.
+    names: ['con', 'prn', 'aux', 'nul', ...[1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((n) => [`com${n}`, `lpt${n}`])],
+    why: 'it is a device name on Windows, where no file or folder may take it (libs/<name>, <name>.module.ts), so the repository could no longer be checked out there',
+  },
+  {
+    // deploy:k8s names each process's NetworkPolicy seam-<process>, next to its own seam-default-deny
+    // (and seam-redis, whose name the Compose files already refuse): kubectl keeps one of the two.
+    names: ['default-deny'],
+    why: "npm run deploy:k8s names its default NetworkPolicy seam-default-deny, the name the module's own policy would take and replace",
+  },
+  {
     names: ['edge', 'seed', 'test', 'unknown'],
     why: 'it is a caller name the platform already uses (the HTTP edge, the demo seed, the module harness, a caller that did not say who it is)',
   },
