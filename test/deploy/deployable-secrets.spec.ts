@@ -3,11 +3,24 @@ import { clusterPlan } from '../../tools/deploy/cluster-plan.js';
 import { runDeployK8s, USAGE_ERROR } from '../../tools/deploy/deploy-k8s.cli.js';
 import { secretKeysOf, secretNameOf } from '../../tools/deploy/deployable-secrets.js';
 import { databaseConfigFromEnv } from '../../libs/seam/persistence/src/database-config.js';
-import { monolithModules, REPOSITORY_ROOT, shippedModules, shippedTopology } from './support/shipped.js';
+import { throttlingConfigFrom } from '../../apps/monolith/src/edge/throttling/throttling.config.js';
+import { contractAccess } from '../../tools/deploy/contract-access.js';
+import { kubernetesManifests } from '../../tools/deploy/k8s-manifests.js';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import {
+  monolithModules,
+  REPOSITORY_ROOT,
+  shippedModules,
+  shippedTopology,
+  shippedTopologyNames,
+} from './support/shipped.js';
 
 /** `DATABASE_URL_<MODULE>`, the connection of each module a process hosts: `DATABASE_URL_GIFT_CARDS` for `gift-cards`. */
 const databaseUrls = (modules: string[]) =>
   modules.map((module) => `DATABASE_URL_${module.toUpperCase().replaceAll('-', '_')}`);
+
+/** The edge's optional throttling settings, which depend on the cluster (its Redis, its ingress). */
+const EDGE_SETTINGS = ['SEAM_THROTTLE_REDIS_URL', 'SEAM_TRUST_PROXY'];
 
 /** The keys one process of a shipped topology reads from its Secret. */
 function keysOf(topology: string, deployable: string): string[] {
@@ -52,12 +65,13 @@ describe('secretKeysOf', () => {
       'JWT_SECRET',
       'JWT_PREVIOUS_SECRET',
       'SEAM_ADMIN_PASSWORD',
+      ...EDGE_SETTINGS,
       'SEAM_MESH_KEYS',
     ]);
   });
 
   it('gives an edge that hosts no module neither a database nor a token key', () => {
-    expect(keysOf('split-tcp', 'monolith')).toEqual(['SEAM_ADMIN_PASSWORD', 'SEAM_MESH_KEYS']);
+    expect(keysOf('split-tcp', 'monolith')).toEqual(['SEAM_ADMIN_PASSWORD', ...EDGE_SETTINGS, 'SEAM_MESH_KEYS']);
   });
 
   it('gives a lone monolith every key it reads but no mesh key (it talks to no other process)', () => {
@@ -67,6 +81,7 @@ describe('secretKeysOf', () => {
       'JWT_PREVIOUS_SECRET',
       'PAYMENTS_CARD_FINGERPRINT_KEY',
       'SEAM_ADMIN_PASSWORD',
+      ...EDGE_SETTINGS,
     ]);
   });
 
@@ -107,6 +122,45 @@ describe('secretKeysOf', () => {
       'seam-monolith-secrets',
       ...plan.deployables.slice(1).map(({ name }) => `seam-${name}-secrets`),
     ]);
+  });
+});
+
+describe("the edge's throttling on a cluster", () => {
+  // The edge runs two copies or more behind an ingress. Its rate limits count per client address:
+  // in memory, each copy counts alone; without SEAM_TRUST_PROXY, every client is the ingress and
+  // shares one count (docs/security.md, "Edge throttling"). Both must be settable without editing
+  // the generated manifests.
+  it.each(shippedTopologyNames())(
+    'in %s, reaches the app from the Secret, optional, under the names it reads',
+    (topology) => {
+      const plan = clusterPlan(shippedTopology(topology));
+      const edge = kubernetesManifests(plan, { image: 'seam:1', access: contractAccess(REPOSITORY_ROOT) }).find(
+        (object): object is IDeployment => object.kind === 'Deployment' && object.metadata!.name === 'monolith',
+      );
+      const env = edge!.spec!.template.spec!.containers[0]!.env!;
+      const refs = env
+        .filter(({ name }) => EDGE_SETTINGS.includes(name))
+        .map(({ valueFrom }) => valueFrom?.secretKeyRef);
+      expect(refs).toEqual(EDGE_SETTINGS.map((key) => ({ name: 'seam-monolith-secrets', key, optional: true })));
+      // What a Secret holding both gives the pod is what the edge's throttling reads.
+      const secret: Record<string, string> = {
+        SEAM_THROTTLE_REDIS_URL: 'rediss://edge:pw@redis:6380',
+        SEAM_TRUST_PROXY: '10.0.0.0/8',
+      };
+      const config = throttlingConfigFrom(Object.fromEntries(refs.map((ref) => [ref!.key, secret[ref!.key]])));
+      expect({ redisUrl: config.redisUrl, trustProxy: config.trustProxy }).toEqual({
+        redisUrl: 'rediss://edge:pw@redis:6380',
+        trustProxy: '10.0.0.0/8',
+      });
+    },
+  );
+
+  it('keeps them out of every module service', () => {
+    for (const name of shippedTopologyNames()) {
+      const plan = clusterPlan(shippedTopology(name));
+      for (const deployable of plan.deployables.filter(({ module }) => module !== undefined))
+        expect(secretKeysOf(deployable, plan).filter(({ key }) => EDGE_SETTINGS.includes(key))).toEqual([]);
+    }
   });
 });
 

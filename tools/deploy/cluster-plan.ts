@@ -1,5 +1,6 @@
 import type { Endpoint } from '@seam/transport';
 import { formatAddress, overrideName, parseAddress, redact, type Topology, TopologyError } from '@seam/runtime';
+import { deployableNameProblems } from './deployable-names.js';
 
 /** The monolith's HTTP port (the image's default `PORT`). */
 export const MONOLITH_HTTP_PORT = 3000;
@@ -85,7 +86,8 @@ export interface ClusterPlan {
  *   (addresses live in a ConfigMap, which is not secret), or `monolithReplicas` is not a whole
  *   number from 1 to {@link MAX_DEPLOYABLE_REPLICAS}.
  * @throws TopologyError naming every deployable that would listen twice on one port of its pod
- *   (its HTTP, internal and TCP ports), which Kubernetes refuses.
+ *   (its HTTP, internal and TCP ports), which Kubernetes refuses, or whose name cannot become its
+ *   objects' (`deployableNameProblems`).
  */
 export function clusterPlan(topology: Topology, options: string | ClusterPlanOptions = {}): ClusterPlan {
   const { redisUrl = DEFAULT_REDIS_URL, monolithReplicas } =
@@ -133,11 +135,14 @@ export function clusterPlan(topology: Topology, options: string | ClusterPlanOpt
     });
     addresses[overrideName(service.module)] = clusterAddress(service.address, service.module, redis);
   }
-  const clashes = deployables.flatMap(portClashes);
-  if (clashes.length > 0) throw new TopologyError(`topology "${topology.name}" on a cluster`, clashes);
   const usesRedis = [topology.monolith.address, ...topology.services.map((service) => service.address)].some(
     (endpoint) => endpoint?.transport === 'redis',
   );
+  const clashes = [
+    ...deployables.flatMap(portClashes),
+    ...deployableNameProblems(deployables, usesRedis ? { host: redis.hostname } : undefined),
+  ];
+  if (clashes.length > 0) throw new TopologyError(`topology "${topology.name}" on a cluster`, clashes);
   return {
     topology: topology.name,
     deployables,

@@ -26,6 +26,9 @@ export const secretNameOf = (deployable: Pick<Deployable, 'name'>) => `seam-${de
  *   signs and verifies tokens (the edge asks identity to verify a bearer token; it never reads one);
  * - `PAYMENTS_CARD_FINGERPRINT_KEY`: the process that hosts payments;
  * - `SEAM_ADMIN_PASSWORD`: the monolith, whose seeder creates the first admin;
+ * - `SEAM_THROTTLE_REDIS_URL` and `SEAM_TRUST_PROXY`, both optional: the monolith, the edge, whose
+ *   copies share rate-limit counters only through Redis and see each client's address only by
+ *   trusting the ingress in front of them (docs/security.md, "Edge throttling");
  * - `SEAM_MESH_KEYS`: every process of a plan with more than one, which authenticate the envelopes
  *   they send each other with it (each its own keys, as `npm run mesh:keys` derives them);
  * - `SEAM_REDIS_USERNAME` and `SEAM_REDIS_PASSWORD`: every process of a plan whose modules talk
@@ -43,7 +46,14 @@ export function secretKeysOf(deployable: Deployable, plan: Pick<ClusterPlan, 'de
   }
   if (hosts.has('payments'))
     add('PAYMENTS_CARD_FINGERPRINT_KEY', 'payments keys its card fingerprints with it (the same on every replica)');
-  if (deployable.module === undefined) add('SEAM_ADMIN_PASSWORD', 'the seeder creates the first admin with it');
+  if (deployable.module === undefined) {
+    add('SEAM_ADMIN_PASSWORD', 'the seeder creates the first admin with it');
+    // The edge runs copies behind an ingress, and its rate limits count per client address: in
+    // memory each copy counts alone, and without trusting the ingress every client is the ingress.
+    // Both depend on the cluster, which the generator does not know; the URL may hold a password.
+    add('SEAM_THROTTLE_REDIS_URL', 'the Redis its copies share rate-limit counters in', true);
+    add('SEAM_TRUST_PROXY', 'the proxies (ingress) whose X-Forwarded-For names the client', true);
+  }
   if (plan.deployables.length > 1) add('SEAM_MESH_KEYS', 'authenticates the envelopes between processes');
   if (plan.redis) {
     add('SEAM_REDIS_USERNAME', 'its own Redis ACL user, which vouches for its calls');
