@@ -33,9 +33,9 @@ function refusal(name: string, address = 'tcp://127.0.0.1:4104'): readonly strin
 }
 
 describe('clusterPlan: names on a cluster', () => {
-  it('refuses a module named "monolith", whose objects would replace the edge', () => {
+  it('refuses a module named "monolith", whose objects would replace the edge (the topology itself does)', () => {
     expect(refusal('monolith')).toEqual([
-      'name clash on a cluster: module "monolith" would get the Deployment, Service and autoscaler named "monolith", which another process has (kubectl would keep only the last); rename the module',
+      '"modules": "monolith" is the monolith process, a name no module may take: choose another',
     ]);
   });
 
@@ -60,7 +60,7 @@ describe('clusterPlan: names on a cluster', () => {
   it('makes the command exit 2 with the reason, printing no manifest', () => {
     const dir = mkdtempSync(join(tmpdir(), 'seam-names-'));
     try {
-      writeFileSync(join(dir, 'topologies.json'), JSON.stringify(file('monolith', 'tcp://127.0.0.1:4104')));
+      writeFileSync(join(dir, 'topologies.json'), JSON.stringify(file('redis', 'redis://127.0.0.1:6379')));
       const out: string[] = [];
       const err: string[] = [];
       const status = runDeployK8s(['t'], {
@@ -71,7 +71,7 @@ describe('clusterPlan: names on a cluster', () => {
         root: REPOSITORY_ROOT,
       });
       expect({ status, out }).toEqual({ status: USAGE_ERROR, out: [] });
-      expect(err.join('')).toContain('module "monolith" would get the Deployment, Service and autoscaler');
+      expect(err.join('')).toContain('module "redis" would get a Service named "redis"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

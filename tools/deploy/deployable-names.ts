@@ -9,10 +9,9 @@ export const MAX_CONTAINER_NAME_LENGTH = 63;
 /**
  * Why a plan's processes cannot become Kubernetes objects under their names, one problem each.
  * The topology file accepts any kebab-case module name, but on a cluster each process's name is
- * also that of its Deployment, Service, HPA and PodDisruptionBudget:
+ * also that of its Deployment, Service, HPA and PodDisruptionBudget (a module called `monolith`,
+ * whose objects would replace the edge's, is refused by the topology itself):
  *
- * - two processes of one name would print two objects of one kind and name, and `kubectl apply`
- *   keeps the last without a word — a module called `monolith` would replace the edge;
  * - a container name longer than {@link MAX_CONTAINER_NAME_LENGTH} is refused by the API server,
  *   after every schema check here has passed (the OpenAPI schema does not bound names);
  * - a process named after the Redis host of a Redis topology (`redis` for `redis://redis:6379`)
@@ -23,14 +22,8 @@ export function deployableNameProblems(
   redis: { readonly host: string } | undefined,
 ): string[] {
   const problems: string[] = [];
-  const seen = new Set<string>();
   for (const deployable of deployables) {
     const who = deployable.module === undefined ? 'the monolith' : `module "${deployable.module}"`;
-    if (seen.has(deployable.name))
-      problems.push(
-        `name clash on a cluster: ${who} would get the Deployment, Service and autoscaler named "${deployable.name}", which another process has (kubectl would keep only the last); rename the module`,
-      );
-    seen.add(deployable.name);
     if (deployable.app.length > MAX_CONTAINER_NAME_LENGTH)
       problems.push(
         `name too long for a cluster: ${who} runs as container "${deployable.app}", ${deployable.app.length} characters where Kubernetes takes at most ${MAX_CONTAINER_NAME_LENGTH}; give the module a shorter name`,

@@ -181,6 +181,19 @@ describe('parseTopology', () => {
       '"modules": "constructor" is the name of a property of every JavaScript object: choose another',
     ],
     [{ modules: ['a', 'a'], topologies: {} }, '"modules": "a" is listed twice'],
+    [
+      { modules: ['monolith'], topologies: {} },
+      '"modules": "monolith" is the monolith process, a name no module may take: choose another',
+    ],
+    [
+      { modules: ['edge'], topologies: {} },
+      '"modules": "edge" is a caller of the monolith ("edge"), a name no module may take: choose another',
+    ],
+    [{ modules: ['seed'], topologies: {} }, '"modules": "seed" is a caller of the monolith ("seed")'],
+    [
+      { modules: ['unknown'], topologies: {} },
+      '"modules": "unknown" is what a caller that did not say who it is is called',
+    ],
     [{ modules: ['a'], topologies: [] }, '"topologies" must be an object'],
     [
       file({

@@ -1,6 +1,7 @@
-import type { Endpoint } from '@seam/transport';
+import { type Endpoint, UNKNOWN_CALLER } from '@seam/transport';
 import { formatAddress, parseAddress, redact } from './address.js';
 import { addressFrom, MONOLITH_OVERRIDE, overrideName, strayOverrides } from './address-overrides.js';
+import { MONOLITH_CALLERS } from './mesh-identities.js';
 import { type ServicePlacement, type Topology, TopologyError } from './topology.js';
 
 export { overrideName } from './address-overrides.js';
@@ -10,6 +11,17 @@ const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** A topology's name becomes a Kubernetes label value (`seam.topology`), which holds at most 63 characters. */
 const MAX_TOPOLOGY_NAME_LENGTH = 63;
 const SERVICE_KEYS = new Set(['service', 'replicas', 'httpPort']);
+/**
+ * Names a module cannot take: the monolith's process (a module of that name would share its
+ * address setting, SEAM_MONOLITH_ADDRESS, and its Kubernetes objects) and the callers the platform
+ * already is — the edge and the seed (their mesh keys and the entries that admit them) and a
+ * caller that did not say who it is.
+ */
+const TAKEN_NAMES: ReadonlyMap<string, string> = new Map([
+  ['monolith', 'the monolith process'],
+  ...MONOLITH_CALLERS.map((caller): [string, string] => [caller, `a caller of the monolith ("${caller}")`]),
+  [UNKNOWN_CALLER, 'what a caller that did not say who it is is called'],
+]);
 const MAX_REPLICAS = 20;
 /** Hosts that all mean "this machine" when two listeners are compared for a clash. */
 const THIS_MACHINE = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::']);
@@ -77,6 +89,8 @@ function moduleList(value: unknown, problems: string[]): string[] {
   for (const module of value) {
     if (typeof module !== 'string' || !NAME.test(module))
       problems.push(`"modules": ${JSON.stringify(module)} is not a kebab-case module name`);
+    else if (TAKEN_NAMES.has(module))
+      problems.push(`"modules": "${module}" is ${TAKEN_NAMES.get(module)}, a name no module may take: choose another`);
     else if (module in Object.prototype)
       // Every table keyed by module would find one under this name where there is none.
       problems.push(`"modules": "${module}" is the name of a property of every JavaScript object: choose another`);
