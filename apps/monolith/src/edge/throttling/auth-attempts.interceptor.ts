@@ -10,7 +10,7 @@ import { ErrorCode, SeamError } from '@seam/transport';
 import { catchError, from, type Observable, switchMap, tap } from 'rxjs';
 import { type EdgeThrottleStore, EDGE_THROTTLE_STORE } from './edge-throttle.store.js';
 import { delayAfter } from './failure-delay.js';
-import { type AttemptRequest, subjectsOf } from './auth-subjects.js';
+import { AUTH_ACCOUNT, type AttemptRequest, subjectsOf, throttleKey } from './auth-subjects.js';
 import { THROTTLING_CONFIG, type FailurePolicy, type ThrottlingConfig } from './throttling.config.js';
 import { setRetryAfter, TooManyRequestsException } from './too-many-requests.js';
 
@@ -30,6 +30,11 @@ const FAILURES: ReadonlySet<ErrorCode> = new Set([ErrorCode.Unauthorized, ErrorC
  * and past the policy's free failures sets the next wait (see `delayAfter`). Register and log-in
  * share the counters: probing which e-mails exist costs the same through either. A success
  * clears its account's failures (not its address's).
+ *
+ * On a signed-in route (a password change) it also caps the account's attempts, whatever their
+ * outcome, on the throttler guard's `auth-account` counter: the guard runs before the bearer
+ * guard, so it cannot know that account, and failures are only counted once answered — without
+ * the cap, guesses sent all at once with a stolen token would all reach identity.
  */
 @Injectable()
 export class AuthAttemptsInterceptor implements NestInterceptor {
@@ -46,7 +51,8 @@ export class AuthAttemptsInterceptor implements NestInterceptor {
     const response = http.getResponse<{ setHeader(name: string, value: string): unknown }>();
     const counted: Array<[string, FailurePolicy]> = [[subjects.address, this.config.addressFailures]];
     if (subjects.account) counted.push([subjects.account, this.config.accountFailures]);
-    return from(Promise.all(counted.map(([subject]) => this.store.delayLeft(subject)))).pipe(
+    return from(this.capSignedIn(subjects.signedIn ? subjects.account : undefined, response)).pipe(
+      switchMap(() => Promise.all(counted.map(([subject]) => this.store.delayLeft(subject)))),
       switchMap((waits) => {
         const wait = Math.max(...waits);
         if (wait > 0) {
@@ -65,6 +71,27 @@ export class AuthAttemptsInterceptor implements NestInterceptor {
           }),
         ),
       ),
+    );
+  }
+
+  /** Counts an attempt on the signed-in `account` as the guard's `auth-account` throttler would; 429 past its limit. */
+  private async capSignedIn(
+    account: string | undefined,
+    response: { setHeader(name: string, value: string): unknown },
+  ): Promise<void> {
+    if (!account) return;
+    const { limit, ttlMs } = this.config.authPerAccount;
+    const { isBlocked, timeToBlockExpire } = await this.store.increment(
+      throttleKey(AUTH_ACCOUNT, account),
+      ttlMs,
+      limit,
+      ttlMs,
+      AUTH_ACCOUNT,
+    );
+    if (!isBlocked) return;
+    setRetryAfter(response, timeToBlockExpire);
+    throw new TooManyRequestsException(
+      `Too many requests from this address or for this account; try again in ${Math.max(1, timeToBlockExpire)} s`,
     );
   }
 

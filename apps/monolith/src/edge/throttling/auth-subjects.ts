@@ -7,7 +7,19 @@ export interface AuthSubjects {
   address: string;
   /** `account:<sha256 of the normalised e-mail>`, or undefined when the body names no e-mail. */
   account?: string;
+  /**
+   * Whether `account` is the signed-in one (a route behind the bearer guard, such as a password
+   * change). The throttler guard runs before the bearer guard, so it could not count that
+   * account's attempt: `AuthAttemptsInterceptor` does.
+   */
+  signedIn?: boolean;
 }
+
+/** The name (and key prefix) of the throttler that caps attempts per account, whatever their outcome. */
+export const AUTH_ACCOUNT = 'auth-account';
+
+/** The storage key of a throttler's counter for a tracker: the throttler guard's and the interceptor's alike. */
+export const throttleKey = (throttler: string, tracker: string): string => `${throttler}:${tracker}`;
 
 /** The request as the throttle reads it: before validation, so anything may be in the body. */
 export interface AttemptRequest {
@@ -25,7 +37,8 @@ export function addressOf(request: AttemptRequest): string {
 /**
  * The account an attempt names: the signed-in one (a password change), else the body's e-mail.
  * The e-mail is normalised as identity stores it (trimmed, NFC, lower-case — identity's
- * `normaliseEmail`, which the edge cannot import), so `Ada@x` and `ada@x` are one account; it is hashed so that throttling keys (in Redis too) hold no e-mail.
+ * `normaliseEmail`, which the edge cannot import), so `Ada@x` and `ada@x` are one account; it
+ * is hashed so that throttling keys (in Redis too) hold no e-mail.
  */
 export function accountOf(request: AttemptRequest): string | undefined {
   const email = request.principal?.email ?? (request.body as { email?: unknown } | undefined)?.email;
@@ -37,5 +50,9 @@ export function accountOf(request: AttemptRequest): string | undefined {
 /** Both subjects of an attempt. */
 export function subjectsOf(request: AttemptRequest): AuthSubjects {
   const account = accountOf(request);
-  return { address: addressOf(request), ...(account ? { account } : {}) };
+  return {
+    address: addressOf(request),
+    ...(account ? { account } : {}),
+    ...(account && request.principal ? { signedIn: true } : {}),
+  };
 }

@@ -3,7 +3,7 @@ import { PATH_METADATA } from '@nestjs/common/constants.js';
 import type { ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
 import { HttpOnlyEnhancer } from '@seam/transport';
 import { ThrottlerGuard } from './nest-throttler.js';
-import { accountOf, addressOf, type AttemptRequest } from './auth-subjects.js';
+import { AUTH_ACCOUNT, accountOf, addressOf, type AttemptRequest, throttleKey } from './auth-subjects.js';
 import { AUTH_ATTEMPTS } from './auth-attempts.decorator.js';
 import type { ThrottlingConfig } from './throttling.config.js';
 import { setRetryAfter, TooManyRequestsException } from './too-many-requests.js';
@@ -82,7 +82,7 @@ export function throttlerOptionsOf(config: ThrottlingConfig): ThrottlerModuleOpt
   return {
     setHeaders: false,
     getTracker: (request) => addressOf(request as AttemptRequest),
-    generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+    generateKey: (_context, tracker, name) => throttleKey(name, tracker),
     throttlers: [
       ...(config.perAddress ? [{ name: 'default', limit: config.perAddress.limit, ttl: config.perAddress.ttlMs }] : []),
       {
@@ -92,10 +92,11 @@ export function throttlerOptionsOf(config: ThrottlingConfig): ThrottlerModuleOpt
         skipIf: (context) => !isAuthRoute(context),
       },
       {
-        name: 'auth-account',
+        name: AUTH_ACCOUNT,
         limit: config.authPerAccount.limit,
         ttl: config.authPerAccount.ttlMs,
-        // An attempt that names no e-mail is refused by validation and never reaches identity.
+        // An attempt that names no e-mail is refused by validation and never reaches identity, or
+        // is a signed-in one (a password change), whose account AuthAttemptsInterceptor counts.
         skipIf: (context) => !isAuthRoute(context) || accountOf(requestOf(context)) === undefined,
         getTracker: (request) => accountOf(request as AttemptRequest) ?? 'account:none',
       },
