@@ -73,6 +73,27 @@ describe('the OpenAPI document at /docs-json', () => {
     expect(securityOf('/api/orders', 'post')).toEqual([{ bearer: [] }]);
   });
 
+  it('declares 413 on every operation, as the JSON parser answers it to an oversized body on any route', async () => {
+    const { paths } = (await request(monolith.server).get('/docs-json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    const undeclared = Object.entries(paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([, operation]) => !operation.responses['413'])
+        .map(([method]) => `${method} ${path}`),
+    );
+    expect(undeclared).toEqual([]);
+    const body = JSON.stringify({ filler: 'x'.repeat(200_000) });
+    for (const sent of [
+      request(monolith.server).get('/api/products'),
+      request(monolith.server).post('/api/auth/logout'),
+    ]) {
+      const refused = await sent.set('Content-Type', 'application/json').send(body);
+      expect(refused.status).toBe(413);
+      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
+
   it('declares for /health a 4XX that happens: the edge refuses a forbidden query key there too (400 problem)', async () => {
     const refused = await request(monolith.server).get('/health?constructor=1');
     expect(refused.status).toBe(400);

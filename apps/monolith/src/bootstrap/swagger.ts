@@ -71,16 +71,13 @@ function operationsOf(document: OpenAPIObject): Array<[string, OperationObject]>
  * guard only comes with `@Authenticated()` / `@Roles()`, which declare the scheme, so every other
  * operation is public: `security: []`. And the responses the app gives on routes it did not write:
  * the forbidden-keys middleware refuses a query (or body) on every route (400), the problem filter
- * answers a bug anywhere (500), the JSON parser refuses a body over its limit (413), and a POST,
- * PUT or PATCH with content that is not JSON is refused (415, `JsonContentMiddleware`).
+ * answers a bug anywhere (500), the JSON parser refuses a JSON body over its limit on any route,
+ * whether the operation takes a body or not (413: a GET or `POST …/cancel` sent one is parsed
+ * too), and a POST, PUT or PATCH with content that is not JSON is refused (415,
+ * `JsonContentMiddleware`).
  */
 function completeOperation(method: string, operation: OperationObject): void {
   operation.security ??= [];
-  const statuses = [
-    400,
-    500,
-    ...(operation.requestBody ? [413] : []),
-    ...(CONTENT_METHODS.has(method.toUpperCase()) ? [415] : []),
-  ];
+  const statuses = [400, 413, 500, ...(CONTENT_METHODS.has(method.toUpperCase()) ? [415] : [])];
   for (const status of statuses) operation.responses[status] ??= problemResponse(status);
 }
