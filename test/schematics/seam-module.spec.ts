@@ -203,7 +203,10 @@ describe('seam-module schematic', () => {
           'libs/gift-cards/core/src/infrastructure/item.record.ts',
           'libs/gift-cards/core/src/infrastructure/item.repository.ts',
           `libs/gift-cards/core/src/infrastructure/migrations/${TIMESTAMP}-create-item.ts`,
+          `libs/gift-cards/core/src/infrastructure/migrations/${TIMESTAMP + 1}-create-gift-cards-messaging.ts`,
+          `libs/gift-cards/core/src/infrastructure/migrations/${TIMESTAMP + 2}-index-gift-cards-inbox.ts`,
           'libs/gift-cards/core/src/item.views.ts',
+          'libs/gift-cards/core/src/testing/items-on.ts',
         ].toSorted(),
       );
     });
@@ -215,7 +218,9 @@ describe('seam-module schematic', () => {
         /'gift-cards\.create-item'[\s\S]*'gift-cards\.get-item'[\s\S]*'gift-cards\.item\.created'/,
       );
       expect(files['libs/gift-cards/core/src/index.ts']).toContain('export { giftCardsData }');
-      expect(files['libs/gift-cards/core/src/gift-cards.data.ts']).toContain(`migrations: [CreateItem${TIMESTAMP}]`);
+      expect(files['libs/gift-cards/core/src/gift-cards.data.ts']).toContain(
+        `migrations: [CreateItem${TIMESTAMP}, CreateGiftCardsMessaging${TIMESTAMP + 1}, IndexGiftCardsInbox${TIMESTAMP + 2}]`,
+      );
       const leftovers = Object.entries(files).filter(([path, text]) => /<%|%>|__\w+(@\w+)?__/.test(path + text));
       expect(leftovers.map(([path]) => path)).toEqual([]);
     });

@@ -36,7 +36,7 @@ function templateSources(name) {
       path: path
         .replaceAll('\\', '/')
         .replaceAll('__name@dasherize__', name)
-        .replaceAll('__timestamp__', '<timestamp>')
+        .replace(/__\w*timestamp__/gi, '<timestamp>')
         .replace(/\.template$/, ''),
       text: readFileSync(join(FILES, path), 'utf8'),
     }));

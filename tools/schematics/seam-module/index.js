@@ -27,7 +27,8 @@ const { MODULES_TS, addServiceProject, addToModulesTs, formatNestCli, modulesTsP
 /**
  * @typedef {object} SeamModuleOptions
  * @property {string} [name] the module's name, kebab-case
- * @property {number} [timestamp] milliseconds in the initial migration's name (default: now)
+ * @property {number} [timestamp] milliseconds in the first migration's name (default: now); the
+ *   migrations after it take the next milliseconds (see {@link migrationTimestamps})
  */
 
 /**
@@ -124,7 +125,7 @@ function main(options) {
     }
 
     const templates = apply(url('./files'), [
-      applyTemplates({ ...strings, name, timestamp: options.timestamp ?? Date.now() }),
+      applyTemplates({ ...strings, name, ...migrationTimestamps(options.timestamp ?? Date.now()) }),
       move('/'),
     ]);
     // MergeStrategy.Default fails on any file that exists: a second safety net behind the checks above.
@@ -137,6 +138,18 @@ function main(options) {
       formatWithPrettier([`libs/${name}`, `apps/${name}-service`]),
     ]);
   };
+}
+
+/**
+ * The timestamps of the module's first migrations, one millisecond apart in the order they run
+ * (TypeORM orders migrations by the timestamp ending their class names): its table, then its
+ * messaging tables (outbox, dead letters, inbox), then the index its inbox is pruned by. The index
+ * is a migration of its own, as in the reference modules, which gained it after their messaging.
+ * @param {number} timestamp
+ * @returns {{ timestamp: number, messagingTimestamp: number, inboxIndexTimestamp: number }}
+ */
+function migrationTimestamps(timestamp) {
+  return { timestamp, messagingTimestamp: timestamp + 1, inboxIndexTimestamp: timestamp + 2 };
 }
 
 /**
