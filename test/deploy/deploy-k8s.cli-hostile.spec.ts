@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
-import { runDeployK8s, USAGE_ERROR } from '../../tools/deploy/deploy-k8s.cli.js';
+import { USAGE_ERROR } from '../../tools/deploy/deploy-k8s.cli.js';
+import { runDeployK8sIn } from './support/run-deploy-k8s.js';
 
 // Command lines an operator's script can get wrong: the command must refuse them or print what
 // a cluster reads as meant, never something else without a word.
@@ -11,17 +12,7 @@ import { runDeployK8s, USAGE_ERROR } from '../../tools/deploy/deploy-k8s.cli.js'
 const scratch = mkdtempSync(join(tmpdir(), 'seam-deploy-k8s-hostile-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = runDeployK8s(args, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    cwd: scratch,
-    env: {},
-  });
-  return { status, stdout, stderr };
-}
+const run = (args: string[]) => runDeployK8sIn(scratch, args);
 
 describe('deploy:k8s refuses an option given twice', () => {
   it.each([

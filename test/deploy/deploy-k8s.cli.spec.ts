@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { parseAllDocuments } from 'yaml';
-import { runDeployK8s, USAGE_ERROR } from '../../tools/deploy/deploy-k8s.cli.js';
+import { USAGE_ERROR } from '../../tools/deploy/deploy-k8s.cli.js';
+import { runDeployK8sIn } from './support/run-deploy-k8s.js';
 import type { KubernetesObject } from '../../tools/deploy/k8s-manifests.js';
 import { schemaErrors } from './support/kubernetes-schema.js';
 import { REPOSITORY_ROOT, repositoryFile, shippedTopology } from './support/shipped.js';
@@ -15,17 +16,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'seam-deploy-k8s-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs the CLI in this process and collects what it prints. */
-function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const status = runDeployK8s(args, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    cwd: scratch,
-    env,
-  });
-  return { status, stdout, stderr };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runDeployK8sIn(scratch, args, env);
 
 const documents = (text: string) =>
   parseAllDocuments(text).map((document) => document.toJS() as { kind: string; metadata: { name: string } });

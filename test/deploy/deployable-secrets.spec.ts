@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { clusterPlan } from '../../tools/deploy/cluster-plan.js';
-import { runDeployK8s, USAGE_ERROR } from '../../tools/deploy/deploy-k8s.cli.js';
+import { USAGE_ERROR } from '../../tools/deploy/deploy-k8s.cli.js';
+import { runDeployK8sIn } from './support/run-deploy-k8s.js';
 import { secretKeysOf, secretNameOf } from '../../tools/deploy/deployable-secrets.js';
 import { databaseConfigFromEnv } from '../../libs/seam/persistence/src/database-config.js';
 import { throttlingConfigFrom } from '../../apps/monolith/src/edge/throttling/throttling.config.js';
@@ -31,17 +32,7 @@ function keysOf(topology: string, deployable: string): string[] {
   ).map(({ key }) => key);
 }
 
-function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = runDeployK8s(args, {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    cwd: REPOSITORY_ROOT,
-    env: {},
-  });
-  return { status, stdout, stderr };
-}
+const run = (args: string[]) => runDeployK8sIn(REPOSITORY_ROOT, args);
 
 describe('secretKeysOf', () => {
   it('gives payments its own keys and never the token-signing key', () => {

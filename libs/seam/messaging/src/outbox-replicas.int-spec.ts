@@ -1,44 +1,21 @@
 import 'reflect-metadata';
 import { afterAll, describe, expect, it, jest } from '@jest/globals';
-import { IsString } from 'class-validator';
-import {
-  type DatabaseConfig,
-  dataSourceOptions,
-  defineModuleData,
-  inTransaction,
-  openDataSource,
-} from '@seam/persistence';
+import { type DatabaseConfig, dataSourceOptions, inTransaction, openDataSource } from '@seam/persistence';
 import { eventually, postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
-import { defineContract, event, type RequestEntry, type SeamClient } from '@seam/transport';
-import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import type { RequestEntry, SeamClient } from '@seam/transport';
+import type { DataSource } from 'typeorm';
 import { EventSubscribers } from './event-subscribers.js';
-import { createMessagingTables } from './messaging.tables.js';
 import { Outbox } from './outbox.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxStore } from './outbox-store.js';
 import { relayOptions } from './relay-options.js';
 import { SubscriberDirectory } from './subscriber-directory.js';
 import { Sql } from './sql.js';
+import { Till, tillData } from './till.testing.js';
 
 // The outbox as replicas of a module share it: adds racing on one aggregate, relays whose clocks
 // disagree, two relays on one table.
 
-class Paid {
-  @IsString() id!: string;
-}
-
-const Till = defineContract('till', {
-  paid: event({ pattern: 'till.sale.paid', subscribers: ['books'], payload: Paid }),
-});
-
-class CreateMessaging1700000000000 implements MigrationInterface {
-  async up(runner: QueryRunner): Promise<void> {
-    await createMessagingTables(runner);
-  }
-  async down(): Promise<void> {}
-}
-
-const tillData = defineModuleData({ module: 'till', entities: [], migrations: [CreateMessaging1700000000000] });
 const postgresReason = await postgresUnavailableReason();
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {

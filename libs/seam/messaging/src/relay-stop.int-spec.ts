@@ -3,44 +3,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { IsString } from 'class-validator';
-import {
-  type DatabaseConfig,
-  dataSourceOptions,
-  defineModuleData,
-  inTransaction,
-  openDataSource,
-} from '@seam/persistence';
+import { type DatabaseConfig, dataSourceOptions, inTransaction, openDataSource } from '@seam/persistence';
 import { eventually, postgresUnavailableReason, TemporaryPostgres } from '@seam/testing';
-import { defineContract, event, type RequestEntry, type SeamClient } from '@seam/transport';
-import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import type { RequestEntry, SeamClient } from '@seam/transport';
+import type { DataSource } from 'typeorm';
 import { EventSubscribers } from './event-subscribers.js';
 import { Inbox } from './inbox.js';
-import { createMessagingTables } from './messaging.tables.js';
 import { Outbox } from './outbox.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { OutboxStore } from './outbox-store.js';
 import { relayOptions } from './relay-options.js';
 import { SubscriberDirectory } from './subscriber-directory.js';
 import { Sql } from './sql.js';
-
-class Paid {
-  @IsString() id!: string;
-}
-
-const Till = defineContract('till', {
-  paid: event({ pattern: 'till.sale.paid', subscribers: ['books'], payload: Paid }),
-});
-
-class CreateMessaging1700000000000 implements MigrationInterface {
-  async up(runner: QueryRunner): Promise<void> {
-    await createMessagingTables(runner);
-  }
-  async down(): Promise<void> {}
-}
-
-const tillData = defineModuleData({ module: 'till', entities: [], migrations: [CreateMessaging1700000000000] });
-const booksData = defineModuleData({ module: 'books', entities: [], migrations: [CreateMessaging1700000000000] });
+import { booksData, Till, tillData } from './till.testing.js';
 
 /** A claim this short lets the next relay take the event over within the test. */
 const OPTIONS = relayOptions({ pollMs: 20, leaseMs: 600, deliveryTimeoutMs: 300 });
