@@ -97,6 +97,12 @@ const FINDINGS = [
   '  ahead in 4 pairs of 5); the backlog drained at 2,984 against 3,810 and written alone in 7.3 s against',
   "  5.8 (after ahead in all 5); the machine's busy CPU over a whole run 14% lower, the benchmark process's",
   '  10%.',
+  "- On 2026-12-08 an event's position came to be drawn under a transaction lock on its aggregate on",
+  '  PostgreSQL (`pg_advisory_xact_lock` in the insert; docs/reliability.md, "Per-aggregate order"). The',
+  '  code before (e660dc1) against after, on one machine, back to back, the whole benchmark each (medians of',
+  '  3): end to end 2,586 events/s against 2,487 (runs 2,447–2,703 and 2,420–2,726), written alone 5,332',
+  '  against 5,232, the backlog 5,328 against 5,198; SQLite, which takes no such lock, 7,255 against 7,482.',
+  '  A few per cent at most, within the spread of the runs.',
 ];
 
 /** What the ceiling (if measured) says of the target, and where the app stays below it. */
