@@ -121,6 +121,7 @@ describe('the dashboard in production', () => {
         JWT_SECRET: 'dashboard-production-secret-that-is-long-enough-0123456789',
         JWT_SECRET_FILE: '',
         JWT_PREVIOUS_SECRET: '',
+        PAYMENTS_CARD_FINGERPRINT_KEY: 'dashboard-fingerprint-key-0123456789abcdef',
         SEAM_ADMIN_PASSWORD: 'a long admin password for the dashboard test',
         SEED_DEMO_DATA: 'false',
       },

@@ -27,6 +27,7 @@ async function start(env: Record<string, string>): Promise<ServiceProcess> {
       JWT_SECRET: 'internal-port-secret-that-is-long-enough-0123456789',
       JWT_SECRET_FILE: '',
       JWT_PREVIOUS_SECRET: '',
+      PAYMENTS_CARD_FINGERPRINT_KEY: 'internal-port-fingerprint-key-0123456789abcdef',
       SEAM_ADMIN_PASSWORD: 'a long admin password for the internal port test',
       SEED_DEMO_DATA: 'false',
       SEAM_INTERNAL_PORT: '',

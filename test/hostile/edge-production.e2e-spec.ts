@@ -11,6 +11,7 @@ const MAIN = 'apps/monolith/src/main.ts';
 const LISTENING = /Listening on http:\/\/localhost:(\d+)/;
 const SECRET = 'production-secret-that-is-long-enough-0123456789';
 const ADMIN = { email: 'admin@production.test', password: 'a long production admin password' };
+const FINGERPRINT_KEY = 'production-fingerprint-key-0123456789abcdef';
 const root = mkdtempSync(join(tmpdir(), 'seam-edge-production-'));
 let dirs = 0;
 const freshDataDir = () => join(root, `data-${++dirs}`);
@@ -27,6 +28,7 @@ function productionEnv(overrides: Record<string, string>): Record<string, string
     JWT_SECRET: '',
     JWT_SECRET_FILE: '',
     JWT_PREVIOUS_SECRET: '',
+    PAYMENTS_CARD_FINGERPRINT_KEY: FINGERPRINT_KEY,
     SEAM_ADMIN_EMAIL: ADMIN.email,
     SEAM_ADMIN_PASSWORD: ADMIN.password,
     SEED_DEMO_DATA: '',
@@ -67,6 +69,12 @@ describe('the monolith in production (NODE_ENV=production), as an OS process', (
     const output = await refusal({ JWT_SECRET: 'hunter2-hunter2' });
     expect(output).toContain('JWT_SECRET must be at least 32 bytes, got 15');
     expect(output).not.toContain('hunter2');
+  }, 90_000);
+
+  it('refuses to start without PAYMENTS_CARD_FINGERPRINT_KEY, naming it, never printing a secret', async () => {
+    const output = await refusal({ JWT_SECRET: SECRET, PAYMENTS_CARD_FINGERPRINT_KEY: '' });
+    expect(output).toContain('PAYMENTS_CARD_FINGERPRINT_KEY is required in production');
+    expect(output).not.toContain(SECRET);
   }, 90_000);
 
   it('refuses the default admin password, naming SEAM_ADMIN_PASSWORD', async () => {

@@ -44,6 +44,14 @@ describe('paymentsConfigFromEnv', () => {
     },
   );
 
+  it('requires a fingerprint key in production (unset or blank), and not in development', () => {
+    for (const unset of [{}, { PAYMENTS_CARD_FINGERPRINT_KEY: '  ' }])
+      expect(() => paymentsConfigFromEnv({ NODE_ENV: 'production', ...unset })).toThrow(
+        /^PAYMENTS_CARD_FINGERPRINT_KEY is required in production/,
+      );
+    expect(paymentsConfigFromEnv({ NODE_ENV: 'development' })).not.toHaveProperty('cardFingerprintKey');
+  });
+
   it('takes a random fingerprint key in production', () => {
     const key = 'Qm9yZWFsaXMtNzQ5MjEtZmluZ2VycHJpbnQta2V5LXJhbmRvbQ';
     expect(

@@ -18,7 +18,7 @@ export interface PaymentsConfig {
    * database. The same on every replica and across restarts: an idempotency key reused with
    * another card whose last four digits match is then refused by any of them. Unset: a random
    * key per process, and a reuse whose first request went through another process (or before a
-   * restart) is compared on everything but the card's other digits.
+   * restart) is compared on everything but the card's other digits. Required in production.
    */
   cardFingerprintKey?: string;
   /**
@@ -56,11 +56,17 @@ const MIN_DISTINCT_KEY_BYTES = 10;
  * development or test.
  *
  * @throws Error naming the variable when a value is not a whole number of milliseconds, when
- * the fingerprint key is shorter than 32 bytes (or, in production, not random), or when the retention is not a whole number of
- * days from 2 to 3650.
+ * the fingerprint key is shorter than 32 bytes (or, in production, unset or not random), or when
+ * the retention is not a whole number of days from 2 to 3650.
  */
 export function paymentsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PaymentsConfig {
   const key = env.PAYMENTS_CARD_FINGERPRINT_KEY?.trim();
+  // Without it each process keys fingerprints its own way: replicas and restarts cannot tell an
+  // idempotency key reused with another card (ending in the same four digits) from a repeat.
+  if (!key && isProduction(env))
+    throw new Error(
+      'PAYMENTS_CARD_FINGERPRINT_KEY is required in production: the same random key on every payments replica, e.g. `openssl rand -base64 32`',
+    );
   if (key && Buffer.byteLength(key, 'utf8') < MIN_FINGERPRINT_KEY_BYTES) {
     // The value itself is a secret: never in the message.
     throw new Error(`PAYMENTS_CARD_FINGERPRINT_KEY must be at least ${MIN_FINGERPRINT_KEY_BYTES} bytes`);

@@ -1,7 +1,7 @@
-import { type DynamicModule, type FactoryProvider, Logger, Module, type Type } from '@nestjs/common';
+import { type DynamicModule, type FactoryProvider, Module, type Type } from '@nestjs/common';
 import { PaymentsContract } from '@contracts/payments';
 import { SeamMessagingModule } from '@seam/messaging';
-import { dataSourceToken, isProduction, SeamPersistenceModule } from '@seam/persistence';
+import { dataSourceToken, SeamPersistenceModule } from '@seam/persistence';
 import { SeamTransportModule } from '@seam/transport';
 import type { DataSource } from 'typeorm';
 import { AuthorizePaymentController } from './authorize-payment/authorize-payment.controller.js';
@@ -34,18 +34,14 @@ const defaultProvider: FactoryProvider<PaymentProvider> = {
   inject: [PAYMENTS_CONFIG, dataSourceToken(paymentsData.module)],
 };
 
-/** The card fingerprint key of the configuration, or one for this process only. */
+/**
+ * The card fingerprint key of the configuration, or one for this process only (development: in
+ * production `paymentsConfigFromEnv` refuses to start without a key).
+ */
 const cardFingerprints: FactoryProvider<CardFingerprints> = {
   provide: CardFingerprints,
-  useFactory: (config: PaymentsConfig) => {
-    if (config.cardFingerprintKey) return new CardFingerprints(config.cardFingerprintKey);
-    if (isProduction()) {
-      new Logger('Payments').warn(
-        'PAYMENTS_CARD_FINGERPRINT_KEY is not set: card fingerprints use a key of this process only, so an idempotency key reused with another card is not told apart across replicas or restarts',
-      );
-    }
-    return CardFingerprints.ephemeral();
-  },
+  useFactory: (config: PaymentsConfig) =>
+    config.cardFingerprintKey ? new CardFingerprints(config.cardFingerprintKey) : CardFingerprints.ephemeral(),
   inject: [PAYMENTS_CONFIG],
 };
 
