@@ -27,8 +27,8 @@ const MAX_RETRY_MS = 100;
 
 /**
  * {@link LockService} shared by every process connected to one Redis: `SET NX PX` with a random
- * owner value, the fencing token from `INCR` in the same script, compare-and-delete release and
- * compare-and-`PEXPIRE` renewal every `ttlMs / 3`. A waiting `acquire` polls with jittered,
+ * owner value, the fencing token from the fence counter in the same script (see `ACQUIRE`),
+ * compare-and-delete release and compare-and-`PEXPIRE` renewal every `ttlMs / 3`. A waiting `acquire` polls with jittered,
  * growing pauses (no FIFO fairness across processes).
  *
  * A lease is reported lost when a renewal finds another value or no key, and also when no renewal

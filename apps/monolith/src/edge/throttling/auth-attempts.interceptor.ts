@@ -19,7 +19,8 @@ export const AUTH_FAILURES = 'auth-failures';
 
 /**
  * What answers count as failures: wrong credentials (log-in, 401), an e-mail already taken
- * (register, 409) and a wrong current password (password change, 403).
+ * (register, 409), a wrong current password (password change, 403) — and, counted alike since the
+ * code is the same, a password change that lost to a concurrent one (409, rare).
  */
 const FAILURES: ReadonlySet<ErrorCode> = new Set([ErrorCode.Unauthorized, ErrorCode.Conflict, ErrorCode.Forbidden]);
 

@@ -14,8 +14,9 @@ import { SagaRecovery } from './saga-recovery.js';
 const neighbours = new FakeNeighbours();
 
 /**
- * A placement whose process died, as it left its order row, with its saga's lease run out at
- * `leaseUntil` (the recoveries claim the oldest lease first).
+ * A placement whose process died, as it left its order row, with its saga's lease given as
+ * `leaseMs` from now — negative: already run out, that long ago (the recoveries claim the oldest
+ * lease first).
  */
 async function crashedPlacement(
   orders: OrderRepository,
