@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type AuthorizePayment, PaymentsContract } from '@contracts/payments';
+import type { EventEntry } from '@seam/transport';
 import { eventually, LoopStalls, ModuleHarness } from '@seam/testing';
 import { DeadlineExceededError, UnavailableError } from '@seam/transport';
 import { randomUUID } from 'node:crypto';
@@ -11,8 +12,23 @@ import {
   PAYMENT_PROVIDER,
   type PaymentProvider,
   PAYMENTS_CONFIG,
+  type PaymentsConfig,
   PaymentsModule,
 } from './index.js';
+
+/** The payments module with `config`, recording `record`, and its fake provider. */
+async function paymentsWith(
+  config: PaymentsConfig,
+  record: EventEntry[] = [],
+): Promise<{ harness: ModuleHarness; provider: FakePaymentProvider }> {
+  const harness = await ModuleHarness.start({
+    module: PaymentsModule,
+    name: 'payments',
+    record,
+    overrides: [{ provide: PAYMENTS_CONFIG, useValue: config }],
+  });
+  return { harness, provider: harness.app.get<FakePaymentProvider>(PAYMENT_PROVIDER) };
+}
 
 const authorization = (cardNumber: string): AuthorizePayment => ({
   idempotencyKey: `key-${randomUUID()}`,
@@ -39,13 +55,7 @@ describe('payments module, each path of the card provider', () => {
     let harness: ModuleHarness;
     let provider: FakePaymentProvider;
     beforeAll(async () => {
-      harness = await ModuleHarness.start({
-        module: PaymentsModule,
-        name: 'payments',
-        record: [PaymentsContract.paymentDeclined],
-        overrides: [{ provide: PAYMENTS_CONFIG, useValue: DEFAULT_PAYMENTS_CONFIG }],
-      });
-      provider = harness.app.get<FakePaymentProvider>(PAYMENT_PROVIDER);
+      ({ harness, provider } = await paymentsWith(DEFAULT_PAYMENTS_CONFIG, [PaymentsContract.paymentDeclined]));
     });
     afterAll(() => harness?.close());
 
@@ -96,11 +106,7 @@ describe('payments module, each path of the card provider', () => {
     const config = { providerTimeoutMs: 1_000, slowMs: DEFAULT_PAYMENTS_CONFIG.slowMs };
     let harness: ModuleHarness;
     beforeAll(async () => {
-      harness = await ModuleHarness.start({
-        module: PaymentsModule,
-        name: 'payments',
-        overrides: [{ provide: PAYMENTS_CONFIG, useValue: config }],
-      });
+      ({ harness } = await paymentsWith(config));
     });
     afterAll(() => harness?.close());
 
@@ -139,12 +145,7 @@ describe('payments module, each path of the card provider', () => {
     let harness: ModuleHarness;
     let provider: FakePaymentProvider;
     beforeAll(async () => {
-      harness = await ModuleHarness.start({
-        module: PaymentsModule,
-        name: 'payments',
-        overrides: [{ provide: PAYMENTS_CONFIG, useValue: config }],
-      });
-      provider = harness.app.get<FakePaymentProvider>(PAYMENT_PROVIDER);
+      ({ harness, provider } = await paymentsWith(config));
     });
     afterAll(() => harness?.close());
 
