@@ -35,15 +35,11 @@ export class ChangePasswordController {
     const problems = passwordProblems(request.newPassword, user.email);
     if (problems.length > 0)
       throw new ValidationError('Invalid ChangePassword', [{ path: 'newPassword', messages: problems }]);
-    const now = new Date();
-    const newHash = await this.passwords.hash(request.newPassword);
-    if (!(await this.users.changePassword(user, newHash, now)))
+    const changed = await this.users.changePassword(user, await this.passwords.hash(request.newPassword), new Date());
+    if (!changed)
       throw new ConflictError('The password or the sessions of this account changed meanwhile; try again', {
         userId: user.id,
       });
-    return sessionFor(
-      { ...user, passwordHash: newHash, tokenVersion: user.tokenVersion + 1, updatedAt: now.toISOString() },
-      this.tokens,
-    );
+    return sessionFor(changed, this.tokens);
   }
 }

@@ -105,15 +105,16 @@ export class UserRepository {
 
   /**
    * Stores `newHash` as the password of `user` and raises its token version by one, only if
-   * neither changed since `user` was read: of two concurrent changes, one wins and the other is
-   * told (false), never silently overwritten.
+   * neither changed since `user` was read, and answers the account as stored: of two concurrent
+   * changes, one wins and the other is told (`undefined`), never silently overwritten.
    */
-  async changePassword(user: User, newHash: string, now: Date): Promise<boolean> {
+  async changePassword(user: User, newHash: string, now: Date): Promise<User | undefined> {
+    const changed = { passwordHash: newHash, tokenVersion: user.tokenVersion + 1, updatedAt: now.toISOString() };
     const result = await this.records.update(
       { id: user.id, passwordHash: user.passwordHash, tokenVersion: user.tokenVersion },
-      { passwordHash: newHash, tokenVersion: user.tokenVersion + 1, updatedAt: now.toISOString() },
+      changed,
     );
-    return (result.affected ?? 0) > 0;
+    return (result.affected ?? 0) > 0 ? { ...user, ...changed } : undefined;
   }
 
   /** Stores the roles of an existing account. */
