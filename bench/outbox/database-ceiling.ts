@@ -93,15 +93,23 @@ export function producerScript(aggregates: number): string {
   return [
     `\\set account random(0, ${aggregates - 1})`,
     idVariable('entry'),
+    // Two round trips, as the app sends them: the transaction's start goes with its first
+    // statement, and the outbox add, its last, carries the commit (@seam/persistence).
+    '\\startpipeline',
     'BEGIN;',
     `INSERT INTO ledger.ledger_entry (id, account, amount) VALUES (:entry, 'account-' || :account, 1);`,
+    '\\endpipeline',
+    '\\startpipeline',
     'INSERT INTO ledger.seam_outbox (event_id, aggregate_id, pattern, payload, traceparent, created_at, attempts, delivered_to, next_attempt_at)',
     // The event's id is its payload's, the entry's (Outbox.add).
-    `  VALUES (:entry, 'account-' || :account, 'ledger.entry.posted',`,
+    `  SELECT :entry, 'account-' || :account, 'ledger.entry.posted',`,
     // The payload, built by the server (JSON is all colons): a few µs the app's statement does not cost.
     `    CAST(json_build_object('id', CAST(:entry AS text), 'account', 'account-' || :account, 'amount', 1, 'n', 1) AS text),`,
-    `    NULL, ${TIME_TEXT}, 0, '', 0);`,
+    `    NULL, ${TIME_TEXT}, 0, '', 0`,
+    // The aggregate's turn, as Outbox.add takes it on PostgreSQL.
+    `  FROM (SELECT pg_advisory_xact_lock(hashtext('"ledger"."seam_outbox"'), hashtext('account-' || :account))) AS aggregate_turn;`,
     'COMMIT;',
+    '\\endpipeline',
     '',
   ].join('\n');
 }
@@ -120,8 +128,11 @@ export function subscriberScript(aggregates: number, clients: number): string {
     // The account sets a client may use: those whose number modulo `clients` is its own.
     `\\set base :client_id + ${clients} * random(0, ${Math.max(1, Math.floor(aggregates / SUBSCRIBER_GROUP / clients)) - 1})`,
     ...events.map(idVariable),
+    // The start goes with the group's lock timeout, as the app sends them.
+    '\\startpipeline',
     'BEGIN;',
     'SET LOCAL lock_timeout = 100;',
+    '\\endpipeline',
     `INSERT INTO tally.seam_inbox (consumer, event_id, received_at) VALUES ${inboxRows.join(', ')}`,
     '  ON CONFLICT DO NOTHING RETURNING consumer, event_id;',
   ];

@@ -62,6 +62,28 @@ suite(`bench:outbox's pgbench scripts${reason ? ` — skipped: ${reason}` : ''}`
     expect(await count(mismatched)).toBe(0);
   });
 
+  it("waits, as Outbox.add does on PostgreSQL, for the aggregate's turn", async () => {
+    const holder = new Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      // The lock Outbox.add takes for an event of aggregate account-0 in ledger's outbox.
+      const turn = `hashtext('"ledger"."seam_outbox"'), hashtext('account-0')`;
+      await holder.query(`SELECT pg_advisory_lock(${turn})`);
+      const before = await count('SELECT COUNT(*) AS n FROM ledger.seam_outbox');
+      const writing = pgbench(database.url, [script('one-account.sql', producerScript(1))], {
+        clients: 1,
+        transactions: 1,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await count('SELECT COUNT(*) AS n FROM ledger.seam_outbox')).toBe(before);
+      await holder.query(`SELECT pg_advisory_unlock(${turn})`);
+      await writing;
+      expect(await count('SELECT COUNT(*) AS n FROM ledger.seam_outbox')).toBe(before + 1);
+    } finally {
+      await holder.end();
+    }
+  });
+
   it('applies, per subscriber transaction, a full group: its inbox rows and two statements per event', async () => {
     const file = script('subscriber.sql', subscriberScript(64, clients));
     await pgbench(database.url, [file], { clients, transactions });
