@@ -103,6 +103,15 @@ const FINDINGS = [
   '  3): end to end 2,586 events/s against 2,487 (runs 2,447–2,703 and 2,420–2,726), written alone 5,332',
   '  against 5,232, the backlog 5,328 against 5,198; SQLite, which takes no such lock, 7,255 against 7,482.',
   '  A few per cent at most, within the spread of the runs.',
+  "- Later on 2026-12-08 the fixture's producer came to write as the modules write (its outbox add, the",
+  "  transaction's last statement, carries the commit: `commitWith`), two round trips per transaction where",
+  '  it took three; and the ceiling came to send the same statements in the same round trips (pgbench',
+  "  pipelines) with the outbox add's aggregate lock, which its script had left out. The code before against",
+  '  after, on an AMD EPYC machine, in turns (2 pairs of one run each, a fresh database each time): end to',
+  '  end 1,333 and 1,466 events/s against 1,532 and 1,634, written alone in 6.3 and 6.2 s against 5.0 and',
+  "  4.9. The table above is that machine's, whose PostgreSQL allows 3,944 end to end; the table before it,",
+  '  on an Intel Xeon machine whose PostgreSQL allowed 6,598 (pgbench without pipelines), had 2,487. Its',
+  "  median, 1,223, is below all four probe runs: that machine's runs varied by a fifth from one to the next.",
 ];
 
 /** What the ceiling (if measured) says of the target, and where the app stays below it. */
