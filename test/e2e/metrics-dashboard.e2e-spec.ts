@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startBuiltMonolith } from './support/built-monolith.js';
@@ -56,6 +57,19 @@ function familyIn(scrape: string, name: string): string | undefined {
   return new RegExp(`^# TYPE ${name} \\w+$`, 'm').test(scrape) ? name : undefined;
 }
 
+/** Sends `bytes` on a new connection to the monolith and answers all it wrote before closing. */
+function rawExchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer));
+    socket.write(bytes);
+  });
+}
+
 const samples = (scrape: string, name: string) =>
   scrape.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
 
@@ -106,6 +120,8 @@ describe('the Grafana dashboard and the Prometheus scrape config', () => {
       (await api('/api/orders', { token, body: { ...order, cardNumber: '4000000000000002' } })).body.status,
     );
     walkthrough.push((await api('/api/orders', { token })).status);
+    // A request Node's parser refuses, so that the refused-requests series the HTTP panel reads has data.
+    walkthrough.push((await rawExchange(Number(new URL(baseUrl).port), 'GARBAGE\r\n\r\n')).split('\r\n')[0]!);
     scrape = await (await fetch(`${baseUrl}/metrics`)).text();
   }, 240_000);
 
@@ -144,7 +160,7 @@ describe('the Grafana dashboard and the Prometheus scrape config', () => {
 
   describe('/metrics after the walkthrough', () => {
     it('follows a walkthrough that succeeded', () => {
-      expect(walkthrough).toEqual([200, 200, 201, 'confirmed', 'rejected', 200]);
+      expect(walkthrough).toEqual([200, 200, 201, 'confirmed', 'rejected', 200, 'HTTP/1.1 400 Bad Request']);
     });
 
     it('shows the RED series of the calls the monolith made, with histograms', () => {
@@ -161,6 +177,29 @@ describe('the Grafana dashboard and the Prometheus scrape config', () => {
       expect(scrape).toMatch(
         /^http_request_duration_seconds_count\{method="POST",route="\/api\/orders",status="201"\} 2$/m,
       );
+    });
+
+    it("counts the requests Node's parser refuses, which never reach the HTTP series", async () => {
+      const refused = async (status: string) =>
+        Number(
+          new RegExp(`^http_requests_refused_total\\{status="${status}"\\} (\\d+)$`, 'm').exec(
+            await (await fetch(`${baseUrl}/metrics`)).text(),
+          )?.[1] ?? 0,
+        );
+      const before = [await refused('400'), await refused('431')];
+      const { port } = new URL(baseUrl);
+      const answers = [
+        await rawExchange(Number(port), 'GARBAGE\r\n\r\n'),
+        await rawExchange(
+          Number(port),
+          `GET /api/products HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+        ),
+      ];
+      expect(answers).toEqual([
+        'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n',
+        'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n',
+      ]);
+      expect([await refused('400'), await refused('431')]).toEqual([before[0]! + 1, before[1]! + 1]);
     });
 
     it('keeps the HTTP series count fixed however many unknown paths are tried', async () => {

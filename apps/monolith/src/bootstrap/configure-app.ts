@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { HttpAdapterHost } from '@nestjs/core';
-import { httpMetrics } from '@seam/runtime';
+import { countRefusedRequests, httpMetrics } from '@seam/runtime';
+import type { Server } from 'node:http';
 import { startSeamServers } from '@seam/transport';
 import { JSON_MEDIA_TYPES } from '../edge/context/json-content.middleware.js';
 import { HttpDrain } from '../edge/lifecycle/http-drain.js';
@@ -54,6 +55,8 @@ export async function configureApp(app: NestExpressApplication, options: Configu
   // Express's own weak ETags, computed for less (see weakEtag).
   app.set('etag', weakEtag);
   for (const middleware of edgeMiddlewares(app)) app.use(middleware);
+  // What Node's parser refuses never reaches those middlewares: counted apart (see countRefusedRequests).
+  countRefusedRequests(app.getHttpServer() as Server);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: JSON_MEDIA_TYPES });
   app.useGlobalFilters(new ProblemDetailsFilter(app.get(HttpAdapterHost), app.get(RouteTable)));
   if (options.docs !== false) setUpSwagger(app);

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { dataSourceToken, describeDataLocation } from '@seam/persistence';
 import { SeamCallPolicies } from '@seam/resilience';
 import { startSeamServers, TransportRouter } from '@seam/transport';
+import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { startLogging } from '../logging/start-logging.js';
 import { portFromEnv } from '../config/port.js';
@@ -13,6 +14,7 @@ import { applyPretenuringSetting } from '../config/pretenuring-from-env.js';
 import { beginShutdown } from './begin-shutdown.js';
 import { exitWithin, SHUTDOWN_DEADLINE_MS, SHUTDOWN_SIGNALS } from './exit-within.js';
 import { httpMetrics } from '../metrics/http-metrics.js';
+import { countRefusedRequests } from '../metrics/refused-requests.js';
 import { listenForHealth } from './http-listener.js';
 import { bindHostedOn, serviceHttpHost } from './listen-host.js';
 import { loadTopology } from '../topology/load-topology.js';
@@ -68,7 +70,8 @@ export async function runService(
       abortOnError: false,
       logger: withStartFailuresReportedOnce(nestLogger),
     });
-    app.use(httpMetrics());
+    app.use(httpMetrics(env));
+    countRefusedRequests(app.getHttpServer() as Server, env);
     app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
     const started = app;
     exitWithin(SHUTDOWN_DEADLINE_MS, logger, (budget) => beginShutdown(started, budget, logger));
