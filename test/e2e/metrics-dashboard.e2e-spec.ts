@@ -1,10 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startBuiltMonolith } from './support/built-monolith.js';
-import { ensureBuilt, type ServiceProcess } from '@seam/testing';
+import { ensureBuilt, rawHttpExchange, type ServiceProcess } from '@seam/testing';
 import { parse } from 'yaml';
 import { MONOLITH_INTERNAL_PORT } from '../../tools/deploy/cluster-plan.js';
 
@@ -55,19 +54,6 @@ function familyIn(scrape: string, name: string): string | undefined {
   const histogram = /^(.*)_(?:bucket|sum|count)$/.exec(name)?.[1];
   if (histogram && new RegExp(`^# TYPE ${histogram} histogram$`, 'm').test(scrape)) return histogram;
   return new RegExp(`^# TYPE ${name} \\w+$`, 'm').test(scrape) ? name : undefined;
-}
-
-/** Sends `bytes` on a new connection to the monolith and answers all it wrote before closing. */
-function rawExchange(port: number, bytes: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => (answer += chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(answer));
-    socket.write(bytes);
-  });
 }
 
 const samples = (scrape: string, name: string) =>
@@ -121,7 +107,7 @@ describe('the Grafana dashboard and the Prometheus scrape config', () => {
     );
     walkthrough.push((await api('/api/orders', { token })).status);
     // A request Node's parser refuses, so that the refused-requests series the HTTP panel reads has data.
-    walkthrough.push((await rawExchange(Number(new URL(baseUrl).port), 'GARBAGE\r\n\r\n')).split('\r\n')[0]!);
+    walkthrough.push((await rawHttpExchange(baseUrl, 'GARBAGE\r\n\r\n')).split('\r\n')[0]!);
     scrape = await (await fetch(`${baseUrl}/metrics`)).text();
   }, 240_000);
 
@@ -187,13 +173,9 @@ describe('the Grafana dashboard and the Prometheus scrape config', () => {
           )?.[1] ?? 0,
         );
       const before = [await refused('400'), await refused('431')];
-      const { port } = new URL(baseUrl);
       const answers = [
-        await rawExchange(Number(port), 'GARBAGE\r\n\r\n'),
-        await rawExchange(
-          Number(port),
-          `GET /api/products HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
-        ),
+        await rawHttpExchange(baseUrl, 'GARBAGE\r\n\r\n'),
+        await rawHttpExchange(baseUrl, `GET /api/products HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`),
       ];
       expect(answers).toEqual([
         'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n',

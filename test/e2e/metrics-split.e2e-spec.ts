@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { TopologyProcess } from '@seam/testing';
+import { rawHttpExchange, type TopologyProcess } from '@seam/testing';
 import { type ProcessShopSystem, topologyTarget } from './support/topology-target.js';
 
 // Each process of a split topology exposes its own /metrics: the edge counts the calls it sent to
@@ -64,5 +64,13 @@ describe('/metrics of each process in topology "split-tcp"', () => {
     const text = await (await fetch(`${system.processes.replicas('orders')[0]!.url}/metrics`)).text();
     expect(text).toMatch(/^seam_calls_handled_total\{pattern="orders\.place-order"\} 1$/m);
     expect(text).toMatch(/^http_requests_total\{method="GET",route="\/metrics",status="200"\} \d+$/m);
+  });
+
+  it('counts, on a service, the requests its HTTP parser refused', async () => {
+    const orders = system.processes.replicas('orders')[0]!;
+    const answer = await rawHttpExchange(orders.url, 'GARBAGE\r\n\r\n');
+    expect(answer).toBe('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    const text = await (await fetch(`${orders.url}/metrics`)).text();
+    expect(text).toMatch(/^http_requests_refused_total\{status="400"\} 1$/m);
   });
 });

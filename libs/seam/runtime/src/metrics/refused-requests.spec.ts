@@ -1,21 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type ServerOptions } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { rawHttpExchange } from '@seam/testing';
 import { countRefusedRequests, refusalStatusOf } from './refused-requests.js';
 import { metricsRegistry } from './registry.js';
 
-/** Sends `bytes` on a new connection and answers everything the server wrote before closing it. */
-function exchange(server: Server, bytes: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
-    let answer = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk: string) => (answer += chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(answer));
-    socket.write(bytes);
-  });
-}
+/** Sends `bytes` to `server` as they are; answers what it wrote back. */
+const exchange = (server: Server, bytes: string) =>
+  rawHttpExchange(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, bytes);
 
 async function refusedCount(status: string): Promise<number> {
   const metric = await metricsRegistry.getSingleMetric('http_requests_refused_total')?.get();
