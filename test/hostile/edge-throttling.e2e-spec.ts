@@ -232,6 +232,53 @@ describe('edge throttling: every /api request, per client address', () => {
   });
 });
 
+describe('edge throttling: requests no route matched, on the same per-address counter', () => {
+  let database: Database;
+  let monolith: E2eMonolith;
+
+  beforeAll(async () => {
+    database = await sqliteTarget().create();
+    monolith = await E2eMonolith.start(database.config, {
+      throttling: throttlingConfigFrom({ SEAM_THROTTLE_LIMIT: '20/1m', SEAM_TRUST_PROXY: 'loopback' }),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await monolith?.close();
+    await database?.drop();
+  });
+
+  let nextAddress = 10;
+  /** Requests from an address of their own (TEST-NET-2). */
+  const client = () => {
+    const address = `198.51.100.${nextAddress++}`;
+    return (method: 'get' | 'delete', path: string) =>
+      request(monolith.server)[method](path).set('X-Forwarded-For', address);
+  };
+
+  it('counts unknown paths and refused methods: over the limit they are refused 429, and so is every /api route', async () => {
+    const send = client();
+    const statuses: number[] = [];
+    for (let index = 0; index < 10; index++) {
+      statuses.push((await send('get', `/api/nowhere-${index}`)).status);
+      statuses.push((await send('delete', '/api/products')).status);
+    }
+    expect(statuses).toEqual(Array.from({ length: 10 }, () => [404, 405]).flat());
+    const refused = await send('get', '/api/nowhere-else');
+    expectProblem(refused, 429, 'UNAVAILABLE', '/api/nowhere-else');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect((await send('get', '/api/products')).status).toBe(429);
+    // Another address has its own count.
+    expect((await client()('get', '/api/nowhere')).status).toBe(404);
+  });
+
+  it('refuses an unknown path to an address that spent its limit on the API', async () => {
+    const send = client();
+    for (let index = 0; index < 20; index++) expect((await send('get', '/api/products')).status).toBe(200);
+    expectProblem(await send('get', '/api/nowhere'), 429, 'UNAVAILABLE', '/api/nowhere');
+  });
+});
+
 const redisReason = redisUnavailableReason();
 const redisSuite = redisReason ? describe.skip : describe;
 
@@ -272,6 +319,8 @@ redisSuite(
 
       await redis.stop();
       expectProblem(await logIn(), 503, 'UNAVAILABLE', '/api/auth/login');
+      // A request no route matched is counted in Redis too, and answered as the routes are then.
+      expectProblem(await request(monolith.server).get('/api/nowhere'), 503, 'UNAVAILABLE', '/api/nowhere');
     }, 90_000);
   },
 );

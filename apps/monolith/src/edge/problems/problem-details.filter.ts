@@ -7,6 +7,8 @@ import type { EdgeRequest } from '../context/edge-request.js';
 import { requestPathOf } from '../context/request-path.js';
 import { type ProblemDocument, problemOf } from './problem-details.js';
 import { RouteTable } from './route-table.js';
+import { setRetryAfter, TooManyRequestsException } from '../throttling/too-many-requests.js';
+import type { UnmatchedRequestThrottle } from '../throttling/unmatched-request.throttle.js';
 
 /** The media type of every error response (RFC 9457). */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
@@ -23,14 +25,51 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpEdge');
   private readonly door = new SeamExceptionFilter();
 
+  /** `throttle`: counts the requests no route matched on their address's limit (none: not counted). */
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly routes: RouteTable,
+    private readonly throttle?: UnmatchedRequestThrottle,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
     // oxlint-disable-next-line promise/valid-params -- ExceptionFilter.catch, not Promise.prototype.catch
     if (host.getType() !== 'http') return this.door.catch(exception, host);
+    const request = host.switchToHttp().getRequest<EdgeRequest>();
+    // Nest's answer to a request no route matched (Express sets `route` on a matched one): no guard
+    // ran, so the throttle is asked here, before the 404 or 405 is worked out and sent.
+    if (this.throttle && exception instanceof NotFoundException && !request.route) {
+      const response = host.switchToHttp().getResponse<ServerResponse>();
+      // Should even the answer fail, the client must not wait forever.
+      this.answerUnmatched(this.throttle, exception, host).catch(() => response.destroy());
+      return undefined;
+    }
+    return this.answer(exception, host);
+  }
+
+  /** Answers a request no route matched: its 404 or 405, or 429 once its address is over its limit. */
+  private async answerUnmatched(
+    throttle: UnmatchedRequestThrottle,
+    exception: NotFoundException,
+    host: ArgumentsHost,
+  ): Promise<void> {
+    let seconds: number;
+    try {
+      seconds = await throttle.blockedFor(host.switchToHttp().getRequest<EdgeRequest>());
+    } catch (storeFailure) {
+      // As the guard fails then (Redis unreachable): the store's error is the answer.
+      this.answer(storeFailure, host);
+      return;
+    }
+    if (seconds === 0) {
+      this.answer(exception, host);
+      return;
+    }
+    setRetryAfter(host.switchToHttp().getResponse<ServerResponse>(), seconds);
+    this.answer(new TooManyRequestsException(`Too many requests from this address; try again in ${seconds} s`), host);
+  }
+
+  private answer(exception: unknown, host: ArgumentsHost): undefined {
     const request = host.switchToHttp().getRequest<EdgeRequest>();
     const response = host.switchToHttp().getResponse<ServerResponse>();
     const call = edgeCallOf(request);

@@ -18,6 +18,9 @@ export interface AuthSubjects {
 /** The name (and key prefix) of the throttler that caps attempts per account, whatever their outcome. */
 export const AUTH_ACCOUNT = 'auth-account';
 
+/** The name (and key prefix) of the throttler that caps every `/api` request per client address. */
+export const PER_ADDRESS = 'default';
+
 /** The storage key of a throttler's counter for a tracker: the throttler guard's and the interceptor's alike. */
 export const throttleKey = (throttler: string, tracker: string): string => `${throttler}:${tracker}`;
 

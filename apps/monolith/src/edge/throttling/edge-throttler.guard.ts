@@ -3,7 +3,7 @@ import { PATH_METADATA } from '@nestjs/common/constants.js';
 import type { ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
 import { HttpOnlyEnhancer } from '@seam/transport';
 import { ThrottlerGuard } from './nest-throttler.js';
-import { AUTH_ACCOUNT, accountOf, addressOf, type AttemptRequest, throttleKey } from './auth-subjects.js';
+import { AUTH_ACCOUNT, accountOf, addressOf, type AttemptRequest, PER_ADDRESS, throttleKey } from './auth-subjects.js';
 import { AUTH_ATTEMPTS } from './auth-attempts.decorator.js';
 import type { ThrottlingConfig } from './throttling.config.js';
 import { setRetryAfter, TooManyRequestsException } from './too-many-requests.js';
@@ -84,7 +84,9 @@ export function throttlerOptionsOf(config: ThrottlingConfig): ThrottlerModuleOpt
     getTracker: (request) => addressOf(request as AttemptRequest),
     generateKey: (_context, tracker, name) => throttleKey(name, tracker),
     throttlers: [
-      ...(config.perAddress ? [{ name: 'default', limit: config.perAddress.limit, ttl: config.perAddress.ttlMs }] : []),
+      ...(config.perAddress
+        ? [{ name: PER_ADDRESS, limit: config.perAddress.limit, ttl: config.perAddress.ttlMs }]
+        : []),
       {
         name: 'auth-address',
         limit: config.authPerAddress.limit,

@@ -8,10 +8,11 @@ import { MemoryThrottleStore } from './memory-throttle.store.js';
 import { RedisThrottleStore } from './redis-throttle.store.js';
 import { THROTTLING_CONFIG, type ThrottlingConfig, throttlingConfigFrom } from './throttling.config.js';
 import { TrustProxySetting } from './trust-proxy.setting.js';
+import { UnmatchedRequestThrottle } from './unmatched-request.throttle.js';
 
 /**
  * Throttling at the HTTP edge: `@nestjs/throttler`'s guard on every `/api` route (per client
- * address) and on log-in and register (per address and per account), plus the progressive
+ * address; a request no route matched counts there too: `UnmatchedRequestThrottle`) and on log-in and register (per address and per account), plus the progressive
  * delay after failures (`@AuthAttempts()`). Configured from the environment
  * (`throttlingConfigFrom`); tests override `THROTTLING_CONFIG`. State lives in memory, or in
  * Redis when `SEAM_THROTTLE_REDIS_URL` is set (edge replicas must share it).
@@ -30,7 +31,8 @@ import { TrustProxySetting } from './trust-proxy.setting.js';
     { provide: APP_GUARD, useClass: EdgeThrottlerGuard },
     AuthAttemptsInterceptor,
     TrustProxySetting,
+    UnmatchedRequestThrottle,
   ],
-  exports: [THROTTLING_CONFIG, EDGE_THROTTLE_STORE, AuthAttemptsInterceptor],
+  exports: [THROTTLING_CONFIG, EDGE_THROTTLE_STORE, AuthAttemptsInterceptor, UnmatchedRequestThrottle],
 })
 export class EdgeThrottlingModule {}
