@@ -56,6 +56,9 @@ function familyIn(scrape: string, name: string): string | undefined {
   return new RegExp(`^# TYPE ${name} \\w+$`, 'm').test(scrape) ? name : undefined;
 }
 
+/** This monolith's headers timeout: short, so that a request that never finishes its headers is answered soon. */
+const HEADERS_TIMEOUT_MS = 1_500;
+
 const samples = (scrape: string, name: string) =>
   scrape.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
 
@@ -68,6 +71,13 @@ describe('the Grafana dashboard and the Prometheus scrape config', () => {
   let dataDir: string;
   let monolith: ServiceProcess;
   let baseUrl: string;
+  /** The monolith's count of requests refused before any handler, with `status`. */
+  const refused = async (status: string) =>
+    Number(
+      new RegExp(`^http_requests_refused_total\\{status="${status}"\\} (\\d+)$`, 'm').exec(
+        await (await fetch(`${baseUrl}/metrics`)).text(),
+      )?.[1] ?? 0,
+    );
   let scrape: string;
   const walkthrough: unknown[] = [];
 
@@ -91,7 +101,9 @@ describe('the Grafana dashboard and the Prometheus scrape config', () => {
     await ensureBuilt(['monolith']);
     dataDir = mkdtempSync(join(tmpdir(), 'seam-metrics-'));
     // Development defaults: /metrics on the app's own port (production moves it to SEAM_INTERNAL_PORT).
-    ({ monolith, baseUrl } = await startBuiltMonolith(dataDir));
+    ({ monolith, baseUrl } = await startBuiltMonolith(dataDir, {
+      SEAM_HTTP_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+    }));
 
     // The README's walkthrough: what each step answered, checked below.
     walkthrough.push((await api('/api/products?pageSize=3')).status);
@@ -166,12 +178,6 @@ describe('the Grafana dashboard and the Prometheus scrape config', () => {
     });
 
     it("counts the requests Node's parser refuses, which never reach the HTTP series", async () => {
-      const refused = async (status: string) =>
-        Number(
-          new RegExp(`^http_requests_refused_total\\{status="${status}"\\} (\\d+)$`, 'm').exec(
-            await (await fetch(`${baseUrl}/metrics`)).text(),
-          )?.[1] ?? 0,
-        );
       const before = [await refused('400'), await refused('431')];
       const answers = [
         await rawHttpExchange(baseUrl, 'GARBAGE\r\n\r\n'),
@@ -182,6 +188,16 @@ describe('the Grafana dashboard and the Prometheus scrape config', () => {
         'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n',
       ]);
       expect([await refused('400'), await refused('431')]).toEqual([before[0]! + 1, before[1]! + 1]);
+    });
+
+    it('answers 408 to a request whose headers do not arrive in time (SEAM_HTTP_HEADERS_TIMEOUT_MS), and counts it', async () => {
+      const before = await refused('408');
+      const started = performance.now();
+      const answer = await rawHttpExchange(baseUrl, 'GET /api/products HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+      expect(answer).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+      // Not before the limit given to this monolith (Node's own would be 60 s, looked at every 30 s).
+      expect(performance.now() - started).toBeGreaterThanOrEqual(HEADERS_TIMEOUT_MS - 50);
+      expect(await refused('408')).toBe(before + 1);
     });
 
     it('keeps the HTTP series count fixed however many unknown paths are tried', async () => {

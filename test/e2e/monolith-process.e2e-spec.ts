@@ -193,6 +193,18 @@ describe('the built monolith as an OS process (what npm start runs)', () => {
     expect(exited).toContain('PORT must be a TCP port number from 0 to 65535, got "eighty"');
   });
 
+  it('refuses to start with an HTTP limit it cannot use, naming the variable', async () => {
+    const bad = await spawnService({
+      entry: BUILT_MAIN,
+      env: { ...ZERO_CONFIG, PORT: '0', DATA_DIR: dataDir, SEAM_HTTP_MAX_CONNECTIONS: 'lots' },
+    }).catch((error: unknown) => error);
+    const exited = bad instanceof Error ? bad.message : (bad as ServiceProcess).output();
+    expect(exited).toMatch(/exited \(1\)/);
+    expect(exited).toContain(
+      'SEAM_HTTP_MAX_CONNECTIONS must be a whole number of connections from 0 (no limit) to 1,000,000, got "lots"',
+    );
+  });
+
   it('refuses to start with a call-policies file that has a typo, naming the file and the key', async () => {
     const policies = join(dataDir, 'policies.json');
     writeFileSync(policies, JSON.stringify({ modules: { payments: { breaker: { failureRate: 0.5 } } } }));

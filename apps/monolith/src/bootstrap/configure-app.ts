@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { HttpAdapterHost } from '@nestjs/core';
-import { countRefusedRequests, httpMetrics } from '@seam/runtime';
+import { httpMetrics, prepareHttpServer } from '@seam/runtime';
 import type { Server } from 'node:http';
 import { startSeamServers } from '@seam/transport';
 import { JSON_MEDIA_TYPES } from '../edge/context/json-content.middleware.js';
@@ -56,8 +56,9 @@ export async function configureApp(app: NestExpressApplication, options: Configu
   // Express's own weak ETags, computed for less (see weakEtag).
   app.set('etag', weakEtag);
   for (const middleware of edgeMiddlewares(app)) app.use(middleware);
-  // What Node's parser refuses never reaches those middlewares: counted apart (see countRefusedRequests).
-  countRefusedRequests(app.getHttpServer() as Server);
+  // How long a request may take to arrive, how many connections are kept; what Node's parser
+  // refuses never reaches those middlewares, and is counted apart (see prepareHttpServer).
+  prepareHttpServer(app.getHttpServer() as Server);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: JSON_MEDIA_TYPES });
   app.useGlobalFilters(
     new ProblemDetailsFilter(app.get(HttpAdapterHost), app.get(RouteTable), app.get(UnmatchedRequestThrottle)),

@@ -2,8 +2,9 @@ import { type DynamicModule, type INestApplication, Module } from '@nestjs/commo
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { MetricsController, metricsFromEnv } from '@seam/runtime';
+import { MetricsController, metricsFromEnv, prepareHttpServer } from '@seam/runtime';
 import { TransportRouter } from '@seam/transport';
+import type { Server } from 'node:http';
 import { DashboardModule } from '../edge/dashboard/dashboard.module.js';
 import { securityHeaders } from '../edge/security/security-headers.js';
 import type { InternalListener } from './internal-listener.js';
@@ -42,6 +43,7 @@ export async function startInternalApp(
     abortOnError: false,
   });
   try {
+    prepareHttpServer(app.getHttpServer() as Server);
     app.disable('x-powered-by');
     app.use(securityHeaders());
     serveApiDocs(app, documentOf);

@@ -14,8 +14,8 @@ import { applyPretenuringSetting } from '../config/pretenuring-from-env.js';
 import { beginShutdown } from './begin-shutdown.js';
 import { exitWithin, SHUTDOWN_DEADLINE_MS, SHUTDOWN_SIGNALS } from './exit-within.js';
 import { httpMetrics } from '../metrics/http-metrics.js';
-import { countRefusedRequests } from '../metrics/refused-requests.js';
 import { listenForHealth } from './http-listener.js';
+import { prepareHttpServer } from './prepare-http-server.js';
 import { bindHostedOn, serviceHttpHost } from './listen-host.js';
 import { loadTopology } from '../topology/load-topology.js';
 import { describeTopology, transportOptionsFor } from '../topology/process-options.js';
@@ -71,7 +71,7 @@ export async function runService(
       logger: withStartFailuresReportedOnce(nestLogger),
     });
     app.use(httpMetrics(env));
-    countRefusedRequests(app.getHttpServer() as Server, env);
+    prepareHttpServer(app.getHttpServer() as Server, env);
     app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
     const started = app;
     exitWithin(SHUTDOWN_DEADLINE_MS, logger, (budget) => beginShutdown(started, budget, logger));
