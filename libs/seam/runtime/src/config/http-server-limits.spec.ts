@@ -5,6 +5,7 @@ import { eventually, rawHttpExchange } from '@seam/testing';
 import {
   applyHttpServerLimits,
   DEFAULT_HTTP_SERVER_LIMITS,
+  type HttpServerLimits,
   HttpServerLimitsError,
   httpServerLimitsFromEnv,
 } from './http-server-limits.js';
@@ -57,6 +58,17 @@ describe('httpServerLimitsFromEnv', () => {
   });
 });
 
+/** Every limit off, keep-alive as Node's. */
+const NO_LIMITS: HttpServerLimits = {
+  headersTimeoutMs: 0,
+  requestTimeoutMs: 0,
+  maxConnections: 0,
+  keepAliveTimeoutMs: 5_000,
+};
+
+/** A complete request on a connection to be closed after its answer. */
+const COMPLETE_GET = 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+
 describe('applyHttpServerLimits', () => {
   const servers: Server[] = [];
   const sockets: Socket[] = [];
@@ -65,24 +77,20 @@ describe('applyHttpServerLimits', () => {
     await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
   });
 
-  async function serve(limits: Parameters<typeof applyHttpServerLimits>[1]): Promise<string> {
+  /** A server answering `ok` once it has read a request, with `limits` set and every other limit off. */
+  async function serve(limits: Partial<HttpServerLimits>): Promise<string> {
     const server = createServer((request, response) => {
       request.resume();
       request.on('end', () => response.end('ok'));
     });
-    applyHttpServerLimits(server, limits);
+    applyHttpServerLimits(server, { ...NO_LIMITS, ...limits });
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
   it('answers 408 to a request whose headers trickle in past the limit, well before Node would by itself', async () => {
-    const url = await serve({
-      headersTimeoutMs: 300,
-      requestTimeoutMs: 1_000,
-      maxConnections: 0,
-      keepAliveTimeoutMs: 5_000,
-    });
+    const url = await serve({ headersTimeoutMs: 300, requestTimeoutMs: 1_000 });
     const started = performance.now();
     // Never finished: without the limit Node would wait 60 s and look only every 30 s.
     const answer = await rawHttpExchange(url, 'GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ');
@@ -91,29 +99,19 @@ describe('applyHttpServerLimits', () => {
   });
 
   it('answers 408 to a body that trickles in past the whole-request limit', async () => {
-    const url = await serve({
-      headersTimeoutMs: 200,
-      requestTimeoutMs: 400,
-      maxConnections: 0,
-      keepAliveTimeoutMs: 5_000,
-    });
+    const url = await serve({ headersTimeoutMs: 200, requestTimeoutMs: 400 });
     const answer = await rawHttpExchange(url, 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"a":');
     expect(answer).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
   });
 
   it('serves a request sent in time', async () => {
-    const url = await serve({
-      headersTimeoutMs: 300,
-      requestTimeoutMs: 1_000,
-      maxConnections: 0,
-      keepAliveTimeoutMs: 5_000,
-    });
-    const answer = await rawHttpExchange(url, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const url = await serve({ headersTimeoutMs: 300, requestTimeoutMs: 1_000 });
+    const answer = await rawHttpExchange(url, COMPLETE_GET);
     expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*ok$/);
   });
 
   it('closes a connection beyond the cap as it is accepted, and serves the ones within it', async () => {
-    const url = await serve({ headersTimeoutMs: 0, requestTimeoutMs: 0, maxConnections: 2, keepAliveTimeoutMs: 5_000 });
+    const url = await serve({ maxConnections: 2 });
     const { port } = new URL(url);
     for (let index = 0; index < 2; index++) {
       const held = connect(Number(port), '127.0.0.1');
@@ -121,25 +119,19 @@ describe('applyHttpServerLimits', () => {
       await new Promise((resolve) => held.once('connect', resolve));
     }
     // Accepted after the two held ones (the server takes them in order), then closed at once: nothing is answered.
-    expect(await rawHttpExchange(url, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toBe('');
+    expect(await rawHttpExchange(url, COMPLETE_GET)).toBe('');
     sockets.splice(0).forEach((socket) => socket.destroy());
     // Served again once the server has seen them close.
-    await eventually(async () =>
-      expect(await rawHttpExchange(url, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(
-        /^HTTP\/1\.1 200 OK/,
-      ),
-    );
+    await eventually(async () => expect(await rawHttpExchange(url, COMPLETE_GET)).toMatch(/^HTTP\/1\.1 200 OK/));
   });
 
   it('sets no cap with 0 connections (Node would refuse every connection at 0)', async () => {
-    const url = await serve({ headersTimeoutMs: 0, requestTimeoutMs: 0, maxConnections: 0, keepAliveTimeoutMs: 5_000 });
-    expect(await rawHttpExchange(url, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(
-      /^HTTP\/1\.1 200 OK/,
-    );
+    const url = await serve({});
+    expect(await rawHttpExchange(url, COMPLETE_GET)).toMatch(/^HTTP\/1\.1 200 OK/);
   });
 
   it('closes a kept-alive connection once it has been idle for the keep-alive timeout', async () => {
-    const url = await serve({ headersTimeoutMs: 0, requestTimeoutMs: 0, maxConnections: 0, keepAliveTimeoutMs: 1_200 });
+    const url = await serve({ keepAliveTimeoutMs: 1_200 });
     const started = performance.now();
     // Keep-alive by default in HTTP/1.1: the answer comes, then the server closes the idle connection.
     const answer = await rawHttpExchange(url, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
