@@ -232,7 +232,7 @@ describe('edge throttling: every /api request, per client address', () => {
   });
 });
 
-describe('edge throttling: requests no route matched, on the same per-address counter', () => {
+describe('edge throttling: requests refused before the guard, on the same per-address counter', () => {
   let database: Database;
   let monolith: E2eMonolith;
 
@@ -251,7 +251,7 @@ describe('edge throttling: requests no route matched, on the same per-address co
   /** Requests from an address of their own (TEST-NET-2). */
   const client = () => {
     const address = `198.51.100.${nextAddress++}`;
-    return (method: 'get' | 'delete', path: string) =>
+    return (method: 'get' | 'delete' | 'head' | 'post', path: string) =>
       request(monolith.server)[method](path).set('X-Forwarded-For', address);
   };
 
@@ -270,6 +270,28 @@ describe('edge throttling: requests no route matched, on the same per-address co
     expect((await send('get', '/api/products')).status).toBe(429);
     // Another address has its own count.
     expect((await client()('get', '/api/nowhere')).status).toBe(404);
+  });
+
+  it('counts what is refused before any guard runs: HEAD on a POST-only route, a body the parser or the edge refuses', async () => {
+    const send = client();
+    const statuses: number[] = [];
+    for (let index = 0; index < 5; index++) {
+      // A HEAD "matches" the POST-only route in Express's router, which then finds no handler for it.
+      statuses.push((await send('head', '/api/auth/login')).status);
+      statuses.push(
+        (await send('post', '/api/auth/login').set('Content-Type', 'application/json').send('{"email": ')).status,
+      );
+      statuses.push((await send('post', '/api/auth/login').set('Content-Type', 'text/plain').send('x')).status);
+      statuses.push(
+        (
+          await send('post', '/api/auth/login')
+            .set('Content-Type', 'application/json')
+            .send('{"__proto__": {"admin": true}}')
+        ).status,
+      );
+    }
+    expect(statuses).toEqual(Array.from({ length: 5 }, () => [405, 400, 415, 400]).flat());
+    expectProblem(await send('get', '/api/nowhere'), 429, 'UNAVAILABLE', '/api/nowhere');
   });
 
   it('refuses an unknown path to an address that spent its limit on the API', async () => {

@@ -12,7 +12,7 @@ import { noStoreOnCredentials } from '../edge/security/no-store.middleware.js';
 import { type HttpMiddleware, securityHeaders } from '../edge/security/security-headers.js';
 import { assertProductionReady } from './production-checks.js';
 import { setUpSwagger } from './swagger.js';
-import { UnmatchedRequestThrottle } from '../edge/throttling/unmatched-request.throttle.js';
+import { UnguardedRequestThrottle } from '../edge/throttling/unguarded-request.throttle.js';
 import { weakEtag } from './weak-etag.js';
 
 /** Options of {@link configureApp}. */
@@ -61,7 +61,7 @@ export async function configureApp(app: NestExpressApplication, options: Configu
   prepareHttpServer(app.getHttpServer() as Server);
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT, type: JSON_MEDIA_TYPES });
   app.useGlobalFilters(
-    new ProblemDetailsFilter(app.get(HttpAdapterHost), app.get(RouteTable), app.get(UnmatchedRequestThrottle)),
+    new ProblemDetailsFilter(app.get(HttpAdapterHost), app.get(RouteTable), app.get(UnguardedRequestThrottle)),
   );
   if (options.docs !== false) setUpSwagger(app);
   // Before init: the seed calls the modules on application bootstrap, so their handlers must be listening.

@@ -6,8 +6,9 @@ import { connect } from 'node:net';
  * no HTTP client would send — a malformed request line, oversized headers — and the exact bytes a
  * server answers them with.
  * Rejects on a connection error; the server must close the connection (as it does after refusing).
+ * With `end`, the client's side is closed after `bytes` (a request cut short).
  */
-export function rawHttpExchange(url: string, bytes: string): Promise<string> {
+export function rawHttpExchange(url: string, bytes: string, options: { end?: boolean } = {}): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     // URL keeps an IPv6 host in brackets; connect takes it bare.
@@ -17,6 +18,7 @@ export function rawHttpExchange(url: string, bytes: string): Promise<string> {
     socket.on('data', (chunk: string) => (answer += chunk));
     socket.on('error', reject);
     socket.on('close', () => resolve(answer));
-    socket.write(bytes);
+    if (options.end) socket.end(bytes);
+    else socket.write(bytes);
   });
 }

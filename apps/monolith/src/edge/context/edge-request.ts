@@ -9,8 +9,6 @@ export interface EdgeRequest extends IncomingMessage {
   body?: unknown;
   query?: unknown;
   originalUrl?: string;
-  /** The route Express matched; absent on a request no route matched. */
-  route?: unknown;
   /** Who the verified bearer token speaks for; set by `BearerAuthGuard`. */
   principal?: Principal;
 }

@@ -8,7 +8,8 @@ import { requestPathOf } from '../context/request-path.js';
 import { type ProblemDocument, problemOf } from './problem-details.js';
 import { RouteTable } from './route-table.js';
 import { setRetryAfter, TooManyRequestsException } from '../throttling/too-many-requests.js';
-import type { UnmatchedRequestThrottle } from '../throttling/unmatched-request.throttle.js';
+import { throttleGuardSaw } from '../throttling/edge-throttler.guard.js';
+import type { UnguardedRequestThrottle } from '../throttling/unguarded-request.throttle.js';
 
 /** The media type of every error response (RFC 9457). */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
@@ -25,32 +26,32 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpEdge');
   private readonly door = new SeamExceptionFilter();
 
-  /** `throttle`: counts the requests no route matched on their address's limit (none: not counted). */
+  /** `throttle`: counts the requests refused before the throttle guard ran on their address's limit (none: not counted). */
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly routes: RouteTable,
-    private readonly throttle?: UnmatchedRequestThrottle,
+    private readonly throttle?: UnguardedRequestThrottle,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
     // oxlint-disable-next-line promise/valid-params -- ExceptionFilter.catch, not Promise.prototype.catch
     if (host.getType() !== 'http') return this.door.catch(exception, host);
     const request = host.switchToHttp().getRequest<EdgeRequest>();
-    // Nest's answer to a request no route matched (Express sets `route` on a matched one): no guard
-    // ran, so the throttle is asked here, before the 404 or 405 is worked out and sent.
-    if (this.throttle && exception instanceof NotFoundException && !request.route) {
+    // A request refused before the throttle guard ran (no route matched, a body the parser refused…):
+    // it is counted here, before its problem is worked out and sent.
+    if (this.throttle && !throttleGuardSaw(request)) {
       const response = host.switchToHttp().getResponse<ServerResponse>();
       // Should even the answer fail, the client must not wait forever.
-      this.answerUnmatched(this.throttle, exception, host).catch(() => response.destroy());
+      this.answerUnguarded(this.throttle, exception, host).catch(() => response.destroy());
       return undefined;
     }
     return this.answer(exception, host);
   }
 
-  /** Answers a request no route matched: its 404 or 405, or 429 once its address is over its limit. */
-  private async answerUnmatched(
-    throttle: UnmatchedRequestThrottle,
-    exception: NotFoundException,
+  /** Answers a request the throttle guard never saw: its own problem, or 429 once its address is over its limit. */
+  private async answerUnguarded(
+    throttle: UnguardedRequestThrottle,
+    exception: unknown,
     host: ArgumentsHost,
   ): Promise<void> {
     let seconds: number;

@@ -24,6 +24,11 @@ const API_SEGMENT = 'api';
 @HttpOnlyEnhancer()
 @Injectable()
 export class EdgeThrottlerGuard extends ThrottlerGuard {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() === 'http') seenByGuard.add(context.switchToHttp().getRequest<object>());
+    return super.canActivate(context);
+  }
+
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
     return context.getType() !== 'http' || !isApiRoute(context);
   }
@@ -37,6 +42,17 @@ export class EdgeThrottlerGuard extends ThrottlerGuard {
       `Too many requests from this address or for this account; try again in ${Math.max(1, detail.timeToBlockExpire)} s`,
     );
   }
+}
+
+/** The requests this guard has seen (counted, or skipped as no `/api` route's). */
+const seenByGuard = new WeakSet<object>();
+
+/**
+ * Whether the throttle guard has seen `request`. One answered without it (refused before any
+ * guard runs, or matched by no route) is counted by `UnguardedRequestThrottle` instead.
+ */
+export function throttleGuardSaw(request: object): boolean {
+  return seenByGuard.has(request);
 }
 
 /** Per controller class, per handler: whether its route lies under `/api` (decorators never change). */

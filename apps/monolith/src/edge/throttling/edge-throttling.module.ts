@@ -8,11 +8,11 @@ import { MemoryThrottleStore } from './memory-throttle.store.js';
 import { RedisThrottleStore } from './redis-throttle.store.js';
 import { THROTTLING_CONFIG, type ThrottlingConfig, throttlingConfigFrom } from './throttling.config.js';
 import { TrustProxySetting } from './trust-proxy.setting.js';
-import { UnmatchedRequestThrottle } from './unmatched-request.throttle.js';
+import { UnguardedRequestThrottle } from './unguarded-request.throttle.js';
 
 /**
  * Throttling at the HTTP edge: `@nestjs/throttler`'s guard on every `/api` route (per client
- * address; a request no route matched counts there too: `UnmatchedRequestThrottle`) and on log-in and register (per address and per account), plus the progressive
+ * address; a request refused before the guard runs counts there too: `UnguardedRequestThrottle`) and on log-in and register (per address and per account), plus the progressive
  * delay after failures (`@AuthAttempts()`). Configured from the environment
  * (`throttlingConfigFrom`); tests override `THROTTLING_CONFIG`. State lives in memory, or in
  * Redis when `SEAM_THROTTLE_REDIS_URL` is set (edge replicas must share it).
@@ -31,8 +31,8 @@ import { UnmatchedRequestThrottle } from './unmatched-request.throttle.js';
     { provide: APP_GUARD, useClass: EdgeThrottlerGuard },
     AuthAttemptsInterceptor,
     TrustProxySetting,
-    UnmatchedRequestThrottle,
+    UnguardedRequestThrottle,
   ],
-  exports: [THROTTLING_CONFIG, EDGE_THROTTLE_STORE, AuthAttemptsInterceptor, UnmatchedRequestThrottle],
+  exports: [THROTTLING_CONFIG, EDGE_THROTTLE_STORE, AuthAttemptsInterceptor, UnguardedRequestThrottle],
 })
 export class EdgeThrottlingModule {}

@@ -51,6 +51,11 @@ describe('httpServerLimitsFromEnv', () => {
     expect(() =>
       httpServerLimitsFromEnv({ SEAM_HTTP_HEADERS_TIMEOUT_MS: '40000', SEAM_HTTP_REQUEST_TIMEOUT_MS: '30000' }),
     ).toThrow(/SEAM_HTTP_HEADERS_TIMEOUT_MS \(40000\) must not exceed SEAM_HTTP_REQUEST_TIMEOUT_MS \(30000\)/);
+    // Only the request's limit given, below the headers' default: the headers get as long.
+    expect(httpServerLimitsFromEnv({ SEAM_HTTP_REQUEST_TIMEOUT_MS: '10000' })).toMatchObject({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 10_000,
+    });
     // Either one off: no conflict.
     expect(
       httpServerLimitsFromEnv({ SEAM_HTTP_HEADERS_TIMEOUT_MS: '40000', SEAM_HTTP_REQUEST_TIMEOUT_MS: '0' }),

@@ -49,8 +49,10 @@ export class HttpServerLimitsError extends Error {
  * `SEAM_HTTP_REQUEST_TIMEOUT_MS`, `SEAM_HTTP_MAX_CONNECTIONS` and `SEAM_HTTP_KEEP_ALIVE_TIMEOUT_MS`
  * (whole numbers, 0 for no limit), each {@link DEFAULT_HTTP_SERVER_LIMITS}' when unset or empty.
  *
+ * When only the whole request's limit is set, below the headers' default, the headers get as long.
+ *
  * @throws HttpServerLimitsError naming the variable when a value is not a whole number in its
- *   range, or when the headers may take longer than the whole request.
+ *   range, or when the headers are allowed longer than the whole request.
  */
 export function httpServerLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpServerLimits {
   const limits = { ...DEFAULT_HTTP_SERVER_LIMITS };
@@ -67,6 +69,10 @@ export function httpServerLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): H
       );
     limits[key] = value;
   }
+  // Only the whole request's limit set, below the headers' default: the headers get as long (as Node
+  // does with its own defaults), rather than a refusal naming a variable the operator never set.
+  if (!env[SETTINGS.headersTimeoutMs.name]?.trim() && limits.requestTimeoutMs > 0)
+    limits.headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   const { headersTimeoutMs, requestTimeoutMs } = limits;
   if (headersTimeoutMs > 0 && requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs)
     throw new HttpServerLimitsError(

@@ -6,8 +6,8 @@ import { countRefusedRequests, refusalStatusOf } from './refused-requests.js';
 import { metricsRegistry } from './registry.js';
 
 /** Sends `bytes` to `server` as they are; answers what it wrote back. */
-const exchange = (server: Server, bytes: string) =>
-  rawHttpExchange(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, bytes);
+const exchange = (server: Server, bytes: string, options?: { end?: boolean }) =>
+  rawHttpExchange(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, bytes, options);
 
 async function refusedCount(status: string): Promise<number> {
   const metric = await metricsRegistry.getSingleMetric('http_requests_refused_total')?.get();
@@ -20,9 +20,16 @@ describe('countRefusedRequests', () => {
     await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
   });
 
-  /** A server answering 200 to what it parses, its refusals counted unless `watched` is false. */
-  async function serve(options: ServerOptions = {}, watched = true): Promise<Server> {
-    const server = createServer(options, (_request, response) => response.end('ok'));
+  /**
+   * A server answering 200 to what it parses (once it has read the body; `early`: its status line
+   * set before), its refusals counted unless `watched` is false.
+   */
+  async function serve(options: ServerOptions = {}, watched = true, early = false): Promise<Server> {
+    const server = createServer(options, (request, response) => {
+      if (early) response.writeHead(200);
+      request.resume();
+      request.on('end', () => response.end('ok'));
+    });
     if (watched) countRefusedRequests(server, {});
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -64,6 +71,27 @@ describe('countRefusedRequests', () => {
     expect(watched).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
     expect(watched).toBe(plain);
     expect(await refusedCount('408')).toBe(before + 1);
+  });
+
+  it('leaves uncounted a request that reached the app and then failed: a body cut short, a body too slow', async () => {
+    const counts = async () => Promise.all(['400', '408'].map(refusedCount));
+    const before = await counts();
+    const cut = 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"a":';
+    const watchedCut = await exchange(await serve(), cut, { end: true });
+    expect(watchedCut).toBe(await exchange(await serve({}, false), cut, { end: true }));
+    const slow = { headersTimeout: 100, requestTimeout: 200, connectionsCheckingInterval: 25 };
+    const watchedSlow = await exchange(await serve(slow), cut);
+    expect(watchedSlow).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    expect(watchedSlow).toBe(await exchange(await serve(slow, false), cut));
+    expect(await counts()).toEqual(before);
+  });
+
+  it("answers as Node does when the app set a response's status but wrote nothing yet", async () => {
+    const slow = { headersTimeout: 100, requestTimeout: 200, connectionsCheckingInterval: 25 };
+    const cut = 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"a":';
+    const watched = await exchange(await serve(slow, true, true), cut);
+    expect(watched).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    expect(watched).toBe(await exchange(await serve(slow, false, true), cut));
   });
 
   it('passes a well-formed request on, uncounted', async () => {

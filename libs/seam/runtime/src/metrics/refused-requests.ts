@@ -23,7 +23,7 @@ const refusedCounter = () =>
   (metricsRegistry.getSingleMetric(REFUSED) as Counter<'status'> | undefined) ??
   new Counter({
     name: REFUSED,
-    help: "HTTP requests refused before any handler saw them (Node's parser: malformed, headers too large; or not received in time), by the status answered. Not in http_requests_total.",
+    help: "HTTP requests refused before any handler saw them (Node's parser: malformed, headers too large; or not received in time), by the status Node answers them. Not in http_requests_total.",
     labelNames: ['status'],
     registers: [metricsRegistry],
   });
@@ -42,8 +42,9 @@ export function refusalStatusOf(error: Error & { code?: unknown }): number | und
  * `requestTimeout` (408) — which `httpMetrics` cannot see: a flood of them showed nowhere. They are
  * answered exactly as Node answers them by default (Node skips its own answer once `clientError`
  * has a listener): the status line and `Connection: close`, unless the connection can no longer be
- * written or a response on it has begun, then closed. Errors of the connection itself (a reset) are
- * closed as Node does, and not counted. With `SEAM_METRICS=off` in `env` it does nothing: Node's
+ * written or a response on it has begun, then closed. Errors of the connection itself (a reset), and
+ * those of a request the app already has (a body cut short or sent too slowly: `httpMetrics` counts
+ * it), are closed as Node closes them, and not counted. With `SEAM_METRICS=off` in `env` it does nothing: Node's
  * default stays.
  *
  * @throws MetricsConfigError when `SEAM_METRICS` is neither on nor off.
@@ -53,11 +54,14 @@ export function countRefusedRequests(server: Server, env: NodeJS.ProcessEnv = pr
   const counter = refusedCounter();
   server.on('clientError', (error: Error & { code?: unknown }, socket: Duplex) => {
     const refusal = refusalStatusOf(error);
-    if (refusal !== undefined) counter.inc({ status: String(refusal) });
+    // The response of a request of this connection that reached the app, if one is under way. Then
+    // the error is that request's (a body cut short or too slow), which `httpMetrics` counts when
+    // its response closes: not a request refused before any handler.
+    const inFlight = (socket as Duplex & { _httpMessage?: { _headerSent?: boolean } | null })._httpMessage;
+    if (refusal !== undefined && !inFlight) counter.inc({ status: String(refusal) });
     const status = refusal ?? 400;
-    // Node's rule: answer only where no response has begun on this connection.
-    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (socket.writable && !inFlight?.headersSent)
+    // Node's rule, on Node's own flag: answer only where no response has begun on this connection.
+    if (socket.writable && !inFlight?._headerSent)
       socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n\r\n`, 'ascii');
     socket.destroy(error);
   });

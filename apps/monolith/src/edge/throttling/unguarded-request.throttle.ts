@@ -4,15 +4,17 @@ import { EDGE_THROTTLE_STORE, type EdgeThrottleStore } from './edge-throttle.sto
 import { THROTTLING_CONFIG, type ThrottlingConfig } from './throttling.config.js';
 
 /**
- * Counts a request no route matched — a path the API does not have, a method a path does not
- * allow — on its address's per-address counter, the one `EdgeThrottlerGuard` keeps for every
- * `/api` request. The guard runs only once a route has matched, so these were never counted:
- * a client over its limit was still answered every 404 and 405 in full, and a flood of unknown
- * paths was the one request the limit did not cover. The problem filter asks before answering
- * one (see `ProblemDetailsFilter`); with the per-address limit off it counts nothing.
+ * Counts a request answered before the throttle guard saw it on its address's per-address
+ * counter, the one `EdgeThrottlerGuard` keeps for every `/api` request. Nest runs guards only
+ * once a route has matched and everything before it has passed, so these were never counted:
+ * a path no route has (404), a method a path does not allow (405, HEAD to a POST-only route
+ * included), a body the JSON parser refused (400, 413), a media type or key refused by the edge's
+ * middlewares (415, 400). An address over its limit was still answered each of them in full, and
+ * a flood of them went unseen. The problem filter asks before answering one (see
+ * `ProblemDetailsFilter`); with the per-address limit off it counts nothing.
  */
 @Injectable()
-export class UnmatchedRequestThrottle {
+export class UnguardedRequestThrottle {
   constructor(
     @Inject(THROTTLING_CONFIG) private readonly config: ThrottlingConfig,
     @Inject(EDGE_THROTTLE_STORE) private readonly store: EdgeThrottleStore,
