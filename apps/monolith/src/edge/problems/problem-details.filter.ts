@@ -26,7 +26,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpEdge');
   private readonly door = new SeamExceptionFilter();
 
-  /** `throttle`: counts the requests refused before the throttle guard ran on their address's limit (none: not counted). */
+  /**
+   * `throttle`: counts the requests refused before the throttle guard ran on their address's
+   * limit (none: not counted).
+   */
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly routes: RouteTable,

@@ -12,8 +12,9 @@ import { UnguardedRequestThrottle } from './unguarded-request.throttle.js';
 
 /**
  * Throttling at the HTTP edge: `@nestjs/throttler`'s guard on every `/api` route (per client
- * address; a request refused before the guard runs counts there too: `UnguardedRequestThrottle`) and on log-in and register (per address and per account), plus the progressive
- * delay after failures (`@AuthAttempts()`). Configured from the environment
+ * address; a request refused before the guard runs counts there too: `UnguardedRequestThrottle`)
+ * and on log-in and register (per address and per account), plus the progressive delay after
+ * failures (`@AuthAttempts()`). Configured from the environment
  * (`throttlingConfigFrom`); tests override `THROTTLING_CONFIG`. State lives in memory, or in
  * Redis when `SEAM_THROTTLE_REDIS_URL` is set (edge replicas must share it).
  */
