@@ -31,14 +31,7 @@ export { LATENCY_BUCKETS, metricsRegistry } from './metrics/registry.js';
 export { PrometheusSeamMeters, seamMeters } from './metrics/seam-meters.js';
 export { watchRouter } from './metrics/seam-gauges.js';
 export { httpMetrics, routeLabel, UNMATCHED_ROUTE } from './metrics/http-metrics.js';
-export { countRefusedRequests } from './metrics/refused-requests.js';
-export {
-  applyHttpServerLimits,
-  DEFAULT_HTTP_SERVER_LIMITS,
-  type HttpServerLimits,
-  HttpServerLimitsError,
-  httpServerLimitsFromEnv,
-} from './config/http-server-limits.js';
+export { HttpServerLimitsError } from './config/http-server-limits.js';
 export { prepareHttpServer } from './service/prepare-http-server.js';
 export { exitWithin, SHUTDOWN_DEADLINE_MS, SHUTDOWN_SIGNALS } from './service/exit-within.js';
 export { beginShutdown } from './service/begin-shutdown.js';
